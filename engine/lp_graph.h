@@ -1,0 +1,118 @@
+/* lp_graph.h — the graph model: an igraph_t holding the simple undirected
+ * graph, per-node arrays (id, type, revenue, role) and a read-only CSR
+ * snapshot with 32-bit vertex ids that the parallel kernels use.
+ *
+ * Readers (io/) fill an lp_nodes table and an lp_edges list and hand both to
+ * lp_graph_build(), which merges duplicate edges (weights summed), drops
+ * self-loops, counts both, and builds the igraph graph and the CSR snapshot.
+ * Nothing here reads or writes files.
+ */
+#ifndef LP_GRAPH_H
+#define LP_GRAPH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <igraph.h>
+
+#include "lp_error.h"
+
+/* Vertex id in the CSR snapshot. Graphs with more than LP_VID_MAX nodes are
+ * rejected by lp_graph_build (they would not fit in memory here anyway). */
+typedef int32_t lp_vid;
+#define LP_VID_MAX INT32_MAX
+
+/* Role flags; one node type may carry several roles. */
+enum { LP_ROLE_ANCHOR = 1u, LP_ROLE_PERSON = 2u, LP_ROLE_ACCOUNT = 4u };
+
+/* NUL-terminated strings stored back to back; string i starts at
+ * data + offset[i]. Zero-initialise (LP_STRTAB_INIT) before use. */
+typedef struct lp_strtab {
+    int64_t count;
+    int64_t *offset; /* [count] (capacity offset_cap) */
+    char *data;      /* [size] bytes (capacity data_cap) */
+    int64_t size, data_cap, offset_cap;
+} lp_strtab;
+#define LP_STRTAB_INIT {0, NULL, NULL, 0, 0, 0}
+
+/* Append a copy of s[0..len) (need not be NUL-terminated) as string
+ * t->count. */
+lp_status lp_strtab_push(lp_strtab *t, const char *s, size_t len);
+static inline const char *lp_strtab_get(const lp_strtab *t, int64_t i)
+{
+    return t->data + t->offset[i];
+}
+void lp_strtab_free(lp_strtab *t); /* accepts NULL; leaves t empty */
+
+/* Node table in input order, filled by a reader. */
+typedef struct lp_nodes {
+    lp_strtab id;        /* id.count is the number of nodes */
+    lp_strtab type_name; /* distinct type strings, first-seen order */
+    int32_t *type;       /* [n] index into type_name */
+    double *revenue;     /* [n] >= 0; 0 where the column is absent */
+    int has_revenue;     /* the revenue column was present */
+    int64_t cap;         /* capacity of type/revenue */
+} lp_nodes;
+#define LP_NODES_INIT {LP_STRTAB_INIT, LP_STRTAB_INIT, NULL, NULL, 0, 0}
+
+/* Append node id with the given type index and revenue (amortised O(1)). */
+lp_status lp_nodes_push(lp_nodes *nodes, const char *id, size_t id_len, int32_t type,
+                        double revenue);
+void lp_nodes_free(lp_nodes *nodes); /* accepts NULL */
+
+/* Edge rows as read, before merging. */
+typedef struct lp_edges {
+    int64_t m, cap;
+    lp_vid *src, *dst; /* [m] node rows */
+    double *weight;    /* [m] positive finite */
+} lp_edges;
+#define LP_EDGES_INIT {0, 0, NULL, NULL, NULL}
+
+lp_status lp_edges_push(lp_edges *edges, lp_vid src, lp_vid dst, double weight);
+void lp_edges_free(lp_edges *edges); /* accepts NULL */
+
+/* Read-only CSR snapshot. Neighbours of v are adj[offset[v] .. offset[v+1]),
+ * ascending; weight[k] is the (merged) weight of arc k. */
+typedef struct lp_csr {
+    lp_vid n;
+    int64_t m;       /* undirected edges; there are 2m arcs */
+    int64_t *offset; /* [n+1] */
+    lp_vid *adj;     /* [2m] */
+    double *weight;  /* [2m] */
+} lp_csr;
+
+typedef struct lp_graph {
+    int64_t n, m;              /* nodes; edges after merging and dropping loops */
+    lp_nodes nodes;            /* owned; moved in by lp_graph_build */
+    igraph_t ig;               /* simple undirected graph (n vertices, m edges) */
+    igraph_vector_t ig_weight; /* [m] weight of igraph edge e */
+    lp_csr csr;                /* owned snapshot of ig */
+    uint8_t *role;             /* [n] LP_ROLE_* flags, set by lp_graph_set_roles */
+    int64_t n_anchor, n_person, n_account;
+    int64_t merged_duplicates;  /* edge rows folded into an earlier row */
+    int64_t dropped_self_loops; /* edge rows with source == target */
+    int has_ig;                 /* ig and ig_weight are initialised */
+} lp_graph;
+
+/* Build the graph. Takes ownership of *nodes (left empty) and consumes
+ * *edges (freed, left empty) whether or not it succeeds. Edge order in ig and
+ * the CSR is deterministic: by smaller endpoint, then larger endpoint.
+ * On failure *out is untouched. Free with lp_graph_free. */
+lp_status lp_graph_build(lp_graph *out, lp_nodes *nodes, lp_edges *edges);
+void lp_graph_free(lp_graph *g); /* accepts NULL */
+
+/* Comma-separated node-type lists of the three roles. */
+typedef struct lp_roles {
+    const char *anchor, *person, *account;
+} lp_roles;
+#define LP_ROLES_INIT {"company", "employee", "account"}
+
+/* Set g->role and the role counts from the type lists. A type listed that no
+ * node has is not an error (lp_graph_type_index tells); an empty list or an
+ * empty item is LP_EUSAGE. */
+lp_status lp_graph_set_roles(lp_graph *g, const lp_roles *roles);
+
+/* Index of a type name in g->nodes.type_name, or -1. */
+int64_t lp_graph_type_index(const lp_graph *g, const char *name, size_t len);
+
+#endif

@@ -1,0 +1,14 @@
+/* lp_metrics.h — simple per-node metrics on the CSR snapshot (without R,
+ * after merging duplicates and dropping self-loops). O(n + m), OpenMP. */
+#ifndef LP_METRICS_H
+#define LP_METRICS_H
+
+#include "lp_graph.h"
+
+/* out[v] = number of distinct neighbours of v. out has csr->n entries. */
+void lp_degree(int64_t *out, const lp_csr *csr);
+
+/* out[v] = sum of merged edge weights at v. out has csr->n entries. */
+void lp_strength(double *out, const lp_csr *csr);
+
+#endif
