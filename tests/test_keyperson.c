@@ -1,0 +1,365 @@
+/* test_keyperson.c — the key-person kernel against independent answers:
+ *  - is_articulation against igraph_articulation_points on G + R;
+ *  - key persons, accounts_at_risk and revenue_at_risk against brute force
+ *    (remove each person, breadth-first search from R, see which accounts
+ *    lose R);
+ *  - "nearest first": removing key person i cuts the account off from key
+ *    person i+1;
+ *  - the same output at 1, 2 and 8 threads;
+ *  - a path of 2 million vertices (the search must not recurse).
+ * Graphs: random sparse, tree-like, cycles, with and without anchors,
+ * overlapping roles, on many seeds.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+#include "lp_graph.h"
+#include "lp_keyperson.h"
+
+static int failures;
+#define CHECK(cond, ...)                                                                           \
+    do {                                                                                           \
+        if (!(cond)) {                                                                             \
+            failures++;                                                                            \
+            fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);                                   \
+            fprintf(stderr, __VA_ARGS__);                                                          \
+            fprintf(stderr, "\n");                                                                 \
+        }                                                                                          \
+    } while (0)
+
+static uint64_t rng_state;
+static uint64_t rnd(void)
+{
+    uint64_t z = (rng_state += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+static int64_t rnd_below(int64_t k)
+{
+    return (int64_t)(rnd() % (uint64_t)k);
+}
+
+static const char *TYPES[] = {"company", "employee", "account", "contact", "partner"};
+
+/* Build a graph with the given node types and edge list; roles default,
+ * or person = "employee,contact" when wide_person. */
+static lp_graph make_graph(int64_t n, const int *type, int64_t m, const lp_vid *src,
+                           const lp_vid *dst, int wide_person)
+{
+    lp_nodes nodes = LP_NODES_INIT;
+    lp_edges edges = LP_EDGES_INIT;
+    for (int t = 0; t < 5; t++) lp_strtab_push(&nodes.type_name, TYPES[t], strlen(TYPES[t]));
+    char id[32];
+    for (int64_t v = 0; v < n; v++) {
+        int len = snprintf(id, sizeof id, "v%lld", (long long)v);
+        double rev = type[v] == 2 ? (double)(1 + rnd_below(1000)) / 4.0 : 0.0;
+        if (lp_nodes_push(&nodes, id, (size_t)len, type[v], rev)) abort();
+    }
+    for (int64_t k = 0; k < m; k++)
+        if (lp_edges_push(&edges, src[k], dst[k], 1.0 + (double)rnd_below(3))) abort();
+    lp_graph g;
+    if (lp_graph_build(&g, &nodes, &edges)) {
+        fprintf(stderr, "build: %s\n", lp_error_message());
+        abort();
+    }
+    lp_roles roles = LP_ROLES_INIT;
+    if (wide_person) roles.person = "employee,contact";
+    if (lp_graph_set_roles(&g, &roles)) abort();
+    return g;
+}
+
+/* BFS from R over G + R without vertex `removed` (-1: none). seen[v] = 1 if reached. */
+static void bfs_from_root(uint8_t *seen, const lp_graph *g, int64_t removed, lp_vid *queue)
+{
+    const lp_csr *c = &g->csr;
+    memset(seen, 0, (size_t)g->n);
+    int64_t head = 0, tail = 0;
+    for (int64_t v = 0; v < g->n; v++)
+        if ((g->role[v] & LP_ROLE_ANCHOR) && v != removed) {
+            seen[v] = 1;
+            queue[tail++] = (lp_vid)v;
+        }
+    while (head < tail) {
+        lp_vid v = queue[head++];
+        for (int64_t k = c->offset[v]; k < c->offset[v + 1]; k++) {
+            lp_vid w = c->adj[k];
+            if (w != removed && !seen[w]) {
+                seen[w] = 1;
+                queue[tail++] = w;
+            }
+        }
+    }
+}
+
+/* Can `from` reach `to` in G (without R) minus `removed`? */
+static int reaches(const lp_graph *g, lp_vid from, lp_vid to, lp_vid removed, uint8_t *seen,
+                   lp_vid *queue)
+{
+    const lp_csr *c = &g->csr;
+    memset(seen, 0, (size_t)g->n);
+    int64_t head = 0, tail = 0;
+    seen[from] = 1;
+    queue[tail++] = from;
+    /* Through R: anchors are all mutually adjacent via R. */
+    int r_used = 0;
+    while (head < tail) {
+        lp_vid v = queue[head++];
+        if (v == to) return 1;
+        if ((g->role[v] & LP_ROLE_ANCHOR) && !r_used) {
+            r_used = 1;
+            for (int64_t u = 0; u < g->n; u++)
+                if ((g->role[u] & LP_ROLE_ANCHOR) && u != removed && !seen[u]) {
+                    seen[u] = 1;
+                    queue[tail++] = (lp_vid)u;
+                }
+        }
+        for (int64_t k = c->offset[v]; k < c->offset[v + 1]; k++) {
+            lp_vid w = c->adj[k];
+            if (w != removed && !seen[w]) {
+                seen[w] = 1;
+                queue[tail++] = w;
+            }
+        }
+    }
+    return 0;
+}
+
+static void check_articulation_igraph(const lp_graph *g, const lp_keyperson *kp,
+                                      const char *what)
+{
+    igraph_t gr;
+    igraph_vector_int_t extra, ap;
+    igraph_copy(&gr, &g->ig);
+    igraph_add_vertices(&gr, 1, NULL);
+    igraph_vector_int_init(&extra, 0);
+    for (int64_t v = 0; v < g->n; v++)
+        if (g->role[v] & LP_ROLE_ANCHOR) {
+            igraph_vector_int_push_back(&extra, g->n);
+            igraph_vector_int_push_back(&extra, v);
+        }
+    igraph_add_edges(&gr, &extra, NULL);
+    igraph_vector_int_init(&ap, 0);
+    igraph_articulation_points(&gr, &ap);
+    uint8_t *want = calloc((size_t)g->n + 1, 1);
+    for (igraph_integer_t i = 0; i < igraph_vector_int_size(&ap); i++)
+        want[VECTOR(ap)[i]] = 1;
+    int64_t count = 0;
+    for (int64_t v = 0; v < g->n; v++) {
+        CHECK(want[v] == kp->is_articulation[v], "%s: is_articulation[%lld] = %d, igraph says %d",
+              what, (long long)v, kp->is_articulation[v], want[v]);
+        count += want[v];
+    }
+    CHECK(count == kp->n_articulation, "%s: n_articulation %lld vs %lld", what,
+          (long long)kp->n_articulation, (long long)count);
+    free(want);
+    igraph_vector_int_destroy(&ap);
+    igraph_vector_int_destroy(&extra);
+    igraph_destroy(&gr);
+}
+
+static void check_brute_force(const lp_graph *g, const lp_keyperson *kp, const char *what)
+{
+    int64_t n = g->n;
+    uint8_t *base = malloc((size_t)n + 1), *seen = malloc((size_t)n + 1);
+    uint8_t *seen2 = malloc((size_t)n + 1);
+    lp_vid *queue = malloc(((size_t)n + 1) * sizeof *queue);
+    bfs_from_root(base, g, -1, queue);
+
+    /* account row -> index */
+    int64_t *acc_index = malloc(((size_t)n + 1) * sizeof *acc_index);
+    for (int64_t v = 0; v < n; v++) acc_index[v] = -1;
+    int64_t na = 0, orphans = 0;
+    for (int64_t v = 0; v < n; v++)
+        if (g->role[v] & LP_ROLE_ACCOUNT) {
+            CHECK(na < kp->n_accounts && kp->account_node[na] == v, "%s: account order", what);
+            acc_index[v] = na;
+            CHECK(kp->account_connected[na] == base[v], "%s: connected[%lld]", what,
+                  (long long)v);
+            orphans += !base[v];
+            na++;
+        }
+    CHECK(na == kp->n_accounts, "%s: n_accounts %lld vs %lld", what, (long long)kp->n_accounts,
+          (long long)na);
+    CHECK(orphans == kp->orphan_accounts, "%s: orphans", what);
+
+    /* Expected membership: account a has key person p iff removing p cuts a from R. */
+    int64_t *count = calloc((size_t)n + 1, sizeof *count);
+    for (int64_t p = 0; p < n; p++) {
+        int64_t at_risk = 0;
+        double rev = 0.0;
+        if (g->role[p] & LP_ROLE_PERSON) {
+            bfs_from_root(seen, g, p, queue);
+            for (int64_t v = 0; v < n; v++) {
+                if (acc_index[v] < 0 || v == p || !base[v] || seen[v]) continue;
+                at_risk++;
+                rev += g->nodes.revenue[v];
+                int64_t i = acc_index[v], found = 0;
+                for (int64_t k = kp->kp_offsets[i]; k < kp->kp_offsets[i + 1]; k++)
+                    found += kp->kp[k] == p;
+                CHECK(found == 1, "%s: account %lld should list key person %lld once (found %lld)",
+                      what, (long long)v, (long long)p, (long long)found);
+                count[i]++;
+            }
+        }
+        CHECK(kp->accounts_at_risk[p] == at_risk, "%s: accounts_at_risk[%lld] = %lld, brute %lld",
+              what, (long long)p, (long long)kp->accounts_at_risk[p], (long long)at_risk);
+        CHECK(fabs(kp->revenue_at_risk[p] - rev) <= 1e-9 * (1 + rev),
+              "%s: revenue_at_risk[%lld] = %g, brute %g", what, (long long)p,
+              kp->revenue_at_risk[p], rev);
+    }
+    /* No extra entries, and nearest first. */
+    for (int64_t i = 0; i < kp->n_accounts; i++) {
+        int64_t lo = kp->kp_offsets[i], hi = kp->kp_offsets[i + 1];
+        CHECK(hi - lo == count[i], "%s: account %lld lists %lld key persons, brute force %lld",
+              what, (long long)kp->account_node[i], (long long)(hi - lo), (long long)count[i]);
+        for (int64_t k = lo; k + 1 < hi; k++)
+            CHECK(!reaches(g, (lp_vid)kp->account_node[i], (lp_vid)kp->kp[k + 1],
+                           (lp_vid)kp->kp[k], seen2, queue),
+                  "%s: account %lld: key person %lld is not nearer than %lld", what,
+                  (long long)kp->account_node[i], (long long)kp->kp[k], (long long)kp->kp[k + 1]);
+    }
+    free(count);
+    free(acc_index);
+    free(base);
+    free(seen);
+    free(seen2);
+    free(queue);
+}
+
+static int same_result(const lp_keyperson *a, const lp_keyperson *b)
+{
+    int64_t n = a->n, na = a->n_accounts;
+    return a->n == b->n && na == b->n_accounts &&
+           !memcmp(a->is_articulation, b->is_articulation, (size_t)n) &&
+           !memcmp(a->accounts_at_risk, b->accounts_at_risk, (size_t)n * sizeof(int64_t)) &&
+           !memcmp(a->revenue_at_risk, b->revenue_at_risk, (size_t)n * sizeof(double)) &&
+           !memcmp(a->kp_offsets, b->kp_offsets, (size_t)(na + 1) * sizeof(int64_t)) &&
+           !memcmp(a->kp, b->kp, (size_t)a->kp_offsets[na] * sizeof(int64_t)) &&
+           !memcmp(a->account_connected, b->account_connected, (size_t)na);
+}
+
+static void set_threads(int t)
+{
+#ifdef _OPENMP
+    omp_set_num_threads(t);
+#else
+    (void)t;
+#endif
+}
+
+static void run_case(const lp_graph *g, const char *what)
+{
+    lp_keyperson kp[3];
+    const int threads[3] = {1, 2, 8};
+    for (int i = 0; i < 3; i++) {
+        set_threads(threads[i]);
+        if (lp_keyperson_run(&kp[i], g)) {
+            CHECK(0, "%s: lp_keyperson_run: %s", what, lp_error_message());
+            return;
+        }
+    }
+    CHECK(same_result(&kp[0], &kp[1]) && same_result(&kp[0], &kp[2]),
+          "%s: results differ between 1, 2 and 8 threads", what);
+    check_articulation_igraph(g, &kp[0], what);
+    check_brute_force(g, &kp[0], what);
+    for (int i = 0; i < 3; i++) lp_keyperson_free(&kp[i]);
+}
+
+/* Random graphs of several shapes. */
+static void random_cases(int n_cases)
+{
+    int64_t total_kp = 0, total_orphans = 0;
+    for (int c = 0; c < n_cases; c++) {
+        rng_state = 1000 + (uint64_t)c;
+        int64_t n = 1 + rnd_below(c < 200 ? 12 : 80);
+        int *type = malloc((size_t)n * sizeof *type);
+        for (int64_t v = 0; v < n; v++) {
+            int64_t r = rnd_below(100);
+            type[v] = r < 8 ? 0 : r < 45 ? 1 : r < 70 ? 2 : r < 90 ? 3 : 4;
+        }
+        int shape = c % 4;
+        int64_t m = shape == 0 ? rnd_below(2 * n + 1) : shape == 1 ? n - 1 : n + rnd_below(n / 2 + 1);
+        if (m < 0) m = 0;
+        lp_vid *src = malloc(((size_t)m + 4) * sizeof *src), *dst = malloc(((size_t)m + 4) * sizeof *dst);
+        for (int64_t k = 0; k < m; k++) {
+            if (shape == 1 || (shape == 2 && k < n - 1)) { /* tree (random recursive) */
+                src[k] = (lp_vid)(k + 1 < n ? k + 1 : 0);
+                dst[k] = (lp_vid)rnd_below(k + 1);
+            } else {
+                src[k] = (lp_vid)rnd_below(n);
+                dst[k] = (lp_vid)rnd_below(n); /* self-loops and duplicates allowed */
+            }
+        }
+        lp_graph g = make_graph(n, type, m, src, dst, c % 3 == 0);
+        char what[64];
+        snprintf(what, sizeof what, "case %d (n=%lld shape=%d)", c, (long long)n, shape);
+        run_case(&g, what);
+        lp_keyperson kp;
+        if (!lp_keyperson_run(&kp, &g)) {
+            total_kp += kp.accounts_with_key_person;
+            total_orphans += kp.orphan_accounts;
+            lp_keyperson_free(&kp);
+        }
+        lp_graph_free(&g);
+        free(type);
+        free(src);
+        free(dst);
+    }
+    /* The cases must actually exercise key persons and orphans. */
+    CHECK(total_kp > 100, "random cases produced only %lld accounts with key persons",
+          (long long)total_kp);
+    CHECK(total_orphans > 10, "random cases produced only %lld orphan accounts",
+          (long long)total_orphans);
+}
+
+/* company - e1 - e2 - ... - e(L) - account: every employee is a key person,
+ * nearest first means e(L) first. Depth 2M checks there is no recursion. */
+static void long_path(int64_t L)
+{
+    int64_t n = L + 2;
+    int *type = malloc((size_t)n * sizeof *type);
+    lp_vid *src = malloc((size_t)n * sizeof *src), *dst = malloc((size_t)n * sizeof *dst);
+    for (int64_t v = 0; v < n; v++) type[v] = v == 0 ? 0 : v == n - 1 ? 2 : 1;
+    for (int64_t k = 0; k + 1 < n; k++) {
+        src[k] = (lp_vid)k;
+        dst[k] = (lp_vid)(k + 1);
+    }
+    lp_graph g = make_graph(n, type, n - 1, src, dst, 0);
+    lp_keyperson kp;
+    if (lp_keyperson_run(&kp, &g)) {
+        CHECK(0, "long path: %s", lp_error_message());
+    } else {
+        CHECK(kp.n_accounts == 1 && kp.kp_offsets[1] == L, "long path: %lld key persons, want %lld",
+              (long long)kp.kp_offsets[1], (long long)L);
+        int ok = 1;
+        for (int64_t k = 0; k < kp.kp_offsets[1] && ok; k++) ok = kp.kp[k] == L - k;
+        CHECK(ok, "long path: key persons not nearest first");
+        CHECK(kp.accounts_at_risk[1] == 1 && kp.accounts_at_risk[L] == 1, "long path: at risk");
+        /* the company separates R from everyone else; the account is a leaf */
+        CHECK(kp.is_articulation[0] && kp.is_articulation[1] && !kp.is_articulation[n - 1],
+              "long path: articulation flags");
+        lp_keyperson_free(&kp);
+    }
+    lp_graph_free(&g);
+    free(type);
+    free(src);
+    free(dst);
+}
+
+int main(void)
+{
+    random_cases(600);
+    long_path(2000000);
+    if (failures) {
+        fprintf(stderr, "%d failures\n", failures);
+        return 1;
+    }
+    printf("test_keyperson: all checks passed\n");
+    return 0;
+}
