@@ -1,1 +1,533 @@
-int main(void) { return 0; }
+/* main.c — the `linchpin` command. Thin: parses options, calls io/ to read
+ * and write and engine/ to compute, prints what happened. Exit statuses are
+ * DESIGN.md's (lp_status values): 0 ok, 1 internal, 2 usage, 3 bad input,
+ * 4 cannot write output. */
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+#include "lp_csv.h"
+#include "lp_csvwrite.h"
+#include "lp_generate.h"
+#include "lp_graph.h"
+#include "lp_keyperson.h"
+#include "lp_metrics.h"
+#include "lp_results.h"
+
+static const char USAGE[] =
+    "usage: linchpin analyze NODES.csv EDGES.csv -o RESULTS.h5 [options]\n"
+    "       linchpin summary RESULTS.h5 [--top K]\n"
+    "       linchpin generate --accounts N [--employees N] [--seed S] [--names] -o DIR\n"
+    "       linchpin --help | --version\n"
+    "\n"
+    "analyze: find the accounts that hang on a single person and what each person\n"
+    "puts at risk; write every result to one HDF5 file (see README.md).\n"
+    "  -o, --output FILE     result file (written atomically)\n"
+    "  --anchor TYPES        node types joined to the virtual root R (default: company)\n"
+    "  --person TYPES        node types whose departure is the risk (default: employee)\n"
+    "  --account TYPES       node types of customer accounts (default: account)\n"
+    "  --threads N           OpenMP threads (default: all cores)\n"
+    "  --skip-bad-rows       count and skip bad data rows instead of failing\n"
+    "  --top K               persons listed in /summary/top_persons (default: 20)\n"
+    "  --progress WHEN       auto|always|never: phase lines on stderr (auto: if a terminal)\n"
+    "  --quiet               do not print the summary after writing\n"
+    "TYPES is a comma-separated list. .csv.gz inputs are read transparently.\n"
+    "\n"
+    "exit status: 0 ok, 1 internal failure, 2 usage error, 3 bad input data,\n"
+    "4 cannot write output\n";
+
+static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int usage_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "linchpin: ");
+    vfprintf(stderr, fmt, ap);
+    fprintf(stderr, "\n(see 'linchpin --help')\n");
+    va_end(ap);
+    return LP_EUSAGE;
+}
+
+static int fail(lp_status st)
+{
+    fprintf(stderr, "linchpin: %s\n", lp_error_message());
+    return st;
+}
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static int parse_int64(const char *s, int64_t lo, int64_t hi, int64_t *out)
+{
+    char *end;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (errno || end == s || *end || v < lo || v > hi) return -1;
+    *out = v;
+    return 0;
+}
+
+/* Option with a value: "--name VALUE" or "--name=VALUE". */
+static const char *opt_value(int argc, char **argv, int *i, const char *name)
+{
+    size_t len = strlen(name);
+    if (strncmp(argv[*i], name, len) != 0) return NULL;
+    if (argv[*i][len] == '=') return argv[*i] + len + 1;
+    if (argv[*i][len] != '\0') return NULL;
+    if (*i + 1 >= argc) return "";
+    return argv[++*i];
+}
+
+/* ---- text helpers ----------------------------------------------------- */
+
+static void json_string(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p == '"' || *p == '\\')
+            fprintf(f, "\\%c", *p);
+        else if (*p < 0x20)
+            fprintf(f, "\\u%04x", *p);
+        else
+            fputc(*p, f);
+    }
+    fputc('"', f);
+}
+
+static char *command_line(int argc, char **argv)
+{
+    char *buf = NULL;
+    size_t size = 0;
+    FILE *f = open_memstream(&buf, &size);
+    if (!f) return NULL;
+    for (int i = 0; i < argc; i++) {
+        if (i) fputc(' ', f);
+        if (strpbrk(argv[i], " \t\n'\"\\$") || !*argv[i]) {
+            fputc('\'', f);
+            for (const char *p = argv[i]; *p; p++)
+                if (*p == '\'')
+                    fputs("'\\''", f);
+                else
+                    fputc(*p, f);
+            fputc('\'', f);
+        } else {
+            fputs(argv[i], f);
+        }
+    }
+    fclose(f);
+    return buf;
+}
+
+/* Columns of UTF-8 text (code points; good enough for names). */
+static int utf8_width(const char *s)
+{
+    int w = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) w += (*p & 0xC0) != 0x80;
+    return w;
+}
+
+static void print_padded(FILE *f, const char *s, int width)
+{
+    int w = utf8_width(s);
+    if (w > width) {
+        /* cut at a code point boundary, mark with "..." */
+        int keep = width - 3, cols = 0;
+        const unsigned char *p = (const unsigned char *)s;
+        while (*p) {
+            if ((*p & 0xC0) != 0x80 && cols++ == keep) break;
+            fputc(*p++, f);
+        }
+        fputs("...", f);
+        return;
+    }
+    fputs(s, f);
+    for (; w < width; w++) fputc(' ', f);
+}
+
+static void print_money(FILE *f, double x, int width)
+{
+    char digits[64], out[96];
+    snprintf(digits, sizeof digits, "%.2f", x);
+    char *dot = strchr(digits, '.');
+    int int_len = (int)(dot - digits), o = 0;
+    for (int i = 0; i < int_len; i++) {
+        if (i && (int_len - i) % 3 == 0 && digits[i - 1] != '-') out[o++] = ',';
+        out[o++] = digits[i];
+    }
+    strcpy(out + o, dot);
+    fprintf(f, "%*s", width, out);
+}
+
+static int print_summary(const char *path, int64_t top)
+{
+    lp_summary s;
+    lp_status st = lp_results_read_summary(&s, path);
+    if (st) return fail(st);
+    printf("%s  (linchpin %s, created %s)\n", path, s.linchpin_version ? s.linchpin_version : "?",
+           s.created ? s.created : "?");
+    printf("nodes %lld, edges %lld (merged duplicate rows %lld, dropped self-loops %lld",
+           (long long)s.nodes, (long long)s.edges, (long long)s.merged_duplicates,
+           (long long)s.dropped_self_loops);
+    if (s.skipped_rows) printf(", skipped bad rows %lld", (long long)s.skipped_rows);
+    printf(")\n");
+    printf("accounts %lld, revenue ", (long long)s.accounts);
+    print_money(stdout, s.revenue_total, 0);
+    printf("\n  hang on a single person: %lld, revenue ", (long long)s.accounts_with_key_person);
+    print_money(stdout, s.revenue_with_key_person, 0);
+    printf("\n  no path to the company:  %lld\n", (long long)s.orphan_accounts);
+    printf("cut vertices (articulation points): %lld\n", (long long)s.articulation_points);
+    int64_t k = s.n_top < top ? s.n_top : top;
+    if (k > 0) {
+        printf("\ntop persons by revenue at risk\n");
+        printf("%4s  ", "rank");
+        print_padded(stdout, "person", 36);
+        printf("  ");
+        print_padded(stdout, "type", 12);
+        printf("  %8s  %18s\n", "accounts", "revenue at risk");
+        for (int64_t i = 0; i < k; i++) {
+            printf("%4lld  ", (long long)(i + 1));
+            print_padded(stdout, s.top[i].id, 36);
+            printf("  ");
+            print_padded(stdout, s.top[i].type, 12);
+            printf("  %8lld  ", (long long)s.top[i].accounts_at_risk);
+            print_money(stdout, s.top[i].revenue_at_risk, 18);
+            printf("\n");
+        }
+    } else {
+        printf("\nno account hangs on a single person\n");
+    }
+    if (s.n_timings) {
+        printf("\ntimings:");
+        for (int i = 0; i < s.n_timings; i++)
+            printf(" %s %.3f s%s", s.timing_phase[i], s.timing_seconds[i],
+                   i + 1 < s.n_timings ? "," : "\n");
+    }
+    lp_summary_free(&s);
+    return 0;
+}
+
+/* ---- analyze ---------------------------------------------------------- */
+
+typedef struct analyze_opts {
+    const char *inputs[2];
+    int n_inputs;
+    const char *output;
+    lp_roles roles;
+    int64_t threads, top;
+    int skip_bad_rows, quiet, progress;
+} analyze_opts;
+
+static int same_file(const char *a, const char *b)
+{
+    struct stat sa, sb;
+    return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+           sa.st_ino == sb.st_ino;
+}
+
+static int parse_analyze(analyze_opts *o, int argc, char **argv)
+{
+    lp_roles roles = LP_ROLES_INIT;
+    o->roles = roles;
+    o->top = 20;
+    o->progress = isatty(STDERR_FILENO);
+    for (int i = 2; i < argc; i++) {
+        const char *v;
+        char *a = argv[i];
+        if (!strcmp(a, "-o") || !strncmp(a, "--output", 8)) {
+            v = !strcmp(a, "-o") ? (i + 1 < argc ? argv[++i] : "") : opt_value(argc, argv, &i, "--output");
+            if (!v) return usage_error("unknown option '%s'", a);
+            if (!*v) return usage_error("%s needs a file name", a);
+            o->output = v;
+        } else if ((v = opt_value(argc, argv, &i, "--anchor"))) {
+            o->roles.anchor = v;
+        } else if ((v = opt_value(argc, argv, &i, "--person"))) {
+            o->roles.person = v;
+        } else if ((v = opt_value(argc, argv, &i, "--account"))) {
+            o->roles.account = v;
+        } else if ((v = opt_value(argc, argv, &i, "--threads"))) {
+            if (parse_int64(v, 1, 4096, &o->threads))
+                return usage_error("--threads: expected a whole number from 1 to 4096, got '%s'", v);
+        } else if ((v = opt_value(argc, argv, &i, "--top"))) {
+            if (parse_int64(v, 0, 1000000, &o->top))
+                return usage_error("--top: expected a whole number from 0 to 1000000, got '%s'", v);
+        } else if ((v = opt_value(argc, argv, &i, "--progress"))) {
+            if (!strcmp(v, "always"))
+                o->progress = 1;
+            else if (!strcmp(v, "never"))
+                o->progress = 0;
+            else if (strcmp(v, "auto"))
+                return usage_error("--progress: expected auto, always or never, got '%s'", v);
+        } else if (!strcmp(a, "--skip-bad-rows")) {
+            o->skip_bad_rows = 1;
+        } else if (!strcmp(a, "--quiet")) {
+            o->quiet = 1;
+        } else if (a[0] == '-' && a[1]) {
+            return usage_error("unknown option '%s'", a);
+        } else {
+            if (o->n_inputs == 2) return usage_error("unexpected argument '%s'", a);
+            o->inputs[o->n_inputs++] = a;
+        }
+    }
+    if (o->n_inputs == 1) {
+        const char *in = o->inputs[0];
+        size_t len = strlen(in);
+        if (len > 3 && !strcmp(in + len - 3, ".h5"))
+            return usage_error("reading the HDF5 graph store (%s) is not implemented yet; give "
+                               "NODES.csv EDGES.csv",
+                               in);
+        return usage_error("analyze needs two inputs, NODES.csv and EDGES.csv (got only '%s')", in);
+    }
+    if (o->n_inputs == 0) return usage_error("%s", "analyze needs NODES.csv and EDGES.csv");
+    if (!o->output) return usage_error("%s", "analyze needs -o RESULTS.h5");
+    for (int k = 0; k < 2; k++)
+        if (same_file(o->inputs[k], o->output))
+            return usage_error("the output would overwrite the input '%s'", o->inputs[k]);
+    return 0;
+}
+
+static void progress(const analyze_opts *o, double seconds, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void progress(const analyze_opts *o, double seconds, const char *fmt, ...)
+{
+    if (!o->progress) return;
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "linchpin: ");
+    vfprintf(stderr, fmt, ap);
+    fprintf(stderr, " (%.3f s)\n", seconds);
+    va_end(ap);
+}
+
+/* Warn about listed types that no node has. */
+static void warn_unmatched(const lp_graph *g, const char *option, const char *list)
+{
+    for (const char *p = list; *p;) {
+        const char *c = strchr(p, ',');
+        size_t len = c ? (size_t)(c - p) : strlen(p);
+        if (lp_graph_type_index(g, p, len) < 0)
+            fprintf(stderr, "linchpin: warning: --%s type '%.*s' matches no node\n", option,
+                    (int)len, p);
+        if (!c) break;
+        p = c + 1;
+    }
+}
+
+static int cmd_analyze(int argc, char **argv)
+{
+    analyze_opts o;
+    memset(&o, 0, sizeof o);
+    int rc = parse_analyze(&o, argc, argv);
+    if (rc) return rc;
+#ifdef _OPENMP
+    if (o.threads) omp_set_num_threads((int)o.threads);
+    int threads = omp_get_max_threads();
+#else
+    int threads = 1;
+#endif
+
+    lp_graph g;
+    lp_load_report rep;
+    lp_keyperson kp;
+    memset(&kp, 0, sizeof kp);
+    int64_t *degree = NULL, *top = NULL, n_top = 0;
+    double *strength = NULL;
+    char *cmd = NULL, *params = NULL;
+    size_t params_size = 0;
+    lp_status st;
+    lp_load_options lo = LP_LOAD_OPTIONS_INIT;
+    lo.skip_bad_rows = o.skip_bad_rows;
+    lo.warn = stderr;
+
+    double t0 = now();
+    if ((st = lp_graph_load_csv(&g, &rep, o.inputs[0], o.inputs[1], &lo))) return fail(st);
+    if ((st = lp_graph_set_roles(&g, &o.roles))) {
+        lp_graph_free(&g);
+        return fail(st);
+    }
+    warn_unmatched(&g, "anchor", o.roles.anchor);
+    warn_unmatched(&g, "person", o.roles.person);
+    warn_unmatched(&g, "account", o.roles.account);
+    if (g.n_anchor == 0) {
+        lp_error_set(LP_EINPUT, "%s: no anchor node (no node has a type in --anchor %s)",
+                     o.inputs[0], o.roles.anchor);
+        lp_graph_free(&g);
+        return fail(LP_EINPUT);
+    }
+    degree = malloc(((size_t)g.n + 1) * sizeof *degree);
+    strength = malloc(((size_t)g.n + 1) * sizeof *strength);
+    if (!degree || !strength) {
+        st = lp_error_nomem("degree");
+        goto out_graph;
+    }
+    lp_degree(degree, &g.csr);
+    lp_strength(strength, &g.csr);
+    double t_load = now() - t0;
+    progress(&o, t_load, "loaded %lld nodes, %lld edges", (long long)g.n, (long long)g.m);
+
+    t0 = now();
+    if ((st = lp_keyperson_run(&kp, &g))) goto out_graph;
+    double t_kp = now() - t0;
+    progress(&o, t_kp, "key persons: %lld of %lld accounts hang on one person",
+             (long long)kp.accounts_with_key_person, (long long)kp.n_accounts);
+    if ((st = lp_keyperson_top(&top, &n_top, &g, &kp, o.top))) goto out_kp;
+
+    cmd = command_line(argc, argv);
+    FILE *pf = open_memstream(&params, &params_size);
+    if (!cmd || !pf) {
+        if (pf) fclose(pf);
+        st = lp_error_nomem("parameters");
+        goto out_kp;
+    }
+    fprintf(pf, "{\"anchor\":");
+    json_string(pf, o.roles.anchor);
+    fprintf(pf, ",\"person\":");
+    json_string(pf, o.roles.person);
+    fprintf(pf, ",\"account\":");
+    json_string(pf, o.roles.account);
+    fprintf(pf, ",\"threads\":%d,\"skip_bad_rows\":%s,\"top\":%lld}", threads,
+            o.skip_bad_rows ? "true" : "false", (long long)o.top);
+    fclose(pf);
+
+    lp_input_file inputs[2] = {rep.nodes_file, rep.edges_file};
+    lp_timing timings[2] = {{"load", t_load}, {"keyperson", t_kp}};
+    lp_results r;
+    memset(&r, 0, sizeof r);
+    r.g = &g;
+    r.degree = degree;
+    r.strength = strength;
+    r.kp = &kp;
+    r.top_persons = top;
+    r.n_top_persons = n_top;
+    r.skipped_rows = rep.skipped_rows;
+    r.info.command_line = cmd;
+    r.info.threads = threads;
+    r.info.parameters_json = params;
+    r.info.inputs = inputs;
+    r.info.n_inputs = 2;
+    r.info.timings = timings;
+    r.info.n_timings = 2;
+    t0 = now();
+    st = lp_results_write(o.output, &r);
+    progress(&o, now() - t0, "wrote %s", o.output);
+
+out_kp:
+    lp_keyperson_free(&kp);
+out_graph:
+    free(top);
+    free(cmd);
+    free(params);
+    free(degree);
+    free(strength);
+    lp_graph_free(&g);
+    if (st) return fail(st);
+    if (!o.quiet) return print_summary(o.output, 10);
+    return 0;
+}
+
+/* ---- summary, generate ------------------------------------------------ */
+
+static int cmd_summary(int argc, char **argv)
+{
+    const char *path = NULL;
+    int64_t top = 20;
+    for (int i = 2; i < argc; i++) {
+        const char *v;
+        if ((v = opt_value(argc, argv, &i, "--top"))) {
+            if (parse_int64(v, 0, 1000000, &top))
+                return usage_error("--top: expected a whole number, got '%s'", v);
+        } else if (argv[i][0] == '-' && argv[i][1]) {
+            return usage_error("unknown option '%s'", argv[i]);
+        } else if (path) {
+            return usage_error("unexpected argument '%s'", argv[i]);
+        } else {
+            path = argv[i];
+        }
+    }
+    if (!path) return usage_error("%s", "summary needs RESULTS.h5");
+    return print_summary(path, top);
+}
+
+static int cmd_generate(int argc, char **argv)
+{
+    lp_generate_options go = LP_GENERATE_OPTIONS_INIT;
+    const char *dir = NULL;
+    int have_accounts = 0;
+    for (int i = 2; i < argc; i++) {
+        const char *v;
+        int64_t x;
+        if (!strcmp(argv[i], "-o") || !strncmp(argv[i], "--output", 8)) {
+            v = !strcmp(argv[i], "-o") ? (i + 1 < argc ? argv[++i] : "")
+                                       : opt_value(argc, argv, &i, "--output");
+            if (!v || !*v) return usage_error("%s needs a directory", argv[i]);
+            dir = v;
+        } else if ((v = opt_value(argc, argv, &i, "--accounts"))) {
+            if (parse_int64(v, 1, 100000000, &x))
+                return usage_error("--accounts: expected a whole number from 1, got '%s'", v);
+            go.accounts = x;
+            have_accounts = 1;
+        } else if ((v = opt_value(argc, argv, &i, "--employees"))) {
+            if (parse_int64(v, 1, 100000000, &x))
+                return usage_error("--employees: expected a whole number from 1, got '%s'", v);
+            go.employees = x;
+        } else if ((v = opt_value(argc, argv, &i, "--seed"))) {
+            if (parse_int64(v, 0, INT64_MAX, &x))
+                return usage_error("--seed: expected a non-negative whole number, got '%s'", v);
+            go.seed = (uint64_t)x;
+        } else if (!strcmp(argv[i], "--names")) {
+            go.names = 1;
+        } else {
+            return usage_error("unexpected argument '%s'", argv[i]);
+        }
+    }
+    if (!have_accounts) return usage_error("%s", "generate needs --accounts N");
+    if (!dir) return usage_error("%s", "generate needs -o DIR");
+    lp_nodes nodes = LP_NODES_INIT;
+    lp_edges edges = LP_EDGES_INIT;
+    lp_status st = lp_generate(&nodes, &edges, &go);
+    if (!st) st = lp_csv_write_graph(dir, &nodes, &edges);
+    long long n = nodes.id.count, m = edges.m;
+    lp_nodes_free(&nodes);
+    lp_edges_free(&edges);
+    if (st) return fail(st);
+    printf("wrote %s/nodes.csv (%lld nodes) and %s/edges.csv (%lld edge rows)\n", dir, n, dir, m);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fputs(USAGE, stderr);
+        return LP_EUSAGE;
+    }
+    const char *cmd = argv[1];
+    if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
+        fputs(USAGE, stdout);
+        return 0;
+    }
+    if (!strcmp(cmd, "--version")) {
+        printf("linchpin %s (igraph %s)\n", LP_VERSION, IGRAPH_VERSION);
+        return 0;
+    }
+    for (int i = 2; i < argc; i++)
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+            fputs(USAGE, stdout);
+            return 0;
+        }
+    if (!strcmp(cmd, "analyze")) return cmd_analyze(argc, argv);
+    if (!strcmp(cmd, "summary")) return cmd_summary(argc, argv);
+    if (!strcmp(cmd, "generate")) return cmd_generate(argc, argv);
+    return usage_error("unknown command '%s'", cmd);
+}

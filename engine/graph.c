@@ -201,7 +201,7 @@ lp_status lp_graph_build(lp_graph *out, lp_nodes *nodes, lp_edges *edges)
 
     /* Orient and drop self-loops. */
     int64_t m0 = 0;
-    idx = malloc((size_t)(edges->m + 1) * sizeof *idx);
+    idx = calloc((size_t)edges->m + 1, sizeof *idx); /* calloc: gcc -O2 cannot see all m0 entries get written */
     tmp = malloc((size_t)(edges->m + 1) * sizeof *tmp);
     count = malloc((size_t)(n + 1) * sizeof *count);
     if (!idx || !tmp || !count) {

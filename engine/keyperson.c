@@ -169,7 +169,7 @@ lp_status lp_keyperson_run(lp_keyperson *out, const lp_graph *g)
     s.acc_sub = calloc(n1, sizeof *s.acc_sub);
     s.rev_sub = calloc(n1, sizeof *s.rev_sub);
     s.root_children = calloc(n1, sizeof *s.root_children);
-    anchors = malloc(n1 * sizeof *anchors);
+    anchors = calloc(n1, sizeof *anchors); /* calloc: quiets gcc 12 maybe-uninitialized */
     next_pcut = malloc(n1 * sizeof *next_pcut);
     if (!kp.is_articulation || !kp.accounts_at_risk || !kp.revenue_at_risk || !s.disc ||
         !s.low || !s.parent || !s.it || !s.stack || !s.order || !s.cut_below || !s.acc_sub ||

@@ -1,0 +1,113 @@
+"""The command line: exit statuses, messages, help/version, the summary
+table, and that a failed run never creates or changes the output file."""
+import hashlib
+import os
+import tempfile
+
+from lptest import Checker, run, write_csv
+
+C = Checker("cli")
+
+NODES = [("hq", "company", ""), ("ann", "employee", ""), ("bob", "employee", ""),
+         ("Müller GmbH", "account", "1000.50"), ("Big, Inc.", "account", "250"),
+         ("lonely", "account", "7")]
+EDGES = [("hq", "ann", "1"), ("hq", "bob", "1"), ("ann", "Müller GmbH", "3"),
+         ("ann", "Big, Inc.", "1"), ("bob", "Big, Inc.", "1")]
+
+
+def digest(path):
+    with open(path, "rb") as f:
+        return hashlib.sha256(f.read()).hexdigest()
+
+
+def main():
+    with tempfile.TemporaryDirectory() as d:
+        n, e = os.path.join(d, "nodes.csv"), os.path.join(d, "edges.csv")
+        write_csv(n, ["id", "type", "revenue"], NODES)
+        write_csv(e, ["source", "target", "weight"], EDGES)
+        out = os.path.join(d, "out.h5")
+        nodes_digest = digest(n)
+
+        p = run(["--version"])
+        C.check(p.returncode == 0 and p.stdout.startswith("linchpin "), f"--version: {p.stdout!r}")
+        p = run(["--help"])
+        C.check(p.returncode == 0 and "analyze" in p.stdout and "exit status" in p.stdout, "--help")
+        p = run(["analyze", "--help"])
+        C.check(p.returncode == 0 and "--anchor" in p.stdout, "analyze --help")
+
+        # success, and the summary names the key person with the revenue
+        p = run(["analyze", n, e, "-o", out])
+        C.check(p.returncode == 0, f"analyze exit {p.returncode}: {p.stderr}")
+        C.check("ann" in p.stdout and "1,000.50" in p.stdout, f"summary lacks ann's risk:\n{p.stdout}")
+        C.check("no path to the company:  1" in p.stdout, f"orphan count missing:\n{p.stdout}")
+        p = run(["summary", out])
+        C.check(p.returncode == 0 and "ann" in p.stdout, f"summary: {p.returncode} {p.stderr}")
+        good = digest(out)
+
+        # usage errors: exit 2, output untouched
+        for args, what in [
+            (["analyze", n, e], "missing -o"),
+            (["analyze", n, "-o", out], "one input"),
+            (["analyze", n, e, "-o", out, "--threads", "0"], "bad --threads"),
+            (["analyze", n, e, "-o", out, "--frobnicate"], "unknown option"),
+            (["analyze", n, e, "-o", out, "--anchor", ""], "empty --anchor"),
+            (["analyze", n, e, "-o", out, "--person", "employee,"], "empty list item"),
+            (["analyze", n, e, "-o", n], "output over input"),
+            (["bogus"], "unknown command"),
+            ([], "no command"),
+        ]:
+            p = run(args)
+            C.check(p.returncode == 2, f"{what}: exit {p.returncode}, want 2 ({p.stderr.strip()})")
+            C.check(p.stderr.startswith("linchpin: ") or p.stderr.startswith("usage:"),
+                    f"{what}: message {p.stderr!r}")
+        C.check(digest(out) == good, "usage errors changed the output file")
+        C.check(digest(n) == nodes_digest, "the output-over-input attempt changed nodes.csv")
+
+        # bad input: exit 3, one line naming file, line and field; no output touched
+        bad = os.path.join(d, "bad_edges.csv")
+        write_csv(bad, ["source", "target", "weight"], EDGES + [("ann", "nobody", "1")])
+        p = run(["analyze", n, bad, "-o", out])
+        C.check(p.returncode == 3, f"unknown node: exit {p.returncode}")
+        C.check(f"{bad}:7:" in p.stderr and "target" in p.stderr and "nobody" in p.stderr,
+                f"unknown node message: {p.stderr!r}")
+        C.check(len(p.stderr.strip().splitlines()) == 1, f"one-line message: {p.stderr!r}")
+        C.check(digest(out) == good, "bad input changed the earlier output file")
+        fresh = os.path.join(d, "fresh.h5")
+        p = run(["analyze", n, bad, "-o", fresh])
+        C.check(p.returncode == 3 and not os.path.exists(fresh), "bad input created an output file")
+        C.check(not [x for x in os.listdir(d) if ".tmp" in x], f"temporary left: {os.listdir(d)}")
+        # skipping bad rows instead: counted and reported
+        p = run(["analyze", n, bad, "-o", fresh, "--skip-bad-rows"])
+        C.check(p.returncode == 0 and "skipped bad rows 1" in p.stdout,
+                f"--skip-bad-rows: {p.returncode} {p.stdout} {p.stderr}")
+        C.check("warning" in p.stderr and "nobody" in p.stderr, f"skip warning: {p.stderr!r}")
+
+        # no anchor node: bad input
+        p = run(["analyze", n, e, "-o", fresh + "2", "--anchor", "nosuchtype"])
+        C.check(p.returncode == 3 and "anchor" in p.stderr, f"no anchors: {p.returncode} {p.stderr!r}")
+        C.check(not os.path.exists(fresh + "2"), "no-anchor run created output")
+        p = run(["analyze", n, e, "-o", fresh + "3", "--person", "employee,ghost", "--quiet"])
+        C.check(p.returncode == 0 and "'ghost' matches no node" in p.stderr, f"unmatched type warning {p.stderr!r}")
+
+        # missing input file: bad input
+        p = run(["analyze", os.path.join(d, "nope.csv"), e, "-o", fresh])
+        C.check(p.returncode == 3 and "nope.csv" in p.stderr, f"missing input: {p.returncode} {p.stderr!r}")
+
+        # cannot write output: exit 4, earlier results untouched
+        p = run(["analyze", n, e, "-o", os.path.join(d, "no", "such", "dir.h5")])
+        C.check(p.returncode == 4, f"unwritable path: exit {p.returncode} {p.stderr!r}")
+        os.mkdir(os.path.join(d, "adir"))
+        p = run(["analyze", n, e, "-o", os.path.join(d, "adir")])
+        C.check(p.returncode == 4, f"output is a directory: exit {p.returncode}")
+        C.check(not [x for x in os.listdir(d) if ".tmp" in x], f"temporary left: {os.listdir(d)}")
+
+        # summary of something that is not a result file
+        p = run(["summary", n])
+        C.check(p.returncode == 3, f"summary of a CSV: exit {p.returncode} {p.stderr!r}")
+        p = run(["summary", os.path.join(d, "missing.h5")])
+        C.check(p.returncode == 3, f"summary of a missing file: exit {p.returncode}")
+    C.done()
+
+
+if __name__ == "__main__":
+    main()

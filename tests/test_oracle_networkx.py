@@ -1,0 +1,224 @@
+"""End-to-end oracle: a generated enterprise with quoted and UTF-8 ids,
+duplicate edge rows, self-loops and orphan accounts goes through
+`linchpin analyze`; every column written is recomputed independently with
+NetworkX and compared. Run at 1, 2 and 8 threads: identical output."""
+import os
+import random
+import tempfile
+
+import h5py
+import networkx as nx
+import numpy as np
+
+from lptest import Checker, run, write_csv
+
+C = Checker("oracle_networkx")
+R = ("__R__",)  # virtual root, cannot clash with a string id
+
+
+def make_enterprise(seed):
+    rnd = random.Random(seed)
+    nodes = []  # (id, type, revenue or "")
+    nodes.append(("Acme, Inc. \"HQ\"", "company", ""))
+    nodes.append(("Acme Europe", "company", ""))
+    emps = [f"Émilie Dupont-{i}" if i % 3 == 0 else f"emp {i}" for i in range(40)]
+    emps[5] = "Jürgen \"JJ\" Müller, Sales"
+    emps[7] = "李小龙"
+    emps[9] = "line\nbreak person"
+    for e in emps:
+        nodes.append((e, "employee", ""))
+    accts = [f"Account {i}, Ltd." if i % 4 == 0 else f"acct-{i}" for i in range(120)]
+    accts[3] = "Müller & Söhne GmbH"
+    accts[8] = "\"Big\" Co"
+    for a in accts:
+        nodes.append((a, "account", f"{rnd.randint(0, 500000) / 4:.2f}"))
+    contacts = [f"contact {i}" for i in range(150)]
+    for c in contacts:
+        nodes.append((c, "contact", ""))
+    partners = [f"partner {i}" for i in range(6)]
+    for p in partners:
+        nodes.append((p, "partner", ""))
+    edges = []
+
+    def e(a, b, w=None):
+        edges.append((a, b, w if w is not None else rnd.choice(["", "1", "2.5", "3"])))
+
+    for i, emp in enumerate(emps):
+        if i < 10:
+            e(nodes[i % 2][0], emp)
+        if i >= 30:  # juniors hang on one mentor: chains of key persons
+            e(emp, emps[10 + i % 20])
+            continue
+        for _ in range(rnd.randint(1, 3)):
+            e(emp, rnd.choice(emps[:30]))  # may be a self-loop
+    for i, a in enumerate(accts):
+        if i % 37 == 36:
+            e(a, rnd.choice(contacts))  # likely orphan: only a contact
+            continue
+        k = 1 if rnd.random() < 0.5 else rnd.randint(2, 3)
+        for emp in rnd.sample(emps if k == 1 else emps[:30], k):
+            e(emp, a)
+        if rnd.random() < 0.3:
+            c = rnd.choice(contacts)
+            e(c, a)
+            e(c, rnd.choice(emps[:30]))
+        if rnd.random() < 0.1:
+            e(rnd.choice(partners), a)
+    for p in partners:
+        e(p, rnd.choice(emps))
+    # duplicates (both orientations) and self-loops
+    for _ in range(40):
+        a, b, _w = rnd.choice(edges)
+        edges.append((b, a, "1.5") if rnd.random() < 0.5 else (a, b, ""))
+    for _ in range(10):
+        x = rnd.choice(nodes)[0]
+        edges.append((x, x, "2"))
+    rnd.shuffle(edges)
+    return nodes, edges
+
+
+def expected(nodes, edges, anchor_types, person_types, account_types):
+    ids = [n[0] for n in nodes]
+    row = {x: i for i, x in enumerate(ids)}
+    typ = {n[0]: n[1] for n in nodes}
+    rev = {n[0]: float(n[2]) if n[2] != "" else 0.0 for n in nodes}
+    G = nx.Graph()
+    G.add_nodes_from(ids)
+    loops = dups = 0
+    for a, b, w in edges:
+        w = float(w) if w != "" else 1.0
+        if a == b:
+            loops += 1
+        elif G.has_edge(a, b):
+            G[a][b]["weight"] += w
+            dups += 1
+        else:
+            G.add_edge(a, b, weight=w)
+    GR = G.copy()
+    anchors = [x for x in ids if typ[x] in anchor_types]
+    GR.add_edges_from((R, x) for x in anchors)
+    persons = {x for x in ids if typ[x] in person_types}
+    accounts = [x for x in ids if typ[x] in account_types]
+    reach = nx.node_connected_component(GR, R)
+    ap = set(nx.articulation_points(GR)) - {R}
+    kp = {a: [] for a in accounts}
+    at_risk = {x: 0 for x in ids}
+    rev_risk = {x: 0.0 for x in ids}
+    for p in sorted(ap & persons, key=lambda x: row[x]):
+        H = GR.copy()
+        H.remove_node(p)
+        still = nx.node_connected_component(H, R)
+        for a in accounts:
+            if a != p and a in reach and a not in still:
+                kp[a].append(p)
+                at_risk[p] += 1
+                rev_risk[p] += rev[a]
+
+    # nearest first: k separates the account from every key person after it
+    def separated(a, k, other):
+        H = GR.copy()
+        H.remove_node(k)
+        return not nx.has_path(H, a, other)
+
+    for a, ks in kp.items():
+        others = list(ks)  # (the list being sorted reads as empty during the sort)
+        ks.sort(key=lambda k: -sum(separated(a, k, o) for o in others if o != k))
+    return dict(G=G, ids=ids, row=row, typ=typ, rev=rev, ap=ap, kp=kp, at_risk=at_risk,
+                rev_risk=rev_risk, accounts=accounts, reach=reach, loops=loops, dups=dups)
+
+
+def read(path):
+    with h5py.File(path, "r") as f:
+        out = {k: f[k][()] for k in ["nodes/id", "nodes/type", "nodes/degree", "nodes/strength",
+                                      "nodes/is_articulation", "nodes/accounts_at_risk",
+                                      "nodes/revenue_at_risk", "accounts/node", "accounts/revenue",
+                                      "accounts/connected", "accounts/key_persons_offsets",
+                                      "accounts/key_persons"]}
+        out["summary"] = dict(f["summary"].attrs)
+    out["nodes/id"] = [x.decode("utf-8") if isinstance(x, bytes) else x for x in out["nodes/id"]]
+    out["nodes/type"] = [x.decode("utf-8") if isinstance(x, bytes) else x for x in out["nodes/type"]]
+    return out
+
+
+def compare(got, exp, tag):
+    ids = exp["ids"]
+    G = exp["G"]
+    C.check(got["nodes/id"] == ids, f"{tag}: /nodes/id differs from input order")
+    C.check(got["nodes/type"] == [exp["typ"][x] for x in ids], f"{tag}: /nodes/type")
+    C.check(list(got["nodes/degree"]) == [G.degree(x) for x in ids], f"{tag}: /nodes/degree")
+    want_s = np.array([G.degree(x, weight="weight") for x in ids], dtype=float)
+    C.check(np.allclose(got["nodes/strength"], want_s, rtol=1e-12, atol=0),
+            f"{tag}: /nodes/strength")
+    want_ap = [1 if x in exp["ap"] else 0 for x in ids]
+    C.check(list(got["nodes/is_articulation"]) == want_ap, f"{tag}: /nodes/is_articulation")
+    C.check(list(got["nodes/accounts_at_risk"]) == [exp["at_risk"][x] for x in ids],
+            f"{tag}: /nodes/accounts_at_risk")
+    want_rr = np.array([exp["rev_risk"][x] for x in ids])
+    C.check(np.allclose(got["nodes/revenue_at_risk"], want_rr, rtol=1e-9, atol=1e-9),
+            f"{tag}: /nodes/revenue_at_risk")
+    accts = exp["accounts"]
+    C.check([ids[i] for i in got["accounts/node"]] == accts, f"{tag}: /accounts/node")
+    C.check(np.allclose(got["accounts/revenue"], [exp["rev"][a] for a in accts]),
+            f"{tag}: /accounts/revenue")
+    C.check(list(got["accounts/connected"]) == [1 if a in exp["reach"] else 0 for a in accts],
+            f"{tag}: /accounts/connected")
+    off, kp = got["accounts/key_persons_offsets"], got["accounts/key_persons"]
+    C.check(len(off) == len(accts) + 1 and off[0] == 0 and off[-1] == len(kp),
+            f"{tag}: key_persons_offsets shape")
+    for i, a in enumerate(accts):
+        lst = [ids[k] for k in kp[off[i]:off[i + 1]]]
+        if not C.check(lst == exp["kp"][a], f"{tag}: key persons of {a!r}: {lst} != {exp['kp'][a]}"):
+            break
+    s = got["summary"]
+    C.check(s["nodes"] == len(ids) and s["edges"] == G.number_of_edges(), f"{tag}: summary counts")
+    C.check(s["dropped_self_loops"] == exp["loops"], f"{tag}: dropped_self_loops")
+    C.check(s["merged_duplicates"] == exp["dups"], f"{tag}: merged_duplicates")
+    orphans = sum(1 for a in accts if a not in exp["reach"])
+    C.check(s["orphan_accounts"] == orphans, f"{tag}: orphan_accounts {s['orphan_accounts']} != {orphans}")
+    return (orphans, sum(1 for a in accts if exp["kp"][a]),
+            sum(1 for a in accts if len(exp["kp"][a]) > 1))
+
+
+def main():
+    total_orphans = total_kp = total_chain = 0
+    with tempfile.TemporaryDirectory() as d:
+        for seed, newline, person in [(1, "\n", "employee"), (2, "\r\n", "employee,contact"),
+                                      (3, "\n", "employee")]:
+            nodes, edges = make_enterprise(seed)
+            np_, ep = os.path.join(d, f"n{seed}.csv"), os.path.join(d, f"e{seed}.csv")
+            write_csv(np_, ["id", "type", "revenue", "name"], [(a, b, c, "x") for a, b, c in nodes], newline)
+            write_csv(ep, ["source", "target", "weight"], edges, newline)
+            exp = expected(nodes, edges, {"company"}, set(person.split(",")), {"account"})
+            outs = []
+            for t in (1, 2, 8):
+                out = os.path.join(d, f"r{seed}-{t}.h5")
+                p = run(["analyze", np_, ep, "-o", out, "--threads", str(t), "--person", person, "--quiet"])
+                if not C.check(p.returncode == 0, f"seed {seed} t={t}: exit {p.returncode}: {p.stderr}"):
+                    continue
+                got = read(out)
+                o, k, ch = compare(got, exp, f"seed {seed} threads {t}")
+                outs.append(got)
+                try:
+                    import h5schema
+                    h5schema.check_results(out)
+                except ImportError:
+                    pass
+            total_orphans += o
+            total_kp += k
+            total_chain += ch
+            for g in outs[1:]:
+                for key in g:
+                    if key == "summary":
+                        continue
+                    a, b = outs[0][key], g[key]
+                    same = a == b if isinstance(a, list) else np.array_equal(a, b)
+                    C.check(same, f"seed {seed}: {key} differs between thread counts")
+    # the fixture must exercise what it claims to
+    C.check(total_orphans >= 3, f"only {total_orphans} orphan accounts in the fixtures")
+    C.check(total_kp >= 30, f"only {total_kp} accounts with key persons in the fixtures")
+    C.check(total_chain >= 10, f"only {total_chain} accounts with 2+ key persons in the fixtures")
+    C.done()
+
+
+if __name__ == "__main__":
+    main()
