@@ -237,6 +237,34 @@ static int same_file(const char *a, const char *b)
            sa.st_ino == sb.st_ino;
 }
 
+/* Fail early (exit 4) when the output obviously cannot be written, rather
+ * than after the whole analysis. The writer still reports anything else. */
+static int check_output(const char *path)
+{
+    struct stat st;
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+        fprintf(stderr, "linchpin: cannot write %s: Is a directory\n", path);
+        return LP_EOUTPUT;
+    }
+    char *copy = strdup(path);
+    if (!copy) return fail(lp_error_nomem("path"));
+    char *slash = strrchr(copy, '/');
+    const char *dir = ".";
+    if (slash == copy) {
+        dir = "/";
+    } else if (slash) {
+        *slash = '\0';
+        dir = copy;
+    }
+    int rc = 0;
+    if (access(dir, W_OK | X_OK) != 0) {
+        fprintf(stderr, "linchpin: cannot write %s: %s\n", path, strerror(errno));
+        rc = LP_EOUTPUT;
+    }
+    free(copy);
+    return rc;
+}
+
 static int parse_analyze(analyze_opts *o, int argc, char **argv)
 {
     lp_roles roles = LP_ROLES_INIT;
@@ -295,7 +323,7 @@ static int parse_analyze(analyze_opts *o, int argc, char **argv)
     for (int k = 0; k < 2; k++)
         if (same_file(o->inputs[k], o->output))
             return usage_error("the output would overwrite the input '%s'", o->inputs[k]);
-    return 0;
+    return check_output(o->output);
 }
 
 static void progress(const analyze_opts *o, double seconds, const char *fmt, ...)

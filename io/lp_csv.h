@@ -30,7 +30,13 @@ void lp_csv_close(lp_csv_reader *r); /* accepts NULL */
 
 /* Read the next record. *out_more = 0 at end of input (no record). Fields are
  * valid until the next call. A blank line (no bytes before the line end) is
- * skipped; an unterminated quote is LP_EINPUT naming the line it opened on. */
+ * skipped. LF, CRLF and a lone CR each end a line; a final record needs no
+ * line end. Syntax errors are LP_EINPUT, "<path>:<line>: field <f>: <what>"
+ * with <f> the field's name (see lp_csv_name_fields) or else its 1-based
+ * number: "unterminated quote" (the line the quote opened on), "quote inside
+ * unquoted field", "unexpected character after closing quote" (the line of
+ * the offending byte). A read error or truncated gzip data is LP_EINPUT
+ * "<path>: cannot read: ...". After an error the reader is unusable. */
 lp_status lp_csv_next(lp_csv_reader *r, int *out_more);
 int64_t lp_csv_nfields(const lp_csv_reader *r);
 /* Field i (0-based) of the current record, NUL-terminated, unquoted; *len
@@ -38,6 +44,10 @@ int64_t lp_csv_nfields(const lp_csv_reader *r);
 const char *lp_csv_field(const lp_csv_reader *r, int64_t i, size_t *len);
 /* 1-based physical line number on which the current record starts. */
 int64_t lp_csv_line(const lp_csv_reader *r);
+/* Use the current record's fields (normally the header) as field names in
+ * later syntax-error messages: "field 'name'" instead of "field 3". Copies
+ * them; LP_EINTERNAL if out of memory. */
+lp_status lp_csv_name_fields(lp_csv_reader *r);
 /* Bytes consumed so far (uncompressed) and their CRC-32. */
 int64_t lp_csv_bytes(const lp_csv_reader *r);
 uint32_t lp_csv_crc32(const lp_csv_reader *r);
@@ -46,7 +56,7 @@ uint32_t lp_csv_crc32(const lp_csv_reader *r);
 
 typedef struct lp_input_file {
     const char *path; /* as given (borrowed) */
-    int64_t size;     /* file size in bytes (as stored, i.e. compressed for .gz) */
+    int64_t size;     /* file size in bytes (as stored, i.e. compressed for .gz); -1 unknown */
     uint32_t crc32;   /* CRC-32 of the uncompressed content */
 } lp_input_file;
 
@@ -63,7 +73,46 @@ typedef struct lp_load_report {
 } lp_load_report;
 
 /* Load nodes.csv and edges.csv and build the graph (lp_graph_build). Roles
- * are not set. On failure *out and *out_report are untouched. */
+ * are not set. On failure *out and *out_report are untouched. out_report may
+ * be NULL; opt may be NULL (defaults). *out is owned by the caller
+ * (lp_graph_free).
+ *
+ * Columns are found by exact header name (case-sensitive, nothing trimmed);
+ * any name appearing twice is an error; other columns are ignored. Every row
+ * has exactly as many fields as the header. Ids are non-empty, valid UTF-8
+ * without NUL bytes; types are valid UTF-8 without NUL (may be empty). An
+ * empty optional field means "absent": revenue 0, weight 1. Numbers are
+ * parsed strictly (the whole field, no spaces, no hex, nan or inf; '.' is the
+ * decimal point in the C locale). The `name` column is accepted and not
+ * stored; the edge `type` column is accepted and ignored.
+ *
+ * Errors, all LP_EINPUT with one line (<v> is the value, escaped, cut short):
+ *   <path>: cannot open: <reason>          <path>: cannot read: <reason>
+ *   <path>: empty file (no header row)     <path>: no nodes
+ *   <path>:<line>: field 'id': missing required column
+ *   <path>:<line>: field 'x': duplicate column (columns 2 and 5)
+ *   <path>:<line>: field 'x': unterminated quote      (and lp_csv_next's others)
+ *   <path>:<line>: expected N fields, found M
+ *   <path>:<line>: field 'id': empty id | invalid UTF-8 in id "<v>" |
+ *                  NUL byte in id "<v>" | duplicate node id "<v>" (first
+ *                  defined on line K)    (likewise 'type' for UTF-8 and NUL)
+ *   <path>:<line>: field 'revenue': malformed number "<v>" | number out of
+ *                  range "<v>" | negative revenue "<v>"
+ *   <path>:<line>: field 'weight': malformed number "<v>" | non-finite
+ *                  weight "<v>" | non-positive weight "<v>"
+ *   <path>:<line>: field 'source': empty id | unknown node id "<v>"  (or 'target')
+ *   <path>:<line>: too many nodes (more than 2147483647)
+ * <line> is the line the record starts on (syntax errors: see lp_csv_next).
+ * A row with several problems reports the first in this order: field count;
+ * nodes: id, type, revenue; edges: empty source, empty target, weight,
+ * unknown source, unknown target.
+ *
+ * With opt->skip_bad_rows the row-level errors (field count, empty, invalid
+ * or duplicate id, number, revenue, weight, unknown node) skip the row; they
+ * are counted in skipped_rows and the first 10 are printed to opt->warn as
+ * "warning: <message>", followed at the end by "warning: N more rows
+ * skipped" if there were more. File and header errors, syntax errors and too
+ * many nodes stay fatal; so does a nodes file left with no node. */
 lp_status lp_graph_load_csv(lp_graph *out, lp_load_report *out_report, const char *nodes_path,
                             const char *edges_path, const lp_load_options *opt);
 

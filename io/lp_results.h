@@ -5,6 +5,43 @@
  * directory and renamed into place only when complete and closed. On any
  * failure the temporary file is removed and an earlier file at the target
  * path is left byte-identical. Errors are LP_EOUTPUT.
+ *
+ * Decisions the writer makes where DESIGN.md is silent (io/h5results.c):
+ *  - Root attributes are scalar: strings variable-length UTF-8, format_version
+ *    and threads int32, the rest strings. The input files are one attribute
+ *    `input_files`, JSON text: [{"path":"nodes.csv","size":123,"crc32":"0a1b2c3d"}]
+ *    (size in bytes as stored, crc32 of the uncompressed content, 8 lower-case
+ *    hex digits; bytes of a path that are not valid UTF-8 become U+FFFD).
+ *    A NULL command_line is written as "", NULL parameters_json as "{}".
+ *  - /accounts/connected uint8 [a]: 1 if the account has a path to R
+ *    (an addition to the schema).
+ *  - /summary attributes (int64 counts, float64 revenues): nodes, edges,
+ *    merged_duplicates, dropped_self_loops, skipped_rows always; accounts,
+ *    orphan_accounts, accounts_with_key_person, articulation_points,
+ *    revenue_total, revenue_with_key_person, revenue_orphan only when the
+ *    key-person analysis ran (kp != NULL). /summary/top_persons int64 [k]
+ *    (rows into /nodes) when kp and top_persons are both non-NULL.
+ *  - /summary/timings tracks attribute creation order: the phases in the
+ *    order given, then "write" (entry of lp_results_write to just before the
+ *    file is closed) last.
+ *  - Every dataset is 1-D, chunked (min(len, 65536) elements, at least 1),
+ *    deflate level 4, plus shuffle for numeric columns; an empty dataset has
+ *    maxdims H5S_UNLIMITED (required for a chunked dataset of length 0).
+ *  - The file gets mode 0666 & ~umask. An existing path that is neither a
+ *    regular file nor a directory (device, FIFO) is refused before writing; a
+ *    directory is refused by rename() at the end (EISDIR: callers that want
+ *    to fail fast check -o before the analysis); a symbolic link at path is
+ *    replaced by the new file (rename semantics), its target is left alone.
+ *  - HDF5's automatic error printing is switched off for the process
+ *    (H5Eset_auto2(H5E_DEFAULT, NULL, NULL)); failures become our messages:
+ *    "cannot write <path>: <strerror>" for a system call (mkstemp, write,
+ *    fsync, rename; the file is written through a small POSIX driver that
+ *    records the first I/O errno, see h5results.c), "cannot write <path>:
+ *    <what>: <HDF5 reason>" for an HDF5 failure.
+ *  - An inconsistent lp_results (arrays missing, rows out of range, offsets
+ *    not monotone, duplicate or negative timings, a caller phase named
+ *    "write") is our bug: LP_EINTERNAL, nothing written. Out of memory is
+ *    LP_EINTERNAL too; every other failure is LP_EOUTPUT.
  */
 #ifndef LP_RESULTS_H
 #define LP_RESULTS_H
@@ -63,10 +100,20 @@ typedef struct lp_summary {
     int n_timings;
     char **timing_phase; /* [n_timings] */
     double *timing_seconds;
+    /* Added after the first draft of this header: */
+    double revenue_orphan; /* over accounts with no path to R */
+    int has_keyperson;     /* the key-person attributes were present; if 0,
+                              accounts .. revenue_orphan are 0 and n_top is 0 */
 } lp_summary;
 
 /* Read /summary and root attributes. LP_EINPUT if path is not a linchpin
- * result file (message says why). Free with lp_summary_free. */
+ * result file (message says why): "<path>: cannot open: <reason>",
+ * "<path>: not a linchpin result file", "<path>: unsupported format_version N",
+ * "<path>: <object>: <problem>". Top persons take id and type from /nodes/id
+ * and /nodes/type, accounts_at_risk and revenue_at_risk from the /nodes
+ * columns. Timings come in creation order when the file tracks it (ours
+ * does), else in name order. All strings and arrays are malloc'ed and owned
+ * by *out, written only on success. Free with lp_summary_free. */
 lp_status lp_results_read_summary(lp_summary *out, const char *path);
 void lp_summary_free(lp_summary *s); /* accepts NULL */
 

@@ -12,7 +12,6 @@ ctest --test-dir build/release --output-on-failure -j "$jobs"
 cmake -S . -B build/asan -DCMAKE_BUILD_TYPE=Debug -DLP_WERROR=ON -DLP_SANITIZE=ON >/dev/null
 cmake --build build/asan -j "$jobs"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
-LSAN_OPTIONS=suppressions=$(pwd)/tests/lsan.supp \
 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     ctest --test-dir build/asan --output-on-failure -j "$jobs"
 echo "linchpin: all tests passed (release and ASan+UBSan)"

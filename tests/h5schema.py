@@ -1,0 +1,520 @@
+"""h5schema — validate a linchpin result file against DESIGN.md ("Result file
+(HDF5)", format "linchpin-results", format_version 1) with h5py, independently
+of the C reader.
+
+    from h5schema import check_results
+    res = check_results("out.h5", expect={"nodes": 7, "/nodes/degree": [2, 3, 2]})
+
+check_results raises AssertionError with a message naming the file and the
+object on the first problem, and otherwise returns a dict:
+
+    res["attrs"]        root attributes (str / int)
+    res["parameters"]   the parameters attribute, parsed JSON
+    res["input_files"]  the input_files attribute, parsed JSON (list of dicts)
+    res["summary"]      /summary attributes (int / float)
+    res["timings"]      /summary/timings attributes, in creation order
+    res["nodes"]        {column: numpy array} for every /nodes dataset
+                        (strings as numpy object arrays of str)
+    res["accounts"]     {column: numpy array}, {} when /accounts is absent
+    res["top_persons"]  numpy int64 array, or None when absent
+    res["n"], res["a"]  node and account counts (a is None without /accounts)
+
+expect maps names to expected values:
+    "/group/column"  the dataset's values (exact for integers and strings,
+                     relative 1e-9 for floats); None means "must be absent"
+    bare name        a /summary attribute, else a root attribute, else one of
+                     "parameters", "input_files", "timings" (the list of phase
+                     names in order); None means "must be absent"
+"""
+
+import json
+import math
+import re
+
+import h5py
+import numpy as np
+
+FORMAT = "linchpin-results"
+FORMAT_VERSION = 1
+CHUNK_MAX = 65536
+REL_TOL = 1e-9
+
+# Known columns and their on-disk dtypes ("str" = variable-length UTF-8).
+NODE_COLUMNS = {
+    "id": "str",
+    "type": "str",
+    "degree": "<i8",
+    "strength": "<f8",
+    "pagerank": "<f8",
+    "betweenness": "<f8",
+    "brokerage": "<f8",
+    "is_articulation": "|u1",
+    "accounts_at_risk": "<i8",
+    "revenue_at_risk": "<f8",
+}
+ACCOUNT_COLUMNS = {
+    "node": "<i8",
+    "revenue": "<f8",
+    "connected": "|u1",
+    "bus_factor": "<i4",
+    "dominant_share": "<f8",
+    "key_persons_offsets": "<i8",
+    "key_persons": "<i8",
+}
+KP_NODE_COLUMNS = ("is_articulation", "accounts_at_risk", "revenue_at_risk")
+KP_ACCOUNT_COLUMNS = ("node", "revenue", "connected", "key_persons_offsets", "key_persons")
+
+SUMMARY_ALWAYS = ("nodes", "edges", "merged_duplicates", "dropped_self_loops", "skipped_rows")
+SUMMARY_KP_INT = ("accounts", "orphan_accounts", "accounts_with_key_person", "articulation_points")
+SUMMARY_KP_FLOAT = ("revenue_total", "revenue_with_key_person", "revenue_orphan")
+
+ROOT_STR = ("format", "linchpin_version", "igraph_version", "hdf5_version", "created",
+            "command_line", "parameters", "input_files")
+ROOT_INT = ("format_version", "threads")
+
+
+class _Ctx:
+    def __init__(self, path):
+        self.path = path
+
+    def fail(self, where, msg):
+        raise AssertionError("%s: %s: %s" % (self.path, where, msg))
+
+    def check(self, cond, where, msg):
+        if not cond:
+            self.fail(where, msg)
+
+
+def _close(a, b):
+    a, b = float(a), float(b)
+    if math.isnan(a) or math.isnan(b):
+        return math.isnan(a) and math.isnan(b)
+    return abs(a - b) <= REL_TOL * max(abs(a), abs(b)) + 1e-12
+
+
+def _allclose(a, b):
+    a = np.asarray(a, dtype=np.float64)
+    b = np.asarray(b, dtype=np.float64)
+    if a.shape != b.shape:
+        return False
+    return bool(np.all(np.isclose(a, b, rtol=REL_TOL, atol=1e-12, equal_nan=True)))
+
+
+# ---- attributes --------------------------------------------------------
+
+def _attr_dtype(obj, name):
+    return obj.attrs.get_id(name).dtype
+
+
+def _attr_shape(obj, name):
+    return obj.attrs.get_id(name).shape
+
+
+def _str_attr(ctx, obj, where, name):
+    ctx.check(name in obj.attrs, where, "missing attribute '%s'" % name)
+    info = h5py.check_string_dtype(_attr_dtype(obj, name))
+    ctx.check(info is not None, where, "attribute '%s' is not a string" % name)
+    ctx.check(info.length is None, where,
+              "attribute '%s' is a fixed-length string, expected variable-length" % name)
+    ctx.check(info.encoding == "utf-8", where, "attribute '%s' is not UTF-8" % name)
+    ctx.check(_attr_shape(obj, name) == (), where, "attribute '%s' is not scalar" % name)
+    value = obj.attrs[name]
+    ctx.check(isinstance(value, str), where, "attribute '%s' did not read as str" % name)
+    return value
+
+
+def _num_attr(ctx, obj, where, name, kind, dtypes):
+    ctx.check(name in obj.attrs, where, "missing attribute '%s'" % name)
+    dt = _attr_dtype(obj, name)
+    ctx.check(dt.kind == kind and dt.str in dtypes, where,
+              "attribute '%s' has dtype %s, expected %s" % (name, dt.str, "/".join(dtypes)))
+    ctx.check(_attr_shape(obj, name) == (), where, "attribute '%s' is not scalar" % name)
+    value = obj.attrs[name]
+    return int(value) if kind in "iu" else float(value)
+
+
+def _i64(ctx, obj, where, name):
+    return _num_attr(ctx, obj, where, name, "i", ("<i8",))
+
+
+def _f64(ctx, obj, where, name):
+    v = _num_attr(ctx, obj, where, name, "f", ("<f8",))
+    ctx.check(math.isfinite(v), where, "attribute '%s' is not finite (%r)" % (name, v))
+    return v
+
+
+def _check_root(ctx, f):
+    attrs = {}
+    for name in ROOT_STR:
+        attrs[name] = _str_attr(ctx, f, "/", name)
+    for name in ROOT_INT:
+        attrs[name] = _num_attr(ctx, f, "/", name, "i", ("<i4", "<i8"))
+    ctx.check(attrs["format"] == FORMAT, "/", "format is %r, expected %r" % (attrs["format"], FORMAT))
+    ctx.check(attrs["format_version"] == FORMAT_VERSION, "/",
+              "format_version is %d, expected %d" % (attrs["format_version"], FORMAT_VERSION))
+    ctx.check(attrs["linchpin_version"] != "", "/", "empty linchpin_version")
+    ctx.check(re.fullmatch(r"\d+\.\d+(\.\d+)?\S*", attrs["igraph_version"]) is not None, "/",
+              "igraph_version %r is not a version" % attrs["igraph_version"])
+    ctx.check(re.fullmatch(r"\d+\.\d+\.\d+", attrs["hdf5_version"]) is not None, "/",
+              "hdf5_version %r is not a version" % attrs["hdf5_version"])
+    ctx.check(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", attrs["created"]) is not None, "/",
+              "created %r is not ISO-8601 UTC (YYYY-MM-DDTHH:MM:SSZ)" % attrs["created"])
+    ctx.check(attrs["threads"] >= 1, "/", "threads is %d" % attrs["threads"])
+    try:
+        params = json.loads(attrs["parameters"])
+    except ValueError as e:
+        ctx.fail("/", "parameters is not JSON (%s): %r" % (e, attrs["parameters"]))
+    ctx.check(isinstance(params, dict), "/", "parameters is not a JSON object")
+    try:
+        inputs = json.loads(attrs["input_files"])
+    except ValueError as e:
+        ctx.fail("/", "input_files is not JSON (%s): %r" % (e, attrs["input_files"]))
+    ctx.check(isinstance(inputs, list), "/", "input_files is not a JSON array")
+    for i, item in enumerate(inputs):
+        w = "/ input_files[%d]" % i
+        ctx.check(isinstance(item, dict), w, "not an object")
+        ctx.check(isinstance(item.get("path"), str), w, "path missing or not a string")
+        size = item.get("size")
+        ctx.check(isinstance(size, int) and not isinstance(size, bool) and size >= 0, w,
+                  "size missing or not a non-negative integer")
+        crc = item.get("crc32")
+        ctx.check(isinstance(crc, str) and re.fullmatch(r"[0-9a-f]{8}", crc) is not None, w,
+                  "crc32 is not 8 lower-case hex digits: %r" % (crc,))
+    return attrs, params, inputs
+
+
+# ---- datasets ----------------------------------------------------------
+
+def _read_column(ctx, ds, want):
+    """Check dtype, shape and storage of one column; return its values."""
+    where = ds.name
+    ctx.check(ds.ndim == 1, where, "is %d-D, expected 1-D" % ds.ndim)
+    n = ds.shape[0]
+    if want == "str":
+        info = h5py.check_string_dtype(ds.dtype)
+        ctx.check(info is not None, where, "dtype %s, expected a string" % ds.dtype)
+        ctx.check(info.length is None, where, "fixed-length strings, expected variable-length")
+        ctx.check(info.encoding == "utf-8", where, "strings are not UTF-8")
+    elif want is not None:
+        ctx.check(ds.dtype.str == want, where, "dtype %s, expected %s" % (ds.dtype.str, want))
+    else:
+        ctx.check(ds.dtype.kind in "iufSOU" or h5py.check_string_dtype(ds.dtype) is not None,
+                  where, "unexpected dtype %s" % ds.dtype)
+    if n > 0:
+        ctx.check(ds.chunks is not None, where, "not chunked")
+        ctx.check(ds.chunks[0] == min(n, CHUNK_MAX), where,
+                  "chunk of %d elements, expected min(len, %d) = %d"
+                  % (ds.chunks[0], CHUNK_MAX, min(n, CHUNK_MAX)))
+        ctx.check(ds.compression == "gzip", where,
+                  "compression %r, expected gzip (deflate)" % (ds.compression,))
+        if h5py.check_string_dtype(ds.dtype) is None:
+            ctx.check(bool(ds.shuffle), where, "numeric column without the shuffle filter")
+    if h5py.check_string_dtype(ds.dtype) is not None:
+        try:
+            return ds.asstr()[...] if n > 0 else np.array([], dtype=object)
+        except UnicodeDecodeError as e:
+            ctx.fail(where, "invalid UTF-8 (%s)" % e)
+    return ds[...]
+
+
+def _read_group(ctx, f, group, known, length):
+    """All datasets of a group: known ones with their dtype, the others 1-D.
+    length(name) -> expected length or None."""
+    cols = {}
+    g = f[group]
+    ctx.check(isinstance(g, h5py.Group), "/" + group, "is not a group")
+    for name, obj in g.items():
+        where = "/%s/%s" % (group, name)
+        ctx.check(isinstance(obj, h5py.Dataset), where, "is not a dataset")
+        cols[name] = _read_column(ctx, obj, known.get(name))
+        want = length(name)
+        if want is not None:
+            ctx.check(len(cols[name]) == want, where,
+                      "has %d rows, expected %d" % (len(cols[name]), want))
+    return cols
+
+
+def _check_rows(ctx, where, rows, n):
+    if len(rows):
+        ctx.check(int(rows.min()) >= 0 and int(rows.max()) < n, where,
+                  "row out of range [0, %d): min %d, max %d" % (n, rows.min(), rows.max()))
+
+
+def _check_nodes(ctx, f):
+    ctx.check("nodes" in f, "/nodes", "missing")
+    ctx.check("id" in f["nodes"], "/nodes/id", "missing")
+    n = f["nodes/id"].shape[0] if f["nodes/id"].ndim == 1 else -1
+    nodes = _read_group(ctx, f, "nodes", NODE_COLUMNS, lambda name: n)
+    ctx.check("type" in nodes, "/nodes/type", "missing")
+    if "degree" in nodes:
+        ctx.check(bool(np.all(nodes["degree"] >= 0)), "/nodes/degree", "negative degree")
+    if "strength" in nodes:
+        s = nodes["strength"]
+        ctx.check(bool(np.all(np.isfinite(s)) and np.all(s >= 0)), "/nodes/strength",
+                  "negative or non-finite strength")
+        if "degree" in nodes:
+            ctx.check(bool(np.all((s > 0) == (nodes["degree"] > 0))), "/nodes/strength",
+                      "strength > 0 exactly where degree > 0 (weights are positive)")
+    for name in ("pagerank", "betweenness", "brokerage"):
+        if name in nodes:
+            v = nodes[name]
+            ctx.check(bool(np.all(np.isfinite(v)) and np.all(v >= 0)), "/nodes/" + name,
+                      "negative or non-finite values")
+    if "pagerank" in nodes and n > 0:
+        total = float(nodes["pagerank"].sum())
+        ctx.check(abs(total - 1.0) <= 1e-6, "/nodes/pagerank", "sums to %r, expected 1" % total)
+    if "betweenness" in nodes:
+        ctx.check("method" in f["nodes/betweenness"].attrs, "/nodes/betweenness",
+                  "missing attribute 'method'")
+    if "is_articulation" in nodes:
+        ctx.check(bool(np.all(nodes["is_articulation"] <= 1)), "/nodes/is_articulation",
+                  "values other than 0 and 1")
+    if "accounts_at_risk" in nodes:
+        ctx.check(bool(np.all(nodes["accounts_at_risk"] >= 0)), "/nodes/accounts_at_risk",
+                  "negative counts")
+    if "revenue_at_risk" in nodes:
+        v = nodes["revenue_at_risk"]
+        ctx.check(bool(np.all(np.isfinite(v)) and np.all(v >= 0)), "/nodes/revenue_at_risk",
+                  "negative or non-finite revenue")
+    return n, nodes
+
+
+def _check_accounts(ctx, f, n, nodes):
+    if "accounts" not in f:
+        for name in KP_NODE_COLUMNS:
+            ctx.check(name not in nodes, "/nodes/" + name,
+                      "present without /accounts (both come from the key-person analysis)")
+        return None, {}
+    ctx.check("node" in f["accounts"], "/accounts/node", "missing")
+    a = f["accounts/node"].shape[0] if f["accounts/node"].ndim == 1 else -1
+
+    def length(name):
+        if name == "key_persons_offsets":
+            return a + 1
+        if name == "key_persons":
+            return None
+        return a
+
+    acc = _read_group(ctx, f, "accounts", ACCOUNT_COLUMNS, length)
+    for name in KP_ACCOUNT_COLUMNS:
+        ctx.check(name in acc, "/accounts/" + name, "missing")
+    for name in KP_NODE_COLUMNS:
+        ctx.check(name in nodes, "/nodes/" + name, "missing (required with /accounts)")
+
+    node = acc["node"]
+    _check_rows(ctx, "/accounts/node", node, n)
+    ctx.check(len(np.unique(node)) == a, "/accounts/node", "an account row appears twice")
+    rev = acc["revenue"]
+    ctx.check(bool(np.all(np.isfinite(rev)) and np.all(rev >= 0)), "/accounts/revenue",
+              "negative or non-finite revenue")
+    conn = acc["connected"]
+    ctx.check(bool(np.all(conn <= 1)), "/accounts/connected", "values other than 0 and 1")
+
+    off = acc["key_persons_offsets"]
+    kp = acc["key_persons"]
+    ctx.check(int(off[0]) == 0, "/accounts/key_persons_offsets", "does not start at 0")
+    ctx.check(bool(np.all(np.diff(off) >= 0)), "/accounts/key_persons_offsets", "not monotone")
+    ctx.check(int(off[-1]) == len(kp), "/accounts/key_persons_offsets",
+              "ends at %d, /accounts/key_persons has %d rows" % (off[-1], len(kp)))
+    _check_rows(ctx, "/accounts/key_persons", kp, n)
+    count = np.diff(off)
+    owner = np.repeat(np.arange(a), count)  # account index of every key person
+    if len(kp):
+        ctx.check(bool(np.all(kp != node[owner])), "/accounts/key_persons",
+                  "an account is its own key person")
+        pairs = owner.astype(np.int64) * max(n, 1) + kp
+        ctx.check(len(np.unique(pairs)) == len(kp), "/accounts/key_persons",
+                  "a key person is listed twice for one account")
+        ctx.check(bool(np.all(nodes["is_articulation"][kp] == 1)), "/accounts/key_persons",
+                  "a key person is not an articulation point")
+    has_kp = count > 0
+    ctx.check(bool(np.all(conn[has_kp] == 1)), "/accounts/key_persons",
+              "an account without a path to R has key persons")
+
+    want_count = np.bincount(kp, minlength=n) if n > 0 else np.zeros(0, dtype=np.int64)
+    bad = np.nonzero(nodes["accounts_at_risk"] != want_count)[0]
+    ctx.check(len(bad) == 0, "/nodes/accounts_at_risk",
+              "row %d is %d, /accounts/key_persons says %d"
+              % ((bad[0], nodes["accounts_at_risk"][bad[0]], want_count[bad[0]]) if len(bad) else (0, 0, 0)))
+    want_rev = np.zeros(n)
+    if len(kp):
+        np.add.at(want_rev, kp, rev[owner])
+    ctx.check(_allclose(nodes["revenue_at_risk"], want_rev), "/nodes/revenue_at_risk",
+              "does not match the revenue of the accounts each node is key person of")
+
+    if "bus_factor" in acc:
+        ds = f["accounts/bus_factor"]
+        ctx.check("cap" in ds.attrs, "/accounts/bus_factor", "missing attribute 'cap'")
+        cap = int(ds.attrs["cap"])
+        bf = acc["bus_factor"]
+        ctx.check(bool(np.all((bf >= 0) & (bf <= cap))), "/accounts/bus_factor",
+                  "values outside [0, cap=%d]" % cap)
+        ctx.check(bool(np.all((bf == 1) == has_kp)), "/accounts/bus_factor",
+                  "bus_factor == 1 must hold exactly for accounts with key persons")
+        ctx.check(bool(np.all((bf == 0) == (conn == 0))), "/accounts/bus_factor",
+                  "bus_factor == 0 must hold exactly for accounts without a path to R")
+    if "dominant_share" in acc:
+        v = acc["dominant_share"]
+        fin = v[np.isfinite(v)]
+        ctx.check(bool(np.all((fin >= 0) & (fin <= 1 + 1e-12))), "/accounts/dominant_share",
+                  "values outside [0, 1]")
+    return a, acc
+
+
+def _check_summary(ctx, f, n, nodes, a, acc):
+    ctx.check("summary" in f, "/summary", "missing")
+    g = f["summary"]
+    summ = {}
+    for name in SUMMARY_ALWAYS:
+        summ[name] = _i64(ctx, g, "/summary", name)
+        ctx.check(summ[name] >= 0, "/summary", "%s is negative" % name)
+    ctx.check(summ["nodes"] == n, "/summary", "nodes is %d, /nodes/id has %d" % (summ["nodes"], n))
+    if "degree" in nodes:
+        deg_sum = int(nodes["degree"].sum())
+        ctx.check(deg_sum == 2 * summ["edges"], "/summary",
+                  "edges is %d, but /nodes/degree sums to %d" % (summ["edges"], deg_sum))
+    kp_attrs = SUMMARY_KP_INT + SUMMARY_KP_FLOAT
+    if a is None:
+        for name in kp_attrs:
+            ctx.check(name not in g.attrs, "/summary",
+                      "attribute '%s' present without /accounts" % name)
+    else:
+        for name in SUMMARY_KP_INT:
+            summ[name] = _i64(ctx, g, "/summary", name)
+        for name in SUMMARY_KP_FLOAT:
+            summ[name] = _f64(ctx, g, "/summary", name)
+        conn = acc["connected"].astype(bool)
+        has_kp = np.diff(acc["key_persons_offsets"]) > 0
+        rev = acc["revenue"]
+        want = {
+            "accounts": a,
+            "orphan_accounts": int(a - conn.sum()),
+            "accounts_with_key_person": int(has_kp.sum()),
+            "articulation_points": int(nodes["is_articulation"].astype(np.int64).sum()),
+        }
+        for name, v in want.items():
+            ctx.check(summ[name] == v, "/summary", "%s is %d, the columns say %d" % (name, summ[name], v))
+        wantf = {
+            "revenue_total": float(rev.sum()),
+            "revenue_with_key_person": float(rev[has_kp].sum()),
+            "revenue_orphan": float(rev[~conn].sum()),
+        }
+        for name, v in wantf.items():
+            ctx.check(_close(summ[name], v), "/summary",
+                      "%s is %r, the columns say %r" % (name, summ[name], v))
+
+    top = None
+    if "top_persons" in g:
+        ctx.check(a is not None, "/summary/top_persons", "present without /accounts")
+        top = _read_column(ctx, g["top_persons"], "<i8")
+        _check_rows(ctx, "/summary/top_persons", top, n)
+        ctx.check(len(np.unique(top)) == len(top), "/summary/top_persons", "a row appears twice")
+        if len(top):
+            ar = nodes["accounts_at_risk"][top]
+            rr = nodes["revenue_at_risk"][top]
+            ctx.check(bool(np.all(ar > 0)), "/summary/top_persons",
+                      "lists a node with accounts_at_risk == 0")
+            for i in range(len(top) - 1):
+                k1 = (-rr[i], -ar[i], top[i])
+                k2 = (-rr[i + 1], -ar[i + 1], top[i + 1])
+                ctx.check(k1 < k2, "/summary/top_persons",
+                          "not ordered by revenue_at_risk desc, accounts_at_risk desc, row "
+                          "(positions %d and %d)" % (i, i + 1))
+
+    ctx.check("timings" in g and isinstance(g["timings"], h5py.Group), "/summary/timings",
+              "missing")
+    tg = g["timings"]
+    timings = {}
+    for name in tg.attrs:  # h5py iterates in creation order when it is tracked
+        ctx.check(re.fullmatch(r"[a-z][a-z0-9_]*", name) is not None, "/summary/timings",
+                  "odd phase name %r" % name)
+        timings[name] = _f64(ctx, tg, "/summary/timings", name)
+        ctx.check(timings[name] >= 0, "/summary/timings", "%s is negative" % name)
+    ctx.check("write" in timings, "/summary/timings", "missing 'write'")
+    cpl = tg.id.get_create_plist()
+    if cpl.get_attr_creation_order() & h5py.h5p.CRT_ORDER_TRACKED:
+        ctx.check(list(timings)[-1] == "write", "/summary/timings",
+                  "'write' is not the last attribute: %s" % list(timings))
+    return summ, timings, top
+
+
+# ---- expectations ------------------------------------------------------
+
+def _compare(ctx, where, got, want):
+    if isinstance(got, np.ndarray):
+        want_a = np.asarray(want)
+        if got.dtype.kind == "f":
+            ok = _allclose(got, want_a)
+        elif got.dtype.kind == "O" or want_a.dtype.kind in "UO":
+            ok = list(got) == list(want)
+        else:
+            ok = got.shape == want_a.shape and bool(np.all(got == want_a))
+        ctx.check(ok, where, "is %r, expected %r" % (got.tolist(), list(want)))
+    elif isinstance(got, float):
+        ctx.check(_close(got, want), where, "is %r, expected %r" % (got, want))
+    else:
+        ctx.check(got == want, where, "is %r, expected %r" % (got, want))
+
+
+def _check_expect(ctx, f, res, expect):
+    for key, want in expect.items():
+        if key.startswith("/"):
+            present = key in f
+            if want is None:
+                ctx.check(not present, key, "present, expected absent")
+                continue
+            ctx.check(present, key, "missing")
+            group, _, name = key[1:].rpartition("/")
+            if group == "nodes":
+                got = res["nodes"][name]
+            elif group == "accounts":
+                got = res["accounts"][name]
+            elif key == "/summary/top_persons":
+                got = res["top_persons"]
+            else:
+                got = f[key][...]
+            _compare(ctx, key, got, want)
+        elif key in ("parameters", "input_files", "timings"):
+            got = list(res["timings"]) if key == "timings" else res[key]
+            _compare(ctx, key, got, want)
+        elif key in res["summary"] or (key in SUMMARY_KP_INT + SUMMARY_KP_FLOAT):
+            if want is None:
+                ctx.check(key not in res["summary"], "/summary", "'%s' present, expected absent" % key)
+                continue
+            ctx.check(key in res["summary"], "/summary", "missing attribute '%s'" % key)
+            _compare(ctx, "/summary " + key, res["summary"][key], want)
+        elif key in res["attrs"]:
+            _compare(ctx, "/ " + key, res["attrs"][key], want)
+        else:
+            ctx.fail("expect", "unknown name %r" % key)
+
+
+# ---- entry point -------------------------------------------------------
+
+def check_results(path, expect=None):
+    """Validate the whole result file at path; see the module docstring."""
+    ctx = _Ctx(path)
+    try:
+        f = h5py.File(path, "r")
+    except OSError as e:
+        raise AssertionError("%s: cannot open as HDF5: %s" % (path, e))
+    with f:
+        attrs, params, inputs = _check_root(ctx, f)
+        n, nodes = _check_nodes(ctx, f)
+        a, acc = _check_accounts(ctx, f, n, nodes)
+        summ, timings, top = _check_summary(ctx, f, n, nodes, a, acc)
+        res = {
+            "attrs": attrs,
+            "parameters": params,
+            "input_files": inputs,
+            "summary": summ,
+            "timings": timings,
+            "nodes": nodes,
+            "accounts": acc,
+            "top_persons": top,
+            "n": n,
+            "a": a,
+        }
+        if expect:
+            _check_expect(ctx, f, res, expect)
+    return res

@@ -1,0 +1,308 @@
+/* test_centrality.c — the centrality kernels against igraph's own functions
+ * on the same graphs:
+ *  - exact betweenness == igraph_betweenness (relative 1e-9);
+ *  - brokerage == igraph_betweenness_subset on G + R (as a mutual directed
+ *    graph), sources {R}, targets the accounts reachable from R;
+ *  - PageRank == igraph_pagerank (PRPACK) within 1e-9;
+ *  - sampled betweenness: over 20 seeds the maximum normalised error is
+ *    <= epsilon in at least a (1 - delta) share of runs; identical output
+ *    for one seed at 1, 2 and 8 threads;
+ *  - exact betweenness, brokerage and PageRank agree at 1, 2 and 8 threads.
+ * Graphs: random sparse and dense, trees, forests with isolated vertices,
+ * cycles with pendant trees, and generated enterprise graphs.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+#include "lp_centrality.h"
+#include "lp_generate.h"
+#include "lp_graph.h"
+
+static int failures;
+#define CHECK(cond, ...)                                                                           \
+    do {                                                                                           \
+        if (!(cond)) {                                                                             \
+            failures++;                                                                            \
+            fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);                                   \
+            fprintf(stderr, __VA_ARGS__);                                                          \
+            fprintf(stderr, "\n");                                                                 \
+        }                                                                                          \
+    } while (0)
+
+static uint64_t rng_state;
+static uint64_t rnd(void)
+{
+    uint64_t z = (rng_state += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+static int64_t rnd_below(int64_t k)
+{
+    return (int64_t)(rnd() % (uint64_t)k);
+}
+
+static void set_threads(int t)
+{
+#ifdef _OPENMP
+    omp_set_num_threads(t);
+#else
+    (void)t;
+#endif
+}
+
+static double max_rel_diff(const double *a, const double *b, int64_t n)
+{
+    double worst = 0.0;
+    for (int64_t i = 0; i < n; i++) {
+        double d = fabs(a[i] - b[i]) / fmax(1.0, fabs(b[i]));
+        if (d > worst) worst = d;
+    }
+    return worst;
+}
+
+static const char *TYPES[] = {"company", "employee", "account", "contact"};
+
+static lp_graph random_graph(int shape, int64_t n)
+{
+    lp_nodes nodes = LP_NODES_INIT;
+    lp_edges edges = LP_EDGES_INIT;
+    for (int t = 0; t < 4; t++) lp_strtab_push(&nodes.type_name, TYPES[t], strlen(TYPES[t]));
+    char id[32];
+    for (int64_t v = 0; v < n; v++) {
+        int len = snprintf(id, sizeof id, "v%lld", (long long)v);
+        int64_t r = rnd_below(100);
+        int type = r < 5 ? 0 : r < 40 ? 1 : r < 75 ? 2 : 3;
+        lp_nodes_push(&nodes, id, (size_t)len, type, 1.0);
+    }
+    int64_t m = 0;
+    switch (shape) {
+    case 0: m = n + rnd_below(2 * n); break;             /* sparse random */
+    case 1: m = n * (n - 1) / 4; break;                  /* dense random */
+    case 2: m = n - 1 - rnd_below(n / 5 + 1); break;     /* forest */
+    default: m = n + n / 10; break;                      /* cycle + pendant trees */
+    }
+    for (int64_t k = 0; k < m; k++) {
+        lp_vid a, b;
+        if (shape == 2 || (shape == 3 && k < n - 1)) {
+            a = (lp_vid)(k + 1);
+            b = (lp_vid)rnd_below(k + 1);
+        } else {
+            a = (lp_vid)rnd_below(n);
+            b = (lp_vid)rnd_below(n);
+        }
+        lp_edges_push(&edges, a, b, (double)(1 + rnd_below(5)));
+    }
+    if (shape == 3 && n > 3) lp_edges_push(&edges, 0, (lp_vid)(n - 1), 1.0);
+    lp_graph g;
+    if (lp_graph_build(&g, &nodes, &edges)) abort();
+    lp_roles roles = LP_ROLES_INIT;
+    lp_graph_set_roles(&g, &roles);
+    return g;
+}
+
+static lp_graph enterprise(int64_t accounts, uint64_t seed)
+{
+    lp_generate_options o = LP_GENERATE_OPTIONS_INIT;
+    o.accounts = accounts;
+    o.seed = seed;
+    lp_nodes nodes = LP_NODES_INIT;
+    lp_edges edges = LP_EDGES_INIT;
+    lp_graph g;
+    if (lp_generate(&nodes, &edges, &o) || lp_graph_build(&g, &nodes, &edges)) {
+        fprintf(stderr, "generate: %s\n", lp_error_message());
+        abort();
+    }
+    lp_roles roles = LP_ROLES_INIT;
+    lp_graph_set_roles(&g, &roles);
+    return g;
+}
+
+static void check_betweenness(const lp_graph *g, const char *what)
+{
+    int64_t n = g->n;
+    double *ours[3];
+    const int threads[3] = {1, 2, 8};
+    for (int i = 0; i < 3; i++) {
+        set_threads(threads[i]);
+        ours[i] = malloc(((size_t)n + 1) * sizeof(double));
+        CHECK(lp_betweenness_exact(ours[i], &g->csr) == LP_OK, "%s: exact failed", what);
+    }
+    igraph_vector_t ref;
+    igraph_vector_init(&ref, 0);
+    igraph_betweenness(&g->ig, &ref, igraph_vss_all(), IGRAPH_UNDIRECTED, NULL);
+    double d = max_rel_diff(ours[0], VECTOR(ref), n);
+    CHECK(d <= 1e-9, "%s: betweenness differs from igraph by %g (relative)", what, d);
+    for (int i = 1; i < 3; i++) {
+        double dt = max_rel_diff(ours[i], ours[0], n);
+        CHECK(dt <= 1e-9, "%s: betweenness at %d threads differs by %g", what, threads[i], dt);
+    }
+    igraph_vector_destroy(&ref);
+    for (int i = 0; i < 3; i++) free(ours[i]);
+}
+
+static void check_brokerage(const lp_graph *g, const char *what)
+{
+    int64_t n = g->n;
+    double *ours = malloc(((size_t)n + 1) * sizeof(double));
+    double *ours8 = malloc(((size_t)n + 1) * sizeof(double));
+    set_threads(1);
+    CHECK(lp_brokerage(ours, g) == LP_OK, "%s: brokerage failed", what);
+    set_threads(8);
+    CHECK(lp_brokerage(ours8, g) == LP_OK, "%s: brokerage failed", what);
+    CHECK(!memcmp(ours, ours8, (size_t)n * sizeof(double)), "%s: brokerage depends on threads", what);
+
+    igraph_t gr;
+    igraph_copy(&gr, &g->ig);
+    igraph_add_vertices(&gr, 1, NULL);
+    igraph_vector_int_t extra;
+    igraph_vector_int_init(&extra, 0);
+    for (int64_t v = 0; v < n; v++)
+        if (g->role[v] & LP_ROLE_ANCHOR) {
+            igraph_vector_int_push_back(&extra, n);
+            igraph_vector_int_push_back(&extra, v);
+        }
+    igraph_add_edges(&gr, &extra, NULL);
+    /* igraph's undirected subset betweenness halves every pair; the mutual
+     * directed graph counts each R -> account path once, as DESIGN.md does. */
+    igraph_to_directed(&gr, IGRAPH_TO_DIRECTED_MUTUAL);
+    /* targets: accounts reachable from R */
+    igraph_vector_int_t comp, targets;
+    igraph_vector_int_init(&comp, 0);
+    igraph_vector_int_init(&targets, 0);
+    igraph_subcomponent(&gr, &comp, n, IGRAPH_ALL);
+    for (igraph_integer_t i = 0; i < igraph_vector_int_size(&comp); i++) {
+        igraph_integer_t v = VECTOR(comp)[i];
+        if (v < n && (g->role[v] & LP_ROLE_ACCOUNT)) igraph_vector_int_push_back(&targets, v);
+    }
+    igraph_vs_t src, tgt;
+    igraph_vs_1(&src, n);
+    igraph_vs_vector(&tgt, &targets);
+    igraph_vector_t ref;
+    igraph_vector_init(&ref, 0);
+    igraph_betweenness_subset(&gr, &ref, igraph_vss_all(), IGRAPH_DIRECTED, src, tgt, NULL);
+    double d = max_rel_diff(ours, VECTOR(ref), n);
+    CHECK(d <= 1e-9, "%s: brokerage differs from igraph_betweenness_subset by %g", what, d);
+    igraph_vector_destroy(&ref);
+    igraph_vector_int_destroy(&comp);
+    igraph_vector_int_destroy(&targets);
+    igraph_vector_int_destroy(&extra);
+    igraph_destroy(&gr);
+    free(ours);
+    free(ours8);
+}
+
+static void check_pagerank(const lp_graph *g, const char *what)
+{
+    int64_t n = g->n;
+    double *ours[3];
+    const int threads[3] = {1, 2, 8};
+    lp_pagerank_options o = LP_PAGERANK_OPTIONS_INIT;
+    for (int i = 0; i < 3; i++) {
+        set_threads(threads[i]);
+        ours[i] = malloc(((size_t)n + 1) * sizeof(double));
+        int it;
+        CHECK(lp_pagerank(ours[i], &it, &g->csr, &o) == LP_OK, "%s: pagerank failed", what);
+    }
+    for (int i = 1; i < 3; i++)
+        CHECK(!memcmp(ours[i], ours[0], (size_t)n * sizeof(double)),
+              "%s: PageRank at %d threads is not bitwise identical", what, threads[i]);
+    igraph_vector_t ref;
+    igraph_vector_init(&ref, 0);
+    igraph_real_t value;
+    igraph_pagerank(&g->ig, IGRAPH_PAGERANK_ALGO_PRPACK, &ref, &value, igraph_vss_all(),
+                    IGRAPH_UNDIRECTED, 0.85, &g->ig_weight, NULL);
+    double worst = 0.0, sum = 0.0;
+    for (int64_t v = 0; v < n; v++) {
+        worst = fmax(worst, fabs(ours[0][v] - VECTOR(ref)[v]));
+        sum += ours[0][v];
+    }
+    CHECK(worst <= 1e-9, "%s: PageRank differs from PRPACK by %g", what, worst);
+    CHECK(fabs(sum - 1.0) <= 1e-9, "%s: PageRank sums to %.15g", what, sum);
+    igraph_vector_destroy(&ref);
+    for (int i = 0; i < 3; i++) free(ours[i]);
+}
+
+static void check_sampled(const lp_graph *g, const char *what)
+{
+    int64_t n = g->n;
+    double *exact = malloc(((size_t)n + 1) * sizeof(double));
+    double *est = malloc(((size_t)n + 1) * sizeof(double));
+    double *est2 = malloc(((size_t)n + 1) * sizeof(double));
+    lp_betweenness_exact(exact, &g->csr);
+    lp_sampling opt = LP_SAMPLING_INIT;
+    opt.epsilon = 0.02;
+    opt.delta = 0.1;
+    double pairs = (double)n * (double)(n - 1) / 2.0;
+    int good = 0, runs = 20;
+    double worst_seen = 0.0;
+    lp_sampling_report rep = {0, 0};
+    for (int s = 0; s < runs; s++) {
+        opt.seed = 1000 + (uint64_t)s;
+        set_threads(2);
+        CHECK(lp_betweenness_sampled(est, &rep, &g->csr, &opt) == LP_OK, "%s: sampled failed", what);
+        double worst = 0.0;
+        for (int64_t v = 0; v < n; v++) worst = fmax(worst, fabs(est[v] - exact[v]) / pairs);
+        worst_seen = fmax(worst_seen, worst);
+        good += worst <= opt.epsilon;
+        if (s == 0) {
+            for (int t = 0; t < 3; t++) {
+                set_threads(t == 0 ? 1 : t == 1 ? 8 : 3);
+                lp_betweenness_sampled(est2, NULL, &g->csr, &opt);
+                CHECK(!memcmp(est, est2, (size_t)n * sizeof(double)),
+                      "%s: sampled output depends on the thread count", what);
+            }
+        }
+    }
+    CHECK(good >= (int)ceil((1 - opt.delta) * runs),
+          "%s: only %d of %d sampled runs within epsilon (worst %g)", what, good, runs, worst_seen);
+    /* an estimator that is not exactly the exact answer, nor all zero */
+    double mass = 0;
+    for (int64_t v = 0; v < n; v++) mass += est[v];
+    CHECK(mass > 0 && rep.samples > 1000, "%s: sampling did nothing (%lld samples)", what,
+          (long long)rep.samples);
+    printf("%s: sampled betweenness, %lld samples, VD bound %lld, worst normalised error %.4g "
+           "(eps %.3g), %d/%d runs within eps\n",
+           what, (long long)rep.samples, (long long)rep.vertex_diameter, worst_seen,
+           opt.epsilon, good, runs);
+    free(exact);
+    free(est);
+    free(est2);
+}
+
+int main(void)
+{
+    for (int c = 0; c < 160; c++) {
+        rng_state = 77 + (uint64_t)c;
+        int shape = c % 4;
+        int64_t n = 1 + rnd_below(c < 80 ? 10 : 120);
+        lp_graph g = random_graph(shape, n);
+        char what[64];
+        snprintf(what, sizeof what, "random %d (shape %d, n %lld)", c, shape, (long long)n);
+        check_betweenness(&g, what);
+        check_brokerage(&g, what);
+        check_pagerank(&g, what);
+        lp_graph_free(&g);
+    }
+    for (int s = 1; s <= 3; s++) {
+        lp_graph g = enterprise(400 * s, (uint64_t)s);
+        char what[64];
+        snprintf(what, sizeof what, "enterprise %d (n %lld, m %lld)", s, (long long)g.n, (long long)g.m);
+        check_betweenness(&g, what);
+        check_brokerage(&g, what);
+        check_pagerank(&g, what);
+        if (s == 1) check_sampled(&g, what);
+        lp_graph_free(&g);
+    }
+    if (failures) {
+        fprintf(stderr, "%d failures\n", failures);
+        return 1;
+    }
+    printf("test_centrality: all checks passed\n");
+    return 0;
+}

@@ -1,0 +1,985 @@
+/* test_csv.c — io/csv.c: the RFC 4180 record reader (quoting, line ends,
+ * BOM, blank lines, line numbers, gzip, chunk boundaries, byte count and
+ * CRC-32) and the graph loader (header-driven columns, numbers, UTF-8 ids,
+ * every error class with its exact message, skip_bad_rows).
+ *
+ * Fixtures are written into a fresh mkdtemp directory under /tmp and removed
+ * at the end. The CRC-32 is checked against a bitwise implementation here,
+ * not zlib's. Exit 0 on success, 1 with messages on failure.
+ */
+#include "lp_csv.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+/* Internal node limit of csv.c (LP_VID_MAX), lowered to test the check. */
+extern int64_t lp_i_csv_node_limit;
+
+static char dir[64];
+static int failures;
+
+#define CHECK(cond)                                                                                \
+    do {                                                                                           \
+        if (!(cond)) {                                                                             \
+            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond);               \
+            failures++;                                                                            \
+        }                                                                                          \
+    } while (0)
+
+static void check_str_at(int line, const char *got, const char *want)
+{
+    if (strcmp(got, want) != 0) {
+        fprintf(stderr, "%s:%d: got  [%s]\n%*s want [%s]\n", __FILE__, line, got,
+                (int)strlen(__FILE__) + 8, "", want);
+        failures++;
+    }
+}
+#define CHECK_STR(got, want) check_str_at(__LINE__, (got), (want))
+
+/* ---- fixtures ----------------------------------------------------------- */
+
+/* dir/name in one of a few rotating buffers. */
+static const char *path_of(const char *name)
+{
+    static char buf[8][512];
+    static int k;
+    char *p = buf[k++ % 8];
+    snprintf(p, sizeof buf[0], "%s/%s", dir, name);
+    return p;
+}
+
+static const char *write_bytes(const char *name, const void *data, size_t len)
+{
+    const char *p = path_of(name);
+    FILE *f = fopen(p, "wb");
+    if (!f || fwrite(data, 1, len, f) != len || fclose(f) != 0) {
+        fprintf(stderr, "cannot write fixture %s: %s\n", p, strerror(errno));
+        exit(1);
+    }
+    return p;
+}
+
+static const char *write_text(const char *name, const char *text)
+{
+    return write_bytes(name, text, strlen(text));
+}
+
+static const char *write_gz(const char *name, const void *data, size_t len)
+{
+    const char *p = path_of(name);
+    gzFile gz = gzopen(p, "wb");
+    if (!gz || gzwrite(gz, data, (unsigned)len) != (int)len || gzclose(gz) != Z_OK) {
+        fprintf(stderr, "cannot write gzip fixture %s\n", p);
+        exit(1);
+    }
+    return p;
+}
+
+static void remove_fixtures(void)
+{
+    DIR *d = opendir(dir);
+    if (!d) return;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
+        const char *p = path_of(e->d_name);
+        struct stat sb;
+        if (stat(p, &sb) == 0 && S_ISDIR(sb.st_mode))
+            rmdir(p);
+        else
+            unlink(p);
+    }
+    closedir(d);
+    rmdir(dir);
+}
+
+/* Bitwise CRC-32 (IEEE, reflected, poly 0xEDB88320): independent of zlib. */
+static uint32_t crc32_ref(const void *data, size_t len)
+{
+    const unsigned char *p = data;
+    uint32_t c = 0xFFFFFFFFu;
+    for (size_t i = 0; i < len; i++) {
+        c ^= p[i];
+        for (int b = 0; b < 8; b++) c = (c >> 1) ^ (0xEDB88320u & (0u - (c & 1u)));
+    }
+    return c ^ 0xFFFFFFFFu;
+}
+
+/* Growable string for building expected text. */
+typedef struct sbuf {
+    char *s;
+    size_t len, cap;
+} sbuf;
+
+static void sb_add(sbuf *b, const char *s, size_t n)
+{
+    if (b->len + n + 1 > b->cap) {
+        b->cap = (b->len + n + 1) * 2;
+        b->s = realloc(b->s, b->cap);
+        if (!b->s) exit(1);
+    }
+    memcpy(b->s + b->len, s, n);
+    b->len += n;
+    b->s[b->len] = '\0';
+}
+
+static void sb_printf(sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void sb_printf(sbuf *b, const char *fmt, ...)
+{
+    char tmp[4096];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+    va_end(ap);
+    sb_add(b, tmp, (size_t)n);
+}
+
+/* ---- reader ------------------------------------------------------------- */
+
+/* Every record of the file as "<line>:<f1><f2>...;" with CR, LF, NUL and
+ * backslash shown as \r \n \0 \\. Returns the status of the reader; on
+ * failure the records read so far are in *out. */
+static lp_status dump_file(const char *path, sbuf *out)
+{
+    lp_csv_reader *r = NULL;
+    lp_status st = lp_csv_open(&r, path);
+    if (st) return st;
+    for (;;) {
+        int more = -1;
+        if ((st = lp_csv_next(r, &more)) || !more) break;
+        sb_printf(out, "%lld:", (long long)lp_csv_line(r));
+        for (int64_t i = 0; i < lp_csv_nfields(r); i++) {
+            size_t len;
+            const char *f = lp_csv_field(r, i, &len);
+            CHECK(f[len] == '\0');
+            sb_add(out, "<", 1);
+            for (size_t k = 0; k < len; k++) {
+                const char *esc = f[k] == '\r'   ? "\\r"
+                                  : f[k] == '\n' ? "\\n"
+                                  : f[k] == '\0' ? "\\0"
+                                  : f[k] == '\\' ? "\\\\"
+                                                 : NULL;
+                if (esc)
+                    sb_add(out, esc, 2);
+                else
+                    sb_add(out, f + k, 1);
+            }
+            sb_add(out, ">", 1);
+        }
+        sb_add(out, ";", 1);
+    }
+    lp_csv_close(r);
+    return st;
+}
+
+static void expect_records_at(int line, const char *data, size_t len, const char *want)
+{
+    sbuf got = {NULL, 0, 0};
+    sb_add(&got, "", 0);
+    const char *p = write_bytes("rec.csv", data, len);
+    lp_status st = dump_file(p, &got);
+    if (st) {
+        fprintf(stderr, "%s:%d: reader failed: %s\n", __FILE__, line, lp_error_message());
+        failures++;
+    }
+    check_str_at(line, got.s, want);
+    free(got.s);
+}
+#define EXPECT_RECORDS(data, want) expect_records_at(__LINE__, (data), strlen(data), (want))
+
+/* The reader must fail with "<dir>/rec.csv" + suffix. */
+static void expect_reader_error_at(int line, const char *data, const char *suffix)
+{
+    sbuf got = {NULL, 0, 0};
+    sb_add(&got, "", 0);
+    const char *p = write_text("rec.csv", data);
+    lp_error_clear();
+    lp_status st = dump_file(p, &got);
+    if (st != LP_EINPUT) {
+        fprintf(stderr, "%s:%d: expected LP_EINPUT, got %d\n", __FILE__, line, (int)st);
+        failures++;
+    }
+    char want[1024];
+    snprintf(want, sizeof want, "%s%s", p, suffix);
+    check_str_at(line, lp_error_message(), want);
+    free(got.s);
+}
+#define EXPECT_READER_ERROR(data, suffix) expect_reader_error_at(__LINE__, (data), (suffix))
+
+static void test_reader_line_ends(void)
+{
+    EXPECT_RECORDS("a,b,c\n1,2,3\n", "1:<a><b><c>;2:<1><2><3>;");
+    EXPECT_RECORDS("a,b\r\n1,2\r\n", "1:<a><b>;2:<1><2>;");
+    EXPECT_RECORDS("a,b\r\n1,2\n3,4\r\n5,6\n", "1:<a><b>;2:<1><2>;3:<3><4>;4:<5><6>;");
+    EXPECT_RECORDS("a,b\n1,2", "1:<a><b>;2:<1><2>;");   /* no final line end */
+    EXPECT_RECORDS("a,b\r\n1,2", "1:<a><b>;2:<1><2>;"); /* CRLF, none at the end */
+    EXPECT_RECORDS("a,b\n1,", "1:<a><b>;2:<1><>;");     /* empty last field at EOF */
+    EXPECT_RECORDS("a,b,\n,,\n", "1:<a><b><>;2:<><><>;");
+    EXPECT_RECORDS("a\rb\r\nc", "1:<a>;2:<b>;3:<c>;"); /* lone CR ends a line */
+    EXPECT_RECORDS("x\ny\n", "1:<x>;2:<y>;");
+    EXPECT_RECORDS(" a , b \n", "1:< a >< b >;"); /* spaces are data */
+    EXPECT_RECORDS("", "");
+    EXPECT_RECORDS("\n\r\n\r", "");
+    /* blank lines anywhere are skipped, and still counted as lines */
+    EXPECT_RECORDS("\n\na,b\n\n\r\n1,2\n\n", "3:<a><b>;6:<1><2>;");
+    /* BOM at the start only */
+    EXPECT_RECORDS("\xEF\xBB\xBFid,type\n", "1:<id><type>;");
+    EXPECT_RECORDS("\xEF\xBB\xBF\"id\",x\r\n", "1:<id><x>;");
+    EXPECT_RECORDS("\xEF\xBB\xBF\n\nid\n", "3:<id>;");
+    EXPECT_RECORDS("a\n\xEF\xBB\xBF", "1:<a>;2:<\xEF\xBB\xBF>;");
+    EXPECT_RECORDS("\xEF\xBB", "1:<\xEF\xBB>;"); /* a partial BOM is data */
+}
+
+static void test_reader_quoting(void)
+{
+    EXPECT_RECORDS("x,\"b,c\",d\n", "1:<x><b,c><d>;");
+    EXPECT_RECORDS("\"he said \"\"hi\"\"\",\"\"\"\"\n", "1:<he said \"hi\"><\">;");
+    EXPECT_RECORDS("\"\",a,\"\"\n", "1:<><a><>;");
+    EXPECT_RECORDS("\"\"\n", "1:<>;"); /* one empty quoted field is not a blank line */
+    EXPECT_RECORDS("\"\"", "1:<>;");
+    EXPECT_RECORDS("a,\"\"", "1:<a><>;");
+    EXPECT_RECORDS("\"a\"\r\n\"b\"", "1:<a>;2:<b>;");
+    EXPECT_RECORDS("\"\"\"\"\"\"\n", "1:<\"\">;");
+    /* newlines inside quotes: LF, CRLF, CR; physical line numbers */
+    EXPECT_RECORDS("id,name\n1,\"two\nlines\"\n2,\"crlf\r\ninside\"\r\n3,x\n",
+                   "1:<id><name>;2:<1><two\\nlines>;4:<2><crlf\\r\\ninside>;6:<3><x>;");
+    EXPECT_RECORDS("h\n\"a\n\nb\"\nz\n", "1:<h>;2:<a\\n\\nb>;5:<z>;");
+    EXPECT_RECORDS("h\n\"a\rb\"\nz\n", "1:<h>;2:<a\\rb>;4:<z>;");
+    EXPECT_RECORDS("\"\n\",\"\r\n\r\n\"\nq", "1:<\\n><\\r\\n\\r\\n>;5:<q>;");
+    /* quoted fields keep separators, quotes and backslashes verbatim */
+    EXPECT_RECORDS("\"a\\b\",\",,\"\n", "1:<a\\\\b><,,>;");
+
+    /* bytes and CRC-32 so far: up to the end of the record just read */
+    {
+        static const char data[] = "ab,c\nxyz\n";
+        const char *p = write_bytes("partial.csv", data, sizeof data - 1);
+        lp_csv_reader *r = NULL;
+        int more = 0;
+        CHECK(lp_csv_open(&r, p) == LP_OK);
+        CHECK(lp_csv_next(r, &more) == LP_OK && more == 1);
+        CHECK(lp_csv_bytes(r) == 5);
+        CHECK(lp_csv_crc32(r) == crc32_ref(data, 5));
+        CHECK(lp_csv_next(r, &more) == LP_OK && more == 1);
+        CHECK(lp_csv_next(r, &more) == LP_OK && more == 0);
+        CHECK(lp_csv_bytes(r) == 9);
+        CHECK(lp_csv_crc32(r) == crc32_ref(data, 9));
+        lp_csv_close(r);
+    }
+
+    /* a NUL byte is data; the length says so */
+    {
+        static const char data[] = "a\0b,c\n";
+        const char *p = write_bytes("nul.csv", data, sizeof data - 1);
+        lp_csv_reader *r = NULL;
+        int more = 0;
+        size_t len = 0;
+        CHECK(lp_csv_open(&r, p) == LP_OK);
+        CHECK(lp_csv_next(r, &more) == LP_OK && more == 1);
+        CHECK(lp_csv_nfields(r) == 2);
+        const char *f = lp_csv_field(r, 0, &len);
+        CHECK(len == 3 && memcmp(f, "a\0b", 4) == 0);
+        f = lp_csv_field(r, 1, &len);
+        CHECK(len == 1 && strcmp(f, "c") == 0);
+        CHECK(lp_csv_next(r, &more) == LP_OK && more == 0);
+        CHECK(lp_csv_bytes(r) == (int64_t)(sizeof data - 1));
+        lp_csv_close(r);
+    }
+}
+
+static void test_reader_errors(void)
+{
+    EXPECT_READER_ERROR("a,b\"c\n", ":1: field 2: quote inside unquoted field");
+    EXPECT_READER_ERROR("a,b\n\"x\"y,c\n", ":2: field 1: unexpected character after closing quote");
+    EXPECT_READER_ERROR("a,\"x\" ,c\n", ":1: field 2: unexpected character after closing quote");
+    EXPECT_READER_ERROR(" \"x\"\n", ":1: field 1: quote inside unquoted field");
+    /* the line of the offending byte, after a multi-line field */
+    EXPECT_READER_ERROR("h\n\"a\nb\",c\"d\n", ":3: field 2: quote inside unquoted field");
+    /* unterminated: the line the quote opened on, not the record's first */
+    EXPECT_READER_ERROR("a,\"ok\nstill\",\"bad\nx\n", ":2: field 3: unterminated quote");
+    EXPECT_READER_ERROR("a,b\n\n\"open", ":3: field 1: unterminated quote");
+    EXPECT_READER_ERROR("\"", ":1: field 1: unterminated quote");
+    EXPECT_READER_ERROR("x,\"a\"\"", ":1: field 2: unterminated quote");
+
+    /* names from lp_csv_name_fields replace the numbers */
+    {
+        const char *p = write_text("named.csv", "id,name\n1,\"x\"y\n");
+        lp_csv_reader *r = NULL;
+        int more = 0;
+        CHECK(lp_csv_open(&r, p) == LP_OK);
+        CHECK(lp_csv_next(r, &more) == LP_OK && more == 1);
+        CHECK(lp_csv_name_fields(r) == LP_OK);
+        CHECK(lp_csv_next(r, &more) == LP_EINPUT);
+        char want[600];
+        snprintf(want, sizeof want, "%s:2: field 'name': unexpected character after closing quote",
+                 p);
+        CHECK_STR(lp_error_message(), want);
+        lp_csv_close(r);
+    }
+
+    /* cannot open */
+    {
+        lp_csv_reader *r = (lp_csv_reader *)&failures; /* must stay untouched */
+        const char *p = path_of("no-such-file.csv");
+        CHECK(lp_csv_open(&r, p) == LP_EINPUT);
+        CHECK(r == (lp_csv_reader *)&failures);
+        char want[600];
+        snprintf(want, sizeof want, "%s: cannot open: No such file or directory", p);
+        CHECK_STR(lp_error_message(), want);
+    }
+}
+
+/* Files of one repeated record crossing the 1 MiB chunk boundary at every
+ * byte offset of the record: between the CR and LF inside quotes, between
+ * the two quotes of "", between CR and LF at the record end, ... */
+static void test_reader_chunk_boundaries(void)
+{
+    static const char rec[] = "\"a\"\"b\r\nc\",d\r\n"; /* 13 bytes, 2 lines */
+    const size_t rlen = sizeof rec - 1;
+    const size_t total = ((size_t)1 << 20) + 4096;
+    char *data = malloc(total + 64);
+    CHECK(data != NULL);
+    if (!data) return;
+    for (size_t shift = 0; shift < rlen; shift++) {
+        size_t len = 0;
+        memset(data, 'h', shift + 1); /* header line of varying length */
+        len = shift + 1;
+        data[len++] = '\n';
+        int64_t nrec = 0;
+        while (len + rlen <= total) {
+            memcpy(data + len, rec, rlen);
+            len += rlen;
+            nrec++;
+        }
+        for (int gz = 0; gz < 2; gz++) {
+            const char *p = gz ? write_gz("chunks.csv.gz", data, len)
+                               : write_bytes("chunks.csv", data, len);
+            lp_csv_reader *r = NULL;
+            int more = 0, bad = 0;
+            int64_t got = 0;
+            CHECK(lp_csv_open(&r, p) == LP_OK);
+            if (!r) continue;
+            CHECK(lp_csv_next(r, &more) == LP_OK && more && lp_csv_nfields(r) == 1);
+            for (;;) {
+                lp_status st = lp_csv_next(r, &more);
+                if (st || !more) {
+                    if (st) bad++;
+                    break;
+                }
+                size_t l0, l1;
+                const char *f0 = lp_csv_nfields(r) == 2 ? lp_csv_field(r, 0, &l0) : NULL;
+                const char *f1 = f0 ? lp_csv_field(r, 1, &l1) : NULL;
+                if (!f0 || l0 != 6 || memcmp(f0, "a\"b\r\nc", 7) != 0 || l1 != 1 || f1[0] != 'd' ||
+                    lp_csv_line(r) != 2 + 2 * got)
+                    bad++;
+                got++;
+            }
+            if (bad || got != nrec)
+                fprintf(stderr, "chunk test shift %zu gz %d: %d bad records, %lld of %lld\n",
+                        shift, gz, bad, (long long)got, (long long)nrec);
+            CHECK(bad == 0 && got == nrec);
+            CHECK(lp_csv_bytes(r) == (int64_t)len);
+            CHECK(lp_csv_crc32(r) == crc32_ref(data, len));
+            lp_csv_close(r);
+        }
+    }
+    free(data);
+}
+
+static void test_reader_gzip(void)
+{
+    static const char text[] = "\xEF\xBB\xBF"
+                               "id,name\r\n"
+                               "1,\"a,b\"\r\n"
+                               "\r\n"
+                               "2,\"multi\r\nline \"\"q\"\"\"\r\n"
+                               "3,last";
+    const char *p = write_gz("g.csv.gz", text, sizeof text - 1);
+    sbuf got = {NULL, 0, 0};
+    sb_add(&got, "", 0);
+    CHECK(dump_file(p, &got) == LP_OK);
+    CHECK_STR(got.s, "1:<id><name>;2:<1><a,b>;4:<2><multi\\r\\nline \"q\">;6:<3><last>;");
+    free(got.s);
+
+    lp_csv_reader *r = NULL;
+    int more = 1;
+    CHECK(lp_csv_open(&r, p) == LP_OK);
+    CHECK(lp_csv_bytes(r) == 0);
+    while (lp_csv_next(r, &more) == LP_OK && more) {
+    }
+    CHECK(more == 0);
+    CHECK(lp_csv_bytes(r) == (int64_t)(sizeof text - 1)); /* uncompressed, BOM included */
+    CHECK(lp_csv_crc32(r) == crc32_ref(text, sizeof text - 1));
+    lp_csv_close(r);
+
+    /* A truncated gzip stream is a read error, not a short file. */
+    {
+        sbuf big = {NULL, 0, 0};
+        for (int i = 0; i < 20000; i++) sb_printf(&big, "n%d,%d\n", i * 7919 % 100003, i);
+        const char *gp = write_gz("trunc.csv.gz", big.s, big.len);
+        FILE *f = fopen(gp, "rb");
+        CHECK(f != NULL);
+        char *raw = malloc(big.len + 64);
+        size_t n = f ? fread(raw, 1, big.len + 64, f) : 0;
+        if (f) fclose(f);
+        CHECK(n > 100);
+        write_bytes("trunc.csv.gz", raw, n / 2);
+        sbuf out = {NULL, 0, 0};
+        sb_add(&out, "", 0);
+        CHECK(dump_file(gp, &out) == LP_EINPUT);
+        char want[600];
+        snprintf(want, sizeof want, "%s: cannot read: truncated gzip data", gp);
+        CHECK_STR(lp_error_message(), want);
+        free(out.s);
+        free(raw);
+        free(big.s);
+    }
+}
+
+/* ---- loader ------------------------------------------------------------- */
+
+static int64_t node_of(const lp_graph *g, const char *id)
+{
+    for (int64_t i = 0; i < g->nodes.id.count; i++)
+        if (strcmp(lp_strtab_get(&g->nodes.id, i), id) == 0) return i;
+    return -1;
+}
+
+/* CSR weight of edge {u, v}, or -1 if absent. */
+static double csr_weight(const lp_graph *g, const char *u, const char *v)
+{
+    int64_t a = node_of(g, u), b = node_of(g, v);
+    if (a < 0 || b < 0) return -2;
+    for (int64_t k = g->csr.offset[a]; k < g->csr.offset[a + 1]; k++)
+        if (g->csr.adj[k] == b) return g->csr.weight[k];
+    return -1;
+}
+
+static const char *type_of(const lp_graph *g, const char *id)
+{
+    int64_t v = node_of(g, id);
+    return v < 0 ? "(no node)" : lp_strtab_get(&g->nodes.type_name, g->nodes.type[v]);
+}
+
+static void test_load_basic(void)
+{
+    static const char nodes[] = "name,id,type,revenue,extra\n"
+                                "Acme Corp,c1,company,,x\n"
+                                "Alice,e1,employee,,\n"
+                                "Bob,e2,employee,0,\n"
+                                "\"Big, Inc.\",a1,account,1500.5,\n"
+                                "Zo\xC3\xAB,\xC3\xBC-\xC3\xB1,account,2e3,\n"
+                                "\xE6\x9D\xB1\xE4\xBA\xAC,\xE6\x9D\xB1\xE4\xBA\xAC,contact,-0,\n"
+                                "\"multi\nline\",\"q\"\"id\",partner,+.25,\n";
+    static const char edges[] = "weight,target,source,type\r\n"
+                                ",e1,c1,works\r\n"
+                                "2.5,a1,e1,owns\r\n"
+                                "1,e1,a1,owns\r\n"
+                                "0.5,e2,c1,works\r\n"
+                                "3,e2,e2,self\r\n"
+                                ",\xE6\x9D\xB1\xE4\xBA\xAC,\xC3\xBC-\xC3\xB1,x\r\n"
+                                ",a1,e2,\r\n"
+                                "1e-3,\"q\"\"id\",c1,\r\n"
+                                "0.25,a1,e1,owns\r\n";
+    const char *np = write_text("nodes.csv", nodes);
+    const char *ep = write_text("edges.csv", edges);
+    lp_graph g;
+    lp_load_report rep;
+    memset(&rep, 0, sizeof rep);
+    lp_status st = lp_graph_load_csv(&g, &rep, np, ep, NULL);
+    CHECK(st == LP_OK);
+    if (st) {
+        fprintf(stderr, "load failed: %s\n", lp_error_message());
+        return;
+    }
+    CHECK(g.n == 7);
+    CHECK(g.dropped_self_loops == 1);
+    CHECK(g.merged_duplicates == 2); /* e1-a1 three times */
+    CHECK(g.m == 6);
+    CHECK(g.csr.n == 7 && g.csr.m == 6);
+    CHECK(fabs(csr_weight(&g, "e1", "a1") - 3.75) < 1e-12);
+    CHECK(fabs(csr_weight(&g, "a1", "e1") - 3.75) < 1e-12);
+    CHECK(csr_weight(&g, "c1", "e1") == 1.0); /* empty weight: default 1 */
+    CHECK(csr_weight(&g, "e2", "c1") == 0.5);
+    CHECK(csr_weight(&g, "\xE6\x9D\xB1\xE4\xBA\xAC", "\xC3\xBC-\xC3\xB1") == 1.0);
+    CHECK(csr_weight(&g, "q\"id", "c1") == 1e-3);
+    CHECK(csr_weight(&g, "e2", "e2") == -1); /* self-loop dropped */
+    CHECK(csr_weight(&g, "c1", "a1") == -1);
+
+    /* input order, ids verbatim */
+    static const char *ids[] = {"c1", "e1", "e2", "a1", "\xC3\xBC-\xC3\xB1",
+                                "\xE6\x9D\xB1\xE4\xBA\xAC", "q\"id"};
+    for (int i = 0; i < 7 && g.nodes.id.count == 7; i++)
+        CHECK_STR(lp_strtab_get(&g.nodes.id, i), ids[i]);
+    CHECK(g.nodes.type_name.count == 5);
+    if (g.nodes.type_name.count == 5) {
+        CHECK_STR(lp_strtab_get(&g.nodes.type_name, 0), "company");
+        CHECK_STR(lp_strtab_get(&g.nodes.type_name, 1), "employee");
+        CHECK_STR(lp_strtab_get(&g.nodes.type_name, 2), "account");
+        CHECK_STR(lp_strtab_get(&g.nodes.type_name, 3), "contact");
+        CHECK_STR(lp_strtab_get(&g.nodes.type_name, 4), "partner");
+    }
+    CHECK_STR(type_of(&g, "e2"), "employee");
+    CHECK_STR(type_of(&g, "\xC3\xBC-\xC3\xB1"), "account");
+    CHECK_STR(type_of(&g, "q\"id"), "partner");
+    CHECK(g.nodes.has_revenue == 1);
+    static const double rev[] = {0, 0, 0, 1500.5, 2000, 0, 0.25};
+    for (int i = 0; i < 7; i++) CHECK(g.nodes.revenue[i] == rev[i]);
+    CHECK(!signbit(g.nodes.revenue[5])); /* "-0" is stored as +0 */
+
+    CHECK(rep.node_rows == 7 && rep.edge_rows == 9 && rep.skipped_rows == 0);
+    CHECK(rep.nodes_file.path == np && rep.edges_file.path == ep);
+    CHECK(rep.nodes_file.size == (int64_t)(sizeof nodes - 1));
+    CHECK(rep.edges_file.size == (int64_t)(sizeof edges - 1));
+    CHECK(rep.nodes_file.crc32 == crc32_ref(nodes, sizeof nodes - 1));
+    CHECK(rep.edges_file.crc32 == crc32_ref(edges, sizeof edges - 1));
+    lp_graph_free(&g);
+
+    /* Without revenue and weight columns; minimal headers; BOM; gzip. */
+    static const char n2[] = "\xEF\xBB\xBFtype,id\nemployee,a\naccount,b\naccount,c\n";
+    static const char e2[] = "target,source\nb,a\na,b\nc,a\n";
+    np = write_gz("nodes2.csv.gz", n2, sizeof n2 - 1);
+    ep = write_gz("edges2.csv.gz", e2, sizeof e2 - 1);
+    memset(&rep, 0, sizeof rep);
+    st = lp_graph_load_csv(&g, &rep, np, ep, NULL);
+    CHECK(st == LP_OK);
+    if (st) {
+        fprintf(stderr, "load failed: %s\n", lp_error_message());
+        return;
+    }
+    CHECK(g.n == 3 && g.m == 2 && g.merged_duplicates == 1 && g.dropped_self_loops == 0);
+    CHECK(g.nodes.has_revenue == 0);
+    CHECK(g.nodes.revenue[0] == 0 && g.nodes.revenue[1] == 0);
+    CHECK(csr_weight(&g, "a", "b") == 2.0);
+    CHECK(csr_weight(&g, "a", "c") == 1.0);
+    struct stat sb;
+    CHECK(stat(np, &sb) == 0 && rep.nodes_file.size == (int64_t)sb.st_size);
+    CHECK(rep.nodes_file.size != (int64_t)(sizeof n2 - 1)); /* compressed size */
+    CHECK(rep.nodes_file.crc32 == crc32_ref(n2, sizeof n2 - 1));
+    CHECK(rep.edges_file.crc32 == crc32_ref(e2, sizeof e2 - 1));
+    lp_graph_free(&g);
+
+    /* A header-only edges file: a graph without edges. */
+    np = write_text("nodes.csv", "id,type\nx,employee\n");
+    ep = write_text("edges.csv", "source,target\n");
+    st = lp_graph_load_csv(&g, NULL, np, ep, NULL);
+    CHECK(st == LP_OK);
+    if (!st) {
+        CHECK(g.n == 1 && g.m == 0);
+        lp_graph_free(&g);
+    }
+}
+
+/* Many ids and types (the hash tables grow several times): every edge must
+ * land on the rows its ids name, checked through each node's strength. */
+static void test_load_many(void)
+{
+    enum { N = 30000, M = 120000, T = 150 };
+    sbuf nodes = {NULL, 0, 0}, edges = {NULL, 0, 0};
+    double *strength = calloc(N, sizeof *strength);
+    CHECK(strength != NULL);
+    if (!strength) return;
+    sb_printf(&nodes, "id,type\n");
+    for (int i = 0; i < N; i++) sb_printf(&nodes, "node-%d,t%d\n", (i * 7919) % N, i % T);
+    sb_printf(&edges, "source,target,weight\n");
+    uint64_t x = 12345;
+    for (int k = 0; k < M; k++) {
+        x = x * 6364136223846793005u + 1442695040888963407u;
+        int u = (int)((x >> 33) % N), v = (int)((x >> 13) % N), w = (int)(x % 5) + 1;
+        sb_printf(&edges, "node-%d,node-%d,%d\n", u, v, w);
+        if (u != v) {
+            strength[u] += w;
+            strength[v] += w;
+        }
+    }
+    const char *np = write_text("nodes.csv", nodes.s);
+    const char *ep = write_text("edges.csv", edges.s);
+    lp_graph g;
+    lp_status st = lp_graph_load_csv(&g, NULL, np, ep, NULL);
+    CHECK(st == LP_OK);
+    if (!st) {
+        int bad = 0;
+        CHECK(g.n == N && g.nodes.type_name.count == T);
+        for (int64_t r = 0; r < g.n && g.n == N; r++) {
+            /* row r holds node-(r * 7919 % N) of type t(r % T) */
+            char id[32], type[32];
+            snprintf(id, sizeof id, "node-%d", (int)(r * 7919 % N));
+            snprintf(type, sizeof type, "t%d", (int)(r % T));
+            double s = 0;
+            for (int64_t k = g.csr.offset[r]; k < g.csr.offset[r + 1]; k++) s += g.csr.weight[k];
+            int v = (int)(r * 7919 % N);
+            if (strcmp(lp_strtab_get(&g.nodes.id, r), id) != 0 ||
+                strcmp(lp_strtab_get(&g.nodes.type_name, g.nodes.type[r]), type) != 0 ||
+                s != strength[v])
+                bad++;
+        }
+        CHECK(bad == 0);
+        lp_graph_free(&g);
+    }
+    free(strength);
+    free(nodes.s);
+    free(edges.s);
+}
+
+/* The load must fail with LP_EINPUT and message dir + "/" + suffix, leaving
+ * *out and *out_report untouched. nodes/edges NULL: the file is not written
+ * (the name is used as is, e.g. a missing file). */
+static void expect_load_error_at(int line, const char *nodes, const char *edges, int skip,
+                                 const char *suffix)
+{
+    const char *np = nodes ? write_text("nodes.csv", nodes) : path_of("missing.csv");
+    const char *ep = edges ? write_text("edges.csv", edges) : path_of("missing.csv");
+    lp_graph g;
+    lp_load_report rep;
+    unsigned char gs[sizeof g], rs[sizeof rep];
+    memset(&g, 0x5A, sizeof g);
+    memset(&rep, 0xA5, sizeof rep);
+    memcpy(gs, &g, sizeof g);
+    memcpy(rs, &rep, sizeof rep);
+    lp_load_options opt = LP_LOAD_OPTIONS_INIT;
+    opt.skip_bad_rows = skip;
+    lp_error_clear();
+    lp_status st = lp_graph_load_csv(&g, &rep, np, ep, &opt);
+    if (st != LP_EINPUT) {
+        fprintf(stderr, "%s:%d: expected LP_EINPUT, got %d (%s)\n", __FILE__, line, (int)st,
+                lp_error_message());
+        failures++;
+        if (st == LP_OK) lp_graph_free(&g);
+        return;
+    }
+    char want[1024];
+    snprintf(want, sizeof want, "%s/%s", dir, suffix);
+    check_str_at(line, lp_error_message(), want);
+    if (memcmp(gs, &g, sizeof g) != 0 || memcmp(rs, &rep, sizeof rep) != 0) {
+        fprintf(stderr, "%s:%d: output written on failure\n", __FILE__, line);
+        failures++;
+    }
+}
+#define EXPECT_LOAD_ERROR(n, e, suffix) expect_load_error_at(__LINE__, (n), (e), 0, (suffix))
+#define EXPECT_LOAD_ERROR_SKIP(n, e, suffix) expect_load_error_at(__LINE__, (n), (e), 1, (suffix))
+
+#define GOODN "id,type\na,employee\nb,account\n"
+#define GOODE "source,target\na,b\n"
+
+static void test_load_file_errors(void)
+{
+    EXPECT_LOAD_ERROR(NULL, GOODE, "missing.csv: cannot open: No such file or directory");
+    EXPECT_LOAD_ERROR(GOODN, NULL, "missing.csv: cannot open: No such file or directory");
+
+    /* a directory opens but cannot be read */
+    {
+        const char *sub = path_of("subdir");
+        CHECK(mkdir(sub, 0700) == 0);
+        const char *ep = write_text("edges.csv", GOODE);
+        lp_graph g;
+        CHECK(lp_graph_load_csv(&g, NULL, sub, ep, NULL) == LP_EINPUT);
+        char want[600];
+        snprintf(want, sizeof want, "%s: cannot read: Is a directory", sub);
+        CHECK_STR(lp_error_message(), want);
+    }
+
+    EXPECT_LOAD_ERROR("", GOODE, "nodes.csv: empty file (no header row)");
+    EXPECT_LOAD_ERROR("\xEF\xBB\xBF\r\n\n", GOODE, "nodes.csv: empty file (no header row)");
+    EXPECT_LOAD_ERROR(GOODN, "\n\n", "edges.csv: empty file (no header row)");
+
+    EXPECT_LOAD_ERROR("id,kind\na,b\n", GOODE, "nodes.csv:1: field 'type': missing required column");
+    EXPECT_LOAD_ERROR("ID,type\na,b\n", GOODE, "nodes.csv:1: field 'id': missing required column");
+    EXPECT_LOAD_ERROR(" id,type\na,b\n", GOODE, "nodes.csv:1: field 'id': missing required column");
+    EXPECT_LOAD_ERROR("\n\nname,type\n", GOODE, "nodes.csv:3: field 'id': missing required column");
+    EXPECT_LOAD_ERROR(GOODN, "source,dst\na,b\n",
+                      "edges.csv:1: field 'target': missing required column");
+    EXPECT_LOAD_ERROR(GOODN, "from,target\n", "edges.csv:1: field 'source': missing required column");
+
+    EXPECT_LOAD_ERROR("id,type,id\n", GOODE,
+                      "nodes.csv:1: field 'id': duplicate column (columns 1 and 3)");
+    EXPECT_LOAD_ERROR("x,id,type,x\n", GOODE,
+                      "nodes.csv:1: field 'x': duplicate column (columns 1 and 4)");
+    EXPECT_LOAD_ERROR(GOODN, "source,target,weight,\"weight\"\n",
+                      "edges.csv:1: field 'weight': duplicate column (columns 3 and 4)");
+    EXPECT_LOAD_ERROR_SKIP("id,type,type\n", GOODE,
+                           "nodes.csv:1: field 'type': duplicate column (columns 2 and 3)");
+
+    EXPECT_LOAD_ERROR("id,type\n", GOODE, "nodes.csv: no nodes");
+    EXPECT_LOAD_ERROR_SKIP("id,type\n,employee\n", GOODE, "nodes.csv: no nodes");
+
+    /* syntax errors name the column, and stay fatal with skip_bad_rows */
+    EXPECT_LOAD_ERROR("id,type,name\na,employee,\"Alice\nb,employee,Bob\n", GOODE,
+                      "nodes.csv:2: field 'name': unterminated quote");
+    EXPECT_LOAD_ERROR_SKIP(GOODN, "source,target\na,\"b\nx\",\"c\n",
+                           "edges.csv:3: field 3: unterminated quote");
+    EXPECT_LOAD_ERROR_SKIP(GOODN, "source,target\n\"a\",\"b\nc\n",
+                           "edges.csv:2: field 'target': unterminated quote");
+    EXPECT_LOAD_ERROR("id,type\na,emp\"loyee\n", GOODE,
+                      "nodes.csv:2: field 'type': quote inside unquoted field");
+    EXPECT_LOAD_ERROR_SKIP("id,type\n\"a\"b,employee\n", GOODE,
+                           "nodes.csv:2: field 'id': unexpected character after closing quote");
+    EXPECT_LOAD_ERROR("id,\"ty\"pe\n", GOODE,
+                      "nodes.csv:1: field 2: unexpected character after closing quote");
+
+    /* too many nodes: fatal even when skipping */
+    lp_i_csv_node_limit = 2;
+    EXPECT_LOAD_ERROR("id,type\na,x\nb,x\nc,x\n", GOODE, "nodes.csv:4: too many nodes (more than 2)");
+    EXPECT_LOAD_ERROR_SKIP("id,type\na,x\nb,x\n\nc,x\n", GOODE,
+                           "nodes.csv:5: too many nodes (more than 2)");
+    lp_i_csv_node_limit = 2; /* exactly at the limit is fine */
+    {
+        const char *np = write_text("nodes.csv", "id,type\na,x\nb,x\n");
+        const char *ep = write_text("edges.csv", GOODE);
+        lp_graph g;
+        lp_status st = lp_graph_load_csv(&g, NULL, np, ep, NULL);
+        CHECK(st == LP_OK);
+        if (!st) lp_graph_free(&g);
+    }
+    lp_i_csv_node_limit = INT32_MAX;
+}
+
+static void test_load_row_errors(void)
+{
+    /* field count */
+    EXPECT_LOAD_ERROR("id,type\na,employee,extra\n", GOODE, "nodes.csv:2: expected 2 fields, found 3");
+    EXPECT_LOAD_ERROR("id,type,name\na,x,\"n\"\nb\n", GOODE,
+                      "nodes.csv:3: expected 3 fields, found 1");
+    EXPECT_LOAD_ERROR(GOODN, "source,target\na\n", "edges.csv:2: expected 2 fields, found 1");
+    EXPECT_LOAD_ERROR(GOODN, "source,target,type\na,b,x,\n", "edges.csv:2: expected 3 fields, found 4");
+
+    /* ids */
+    EXPECT_LOAD_ERROR("id,type\n,employee\n", GOODE, "nodes.csv:2: field 'id': empty id");
+    EXPECT_LOAD_ERROR("type,id\nemployee,\"\"\n", GOODE, "nodes.csv:2: field 'id': empty id");
+    EXPECT_LOAD_ERROR(GOODN, "source,target\n,b\n", "edges.csv:2: field 'source': empty id");
+    EXPECT_LOAD_ERROR(GOODN, "source,target\na,\"\"\n", "edges.csv:2: field 'target': empty id");
+    EXPECT_LOAD_ERROR("id,type\n\xff\xfe,employee\n", GOODE,
+                      "nodes.csv:2: field 'id': invalid UTF-8 in id \"\\xff\\xfe\"");
+    EXPECT_LOAD_ERROR("id,type\n\xC0\xAF,employee\n", GOODE, /* overlong '/' */
+                      "nodes.csv:2: field 'id': invalid UTF-8 in id \"\\xc0\\xaf\"");
+    EXPECT_LOAD_ERROR("id,type\nx\xED\xA0\x80,employee\n", GOODE, /* surrogate */
+                      "nodes.csv:2: field 'id': invalid UTF-8 in id \"x\\xed\\xa0\\x80\"");
+    EXPECT_LOAD_ERROR("id,type\n\xF4\x90\x80\x80,employee\n", GOODE, /* above U+10FFFF */
+                      "nodes.csv:2: field 'id': invalid UTF-8 in id \"\\xf4\\x90\\x80\\x80\"");
+    EXPECT_LOAD_ERROR("id,type\nab\xE6\x9D,employee\n", GOODE, /* cut sequence */
+                      "nodes.csv:2: field 'id': invalid UTF-8 in id \"ab\\xe6\\x9d\"");
+    EXPECT_LOAD_ERROR("id,type\nabcdefgh\x80,employee\n", GOODE, /* after the ASCII fast path */
+                      "nodes.csv:2: field 'id': invalid UTF-8 in id \"abcdefgh\\x80\"");
+    EXPECT_LOAD_ERROR("id,type\na,emp\xFFloyee\n", GOODE,
+                      "nodes.csv:2: field 'type': invalid UTF-8 in type \"emp\\xffloyee\"");
+    {
+        static const char nul_id[] = "id,type\na\0b,employee\n";
+        write_bytes("nodes.csv", nul_id, sizeof nul_id - 1);
+        const char *ep = write_text("edges.csv", GOODE);
+        lp_graph g;
+        CHECK(lp_graph_load_csv(&g, NULL, path_of("nodes.csv"), ep, NULL) == LP_EINPUT);
+        char want[600];
+        snprintf(want, sizeof want, "%s/nodes.csv:2: field 'id': NUL byte in id \"a\\x00b\"", dir);
+        CHECK_STR(lp_error_message(), want);
+    }
+    EXPECT_LOAD_ERROR("id,type\na,employee\nb,account\na,contact\n", GOODE,
+                      "nodes.csv:4: field 'id': duplicate node id \"a\" (first defined on line 2)");
+    EXPECT_LOAD_ERROR("id,type,name\nx,t,\"two\nlines\"\n\"y\",t,\nx,t,\n", GOODE,
+                      "nodes.csv:5: field 'id': duplicate node id \"x\" (first defined on line 2)");
+    EXPECT_LOAD_ERROR(GOODN, "source,target\na,b\nb,zz\n",
+                      "edges.csv:3: field 'target': unknown node id \"zz\"");
+    EXPECT_LOAD_ERROR(GOODN, "target,source\nb,\"a \"\n",
+                      "edges.csv:2: field 'source': unknown node id \"a \"");
+    EXPECT_LOAD_ERROR(GOODN, "source,target\n\"x\ny\",b\n",
+                      "edges.csv:2: field 'source': unknown node id \"x\\x0ay\"");
+    EXPECT_LOAD_ERROR(GOODN, "source,target\na,A\n", /* ids are case-sensitive */
+                      "edges.csv:2: field 'target': unknown node id \"A\"");
+    EXPECT_LOAD_ERROR(GOODN, "source,target\na,B\\\"\n",
+                      "edges.csv:2: field 'target': quote inside unquoted field");
+    EXPECT_LOAD_ERROR(GOODN, "source,target\na,\"B\\\"\"\"\n",
+                      "edges.csv:2: field 'target': unknown node id \"B\\\\\\\"\"");
+    /* the first bad row in file order wins, however rows are grouped inside */
+    EXPECT_LOAD_ERROR(GOODN, "source,target,weight\na,zz,1\na,b,0\n",
+                      "edges.csv:2: field 'target': unknown node id \"zz\"");
+    EXPECT_LOAD_ERROR(GOODN, "source,target,weight\nzz,b,0\n", /* same row: weight first */
+                      "edges.csv:2: field 'weight': non-positive weight \"0\"");
+    {
+        sbuf e = {NULL, 0, 0};
+        sb_printf(&e, "source,target,weight\n");
+        for (int i = 0; i < 1000; i++) sb_printf(&e, "%s,%s,%d\n", i % 2 ? "a" : "b", "a", i + 1);
+        sb_printf(&e, "a,q%d,1\na,b,-1\na,,1\n", 7);
+        expect_load_error_at(__LINE__, GOODN, e.s, 0,
+                             "edges.csv:1002: field 'target': unknown node id \"q7\"");
+        free(e.s);
+    }
+    /* long values are cut in messages */
+    EXPECT_LOAD_ERROR(GOODN,
+                      "source,target\na,0123456789012345678901234567890123456789012345678901234567"
+                      "890123456789\n",
+                      "edges.csv:2: field 'target': unknown node id "
+                      "\"012345678901234567890123456789012345678901234567890123456789...\"");
+
+    /* revenue */
+    static const char *bad_numbers[] = {"12abc", " 12", "12 ", "nan", "NaN", "inf", "-inf",
+                                        "Infinity", "0x10", "-0X1p3", "1,5", "+", "-", ".",
+                                        "e5", "1e", "--1", "1e+", "\t1", "1_000", "0x"};
+    for (size_t i = 0; i < sizeof bad_numbers / sizeof *bad_numbers; i++) {
+        char nodes[200], want[200];
+        snprintf(nodes, sizeof nodes, "id,type,revenue\na,employee,\nb,account,\"%s\"\n",
+                 bad_numbers[i]);
+        char v[64];
+        size_t o = 0;
+        for (const char *s = bad_numbers[i]; *s; s++) {
+            if (*s == '\t')
+                o += (size_t)snprintf(v + o, sizeof v - o, "\\x09");
+            else
+                v[o++] = *s;
+        }
+        v[o] = '\0';
+        snprintf(want, sizeof want, "nodes.csv:3: field 'revenue': malformed number \"%s\"", v);
+        expect_load_error_at(__LINE__, nodes, GOODE, 0, want);
+        /* and the same in weight */
+        char edges[200];
+        snprintf(edges, sizeof edges, "source,target,weight\na,b,1\nb,a,\"%s\"\n", bad_numbers[i]);
+        snprintf(want, sizeof want, "edges.csv:3: field 'weight': malformed number \"%s\"", v);
+        expect_load_error_at(__LINE__, GOODN, edges, 0, want);
+    }
+    EXPECT_LOAD_ERROR("id,type,revenue\na,account,1e999\n", GOODE,
+                      "nodes.csv:2: field 'revenue': number out of range \"1e999\"");
+    EXPECT_LOAD_ERROR("id,type,revenue\na,account,-5\n", GOODE,
+                      "nodes.csv:2: field 'revenue': negative revenue \"-5\"");
+    EXPECT_LOAD_ERROR("id,type,revenue\na,account,-1e-300\n", GOODE,
+                      "nodes.csv:2: field 'revenue': negative revenue \"-1e-300\"");
+
+    /* weight */
+    EXPECT_LOAD_ERROR(GOODN, "source,target,weight\na,b,0\n",
+                      "edges.csv:2: field 'weight': non-positive weight \"0\"");
+    EXPECT_LOAD_ERROR(GOODN, "source,target,weight\na,b,-0.0\n",
+                      "edges.csv:2: field 'weight': non-positive weight \"-0.0\"");
+    EXPECT_LOAD_ERROR(GOODN, "source,target,weight\na,b,-2\n",
+                      "edges.csv:2: field 'weight': non-positive weight \"-2\"");
+    EXPECT_LOAD_ERROR(GOODN, "source,target,weight\na,b,1e999\n",
+                      "edges.csv:2: field 'weight': non-finite weight \"1e999\"");
+    EXPECT_LOAD_ERROR(GOODN, "source,target,weight\na,b,-1e400\n",
+                      "edges.csv:2: field 'weight': non-finite weight \"-1e400\"");
+
+    /* good numbers in unusual spellings */
+    {
+        const char *np = write_text("nodes.csv", "id,type,revenue\na,x,1E3\nb,x,+7.\nc,x,.5e1\n"
+                                                 "d,x,00012\ne,x,1e-400\n");
+        const char *ep = write_text("edges.csv", "source,target,weight\na,b,2E-1\nb,c,+3\n");
+        lp_graph g;
+        lp_status st = lp_graph_load_csv(&g, NULL, np, ep, NULL);
+        CHECK(st == LP_OK);
+        if (!st) {
+            CHECK(g.nodes.revenue[0] == 1000 && g.nodes.revenue[1] == 7 &&
+                  g.nodes.revenue[2] == 5 && g.nodes.revenue[3] == 12 && g.nodes.revenue[4] == 0);
+            CHECK(csr_weight(&g, "a", "b") == 0.2 && csr_weight(&g, "b", "c") == 3);
+            lp_graph_free(&g);
+        }
+    }
+}
+
+static void test_load_skip_bad_rows(void)
+{
+    static const char nodes[] = "id,type,revenue\n"
+                                "a,employee,1\n"  /* 2 ok */
+                                "b,account,-1\n"  /* 3 negative */
+                                ",employee,\n"    /* 4 empty id */
+                                "a,contact,\n"    /* 5 duplicate */
+                                "c,account,abc\n" /* 6 malformed */
+                                "d,account,7,x\n" /* 7 field count */
+                                "e,account,\n";   /* 8 ok */
+    static const char edges[] = "source,target,weight\n"
+                                "a,e,1\n"     /* 2 ok */
+                                "a,zz,1\n"    /* 3 unknown target */
+                                "b,a,\n"      /* 4 unknown source (skipped node) */
+                                "a,e,0\n"     /* 5 non-positive */
+                                "a,e,x\n"     /* 6 malformed */
+                                "a,e,1e999\n" /* 7 non-finite */
+                                "e,a\n"       /* 8 field count */
+                                "\xff,a,1\n"  /* 9 unknown source */
+                                "e,a,2\n";    /* 10 ok, merged with line 2 */
+    const char *np = write_text("nodes.csv", nodes);
+    const char *ep = write_text("edges.csv", edges);
+    FILE *warn = tmpfile();
+    CHECK(warn != NULL);
+    if (!warn) return;
+    lp_load_options opt = LP_LOAD_OPTIONS_INIT;
+    opt.skip_bad_rows = 1;
+    opt.warn = warn;
+    lp_graph g;
+    lp_load_report rep;
+    lp_status st = lp_graph_load_csv(&g, &rep, np, ep, &opt);
+    CHECK(st == LP_OK);
+    if (st) {
+        fprintf(stderr, "load failed: %s\n", lp_error_message());
+        fclose(warn);
+        return;
+    }
+    CHECK(g.n == 2 && g.m == 1 && g.merged_duplicates == 1);
+    CHECK(csr_weight(&g, "a", "e") == 3.0);
+    CHECK(g.nodes.revenue[0] == 1.0);
+    CHECK(rep.node_rows == 7 && rep.edge_rows == 9);
+    CHECK(rep.skipped_rows == 12);
+    CHECK_STR(lp_error_message(), ""); /* no stale message after success */
+    lp_graph_free(&g);
+
+    sbuf want = {NULL, 0, 0};
+    sb_printf(&want, "warning: %s:3: field 'revenue': negative revenue \"-1\"\n", np);
+    sb_printf(&want, "warning: %s:4: field 'id': empty id\n", np);
+    sb_printf(&want,
+              "warning: %s:5: field 'id': duplicate node id \"a\" (first defined on line 2)\n",
+              np);
+    sb_printf(&want, "warning: %s:6: field 'revenue': malformed number \"abc\"\n", np);
+    sb_printf(&want, "warning: %s:7: expected 3 fields, found 4\n", np);
+    sb_printf(&want, "warning: %s:3: field 'target': unknown node id \"zz\"\n", ep);
+    sb_printf(&want, "warning: %s:4: field 'source': unknown node id \"b\"\n", ep);
+    sb_printf(&want, "warning: %s:5: field 'weight': non-positive weight \"0\"\n", ep);
+    sb_printf(&want, "warning: %s:6: field 'weight': malformed number \"x\"\n", ep);
+    sb_printf(&want, "warning: %s:7: field 'weight': non-finite weight \"1e999\"\n", ep);
+    sb_printf(&want, "warning: 2 more rows skipped\n");
+    char got[8192];
+    rewind(warn);
+    size_t n = fread(got, 1, sizeof got - 1, warn);
+    got[n] = '\0';
+    CHECK_STR(got, want.s);
+    fclose(warn);
+    free(want.s);
+
+    /* Without skip_bad_rows the first bad row is fatal. */
+    EXPECT_LOAD_ERROR(nodes, edges, "nodes.csv:3: field 'revenue': negative revenue \"-1\"");
+
+    /* Skipping with no warn stream is silent and still counts. */
+    opt.warn = NULL;
+    np = write_text("nodes.csv", "id,type\nx,t\nx,t\n");
+    ep = write_text("edges.csv", "source,target\nx,y\nx,x\n");
+    st = lp_graph_load_csv(&g, &rep, np, ep, &opt);
+    CHECK(st == LP_OK);
+    if (!st) {
+        CHECK(rep.skipped_rows == 2 && g.n == 1 && g.m == 0 && g.dropped_self_loops == 1);
+        lp_graph_free(&g);
+    }
+}
+
+int main(void)
+{
+    snprintf(dir, sizeof dir, "/tmp/lp_test_csv_XXXXXX");
+    if (!mkdtemp(dir)) {
+        perror("mkdtemp");
+        return 1;
+    }
+    test_reader_line_ends();
+    test_reader_quoting();
+    test_reader_errors();
+    test_reader_chunk_boundaries();
+    test_reader_gzip();
+    test_load_basic();
+    test_load_many();
+    test_load_file_errors();
+    test_load_row_errors();
+    test_load_skip_bad_rows();
+    remove_fixtures();
+    if (failures) {
+        fprintf(stderr, "test_csv: %d check(s) failed\n", failures);
+        return 1;
+    }
+    printf("test_csv: all checks passed\n");
+    return 0;
+}

@@ -1,0 +1,815 @@
+/* test_results_h5.c — the HDF5 result writer and summary reader
+ * (io/h5results.c).
+ *
+ * A small graph is built by hand (lp_nodes_push / lp_edges_push /
+ * lp_graph_build) with a hand-filled lp_keyperson, written, read back with
+ * lp_results_read_summary and, independently, with the raw HDF5 API. Then the
+ * failure paths: target is a directory, target directory missing, a write
+ * that fails half-way (RLIMIT_FSIZE in a forked child) must leave the earlier
+ * file byte-identical and no temporary behind; inconsistent lp_results are
+ * refused; the reader rejects what is not a linchpin result file.
+ *
+ * `test_results_h5 --write DIR` only writes the sample files (full.h5,
+ * empty_accounts.h5, no_kp.h5) into DIR, for tests/test_h5schema_selfcheck.py.
+ */
+#define _XOPEN_SOURCE 700 /* SIGXFSZ, setrlimit */
+
+#include <dirent.h>
+#include <errno.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <hdf5.h>
+
+#include "lp_graph.h"
+#include "lp_keyperson.h"
+#include "lp_results.h"
+
+static int failures;
+
+static void check_(int ok, const char *what, int line) {
+    if (!ok) {
+        fprintf(stderr, "test_results_h5.c:%d: check failed: %s\n", line, what);
+        failures++;
+    }
+}
+#define CHECK(c) check_((c) ? 1 : 0, #c, __LINE__)
+
+static void check_status_(lp_status got, lp_status want, const char *msg_part, int line) {
+    if (got != want) {
+        fprintf(stderr, "test_results_h5.c:%d: status %d, expected %d (%s)\n", line, (int)got,
+                (int)want, lp_error_message());
+        failures++;
+    } else if (msg_part && !strstr(lp_error_message(), msg_part)) {
+        fprintf(stderr, "test_results_h5.c:%d: message \"%s\" lacks \"%s\"\n", line,
+                lp_error_message(), msg_part);
+        failures++;
+    }
+}
+#define CHECK_STATUS(got, want, part) check_status_((got), (want), (part), __LINE__)
+
+static void die(const char *what) {
+    fprintf(stderr, "test_results_h5: %s: %s\n", what, lp_error_message());
+    exit(1);
+}
+
+/* ---- fixtures --------------------------------------------------------- */
+
+/* Row: id (type) revenue
+ *   0 ACME (company)      1 alice (employee)   2 bob (employee)
+ *   3 Zoë "Z", Ltd. (account) 100.5             4 globex (account) 50
+ *   5 carol@globex (contact)                    6 orphan-co (account) 7.25
+ * Edges: 0-1 twice (merged), 0-2, 1-3, 1-5, 2-5, 4-5, 2-2 (dropped).
+ * With R joined to ACME: alice alone cuts account 3 off; globex hangs on the
+ * contact (not a person); orphan-co has no path. Cut vertices 0, 1, 5. */
+static const char *const small_ids[7] = {
+    "ACME", "alice", "bob", "Zo\xc3\xab \"Z\", Ltd.", "globex", "carol@globex", "orphan-co"};
+static const char *const small_types[7] = {"company", "employee", "employee", "account",
+                                           "account", "contact",  "account"};
+
+static void build_small(lp_graph *g) {
+    static const char *const type_names[4] = {"company", "employee", "account", "contact"};
+    static const int32_t type[7] = {0, 1, 1, 2, 2, 3, 2};
+    static const double revenue[7] = {0, 0, 0, 100.5, 50, 0, 7.25};
+    static const lp_vid e[8][2] = {{0, 1}, {1, 0}, {0, 2}, {1, 3}, {5, 1}, {5, 2}, {4, 5}, {2, 2}};
+    static const double w[8] = {1, 2, 1, 1, 1, 1, 3, 1};
+    lp_nodes nodes = LP_NODES_INIT;
+    lp_edges edges = LP_EDGES_INIT;
+    for (int t = 0; t < 4; t++)
+        if (lp_strtab_push(&nodes.type_name, type_names[t], strlen(type_names[t]))) die("types");
+    for (int i = 0; i < 7; i++)
+        if (lp_nodes_push(&nodes, small_ids[i], strlen(small_ids[i]), type[i], revenue[i]))
+            die("nodes");
+    nodes.has_revenue = 1;
+    for (int k = 0; k < 8; k++)
+        if (lp_edges_push(&edges, e[k][0], e[k][1], w[k])) die("edges");
+    if (lp_graph_build(g, &nodes, &edges)) die("lp_graph_build");
+}
+
+/* A graph of n nodes "node-<i>" in a path, all of one type. */
+static void build_path(lp_graph *g, int64_t n) {
+    lp_nodes nodes = LP_NODES_INIT;
+    lp_edges edges = LP_EDGES_INIT;
+    char id[32];
+    if (lp_strtab_push(&nodes.type_name, "contact", 7)) die("types");
+    for (int64_t i = 0; i < n; i++) {
+        int len = snprintf(id, sizeof id, "node-%lld", (long long)i);
+        if (lp_nodes_push(&nodes, id, (size_t)len, 0, 0)) die("nodes");
+        if (i > 0 && lp_edges_push(&edges, (lp_vid)(i - 1), (lp_vid)i, 1)) die("edges");
+    }
+    if (lp_graph_build(g, &nodes, &edges)) die("lp_graph_build");
+}
+
+static void *xcalloc(size_t n, size_t size) {
+    void *p = calloc(n ? n : 1, size);
+    if (!p) {
+        fprintf(stderr, "test_results_h5: out of memory\n");
+        exit(1);
+    }
+    return p;
+}
+
+/* Key-person result for build_small, filled by hand (not lp_keyperson_run). */
+static void fill_kp_small(lp_keyperson *kp) {
+    memset(kp, 0, sizeof *kp);
+    kp->n = 7;
+    kp->is_articulation = xcalloc(7, 1);
+    kp->accounts_at_risk = xcalloc(7, sizeof(int64_t));
+    kp->revenue_at_risk = xcalloc(7, sizeof(double));
+    kp->is_articulation[0] = kp->is_articulation[1] = kp->is_articulation[5] = 1;
+    kp->accounts_at_risk[1] = 1;
+    kp->revenue_at_risk[1] = 100.5;
+    kp->n_accounts = 3;
+    kp->account_node = xcalloc(3, sizeof(int64_t));
+    kp->account_revenue = xcalloc(3, sizeof(double));
+    kp->account_connected = xcalloc(3, 1);
+    kp->kp_offsets = xcalloc(4, sizeof(int64_t));
+    kp->kp = xcalloc(1, sizeof(int64_t));
+    const int64_t node[3] = {3, 4, 6}, off[4] = {0, 1, 1, 1};
+    const double rev[3] = {100.5, 50, 7.25};
+    for (int i = 0; i < 3; i++) {
+        kp->account_node[i] = node[i];
+        kp->account_revenue[i] = rev[i];
+        kp->account_connected[i] = i < 2;
+    }
+    memcpy(kp->kp_offsets, off, sizeof off);
+    kp->kp[0] = 1;
+    kp->n_articulation = 3;
+    kp->orphan_accounts = 1;
+    kp->accounts_with_key_person = 1;
+    kp->revenue_total = 157.75;
+    kp->revenue_with_key_person = 100.5;
+    kp->revenue_orphan = 7.25;
+}
+
+/* No accounts at all: every /accounts dataset is empty but offsets [0]. */
+static void fill_kp_empty(lp_keyperson *kp, int64_t n) {
+    memset(kp, 0, sizeof *kp);
+    kp->n = n;
+    kp->is_articulation = xcalloc((size_t)n, 1);
+    kp->accounts_at_risk = xcalloc((size_t)n, sizeof(int64_t));
+    kp->revenue_at_risk = xcalloc((size_t)n, sizeof(double));
+    kp->kp_offsets = xcalloc(1, sizeof(int64_t));
+}
+
+static void free_kp(lp_keyperson *kp) {
+    free(kp->is_articulation);
+    free(kp->accounts_at_risk);
+    free(kp->revenue_at_risk);
+    free(kp->account_node);
+    free(kp->account_revenue);
+    free(kp->account_connected);
+    free(kp->kp_offsets);
+    free(kp->kp);
+    memset(kp, 0, sizeof *kp);
+}
+
+static int64_t *degrees_of(const lp_graph *g) {
+    int64_t *d = xcalloc((size_t)g->n, sizeof *d);
+    for (int64_t v = 0; v < g->n; v++)
+        d[v] = g->csr.offset[v + 1] - g->csr.offset[v];
+    return d;
+}
+
+static double *strengths_of(const lp_graph *g) {
+    double *s = xcalloc((size_t)g->n, sizeof *s);
+    for (int64_t v = 0; v < g->n; v++)
+        for (int64_t k = g->csr.offset[v]; k < g->csr.offset[v + 1]; k++)
+            s[v] += g->csr.weight[k];
+    return s;
+}
+
+static const lp_timing small_timings[2] = {{"load", 0.25}, {"keyperson", 0.125}};
+static const lp_input_file small_inputs[3] = {
+    {"dir/nodes \"q\"\\.csv\n", 123, 0x0a1b2c3du},
+    {"edges.csv", 0, 0xffffffffu},
+    {"bad\xff\x01.csv", 7, 0},
+};
+static const char small_inputs_json[] =
+    "[{\"path\":\"dir/nodes \\\"q\\\"\\\\.csv\\n\",\"size\":123,\"crc32\":\"0a1b2c3d\"},"
+    "{\"path\":\"edges.csv\",\"size\":0,\"crc32\":\"ffffffff\"},"
+    "{\"path\":\"bad\\ufffd\\u0001.csv\",\"size\":7,\"crc32\":\"00000000\"}]";
+static const char small_cmd[] = "linchpin analyze nodes.csv edges.csv -o out.h5 --threads 4";
+static const char small_params[] = "{\"anchor\":[\"company\"],\"bus_factor_cap\":3}";
+
+static lp_results small_results(const lp_graph *g, const int64_t *deg, const double *str,
+                                const lp_keyperson *kp, const int64_t *top, int64_t ntop) {
+    lp_results r;
+    memset(&r, 0, sizeof r);
+    r.g = g;
+    r.degree = deg;
+    r.strength = str;
+    r.kp = kp;
+    r.top_persons = top;
+    r.n_top_persons = ntop;
+    r.skipped_rows = 2;
+    r.info.command_line = small_cmd;
+    r.info.threads = 4;
+    r.info.parameters_json = small_params;
+    r.info.inputs = small_inputs;
+    r.info.n_inputs = 3;
+    r.info.timings = small_timings;
+    r.info.n_timings = 2;
+    return r;
+}
+
+/* ---- raw HDF5 helpers (an independent reading path) ------------------- */
+
+static char *raw_attr_str(hid_t loc, const char *name) {
+    char *v = NULL, *copy = NULL;
+    hid_t a = H5Aopen(loc, name, H5P_DEFAULT), t = H5Tcopy(H5T_C_S1);
+    if (a >= 0 && t >= 0 && H5Tset_size(t, H5T_VARIABLE) >= 0 &&
+        H5Tset_cset(t, H5T_CSET_UTF8) >= 0 && H5Aread(a, t, &v) >= 0 && v) {
+        copy = strdup(v);
+        H5free_memory(v);
+    }
+    if (t >= 0) H5Tclose(t);
+    if (a >= 0) H5Aclose(a);
+    return copy;
+}
+
+/* Length of a 1-D dataset, or -1 if absent. */
+static int64_t raw_len(hid_t file, const char *path) {
+    if (H5Lexists(file, path, H5P_DEFAULT) <= 0) return -1;
+    hid_t d = H5Dopen2(file, path, H5P_DEFAULT), s = H5Dget_space(d);
+    hsize_t dims[1] = {0};
+    int nd = H5Sget_simple_extent_ndims(s);
+    H5Sget_simple_extent_dims(s, dims, NULL);
+    H5Sclose(s);
+    H5Dclose(d);
+    return nd == 1 ? (int64_t)dims[0] : -2;
+}
+
+/* 1 if the dataset is chunked with deflate (and shuffle when asked). */
+static int raw_compressed(hid_t file, const char *path, int want_shuffle) {
+    hid_t d = H5Dopen2(file, path, H5P_DEFAULT), p = H5Dget_create_plist(d);
+    int deflate = 0, shuffle = 0;
+    int chunked = H5Pget_layout(p) == H5D_CHUNKED;
+    int nf = H5Pget_nfilters(p);
+    for (int i = 0; i < nf; i++) {
+        unsigned flags, cd[8];
+        size_t ncd = 8;
+        H5Z_filter_t f = H5Pget_filter2(p, (unsigned)i, &flags, &ncd, cd, 0, NULL, NULL);
+        if (f == H5Z_FILTER_DEFLATE) deflate = ncd >= 1 && cd[0] == 4;
+        if (f == H5Z_FILTER_SHUFFLE) shuffle = 1;
+    }
+    H5Pclose(p);
+    H5Dclose(d);
+    return chunked && deflate && shuffle == want_shuffle;
+}
+
+static int raw_attr_exists(hid_t file, const char *obj, const char *name) {
+    return H5Aexists_by_name(file, obj, name, H5P_DEFAULT) > 0;
+}
+
+/* ---- file helpers ----------------------------------------------------- */
+
+static char tmpdir[4096];
+
+static char *path_in(const char *name) {
+    static char buf[8][4200];
+    static int next;
+    char *p = buf[next++ % 8];
+    snprintf(p, sizeof buf[0], "%s/%s", tmpdir, name);
+    return p;
+}
+
+/* Leftover temporaries ".<name>.tmp-XXXXXX" in dir. */
+static int count_temps(const char *dir) {
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    int n = 0;
+    if (!d) return -1;
+    while ((e = readdir(d)) != NULL)
+        if (e->d_name[0] == '.' && strstr(e->d_name, ".tmp-")) n++;
+    closedir(d);
+    return n;
+}
+
+static char *slurp(const char *path, size_t *len) {
+    FILE *f = fopen(path, "rb");
+    char *buf = NULL;
+    size_t cap = 0, n = 0;
+    if (!f) return NULL;
+    for (;;) {
+        if (n == cap) {
+            cap = cap ? 2 * cap : 65536;
+            char *q = realloc(buf, cap);
+            if (!q) break;
+            buf = q;
+        }
+        size_t got = fread(buf + n, 1, cap - n, f);
+        if (got == 0) break;
+        n += got;
+    }
+    fclose(f);
+    *len = n;
+    return buf;
+}
+
+static void write_text(const char *path, const char *text) {
+    FILE *f = fopen(path, "w");
+    if (!f || fputs(text, f) < 0 || fclose(f) != 0) {
+        fprintf(stderr, "cannot write %s\n", path);
+        exit(1);
+    }
+}
+
+/* ---- the tests -------------------------------------------------------- */
+
+static void test_roundtrip(const lp_graph *g, const lp_keyperson *kp) {
+    int64_t *deg = degrees_of(g);
+    double *str = strengths_of(g);
+    const int64_t top[1] = {1};
+    lp_results r = small_results(g, deg, str, kp, top, 1);
+    const char *out = path_in("small.h5");
+
+    CHECK_STATUS(lp_results_write(out, &r), LP_OK, NULL);
+    struct stat sb;
+    CHECK(stat(out, &sb) == 0 && S_ISREG(sb.st_mode) && (sb.st_mode & 0777) == 0644);
+    CHECK(count_temps(tmpdir) == 0);
+
+    lp_summary s;
+    memset(&s, 0, sizeof s);
+    CHECK_STATUS(lp_results_read_summary(&s, out), LP_OK, NULL);
+    CHECK(s.nodes == 7 && s.edges == 6);
+    CHECK(s.merged_duplicates == 1 && s.dropped_self_loops == 1 && s.skipped_rows == 2);
+    CHECK(s.has_keyperson == 1);
+    CHECK(s.accounts == 3 && s.orphan_accounts == 1 && s.accounts_with_key_person == 1);
+    CHECK(s.articulation_points == 3);
+    CHECK(s.revenue_total == 157.75 && s.revenue_with_key_person == 100.5);
+    CHECK(s.revenue_orphan == 7.25);
+    CHECK(s.command_line && strcmp(s.command_line, small_cmd) == 0);
+    CHECK(s.linchpin_version && strcmp(s.linchpin_version, LP_VERSION) == 0);
+    CHECK(s.created && strlen(s.created) == 20 && s.created[4] == '-' && s.created[10] == 'T' &&
+          s.created[19] == 'Z');
+    CHECK(s.n_top == 1);
+    if (s.n_top == 1) {
+        CHECK(strcmp(s.top[0].id, "alice") == 0 && strcmp(s.top[0].type, "employee") == 0);
+        CHECK(s.top[0].accounts_at_risk == 1 && s.top[0].revenue_at_risk == 100.5);
+    }
+    CHECK(s.n_timings == 3);
+    if (s.n_timings == 3) {
+        CHECK(strcmp(s.timing_phase[0], "load") == 0 && s.timing_seconds[0] == 0.25);
+        CHECK(strcmp(s.timing_phase[1], "keyperson") == 0 && s.timing_seconds[1] == 0.125);
+        CHECK(strcmp(s.timing_phase[2], "write") == 0 && s.timing_seconds[2] >= 0 &&
+              s.timing_seconds[2] < 60);
+    }
+    lp_summary_free(&s);
+    lp_summary_free(&s); /* idempotent */
+    lp_summary_free(NULL);
+
+    /* The same file through the raw API. */
+    hid_t f = H5Fopen(out, H5F_ACC_RDONLY, H5P_DEFAULT);
+    CHECK(f >= 0);
+    if (f < 0) goto done;
+    char *json = raw_attr_str(f, "input_files");
+    CHECK(json && strcmp(json, small_inputs_json) == 0);
+    if (json && strcmp(json, small_inputs_json) != 0) fprintf(stderr, "input_files = %s\n", json);
+    free(json);
+    char *fmt = raw_attr_str(f, "format"), *params = raw_attr_str(f, "parameters");
+    CHECK(fmt && strcmp(fmt, "linchpin-results") == 0);
+    CHECK(params && strcmp(params, small_params) == 0);
+    free(fmt);
+    free(params);
+    const char *cols[] = {"/nodes/id",
+                          "/nodes/type",
+                          "/nodes/degree",
+                          "/nodes/strength",
+                          "/nodes/is_articulation",
+                          "/nodes/accounts_at_risk",
+                          "/nodes/revenue_at_risk"};
+    for (int i = 0; i < 7; i++) {
+        CHECK(raw_len(f, cols[i]) == 7);
+        CHECK(raw_compressed(f, cols[i], i >= 2));
+    }
+    CHECK(raw_len(f, "/accounts/node") == 3 && raw_len(f, "/accounts/connected") == 3);
+    CHECK(raw_len(f, "/accounts/key_persons_offsets") == 4);
+    CHECK(raw_len(f, "/accounts/key_persons") == 1);
+    CHECK(raw_len(f, "/summary/top_persons") == 1);
+
+    /* /nodes/id and /nodes/type in input order, UTF-8 intact. */
+    hid_t d = H5Dopen2(f, "/nodes/id", H5P_DEFAULT), t = H5Dget_type(d);
+    CHECK(H5Tis_variable_str(t) > 0 && H5Tget_cset(t) == H5T_CSET_UTF8);
+    char *v[7] = {0};
+    CHECK(H5Dread(d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) >= 0);
+    for (int i = 0; i < 7; i++)
+        CHECK(v[i] && strcmp(v[i], small_ids[i]) == 0);
+    for (int i = 0; i < 7; i++)
+        H5free_memory(v[i]);
+    H5Tclose(t);
+    H5Dclose(d);
+    d = H5Dopen2(f, "/nodes/type", H5P_DEFAULT);
+    t = H5Dget_type(d);
+    CHECK(H5Dread(d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) >= 0);
+    for (int i = 0; i < 7; i++)
+        CHECK(v[i] && strcmp(v[i], small_types[i]) == 0);
+    for (int i = 0; i < 7; i++)
+        H5free_memory(v[i]);
+    H5Tclose(t);
+    H5Dclose(d);
+
+    int64_t ideg[7];
+    d = H5Dopen2(f, "/nodes/degree", H5P_DEFAULT);
+    CHECK(H5Dread(d, H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, ideg) >= 0);
+    const int64_t want_deg[7] = {2, 3, 2, 1, 1, 3, 0};
+    CHECK(memcmp(ideg, want_deg, sizeof ideg) == 0);
+    H5Dclose(d);
+    H5Fclose(f);
+
+    /* Overwriting an existing file works and leaves no temporary. */
+    CHECK_STATUS(lp_results_write(out, &r), LP_OK, NULL);
+    CHECK(count_temps(tmpdir) == 0);
+done:
+    free(deg);
+    free(str);
+}
+
+static void test_empty_and_absent(const lp_graph *g) {
+    lp_keyperson kp;
+    fill_kp_empty(&kp, g->n);
+    const int64_t top0[1] = {0};
+    lp_results r = small_results(g, NULL, NULL, &kp, top0, 0);
+    r.info.n_timings = 0;
+    r.info.n_inputs = 0;
+    r.info.command_line = NULL;
+    r.info.parameters_json = NULL;
+    const char *out = path_in("empty_accounts.h5");
+    CHECK_STATUS(lp_results_write(out, &r), LP_OK, NULL);
+    hid_t f = H5Fopen(out, H5F_ACC_RDONLY, H5P_DEFAULT);
+    CHECK(f >= 0);
+    if (f >= 0) {
+        CHECK(raw_len(f, "/accounts/node") == 0 && raw_len(f, "/accounts/revenue") == 0);
+        CHECK(raw_len(f, "/accounts/connected") == 0 && raw_len(f, "/accounts/key_persons") == 0);
+        CHECK(raw_len(f, "/accounts/key_persons_offsets") == 1);
+        CHECK(raw_len(f, "/summary/top_persons") == 0);
+        CHECK(raw_len(f, "/nodes/degree") == -1 && raw_len(f, "/nodes/strength") == -1);
+        char *files = raw_attr_str(f, "input_files"), *params = raw_attr_str(f, "parameters");
+        char *cmd = raw_attr_str(f, "command_line");
+        CHECK(files && strcmp(files, "[]") == 0);
+        CHECK(params && strcmp(params, "{}") == 0);
+        CHECK(cmd && strcmp(cmd, "") == 0);
+        free(files);
+        free(params);
+        free(cmd);
+        H5Fclose(f);
+    }
+    lp_summary s;
+    CHECK_STATUS(lp_results_read_summary(&s, out), LP_OK, NULL);
+    CHECK(s.has_keyperson == 1 && s.accounts == 0 && s.n_top == 0);
+    CHECK(s.n_timings == 1 && strcmp(s.timing_phase[0], "write") == 0);
+    lp_summary_free(&s);
+    free_kp(&kp);
+
+    /* Without the key-person analysis: its columns and attributes are absent. */
+    r = small_results(g, NULL, NULL, NULL, NULL, 0);
+    out = path_in("no_kp.h5");
+    CHECK_STATUS(lp_results_write(out, &r), LP_OK, NULL);
+    f = H5Fopen(out, H5F_ACC_RDONLY, H5P_DEFAULT);
+    CHECK(f >= 0);
+    if (f >= 0) {
+        CHECK(H5Lexists(f, "/accounts", H5P_DEFAULT) == 0);
+        CHECK(raw_len(f, "/nodes/is_articulation") == -1);
+        CHECK(raw_len(f, "/nodes/id") == 7);
+        CHECK(raw_len(f, "/summary/top_persons") == -1);
+        CHECK(raw_attr_exists(f, "/summary", "nodes"));
+        CHECK(!raw_attr_exists(f, "/summary", "accounts"));
+        H5Fclose(f);
+    }
+    CHECK_STATUS(lp_results_read_summary(&s, out), LP_OK, NULL);
+    CHECK(s.has_keyperson == 0 && s.nodes == 7 && s.accounts == 0 && s.n_top == 0);
+    CHECK(s.n_timings == 3);
+    lp_summary_free(&s);
+}
+
+static void test_bad_results(const lp_graph *g, const lp_keyperson *kp) {
+    const char *out = path_in("bad.h5");
+    const int64_t top[1] = {1}, bad_top[1] = {7};
+    lp_results r = small_results(g, NULL, NULL, NULL, top, 1);
+    CHECK_STATUS(lp_results_write(out, &r), LP_EINTERNAL, "top_persons given without kp");
+    r = small_results(g, NULL, NULL, kp, bad_top, 1);
+    CHECK_STATUS(lp_results_write(out, &r), LP_EINTERNAL, "top_persons[0] = 7");
+    const lp_timing dup[2] = {{"load", 1}, {"load", 2}}, wr[1] = {{"write", 1}};
+    const lp_timing neg[1] = {{"load", -1}};
+    r = small_results(g, NULL, NULL, kp, top, 1);
+    r.info.timings = dup;
+    CHECK_STATUS(lp_results_write(out, &r), LP_EINTERNAL, "given twice");
+    r.info.timings = wr;
+    r.info.n_timings = 1;
+    CHECK_STATUS(lp_results_write(out, &r), LP_EINTERNAL, "\"write\"");
+    r.info.timings = neg;
+    CHECK_STATUS(lp_results_write(out, &r), LP_EINTERNAL, "not a duration");
+    lp_keyperson k2 = *kp;
+    int64_t off[4] = {0, 1, 0, 1};
+    k2.kp_offsets = off;
+    r = small_results(g, NULL, NULL, &k2, top, 1);
+    CHECK_STATUS(lp_results_write(out, &r), LP_EINTERNAL, "monotone");
+    struct stat sb;
+    CHECK(stat(out, &sb) != 0 && errno == ENOENT);
+    CHECK(count_temps(tmpdir) == 0);
+}
+
+static void test_output_errors(const lp_graph *g, const lp_keyperson *kp) {
+    const int64_t top[1] = {1};
+    lp_results r = small_results(g, NULL, NULL, kp, top, 1);
+    char msg[8400];
+
+    /* (1) the target is an existing directory: the whole file is written,
+     * rename() fails, the temporary is removed */
+    const char *dir = path_in("adir");
+    CHECK(mkdir(dir, 0755) == 0);
+    snprintf(msg, sizeof msg, "cannot write %s: Is a directory", dir);
+    CHECK_STATUS(lp_results_write(dir, &r), LP_EOUTPUT, msg);
+    CHECK(count_temps(tmpdir) == 0);
+    CHECK(count_temps(dir) == 0);
+    char *inside = path_in("adir/x.h5");
+    CHECK_STATUS(lp_results_write(inside, &r), LP_OK, NULL); /* it is usable as a directory */
+    CHECK(unlink(inside) == 0);
+    CHECK(rmdir(dir) == 0);
+
+    /* (3) the target directory does not exist */
+    const char *missing = path_in("no/such/dir/out.h5");
+    snprintf(msg, sizeof msg, "cannot write %s: No such file or directory", missing);
+    CHECK_STATUS(lp_results_write(missing, &r), LP_EOUTPUT, msg);
+    CHECK(count_temps(tmpdir) == 0);
+
+    /* a path that is not a regular file */
+    CHECK_STATUS(lp_results_write("/dev/null", &r), LP_EOUTPUT,
+                 "cannot write /dev/null: not a regular file");
+}
+
+/* (2) A write that fails half-way (file size limit) leaves the earlier file
+ * byte-identical and no temporary. In a child: setrlimit is per process. */
+static void test_failed_write_keeps_old(const lp_graph *small, const lp_keyperson *kp) {
+    const int64_t top[1] = {1};
+    lp_results r = small_results(small, NULL, NULL, kp, top, 1);
+    const char *out = path_in("keep.h5");
+    CHECK_STATUS(lp_results_write(out, &r), LP_OK, NULL);
+    size_t len0 = 0, len1 = 0;
+    char *before = slurp(out, &len0);
+    CHECK(before != NULL && len0 > 0 && len0 < 512 * 1024);
+
+    lp_graph big;
+    build_path(&big, 200000);
+    int64_t *deg = degrees_of(&big);
+    lp_results rb = small_results(&big, deg, NULL, NULL, NULL, 0);
+
+    fflush(NULL);
+    pid_t pid = fork();
+    CHECK(pid >= 0);
+    if (pid == 0) {
+        struct rlimit lim = {512 * 1024, 512 * 1024};
+        signal(SIGXFSZ, SIG_IGN);
+        if (setrlimit(RLIMIT_FSIZE, &lim) != 0) _exit(10);
+        lp_status st = lp_results_write(out, &rb);
+        if (st != LP_EOUTPUT) {
+            fprintf(stderr, "child: status %d (%s)\n", (int)st, lp_error_message());
+            _exit(11);
+        }
+        char want[8400];
+        snprintf(want, sizeof want, "cannot write %s: ", out);
+        if (strncmp(lp_error_message(), want, strlen(want)) != 0) {
+            fprintf(stderr, "child: message \"%s\"\n", lp_error_message());
+            _exit(12);
+        }
+        /* The writer closed every handle it opened, even on failure. */
+        ssize_t open_ids = H5Fget_obj_count(H5F_OBJ_ALL, H5F_OBJ_ALL);
+        if (open_ids != 0) {
+            fprintf(stderr, "child: %zd HDF5 objects still open\n", open_ids);
+            _exit(13);
+        }
+        fprintf(stderr, "(expected) %s\n", lp_error_message());
+        /* exit(), not _exit(): HDF5's atexit clean-up must survive a failed
+         * write (with sec2, HDF5 1.10 crashed there on the half-closed file). */
+        exit(0);
+    }
+    int status = 0;
+    CHECK(waitpid(pid, &status, 0) == pid);
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    char *after = slurp(out, &len1);
+    CHECK(after && len1 == len0 && memcmp(before, after, len0) == 0);
+    CHECK(count_temps(tmpdir) == 0);
+    free(before);
+    free(after);
+
+    /* Without the limit the big file is written (and replaces the old one). */
+    CHECK_STATUS(lp_results_write(out, &rb), LP_OK, NULL);
+    lp_summary s;
+    CHECK_STATUS(lp_results_read_summary(&s, out), LP_OK, NULL);
+    CHECK(s.nodes == 200000 && s.edges == 199999 && s.has_keyperson == 0);
+    lp_summary_free(&s);
+    hid_t f = H5Fopen(out, H5F_ACC_RDONLY, H5P_DEFAULT);
+    if (f >= 0) {
+        CHECK(raw_len(f, "/nodes/id") == 200000);
+        /* several string blocks: spot-check the last element */
+        hid_t d = H5Dopen2(f, "/nodes/id", H5P_DEFAULT), t = H5Dget_type(d);
+        hid_t fs = H5Dget_space(d);
+        hsize_t one[1] = {1}, last[1] = {199999};
+        hid_t ms = H5Screate_simple(1, one, NULL);
+        char *v = NULL;
+        H5Sselect_elements(fs, H5S_SELECT_SET, 1, last);
+        CHECK(H5Dread(d, t, ms, fs, H5P_DEFAULT, &v) >= 0 && v && strcmp(v, "node-199999") == 0);
+        H5free_memory(v);
+        H5Sclose(ms);
+        H5Sclose(fs);
+        H5Tclose(t);
+        H5Dclose(d);
+        H5Fclose(f);
+    }
+    free(deg);
+    lp_graph_free(&big);
+}
+
+/* A file written with the raw API: fixed-length strings, no creation-order
+ * tracking on /summary/timings, the smallest set of attributes. */
+static void raw_file(const char *path, const char *format, int version, int full) {
+    hid_t f = H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+    hid_t sc = H5Screate(H5S_SCALAR);
+    if (format) {
+        hid_t t = H5Tcopy(H5T_C_S1);
+        H5Tset_size(t, strlen(format));
+        H5Tset_strpad(t, H5T_STR_NULLPAD);
+        hid_t a = H5Acreate2(f, "format", t, sc, H5P_DEFAULT, H5P_DEFAULT);
+        H5Awrite(a, t, format);
+        H5Aclose(a);
+        H5Tclose(t);
+    }
+    if (version) {
+        hid_t a = H5Acreate2(f, "format_version", H5T_STD_I64BE, sc, H5P_DEFAULT, H5P_DEFAULT);
+        H5Awrite(a, H5T_NATIVE_INT, &version);
+        H5Aclose(a);
+    }
+    if (full) {
+        const char *strs[3][2] = {{"created", "2026-11-23T12:00:00Z"},
+                                  {"linchpin_version", "0.0.1"},
+                                  {"command_line", "raw writer   "}};
+        for (int i = 0; i < 3; i++) {
+            hid_t t = H5Tcopy(H5T_C_S1);
+            H5Tset_size(t, strlen(strs[i][1]) + 2);
+            H5Tset_strpad(t, H5T_STR_SPACEPAD);
+            char buf[64];
+            snprintf(buf, sizeof buf, "%s  ", strs[i][1]);
+            hid_t a = H5Acreate2(f, strs[i][0], t, sc, H5P_DEFAULT, H5P_DEFAULT);
+            H5Awrite(a, t, buf);
+            H5Aclose(a);
+            H5Tclose(t);
+        }
+        hid_t g = H5Gcreate2(f, "summary", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+        const char *cnt[5] = {"nodes", "edges", "merged_duplicates", "dropped_self_loops",
+                              "skipped_rows"};
+        for (int i = 0; i < 5; i++) {
+            int v = 10 + i;
+            hid_t a = H5Acreate2(g, cnt[i], H5T_STD_I32LE, sc, H5P_DEFAULT, H5P_DEFAULT);
+            H5Awrite(a, H5T_NATIVE_INT, &v);
+            H5Aclose(a);
+        }
+        hid_t tg = H5Gcreate2(g, "timings", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+        const char *ph[3] = {"write", "load", "pagerank"};
+        for (int i = 0; i < 3; i++) {
+            float v = (float)i;
+            hid_t a = H5Acreate2(tg, ph[i], H5T_IEEE_F32LE, sc, H5P_DEFAULT, H5P_DEFAULT);
+            H5Awrite(a, H5T_NATIVE_FLOAT, &v);
+            H5Aclose(a);
+        }
+        H5Gclose(tg);
+        H5Gclose(g);
+    }
+    H5Sclose(sc);
+    H5Fclose(f);
+}
+
+static void test_reader_errors(void) {
+    lp_summary s;
+    memset(&s, 0, sizeof s);
+    char msg[8400];
+    const char *p = path_in("missing.h5");
+    snprintf(msg, sizeof msg, "%s: cannot open: No such file or directory", p);
+    CHECK_STATUS(lp_results_read_summary(&s, p), LP_EINPUT, msg);
+
+    p = path_in("text.h5");
+    write_text(p, "id,type\nx,y\n");
+    snprintf(msg, sizeof msg, "%s: not a linchpin result file", p);
+    CHECK_STATUS(lp_results_read_summary(&s, p), LP_EINPUT, msg);
+
+    p = path_in("other.h5");
+    raw_file(p, NULL, 0, 0);
+    snprintf(msg, sizeof msg, "%s: not a linchpin result file", p);
+    CHECK_STATUS(lp_results_read_summary(&s, p), LP_EINPUT, msg);
+    raw_file(p, "linchpin-graph", 1, 1);
+    CHECK_STATUS(lp_results_read_summary(&s, p), LP_EINPUT, msg);
+    raw_file(p, "linchpin-results", 0, 1);
+    CHECK_STATUS(lp_results_read_summary(&s, p), LP_EINPUT, msg);
+
+    p = path_in("v2.h5");
+    raw_file(p, "linchpin-results", 2, 1);
+    snprintf(msg, sizeof msg, "%s: unsupported format_version 2", p);
+    CHECK_STATUS(lp_results_read_summary(&s, p), LP_EINPUT, msg);
+
+    p = path_in("partial.h5");
+    raw_file(p, "linchpin-results", 1, 0);
+    snprintf(msg, sizeof msg, "%s: /: missing attribute 'created'", p);
+    CHECK_STATUS(lp_results_read_summary(&s, p), LP_EINPUT, msg);
+    CHECK(s.created == NULL && s.n_top == 0); /* *out untouched on failure */
+
+    /* An independent writer's file (fixed-length strings, other integer
+     * widths, no creation order): read, timings in name order. */
+    p = path_in("raw_ok.h5");
+    raw_file(p, "linchpin-results", 1, 1);
+    CHECK_STATUS(lp_results_read_summary(&s, p), LP_OK, NULL);
+    CHECK(s.created && strcmp(s.created, "2026-11-23T12:00:00Z") == 0);
+    CHECK(s.command_line && strcmp(s.command_line, "raw writer") == 0);
+    CHECK(s.nodes == 10 && s.edges == 11 && s.skipped_rows == 14 && s.has_keyperson == 0);
+    CHECK(s.n_timings == 3);
+    if (s.n_timings == 3) {
+        CHECK(strcmp(s.timing_phase[0], "load") == 0 && s.timing_seconds[0] == 1);
+        CHECK(strcmp(s.timing_phase[1], "pagerank") == 0 && s.timing_seconds[1] == 2);
+        CHECK(strcmp(s.timing_phase[2], "write") == 0 && s.timing_seconds[2] == 0);
+    }
+    lp_summary_free(&s);
+}
+
+static void remove_tree(const char *dir) {
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    char p[8400];
+    if (!d) return;
+    while ((e = readdir(d)) != NULL) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
+        snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
+        if (unlink(p) != 0 && errno == EISDIR) remove_tree(p);
+    }
+    closedir(d);
+    rmdir(dir);
+}
+
+/* For tests/test_h5schema_selfcheck.py: the sample files, nothing else. */
+static int write_samples(const char *dir) {
+    lp_graph g;
+    lp_keyperson kp, empty;
+    build_small(&g);
+    fill_kp_small(&kp);
+    fill_kp_empty(&empty, g.n);
+    int64_t *deg = degrees_of(&g);
+    double *str = strengths_of(&g);
+    const int64_t top[1] = {1};
+    char p[8400];
+    int rc = 0;
+    lp_results r = small_results(&g, deg, str, &kp, top, 1);
+    snprintf(p, sizeof p, "%s/full.h5", dir);
+    rc |= lp_results_write(p, &r) != LP_OK;
+    r = small_results(&g, NULL, NULL, &empty, top, 0);
+    snprintf(p, sizeof p, "%s/empty_accounts.h5", dir);
+    rc |= lp_results_write(p, &r) != LP_OK;
+    r = small_results(&g, deg, NULL, NULL, NULL, 0);
+    snprintf(p, sizeof p, "%s/no_kp.h5", dir);
+    rc |= lp_results_write(p, &r) != LP_OK;
+    if (rc) fprintf(stderr, "test_results_h5: %s\n", lp_error_message());
+    free(deg);
+    free(str);
+    free_kp(&kp);
+    free_kp(&empty);
+    lp_graph_free(&g);
+    return rc;
+}
+
+int main(int argc, char **argv) {
+    umask(022);
+    if (argc == 3 && strcmp(argv[1], "--write") == 0) return write_samples(argv[2]);
+
+    const char *base = getenv("TMPDIR");
+    snprintf(tmpdir, sizeof tmpdir, "%s/lp_results_h5_XXXXXX", base && base[0] ? base : "/tmp");
+    if (!mkdtemp(tmpdir)) {
+        perror("mkdtemp");
+        return 1;
+    }
+
+    lp_graph g;
+    lp_keyperson kp;
+    build_small(&g);
+    fill_kp_small(&kp);
+    CHECK(g.n == 7 && g.m == 6 && g.merged_duplicates == 1 && g.dropped_self_loops == 1);
+
+    test_roundtrip(&g, &kp);
+    test_empty_and_absent(&g);
+    test_bad_results(&g, &kp);
+    test_output_errors(&g, &kp);
+    test_failed_write_keeps_old(&g, &kp);
+    test_reader_errors();
+
+    free_kp(&kp);
+    lp_graph_free(&g);
+    if (failures == 0)
+        remove_tree(tmpdir);
+    else
+        fprintf(stderr, "files left in %s\n", tmpdir);
+    printf("test_results_h5: %s (%d failed checks)\n", failures ? "FAIL" : "ok", failures);
+    return failures ? 1 : 0;
+}
