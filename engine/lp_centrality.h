@@ -1,0 +1,53 @@
+/* lp_centrality.h — parallel centrality kernels on the CSR snapshot:
+ * betweenness (exact and sampled), brokerage from the virtual root R, and
+ * PageRank. None of them calls igraph; all run under OpenMP with per-thread
+ * workspaces allocated before the parallel region. */
+#ifndef LP_CENTRALITY_H
+#define LP_CENTRALITY_H
+
+#include "lp_graph.h"
+
+/* Exact shortest-path betweenness of the input graph (without R):
+ * undirected, unweighted, unnormalised, each unordered pair counted once
+ * (igraph's convention). out has csr->n entries. Tree-shaped periphery is
+ * folded away first (see betweenness.c). */
+lp_status lp_betweenness_exact(double *out, const lp_csr *csr);
+
+typedef struct lp_sampling {
+    double epsilon; /* additive error bound on normalised betweenness */
+    double delta;   /* failure probability */
+    uint64_t seed;
+} lp_sampling;
+#define LP_SAMPLING_INIT {0.01, 0.1, 1}
+
+typedef struct lp_sampling_report {
+    int64_t samples;         /* shortest paths sampled */
+    int64_t vertex_diameter; /* upper bound used in the sample size */
+} lp_sampling_report;
+
+/* Estimated betweenness, same scale as lp_betweenness_exact: with
+ * probability >= 1 - delta every vertex's normalised estimate
+ * (out[v] / (n(n-1)/2)) is within epsilon of the exact normalised value.
+ * Identical output for the same seed whatever the thread count. */
+lp_status lp_betweenness_sampled(double *out, lp_sampling_report *out_report,
+                                 const lp_csr *csr, const lp_sampling *opt);
+
+/* brokerage(v) = sum over accounts a reachable from R of the fraction of
+ * shortest R-a paths through v (v not an endpoint). Uses g->role. out has
+ * g->n entries (0 for unreachable vertices). One BFS from R, O(n + m). */
+lp_status lp_brokerage(double *out, const lp_graph *g);
+
+typedef struct lp_pagerank_options {
+    double damping;   /* 0.85 */
+    double tolerance; /* stop when the L1 change of an iteration is below */
+    int max_iterations;
+} lp_pagerank_options;
+#define LP_PAGERANK_OPTIONS_INIT {0.85, 1e-12, 10000}
+
+/* Weighted PageRank (edge weight = interaction strength), dangling nodes
+ * teleport uniformly; pull-direction power iteration, no atomics. out has
+ * csr->n entries summing to 1. *out_iterations receives the iterations run. */
+lp_status lp_pagerank(double *out, int *out_iterations, const lp_csr *csr,
+                      const lp_pagerank_options *opt);
+
+#endif
