@@ -259,7 +259,7 @@ lp_status lp_betweenness_exact(double *out, const lp_csr *csr)
         for (lp_vid i = 0; i < cn; i++) ws[t].dist[i] = -1;
     }
 
-#pragma omp parallel for schedule(dynamic, 16)
+#pragma omp parallel for schedule(dynamic, 16) if (cn >= 64)
     for (lp_vid s = 0; s < cn; s++)
         brandes_weighted(&ws[thread_id()], coff, cadj, cn, cweight, s);
 

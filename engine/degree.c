@@ -1,20 +1,57 @@
 /* degree.c — degree and strength from the CSR snapshot, O(n + m), OpenMP
- * over vertices (each thread writes only its own entries). */
+ * over vertices (each thread writes only its own entries); ranking of a
+ * per-node score. */
 #include "lp_metrics.h"
+
+#include <stdlib.h>
 
 void lp_degree(int64_t *out, const lp_csr *csr)
 {
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (csr->n >= LP_PARALLEL_MIN)
     for (lp_vid v = 0; v < csr->n; v++) out[v] = csr->offset[v + 1] - csr->offset[v];
 }
 
 void lp_strength(double *out, const lp_csr *csr)
 {
     /* Summed in neighbour order: the same result for any thread count. */
-#pragma omp parallel for schedule(dynamic, 4096)
+#pragma omp parallel for schedule(dynamic, 4096) if (csr->n >= LP_PARALLEL_MIN)
     for (lp_vid v = 0; v < csr->n; v++) {
         double s = 0.0;
         for (int64_t k = csr->offset[v]; k < csr->offset[v + 1]; k++) s += csr->weight[k];
         out[v] = s;
     }
+}
+
+typedef struct ranked {
+    double value;
+    int64_t row;
+} ranked;
+
+static int ranked_cmp(const void *x, const void *y)
+{
+    const ranked *a = x, *b = y;
+    if (a->value != b->value) return a->value > b->value ? -1 : 1;
+    return (a->row > b->row) - (a->row < b->row);
+}
+
+lp_status lp_top_by_value(int64_t **out_rows, int64_t *out_count, const double *value, int64_t n,
+                          int64_t k)
+{
+    int64_t c = 0;
+    ranked *r = malloc(((size_t)n + 1) * sizeof *r);
+    if (!r) return lp_error_nomem("ranking");
+    for (int64_t v = 0; v < n; v++)
+        if (value[v] > 0) r[c++] = (ranked){value[v], v};
+    qsort(r, (size_t)c, sizeof *r, ranked_cmp);
+    if (c > k) c = k;
+    int64_t *rows = malloc(((size_t)c + 1) * sizeof *rows);
+    if (!rows) {
+        free(r);
+        return lp_error_nomem("ranking");
+    }
+    for (int64_t i = 0; i < c; i++) rows[i] = r[i].row;
+    free(r);
+    *out_rows = rows;
+    *out_count = c;
+    return LP_OK;
 }

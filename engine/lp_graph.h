@@ -22,6 +22,10 @@
 typedef int32_t lp_vid;
 #define LP_VID_MAX INT32_MAX
 
+/* OpenMP loops over fewer items than this run serially: starting and
+ * joining the threads would cost more than the loop. */
+#define LP_PARALLEL_MIN 20000
+
 /* Role flags; one node type may carry several roles. */
 enum { LP_ROLE_ANCHOR = 1u, LP_ROLE_PERSON = 2u, LP_ROLE_ACCOUNT = 4u };
 

@@ -11,4 +11,9 @@ void lp_degree(int64_t *out, const lp_csr *csr);
 /* out[v] = sum of merged edge weights at v. out has csr->n entries. */
 void lp_strength(double *out, const lp_csr *csr);
 
+/* The rows of up to k nodes with the largest value[v] > 0, by value desc
+ * then row asc. *out_rows is malloc'ed (caller frees); *out_count <= k. */
+lp_status lp_top_by_value(int64_t **out_rows, int64_t *out_count, const double *value, int64_t n,
+                          int64_t k);
+
 #endif

@@ -42,7 +42,7 @@ lp_status lp_pagerank(double *out, int *out_iterations, const lp_csr *csr,
         free(part);
         return lp_error_nomem("PageRank");
     }
-#pragma omp parallel for schedule(dynamic, 1024)
+#pragma omp parallel for schedule(dynamic, 1024) if (n >= LP_PARALLEL_MIN)
     for (lp_vid v = 0; v < n; v++) {
         double s = 0.0;
         for (int64_t k = csr->offset[v]; k < csr->offset[v + 1]; k++) s += csr->weight[k];
@@ -52,7 +52,7 @@ lp_status lp_pagerank(double *out, int *out_iterations, const lp_csr *csr,
     int it = 0;
     for (; it < opt->max_iterations;) {
         /* contrib and the dangling mass, per block */
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (n >= LP_PARALLEL_MIN)
         for (int64_t b = 0; b < nb; b++) {
             double dm = 0.0;
             lp_vid hi = (lp_vid)((b + 1) * BLOCK < n ? (b + 1) * BLOCK : n);
@@ -69,7 +69,7 @@ lp_status lp_pagerank(double *out, int *out_iterations, const lp_csr *csr,
         double dangling = 0.0;
         for (int64_t b = 0; b < nb; b++) dangling += part[b];
         const double base = (1.0 - d) / (double)n + d * dangling / (double)n;
-#pragma omp parallel for schedule(dynamic, 4)
+#pragma omp parallel for schedule(dynamic, 4) if (n >= LP_PARALLEL_MIN)
         for (int64_t b = 0; b < nb; b++) {
             double diff = 0.0;
             lp_vid hi = (lp_vid)((b + 1) * BLOCK < n ? (b + 1) * BLOCK : n);

@@ -299,6 +299,14 @@ int main(void)
         if (s == 1) check_sampled(&g, what);
         lp_graph_free(&g);
     }
+    /* Above LP_PARALLEL_MIN nodes, so the parallel loops really run. */
+    {
+        lp_graph g = enterprise(12000, 9);
+        CHECK(g.n >= LP_PARALLEL_MIN, "large case too small: %lld nodes", (long long)g.n);
+        check_pagerank(&g, "large enterprise");
+        check_brokerage(&g, "large enterprise");
+        lp_graph_free(&g);
+    }
     if (failures) {
         fprintf(stderr, "%d failures\n", failures);
         return 1;

@@ -18,6 +18,7 @@
 #include <omp.h>
 #endif
 
+#include "lp_generate.h"
 #include "lp_graph.h"
 #include "lp_keyperson.h"
 
@@ -352,10 +353,42 @@ static void long_path(int64_t L)
     free(dst);
 }
 
+/* A generated enterprise above LP_PARALLEL_MIN accounts, so the parallel
+ * extraction runs: igraph's cut vertices and identical output at 1, 2 and 8
+ * threads (brute force would be too slow here). */
+static void large_enterprise(void)
+{
+    lp_generate_options o = LP_GENERATE_OPTIONS_INIT;
+    o.accounts = 25000;
+    o.seed = 5;
+    lp_nodes nodes = LP_NODES_INIT;
+    lp_edges edges = LP_EDGES_INIT;
+    lp_graph g;
+    if (lp_generate(&nodes, &edges, &o) || lp_graph_build(&g, &nodes, &edges)) abort();
+    lp_roles roles = LP_ROLES_INIT;
+    if (lp_graph_set_roles(&g, &roles)) abort();
+    lp_keyperson kp[3];
+    const int threads[3] = {1, 2, 8};
+    for (int i = 0; i < 3; i++) {
+        set_threads(threads[i]);
+        if (lp_keyperson_run(&kp[i], &g)) abort();
+    }
+    CHECK(kp[0].n_accounts >= LP_PARALLEL_MIN, "large case has only %lld accounts",
+          (long long)kp[0].n_accounts);
+    CHECK(kp[0].accounts_with_key_person > 1000, "large case: %lld accounts with key persons",
+          (long long)kp[0].accounts_with_key_person);
+    CHECK(same_result(&kp[0], &kp[1]) && same_result(&kp[0], &kp[2]),
+          "large enterprise: results differ between 1, 2 and 8 threads");
+    check_articulation_igraph(&g, &kp[0], "large enterprise");
+    for (int i = 0; i < 3; i++) lp_keyperson_free(&kp[i]);
+    lp_graph_free(&g);
+}
+
 int main(void)
 {
     random_cases(600);
     long_path(2000000);
+    large_enterprise();
     if (failures) {
         fprintf(stderr, "%d failures\n", failures);
         return 1;
