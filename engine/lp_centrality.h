@@ -9,8 +9,8 @@
 
 /* Exact shortest-path betweenness of the input graph (without R):
  * undirected, unweighted, unnormalised, each unordered pair counted once
- * (igraph's convention). out has csr->n entries. Tree-shaped periphery is
- * folded away first (see betweenness.c). */
+ * (igraph's convention). out has csr->n entries. Computed block by block
+ * (biconnected components), see betweenness.c. */
 lp_status lp_betweenness_exact(double *out, const lp_csr *csr);
 
 typedef struct lp_sampling {
