@@ -19,6 +19,7 @@
 #include "lp_csvwrite.h"
 #include "lp_generate.h"
 #include "lp_graph.h"
+#include "lp_centrality.h"
 #include "lp_keyperson.h"
 #include "lp_metrics.h"
 #include "lp_results.h"
@@ -30,12 +31,18 @@ static const char USAGE[] =
     "       linchpin --help | --version\n"
     "\n"
     "analyze: find the accounts that hang on a single person and what each person\n"
-    "puts at risk; write every result to one HDF5 file (see README.md).\n"
+    "puts at risk, with brokerage, betweenness and PageRank; write every result to\n"
+    "one HDF5 file (see README.md).\n"
     "  -o, --output FILE     result file (written atomically)\n"
     "  --anchor TYPES        node types joined to the virtual root R (default: company)\n"
     "  --person TYPES        node types whose departure is the risk (default: employee)\n"
     "  --account TYPES       node types of customer accounts (default: account)\n"
     "  --threads N           OpenMP threads (default: all cores)\n"
+    "  --betweenness MODE    exact|sampled|off (default: exact up to 50000 nodes,\n"
+    "                        sampled above)\n"
+    "  --epsilon E           sampled: every normalised value within E of the exact one\n"
+    "  --delta D             ... with probability at least 1-D (defaults 0.01, 0.1)\n"
+    "  --seed S              sampled: random seed (default 1); same seed, same output\n"
     "  --skip-bad-rows       count and skip bad data rows instead of failing\n"
     "  --top K               persons listed in /summary/top_persons (default: 20)\n"
     "  --progress WHEN       auto|always|never: phase lines on stderr (auto: if a terminal)\n"
@@ -76,6 +83,16 @@ static int parse_int64(const char *s, int64_t lo, int64_t hi, int64_t *out)
     errno = 0;
     long long v = strtoll(s, &end, 10);
     if (errno || end == s || *end || v < lo || v > hi) return -1;
+    *out = v;
+    return 0;
+}
+
+static int parse_fraction(const char *s, double *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (errno || end == s || *end || !(v > 0 && v < 1)) return -1;
     *out = v;
     return 0;
 }
@@ -171,6 +188,20 @@ static void print_money(FILE *f, double x, int width)
     fprintf(f, "%*s", width, out);
 }
 
+static void print_scores(const char *title, const lp_summary_score *sc, int64_t n, int64_t k)
+{
+    if (k > n) k = n;
+    if (k <= 0) return;
+    printf("\n%s\n", title);
+    for (int64_t i = 0; i < k; i++) {
+        printf("%4lld  ", (long long)(i + 1));
+        print_padded(stdout, sc[i].id, 36);
+        printf("  ");
+        print_padded(stdout, sc[i].type, 12);
+        printf("  %14.2f\n", sc[i].value);
+    }
+}
+
 static int print_summary(const char *path, int64_t top)
 {
     lp_summary s;
@@ -209,6 +240,19 @@ static int print_summary(const char *path, int64_t top)
     } else {
         printf("\nno account hangs on a single person\n");
     }
+    print_scores("top brokers (share of shortest company-to-account paths)", s.top_brokers,
+                 s.n_top_brokers, top < 5 ? top : 5);
+    if (s.betweenness_method) {
+        char title[128];
+        if (!strcmp(s.betweenness_method, "sampled"))
+            snprintf(title, sizeof title,
+                     "top betweenness (sampled: %lld paths, within %g normalised, p >= %g)",
+                     (long long)s.betweenness_samples, s.betweenness_epsilon,
+                     1 - s.betweenness_delta);
+        else
+            snprintf(title, sizeof title, "top betweenness (exact)");
+        print_scores(title, s.top_betweenness, s.n_top_betweenness, top < 5 ? top : 5);
+    }
     if (s.n_timings) {
         printf("\ntimings:");
         for (int i = 0; i < s.n_timings; i++)
@@ -228,7 +272,16 @@ typedef struct analyze_opts {
     lp_roles roles;
     int64_t threads, top;
     int skip_bad_rows, quiet, progress;
+    int betweenness; /* BW_AUTO until resolved, then BW_EXACT / BW_SAMPLED / BW_OFF */
+    int sampling_given;
+    lp_sampling sampling;
 } analyze_opts;
+
+enum { BW_AUTO, BW_EXACT, BW_SAMPLED, BW_OFF };
+
+/* --betweenness default: exact up to this many nodes, sampled above
+ * (exact costs O(n m) in the worst case; see README.md). */
+#define LP_EXACT_BETWEENNESS_MAX_NODES 50000
 
 static int same_file(const char *a, const char *b)
 {
@@ -268,7 +321,9 @@ static int check_output(const char *path)
 static int parse_analyze(analyze_opts *o, int argc, char **argv)
 {
     lp_roles roles = LP_ROLES_INIT;
+    lp_sampling sampling = LP_SAMPLING_INIT;
     o->roles = roles;
+    o->sampling = sampling;
     o->top = 20;
     o->progress = isatty(STDERR_FILENO);
     for (int i = 2; i < argc; i++) {
@@ -298,6 +353,29 @@ static int parse_analyze(analyze_opts *o, int argc, char **argv)
                 o->progress = 0;
             else if (strcmp(v, "auto"))
                 return usage_error("--progress: expected auto, always or never, got '%s'", v);
+        } else if ((v = opt_value(argc, argv, &i, "--betweenness"))) {
+            if (!strcmp(v, "exact"))
+                o->betweenness = BW_EXACT;
+            else if (!strcmp(v, "sampled"))
+                o->betweenness = BW_SAMPLED;
+            else if (!strcmp(v, "off"))
+                o->betweenness = BW_OFF;
+            else
+                return usage_error("--betweenness: expected exact, sampled or off, got '%s'", v);
+        } else if ((v = opt_value(argc, argv, &i, "--epsilon"))) {
+            if (parse_fraction(v, &o->sampling.epsilon))
+                return usage_error("--epsilon: expected a number between 0 and 1, got '%s'", v);
+            o->sampling_given = 1;
+        } else if ((v = opt_value(argc, argv, &i, "--delta"))) {
+            if (parse_fraction(v, &o->sampling.delta))
+                return usage_error("--delta: expected a number between 0 and 1, got '%s'", v);
+            o->sampling_given = 1;
+        } else if ((v = opt_value(argc, argv, &i, "--seed"))) {
+            int64_t seed;
+            if (parse_int64(v, 0, INT64_MAX, &seed))
+                return usage_error("--seed: expected a non-negative whole number, got '%s'", v);
+            o->sampling.seed = (uint64_t)seed;
+            o->sampling_given = 1;
         } else if (!strcmp(a, "--skip-bad-rows")) {
             o->skip_bad_rows = 1;
         } else if (!strcmp(a, "--quiet")) {
@@ -320,6 +398,8 @@ static int parse_analyze(analyze_opts *o, int argc, char **argv)
     }
     if (o->n_inputs == 0) return usage_error("%s", "analyze needs NODES.csv and EDGES.csv");
     if (!o->output) return usage_error("%s", "analyze needs -o RESULTS.h5");
+    if (o->sampling_given && (o->betweenness == BW_EXACT || o->betweenness == BW_OFF))
+        return usage_error("%s", "--epsilon, --delta and --seed apply to sampled betweenness only");
     for (int k = 0; k < 2; k++)
         if (same_file(o->inputs[k], o->output))
             return usage_error("the output would overwrite the input '%s'", o->inputs[k]);
@@ -370,10 +450,14 @@ static int cmd_analyze(int argc, char **argv)
     lp_load_report rep;
     lp_keyperson kp;
     memset(&kp, 0, sizeof kp);
-    int64_t *degree = NULL, *top = NULL, n_top = 0;
-    double *strength = NULL;
+    lp_results r;
+    memset(&r, 0, sizeof r);
+    int64_t *degree = NULL, *top = NULL, *top_brokers = NULL, *top_bw = NULL;
+    double *strength = NULL, *brokerage = NULL, *pagerank = NULL, *betweenness = NULL;
     char *cmd = NULL, *params = NULL;
     size_t params_size = 0;
+    lp_timing timings[5];
+    int n_timings = 0;
     lp_status st;
     lp_load_options lo = LP_LOAD_OPTIONS_INIT;
     lo.skip_bad_rows = o.skip_bad_rows;
@@ -381,43 +465,82 @@ static int cmd_analyze(int argc, char **argv)
 
     double t0 = now();
     if ((st = lp_graph_load_csv(&g, &rep, o.inputs[0], o.inputs[1], &lo))) return fail(st);
-    if ((st = lp_graph_set_roles(&g, &o.roles))) {
-        lp_graph_free(&g);
-        return fail(st);
-    }
+    if ((st = lp_graph_set_roles(&g, &o.roles))) goto out;
     warn_unmatched(&g, "anchor", o.roles.anchor);
     warn_unmatched(&g, "person", o.roles.person);
     warn_unmatched(&g, "account", o.roles.account);
     if (g.n_anchor == 0) {
-        lp_error_set(LP_EINPUT, "%s: no anchor node (no node has a type in --anchor %s)",
-                     o.inputs[0], o.roles.anchor);
-        lp_graph_free(&g);
-        return fail(LP_EINPUT);
+        st = lp_error_set(LP_EINPUT, "%s: no anchor node (no node has a type in --anchor %s)",
+                          o.inputs[0], o.roles.anchor);
+        goto out;
     }
-    degree = malloc(((size_t)g.n + 1) * sizeof *degree);
-    strength = malloc(((size_t)g.n + 1) * sizeof *strength);
-    if (!degree || !strength) {
-        st = lp_error_nomem("degree");
-        goto out_graph;
+    if (o.betweenness == BW_AUTO)
+        o.betweenness = g.n <= LP_EXACT_BETWEENNESS_MAX_NODES ? BW_EXACT : BW_SAMPLED;
+    size_t n1 = (size_t)g.n + 1;
+    degree = malloc(n1 * sizeof *degree);
+    strength = malloc(n1 * sizeof *strength);
+    brokerage = malloc(n1 * sizeof *brokerage);
+    pagerank = malloc(n1 * sizeof *pagerank);
+    if (o.betweenness != BW_OFF) betweenness = malloc(n1 * sizeof *betweenness);
+    if (!degree || !strength || !brokerage || !pagerank ||
+        (o.betweenness != BW_OFF && !betweenness)) {
+        st = lp_error_nomem("node columns");
+        goto out;
     }
     lp_degree(degree, &g.csr);
     lp_strength(strength, &g.csr);
-    double t_load = now() - t0;
-    progress(&o, t_load, "loaded %lld nodes, %lld edges", (long long)g.n, (long long)g.m);
+    timings[n_timings++] = (lp_timing){"load", now() - t0};
+    progress(&o, now() - t0, "loaded %lld nodes, %lld edges", (long long)g.n, (long long)g.m);
 
     t0 = now();
-    if ((st = lp_keyperson_run(&kp, &g))) goto out_graph;
-    double t_kp = now() - t0;
-    progress(&o, t_kp, "key persons: %lld of %lld accounts hang on one person",
+    if ((st = lp_keyperson_run(&kp, &g))) goto out;
+    timings[n_timings++] = (lp_timing){"keyperson", now() - t0};
+    progress(&o, now() - t0, "key persons: %lld of %lld accounts hang on one person",
              (long long)kp.accounts_with_key_person, (long long)kp.n_accounts);
-    if ((st = lp_keyperson_top(&top, &n_top, &g, &kp, o.top))) goto out_kp;
+
+    t0 = now();
+    if ((st = lp_brokerage(brokerage, &g))) goto out;
+    timings[n_timings++] = (lp_timing){"brokerage", now() - t0};
+    progress(&o, now() - t0, "brokerage%s", "");
+
+    if (o.betweenness != BW_OFF) {
+        t0 = now();
+        if (o.betweenness == BW_EXACT) {
+            st = lp_betweenness_exact(betweenness, &g.csr);
+            r.betweenness_method = "exact";
+        } else {
+            lp_sampling_report sr;
+            st = lp_betweenness_sampled(betweenness, &sr, &g.csr, &o.sampling);
+            r.betweenness_method = "sampled";
+            r.betweenness_samples = sr.samples;
+            r.betweenness_vertex_diameter = sr.vertex_diameter;
+            r.betweenness_epsilon = o.sampling.epsilon;
+            r.betweenness_delta = o.sampling.delta;
+            r.betweenness_seed = o.sampling.seed;
+        }
+        if (st) goto out;
+        timings[n_timings++] = (lp_timing){"betweenness", now() - t0};
+        progress(&o, now() - t0, "betweenness (%s)", r.betweenness_method);
+    }
+
+    t0 = now();
+    lp_pagerank_options po = LP_PAGERANK_OPTIONS_INIT;
+    if ((st = lp_pagerank(pagerank, &r.pagerank_iterations, &g.csr, &po))) goto out;
+    timings[n_timings++] = (lp_timing){"pagerank", now() - t0};
+    progress(&o, now() - t0, "pagerank: %d iterations", r.pagerank_iterations);
+
+    if ((st = lp_keyperson_top(&top, &r.n_top_persons, &g, &kp, o.top)) ||
+        (st = lp_top_by_value(&top_brokers, &r.n_top_brokers, brokerage, g.n, o.top)) ||
+        (betweenness &&
+         (st = lp_top_by_value(&top_bw, &r.n_top_betweenness, betweenness, g.n, o.top))))
+        goto out;
 
     cmd = command_line(argc, argv);
     FILE *pf = open_memstream(&params, &params_size);
     if (!cmd || !pf) {
         if (pf) fclose(pf);
         st = lp_error_nomem("parameters");
-        goto out_kp;
+        goto out;
     }
     fprintf(pf, "{\"anchor\":");
     json_string(pf, o.roles.anchor);
@@ -425,40 +548,51 @@ static int cmd_analyze(int argc, char **argv)
     json_string(pf, o.roles.person);
     fprintf(pf, ",\"account\":");
     json_string(pf, o.roles.account);
-    fprintf(pf, ",\"threads\":%d,\"skip_bad_rows\":%s,\"top\":%lld}", threads,
-            o.skip_bad_rows ? "true" : "false", (long long)o.top);
+    fprintf(pf, ",\"threads\":%d,\"skip_bad_rows\":%s,\"top\":%lld,\"betweenness\":\"%s\"",
+            threads, o.skip_bad_rows ? "true" : "false", (long long)o.top,
+            o.betweenness == BW_OFF ? "off" : r.betweenness_method);
+    if (o.betweenness == BW_SAMPLED)
+        fprintf(pf, ",\"epsilon\":%.17g,\"delta\":%.17g,\"seed\":%llu", o.sampling.epsilon,
+                o.sampling.delta, (unsigned long long)o.sampling.seed);
+    fprintf(pf, ",\"pagerank_damping\":%.17g,\"pagerank_tolerance\":%.17g}", po.damping,
+            po.tolerance);
     fclose(pf);
 
     lp_input_file inputs[2] = {rep.nodes_file, rep.edges_file};
-    lp_timing timings[2] = {{"load", t_load}, {"keyperson", t_kp}};
-    lp_results r;
-    memset(&r, 0, sizeof r);
     r.g = &g;
     r.degree = degree;
     r.strength = strength;
     r.kp = &kp;
     r.top_persons = top;
-    r.n_top_persons = n_top;
     r.skipped_rows = rep.skipped_rows;
+    r.betweenness = betweenness;
+    r.brokerage = brokerage;
+    r.pagerank = pagerank;
+    r.top_brokers = top_brokers;
+    r.top_betweenness = top_bw;
     r.info.command_line = cmd;
     r.info.threads = threads;
     r.info.parameters_json = params;
     r.info.inputs = inputs;
     r.info.n_inputs = 2;
     r.info.timings = timings;
-    r.info.n_timings = 2;
+    r.info.n_timings = n_timings;
     t0 = now();
     st = lp_results_write(o.output, &r);
     progress(&o, now() - t0, "wrote %s", o.output);
 
-out_kp:
+out:
     lp_keyperson_free(&kp);
-out_graph:
     free(top);
+    free(top_brokers);
+    free(top_bw);
     free(cmd);
     free(params);
     free(degree);
     free(strength);
+    free(brokerage);
+    free(pagerank);
+    free(betweenness);
     lp_graph_free(&g);
     if (st) return fail(st);
     if (!o.quiet) return print_summary(o.output, 10);

@@ -18,6 +18,28 @@
  * errno (sticky), drops later writes, and HDF5 closes cleanly; the writer
  * then fails with that errno.
  *
+ * Centrality columns (issue 3), decisions beyond lp_results.h:
+ *  - /nodes/pagerank, /nodes/betweenness, /nodes/brokerage float64 [n], each
+ *    written only when its pointer is non-NULL, in that order after
+ *    /nodes/strength. /nodes/pagerank has the int64 attribute `iterations`.
+ *  - /nodes/betweenness always has the five attributes of DESIGN.md: method
+ *    (string "exact" or "sampled"), samples (int64), epsilon, delta (float64),
+ *    seed (uint64). For "exact" they are written as 0, meaning "not
+ *    applicable", whatever the sampled-only fields of lp_results hold. For
+ *    "sampled" they are the caller's values, plus vertex_diameter (int64,
+ *    the vertex-diameter bound that set the sample size). samples is 0 only
+ *    when that bound is < 3: no shortest path has an interior vertex, so
+ *    nothing is sampled and every value is 0 (tests/h5schema.py checks it).
+ *  - /summary/top_brokers, /summary/top_betweenness int64 [k], rows into
+ *    /nodes, like top_persons; written when the list and its column are both
+ *    non-NULL (an empty list is an empty dataset). The writer refuses
+ *    (LP_EINTERNAL) a list given without its column, rows out of range, a
+ *    listed node whose value is not > 0, and an order other than value desc,
+ *    then row asc (what lp_top_by_value returns); also a missing or unknown
+ *    method, sampled parameters outside 0 < epsilon, delta < 1, negative
+ *    samples or vertex_diameter, samples 0 with a bound >= 3, and negative
+ *    pagerank_iterations.
+ *
  * HDF5 handles: start at -1, one cleanup label per function, the valid ones
  * closed in reverse order. The HDF5 error stack is read right after the call
  * that failed (the next API call clears it) and turned into the message.
@@ -184,6 +206,59 @@ static lp_status check_info(const lp_run_info *info) {
     return LP_OK;
 }
 
+/* A score ranking (top_brokers, top_betweenness): rows of nodes with
+ * value > 0, by value desc then row asc, hence distinct. */
+static lp_status check_ranking(const int64_t *rows, int64_t len, const double *value, int64_t n,
+                               const char *what, const char *column) {
+    if (len < 0 || (len > 0 && !rows))
+        return lp_error_set(LP_EINTERNAL, "lp_results_write: %s missing", what);
+    if (!rows) return LP_OK;
+    if (!value)
+        return lp_error_set(LP_EINTERNAL, "lp_results_write: %s given without %s", what, column);
+    lp_status st = check_rows(rows, len, n, what);
+    if (st) return st;
+    for (int64_t i = 0; i < len; i++) {
+        double v = value[rows[i]];
+        if (!(v > 0))
+            return lp_error_set(
+                LP_EINTERNAL, "lp_results_write: %s[%" PRId64 "] = %" PRId64 " has %s %g, not > 0",
+                what, i, rows[i], column, v);
+        if (i > 0) {
+            double u = value[rows[i - 1]];
+            if (v > u || (v == u && rows[i] <= rows[i - 1]))
+                return lp_error_set(LP_EINTERNAL,
+                                    "lp_results_write: %s not ordered by %s desc, row asc at "
+                                    "%" PRId64,
+                                    what, column, i);
+        }
+    }
+    return LP_OK;
+}
+
+static lp_status check_centrality(const lp_results *r, int64_t n) {
+    if (r->betweenness) {
+        const char *m = r->betweenness_method;
+        if (!m || (strcmp(m, "exact") != 0 && strcmp(m, "sampled") != 0))
+            return lp_i_bad("betweenness_method is not \"exact\" or \"sampled\"");
+        if (strcmp(m, "sampled") == 0) {
+            double e = r->betweenness_epsilon, d = r->betweenness_delta;
+            if (!(e > 0 && e < 1) || !(d > 0 && d < 1))
+                return lp_i_bad("sampled betweenness needs 0 < epsilon < 1 and 0 < delta < 1");
+            if (r->betweenness_samples < 0 || r->betweenness_vertex_diameter < 0)
+                return lp_i_bad("negative betweenness_samples or betweenness_vertex_diameter");
+            if (r->betweenness_samples == 0 && r->betweenness_vertex_diameter >= 3)
+                return lp_i_bad("sampled betweenness without samples");
+        }
+    }
+    if (r->pagerank && r->pagerank_iterations < 0) return lp_i_bad("negative pagerank_iterations");
+    lp_status st = check_ranking(r->top_brokers, r->n_top_brokers, r->brokerage, n, "top_brokers",
+                                 "brokerage");
+    if (!st)
+        st = check_ranking(r->top_betweenness, r->n_top_betweenness, r->betweenness, n,
+                           "top_betweenness", "betweenness");
+    return st;
+}
+
 static lp_status check_results(const char *path, const lp_results *r) {
     if (!path || !r || !r->g) return lp_i_bad("path, results and graph are required");
     const lp_graph *g = r->g;
@@ -199,6 +274,7 @@ static lp_status check_results(const char *path, const lp_results *r) {
     if (r->top_persons && !r->kp) return lp_i_bad("top_persons given without kp");
     if (r->top_persons && (st = check_rows(r->top_persons, r->n_top_persons, n, "top_persons")))
         return st;
+    if ((st = check_centrality(r, n))) return st;
     return check_info(&r->info);
 }
 
@@ -541,6 +617,10 @@ static int attr_f64(lp_i_writer *w, hid_t loc, const char *name, double value) {
     return attr_write(w, loc, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &value);
 }
 
+static int attr_u64(lp_i_writer *w, hid_t loc, const char *name, uint64_t value) {
+    return attr_write(w, loc, name, H5T_STD_U64LE, H5T_NATIVE_UINT64, &value);
+}
+
 /* Create the 1-D dataset `path` of len elements: chunked, shuffle (numeric
  * columns) and deflate. Length 0 needs maxdims unlimited, since a chunk may
  * not exceed the maximum dimension. Returns the dataset or -1. */
@@ -619,6 +699,13 @@ done:
     return rc;
 }
 
+/* Open the dataset `path` written a moment ago, to attach attributes. */
+static hid_t column_reopen(lp_i_writer *w, hid_t file, const char *path) {
+    hid_t dset = H5Dopen2(file, path, H5P_DEFAULT);
+    if (dset < 0) lp_i_fail_h5(w, "opening %s", path);
+    return dset;
+}
+
 static int make_group(lp_i_writer *w, hid_t *out, hid_t loc, const char *name, hid_t gcpl) {
     *out = H5Gcreate2(loc, name, H5P_DEFAULT, gcpl, H5P_DEFAULT);
     if (*out < 0) return lp_i_fail_h5(w, "creating group %s", name);
@@ -666,6 +753,44 @@ done:
     return rc;
 }
 
+/* /nodes/pagerank with its attribute `iterations`. */
+static int write_pagerank(lp_i_writer *w, hid_t file, const lp_results *r) {
+    const char *path = "/nodes/pagerank";
+    hid_t dset = -1;
+    int rc = -1;
+    if (column_num(w, file, path, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, r->g->n, r->pagerank) ||
+        (dset = column_reopen(w, file, path)) < 0 ||
+        attr_i64(w, dset, "iterations", r->pagerank_iterations))
+        goto done;
+    rc = 0;
+done:
+    if (dset >= 0) H5Dclose(dset);
+    return rc;
+}
+
+/* /nodes/betweenness with method, samples, epsilon, delta, seed (0 = not
+ * applicable, for exact) and, when sampled, vertex_diameter. */
+static int write_betweenness(lp_i_writer *w, hid_t file, const lp_results *r) {
+    const char *path = "/nodes/betweenness";
+    int sampled = strcmp(r->betweenness_method, "sampled") == 0;
+    hid_t dset = -1;
+    int rc = -1;
+    if (column_num(w, file, path, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, r->g->n, r->betweenness) ||
+        (dset = column_reopen(w, file, path)) < 0)
+        goto done;
+    if (attr_str(w, dset, "method", sampled ? "sampled" : "exact") ||
+        attr_i64(w, dset, "samples", sampled ? r->betweenness_samples : 0) ||
+        attr_f64(w, dset, "epsilon", sampled ? r->betweenness_epsilon : 0) ||
+        attr_f64(w, dset, "delta", sampled ? r->betweenness_delta : 0) ||
+        attr_u64(w, dset, "seed", sampled ? r->betweenness_seed : 0) ||
+        (sampled && attr_i64(w, dset, "vertex_diameter", r->betweenness_vertex_diameter)))
+        goto done;
+    rc = 0;
+done:
+    if (dset >= 0) H5Dclose(dset);
+    return rc;
+}
+
 static int write_nodes(lp_i_writer *w, hid_t file, const lp_results *r) {
     const lp_graph *g = r->g;
     const lp_keyperson *kp = r->kp;
@@ -681,6 +806,11 @@ static int write_nodes(lp_i_writer *w, hid_t file, const lp_results *r) {
         goto done;
     if (r->strength &&
         column_num(w, file, "/nodes/strength", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, n, r->strength))
+        goto done;
+    if (r->pagerank && write_pagerank(w, file, r)) goto done;
+    if (r->betweenness && write_betweenness(w, file, r)) goto done;
+    if (r->brokerage &&
+        column_num(w, file, "/nodes/brokerage", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, n, r->brokerage))
         goto done;
     if (kp && (column_num(w, file, "/nodes/is_articulation", H5T_STD_U8LE, H5T_NATIVE_UINT8, n,
                           kp->is_articulation) ||
@@ -748,6 +878,14 @@ static int write_summary(lp_i_writer *w, hid_t file, const lp_results *r,
     if (kp && r->top_persons &&
         column_num(w, file, "/summary/top_persons", H5T_STD_I64LE, H5T_NATIVE_INT64,
                    r->n_top_persons, r->top_persons))
+        goto done;
+    if (r->brokerage && r->top_brokers &&
+        column_num(w, file, "/summary/top_brokers", H5T_STD_I64LE, H5T_NATIVE_INT64,
+                   r->n_top_brokers, r->top_brokers))
+        goto done;
+    if (r->betweenness && r->top_betweenness &&
+        column_num(w, file, "/summary/top_betweenness", H5T_STD_I64LE, H5T_NATIVE_INT64,
+                   r->n_top_betweenness, r->top_betweenness))
         goto done;
 
     if ((gcpl = H5Pcreate(H5P_GROUP_CREATE)) < 0 ||
@@ -1193,81 +1331,176 @@ done:
     return rc;
 }
 
-/* /summary/top_persons and their node columns. */
-static int rd_top(lp_i_reader *rd, lp_summary *s, hid_t file) {
-    hid_t dset = -1;
+/* A ranking dataset (/summary/top_...) read back: k rows into /nodes (n
+ * rows), as HDF5 coordinates, with their /nodes/id and /nodes/type. The
+ * arrays and strings are malloc'ed; free with rank_free. */
+typedef struct lp_i_rank {
     int64_t k, n;
-    int64_t *rows = NULL, *acc = NULL;
-    hsize_t *coord = NULL;
-    double *rev = NULL;
-    char **ids = NULL, **types = NULL;
-    int rc = -1;
+    hsize_t *coord;      /* [k] */
+    char **ids, **types; /* [k], entries NULL or owned */
+} lp_i_rank;
 
-    htri_t ex = H5Lexists(file, "/summary/top_persons", H5P_DEFAULT);
+static void rank_free(lp_i_rank *rk) {
+    for (int64_t i = 0; rk->ids && rk->types && i < rk->k; i++) {
+        free(rk->ids[i]);
+        free(rk->types[i]);
+    }
+    free(rk->ids);
+    free(rk->types);
+    free(rk->coord);
+    memset(rk, 0, sizeof *rk);
+}
+
+/* Fill *rk from the dataset `path`, rows checked against /nodes/id. Absent
+ * or empty: rk->k = 0, nothing allocated. *rk must be freed with rank_free
+ * whatever the result. */
+static int rd_ranking(lp_i_reader *rd, lp_i_rank *rk, hid_t file, const char *path) {
+    hid_t dset = -1;
+    int64_t k, n, *rows = NULL;
+    int rc = -1;
+    memset(rk, 0, sizeof *rk);
+    htri_t ex = H5Lexists(file, path, H5P_DEFAULT);
     if (ex < 0) return rd_fail(rd, "cannot read /summary");
     if (ex == 0) return 0;
-    if ((dset = rd_column_open(rd, file, "/summary/top_persons", H5T_INTEGER, &k)) < 0) return -1;
+    if ((dset = rd_column_open(rd, file, path, H5T_INTEGER, &k)) < 0) return -1;
     H5Dclose(dset);
     dset = -1;
     if (H5Lexists(file, "/nodes", H5P_DEFAULT) <= 0) return rd_fail(rd, "missing /nodes");
     if ((dset = rd_column_open(rd, file, "/nodes/id", H5T_STRING, &n)) < 0) return -1;
     H5Dclose(dset);
     dset = -1;
-    if (k > n) return rd_fail(rd, "/summary/top_persons has more rows than /nodes");
+    if (k > n) return rd_fail(rd, "%s has more rows than /nodes", path);
+    rk->n = n;
     if (k == 0) return 0;
 
     rows = malloc((size_t)k * sizeof *rows);
-    coord = malloc((size_t)k * sizeof *coord);
-    acc = malloc((size_t)k * sizeof *acc);
-    rev = malloc((size_t)k * sizeof *rev);
-    ids = calloc((size_t)k, sizeof *ids);
-    types = calloc((size_t)k, sizeof *types);
-    s->top = calloc((size_t)k, sizeof *s->top);
-    if (!rows || !coord || !acc || !rev || !ids || !types || !s->top) {
-        rd_nomem(rd, "top persons");
+    rk->coord = malloc((size_t)k * sizeof *rk->coord);
+    rk->ids = calloc((size_t)k, sizeof *rk->ids);
+    rk->types = calloc((size_t)k, sizeof *rk->types);
+    rk->k = k; /* rank_free frees ids[0..k) and types[0..k): NULL or owned */
+    if (!rows || !rk->coord || !rk->ids || !rk->types) {
+        rd_nomem(rd, path);
         goto done;
     }
-    if ((dset = H5Dopen2(file, "/summary/top_persons", H5P_DEFAULT)) < 0 ||
+    if ((dset = H5Dopen2(file, path, H5P_DEFAULT)) < 0 ||
         H5Dread(dset, H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, rows) < 0) {
-        rd_fail(rd, "cannot read /summary/top_persons");
+        rd_fail(rd, "cannot read %s", path);
         goto done;
     }
     for (int64_t i = 0; i < k; i++) {
         if (rows[i] < 0 || rows[i] >= n) {
-            rd_fail(rd, "/summary/top_persons[%" PRId64 "] = %" PRId64 " is not a row of /nodes", i,
-                    rows[i]);
+            rd_fail(rd, "%s[%" PRId64 "] = %" PRId64 " is not a row of /nodes", path, i, rows[i]);
             goto done;
         }
-        coord[i] = (hsize_t)rows[i];
+        rk->coord[i] = (hsize_t)rows[i];
     }
-    if (rd_points_str(rd, file, "/nodes/id", n, coord, k, ids) ||
-        rd_points_str(rd, file, "/nodes/type", n, coord, k, types) ||
-        rd_points(rd, file, "/nodes/accounts_at_risk", H5T_INTEGER, H5T_NATIVE_INT64, n, coord, k,
-                  acc) ||
-        rd_points(rd, file, "/nodes/revenue_at_risk", H5T_FLOAT, H5T_NATIVE_DOUBLE, n, coord, k,
-                  rev))
+    if (rd_points_str(rd, file, "/nodes/id", n, rk->coord, k, rk->ids) ||
+        rd_points_str(rd, file, "/nodes/type", n, rk->coord, k, rk->types))
         goto done;
-    for (int64_t i = 0; i < k; i++) {
-        s->top[i].id = ids[i];
-        s->top[i].type = types[i];
-        ids[i] = types[i] = NULL;
-        s->top[i].accounts_at_risk = acc[i];
-        s->top[i].revenue_at_risk = rev[i];
-    }
-    s->n_top = k;
     rc = 0;
 done:
     if (dset >= 0) H5Dclose(dset);
-    for (int64_t i = 0; ids && types && i < k; i++) {
-        free(ids[i]);
-        free(types[i]);
-    }
-    free(ids);
-    free(types);
     free(rows);
-    free(coord);
+    return rc;
+}
+
+/* /summary/top_persons and their node columns. */
+static int rd_top(lp_i_reader *rd, lp_summary *s, hid_t file) {
+    lp_i_rank rk;
+    int64_t *acc = NULL;
+    double *rev = NULL;
+    int rc = -1;
+    if (rd_ranking(rd, &rk, file, "/summary/top_persons")) goto done;
+    if (rk.k == 0) {
+        rc = 0;
+        goto done;
+    }
+    acc = malloc((size_t)rk.k * sizeof *acc);
+    rev = malloc((size_t)rk.k * sizeof *rev);
+    s->top = calloc((size_t)rk.k, sizeof *s->top);
+    if (!acc || !rev || !s->top) {
+        rd_nomem(rd, "top persons");
+        goto done;
+    }
+    if (rd_points(rd, file, "/nodes/accounts_at_risk", H5T_INTEGER, H5T_NATIVE_INT64, rk.n,
+                  rk.coord, rk.k, acc) ||
+        rd_points(rd, file, "/nodes/revenue_at_risk", H5T_FLOAT, H5T_NATIVE_DOUBLE, rk.n, rk.coord,
+                  rk.k, rev))
+        goto done;
+    for (int64_t i = 0; i < rk.k; i++) {
+        s->top[i].id = rk.ids[i];
+        s->top[i].type = rk.types[i];
+        rk.ids[i] = rk.types[i] = NULL;
+        s->top[i].accounts_at_risk = acc[i];
+        s->top[i].revenue_at_risk = rev[i];
+    }
+    s->n_top = rk.k;
+    rc = 0;
+done:
+    rank_free(&rk);
     free(acc);
     free(rev);
+    return rc;
+}
+
+/* A score ranking (/summary/top_brokers, /summary/top_betweenness) with the
+ * values of its /nodes column; *out is malloc'ed [*out_k] (NULL if k = 0). */
+static int rd_scores(lp_i_reader *rd, lp_summary_score **out, int64_t *out_k, hid_t file,
+                     const char *path, const char *column) {
+    lp_i_rank rk;
+    double *val = NULL;
+    lp_summary_score *sc = NULL;
+    int rc = -1;
+    if (rd_ranking(rd, &rk, file, path)) goto done;
+    if (rk.k == 0) {
+        rc = 0;
+        goto done;
+    }
+    val = malloc((size_t)rk.k * sizeof *val);
+    sc = calloc((size_t)rk.k, sizeof *sc);
+    if (!val || !sc) {
+        rd_nomem(rd, path);
+        goto done;
+    }
+    if (rd_points(rd, file, column, H5T_FLOAT, H5T_NATIVE_DOUBLE, rk.n, rk.coord, rk.k, val))
+        goto done;
+    for (int64_t i = 0; i < rk.k; i++) {
+        sc[i].id = rk.ids[i];
+        sc[i].type = rk.types[i];
+        rk.ids[i] = rk.types[i] = NULL;
+        sc[i].value = val[i];
+    }
+    *out = sc;
+    *out_k = rk.k;
+    sc = NULL;
+    rc = 0;
+done:
+    rank_free(&rk);
+    free(val);
+    free(sc);
+    return rc;
+}
+
+/* The attributes of /nodes/betweenness, when it exists: method (required,
+ * passed through as written), samples, epsilon, delta. */
+static int rd_betweenness(lp_i_reader *rd, lp_summary *s, hid_t file) {
+    const char *path = "/nodes/betweenness";
+    hid_t dset = -1;
+    int64_t n;
+    int rc = -1;
+    htri_t ex = H5Lexists(file, "/nodes", H5P_DEFAULT);
+    if (ex > 0) ex = H5Lexists(file, path, H5P_DEFAULT);
+    if (ex < 0) return rd_fail(rd, "cannot read /nodes");
+    if (ex == 0) return 0;
+    if ((dset = rd_column_open(rd, file, path, H5T_FLOAT, &n)) < 0) return -1;
+    if (rd_attr_str(rd, &s->betweenness_method, dset, path, "method", 1) ||
+        rd_attr_num(rd, &s->betweenness_samples, H5T_NATIVE_INT64, dset, path, "samples", 1) ||
+        rd_attr_num(rd, &s->betweenness_epsilon, H5T_NATIVE_DOUBLE, dset, path, "epsilon", 1) ||
+        rd_attr_num(rd, &s->betweenness_delta, H5T_NATIVE_DOUBLE, dset, path, "delta", 1))
+        goto done;
+    rc = 0;
+done:
+    H5Dclose(dset);
     return rc;
 }
 
@@ -1393,7 +1626,12 @@ lp_status lp_results_read_summary(lp_summary *out, const char *path) {
         rd_fail(&rd, "cannot read /summary");
         goto done;
     }
-    if (rd_summary_attrs(&rd, &s, sum) || rd_top(&rd, &s, file) || rd_timings(&rd, &s, sum))
+    if (rd_summary_attrs(&rd, &s, sum) || rd_top(&rd, &s, file) ||
+        rd_scores(&rd, &s.top_brokers, &s.n_top_brokers, file, "/summary/top_brokers",
+                  "/nodes/brokerage") ||
+        rd_scores(&rd, &s.top_betweenness, &s.n_top_betweenness, file, "/summary/top_betweenness",
+                  "/nodes/betweenness") ||
+        rd_betweenness(&rd, &s, file) || rd_timings(&rd, &s, sum))
         goto done;
 
 done:
@@ -1418,6 +1656,17 @@ void lp_summary_free(lp_summary *s) {
         free(s->top[i].type);
     }
     free(s->top);
+    for (int64_t i = 0; s->top_brokers && i < s->n_top_brokers; i++) {
+        free(s->top_brokers[i].id);
+        free(s->top_brokers[i].type);
+    }
+    free(s->top_brokers);
+    for (int64_t i = 0; s->top_betweenness && i < s->n_top_betweenness; i++) {
+        free(s->top_betweenness[i].id);
+        free(s->top_betweenness[i].type);
+    }
+    free(s->top_betweenness);
+    free(s->betweenness_method);
     for (int i = 0; s->timing_phase && i < s->n_timings; i++)
         free(s->timing_phase[i]);
     free(s->timing_phase);

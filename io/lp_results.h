@@ -78,6 +78,21 @@ typedef struct lp_results {
     int64_t n_top_persons;
     int64_t skipped_rows;     /* rows skipped with --skip-bad-rows */
     lp_run_info info;
+
+    /* Centrality (issue 3); each NULL = absent. */
+    const double *betweenness;  /* [n] /nodes/betweenness, attrs below */
+    const char *betweenness_method; /* "exact" or "sampled" */
+    int64_t betweenness_samples;    /* sampled: paths sampled; exact: 0 */
+    double betweenness_epsilon, betweenness_delta; /* sampled only */
+    uint64_t betweenness_seed;                     /* sampled only */
+    int64_t betweenness_vertex_diameter;           /* sampled: the VD bound used */
+    const double *brokerage;    /* [n] /nodes/brokerage */
+    const double *pagerank;     /* [n] /nodes/pagerank */
+    int pagerank_iterations;    /* attr "iterations" of /nodes/pagerank */
+    const int64_t *top_brokers; /* rows by brokerage desc -> /summary/top_brokers */
+    int64_t n_top_brokers;
+    const int64_t *top_betweenness; /* rows by betweenness desc -> /summary/top_betweenness */
+    int64_t n_top_betweenness;
 } lp_results;
 
 lp_status lp_results_write(const char *path, const lp_results *r);
@@ -89,6 +104,11 @@ typedef struct lp_summary_person {
     int64_t accounts_at_risk;
     double revenue_at_risk;
 } lp_summary_person;
+
+typedef struct lp_summary_score {
+    char *id, *type;
+    double value;
+} lp_summary_score;
 
 typedef struct lp_summary {
     int64_t nodes, edges, accounts, orphan_accounts, accounts_with_key_person;
@@ -104,6 +124,12 @@ typedef struct lp_summary {
     double revenue_orphan; /* over accounts with no path to R */
     int has_keyperson;     /* the key-person attributes were present; if 0,
                               accounts .. revenue_orphan are 0 and n_top is 0 */
+    /* Centrality (issue 3): value = brokerage / betweenness of that node. */
+    int64_t n_top_brokers, n_top_betweenness;
+    lp_summary_score *top_brokers, *top_betweenness;
+    char *betweenness_method; /* NULL when /nodes/betweenness is absent */
+    int64_t betweenness_samples;
+    double betweenness_epsilon, betweenness_delta;
 } lp_summary;
 
 /* Read /summary and root attributes. LP_EINPUT if path is not a linchpin

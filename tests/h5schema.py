@@ -17,11 +17,15 @@ object on the first problem, and otherwise returns a dict:
                         (strings as numpy object arrays of str)
     res["accounts"]     {column: numpy array}, {} when /accounts is absent
     res["top_persons"]  numpy int64 array, or None when absent
+    res["top_brokers"], res["top_betweenness"]   likewise
+    res["betweenness"]  the /nodes/betweenness attributes (dict), or None
     res["n"], res["a"]  node and account counts (a is None without /accounts)
 
 expect maps names to expected values:
     "/group/column"  the dataset's values (exact for integers and strings,
                      relative 1e-9 for floats); None means "must be absent"
+    "/path@name"     attribute `name` of the object at /path (str, int or
+                     float); None means "must be absent"
     bare name        a /summary attribute, else a root attribute, else one of
                      "parameters", "input_files", "timings" (the list of phase
                      names in order); None means "must be absent"
@@ -38,6 +42,7 @@ FORMAT = "linchpin-results"
 FORMAT_VERSION = 1
 CHUNK_MAX = 65536
 REL_TOL = 1e-9
+PAGERANK_SUM_TOL = 1e-9
 
 # Known columns and their on-disk dtypes ("str" = variable-length UTF-8).
 NODE_COLUMNS = {
@@ -260,12 +265,6 @@ def _check_nodes(ctx, f):
             v = nodes[name]
             ctx.check(bool(np.all(np.isfinite(v)) and np.all(v >= 0)), "/nodes/" + name,
                       "negative or non-finite values")
-    if "pagerank" in nodes and n > 0:
-        total = float(nodes["pagerank"].sum())
-        ctx.check(abs(total - 1.0) <= 1e-6, "/nodes/pagerank", "sums to %r, expected 1" % total)
-    if "betweenness" in nodes:
-        ctx.check("method" in f["nodes/betweenness"].attrs, "/nodes/betweenness",
-                  "missing attribute 'method'")
     if "is_articulation" in nodes:
         ctx.check(bool(np.all(nodes["is_articulation"] <= 1)), "/nodes/is_articulation",
                   "values other than 0 and 1")
@@ -361,6 +360,116 @@ def _check_accounts(ctx, f, n, nodes):
     return a, acc
 
 
+def _check_pagerank(ctx, f, n, nodes):
+    where = "/nodes/pagerank"
+    pr = nodes["pagerank"]
+    it = _i64(ctx, f["nodes/pagerank"], where, "iterations")
+    ctx.check(it >= (1 if n > 0 else 0), where, "iterations is %d" % it)
+    if n > 0:
+        ctx.check(bool(np.all(pr > 0)), where,
+                  "not positive at row %d (teleportation gives every node > 0)"
+                  % int(np.argmin(pr)))
+        total = math.fsum(pr.tolist())
+        ctx.check(abs(total - 1.0) <= PAGERANK_SUM_TOL, where,
+                  "sums to %r, expected 1 within %g" % (total, PAGERANK_SUM_TOL))
+
+
+def _check_betweenness(ctx, f, n, nodes):
+    """Attributes method, samples, epsilon, delta, seed (all 0 for exact:
+    "not applicable"), vertex_diameter for sampled only; values bounded by
+    the number of pairs that can route through a vertex. Returns the
+    attributes as a dict."""
+    where = "/nodes/betweenness"
+    ds = f["nodes/betweenness"]
+    bw = nodes["betweenness"]
+    at = {"method": _str_attr(ctx, ds, where, "method"),
+          "samples": _i64(ctx, ds, where, "samples"),
+          "epsilon": _f64(ctx, ds, where, "epsilon"),
+          "delta": _f64(ctx, ds, where, "delta"),
+          "seed": _num_attr(ctx, ds, where, "seed", "u", ("<u8",))}
+    method = at["method"]
+    ctx.check(method in ("exact", "sampled"), where,
+              "method is %r, expected 'exact' or 'sampled'" % method)
+    if method == "exact":
+        for name in ("samples", "epsilon", "delta", "seed"):
+            ctx.check(at[name] == 0, where,
+                      "exact, but %s is %r (0 = not applicable)" % (name, at[name]))
+        ctx.check("vertex_diameter" not in ds.attrs, where,
+                  "exact, but has attribute 'vertex_diameter'")
+        # v is interior to at most the pairs of the other n - 1 nodes.
+        bound = (n - 1) * (n - 2) / 2.0 if n >= 2 else 0.0
+    else:
+        at["vertex_diameter"] = vd = _i64(ctx, ds, where, "vertex_diameter")
+        ctx.check(vd >= 0, where, "vertex_diameter is %d" % vd)
+        ctx.check(0 < at["epsilon"] < 1, where, "epsilon is %r, expected 0 < epsilon < 1"
+                  % at["epsilon"])
+        ctx.check(0 < at["delta"] < 1, where, "delta is %r, expected 0 < delta < 1" % at["delta"])
+        ctx.check(at["samples"] >= 0, where, "samples is %d" % at["samples"])
+        if at["samples"] == 0:
+            # Nothing to sample only when no shortest path has an interior
+            # vertex: then every value is 0.
+            ctx.check(vd < 3, where, "sampled, samples is 0, but vertex_diameter is %d" % vd)
+            ctx.check(not bool(np.any(bw != 0)), where,
+                      "sampled, samples is 0, but values are not all 0")
+        # each sample adds at most one to a vertex's count: <= n(n-1)/2
+        bound = n * (n - 1) / 2.0
+    if n > 0 and len(bw):
+        top = float(bw.max())
+        ctx.check(top <= bound * (1 + REL_TOL), where,
+                  "value %r at row %d exceeds %r, the most a vertex can have (%s)"
+                  % (top, int(np.argmax(bw)), bound, method))
+    return at
+
+
+def _check_brokerage(ctx, nodes, acc):
+    """brokerage(v) sums, over accounts reachable from R, the share of
+    shortest R-a paths through v: at most the number of connected accounts,
+    and at least accounts_at_risk(v) (a key person of a is on every R-a
+    path). Needs /accounts."""
+    where = "/nodes/brokerage"
+    b = nodes["brokerage"]
+    conn = int(acc["connected"].astype(np.int64).sum())
+    if len(b):
+        ctx.check(float(b.max()) <= conn * (1 + REL_TOL) + 1e-12, where,
+                  "value %r at row %d exceeds %d, the number of accounts with a path to R"
+                  % (float(b.max()), int(np.argmax(b)), conn))
+        ar = nodes["accounts_at_risk"].astype(np.float64)
+        low = b < ar * (1 - REL_TOL) - 1e-12
+        ctx.check(not bool(np.any(low)), where,
+                  "row %d is %r, below its accounts_at_risk %d (a key person carries every "
+                  "shortest path to the account)"
+                  % ((int(np.argmax(low)), float(b[np.argmax(low)]), int(ar[np.argmax(low)]))
+                     if bool(np.any(low)) else (0, 0.0, 0)))
+
+
+def _check_ranking(ctx, g, name, n, value, column):
+    """A /summary ranking: int64 rows into /nodes of nodes with value > 0,
+    by value desc then row asc, and exactly the first len rows of that
+    order over all nodes (a top-k list: no node left out ranks higher)."""
+    where = "/summary/" + name
+    rows = _read_column(ctx, g[name], "<i8")
+    _check_rows(ctx, where, rows, n)
+    if len(rows) == 0:
+        return rows
+    v = value[rows]
+    bad = np.nonzero(~(v > 0))[0]
+    ctx.check(len(bad) == 0, where, "lists row %d whose %s is %r, not > 0"
+              % ((rows[bad[0]], column, float(v[bad[0]])) if len(bad) else (0, column, 0.0)))
+    for i in range(len(rows) - 1):
+        ctx.check((-v[i], rows[i]) < (-v[i + 1], rows[i + 1]), where,
+                  "not ordered by %s desc, then row asc (positions %d and %d)"
+                  % (column, i, i + 1))
+    # Distinct positive rows, so at least len(rows) candidates.
+    cand = np.nonzero(value > 0)[0]
+    want = cand[np.lexsort((cand, -value[cand]))][:len(rows)]
+    bad = np.nonzero(want != rows)[0]
+    ctx.check(len(bad) == 0, where,
+              "not the top %d by %s: position %d is row %d, but row %d ranks there"
+              % ((len(rows), column, bad[0], rows[bad[0]], want[bad[0]]) if len(bad)
+                 else (0, column, 0, 0, 0)))
+    return rows
+
+
 def _check_summary(ctx, f, n, nodes, a, acc):
     ctx.check("summary" in f, "/summary", "missing")
     g = f["summary"]
@@ -421,6 +530,14 @@ def _check_summary(ctx, f, n, nodes, a, acc):
                           "not ordered by revenue_at_risk desc, accounts_at_risk desc, row "
                           "(positions %d and %d)" % (i, i + 1))
 
+    ranks = {}
+    for name, column in (("top_brokers", "brokerage"), ("top_betweenness", "betweenness")):
+        if name in g:
+            ctx.check(column in nodes, "/summary/" + name, "present without /nodes/" + column)
+            ranks[name] = _check_ranking(ctx, g, name, n, nodes[column], column)
+        else:
+            ranks[name] = None
+
     ctx.check("timings" in g and isinstance(g["timings"], h5py.Group), "/summary/timings",
               "missing")
     tg = g["timings"]
@@ -435,7 +552,7 @@ def _check_summary(ctx, f, n, nodes, a, acc):
     if cpl.get_attr_creation_order() & h5py.h5p.CRT_ORDER_TRACKED:
         ctx.check(list(timings)[-1] == "write", "/summary/timings",
                   "'write' is not the last attribute: %s" % list(timings))
-    return summ, timings, top
+    return summ, timings, top, ranks
 
 
 # ---- expectations ------------------------------------------------------
@@ -458,7 +575,21 @@ def _compare(ctx, where, got, want):
 
 def _check_expect(ctx, f, res, expect):
     for key, want in expect.items():
-        if key.startswith("/"):
+        if key.startswith("/") and "@" in key:
+            obj, _, name = key.partition("@")
+            ctx.check(obj in f, obj, "missing")
+            present = name in f[obj].attrs
+            if want is None:
+                ctx.check(not present, obj, "attribute '%s' present, expected absent" % name)
+                continue
+            ctx.check(present, obj, "missing attribute '%s'" % name)
+            got = f[obj].attrs[name]
+            if isinstance(got, bytes):
+                got = got.decode("utf-8")
+            elif isinstance(got, np.generic):
+                got = got.item()
+            _compare(ctx, key, got, want)
+        elif key.startswith("/"):
             present = key in f
             if want is None:
                 ctx.check(not present, key, "present, expected absent")
@@ -469,8 +600,9 @@ def _check_expect(ctx, f, res, expect):
                 got = res["nodes"][name]
             elif group == "accounts":
                 got = res["accounts"][name]
-            elif key == "/summary/top_persons":
-                got = res["top_persons"]
+            elif key in ("/summary/top_persons", "/summary/top_brokers",
+                         "/summary/top_betweenness"):
+                got = res[name]
             else:
                 got = f[key][...]
             _compare(ctx, key, got, want)
@@ -502,7 +634,14 @@ def check_results(path, expect=None):
         attrs, params, inputs = _check_root(ctx, f)
         n, nodes = _check_nodes(ctx, f)
         a, acc = _check_accounts(ctx, f, n, nodes)
-        summ, timings, top = _check_summary(ctx, f, n, nodes, a, acc)
+        bw_attrs = None
+        if "pagerank" in nodes:
+            _check_pagerank(ctx, f, n, nodes)
+        if "betweenness" in nodes:
+            bw_attrs = _check_betweenness(ctx, f, n, nodes)
+        if "brokerage" in nodes and a is not None:
+            _check_brokerage(ctx, nodes, acc)
+        summ, timings, top, ranks = _check_summary(ctx, f, n, nodes, a, acc)
         res = {
             "attrs": attrs,
             "parameters": params,
@@ -512,6 +651,9 @@ def check_results(path, expect=None):
             "nodes": nodes,
             "accounts": acc,
             "top_persons": top,
+            "top_brokers": ranks["top_brokers"],
+            "top_betweenness": ranks["top_betweenness"],
+            "betweenness": bw_attrs,
             "n": n,
             "a": a,
         }

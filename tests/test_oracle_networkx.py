@@ -123,8 +123,17 @@ def expected(nodes, edges, anchor_types, person_types, account_types):
     for a, ks in kp.items():
         others = list(ks)  # (the list being sorted reads as empty during the sort)
         ks.sort(key=lambda k: -sum(separated(a, k, o) for o in others if o != k))
+    # centrality: betweenness of G (igraph's convention: unordered pairs once);
+    # brokerage = subset betweenness from R to the reachable accounts, on the
+    # mutual directed graph so that each R->account path counts once;
+    # weighted PageRank of G.
+    bw = nx.betweenness_centrality(G, normalized=False)
+    targets = [a for a in accounts if a in reach]
+    brk = nx.betweenness_centrality_subset(GR.to_directed(), [R], targets, normalized=False)
+    pr = nx.pagerank(G, alpha=0.85, weight="weight", tol=1e-14, max_iter=10000)
     return dict(G=G, ids=ids, row=row, typ=typ, rev=rev, ap=ap, kp=kp, at_risk=at_risk,
-                rev_risk=rev_risk, accounts=accounts, reach=reach, loops=loops, dups=dups)
+                rev_risk=rev_risk, accounts=accounts, reach=reach, loops=loops, dups=dups,
+                bw=bw, brk=brk, pr=pr)
 
 
 def read(path):
@@ -133,7 +142,9 @@ def read(path):
                                       "nodes/is_articulation", "nodes/accounts_at_risk",
                                       "nodes/revenue_at_risk", "accounts/node", "accounts/revenue",
                                       "accounts/connected", "accounts/key_persons_offsets",
-                                      "accounts/key_persons"]}
+                                      "accounts/key_persons", "nodes/betweenness",
+                                      "nodes/brokerage", "nodes/pagerank"]}
+        out["betweenness_method"] = f["nodes/betweenness"].attrs["method"]
         out["summary"] = dict(f["summary"].attrs)
     out["nodes/id"] = [x.decode("utf-8") if isinstance(x, bytes) else x for x in out["nodes/id"]]
     out["nodes/type"] = [x.decode("utf-8") if isinstance(x, bytes) else x for x in out["nodes/type"]]
@@ -169,6 +180,13 @@ def compare(got, exp, tag):
         lst = [ids[k] for k in kp[off[i]:off[i + 1]]]
         if not C.check(lst == exp["kp"][a], f"{tag}: key persons of {a!r}: {lst} != {exp['kp'][a]}"):
             break
+    for col, key, tol in [("nodes/betweenness", "bw", 1e-9), ("nodes/brokerage", "brk", 1e-9)]:
+        want = np.array([exp[key][x] for x in ids])
+        err = np.max(np.abs(got[col] - want) / np.maximum(1.0, np.abs(want)))
+        C.check(err <= tol, f"{tag}: /{col} differs from NetworkX by {err:g} (relative)")
+    want = np.array([exp["pr"][x] for x in ids])
+    err = np.max(np.abs(got["nodes/pagerank"] - want))
+    C.check(err <= 1e-7, f"{tag}: /nodes/pagerank differs from NetworkX by {err:g}")
     s = got["summary"]
     C.check(s["nodes"] == len(ids) and s["edges"] == G.number_of_edges(), f"{tag}: summary counts")
     C.check(s["dropped_self_loops"] == exp["loops"], f"{tag}: dropped_self_loops")
@@ -211,8 +229,38 @@ def main():
                     if key == "summary":
                         continue
                     a, b = outs[0][key], g[key]
-                    same = a == b if isinstance(a, list) else np.array_equal(a, b)
+                    if isinstance(a, (list, str, bytes)):
+                        same = a == b
+                    elif a.dtype.kind == "f":  # DESIGN: floats within 1e-9 relative
+                        same = np.allclose(a, b, rtol=1e-9, atol=0)
+                    else:
+                        same = np.array_equal(a, b)
                     C.check(same, f"seed {seed}: {key} differs between thread counts")
+        # sampled betweenness through the command: one seed, same output at
+        # 1, 2 and 8 threads, and within epsilon (normalised) of the exact one
+        nodes, edges = make_enterprise(1)
+        exp = expected(nodes, edges, {"company"}, {"employee"}, {"account"})
+        n = len(nodes)
+        runs = []
+        for t in (1, 2, 8):
+            out = os.path.join(d, f"sampled-{t}.h5")
+            p = run(["analyze", os.path.join(d, "n1.csv"), os.path.join(d, "e1.csv"), "-o", out,
+                     "--betweenness", "sampled", "--epsilon", "0.05", "--delta", "0.1",
+                     "--seed", "7", "--threads", str(t), "--quiet"])
+            if C.check(p.returncode == 0, f"sampled t={t}: {p.stderr}"):
+                with h5py.File(out, "r") as f:
+                    ds = f["nodes/betweenness"]
+                    runs.append(ds[()])
+                    C.check(ds.attrs["method"] in ("sampled", b"sampled"), "method attr")
+                    C.check(ds.attrs["samples"] > 0 and ds.attrs["seed"] == 7
+                            and abs(ds.attrs["epsilon"] - 0.05) < 1e-15, "sampling attrs")
+        for r in runs[1:]:
+            C.check(np.array_equal(runs[0], r), "sampled betweenness depends on the thread count")
+        if runs:
+            want = np.array([exp["bw"][x] for x in exp["ids"]])
+            err = np.max(np.abs(runs[0] - want)) / (n * (n - 1) / 2)
+            C.check(err <= 0.05, f"sampled betweenness off by {err:g} normalised (eps 0.05)")
+            C.check(np.any(runs[0] != want), "sampled output equals the exact one: not sampled?")
     # the fixture must exercise what it claims to
     C.check(total_orphans >= 3, f"only {total_orphans} orphan accounts in the fixtures")
     C.check(total_kp >= 30, f"only {total_kp} accounts with key persons in the fixtures")

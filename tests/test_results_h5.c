@@ -9,8 +9,13 @@
  * file byte-identical and no temporary behind; inconsistent lp_results are
  * refused; the reader rejects what is not a linchpin result file.
  *
- * `test_results_h5 --write DIR` only writes the sample files (full.h5,
- * empty_accounts.h5, no_kp.h5) into DIR, for tests/test_h5schema_selfcheck.py.
+ * The centrality parts (PageRank, brokerage, betweenness exact and sampled,
+ * the top lists) from hand-made arrays: round trip, absence, refusal of
+ * inconsistent ones, and the reader on damaged copies.
+ *
+ * `test_results_h5 --write DIR` only writes the sample files (full.h5 with
+ * exact betweenness, empty_accounts.h5, no_kp.h5, sampled.h5) into DIR, for
+ * tests/test_h5schema_selfcheck.py.
  */
 #define _XOPEN_SOURCE 700 /* SIGXFSZ, setrlimit */
 
@@ -219,6 +224,54 @@ static lp_results small_results(const lp_graph *g, const int64_t *deg, const dou
     r.info.timings = small_timings;
     r.info.n_timings = 2;
     return r;
+}
+
+/* Centrality of build_small, by hand. Betweenness and PageRank are igraph's
+ * (0.10: betweenness(), pagerank(weights, damping 0.85)) on the merged
+ * graph 0-1 (w 3), 0-2, 1-3, 1-5, 2-5, 4-5 (w 3), node 6 isolated.
+ * Brokerage from R (joined to ACME): account 3 by R-0-1-3, account 4 by
+ * R-0-1-5-4 and R-0-2-5-4 (half each); orphan-co unreachable. */
+static const double small_betweenness[7] = {1, 5, 1, 0, 0, 5, 0};
+static const double small_pagerank[7] = {
+    0.19192976533085768, 0.24155314825482382, 0.10434686074931412, 0.06545427910575907,
+    0.1419048690446425,  0.23042083361216373, 0.024390243902439022};
+static const double small_brokerage[7] = {2, 1.5, 0.5, 0, 0, 1, 0};
+static const int64_t small_top_brokers[4] = {0, 1, 5, 2};     /* 2, 1.5, 1, 0.5 */
+static const int64_t small_top_betweenness[4] = {1, 5, 0, 2}; /* ties: row asc */
+/* A sampled estimate: counts of 700 samples times 21/700 = 0.03. */
+static const double sampled_betweenness[7] = {0.9, 3.6, 1.2, 0, 0, 3.3, 0};
+static const int64_t sampled_top_betweenness[4] = {1, 5, 2, 0};
+#define SAMPLED_SEED UINT64_C(0xdeadbeefcafef00d) /* above INT64_MAX: stored unsigned */
+
+/* PageRank, brokerage and exact betweenness with their top lists; the
+ * sampled-only fields hold junk, which must not reach the file. */
+static void set_centrality_exact(lp_results *r) {
+    r->betweenness = small_betweenness;
+    r->betweenness_method = "exact";
+    r->betweenness_samples = 99;
+    r->betweenness_epsilon = 0.5;
+    r->betweenness_delta = 0.5;
+    r->betweenness_seed = 7;
+    r->betweenness_vertex_diameter = 4;
+    r->brokerage = small_brokerage;
+    r->pagerank = small_pagerank;
+    r->pagerank_iterations = 31;
+    r->top_brokers = small_top_brokers;
+    r->n_top_brokers = 4;
+    r->top_betweenness = small_top_betweenness;
+    r->n_top_betweenness = 4;
+}
+
+static void set_centrality_sampled(lp_results *r) {
+    set_centrality_exact(r);
+    r->betweenness = sampled_betweenness;
+    r->betweenness_method = "sampled";
+    r->betweenness_samples = 700;
+    r->betweenness_epsilon = 0.05;
+    r->betweenness_delta = 0.1;
+    r->betweenness_seed = SAMPLED_SEED;
+    r->betweenness_vertex_diameter = 5;
+    r->top_betweenness = sampled_top_betweenness;
 }
 
 /* ---- raw HDF5 helpers (an independent reading path) ------------------- */
@@ -736,6 +789,370 @@ static void test_reader_errors(void) {
     lp_summary_free(&s);
 }
 
+/* ---- centrality columns ------------------------------------------------ */
+
+/* The stored type of attribute obj@name equals ftype, and it reads as
+ * *value (converted to mtype, size bytes compared). */
+static int raw_attr_is(hid_t file, const char *obj, const char *name, hid_t ftype, hid_t mtype,
+                       const void *value, size_t size) {
+    unsigned char buf[16] = {0};
+    int ok = 0;
+    if (H5Aexists_by_name(file, obj, name, H5P_DEFAULT) <= 0) return 0;
+    hid_t a = H5Aopen_by_name(file, obj, name, H5P_DEFAULT, H5P_DEFAULT);
+    hid_t t = a >= 0 ? H5Aget_type(a) : -1;
+    if (t >= 0 && H5Tequal(t, ftype) > 0 && H5Aread(a, mtype, buf) >= 0)
+        ok = memcmp(buf, value, size) == 0;
+    if (t >= 0) H5Tclose(t);
+    if (a >= 0) H5Aclose(a);
+    return ok;
+}
+
+static int raw_attr_i64_is(hid_t file, const char *obj, const char *name, int64_t v) {
+    return raw_attr_is(file, obj, name, H5T_STD_I64LE, H5T_NATIVE_INT64, &v, sizeof v);
+}
+
+static int raw_attr_f64_is(hid_t file, const char *obj, const char *name, double v) {
+    return raw_attr_is(file, obj, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &v, sizeof v);
+}
+
+static int raw_attr_u64_is(hid_t file, const char *obj, const char *name, uint64_t v) {
+    return raw_attr_is(file, obj, name, H5T_STD_U64LE, H5T_NATIVE_UINT64, &v, sizeof v);
+}
+
+/* The variable-length UTF-8 string attribute obj@name equals want. */
+static int raw_attr_str_is(hid_t file, const char *obj, const char *name, const char *want) {
+    hid_t d = H5Oopen(file, obj, H5P_DEFAULT);
+    int ok = 0;
+    if (d < 0) return 0;
+    if (H5Aexists(d, name) > 0) {
+        hid_t a = H5Aopen(d, name, H5P_DEFAULT), t = H5Aget_type(a);
+        ok = H5Tis_variable_str(t) > 0 && H5Tget_cset(t) == H5T_CSET_UTF8;
+        H5Tclose(t);
+        H5Aclose(a);
+        char *v = raw_attr_str(d, name);
+        ok = ok && v && strcmp(v, want) == 0;
+        free(v);
+    }
+    H5Oclose(d);
+    return ok;
+}
+
+/* Column path holds exactly want[0..len) (native type mtype, elem bytes). */
+static int raw_column_is(hid_t file, const char *path, hid_t mtype, const void *want, int64_t len,
+                         size_t elem) {
+    if (raw_len(file, path) != len) return 0;
+    if (len == 0) return 1;
+    unsigned char *buf = xcalloc((size_t)len, elem);
+    hid_t d = H5Dopen2(file, path, H5P_DEFAULT);
+    int ok = d >= 0 && H5Dread(d, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) >= 0 &&
+             memcmp(buf, want, (size_t)len * elem) == 0;
+    if (d >= 0) H5Dclose(d);
+    free(buf);
+    return ok;
+}
+
+static void check_score(const lp_summary_score *sc, const char *id, const char *type, double value,
+                        int line) {
+    if (!sc->id || strcmp(sc->id, id) != 0 || !sc->type || strcmp(sc->type, type) != 0 ||
+        sc->value != value) {
+        fprintf(stderr, "test_results_h5.c:%d: score %s (%s) %.17g, expected %s (%s) %.17g\n", line,
+                sc->id ? sc->id : "(null)", sc->type ? sc->type : "(null)", sc->value, id, type,
+                value);
+        failures++;
+    }
+}
+#define CHECK_SCORE(sc, id, type, value) check_score((sc), (id), (type), (value), __LINE__)
+
+static void test_centrality_roundtrip(const lp_graph *g, const lp_keyperson *kp) {
+    int64_t *deg = degrees_of(g);
+    double *str = strengths_of(g);
+    const int64_t top[1] = {1};
+    const char *exact = path_in("centrality_exact.h5"), *sampled = path_in("centrality_sampled.h5");
+    lp_summary s;
+
+    /* exact: samples, epsilon, delta, seed written as 0, no vertex_diameter */
+    lp_results r = small_results(g, deg, str, kp, top, 1);
+    set_centrality_exact(&r);
+    CHECK_STATUS(lp_results_write(exact, &r), LP_OK, NULL);
+    CHECK_STATUS(lp_results_read_summary(&s, exact), LP_OK, NULL);
+    CHECK(s.n_top == 1 && s.has_keyperson == 1);
+    CHECK(s.n_top_brokers == 4 && s.top_brokers != NULL);
+    if (s.n_top_brokers == 4) {
+        CHECK_SCORE(&s.top_brokers[0], "ACME", "company", 2);
+        CHECK_SCORE(&s.top_brokers[1], "alice", "employee", 1.5);
+        CHECK_SCORE(&s.top_brokers[2], "carol@globex", "contact", 1);
+        CHECK_SCORE(&s.top_brokers[3], "bob", "employee", 0.5);
+    }
+    CHECK(s.n_top_betweenness == 4 && s.top_betweenness != NULL);
+    if (s.n_top_betweenness == 4) {
+        CHECK_SCORE(&s.top_betweenness[0], "alice", "employee", 5);
+        CHECK_SCORE(&s.top_betweenness[1], "carol@globex", "contact", 5);
+        CHECK_SCORE(&s.top_betweenness[2], "ACME", "company", 1);
+        CHECK_SCORE(&s.top_betweenness[3], "bob", "employee", 1);
+    }
+    CHECK(s.betweenness_method && strcmp(s.betweenness_method, "exact") == 0);
+    CHECK(s.betweenness_samples == 0 && s.betweenness_epsilon == 0 && s.betweenness_delta == 0);
+    lp_summary_free(&s);
+    CHECK(s.top_brokers == NULL && s.betweenness_method == NULL && s.n_top_betweenness == 0);
+
+    hid_t f = H5Fopen(exact, H5F_ACC_RDONLY, H5P_DEFAULT);
+    CHECK(f >= 0);
+    if (f >= 0) {
+        const char *cols[3] = {"/nodes/pagerank", "/nodes/betweenness", "/nodes/brokerage"};
+        const double *want[3] = {small_pagerank, small_betweenness, small_brokerage};
+        for (int i = 0; i < 3; i++) {
+            CHECK(raw_column_is(f, cols[i], H5T_NATIVE_DOUBLE, want[i], 7, sizeof(double)));
+            CHECK(raw_compressed(f, cols[i], 1));
+            hid_t d = H5Dopen2(f, cols[i], H5P_DEFAULT), t = H5Dget_type(d);
+            CHECK(H5Tequal(t, H5T_IEEE_F64LE) > 0);
+            H5Tclose(t);
+            H5Dclose(d);
+        }
+        CHECK(raw_attr_i64_is(f, "/nodes/pagerank", "iterations", 31));
+        const char *bw = "/nodes/betweenness";
+        CHECK(raw_attr_str_is(f, bw, "method", "exact"));
+        CHECK(raw_attr_i64_is(f, bw, "samples", 0));
+        CHECK(raw_attr_f64_is(f, bw, "epsilon", 0) && raw_attr_f64_is(f, bw, "delta", 0));
+        CHECK(raw_attr_u64_is(f, bw, "seed", 0));
+        CHECK(!raw_attr_exists(f, bw, "vertex_diameter"));
+        CHECK(raw_column_is(f, "/summary/top_brokers", H5T_NATIVE_INT64, small_top_brokers, 4,
+                            sizeof(int64_t)));
+        CHECK(raw_column_is(f, "/summary/top_betweenness", H5T_NATIVE_INT64, small_top_betweenness,
+                            4, sizeof(int64_t)));
+        CHECK(raw_compressed(f, "/summary/top_brokers", 1));
+        CHECK(raw_compressed(f, "/summary/top_betweenness", 1));
+        H5Fclose(f);
+    }
+
+    /* sampled, without the key-person analysis */
+    r = small_results(g, deg, str, NULL, NULL, 0);
+    set_centrality_sampled(&r);
+    CHECK_STATUS(lp_results_write(sampled, &r), LP_OK, NULL);
+    CHECK_STATUS(lp_results_read_summary(&s, sampled), LP_OK, NULL);
+    CHECK(s.has_keyperson == 0 && s.n_top == 0 && s.n_top_brokers == 4);
+    CHECK(s.betweenness_method && strcmp(s.betweenness_method, "sampled") == 0);
+    CHECK(s.betweenness_samples == 700 && s.betweenness_epsilon == 0.05 &&
+          s.betweenness_delta == 0.1);
+    CHECK(s.n_top_betweenness == 4);
+    if (s.n_top_betweenness == 4) {
+        CHECK_SCORE(&s.top_betweenness[0], "alice", "employee", 3.6);
+        CHECK_SCORE(&s.top_betweenness[1], "carol@globex", "contact", 3.3);
+        CHECK_SCORE(&s.top_betweenness[2], "bob", "employee", 1.2);
+        CHECK_SCORE(&s.top_betweenness[3], "ACME", "company", 0.9);
+    }
+    lp_summary_free(&s);
+    f = H5Fopen(sampled, H5F_ACC_RDONLY, H5P_DEFAULT);
+    CHECK(f >= 0);
+    if (f >= 0) {
+        const char *bw = "/nodes/betweenness";
+        CHECK(raw_column_is(f, bw, H5T_NATIVE_DOUBLE, sampled_betweenness, 7, sizeof(double)));
+        CHECK(raw_attr_str_is(f, bw, "method", "sampled"));
+        CHECK(raw_attr_i64_is(f, bw, "samples", 700));
+        CHECK(raw_attr_f64_is(f, bw, "epsilon", 0.05) && raw_attr_f64_is(f, bw, "delta", 0.1));
+        CHECK(raw_attr_u64_is(f, bw, "seed", SAMPLED_SEED));
+        CHECK(raw_attr_i64_is(f, bw, "vertex_diameter", 5));
+        CHECK(raw_len(f, "/summary/top_persons") == -1);
+        H5Fclose(f);
+    }
+
+    /* Nothing to sample (vertex-diameter bound < 3): samples 0 is accepted. */
+    static const double zeros[7] = {0};
+    r.betweenness = zeros;
+    r.betweenness_samples = 0;
+    r.betweenness_vertex_diameter = 2;
+    r.top_betweenness = top; /* non-NULL, empty: an empty dataset */
+    r.n_top_betweenness = 0;
+    CHECK_STATUS(lp_results_write(sampled, &r), LP_OK, NULL);
+    f = H5Fopen(sampled, H5F_ACC_RDONLY, H5P_DEFAULT);
+    CHECK(f >= 0);
+    if (f >= 0) {
+        CHECK(raw_attr_i64_is(f, "/nodes/betweenness", "samples", 0));
+        CHECK(raw_len(f, "/summary/top_betweenness") == 0);
+        H5Fclose(f);
+    }
+    CHECK_STATUS(lp_results_read_summary(&s, sampled), LP_OK, NULL);
+    CHECK(s.n_top_betweenness == 0 && s.top_betweenness == NULL && s.betweenness_samples == 0);
+    lp_summary_free(&s);
+
+    /* Each NULL pointer: that dataset absent, never zero-filled. */
+    r = small_results(g, deg, str, kp, top, 1);
+    r.brokerage = small_brokerage; /* a column without its ranking */
+    CHECK_STATUS(lp_results_write(exact, &r), LP_OK, NULL);
+    f = H5Fopen(exact, H5F_ACC_RDONLY, H5P_DEFAULT);
+    CHECK(f >= 0);
+    if (f >= 0) {
+        CHECK(raw_len(f, "/nodes/brokerage") == 7);
+        CHECK(raw_len(f, "/nodes/pagerank") == -1 && raw_len(f, "/nodes/betweenness") == -1);
+        CHECK(raw_len(f, "/summary/top_brokers") == -1);
+        CHECK(raw_len(f, "/summary/top_betweenness") == -1);
+        H5Fclose(f);
+    }
+    CHECK_STATUS(lp_results_read_summary(&s, exact), LP_OK, NULL);
+    CHECK(s.betweenness_method == NULL && s.betweenness_samples == 0);
+    CHECK(s.n_top_brokers == 0 && s.top_brokers == NULL);
+    CHECK(s.n_top_betweenness == 0 && s.top_betweenness == NULL);
+    CHECK(s.n_top == 1);
+    lp_summary_free(&s);
+    free(deg);
+    free(str);
+}
+
+/* small_results without key persons, with sampled centrality. */
+static lp_results sampled_results(const lp_graph *g) {
+    lp_results r = small_results(g, NULL, NULL, NULL, NULL, 0);
+    set_centrality_sampled(&r);
+    return r;
+}
+
+/* Inconsistent centrality parts are refused before anything is written. */
+static void test_bad_centrality(const lp_graph *g) {
+    const char *out = path_in("bad_centrality.h5");
+    lp_results r;
+    const int64_t far[2] = {0, 7}, zero[2] = {0, 3}, swapped[2] = {1, 0}, twice[2] = {0, 0};
+    const int64_t tie[2] = {5, 1};
+    r = sampled_results(g);
+    r.betweenness_method = NULL;
+    CHECK_STATUS(lp_results_write(out, &r), LP_EINTERNAL, "betweenness_method");
+    r = sampled_results(g);
+    r.betweenness_method = "approx";
+    CHECK_STATUS(lp_results_write(out, &r), LP_EINTERNAL, "betweenness_method");
+    r = sampled_results(g);
+    r.betweenness_epsilon = 0;
+    CHECK_STATUS(lp_results_write(out, &r), LP_EINTERNAL, "0 < epsilon < 1");
+    r = sampled_results(g);
+    r.betweenness_delta = 1;
+    CHECK_STATUS(lp_results_write(out, &r), LP_EINTERNAL, "0 < epsilon < 1");
+    r = sampled_results(g);
+    r.betweenness_epsilon = NAN;
+    CHECK_STATUS(lp_results_write(out, &r), LP_EINTERNAL, "0 < epsilon < 1");
+    r = sampled_results(g);
+    r.betweenness_samples = -1;
+    CHECK_STATUS(lp_results_write(out, &r), LP_EINTERNAL, "negative betweenness_samples");
+    r = sampled_results(g);
+    r.betweenness_vertex_diameter = -1;
+    CHECK_STATUS(lp_results_write(out, &r), LP_EINTERNAL, "betweenness_vertex_diameter");
+    r = sampled_results(g);
+    r.betweenness_samples = 0;
+    CHECK_STATUS(lp_results_write(out, &r), LP_EINTERNAL, "without samples");
+    r = sampled_results(g);
+    r.pagerank_iterations = -1;
+    CHECK_STATUS(lp_results_write(out, &r), LP_EINTERNAL, "negative pagerank_iterations");
+    r = sampled_results(g);
+    r.brokerage = NULL;
+    CHECK_STATUS(lp_results_write(out, &r), LP_EINTERNAL, "top_brokers given without brokerage");
+    r = sampled_results(g);
+    r.betweenness = NULL;
+    CHECK_STATUS(lp_results_write(out, &r), LP_EINTERNAL,
+                 "top_betweenness given without betweenness");
+    r = sampled_results(g);
+    r.top_brokers = NULL;
+    r.n_top_brokers = 2;
+    CHECK_STATUS(lp_results_write(out, &r), LP_EINTERNAL, "top_brokers missing");
+    r = sampled_results(g);
+    r.n_top_betweenness = -1;
+    CHECK_STATUS(lp_results_write(out, &r), LP_EINTERNAL, "top_betweenness missing");
+    r = sampled_results(g);
+    r.top_brokers = far;
+    r.n_top_brokers = 2;
+    CHECK_STATUS(lp_results_write(out, &r), LP_EINTERNAL, "top_brokers[1] = 7 is not a node row");
+    r = sampled_results(g);
+    r.top_brokers = zero;
+    r.n_top_brokers = 2;
+    CHECK_STATUS(lp_results_write(out, &r), LP_EINTERNAL, "top_brokers[1] = 3 has brokerage 0");
+    r = sampled_results(g);
+    r.top_brokers = swapped;
+    r.n_top_brokers = 2;
+    CHECK_STATUS(lp_results_write(out, &r), LP_EINTERNAL, "top_brokers not ordered");
+    r = sampled_results(g);
+    r.top_brokers = twice;
+    r.n_top_brokers = 2;
+    CHECK_STATUS(lp_results_write(out, &r), LP_EINTERNAL, "top_brokers not ordered");
+    r = sampled_results(g);
+    r.top_betweenness = tie;
+    r.n_top_betweenness = 2;
+    r.betweenness = small_betweenness;
+    CHECK_STATUS(lp_results_write(out, &r), LP_EINTERNAL,
+                 "top_betweenness not ordered by betweenness desc, row asc at 1");
+    struct stat sb;
+    CHECK(stat(out, &sb) != 0 && errno == ENOENT);
+    CHECK(count_temps(tmpdir) == 0);
+
+    /* An exact run ignores the sampled-only fields entirely. */
+    r = small_results(g, NULL, NULL, NULL, NULL, 0);
+    set_centrality_exact(&r);
+    r.betweenness_epsilon = NAN;
+    r.betweenness_samples = -5;
+    CHECK_STATUS(lp_results_write(out, &r), LP_OK, NULL);
+    CHECK(unlink(out) == 0);
+}
+
+static void copy_file(const char *from, const char *to) {
+    size_t len = 0;
+    char *buf = slurp(from, &len);
+    FILE *f = fopen(to, "wb");
+    if (!buf || !f || fwrite(buf, 1, len, f) != len || fclose(f) != 0) {
+        fprintf(stderr, "cannot copy %s to %s\n", from, to);
+        exit(1);
+    }
+    free(buf);
+}
+
+/* The reader on damaged copies of a file with every centrality part. */
+static void test_reader_centrality_errors(const lp_graph *g, const lp_keyperson *kp) {
+    const char *good = path_in("centrality_good.h5"), *bad = path_in("centrality_bad.h5");
+    const int64_t top[1] = {1};
+    lp_results r = small_results(g, NULL, NULL, kp, top, 1);
+    set_centrality_exact(&r);
+    CHECK_STATUS(lp_results_write(good, &r), LP_OK, NULL);
+    lp_summary s;
+    memset(&s, 0, sizeof s);
+    char msg[8400];
+
+    copy_file(good, bad);
+    hid_t f = H5Fopen(bad, H5F_ACC_RDWR, H5P_DEFAULT);
+    CHECK(f >= 0 && H5Ldelete(f, "/nodes/brokerage", H5P_DEFAULT) >= 0);
+    H5Fclose(f);
+    snprintf(msg, sizeof msg, "%s: missing /nodes/brokerage", bad);
+    CHECK_STATUS(lp_results_read_summary(&s, bad), LP_EINPUT, msg);
+
+    copy_file(good, bad);
+    f = H5Fopen(bad, H5F_ACC_RDWR, H5P_DEFAULT);
+    CHECK(f >= 0 && H5Adelete_by_name(f, "/nodes/betweenness", "method", H5P_DEFAULT) >= 0);
+    H5Fclose(f);
+    snprintf(msg, sizeof msg, "%s: /nodes/betweenness: missing attribute 'method'", bad);
+    CHECK_STATUS(lp_results_read_summary(&s, bad), LP_EINPUT, msg);
+
+    copy_file(good, bad);
+    f = H5Fopen(bad, H5F_ACC_RDWR, H5P_DEFAULT);
+    if (f >= 0) {
+        hid_t d = H5Dopen2(f, "/summary/top_betweenness", H5P_DEFAULT);
+        const int64_t rows[4] = {1, 5, 9, 2};
+        CHECK(H5Dwrite(d, H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, rows) >= 0);
+        H5Dclose(d);
+        H5Fclose(f);
+    }
+    snprintf(msg, sizeof msg, "%s: /summary/top_betweenness[2] = 9 is not a row of /nodes", bad);
+    CHECK_STATUS(lp_results_read_summary(&s, bad), LP_EINPUT, msg);
+
+    copy_file(good, bad);
+    f = H5Fopen(bad, H5F_ACC_RDWR, H5P_DEFAULT);
+    if (f >= 0) {
+        hsize_t dims[1] = {7};
+        int32_t v[7] = {0};
+        CHECK(H5Ldelete(f, "/nodes/betweenness", H5P_DEFAULT) >= 0);
+        hid_t sp = H5Screate_simple(1, dims, NULL);
+        hid_t d = H5Dcreate2(f, "/nodes/betweenness", H5T_STD_I32LE, sp, H5P_DEFAULT, H5P_DEFAULT,
+                             H5P_DEFAULT);
+        CHECK(H5Dwrite(d, H5T_NATIVE_INT32, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) >= 0);
+        H5Dclose(d);
+        H5Sclose(sp);
+        H5Fclose(f);
+    }
+    snprintf(msg, sizeof msg, "%s: /nodes/betweenness has the wrong type or shape", bad);
+    CHECK_STATUS(lp_results_read_summary(&s, bad), LP_EINPUT, msg);
+    CHECK(s.betweenness_method == NULL && s.top_brokers == NULL); /* *out untouched */
+}
+
 static void remove_tree(const char *dir) {
     DIR *d = opendir(dir);
     struct dirent *e;
@@ -763,6 +1180,7 @@ static int write_samples(const char *dir) {
     char p[8400];
     int rc = 0;
     lp_results r = small_results(&g, deg, str, &kp, top, 1);
+    set_centrality_exact(&r);
     snprintf(p, sizeof p, "%s/full.h5", dir);
     rc |= lp_results_write(p, &r) != LP_OK;
     r = small_results(&g, NULL, NULL, &empty, top, 0);
@@ -770,6 +1188,10 @@ static int write_samples(const char *dir) {
     rc |= lp_results_write(p, &r) != LP_OK;
     r = small_results(&g, deg, NULL, NULL, NULL, 0);
     snprintf(p, sizeof p, "%s/no_kp.h5", dir);
+    rc |= lp_results_write(p, &r) != LP_OK;
+    r = small_results(&g, deg, str, NULL, NULL, 0);
+    set_centrality_sampled(&r);
+    snprintf(p, sizeof p, "%s/sampled.h5", dir);
     rc |= lp_results_write(p, &r) != LP_OK;
     if (rc) fprintf(stderr, "test_results_h5: %s\n", lp_error_message());
     free(deg);
@@ -803,6 +1225,9 @@ int main(int argc, char **argv) {
     test_output_errors(&g, &kp);
     test_failed_write_keeps_old(&g, &kp);
     test_reader_errors();
+    test_centrality_roundtrip(&g, &kp);
+    test_bad_centrality(&g);
+    test_reader_centrality_errors(&g, &kp);
 
     free_kp(&kp);
     lp_graph_free(&g);
