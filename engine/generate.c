@@ -24,7 +24,7 @@
  * Randomness: xoshiro256** (Blackman & Vigna 2018) seeded by splitmix64.
  * Two independent streams: one for the structure, one for the names, so
  * names=0 and names=1 give the same graph. Cost O(A + E), serial: about
- * 0.3 s per million edge rows on one core.
+ * 0.12 s (compact ids) to 0.18 s (human-readable ids) per million edge rows.
  */
 #include "lp_generate.h"
 
