@@ -9,7 +9,9 @@
  *   employee ── 3 teammates, 2 collaborators (mostly in the same division)
  *   account ── 1..4 employees (50% exactly one: the key-person case); the
  *              primary drawn with a heavy skew among account-facing employees
- *   contact ── its account, and 1..3 employees (mostly the account's own)
+ *   contact ── its account; for a served account, 40% also one employee
+ *              (mostly the account's own); for an account reached only
+ *              through its contacts, 1..2 employees
  *   partner ── 2..6 employees, and several accounts
  *
  * Account categories: ~0.5% orphans (no path to the company: only their own
@@ -529,7 +531,7 @@ static lp_status generate(gen *g, scratch *s, int64_t A, int64_t E)
                     return st;
         }
 
-        /* Contacts: tied to the account; and to 1..3 employees unless the
+        /* Contacts: tied to the account; and to employees (below) unless the
          * account is reached only some other way (or not at all). */
         int ncontacts;
         double u = rng_u01(&g->r);
@@ -554,7 +556,11 @@ static lp_status generate(gen *g, scratch *s, int64_t A, int64_t E)
             if (st) return st;
             if ((st = add_edge(g, a, cn, rng_count(&g->r, 2.0, 1.0)))) return st;
             if (kind != K_DIRECT && kind != K_VIA_CONTACT) continue;
-            int ties = 1 + (rng_u01(&g->r) < 0.3) + (rng_u01(&g->r) < 0.1);
+            /* Periphery of degree 1-2 (DESIGN.md): a served account's
+             * contact knows one of our employees 40% of the time; a contact
+             * that is the account's only way in knows one or two. */
+            double tu = rng_u01(&g->r);
+            int ties = kind == K_DIRECT ? (tu < 0.4) : 1 + (tu < 0.3);
             for (int k = 0; k < ties; k++) {
                 int64_t e;
                 double v = rng_u01(&g->r);
