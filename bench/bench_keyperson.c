@@ -26,55 +26,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
-#include <sys/utsname.h>
-#include <time.h>
-#include <unistd.h>
 
-#ifdef _OPENMP
-#include <omp.h>
-#endif
-
+#include "bench_util.h"
 #include "lp_csv.h"
 #include "lp_keyperson.h"
 
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-static double median(double *t, int k)
-{
-    qsort(t, (size_t)k, sizeof *t, cmp_double);
-    return k % 2 ? t[k / 2] : 0.5 * (t[k / 2 - 1] + t[k / 2]);
-}
-
-static char machine[128];
-static long ncpu;
-static int threads;
-static int64_t gn, gm;
+static bench_info info;
 
 static void line(const char *phase, double med, int runs, const char *extra)
 {
-    printf("bench=keyperson phase=%s machine=%s nproc=%ld threads=%d n=%lld m=%lld runs=%d "
-           "median_s=%.6f%s%s\n",
-           phase, machine, ncpu, threads, (long long)gn, (long long)gm, runs, med,
-           extra && *extra ? " " : "", extra ? extra : "");
-}
-
-static double peak_rss_mb(void)
-{
-    struct rusage ru;
-    getrusage(RUSAGE_SELF, &ru);
-    return (double)ru.ru_maxrss / 1024.0; /* ru_maxrss is in KiB on Linux */
+    bench_line(&info, phase, info.threads, runs, med, extra);
 }
 
 static int fail(const char *what, lp_status st)
@@ -86,8 +47,7 @@ static int fail(const char *what, lp_status st)
 int main(int argc, char **argv)
 {
     const char *nodes_path = NULL, *edges_path = NULL;
-    int runs = 5;
-    threads = 0;
+    int runs = 5, threads = 0;
     for (int i = 1; i < argc; i++) {
         if (i + 1 < argc && !strcmp(argv[i], "--runs")) {
             runs = atoi(argv[++i]);
@@ -106,15 +66,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: bench_keyperson nodes.csv edges.csv [--runs R] [--threads T]\n");
         return 2;
     }
-#ifdef _OPENMP
-    if (threads > 0) omp_set_num_threads(threads);
-    threads = omp_get_max_threads();
-#else
-    threads = 1;
-#endif
-    struct utsname u;
-    snprintf(machine, sizeof machine, "%s", uname(&u) == 0 ? u.machine : "unknown");
-    ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+    bench_info_init(&info, "keyperson", threads);
 
     double *t = malloc((size_t)runs * sizeof *t);
     if (!t) return 1;
@@ -123,12 +75,12 @@ int main(int argc, char **argv)
     lp_graph g;
     lp_load_report rep;
     lp_load_options lopt = LP_LOAD_OPTIONS_INIT;
-    double t0 = now();
+    double t0 = bench_now();
     lp_status st = lp_graph_load_csv(&g, &rep, nodes_path, edges_path, &lopt);
-    double t_load = now() - t0;
+    double t_load = bench_now() - t0;
     if (st) return fail("load", st);
-    gn = g.n;
-    gm = g.m;
+    info.n = g.n;
+    info.m = g.m;
     char extra[256];
     snprintf(extra, sizeof extra, "node_rows=%lld edge_rows=%lld merged=%lld self_loops=%lld",
              (long long)rep.node_rows, (long long)rep.edge_rows, (long long)g.merged_duplicates,
@@ -143,27 +95,27 @@ int main(int argc, char **argv)
     memset(&kp, 0, sizeof kp);
     for (int r = 0; r < runs; r++) {
         lp_keyperson_free(&kp);
-        t0 = now();
+        t0 = bench_now();
         st = lp_keyperson_run(&kp, &g);
-        t[r] = now() - t0;
+        t[r] = bench_now() - t0;
         if (st) return fail("keyperson", st);
     }
-    double t_kp = median(t, runs);
-    double rss_kp = peak_rss_mb(); /* load + analysis, before the peers allocate */
+    double t_kp = bench_median(t, runs);
+    double rss_kp = bench_peak_rss_mb(); /* load + analysis, before the peers allocate */
 
     /* igraph peers */
     igraph_vector_int_t ap;
     igraph_vector_int_init(&ap, 0);
     for (int r = 0; r < runs; r++) {
-        t0 = now();
+        t0 = bench_now();
         igraph_error_t ie = igraph_articulation_points(&g.ig, &ap);
-        t[r] = now() - t0;
+        t[r] = bench_now() - t0;
         if (ie != IGRAPH_SUCCESS) {
             fprintf(stderr, "bench_keyperson: igraph_articulation_points failed\n");
             return 1;
         }
     }
-    double t_ap = median(t, runs);
+    double t_ap = bench_median(t, runs);
 
     igraph_integer_t nbcc = 0;
     igraph_vector_int_t ap2;
@@ -171,16 +123,16 @@ int main(int argc, char **argv)
     igraph_vector_int_init(&ap2, 0);
     igraph_vector_int_list_init(&comp_edges, 0);
     for (int r = 0; r < runs; r++) {
-        t0 = now();
+        t0 = bench_now();
         igraph_error_t ie =
             igraph_biconnected_components(&g.ig, &nbcc, NULL, &comp_edges, NULL, &ap2);
-        t[r] = now() - t0;
+        t[r] = bench_now() - t0;
         if (ie != IGRAPH_SUCCESS) {
             fprintf(stderr, "bench_keyperson: igraph_biconnected_components failed\n");
             return 1;
         }
     }
-    double t_bcc = median(t, runs);
+    double t_bcc = bench_median(t, runs);
 
     /* verification, outside the timed part */
     uint8_t *ig_ap = calloc((size_t)g.n, 1);
@@ -204,9 +156,9 @@ int main(int argc, char **argv)
     snprintf(extra, sizeof extra, "components=%lld", (long long)nbcc);
     line("igraph_bcc", t_bcc, runs, extra);
 
-    printf("bench=keyperson phase=memory machine=%s nproc=%ld threads=%d n=%lld m=%lld "
-           "peak_rss_mb_keyperson=%.1f peak_rss_mb=%.1f\n",
-           machine, ncpu, threads, (long long)gn, (long long)gm, rss_kp, peak_rss_mb());
+    snprintf(extra, sizeof extra, "peak_rss_mb_keyperson=%.1f peak_rss_mb=%.1f", rss_kp,
+             bench_peak_rss_mb());
+    line("memory", -1, 0, extra);
 
     igraph_vector_int_list_destroy(&comp_edges);
     igraph_vector_int_destroy(&ap2);
