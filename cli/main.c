@@ -152,7 +152,8 @@ static char *command_line(int argc, char **argv)
 static int utf8_width(const char *s)
 {
     int w = 0;
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) w += (*p & 0xC0) != 0x80;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        w += (*p & 0xC0) != 0x80;
     return w;
 }
 
@@ -171,7 +172,8 @@ static void print_padded(FILE *f, const char *s, int width)
         return;
     }
     fputs(s, f);
-    for (; w < width; w++) fputc(' ', f);
+    for (; w < width; w++)
+        fputc(' ', f);
 }
 
 static void print_money(FILE *f, double x, int width)
@@ -330,7 +332,8 @@ static int parse_analyze(analyze_opts *o, int argc, char **argv)
         const char *v;
         char *a = argv[i];
         if (!strcmp(a, "-o") || !strncmp(a, "--output", 8)) {
-            v = !strcmp(a, "-o") ? (i + 1 < argc ? argv[++i] : "") : opt_value(argc, argv, &i, "--output");
+            v = !strcmp(a, "-o") ? (i + 1 < argc ? argv[++i] : "")
+                                 : opt_value(argc, argv, &i, "--output");
             if (!v) return usage_error("unknown option '%s'", a);
             if (!*v) return usage_error("%s needs a file name", a);
             o->output = v;
@@ -342,7 +345,8 @@ static int parse_analyze(analyze_opts *o, int argc, char **argv)
             o->roles.account = v;
         } else if ((v = opt_value(argc, argv, &i, "--threads"))) {
             if (parse_int64(v, 1, 4096, &o->threads))
-                return usage_error("--threads: expected a whole number from 1 to 4096, got '%s'", v);
+                return usage_error("--threads: expected a whole number from 1 to 4096, got '%s'",
+                                   v);
         } else if ((v = opt_value(argc, argv, &i, "--top"))) {
             if (parse_int64(v, 0, 1000000, &o->top))
                 return usage_error("--top: expected a whole number from 0 to 1000000, got '%s'", v);
@@ -548,8 +552,8 @@ static int cmd_analyze(int argc, char **argv)
     json_string(pf, o.roles.person);
     fprintf(pf, ",\"account\":");
     json_string(pf, o.roles.account);
-    fprintf(pf, ",\"threads\":%d,\"skip_bad_rows\":%s,\"top\":%lld,\"betweenness\":\"%s\"",
-            threads, o.skip_bad_rows ? "true" : "false", (long long)o.top,
+    fprintf(pf, ",\"threads\":%d,\"skip_bad_rows\":%s,\"top\":%lld,\"betweenness\":\"%s\"", threads,
+            o.skip_bad_rows ? "true" : "false", (long long)o.top,
             o.betweenness == BW_OFF ? "off" : r.betweenness_method);
     if (o.betweenness == BW_SAMPLED)
         fprintf(pf, ",\"epsilon\":%.17g,\"delta\":%.17g,\"seed\":%llu", o.sampling.epsilon,

@@ -87,8 +87,8 @@ typedef struct brandes_ws {
 
 /* Brandes from s inside one block, with source and target weights w:
  * adds w[s] * delta_s(x) to bc[vert[x]] for every other x it reaches. */
-static void brandes_weighted(brandes_ws *ws, const int64_t *off, const lp_vid *adj,
-                             const double *w, const lp_vid *vert, lp_vid s)
+static void brandes_weighted(brandes_ws *ws, const int64_t *off, const lp_vid *adj, const double *w,
+                             const lp_vid *vert, lp_vid s)
 {
     int32_t *dist = ws->dist;
     double *sigma = ws->sigma, *coeff = ws->delta;
@@ -139,11 +139,11 @@ static void brandes_weighted(brandes_ws *ws, const int64_t *off, const lp_vid *a
  * |R_B(x)| in that block. Edges of different blocks never meet, so a BFS
  * from a local vertex stays inside its block. */
 typedef struct blocks {
-    int64_t nl;      /* local vertices */
-    int64_t *off;    /* [nl + 1] */
-    lp_vid *adj;     /* local ids */
-    lp_vid *vert;    /* [nl] */
-    double *w;       /* [nl] */
+    int64_t nl;   /* local vertices */
+    int64_t *off; /* [nl + 1] */
+    lp_vid *adj;  /* local ids */
+    lp_vid *vert; /* [nl] */
+    double *w;    /* [nl] */
 } blocks;
 
 static void blocks_free(blocks *b)
@@ -176,7 +176,8 @@ lp_status lp_betweenness_exact(double *out, const lp_csr *csr)
     }
 
     /* Subtree and component sizes; the blocks hanging below each vertex. */
-    for (lp_vid v = 0; v < n; v++) size[v] = 1.0;
+    for (lp_vid v = 0; v < n; v++)
+        size[v] = 1.0;
     for (int64_t i = n - 1; i >= 0; i--) {
         lp_vid v = l.order[i], p = l.parent[v];
         if (p < 0) continue;
@@ -203,7 +204,8 @@ lp_status lp_betweenness_exact(double *out, const lp_csr *csr)
     /* Blocks in preorder: a child v with cut_below starts a new block whose
      * top is parent[v]; any other vertex joins its parent's home block. */
     int64_t nb = 0;
-    for (int64_t i = 0; i < n; i++) nb += cut_below[l.order[i]];
+    for (int64_t i = 0; i < n; i++)
+        nb += cut_below[l.order[i]];
     bsize = calloc((size_t)nb + 1, sizeof *bsize);
     bbase = malloc(((size_t)nb + 1) * sizeof *bbase);
     btop = malloc(((size_t)nb + 1) * sizeof *btop);
@@ -271,7 +273,8 @@ lp_status lp_betweenness_exact(double *out, const lp_csr *csr)
                 }
             }
         if (pass == 0) {
-            for (int64_t x = 0; x < b.nl; x++) b.off[x + 2] += b.off[x + 1];
+            for (int64_t x = 0; x < b.nl; x++)
+                b.off[x + 2] += b.off[x + 1];
             b.adj = malloc(((size_t)b.off[b.nl + 1] + 1) * sizeof *b.adj);
             if (!b.adj) {
                 st = lp_error_nomem("betweenness blocks");
@@ -292,7 +295,8 @@ lp_status lp_betweenness_exact(double *out, const lp_csr *csr)
             st = lp_error_nomem("betweenness workspace");
             goto done;
         }
-        for (int64_t x = 0; x < b.nl; x++) ws[t].dist[x] = -1;
+        for (int64_t x = 0; x < b.nl; x++)
+            ws[t].dist[x] = -1;
     }
 
 #pragma omp parallel for schedule(dynamic, 16) if (b.nl >= 64)
@@ -302,7 +306,8 @@ lp_status lp_betweenness_exact(double *out, const lp_csr *csr)
     /* Reduce in thread order; halve: each unordered pair was seen twice. */
     for (lp_vid v = 0; v < n; v++) {
         double sum = 0.0;
-        for (int t = 0; t < nt; t++) sum += ws[t].bc[v];
+        for (int t = 0; t < nt; t++)
+            sum += ws[t].bc[v];
         out[v] += sum / 2;
     }
 
@@ -351,7 +356,8 @@ static double uniform01(uint64_t *state)
 static int64_t vertex_diameter_bound(const lp_csr *c, int32_t *dist, lp_vid *queue)
 {
     int64_t best = 1;
-    for (lp_vid v = 0; v < c->n; v++) dist[v] = -1;
+    for (lp_vid v = 0; v < c->n; v++)
+        dist[v] = -1;
     for (lp_vid s = 0; s < c->n; s++) {
         if (dist[s] >= 0) continue;
         int64_t head = 0, tail = 0;
@@ -379,7 +385,7 @@ static int64_t vertex_diameter_bound(const lp_csr *c, int32_t *dist, lp_vid *que
 }
 
 typedef struct bibfs_ws {
-    int32_t *dist[2];  /* -1 unvisited */
+    int32_t *dist[2]; /* -1 unvisited */
     double *sigma[2];
     lp_vid *visited[2]; /* to reset; also the levels, in order */
     int64_t n_visited[2];
@@ -477,8 +483,8 @@ static void sample_path(bibfs_ws *w, const lp_csr *c, lp_vid u, lp_vid v, uint64
     }
 }
 
-lp_status lp_betweenness_sampled(double *out, lp_sampling_report *out_report,
-                                 const lp_csr *csr, const lp_sampling *opt)
+lp_status lp_betweenness_sampled(double *out, lp_sampling_report *out_report, const lp_csr *csr,
+                                 const lp_sampling *opt)
 {
     const lp_vid n = csr->n;
     size_t n1 = (size_t)n + 1;
@@ -510,7 +516,8 @@ lp_status lp_betweenness_sampled(double *out, lp_sampling_report *out_report,
                 st = lp_error_nomem("sampled betweenness workspace");
                 goto done;
             }
-            for (lp_vid v = 0; v < n; v++) ws[t].dist[sd][v] = -1;
+            for (lp_vid v = 0; v < n; v++)
+                ws[t].dist[sd][v] = -1;
         }
         ws[t].meet = malloc(n1 * sizeof *ws[t].meet);
         ws[t].count = calloc(n1, sizeof *ws[t].count);
@@ -534,7 +541,8 @@ lp_status lp_betweenness_sampled(double *out, lp_sampling_report *out_report,
     double scale = r > 0 ? (double)n * (double)(n - 1) / 2.0 / (double)r : 0.0;
     for (lp_vid v = 0; v < n; v++) {
         int64_t cnt = 0;
-        for (int t = 0; t < nt; t++) cnt += ws[t].count[v];
+        for (int t = 0; t < nt; t++)
+            cnt += ws[t].count[v];
         out[v] = (double)cnt * scale;
     }
     if (out_report) {

@@ -8,7 +8,8 @@
 void lp_degree(int64_t *out, const lp_csr *csr)
 {
 #pragma omp parallel for schedule(static) if (csr->n >= LP_PARALLEL_MIN)
-    for (lp_vid v = 0; v < csr->n; v++) out[v] = csr->offset[v + 1] - csr->offset[v];
+    for (lp_vid v = 0; v < csr->n; v++)
+        out[v] = csr->offset[v + 1] - csr->offset[v];
 }
 
 void lp_strength(double *out, const lp_csr *csr)
@@ -17,7 +18,8 @@ void lp_strength(double *out, const lp_csr *csr)
 #pragma omp parallel for schedule(dynamic, 4096) if (csr->n >= LP_PARALLEL_MIN)
     for (lp_vid v = 0; v < csr->n; v++) {
         double s = 0.0;
-        for (int64_t k = csr->offset[v]; k < csr->offset[v + 1]; k++) s += csr->weight[k];
+        for (int64_t k = csr->offset[v]; k < csr->offset[v + 1]; k++)
+            s += csr->weight[k];
         out[v] = s;
     }
 }
@@ -49,7 +51,8 @@ lp_status lp_top_by_value(int64_t **out_rows, int64_t *out_count, const double *
         free(r);
         return lp_error_nomem("ranking");
     }
-    for (int64_t i = 0; i < c; i++) rows[i] = r[i].row;
+    for (int64_t i = 0; i < c; i++)
+        rows[i] = r[i].row;
     free(r);
     *out_rows = rows;
     *out_count = c;

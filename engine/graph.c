@@ -19,7 +19,8 @@ static int lp_i_grow(void **p, int64_t *cap, int64_t need, size_t elem)
 {
     if (need <= *cap) return 0;
     int64_t nc = *cap ? *cap : 16;
-    while (nc < need) nc *= 2;
+    while (nc < need)
+        nc *= 2;
     void *q = realloc(*p, (size_t)nc * elem);
     if (!q) return -1;
     *p = q;
@@ -122,20 +123,22 @@ static lp_status check_edges(const lp_edges *e, int64_t n)
             return lp_error_set(LP_EINTERNAL, "edge %lld names node row out of range",
                                 (long long)k);
         if (!(e->weight[k] > 0) || e->weight[k] > 1.7976931348623157e308)
-            return lp_error_set(LP_EINTERNAL, "edge %lld has a non-positive weight",
-                                (long long)k);
+            return lp_error_set(LP_EINTERNAL, "edge %lld has a non-positive weight", (long long)k);
     }
     return LP_OK;
 }
 
 /* Stable counting sort of idx[0..m) by key[idx[k]] in [0, n); result in out. */
-static void counting_sort(int64_t *out, const int64_t *idx, const lp_vid *key, int64_t m,
-                          int64_t n, int64_t *count /* [n+1] scratch */)
+static void counting_sort(int64_t *out, const int64_t *idx, const lp_vid *key, int64_t m, int64_t n,
+                          int64_t *count /* [n+1] scratch */)
 {
     memset(count, 0, (size_t)(n + 1) * sizeof *count);
-    for (int64_t k = 0; k < m; k++) count[key[idx[k]] + 1]++;
-    for (int64_t v = 0; v < n; v++) count[v + 1] += count[v];
-    for (int64_t k = 0; k < m; k++) out[count[key[idx[k]]]++] = idx[k];
+    for (int64_t k = 0; k < m; k++)
+        count[key[idx[k]] + 1]++;
+    for (int64_t v = 0; v < n; v++)
+        count[v + 1] += count[v];
+    for (int64_t k = 0; k < m; k++)
+        out[count[key[idx[k]]]++] = idx[k];
 }
 
 static lp_status build_csr(lp_csr *csr, int64_t n, int64_t m, const lp_vid *eu, const lp_vid *ev,
@@ -155,7 +158,8 @@ static lp_status build_csr(lp_csr *csr, int64_t n, int64_t m, const lp_vid *eu, 
         csr->offset[eu[k] + 1]++;
         csr->offset[ev[k] + 1]++;
     }
-    for (int64_t v = 0; v < n; v++) csr->offset[v + 1] += csr->offset[v];
+    for (int64_t v = 0; v < n; v++)
+        csr->offset[v + 1] += csr->offset[v];
     memcpy(pos, csr->offset, (size_t)(n + 1) * sizeof *pos);
     /* Edges arrive sorted by (u, v), u < v: every list ends up ascending. */
     for (int64_t k = 0; k < m; k++) {
@@ -201,7 +205,8 @@ lp_status lp_graph_build(lp_graph *out, lp_nodes *nodes, lp_edges *edges)
 
     /* Orient and drop self-loops. */
     int64_t m0 = 0;
-    idx = calloc((size_t)edges->m + 1, sizeof *idx); /* calloc: gcc -O2 cannot see all m0 entries get written */
+    idx = calloc((size_t)edges->m + 1,
+                 sizeof *idx); /* calloc: gcc -O2 cannot see all m0 entries get written */
     tmp = malloc((size_t)(edges->m + 1) * sizeof *tmp);
     count = malloc((size_t)(n + 1) * sizeof *count);
     if (!idx || !tmp || !count) {
@@ -271,7 +276,8 @@ lp_status lp_graph_build(lp_graph *out, lp_nodes *nodes, lp_edges *edges)
         st = lp_error_nomem("igraph weights");
         goto done;
     }
-    for (int64_t k = 0; k < m; k++) VECTOR(g.ig_weight)[k] = ew[k];
+    for (int64_t k = 0; k < m; k++)
+        VECTOR(g.ig_weight)[k] = ew[k];
     g.has_ig = 1;
 
     if ((st = build_csr(&g.csr, n, m, eu, ev, ew))) goto done;

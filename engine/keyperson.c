@@ -105,8 +105,7 @@ lp_status lp_keyperson_run(lp_keyperson *out, const lp_graph *g)
     next_pcut[R] = -1;
     for (int64_t i = 1; i < l.n_first; i++) {
         lp_vid v = l.order[i], p = l.parent[v];
-        next_pcut[v] =
-            (cut_below[v] && p != R && (g->role[p] & LP_ROLE_PERSON)) ? p : next_pcut[p];
+        next_pcut[v] = (cut_below[v] && p != R && (g->role[p] & LP_ROLE_PERSON)) ? p : next_pcut[p];
     }
 
     /* Accounts, input order. A vertex is in R's tree iff its discovery time
@@ -136,10 +135,12 @@ lp_status lp_keyperson_run(lp_keyperson *out, const lp_graph *g)
     for (int64_t i = 0; i < na; i++) {
         int64_t len = 0;
         if (kp.account_connected[i])
-            for (lp_vid x = next_pcut[kp.account_node[i]]; x >= 0; x = next_pcut[x]) len++;
+            for (lp_vid x = next_pcut[kp.account_node[i]]; x >= 0; x = next_pcut[x])
+                len++;
         kp.kp_offsets[i + 1] = len;
     }
-    for (int64_t i = 0; i < na; i++) kp.kp_offsets[i + 1] += kp.kp_offsets[i];
+    for (int64_t i = 0; i < na; i++)
+        kp.kp_offsets[i + 1] += kp.kp_offsets[i];
     kp.kp = malloc(((size_t)kp.kp_offsets[na] + 1) * sizeof *kp.kp);
     if (!kp.kp) {
         st = lp_error_nomem("key-person lists");
@@ -150,10 +151,12 @@ lp_status lp_keyperson_run(lp_keyperson *out, const lp_graph *g)
     for (int64_t i = 0; i < na; i++) {
         int64_t k = kp.kp_offsets[i];
         if (kp.account_connected[i])
-            for (lp_vid x = next_pcut[kp.account_node[i]]; x >= 0; x = next_pcut[x]) kp.kp[k++] = x;
+            for (lp_vid x = next_pcut[kp.account_node[i]]; x >= 0; x = next_pcut[x])
+                kp.kp[k++] = x;
     }
 
-    for (int64_t v = 0; v < n; v++) kp.n_articulation += kp.is_articulation[v];
+    for (int64_t v = 0; v < n; v++)
+        kp.n_articulation += kp.is_articulation[v];
     for (int64_t i = 0; i < na; i++) {
         double r = kp.account_revenue[i];
         kp.revenue_total += r;
@@ -210,7 +213,8 @@ lp_status lp_keyperson_top(int64_t **out_rows, int64_t *out_count, const lp_grap
         free(e);
         return lp_error_nomem("top persons");
     }
-    for (int64_t i = 0; i < c; i++) rows[i] = e[i].row;
+    for (int64_t i = 0; i < c; i++)
+        rows[i] = e[i].row;
     free(e);
     *out_rows = rows;
     *out_count = c;

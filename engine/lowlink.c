@@ -72,10 +72,15 @@ lp_status lp_i_lowlink_run(lp_i_lowlink *out, const lp_csr *c, const uint8_t *ro
     const int64_t nv = (int64_t)n + (role ? 1 : 0);
     if (nv > LP_VID_MAX) return lp_error_set(LP_EINPUT, "graph too large for 32-bit ids");
     size_t sz = (size_t)nv + 1;
-    lp_i_lowlink l = {nv, malloc(sz * sizeof(int32_t)), malloc(sz * sizeof(int32_t)),
-                      malloc(sz * sizeof(lp_vid)), malloc(sz * sizeof(lp_vid)), 0};
-    search s = {c, role, role ? n : -1, NULL, 0, malloc(sz * sizeof(int64_t)),
-                malloc(sz * sizeof(lp_vid)), 0, 0};
+    lp_i_lowlink l = {nv,
+                      malloc(sz * sizeof(int32_t)),
+                      malloc(sz * sizeof(int32_t)),
+                      malloc(sz * sizeof(lp_vid)),
+                      malloc(sz * sizeof(lp_vid)),
+                      0};
+    search s = {
+        c, role, role ? n : -1, NULL, 0, malloc(sz * sizeof(int64_t)), malloc(sz * sizeof(lp_vid)),
+        0, 0};
     lp_vid *anchors = calloc(sz, sizeof *anchors);
     if (!l.disc || !l.low || !l.parent || !l.order || !s.it || !s.stack || !anchors) {
         free(s.it);
@@ -87,7 +92,8 @@ lp_status lp_i_lowlink_run(lp_i_lowlink *out, const lp_csr *c, const uint8_t *ro
     for (lp_vid v = 0; v < n; v++)
         if (role && (role[v] & LP_ROLE_ANCHOR)) anchors[s.n_anchors++] = v;
     s.anchors = anchors;
-    for (int64_t v = 0; v < nv; v++) l.disc[v] = -1;
+    for (int64_t v = 0; v < nv; v++)
+        l.disc[v] = -1;
 
     if (role) {
         search_from(&l, &s, n);

@@ -18,7 +18,10 @@ typedef struct lp_sampling {
     double delta;   /* failure probability */
     uint64_t seed;
 } lp_sampling;
-#define LP_SAMPLING_INIT {0.01, 0.1, 1}
+#define LP_SAMPLING_INIT                                                                           \
+    {                                                                                              \
+        0.01, 0.1, 1                                                                               \
+    }
 
 typedef struct lp_sampling_report {
     int64_t samples;         /* shortest paths sampled */
@@ -29,8 +32,8 @@ typedef struct lp_sampling_report {
  * probability >= 1 - delta every vertex's normalised estimate
  * (out[v] / (n(n-1)/2)) is within epsilon of the exact normalised value.
  * Identical output for the same seed whatever the thread count. */
-lp_status lp_betweenness_sampled(double *out, lp_sampling_report *out_report,
-                                 const lp_csr *csr, const lp_sampling *opt);
+lp_status lp_betweenness_sampled(double *out, lp_sampling_report *out_report, const lp_csr *csr,
+                                 const lp_sampling *opt);
 
 /* brokerage(v) = sum over accounts a reachable from R of the fraction of
  * shortest R-a paths through v (v not an endpoint). Uses g->role. out has
@@ -42,7 +45,10 @@ typedef struct lp_pagerank_options {
     double tolerance; /* stop when the L1 change of an iteration is below */
     int max_iterations;
 } lp_pagerank_options;
-#define LP_PAGERANK_OPTIONS_INIT {0.85, 1e-12, 10000}
+#define LP_PAGERANK_OPTIONS_INIT                                                                   \
+    {                                                                                              \
+        0.85, 1e-12, 10000                                                                         \
+    }
 
 /* Weighted PageRank (edge weight = interaction strength), dangling nodes
  * teleport uniformly; pull-direction power iteration, no atomics. out has

@@ -26,7 +26,10 @@ typedef struct lp_generate_options {
     int names;         /* 1: human-like ids ("Maria Schmidt (E0042)", "Müller & Söhne
                           GmbH"); 0: compact ids ("e42", "a17", "c1234") */
 } lp_generate_options;
-#define LP_GENERATE_OPTIONS_INIT {1000, 0, 42, 0}
+#define LP_GENERATE_OPTIONS_INIT                                                                   \
+    {                                                                                              \
+        1000, 0, 42, 0                                                                             \
+    }
 
 /* Upper bound on `accounts` (keeps the node count far below LP_VID_MAX). */
 #define LP_GENERATE_MAX_ACCOUNTS ((int64_t)200000000)

@@ -37,7 +37,10 @@ typedef struct lp_strtab {
     char *data;      /* [size] bytes (capacity data_cap) */
     int64_t size, data_cap, offset_cap;
 } lp_strtab;
-#define LP_STRTAB_INIT {0, NULL, NULL, 0, 0, 0}
+#define LP_STRTAB_INIT                                                                             \
+    {                                                                                              \
+        0, NULL, NULL, 0, 0, 0                                                                     \
+    }
 
 /* Append a copy of s[0..len) (need not be NUL-terminated) as string
  * t->count. */
@@ -57,7 +60,10 @@ typedef struct lp_nodes {
     int has_revenue;     /* the revenue column was present */
     int64_t cap;         /* capacity of type/revenue */
 } lp_nodes;
-#define LP_NODES_INIT {LP_STRTAB_INIT, LP_STRTAB_INIT, NULL, NULL, 0, 0}
+#define LP_NODES_INIT                                                                              \
+    {                                                                                              \
+        LP_STRTAB_INIT, LP_STRTAB_INIT, NULL, NULL, 0, 0                                           \
+    }
 
 /* Append node id with the given type index and revenue (amortised O(1)). */
 lp_status lp_nodes_push(lp_nodes *nodes, const char *id, size_t id_len, int32_t type,
@@ -70,7 +76,10 @@ typedef struct lp_edges {
     lp_vid *src, *dst; /* [m] node rows */
     double *weight;    /* [m] positive finite */
 } lp_edges;
-#define LP_EDGES_INIT {0, 0, NULL, NULL, NULL}
+#define LP_EDGES_INIT                                                                              \
+    {                                                                                              \
+        0, 0, NULL, NULL, NULL                                                                     \
+    }
 
 lp_status lp_edges_push(lp_edges *edges, lp_vid src, lp_vid dst, double weight);
 void lp_edges_free(lp_edges *edges); /* accepts NULL */
@@ -109,7 +118,10 @@ void lp_graph_free(lp_graph *g); /* accepts NULL */
 typedef struct lp_roles {
     const char *anchor, *person, *account;
 } lp_roles;
-#define LP_ROLES_INIT {"company", "employee", "account"}
+#define LP_ROLES_INIT                                                                              \
+    {                                                                                              \
+        "company", "employee", "account"                                                           \
+    }
 
 /* Set g->role and the role counts from the type lists. A type listed that no
  * node has is not an error (lp_graph_type_index tells); an empty list or an

@@ -34,7 +34,8 @@ lp_status lp_pagerank(double *out, int *out_iterations, const lp_csr *csr,
     size_t n1 = (size_t)n + 1;
     int64_t nb = ((int64_t)n + BLOCK - 1) / BLOCK;
     double *x = out, *next = malloc(n1 * sizeof *next), *contrib = malloc(n1 * sizeof *contrib);
-    double *strength = malloc(n1 * sizeof *strength), *part = malloc(((size_t)nb + 1) * sizeof *part);
+    double *strength = malloc(n1 * sizeof *strength),
+           *part = malloc(((size_t)nb + 1) * sizeof *part);
     if (!next || !contrib || !strength || !part) {
         free(next);
         free(contrib);
@@ -45,7 +46,8 @@ lp_status lp_pagerank(double *out, int *out_iterations, const lp_csr *csr,
 #pragma omp parallel for schedule(dynamic, 1024) if (n >= LP_PARALLEL_MIN)
     for (lp_vid v = 0; v < n; v++) {
         double s = 0.0;
-        for (int64_t k = csr->offset[v]; k < csr->offset[v + 1]; k++) s += csr->weight[k];
+        for (int64_t k = csr->offset[v]; k < csr->offset[v + 1]; k++)
+            s += csr->weight[k];
         strength[v] = s;
         x[v] = 1.0 / (double)n;
     }
@@ -67,7 +69,8 @@ lp_status lp_pagerank(double *out, int *out_iterations, const lp_csr *csr,
             part[b] = dm;
         }
         double dangling = 0.0;
-        for (int64_t b = 0; b < nb; b++) dangling += part[b];
+        for (int64_t b = 0; b < nb; b++)
+            dangling += part[b];
         const double base = (1.0 - d) / (double)n + d * dangling / (double)n;
 #pragma omp parallel for schedule(dynamic, 4) if (n >= LP_PARALLEL_MIN)
         for (int64_t b = 0; b < nb; b++) {
@@ -84,7 +87,8 @@ lp_status lp_pagerank(double *out, int *out_iterations, const lp_csr *csr,
             part[b] = diff;
         }
         double change = 0.0;
-        for (int64_t b = 0; b < nb; b++) change += part[b];
+        for (int64_t b = 0; b < nb; b++)
+            change += part[b];
         double *tmp = x;
         x = next;
         next = tmp;
@@ -92,7 +96,8 @@ lp_status lp_pagerank(double *out, int *out_iterations, const lp_csr *csr,
         if (change < opt->tolerance) break;
     }
     if (x != out) {
-        for (lp_vid v = 0; v < n; v++) out[v] = x[v];
+        for (lp_vid v = 0; v < n; v++)
+            out[v] = x[v];
         next = x; /* the scratch buffer, freed below */
     }
     if (out_iterations) *out_iterations = it;

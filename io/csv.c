@@ -254,7 +254,8 @@ static lp_status append(lp_csv_reader *r, const unsigned char *p, size_t n)
 {
     if (r->buf_len + n + 1 > r->buf_cap) {
         size_t cap = r->buf_cap;
-        while (r->buf_len + n + 1 > cap) cap *= 2;
+        while (r->buf_len + n + 1 > cap)
+            cap *= 2;
         char *b = realloc(r->buf, cap);
         if (!b) return lp_error_nomem("CSV field buffer");
         r->buf = b;
@@ -323,7 +324,8 @@ lp_status lp_csv_next(lp_csv_reader *r, int *out_more)
 
         switch (state) {
         case ST_RECORD: /* skip blank lines */
-            while (q < end && (*q == '\n' || *q == '\r')) count_eol(r, q++);
+            while (q < end && (*q == '\n' || *q == '\r'))
+                count_eol(r, q++);
             r->in_pos = (size_t)(q - r->in);
             if (q < end) {
                 r->rec_line = r->line;
@@ -514,7 +516,8 @@ static int64_t intern_find(const intern_table *t, const lp_strtab *keys, const c
 static void intern_place(uint64_t *slot, uint64_t mask, uint64_t e)
 {
     uint64_t i = (e >> 32) & mask;
-    while (slot[i]) i = (i + 1) & mask;
+    while (slot[i])
+        i = (i + 1) & mask;
     slot[i] = e;
 }
 
@@ -608,10 +611,11 @@ static lp_status read_header(lp_csv_reader *r, const char *path, column *cols, i
     }
     for (int c = 0; c < ncols && !st; c++) {
         size_t len = strlen(cols[c].name);
-        cols[c].index = intern_find(&seen, &names, cols[c].name, len, hash_bytes(cols[c].name, len));
+        cols[c].index =
+            intern_find(&seen, &names, cols[c].name, len, hash_bytes(cols[c].name, len));
         if (cols[c].index < 0 && cols[c].required)
-            st = lp_error_set(LP_EINPUT, "%s:%" PRId64 ": field '%s': missing required column", path,
-                              line, cols[c].name);
+            st = lp_error_set(LP_EINPUT, "%s:%" PRId64 ": field '%s': missing required column",
+                              path, line, cols[c].name);
     }
     intern_free(&seen);
     lp_strtab_free(&names);
@@ -676,15 +680,17 @@ static lp_status node_row(loader *ld, const lp_csv_reader *r, const char *path, 
         const char *s = lp_csv_field(r, cols[NC_REVENUE].index, &len);
         int rc = len ? parse_number(s, len, &revenue) : NUM_OK; /* empty: absent, 0 */
         if (rc == NUM_MALFORMED)
-            return lp_error_set(LP_EINPUT, "%s:%" PRId64 ": field 'revenue': malformed number \"%s\"",
-                                path, line, msg_text(v, sizeof v, s, len));
+            return lp_error_set(LP_EINPUT,
+                                "%s:%" PRId64 ": field 'revenue': malformed number \"%s\"", path,
+                                line, msg_text(v, sizeof v, s, len));
         if (rc == NUM_RANGE)
             return lp_error_set(LP_EINPUT,
                                 "%s:%" PRId64 ": field 'revenue': number out of range \"%s\"", path,
                                 line, msg_text(v, sizeof v, s, len));
         if (revenue < 0)
-            return lp_error_set(LP_EINPUT, "%s:%" PRId64 ": field 'revenue': negative revenue \"%s\"",
-                                path, line, msg_text(v, sizeof v, s, len));
+            return lp_error_set(LP_EINPUT,
+                                "%s:%" PRId64 ": field 'revenue': negative revenue \"%s\"", path,
+                                line, msg_text(v, sizeof v, s, len));
     }
 
     /* Valid: intern the type, add the node. */
@@ -784,10 +790,10 @@ static lp_status flush_edges(loader *ld, edge_batch *b, const char *path, const 
             int64_t row = intern_find(t, keys, s, len, b->end[i][k].hash);
             if (row < 0) {
                 char text[256];
-                st = row_failed(ld, lp_error_set(LP_EINPUT,
-                                                 "%s:%" PRId64 ": field '%s': unknown node id \"%s\"",
-                                                 path, b->line[i], cols[k].name,
-                                                 msg_text(text, sizeof text, s, len)));
+                st = row_failed(
+                    ld, lp_error_set(
+                            LP_EINPUT, "%s:%" PRId64 ": field '%s': unknown node id \"%s\"", path,
+                            b->line[i], cols[k].name, msg_text(text, sizeof text, s, len)));
                 break;
             }
             v[k] = (lp_vid)row;
@@ -821,11 +827,13 @@ static lp_status edge_row(loader *ld, edge_batch *b, const lp_csv_reader *r, con
         const char *s = lp_csv_field(r, cols[EC_WEIGHT].index, &wl);
         int rc = wl ? parse_number(s, wl, &w) : NUM_OK; /* empty: absent, 1 */
         if (rc == NUM_MALFORMED)
-            return lp_error_set(LP_EINPUT, "%s:%" PRId64 ": field 'weight': malformed number \"%s\"",
-                                path, lp_csv_line(r), msg_text(v, sizeof v, s, wl));
+            return lp_error_set(LP_EINPUT,
+                                "%s:%" PRId64 ": field 'weight': malformed number \"%s\"", path,
+                                lp_csv_line(r), msg_text(v, sizeof v, s, wl));
         if (rc == NUM_RANGE)
-            return lp_error_set(LP_EINPUT, "%s:%" PRId64 ": field 'weight': non-finite weight \"%s\"",
-                                path, lp_csv_line(r), msg_text(v, sizeof v, s, wl));
+            return lp_error_set(LP_EINPUT,
+                                "%s:%" PRId64 ": field 'weight': non-finite weight \"%s\"", path,
+                                lp_csv_line(r), msg_text(v, sizeof v, s, wl));
         if (!(w > 0))
             return lp_error_set(LP_EINPUT,
                                 "%s:%" PRId64 ": field 'weight': non-positive weight \"%s\"", path,
@@ -835,7 +843,8 @@ static lp_status edge_row(loader *ld, edge_batch *b, const lp_csv_reader *r, con
     size_t need = b->ids_len + len[0] + len[1];
     if (need > b->ids_cap) {
         size_t cap = b->ids_cap ? b->ids_cap : 4096;
-        while (cap < need) cap *= 2;
+        while (cap < need)
+            cap *= 2;
         char *p = realloc(b->ids, cap);
         if (!p) return lp_error_nomem("edge id batch");
         b->ids = p;
@@ -867,8 +876,7 @@ static void file_info(lp_input_file *f, const char *path, const lp_csv_reader *r
 static lp_status load_nodes(loader *ld, const char *path)
 {
     lp_csv_reader *r = NULL;
-    column cols[NC_COUNT] = {
-        {"id", 1, -1}, {"type", 1, -1}, {"revenue", 0, -1}, {"name", 0, -1}};
+    column cols[NC_COUNT] = {{"id", 1, -1}, {"type", 1, -1}, {"revenue", 0, -1}, {"name", 0, -1}};
     lp_status st = lp_csv_open(&r, path);
     if (!st) st = read_header(r, path, cols, NC_COUNT);
     int64_t width = st ? 0 : lp_csv_nfields(r);

@@ -80,7 +80,8 @@ typedef struct lp_i_walk {
 /* Called innermost error first (H5E_WALK_UPWARD); only n == 0 is used. For
  * system-call failures HDF5's description holds "error message = '<strerror>'",
  * which is what a user wants to read; otherwise the minor message. */
-static herr_t lp_i_walk_cb(unsigned n, const H5E_error2_t *e, void *data) {
+static herr_t lp_i_walk_cb(unsigned n, const H5E_error2_t *e, void *data)
+{
     lp_i_walk *w = data;
     if (n != 0) return 0;
     const char *desc = e->desc ? e->desc : "";
@@ -98,13 +99,15 @@ static herr_t lp_i_walk_cb(unsigned n, const H5E_error2_t *e, void *data) {
 }
 
 /* The innermost HDF5 error on the default stack ("" if none). */
-static void lp_i_h5_detail(char *buf, size_t size) {
+static void lp_i_h5_detail(char *buf, size_t size)
+{
     lp_i_walk w = {buf, size};
     buf[0] = '\0';
     H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, lp_i_walk_cb, &w);
 }
 
-static void lp_i_h5_silence(void) {
+static void lp_i_h5_silence(void)
+{
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
 }
 
@@ -119,7 +122,8 @@ typedef struct lp_i_writer {
 
 /* Record an HDF5 failure: "<what>: <innermost HDF5 reason>". Returns -1. */
 static int lp_i_fail_h5(lp_i_writer *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int lp_i_fail_h5(lp_i_writer *w, const char *fmt, ...) {
+static int lp_i_fail_h5(lp_i_writer *w, const char *fmt, ...)
+{
     char what[256], detail[384];
     lp_i_h5_detail(detail, sizeof detail); /* before any other HDF5 call */
     va_list ap;
@@ -134,7 +138,8 @@ static int lp_i_fail_h5(lp_i_writer *w, const char *fmt, ...) {
     return -1;
 }
 
-static int lp_i_fail_errno(lp_i_writer *w, const char *what, int err) {
+static int lp_i_fail_errno(lp_i_writer *w, const char *what, int err)
+{
     w->status = LP_EOUTPUT;
     if (what)
         snprintf(w->reason, sizeof w->reason, "%s: %s", what, strerror(err));
@@ -143,7 +148,8 @@ static int lp_i_fail_errno(lp_i_writer *w, const char *what, int err) {
     return -1;
 }
 
-static int lp_i_fail_nomem(lp_i_writer *w, const char *what) {
+static int lp_i_fail_nomem(lp_i_writer *w, const char *what)
+{
     w->status = LP_EINTERNAL;
     snprintf(w->reason, sizeof w->reason, "%s", what);
     return -1;
@@ -151,11 +157,13 @@ static int lp_i_fail_nomem(lp_i_writer *w, const char *what) {
 
 /* ---- validation (before anything is created) -------------------------- */
 
-static lp_status lp_i_bad(const char *what) {
+static lp_status lp_i_bad(const char *what)
+{
     return lp_error_set(LP_EINTERNAL, "lp_results_write: %s", what);
 }
 
-static lp_status check_rows(const int64_t *rows, int64_t len, int64_t n, const char *what) {
+static lp_status check_rows(const int64_t *rows, int64_t len, int64_t n, const char *what)
+{
     for (int64_t i = 0; i < len; i++)
         if (rows[i] < 0 || rows[i] >= n)
             return lp_error_set(LP_EINTERNAL,
@@ -165,7 +173,8 @@ static lp_status check_rows(const int64_t *rows, int64_t len, int64_t n, const c
     return LP_OK;
 }
 
-static lp_status check_keyperson(const lp_keyperson *kp, int64_t n) {
+static lp_status check_keyperson(const lp_keyperson *kp, int64_t n)
+{
     if (kp->n != n) return lp_i_bad("kp->n differs from the graph's node count");
     if (n > 0 && (!kp->is_articulation || !kp->accounts_at_risk || !kp->revenue_at_risk))
         return lp_i_bad("key-person node columns missing");
@@ -184,7 +193,8 @@ static lp_status check_keyperson(const lp_keyperson *kp, int64_t n) {
     return st;
 }
 
-static lp_status check_info(const lp_run_info *info) {
+static lp_status check_info(const lp_run_info *info)
+{
     if (info->n_inputs < 0 || (info->n_inputs > 0 && !info->inputs))
         return lp_i_bad("inputs missing");
     for (int i = 0; i < info->n_inputs; i++)
@@ -209,7 +219,8 @@ static lp_status check_info(const lp_run_info *info) {
 /* A score ranking (top_brokers, top_betweenness): rows of nodes with
  * value > 0, by value desc then row asc, hence distinct. */
 static lp_status check_ranking(const int64_t *rows, int64_t len, const double *value, int64_t n,
-                               const char *what, const char *column) {
+                               const char *what, const char *column)
+{
     if (len < 0 || (len > 0 && !rows))
         return lp_error_set(LP_EINTERNAL, "lp_results_write: %s missing", what);
     if (!rows) return LP_OK;
@@ -235,7 +246,8 @@ static lp_status check_ranking(const int64_t *rows, int64_t len, const double *v
     return LP_OK;
 }
 
-static lp_status check_centrality(const lp_results *r, int64_t n) {
+static lp_status check_centrality(const lp_results *r, int64_t n)
+{
     if (r->betweenness) {
         const char *m = r->betweenness_method;
         if (!m || (strcmp(m, "exact") != 0 && strcmp(m, "sampled") != 0))
@@ -259,7 +271,8 @@ static lp_status check_centrality(const lp_results *r, int64_t n) {
     return st;
 }
 
-static lp_status check_results(const char *path, const lp_results *r) {
+static lp_status check_results(const char *path, const lp_results *r)
+{
     if (!path || !r || !r->g) return lp_i_bad("path, results and graph are required");
     const lp_graph *g = r->g;
     int64_t n = g->n;
@@ -286,7 +299,8 @@ typedef struct lp_i_json {
     int oom;
 } lp_i_json;
 
-static void json_put(lp_i_json *j, const char *s, size_t len) {
+static void json_put(lp_i_json *j, const char *s, size_t len)
+{
     if (j->oom) return;
     if (j->len + len + 1 > j->cap) {
         size_t nc = j->cap ? j->cap : 256;
@@ -305,13 +319,15 @@ static void json_put(lp_i_json *j, const char *s, size_t len) {
     j->p[j->len] = '\0';
 }
 
-static void json_puts(lp_i_json *j, const char *s) {
+static void json_puts(lp_i_json *j, const char *s)
+{
     json_put(j, s, strlen(s));
 }
 
 /* Length of the valid UTF-8 sequence at s (1..4), or 0 if it is not one
  * (bad lead or continuation byte, overlong form, surrogate, > U+10FFFF). */
-static int utf8_seq_len(const unsigned char *s, size_t avail) {
+static int utf8_seq_len(const unsigned char *s, size_t avail)
+{
     unsigned c = s[0];
     int len;
     uint32_t cp, min;
@@ -342,7 +358,8 @@ static int utf8_seq_len(const unsigned char *s, size_t avail) {
 
 /* A JSON string literal: quotes, backslash and control characters escaped,
  * invalid UTF-8 bytes replaced by U+FFFD. */
-static void json_str(lp_i_json *j, const char *s) {
+static void json_str(lp_i_json *j, const char *s)
+{
     const unsigned char *u = (const unsigned char *)s;
     size_t left = strlen(s);
     json_put(j, "\"", 1);
@@ -397,7 +414,8 @@ static void json_str(lp_i_json *j, const char *s) {
     json_put(j, "\"", 1);
 }
 
-static void json_input_files(lp_i_json *j, const lp_input_file *in, int n) {
+static void json_input_files(lp_i_json *j, const lp_input_file *in, int n)
+{
     json_put(j, "[", 1);
     for (int i = 0; i < n; i++) {
         char num[96];
@@ -435,7 +453,8 @@ typedef struct lp_i_sink {
 
 _Static_assert(sizeof(off_t) == 8, "64-bit off_t required");
 
-static H5FD_t *sink_open(const char *name, unsigned flags, hid_t fapl, haddr_t maxaddr) {
+static H5FD_t *sink_open(const char *name, unsigned flags, hid_t fapl, haddr_t maxaddr)
+{
     const lp_i_sink_fapl *fa = H5Pget_driver_info(fapl);
     struct stat sb;
     (void)maxaddr;
@@ -460,38 +479,44 @@ static H5FD_t *sink_open(const char *name, unsigned flags, hid_t fapl, haddr_t m
     return &f->pub;
 }
 
-static herr_t sink_close(H5FD_t *file) {
+static herr_t sink_close(H5FD_t *file)
+{
     lp_i_sink *f = (lp_i_sink *)file;
     if (close(f->fd) != 0 && *f->err == 0) *f->err = errno;
     free(f);
     return 0;
 }
 
-static herr_t sink_query(const H5FD_t *file, unsigned long *flags) {
+static herr_t sink_query(const H5FD_t *file, unsigned long *flags)
+{
     (void)file;
     *flags = H5FD_FEAT_AGGREGATE_METADATA | H5FD_FEAT_ACCUMULATE_METADATA | H5FD_FEAT_DATA_SIEVE |
              H5FD_FEAT_AGGREGATE_SMALLDATA;
     return 0;
 }
 
-static haddr_t sink_get_eoa(const H5FD_t *file, H5FD_mem_t type) {
+static haddr_t sink_get_eoa(const H5FD_t *file, H5FD_mem_t type)
+{
     (void)type;
     return ((const lp_i_sink *)file)->eoa;
 }
 
-static herr_t sink_set_eoa(H5FD_t *file, H5FD_mem_t type, haddr_t addr) {
+static herr_t sink_set_eoa(H5FD_t *file, H5FD_mem_t type, haddr_t addr)
+{
     (void)type;
     ((lp_i_sink *)file)->eoa = addr;
     return 0;
 }
 
-static haddr_t sink_get_eof(const H5FD_t *file, H5FD_mem_t type) {
+static haddr_t sink_get_eof(const H5FD_t *file, H5FD_mem_t type)
+{
     (void)type;
     return ((const lp_i_sink *)file)->eof;
 }
 
 static herr_t sink_read(H5FD_t *file, H5FD_mem_t type, hid_t dxpl, haddr_t addr, size_t size,
-                        void *buf) {
+                        void *buf)
+{
     lp_i_sink *f = (lp_i_sink *)file;
     unsigned char *p = buf;
     (void)type;
@@ -513,7 +538,8 @@ static herr_t sink_read(H5FD_t *file, H5FD_mem_t type, hid_t dxpl, haddr_t addr,
 }
 
 static herr_t sink_write(H5FD_t *file, H5FD_mem_t type, hid_t dxpl, haddr_t addr, size_t size,
-                         const void *buf) {
+                         const void *buf)
+{
     lp_i_sink *f = (lp_i_sink *)file;
     const unsigned char *p = buf;
     haddr_t end = addr + size;
@@ -535,7 +561,8 @@ static herr_t sink_write(H5FD_t *file, H5FD_mem_t type, hid_t dxpl, haddr_t addr
     return 0;
 }
 
-static herr_t sink_truncate(H5FD_t *file, hid_t dxpl, hbool_t closing) {
+static herr_t sink_truncate(H5FD_t *file, hid_t dxpl, hbool_t closing)
+{
     lp_i_sink *f = (lp_i_sink *)file;
     (void)dxpl;
     (void)closing;
@@ -568,7 +595,8 @@ static const H5FD_class_t lp_i_sink_class = {
 };
 
 /* A file access property list using the sink, recording into *err. */
-static hid_t sink_fapl(lp_i_writer *w, int *err) {
+static hid_t sink_fapl(lp_i_writer *w, int *err)
+{
     static hid_t driver = -1; /* registered once per library lifetime */
     hid_t fapl = -1;
     lp_i_sink_fapl info = {err};
@@ -585,7 +613,8 @@ static hid_t sink_fapl(lp_i_writer *w, int *err) {
 /* ---- attributes and columns ------------------------------------------- */
 
 static int attr_write(lp_i_writer *w, hid_t loc, const char *name, hid_t ftype, hid_t mtype,
-                      const void *buf) {
+                      const void *buf)
+{
     hid_t space = -1, attr = -1;
     int rc = -1;
     if ((space = H5Screate(H5S_SCALAR)) < 0 ||
@@ -601,23 +630,28 @@ done:
     return rc;
 }
 
-static int attr_str(lp_i_writer *w, hid_t loc, const char *name, const char *value) {
+static int attr_str(lp_i_writer *w, hid_t loc, const char *name, const char *value)
+{
     return attr_write(w, loc, name, w->str_type, w->str_type, &value);
 }
 
-static int attr_i64(lp_i_writer *w, hid_t loc, const char *name, int64_t value) {
+static int attr_i64(lp_i_writer *w, hid_t loc, const char *name, int64_t value)
+{
     return attr_write(w, loc, name, H5T_STD_I64LE, H5T_NATIVE_INT64, &value);
 }
 
-static int attr_i32(lp_i_writer *w, hid_t loc, const char *name, int value) {
+static int attr_i32(lp_i_writer *w, hid_t loc, const char *name, int value)
+{
     return attr_write(w, loc, name, H5T_STD_I32LE, H5T_NATIVE_INT, &value);
 }
 
-static int attr_f64(lp_i_writer *w, hid_t loc, const char *name, double value) {
+static int attr_f64(lp_i_writer *w, hid_t loc, const char *name, double value)
+{
     return attr_write(w, loc, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &value);
 }
 
-static int attr_u64(lp_i_writer *w, hid_t loc, const char *name, uint64_t value) {
+static int attr_u64(lp_i_writer *w, hid_t loc, const char *name, uint64_t value)
+{
     return attr_write(w, loc, name, H5T_STD_U64LE, H5T_NATIVE_UINT64, &value);
 }
 
@@ -625,7 +659,8 @@ static int attr_u64(lp_i_writer *w, hid_t loc, const char *name, uint64_t value)
  * columns) and deflate. Length 0 needs maxdims unlimited, since a chunk may
  * not exceed the maximum dimension. Returns the dataset or -1. */
 static hid_t column_create(lp_i_writer *w, hid_t file, const char *path, hid_t ftype, int64_t len,
-                           int shuffle) {
+                           int shuffle)
+{
     hid_t space = -1, dcpl = -1, dset = -1;
     hsize_t dims[1] = {(hsize_t)len};
     hsize_t maxdims[1] = {len > 0 ? (hsize_t)len : H5S_UNLIMITED};
@@ -642,7 +677,8 @@ static hid_t column_create(lp_i_writer *w, hid_t file, const char *path, hid_t f
 }
 
 static int column_num(lp_i_writer *w, hid_t file, const char *path, hid_t ftype, hid_t mtype,
-                      int64_t len, const void *buf) {
+                      int64_t len, const void *buf)
+{
     hid_t dset = column_create(w, file, path, ftype, len, 1);
     int rc = -1;
     if (dset < 0) return -1;
@@ -659,7 +695,8 @@ done:
 /* String column: element i is lp_strtab_get(tab, map ? map[i] : i). Written
  * one chunk-sized block at a time so the pointer array stays small. */
 static int column_str(lp_i_writer *w, hid_t file, const char *path, int64_t len,
-                      const lp_strtab *tab, const int32_t *map) {
+                      const lp_strtab *tab, const int32_t *map)
+{
     hid_t dset = -1, fspace = -1, mspace = -1;
     const char **ptr = NULL;
     int rc = -1;
@@ -700,13 +737,15 @@ done:
 }
 
 /* Open the dataset `path` written a moment ago, to attach attributes. */
-static hid_t column_reopen(lp_i_writer *w, hid_t file, const char *path) {
+static hid_t column_reopen(lp_i_writer *w, hid_t file, const char *path)
+{
     hid_t dset = H5Dopen2(file, path, H5P_DEFAULT);
     if (dset < 0) lp_i_fail_h5(w, "opening %s", path);
     return dset;
 }
 
-static int make_group(lp_i_writer *w, hid_t *out, hid_t loc, const char *name, hid_t gcpl) {
+static int make_group(lp_i_writer *w, hid_t *out, hid_t loc, const char *name, hid_t gcpl)
+{
     *out = H5Gcreate2(loc, name, H5P_DEFAULT, gcpl, H5P_DEFAULT);
     if (*out < 0) return lp_i_fail_h5(w, "creating group %s", name);
     return 0;
@@ -714,7 +753,8 @@ static int make_group(lp_i_writer *w, hid_t *out, hid_t loc, const char *name, h
 
 /* ---- the parts of the file -------------------------------------------- */
 
-static int write_root(lp_i_writer *w, hid_t file, const lp_results *r) {
+static int write_root(lp_i_writer *w, hid_t file, const lp_results *r)
+{
     const lp_run_info *info = &r->info;
     char created[32], h5ver[48];
     const char *igver = "";
@@ -754,7 +794,8 @@ done:
 }
 
 /* /nodes/pagerank with its attribute `iterations`. */
-static int write_pagerank(lp_i_writer *w, hid_t file, const lp_results *r) {
+static int write_pagerank(lp_i_writer *w, hid_t file, const lp_results *r)
+{
     const char *path = "/nodes/pagerank";
     hid_t dset = -1;
     int rc = -1;
@@ -770,7 +811,8 @@ done:
 
 /* /nodes/betweenness with method, samples, epsilon, delta, seed (0 = not
  * applicable, for exact) and, when sampled, vertex_diameter. */
-static int write_betweenness(lp_i_writer *w, hid_t file, const lp_results *r) {
+static int write_betweenness(lp_i_writer *w, hid_t file, const lp_results *r)
+{
     const char *path = "/nodes/betweenness";
     int sampled = strcmp(r->betweenness_method, "sampled") == 0;
     hid_t dset = -1;
@@ -791,7 +833,8 @@ done:
     return rc;
 }
 
-static int write_nodes(lp_i_writer *w, hid_t file, const lp_results *r) {
+static int write_nodes(lp_i_writer *w, hid_t file, const lp_results *r)
+{
     const lp_graph *g = r->g;
     const lp_keyperson *kp = r->kp;
     int64_t n = g->n;
@@ -825,7 +868,8 @@ done:
     return rc;
 }
 
-static int write_accounts(lp_i_writer *w, hid_t file, const lp_keyperson *kp) {
+static int write_accounts(lp_i_writer *w, hid_t file, const lp_keyperson *kp)
+{
     int64_t a = kp->n_accounts;
     hid_t grp = -1;
     int rc = -1;
@@ -847,7 +891,8 @@ done:
     return rc;
 }
 
-static double seconds_since(const struct timespec *t0) {
+static double seconds_since(const struct timespec *t0)
+{
     struct timespec t1;
     clock_gettime(CLOCK_MONOTONIC, &t1);
     double s = (double)(t1.tv_sec - t0->tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0->tv_nsec);
@@ -855,8 +900,8 @@ static double seconds_since(const struct timespec *t0) {
 }
 
 /* /summary and /summary/timings; "write" is the last thing written. */
-static int write_summary(lp_i_writer *w, hid_t file, const lp_results *r,
-                         const struct timespec *t0) {
+static int write_summary(lp_i_writer *w, hid_t file, const lp_results *r, const struct timespec *t0)
+{
     const lp_graph *g = r->g;
     const lp_keyperson *kp = r->kp;
     hid_t grp = -1, gcpl = -1, tim = -1;
@@ -909,7 +954,8 @@ done:
 
 /* Create `<dir>/.<base>.tmp-XXXXXX` with mode 0666 & ~umask; *out is
  * malloc'ed. */
-static int make_temp(lp_i_writer *w, char **out, const char *path) {
+static int make_temp(lp_i_writer *w, char **out, const char *path)
+{
     const char *slash = strrchr(path, '/');
     size_t dirlen = slash ? (size_t)(slash - path) + 1 : 0;
     const char *base = slash ? slash + 1 : path;
@@ -943,7 +989,8 @@ static int make_temp(lp_i_writer *w, char **out, const char *path) {
     return 0;
 }
 
-static int sync_file(lp_i_writer *w, const char *name) {
+static int sync_file(lp_i_writer *w, const char *name)
+{
     int fd = open(name, O_RDONLY);
     if (fd < 0) return lp_i_fail_errno(w, "fsync", errno);
     if (fsync(fd) != 0) {
@@ -956,7 +1003,8 @@ static int sync_file(lp_i_writer *w, const char *name) {
 }
 
 /* Make the rename durable. Best effort: by now the new file is in place. */
-static void sync_dir_of(const char *path) {
+static void sync_dir_of(const char *path)
+{
     const char *slash = strrchr(path, '/');
     char *dir = NULL;
     int fd;
@@ -978,7 +1026,8 @@ static void sync_dir_of(const char *path) {
 
 /* ---- lp_results_write ------------------------------------------------- */
 
-lp_status lp_results_write(const char *path, const lp_results *r) {
+lp_status lp_results_write(const char *path, const lp_results *r)
+{
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     lp_status st = check_results(path, r);
@@ -1045,7 +1094,8 @@ done:
 
 /* ---- reading back ----------------------------------------------------- */
 
-static char *dup_str(const char *s, size_t len) {
+static char *dup_str(const char *s, size_t len)
+{
     char *d = malloc(len + 1);
     if (d) {
         memcpy(d, s, len);
@@ -1061,7 +1111,8 @@ typedef struct lp_i_reader {
 } lp_i_reader;
 
 static int rd_fail(lp_i_reader *rd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int rd_fail(lp_i_reader *rd, const char *fmt, ...) {
+static int rd_fail(lp_i_reader *rd, const char *fmt, ...)
+{
     char what[512];
     va_list ap;
     va_start(ap, fmt);
@@ -1071,7 +1122,8 @@ static int rd_fail(lp_i_reader *rd, const char *fmt, ...) {
     return -1;
 }
 
-static int rd_nomem(lp_i_reader *rd, const char *what) {
+static int rd_nomem(lp_i_reader *rd, const char *what)
+{
     rd->status = lp_error_nomem(what);
     return -1;
 }
@@ -1079,7 +1131,8 @@ static int rd_nomem(lp_i_reader *rd, const char *what) {
 /* Open attribute `name` of loc if it exists and holds one element of class
  * cls. Returns the attribute, 0 if absent (*absent set), -1 on error. */
 static hid_t rd_attr_open(lp_i_reader *rd, hid_t loc, const char *obj, const char *name,
-                          H5T_class_t cls, int *absent) {
+                          H5T_class_t cls, int *absent)
+{
     hid_t attr = -1, type = -1, space = -1;
     *absent = 0;
     htri_t ex = H5Aexists(loc, name);
@@ -1115,7 +1168,8 @@ fail:
 /* Read a string attribute (variable or fixed length) into a malloc'ed
  * string. Returns 0, 1 if absent (and !required), -1 on error. */
 static int rd_attr_str(lp_i_reader *rd, char **out, hid_t loc, const char *obj, const char *name,
-                       int required) {
+                       int required)
+{
     hid_t attr = -1, ftype = -1, mtype = -1;
     char *buf = NULL;
     int absent, rc = -1;
@@ -1174,7 +1228,8 @@ done:
  * integer attribute, NATIVE_DOUBLE takes either). Returns 0, 1 if absent
  * (and !required), -1 on error. */
 static int rd_attr_num(lp_i_reader *rd, void *out, hid_t mtype, hid_t loc, const char *obj,
-                       const char *name, int required) {
+                       const char *name, int required)
+{
     int absent;
     H5T_class_t cls = H5Tequal(mtype, H5T_NATIVE_DOUBLE) > 0 ? H5T_FLOAT : H5T_INTEGER;
     hid_t attr = rd_attr_open(rd, loc, obj, name, cls, &absent);
@@ -1192,7 +1247,8 @@ static int rd_attr_num(lp_i_reader *rd, void *out, hid_t mtype, hid_t loc, const
 
 /* Open the 1-D dataset `path` of class cls; *len receives its length. */
 static hid_t rd_column_open(lp_i_reader *rd, hid_t file, const char *path, H5T_class_t cls,
-                            int64_t *len) {
+                            int64_t *len)
+{
     hid_t dset = -1, type = -1, space = -1;
     hsize_t dims[1];
     htri_t ex = H5Lexists(file, path, H5P_DEFAULT);
@@ -1224,7 +1280,8 @@ fail:
 /* Read elements rows[0..k) of a numeric column of length n into buf
  * (converted to mtype). Rows must have been checked against n. */
 static int rd_points(lp_i_reader *rd, hid_t file, const char *path, H5T_class_t cls, hid_t mtype,
-                     int64_t n, const hsize_t *rows, int64_t k, void *buf) {
+                     int64_t n, const hsize_t *rows, int64_t k, void *buf)
+{
     hid_t dset = -1, fspace = -1, mspace = -1;
     int64_t len;
     int rc = -1;
@@ -1251,7 +1308,8 @@ done:
 /* Read strings rows[0..k) of a string column of length n (variable or
  * fixed length); out[i] are malloc'ed. */
 static int rd_points_str(lp_i_reader *rd, hid_t file, const char *path, int64_t n,
-                         const hsize_t *rows, int64_t k, char **out) {
+                         const hsize_t *rows, int64_t k, char **out)
+{
     hid_t dset = -1, ftype = -1, mtype = -1, fspace = -1, mspace = -1;
     char **vbuf = NULL, *fbuf = NULL;
     int64_t len;
@@ -1340,7 +1398,8 @@ typedef struct lp_i_rank {
     char **ids, **types; /* [k], entries NULL or owned */
 } lp_i_rank;
 
-static void rank_free(lp_i_rank *rk) {
+static void rank_free(lp_i_rank *rk)
+{
     for (int64_t i = 0; rk->ids && rk->types && i < rk->k; i++) {
         free(rk->ids[i]);
         free(rk->types[i]);
@@ -1354,7 +1413,8 @@ static void rank_free(lp_i_rank *rk) {
 /* Fill *rk from the dataset `path`, rows checked against /nodes/id. Absent
  * or empty: rk->k = 0, nothing allocated. *rk must be freed with rank_free
  * whatever the result. */
-static int rd_ranking(lp_i_reader *rd, lp_i_rank *rk, hid_t file, const char *path) {
+static int rd_ranking(lp_i_reader *rd, lp_i_rank *rk, hid_t file, const char *path)
+{
     hid_t dset = -1;
     int64_t k, n, *rows = NULL;
     int rc = -1;
@@ -1405,7 +1465,8 @@ done:
 }
 
 /* /summary/top_persons and their node columns. */
-static int rd_top(lp_i_reader *rd, lp_summary *s, hid_t file) {
+static int rd_top(lp_i_reader *rd, lp_summary *s, hid_t file)
+{
     lp_i_rank rk;
     int64_t *acc = NULL;
     double *rev = NULL;
@@ -1446,7 +1507,8 @@ done:
 /* A score ranking (/summary/top_brokers, /summary/top_betweenness) with the
  * values of its /nodes column; *out is malloc'ed [*out_k] (NULL if k = 0). */
 static int rd_scores(lp_i_reader *rd, lp_summary_score **out, int64_t *out_k, hid_t file,
-                     const char *path, const char *column) {
+                     const char *path, const char *column)
+{
     lp_i_rank rk;
     double *val = NULL;
     lp_summary_score *sc = NULL;
@@ -1483,7 +1545,8 @@ done:
 
 /* The attributes of /nodes/betweenness, when it exists: method (required,
  * passed through as written), samples, epsilon, delta. */
-static int rd_betweenness(lp_i_reader *rd, lp_summary *s, hid_t file) {
+static int rd_betweenness(lp_i_reader *rd, lp_summary *s, hid_t file)
+{
     const char *path = "/nodes/betweenness";
     hid_t dset = -1;
     int64_t n;
@@ -1510,7 +1573,8 @@ typedef struct lp_i_timings {
     int cap;
 } lp_i_timings;
 
-static herr_t rd_timing_cb(hid_t loc, const char *name, const H5A_info_t *ainfo, void *data) {
+static herr_t rd_timing_cb(hid_t loc, const char *name, const H5A_info_t *ainfo, void *data)
+{
     (void)ainfo;
     lp_i_timings *t = data;
     lp_summary *s = t->s;
@@ -1533,7 +1597,8 @@ static herr_t rd_timing_cb(hid_t loc, const char *name, const H5A_info_t *ainfo,
     return 0;
 }
 
-static int rd_timings(lp_i_reader *rd, lp_summary *s, hid_t sum) {
+static int rd_timings(lp_i_reader *rd, lp_summary *s, hid_t sum)
+{
     hid_t tim = -1, gcpl = -1;
     unsigned flags = 0;
     int rc = -1;
@@ -1558,7 +1623,8 @@ done:
     return rc;
 }
 
-static int rd_summary_attrs(lp_i_reader *rd, lp_summary *s, hid_t sum) {
+static int rd_summary_attrs(lp_i_reader *rd, lp_summary *s, hid_t sum)
+{
     const char *o = "/summary";
     hid_t i64 = H5T_NATIVE_INT64, f64 = H5T_NATIVE_DOUBLE;
     if (rd_attr_num(rd, &s->nodes, i64, sum, o, "nodes", 1) ||
@@ -1581,7 +1647,8 @@ static int rd_summary_attrs(lp_i_reader *rd, lp_summary *s, hid_t sum) {
     return 0;
 }
 
-lp_status lp_results_read_summary(lp_summary *out, const char *path) {
+lp_status lp_results_read_summary(lp_summary *out, const char *path)
+{
     lp_summary s;
     memset(&s, 0, sizeof s);
     lp_i_reader rd = {path, LP_OK};
@@ -1646,7 +1713,8 @@ done:
     return LP_OK;
 }
 
-void lp_summary_free(lp_summary *s) {
+void lp_summary_free(lp_summary *s)
+{
     if (!s) return;
     free(s->created);
     free(s->linchpin_version);

@@ -64,7 +64,10 @@ typedef struct lp_load_options {
     int skip_bad_rows; /* count and skip rows with row-level errors instead of failing */
     FILE *warn;        /* where to print the first few skipped rows (NULL: silent) */
 } lp_load_options;
-#define LP_LOAD_OPTIONS_INIT {0, NULL}
+#define LP_LOAD_OPTIONS_INIT                                                                       \
+    {                                                                                              \
+        0, NULL                                                                                    \
+    }
 
 typedef struct lp_load_report {
     lp_input_file nodes_file, edges_file;

@@ -70,25 +70,26 @@ typedef struct lp_run_info {
 /* What to write. Every pointer but g may be NULL: that column is then absent
  * from the file (never filled with zeros). */
 typedef struct lp_results {
-    const lp_graph *g;        /* /nodes/id, /nodes/type, counts */
-    const int64_t *degree;    /* [n] /nodes/degree */
-    const double *strength;   /* [n] /nodes/strength */
-    const lp_keyperson *kp;   /* /nodes/is_articulation, accounts_at_risk, revenue_at_risk, /accounts/... */
+    const lp_graph *g;      /* /nodes/id, /nodes/type, counts */
+    const int64_t *degree;  /* [n] /nodes/degree */
+    const double *strength; /* [n] /nodes/strength */
+    const lp_keyperson
+        *kp; /* /nodes/is_articulation, accounts_at_risk, revenue_at_risk, /accounts/... */
     const int64_t *top_persons; /* rows, by revenue_at_risk (lp_keyperson_top) */
     int64_t n_top_persons;
-    int64_t skipped_rows;     /* rows skipped with --skip-bad-rows */
+    int64_t skipped_rows; /* rows skipped with --skip-bad-rows */
     lp_run_info info;
 
     /* Centrality (issue 3); each NULL = absent. */
-    const double *betweenness;  /* [n] /nodes/betweenness, attrs below */
-    const char *betweenness_method; /* "exact" or "sampled" */
-    int64_t betweenness_samples;    /* sampled: paths sampled; exact: 0 */
+    const double *betweenness;                     /* [n] /nodes/betweenness, attrs below */
+    const char *betweenness_method;                /* "exact" or "sampled" */
+    int64_t betweenness_samples;                   /* sampled: paths sampled; exact: 0 */
     double betweenness_epsilon, betweenness_delta; /* sampled only */
     uint64_t betweenness_seed;                     /* sampled only */
     int64_t betweenness_vertex_diameter;           /* sampled: the VD bound used */
-    const double *brokerage;    /* [n] /nodes/brokerage */
-    const double *pagerank;     /* [n] /nodes/pagerank */
-    int pagerank_iterations;    /* attr "iterations" of /nodes/pagerank */
+    const double *brokerage;                       /* [n] /nodes/brokerage */
+    const double *pagerank;                        /* [n] /nodes/pagerank */
+    int pagerank_iterations;                       /* attr "iterations" of /nodes/pagerank */
     const int64_t *top_brokers; /* rows by brokerage desc -> /summary/top_brokers */
     int64_t n_top_brokers;
     const int64_t *top_betweenness; /* rows by betweenness desc -> /summary/top_betweenness */

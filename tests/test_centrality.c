@@ -72,7 +72,8 @@ static lp_graph random_graph(int shape, int64_t n)
 {
     lp_nodes nodes = LP_NODES_INIT;
     lp_edges edges = LP_EDGES_INIT;
-    for (int t = 0; t < 4; t++) lp_strtab_push(&nodes.type_name, TYPES[t], strlen(TYPES[t]));
+    for (int t = 0; t < 4; t++)
+        lp_strtab_push(&nodes.type_name, TYPES[t], strlen(TYPES[t]));
     char id[32];
     for (int64_t v = 0; v < n; v++) {
         int len = snprintf(id, sizeof id, "v%lld", (long long)v);
@@ -82,10 +83,18 @@ static lp_graph random_graph(int shape, int64_t n)
     }
     int64_t m = 0;
     switch (shape) {
-    case 0: m = n + rnd_below(2 * n); break;             /* sparse random */
-    case 1: m = n * (n - 1) / 4; break;                  /* dense random */
-    case 2: m = n - 1 - rnd_below(n / 5 + 1); break;     /* forest */
-    default: m = n + n / 10; break;                      /* cycle + pendant trees */
+    case 0:
+        m = n + rnd_below(2 * n);
+        break; /* sparse random */
+    case 1:
+        m = n * (n - 1) / 4;
+        break; /* dense random */
+    case 2:
+        m = n - 1 - rnd_below(n / 5 + 1);
+        break; /* forest */
+    default:
+        m = n + n / 10;
+        break; /* cycle + pendant trees */
     }
     for (int64_t k = 0; k < m; k++) {
         lp_vid a, b;
@@ -143,7 +152,8 @@ static void check_betweenness(const lp_graph *g, const char *what)
         CHECK(dt <= 1e-9, "%s: betweenness at %d threads differs by %g", what, threads[i], dt);
     }
     igraph_vector_destroy(&ref);
-    for (int i = 0; i < 3; i++) free(ours[i]);
+    for (int i = 0; i < 3; i++)
+        free(ours[i]);
 }
 
 static void check_brokerage(const lp_graph *g, const char *what)
@@ -155,7 +165,8 @@ static void check_brokerage(const lp_graph *g, const char *what)
     CHECK(lp_brokerage(ours, g) == LP_OK, "%s: brokerage failed", what);
     set_threads(8);
     CHECK(lp_brokerage(ours8, g) == LP_OK, "%s: brokerage failed", what);
-    CHECK(!memcmp(ours, ours8, (size_t)n * sizeof(double)), "%s: brokerage depends on threads", what);
+    CHECK(!memcmp(ours, ours8, (size_t)n * sizeof(double)), "%s: brokerage depends on threads",
+          what);
 
     igraph_t gr;
     igraph_copy(&gr, &g->ig);
@@ -225,7 +236,8 @@ static void check_pagerank(const lp_graph *g, const char *what)
     CHECK(worst <= 1e-9, "%s: PageRank differs from PRPACK by %g", what, worst);
     CHECK(fabs(sum - 1.0) <= 1e-9, "%s: PageRank sums to %.15g", what, sum);
     igraph_vector_destroy(&ref);
-    for (int i = 0; i < 3; i++) free(ours[i]);
+    for (int i = 0; i < 3; i++)
+        free(ours[i]);
 }
 
 static void check_sampled(const lp_graph *g, const char *what)
@@ -245,9 +257,11 @@ static void check_sampled(const lp_graph *g, const char *what)
     for (int s = 0; s < runs; s++) {
         opt.seed = 1000 + (uint64_t)s;
         set_threads(2);
-        CHECK(lp_betweenness_sampled(est, &rep, &g->csr, &opt) == LP_OK, "%s: sampled failed", what);
+        CHECK(lp_betweenness_sampled(est, &rep, &g->csr, &opt) == LP_OK, "%s: sampled failed",
+              what);
         double worst = 0.0;
-        for (int64_t v = 0; v < n; v++) worst = fmax(worst, fabs(est[v] - exact[v]) / pairs);
+        for (int64_t v = 0; v < n; v++)
+            worst = fmax(worst, fabs(est[v] - exact[v]) / pairs);
         worst_seen = fmax(worst_seen, worst);
         good += worst <= opt.epsilon;
         if (s == 0) {
@@ -263,13 +277,14 @@ static void check_sampled(const lp_graph *g, const char *what)
           "%s: only %d of %d sampled runs within epsilon (worst %g)", what, good, runs, worst_seen);
     /* an estimator that is not exactly the exact answer, nor all zero */
     double mass = 0;
-    for (int64_t v = 0; v < n; v++) mass += est[v];
+    for (int64_t v = 0; v < n; v++)
+        mass += est[v];
     CHECK(mass > 0 && rep.samples > 1000, "%s: sampling did nothing (%lld samples)", what,
           (long long)rep.samples);
     printf("%s: sampled betweenness, %lld samples, VD bound %lld, worst normalised error %.4g "
            "(eps %.3g), %d/%d runs within eps\n",
-           what, (long long)rep.samples, (long long)rep.vertex_diameter, worst_seen,
-           opt.epsilon, good, runs);
+           what, (long long)rep.samples, (long long)rep.vertex_diameter, worst_seen, opt.epsilon,
+           good, runs);
     free(exact);
     free(est);
     free(est2);
@@ -292,7 +307,8 @@ int main(void)
     for (int s = 1; s <= 3; s++) {
         lp_graph g = enterprise(400 * s, (uint64_t)s);
         char what[64];
-        snprintf(what, sizeof what, "enterprise %d (n %lld, m %lld)", s, (long long)g.n, (long long)g.m);
+        snprintf(what, sizeof what, "enterprise %d (n %lld, m %lld)", s, (long long)g.n,
+                 (long long)g.m);
         check_betweenness(&g, what);
         check_brokerage(&g, what);
         check_pagerank(&g, what);

@@ -108,7 +108,8 @@ static uint32_t crc32_ref(const void *data, size_t len)
     uint32_t c = 0xFFFFFFFFu;
     for (size_t i = 0; i < len; i++) {
         c ^= p[i];
-        for (int b = 0; b < 8; b++) c = (c >> 1) ^ (0xEDB88320u & (0u - (c & 1u)));
+        for (int b = 0; b < 8; b++)
+            c = (c >> 1) ^ (0xEDB88320u & (0u - (c & 1u)));
     }
     return c ^ 0xFFFFFFFFu;
 }
@@ -359,8 +360,8 @@ static void test_reader_chunk_boundaries(void)
             nrec++;
         }
         for (int gz = 0; gz < 2; gz++) {
-            const char *p = gz ? write_gz("chunks.csv.gz", data, len)
-                               : write_bytes("chunks.csv", data, len);
+            const char *p =
+                gz ? write_gz("chunks.csv.gz", data, len) : write_bytes("chunks.csv", data, len);
             lp_csv_reader *r = NULL;
             int more = 0, bad = 0;
             int64_t got = 0;
@@ -382,8 +383,8 @@ static void test_reader_chunk_boundaries(void)
                 got++;
             }
             if (bad || got != nrec)
-                fprintf(stderr, "chunk test shift %zu gz %d: %d bad records, %lld of %lld\n",
-                        shift, gz, bad, (long long)got, (long long)nrec);
+                fprintf(stderr, "chunk test shift %zu gz %d: %d bad records, %lld of %lld\n", shift,
+                        gz, bad, (long long)got, (long long)nrec);
             CHECK(bad == 0 && got == nrec);
             CHECK(lp_csv_bytes(r) == (int64_t)len);
             CHECK(lp_csv_crc32(r) == crc32_ref(data, len));
@@ -422,7 +423,8 @@ static void test_reader_gzip(void)
     /* A truncated gzip stream is a read error, not a short file. */
     {
         sbuf big = {NULL, 0, 0};
-        for (int i = 0; i < 20000; i++) sb_printf(&big, "n%d,%d\n", i * 7919 % 100003, i);
+        for (int i = 0; i < 20000; i++)
+            sb_printf(&big, "n%d,%d\n", i * 7919 % 100003, i);
         const char *gp = write_gz("trunc.csv.gz", big.s, big.len);
         FILE *f = fopen(gp, "rb");
         CHECK(f != NULL);
@@ -514,8 +516,8 @@ static void test_load_basic(void)
     CHECK(csr_weight(&g, "c1", "a1") == -1);
 
     /* input order, ids verbatim */
-    static const char *ids[] = {"c1", "e1", "e2", "a1", "\xC3\xBC-\xC3\xB1",
-                                "\xE6\x9D\xB1\xE4\xBA\xAC", "q\"id"};
+    static const char *ids[] = {
+        "c1", "e1", "e2", "a1", "\xC3\xBC-\xC3\xB1", "\xE6\x9D\xB1\xE4\xBA\xAC", "q\"id"};
     for (int i = 0; i < 7 && g.nodes.id.count == 7; i++)
         CHECK_STR(lp_strtab_get(&g.nodes.id, i), ids[i]);
     CHECK(g.nodes.type_name.count == 5);
@@ -531,7 +533,8 @@ static void test_load_basic(void)
     CHECK_STR(type_of(&g, "q\"id"), "partner");
     CHECK(g.nodes.has_revenue == 1);
     static const double rev[] = {0, 0, 0, 1500.5, 2000, 0, 0.25};
-    for (int i = 0; i < 7; i++) CHECK(g.nodes.revenue[i] == rev[i]);
+    for (int i = 0; i < 7; i++)
+        CHECK(g.nodes.revenue[i] == rev[i]);
     CHECK(!signbit(g.nodes.revenue[5])); /* "-0" is stored as +0 */
 
     CHECK(rep.node_rows == 7 && rep.edge_rows == 9 && rep.skipped_rows == 0);
@@ -587,7 +590,8 @@ static void test_load_many(void)
     CHECK(strength != NULL);
     if (!strength) return;
     sb_printf(&nodes, "id,type\n");
-    for (int i = 0; i < N; i++) sb_printf(&nodes, "node-%d,t%d\n", (i * 7919) % N, i % T);
+    for (int i = 0; i < N; i++)
+        sb_printf(&nodes, "node-%d,t%d\n", (i * 7919) % N, i % T);
     sb_printf(&edges, "source,target,weight\n");
     uint64_t x = 12345;
     for (int k = 0; k < M; k++) {
@@ -613,7 +617,8 @@ static void test_load_many(void)
             snprintf(id, sizeof id, "node-%d", (int)(r * 7919 % N));
             snprintf(type, sizeof type, "t%d", (int)(r % T));
             double s = 0;
-            for (int64_t k = g.csr.offset[r]; k < g.csr.offset[r + 1]; k++) s += g.csr.weight[k];
+            for (int64_t k = g.csr.offset[r]; k < g.csr.offset[r + 1]; k++)
+                s += g.csr.weight[k];
             int v = (int)(r * 7919 % N);
             if (strcmp(lp_strtab_get(&g.nodes.id, r), id) != 0 ||
                 strcmp(lp_strtab_get(&g.nodes.type_name, g.nodes.type[r]), type) != 0 ||
@@ -689,13 +694,15 @@ static void test_load_file_errors(void)
     EXPECT_LOAD_ERROR("\xEF\xBB\xBF\r\n\n", GOODE, "nodes.csv: empty file (no header row)");
     EXPECT_LOAD_ERROR(GOODN, "\n\n", "edges.csv: empty file (no header row)");
 
-    EXPECT_LOAD_ERROR("id,kind\na,b\n", GOODE, "nodes.csv:1: field 'type': missing required column");
+    EXPECT_LOAD_ERROR("id,kind\na,b\n", GOODE,
+                      "nodes.csv:1: field 'type': missing required column");
     EXPECT_LOAD_ERROR("ID,type\na,b\n", GOODE, "nodes.csv:1: field 'id': missing required column");
     EXPECT_LOAD_ERROR(" id,type\na,b\n", GOODE, "nodes.csv:1: field 'id': missing required column");
     EXPECT_LOAD_ERROR("\n\nname,type\n", GOODE, "nodes.csv:3: field 'id': missing required column");
     EXPECT_LOAD_ERROR(GOODN, "source,dst\na,b\n",
                       "edges.csv:1: field 'target': missing required column");
-    EXPECT_LOAD_ERROR(GOODN, "from,target\n", "edges.csv:1: field 'source': missing required column");
+    EXPECT_LOAD_ERROR(GOODN, "from,target\n",
+                      "edges.csv:1: field 'source': missing required column");
 
     EXPECT_LOAD_ERROR("id,type,id\n", GOODE,
                       "nodes.csv:1: field 'id': duplicate column (columns 1 and 3)");
@@ -725,7 +732,8 @@ static void test_load_file_errors(void)
 
     /* too many nodes: fatal even when skipping */
     lp_i_csv_node_limit = 2;
-    EXPECT_LOAD_ERROR("id,type\na,x\nb,x\nc,x\n", GOODE, "nodes.csv:4: too many nodes (more than 2)");
+    EXPECT_LOAD_ERROR("id,type\na,x\nb,x\nc,x\n", GOODE,
+                      "nodes.csv:4: too many nodes (more than 2)");
     EXPECT_LOAD_ERROR_SKIP("id,type\na,x\nb,x\n\nc,x\n", GOODE,
                            "nodes.csv:5: too many nodes (more than 2)");
     lp_i_csv_node_limit = 2; /* exactly at the limit is fine */
@@ -743,11 +751,13 @@ static void test_load_file_errors(void)
 static void test_load_row_errors(void)
 {
     /* field count */
-    EXPECT_LOAD_ERROR("id,type\na,employee,extra\n", GOODE, "nodes.csv:2: expected 2 fields, found 3");
+    EXPECT_LOAD_ERROR("id,type\na,employee,extra\n", GOODE,
+                      "nodes.csv:2: expected 2 fields, found 3");
     EXPECT_LOAD_ERROR("id,type,name\na,x,\"n\"\nb\n", GOODE,
                       "nodes.csv:3: expected 3 fields, found 1");
     EXPECT_LOAD_ERROR(GOODN, "source,target\na\n", "edges.csv:2: expected 2 fields, found 1");
-    EXPECT_LOAD_ERROR(GOODN, "source,target,type\na,b,x,\n", "edges.csv:2: expected 3 fields, found 4");
+    EXPECT_LOAD_ERROR(GOODN, "source,target,type\na,b,x,\n",
+                      "edges.csv:2: expected 3 fields, found 4");
 
     /* ids */
     EXPECT_LOAD_ERROR("id,type\n,employee\n", GOODE, "nodes.csv:2: field 'id': empty id");
@@ -802,7 +812,8 @@ static void test_load_row_errors(void)
     {
         sbuf e = {NULL, 0, 0};
         sb_printf(&e, "source,target,weight\n");
-        for (int i = 0; i < 1000; i++) sb_printf(&e, "%s,%s,%d\n", i % 2 ? "a" : "b", "a", i + 1);
+        for (int i = 0; i < 1000; i++)
+            sb_printf(&e, "%s,%s,%d\n", i % 2 ? "a" : "b", "a", i + 1);
         sb_printf(&e, "a,q%d,1\na,b,-1\na,,1\n", 7);
         expect_load_error_at(__LINE__, GOODN, e.s, 0,
                              "edges.csv:1002: field 'target': unknown node id \"q7\"");
@@ -816,9 +827,9 @@ static void test_load_row_errors(void)
                       "\"012345678901234567890123456789012345678901234567890123456789...\"");
 
     /* revenue */
-    static const char *bad_numbers[] = {"12abc", " 12", "12 ", "nan", "NaN", "inf", "-inf",
-                                        "Infinity", "0x10", "-0X1p3", "1,5", "+", "-", ".",
-                                        "e5", "1e", "--1", "1e+", "\t1", "1_000", "0x"};
+    static const char *bad_numbers[] = {"12abc",    " 12",  "12 ",    "nan", "NaN", "inf",   "-inf",
+                                        "Infinity", "0x10", "-0X1p3", "1,5", "+",   "-",     ".",
+                                        "e5",       "1e",   "--1",    "1e+", "\t1", "1_000", "0x"};
     for (size_t i = 0; i < sizeof bad_numbers / sizeof *bad_numbers; i++) {
         char nodes[200], want[200];
         snprintf(nodes, sizeof nodes, "id,type,revenue\na,employee,\nb,account,\"%s\"\n",
@@ -925,8 +936,7 @@ static void test_load_skip_bad_rows(void)
     sb_printf(&want, "warning: %s:3: field 'revenue': negative revenue \"-1\"\n", np);
     sb_printf(&want, "warning: %s:4: field 'id': empty id\n", np);
     sb_printf(&want,
-              "warning: %s:5: field 'id': duplicate node id \"a\" (first defined on line 2)\n",
-              np);
+              "warning: %s:5: field 'id': duplicate node id \"a\" (first defined on line 2)\n", np);
     sb_printf(&want, "warning: %s:6: field 'revenue': malformed number \"abc\"\n", np);
     sb_printf(&want, "warning: %s:7: expected 3 fields, found 4\n", np);
     sb_printf(&want, "warning: %s:3: field 'target': unknown node id \"zz\"\n", ep);

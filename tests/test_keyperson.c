@@ -55,7 +55,8 @@ static lp_graph make_graph(int64_t n, const int *type, int64_t m, const lp_vid *
 {
     lp_nodes nodes = LP_NODES_INIT;
     lp_edges edges = LP_EDGES_INIT;
-    for (int t = 0; t < 5; t++) lp_strtab_push(&nodes.type_name, TYPES[t], strlen(TYPES[t]));
+    for (int t = 0; t < 5; t++)
+        lp_strtab_push(&nodes.type_name, TYPES[t], strlen(TYPES[t]));
     char id[32];
     for (int64_t v = 0; v < n; v++) {
         int len = snprintf(id, sizeof id, "v%lld", (long long)v);
@@ -131,8 +132,7 @@ static int reaches(const lp_graph *g, lp_vid from, lp_vid to, lp_vid removed, ui
     return 0;
 }
 
-static void check_articulation_igraph(const lp_graph *g, const lp_keyperson *kp,
-                                      const char *what)
+static void check_articulation_igraph(const lp_graph *g, const lp_keyperson *kp, const char *what)
 {
     igraph_t gr;
     igraph_vector_int_t extra, ap;
@@ -174,14 +174,14 @@ static void check_brute_force(const lp_graph *g, const lp_keyperson *kp, const c
 
     /* account row -> index */
     int64_t *acc_index = malloc(((size_t)n + 1) * sizeof *acc_index);
-    for (int64_t v = 0; v < n; v++) acc_index[v] = -1;
+    for (int64_t v = 0; v < n; v++)
+        acc_index[v] = -1;
     int64_t na = 0, orphans = 0;
     for (int64_t v = 0; v < n; v++)
         if (g->role[v] & LP_ROLE_ACCOUNT) {
             CHECK(na < kp->n_accounts && kp->account_node[na] == v, "%s: account order", what);
             acc_index[v] = na;
-            CHECK(kp->account_connected[na] == base[v], "%s: connected[%lld]", what,
-                  (long long)v);
+            CHECK(kp->account_connected[na] == base[v], "%s: connected[%lld]", what, (long long)v);
             orphans += !base[v];
             na++;
         }
@@ -220,8 +220,8 @@ static void check_brute_force(const lp_graph *g, const lp_keyperson *kp, const c
         CHECK(hi - lo == count[i], "%s: account %lld lists %lld key persons, brute force %lld",
               what, (long long)kp->account_node[i], (long long)(hi - lo), (long long)count[i]);
         for (int64_t k = lo; k + 1 < hi; k++)
-            CHECK(!reaches(g, (lp_vid)kp->account_node[i], (lp_vid)kp->kp[k + 1],
-                           (lp_vid)kp->kp[k], seen2, queue),
+            CHECK(!reaches(g, (lp_vid)kp->account_node[i], (lp_vid)kp->kp[k + 1], (lp_vid)kp->kp[k],
+                           seen2, queue),
                   "%s: account %lld: key person %lld is not nearer than %lld", what,
                   (long long)kp->account_node[i], (long long)kp->kp[k], (long long)kp->kp[k + 1]);
     }
@@ -269,7 +269,8 @@ static void run_case(const lp_graph *g, const char *what)
           "%s: results differ between 1, 2 and 8 threads", what);
     check_articulation_igraph(g, &kp[0], what);
     check_brute_force(g, &kp[0], what);
-    for (int i = 0; i < 3; i++) lp_keyperson_free(&kp[i]);
+    for (int i = 0; i < 3; i++)
+        lp_keyperson_free(&kp[i]);
 }
 
 /* Random graphs of several shapes. */
@@ -285,9 +286,12 @@ static void random_cases(int n_cases)
             type[v] = r < 8 ? 0 : r < 45 ? 1 : r < 70 ? 2 : r < 90 ? 3 : 4;
         }
         int shape = c % 4;
-        int64_t m = shape == 0 ? rnd_below(2 * n + 1) : shape == 1 ? n - 1 : n + rnd_below(n / 2 + 1);
+        int64_t m = shape == 0   ? rnd_below(2 * n + 1)
+                    : shape == 1 ? n - 1
+                                 : n + rnd_below(n / 2 + 1);
         if (m < 0) m = 0;
-        lp_vid *src = malloc(((size_t)m + 4) * sizeof *src), *dst = malloc(((size_t)m + 4) * sizeof *dst);
+        lp_vid *src = malloc(((size_t)m + 4) * sizeof *src),
+               *dst = malloc(((size_t)m + 4) * sizeof *dst);
         for (int64_t k = 0; k < m; k++) {
             if (shape == 1 || (shape == 2 && k < n - 1)) { /* tree (random recursive) */
                 src[k] = (lp_vid)(k + 1 < n ? k + 1 : 0);
@@ -326,7 +330,8 @@ static void long_path(int64_t L)
     int64_t n = L + 2;
     int *type = malloc((size_t)n * sizeof *type);
     lp_vid *src = malloc((size_t)n * sizeof *src), *dst = malloc((size_t)n * sizeof *dst);
-    for (int64_t v = 0; v < n; v++) type[v] = v == 0 ? 0 : v == n - 1 ? 2 : 1;
+    for (int64_t v = 0; v < n; v++)
+        type[v] = v == 0 ? 0 : v == n - 1 ? 2 : 1;
     for (int64_t k = 0; k + 1 < n; k++) {
         src[k] = (lp_vid)k;
         dst[k] = (lp_vid)(k + 1);
@@ -339,7 +344,8 @@ static void long_path(int64_t L)
         CHECK(kp.n_accounts == 1 && kp.kp_offsets[1] == L, "long path: %lld key persons, want %lld",
               (long long)kp.kp_offsets[1], (long long)L);
         int ok = 1;
-        for (int64_t k = 0; k < kp.kp_offsets[1] && ok; k++) ok = kp.kp[k] == L - k;
+        for (int64_t k = 0; k < kp.kp_offsets[1] && ok; k++)
+            ok = kp.kp[k] == L - k;
         CHECK(ok, "long path: key persons not nearest first");
         CHECK(kp.accounts_at_risk[1] == 1 && kp.accounts_at_risk[L] == 1, "long path: at risk");
         /* the company separates R from everyone else; the account is a leaf */
@@ -380,7 +386,8 @@ static void large_enterprise(void)
     CHECK(same_result(&kp[0], &kp[1]) && same_result(&kp[0], &kp[2]),
           "large enterprise: results differ between 1, 2 and 8 threads");
     check_articulation_igraph(&g, &kp[0], "large enterprise");
-    for (int i = 0; i < 3; i++) lp_keyperson_free(&kp[i]);
+    for (int i = 0; i < 3; i++)
+        lp_keyperson_free(&kp[i]);
     lp_graph_free(&g);
 }
 

@@ -40,7 +40,8 @@
 
 static int failures;
 
-static void check_(int ok, const char *what, int line) {
+static void check_(int ok, const char *what, int line)
+{
     if (!ok) {
         fprintf(stderr, "test_results_h5.c:%d: check failed: %s\n", line, what);
         failures++;
@@ -48,7 +49,8 @@ static void check_(int ok, const char *what, int line) {
 }
 #define CHECK(c) check_((c) ? 1 : 0, #c, __LINE__)
 
-static void check_status_(lp_status got, lp_status want, const char *msg_part, int line) {
+static void check_status_(lp_status got, lp_status want, const char *msg_part, int line)
+{
     if (got != want) {
         fprintf(stderr, "test_results_h5.c:%d: status %d, expected %d (%s)\n", line, (int)got,
                 (int)want, lp_error_message());
@@ -61,7 +63,8 @@ static void check_status_(lp_status got, lp_status want, const char *msg_part, i
 }
 #define CHECK_STATUS(got, want, part) check_status_((got), (want), (part), __LINE__)
 
-static void die(const char *what) {
+static void die(const char *what)
+{
     fprintf(stderr, "test_results_h5: %s: %s\n", what, lp_error_message());
     exit(1);
 }
@@ -80,7 +83,8 @@ static const char *const small_ids[7] = {
 static const char *const small_types[7] = {"company", "employee", "employee", "account",
                                            "account", "contact",  "account"};
 
-static void build_small(lp_graph *g) {
+static void build_small(lp_graph *g)
+{
     static const char *const type_names[4] = {"company", "employee", "account", "contact"};
     static const int32_t type[7] = {0, 1, 1, 2, 2, 3, 2};
     static const double revenue[7] = {0, 0, 0, 100.5, 50, 0, 7.25};
@@ -100,7 +104,8 @@ static void build_small(lp_graph *g) {
 }
 
 /* A graph of n nodes "node-<i>" in a path, all of one type. */
-static void build_path(lp_graph *g, int64_t n) {
+static void build_path(lp_graph *g, int64_t n)
+{
     lp_nodes nodes = LP_NODES_INIT;
     lp_edges edges = LP_EDGES_INIT;
     char id[32];
@@ -113,7 +118,8 @@ static void build_path(lp_graph *g, int64_t n) {
     if (lp_graph_build(g, &nodes, &edges)) die("lp_graph_build");
 }
 
-static void *xcalloc(size_t n, size_t size) {
+static void *xcalloc(size_t n, size_t size)
+{
     void *p = calloc(n ? n : 1, size);
     if (!p) {
         fprintf(stderr, "test_results_h5: out of memory\n");
@@ -123,7 +129,8 @@ static void *xcalloc(size_t n, size_t size) {
 }
 
 /* Key-person result for build_small, filled by hand (not lp_keyperson_run). */
-static void fill_kp_small(lp_keyperson *kp) {
+static void fill_kp_small(lp_keyperson *kp)
+{
     memset(kp, 0, sizeof *kp);
     kp->n = 7;
     kp->is_articulation = xcalloc(7, 1);
@@ -156,7 +163,8 @@ static void fill_kp_small(lp_keyperson *kp) {
 }
 
 /* No accounts at all: every /accounts dataset is empty but offsets [0]. */
-static void fill_kp_empty(lp_keyperson *kp, int64_t n) {
+static void fill_kp_empty(lp_keyperson *kp, int64_t n)
+{
     memset(kp, 0, sizeof *kp);
     kp->n = n;
     kp->is_articulation = xcalloc((size_t)n, 1);
@@ -165,7 +173,8 @@ static void fill_kp_empty(lp_keyperson *kp, int64_t n) {
     kp->kp_offsets = xcalloc(1, sizeof(int64_t));
 }
 
-static void free_kp(lp_keyperson *kp) {
+static void free_kp(lp_keyperson *kp)
+{
     free(kp->is_articulation);
     free(kp->accounts_at_risk);
     free(kp->revenue_at_risk);
@@ -177,14 +186,16 @@ static void free_kp(lp_keyperson *kp) {
     memset(kp, 0, sizeof *kp);
 }
 
-static int64_t *degrees_of(const lp_graph *g) {
+static int64_t *degrees_of(const lp_graph *g)
+{
     int64_t *d = xcalloc((size_t)g->n, sizeof *d);
     for (int64_t v = 0; v < g->n; v++)
         d[v] = g->csr.offset[v + 1] - g->csr.offset[v];
     return d;
 }
 
-static double *strengths_of(const lp_graph *g) {
+static double *strengths_of(const lp_graph *g)
+{
     double *s = xcalloc((size_t)g->n, sizeof *s);
     for (int64_t v = 0; v < g->n; v++)
         for (int64_t k = g->csr.offset[v]; k < g->csr.offset[v + 1]; k++)
@@ -206,7 +217,8 @@ static const char small_cmd[] = "linchpin analyze nodes.csv edges.csv -o out.h5 
 static const char small_params[] = "{\"anchor\":[\"company\"],\"bus_factor_cap\":3}";
 
 static lp_results small_results(const lp_graph *g, const int64_t *deg, const double *str,
-                                const lp_keyperson *kp, const int64_t *top, int64_t ntop) {
+                                const lp_keyperson *kp, const int64_t *top, int64_t ntop)
+{
     lp_results r;
     memset(&r, 0, sizeof r);
     r.g = g;
@@ -245,7 +257,8 @@ static const int64_t sampled_top_betweenness[4] = {1, 5, 2, 0};
 
 /* PageRank, brokerage and exact betweenness with their top lists; the
  * sampled-only fields hold junk, which must not reach the file. */
-static void set_centrality_exact(lp_results *r) {
+static void set_centrality_exact(lp_results *r)
+{
     r->betweenness = small_betweenness;
     r->betweenness_method = "exact";
     r->betweenness_samples = 99;
@@ -262,7 +275,8 @@ static void set_centrality_exact(lp_results *r) {
     r->n_top_betweenness = 4;
 }
 
-static void set_centrality_sampled(lp_results *r) {
+static void set_centrality_sampled(lp_results *r)
+{
     set_centrality_exact(r);
     r->betweenness = sampled_betweenness;
     r->betweenness_method = "sampled";
@@ -276,7 +290,8 @@ static void set_centrality_sampled(lp_results *r) {
 
 /* ---- raw HDF5 helpers (an independent reading path) ------------------- */
 
-static char *raw_attr_str(hid_t loc, const char *name) {
+static char *raw_attr_str(hid_t loc, const char *name)
+{
     char *v = NULL, *copy = NULL;
     hid_t a = H5Aopen(loc, name, H5P_DEFAULT), t = H5Tcopy(H5T_C_S1);
     if (a >= 0 && t >= 0 && H5Tset_size(t, H5T_VARIABLE) >= 0 &&
@@ -290,7 +305,8 @@ static char *raw_attr_str(hid_t loc, const char *name) {
 }
 
 /* Length of a 1-D dataset, or -1 if absent. */
-static int64_t raw_len(hid_t file, const char *path) {
+static int64_t raw_len(hid_t file, const char *path)
+{
     if (H5Lexists(file, path, H5P_DEFAULT) <= 0) return -1;
     hid_t d = H5Dopen2(file, path, H5P_DEFAULT), s = H5Dget_space(d);
     hsize_t dims[1] = {0};
@@ -302,7 +318,8 @@ static int64_t raw_len(hid_t file, const char *path) {
 }
 
 /* 1 if the dataset is chunked with deflate (and shuffle when asked). */
-static int raw_compressed(hid_t file, const char *path, int want_shuffle) {
+static int raw_compressed(hid_t file, const char *path, int want_shuffle)
+{
     hid_t d = H5Dopen2(file, path, H5P_DEFAULT), p = H5Dget_create_plist(d);
     int deflate = 0, shuffle = 0;
     int chunked = H5Pget_layout(p) == H5D_CHUNKED;
@@ -319,7 +336,8 @@ static int raw_compressed(hid_t file, const char *path, int want_shuffle) {
     return chunked && deflate && shuffle == want_shuffle;
 }
 
-static int raw_attr_exists(hid_t file, const char *obj, const char *name) {
+static int raw_attr_exists(hid_t file, const char *obj, const char *name)
+{
     return H5Aexists_by_name(file, obj, name, H5P_DEFAULT) > 0;
 }
 
@@ -327,7 +345,8 @@ static int raw_attr_exists(hid_t file, const char *obj, const char *name) {
 
 static char tmpdir[4096];
 
-static char *path_in(const char *name) {
+static char *path_in(const char *name)
+{
     static char buf[8][4200];
     static int next;
     char *p = buf[next++ % 8];
@@ -336,7 +355,8 @@ static char *path_in(const char *name) {
 }
 
 /* Leftover temporaries ".<name>.tmp-XXXXXX" in dir. */
-static int count_temps(const char *dir) {
+static int count_temps(const char *dir)
+{
     DIR *d = opendir(dir);
     struct dirent *e;
     int n = 0;
@@ -347,7 +367,8 @@ static int count_temps(const char *dir) {
     return n;
 }
 
-static char *slurp(const char *path, size_t *len) {
+static char *slurp(const char *path, size_t *len)
+{
     FILE *f = fopen(path, "rb");
     char *buf = NULL;
     size_t cap = 0, n = 0;
@@ -368,7 +389,8 @@ static char *slurp(const char *path, size_t *len) {
     return buf;
 }
 
-static void write_text(const char *path, const char *text) {
+static void write_text(const char *path, const char *text)
+{
     FILE *f = fopen(path, "w");
     if (!f || fputs(text, f) < 0 || fclose(f) != 0) {
         fprintf(stderr, "cannot write %s\n", path);
@@ -378,7 +400,8 @@ static void write_text(const char *path, const char *text) {
 
 /* ---- the tests -------------------------------------------------------- */
 
-static void test_roundtrip(const lp_graph *g, const lp_keyperson *kp) {
+static void test_roundtrip(const lp_graph *g, const lp_keyperson *kp)
+{
     int64_t *deg = degrees_of(g);
     double *str = strengths_of(g);
     const int64_t top[1] = {1};
@@ -486,7 +509,8 @@ done:
     free(str);
 }
 
-static void test_empty_and_absent(const lp_graph *g) {
+static void test_empty_and_absent(const lp_graph *g)
+{
     lp_keyperson kp;
     fill_kp_empty(&kp, g->n);
     const int64_t top0[1] = {0};
@@ -543,7 +567,8 @@ static void test_empty_and_absent(const lp_graph *g) {
     lp_summary_free(&s);
 }
 
-static void test_bad_results(const lp_graph *g, const lp_keyperson *kp) {
+static void test_bad_results(const lp_graph *g, const lp_keyperson *kp)
+{
     const char *out = path_in("bad.h5");
     const int64_t top[1] = {1}, bad_top[1] = {7};
     lp_results r = small_results(g, NULL, NULL, NULL, top, 1);
@@ -570,7 +595,8 @@ static void test_bad_results(const lp_graph *g, const lp_keyperson *kp) {
     CHECK(count_temps(tmpdir) == 0);
 }
 
-static void test_output_errors(const lp_graph *g, const lp_keyperson *kp) {
+static void test_output_errors(const lp_graph *g, const lp_keyperson *kp)
+{
     const int64_t top[1] = {1};
     lp_results r = small_results(g, NULL, NULL, kp, top, 1);
     char msg[8400];
@@ -601,7 +627,8 @@ static void test_output_errors(const lp_graph *g, const lp_keyperson *kp) {
 
 /* (2) A write that fails half-way (file size limit) leaves the earlier file
  * byte-identical and no temporary. In a child: setrlimit is per process. */
-static void test_failed_write_keeps_old(const lp_graph *small, const lp_keyperson *kp) {
+static void test_failed_write_keeps_old(const lp_graph *small, const lp_keyperson *kp)
+{
     const int64_t top[1] = {1};
     lp_results r = small_results(small, NULL, NULL, kp, top, 1);
     const char *out = path_in("keep.h5");
@@ -683,7 +710,8 @@ static void test_failed_write_keeps_old(const lp_graph *small, const lp_keyperso
 
 /* A file written with the raw API: fixed-length strings, no creation-order
  * tracking on /summary/timings, the smallest set of attributes. */
-static void raw_file(const char *path, const char *format, int version, int full) {
+static void raw_file(const char *path, const char *format, int version, int full)
+{
     hid_t f = H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
     hid_t sc = H5Screate(H5S_SCALAR);
     if (format) {
@@ -739,7 +767,8 @@ static void raw_file(const char *path, const char *format, int version, int full
     H5Fclose(f);
 }
 
-static void test_reader_errors(void) {
+static void test_reader_errors(void)
+{
     lp_summary s;
     memset(&s, 0, sizeof s);
     char msg[8400];
@@ -794,7 +823,8 @@ static void test_reader_errors(void) {
 /* The stored type of attribute obj@name equals ftype, and it reads as
  * *value (converted to mtype, size bytes compared). */
 static int raw_attr_is(hid_t file, const char *obj, const char *name, hid_t ftype, hid_t mtype,
-                       const void *value, size_t size) {
+                       const void *value, size_t size)
+{
     unsigned char buf[16] = {0};
     int ok = 0;
     if (H5Aexists_by_name(file, obj, name, H5P_DEFAULT) <= 0) return 0;
@@ -807,20 +837,24 @@ static int raw_attr_is(hid_t file, const char *obj, const char *name, hid_t ftyp
     return ok;
 }
 
-static int raw_attr_i64_is(hid_t file, const char *obj, const char *name, int64_t v) {
+static int raw_attr_i64_is(hid_t file, const char *obj, const char *name, int64_t v)
+{
     return raw_attr_is(file, obj, name, H5T_STD_I64LE, H5T_NATIVE_INT64, &v, sizeof v);
 }
 
-static int raw_attr_f64_is(hid_t file, const char *obj, const char *name, double v) {
+static int raw_attr_f64_is(hid_t file, const char *obj, const char *name, double v)
+{
     return raw_attr_is(file, obj, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &v, sizeof v);
 }
 
-static int raw_attr_u64_is(hid_t file, const char *obj, const char *name, uint64_t v) {
+static int raw_attr_u64_is(hid_t file, const char *obj, const char *name, uint64_t v)
+{
     return raw_attr_is(file, obj, name, H5T_STD_U64LE, H5T_NATIVE_UINT64, &v, sizeof v);
 }
 
 /* The variable-length UTF-8 string attribute obj@name equals want. */
-static int raw_attr_str_is(hid_t file, const char *obj, const char *name, const char *want) {
+static int raw_attr_str_is(hid_t file, const char *obj, const char *name, const char *want)
+{
     hid_t d = H5Oopen(file, obj, H5P_DEFAULT);
     int ok = 0;
     if (d < 0) return 0;
@@ -839,7 +873,8 @@ static int raw_attr_str_is(hid_t file, const char *obj, const char *name, const 
 
 /* Column path holds exactly want[0..len) (native type mtype, elem bytes). */
 static int raw_column_is(hid_t file, const char *path, hid_t mtype, const void *want, int64_t len,
-                         size_t elem) {
+                         size_t elem)
+{
     if (raw_len(file, path) != len) return 0;
     if (len == 0) return 1;
     unsigned char *buf = xcalloc((size_t)len, elem);
@@ -852,7 +887,8 @@ static int raw_column_is(hid_t file, const char *path, hid_t mtype, const void *
 }
 
 static void check_score(const lp_summary_score *sc, const char *id, const char *type, double value,
-                        int line) {
+                        int line)
+{
     if (!sc->id || strcmp(sc->id, id) != 0 || !sc->type || strcmp(sc->type, type) != 0 ||
         sc->value != value) {
         fprintf(stderr, "test_results_h5.c:%d: score %s (%s) %.17g, expected %s (%s) %.17g\n", line,
@@ -863,7 +899,8 @@ static void check_score(const lp_summary_score *sc, const char *id, const char *
 }
 #define CHECK_SCORE(sc, id, type, value) check_score((sc), (id), (type), (value), __LINE__)
 
-static void test_centrality_roundtrip(const lp_graph *g, const lp_keyperson *kp) {
+static void test_centrality_roundtrip(const lp_graph *g, const lp_keyperson *kp)
+{
     int64_t *deg = degrees_of(g);
     double *str = strengths_of(g);
     const int64_t top[1] = {1};
@@ -998,14 +1035,16 @@ static void test_centrality_roundtrip(const lp_graph *g, const lp_keyperson *kp)
 }
 
 /* small_results without key persons, with sampled centrality. */
-static lp_results sampled_results(const lp_graph *g) {
+static lp_results sampled_results(const lp_graph *g)
+{
     lp_results r = small_results(g, NULL, NULL, NULL, NULL, 0);
     set_centrality_sampled(&r);
     return r;
 }
 
 /* Inconsistent centrality parts are refused before anything is written. */
-static void test_bad_centrality(const lp_graph *g) {
+static void test_bad_centrality(const lp_graph *g)
+{
     const char *out = path_in("bad_centrality.h5");
     lp_results r;
     const int64_t far[2] = {0, 7}, zero[2] = {0, 3}, swapped[2] = {1, 0}, twice[2] = {0, 0};
@@ -1086,7 +1125,8 @@ static void test_bad_centrality(const lp_graph *g) {
     CHECK(unlink(out) == 0);
 }
 
-static void copy_file(const char *from, const char *to) {
+static void copy_file(const char *from, const char *to)
+{
     size_t len = 0;
     char *buf = slurp(from, &len);
     FILE *f = fopen(to, "wb");
@@ -1098,7 +1138,8 @@ static void copy_file(const char *from, const char *to) {
 }
 
 /* The reader on damaged copies of a file with every centrality part. */
-static void test_reader_centrality_errors(const lp_graph *g, const lp_keyperson *kp) {
+static void test_reader_centrality_errors(const lp_graph *g, const lp_keyperson *kp)
+{
     const char *good = path_in("centrality_good.h5"), *bad = path_in("centrality_bad.h5");
     const int64_t top[1] = {1};
     lp_results r = small_results(g, NULL, NULL, kp, top, 1);
@@ -1153,7 +1194,8 @@ static void test_reader_centrality_errors(const lp_graph *g, const lp_keyperson 
     CHECK(s.betweenness_method == NULL && s.top_brokers == NULL); /* *out untouched */
 }
 
-static void remove_tree(const char *dir) {
+static void remove_tree(const char *dir)
+{
     DIR *d = opendir(dir);
     struct dirent *e;
     char p[8400];
@@ -1168,7 +1210,8 @@ static void remove_tree(const char *dir) {
 }
 
 /* For tests/test_h5schema_selfcheck.py: the sample files, nothing else. */
-static int write_samples(const char *dir) {
+static int write_samples(const char *dir)
+{
     lp_graph g;
     lp_keyperson kp, empty;
     build_small(&g);
@@ -1202,7 +1245,8 @@ static int write_samples(const char *dir) {
     return rc;
 }
 
-int main(int argc, char **argv) {
+int main(int argc, char **argv)
+{
     umask(022);
     if (argc == 3 && strcmp(argv[1], "--write") == 0) return write_samples(argv[2]);
 
