@@ -14,37 +14,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#ifdef _OPENMP
-#include <omp.h>
-#endif
 
 #include "lp_generate.h"
 #include "lp_graph.h"
+#include "lp_test.h"
 #include "lp_keyperson.h"
-
-static int failures;
-#define CHECK(cond, ...)                                                                           \
-    do {                                                                                           \
-        if (!(cond)) {                                                                             \
-            failures++;                                                                            \
-            fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);                                   \
-            fprintf(stderr, __VA_ARGS__);                                                          \
-            fprintf(stderr, "\n");                                                                 \
-        }                                                                                          \
-    } while (0)
-
-static uint64_t rng_state;
-static uint64_t rnd(void)
-{
-    uint64_t z = (rng_state += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
-static int64_t rnd_below(int64_t k)
-{
-    return (int64_t)(rnd() % (uint64_t)k);
-}
 
 static const char *TYPES[] = {"company", "employee", "account", "contact", "partner"};
 
@@ -243,15 +217,6 @@ static int same_result(const lp_keyperson *a, const lp_keyperson *b)
            !memcmp(a->kp_offsets, b->kp_offsets, (size_t)(na + 1) * sizeof(int64_t)) &&
            !memcmp(a->kp, b->kp, (size_t)a->kp_offsets[na] * sizeof(int64_t)) &&
            !memcmp(a->account_connected, b->account_connected, (size_t)na);
-}
-
-static void set_threads(int t)
-{
-#ifdef _OPENMP
-    omp_set_num_threads(t);
-#else
-    (void)t;
-#endif
 }
 
 static void run_case(const lp_graph *g, const char *what)

@@ -173,19 +173,6 @@ static void fill_kp_empty(lp_keyperson *kp, int64_t n)
     kp->kp_offsets = xcalloc(1, sizeof(int64_t));
 }
 
-static void free_kp(lp_keyperson *kp)
-{
-    free(kp->is_articulation);
-    free(kp->accounts_at_risk);
-    free(kp->revenue_at_risk);
-    free(kp->account_node);
-    free(kp->account_revenue);
-    free(kp->account_connected);
-    free(kp->kp_offsets);
-    free(kp->kp);
-    memset(kp, 0, sizeof *kp);
-}
-
 static int64_t *degrees_of(const lp_graph *g)
 {
     int64_t *d = xcalloc((size_t)g->n, sizeof *d);
@@ -544,7 +531,7 @@ static void test_empty_and_absent(const lp_graph *g)
     CHECK(s.has_keyperson == 1 && s.accounts == 0 && s.n_top == 0);
     CHECK(s.n_timings == 1 && strcmp(s.timing_phase[0], "write") == 0);
     lp_summary_free(&s);
-    free_kp(&kp);
+    lp_keyperson_free(&kp);
 
     /* Without the key-person analysis: its columns and attributes are absent. */
     r = small_results(g, NULL, NULL, NULL, NULL, 0);
@@ -1239,8 +1226,8 @@ static int write_samples(const char *dir)
     if (rc) fprintf(stderr, "test_results_h5: %s\n", lp_error_message());
     free(deg);
     free(str);
-    free_kp(&kp);
-    free_kp(&empty);
+    lp_keyperson_free(&kp);
+    lp_keyperson_free(&empty);
     lp_graph_free(&g);
     return rc;
 }
@@ -1273,7 +1260,7 @@ int main(int argc, char **argv)
     test_bad_centrality(&g);
     test_reader_centrality_errors(&g, &kp);
 
-    free_kp(&kp);
+    lp_keyperson_free(&kp);
     lp_graph_free(&g);
     if (failures == 0)
         remove_tree(tmpdir);

@@ -1,0 +1,48 @@
+/* lp_test.h — small helpers shared by the C tests: a CHECK that counts
+ * failures and goes on, a seeded splitmix64 stream, and the OpenMP thread
+ * count setter (a no-op without OpenMP). Header-only: each test is one
+ * translation unit. */
+#ifndef LP_TEST_H
+#define LP_TEST_H
+
+#include <stdint.h>
+#include <stdio.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+static int failures;
+#define CHECK(cond, ...)                                                                           \
+    do {                                                                                           \
+        if (!(cond)) {                                                                             \
+            failures++;                                                                            \
+            fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);                                   \
+            fprintf(stderr, __VA_ARGS__);                                                          \
+            fprintf(stderr, "\n");                                                                 \
+        }                                                                                          \
+    } while (0)
+
+static uint64_t rng_state;
+static inline uint64_t rnd(void)
+{
+    uint64_t z = (rng_state += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+
+static inline int64_t rnd_below(int64_t k)
+{
+    return (int64_t)(rnd() % (uint64_t)k);
+}
+
+static inline void set_threads(int t)
+{
+#ifdef _OPENMP
+    omp_set_num_threads(t);
+#else
+    (void)t;
+#endif
+}
+
+#endif
