@@ -19,9 +19,7 @@
 #include "lp_csvwrite.h"
 #include "lp_generate.h"
 #include "lp_graph.h"
-#include "lp_centrality.h"
-#include "lp_keyperson.h"
-#include "lp_metrics.h"
+#include "lp_pipeline.h"
 #include "lp_results.h"
 
 static const char USAGE[] =
@@ -38,7 +36,7 @@ static const char USAGE[] =
     "  --person TYPES        node types whose departure is the risk (default: employee)\n"
     "  --account TYPES       node types of customer accounts (default: account)\n"
     "  --threads N           OpenMP threads (default: all cores)\n"
-    "  --betweenness MODE    exact|sampled|off (default: exact up to 50000 nodes,\n"
+    "  --betweenness MODE    exact|sampled|off (default: exact up to 50,000 nodes,\n"
     "                        sampled above)\n"
     "  --epsilon E           sampled: every normalised value within E of the exact one\n"
     "  --delta D             ... with probability at least 1-D (defaults 0.01, 0.1)\n"
@@ -271,19 +269,11 @@ typedef struct analyze_opts {
     const char *inputs[2];
     int n_inputs;
     const char *output;
-    lp_roles roles;
-    int64_t threads, top;
+    int64_t threads;
     int skip_bad_rows, quiet, progress;
-    int betweenness; /* BW_AUTO until resolved, then BW_EXACT / BW_SAMPLED / BW_OFF */
     int sampling_given;
-    lp_sampling sampling;
+    lp_analyze_options an; /* roles, betweenness mode, sampling, top */
 } analyze_opts;
-
-enum { BW_AUTO, BW_EXACT, BW_SAMPLED, BW_OFF };
-
-/* --betweenness default: exact up to this many nodes, sampled above
- * (exact costs O(n m) in the worst case; see README.md). */
-#define LP_EXACT_BETWEENNESS_MAX_NODES 50000
 
 static int same_file(const char *a, const char *b)
 {
@@ -322,11 +312,8 @@ static int check_output(const char *path)
 
 static int parse_analyze(analyze_opts *o, int argc, char **argv)
 {
-    lp_roles roles = LP_ROLES_INIT;
-    lp_sampling sampling = LP_SAMPLING_INIT;
-    o->roles = roles;
-    o->sampling = sampling;
-    o->top = 20;
+    lp_analyze_options an = LP_ANALYZE_OPTIONS_INIT;
+    o->an = an;
     o->progress = isatty(STDERR_FILENO);
     for (int i = 2; i < argc; i++) {
         const char *v;
@@ -338,17 +325,17 @@ static int parse_analyze(analyze_opts *o, int argc, char **argv)
             if (!*v) return usage_error("%s needs a file name", a);
             o->output = v;
         } else if ((v = opt_value(argc, argv, &i, "--anchor"))) {
-            o->roles.anchor = v;
+            o->an.roles.anchor = v;
         } else if ((v = opt_value(argc, argv, &i, "--person"))) {
-            o->roles.person = v;
+            o->an.roles.person = v;
         } else if ((v = opt_value(argc, argv, &i, "--account"))) {
-            o->roles.account = v;
+            o->an.roles.account = v;
         } else if ((v = opt_value(argc, argv, &i, "--threads"))) {
             if (parse_int64(v, 1, 4096, &o->threads))
                 return usage_error("--threads: expected a whole number from 1 to 4096, got '%s'",
                                    v);
         } else if ((v = opt_value(argc, argv, &i, "--top"))) {
-            if (parse_int64(v, 0, 1000000, &o->top))
+            if (parse_int64(v, 0, 1000000, &o->an.top))
                 return usage_error("--top: expected a whole number from 0 to 1000000, got '%s'", v);
         } else if ((v = opt_value(argc, argv, &i, "--progress"))) {
             if (!strcmp(v, "always"))
@@ -359,26 +346,26 @@ static int parse_analyze(analyze_opts *o, int argc, char **argv)
                 return usage_error("--progress: expected auto, always or never, got '%s'", v);
         } else if ((v = opt_value(argc, argv, &i, "--betweenness"))) {
             if (!strcmp(v, "exact"))
-                o->betweenness = BW_EXACT;
+                o->an.betweenness = LP_BW_EXACT;
             else if (!strcmp(v, "sampled"))
-                o->betweenness = BW_SAMPLED;
+                o->an.betweenness = LP_BW_SAMPLED;
             else if (!strcmp(v, "off"))
-                o->betweenness = BW_OFF;
+                o->an.betweenness = LP_BW_OFF;
             else
                 return usage_error("--betweenness: expected exact, sampled or off, got '%s'", v);
         } else if ((v = opt_value(argc, argv, &i, "--epsilon"))) {
-            if (parse_fraction(v, &o->sampling.epsilon))
+            if (parse_fraction(v, &o->an.sampling.epsilon))
                 return usage_error("--epsilon: expected a number between 0 and 1, got '%s'", v);
             o->sampling_given = 1;
         } else if ((v = opt_value(argc, argv, &i, "--delta"))) {
-            if (parse_fraction(v, &o->sampling.delta))
+            if (parse_fraction(v, &o->an.sampling.delta))
                 return usage_error("--delta: expected a number between 0 and 1, got '%s'", v);
             o->sampling_given = 1;
         } else if ((v = opt_value(argc, argv, &i, "--seed"))) {
             int64_t seed;
             if (parse_int64(v, 0, INT64_MAX, &seed))
                 return usage_error("--seed: expected a non-negative whole number, got '%s'", v);
-            o->sampling.seed = (uint64_t)seed;
+            o->an.sampling.seed = (uint64_t)seed;
             o->sampling_given = 1;
         } else if (!strcmp(a, "--skip-bad-rows")) {
             o->skip_bad_rows = 1;
@@ -402,7 +389,7 @@ static int parse_analyze(analyze_opts *o, int argc, char **argv)
     }
     if (o->n_inputs == 0) return usage_error("%s", "analyze needs NODES.csv and EDGES.csv");
     if (!o->output) return usage_error("%s", "analyze needs -o RESULTS.h5");
-    if (o->sampling_given && (o->betweenness == BW_EXACT || o->betweenness == BW_OFF))
+    if (o->sampling_given && (o->an.betweenness == LP_BW_EXACT || o->an.betweenness == LP_BW_OFF))
         return usage_error("%s", "--epsilon, --delta and --seed apply to sampled betweenness only");
     for (int k = 0; k < 2; k++)
         if (same_file(o->inputs[k], o->output))
@@ -410,17 +397,10 @@ static int parse_analyze(analyze_opts *o, int argc, char **argv)
     return check_output(o->output);
 }
 
-static void progress(const analyze_opts *o, double seconds, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void progress(const analyze_opts *o, double seconds, const char *fmt, ...)
+static void progress(void *ctx, const char *phase, double seconds, const char *detail)
 {
-    if (!o->progress) return;
-    va_list ap;
-    va_start(ap, fmt);
-    fprintf(stderr, "linchpin: ");
-    vfprintf(stderr, fmt, ap);
-    fprintf(stderr, " (%.3f s)\n", seconds);
-    va_end(ap);
+    (void)ctx;
+    fprintf(stderr, "linchpin: %s%s%s (%.3f s)\n", phase, *detail ? ": " : "", detail, seconds);
 }
 
 /* Warn about listed types that no node has. */
@@ -452,92 +432,26 @@ static int cmd_analyze(int argc, char **argv)
 
     lp_graph g;
     lp_load_report rep;
-    lp_keyperson kp;
-    memset(&kp, 0, sizeof kp);
-    lp_results r;
-    memset(&r, 0, sizeof r);
-    int64_t *degree = NULL, *top = NULL, *top_brokers = NULL, *top_bw = NULL;
-    double *strength = NULL, *brokerage = NULL, *pagerank = NULL, *betweenness = NULL;
+    lp_analysis an;
+    memset(&an, 0, sizeof an);
     char *cmd = NULL, *params = NULL;
     size_t params_size = 0;
-    lp_timing timings[5];
-    int n_timings = 0;
     lp_status st;
     lp_load_options lo = LP_LOAD_OPTIONS_INIT;
     lo.skip_bad_rows = o.skip_bad_rows;
     lo.warn = stderr;
+    if (o.progress) o.an.progress = progress;
 
     double t0 = now();
     if ((st = lp_graph_load_csv(&g, &rep, o.inputs[0], o.inputs[1], &lo))) return fail(st);
-    if ((st = lp_graph_set_roles(&g, &o.roles))) goto out;
-    warn_unmatched(&g, "anchor", o.roles.anchor);
-    warn_unmatched(&g, "person", o.roles.person);
-    warn_unmatched(&g, "account", o.roles.account);
-    if (g.n_anchor == 0) {
-        st = lp_error_set(LP_EINPUT, "%s: no anchor node (no node has a type in --anchor %s)",
-                          o.inputs[0], o.roles.anchor);
-        goto out;
-    }
-    if (o.betweenness == BW_AUTO)
-        o.betweenness = g.n <= LP_EXACT_BETWEENNESS_MAX_NODES ? BW_EXACT : BW_SAMPLED;
-    size_t n1 = (size_t)g.n + 1;
-    degree = malloc(n1 * sizeof *degree);
-    strength = malloc(n1 * sizeof *strength);
-    brokerage = malloc(n1 * sizeof *brokerage);
-    pagerank = malloc(n1 * sizeof *pagerank);
-    if (o.betweenness != BW_OFF) betweenness = malloc(n1 * sizeof *betweenness);
-    if (!degree || !strength || !brokerage || !pagerank ||
-        (o.betweenness != BW_OFF && !betweenness)) {
-        st = lp_error_nomem("node columns");
-        goto out;
-    }
-    lp_degree(degree, &g.csr);
-    lp_strength(strength, &g.csr);
-    timings[n_timings++] = (lp_timing){"load", now() - t0};
-    progress(&o, now() - t0, "loaded %lld nodes, %lld edges", (long long)g.n, (long long)g.m);
-
-    t0 = now();
-    if ((st = lp_keyperson_run(&kp, &g))) goto out;
-    timings[n_timings++] = (lp_timing){"keyperson", now() - t0};
-    progress(&o, now() - t0, "key persons: %lld of %lld accounts hang on one person",
-             (long long)kp.accounts_with_key_person, (long long)kp.n_accounts);
-
-    t0 = now();
-    if ((st = lp_brokerage(brokerage, &g))) goto out;
-    timings[n_timings++] = (lp_timing){"brokerage", now() - t0};
-    progress(&o, now() - t0, "brokerage%s", "");
-
-    if (o.betweenness != BW_OFF) {
-        t0 = now();
-        if (o.betweenness == BW_EXACT) {
-            st = lp_betweenness_exact(betweenness, &g.csr);
-            r.betweenness_method = "exact";
-        } else {
-            lp_sampling_report sr;
-            st = lp_betweenness_sampled(betweenness, &sr, &g.csr, &o.sampling);
-            r.betweenness_method = "sampled";
-            r.betweenness_samples = sr.samples;
-            r.betweenness_vertex_diameter = sr.vertex_diameter;
-            r.betweenness_epsilon = o.sampling.epsilon;
-            r.betweenness_delta = o.sampling.delta;
-            r.betweenness_seed = o.sampling.seed;
-        }
-        if (st) goto out;
-        timings[n_timings++] = (lp_timing){"betweenness", now() - t0};
-        progress(&o, now() - t0, "betweenness (%s)", r.betweenness_method);
-    }
-
-    t0 = now();
-    lp_pagerank_options po = LP_PAGERANK_OPTIONS_INIT;
-    if ((st = lp_pagerank(pagerank, &r.pagerank_iterations, &g.csr, &po))) goto out;
-    timings[n_timings++] = (lp_timing){"pagerank", now() - t0};
-    progress(&o, now() - t0, "pagerank: %d iterations", r.pagerank_iterations);
-
-    if ((st = lp_keyperson_top(&top, &r.n_top_persons, &g, &kp, o.top)) ||
-        (st = lp_top_by_value(&top_brokers, &r.n_top_brokers, brokerage, g.n, o.top)) ||
-        (betweenness &&
-         (st = lp_top_by_value(&top_bw, &r.n_top_betweenness, betweenness, g.n, o.top))))
-        goto out;
+    double t_load = now() - t0;
+    char detail[96];
+    snprintf(detail, sizeof detail, "%lld nodes, %lld edges", (long long)g.n, (long long)g.m);
+    if (o.progress) progress(NULL, "load", t_load, detail);
+    warn_unmatched(&g, "anchor", o.an.roles.anchor);
+    warn_unmatched(&g, "person", o.an.roles.person);
+    warn_unmatched(&g, "account", o.an.roles.account);
+    if ((st = lp_analyze(&an, &g, &o.an))) goto out;
 
     cmd = command_line(argc, argv);
     FILE *pf = open_memstream(&params, &params_size);
@@ -546,34 +460,61 @@ static int cmd_analyze(int argc, char **argv)
         st = lp_error_nomem("parameters");
         goto out;
     }
+    const char *method = an.betweenness_mode == LP_BW_EXACT     ? "exact"
+                         : an.betweenness_mode == LP_BW_SAMPLED ? "sampled"
+                                                                : "off";
     fprintf(pf, "{\"anchor\":");
-    json_string(pf, o.roles.anchor);
+    json_string(pf, o.an.roles.anchor);
     fprintf(pf, ",\"person\":");
-    json_string(pf, o.roles.person);
+    json_string(pf, o.an.roles.person);
     fprintf(pf, ",\"account\":");
-    json_string(pf, o.roles.account);
+    json_string(pf, o.an.roles.account);
     fprintf(pf, ",\"threads\":%d,\"skip_bad_rows\":%s,\"top\":%lld,\"betweenness\":\"%s\"", threads,
-            o.skip_bad_rows ? "true" : "false", (long long)o.top,
-            o.betweenness == BW_OFF ? "off" : r.betweenness_method);
-    if (o.betweenness == BW_SAMPLED)
-        fprintf(pf, ",\"epsilon\":%.17g,\"delta\":%.17g,\"seed\":%llu", o.sampling.epsilon,
-                o.sampling.delta, (unsigned long long)o.sampling.seed);
-    fprintf(pf, ",\"pagerank_damping\":%.17g,\"pagerank_tolerance\":%.17g}", po.damping,
-            po.tolerance);
+            o.skip_bad_rows ? "true" : "false", (long long)o.an.top, method);
+    if (an.betweenness_mode == LP_BW_SAMPLED)
+        fprintf(pf, ",\"epsilon\":%.17g,\"delta\":%.17g,\"seed\":%llu", o.an.sampling.epsilon,
+                o.an.sampling.delta, (unsigned long long)o.an.sampling.seed);
+    fprintf(pf, ",\"pagerank_damping\":%.17g,\"pagerank_tolerance\":%.17g}", o.an.pagerank.damping,
+            o.an.pagerank.tolerance);
     fclose(pf);
 
+    /* "load" covers reading, building the graph, degree and strength. */
+    lp_timing timings[5];
+    int n_timings = 0;
+    timings[n_timings++] = (lp_timing){"load", t_load + an.t_degree};
+    timings[n_timings++] = (lp_timing){"keyperson", an.t_keyperson};
+    timings[n_timings++] = (lp_timing){"brokerage", an.t_brokerage};
+    if (an.betweenness) timings[n_timings++] = (lp_timing){"betweenness", an.t_betweenness};
+    timings[n_timings++] = (lp_timing){"pagerank", an.t_pagerank};
+
     lp_input_file inputs[2] = {rep.nodes_file, rep.edges_file};
+    lp_results r;
+    memset(&r, 0, sizeof r);
     r.g = &g;
-    r.degree = degree;
-    r.strength = strength;
-    r.kp = &kp;
-    r.top_persons = top;
+    r.degree = an.degree;
+    r.strength = an.strength;
+    r.kp = &an.kp;
+    r.top_persons = an.top_persons;
+    r.n_top_persons = an.n_top_persons;
     r.skipped_rows = rep.skipped_rows;
-    r.betweenness = betweenness;
-    r.brokerage = brokerage;
-    r.pagerank = pagerank;
-    r.top_brokers = top_brokers;
-    r.top_betweenness = top_bw;
+    r.brokerage = an.brokerage;
+    r.top_brokers = an.top_brokers;
+    r.n_top_brokers = an.n_top_brokers;
+    r.pagerank = an.pagerank;
+    r.pagerank_iterations = an.pagerank_iterations;
+    if (an.betweenness) {
+        r.betweenness = an.betweenness;
+        r.betweenness_method = method;
+        r.top_betweenness = an.top_betweenness;
+        r.n_top_betweenness = an.n_top_betweenness;
+        if (an.betweenness_mode == LP_BW_SAMPLED) {
+            r.betweenness_samples = an.sampling.samples;
+            r.betweenness_vertex_diameter = an.sampling.vertex_diameter;
+            r.betweenness_epsilon = o.an.sampling.epsilon;
+            r.betweenness_delta = o.an.sampling.delta;
+            r.betweenness_seed = o.an.sampling.seed;
+        }
+    }
     r.info.command_line = cmd;
     r.info.threads = threads;
     r.info.parameters_json = params;
@@ -583,20 +524,12 @@ static int cmd_analyze(int argc, char **argv)
     r.info.n_timings = n_timings;
     t0 = now();
     st = lp_results_write(o.output, &r);
-    progress(&o, now() - t0, "wrote %s", o.output);
+    if (!st && o.progress) progress(NULL, "write", now() - t0, o.output);
 
 out:
-    lp_keyperson_free(&kp);
-    free(top);
-    free(top_brokers);
-    free(top_bw);
+    lp_analysis_free(&an);
     free(cmd);
     free(params);
-    free(degree);
-    free(strength);
-    free(brokerage);
-    free(pagerank);
-    free(betweenness);
     lp_graph_free(&g);
     if (st) return fail(st);
     if (!o.quiet) return print_summary(o.output, 10);

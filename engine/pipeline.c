@@ -1,0 +1,115 @@
+/* pipeline.c — `linchpin analyze` as one engine call (see lp_pipeline.h).
+ * Runs the kernels one after another; each is parallel inside. */
+#include "lp_pipeline.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "lp_metrics.h"
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static void report(const lp_analyze_options *opt, const char *phase, double seconds,
+                   const char *detail)
+{
+    if (opt->progress) opt->progress(opt->progress_ctx, phase, seconds, detail);
+}
+
+void lp_analysis_free(lp_analysis *a)
+{
+    if (!a) return;
+    free(a->degree);
+    free(a->strength);
+    lp_keyperson_free(&a->kp);
+    free(a->brokerage);
+    free(a->betweenness);
+    free(a->pagerank);
+    free(a->top_persons);
+    free(a->top_brokers);
+    free(a->top_betweenness);
+    memset(a, 0, sizeof *a);
+}
+
+lp_status lp_analyze(lp_analysis *out, lp_graph *g, const lp_analyze_options *opt)
+{
+    lp_analysis a;
+    memset(&a, 0, sizeof a);
+    char detail[160];
+    lp_status st = lp_graph_set_roles(g, &opt->roles);
+    if (st) return st;
+    if (g->n_anchor == 0)
+        return lp_error_set(LP_EINPUT, "no anchor node: no node has a type in --anchor %s",
+                            opt->roles.anchor);
+    a.betweenness_mode = opt->betweenness;
+    if (a.betweenness_mode == LP_BW_AUTO)
+        a.betweenness_mode = g->n <= LP_EXACT_BETWEENNESS_MAX_NODES ? LP_BW_EXACT : LP_BW_SAMPLED;
+
+    size_t n1 = (size_t)g->n + 1;
+    a.degree = malloc(n1 * sizeof *a.degree);
+    a.strength = malloc(n1 * sizeof *a.strength);
+    a.brokerage = malloc(n1 * sizeof *a.brokerage);
+    a.pagerank = malloc(n1 * sizeof *a.pagerank);
+    if (a.betweenness_mode != LP_BW_OFF) a.betweenness = malloc(n1 * sizeof *a.betweenness);
+    if (!a.degree || !a.strength || !a.brokerage || !a.pagerank ||
+        (a.betweenness_mode != LP_BW_OFF && !a.betweenness)) {
+        st = lp_error_nomem("node columns");
+        goto fail;
+    }
+
+    double t0 = now();
+    lp_degree(a.degree, &g->csr);
+    lp_strength(a.strength, &g->csr);
+    a.t_degree = now() - t0;
+
+    t0 = now();
+    if ((st = lp_keyperson_run(&a.kp, g))) goto fail;
+    a.t_keyperson = now() - t0;
+    snprintf(detail, sizeof detail, "%lld of %lld accounts hang on one person",
+             (long long)a.kp.accounts_with_key_person, (long long)a.kp.n_accounts);
+    report(opt, "keyperson", a.t_keyperson, detail);
+
+    t0 = now();
+    if ((st = lp_brokerage(a.brokerage, g))) goto fail;
+    a.t_brokerage = now() - t0;
+    report(opt, "brokerage", a.t_brokerage, "");
+
+    if (a.betweenness_mode != LP_BW_OFF) {
+        t0 = now();
+        if (a.betweenness_mode == LP_BW_EXACT)
+            st = lp_betweenness_exact(a.betweenness, &g->csr);
+        else
+            st = lp_betweenness_sampled(a.betweenness, &a.sampling, &g->csr, &opt->sampling);
+        if (st) goto fail;
+        a.t_betweenness = now() - t0;
+        if (a.betweenness_mode == LP_BW_EXACT)
+            snprintf(detail, sizeof detail, "exact");
+        else
+            snprintf(detail, sizeof detail, "sampled, %lld paths", (long long)a.sampling.samples);
+        report(opt, "betweenness", a.t_betweenness, detail);
+    }
+
+    t0 = now();
+    if ((st = lp_pagerank(a.pagerank, &a.pagerank_iterations, &g->csr, &opt->pagerank))) goto fail;
+    a.t_pagerank = now() - t0;
+    snprintf(detail, sizeof detail, "%d iterations", a.pagerank_iterations);
+    report(opt, "pagerank", a.t_pagerank, detail);
+
+    if ((st = lp_keyperson_top(&a.top_persons, &a.n_top_persons, g, &a.kp, opt->top)) ||
+        (st = lp_top_by_value(&a.top_brokers, &a.n_top_brokers, a.brokerage, g->n, opt->top)) ||
+        (a.betweenness && (st = lp_top_by_value(&a.top_betweenness, &a.n_top_betweenness,
+                                                a.betweenness, g->n, opt->top))))
+        goto fail;
+    *out = a;
+    return LP_OK;
+
+fail:
+    lp_analysis_free(&a);
+    return st;
+}
