@@ -24,7 +24,10 @@
  * below x; for the top, N minus the head's subtree size. Blocks of two
  * vertices (bridges) need no Brandes pass. Cost: O(n + m) plus
  * O(sum_B |B| |E_B|) instead of O(n m); on enterprise graphs the tree-like
- * periphery falls into small blocks. Path counts are doubles (as in
+ * periphery falls into small blocks. Inside a block, the forward search
+ * writes each vertex's shortest-path successors into that vertex's own
+ * adjacency slots, and the backward pass pulls over those DAG arcs only
+ * (no distance test per arc). Path counts are doubles (as in
  * igraph): they overflow integers on large graphs. Per-thread workspaces
  * are allocated before the parallel region; per-thread sums are reduced in
  * thread order (thread counts agree to rounding, far inside 1e-9 relative).
@@ -78,21 +81,25 @@ static int thread_id(void)
 /* ---- exact ------------------------------------------------------------ */
 
 typedef struct brandes_ws {
-    int32_t *dist; /* -1: not reached */
-    double *sigma; /* shortest-path counts, valid where dist >= 0 */
-    double *delta; /* used as coeff(x), see brandes_weighted */
-    double *bc;    /* [n] this thread's sums */
+    int32_t *dist;   /* -1: not reached */
+    double *sigma;   /* shortest-path counts, valid where dist >= 0 */
+    double *coeff;   /* (w + delta) / sigma, see brandes_weighted */
+    lp_vid *succ;    /* successors of v in the shortest-path DAG, in v's CSR slots */
+    int32_t *n_succ; /* [local vertices] */
+    double *bc;      /* [local vertices] this thread's sums */
     lp_vid *order;
 } brandes_ws;
 
 /* Brandes from s inside one block, with source and target weights w:
- * adds w[s] * delta_s(x) to bc[vert[x]] for every other x it reaches. */
+ * adds w[s] * delta_s(x) to bc[x] for every other x it reaches. The forward
+ * search records each vertex's successors in its own adjacency slots, so
+ * the backward pass walks only DAG arcs. */
 static void brandes_weighted(brandes_ws *ws, const int64_t *off, const lp_vid *adj, const double *w,
-                             const lp_vid *vert, lp_vid s)
+                             lp_vid s)
 {
-    int32_t *dist = ws->dist;
-    double *sigma = ws->sigma, *coeff = ws->delta;
-    lp_vid *order = ws->order;
+    int32_t *dist = ws->dist, *n_succ = ws->n_succ;
+    double *sigma = ws->sigma, *coeff = ws->coeff;
+    lp_vid *order = ws->order, *succ = ws->succ;
     int64_t head = 0, tail = 0;
     order[tail++] = s;
     dist[s] = 0;
@@ -101,6 +108,8 @@ static void brandes_weighted(brandes_ws *ws, const int64_t *off, const lp_vid *a
         lp_vid v = order[head++];
         int32_t dn = dist[v] + 1;
         double sv = sigma[v];
+        lp_vid *out = succ + off[v];
+        int32_t c = 0;
         for (int64_t k = off[v]; k < off[v + 1]; k++) {
             lp_vid x = adj[k];
             int32_t dx = dist[x];
@@ -108,29 +117,31 @@ static void brandes_weighted(brandes_ws *ws, const int64_t *off, const lp_vid *a
                 dist[x] = dn;
                 sigma[x] = sv;
                 order[tail++] = x;
+                out[c++] = x;
             } else if (dx == dn) {
                 sigma[x] += sv;
+                out[c++] = x;
             }
         }
+        n_succ[v] = c;
     }
     /* Pull form of the dependency recursion: with
      * coeff(x) = (w(x) + delta(x)) / sigma(x), delta(v) = sigma(v) times the
      * sum of coeff over v's successors. Each vertex writes only itself. */
     for (int64_t i = tail - 1; i > 0; i--) {
         lp_vid v = order[i];
-        int32_t dn = dist[v] + 1;
+        const lp_vid *sv = succ + off[v];
         double sum = 0.0;
-        for (int64_t k = off[v]; k < off[v + 1]; k++)
-            if (dist[adj[k]] == dn) sum += coeff[adj[k]];
+        for (int32_t j = 0; j < n_succ[v]; j++)
+            sum += coeff[sv[j]];
         double delta = sigma[v] * sum;
-        ws->bc[vert[v]] += w[s] * delta;
+        ws->bc[v] += w[s] * delta;
         coeff[v] = (w[v] + delta) / sigma[v];
     }
-    for (int64_t i = 0; i < tail; i++) {
-        lp_vid x = order[i];
-        dist[x] = -1;
-        coeff[x] = 0.0;
-    }
+    /* sigma, coeff and the successor lists are written before they are read
+     * in every pass; only dist must be reset */
+    for (int64_t i = 0; i < tail; i++)
+        dist[order[i]] = -1;
 }
 
 /* The blocks (biconnected components) with 3 or more vertices, as one CSR
@@ -288,10 +299,13 @@ lp_status lp_betweenness_exact(double *out, const lp_csr *csr)
         size_t c1 = (size_t)b.nl + 1;
         ws[t].dist = malloc(c1 * sizeof *ws[t].dist);
         ws[t].sigma = calloc(c1, sizeof *ws[t].sigma);
-        ws[t].delta = calloc(c1, sizeof *ws[t].delta);
-        ws[t].bc = calloc(n1, sizeof *ws[t].bc);
+        ws[t].coeff = calloc(c1, sizeof *ws[t].coeff);
+        ws[t].succ = malloc(((size_t)b.off[b.nl] + 1) * sizeof *ws[t].succ);
+        ws[t].n_succ = calloc(c1, sizeof *ws[t].n_succ);
+        ws[t].bc = calloc(c1, sizeof *ws[t].bc);
         ws[t].order = malloc(c1 * sizeof *ws[t].order);
-        if (!ws[t].dist || !ws[t].sigma || !ws[t].delta || !ws[t].bc || !ws[t].order) {
+        if (!ws[t].dist || !ws[t].sigma || !ws[t].coeff || !ws[t].succ || !ws[t].n_succ ||
+            !ws[t].bc || !ws[t].order) {
             st = lp_error_nomem("betweenness workspace");
             goto done;
         }
@@ -301,14 +315,15 @@ lp_status lp_betweenness_exact(double *out, const lp_csr *csr)
 
 #pragma omp parallel for schedule(dynamic, 16) if (b.nl >= 64)
     for (int64_t s = 0; s < b.nl; s++)
-        brandes_weighted(&ws[thread_id()], b.off, b.adj, b.w, b.vert, (lp_vid)s);
+        brandes_weighted(&ws[thread_id()], b.off, b.adj, b.w, (lp_vid)s);
 
-    /* Reduce in thread order; halve: each unordered pair was seen twice. */
-    for (lp_vid v = 0; v < n; v++) {
+    /* Reduce in thread order; halve: each unordered pair was seen twice. A
+     * cut vertex collects from every block it belongs to. */
+    for (int64_t x = 0; x < b.nl; x++) {
         double sum = 0.0;
         for (int t = 0; t < nt; t++)
-            sum += ws[t].bc[v];
-        out[v] += sum / 2;
+            sum += ws[t].bc[x];
+        out[b.vert[x]] += sum / 2;
     }
 
 done:
@@ -316,7 +331,9 @@ done:
         for (int t = 0; t < nt; t++) {
             free(ws[t].dist);
             free(ws[t].sigma);
-            free(ws[t].delta);
+            free(ws[t].coeff);
+            free(ws[t].succ);
+            free(ws[t].n_succ);
             free(ws[t].bc);
             free(ws[t].order);
         }
