@@ -10,17 +10,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "bench_util.h"
 #include "lp_csvwrite.h"
 #include "lp_generate.h"
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 static int parse_i64(const char *s, int64_t *out)
 {
@@ -73,11 +66,11 @@ int main(int argc, char **argv)
 
     lp_nodes nodes = LP_NODES_INIT;
     lp_edges edges = LP_EDGES_INIT;
-    double t0 = now();
+    double t0 = bench_now();
     lp_status st = lp_generate(&nodes, &edges, &opt);
-    double t1 = now();
+    double t1 = bench_now();
     if (st == LP_OK) st = lp_csv_write_graph(dir, &nodes, &edges);
-    double t2 = now();
+    double t2 = bench_now();
     if (st) {
         fprintf(stderr, "bench_generate: %s\n", lp_error_message());
         lp_nodes_free(&nodes);

@@ -28,7 +28,6 @@
 #include <string.h>
 
 #include "bench_util.h"
-#include "lp_csv.h"
 #include "lp_keyperson.h"
 
 static bench_info info;
@@ -71,24 +70,11 @@ int main(int argc, char **argv)
     double *t = malloc((size_t)runs * sizeof *t);
     if (!t) return 1;
 
-    /* load */
     lp_graph g;
-    lp_load_report rep;
-    lp_load_options lopt = LP_LOAD_OPTIONS_INIT;
-    double t0 = bench_now();
-    lp_status st = lp_graph_load_csv(&g, &rep, nodes_path, edges_path, &lopt);
-    double t_load = bench_now() - t0;
-    if (st) return fail("load", st);
-    info.n = g.n;
-    info.m = g.m;
+    lp_status st = bench_load(&g, &info, nodes_path, edges_path);
+    if (st) return (int)st;
     char extra[256];
-    snprintf(extra, sizeof extra, "node_rows=%lld edge_rows=%lld merged=%lld self_loops=%lld",
-             (long long)rep.node_rows, (long long)rep.edge_rows, (long long)g.merged_duplicates,
-             (long long)g.dropped_self_loops);
-    line("load", t_load, 1, extra);
-
-    lp_roles roles = LP_ROLES_INIT;
-    if ((st = lp_graph_set_roles(&g, &roles))) return fail("roles", st);
+    double t0;
 
     /* key-person analysis */
     lp_keyperson kp;

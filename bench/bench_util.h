@@ -17,6 +17,8 @@
 #include <omp.h>
 #endif
 
+#include "lp_csv.h"
+
 /* Seconds on a monotonic clock. */
 static inline double bench_now(void)
 {
@@ -97,6 +99,36 @@ static inline void bench_line(const bench_info *b, const char *phase, int thread
         printf("median_s=NA");
     printf("%s%s\n", extra && *extra ? " " : "", extra ? extra : "");
     fflush(stdout);
+}
+
+/* Load nodes.csv + edges.csv (lp_graph_load_csv, timed once), set b->n and
+ * b->m, print the "load" line and set the default roles. On failure prints
+ * the error and returns its status; *g is then not to be freed. */
+static inline lp_status bench_load(lp_graph *g, bench_info *b, const char *nodes_path,
+                                   const char *edges_path)
+{
+    lp_load_report rep;
+    lp_load_options lopt = LP_LOAD_OPTIONS_INIT;
+    double t0 = bench_now();
+    lp_status st = lp_graph_load_csv(g, &rep, nodes_path, edges_path, &lopt);
+    double t_load = bench_now() - t0;
+    if (st) {
+        fprintf(stderr, "bench_%s: load: %s\n", b->bench, lp_error_message());
+        return st;
+    }
+    b->n = g->n;
+    b->m = g->m;
+    char extra[256];
+    snprintf(extra, sizeof extra, "node_rows=%lld edge_rows=%lld merged=%lld self_loops=%lld",
+             (long long)rep.node_rows, (long long)rep.edge_rows, (long long)g->merged_duplicates,
+             (long long)g->dropped_self_loops);
+    bench_line(b, "load", b->threads, 1, t_load, extra);
+    lp_roles roles = LP_ROLES_INIT;
+    if ((st = lp_graph_set_roles(g, &roles))) {
+        fprintf(stderr, "bench_%s: roles: %s\n", b->bench, lp_error_message());
+        lp_graph_free(g);
+    }
+    return st;
 }
 
 #endif

@@ -30,15 +30,16 @@ import time
 import numpy as np
 
 
-def line(phase, runs, med, **extra):
+def emit(bench, phase, threads, n, m, runs, med, **extra):
+    """Print one measurement, key=value, in the format of the C drivers."""
     fields = [
-        "bench=peers",
+        f"bench={bench}",
         f"phase={phase}",
         f"machine={platform.machine()}",
         f"nproc={os.cpu_count()}",
-        f"threads={ARGS.threads}",
-        f"n={N}",
-        f"m={M}",
+        f"threads={threads}",
+        f"n={n}",
+        f"m={m}",
         f"runs={runs}",
         f"median_s={med:.6f}" if med is not None else "median_s=NA",
     ]
@@ -46,8 +47,14 @@ def line(phase, runs, med, **extra):
     print(" ".join(fields), flush=True)
 
 
+def line(phase, runs, med, **extra):
+    emit("peers", phase, ARGS.threads, N, M, runs, med, **extra)
+
+
 def read_graph(nodes_path, edges_path):
-    """Return (n, edges as an (m, 2) int64 array of merged, loop-free pairs)."""
+    """Return (n, edges, weights): the merged, loop-free pairs as an (m, 2)
+    int64 array (smaller endpoint first, sorted) and their summed weights
+    (1 per row when edges.csv has no weight column), as linchpin merges them."""
     with open(nodes_path, newline="", encoding="utf-8-sig") as f:
         r = csv.reader(f)
         header = next(r)
@@ -57,22 +64,26 @@ def read_graph(nodes_path, edges_path):
             if row:
                 index[row[col]] = len(index)
     n = len(index)
-    src, dst = [], []
+    src, dst, wgt = [], [], []
     with open(edges_path, newline="", encoding="utf-8-sig") as f:
         r = csv.reader(f)
         header = next(r)
         cs, ct = header.index("source"), header.index("target")
+        cw = header.index("weight") if "weight" in header else None
         for row in r:
             if row:
                 src.append(index[row[cs]])
                 dst.append(index[row[ct]])
+                wgt.append(row[cw] if cw is not None else 1)
     s = np.asarray(src, dtype=np.int64)
     t = np.asarray(dst, dtype=np.int64)
+    w = np.asarray(wgt, dtype=np.float64)
     keep = s != t
     lo = np.minimum(s[keep], t[keep])
     hi = np.maximum(s[keep], t[keep])
-    key = np.unique(lo * n + hi)
-    return n, np.stack([key // n, key % n], axis=1)
+    key, inverse = np.unique(lo * n + hi, return_inverse=True)
+    weights = np.bincount(inverse, weights=w[keep], minlength=len(key))
+    return n, np.stack([key // n, key % n], axis=1), weights
 
 
 def timed(fn, runs):
@@ -84,30 +95,51 @@ def timed(fn, runs):
     return statistics.median(times), result
 
 
-def main():
-    global ARGS, N, M
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def base_parser(doc):
+    """Argument parser with the options every peer script takes."""
+    p = argparse.ArgumentParser(description=doc.splitlines()[0])
     p.add_argument("nodes")
     p.add_argument("edges")
     p.add_argument("--runs", type=int, default=5)
     p.add_argument("--threads", type=int, default=2)
+    return p
+
+
+def read_timed(args):
+    """read_graph on args.nodes / args.edges; returns (n, edges, weights, seconds)."""
+    t0 = time.perf_counter()
+    n, edges, weights = read_graph(args.nodes, args.edges)
+    return n, edges, weights, time.perf_counter() - t0
+
+
+def gt_graph(n, edges, threads):
+    """An undirected graph-tool graph with n vertices and the given edges (edge
+    i = row i), graph-tool's OpenMP set to `threads`; returns (graph, seconds)."""
+    import graph_tool
+
+    graph_tool.openmp_set_num_threads(threads)
+    t0 = time.perf_counter()
+    g = graph_tool.Graph(directed=False)
+    g.add_vertex(n)
+    g.add_edge_list(edges)
+    return g, time.perf_counter() - t0
+
+
+def main():
+    global ARGS, N, M
+    p = base_parser(__doc__)
     p.add_argument("--nx-max-edges", type=int, default=2_000_000)
     ARGS = p.parse_args()
 
-    t0 = time.perf_counter()
-    N, edges = read_graph(ARGS.nodes, ARGS.edges)
+    N, edges, _, secs = read_timed(ARGS)
     M = len(edges)
-    line("read_csv", 1, time.perf_counter() - t0)
+    line("read_csv", 1, secs)
 
     import graph_tool
     import graph_tool.topology as gtt
 
-    graph_tool.openmp_set_num_threads(ARGS.threads)
-    t0 = time.perf_counter()
-    g = graph_tool.Graph(directed=False)
-    g.add_vertex(N)
-    g.add_edge_list(edges)
-    line("gt_build", 1, time.perf_counter() - t0)
+    g, secs = gt_graph(N, edges, ARGS.threads)
+    line("gt_build", 1, secs)
 
     med, (_, art, hist) = timed(lambda: gtt.label_biconnected_components(g), ARGS.runs)
     # graph-tool 2.45 returns the histogram of component labels, older ones the count

@@ -2,14 +2,16 @@
 # bench/run.sh — generate enterprise graphs at fixed sizes and seeds, time the
 # key-person analysis against igraph (C, same process), graph-tool and
 # NetworkX (bench/peers.py), record peak memory with /usr/bin/time -v, and
-# print a Markdown table. Never part of the tests.
+# print a Markdown table. Before each driver it waits (up to 10 minutes) for
+# the 1-minute load average to fall to 0.5 and records the load it ran at.
+# Never part of the tests.
 #
 #   bench/run.sh [--build DIR] [--work DIR] [--sizes "1m 10m"] [--runs R] [--threads T]
 #
 # Sizes (seed 1, employees = accounts/8 + 1, compact ids):
-#   100k   20 000 accounts  (~100 thousand edges)
-#   1m    200 000 accounts  (~1.0 million edges after merging)
-#   10m  2 000 000 accounts (~10 million edges after merging)
+#   100k   20 000 accounts  (~80 thousand edges)
+#   1m    200 000 accounts  (~0.8 million edges after merging)
+#   10m  2 000 000 accounts (~8 million edges after merging)
 set -eu
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -27,7 +29,7 @@ while [ $# -gt 0 ]; do
     --sizes) SIZES=$2; shift 2 ;;
     --runs) RUNS=$2; shift 2 ;;
     --threads) THREADS=$2; shift 2 ;;
-    -h | --help) sed -n '2,12p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,14p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown argument: $1" >&2; exit 2 ;;
     esac
 done
@@ -41,31 +43,7 @@ accounts_for() {
     esac
 }
 
-# value of KEY on the line of PHASE in FILE ("NA" if absent)
-kv() {
-    v=$(awk -v ph="phase=$2" -v key="$3" '
-        { hit = 0; for (i = 1; i <= NF; i++) if ($i == ph) hit = 1 }
-        !hit { next }
-        { for (i = 1; i <= NF; i++) {
-              j = index($i, "=")
-              if (substr($i, 1, j - 1) == key) { print substr($i, j + 1); exit }
-          } }' "$1" 2>/dev/null)
-    echo "${v:-NA}"
-}
-
-# peak RSS in MB from a /usr/bin/time -v report
-rss_mb() {
-    awk -F: '/Maximum resident set size/ { gsub(/ /, "", $2); printf "%.0f", $2 / 1024 }' "$1"
-}
-
-# a / b with 2 decimals, NA-safe
-ratio() {
-    awk -v a="$1" -v b="$2" 'BEGIN { if (a == "NA" || b == "NA" || b + 0 == 0) print "NA"; else printf "%.2f", a / b }'
-}
-
-secs() {
-    awk -v a="$1" 'BEGIN { if (a == "NA") print "NA"; else printf "%.3f", a }'
-}
+. "$ROOT/bench/bench_lib.sh"
 
 if [ ! -f "$BUILD/CMakeCache.txt" ]; then
     cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release >/dev/null
@@ -73,8 +51,7 @@ fi
 cmake --build "$BUILD" -j "$(nproc)" --target bench_generate bench_keyperson >/dev/null
 mkdir -p "$WORK"
 
-echo "machine: $(uname -m), $(nproc) CPUs ($(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -n 1)), $(awk '/MemTotal/ { printf "%.0f GB", $2 / 1048576 }' /proc/meminfo)"
-echo "igraph $(pkg-config --modversion igraph), graph-tool $($PY -c 'import graph_tool; print(graph_tool.__version__.split()[0])'), networkx $($PY -c 'import networkx; print(networkx.__version__)')"
+machine_line "$PY"
 bt=$(sed -n 's/^CMAKE_BUILD_TYPE:STRING=//p' "$BUILD/CMakeCache.txt")
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg) (the figures are only comparable on an otherwise idle machine)"
 echo "threads $THREADS, runs $RUNS (median), build ${bt:-RelWithDebInfo (default)}; speedup = peer's time / key-person time"
@@ -85,10 +62,14 @@ for size in $SIZES; do
     acc=$(accounts_for "$size")
     dir="$WORK/$size-seed1"
     "$BUILD/bench/bench_generate" --accounts "$acc" --seed 1 --out "$dir" | tee "$WORK/$size.gen.out" >&2
+    wait_quiet
+    la=$(load1)
     /usr/bin/time -v -o "$WORK/$size.kp.time" "$BUILD/bench/bench_keyperson" \
         "$dir/nodes.csv" "$dir/edges.csv" --runs "$RUNS" --threads "$THREADS" \
         >"$WORK/$size.kp.out" || echo "run.sh: bench_keyperson failed ($size)" >&2
     cat "$WORK/$size.kp.out" >&2
+    wait_quiet
+    la="$la / $(load1)"
     /usr/bin/time -v -o "$WORK/$size.peers.time" $PY "$ROOT/bench/peers.py" \
         "$dir/nodes.csv" "$dir/edges.csv" --runs "$RUNS" --threads "$THREADS" \
         >"$WORK/$size.peers.out" || echo "run.sh: peers.py failed ($size)" >&2
@@ -109,10 +90,10 @@ for size in $SIZES; do
     a_nx=$(kv "$p" nx_ap articulation)
     if [ "$(kv "$k" keyperson ap_agree)" = 1 ] && [ "$a_ig" = "$(kv "$p" gt_bcc articulation)" ] &&
         { [ "$a_nx" = NA ] || [ "$a_nx" = "$a_ig" ]; }; then agree=yes; fi
-    ROWS="$ROWS| $size | $n | $m | $(secs "$load") | $(secs "$kpt") | $(secs "$ap") | $(secs "$bcc") | $(secs "$gt") | $(secs "$nx") | $(ratio "$ap" "$kpt") | $(ratio "$bcc" "$kpt") | $(ratio "$gt" "$kpt") | $(ratio "$nx" "$kpt") | $(awk -v x="$(kv "$k" memory peak_rss_mb_keyperson)" 'BEGIN { printf "%.0f", x }') | $(rss_mb "$WORK/$size.kp.time") | $(rss_mb "$WORK/$size.peers.time") | $agree |
+    ROWS="$ROWS| $size | $n | $m | $la | $(secs "$load") | $(secs "$kpt") | $(secs "$ap") | $(secs "$bcc") | $(secs "$gt") | $(secs "$nx") | $(ratio "$ap" "$kpt") | $(ratio "$bcc" "$kpt") | $(ratio "$gt" "$kpt") | $(ratio "$nx" "$kpt") | $(awk -v x="$(kv "$k" memory peak_rss_mb_keyperson)" 'BEGIN { printf "%.0f", x }') | $(rss_mb "$WORK/$size.kp.time") | $(rss_mb "$WORK/$size.peers.time") | $agree |
 "
 done
 
-echo "| graph | n | m | load s | key-person s | igraph AP s | igraph BCC s | graph-tool BCC s | NetworkX AP s | speedup vs igraph AP | vs igraph BCC | vs graph-tool | vs NetworkX | peak MB load+kp | peak MB bench_keyperson | peak MB peers.py | AP agree |"
-echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
+echo "| graph | n | m | load avg (kp / peers) | load s | key-person s | igraph AP s | igraph BCC s | graph-tool BCC s | NetworkX AP s | speedup vs igraph AP | vs igraph BCC | vs graph-tool | vs NetworkX | peak MB load+kp | peak MB bench_keyperson | peak MB peers.py | AP agree |"
+echo "|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
 printf '%s' "$ROWS"
