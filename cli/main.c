@@ -36,6 +36,7 @@ static const char USAGE[] =
     "  --person TYPES        node types whose departure is the risk (default: employee)\n"
     "  --account TYPES       node types of customer accounts (default: account)\n"
     "  --threads N           OpenMP threads (default: all cores)\n"
+    "  --bus-factor-cap K    bus factor exact up to K, K meaning K or more (default 3)\n"
     "  --betweenness MODE    exact|sampled|off (default: exact up to 50,000 nodes,\n"
     "                        sampled above)\n"
     "  --epsilon E           sampled: every normalised value within E of the exact one\n"
@@ -220,6 +221,12 @@ static int print_summary(const char *path, int64_t top)
     print_money(stdout, s.revenue_with_key_person, 0);
     printf("\n  no path to the company:  %lld\n", (long long)s.orphan_accounts);
     printf("cut vertices (articulation points): %lld\n", (long long)s.articulation_points);
+    if (s.bus_factor_histogram) {
+        printf("bus factor (persons who must all leave to cut an account off):");
+        for (int32_t b = 0; b <= s.bus_factor_cap; b++)
+            printf(" %s%d: %lld%s", b == s.bus_factor_cap ? ">=" : "", b,
+                   (long long)s.bus_factor_histogram[b], b < s.bus_factor_cap ? "," : "\n");
+    }
     int64_t k = s.n_top < top ? s.n_top : top;
     if (k > 0) {
         printf("\ntop persons by revenue at risk\n");
@@ -344,6 +351,13 @@ static int parse_analyze(analyze_opts *o, int argc, char **argv)
                 o->progress = 0;
             else if (strcmp(v, "auto"))
                 return usage_error("--progress: expected auto, always or never, got '%s'", v);
+        } else if ((v = opt_value(argc, argv, &i, "--bus-factor-cap"))) {
+            int64_t cap;
+            if (parse_int64(v, 2, 1000, &cap))
+                return usage_error("--bus-factor-cap: expected a whole number from 2 to 1000, "
+                                   "got '%s'",
+                                   v);
+            o->an.bus_factor_cap = (int32_t)cap;
         } else if ((v = opt_value(argc, argv, &i, "--betweenness"))) {
             if (!strcmp(v, "exact"))
                 o->an.betweenness = LP_BW_EXACT;
@@ -469,8 +483,11 @@ static int cmd_analyze(int argc, char **argv)
     json_string(pf, o.an.roles.person);
     fprintf(pf, ",\"account\":");
     json_string(pf, o.an.roles.account);
-    fprintf(pf, ",\"threads\":%d,\"skip_bad_rows\":%s,\"top\":%lld,\"betweenness\":\"%s\"", threads,
-            o.skip_bad_rows ? "true" : "false", (long long)o.an.top, method);
+    fprintf(pf,
+            ",\"threads\":%d,\"skip_bad_rows\":%s,\"top\":%lld,\"bus_factor_cap\":%d,"
+            "\"betweenness\":\"%s\"",
+            threads, o.skip_bad_rows ? "true" : "false", (long long)o.an.top,
+            (int)o.an.bus_factor_cap, method);
     if (an.betweenness_mode == LP_BW_SAMPLED)
         fprintf(pf, ",\"epsilon\":%.17g,\"delta\":%.17g,\"seed\":%llu", o.an.sampling.epsilon,
                 o.an.sampling.delta, (unsigned long long)o.an.sampling.seed);
@@ -479,10 +496,11 @@ static int cmd_analyze(int argc, char **argv)
     fclose(pf);
 
     /* "load" covers reading, building the graph, degree and strength. */
-    lp_timing timings[5];
+    lp_timing timings[6];
     int n_timings = 0;
     timings[n_timings++] = (lp_timing){"load", t_load + an.t_degree};
     timings[n_timings++] = (lp_timing){"keyperson", an.t_keyperson};
+    timings[n_timings++] = (lp_timing){"busfactor", an.t_busfactor};
     timings[n_timings++] = (lp_timing){"brokerage", an.t_brokerage};
     if (an.betweenness) timings[n_timings++] = (lp_timing){"betweenness", an.t_betweenness};
     timings[n_timings++] = (lp_timing){"pagerank", an.t_pagerank};
@@ -497,6 +515,10 @@ static int cmd_analyze(int argc, char **argv)
     r.top_persons = an.top_persons;
     r.n_top_persons = an.n_top_persons;
     r.skipped_rows = rep.skipped_rows;
+    r.bus_factor = an.bus_factor;
+    r.bus_factor_cap = o.an.bus_factor_cap;
+    r.bus_factor_histogram = an.bus_factor_histogram;
+    r.dominant_share = an.dominant_share;
     r.brokerage = an.brokerage;
     r.top_brokers = an.top_brokers;
     r.n_top_brokers = an.n_top_brokers;

@@ -6,6 +6,7 @@
 #ifndef LP_PIPELINE_H
 #define LP_PIPELINE_H
 
+#include "lp_busfactor.h"
 #include "lp_centrality.h"
 #include "lp_graph.h"
 #include "lp_keyperson.h"
@@ -25,12 +26,14 @@ typedef struct lp_analyze_options {
     lp_sampling sampling; /* for LP_BW_SAMPLED */
     lp_pagerank_options pagerank;
     int64_t top;             /* length of the top lists */
+    int32_t bus_factor_cap;  /* >= 2; bus factor exact below it */
     lp_progress_fn progress; /* NULL: silent */
     void *progress_ctx;
 } lp_analyze_options;
 #define LP_ANALYZE_OPTIONS_INIT                                                                    \
     {                                                                                              \
-        LP_ROLES_INIT, LP_BW_AUTO, LP_SAMPLING_INIT, LP_PAGERANK_OPTIONS_INIT, 20, NULL, NULL      \
+        LP_ROLES_INIT, LP_BW_AUTO, LP_SAMPLING_INIT, LP_PAGERANK_OPTIONS_INIT, 20,                 \
+            LP_BUS_FACTOR_CAP_DEFAULT, NULL, NULL                                                  \
     }
 
 typedef struct lp_analysis {
@@ -46,8 +49,11 @@ typedef struct lp_analysis {
     int64_t *top_persons, n_top_persons;         /* lp_keyperson_top */
     int64_t *top_brokers, n_top_brokers;         /* by brokerage */
     int64_t *top_betweenness, n_top_betweenness; /* by betweenness; NULL when off */
+    int32_t *bus_factor;                         /* [kp.n_accounts] */
+    int64_t *bus_factor_histogram;               /* [cap + 1]: accounts per bus factor */
+    double *dominant_share;                      /* [kp.n_accounts], NaN: no person touches */
     /* seconds per phase, as named in DESIGN.md's /summary/timings */
-    double t_degree, t_keyperson, t_brokerage, t_betweenness, t_pagerank;
+    double t_degree, t_keyperson, t_busfactor, t_brokerage, t_betweenness, t_pagerank;
 } lp_analysis;
 
 /* Set g's roles from opt->roles and run every analysis. LP_EINPUT if no

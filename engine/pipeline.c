@@ -34,6 +34,9 @@ void lp_analysis_free(lp_analysis *a)
     free(a->top_persons);
     free(a->top_brokers);
     free(a->top_betweenness);
+    free(a->bus_factor);
+    free(a->bus_factor_histogram);
+    free(a->dominant_share);
     memset(a, 0, sizeof *a);
 }
 
@@ -42,6 +45,8 @@ lp_status lp_analyze(lp_analysis *out, lp_graph *g, const lp_analyze_options *op
     lp_analysis a;
     memset(&a, 0, sizeof a);
     char detail[160];
+    if (opt->bus_factor_cap < 2)
+        return lp_error_set(LP_EUSAGE, "--bus-factor-cap must be at least 2");
     lp_status st = lp_graph_set_roles(g, &opt->roles);
     if (st) return st;
     if (g->n_anchor == 0)
@@ -74,6 +79,27 @@ lp_status lp_analyze(lp_analysis *out, lp_graph *g, const lp_analyze_options *op
     snprintf(detail, sizeof detail, "%lld of %lld accounts hang on one person",
              (long long)a.kp.accounts_with_key_person, (long long)a.kp.n_accounts);
     report(opt, "keyperson", a.t_keyperson, detail);
+
+    /* Bus factor and dominant share, per account. */
+    t0 = now();
+    int64_t na = a.kp.n_accounts;
+    int32_t cap = opt->bus_factor_cap;
+    a.bus_factor = malloc(((size_t)na + 1) * sizeof *a.bus_factor);
+    a.dominant_share = malloc(((size_t)na + 1) * sizeof *a.dominant_share);
+    a.bus_factor_histogram = calloc((size_t)cap + 1, sizeof *a.bus_factor_histogram);
+    if (!a.bus_factor || !a.dominant_share || !a.bus_factor_histogram) {
+        st = lp_error_nomem("bus factor");
+        goto fail;
+    }
+    if ((st = lp_bus_factor(a.bus_factor, g, a.kp.account_node, na, cap)) ||
+        (st = lp_dominant_share(a.dominant_share, g, a.kp.account_node, na)))
+        goto fail;
+    for (int64_t i = 0; i < na; i++)
+        a.bus_factor_histogram[a.bus_factor[i]]++;
+    a.t_busfactor = now() - t0;
+    snprintf(detail, sizeof detail, "%lld accounts with bus factor 1, %lld at %d or more",
+             (long long)a.bus_factor_histogram[1], (long long)a.bus_factor_histogram[cap], cap);
+    report(opt, "busfactor", a.t_busfactor, detail);
 
     t0 = now();
     if ((st = lp_brokerage(a.brokerage, g))) goto fail;

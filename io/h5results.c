@@ -288,6 +288,14 @@ static lp_status check_results(const char *path, const lp_results *r)
     if (r->top_persons && (st = check_rows(r->top_persons, r->n_top_persons, n, "top_persons")))
         return st;
     if ((st = check_centrality(r, n))) return st;
+    if ((r->bus_factor || r->dominant_share) && !r->kp)
+        return lp_i_bad("bus_factor / dominant_share given without kp");
+    if (r->bus_factor) {
+        if (r->bus_factor_cap < 2) return lp_i_bad("bus_factor_cap below 2");
+        for (int64_t i = 0; i < r->kp->n_accounts; i++)
+            if (r->bus_factor[i] < 0 || r->bus_factor[i] > r->bus_factor_cap)
+                return lp_i_bad("bus_factor outside [0, cap]");
+    }
     return check_info(&r->info);
 }
 
@@ -868,8 +876,25 @@ done:
     return rc;
 }
 
-static int write_accounts(lp_i_writer *w, hid_t file, const lp_keyperson *kp)
+/* /accounts/bus_factor with its cap. */
+static int write_bus_factor(lp_i_writer *w, hid_t file, const lp_results *r)
 {
+    const char *path = "/accounts/bus_factor";
+    hid_t dset = -1;
+    int rc = -1;
+    if (column_num(w, file, path, H5T_STD_I32LE, H5T_NATIVE_INT32, r->kp->n_accounts,
+                   r->bus_factor) ||
+        (dset = column_reopen(w, file, path)) < 0 || attr_i32(w, dset, "cap", r->bus_factor_cap))
+        goto done;
+    rc = 0;
+done:
+    if (dset >= 0) H5Dclose(dset);
+    return rc;
+}
+
+static int write_accounts(lp_i_writer *w, hid_t file, const lp_results *r)
+{
+    const lp_keyperson *kp = r->kp;
     int64_t a = kp->n_accounts;
     hid_t grp = -1;
     int rc = -1;
@@ -884,6 +909,10 @@ static int write_accounts(lp_i_writer *w, hid_t file, const lp_keyperson *kp)
                    kp->kp_offsets) ||
         column_num(w, file, "/accounts/key_persons", H5T_STD_I64LE, H5T_NATIVE_INT64,
                    kp->kp_offsets[a], kp->kp))
+        goto done;
+    if (r->bus_factor && write_bus_factor(w, file, r)) goto done;
+    if (r->dominant_share && column_num(w, file, "/accounts/dominant_share", H5T_IEEE_F64LE,
+                                        H5T_NATIVE_DOUBLE, a, r->dominant_share))
         goto done;
     rc = 0;
 done:
@@ -931,6 +960,10 @@ static int write_summary(lp_i_writer *w, hid_t file, const lp_results *r, const 
     if (r->betweenness && r->top_betweenness &&
         column_num(w, file, "/summary/top_betweenness", H5T_STD_I64LE, H5T_NATIVE_INT64,
                    r->n_top_betweenness, r->top_betweenness))
+        goto done;
+    if (kp && r->bus_factor && r->bus_factor_histogram &&
+        column_num(w, file, "/summary/bus_factor_histogram", H5T_STD_I64LE, H5T_NATIVE_INT64,
+                   r->bus_factor_cap + 1, r->bus_factor_histogram))
         goto done;
 
     if ((gcpl = H5Pcreate(H5P_GROUP_CREATE)) < 0 ||
@@ -1061,7 +1094,7 @@ lp_status lp_results_write(const char *path, const lp_results *r)
     }
     /* Stop at the first part after an I/O failure: the rest would be dropped. */
     if (write_root(&w, file, r) || w.io_err || write_nodes(&w, file, r) || w.io_err ||
-        (r->kp && write_accounts(&w, file, r->kp)) || w.io_err || write_summary(&w, file, r, &t0))
+        (r->kp && write_accounts(&w, file, r)) || w.io_err || write_summary(&w, file, r, &t0))
         goto done;
 
     herr_t closed = H5Fclose(file);
@@ -1504,6 +1537,43 @@ done:
     return rc;
 }
 
+/* /summary/bus_factor_histogram and the cap of /accounts/bus_factor, when
+ * present (both or neither). */
+static int rd_bus_factor(lp_i_reader *rd, lp_summary *s, hid_t file)
+{
+    const char *path = "/summary/bus_factor_histogram";
+    htri_t ex = H5Lexists(file, path, H5P_DEFAULT);
+    if (ex == 0) return 0;
+    int64_t cap = 0, len = 0;
+    hid_t bf = H5Dopen2(file, "/accounts/bus_factor", H5P_DEFAULT);
+    if (bf < 0) return rd_fail(rd, "%s without /accounts/bus_factor", path);
+    int rc = rd_attr_num(rd, &cap, H5T_NATIVE_INT64, bf, "/accounts/bus_factor", "cap", 1);
+    H5Dclose(bf);
+    if (rc) return -1;
+    hid_t dset = rd_column_open(rd, file, path, H5T_INTEGER, &len);
+    if (dset < 0) return -1;
+    rc = -1;
+    if (cap < 2 || cap > 1000000 || len != cap + 1) {
+        rd_fail(rd, "%s has %" PRId64 " entries for cap %" PRId64, path, len, cap);
+        goto done;
+    }
+    s->bus_factor_histogram = malloc((size_t)len * sizeof *s->bus_factor_histogram);
+    if (!s->bus_factor_histogram) {
+        rd_nomem(rd, "bus factor histogram");
+        goto done;
+    }
+    if (H5Dread(dset, H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, s->bus_factor_histogram) <
+        0) {
+        rd_fail(rd, "cannot read %s", path);
+        goto done;
+    }
+    s->bus_factor_cap = (int32_t)cap;
+    rc = 0;
+done:
+    H5Dclose(dset);
+    return rc;
+}
+
 /* A score ranking (/summary/top_brokers, /summary/top_betweenness) with the
  * values of its /nodes column; *out is malloc'ed [*out_k] (NULL if k = 0). */
 static int rd_scores(lp_i_reader *rd, lp_summary_score **out, int64_t *out_k, hid_t file,
@@ -1698,7 +1768,7 @@ lp_status lp_results_read_summary(lp_summary *out, const char *path)
                   "/nodes/brokerage") ||
         rd_scores(&rd, &s.top_betweenness, &s.n_top_betweenness, file, "/summary/top_betweenness",
                   "/nodes/betweenness") ||
-        rd_betweenness(&rd, &s, file) || rd_timings(&rd, &s, sum))
+        rd_betweenness(&rd, &s, file) || rd_bus_factor(&rd, &s, file) || rd_timings(&rd, &s, sum))
         goto done;
 
 done:
@@ -1735,6 +1805,7 @@ void lp_summary_free(lp_summary *s)
     }
     free(s->top_betweenness);
     free(s->betweenness_method);
+    free(s->bus_factor_histogram);
     for (int i = 0; s->timing_phase && i < s->n_timings; i++)
         free(s->timing_phase[i]);
     free(s->timing_phase);

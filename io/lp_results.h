@@ -94,6 +94,12 @@ typedef struct lp_results {
     int64_t n_top_brokers;
     const int64_t *top_betweenness; /* rows by betweenness desc -> /summary/top_betweenness */
     int64_t n_top_betweenness;
+
+    /* Bus factor and dominant share (issue 4); NULL = absent. Need kp. */
+    const int32_t *bus_factor;           /* [accounts] /accounts/bus_factor, attr cap */
+    int32_t bus_factor_cap;              /* >= 2 */
+    const int64_t *bus_factor_histogram; /* [cap + 1] -> /summary/bus_factor_histogram */
+    const double *dominant_share;        /* [accounts] /accounts/dominant_share (NaN: no person) */
 } lp_results;
 
 lp_status lp_results_write(const char *path, const lp_results *r);
@@ -131,6 +137,9 @@ typedef struct lp_summary {
     char *betweenness_method; /* NULL when /nodes/betweenness is absent */
     int64_t betweenness_samples;
     double betweenness_epsilon, betweenness_delta;
+    /* Bus factor (issue 4): accounts per bus factor 0..cap; NULL if absent. */
+    int64_t *bus_factor_histogram;
+    int32_t bus_factor_cap;
 } lp_summary;
 
 /* Read /summary and root attributes. LP_EINPUT if path is not a linchpin

@@ -77,6 +77,50 @@ def make_enterprise(seed):
     return nodes, edges
 
 
+CAP = 3  # the default --bus-factor-cap
+
+
+def bus_factor(GR, a, persons, anchors, reach, cap):
+    """Max flow from a to R on the node-split digraph: persons (other than a)
+    have capacity 1, every other node and every edge is unlimited (networkx:
+    no capacity attribute = infinite); min(flow, cap); 0 without a path."""
+    if a not in reach:
+        return 0
+    D = nx.DiGraph()
+    for v in GR.nodes:
+        if v in persons and v != a:
+            D.add_edge((v, "in"), (v, "out"), capacity=1)
+        else:
+            D.add_edge((v, "in"), (v, "out"))
+    for u, v in GR.edges():
+        D.add_edge((u, "out"), (v, "in"))
+        D.add_edge((v, "out"), (u, "in"))
+    try:
+        flow = nx.maximum_flow_value(D, (a, "out"), (R, "in"))
+    except nx.NetworkXUnbounded:
+        return cap
+    return int(min(flow, cap))
+
+
+def dominant_share(G, a, persons, anchors):
+    """Region: a plus the non-person, non-anchor nodes reachable from a
+    without passing a person or an anchor; share of the largest person in
+    the edge weight between the region and the persons touching it."""
+    region, stack = {a}, [a]
+    while stack:
+        v = stack.pop()
+        for w in G[v]:
+            if w not in region and w not in persons and w not in anchors:
+                region.add(w)
+                stack.append(w)
+    per = {}
+    for v in region:
+        for p in G[v]:
+            if p in persons and p != a:
+                per[p] = per.get(p, 0.0) + G[v][p]["weight"]
+    return max(per.values()) / sum(per.values()) if per else float("nan")
+
+
 def expected(nodes, edges, anchor_types, person_types, account_types):
     ids = [n[0] for n in nodes]
     row = {x: i for i, x in enumerate(ids)}
@@ -131,9 +175,11 @@ def expected(nodes, edges, anchor_types, person_types, account_types):
     targets = [a for a in accounts if a in reach]
     brk = nx.betweenness_centrality_subset(GR.to_directed(), [R], targets, normalized=False)
     pr = nx.pagerank(G, alpha=0.85, weight="weight", tol=1e-14, max_iter=10000)
+    bus = {a: bus_factor(GR, a, persons, anchors, reach, CAP) for a in accounts}
+    dom = {a: dominant_share(G, a, persons, set(anchors)) for a in accounts}
     return dict(G=G, ids=ids, row=row, typ=typ, rev=rev, ap=ap, kp=kp, at_risk=at_risk,
                 rev_risk=rev_risk, accounts=accounts, reach=reach, loops=loops, dups=dups,
-                bw=bw, brk=brk, pr=pr)
+                bw=bw, brk=brk, pr=pr, bus=bus, dom=dom)
 
 
 def read(path):
@@ -143,7 +189,8 @@ def read(path):
                                       "nodes/revenue_at_risk", "accounts/node", "accounts/revenue",
                                       "accounts/connected", "accounts/key_persons_offsets",
                                       "accounts/key_persons", "nodes/betweenness",
-                                      "nodes/brokerage", "nodes/pagerank"]}
+                                      "nodes/brokerage", "nodes/pagerank",
+                                      "accounts/bus_factor", "accounts/dominant_share"]}
         out["betweenness_method"] = f["nodes/betweenness"].attrs["method"]
         out["summary"] = dict(f["summary"].attrs)
     out["nodes/id"] = [x.decode("utf-8") if isinstance(x, bytes) else x for x in out["nodes/id"]]
@@ -187,6 +234,15 @@ def compare(got, exp, tag):
     want = np.array([exp["pr"][x] for x in ids])
     err = np.max(np.abs(got["nodes/pagerank"] - want))
     C.check(err <= 1e-7, f"{tag}: /nodes/pagerank differs from NetworkX by {err:g}")
+    want_bf = [exp["bus"][a] for a in accts]
+    C.check(list(got["accounts/bus_factor"]) == want_bf,
+            f"{tag}: /accounts/bus_factor differs from NetworkX max flow: "
+            f"{[(a, int(x), y) for a, x, y in zip(accts, got['accounts/bus_factor'], want_bf) if x != y][:5]}")
+    want_dom = np.array([exp["dom"][a] for a in accts])
+    got_dom = got["accounts/dominant_share"]
+    C.check(np.array_equal(np.isnan(got_dom), np.isnan(want_dom)) and
+            np.allclose(got_dom[~np.isnan(want_dom)], want_dom[~np.isnan(want_dom)], rtol=1e-12),
+            f"{tag}: /accounts/dominant_share differs from the NetworkX recomputation")
     s = got["summary"]
     C.check(s["nodes"] == len(ids) and s["edges"] == G.number_of_edges(), f"{tag}: summary counts")
     C.check(s["dropped_self_loops"] == exp["loops"], f"{tag}: dropped_self_loops")
@@ -194,11 +250,13 @@ def compare(got, exp, tag):
     orphans = sum(1 for a in accts if a not in exp["reach"])
     C.check(s["orphan_accounts"] == orphans, f"{tag}: orphan_accounts {s['orphan_accounts']} != {orphans}")
     return (orphans, sum(1 for a in accts if exp["kp"][a]),
-            sum(1 for a in accts if len(exp["kp"][a]) > 1))
+            sum(1 for a in accts if len(exp["kp"][a]) > 1),
+            {b: want_bf.count(b) for b in range(CAP + 1)})
 
 
 def main():
     total_orphans = total_kp = total_chain = 0
+    bus_seen = {}
     with tempfile.TemporaryDirectory() as d:
         for seed, newline, person in [(1, "\n", "employee"), (2, "\r\n", "employee,contact"),
                                       (3, "\n", "employee")]:
@@ -214,7 +272,7 @@ def main():
                 if not C.check(p.returncode == 0, f"seed {seed} t={t}: exit {p.returncode}: {p.stderr}"):
                     continue
                 got = read(out)
-                o, k, ch = compare(got, exp, f"seed {seed} threads {t}")
+                o, k, ch, hist = compare(got, exp, f"seed {seed} threads {t}")
                 outs.append(got)
                 try:
                     import h5schema
@@ -224,6 +282,8 @@ def main():
             total_orphans += o
             total_kp += k
             total_chain += ch
+            for b, c in hist.items():
+                bus_seen[b] = bus_seen.get(b, 0) + c
             for g in outs[1:]:
                 for key in g:
                     if key == "summary":
@@ -232,7 +292,7 @@ def main():
                     if isinstance(a, (list, str, bytes)):
                         same = a == b
                     elif a.dtype.kind == "f":  # DESIGN: floats within 1e-9 relative
-                        same = np.allclose(a, b, rtol=1e-9, atol=0)
+                        same = np.allclose(a, b, rtol=1e-9, atol=0, equal_nan=True)
                     else:
                         same = np.array_equal(a, b)
                     C.check(same, f"seed {seed}: {key} differs between thread counts")
@@ -265,6 +325,8 @@ def main():
     C.check(total_orphans >= 3, f"only {total_orphans} orphan accounts in the fixtures")
     C.check(total_kp >= 30, f"only {total_kp} accounts with key persons in the fixtures")
     C.check(total_chain >= 10, f"only {total_chain} accounts with 2+ key persons in the fixtures")
+    C.check(all(bus_seen.get(b, 0) >= 3 for b in range(CAP + 1)),
+            f"the fixtures do not exercise every bus factor 0..{CAP}: {bus_seen}")
     C.done()
 
 

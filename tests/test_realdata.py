@@ -343,7 +343,8 @@ REQUIRED = ["nodes/id", "nodes/type", "nodes/degree", "nodes/strength", "nodes/i
 
 
 CENTRALITY = {"nodes/betweenness", "nodes/brokerage", "nodes/pagerank",
-              "summary/top_brokers", "summary/top_betweenness"}
+              "summary/top_brokers", "summary/top_betweenness", "accounts/bus_factor",
+              "accounts/dominant_share", "summary/bus_factor_histogram"}
 
 
 def check_file(where, res, o, ds):
@@ -510,7 +511,8 @@ def compare_runs(where, base, other):
                 F.fail(where, f"/{k} differs")
         else:
             x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
-            if x.shape != y.shape or not all(close(p, q) for p, q in zip(x.tolist(), y.tolist())):
+            if x.shape != y.shape or not all(close(p, q) or (p != p and q != q)
+                                             for p, q in zip(x.tolist(), y.tolist())):
                 F.fail(where, f"/{k} differs beyond {REL} relative")
     for grp in sorted(set(base["attrs"]) | set(other["attrs"])):
         if grp in ("/", "summary/timings"):
@@ -644,6 +646,81 @@ def check_centrality(where, res, o, ds):
                     F.fail(where, f"betweenness of {node} = {got:.4f}, SOURCE.md says {value}")
 
 
+def busfactor_oracle(o, ds):
+    """Bus factor of up to 150 accounts (all on small graphs) by python-igraph
+    max flow on an explicitly built node-split digraph (persons capacity 1,
+    everything else unlimited, the account itself unlimited), and the
+    dominant share of every account by its own region walk."""
+    if hasattr(o, "bf_want"):
+        return
+    import igraph
+    n, R_ = o.n, 2 * o.n
+    big = 1e9
+    edges, caps = [], []
+    person = set(ds.person)
+    is_person = [t in person for t in o.types]
+    is_anchor = [False] * n
+    for a in o.anchors:
+        is_anchor[a] = True
+    for v in range(n):
+        edges.append((2 * v, 2 * v + 1))
+        caps.append(1.0 if is_person[v] else big)
+    for (s_, t), w in o.weights.items():
+        edges += [(2 * s_ + 1, 2 * t), (2 * t + 1, 2 * s_)]
+        caps += [big, big]
+    for a in o.anchors:
+        edges.append((2 * a + 1, R_))
+        caps.append(big)
+    G = igraph.Graph(n=2 * n + 1, edges=edges, directed=True)
+    step = max(1, len(o.accounts) // 150)
+    o.bf_want = {}
+    for i in range(0, len(o.accounts), step):
+        a, conn = o.accounts[i], o.connected[i]
+        if not conn:
+            o.bf_want[i] = 0
+            continue
+        c = list(caps)
+        c[a] = big  # the account's own in->out edge (edge index a)
+        o.bf_want[i] = G.maxflow_value(2 * a + 1, R_, capacity=c)
+    o.dom_want = []
+    for a in o.accounts:
+        region, stack = {a}, [a]
+        while stack:
+            v = stack.pop()
+            for w in o.adj[v]:
+                if w < n and w not in region and not is_person[w] and not is_anchor[w]:
+                    region.add(w)
+                    stack.append(w)
+        per = {}
+        for v in region:
+            for w in o.adj[v]:
+                if w < n and is_person[w] and w != a:
+                    per[w] = per.get(w, 0.0) + o.weights[(v, w) if v < w else (w, v)]
+        o.dom_want.append(max(per.values()) / math.fsum(per.values()) if per else float("nan"))
+
+
+def check_busfactor(where, res, o, ds):
+    d = res["data"]
+    if "accounts/bus_factor" not in d or "accounts/dominant_share" not in d:
+        F.fail(where, "/accounts/bus_factor or /accounts/dominant_share missing")
+        return
+    busfactor_oracle(o, ds)
+    cap = int(res["attrs"]["accounts/bus_factor"]["cap"])
+    bf = d["accounts/bus_factor"]
+    bad = [(o.ids[o.accounts[i]], int(bf[i]), w) for i, w in o.bf_want.items()
+           if int(bf[i]) != int(min(round(w), cap))]
+    if bad:
+        F.fail(where, f"/accounts/bus_factor differs from igraph max flow at {len(bad)} of "
+                      f"{len(o.bf_want)} accounts, e.g. {bad[:3]}")
+    got = d["accounts/dominant_share"]
+    bad = [i for i, w in enumerate(o.dom_want)
+           if not ((got[i] != got[i] and w != w) or abs(got[i] - w) <= 1e-12 * max(1.0, abs(w)))]
+    if bad:
+        i = bad[0]
+        F.fail(where, f"/accounts/dominant_share differs at {len(bad)} accounts, e.g. "
+                      f"{o.ids[o.accounts[i]]!r}: {got[i]!r} vs {o.dom_want[i]!r}")
+
+
 def run_linchpin(ds, npath, epath, outdir, threads):
     os.makedirs(outdir)
     out = os.path.join(outdir, "results.h5")
@@ -707,6 +784,7 @@ def test_dataset(folder_name, convert, tmp):
                   f"(only compared across thread counts)")
         check_file(where, res, o, ds)
         check_centrality(where, res, o, ds)
+        check_busfactor(where, res, o, ds)
         expect_in_file(ds, res)
         check_root(where, res, ds, th)
         run_schema_check(where, path)

@@ -1,0 +1,178 @@
+/* dominant.c — dominant_share of every account (DESIGN.md).
+ *
+ * The customer-side region of an account is its connected component in the
+ * subgraph induced by the nodes that are neither persons nor anchors (the
+ * account, its contacts, partners, subsidiaries, ...). Regions are labelled
+ * once by BFS, O(n + m); accounts in one region share it. Per region, the
+ * weight of every edge from a region node to a person is summed per person;
+ * dominant_share = the largest person's sum / the total. NaN when no person
+ * touches the region.
+ *
+ * Parallelism: regions are independent; each thread sums into its own
+ * sparse accumulator (a dense array of n weights plus the list of persons
+ * touched, cleared after each region). Sums run in a fixed order (region
+ * nodes ascending, neighbours ascending), so results do not depend on the
+ * thread count. No igraph calls.
+ */
+#include "lp_busfactor.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+static int is_region_node(uint8_t role)
+{
+    return !(role & (LP_ROLE_PERSON | LP_ROLE_ANCHOR));
+}
+
+/* Share of the largest person among the persons touching the region
+ * nodes[0..count), by edge weight; `exclude` is not counted as a person.
+ * w (all zero on entry and exit) and tl are a thread's scratch. */
+static double region_share(const lp_graph *g, const lp_vid *nodes, int64_t count, lp_vid exclude,
+                           double *w, lp_vid *tl)
+{
+    const lp_csr *c = &g->csr;
+    int64_t n_touched = 0;
+    for (int64_t j = 0; j < count; j++) {
+        lp_vid v = nodes[j];
+        for (int64_t k = c->offset[v]; k < c->offset[v + 1]; k++) {
+            lp_vid p = c->adj[k];
+            if (!(g->role[p] & LP_ROLE_PERSON) || p == exclude) continue;
+            if (w[p] == 0.0) tl[n_touched++] = p;
+            w[p] += c->weight[k];
+        }
+    }
+    double total = 0.0, best = 0.0;
+    for (int64_t j = 0; j < n_touched; j++) {
+        total += w[tl[j]];
+        if (w[tl[j]] > best) best = w[tl[j]];
+        w[tl[j]] = 0.0;
+    }
+    return n_touched ? best / total : NAN;
+}
+
+lp_status lp_dominant_share(double *out, const lp_graph *g, const int64_t *account_node, int64_t na)
+{
+    const lp_csr *c = &g->csr;
+    const lp_vid n = c->n;
+    size_t n1 = (size_t)n + 1;
+    for (int64_t i = 0; i < na; i++)
+        if (account_node[i] < 0 || account_node[i] >= n)
+            return lp_error_set(LP_EINTERNAL, "dominant share: account row out of range");
+    lp_status st = LP_OK;
+    int nt = 1;
+#ifdef _OPENMP
+    nt = omp_get_max_threads();
+#endif
+    lp_vid *label = malloc(n1 * sizeof *label); /* region of a node, -1 if none */
+    int64_t *rstart = NULL;                     /* CSR: region -> its nodes */
+    lp_vid *rnode = malloc(n1 * sizeof *rnode);
+    int64_t *stamp = calloc(n1, sizeof *stamp);
+    double *rshare = NULL;
+    double **acc = calloc((size_t)nt, sizeof *acc);
+    lp_vid **touched = calloc((size_t)nt, sizeof *touched);
+    if (!label || !rnode || !stamp || !acc || !touched) {
+        st = lp_error_nomem("dominant share");
+        goto done;
+    }
+
+    /* Label regions containing an account, by BFS over region nodes; rnode
+     * doubles as the queue, so each region's nodes end up contiguous. */
+    for (lp_vid v = 0; v < n; v++)
+        label[v] = -1;
+    int64_t nr = 0, filled = 0;
+    rstart = malloc(((size_t)na + 2) * sizeof *rstart);
+    if (!rstart) {
+        st = lp_error_nomem("dominant share");
+        goto done;
+    }
+    for (int64_t i = 0; i < na; i++) {
+        lp_vid a = (lp_vid)account_node[i];
+        if (label[a] >= 0 || !is_region_node(g->role[a])) continue;
+        rstart[nr] = filled;
+        int64_t head = filled;
+        rnode[filled++] = a;
+        label[a] = (lp_vid)nr;
+        while (head < filled) {
+            lp_vid v = rnode[head++];
+            for (int64_t k = c->offset[v]; k < c->offset[v + 1]; k++) {
+                lp_vid w = c->adj[k];
+                if (label[w] < 0 && is_region_node(g->role[w])) {
+                    label[w] = (lp_vid)nr;
+                    rnode[filled++] = w;
+                }
+            }
+        }
+        nr++;
+    }
+    rstart[nr] = filled;
+    rshare = malloc(((size_t)nr + 1) * sizeof *rshare);
+    if (!rshare) {
+        st = lp_error_nomem("dominant share");
+        goto done;
+    }
+    for (int t = 0; t < nt; t++) {
+        acc[t] = calloc(n1, sizeof **acc);
+        touched[t] = malloc(n1 * sizeof **touched);
+        if (!acc[t] || !touched[t]) {
+            st = lp_error_nomem("dominant share workspace");
+            goto done;
+        }
+    }
+
+#pragma omp parallel for schedule(dynamic, 256) if (nr >= LP_PARALLEL_MIN)
+    for (int64_t r = 0; r < nr; r++) {
+        int t = 0;
+#ifdef _OPENMP
+        t = omp_get_thread_num();
+#endif
+        rshare[r] =
+            region_share(g, rnode + rstart[r], rstart[r + 1] - rstart[r], -1, acc[t], touched[t]);
+    }
+
+    /* An account that is itself a person or an anchor is in no region: its
+     * region is itself plus the region nodes reachable from it (found with a
+     * stamped BFS, serially: this is rare), and it does not count as a
+     * person touching itself. */
+    for (int64_t i = 0; i < na; i++) {
+        lp_vid a = (lp_vid)account_node[i];
+        if (label[a] >= 0) {
+            out[i] = rshare[label[a]];
+            continue;
+        }
+        lp_vid *q = rnode; /* the region lists are no longer needed: reuse as queue */
+        int64_t head = 0, tail = 0;
+        q[tail++] = a;
+        stamp[a] = i + 1;
+        while (head < tail) {
+            lp_vid v = q[head++];
+            for (int64_t k = c->offset[v]; k < c->offset[v + 1]; k++) {
+                lp_vid w = c->adj[k];
+                if (stamp[w] != i + 1 && is_region_node(g->role[w])) {
+                    stamp[w] = i + 1;
+                    q[tail++] = w;
+                }
+            }
+        }
+        out[i] = region_share(g, q, tail, a, acc[0], touched[0]);
+    }
+
+done:
+    if (acc)
+        for (int t = 0; t < nt; t++)
+            free(acc[t]);
+    if (touched)
+        for (int t = 0; t < nt; t++)
+            free(touched[t]);
+    free(acc);
+    free(touched);
+    free(label);
+    free(rstart);
+    free(rnode);
+    free(stamp);
+    free(rshare);
+    return st;
+}

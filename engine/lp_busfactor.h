@@ -1,0 +1,29 @@
+/* lp_busfactor.h — bus factor and dominant share of every account
+ * (DESIGN.md "Metrics"). */
+#ifndef LP_BUSFACTOR_H
+#define LP_BUSFACTOR_H
+
+#include "lp_graph.h"
+
+#define LP_BUS_FACTOR_CAP_DEFAULT 3
+
+/* bus_factor(a) for every account a (node rows account_node[0..na), as in
+ * lp_keyperson): the minimum number of person nodes whose removal leaves a
+ * with no path to the virtual root R (joined to every anchor), computed
+ * exactly up to cap (>= 2): cap means "cap or more". 0 when a has no path to
+ * R. The account itself is never removed. out has na entries.
+ * Vertex-disjoint augmenting paths on the node-split graph (persons have
+ * capacity 1, every other node is unlimited), searched locally from each
+ * account and stopped after cap paths; OpenMP over accounts. */
+lp_status lp_bus_factor(int32_t *out, const lp_graph *g, const int64_t *account_node, int64_t na,
+                        int32_t cap);
+
+/* dominant_share(a): of the interaction weight between a's customer-side
+ * region (a plus the nodes that are neither person nor anchor reachable
+ * from a without passing a person or an anchor) and the persons touching
+ * it, the share held by the single largest person. NaN when no person
+ * touches the region. out has na entries. O(n + m). */
+lp_status lp_dominant_share(double *out, const lp_graph *g, const int64_t *account_node,
+                            int64_t na);
+
+#endif
