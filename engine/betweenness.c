@@ -56,27 +56,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#ifdef _OPENMP
-#include <omp.h>
-#endif
-
-static int max_threads(void)
-{
-#ifdef _OPENMP
-    return omp_get_max_threads();
-#else
-    return 1;
-#endif
-}
-
-static int thread_id(void)
-{
-#ifdef _OPENMP
-    return omp_get_thread_num();
-#else
-    return 0;
-#endif
-}
+#include "lp_i_omp.h"
 
 /* ---- exact ------------------------------------------------------------ */
 
@@ -172,7 +152,7 @@ lp_status lp_betweenness_exact(double *out, const lp_csr *csr)
     lp_i_lowlink l;
     lp_status st = lp_i_lowlink_run(&l, csr, NULL);
     if (st) return st;
-    int nt = max_threads();
+    int nt = lp_i_max_threads();
     blocks b = {0, NULL, NULL, NULL, NULL};
     brandes_ws *ws = calloc((size_t)nt, sizeof *ws);
     double *size = malloc(n1 * sizeof *size), *comp = malloc(n1 * sizeof *comp);
@@ -315,7 +295,7 @@ lp_status lp_betweenness_exact(double *out, const lp_csr *csr)
 
 #pragma omp parallel for schedule(dynamic, 16) if (b.nl >= 64)
     for (int64_t s = 0; s < b.nl; s++)
-        brandes_weighted(&ws[thread_id()], b.off, b.adj, b.w, (lp_vid)s);
+        brandes_weighted(&ws[lp_i_thread_id()], b.off, b.adj, b.w, (lp_vid)s);
 
     /* Reduce in thread order; halve: each unordered pair was seen twice. A
      * cut vertex collects from every block it belongs to. */
@@ -507,7 +487,7 @@ lp_status lp_betweenness_sampled(double *out, lp_sampling_report *out_report, co
     size_t n1 = (size_t)n + 1;
     if (!(opt->epsilon > 0 && opt->epsilon < 1) || !(opt->delta > 0 && opt->delta < 1))
         return lp_error_set(LP_EUSAGE, "sampling needs 0 < epsilon < 1 and 0 < delta < 1");
-    int nt = max_threads();
+    int nt = lp_i_max_threads();
     lp_status st = LP_OK;
     bibfs_ws *ws = calloc((size_t)nt, sizeof *ws);
     int32_t *dist = malloc(n1 * sizeof *dist);
@@ -552,7 +532,7 @@ lp_status lp_betweenness_sampled(double *out, lp_sampling_report *out_report, co
         lp_vid u = (lp_vid)(splitmix64(&rng) % (uint64_t)n);
         lp_vid v = (lp_vid)(splitmix64(&rng) % (uint64_t)(n - 1));
         if (v >= u) v++;
-        sample_path(&ws[thread_id()], csr, u, v, &rng);
+        sample_path(&ws[lp_i_thread_id()], csr, u, v, &rng);
     }
 
     double scale = r > 0 ? (double)n * (double)(n - 1) / 2.0 / (double)r : 0.0;

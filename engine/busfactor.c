@@ -57,27 +57,7 @@
 
 #include <stdlib.h>
 #include <string.h>
-#ifdef _OPENMP
-#include <omp.h>
-#endif
-
-static int max_threads(void)
-{
-#ifdef _OPENMP
-    return omp_get_max_threads();
-#else
-    return 1;
-#endif
-}
-
-static int thread_id(void)
-{
-#ifdef _OPENMP
-    return omp_get_thread_num();
-#else
-    return 0;
-#endif
-}
+#include "lp_i_omp.h"
 
 /* A state of the split graph is 2v + copy: copy 0 is v_in for a split
  * person and the node itself otherwise; copy 1 is v_out. n <= INT32_MAX, so
@@ -297,7 +277,7 @@ lp_status lp_bus_factor(int32_t *out, const lp_graph *g, const int64_t *account_
     if (st || na == 0) return st;
 
     const int parallel = na >= LP_PARALLEL_MIN;
-    const int nt = parallel ? max_threads() : 1;
+    const int nt = parallel ? lp_i_max_threads() : 1;
     int n_init = 0;
     bf_ws *ws = calloc((size_t)nt, sizeof *ws);
     uint8_t *open = malloc((size_t)g->n + 1);
@@ -312,7 +292,7 @@ lp_status lp_bus_factor(int32_t *out, const lp_graph *g, const int64_t *account_
 #pragma omp parallel for schedule(dynamic, 64) num_threads(nt) if (parallel)
     for (int64_t i = 0; i < na; i++) {
         bf_ctx x = {&g->csr, g->role, open, (lp_vid)account_node[i]};
-        out[i] = bus_factor_one(&ws[thread_id()], &x, cap);
+        out[i] = bus_factor_one(&ws[lp_i_thread_id()], &x, cap);
     }
 
 done:

@@ -19,9 +19,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#ifdef _OPENMP
-#include <omp.h>
-#endif
+#include "lp_i_omp.h"
 
 static int is_region_node(uint8_t role)
 {
@@ -63,10 +61,7 @@ lp_status lp_dominant_share(double *out, const lp_graph *g, const int64_t *accou
         if (account_node[i] < 0 || account_node[i] >= n)
             return lp_error_set(LP_EINTERNAL, "dominant share: account row out of range");
     lp_status st = LP_OK;
-    int nt = 1;
-#ifdef _OPENMP
-    nt = omp_get_max_threads();
-#endif
+    int nt = lp_i_max_threads();
     lp_vid *label = malloc(n1 * sizeof *label); /* region of a node, -1 if none */
     int64_t *rstart = NULL;                     /* CSR: region -> its nodes */
     lp_vid *rnode = malloc(n1 * sizeof *rnode);
@@ -125,10 +120,7 @@ lp_status lp_dominant_share(double *out, const lp_graph *g, const int64_t *accou
 
 #pragma omp parallel for schedule(dynamic, 256) if (nr >= LP_PARALLEL_MIN)
     for (int64_t r = 0; r < nr; r++) {
-        int t = 0;
-#ifdef _OPENMP
-        t = omp_get_thread_num();
-#endif
+        int t = lp_i_thread_id();
         rshare[r] =
             region_share(g, rnode + rstart[r], rstart[r + 1] - rstart[r], -1, acc[t], touched[t]);
     }

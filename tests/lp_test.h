@@ -7,9 +7,13 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #ifdef _OPENMP
 #include <omp.h>
 #endif
+
+#include "lp_generate.h"
+#include "lp_graph.h"
 
 static int failures;
 #define CHECK(cond, ...)                                                                           \
@@ -43,6 +47,25 @@ static inline void set_threads(int t)
 #else
     (void)t;
 #endif
+}
+
+/* A generated enterprise graph (lp_generate) with the default roles set;
+ * aborts on failure. */
+static inline lp_graph lp_test_enterprise(int64_t accounts, uint64_t seed)
+{
+    lp_generate_options o = LP_GENERATE_OPTIONS_INIT;
+    o.accounts = accounts;
+    o.seed = seed;
+    lp_nodes nodes = LP_NODES_INIT;
+    lp_edges edges = LP_EDGES_INIT;
+    lp_graph g;
+    lp_roles roles = LP_ROLES_INIT;
+    if (lp_generate(&nodes, &edges, &o) || lp_graph_build(&g, &nodes, &edges) ||
+        lp_graph_set_roles(&g, &roles)) {
+        fprintf(stderr, "generate: %s\n", lp_error_message());
+        abort();
+    }
+    return g;
 }
 
 #endif

@@ -530,15 +530,7 @@ static void error_paths(void)
 
 static void large_enterprise(void)
 {
-    lp_generate_options o = LP_GENERATE_OPTIONS_INIT;
-    o.accounts = 25000;
-    o.seed = 11;
-    lp_nodes nodes = LP_NODES_INIT;
-    lp_edges edges = LP_EDGES_INIT;
-    lp_graph g;
-    if (lp_generate(&nodes, &edges, &o) || lp_graph_build(&g, &nodes, &edges)) abort();
-    lp_roles roles = LP_ROLES_INIT;
-    if (lp_graph_set_roles(&g, &roles)) abort();
+    lp_graph g = lp_test_enterprise(25000, 11);
     int64_t *rows;
     int64_t na = account_rows(&g, &rows);
     CHECK(na >= LP_PARALLEL_MIN, "large case has only %lld accounts", (long long)na);

@@ -80,23 +80,6 @@ static lp_graph random_graph(int shape, int64_t n)
     return g;
 }
 
-static lp_graph enterprise(int64_t accounts, uint64_t seed)
-{
-    lp_generate_options o = LP_GENERATE_OPTIONS_INIT;
-    o.accounts = accounts;
-    o.seed = seed;
-    lp_nodes nodes = LP_NODES_INIT;
-    lp_edges edges = LP_EDGES_INIT;
-    lp_graph g;
-    if (lp_generate(&nodes, &edges, &o) || lp_graph_build(&g, &nodes, &edges)) {
-        fprintf(stderr, "generate: %s\n", lp_error_message());
-        abort();
-    }
-    lp_roles roles = LP_ROLES_INIT;
-    lp_graph_set_roles(&g, &roles);
-    return g;
-}
-
 static void check_betweenness(const lp_graph *g, const char *what)
 {
     int64_t n = g->n;
@@ -270,7 +253,7 @@ int main(void)
         lp_graph_free(&g);
     }
     for (int s = 1; s <= 3; s++) {
-        lp_graph g = enterprise(400 * s, (uint64_t)s);
+        lp_graph g = lp_test_enterprise(400 * s, (uint64_t)s);
         char what[64];
         snprintf(what, sizeof what, "enterprise %d (n %lld, m %lld)", s, (long long)g.n,
                  (long long)g.m);
@@ -282,7 +265,7 @@ int main(void)
     }
     /* Above LP_PARALLEL_MIN nodes, so the parallel loops really run. */
     {
-        lp_graph g = enterprise(12000, 9);
+        lp_graph g = lp_test_enterprise(12000, 9);
         CHECK(g.n >= LP_PARALLEL_MIN, "large case too small: %lld nodes", (long long)g.n);
         check_pagerank(&g, "large enterprise");
         check_brokerage(&g, "large enterprise");

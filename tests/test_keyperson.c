@@ -329,15 +329,7 @@ static void long_path(int64_t L)
  * threads (brute force would be too slow here). */
 static void large_enterprise(void)
 {
-    lp_generate_options o = LP_GENERATE_OPTIONS_INIT;
-    o.accounts = 25000;
-    o.seed = 5;
-    lp_nodes nodes = LP_NODES_INIT;
-    lp_edges edges = LP_EDGES_INIT;
-    lp_graph g;
-    if (lp_generate(&nodes, &edges, &o) || lp_graph_build(&g, &nodes, &edges)) abort();
-    lp_roles roles = LP_ROLES_INIT;
-    if (lp_graph_set_roles(&g, &roles)) abort();
+    lp_graph g = lp_test_enterprise(25000, 5);
     lp_keyperson kp[3];
     const int threads[3] = {1, 2, 8};
     for (int i = 0; i < 3; i++) {
