@@ -222,10 +222,16 @@ static int print_summary(const char *path, int64_t top)
     printf("\n  no path to the company:  %lld\n", (long long)s.orphan_accounts);
     printf("cut vertices (articulation points): %lld\n", (long long)s.articulation_points);
     if (s.bus_factor_histogram) {
-        printf("bus factor (persons who must all leave to cut an account off):");
-        for (int32_t b = 0; b <= s.bus_factor_cap; b++)
-            printf(" %s%d: %lld%s", b == s.bus_factor_cap ? ">=" : "", b,
-                   (long long)s.bus_factor_histogram[b], b < s.bus_factor_cap ? "," : "\n");
+        /* values with accounts only: the cap may be large */
+        printf("accounts by bus factor (persons who must all leave to cut it off):");
+        const char *sep = " ";
+        for (int32_t b = 0; b <= s.bus_factor_cap; b++) {
+            if (!s.bus_factor_histogram[b]) continue;
+            printf("%s%s%d: %lld", sep, b == s.bus_factor_cap ? ">=" : "", b,
+                   (long long)s.bus_factor_histogram[b]);
+            sep = ", ";
+        }
+        printf("%s\n", *sep == ' ' ? " none" : "");
     }
     int64_t k = s.n_top < top ? s.n_top : top;
     if (k > 0) {
