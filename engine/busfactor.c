@@ -57,6 +57,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include "lp_i_mem.h"
 #include "lp_i_omp.h"
 
 /* A state of the split graph is 2v + copy: copy 0 is v_in for a split
@@ -94,12 +95,12 @@ static lp_status ws_init(bf_ws *w, size_t n)
     memset(w, 0, sizeof *w);
     size_t s = 2 * n + 2;
     w->n = n;
-    w->seen = calloc(s, sizeof *w->seen);
-    w->parent = malloc(s * sizeof *w->parent);
-    w->queue = malloc(s * sizeof *w->queue);
-    w->flow = calloc(n + 1, sizeof *w->flow);
-    w->pred = malloc((n + 1) * sizeof *w->pred);
-    w->succ = malloc((n + 1) * sizeof *w->succ);
+    w->seen = lp_i_alloc_big(s * sizeof *w->seen, 1);
+    w->parent = lp_i_alloc_big(s * sizeof *w->parent, 0);
+    w->queue = lp_i_alloc_big(s * sizeof *w->queue, 0);
+    w->flow = lp_i_alloc_big((n + 1) * sizeof *w->flow, 1);
+    w->pred = lp_i_alloc_big((n + 1) * sizeof *w->pred, 0);
+    w->succ = lp_i_alloc_big((n + 1) * sizeof *w->succ, 0);
     if (!w->seen || !w->parent || !w->queue || !w->flow || !w->pred || !w->succ) {
         ws_free(w);
         return lp_error_nomem("bus factor workspace");

@@ -10,6 +10,8 @@
  */
 #include "lp_graph.h"
 
+#include "lp_i_mem.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -146,9 +148,10 @@ static lp_status build_csr(lp_csr *csr, int64_t n, int64_t m, const lp_vid *eu, 
 {
     csr->n = (lp_vid)n;
     csr->m = m;
-    csr->offset = calloc((size_t)n + 1, sizeof *csr->offset);
-    csr->adj = malloc((size_t)(2 * m + 1) * sizeof *csr->adj);
-    csr->weight = malloc((size_t)(2 * m + 1) * sizeof *csr->weight);
+    /* huge pages where the kernel allows: the kernels' accesses are random */
+    csr->offset = lp_i_alloc_big(((size_t)n + 1) * sizeof *csr->offset, 1);
+    csr->adj = lp_i_alloc_big((size_t)(2 * m + 1) * sizeof *csr->adj, 0);
+    csr->weight = lp_i_alloc_big((size_t)(2 * m + 1) * sizeof *csr->weight, 0);
     int64_t *pos = malloc((size_t)(n + 1) * sizeof *pos);
     if (!csr->offset || !csr->adj || !csr->weight || !pos) {
         free(pos);
@@ -281,7 +284,7 @@ lp_status lp_graph_build(lp_graph *out, lp_nodes *nodes, lp_edges *edges)
     g.has_ig = 1;
 
     if ((st = build_csr(&g.csr, n, m, eu, ev, ew))) goto done;
-    g.role = calloc((size_t)n + 1, 1);
+    g.role = lp_i_alloc_big((size_t)n + 1, 1);
     if (!g.role) {
         st = lp_error_nomem("roles");
         goto done;
