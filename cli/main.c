@@ -656,5 +656,7 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "analyze")) return cmd_analyze(argc, argv);
     if (!strcmp(cmd, "summary")) return cmd_summary(argc, argv);
     if (!strcmp(cmd, "generate")) return cmd_generate(argc, argv);
+    if (!strcmp(cmd, "import") || !strcmp(cmd, "whatif"))
+        return usage_error("'%s' is part of DESIGN.md but not implemented yet", cmd);
     return usage_error("unknown command '%s'", cmd);
 }
