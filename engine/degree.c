@@ -3,6 +3,8 @@
  * per-node score. */
 #include "lp_metrics.h"
 
+#include "lp_i_rank.h"
+
 #include <stdlib.h>
 
 void lp_degree(int64_t *out, const lp_csr *csr)
@@ -24,37 +26,37 @@ void lp_strength(double *out, const lp_csr *csr)
     }
 }
 
-typedef struct ranked {
-    double value;
-    int64_t row;
-} ranked;
-
 static int ranked_cmp(const void *x, const void *y)
 {
-    const ranked *a = x, *b = y;
+    const lp_i_ranked *a = x, *b = y;
     if (a->value != b->value) return a->value > b->value ? -1 : 1;
+    if (a->tie != b->tie) return a->tie > b->tie ? -1 : 1;
     return (a->row > b->row) - (a->row < b->row);
+}
+
+lp_status lp_i_top_rows(int64_t **out_rows, int64_t *out_count, lp_i_ranked *e, int64_t c,
+                        int64_t k)
+{
+    qsort(e, (size_t)c, sizeof *e, ranked_cmp);
+    if (c > k) c = k;
+    int64_t *rows = malloc(((size_t)c + 1) * sizeof *rows);
+    if (!rows) return lp_error_nomem("ranking");
+    for (int64_t i = 0; i < c; i++)
+        rows[i] = e[i].row;
+    *out_rows = rows;
+    *out_count = c;
+    return LP_OK;
 }
 
 lp_status lp_top_by_value(int64_t **out_rows, int64_t *out_count, const double *value, int64_t n,
                           int64_t k)
 {
     int64_t c = 0;
-    ranked *r = malloc(((size_t)n + 1) * sizeof *r);
-    if (!r) return lp_error_nomem("ranking");
+    lp_i_ranked *e = malloc(((size_t)n + 1) * sizeof *e);
+    if (!e) return lp_error_nomem("ranking");
     for (int64_t v = 0; v < n; v++)
-        if (value[v] > 0) r[c++] = (ranked){value[v], v};
-    qsort(r, (size_t)c, sizeof *r, ranked_cmp);
-    if (c > k) c = k;
-    int64_t *rows = malloc(((size_t)c + 1) * sizeof *rows);
-    if (!rows) {
-        free(r);
-        return lp_error_nomem("ranking");
-    }
-    for (int64_t i = 0; i < c; i++)
-        rows[i] = r[i].row;
-    free(r);
-    *out_rows = rows;
-    *out_count = c;
-    return LP_OK;
+        if (value[v] > 0) e[c++] = (lp_i_ranked){value[v], 0, v};
+    lp_status st = lp_i_top_rows(out_rows, out_count, e, c, k);
+    free(e);
+    return st;
 }

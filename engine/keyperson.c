@@ -28,6 +28,7 @@
  */
 #include "lp_keyperson.h"
 #include "lp_i_lowlink.h"
+#include "lp_i_rank.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -184,39 +185,16 @@ done:
     return LP_OK;
 }
 
-typedef struct top_entry {
-    double revenue;
-    int64_t accounts, row;
-} top_entry;
-
-static int top_cmp(const void *x, const void *y)
-{
-    const top_entry *a = x, *b = y;
-    if (a->revenue != b->revenue) return a->revenue > b->revenue ? -1 : 1;
-    if (a->accounts != b->accounts) return a->accounts > b->accounts ? -1 : 1;
-    return (a->row > b->row) - (a->row < b->row);
-}
-
 lp_status lp_keyperson_top(int64_t **out_rows, int64_t *out_count, const lp_graph *g,
                            const lp_keyperson *kp, int64_t k)
 {
     int64_t c = 0;
-    top_entry *e = malloc(((size_t)g->n + 1) * sizeof *e);
+    lp_i_ranked *e = malloc(((size_t)g->n + 1) * sizeof *e);
     if (!e) return lp_error_nomem("top persons");
     for (int64_t v = 0; v < g->n; v++)
         if ((g->role[v] & LP_ROLE_PERSON) && kp->accounts_at_risk[v] > 0)
-            e[c++] = (top_entry){kp->revenue_at_risk[v], kp->accounts_at_risk[v], v};
-    qsort(e, (size_t)c, sizeof *e, top_cmp);
-    if (c > k) c = k;
-    int64_t *rows = malloc(((size_t)c + 1) * sizeof *rows);
-    if (!rows) {
-        free(e);
-        return lp_error_nomem("top persons");
-    }
-    for (int64_t i = 0; i < c; i++)
-        rows[i] = e[i].row;
+            e[c++] = (lp_i_ranked){kp->revenue_at_risk[v], kp->accounts_at_risk[v], v};
+    lp_status st = lp_i_top_rows(out_rows, out_count, e, c, k);
     free(e);
-    *out_rows = rows;
-    *out_count = c;
-    return LP_OK;
+    return st;
 }
