@@ -15,6 +15,7 @@
  * 1e-12 L1 change at d = 0.85.
  */
 #include "lp_centrality.h"
+#include "lp_metrics.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -43,14 +44,9 @@ lp_status lp_pagerank(double *out, int *out_iterations, const lp_csr *csr,
         free(part);
         return lp_error_nomem("PageRank");
     }
-#pragma omp parallel for schedule(dynamic, 1024) if (n >= LP_PARALLEL_MIN)
-    for (lp_vid v = 0; v < n; v++) {
-        double s = 0.0;
-        for (int64_t k = csr->offset[v]; k < csr->offset[v + 1]; k++)
-            s += csr->weight[k];
-        strength[v] = s;
+    lp_strength(strength, csr);
+    for (lp_vid v = 0; v < n; v++)
         x[v] = 1.0 / (double)n;
-    }
     int it = 0;
     for (; it < opt->max_iterations;) {
         /* contrib and the dangling mass, per block */
