@@ -15,9 +15,8 @@
 #include <omp.h>
 #endif
 
+#include "lp_cli.h"
 #include "lp_csv.h"
-#include "lp_csvwrite.h"
-#include "lp_generate.h"
 #include "lp_graph.h"
 #include "lp_pipeline.h"
 #include "lp_results.h"
@@ -50,62 +49,6 @@ static const char USAGE[] =
     "\n"
     "exit status: 0 ok, 1 internal failure, 2 usage error, 3 bad input data,\n"
     "4 cannot write output\n";
-
-static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int usage_error(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fprintf(stderr, "linchpin: ");
-    vfprintf(stderr, fmt, ap);
-    fprintf(stderr, "\n(see 'linchpin --help')\n");
-    va_end(ap);
-    return LP_EUSAGE;
-}
-
-static int fail(lp_status st)
-{
-    fprintf(stderr, "linchpin: %s\n", lp_error_message());
-    return st;
-}
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-static int parse_int64(const char *s, int64_t lo, int64_t hi, int64_t *out)
-{
-    char *end;
-    errno = 0;
-    long long v = strtoll(s, &end, 10);
-    if (errno || end == s || *end || v < lo || v > hi) return -1;
-    *out = v;
-    return 0;
-}
-
-static int parse_fraction(const char *s, double *out)
-{
-    char *end;
-    errno = 0;
-    double v = strtod(s, &end);
-    if (errno || end == s || *end || !(v > 0 && v < 1)) return -1;
-    *out = v;
-    return 0;
-}
-
-/* Option with a value: "--name VALUE" or "--name=VALUE". */
-static const char *opt_value(int argc, char **argv, int *i, const char *name)
-{
-    size_t len = strlen(name);
-    if (strncmp(argv[*i], name, len) != 0) return NULL;
-    if (argv[*i][len] == '=') return argv[*i] + len + 1;
-    if (argv[*i][len] != '\0') return NULL;
-    if (*i + 1 >= argc) return "";
-    return argv[++*i];
-}
 
 /* ---- text helpers ----------------------------------------------------- */
 
@@ -207,7 +150,7 @@ static int print_summary(const char *path, int64_t top)
 {
     lp_summary s;
     lp_status st = lp_results_read_summary(&s, path);
-    if (st) return fail(st);
+    if (st) return lp_cli_fail(st);
     printf("%s  (linchpin %s, created %s)\n", path, s.linchpin_version ? s.linchpin_version : "?",
            s.created ? s.created : "?");
     printf("nodes %lld, edges %lld (merged duplicate rows %lld, dropped self-loops %lld",
@@ -305,7 +248,7 @@ static int check_output(const char *path)
         return LP_EOUTPUT;
     }
     char *copy = strdup(path);
-    if (!copy) return fail(lp_error_nomem("path"));
+    if (!copy) return lp_cli_fail(lp_error_nomem("path"));
     char *slash = strrchr(copy, '/');
     const char *dir = ".";
     if (slash == copy) {
@@ -333,38 +276,41 @@ static int parse_analyze(analyze_opts *o, int argc, char **argv)
         char *a = argv[i];
         if (!strcmp(a, "-o") || !strncmp(a, "--output", 8)) {
             v = !strcmp(a, "-o") ? (i + 1 < argc ? argv[++i] : "")
-                                 : opt_value(argc, argv, &i, "--output");
-            if (!v) return usage_error("unknown option '%s'", a);
-            if (!*v) return usage_error("%s needs a file name", a);
+                                 : lp_cli_opt_value(argc, argv, &i, "--output");
+            if (!v) return lp_cli_usage_error("unknown option '%s'", a);
+            if (!*v) return lp_cli_usage_error("%s needs a file name", a);
             o->output = v;
-        } else if ((v = opt_value(argc, argv, &i, "--anchor"))) {
+        } else if ((v = lp_cli_opt_value(argc, argv, &i, "--anchor"))) {
             o->an.roles.anchor = v;
-        } else if ((v = opt_value(argc, argv, &i, "--person"))) {
+        } else if ((v = lp_cli_opt_value(argc, argv, &i, "--person"))) {
             o->an.roles.person = v;
-        } else if ((v = opt_value(argc, argv, &i, "--account"))) {
+        } else if ((v = lp_cli_opt_value(argc, argv, &i, "--account"))) {
             o->an.roles.account = v;
-        } else if ((v = opt_value(argc, argv, &i, "--threads"))) {
-            if (parse_int64(v, 1, 4096, &o->threads))
-                return usage_error("--threads: expected a whole number from 1 to 4096, got '%s'",
-                                   v);
-        } else if ((v = opt_value(argc, argv, &i, "--top"))) {
-            if (parse_int64(v, 0, 1000000, &o->an.top))
-                return usage_error("--top: expected a whole number from 0 to 1000000, got '%s'", v);
-        } else if ((v = opt_value(argc, argv, &i, "--progress"))) {
+        } else if ((v = lp_cli_opt_value(argc, argv, &i, "--threads"))) {
+            if (lp_cli_parse_int64(v, 1, 4096, &o->threads))
+                return lp_cli_usage_error(
+                    "--threads: expected a whole number from 1 to 4096, got '%s'", v);
+        } else if ((v = lp_cli_opt_value(argc, argv, &i, "--top"))) {
+            if (lp_cli_parse_int64(v, 0, 1000000, &o->an.top))
+                return lp_cli_usage_error(
+                    "--top: expected a whole number from 0 to 1000000, got '%s'", v);
+        } else if ((v = lp_cli_opt_value(argc, argv, &i, "--progress"))) {
             if (!strcmp(v, "always"))
                 o->progress = 1;
             else if (!strcmp(v, "never"))
                 o->progress = 0;
             else if (strcmp(v, "auto"))
-                return usage_error("--progress: expected auto, always or never, got '%s'", v);
-        } else if ((v = opt_value(argc, argv, &i, "--bus-factor-cap"))) {
+                return lp_cli_usage_error("--progress: expected auto, always or never, got '%s'",
+                                          v);
+        } else if ((v = lp_cli_opt_value(argc, argv, &i, "--bus-factor-cap"))) {
             int64_t cap;
-            if (parse_int64(v, 2, 1000, &cap))
-                return usage_error("--bus-factor-cap: expected a whole number from 2 to 1000, "
-                                   "got '%s'",
-                                   v);
+            if (lp_cli_parse_int64(v, 2, 1000, &cap))
+                return lp_cli_usage_error(
+                    "--bus-factor-cap: expected a whole number from 2 to 1000, "
+                    "got '%s'",
+                    v);
             o->an.bus_factor_cap = (int32_t)cap;
-        } else if ((v = opt_value(argc, argv, &i, "--betweenness"))) {
+        } else if ((v = lp_cli_opt_value(argc, argv, &i, "--betweenness"))) {
             if (!strcmp(v, "exact"))
                 o->an.betweenness = LP_BW_EXACT;
             else if (!strcmp(v, "sampled"))
@@ -372,19 +318,23 @@ static int parse_analyze(analyze_opts *o, int argc, char **argv)
             else if (!strcmp(v, "off"))
                 o->an.betweenness = LP_BW_OFF;
             else
-                return usage_error("--betweenness: expected exact, sampled or off, got '%s'", v);
-        } else if ((v = opt_value(argc, argv, &i, "--epsilon"))) {
-            if (parse_fraction(v, &o->an.sampling.epsilon))
-                return usage_error("--epsilon: expected a number between 0 and 1, got '%s'", v);
+                return lp_cli_usage_error("--betweenness: expected exact, sampled or off, got '%s'",
+                                          v);
+        } else if ((v = lp_cli_opt_value(argc, argv, &i, "--epsilon"))) {
+            if (lp_cli_parse_fraction(v, &o->an.sampling.epsilon))
+                return lp_cli_usage_error("--epsilon: expected a number between 0 and 1, got '%s'",
+                                          v);
             o->sampling_given = 1;
-        } else if ((v = opt_value(argc, argv, &i, "--delta"))) {
-            if (parse_fraction(v, &o->an.sampling.delta))
-                return usage_error("--delta: expected a number between 0 and 1, got '%s'", v);
+        } else if ((v = lp_cli_opt_value(argc, argv, &i, "--delta"))) {
+            if (lp_cli_parse_fraction(v, &o->an.sampling.delta))
+                return lp_cli_usage_error("--delta: expected a number between 0 and 1, got '%s'",
+                                          v);
             o->sampling_given = 1;
-        } else if ((v = opt_value(argc, argv, &i, "--seed"))) {
+        } else if ((v = lp_cli_opt_value(argc, argv, &i, "--seed"))) {
             int64_t seed;
-            if (parse_int64(v, 0, INT64_MAX, &seed))
-                return usage_error("--seed: expected a non-negative whole number, got '%s'", v);
+            if (lp_cli_parse_int64(v, 0, INT64_MAX, &seed))
+                return lp_cli_usage_error("--seed: expected a non-negative whole number, got '%s'",
+                                          v);
             o->an.sampling.seed = (uint64_t)seed;
             o->sampling_given = 1;
         } else if (!strcmp(a, "--skip-bad-rows")) {
@@ -392,9 +342,9 @@ static int parse_analyze(analyze_opts *o, int argc, char **argv)
         } else if (!strcmp(a, "--quiet")) {
             o->quiet = 1;
         } else if (a[0] == '-' && a[1]) {
-            return usage_error("unknown option '%s'", a);
+            return lp_cli_usage_error("unknown option '%s'", a);
         } else {
-            if (o->n_inputs == 2) return usage_error("unexpected argument '%s'", a);
+            if (o->n_inputs == 2) return lp_cli_usage_error("unexpected argument '%s'", a);
             o->inputs[o->n_inputs++] = a;
         }
     }
@@ -402,18 +352,21 @@ static int parse_analyze(analyze_opts *o, int argc, char **argv)
         const char *in = o->inputs[0];
         size_t len = strlen(in);
         if (len > 3 && !strcmp(in + len - 3, ".h5"))
-            return usage_error("reading the HDF5 graph store (%s) is not implemented yet; give "
-                               "NODES.csv EDGES.csv",
-                               in);
-        return usage_error("analyze needs two inputs, NODES.csv and EDGES.csv (got only '%s')", in);
+            return lp_cli_usage_error(
+                "reading the HDF5 graph store (%s) is not implemented yet; give "
+                "NODES.csv EDGES.csv",
+                in);
+        return lp_cli_usage_error(
+            "analyze needs two inputs, NODES.csv and EDGES.csv (got only '%s')", in);
     }
-    if (o->n_inputs == 0) return usage_error("%s", "analyze needs NODES.csv and EDGES.csv");
-    if (!o->output) return usage_error("%s", "analyze needs -o RESULTS.h5");
+    if (o->n_inputs == 0) return lp_cli_usage_error("%s", "analyze needs NODES.csv and EDGES.csv");
+    if (!o->output) return lp_cli_usage_error("%s", "analyze needs -o RESULTS.h5");
     if (o->sampling_given && (o->an.betweenness == LP_BW_EXACT || o->an.betweenness == LP_BW_OFF))
-        return usage_error("%s", "--epsilon, --delta and --seed apply to sampled betweenness only");
+        return lp_cli_usage_error(
+            "%s", "--epsilon, --delta and --seed apply to sampled betweenness only");
     for (int k = 0; k < 2; k++)
         if (same_file(o->inputs[k], o->output))
-            return usage_error("the output would overwrite the input '%s'", o->inputs[k]);
+            return lp_cli_usage_error("the output would overwrite the input '%s'", o->inputs[k]);
     return check_output(o->output);
 }
 
@@ -462,9 +415,9 @@ static int cmd_analyze(int argc, char **argv)
     lo.warn = stderr;
     if (o.progress) o.an.progress = progress;
 
-    double t0 = now();
-    if ((st = lp_graph_load_csv(&g, &rep, o.inputs[0], o.inputs[1], &lo))) return fail(st);
-    double t_load = now() - t0;
+    double t0 = lp_cli_now();
+    if ((st = lp_graph_load_csv(&g, &rep, o.inputs[0], o.inputs[1], &lo))) return lp_cli_fail(st);
+    double t_load = lp_cli_now() - t0;
     char detail[96];
     snprintf(detail, sizeof detail, "%lld nodes, %lld edges", (long long)g.n, (long long)g.m);
     if (o.progress) progress(NULL, "load", t_load, detail);
@@ -550,21 +503,21 @@ static int cmd_analyze(int argc, char **argv)
     r.info.n_inputs = 2;
     r.info.timings = timings;
     r.info.n_timings = n_timings;
-    t0 = now();
+    t0 = lp_cli_now();
     st = lp_results_write(o.output, &r);
-    if (!st && o.progress) progress(NULL, "write", now() - t0, o.output);
+    if (!st && o.progress) progress(NULL, "write", lp_cli_now() - t0, o.output);
 
 out:
     lp_analysis_free(&an);
     free(cmd);
     free(params);
     lp_graph_free(&g);
-    if (st) return fail(st);
+    if (st) return lp_cli_fail(st);
     if (!o.quiet) return print_summary(o.output, 10);
     return 0;
 }
 
-/* ---- summary, generate ------------------------------------------------ */
+/* ---- summary ------------------------------------------------ */
 
 static int cmd_summary(int argc, char **argv)
 {
@@ -572,65 +525,19 @@ static int cmd_summary(int argc, char **argv)
     int64_t top = 20;
     for (int i = 2; i < argc; i++) {
         const char *v;
-        if ((v = opt_value(argc, argv, &i, "--top"))) {
-            if (parse_int64(v, 0, 1000000, &top))
-                return usage_error("--top: expected a whole number, got '%s'", v);
+        if ((v = lp_cli_opt_value(argc, argv, &i, "--top"))) {
+            if (lp_cli_parse_int64(v, 0, 1000000, &top))
+                return lp_cli_usage_error("--top: expected a whole number, got '%s'", v);
         } else if (argv[i][0] == '-' && argv[i][1]) {
-            return usage_error("unknown option '%s'", argv[i]);
+            return lp_cli_usage_error("unknown option '%s'", argv[i]);
         } else if (path) {
-            return usage_error("unexpected argument '%s'", argv[i]);
+            return lp_cli_usage_error("unexpected argument '%s'", argv[i]);
         } else {
             path = argv[i];
         }
     }
-    if (!path) return usage_error("%s", "summary needs RESULTS.h5");
+    if (!path) return lp_cli_usage_error("%s", "summary needs RESULTS.h5");
     return print_summary(path, top);
-}
-
-static int cmd_generate(int argc, char **argv)
-{
-    lp_generate_options go = LP_GENERATE_OPTIONS_INIT;
-    const char *dir = NULL;
-    int have_accounts = 0;
-    for (int i = 2; i < argc; i++) {
-        const char *v;
-        int64_t x;
-        if (!strcmp(argv[i], "-o") || !strncmp(argv[i], "--output", 8)) {
-            v = !strcmp(argv[i], "-o") ? (i + 1 < argc ? argv[++i] : "")
-                                       : opt_value(argc, argv, &i, "--output");
-            if (!v || !*v) return usage_error("%s needs a directory", argv[i]);
-            dir = v;
-        } else if ((v = opt_value(argc, argv, &i, "--accounts"))) {
-            if (parse_int64(v, 1, 100000000, &x))
-                return usage_error("--accounts: expected a whole number from 1, got '%s'", v);
-            go.accounts = x;
-            have_accounts = 1;
-        } else if ((v = opt_value(argc, argv, &i, "--employees"))) {
-            if (parse_int64(v, 1, 100000000, &x))
-                return usage_error("--employees: expected a whole number from 1, got '%s'", v);
-            go.employees = x;
-        } else if ((v = opt_value(argc, argv, &i, "--seed"))) {
-            if (parse_int64(v, 0, INT64_MAX, &x))
-                return usage_error("--seed: expected a non-negative whole number, got '%s'", v);
-            go.seed = (uint64_t)x;
-        } else if (!strcmp(argv[i], "--names")) {
-            go.names = 1;
-        } else {
-            return usage_error("unexpected argument '%s'", argv[i]);
-        }
-    }
-    if (!have_accounts) return usage_error("%s", "generate needs --accounts N");
-    if (!dir) return usage_error("%s", "generate needs -o DIR");
-    lp_nodes nodes = LP_NODES_INIT;
-    lp_edges edges = LP_EDGES_INIT;
-    lp_status st = lp_generate(&nodes, &edges, &go);
-    if (!st) st = lp_csv_write_graph(dir, &nodes, &edges);
-    long long n = nodes.id.count, m = edges.m;
-    lp_nodes_free(&nodes);
-    lp_edges_free(&edges);
-    if (st) return fail(st);
-    printf("wrote %s/nodes.csv (%lld nodes) and %s/edges.csv (%lld edge rows)\n", dir, n, dir, m);
-    return 0;
 }
 
 int main(int argc, char **argv)
@@ -648,6 +555,7 @@ int main(int argc, char **argv)
         printf("linchpin %s (igraph %s)\n", LP_VERSION, IGRAPH_VERSION);
         return 0;
     }
+    if (!strcmp(cmd, "generate")) return lp_cli_generate(argc, argv); /* has its own --help */
     for (int i = 2; i < argc; i++)
         if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
             fputs(USAGE, stdout);
@@ -655,8 +563,7 @@ int main(int argc, char **argv)
         }
     if (!strcmp(cmd, "analyze")) return cmd_analyze(argc, argv);
     if (!strcmp(cmd, "summary")) return cmd_summary(argc, argv);
-    if (!strcmp(cmd, "generate")) return cmd_generate(argc, argv);
     if (!strcmp(cmd, "import") || !strcmp(cmd, "whatif"))
-        return usage_error("'%s' is part of DESIGN.md but not implemented yet", cmd);
-    return usage_error("unknown command '%s'", cmd);
+        return lp_cli_usage_error("'%s' is part of DESIGN.md but not implemented yet", cmd);
+    return lp_cli_usage_error("unknown command '%s'", cmd);
 }

@@ -1,0 +1,64 @@
+/* common.c — small helpers every linchpin command uses (lp_cli.h). */
+#include "lp_cli.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+int lp_cli_usage_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "linchpin: ");
+    vfprintf(stderr, fmt, ap);
+    fprintf(stderr, "\n(see 'linchpin --help')\n");
+    va_end(ap);
+    return LP_EUSAGE;
+}
+
+int lp_cli_fail(lp_status st)
+{
+    fprintf(stderr, "linchpin: %s\n", lp_error_message());
+    return st;
+}
+
+double lp_cli_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+int lp_cli_parse_int64(const char *s, int64_t lo, int64_t hi, int64_t *out)
+{
+    char *end;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (errno || end == s || *end || v < lo || v > hi) return -1;
+    *out = v;
+    return 0;
+}
+
+int lp_cli_parse_fraction(const char *s, double *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (errno || end == s || *end || !(v > 0 && v < 1)) return -1;
+    *out = v;
+    return 0;
+}
+
+/* Option with a value: "--name VALUE" or "--name=VALUE". */
+const char *lp_cli_opt_value(int argc, char **argv, int *i, const char *name)
+{
+    size_t len = strlen(name);
+    if (strncmp(argv[*i], name, len) != 0) return NULL;
+    if (argv[*i][len] == '=') return argv[*i] + len + 1;
+    if (argv[*i][len] != '\0') return NULL;
+    if (*i + 1 >= argc) return "";
+    return argv[++*i];
+}

@@ -1,0 +1,28 @@
+/* lp_cli.h — what the command files of the `linchpin` program share:
+ * messages, exit statuses (lp_status values) and option parsing. The
+ * commands only parse, call io/ and engine/, and print. */
+#ifndef LP_CLI_H
+#define LP_CLI_H
+
+#include <stdint.h>
+
+#include "lp_error.h"
+
+/* "linchpin: <message>" and a pointer to --help on stderr; returns LP_EUSAGE. */
+int lp_cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* "linchpin: <lp_error_message()>" on stderr; returns st. */
+int lp_cli_fail(lp_status st);
+/* Monotonic clock in seconds. */
+double lp_cli_now(void);
+/* Whole number in [lo, hi], the whole string; 0 or -1. */
+int lp_cli_parse_int64(const char *s, int64_t lo, int64_t hi, int64_t *out);
+/* Number strictly between 0 and 1; 0 or -1. */
+int lp_cli_parse_fraction(const char *s, double *out);
+/* Option with a value: "--name VALUE" or "--name=VALUE". NULL when argv[*i]
+ * is not that option; "" when the value is missing; advances *i past it. */
+const char *lp_cli_opt_value(int argc, char **argv, int *i, const char *name);
+
+/* The commands; each returns the exit status. */
+int lp_cli_generate(int argc, char **argv);
+
+#endif
