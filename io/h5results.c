@@ -9,14 +9,9 @@
  * file at the target stays byte-identical. Decisions where DESIGN.md is
  * silent are listed in lp_results.h.
  *
- * The file is written through a small POSIX file driver of our own (below,
- * "sink") instead of sec2, because of an HDF5 1.10 defect: when H5Fclose
- * fails (its final flush hits ENOSPC or EFBIG) the file ID stays registered
- * in a half-destroyed state, and H5close crashes on it at process exit
- * (checked: SIGSEGV in H5F__close_cb), which would turn exit status 4 into a
- * crash. The sink never reports an I/O failure to HDF5: it records the first
- * errno (sticky), drops later writes, and HDF5 closes cleanly; the writer
- * then fails with that errno.
+ * The temporary file, the rename and the "sink" file driver that keeps a
+ * failed close from crashing HDF5 are in h5common.c (shared with the graph
+ * store).
  *
  * Centrality columns (issue 3), decisions beyond lp_results.h:
  *  - /nodes/pagerank, /nodes/betweenness, /nodes/brokerage float64 [n], each
@@ -45,6 +40,7 @@
  * that failed (the next API call clears it) and turned into the message.
  */
 #include "lp_results.h"
+#include "lp_i_h5.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -67,93 +63,6 @@
 
 #define LP_H5_FORMAT "linchpin-results"
 #define LP_H5_FORMAT_VERSION 1
-#define LP_H5_CHUNK ((int64_t)65536) /* elements per chunk, at most */
-#define LP_H5_DEFLATE 4
-
-/* ---- HDF5 error stack -> one-line reason ------------------------------ */
-
-typedef struct lp_i_walk {
-    char *buf;
-    size_t size;
-} lp_i_walk;
-
-/* Called innermost error first (H5E_WALK_UPWARD); only n == 0 is used. For
- * system-call failures HDF5's description holds "error message = '<strerror>'",
- * which is what a user wants to read; otherwise the minor message. */
-static herr_t lp_i_walk_cb(unsigned n, const H5E_error2_t *e, void *data)
-{
-    lp_i_walk *w = data;
-    if (n != 0) return 0;
-    const char *desc = e->desc ? e->desc : "";
-    const char *key = "error message = '";
-    const char *em = strstr(desc, key);
-    if (em) {
-        em += strlen(key);
-        const char *end = strchr(em, '\'');
-        int len = end ? (int)(end - em) : (int)strlen(em);
-        snprintf(w->buf, w->size, "%.*s", len, em);
-    } else if (H5Eget_msg(e->min_num, NULL, w->buf, w->size) <= 0) {
-        snprintf(w->buf, w->size, "%s", desc);
-    }
-    return 0;
-}
-
-/* The innermost HDF5 error on the default stack ("" if none). */
-static void lp_i_h5_detail(char *buf, size_t size)
-{
-    lp_i_walk w = {buf, size};
-    buf[0] = '\0';
-    H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, lp_i_walk_cb, &w);
-}
-
-static void lp_i_h5_silence(void)
-{
-    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-}
-
-/* ---- writer context --------------------------------------------------- */
-
-typedef struct lp_i_writer {
-    lp_status status; /* of the first failure: LP_EOUTPUT or LP_EINTERNAL */
-    char reason[768]; /* what failed and why */
-    hid_t str_type;   /* variable-length UTF-8 string */
-    int io_err;       /* first errno seen by the sink driver, 0 if none */
-} lp_i_writer;
-
-/* Record an HDF5 failure: "<what>: <innermost HDF5 reason>". Returns -1. */
-static int lp_i_fail_h5(lp_i_writer *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int lp_i_fail_h5(lp_i_writer *w, const char *fmt, ...)
-{
-    char what[256], detail[384];
-    lp_i_h5_detail(detail, sizeof detail); /* before any other HDF5 call */
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(what, sizeof what, fmt, ap);
-    va_end(ap);
-    w->status = LP_EOUTPUT;
-    if (detail[0])
-        snprintf(w->reason, sizeof w->reason, "%s: %s", what, detail);
-    else
-        snprintf(w->reason, sizeof w->reason, "%s failed", what);
-    return -1;
-}
-
-static int lp_i_fail_errno(lp_i_writer *w, const char *what, int err)
-{
-    w->status = LP_EOUTPUT;
-    if (what)
-        snprintf(w->reason, sizeof w->reason, "%s: %s", what, strerror(err));
-    else
-        snprintf(w->reason, sizeof w->reason, "%s", strerror(err));
-    return -1;
-}
-
-static int lp_i_fail_nomem(lp_i_writer *w, const char *what)
-{
-    w->status = LP_EINTERNAL;
-    snprintf(w->reason, sizeof w->reason, "%s", what);
-    return -1;
-}
 
 /* ---- validation (before anything is created) -------------------------- */
 
@@ -437,331 +346,9 @@ static void json_input_files(lp_i_json *j, const lp_input_file *in, int n)
     json_put(j, "]", 1);
 }
 
-/* ---- the sink file driver ---------------------------------------------- */
-
-/* Like sec2 (pread/pwrite on one descriptor, the same feature flags), except
- * that I/O failures are recorded in *err instead of being returned: after
- * the first one, writes are dropped (the file is doomed anyway), reads still
- * read what is on disk and return zeros past its end. Only the writer uses
- * it, on a file it created a moment ago. */
-
-typedef struct lp_i_sink_fapl {
-    int *err; /* where to record the first errno (the writer's io_err) */
-} lp_i_sink_fapl;
-
-typedef struct lp_i_sink {
-    H5FD_t pub; /* first member: HDF5 fills it in */
-    int fd;
-    haddr_t eoa, eof;
-    int *err;
-} lp_i_sink;
-
-#define LP_I_SINK_MAXADDR ((haddr_t)INT64_MAX) /* off_t is 64 bits (_FILE_OFFSET_BITS or LP64) */
-#define LP_I_SINK_IO_MAX ((size_t)1 << 30)     /* bytes per system call, at most */
-
-_Static_assert(sizeof(off_t) == 8, "64-bit off_t required");
-
-static H5FD_t *sink_open(const char *name, unsigned flags, hid_t fapl, haddr_t maxaddr)
-{
-    const lp_i_sink_fapl *fa = H5Pget_driver_info(fapl);
-    struct stat sb;
-    (void)maxaddr;
-    if (!fa || !fa->err) return NULL;
-    int oflags = (flags & H5F_ACC_RDWR) ? O_RDWR : O_RDONLY;
-    if (flags & H5F_ACC_TRUNC) oflags |= O_TRUNC;
-    if (flags & H5F_ACC_CREAT) oflags |= O_CREAT;
-    if (flags & H5F_ACC_EXCL) oflags |= O_EXCL;
-    /* An open failure is reported to HDF5 as one (no file object exists
-     * yet) and not recorded: HDF5 may first try without O_CREAT. */
-    int fd = open(name, oflags, 0666);
-    if (fd < 0) return NULL;
-    lp_i_sink *f = calloc(1, sizeof *f);
-    if (!f || fstat(fd, &sb) != 0) {
-        free(f);
-        close(fd);
-        return NULL;
-    }
-    f->fd = fd;
-    f->eof = (haddr_t)sb.st_size;
-    f->err = fa->err;
-    return &f->pub;
-}
-
-static herr_t sink_close(H5FD_t *file)
-{
-    lp_i_sink *f = (lp_i_sink *)file;
-    if (close(f->fd) != 0 && *f->err == 0) *f->err = errno;
-    free(f);
-    return 0;
-}
-
-static herr_t sink_query(const H5FD_t *file, unsigned long *flags)
-{
-    (void)file;
-    *flags = H5FD_FEAT_AGGREGATE_METADATA | H5FD_FEAT_ACCUMULATE_METADATA | H5FD_FEAT_DATA_SIEVE |
-             H5FD_FEAT_AGGREGATE_SMALLDATA;
-    return 0;
-}
-
-static haddr_t sink_get_eoa(const H5FD_t *file, H5FD_mem_t type)
-{
-    (void)type;
-    return ((const lp_i_sink *)file)->eoa;
-}
-
-static herr_t sink_set_eoa(H5FD_t *file, H5FD_mem_t type, haddr_t addr)
-{
-    (void)type;
-    ((lp_i_sink *)file)->eoa = addr;
-    return 0;
-}
-
-static haddr_t sink_get_eof(const H5FD_t *file, H5FD_mem_t type)
-{
-    (void)type;
-    return ((const lp_i_sink *)file)->eof;
-}
-
-static herr_t sink_read(H5FD_t *file, H5FD_mem_t type, hid_t dxpl, haddr_t addr, size_t size,
-                        void *buf)
-{
-    lp_i_sink *f = (lp_i_sink *)file;
-    unsigned char *p = buf;
-    (void)type;
-    (void)dxpl;
-    while (size > 0) {
-        size_t want = size < LP_I_SINK_IO_MAX ? size : LP_I_SINK_IO_MAX;
-        ssize_t got = pread(f->fd, p, want, (off_t)addr);
-        if (got < 0 && errno == EINTR) continue;
-        if (got < 0 && *f->err == 0) *f->err = errno;
-        if (got <= 0) { /* past the end (or unreadable): zeros, as sec2 */
-            memset(p, 0, size);
-            break;
-        }
-        p += got;
-        addr += (haddr_t)got;
-        size -= (size_t)got;
-    }
-    return 0;
-}
-
-static herr_t sink_write(H5FD_t *file, H5FD_mem_t type, hid_t dxpl, haddr_t addr, size_t size,
-                         const void *buf)
-{
-    lp_i_sink *f = (lp_i_sink *)file;
-    const unsigned char *p = buf;
-    haddr_t end = addr + size;
-    (void)type;
-    (void)dxpl;
-    while (size > 0 && *f->err == 0) {
-        size_t want = size < LP_I_SINK_IO_MAX ? size : LP_I_SINK_IO_MAX;
-        ssize_t put = pwrite(f->fd, p, want, (off_t)addr);
-        if (put < 0 && errno == EINTR) continue;
-        if (put < 0) {
-            *f->err = errno;
-            break;
-        }
-        p += put;
-        addr += (haddr_t)put;
-        size -= (size_t)put;
-    }
-    if (end > f->eof) f->eof = end;
-    return 0;
-}
-
-static herr_t sink_truncate(H5FD_t *file, hid_t dxpl, hbool_t closing)
-{
-    lp_i_sink *f = (lp_i_sink *)file;
-    (void)dxpl;
-    (void)closing;
-    if (f->eoa != f->eof) {
-        if (*f->err == 0 && ftruncate(f->fd, (off_t)f->eoa) != 0) *f->err = errno;
-        f->eof = f->eoa;
-    }
-    return 0;
-}
-
-static const H5FD_class_t lp_i_sink_class = {
-#if H5_VERSION_GE(1, 13, 2) /* untested: the class gained a version and a value */
-    .version = H5FD_CLASS_VERSION,
-    .value = (H5FD_class_value_t)0x2c9, /* any value >= 256 not registered by others */
-#endif
-    .name = "linchpin_sink",
-    .maxaddr = LP_I_SINK_MAXADDR,
-    .fc_degree = H5F_CLOSE_WEAK,
-    .fapl_size = sizeof(lp_i_sink_fapl),
-    .open = sink_open,
-    .close = sink_close,
-    .query = sink_query,
-    .get_eoa = sink_get_eoa,
-    .set_eoa = sink_set_eoa,
-    .get_eof = sink_get_eof,
-    .read = sink_read,
-    .write = sink_write,
-    .truncate = sink_truncate,
-    .fl_map = H5FD_FLMAP_DICHOTOMY,
-};
-
-/* A file access property list using the sink, recording into *err. */
-static hid_t sink_fapl(lp_i_writer *w, int *err)
-{
-    static hid_t driver = -1; /* registered once per library lifetime */
-    hid_t fapl = -1;
-    lp_i_sink_fapl info = {err};
-    if (driver < 0 || H5Iis_valid(driver) <= 0) driver = H5FDregister(&lp_i_sink_class);
-    if (driver < 0 || (fapl = H5Pcreate(H5P_FILE_ACCESS)) < 0 ||
-        H5Pset_driver(fapl, driver, &info) < 0) {
-        lp_i_fail_h5(w, "file driver");
-        if (fapl >= 0) H5Pclose(fapl);
-        return -1;
-    }
-    return fapl;
-}
-
-/* ---- attributes and columns ------------------------------------------- */
-
-static int attr_write(lp_i_writer *w, hid_t loc, const char *name, hid_t ftype, hid_t mtype,
-                      const void *buf)
-{
-    hid_t space = -1, attr = -1;
-    int rc = -1;
-    if ((space = H5Screate(H5S_SCALAR)) < 0 ||
-        (attr = H5Acreate2(loc, name, ftype, space, H5P_DEFAULT, H5P_DEFAULT)) < 0 ||
-        H5Awrite(attr, mtype, buf) < 0) {
-        lp_i_fail_h5(w, "attribute '%s'", name);
-        goto done;
-    }
-    rc = 0;
-done:
-    if (attr >= 0) H5Aclose(attr);
-    if (space >= 0) H5Sclose(space);
-    return rc;
-}
-
-static int attr_str(lp_i_writer *w, hid_t loc, const char *name, const char *value)
-{
-    return attr_write(w, loc, name, w->str_type, w->str_type, &value);
-}
-
-static int attr_i64(lp_i_writer *w, hid_t loc, const char *name, int64_t value)
-{
-    return attr_write(w, loc, name, H5T_STD_I64LE, H5T_NATIVE_INT64, &value);
-}
-
-static int attr_i32(lp_i_writer *w, hid_t loc, const char *name, int value)
-{
-    return attr_write(w, loc, name, H5T_STD_I32LE, H5T_NATIVE_INT, &value);
-}
-
-static int attr_f64(lp_i_writer *w, hid_t loc, const char *name, double value)
-{
-    return attr_write(w, loc, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &value);
-}
-
-static int attr_u64(lp_i_writer *w, hid_t loc, const char *name, uint64_t value)
-{
-    return attr_write(w, loc, name, H5T_STD_U64LE, H5T_NATIVE_UINT64, &value);
-}
-
-/* Create the 1-D dataset `path` of len elements: chunked, shuffle (numeric
- * columns) and deflate. Length 0 needs maxdims unlimited, since a chunk may
- * not exceed the maximum dimension. Returns the dataset or -1. */
-static hid_t column_create(lp_i_writer *w, hid_t file, const char *path, hid_t ftype, int64_t len,
-                           int shuffle)
-{
-    hid_t space = -1, dcpl = -1, dset = -1;
-    hsize_t dims[1] = {(hsize_t)len};
-    hsize_t maxdims[1] = {len > 0 ? (hsize_t)len : H5S_UNLIMITED};
-    hsize_t chunk[1] = {(hsize_t)(len < 1 ? 1 : len < LP_H5_CHUNK ? len : LP_H5_CHUNK)};
-    if ((space = H5Screate_simple(1, dims, maxdims)) < 0 ||
-        (dcpl = H5Pcreate(H5P_DATASET_CREATE)) < 0 || H5Pset_chunk(dcpl, 1, chunk) < 0 ||
-        (shuffle && H5Pset_shuffle(dcpl) < 0) || H5Pset_deflate(dcpl, LP_H5_DEFLATE) < 0 ||
-        (dset = H5Dcreate2(file, path, ftype, space, H5P_DEFAULT, dcpl, H5P_DEFAULT)) < 0) {
-        lp_i_fail_h5(w, "creating %s", path);
-    }
-    if (dcpl >= 0) H5Pclose(dcpl);
-    if (space >= 0) H5Sclose(space);
-    return dset;
-}
-
-static int column_num(lp_i_writer *w, hid_t file, const char *path, hid_t ftype, hid_t mtype,
-                      int64_t len, const void *buf)
-{
-    hid_t dset = column_create(w, file, path, ftype, len, 1);
-    int rc = -1;
-    if (dset < 0) return -1;
-    if (len > 0 && H5Dwrite(dset, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0) {
-        lp_i_fail_h5(w, "writing %s", path);
-        goto done;
-    }
-    rc = w->io_err ? -1 : 0; /* io_err is the reason */
-done:
-    H5Dclose(dset);
-    return rc;
-}
-
-/* String column: element i is lp_strtab_get(tab, map ? map[i] : i). Written
- * one chunk-sized block at a time so the pointer array stays small. */
-static int column_str(lp_i_writer *w, hid_t file, const char *path, int64_t len,
-                      const lp_strtab *tab, const int32_t *map)
-{
-    hid_t dset = -1, fspace = -1, mspace = -1;
-    const char **ptr = NULL;
-    int rc = -1;
-    int64_t block = len < LP_H5_CHUNK ? len : LP_H5_CHUNK;
-    if ((dset = column_create(w, file, path, w->str_type, len, 0)) < 0) goto done;
-    if (len == 0) {
-        rc = 0;
-        goto done;
-    }
-    if (!(ptr = malloc((size_t)block * sizeof *ptr))) {
-        lp_i_fail_nomem(w, "string column");
-        goto done;
-    }
-    hsize_t mdims[1] = {(hsize_t)block}, zero[1] = {0};
-    if ((fspace = H5Dget_space(dset)) < 0 || (mspace = H5Screate_simple(1, mdims, NULL)) < 0) {
-        lp_i_fail_h5(w, "writing %s", path);
-        goto done;
-    }
-    for (int64_t start = 0; start < len && !w->io_err; start += block) {
-        int64_t cnt = len - start < block ? len - start : block;
-        hsize_t off[1] = {(hsize_t)start}, count[1] = {(hsize_t)cnt};
-        for (int64_t k = 0; k < cnt; k++)
-            ptr[k] = lp_strtab_get(tab, map ? map[start + k] : start + k);
-        if (H5Sselect_hyperslab(mspace, H5S_SELECT_SET, zero, NULL, count, NULL) < 0 ||
-            H5Sselect_hyperslab(fspace, H5S_SELECT_SET, off, NULL, count, NULL) < 0 ||
-            H5Dwrite(dset, w->str_type, mspace, fspace, H5P_DEFAULT, ptr) < 0) {
-            lp_i_fail_h5(w, "writing %s", path);
-            goto done;
-        }
-    }
-    rc = w->io_err ? -1 : 0; /* io_err is the reason */
-done:
-    free(ptr);
-    if (mspace >= 0) H5Sclose(mspace);
-    if (fspace >= 0) H5Sclose(fspace);
-    if (dset >= 0) H5Dclose(dset);
-    return rc;
-}
-
-/* Open the dataset `path` written a moment ago, to attach attributes. */
-static hid_t column_reopen(lp_i_writer *w, hid_t file, const char *path)
-{
-    hid_t dset = H5Dopen2(file, path, H5P_DEFAULT);
-    if (dset < 0) lp_i_fail_h5(w, "opening %s", path);
-    return dset;
-}
-
-static int make_group(lp_i_writer *w, hid_t *out, hid_t loc, const char *name, hid_t gcpl)
-{
-    *out = H5Gcreate2(loc, name, H5P_DEFAULT, gcpl, H5P_DEFAULT);
-    if (*out < 0) return lp_i_fail_h5(w, "creating group %s", name);
-    return 0;
-}
-
 /* ---- the parts of the file -------------------------------------------- */
 
-static int write_root(lp_i_writer *w, hid_t file, const lp_results *r)
+static int write_root(lp_h5w *w, hid_t file, const lp_results *r)
 {
     const lp_run_info *info = &r->info;
     char created[32], h5ver[48];
@@ -781,19 +368,21 @@ static int write_root(lp_i_writer *w, hid_t file, const lp_results *r)
     snprintf(h5ver, sizeof h5ver, "%u.%u.%u", hma, hmi, hre);
     json_input_files(&in, info->inputs, info->n_inputs);
     if (in.oom) {
-        lp_i_fail_nomem(w, "input_files JSON");
+        lp_h5w_fail_nomem(w, "input_files JSON");
         goto done;
     }
 
-    if (attr_str(w, file, "format", LP_H5_FORMAT) ||
-        attr_i32(w, file, "format_version", LP_H5_FORMAT_VERSION) ||
-        attr_str(w, file, "linchpin_version", LP_VERSION) ||
-        attr_str(w, file, "igraph_version", igver) || attr_str(w, file, "hdf5_version", h5ver) ||
-        attr_str(w, file, "created", created) ||
-        attr_str(w, file, "command_line", info->command_line ? info->command_line : "") ||
-        attr_i32(w, file, "threads", info->threads) ||
-        attr_str(w, file, "parameters", info->parameters_json ? info->parameters_json : "{}") ||
-        attr_str(w, file, "input_files", in.p))
+    if (lp_h5w_attr_str(w, file, "format", LP_H5_FORMAT) ||
+        lp_h5w_attr_i32(w, file, "format_version", LP_H5_FORMAT_VERSION) ||
+        lp_h5w_attr_str(w, file, "linchpin_version", LP_VERSION) ||
+        lp_h5w_attr_str(w, file, "igraph_version", igver) ||
+        lp_h5w_attr_str(w, file, "hdf5_version", h5ver) ||
+        lp_h5w_attr_str(w, file, "created", created) ||
+        lp_h5w_attr_str(w, file, "command_line", info->command_line ? info->command_line : "") ||
+        lp_h5w_attr_i32(w, file, "threads", info->threads) ||
+        lp_h5w_attr_str(w, file, "parameters",
+                        info->parameters_json ? info->parameters_json : "{}") ||
+        lp_h5w_attr_str(w, file, "input_files", in.p))
         goto done;
     rc = 0;
 done:
@@ -802,14 +391,14 @@ done:
 }
 
 /* /nodes/pagerank with its attribute `iterations`. */
-static int write_pagerank(lp_i_writer *w, hid_t file, const lp_results *r)
+static int write_pagerank(lp_h5w *w, hid_t file, const lp_results *r)
 {
     const char *path = "/nodes/pagerank";
     hid_t dset = -1;
     int rc = -1;
-    if (column_num(w, file, path, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, r->g->n, r->pagerank) ||
-        (dset = column_reopen(w, file, path)) < 0 ||
-        attr_i64(w, dset, "iterations", r->pagerank_iterations))
+    if (lp_h5w_column_num(w, file, path, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, r->g->n, r->pagerank) ||
+        (dset = lp_h5w_column_reopen(w, file, path)) < 0 ||
+        lp_h5w_attr_i64(w, dset, "iterations", r->pagerank_iterations))
         goto done;
     rc = 0;
 done:
@@ -819,21 +408,22 @@ done:
 
 /* /nodes/betweenness with method, samples, epsilon, delta, seed (0 = not
  * applicable, for exact) and, when sampled, vertex_diameter. */
-static int write_betweenness(lp_i_writer *w, hid_t file, const lp_results *r)
+static int write_betweenness(lp_h5w *w, hid_t file, const lp_results *r)
 {
     const char *path = "/nodes/betweenness";
     int sampled = strcmp(r->betweenness_method, "sampled") == 0;
     hid_t dset = -1;
     int rc = -1;
-    if (column_num(w, file, path, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, r->g->n, r->betweenness) ||
-        (dset = column_reopen(w, file, path)) < 0)
+    if (lp_h5w_column_num(w, file, path, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, r->g->n,
+                          r->betweenness) ||
+        (dset = lp_h5w_column_reopen(w, file, path)) < 0)
         goto done;
-    if (attr_str(w, dset, "method", sampled ? "sampled" : "exact") ||
-        attr_i64(w, dset, "samples", sampled ? r->betweenness_samples : 0) ||
-        attr_f64(w, dset, "epsilon", sampled ? r->betweenness_epsilon : 0) ||
-        attr_f64(w, dset, "delta", sampled ? r->betweenness_delta : 0) ||
-        attr_u64(w, dset, "seed", sampled ? r->betweenness_seed : 0) ||
-        (sampled && attr_i64(w, dset, "vertex_diameter", r->betweenness_vertex_diameter)))
+    if (lp_h5w_attr_str(w, dset, "method", sampled ? "sampled" : "exact") ||
+        lp_h5w_attr_i64(w, dset, "samples", sampled ? r->betweenness_samples : 0) ||
+        lp_h5w_attr_f64(w, dset, "epsilon", sampled ? r->betweenness_epsilon : 0) ||
+        lp_h5w_attr_f64(w, dset, "delta", sampled ? r->betweenness_delta : 0) ||
+        lp_h5w_attr_u64(w, dset, "seed", sampled ? r->betweenness_seed : 0) ||
+        (sampled && lp_h5w_attr_i64(w, dset, "vertex_diameter", r->betweenness_vertex_diameter)))
         goto done;
     rc = 0;
 done:
@@ -841,34 +431,34 @@ done:
     return rc;
 }
 
-static int write_nodes(lp_i_writer *w, hid_t file, const lp_results *r)
+static int write_nodes(lp_h5w *w, hid_t file, const lp_results *r)
 {
     const lp_graph *g = r->g;
     const lp_keyperson *kp = r->kp;
     int64_t n = g->n;
     hid_t grp = -1;
     int rc = -1;
-    if (make_group(w, &grp, file, "/nodes", H5P_DEFAULT)) goto done;
-    if (column_str(w, file, "/nodes/id", n, &g->nodes.id, NULL) ||
-        column_str(w, file, "/nodes/type", n, &g->nodes.type_name, g->nodes.type))
+    if (lp_h5w_group(w, &grp, file, "/nodes", H5P_DEFAULT)) goto done;
+    if (lp_h5w_column_str(w, file, "/nodes/id", n, &g->nodes.id, NULL) ||
+        lp_h5w_column_str(w, file, "/nodes/type", n, &g->nodes.type_name, g->nodes.type))
         goto done;
     if (r->degree &&
-        column_num(w, file, "/nodes/degree", H5T_STD_I64LE, H5T_NATIVE_INT64, n, r->degree))
+        lp_h5w_column_num(w, file, "/nodes/degree", H5T_STD_I64LE, H5T_NATIVE_INT64, n, r->degree))
         goto done;
-    if (r->strength &&
-        column_num(w, file, "/nodes/strength", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, n, r->strength))
+    if (r->strength && lp_h5w_column_num(w, file, "/nodes/strength", H5T_IEEE_F64LE,
+                                         H5T_NATIVE_DOUBLE, n, r->strength))
         goto done;
     if (r->pagerank && write_pagerank(w, file, r)) goto done;
     if (r->betweenness && write_betweenness(w, file, r)) goto done;
-    if (r->brokerage &&
-        column_num(w, file, "/nodes/brokerage", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, n, r->brokerage))
+    if (r->brokerage && lp_h5w_column_num(w, file, "/nodes/brokerage", H5T_IEEE_F64LE,
+                                          H5T_NATIVE_DOUBLE, n, r->brokerage))
         goto done;
-    if (kp && (column_num(w, file, "/nodes/is_articulation", H5T_STD_U8LE, H5T_NATIVE_UINT8, n,
-                          kp->is_articulation) ||
-               column_num(w, file, "/nodes/accounts_at_risk", H5T_STD_I64LE, H5T_NATIVE_INT64, n,
-                          kp->accounts_at_risk) ||
-               column_num(w, file, "/nodes/revenue_at_risk", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, n,
-                          kp->revenue_at_risk)))
+    if (kp && (lp_h5w_column_num(w, file, "/nodes/is_articulation", H5T_STD_U8LE, H5T_NATIVE_UINT8,
+                                 n, kp->is_articulation) ||
+               lp_h5w_column_num(w, file, "/nodes/accounts_at_risk", H5T_STD_I64LE,
+                                 H5T_NATIVE_INT64, n, kp->accounts_at_risk) ||
+               lp_h5w_column_num(w, file, "/nodes/revenue_at_risk", H5T_IEEE_F64LE,
+                                 H5T_NATIVE_DOUBLE, n, kp->revenue_at_risk)))
         goto done;
     rc = 0;
 done:
@@ -877,14 +467,15 @@ done:
 }
 
 /* /accounts/bus_factor with its cap. */
-static int write_bus_factor(lp_i_writer *w, hid_t file, const lp_results *r)
+static int write_bus_factor(lp_h5w *w, hid_t file, const lp_results *r)
 {
     const char *path = "/accounts/bus_factor";
     hid_t dset = -1;
     int rc = -1;
-    if (column_num(w, file, path, H5T_STD_I32LE, H5T_NATIVE_INT32, r->kp->n_accounts,
-                   r->bus_factor) ||
-        (dset = column_reopen(w, file, path)) < 0 || attr_i32(w, dset, "cap", r->bus_factor_cap))
+    if (lp_h5w_column_num(w, file, path, H5T_STD_I32LE, H5T_NATIVE_INT32, r->kp->n_accounts,
+                          r->bus_factor) ||
+        (dset = lp_h5w_column_reopen(w, file, path)) < 0 ||
+        lp_h5w_attr_i32(w, dset, "cap", r->bus_factor_cap))
         goto done;
     rc = 0;
 done:
@@ -892,27 +483,27 @@ done:
     return rc;
 }
 
-static int write_accounts(lp_i_writer *w, hid_t file, const lp_results *r)
+static int write_accounts(lp_h5w *w, hid_t file, const lp_results *r)
 {
     const lp_keyperson *kp = r->kp;
     int64_t a = kp->n_accounts;
     hid_t grp = -1;
     int rc = -1;
-    if (make_group(w, &grp, file, "/accounts", H5P_DEFAULT)) goto done;
-    if (column_num(w, file, "/accounts/node", H5T_STD_I64LE, H5T_NATIVE_INT64, a,
-                   kp->account_node) ||
-        column_num(w, file, "/accounts/revenue", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, a,
-                   kp->account_revenue) ||
-        column_num(w, file, "/accounts/connected", H5T_STD_U8LE, H5T_NATIVE_UINT8, a,
-                   kp->account_connected) ||
-        column_num(w, file, "/accounts/key_persons_offsets", H5T_STD_I64LE, H5T_NATIVE_INT64, a + 1,
-                   kp->kp_offsets) ||
-        column_num(w, file, "/accounts/key_persons", H5T_STD_I64LE, H5T_NATIVE_INT64,
-                   kp->kp_offsets[a], kp->kp))
+    if (lp_h5w_group(w, &grp, file, "/accounts", H5P_DEFAULT)) goto done;
+    if (lp_h5w_column_num(w, file, "/accounts/node", H5T_STD_I64LE, H5T_NATIVE_INT64, a,
+                          kp->account_node) ||
+        lp_h5w_column_num(w, file, "/accounts/revenue", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, a,
+                          kp->account_revenue) ||
+        lp_h5w_column_num(w, file, "/accounts/connected", H5T_STD_U8LE, H5T_NATIVE_UINT8, a,
+                          kp->account_connected) ||
+        lp_h5w_column_num(w, file, "/accounts/key_persons_offsets", H5T_STD_I64LE, H5T_NATIVE_INT64,
+                          a + 1, kp->kp_offsets) ||
+        lp_h5w_column_num(w, file, "/accounts/key_persons", H5T_STD_I64LE, H5T_NATIVE_INT64,
+                          kp->kp_offsets[a], kp->kp))
         goto done;
     if (r->bus_factor && write_bus_factor(w, file, r)) goto done;
-    if (r->dominant_share && column_num(w, file, "/accounts/dominant_share", H5T_IEEE_F64LE,
-                                        H5T_NATIVE_DOUBLE, a, r->dominant_share))
+    if (r->dominant_share && lp_h5w_column_num(w, file, "/accounts/dominant_share", H5T_IEEE_F64LE,
+                                               H5T_NATIVE_DOUBLE, a, r->dominant_share))
         goto done;
     rc = 0;
 done:
@@ -929,132 +520,59 @@ static double seconds_since(const struct timespec *t0)
 }
 
 /* /summary and /summary/timings; "write" is the last thing written. */
-static int write_summary(lp_i_writer *w, hid_t file, const lp_results *r, const struct timespec *t0)
+static int write_summary(lp_h5w *w, hid_t file, const lp_results *r, const struct timespec *t0)
 {
     const lp_graph *g = r->g;
     const lp_keyperson *kp = r->kp;
     hid_t grp = -1, gcpl = -1, tim = -1;
     int rc = -1;
-    if (make_group(w, &grp, file, "/summary", H5P_DEFAULT)) goto done;
-    if (attr_i64(w, grp, "nodes", g->n) || attr_i64(w, grp, "edges", g->m) ||
-        attr_i64(w, grp, "merged_duplicates", g->merged_duplicates) ||
-        attr_i64(w, grp, "dropped_self_loops", g->dropped_self_loops) ||
-        attr_i64(w, grp, "skipped_rows", r->skipped_rows))
+    if (lp_h5w_group(w, &grp, file, "/summary", H5P_DEFAULT)) goto done;
+    if (lp_h5w_attr_i64(w, grp, "nodes", g->n) || lp_h5w_attr_i64(w, grp, "edges", g->m) ||
+        lp_h5w_attr_i64(w, grp, "merged_duplicates", g->merged_duplicates) ||
+        lp_h5w_attr_i64(w, grp, "dropped_self_loops", g->dropped_self_loops) ||
+        lp_h5w_attr_i64(w, grp, "skipped_rows", r->skipped_rows))
         goto done;
-    if (kp && (attr_i64(w, grp, "accounts", kp->n_accounts) ||
-               attr_i64(w, grp, "orphan_accounts", kp->orphan_accounts) ||
-               attr_i64(w, grp, "accounts_with_key_person", kp->accounts_with_key_person) ||
-               attr_i64(w, grp, "articulation_points", kp->n_articulation) ||
-               attr_f64(w, grp, "revenue_total", kp->revenue_total) ||
-               attr_f64(w, grp, "revenue_with_key_person", kp->revenue_with_key_person) ||
-               attr_f64(w, grp, "revenue_orphan", kp->revenue_orphan)))
+    if (kp && (lp_h5w_attr_i64(w, grp, "accounts", kp->n_accounts) ||
+               lp_h5w_attr_i64(w, grp, "orphan_accounts", kp->orphan_accounts) ||
+               lp_h5w_attr_i64(w, grp, "accounts_with_key_person", kp->accounts_with_key_person) ||
+               lp_h5w_attr_i64(w, grp, "articulation_points", kp->n_articulation) ||
+               lp_h5w_attr_f64(w, grp, "revenue_total", kp->revenue_total) ||
+               lp_h5w_attr_f64(w, grp, "revenue_with_key_person", kp->revenue_with_key_person) ||
+               lp_h5w_attr_f64(w, grp, "revenue_orphan", kp->revenue_orphan)))
         goto done;
     if (kp && r->top_persons &&
-        column_num(w, file, "/summary/top_persons", H5T_STD_I64LE, H5T_NATIVE_INT64,
-                   r->n_top_persons, r->top_persons))
+        lp_h5w_column_num(w, file, "/summary/top_persons", H5T_STD_I64LE, H5T_NATIVE_INT64,
+                          r->n_top_persons, r->top_persons))
         goto done;
     if (r->brokerage && r->top_brokers &&
-        column_num(w, file, "/summary/top_brokers", H5T_STD_I64LE, H5T_NATIVE_INT64,
-                   r->n_top_brokers, r->top_brokers))
+        lp_h5w_column_num(w, file, "/summary/top_brokers", H5T_STD_I64LE, H5T_NATIVE_INT64,
+                          r->n_top_brokers, r->top_brokers))
         goto done;
     if (r->betweenness && r->top_betweenness &&
-        column_num(w, file, "/summary/top_betweenness", H5T_STD_I64LE, H5T_NATIVE_INT64,
-                   r->n_top_betweenness, r->top_betweenness))
+        lp_h5w_column_num(w, file, "/summary/top_betweenness", H5T_STD_I64LE, H5T_NATIVE_INT64,
+                          r->n_top_betweenness, r->top_betweenness))
         goto done;
     if (kp && r->bus_factor && r->bus_factor_histogram &&
-        column_num(w, file, "/summary/bus_factor_histogram", H5T_STD_I64LE, H5T_NATIVE_INT64,
-                   r->bus_factor_cap + 1, r->bus_factor_histogram))
+        lp_h5w_column_num(w, file, "/summary/bus_factor_histogram", H5T_STD_I64LE, H5T_NATIVE_INT64,
+                          r->bus_factor_cap + 1, r->bus_factor_histogram))
         goto done;
 
     if ((gcpl = H5Pcreate(H5P_GROUP_CREATE)) < 0 ||
         H5Pset_attr_creation_order(gcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED) < 0) {
-        lp_i_fail_h5(w, "creating group /summary/timings");
+        lp_h5w_fail_h5(w, "creating group /summary/timings");
         goto done;
     }
-    if (make_group(w, &tim, file, "/summary/timings", gcpl)) goto done;
+    if (lp_h5w_group(w, &tim, file, "/summary/timings", gcpl)) goto done;
     for (int i = 0; i < r->info.n_timings; i++)
-        if (attr_f64(w, tim, r->info.timings[i].phase, r->info.timings[i].seconds)) goto done;
-    if (attr_f64(w, tim, "write", seconds_since(t0))) goto done;
+        if (lp_h5w_attr_f64(w, tim, r->info.timings[i].phase, r->info.timings[i].seconds))
+            goto done;
+    if (lp_h5w_attr_f64(w, tim, "write", seconds_since(t0))) goto done;
     rc = 0;
 done:
     if (tim >= 0) H5Gclose(tim);
     if (gcpl >= 0) H5Pclose(gcpl);
     if (grp >= 0) H5Gclose(grp);
     return rc;
-}
-
-/* ---- the temporary file ----------------------------------------------- */
-
-/* Create `<dir>/.<base>.tmp-XXXXXX` with mode 0666 & ~umask; *out is
- * malloc'ed. */
-static int make_temp(lp_i_writer *w, char **out, const char *path)
-{
-    const char *slash = strrchr(path, '/');
-    size_t dirlen = slash ? (size_t)(slash - path) + 1 : 0;
-    const char *base = slash ? slash + 1 : path;
-    size_t need = dirlen + strlen(base) + sizeof "..tmp-XXXXXX";
-    char *t = malloc(need);
-    if (!t) return lp_i_fail_nomem(w, "temporary file name");
-    memcpy(t, path, dirlen);
-    snprintf(t + dirlen, need - dirlen, ".%s.tmp-XXXXXX", base);
-    int fd = mkstemp(t);
-    if (fd < 0) {
-        int e = errno;
-        free(t);
-        return lp_i_fail_errno(w, NULL, e);
-    }
-    mode_t mask = umask(0);
-    umask(mask);
-    if (fchmod(fd, 0666 & ~mask) != 0) {
-        int e = errno;
-        close(fd);
-        unlink(t);
-        free(t);
-        return lp_i_fail_errno(w, "chmod", e);
-    }
-    if (close(fd) != 0) {
-        int e = errno;
-        unlink(t);
-        free(t);
-        return lp_i_fail_errno(w, "close", e);
-    }
-    *out = t;
-    return 0;
-}
-
-static int sync_file(lp_i_writer *w, const char *name)
-{
-    int fd = open(name, O_RDONLY);
-    if (fd < 0) return lp_i_fail_errno(w, "fsync", errno);
-    if (fsync(fd) != 0) {
-        int e = errno;
-        close(fd);
-        return lp_i_fail_errno(w, "fsync", e);
-    }
-    if (close(fd) != 0) return lp_i_fail_errno(w, "fsync", errno);
-    return 0;
-}
-
-/* Make the rename durable. Best effort: by now the new file is in place. */
-static void sync_dir_of(const char *path)
-{
-    const char *slash = strrchr(path, '/');
-    char *dir = NULL;
-    int fd;
-    if (!slash) {
-        fd = open(".", O_RDONLY | O_DIRECTORY);
-    } else {
-        size_t len = slash == path ? 1 : (size_t)(slash - path);
-        if (!(dir = malloc(len + 1))) return;
-        memcpy(dir, path, len);
-        dir[len] = '\0';
-        fd = open(dir, O_RDONLY | O_DIRECTORY);
-    }
-    if (fd >= 0) {
-        fsync(fd);
-        close(fd);
-    }
-    free(dir);
 }
 
 /* ---- lp_results_write ------------------------------------------------- */
@@ -1066,268 +584,36 @@ lp_status lp_results_write(const char *path, const lp_results *r)
     lp_status st = check_results(path, r);
     if (st) return st;
 
-    lp_i_writer w = {LP_OK, "", -1, 0};
-    char *tmp = NULL;
-    hid_t fapl = -1, file = -1;
-    int renamed = 0;
-    struct stat sb;
-
-    lp_i_h5_silence();
-    /* rename() would replace a device node or a FIFO (as root, /dev/null).
-     * A directory is left to rename(), which refuses it (EISDIR). */
-    if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode) && !S_ISDIR(sb.st_mode)) {
-        snprintf(w.reason, sizeof w.reason, "not a regular file");
-        w.status = LP_EOUTPUT;
-        goto done;
-    }
-    if (make_temp(&w, &tmp, path)) goto done;
-
-    if ((w.str_type = H5Tcopy(H5T_C_S1)) < 0 || H5Tset_size(w.str_type, H5T_VARIABLE) < 0 ||
-        H5Tset_cset(w.str_type, H5T_CSET_UTF8) < 0) {
-        lp_i_fail_h5(&w, "string type");
-        goto done;
-    }
-    if ((fapl = sink_fapl(&w, &w.io_err)) < 0) goto done;
-    if ((file = H5Fcreate(tmp, H5F_ACC_TRUNC, H5P_DEFAULT, fapl)) < 0) {
-        lp_i_fail_h5(&w, "creating %s", tmp);
-        goto done;
-    }
+    lp_h5w w;
+    int ok = !lp_h5w_begin(&w, path);
+    hid_t file = w.file;
     /* Stop at the first part after an I/O failure: the rest would be dropped. */
-    if (write_root(&w, file, r) || w.io_err || write_nodes(&w, file, r) || w.io_err ||
-        (r->kp && write_accounts(&w, file, r)) || w.io_err || write_summary(&w, file, r, &t0))
-        goto done;
-
-    herr_t closed = H5Fclose(file);
-    file = -1;
-    if (closed < 0) {
-        lp_i_fail_h5(&w, "closing the file");
-        goto done;
-    }
-    if (w.io_err) goto done;
-    if (sync_file(&w, tmp)) goto done;
-    if (rename(tmp, path) != 0) {
-        lp_i_fail_errno(&w, NULL, errno);
-        goto done;
-    }
-    renamed = 1;
-    sync_dir_of(path);
-
-done:
-    if (file >= 0) H5Fclose(file); /* cannot fail on I/O: the sink drops it */
-    if (fapl >= 0) H5Pclose(fapl);
-    if (w.str_type >= 0) H5Tclose(w.str_type);
-    if (tmp && !renamed) unlink(tmp);
-    free(tmp);
-    if (renamed) return LP_OK;
-    if (w.io_err) /* the root cause, whatever HDF5 made of it afterwards */
-        return lp_error_set(LP_EOUTPUT, "cannot write %s: %s", path, strerror(w.io_err));
-    if (w.status == LP_EINTERNAL) return lp_error_nomem(w.reason);
-    return lp_error_set(LP_EOUTPUT, "cannot write %s: %s", path, w.reason);
+    ok = ok &&
+         !(write_root(&w, file, r) || w.io_err || write_nodes(&w, file, r) || w.io_err ||
+           (r->kp && write_accounts(&w, file, r)) || w.io_err || write_summary(&w, file, r, &t0));
+    return lp_h5w_end(&w, path, ok);
 }
 
 /* ---- reading back ----------------------------------------------------- */
 
-static char *dup_str(const char *s, size_t len)
-{
-    char *d = malloc(len + 1);
-    if (d) {
-        memcpy(d, s, len);
-        d[len] = '\0';
-    }
-    return d;
-}
-
-/* Reader failures: LP_EINPUT "<path>: <what>", or out of memory. */
-typedef struct lp_i_reader {
-    const char *path;
-    lp_status status;
-} lp_i_reader;
-
-static int rd_fail(lp_i_reader *rd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int rd_fail(lp_i_reader *rd, const char *fmt, ...)
-{
-    char what[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(what, sizeof what, fmt, ap);
-    va_end(ap);
-    rd->status = lp_error_set(LP_EINPUT, "%s: %s", rd->path, what);
-    return -1;
-}
-
-static int rd_nomem(lp_i_reader *rd, const char *what)
-{
-    rd->status = lp_error_nomem(what);
-    return -1;
-}
-
-/* Open attribute `name` of loc if it exists and holds one element of class
- * cls. Returns the attribute, 0 if absent (*absent set), -1 on error. */
-static hid_t rd_attr_open(lp_i_reader *rd, hid_t loc, const char *obj, const char *name,
-                          H5T_class_t cls, int *absent)
-{
-    hid_t attr = -1, type = -1, space = -1;
-    *absent = 0;
-    htri_t ex = H5Aexists(loc, name);
-    if (ex < 0) {
-        rd_fail(rd, "%s: cannot read attribute '%s'", obj, name);
-        return -1;
-    }
-    if (ex == 0) {
-        *absent = 1;
-        return 0;
-    }
-    if ((attr = H5Aopen(loc, name, H5P_DEFAULT)) < 0 || (type = H5Aget_type(attr)) < 0 ||
-        (space = H5Aget_space(attr)) < 0) {
-        rd_fail(rd, "%s: cannot read attribute '%s'", obj, name);
-        goto fail;
-    }
-    H5T_class_t c = H5Tget_class(type);
-    int ok = c == cls || (cls == H5T_FLOAT && c == H5T_INTEGER);
-    if (!ok || H5Sget_simple_extent_npoints(space) != 1) {
-        rd_fail(rd, "%s: attribute '%s' has the wrong type or shape", obj, name);
-        goto fail;
-    }
-    H5Sclose(space);
-    H5Tclose(type);
-    return attr;
-fail:
-    if (space >= 0) H5Sclose(space);
-    if (type >= 0) H5Tclose(type);
-    if (attr >= 0) H5Aclose(attr);
-    return -1;
-}
-
-/* Read a string attribute (variable or fixed length) into a malloc'ed
- * string. Returns 0, 1 if absent (and !required), -1 on error. */
-static int rd_attr_str(lp_i_reader *rd, char **out, hid_t loc, const char *obj, const char *name,
-                       int required)
-{
-    hid_t attr = -1, ftype = -1, mtype = -1;
-    char *buf = NULL;
-    int absent, rc = -1;
-    if ((attr = rd_attr_open(rd, loc, obj, name, H5T_STRING, &absent)) < 0) return -1;
-    if (absent) {
-        if (required) return rd_fail(rd, "%s: missing attribute '%s'", obj, name);
-        return 1;
-    }
-    if ((ftype = H5Aget_type(attr)) < 0) {
-        rd_fail(rd, "%s: cannot read attribute '%s'", obj, name);
-        goto done;
-    }
-    htri_t vlen = H5Tis_variable_str(ftype);
-    if (vlen > 0) {
-        char *v = NULL;
-        if ((mtype = H5Tcopy(H5T_C_S1)) < 0 || H5Tset_size(mtype, H5T_VARIABLE) < 0 ||
-            H5Tset_cset(mtype, H5Tget_cset(ftype)) < 0 || H5Aread(attr, mtype, &v) < 0) {
-            rd_fail(rd, "%s: cannot read attribute '%s'", obj, name);
-            goto done;
-        }
-        *out = dup_str(v ? v : "", v ? strlen(v) : 0);
-        H5free_memory(v);
-    } else if (vlen == 0) {
-        size_t size = H5Tget_size(ftype);
-        if (size == 0 || !(buf = malloc(size + 1))) {
-            rd_nomem(rd, "string attribute");
-            goto done;
-        }
-        if (H5Aread(attr, ftype, buf) < 0) {
-            rd_fail(rd, "%s: cannot read attribute '%s'", obj, name);
-            goto done;
-        }
-        buf[size] = '\0';
-        size_t len = strlen(buf);
-        while (len > 0 && H5Tget_strpad(ftype) == H5T_STR_SPACEPAD && buf[len - 1] == ' ')
-            len--;
-        *out = dup_str(buf, len);
-    } else {
-        rd_fail(rd, "%s: cannot read attribute '%s'", obj, name);
-        goto done;
-    }
-    if (!*out) {
-        rd_nomem(rd, "string attribute");
-        goto done;
-    }
-    rc = 0;
-done:
-    free(buf);
-    if (mtype >= 0) H5Tclose(mtype);
-    if (ftype >= 0) H5Tclose(ftype);
-    H5Aclose(attr);
-    return rc;
-}
-
-/* Read a numeric attribute, converted to mtype (NATIVE_INT64 needs an
- * integer attribute, NATIVE_DOUBLE takes either). Returns 0, 1 if absent
- * (and !required), -1 on error. */
-static int rd_attr_num(lp_i_reader *rd, void *out, hid_t mtype, hid_t loc, const char *obj,
-                       const char *name, int required)
-{
-    int absent;
-    H5T_class_t cls = H5Tequal(mtype, H5T_NATIVE_DOUBLE) > 0 ? H5T_FLOAT : H5T_INTEGER;
-    hid_t attr = rd_attr_open(rd, loc, obj, name, cls, &absent);
-    if (attr < 0) return -1;
-    if (absent) {
-        if (required) return rd_fail(rd, "%s: missing attribute '%s'", obj, name);
-        return 1;
-    }
-    int rc = 0;
-    if (H5Aread(attr, mtype, out) < 0)
-        rc = rd_fail(rd, "%s: cannot read attribute '%s'", obj, name);
-    H5Aclose(attr);
-    return rc;
-}
-
-/* Open the 1-D dataset `path` of class cls; *len receives its length. */
-static hid_t rd_column_open(lp_i_reader *rd, hid_t file, const char *path, H5T_class_t cls,
-                            int64_t *len)
-{
-    hid_t dset = -1, type = -1, space = -1;
-    hsize_t dims[1];
-    htri_t ex = H5Lexists(file, path, H5P_DEFAULT);
-    if (ex <= 0) {
-        rd_fail(rd, "missing %s", path);
-        return -1;
-    }
-    if ((dset = H5Dopen2(file, path, H5P_DEFAULT)) < 0 || (type = H5Dget_type(dset)) < 0 ||
-        (space = H5Dget_space(dset)) < 0) {
-        rd_fail(rd, "cannot read %s", path);
-        goto fail;
-    }
-    if (H5Tget_class(type) != cls || H5Sget_simple_extent_ndims(space) != 1 ||
-        H5Sget_simple_extent_dims(space, dims, NULL) != 1) {
-        rd_fail(rd, "%s has the wrong type or shape", path);
-        goto fail;
-    }
-    *len = (int64_t)dims[0];
-    H5Sclose(space);
-    H5Tclose(type);
-    return dset;
-fail:
-    if (space >= 0) H5Sclose(space);
-    if (type >= 0) H5Tclose(type);
-    if (dset >= 0) H5Dclose(dset);
-    return -1;
-}
-
 /* Read elements rows[0..k) of a numeric column of length n into buf
  * (converted to mtype). Rows must have been checked against n. */
-static int rd_points(lp_i_reader *rd, hid_t file, const char *path, H5T_class_t cls, hid_t mtype,
+static int rd_points(lp_h5r *rd, hid_t file, const char *path, H5T_class_t cls, hid_t mtype,
                      int64_t n, const hsize_t *rows, int64_t k, void *buf)
 {
     hid_t dset = -1, fspace = -1, mspace = -1;
     int64_t len;
     int rc = -1;
     hsize_t count[1] = {(hsize_t)k};
-    if ((dset = rd_column_open(rd, file, path, cls, &len)) < 0) return -1;
+    if ((dset = lp_h5r_column_open(rd, file, path, cls, &len)) < 0) return -1;
     if (len != n) {
-        rd_fail(rd, "%s has %" PRId64 " rows, /nodes/id has %" PRId64, path, len, n);
+        lp_h5r_fail(rd, "%s has %" PRId64 " rows, /nodes/id has %" PRId64, path, len, n);
         goto done;
     }
     if ((fspace = H5Dget_space(dset)) < 0 || (mspace = H5Screate_simple(1, count, NULL)) < 0 ||
         H5Sselect_elements(fspace, H5S_SELECT_SET, (size_t)k, rows) < 0 ||
         H5Dread(dset, mtype, mspace, fspace, H5P_DEFAULT, buf) < 0) {
-        rd_fail(rd, "cannot read %s", path);
+        lp_h5r_fail(rd, "cannot read %s", path);
         goto done;
     }
     rc = 0;
@@ -1340,53 +626,53 @@ done:
 
 /* Read strings rows[0..k) of a string column of length n (variable or
  * fixed length); out[i] are malloc'ed. */
-static int rd_points_str(lp_i_reader *rd, hid_t file, const char *path, int64_t n,
-                         const hsize_t *rows, int64_t k, char **out)
+static int rd_points_str(lp_h5r *rd, hid_t file, const char *path, int64_t n, const hsize_t *rows,
+                         int64_t k, char **out)
 {
     hid_t dset = -1, ftype = -1, mtype = -1, fspace = -1, mspace = -1;
     char **vbuf = NULL, *fbuf = NULL;
     int64_t len;
     int rc = -1, have_vlen = 0;
     hsize_t count[1] = {(hsize_t)k};
-    if ((dset = rd_column_open(rd, file, path, H5T_STRING, &len)) < 0) return -1;
+    if ((dset = lp_h5r_column_open(rd, file, path, H5T_STRING, &len)) < 0) return -1;
     if (len != n) {
-        rd_fail(rd, "%s has %" PRId64 " rows, /nodes/id has %" PRId64, path, len, n);
+        lp_h5r_fail(rd, "%s has %" PRId64 " rows, /nodes/id has %" PRId64, path, len, n);
         goto done;
     }
     if ((ftype = H5Dget_type(dset)) < 0 || (fspace = H5Dget_space(dset)) < 0 ||
         (mspace = H5Screate_simple(1, count, NULL)) < 0 ||
         H5Sselect_elements(fspace, H5S_SELECT_SET, (size_t)k, rows) < 0) {
-        rd_fail(rd, "cannot read %s", path);
+        lp_h5r_fail(rd, "cannot read %s", path);
         goto done;
     }
     htri_t vlen = H5Tis_variable_str(ftype);
     if (vlen > 0) {
         if (!(vbuf = calloc((size_t)k, sizeof *vbuf))) {
-            rd_nomem(rd, "string column");
+            lp_h5r_nomem(rd, "string column");
             goto done;
         }
         if ((mtype = H5Tcopy(H5T_C_S1)) < 0 || H5Tset_size(mtype, H5T_VARIABLE) < 0 ||
             H5Tset_cset(mtype, H5Tget_cset(ftype)) < 0 ||
             H5Dread(dset, mtype, mspace, fspace, H5P_DEFAULT, vbuf) < 0) {
-            rd_fail(rd, "cannot read %s", path);
+            lp_h5r_fail(rd, "cannot read %s", path);
             goto done;
         }
         have_vlen = 1;
         for (int64_t i = 0; i < k; i++) {
             const char *s = vbuf[i] ? vbuf[i] : "";
-            if (!(out[i] = dup_str(s, strlen(s)))) {
-                rd_nomem(rd, "string column");
+            if (!(out[i] = lp_h5_dup_str(s, strlen(s)))) {
+                lp_h5r_nomem(rd, "string column");
                 goto done;
             }
         }
     } else if (vlen == 0) {
         size_t size = H5Tget_size(ftype);
         if (size == 0 || !(fbuf = malloc((size_t)k * size))) {
-            rd_nomem(rd, "string column");
+            lp_h5r_nomem(rd, "string column");
             goto done;
         }
         if (H5Dread(dset, ftype, mspace, fspace, H5P_DEFAULT, fbuf) < 0) {
-            rd_fail(rd, "cannot read %s", path);
+            lp_h5r_fail(rd, "cannot read %s", path);
             goto done;
         }
         for (int64_t i = 0; i < k; i++) {
@@ -1396,13 +682,13 @@ static int rd_points_str(lp_i_reader *rd, hid_t file, const char *path, int64_t 
                 l++;
             while (l > 0 && H5Tget_strpad(ftype) == H5T_STR_SPACEPAD && s[l - 1] == ' ')
                 l--;
-            if (!(out[i] = dup_str(s, l))) {
-                rd_nomem(rd, "string column");
+            if (!(out[i] = lp_h5_dup_str(s, l))) {
+                lp_h5r_nomem(rd, "string column");
                 goto done;
             }
         }
     } else {
-        rd_fail(rd, "cannot read %s", path);
+        lp_h5r_fail(rd, "cannot read %s", path);
         goto done;
     }
     rc = 0;
@@ -1446,23 +732,23 @@ static void rank_free(lp_i_rank *rk)
 /* Fill *rk from the dataset `path`, rows checked against /nodes/id. Absent
  * or empty: rk->k = 0, nothing allocated. *rk must be freed with rank_free
  * whatever the result. */
-static int rd_ranking(lp_i_reader *rd, lp_i_rank *rk, hid_t file, const char *path)
+static int rd_ranking(lp_h5r *rd, lp_i_rank *rk, hid_t file, const char *path)
 {
     hid_t dset = -1;
     int64_t k, n, *rows = NULL;
     int rc = -1;
     memset(rk, 0, sizeof *rk);
     htri_t ex = H5Lexists(file, path, H5P_DEFAULT);
-    if (ex < 0) return rd_fail(rd, "cannot read /summary");
+    if (ex < 0) return lp_h5r_fail(rd, "cannot read /summary");
     if (ex == 0) return 0;
-    if ((dset = rd_column_open(rd, file, path, H5T_INTEGER, &k)) < 0) return -1;
+    if ((dset = lp_h5r_column_open(rd, file, path, H5T_INTEGER, &k)) < 0) return -1;
     H5Dclose(dset);
     dset = -1;
-    if (H5Lexists(file, "/nodes", H5P_DEFAULT) <= 0) return rd_fail(rd, "missing /nodes");
-    if ((dset = rd_column_open(rd, file, "/nodes/id", H5T_STRING, &n)) < 0) return -1;
+    if (H5Lexists(file, "/nodes", H5P_DEFAULT) <= 0) return lp_h5r_fail(rd, "missing /nodes");
+    if ((dset = lp_h5r_column_open(rd, file, "/nodes/id", H5T_STRING, &n)) < 0) return -1;
     H5Dclose(dset);
     dset = -1;
-    if (k > n) return rd_fail(rd, "%s has more rows than /nodes", path);
+    if (k > n) return lp_h5r_fail(rd, "%s has more rows than /nodes", path);
     rk->n = n;
     if (k == 0) return 0;
 
@@ -1472,17 +758,18 @@ static int rd_ranking(lp_i_reader *rd, lp_i_rank *rk, hid_t file, const char *pa
     rk->types = calloc((size_t)k, sizeof *rk->types);
     rk->k = k; /* rank_free frees ids[0..k) and types[0..k): NULL or owned */
     if (!rows || !rk->coord || !rk->ids || !rk->types) {
-        rd_nomem(rd, path);
+        lp_h5r_nomem(rd, path);
         goto done;
     }
     if ((dset = H5Dopen2(file, path, H5P_DEFAULT)) < 0 ||
         H5Dread(dset, H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, rows) < 0) {
-        rd_fail(rd, "cannot read %s", path);
+        lp_h5r_fail(rd, "cannot read %s", path);
         goto done;
     }
     for (int64_t i = 0; i < k; i++) {
         if (rows[i] < 0 || rows[i] >= n) {
-            rd_fail(rd, "%s[%" PRId64 "] = %" PRId64 " is not a row of /nodes", path, i, rows[i]);
+            lp_h5r_fail(rd, "%s[%" PRId64 "] = %" PRId64 " is not a row of /nodes", path, i,
+                        rows[i]);
             goto done;
         }
         rk->coord[i] = (hsize_t)rows[i];
@@ -1498,7 +785,7 @@ done:
 }
 
 /* /summary/top_persons and their node columns. */
-static int rd_top(lp_i_reader *rd, lp_summary *s, hid_t file)
+static int rd_top(lp_h5r *rd, lp_summary *s, hid_t file)
 {
     lp_i_rank rk;
     int64_t *acc = NULL;
@@ -1513,7 +800,7 @@ static int rd_top(lp_i_reader *rd, lp_summary *s, hid_t file)
     rev = malloc((size_t)rk.k * sizeof *rev);
     s->top = calloc((size_t)rk.k, sizeof *s->top);
     if (!acc || !rev || !s->top) {
-        rd_nomem(rd, "top persons");
+        lp_h5r_nomem(rd, "top persons");
         goto done;
     }
     if (rd_points(rd, file, "/nodes/accounts_at_risk", H5T_INTEGER, H5T_NATIVE_INT64, rk.n,
@@ -1539,32 +826,32 @@ done:
 
 /* /summary/bus_factor_histogram and the cap of /accounts/bus_factor, when
  * present (both or neither). */
-static int rd_bus_factor(lp_i_reader *rd, lp_summary *s, hid_t file)
+static int rd_bus_factor(lp_h5r *rd, lp_summary *s, hid_t file)
 {
     const char *path = "/summary/bus_factor_histogram";
     htri_t ex = H5Lexists(file, path, H5P_DEFAULT);
     if (ex == 0) return 0;
     int64_t cap = 0, len = 0;
     hid_t bf = H5Dopen2(file, "/accounts/bus_factor", H5P_DEFAULT);
-    if (bf < 0) return rd_fail(rd, "%s without /accounts/bus_factor", path);
-    int rc = rd_attr_num(rd, &cap, H5T_NATIVE_INT64, bf, "/accounts/bus_factor", "cap", 1);
+    if (bf < 0) return lp_h5r_fail(rd, "%s without /accounts/bus_factor", path);
+    int rc = lp_h5r_attr_num(rd, &cap, H5T_NATIVE_INT64, bf, "/accounts/bus_factor", "cap", 1);
     H5Dclose(bf);
     if (rc) return -1;
-    hid_t dset = rd_column_open(rd, file, path, H5T_INTEGER, &len);
+    hid_t dset = lp_h5r_column_open(rd, file, path, H5T_INTEGER, &len);
     if (dset < 0) return -1;
     rc = -1;
     if (cap < 2 || cap > 1000000 || len != cap + 1) {
-        rd_fail(rd, "%s has %" PRId64 " entries for cap %" PRId64, path, len, cap);
+        lp_h5r_fail(rd, "%s has %" PRId64 " entries for cap %" PRId64, path, len, cap);
         goto done;
     }
     s->bus_factor_histogram = malloc((size_t)len * sizeof *s->bus_factor_histogram);
     if (!s->bus_factor_histogram) {
-        rd_nomem(rd, "bus factor histogram");
+        lp_h5r_nomem(rd, "bus factor histogram");
         goto done;
     }
     if (H5Dread(dset, H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, s->bus_factor_histogram) <
         0) {
-        rd_fail(rd, "cannot read %s", path);
+        lp_h5r_fail(rd, "cannot read %s", path);
         goto done;
     }
     s->bus_factor_cap = (int32_t)cap;
@@ -1576,7 +863,7 @@ done:
 
 /* A score ranking (/summary/top_brokers, /summary/top_betweenness) with the
  * values of its /nodes column; *out is malloc'ed [*out_k] (NULL if k = 0). */
-static int rd_scores(lp_i_reader *rd, lp_summary_score **out, int64_t *out_k, hid_t file,
+static int rd_scores(lp_h5r *rd, lp_summary_score **out, int64_t *out_k, hid_t file,
                      const char *path, const char *column)
 {
     lp_i_rank rk;
@@ -1591,7 +878,7 @@ static int rd_scores(lp_i_reader *rd, lp_summary_score **out, int64_t *out_k, hi
     val = malloc((size_t)rk.k * sizeof *val);
     sc = calloc((size_t)rk.k, sizeof *sc);
     if (!val || !sc) {
-        rd_nomem(rd, path);
+        lp_h5r_nomem(rd, path);
         goto done;
     }
     if (rd_points(rd, file, column, H5T_FLOAT, H5T_NATIVE_DOUBLE, rk.n, rk.coord, rk.k, val))
@@ -1615,7 +902,7 @@ done:
 
 /* The attributes of /nodes/betweenness, when it exists: method (required,
  * passed through as written), samples, epsilon, delta. */
-static int rd_betweenness(lp_i_reader *rd, lp_summary *s, hid_t file)
+static int rd_betweenness(lp_h5r *rd, lp_summary *s, hid_t file)
 {
     const char *path = "/nodes/betweenness";
     hid_t dset = -1;
@@ -1623,13 +910,13 @@ static int rd_betweenness(lp_i_reader *rd, lp_summary *s, hid_t file)
     int rc = -1;
     htri_t ex = H5Lexists(file, "/nodes", H5P_DEFAULT);
     if (ex > 0) ex = H5Lexists(file, path, H5P_DEFAULT);
-    if (ex < 0) return rd_fail(rd, "cannot read /nodes");
+    if (ex < 0) return lp_h5r_fail(rd, "cannot read /nodes");
     if (ex == 0) return 0;
-    if ((dset = rd_column_open(rd, file, path, H5T_FLOAT, &n)) < 0) return -1;
-    if (rd_attr_str(rd, &s->betweenness_method, dset, path, "method", 1) ||
-        rd_attr_num(rd, &s->betweenness_samples, H5T_NATIVE_INT64, dset, path, "samples", 1) ||
-        rd_attr_num(rd, &s->betweenness_epsilon, H5T_NATIVE_DOUBLE, dset, path, "epsilon", 1) ||
-        rd_attr_num(rd, &s->betweenness_delta, H5T_NATIVE_DOUBLE, dset, path, "delta", 1))
+    if ((dset = lp_h5r_column_open(rd, file, path, H5T_FLOAT, &n)) < 0) return -1;
+    if (lp_h5r_attr_str(rd, &s->betweenness_method, dset, path, "method", 1) ||
+        lp_h5r_attr_num(rd, &s->betweenness_samples, H5T_NATIVE_INT64, dset, path, "samples", 1) ||
+        lp_h5r_attr_num(rd, &s->betweenness_epsilon, H5T_NATIVE_DOUBLE, dset, path, "epsilon", 1) ||
+        lp_h5r_attr_num(rd, &s->betweenness_delta, H5T_NATIVE_DOUBLE, dset, path, "delta", 1))
         goto done;
     rc = 0;
 done:
@@ -1638,7 +925,7 @@ done:
 }
 
 typedef struct lp_i_timings {
-    lp_i_reader *rd;
+    lp_h5r *rd;
     lp_summary *s;
     int cap;
 } lp_i_timings;
@@ -1649,41 +936,41 @@ static herr_t rd_timing_cb(hid_t loc, const char *name, const H5A_info_t *ainfo,
     lp_i_timings *t = data;
     lp_summary *s = t->s;
     double v;
-    if (rd_attr_num(t->rd, &v, H5T_NATIVE_DOUBLE, loc, "/summary/timings", name, 1)) return -1;
+    if (lp_h5r_attr_num(t->rd, &v, H5T_NATIVE_DOUBLE, loc, "/summary/timings", name, 1)) return -1;
     if (s->n_timings == t->cap) {
         int nc = t->cap ? 2 * t->cap : 16;
         char **p = realloc(s->timing_phase, (size_t)nc * sizeof *p);
         if (p) s->timing_phase = p;
         double *q = realloc(s->timing_seconds, (size_t)nc * sizeof *q);
         if (q) s->timing_seconds = q;
-        if (!p || !q) return rd_nomem(t->rd, "timings");
+        if (!p || !q) return lp_h5r_nomem(t->rd, "timings");
         t->cap = nc;
     }
-    char *d = dup_str(name, strlen(name));
-    if (!d) return rd_nomem(t->rd, "timings");
+    char *d = lp_h5_dup_str(name, strlen(name));
+    if (!d) return lp_h5r_nomem(t->rd, "timings");
     s->timing_phase[s->n_timings] = d;
     s->timing_seconds[s->n_timings] = v;
     s->n_timings++;
     return 0;
 }
 
-static int rd_timings(lp_i_reader *rd, lp_summary *s, hid_t sum)
+static int rd_timings(lp_h5r *rd, lp_summary *s, hid_t sum)
 {
     hid_t tim = -1, gcpl = -1;
     unsigned flags = 0;
     int rc = -1;
     lp_i_timings t = {rd, s, 0};
     htri_t ex = H5Lexists(sum, "timings", H5P_DEFAULT);
-    if (ex < 0) return rd_fail(rd, "cannot read /summary");
+    if (ex < 0) return lp_h5r_fail(rd, "cannot read /summary");
     if (ex == 0) return 0;
     if ((tim = H5Gopen2(sum, "timings", H5P_DEFAULT)) < 0 ||
         (gcpl = H5Gget_create_plist(tim)) < 0 || H5Pget_attr_creation_order(gcpl, &flags) < 0) {
-        rd_fail(rd, "cannot read /summary/timings");
+        lp_h5r_fail(rd, "cannot read /summary/timings");
         goto done;
     }
     H5_index_t idx = (flags & H5P_CRT_ORDER_TRACKED) ? H5_INDEX_CRT_ORDER : H5_INDEX_NAME;
     if (H5Aiterate2(tim, idx, H5_ITER_INC, NULL, rd_timing_cb, &t) < 0) {
-        if (rd->status == LP_OK) rd_fail(rd, "cannot read /summary/timings");
+        if (rd->status == LP_OK) lp_h5r_fail(rd, "cannot read /summary/timings");
         goto done;
     }
     rc = 0;
@@ -1693,26 +980,28 @@ done:
     return rc;
 }
 
-static int rd_summary_attrs(lp_i_reader *rd, lp_summary *s, hid_t sum)
+static int rd_summary_attrs(lp_h5r *rd, lp_summary *s, hid_t sum)
 {
     const char *o = "/summary";
     hid_t i64 = H5T_NATIVE_INT64, f64 = H5T_NATIVE_DOUBLE;
-    if (rd_attr_num(rd, &s->nodes, i64, sum, o, "nodes", 1) ||
-        rd_attr_num(rd, &s->edges, i64, sum, o, "edges", 1) ||
-        rd_attr_num(rd, &s->merged_duplicates, i64, sum, o, "merged_duplicates", 1) ||
-        rd_attr_num(rd, &s->dropped_self_loops, i64, sum, o, "dropped_self_loops", 1) ||
-        rd_attr_num(rd, &s->skipped_rows, i64, sum, o, "skipped_rows", 1))
+    if (lp_h5r_attr_num(rd, &s->nodes, i64, sum, o, "nodes", 1) ||
+        lp_h5r_attr_num(rd, &s->edges, i64, sum, o, "edges", 1) ||
+        lp_h5r_attr_num(rd, &s->merged_duplicates, i64, sum, o, "merged_duplicates", 1) ||
+        lp_h5r_attr_num(rd, &s->dropped_self_loops, i64, sum, o, "dropped_self_loops", 1) ||
+        lp_h5r_attr_num(rd, &s->skipped_rows, i64, sum, o, "skipped_rows", 1))
         return -1;
-    int rc = rd_attr_num(rd, &s->accounts, i64, sum, o, "accounts", 0);
+    int rc = lp_h5r_attr_num(rd, &s->accounts, i64, sum, o, "accounts", 0);
     if (rc < 0) return -1;
     if (rc == 1) return 0; /* no key-person analysis in this file */
     s->has_keyperson = 1;
-    if (rd_attr_num(rd, &s->orphan_accounts, i64, sum, o, "orphan_accounts", 1) ||
-        rd_attr_num(rd, &s->accounts_with_key_person, i64, sum, o, "accounts_with_key_person", 1) ||
-        rd_attr_num(rd, &s->articulation_points, i64, sum, o, "articulation_points", 1) ||
-        rd_attr_num(rd, &s->revenue_total, f64, sum, o, "revenue_total", 1) ||
-        rd_attr_num(rd, &s->revenue_with_key_person, f64, sum, o, "revenue_with_key_person", 1) ||
-        rd_attr_num(rd, &s->revenue_orphan, f64, sum, o, "revenue_orphan", 1))
+    if (lp_h5r_attr_num(rd, &s->orphan_accounts, i64, sum, o, "orphan_accounts", 1) ||
+        lp_h5r_attr_num(rd, &s->accounts_with_key_person, i64, sum, o, "accounts_with_key_person",
+                        1) ||
+        lp_h5r_attr_num(rd, &s->articulation_points, i64, sum, o, "articulation_points", 1) ||
+        lp_h5r_attr_num(rd, &s->revenue_total, f64, sum, o, "revenue_total", 1) ||
+        lp_h5r_attr_num(rd, &s->revenue_with_key_person, f64, sum, o, "revenue_with_key_person",
+                        1) ||
+        lp_h5r_attr_num(rd, &s->revenue_orphan, f64, sum, o, "revenue_orphan", 1))
         return -1;
     return 0;
 }
@@ -1721,46 +1010,46 @@ lp_status lp_results_read_summary(lp_summary *out, const char *path)
 {
     lp_summary s;
     memset(&s, 0, sizeof s);
-    lp_i_reader rd = {path, LP_OK};
+    lp_h5r rd = {path, LP_OK};
     hid_t file = -1, sum = -1;
     char *format = NULL;
     int64_t version = 0;
 
-    lp_i_h5_silence();
+    lp_h5_silence();
     int fd = open(path, O_RDONLY);
     if (fd < 0) return lp_error_set(LP_EINPUT, "%s: cannot open: %s", path, strerror(errno));
     close(fd);
     if ((file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT)) < 0) {
-        rd_fail(&rd, "not a linchpin result file");
+        lp_h5r_fail(&rd, "not a linchpin result file");
         goto done;
     }
-    int rc = rd_attr_str(&rd, &format, file, "/", "format", 0);
+    int rc = lp_h5r_attr_str(&rd, &format, file, "/", "format", 0);
     if (rc < 0) goto done;
     if (rc == 1 || strcmp(format, LP_H5_FORMAT) != 0) {
-        rd_fail(&rd, "not a linchpin result file");
+        lp_h5r_fail(&rd, "not a linchpin result file");
         goto done;
     }
-    rc = rd_attr_num(&rd, &version, H5T_NATIVE_INT64, file, "/", "format_version", 0);
+    rc = lp_h5r_attr_num(&rd, &version, H5T_NATIVE_INT64, file, "/", "format_version", 0);
     if (rc < 0) goto done;
     if (rc == 1) {
-        rd_fail(&rd, "not a linchpin result file");
+        lp_h5r_fail(&rd, "not a linchpin result file");
         goto done;
     }
     if (version != LP_H5_FORMAT_VERSION) {
-        rd_fail(&rd, "unsupported format_version %" PRId64, version);
+        lp_h5r_fail(&rd, "unsupported format_version %" PRId64, version);
         goto done;
     }
-    if (rd_attr_str(&rd, &s.created, file, "/", "created", 1) ||
-        rd_attr_str(&rd, &s.linchpin_version, file, "/", "linchpin_version", 1) ||
-        rd_attr_str(&rd, &s.command_line, file, "/", "command_line", 1))
+    if (lp_h5r_attr_str(&rd, &s.created, file, "/", "created", 1) ||
+        lp_h5r_attr_str(&rd, &s.linchpin_version, file, "/", "linchpin_version", 1) ||
+        lp_h5r_attr_str(&rd, &s.command_line, file, "/", "command_line", 1))
         goto done;
     htri_t ex = H5Lexists(file, "/summary", H5P_DEFAULT);
     if (ex <= 0) {
-        rd_fail(&rd, "missing /summary");
+        lp_h5r_fail(&rd, "missing /summary");
         goto done;
     }
     if ((sum = H5Gopen2(file, "/summary", H5P_DEFAULT)) < 0) {
-        rd_fail(&rd, "cannot read /summary");
+        lp_h5r_fail(&rd, "cannot read /summary");
         goto done;
     }
     if (rd_summary_attrs(&rd, &s, sum) || rd_top(&rd, &s, file) ||

@@ -1,0 +1,730 @@
+/* h5common.c — what the HDF5 writers and readers of io/ share (lp_i_h5.h):
+ * the error stack turned into one line, the atomic temp-file-and-rename
+ * write through our own POSIX "sink" file driver, attribute and column
+ * helpers, and the reader's checked opens.
+ *
+ * The sink driver exists because of an HDF5 1.10 defect: when H5Fclose fails
+ * (its final flush hits ENOSPC or EFBIG) the file ID stays registered in a
+ * half-destroyed state, and H5close crashes on it at process exit (checked:
+ * SIGSEGV in H5F__close_cb), which would turn exit status 4 into a crash.
+ * The sink never reports an I/O failure to HDF5: it records the first errno
+ * (sticky), drops later writes, and HDF5 closes cleanly; the writer then
+ * fails with that errno.
+ */
+#include "lp_i_h5.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* ---- HDF5 error stack -> one-line reason ------------------------------ */
+
+typedef struct lp_i_walk {
+    char *buf;
+    size_t size;
+} lp_i_walk;
+
+/* Called innermost error first (H5E_WALK_UPWARD); only n == 0 is used. For
+ * system-call failures HDF5's description holds "error message = '<strerror>'",
+ * which is what a user wants to read; otherwise the minor message. */
+static herr_t lp_i_walk_cb(unsigned n, const H5E_error2_t *e, void *data)
+{
+    lp_i_walk *w = data;
+    if (n != 0) return 0;
+    const char *desc = e->desc ? e->desc : "";
+    const char *key = "error message = '";
+    const char *em = strstr(desc, key);
+    if (em) {
+        em += strlen(key);
+        const char *end = strchr(em, '\'');
+        int len = end ? (int)(end - em) : (int)strlen(em);
+        snprintf(w->buf, w->size, "%.*s", len, em);
+    } else if (H5Eget_msg(e->min_num, NULL, w->buf, w->size) <= 0) {
+        snprintf(w->buf, w->size, "%s", desc);
+    }
+    return 0;
+}
+
+/* The innermost HDF5 error on the default stack ("" if none). */
+static void lp_i_h5_detail(char *buf, size_t size)
+{
+    lp_i_walk w = {buf, size};
+    buf[0] = '\0';
+    H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, lp_i_walk_cb, &w);
+}
+
+void lp_h5_silence(void)
+{
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+}
+
+/* Record an HDF5 failure: "<what>: <innermost HDF5 reason>". Returns -1. */
+int lp_h5w_fail_h5(lp_h5w *w, const char *fmt, ...)
+{
+    char what[256], detail[384];
+    lp_i_h5_detail(detail, sizeof detail); /* before any other HDF5 call */
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    w->status = LP_EOUTPUT;
+    if (detail[0])
+        snprintf(w->reason, sizeof w->reason, "%s: %s", what, detail);
+    else
+        snprintf(w->reason, sizeof w->reason, "%s failed", what);
+    return -1;
+}
+
+int lp_h5w_fail_errno(lp_h5w *w, const char *what, int err)
+{
+    w->status = LP_EOUTPUT;
+    if (what)
+        snprintf(w->reason, sizeof w->reason, "%s: %s", what, strerror(err));
+    else
+        snprintf(w->reason, sizeof w->reason, "%s", strerror(err));
+    return -1;
+}
+
+int lp_h5w_fail_nomem(lp_h5w *w, const char *what)
+{
+    w->status = LP_EINTERNAL;
+    snprintf(w->reason, sizeof w->reason, "%s", what);
+    return -1;
+}
+
+/* ---- the sink file driver ---------------------------------------------- */
+
+/* Like sec2 (pread/pwrite on one descriptor, the same feature flags), except
+ * that I/O failures are recorded in *err instead of being returned: after
+ * the first one, writes are dropped (the file is doomed anyway), reads still
+ * read what is on disk and return zeros past its end. Only the writer uses
+ * it, on a file it created a moment ago. */
+
+typedef struct lp_i_sink_fapl {
+    int *err; /* where to record the first errno (the writer's io_err) */
+} lp_i_sink_fapl;
+
+typedef struct lp_i_sink {
+    H5FD_t pub; /* first member: HDF5 fills it in */
+    int fd;
+    haddr_t eoa, eof;
+    int *err;
+} lp_i_sink;
+
+#define LP_I_SINK_MAXADDR ((haddr_t)INT64_MAX) /* off_t is 64 bits (_FILE_OFFSET_BITS or LP64) */
+#define LP_I_SINK_IO_MAX ((size_t)1 << 30)     /* bytes per system call, at most */
+
+_Static_assert(sizeof(off_t) == 8, "64-bit off_t required");
+
+static H5FD_t *sink_open(const char *name, unsigned flags, hid_t fapl, haddr_t maxaddr)
+{
+    const lp_i_sink_fapl *fa = H5Pget_driver_info(fapl);
+    struct stat sb;
+    (void)maxaddr;
+    if (!fa || !fa->err) return NULL;
+    int oflags = (flags & H5F_ACC_RDWR) ? O_RDWR : O_RDONLY;
+    if (flags & H5F_ACC_TRUNC) oflags |= O_TRUNC;
+    if (flags & H5F_ACC_CREAT) oflags |= O_CREAT;
+    if (flags & H5F_ACC_EXCL) oflags |= O_EXCL;
+    /* An open failure is reported to HDF5 as one (no file object exists
+     * yet) and not recorded: HDF5 may first try without O_CREAT. */
+    int fd = open(name, oflags, 0666);
+    if (fd < 0) return NULL;
+    lp_i_sink *f = calloc(1, sizeof *f);
+    if (!f || fstat(fd, &sb) != 0) {
+        free(f);
+        close(fd);
+        return NULL;
+    }
+    f->fd = fd;
+    f->eof = (haddr_t)sb.st_size;
+    f->err = fa->err;
+    return &f->pub;
+}
+
+static herr_t sink_close(H5FD_t *file)
+{
+    lp_i_sink *f = (lp_i_sink *)file;
+    if (close(f->fd) != 0 && *f->err == 0) *f->err = errno;
+    free(f);
+    return 0;
+}
+
+static herr_t sink_query(const H5FD_t *file, unsigned long *flags)
+{
+    (void)file;
+    *flags = H5FD_FEAT_AGGREGATE_METADATA | H5FD_FEAT_ACCUMULATE_METADATA | H5FD_FEAT_DATA_SIEVE |
+             H5FD_FEAT_AGGREGATE_SMALLDATA;
+    return 0;
+}
+
+static haddr_t sink_get_eoa(const H5FD_t *file, H5FD_mem_t type)
+{
+    (void)type;
+    return ((const lp_i_sink *)file)->eoa;
+}
+
+static herr_t sink_set_eoa(H5FD_t *file, H5FD_mem_t type, haddr_t addr)
+{
+    (void)type;
+    ((lp_i_sink *)file)->eoa = addr;
+    return 0;
+}
+
+static haddr_t sink_get_eof(const H5FD_t *file, H5FD_mem_t type)
+{
+    (void)type;
+    return ((const lp_i_sink *)file)->eof;
+}
+
+static herr_t sink_read(H5FD_t *file, H5FD_mem_t type, hid_t dxpl, haddr_t addr, size_t size,
+                        void *buf)
+{
+    lp_i_sink *f = (lp_i_sink *)file;
+    unsigned char *p = buf;
+    (void)type;
+    (void)dxpl;
+    while (size > 0) {
+        size_t want = size < LP_I_SINK_IO_MAX ? size : LP_I_SINK_IO_MAX;
+        ssize_t got = pread(f->fd, p, want, (off_t)addr);
+        if (got < 0 && errno == EINTR) continue;
+        if (got < 0 && *f->err == 0) *f->err = errno;
+        if (got <= 0) { /* past the end (or unreadable): zeros, as sec2 */
+            memset(p, 0, size);
+            break;
+        }
+        p += got;
+        addr += (haddr_t)got;
+        size -= (size_t)got;
+    }
+    return 0;
+}
+
+static herr_t sink_write(H5FD_t *file, H5FD_mem_t type, hid_t dxpl, haddr_t addr, size_t size,
+                         const void *buf)
+{
+    lp_i_sink *f = (lp_i_sink *)file;
+    const unsigned char *p = buf;
+    haddr_t end = addr + size;
+    (void)type;
+    (void)dxpl;
+    while (size > 0 && *f->err == 0) {
+        size_t want = size < LP_I_SINK_IO_MAX ? size : LP_I_SINK_IO_MAX;
+        ssize_t put = pwrite(f->fd, p, want, (off_t)addr);
+        if (put < 0 && errno == EINTR) continue;
+        if (put < 0) {
+            *f->err = errno;
+            break;
+        }
+        p += put;
+        addr += (haddr_t)put;
+        size -= (size_t)put;
+    }
+    if (end > f->eof) f->eof = end;
+    return 0;
+}
+
+static herr_t sink_truncate(H5FD_t *file, hid_t dxpl, hbool_t closing)
+{
+    lp_i_sink *f = (lp_i_sink *)file;
+    (void)dxpl;
+    (void)closing;
+    if (f->eoa != f->eof) {
+        if (*f->err == 0 && ftruncate(f->fd, (off_t)f->eoa) != 0) *f->err = errno;
+        f->eof = f->eoa;
+    }
+    return 0;
+}
+
+static const H5FD_class_t lp_i_sink_class = {
+#if H5_VERSION_GE(1, 13, 2) /* untested: the class gained a version and a value */
+    .version = H5FD_CLASS_VERSION,
+    .value = (H5FD_class_value_t)0x2c9, /* any value >= 256 not registered by others */
+#endif
+    .name = "linchpin_sink",
+    .maxaddr = LP_I_SINK_MAXADDR,
+    .fc_degree = H5F_CLOSE_WEAK,
+    .fapl_size = sizeof(lp_i_sink_fapl),
+    .open = sink_open,
+    .close = sink_close,
+    .query = sink_query,
+    .get_eoa = sink_get_eoa,
+    .set_eoa = sink_set_eoa,
+    .get_eof = sink_get_eof,
+    .read = sink_read,
+    .write = sink_write,
+    .truncate = sink_truncate,
+    .fl_map = H5FD_FLMAP_DICHOTOMY,
+};
+
+/* A file access property list using the sink, recording into *err. */
+static hid_t sink_fapl(lp_h5w *w, int *err)
+{
+    static hid_t driver = -1; /* registered once per library lifetime */
+    hid_t fapl = -1;
+    lp_i_sink_fapl info = {err};
+    if (driver < 0 || H5Iis_valid(driver) <= 0) driver = H5FDregister(&lp_i_sink_class);
+    if (driver < 0 || (fapl = H5Pcreate(H5P_FILE_ACCESS)) < 0 ||
+        H5Pset_driver(fapl, driver, &info) < 0) {
+        lp_h5w_fail_h5(w, "file driver");
+        if (fapl >= 0) H5Pclose(fapl);
+        return -1;
+    }
+    return fapl;
+}
+
+/* ---- attributes and columns ------------------------------------------- */
+
+int lp_h5w_attr(lp_h5w *w, hid_t loc, const char *name, hid_t ftype, hid_t mtype, const void *buf)
+{
+    hid_t space = -1, attr = -1;
+    int rc = -1;
+    if ((space = H5Screate(H5S_SCALAR)) < 0 ||
+        (attr = H5Acreate2(loc, name, ftype, space, H5P_DEFAULT, H5P_DEFAULT)) < 0 ||
+        H5Awrite(attr, mtype, buf) < 0) {
+        lp_h5w_fail_h5(w, "attribute '%s'", name);
+        goto done;
+    }
+    rc = 0;
+done:
+    if (attr >= 0) H5Aclose(attr);
+    if (space >= 0) H5Sclose(space);
+    return rc;
+}
+
+int lp_h5w_attr_str(lp_h5w *w, hid_t loc, const char *name, const char *value)
+{
+    return lp_h5w_attr(w, loc, name, w->str_type, w->str_type, &value);
+}
+
+int lp_h5w_attr_i64(lp_h5w *w, hid_t loc, const char *name, int64_t value)
+{
+    return lp_h5w_attr(w, loc, name, H5T_STD_I64LE, H5T_NATIVE_INT64, &value);
+}
+
+int lp_h5w_attr_i32(lp_h5w *w, hid_t loc, const char *name, int value)
+{
+    return lp_h5w_attr(w, loc, name, H5T_STD_I32LE, H5T_NATIVE_INT, &value);
+}
+
+int lp_h5w_attr_f64(lp_h5w *w, hid_t loc, const char *name, double value)
+{
+    return lp_h5w_attr(w, loc, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &value);
+}
+
+int lp_h5w_attr_u64(lp_h5w *w, hid_t loc, const char *name, uint64_t value)
+{
+    return lp_h5w_attr(w, loc, name, H5T_STD_U64LE, H5T_NATIVE_UINT64, &value);
+}
+
+/* Create the 1-D dataset `path` of len elements: chunked, shuffle (numeric
+ * columns) and deflate. Length 0 needs maxdims unlimited, since a chunk may
+ * not exceed the maximum dimension. Returns the dataset or -1. */
+hid_t lp_h5w_column_create(lp_h5w *w, hid_t file, const char *path, hid_t ftype, int64_t len,
+                           int shuffle)
+{
+    hid_t space = -1, dcpl = -1, dset = -1;
+    hsize_t dims[1] = {(hsize_t)len};
+    hsize_t maxdims[1] = {len > 0 ? (hsize_t)len : H5S_UNLIMITED};
+    hsize_t chunk[1] = {(hsize_t)(len < 1 ? 1 : len < LP_H5_CHUNK ? len : LP_H5_CHUNK)};
+    if ((space = H5Screate_simple(1, dims, maxdims)) < 0 ||
+        (dcpl = H5Pcreate(H5P_DATASET_CREATE)) < 0 || H5Pset_chunk(dcpl, 1, chunk) < 0 ||
+        (shuffle && H5Pset_shuffle(dcpl) < 0) || H5Pset_deflate(dcpl, LP_H5_DEFLATE) < 0 ||
+        (dset = H5Dcreate2(file, path, ftype, space, H5P_DEFAULT, dcpl, H5P_DEFAULT)) < 0) {
+        lp_h5w_fail_h5(w, "creating %s", path);
+    }
+    if (dcpl >= 0) H5Pclose(dcpl);
+    if (space >= 0) H5Sclose(space);
+    return dset;
+}
+
+int lp_h5w_column_num(lp_h5w *w, hid_t file, const char *path, hid_t ftype, hid_t mtype,
+                      int64_t len, const void *buf)
+{
+    hid_t dset = lp_h5w_column_create(w, file, path, ftype, len, 1);
+    int rc = -1;
+    if (dset < 0) return -1;
+    if (len > 0 && H5Dwrite(dset, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0) {
+        lp_h5w_fail_h5(w, "writing %s", path);
+        goto done;
+    }
+    rc = w->io_err ? -1 : 0; /* io_err is the reason */
+done:
+    H5Dclose(dset);
+    return rc;
+}
+
+/* String column: element i is lp_strtab_get(tab, map ? map[i] : i). Written
+ * one chunk-sized block at a time so the pointer array stays small. */
+int lp_h5w_column_str(lp_h5w *w, hid_t file, const char *path, int64_t len, const lp_strtab *tab,
+                      const int32_t *map)
+{
+    hid_t dset = -1, fspace = -1, mspace = -1;
+    const char **ptr = NULL;
+    int rc = -1;
+    int64_t block = len < LP_H5_CHUNK ? len : LP_H5_CHUNK;
+    if ((dset = lp_h5w_column_create(w, file, path, w->str_type, len, 0)) < 0) goto done;
+    if (len == 0) {
+        rc = 0;
+        goto done;
+    }
+    if (!(ptr = malloc((size_t)block * sizeof *ptr))) {
+        lp_h5w_fail_nomem(w, "string column");
+        goto done;
+    }
+    hsize_t mdims[1] = {(hsize_t)block}, zero[1] = {0};
+    if ((fspace = H5Dget_space(dset)) < 0 || (mspace = H5Screate_simple(1, mdims, NULL)) < 0) {
+        lp_h5w_fail_h5(w, "writing %s", path);
+        goto done;
+    }
+    for (int64_t start = 0; start < len && !w->io_err; start += block) {
+        int64_t cnt = len - start < block ? len - start : block;
+        hsize_t off[1] = {(hsize_t)start}, count[1] = {(hsize_t)cnt};
+        for (int64_t k = 0; k < cnt; k++)
+            ptr[k] = lp_strtab_get(tab, map ? map[start + k] : start + k);
+        if (H5Sselect_hyperslab(mspace, H5S_SELECT_SET, zero, NULL, count, NULL) < 0 ||
+            H5Sselect_hyperslab(fspace, H5S_SELECT_SET, off, NULL, count, NULL) < 0 ||
+            H5Dwrite(dset, w->str_type, mspace, fspace, H5P_DEFAULT, ptr) < 0) {
+            lp_h5w_fail_h5(w, "writing %s", path);
+            goto done;
+        }
+    }
+    rc = w->io_err ? -1 : 0; /* io_err is the reason */
+done:
+    free(ptr);
+    if (mspace >= 0) H5Sclose(mspace);
+    if (fspace >= 0) H5Sclose(fspace);
+    if (dset >= 0) H5Dclose(dset);
+    return rc;
+}
+
+/* Open the dataset `path` written a moment ago, to attach attributes. */
+hid_t lp_h5w_column_reopen(lp_h5w *w, hid_t file, const char *path)
+{
+    hid_t dset = H5Dopen2(file, path, H5P_DEFAULT);
+    if (dset < 0) lp_h5w_fail_h5(w, "opening %s", path);
+    return dset;
+}
+
+int lp_h5w_group(lp_h5w *w, hid_t *out, hid_t loc, const char *name, hid_t gcpl)
+{
+    *out = H5Gcreate2(loc, name, H5P_DEFAULT, gcpl, H5P_DEFAULT);
+    if (*out < 0) return lp_h5w_fail_h5(w, "creating group %s", name);
+    return 0;
+}
+
+/* ---- the temporary file ----------------------------------------------- */
+
+/* Create `<dir>/.<base>.tmp-XXXXXX` with mode 0666 & ~umask; *out is
+ * malloc'ed. */
+static int make_temp(lp_h5w *w, char **out, const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    size_t dirlen = slash ? (size_t)(slash - path) + 1 : 0;
+    const char *base = slash ? slash + 1 : path;
+    size_t need = dirlen + strlen(base) + sizeof "..tmp-XXXXXX";
+    char *t = malloc(need);
+    if (!t) return lp_h5w_fail_nomem(w, "temporary file name");
+    memcpy(t, path, dirlen);
+    snprintf(t + dirlen, need - dirlen, ".%s.tmp-XXXXXX", base);
+    int fd = mkstemp(t);
+    if (fd < 0) {
+        int e = errno;
+        free(t);
+        return lp_h5w_fail_errno(w, NULL, e);
+    }
+    mode_t mask = umask(0);
+    umask(mask);
+    if (fchmod(fd, 0666 & ~mask) != 0) {
+        int e = errno;
+        close(fd);
+        unlink(t);
+        free(t);
+        return lp_h5w_fail_errno(w, "chmod", e);
+    }
+    if (close(fd) != 0) {
+        int e = errno;
+        unlink(t);
+        free(t);
+        return lp_h5w_fail_errno(w, "close", e);
+    }
+    *out = t;
+    return 0;
+}
+
+static int sync_file(lp_h5w *w, const char *name)
+{
+    int fd = open(name, O_RDONLY);
+    if (fd < 0) return lp_h5w_fail_errno(w, "fsync", errno);
+    if (fsync(fd) != 0) {
+        int e = errno;
+        close(fd);
+        return lp_h5w_fail_errno(w, "fsync", e);
+    }
+    if (close(fd) != 0) return lp_h5w_fail_errno(w, "fsync", errno);
+    return 0;
+}
+
+/* Make the rename durable. Best effort: by now the new file is in place. */
+static void sync_dir_of(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    char *dir = NULL;
+    int fd;
+    if (!slash) {
+        fd = open(".", O_RDONLY | O_DIRECTORY);
+    } else {
+        size_t len = slash == path ? 1 : (size_t)(slash - path);
+        if (!(dir = malloc(len + 1))) return;
+        memcpy(dir, path, len);
+        dir[len] = '\0';
+        fd = open(dir, O_RDONLY | O_DIRECTORY);
+    }
+    if (fd >= 0) {
+        fsync(fd);
+        close(fd);
+    }
+    free(dir);
+}
+
+/* ---- atomic write: begin / end ----------------------------------------- */
+
+int lp_h5w_begin(lp_h5w *w, const char *path)
+{
+    struct stat sb;
+    memset(w, 0, sizeof *w);
+    w->status = LP_OK;
+    w->str_type = w->fapl = w->file = -1;
+    lp_h5_silence();
+    /* rename() would replace a device node or a FIFO (as root, /dev/null).
+     * A directory is left to rename(), which refuses it (EISDIR). */
+    if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode) && !S_ISDIR(sb.st_mode)) {
+        snprintf(w->reason, sizeof w->reason, "not a regular file");
+        w->status = LP_EOUTPUT;
+        return -1;
+    }
+    if (make_temp(w, &w->tmp, path)) return -1;
+    if ((w->str_type = H5Tcopy(H5T_C_S1)) < 0 || H5Tset_size(w->str_type, H5T_VARIABLE) < 0 ||
+        H5Tset_cset(w->str_type, H5T_CSET_UTF8) < 0)
+        return lp_h5w_fail_h5(w, "string type");
+    if ((w->fapl = sink_fapl(w, &w->io_err)) < 0) return -1;
+    if ((w->file = H5Fcreate(w->tmp, H5F_ACC_TRUNC, H5P_DEFAULT, w->fapl)) < 0)
+        return lp_h5w_fail_h5(w, "creating %s", w->tmp);
+    return 0;
+}
+
+lp_status lp_h5w_end(lp_h5w *w, const char *path, int ok)
+{
+    int renamed = 0;
+    if (ok && w->file >= 0 && !w->io_err && w->status == LP_OK) {
+        herr_t closed = H5Fclose(w->file);
+        w->file = -1;
+        if (closed < 0)
+            lp_h5w_fail_h5(w, "closing the file");
+        else if (!w->io_err && !sync_file(w, w->tmp)) {
+            if (rename(w->tmp, path) != 0)
+                lp_h5w_fail_errno(w, NULL, errno);
+            else
+                renamed = 1;
+        }
+    }
+    if (w->file >= 0) H5Fclose(w->file); /* cannot fail on I/O: the sink drops it */
+    if (w->fapl >= 0) H5Pclose(w->fapl);
+    if (w->str_type >= 0) H5Tclose(w->str_type);
+    w->file = w->fapl = w->str_type = -1;
+    if (w->tmp && !renamed) unlink(w->tmp);
+    free(w->tmp);
+    w->tmp = NULL;
+    if (renamed) {
+        sync_dir_of(path);
+        return LP_OK;
+    }
+    if (w->io_err) /* the root cause, whatever HDF5 made of it afterwards */
+        return lp_error_set(LP_EOUTPUT, "cannot write %s: %s", path, strerror(w->io_err));
+    if (w->status == LP_EINTERNAL) return lp_error_nomem(w->reason);
+    if (w->status == LP_OK) /* not ok, yet nothing recorded: a caller's bug */
+        return lp_error_set(LP_EINTERNAL, "cannot write %s: aborted", path);
+    return lp_error_set(LP_EOUTPUT, "cannot write %s: %s", path, w->reason);
+}
+
+/* ---- reading -------------------------------------------------------- */
+
+char *lp_h5_dup_str(const char *s, size_t len)
+{
+    char *d = malloc(len + 1);
+    if (d) {
+        memcpy(d, s, len);
+        d[len] = '\0';
+    }
+    return d;
+}
+
+int lp_h5r_fail(lp_h5r *rd, const char *fmt, ...)
+{
+    char what[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    rd->status = lp_error_set(LP_EINPUT, "%s: %s", rd->path, what);
+    return -1;
+}
+
+int lp_h5r_nomem(lp_h5r *rd, const char *what)
+{
+    rd->status = lp_error_nomem(what);
+    return -1;
+}
+
+/* Open attribute `name` of loc if it exists and holds one element of class
+ * cls. Returns the attribute, 0 if absent (*absent set), -1 on error. */
+static hid_t rd_attr_open(lp_h5r *rd, hid_t loc, const char *obj, const char *name, H5T_class_t cls,
+                          int *absent)
+{
+    hid_t attr = -1, type = -1, space = -1;
+    *absent = 0;
+    htri_t ex = H5Aexists(loc, name);
+    if (ex < 0) {
+        lp_h5r_fail(rd, "%s: cannot read attribute '%s'", obj, name);
+        return -1;
+    }
+    if (ex == 0) {
+        *absent = 1;
+        return 0;
+    }
+    if ((attr = H5Aopen(loc, name, H5P_DEFAULT)) < 0 || (type = H5Aget_type(attr)) < 0 ||
+        (space = H5Aget_space(attr)) < 0) {
+        lp_h5r_fail(rd, "%s: cannot read attribute '%s'", obj, name);
+        goto fail;
+    }
+    H5T_class_t c = H5Tget_class(type);
+    int ok = c == cls || (cls == H5T_FLOAT && c == H5T_INTEGER);
+    if (!ok || H5Sget_simple_extent_npoints(space) != 1) {
+        lp_h5r_fail(rd, "%s: attribute '%s' has the wrong type or shape", obj, name);
+        goto fail;
+    }
+    H5Sclose(space);
+    H5Tclose(type);
+    return attr;
+fail:
+    if (space >= 0) H5Sclose(space);
+    if (type >= 0) H5Tclose(type);
+    if (attr >= 0) H5Aclose(attr);
+    return -1;
+}
+
+/* Read a string attribute (variable or fixed length) into a malloc'ed
+ * string. Returns 0, 1 if absent (and !required), -1 on error. */
+int lp_h5r_attr_str(lp_h5r *rd, char **out, hid_t loc, const char *obj, const char *name,
+                    int required)
+{
+    hid_t attr = -1, ftype = -1, mtype = -1;
+    char *buf = NULL;
+    int absent, rc = -1;
+    if ((attr = rd_attr_open(rd, loc, obj, name, H5T_STRING, &absent)) < 0) return -1;
+    if (absent) {
+        if (required) return lp_h5r_fail(rd, "%s: missing attribute '%s'", obj, name);
+        return 1;
+    }
+    if ((ftype = H5Aget_type(attr)) < 0) {
+        lp_h5r_fail(rd, "%s: cannot read attribute '%s'", obj, name);
+        goto done;
+    }
+    htri_t vlen = H5Tis_variable_str(ftype);
+    if (vlen > 0) {
+        char *v = NULL;
+        if ((mtype = H5Tcopy(H5T_C_S1)) < 0 || H5Tset_size(mtype, H5T_VARIABLE) < 0 ||
+            H5Tset_cset(mtype, H5Tget_cset(ftype)) < 0 || H5Aread(attr, mtype, &v) < 0) {
+            lp_h5r_fail(rd, "%s: cannot read attribute '%s'", obj, name);
+            goto done;
+        }
+        *out = lp_h5_dup_str(v ? v : "", v ? strlen(v) : 0);
+        H5free_memory(v);
+    } else if (vlen == 0) {
+        size_t size = H5Tget_size(ftype);
+        if (size == 0 || !(buf = malloc(size + 1))) {
+            lp_h5r_nomem(rd, "string attribute");
+            goto done;
+        }
+        if (H5Aread(attr, ftype, buf) < 0) {
+            lp_h5r_fail(rd, "%s: cannot read attribute '%s'", obj, name);
+            goto done;
+        }
+        buf[size] = '\0';
+        size_t len = strlen(buf);
+        while (len > 0 && H5Tget_strpad(ftype) == H5T_STR_SPACEPAD && buf[len - 1] == ' ')
+            len--;
+        *out = lp_h5_dup_str(buf, len);
+    } else {
+        lp_h5r_fail(rd, "%s: cannot read attribute '%s'", obj, name);
+        goto done;
+    }
+    if (!*out) {
+        lp_h5r_nomem(rd, "string attribute");
+        goto done;
+    }
+    rc = 0;
+done:
+    free(buf);
+    if (mtype >= 0) H5Tclose(mtype);
+    if (ftype >= 0) H5Tclose(ftype);
+    H5Aclose(attr);
+    return rc;
+}
+
+/* Read a numeric attribute, converted to mtype (NATIVE_INT64 needs an
+ * integer attribute, NATIVE_DOUBLE takes either). Returns 0, 1 if absent
+ * (and !required), -1 on error. */
+int lp_h5r_attr_num(lp_h5r *rd, void *out, hid_t mtype, hid_t loc, const char *obj,
+                    const char *name, int required)
+{
+    int absent;
+    H5T_class_t cls = H5Tequal(mtype, H5T_NATIVE_DOUBLE) > 0 ? H5T_FLOAT : H5T_INTEGER;
+    hid_t attr = rd_attr_open(rd, loc, obj, name, cls, &absent);
+    if (attr < 0) return -1;
+    if (absent) {
+        if (required) return lp_h5r_fail(rd, "%s: missing attribute '%s'", obj, name);
+        return 1;
+    }
+    int rc = 0;
+    if (H5Aread(attr, mtype, out) < 0)
+        rc = lp_h5r_fail(rd, "%s: cannot read attribute '%s'", obj, name);
+    H5Aclose(attr);
+    return rc;
+}
+
+/* Open the 1-D dataset `path` of class cls; *len receives its length. */
+hid_t lp_h5r_column_open(lp_h5r *rd, hid_t file, const char *path, H5T_class_t cls, int64_t *len)
+{
+    hid_t dset = -1, type = -1, space = -1;
+    hsize_t dims[1];
+    htri_t ex = H5Lexists(file, path, H5P_DEFAULT);
+    if (ex <= 0) {
+        lp_h5r_fail(rd, "missing %s", path);
+        return -1;
+    }
+    if ((dset = H5Dopen2(file, path, H5P_DEFAULT)) < 0 || (type = H5Dget_type(dset)) < 0 ||
+        (space = H5Dget_space(dset)) < 0) {
+        lp_h5r_fail(rd, "cannot read %s", path);
+        goto fail;
+    }
+    if (H5Tget_class(type) != cls || H5Sget_simple_extent_ndims(space) != 1 ||
+        H5Sget_simple_extent_dims(space, dims, NULL) != 1) {
+        lp_h5r_fail(rd, "%s has the wrong type or shape", path);
+        goto fail;
+    }
+    *len = (int64_t)dims[0];
+    H5Sclose(space);
+    H5Tclose(type);
+    return dset;
+fail:
+    if (space >= 0) H5Sclose(space);
+    if (type >= 0) H5Tclose(type);
+    if (dset >= 0) H5Dclose(dset);
+    return -1;
+}

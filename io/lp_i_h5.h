@@ -1,0 +1,88 @@
+/* lp_i_h5.h — internal to io/: helpers shared by the HDF5 writers and
+ * readers (results file, graph store). See h5common.c.
+ *
+ * Writing: lp_h5w_begin() creates `<dir>/.<base>.tmp-XXXXXX` next to the
+ * target and opens it with HDF5 (w->file); the caller writes; lp_h5w_end()
+ * closes, fsyncs and renames it into place when ok and nothing failed, else
+ * removes it, so an earlier file at the target stays byte-identical. Helpers
+ * return 0 or -1; the first failure is recorded in the lp_h5w (status and
+ * reason) and lp_h5w_end turns it into "cannot write <path>: <reason>"
+ * (LP_EOUTPUT; LP_EINTERNAL when out of memory).
+ *
+ * Reading: helpers return 0 (or a handle) or -1 with rd->status set to
+ * LP_EINPUT "<path>: <what>" (or LP_EINTERNAL when out of memory).
+ */
+#ifndef LP_I_H5_H
+#define LP_I_H5_H
+
+#include <stdint.h>
+
+#include <hdf5.h>
+
+#include "lp_error.h"
+#include "lp_graph.h"
+
+#define LP_H5_CHUNK ((int64_t)65536) /* elements per chunk, at most */
+#define LP_H5_DEFLATE 4
+
+/* Switch HDF5's automatic error printing off for the process. */
+void lp_h5_silence(void);
+/* malloc'ed copy of s[0..len) plus NUL, or NULL. */
+char *lp_h5_dup_str(const char *s, size_t len);
+
+typedef struct lp_h5w {
+    lp_status status; /* of the first failure: LP_EOUTPUT or LP_EINTERNAL */
+    char reason[768]; /* what failed and why */
+    hid_t str_type;   /* variable-length UTF-8 string */
+    int io_err;       /* first errno seen by the sink driver, 0 if none */
+    char *tmp;        /* temporary file name */
+    hid_t fapl, file; /* the open temporary file */
+} lp_h5w;
+
+int lp_h5w_begin(lp_h5w *w, const char *path);
+lp_status lp_h5w_end(lp_h5w *w, const char *path, int ok);
+
+/* Record a failure; each returns -1. */
+int lp_h5w_fail_h5(lp_h5w *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int lp_h5w_fail_errno(lp_h5w *w, const char *what, int err);
+int lp_h5w_fail_nomem(lp_h5w *w, const char *what);
+
+/* Scalar attributes. */
+int lp_h5w_attr(lp_h5w *w, hid_t loc, const char *name, hid_t ftype, hid_t mtype, const void *buf);
+int lp_h5w_attr_str(lp_h5w *w, hid_t loc, const char *name, const char *value);
+int lp_h5w_attr_i64(lp_h5w *w, hid_t loc, const char *name, int64_t value);
+int lp_h5w_attr_i32(lp_h5w *w, hid_t loc, const char *name, int value);
+int lp_h5w_attr_f64(lp_h5w *w, hid_t loc, const char *name, double value);
+int lp_h5w_attr_u64(lp_h5w *w, hid_t loc, const char *name, uint64_t value);
+
+/* 1-D chunked, deflated (and shuffled) dataset of len elements; returns it
+ * or -1. */
+hid_t lp_h5w_column_create(lp_h5w *w, hid_t file, const char *path, hid_t ftype, int64_t len,
+                           int shuffle);
+/* Numeric column written from buf (mtype), shuffled and deflated. */
+int lp_h5w_column_num(lp_h5w *w, hid_t file, const char *path, hid_t ftype, hid_t mtype,
+                      int64_t len, const void *buf);
+/* String column: element i is lp_strtab_get(tab, map ? map[i] : i). */
+int lp_h5w_column_str(lp_h5w *w, hid_t file, const char *path, int64_t len, const lp_strtab *tab,
+                      const int32_t *map);
+/* Open a dataset written a moment ago (to attach attributes). */
+hid_t lp_h5w_column_reopen(lp_h5w *w, hid_t file, const char *path);
+int lp_h5w_group(lp_h5w *w, hid_t *out, hid_t loc, const char *name, hid_t gcpl);
+
+typedef struct lp_h5r {
+    const char *path;
+    lp_status status;
+} lp_h5r;
+
+int lp_h5r_fail(lp_h5r *rd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int lp_h5r_nomem(lp_h5r *rd, const char *what);
+/* String attribute (variable or fixed length), malloc'ed into *out; numeric
+ * attribute converted to mtype. Return 0, 1 if absent (and !required), -1. */
+int lp_h5r_attr_str(lp_h5r *rd, char **out, hid_t loc, const char *obj, const char *name,
+                    int required);
+int lp_h5r_attr_num(lp_h5r *rd, void *out, hid_t mtype, hid_t loc, const char *obj,
+                    const char *name, int required);
+/* Open the 1-D dataset `path` of class cls; *len receives its length. */
+hid_t lp_h5r_column_open(lp_h5r *rd, hid_t file, const char *path, H5T_class_t cls, int64_t *len);
+
+#endif
