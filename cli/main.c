@@ -20,6 +20,7 @@
 #include "lp_graph.h"
 #include "lp_pipeline.h"
 #include "lp_results.h"
+#include "lp_scenario_io.h"
 
 static const char USAGE[] =
     "usage: linchpin analyze NODES.csv EDGES.csv -o RESULTS.h5 [options]\n"
@@ -146,6 +147,28 @@ static void print_scores(const char *title, const lp_summary_score *sc, int64_t 
     }
 }
 
+/* The per-scenario table of whatif and summary. */
+static void print_scenarios(int64_t m, const char *const *name, const int64_t *leaving,
+                            const int64_t *lost, const double *lost_revenue, const int64_t *newly,
+                            const double *newly_revenue)
+{
+    if (m <= 0) return;
+    printf("\ndeparture scenarios\n");
+    print_padded(stdout, "scenario", 32);
+    printf("  %7s  %8s  %16s  %8s  %16s\n", "leaving", "lost", "lost revenue", "now bf=1",
+           "revenue at bf=1");
+    for (int64_t j = 0; j < m; j++) {
+        print_padded(stdout, name[j], 32);
+        printf("  %7lld  %8lld  ", (long long)leaving[j], (long long)lost[j]);
+        print_money(stdout, lost_revenue[j], 16);
+        printf("  %8lld  ", (long long)newly[j]);
+        print_money(stdout, newly_revenue[j], 16);
+        printf("\n");
+    }
+    printf("lost: accounts left with no path to the company; now bf=1: accounts that had\n"
+           "bus factor 2 or more and now hang on a single person\n");
+}
+
 static int print_summary(const char *path, int64_t top)
 {
     lp_summary s;
@@ -209,6 +232,9 @@ static int print_summary(const char *path, int64_t top)
             snprintf(title, sizeof title, "top betweenness (exact)");
         print_scores(title, s.top_betweenness, s.n_top_betweenness, top < 5 ? top : 5);
     }
+    print_scenarios(s.n_scenarios, (const char *const *)s.scenario_name, s.scenario_leaving,
+                    s.scenario_lost, s.scenario_lost_revenue, s.scenario_newly,
+                    s.scenario_newly_revenue);
     if (s.n_timings) {
         printf("\ntimings:");
         for (int i = 0; i < s.n_timings; i++)
@@ -227,7 +253,11 @@ typedef struct analyze_opts {
     const char *output;
     int64_t threads;
     int skip_bad_rows, quiet, progress;
-    int sampling_given;
+    int sampling_given, centrality_given;
+    int whatif;                /* the whatif command: scenarios only */
+    const char *scenario_file; /* --scenarios */
+    const char **leave;        /* --leave values [n_leave] */
+    int n_leave;
     lp_analyze_options an; /* roles, betweenness mode, sampling, top */
 } analyze_opts;
 
@@ -290,7 +320,15 @@ static int parse_analyze(analyze_opts *o, int argc, char **argv)
             if (lp_cli_parse_int64(v, 1, 4096, &o->threads))
                 return lp_cli_usage_error(
                     "--threads: expected a whole number from 1 to 4096, got '%s'", v);
+        } else if ((v = lp_cli_opt_value(argc, argv, &i, "--scenarios"))) {
+            if (!*v) return lp_cli_usage_error("%s", "--scenarios needs a file name");
+            if (o->scenario_file) return lp_cli_usage_error("%s", "--scenarios given twice");
+            o->scenario_file = v;
+        } else if ((v = lp_cli_opt_value(argc, argv, &i, "--leave"))) {
+            if (!*v) return lp_cli_usage_error("%s", "--leave needs one or more ids");
+            o->leave[o->n_leave++] = v;
         } else if ((v = lp_cli_opt_value(argc, argv, &i, "--top"))) {
+            o->centrality_given = 1;
             if (lp_cli_parse_int64(v, 0, 1000000, &o->an.top))
                 return lp_cli_usage_error(
                     "--top: expected a whole number from 0 to 1000000, got '%s'", v);
@@ -311,6 +349,7 @@ static int parse_analyze(analyze_opts *o, int argc, char **argv)
                     v);
             o->an.bus_factor_cap = (int32_t)cap;
         } else if ((v = lp_cli_opt_value(argc, argv, &i, "--betweenness"))) {
+            o->centrality_given = 1;
             if (!strcmp(v, "exact"))
                 o->an.betweenness = LP_BW_EXACT;
             else if (!strcmp(v, "sampled"))
@@ -348,6 +387,7 @@ static int parse_analyze(analyze_opts *o, int argc, char **argv)
             o->inputs[o->n_inputs++] = a;
         }
     }
+    const char *cmd = o->whatif ? "whatif" : "analyze";
     if (o->n_inputs == 1) {
         const char *in = o->inputs[0];
         size_t len = strlen(in);
@@ -356,12 +396,23 @@ static int parse_analyze(analyze_opts *o, int argc, char **argv)
                 "reading the HDF5 graph store (%s) is not implemented yet; give "
                 "NODES.csv EDGES.csv",
                 in);
-        return lp_cli_usage_error(
-            "analyze needs two inputs, NODES.csv and EDGES.csv (got only '%s')", in);
+        return lp_cli_usage_error("%s needs two inputs, NODES.csv and EDGES.csv (got only '%s')",
+                                  cmd, in);
     }
-    if (o->n_inputs == 0) return lp_cli_usage_error("%s", "analyze needs NODES.csv and EDGES.csv");
+    if (o->n_inputs == 0) return lp_cli_usage_error("%s needs NODES.csv and EDGES.csv", cmd);
+    if (o->whatif) {
+        if (!o->scenario_file && !o->n_leave)
+            return lp_cli_usage_error("%s", "whatif needs --leave ID[,ID...] or --scenarios FILE");
+        if (o->centrality_given || o->sampling_given)
+            return lp_cli_usage_error(
+                "%s", "--top, --betweenness, --epsilon, --delta and --seed are analyze options");
+        o->an.centrality = 0;
+        o->an.betweenness = LP_BW_OFF;
+        if (!o->output) return 0;
+    }
     if (!o->output) return lp_cli_usage_error("%s", "analyze needs -o RESULTS.h5");
-    if (o->sampling_given && (o->an.betweenness == LP_BW_EXACT || o->an.betweenness == LP_BW_OFF))
+    if (!o->whatif && o->sampling_given &&
+        (o->an.betweenness == LP_BW_EXACT || o->an.betweenness == LP_BW_OFF))
         return lp_cli_usage_error(
             "%s", "--epsilon, --delta and --seed apply to sampled betweenness only");
     for (int k = 0; k < 2; k++)
@@ -390,12 +441,38 @@ static void warn_unmatched(const lp_graph *g, const char *option, const char *li
     }
 }
 
-static int cmd_analyze(int argc, char **argv)
+static int print_whatif(const lp_scenarios *set, const lp_scenario_result *r)
+{
+    const char **names = malloc(((size_t)set->count + 1) * sizeof *names);
+    int64_t *leaving = malloc(((size_t)set->count + 1) * sizeof *leaving);
+    if (!names || !leaving) {
+        free(names);
+        free(leaving);
+        return lp_cli_fail(lp_error_nomem("scenario table"));
+    }
+    for (int64_t j = 0; j < set->count; j++) {
+        names[j] = lp_strtab_get(&set->name, j);
+        leaving[j] = set->leave_offsets[j + 1] - set->leave_offsets[j];
+    }
+    print_scenarios(set->count, names, leaving, r->lost_accounts, r->lost_revenue,
+                    r->newly_bus_factor_1, r->newly_at_risk_revenue);
+    free(names);
+    free(leaving);
+    return 0;
+}
+
+static int cmd_analyze(int argc, char **argv, int whatif)
 {
     analyze_opts o;
     memset(&o, 0, sizeof o);
+    o.whatif = whatif;
+    o.leave = calloc((size_t)argc, sizeof *o.leave);
+    if (!o.leave) return lp_cli_fail(lp_error_nomem("options"));
     int rc = parse_analyze(&o, argc, argv);
-    if (rc) return rc;
+    if (rc) {
+        free(o.leave);
+        return rc;
+    }
 #ifdef _OPENMP
     if (o.threads) omp_set_num_threads((int)o.threads);
     int threads = omp_get_max_threads();
@@ -406,6 +483,7 @@ static int cmd_analyze(int argc, char **argv)
     lp_graph g;
     lp_load_report rep;
     lp_analysis an;
+    lp_scenarios set = LP_SCENARIOS_INIT;
     memset(&an, 0, sizeof an);
     char *cmd = NULL, *params = NULL;
     size_t params_size = 0;
@@ -416,7 +494,10 @@ static int cmd_analyze(int argc, char **argv)
     if (o.progress) o.an.progress = progress;
 
     double t0 = lp_cli_now();
-    if ((st = lp_graph_load_csv(&g, &rep, o.inputs[0], o.inputs[1], &lo))) return lp_cli_fail(st);
+    if ((st = lp_graph_load_csv(&g, &rep, o.inputs[0], o.inputs[1], &lo))) {
+        free(o.leave);
+        return lp_cli_fail(st);
+    }
     double t_load = lp_cli_now() - t0;
     char detail[96];
     snprintf(detail, sizeof detail, "%lld nodes, %lld edges", (long long)g.n, (long long)g.m);
@@ -424,7 +505,16 @@ static int cmd_analyze(int argc, char **argv)
     warn_unmatched(&g, "anchor", o.an.roles.anchor);
     warn_unmatched(&g, "person", o.an.roles.person);
     warn_unmatched(&g, "account", o.an.roles.account);
+    if (o.scenario_file || o.n_leave) { /* resolving ids needs the roles */
+        if ((st = lp_graph_set_roles(&g, &o.an.roles))) goto out;
+        for (int k = 0; k < o.n_leave && !st; k++)
+            st = lp_scenarios_from_list(&set, o.leave[k], &g);
+        if (!st && o.scenario_file) st = lp_scenarios_read_csv(&set, o.scenario_file, &g);
+        if (st) goto out;
+        o.an.scenarios = &set;
+    }
     if ((st = lp_analyze(&an, &g, &o.an))) goto out;
+    if (whatif && !o.output) goto out;
 
     cmd = command_line(argc, argv);
     FILE *pf = open_memstream(&params, &params_size);
@@ -455,14 +545,15 @@ static int cmd_analyze(int argc, char **argv)
     fclose(pf);
 
     /* "load" covers reading, building the graph, degree and strength. */
-    lp_timing timings[6];
+    lp_timing timings[7];
     int n_timings = 0;
     timings[n_timings++] = (lp_timing){"load", t_load + an.t_degree};
     timings[n_timings++] = (lp_timing){"keyperson", an.t_keyperson};
     timings[n_timings++] = (lp_timing){"busfactor", an.t_busfactor};
-    timings[n_timings++] = (lp_timing){"brokerage", an.t_brokerage};
+    if (an.has_scenarios) timings[n_timings++] = (lp_timing){"scenarios", an.t_scenarios};
+    if (an.brokerage) timings[n_timings++] = (lp_timing){"brokerage", an.t_brokerage};
     if (an.betweenness) timings[n_timings++] = (lp_timing){"betweenness", an.t_betweenness};
-    timings[n_timings++] = (lp_timing){"pagerank", an.t_pagerank};
+    if (an.pagerank) timings[n_timings++] = (lp_timing){"pagerank", an.t_pagerank};
 
     lp_input_file inputs[2] = {rep.nodes_file, rep.edges_file};
     lp_results r;
@@ -478,6 +569,10 @@ static int cmd_analyze(int argc, char **argv)
     r.bus_factor_cap = o.an.bus_factor_cap;
     r.bus_factor_histogram = an.bus_factor_histogram;
     r.dominant_share = an.dominant_share;
+    if (an.has_scenarios) {
+        r.scenario_set = &set;
+        r.scenarios = &an.scenarios;
+    }
     r.brokerage = an.brokerage;
     r.top_brokers = an.top_brokers;
     r.n_top_brokers = an.n_top_brokers;
@@ -508,13 +603,16 @@ static int cmd_analyze(int argc, char **argv)
     if (!st && o.progress) progress(NULL, "write", lp_cli_now() - t0, o.output);
 
 out:
+    if (!st && whatif && !o.quiet) rc = print_whatif(&set, &an.scenarios);
     lp_analysis_free(&an);
+    lp_scenarios_free(&set);
+    free(o.leave);
     free(cmd);
     free(params);
     lp_graph_free(&g);
     if (st) return lp_cli_fail(st);
-    if (!o.quiet) return print_summary(o.output, 10);
-    return 0;
+    if (!whatif && !o.quiet) return print_summary(o.output, 10);
+    return rc;
 }
 
 /* ---- summary ------------------------------------------------ */
@@ -561,9 +659,10 @@ int main(int argc, char **argv)
             fputs(USAGE, stdout);
             return 0;
         }
-    if (!strcmp(cmd, "analyze")) return cmd_analyze(argc, argv);
+    if (!strcmp(cmd, "analyze")) return cmd_analyze(argc, argv, 0);
+    if (!strcmp(cmd, "whatif")) return cmd_analyze(argc, argv, 1);
     if (!strcmp(cmd, "summary")) return cmd_summary(argc, argv);
-    if (!strcmp(cmd, "import") || !strcmp(cmd, "whatif"))
+    if (!strcmp(cmd, "import"))
         return lp_cli_usage_error("'%s' is part of DESIGN.md but not implemented yet", cmd);
     return lp_cli_usage_error("unknown command '%s'", cmd);
 }

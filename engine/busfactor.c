@@ -54,6 +54,7 @@
  * inside the parallel loop.
  */
 #include "lp_busfactor.h"
+#include "lp_i_busfactor.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -73,8 +74,11 @@ typedef struct bf_ws {
     uint32_t *flow;   /* [n] == acct: person carries a path of this account */
     lp_vid *pred;     /* [n] node feeding v_in (valid when flow == acct) */
     lp_vid *succ;     /* [n] node fed by v_out, or SUCC_ROOT */
-    uint32_t gen;     /* current search; never 0 */
-    uint32_t acct;    /* current account; never 0 */
+    uint32_t *listed; /* [n] == acct: v is in touched (only when recording) */
+    lp_vid *touched;  /* [n] persons that carried a path of this account at some point */
+    int64_t n_touched;
+    uint32_t gen;  /* current search; never 0 */
+    uint32_t acct; /* current account; never 0 */
     size_t n;
 } bf_ws;
 
@@ -87,6 +91,8 @@ static void ws_free(bf_ws *w)
     free(w->flow);
     free(w->pred);
     free(w->succ);
+    free(w->listed);
+    free(w->touched);
     memset(w, 0, sizeof *w);
 }
 
@@ -101,20 +107,29 @@ static lp_status ws_init(bf_ws *w, size_t n)
     w->flow = lp_i_alloc_big((n + 1) * sizeof *w->flow, 1);
     w->pred = lp_i_alloc_big((n + 1) * sizeof *w->pred, 0);
     w->succ = lp_i_alloc_big((n + 1) * sizeof *w->succ, 0);
-    if (!w->seen || !w->parent || !w->queue || !w->flow || !w->pred || !w->succ) {
+    w->listed = lp_i_alloc_big((n + 1) * sizeof *w->listed, 1);
+    w->touched = lp_i_alloc_big((n + 1) * sizeof *w->touched, 0);
+    if (!w->seen || !w->parent || !w->queue || !w->flow || !w->pred || !w->succ || !w->listed ||
+        !w->touched) {
         ws_free(w);
         return lp_error_nomem("bus factor workspace");
     }
     return LP_OK;
 }
 
-/* Context of one account's search: the graph, the source, and open[v]:
- * v is not a person and reaches an anchor through non-persons only. */
+/* Context of one account's search: the graph, the source, open[v] (v is
+ * not a person and reaches an anchor through non-persons only), and the
+ * persons taken out of the graph (departure scenarios): v is removed when
+ * removed[v] == removed_gen; removed == NULL removes nobody. Removing
+ * persons leaves open[] valid: its paths touch no person. */
 typedef struct bf_ctx {
     const lp_csr *c;
     const uint8_t *role;
     const uint8_t *open;
     lp_vid a;
+    const uint32_t *removed;
+    uint32_t removed_gen;
+    int record; /* list the persons carrying paths in ws->touched */
 } bf_ctx;
 
 /* v is split into v_in -> v_out: a person other than the source. */
@@ -141,9 +156,10 @@ static inline uint32_t out_state(const bf_ctx *x, lp_vid v)
 static inline int visit(bf_ws *w, const bf_ctx *x, uint32_t t, uint32_t s, uint32_t *tail)
 {
     if (w->seen[t] == w->gen) return 0;
+    lp_vid y = (lp_vid)(t >> 1);
+    if (x->removed && x->removed[y] == x->removed_gen && y != x->a) return 0; /* gone */
     w->seen[t] = w->gen;
     w->parent[t] = s;
-    lp_vid y = (lp_vid)(t >> 1);
     if ((t & 1u) ? (x->role[y] & LP_ROLE_ANCHOR) != 0 : x->open[y] != 0) return 1;
     w->queue[(*tail)++] = t;
     return 0;
@@ -200,9 +216,13 @@ static int augment(bf_ws *w, const bf_ctx *x, uint32_t t)
         lp_vid u = (lp_vid)(s >> 1), v = (lp_vid)(t >> 1);
         int su = is_split(x, u), sv = is_split(x, v);
         finite |= su | sv;
-        if (u == v) /* internal arc of a person: forward uses it, reverse frees it */
+        if (u == v) { /* internal arc of a person: forward uses it, reverse frees it */
             w->flow[v] = (t & 1u) ? w->acct : 0;
-        else if (su && !(s & 1u)) /* u_in -> out(pred(u)): cancelled, pred(u) rewritten */
+            if (x->record && (t & 1u) && w->listed[v] != w->acct) {
+                w->listed[v] = w->acct;
+                w->touched[w->n_touched++] = v;
+            }
+        } else if (su && !(s & 1u)) /* u_in -> out(pred(u)): cancelled, pred(u) rewritten */
             ;
         else if (sv && (t & 1u)) /* u -> v_out, cancels v_out -> u: succ(v) rewritten */
             ;
@@ -217,10 +237,12 @@ static int augment(bf_ws *w, const bf_ctx *x, uint32_t t)
 
 static int32_t bus_factor_one(bf_ws *w, const bf_ctx *x, int32_t cap)
 {
+    w->n_touched = 0;
     /* a is joined to R itself, or reaches it through non-persons only */
     if ((x->role[x->a] & LP_ROLE_ANCHOR) || x->open[x->a]) return cap;
     if (++w->acct == 0) {
         memset(w->flow, 0, (w->n + 1) * sizeof *w->flow);
+        memset(w->listed, 0, (w->n + 1) * sizeof *w->listed);
         w->acct = 1;
     }
     int32_t k = 0;
@@ -271,35 +293,165 @@ static void mark_open(uint8_t *open, lp_vid *queue, const lp_graph *g)
     }
 }
 
-lp_status lp_bus_factor(int32_t *out, const lp_graph *g, const int64_t *account_node, int64_t na,
-                        int32_t cap)
+/* ---- the search object (lp_i_busfactor.h) ------------------------------ */
+
+struct lp_i_bf {
+    const lp_graph *g;
+    uint8_t *open; /* [n] */
+    bf_ws *ws;     /* [nt] */
+    int nt;
+};
+
+void lp_i_bf_free(lp_i_bf *s)
+{
+    if (!s) return;
+    for (int t = 0; t < s->nt; t++)
+        ws_free(&s->ws[t]);
+    free(s->ws);
+    free(s->open);
+    free(s);
+}
+
+lp_status lp_i_bf_init(lp_i_bf **out, const lp_graph *g, int nthreads)
+{
+    if (!g->role) return lp_error_set(LP_EINTERNAL, "bus factor: roles are not set");
+    lp_i_bf *s = calloc(1, sizeof *s);
+    if (!s) return lp_error_nomem("bus factor workspaces");
+    s->g = g;
+    s->ws = calloc((size_t)nthreads, sizeof *s->ws);
+    s->open = malloc((size_t)g->n + 1);
+    if (!s->ws || !s->open) {
+        lp_i_bf_free(s);
+        return lp_error_nomem("bus factor workspaces");
+    }
+    for (; s->nt < nthreads; s->nt++) {
+        lp_status st = ws_init(&s->ws[s->nt], (size_t)g->n);
+        if (st) {
+            lp_i_bf_free(s);
+            return st;
+        }
+    }
+    mark_open(s->open, (lp_vid *)s->ws[0].queue, g); /* queue: 2n uint32 >= n lp_vid */
+    *out = s;
+    return LP_OK;
+}
+
+int32_t lp_i_bf_one(lp_i_bf *s, int t, lp_vid a, int32_t cap, const uint32_t *removed,
+                    uint32_t removed_gen)
+{
+    bf_ctx x = {&s->g->csr, s->g->role, s->open, a, removed, removed_gen, 0};
+    return bus_factor_one(&s->ws[t], &x, cap);
+}
+
+/* ---- every account -------------------------------------------------------- */
+
+/* One thread's record of the persons on the paths found: per account i
+ * handled, (i, count, persons...) appended to buf. */
+typedef struct bf_rec {
+    lp_vid *buf;
+    int64_t len, cap;
+    int failed; /* out of memory */
+} bf_rec;
+
+static void rec_put(bf_rec *r, int64_t i, const bf_ws *w, int64_t k)
+{
+    int64_t need = r->len + 3 + k; /* i as two halves, k, persons */
+    if (need > r->cap) {
+        int64_t nc = r->cap ? 2 * r->cap : 4096;
+        while (nc < need)
+            nc *= 2;
+        lp_vid *nb = realloc(r->buf, (size_t)nc * sizeof *nb);
+        if (!nb) {
+            r->failed = 1;
+            return;
+        }
+        r->buf = nb;
+        r->cap = nc;
+    }
+    r->buf[r->len++] = (lp_vid)(i >> 31);
+    r->buf[r->len++] = (lp_vid)(i & INT32_MAX);
+    r->buf[r->len++] = (lp_vid)k;
+    for (int64_t j = 0; j < w->n_touched; j++)
+        if (w->flow[w->touched[j]] == w->acct) r->buf[r->len++] = w->touched[j];
+}
+
+static int cmp_vid(const void *a, const void *b)
+{
+    lp_vid x = *(const lp_vid *)a, y = *(const lp_vid *)b;
+    return (x > y) - (x < y);
+}
+
+/* Gather the thread records into the CSR persons[offsets[i]..offsets[i+1]),
+ * each account's persons ascending. */
+static lp_status rec_gather(int64_t **out_offsets, lp_vid **out_persons, bf_rec *rec, int nt,
+                            int64_t na)
+{
+    int64_t *off = calloc((size_t)na + 1, sizeof *off);
+    if (!off) return lp_error_nomem("bus factor paths");
+    for (int t = 0; t < nt; t++)
+        for (int64_t p = 0; p < rec[t].len; p += 3 + rec[t].buf[p + 2]) {
+            int64_t i = ((int64_t)rec[t].buf[p] << 31) | rec[t].buf[p + 1];
+            off[i + 1] = rec[t].buf[p + 2];
+        }
+    for (int64_t i = 0; i < na; i++)
+        off[i + 1] += off[i];
+    lp_vid *pers = malloc(((size_t)off[na] + 1) * sizeof *pers);
+    if (!pers) {
+        free(off);
+        return lp_error_nomem("bus factor paths");
+    }
+    for (int t = 0; t < nt; t++)
+        for (int64_t p = 0; p < rec[t].len; p += 3 + rec[t].buf[p + 2]) {
+            int64_t i = ((int64_t)rec[t].buf[p] << 31) | rec[t].buf[p + 1], k = rec[t].buf[p + 2];
+            memcpy(pers + off[i], rec[t].buf + p + 3, (size_t)k * sizeof *pers);
+            qsort(pers + off[i], (size_t)k, sizeof *pers, cmp_vid);
+        }
+    *out_offsets = off;
+    *out_persons = pers;
+    return LP_OK;
+}
+
+lp_status lp_bus_factor_paths(int32_t *out, int64_t **out_offsets, lp_vid **out_persons,
+                              const lp_graph *g, const int64_t *account_node, int64_t na,
+                              int32_t cap)
 {
     lp_status st = check_bus_factor_args(g, account_node, na, cap);
-    if (st || na == 0) return st;
-
+    if (st) return st;
+    const int record = out_offsets != NULL;
     const int parallel = na >= LP_PARALLEL_MIN;
     const int nt = parallel ? lp_i_max_threads() : 1;
-    int n_init = 0;
-    bf_ws *ws = calloc((size_t)nt, sizeof *ws);
-    uint8_t *open = malloc((size_t)g->n + 1);
-    if (!ws || !open) {
-        st = lp_error_nomem("bus factor workspaces");
-        goto done;
-    }
-    for (; n_init < nt; n_init++)
-        if ((st = ws_init(&ws[n_init], (size_t)g->n))) goto done;
-    mark_open(open, (lp_vid *)ws[0].queue, g); /* queue: 2n uint32 >= n lp_vid */
+    lp_i_bf *s = NULL;
+    bf_rec *rec = calloc((size_t)nt, sizeof *rec);
+    if (!rec) return lp_error_nomem("bus factor paths");
+    if (na > 0 && (st = lp_i_bf_init(&s, g, nt))) goto done;
 
 #pragma omp parallel for schedule(dynamic, 64) num_threads(nt) if (parallel)
     for (int64_t i = 0; i < na; i++) {
-        bf_ctx x = {&g->csr, g->role, open, (lp_vid)account_node[i]};
-        out[i] = bus_factor_one(&ws[lp_i_thread_id()], &x, cap);
+        int t = lp_i_thread_id();
+        bf_ws *w = &s->ws[t];
+        bf_ctx x = {&g->csr, g->role, s->open, (lp_vid)account_node[i], NULL, 0, record};
+        out[i] = bus_factor_one(w, &x, cap);
+        if (record) {
+            int64_t k = 0;
+            for (int64_t j = 0; j < w->n_touched; j++)
+                k += w->flow[w->touched[j]] == w->acct;
+            if (k > 0) rec_put(&rec[t], i, w, k);
+        }
     }
 
+    for (int t = 0; t < nt; t++)
+        if (rec[t].failed) st = lp_error_nomem("bus factor paths");
+    if (!st && record) st = rec_gather(out_offsets, out_persons, rec, nt, na);
 done:
-    for (int t = 0; t < n_init; t++)
-        ws_free(&ws[t]);
-    free(ws);
-    free(open);
+    for (int t = 0; t < nt; t++)
+        free(rec[t].buf);
+    free(rec);
+    lp_i_bf_free(s);
     return st;
+}
+
+lp_status lp_bus_factor(int32_t *out, const lp_graph *g, const int64_t *account_node, int64_t na,
+                        int32_t cap)
+{
+    return lp_bus_factor_paths(out, NULL, NULL, g, account_node, na, cap);
 }

@@ -18,6 +18,18 @@
 lp_status lp_bus_factor(int32_t *out, const lp_graph *g, const int64_t *account_node, int64_t na,
                         int32_t cap);
 
+/* lp_bus_factor, and also the persons carrying the paths it found: for
+ * account i, (*out_persons)[(*out_offsets)[i] .. (*out_offsets)[i+1]),
+ * ascending node rows. Every set of persons whose removal disconnects
+ * account i from R meets each of these paths, so it contains at least one
+ * of these persons (departure scenarios use this to find the accounts a
+ * departure can touch). Empty when the bus factor is 0, and possibly when a
+ * path without any person exists. Both arrays malloc'ed, owned by the
+ * caller, written only on success. */
+lp_status lp_bus_factor_paths(int32_t *out, int64_t **out_offsets, lp_vid **out_persons,
+                              const lp_graph *g, const int64_t *account_node, int64_t na,
+                              int32_t cap);
+
 /* dominant_share(a): of the interaction weight between a's customer-side
  * region (a plus the nodes that are neither person nor anchor reachable
  * from a without passing a person or an anchor) and the persons touching

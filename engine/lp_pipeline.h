@@ -10,6 +10,7 @@
 #include "lp_centrality.h"
 #include "lp_graph.h"
 #include "lp_keyperson.h"
+#include "lp_scenario.h"
 
 typedef enum lp_bw_mode { LP_BW_AUTO, LP_BW_EXACT, LP_BW_SAMPLED, LP_BW_OFF } lp_bw_mode;
 
@@ -29,11 +30,13 @@ typedef struct lp_analyze_options {
     int32_t bus_factor_cap;  /* >= 2; bus factor exact below it */
     lp_progress_fn progress; /* NULL: silent */
     void *progress_ctx;
+    const lp_scenarios *scenarios; /* departure scenarios to run, NULL: none */
+    int centrality; /* 1: brokerage, betweenness (unless off), PageRank; 0: skip them */
 } lp_analyze_options;
 #define LP_ANALYZE_OPTIONS_INIT                                                                    \
     {                                                                                              \
         LP_ROLES_INIT, LP_BW_AUTO, LP_SAMPLING_INIT, LP_PAGERANK_OPTIONS_INIT, 20,                 \
-            LP_BUS_FACTOR_CAP_DEFAULT, NULL, NULL                                                  \
+            LP_BUS_FACTOR_CAP_DEFAULT, NULL, NULL, NULL, 1                                         \
     }
 
 typedef struct lp_analysis {
@@ -52,8 +55,10 @@ typedef struct lp_analysis {
     int32_t *bus_factor;                         /* [kp.n_accounts] */
     int64_t *bus_factor_histogram;               /* [cap + 1]: accounts per bus factor */
     double *dominant_share;                      /* [kp.n_accounts], NaN: no person touches */
+    lp_scenario_result scenarios;                /* when opt->scenarios (else count 0) */
+    int has_scenarios;
     /* seconds per phase, as named in DESIGN.md's /summary/timings */
-    double t_degree, t_keyperson, t_busfactor, t_brokerage, t_betweenness, t_pagerank;
+    double t_degree, t_keyperson, t_busfactor, t_brokerage, t_betweenness, t_pagerank, t_scenarios;
 } lp_analysis;
 
 /* Set g's roles from opt->roles and run every analysis. LP_EINPUT if no

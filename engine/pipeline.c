@@ -37,6 +37,7 @@ void lp_analysis_free(lp_analysis *a)
     free(a->bus_factor);
     free(a->bus_factor_histogram);
     free(a->dominant_share);
+    lp_scenario_result_free(&a->scenarios);
     memset(a, 0, sizeof *a);
 }
 
@@ -45,6 +46,8 @@ lp_status lp_analyze(lp_analysis *out, lp_graph *g, const lp_analyze_options *op
     lp_analysis a;
     memset(&a, 0, sizeof a);
     char detail[160];
+    int64_t *path_offsets = NULL; /* persons on each account's paths (scenarios) */
+    lp_vid *path_persons = NULL;
     if (opt->bus_factor_cap < 2)
         return lp_error_set(LP_EUSAGE, "--bus-factor-cap must be at least 2");
     lp_status st = lp_graph_set_roles(g, &opt->roles);
@@ -57,12 +60,14 @@ lp_status lp_analyze(lp_analysis *out, lp_graph *g, const lp_analyze_options *op
         a.betweenness_mode = g->n <= LP_EXACT_BETWEENNESS_MAX_NODES ? LP_BW_EXACT : LP_BW_SAMPLED;
 
     size_t n1 = (size_t)g->n + 1;
+    const int cen = opt->centrality;
+    if (!cen) a.betweenness_mode = LP_BW_OFF;
     a.degree = malloc(n1 * sizeof *a.degree);
     a.strength = malloc(n1 * sizeof *a.strength);
-    a.brokerage = malloc(n1 * sizeof *a.brokerage);
-    a.pagerank = malloc(n1 * sizeof *a.pagerank);
+    if (cen) a.brokerage = malloc(n1 * sizeof *a.brokerage);
+    if (cen) a.pagerank = malloc(n1 * sizeof *a.pagerank);
     if (a.betweenness_mode != LP_BW_OFF) a.betweenness = malloc(n1 * sizeof *a.betweenness);
-    if (!a.degree || !a.strength || !a.brokerage || !a.pagerank ||
+    if (!a.degree || !a.strength || (cen && (!a.brokerage || !a.pagerank)) ||
         (a.betweenness_mode != LP_BW_OFF && !a.betweenness)) {
         st = lp_error_nomem("node columns");
         goto fail;
@@ -91,9 +96,12 @@ lp_status lp_analyze(lp_analysis *out, lp_graph *g, const lp_analyze_options *op
         st = lp_error_nomem("bus factor");
         goto fail;
     }
-    if ((st = lp_bus_factor(a.bus_factor, g, a.kp.account_node, na, cap)) ||
-        (st = lp_dominant_share(a.dominant_share, g, a.kp.account_node, na)))
-        goto fail;
+    if (opt->scenarios)
+        st = lp_bus_factor_paths(a.bus_factor, &path_offsets, &path_persons, g, a.kp.account_node,
+                                 na, cap);
+    else
+        st = lp_bus_factor(a.bus_factor, g, a.kp.account_node, na, cap);
+    if (st || (st = lp_dominant_share(a.dominant_share, g, a.kp.account_node, na))) goto fail;
     for (int64_t i = 0; i < na; i++)
         a.bus_factor_histogram[a.bus_factor[i]]++;
     a.t_busfactor = now() - t0;
@@ -101,6 +109,22 @@ lp_status lp_analyze(lp_analysis *out, lp_graph *g, const lp_analyze_options *op
              (long long)a.bus_factor_histogram[1], (long long)a.bus_factor_histogram[cap], cap);
     report(opt, "busfactor", a.t_busfactor, detail);
 
+    if (opt->scenarios) {
+        t0 = now();
+        if ((st = lp_scenarios_run(&a.scenarios, g, &a.kp, a.bus_factor, path_offsets, path_persons,
+                                   opt->scenarios)))
+            goto fail;
+        a.has_scenarios = 1;
+        a.t_scenarios = now() - t0;
+        snprintf(detail, sizeof detail, "%lld scenarios", (long long)a.scenarios.count);
+        report(opt, "scenarios", a.t_scenarios, detail);
+    }
+    free(path_offsets);
+    free(path_persons);
+    path_offsets = NULL;
+    path_persons = NULL;
+
+    if (!cen) goto tops;
     t0 = now();
     if ((st = lp_brokerage(a.brokerage, g))) goto fail;
     a.t_brokerage = now() - t0;
@@ -127,8 +151,10 @@ lp_status lp_analyze(lp_analysis *out, lp_graph *g, const lp_analyze_options *op
     snprintf(detail, sizeof detail, "%d iterations", a.pagerank_iterations);
     report(opt, "pagerank", a.t_pagerank, detail);
 
+tops:
     if ((st = lp_keyperson_top(&a.top_persons, &a.n_top_persons, g, &a.kp, opt->top)) ||
-        (st = lp_top_by_value(&a.top_brokers, &a.n_top_brokers, a.brokerage, g->n, opt->top)) ||
+        (cen &&
+         (st = lp_top_by_value(&a.top_brokers, &a.n_top_brokers, a.brokerage, g->n, opt->top))) ||
         (a.betweenness && (st = lp_top_by_value(&a.top_betweenness, &a.n_top_betweenness,
                                                 a.betweenness, g->n, opt->top))))
         goto fail;
@@ -136,6 +162,8 @@ lp_status lp_analyze(lp_analysis *out, lp_graph *g, const lp_analyze_options *op
     return LP_OK;
 
 fail:
+    free(path_offsets);
+    free(path_persons);
     lp_analysis_free(&a);
     return st;
 }

@@ -180,6 +180,37 @@ static lp_status check_centrality(const lp_results *r, int64_t n)
     return st;
 }
 
+/* CSR offsets: start at 0, never decrease, end at len; rows in [0, n). */
+static lp_status check_csr(const int64_t *off, int64_t count, const int64_t *rows, int64_t n,
+                           const char *what)
+{
+    if (!off || off[0] != 0) return lp_i_bad(what);
+    for (int64_t j = 0; j < count; j++)
+        if (off[j + 1] < off[j]) return lp_i_bad(what);
+    return rows ? check_rows(rows, off[count], n, what) : LP_OK;
+}
+
+static lp_status check_scenarios(const lp_results *r, int64_t n)
+{
+    const lp_scenarios *set = r->scenario_set;
+    const lp_scenario_result *sr = r->scenarios;
+    if (!set && !sr) return LP_OK;
+    if (!set || !sr || !r->kp) return lp_i_bad("scenarios need scenario_set, scenarios and kp");
+    int64_t m = set->count, a = r->kp->n_accounts;
+    if (sr->count != m || set->name.count != m) return lp_i_bad("scenario counts differ");
+    if (m == 0) return LP_OK;
+    for (int64_t j = 0; j < m; j++)
+        if (sr->lost_offsets[j + 1] - sr->lost_offsets[j] != sr->lost_accounts[j] ||
+            sr->newly_offsets[j + 1] - sr->newly_offsets[j] != sr->newly_bus_factor_1[j])
+            return lp_i_bad("scenario counts and lists differ");
+    for (int64_t k = 0; k < set->leave_offsets[m]; k++)
+        if (set->leave[k] < 0 || set->leave[k] >= n) return lp_i_bad("scenario leave row");
+    lp_status st = check_csr(set->leave_offsets, m, NULL, 0, "scenario leave_offsets");
+    if (!st) st = check_csr(sr->lost_offsets, m, sr->lost, a, "scenario lost");
+    if (!st) st = check_csr(sr->newly_offsets, m, sr->newly, a, "scenario newly");
+    return st;
+}
+
 static lp_status check_results(const char *path, const lp_results *r)
 {
     if (!path || !r || !r->g) return lp_i_bad("path, results and graph are required");
@@ -205,6 +236,7 @@ static lp_status check_results(const char *path, const lp_results *r)
             if (r->bus_factor[i] < 0 || r->bus_factor[i] > r->bus_factor_cap)
                 return lp_i_bad("bus_factor outside [0, cap]");
     }
+    if ((st = check_scenarios(r, n))) return st;
     return check_info(&r->info);
 }
 
@@ -511,6 +543,46 @@ done:
     return rc;
 }
 
+static int write_scenarios(lp_h5w *w, hid_t file, const lp_results *r)
+{
+    const lp_scenarios *set = r->scenario_set;
+    const lp_scenario_result *sr = r->scenarios;
+    int64_t m = set->count;
+    hid_t grp = -1;
+    int rc = -1;
+    static const int64_t zero = 0;
+    const int64_t *leave_off = m ? set->leave_offsets : &zero;
+    const int64_t *lost_off = m ? sr->lost_offsets : &zero;
+    const int64_t *newly_off = m ? sr->newly_offsets : &zero;
+    if (lp_h5w_group(w, &grp, file, "/scenarios", H5P_DEFAULT) ||
+        lp_h5w_column_str(w, file, "/scenarios/name", m, &set->name, NULL) ||
+        lp_h5w_column_num(w, file, "/scenarios/leave_offsets", H5T_STD_I64LE, H5T_NATIVE_INT64,
+                          m + 1, leave_off) ||
+        lp_h5w_column_num(w, file, "/scenarios/leave", H5T_STD_I64LE, H5T_NATIVE_INT32,
+                          leave_off[m], set->leave) ||
+        lp_h5w_column_num(w, file, "/scenarios/lost_accounts", H5T_STD_I64LE, H5T_NATIVE_INT64, m,
+                          sr->lost_accounts) ||
+        lp_h5w_column_num(w, file, "/scenarios/lost_revenue", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, m,
+                          sr->lost_revenue) ||
+        lp_h5w_column_num(w, file, "/scenarios/newly_bus_factor_1", H5T_STD_I64LE, H5T_NATIVE_INT64,
+                          m, sr->newly_bus_factor_1) ||
+        lp_h5w_column_num(w, file, "/scenarios/newly_at_risk_revenue", H5T_IEEE_F64LE,
+                          H5T_NATIVE_DOUBLE, m, sr->newly_at_risk_revenue) ||
+        lp_h5w_column_num(w, file, "/scenarios/lost_offsets", H5T_STD_I64LE, H5T_NATIVE_INT64,
+                          m + 1, lost_off) ||
+        lp_h5w_column_num(w, file, "/scenarios/lost", H5T_STD_I64LE, H5T_NATIVE_INT64, lost_off[m],
+                          sr->lost) ||
+        lp_h5w_column_num(w, file, "/scenarios/newly_offsets", H5T_STD_I64LE, H5T_NATIVE_INT64,
+                          m + 1, newly_off) ||
+        lp_h5w_column_num(w, file, "/scenarios/newly", H5T_STD_I64LE, H5T_NATIVE_INT64,
+                          newly_off[m], sr->newly))
+        goto done;
+    rc = 0;
+done:
+    if (grp >= 0) H5Gclose(grp);
+    return rc;
+}
+
 static double seconds_since(const struct timespec *t0)
 {
     struct timespec t1;
@@ -588,9 +660,10 @@ lp_status lp_results_write(const char *path, const lp_results *r)
     int ok = !lp_h5w_begin(&w, path);
     hid_t file = w.file;
     /* Stop at the first part after an I/O failure: the rest would be dropped. */
-    ok = ok &&
-         !(write_root(&w, file, r) || w.io_err || write_nodes(&w, file, r) || w.io_err ||
-           (r->kp && write_accounts(&w, file, r)) || w.io_err || write_summary(&w, file, r, &t0));
+    ok = ok && !(write_root(&w, file, r) || w.io_err || write_nodes(&w, file, r) || w.io_err ||
+                 (r->kp && write_accounts(&w, file, r)) || w.io_err ||
+                 (r->scenarios && write_scenarios(&w, file, r)) || w.io_err ||
+                 write_summary(&w, file, r, &t0));
     return lp_h5w_end(&w, path, ok);
 }
 
@@ -861,6 +934,82 @@ done:
     return rc;
 }
 
+/* The whole numeric column `path`, which must have len elements, into a
+ * malloc'ed *out (converted to mtype, elements of size bytes). */
+static int rd_whole(lp_h5r *rd, void **out, hid_t file, const char *path, H5T_class_t cls,
+                    hid_t mtype, size_t size, int64_t len)
+{
+    int64_t got = 0;
+    hid_t dset = lp_h5r_column_open(rd, file, path, cls, &got);
+    if (dset < 0) return -1;
+    int rc = -1;
+    if (got != len) {
+        lp_h5r_fail(rd, "%s has %" PRId64 " rows, expected %" PRId64, path, got, len);
+        goto done;
+    }
+    if (!(*out = malloc(((size_t)len + 1) * size))) {
+        lp_h5r_nomem(rd, path);
+        goto done;
+    }
+    if (len > 0 && H5Dread(dset, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, *out) < 0) {
+        lp_h5r_fail(rd, "cannot read %s", path);
+        goto done;
+    }
+    rc = 0;
+done:
+    H5Dclose(dset);
+    return rc;
+}
+
+/* /scenarios: names, persons leaving (from leave_offsets) and the four
+ * figures per scenario. */
+static int rd_scenarios(lp_h5r *rd, lp_summary *s, hid_t file)
+{
+    htri_t ex = H5Lexists(file, "/scenarios", H5P_DEFAULT);
+    if (ex == 0) return 0;
+    if (ex < 0) return lp_h5r_fail(rd, "cannot read /scenarios");
+    int64_t m = 0, *off = NULL;
+    hsize_t *rows = NULL;
+    hid_t d = lp_h5r_column_open(rd, file, "/scenarios/name", H5T_STRING, &m);
+    if (d < 0) return -1;
+    H5Dclose(d);
+    int rc = -1;
+    if (rd_whole(rd, (void **)&off, file, "/scenarios/leave_offsets", H5T_INTEGER, H5T_NATIVE_INT64,
+                 sizeof *off, m + 1) ||
+        rd_whole(rd, (void **)&s->scenario_lost, file, "/scenarios/lost_accounts", H5T_INTEGER,
+                 H5T_NATIVE_INT64, sizeof(int64_t), m) ||
+        rd_whole(rd, (void **)&s->scenario_lost_revenue, file, "/scenarios/lost_revenue", H5T_FLOAT,
+                 H5T_NATIVE_DOUBLE, sizeof(double), m) ||
+        rd_whole(rd, (void **)&s->scenario_newly, file, "/scenarios/newly_bus_factor_1",
+                 H5T_INTEGER, H5T_NATIVE_INT64, sizeof(int64_t), m) ||
+        rd_whole(rd, (void **)&s->scenario_newly_revenue, file, "/scenarios/newly_at_risk_revenue",
+                 H5T_FLOAT, H5T_NATIVE_DOUBLE, sizeof(double), m))
+        goto done;
+    s->n_scenarios = m;
+    s->scenario_leaving = malloc(((size_t)m + 1) * sizeof *s->scenario_leaving);
+    s->scenario_name = calloc((size_t)m + 1, sizeof *s->scenario_name);
+    rows = malloc(((size_t)m + 1) * sizeof *rows);
+    if (!s->scenario_leaving || !s->scenario_name || !rows) {
+        lp_h5r_nomem(rd, "scenarios");
+        goto done;
+    }
+    for (int64_t j = 0; j < m; j++) {
+        if (off[j + 1] < off[j]) {
+            lp_h5r_fail(rd, "/scenarios/leave_offsets decreases at row %" PRId64, j);
+            goto done;
+        }
+        s->scenario_leaving[j] = off[j + 1] - off[j];
+        rows[j] = (hsize_t)j;
+    }
+    if (m > 0 && rd_points_str(rd, file, "/scenarios/name", m, rows, m, s->scenario_name))
+        goto done;
+    rc = 0;
+done:
+    free(off);
+    free(rows);
+    return rc;
+}
+
 /* A score ranking (/summary/top_brokers, /summary/top_betweenness) with the
  * values of its /nodes column; *out is malloc'ed [*out_k] (NULL if k = 0). */
 static int rd_scores(lp_h5r *rd, lp_summary_score **out, int64_t *out_k, hid_t file,
@@ -1057,7 +1206,8 @@ lp_status lp_results_read_summary(lp_summary *out, const char *path)
                   "/nodes/brokerage") ||
         rd_scores(&rd, &s.top_betweenness, &s.n_top_betweenness, file, "/summary/top_betweenness",
                   "/nodes/betweenness") ||
-        rd_betweenness(&rd, &s, file) || rd_bus_factor(&rd, &s, file) || rd_timings(&rd, &s, sum))
+        rd_betweenness(&rd, &s, file) || rd_bus_factor(&rd, &s, file) ||
+        rd_scenarios(&rd, &s, file) || rd_timings(&rd, &s, sum))
         goto done;
 
 done:
@@ -1095,6 +1245,14 @@ void lp_summary_free(lp_summary *s)
     free(s->top_betweenness);
     free(s->betweenness_method);
     free(s->bus_factor_histogram);
+    for (int64_t i = 0; s->scenario_name && i < s->n_scenarios; i++)
+        free(s->scenario_name[i]);
+    free(s->scenario_name);
+    free(s->scenario_leaving);
+    free(s->scenario_lost);
+    free(s->scenario_lost_revenue);
+    free(s->scenario_newly);
+    free(s->scenario_newly_revenue);
     for (int i = 0; s->timing_phase && i < s->n_timings; i++)
         free(s->timing_phase[i]);
     free(s->timing_phase);

@@ -38,6 +38,12 @@
  *    fsync, rename; the file is written through a small POSIX driver that
  *    records the first I/O errno, see h5results.c), "cannot write <path>:
  *    <what>: <HDF5 reason>" for an HDF5 failure.
+ *  - /scenarios (when scenarios ran): name string [s]; lost_accounts int64,
+ *    lost_revenue float64, newly_bus_factor_1 int64, newly_at_risk_revenue
+ *    float64 [s]; lost_offsets int64 [s+1] + lost int64 (rows of /accounts,
+ *    ascending) as in DESIGN.md; additions: newly_offsets [s+1] + newly
+ *    (rows of /accounts newly at bus factor 1) and leave_offsets [s+1] +
+ *    leave (rows of /nodes: the persons leaving, teams expanded).
  *  - An inconsistent lp_results (arrays missing, rows out of range, offsets
  *    not monotone, duplicate or negative timings, a caller phase named
  *    "write") is our bug: LP_EINTERNAL, nothing written. Out of memory is
@@ -51,6 +57,7 @@
 #include "lp_csv.h"
 #include "lp_graph.h"
 #include "lp_keyperson.h"
+#include "lp_scenario.h"
 
 typedef struct lp_timing {
     const char *phase; /* load, keyperson, busfactor, brokerage, betweenness, pagerank, scenarios */
@@ -100,6 +107,10 @@ typedef struct lp_results {
     int32_t bus_factor_cap;              /* >= 2 */
     const int64_t *bus_factor_histogram; /* [cap + 1] -> /summary/bus_factor_histogram */
     const double *dominant_share;        /* [accounts] /accounts/dominant_share (NaN: no person) */
+
+    /* Departure scenarios; both or neither. Need kp (rows of /accounts). */
+    const lp_scenarios *scenario_set;    /* /scenarios/name, leave_offsets, leave */
+    const lp_scenario_result *scenarios; /* /scenarios/lost_accounts ... newly */
 } lp_results;
 
 lp_status lp_results_write(const char *path, const lp_results *r);
@@ -140,6 +151,14 @@ typedef struct lp_summary {
     /* Bus factor (issue 4): accounts per bus factor 0..cap; NULL if absent. */
     int64_t *bus_factor_histogram;
     int32_t bus_factor_cap;
+    /* Departure scenarios, when /scenarios is present (else 0 / NULL). */
+    int64_t n_scenarios;
+    char **scenario_name;           /* [n_scenarios] */
+    int64_t *scenario_leaving;      /* persons leaving */
+    int64_t *scenario_lost;         /* lost_accounts */
+    double *scenario_lost_revenue;  /* lost_revenue */
+    int64_t *scenario_newly;        /* newly_bus_factor_1 */
+    double *scenario_newly_revenue; /* newly_at_risk_revenue */
 } lp_summary;
 
 /* Read /summary and root attributes. LP_EINPUT if path is not a linchpin

@@ -470,6 +470,63 @@ def _check_ranking(ctx, g, name, n, value, column):
     return rows
 
 
+def _check_scenarios(ctx, f, n, a, acc):
+    """/scenarios: columns of one length, CSR lists into /accounts and
+    /nodes, counts and revenues consistent with the lists."""
+    ctx.check(a is not None, "/scenarios", "present without /accounts")
+    known = {"name": "str", "lost_accounts": "<i8", "lost_revenue": "<f8",
+             "newly_bus_factor_1": "<i8", "newly_at_risk_revenue": "<f8",
+             "lost_offsets": "<i8", "lost": "<i8", "newly_offsets": "<i8", "newly": "<i8",
+             "leave_offsets": "<i8", "leave": "<i8"}
+    for name in known:
+        ctx.check(name in f["scenarios"], "/scenarios/" + name, "missing")
+    m = f["scenarios/name"].shape[0]
+
+    def length(name):
+        if name.endswith("_offsets"):
+            return m + 1
+        return None if name in ("lost", "newly", "leave") else m
+
+    sc = _read_group(ctx, f, "scenarios", known, length)
+    names = list(sc["name"])
+    ctx.check(len(set(names)) == m, "/scenarios/name", "a name appears twice")
+    ctx.check(all(len(x) > 0 for x in names), "/scenarios/name", "an empty name")
+    for lst, off, limit in (("lost", "lost_offsets", a), ("newly", "newly_offsets", a),
+                            ("leave", "leave_offsets", n)):
+        o, rows = sc[off], sc[lst]
+        ctx.check(int(o[0]) == 0 and bool(np.all(np.diff(o) >= 0)) and int(o[-1]) == len(rows),
+                  "/scenarios/" + off, "not a CSR offset array for /scenarios/" + lst)
+        _check_rows(ctx, "/scenarios/" + lst, rows, limit)
+        for j in range(m):
+            seg = rows[o[j]:o[j + 1]]
+            ctx.check(bool(np.all(np.diff(seg) > 0)), "/scenarios/" + lst,
+                      "scenario %d: rows not strictly ascending" % j)
+    rev = acc["revenue"]
+    bf = acc.get("bus_factor")
+    for j in range(m):
+        lost = sc["lost"][sc["lost_offsets"][j]:sc["lost_offsets"][j + 1]]
+        newly = sc["newly"][sc["newly_offsets"][j]:sc["newly_offsets"][j + 1]]
+        ctx.check(sc["lost_accounts"][j] == len(lost), "/scenarios/lost_accounts",
+                  "scenario %d: %d, the list has %d" % (j, sc["lost_accounts"][j], len(lost)))
+        ctx.check(sc["newly_bus_factor_1"][j] == len(newly), "/scenarios/newly_bus_factor_1",
+                  "scenario %d: %d, the list has %d" % (j, sc["newly_bus_factor_1"][j], len(newly)))
+        ctx.check(_close(sc["lost_revenue"][j], float(rev[lost].sum())), "/scenarios/lost_revenue",
+                  "scenario %d does not match the lost accounts' revenue" % j)
+        ctx.check(_close(sc["newly_at_risk_revenue"][j], float(rev[newly].sum())),
+                  "/scenarios/newly_at_risk_revenue",
+                  "scenario %d does not match the accounts' revenue" % j)
+        ctx.check(len(np.intersect1d(lost, newly)) == 0, "/scenarios/newly",
+                  "scenario %d: an account both lost and newly at bus factor 1" % j)
+        ctx.check(bool(np.all(acc["connected"][lost] == 1)), "/scenarios/lost",
+                  "scenario %d: an account without a path before is lost" % j)
+        if bf is not None:
+            ctx.check(bool(np.all(bf[newly] >= 2)), "/scenarios/newly",
+                      "scenario %d: an account with bus factor < 2 before" % j)
+        ctx.check(sc["leave_offsets"][j + 1] > sc["leave_offsets"][j], "/scenarios/leave",
+                  "scenario %d: nobody leaves" % j)
+    return sc
+
+
 def _check_summary(ctx, f, n, nodes, a, acc):
     ctx.check("summary" in f, "/summary", "missing")
     g = f["summary"]
@@ -642,6 +699,7 @@ def check_results(path, expect=None):
         if "brokerage" in nodes and a is not None:
             _check_brokerage(ctx, nodes, acc)
         summ, timings, top, ranks = _check_summary(ctx, f, n, nodes, a, acc)
+        scen = _check_scenarios(ctx, f, n, a, acc) if "scenarios" in f else None
         res = {
             "attrs": attrs,
             "parameters": params,
@@ -656,6 +714,7 @@ def check_results(path, expect=None):
             "betweenness": bw_attrs,
             "n": n,
             "a": a,
+            "scenarios": scen,
         }
         if expect:
             _check_expect(ctx, f, res, expect)

@@ -58,7 +58,6 @@ def main():
             (["analyze", n, e, "-o", out, "--person", "employee,"], "empty list item"),
             (["analyze", n, e, "-o", n], "output over input"),
             (["bogus"], "unknown command"),
-            (["whatif", n, e, "--leave", "ann"], "whatif (not implemented)"),
             (["import", n, e, "-o", out], "import (not implemented)"),
             ([], "no command"),
         ]:

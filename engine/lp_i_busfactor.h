@@ -1,0 +1,23 @@
+/* lp_i_busfactor.h — internal: the bus-factor search of busfactor.c as an
+ * object, for callers that run it on chosen accounts with some persons
+ * taken out of the graph (departure scenarios, scenario.c). */
+#ifndef LP_I_BUSFACTOR_H
+#define LP_I_BUSFACTOR_H
+
+#include "lp_graph.h"
+
+typedef struct lp_i_bf lp_i_bf;
+
+/* Workspaces for nthreads threads (O(n) each) and the O(n + m) pre-pass.
+ * g's roles must be set; g must outlive the object. */
+lp_status lp_i_bf_init(lp_i_bf **out, const lp_graph *g, int nthreads);
+void lp_i_bf_free(lp_i_bf *s); /* accepts NULL */
+
+/* Bus factor of node a (exact up to cap >= 1, cap meaning "cap or more")
+ * in the graph without the persons v with removed[v] == removed_gen (a
+ * itself is never removed; removed may be NULL). Uses thread t's workspace
+ * only, so threads may call it concurrently with distinct t. */
+int32_t lp_i_bf_one(lp_i_bf *s, int t, lp_vid a, int32_t cap, const uint32_t *removed,
+                    uint32_t removed_gen);
+
+#endif
