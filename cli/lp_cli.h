@@ -22,6 +22,14 @@ int lp_cli_parse_fraction(const char *s, double *out);
  * is not that option; "" when the value is missing; advances *i past it. */
 const char *lp_cli_opt_value(int argc, char **argv, int *i, const char *name);
 
+/* Progress on stderr (progress.c): bars while the engine's phases run
+ * (lp_progress_set), one line per finished phase, one timing line at the
+ * end. start(0) only records the phase times (for nothing). */
+void lp_cli_progress_start(int on);
+/* An lp_progress_fn: a phase finished. */
+void lp_cli_progress_phase(void *ctx, const char *phase, double seconds, const char *detail);
+void lp_cli_progress_end(void);
+
 /* The commands; each returns the exit status. */
 int lp_cli_generate(int argc, char **argv);
 

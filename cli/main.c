@@ -49,7 +49,8 @@ static const char USAGE[] =
     "  --leave IDS           one scenario: these ids leave (CSV quoting for commas)\n"
     "  --skip-bad-rows       count and skip bad data rows instead of failing\n"
     "  --top K               persons listed in /summary/top_persons (default: 20)\n"
-    "  --progress WHEN       auto|always|never: phase lines on stderr (auto: if a terminal)\n"
+    "  --progress WHEN       auto|always|never: progress bars, phase times and a timing\n"
+    "                        line on stderr (auto: when stderr is a terminal)\n"
     "  --quiet               do not print the summary after writing\n"
     "whatif: the accounts each scenario cuts off from the company or leaves hanging\n"
     "on one person, with their revenue; takes the options above except --top,\n"
@@ -429,12 +430,6 @@ static int parse_analyze(analyze_opts *o, int argc, char **argv)
     return check_output(o->output);
 }
 
-static void progress(void *ctx, const char *phase, double seconds, const char *detail)
-{
-    (void)ctx;
-    fprintf(stderr, "linchpin: %s%s%s (%.3f s)\n", phase, *detail ? ": " : "", detail, seconds);
-}
-
 /* Warn about listed types that no node has. */
 static void warn_unmatched(const lp_graph *g, const char *option, const char *list)
 {
@@ -499,17 +494,19 @@ static int cmd_analyze(int argc, char **argv, int whatif)
     lp_load_options lo = LP_LOAD_OPTIONS_INIT;
     lo.skip_bad_rows = o.skip_bad_rows;
     lo.warn = stderr;
-    if (o.progress) o.an.progress = progress;
+    o.an.progress = lp_cli_progress_phase;
+    lp_cli_progress_start(o.progress);
 
     double t0 = lp_cli_now();
     if ((st = lp_graph_load_csv(&g, &rep, o.inputs[0], o.inputs[1], &lo))) {
+        lp_cli_progress_end();
         free(o.leave);
         return lp_cli_fail(st);
     }
     double t_load = lp_cli_now() - t0;
     char detail[96];
     snprintf(detail, sizeof detail, "%lld nodes, %lld edges", (long long)g.n, (long long)g.m);
-    if (o.progress) progress(NULL, "load", t_load, detail);
+    lp_cli_progress_phase(NULL, "load", t_load, detail);
     warn_unmatched(&g, "anchor", o.an.roles.anchor);
     warn_unmatched(&g, "person", o.an.roles.person);
     warn_unmatched(&g, "account", o.an.roles.account);
@@ -608,9 +605,10 @@ static int cmd_analyze(int argc, char **argv, int whatif)
     r.info.n_timings = n_timings;
     t0 = lp_cli_now();
     st = lp_results_write(o.output, &r);
-    if (!st && o.progress) progress(NULL, "write", lp_cli_now() - t0, o.output);
+    if (!st) lp_cli_progress_phase(NULL, "write", lp_cli_now() - t0, o.output);
 
 out:
+    lp_cli_progress_end();
     if (!st && whatif && !o.quiet) rc = print_whatif(&set, &an.scenarios);
     lp_analysis_free(&an);
     lp_scenarios_free(&set);

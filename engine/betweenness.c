@@ -57,6 +57,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "lp_i_omp.h"
+#include "lp_i_progress.h"
 
 /* ---- exact ------------------------------------------------------------ */
 
@@ -293,9 +294,14 @@ lp_status lp_betweenness_exact(double *out, const lp_csr *csr)
             ws[t].dist[x] = -1;
     }
 
+    lp_i_ticker tick;
+    lp_i_tick_begin(&tick, "betweenness", b.nl);
 #pragma omp parallel for schedule(dynamic, 16) if (b.nl >= 64)
-    for (int64_t s = 0; s < b.nl; s++)
+    for (int64_t s = 0; s < b.nl; s++) {
         brandes_weighted(&ws[lp_i_thread_id()], b.off, b.adj, b.w, (lp_vid)s);
+        lp_i_tick(&tick, 1);
+    }
+    lp_i_tick_end(&tick);
 
     /* Reduce in thread order; halve: each unordered pair was seen twice. A
      * cut vertex collects from every block it belongs to. */
@@ -524,6 +530,8 @@ lp_status lp_betweenness_sampled(double *out, lp_sampling_report *out_report, co
         }
     }
 
+    lp_i_ticker tick;
+    lp_i_tick_begin(&tick, "betweenness", r);
 #pragma omp parallel for schedule(dynamic, 64)
     for (int64_t i = 0; i < r; i++) {
         /* the stream of sample i depends only on (seed, i) */
@@ -533,7 +541,9 @@ lp_status lp_betweenness_sampled(double *out, lp_sampling_report *out_report, co
         lp_vid v = (lp_vid)(splitmix64(&rng) % (uint64_t)(n - 1));
         if (v >= u) v++;
         sample_path(&ws[lp_i_thread_id()], csr, u, v, &rng);
+        lp_i_tick(&tick, 1);
     }
+    lp_i_tick_end(&tick);
 
     double scale = r > 0 ? (double)n * (double)(n - 1) / 2.0 / (double)r : 0.0;
     for (lp_vid v = 0; v < n; v++) {

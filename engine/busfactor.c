@@ -60,6 +60,7 @@
 #include <string.h>
 #include "lp_i_mem.h"
 #include "lp_i_omp.h"
+#include "lp_i_progress.h"
 
 /* A state of the split graph is 2v + copy: copy 0 is v_in for a split
  * person and the node itself otherwise; copy 1 is v_out. n <= INT32_MAX, so
@@ -424,6 +425,8 @@ lp_status lp_bus_factor_paths(int32_t *out, int64_t **out_offsets, lp_vid **out_
     bf_rec *rec = calloc((size_t)nt, sizeof *rec);
     if (!rec) return lp_error_nomem("bus factor paths");
     if (na > 0 && (st = lp_i_bf_init(&s, g, nt))) goto done;
+    lp_i_ticker tick;
+    lp_i_tick_begin(&tick, "busfactor", na);
 
 #pragma omp parallel for schedule(dynamic, 64) num_threads(nt) if (parallel)
     for (int64_t i = 0; i < na; i++) {
@@ -437,7 +440,9 @@ lp_status lp_bus_factor_paths(int32_t *out, int64_t **out_offsets, lp_vid **out_
                 k += w->flow[w->touched[j]] == w->acct;
             if (k > 0) rec_put(&rec[t], i, w, k);
         }
+        lp_i_tick(&tick, 1);
     }
+    lp_i_tick_end(&tick);
 
     for (int t = 0; t < nt; t++)
         if (rec[t].failed) st = lp_error_nomem("bus factor paths");

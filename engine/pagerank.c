@@ -15,6 +15,7 @@
  * 1e-12 L1 change at d = 0.85.
  */
 #include "lp_centrality.h"
+#include "lp_i_progress.h"
 #include "lp_metrics.h"
 
 #include <math.h>
@@ -48,6 +49,8 @@ lp_status lp_pagerank(double *out, int *out_iterations, const lp_csr *csr,
     for (lp_vid v = 0; v < n; v++)
         x[v] = 1.0 / (double)n;
     int it = 0;
+    lp_i_ticker tick; /* iterations; how many is not known in advance */
+    lp_i_tick_begin(&tick, "pagerank", -1);
     for (; it < opt->max_iterations;) {
         /* contrib and the dangling mass, per block */
 #pragma omp parallel for schedule(static) if (n >= LP_PARALLEL_MIN)
@@ -89,8 +92,10 @@ lp_status lp_pagerank(double *out, int *out_iterations, const lp_csr *csr,
         x = next;
         next = tmp;
         it++;
+        lp_i_tick(&tick, 1);
         if (change < opt->tolerance) break;
     }
+    lp_i_tick_end(&tick);
     if (x != out) {
         for (lp_vid v = 0; v < n; v++)
             out[v] = x[v];

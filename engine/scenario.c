@@ -28,6 +28,7 @@
 
 #include "lp_i_busfactor.h"
 #include "lp_i_omp.h"
+#include "lp_i_progress.h"
 
 /* ---- scenario sets ------------------------------------------------------- */
 
@@ -289,11 +290,15 @@ lp_status lp_scenarios_run(lp_scenario_result *out, const lp_graph *g, const lp_
         }
     }
 
+    lp_i_ticker tick;
+    lp_i_tick_begin(&tick, "scenarios", m);
 #pragma omp parallel for schedule(dynamic, 1) num_threads(nt) if (parallel)
     for (int64_t j = 0; j < m; j++) {
         int t = lp_i_thread_id();
         if (!ws[t].failed) run_one(&ws[t], bf, t, j, &r, kp, bus_factor, ix_off, ix_acc, sc, na, n);
+        lp_i_tick(&tick, 1);
     }
+    lp_i_tick_end(&tick);
 
     for (int t = 0; t < nt; t++)
         if (ws[t].failed) st = lp_error_nomem("scenario results");

@@ -106,6 +106,21 @@ def main():
         C.check(p.returncode == 4, f"output is a directory: exit {p.returncode}")
         C.check(not [x for x in os.listdir(d) if ".tmp" in x], f"temporary left: {os.listdir(d)}")
 
+        # progress: silent when stderr is not a terminal (auto) or with never;
+        # with always: phase lines and one timing line at the end
+        for mode in ("auto", "never"):
+            p = run(["analyze", n, e, "-o", fresh + "4", "--quiet", "--progress", mode])
+            C.check(p.returncode == 0 and p.stderr == "", f"--progress {mode}: {p.stderr!r}")
+        p = run(["analyze", n, e, "-o", fresh + "4", "--quiet", "--progress", "always"])
+        lines = p.stderr.replace("\r", "\n").splitlines()
+        for phase in ("load", "keyperson", "busfactor", "brokerage", "betweenness", "pagerank",
+                      "write"):
+            C.check(any(x.startswith(f"linchpin: {phase}") for x in lines),
+                    f"--progress always: no line for {phase}: {p.stderr!r}")
+        C.check(lines and lines[-1].startswith("linchpin: timings: load ") and "total" in lines[-1],
+                f"--progress always: timing line last: {lines[-1:]!r}")
+        C.check(any("[" in x and "%" in x for x in lines), "--progress always: a bar was drawn")
+
         # summary of something that is not a result file
         p = run(["summary", n])
         C.check(p.returncode == 3, f"summary of a CSV: exit {p.returncode} {p.stderr!r}")
