@@ -27,7 +27,7 @@ static const char USAGE[] =
     "       linchpin whatif NODES.csv EDGES.csv --leave ID[,ID...] | --scenarios FILE\n"
     "                       [-o OUT.h5] [options]\n"
     "       linchpin summary RESULTS.h5 [--top K]\n"
-    "       linchpin generate --accounts N [--employees N] [--seed S] [--names] -o DIR\n"
+    "       linchpin generate --accounts N [options] -o DIR   (linchpin generate --help)\n"
     "       linchpin --help | --version\n"
     "\n"
     "analyze: find the accounts that hang on a single person and what each person\n"

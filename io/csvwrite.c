@@ -19,6 +19,7 @@
 typedef struct out {
     int fd;
     int err;          /* errno of the first failure, 0 if none */
+    int crlf;         /* line ends CRLF instead of LF */
     const char *path; /* final path, for messages */
     size_t len;
     char buf[OUT_BUF];
@@ -56,6 +57,12 @@ static inline void out_char(out *o, char c)
 {
     if (o->len == OUT_BUF) out_flush(o);
     o->buf[o->len++] = c;
+}
+
+static inline void out_eol(out *o)
+{
+    if (o->crlf) out_char(o, '\r');
+    out_char(o, '\n');
 }
 
 /* One field, quoted when RFC 4180 needs it or when leading/trailing blanks
@@ -193,9 +200,10 @@ static lp_status finish(out *o)
 static void write_nodes_body(out *o, const lp_nodes *nodes)
 {
     if (nodes->has_revenue)
-        out_bytes(o, "id,type,revenue\n", 16);
+        out_bytes(o, "id,type,revenue", 15);
     else
-        out_bytes(o, "id,type\n", 8);
+        out_bytes(o, "id,type", 7);
+    out_eol(o);
     for (int64_t i = 0; i < nodes->id.count && !o->err; i++) {
         out_field(o, lp_strtab_get(&nodes->id, i), strtab_len(&nodes->id, i));
         out_char(o, ',');
@@ -205,13 +213,14 @@ static void write_nodes_body(out *o, const lp_nodes *nodes)
             out_char(o, ',');
             out_number(o, nodes->revenue[i]);
         }
-        out_char(o, '\n');
+        out_eol(o);
     }
 }
 
 static void write_edges_body(out *o, const lp_nodes *nodes, const lp_edges *edges)
 {
-    out_bytes(o, "source,target,weight\n", 21);
+    out_bytes(o, "source,target,weight", 20);
+    out_eol(o);
     for (int64_t k = 0; k < edges->m && !o->err; k++) {
         out_field(o, lp_strtab_get(&nodes->id, edges->src[k]),
                   strtab_len(&nodes->id, edges->src[k]));
@@ -220,7 +229,7 @@ static void write_edges_body(out *o, const lp_nodes *nodes, const lp_edges *edge
                   strtab_len(&nodes->id, edges->dst[k]));
         out_char(o, ',');
         out_number(o, edges->weight[k]);
-        out_char(o, '\n');
+        out_eol(o);
     }
 }
 
@@ -238,6 +247,7 @@ static lp_status write_temp(char **out_tmp, const char *path, const lp_nodes *no
         return st;
     }
     o->err = 0;
+    o->crlf = 0;
     o->len = 0;
     o->path = path;
     if (edges)
@@ -282,28 +292,67 @@ static void sync_dir(const char *dir)
     close(fd);
 }
 
-/* mkdir -p dir. */
-static lp_status make_dirs(const char *dir)
+/* mkdir -p dir. *out_created (may be NULL) receives the number of path
+ * components created, the deepest ones (0 if dir existed). */
+static lp_status make_dirs(const char *dir, int *out_created)
 {
     size_t n = strlen(dir);
     char *p = malloc(n + 1);
     if (!p) return lp_error_nomem("directory name");
     memcpy(p, dir, n + 1);
     lp_status st = LP_OK;
+    int created = 0;
     for (size_t i = 1; i <= n && st == LP_OK; i++) {
         if (p[i] != '/' && p[i] != '\0') continue;
+        if (p[i - 1] == '/') continue; /* "a//b", trailing "/" */
         char c = p[i];
         p[i] = '\0';
-        if (mkdir(p, 0777) != 0 && errno != EEXIST)
+        if (mkdir(p, 0777) == 0)
+            created++;
+        else if (errno != EEXIST)
             st = lp_error_set(LP_EOUTPUT, "%s: cannot create directory: %s", p, strerror(errno));
+        else
+            created = 0; /* an existing component below a created one (a race): keep all */
         p[i] = c;
     }
     free(p);
+    if (out_created) *out_created = st == LP_OK ? created : 0;
     if (st) return st;
     struct stat sb;
     if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode))
         return lp_error_set(LP_EOUTPUT, "%s: not a directory", dir);
     return LP_OK;
+}
+
+/* Remove the `created` deepest components of dir (best effort, only if
+ * empty): undoes make_dirs after a failure. */
+static void remove_dirs(const char *dir, int created)
+{
+    size_t n = strlen(dir);
+    char *p = malloc(n + 1);
+    if (!p) return;
+    memcpy(p, dir, n + 1);
+    for (int k = 0; k < created; k++) {
+        while (n > 1 && p[n - 1] == '/')
+            p[--n] = '\0';
+        if (rmdir(p) != 0) break;
+        while (n > 0 && p[n - 1] != '/')
+            n--;
+        p[n] = '\0';
+        if (n == 0) break;
+    }
+    free(p);
+}
+
+/* "dir/name" (one separator), malloc'ed; NULL when out of memory. */
+static char *join_path(const char *dir, const char *name)
+{
+    size_t n = strlen(dir), k = strlen(name);
+    char *p = malloc(n + k + 2);
+    if (!p) return NULL;
+    const char *sep = n > 0 && dir[n - 1] == '/' ? "" : "/";
+    snprintf(p, n + k + 2, "%s%s%s", dir, sep, name);
+    return p;
 }
 
 /* ---- public ------------------------------------------------------------------ */
@@ -327,18 +376,15 @@ lp_status lp_csv_write_edges(const char *path, const lp_nodes *nodes, const lp_e
 lp_status lp_csv_write_graph(const char *dir, const lp_nodes *nodes, const lp_edges *edges)
 {
     lp_status st;
-    if ((st = check_nodes(nodes)) || (st = check_edges(nodes, edges)) || (st = make_dirs(dir)))
+    if ((st = check_nodes(nodes)) || (st = check_edges(nodes, edges)) ||
+        (st = make_dirs(dir, NULL)))
         return st;
-    size_t n = strlen(dir);
-    char *np = malloc(n + 16), *ep = malloc(n + 16);
+    char *np = join_path(dir, "nodes.csv"), *ep = join_path(dir, "edges.csv");
     char *ntmp = NULL, *etmp = NULL;
     if (!np || !ep) {
         st = lp_error_nomem("output path");
         goto done;
     }
-    const char *sep = n > 0 && dir[n - 1] == '/' ? "" : "/";
-    snprintf(np, n + 16, "%s%snodes.csv", dir, sep);
-    snprintf(ep, n + 16, "%s%sedges.csv", dir, sep);
     if ((st = write_temp(&ntmp, np, nodes, NULL)) || (st = write_temp(&etmp, ep, nodes, edges)))
         goto done;
     st = commit(ntmp, np);
@@ -353,4 +399,151 @@ done:
     free(np);
     free(ep);
     return st;
+}
+
+/* ---- streaming writer (a generator sink) ----------------------------------------- */
+
+struct lp_csv_graph_writer {
+    out *o[2];     /* nodes, edges; o[k]->fd is -1 once closed */
+    char *path[2]; /* final paths */
+    char *tmp[2];  /* temporary files, NULL once renamed or removed */
+    char *dir;     /* as given */
+    int created;   /* directory components created by open */
+};
+
+static lp_status write_failed(const out *o)
+{
+    return lp_error_set(LP_EOUTPUT, "%s: write failed: %s", o->path, strerror(o->err));
+}
+
+static lp_status sink_node(void *ctx, const lp_gen_node *node, int type, double revenue)
+{
+    lp_csv_graph_writer *w = ctx;
+    out *o = w->o[0];
+    const char *tn = lp_generate_type_name(type);
+    if (!tn || node->id_len == 0 || !(isnan(revenue) || (isfinite(revenue) && revenue >= 0)))
+        return lp_error_set(LP_EINTERNAL,
+                            "csv writer: node row %lld: empty id, unknown type or bad revenue",
+                            (long long)node->row);
+    out_field(o, node->id, node->id_len);
+    out_char(o, ',');
+    out_field(o, tn, strlen(tn));
+    out_char(o, ',');
+    if (!isnan(revenue)) out_number(o, revenue);
+    out_eol(o);
+    return o->err ? write_failed(o) : LP_OK;
+}
+
+static lp_status sink_edge(void *ctx, const lp_gen_node *src, const lp_gen_node *dst, double weight)
+{
+    lp_csv_graph_writer *w = ctx;
+    out *o = w->o[1];
+    if (!(isnan(weight) || (isfinite(weight) && weight > 0)))
+        return lp_error_set(LP_EINTERNAL, "csv writer: edge %lld-%lld: weight %g",
+                            (long long)src->row, (long long)dst->row, weight);
+    out_field(o, src->id, src->id_len);
+    out_char(o, ',');
+    out_field(o, dst->id, dst->id_len);
+    out_char(o, ',');
+    if (!isnan(weight)) out_number(o, weight);
+    out_eol(o);
+    return o->err ? write_failed(o) : LP_OK;
+}
+
+void lp_csv_graph_writer_discard(lp_csv_graph_writer *w)
+{
+    if (!w) return;
+    for (int k = 0; k < 2; k++) {
+        if (w->o[k] && w->o[k]->fd >= 0) close(w->o[k]->fd);
+        discard(w->tmp[k]);
+        free(w->o[k]);
+        free(w->path[k]);
+    }
+    remove_dirs(w->dir, w->created);
+    free(w->dir);
+    free(w);
+}
+
+lp_status lp_csv_graph_writer_open(lp_csv_graph_writer **out_writer, const char *dir,
+                                   const lp_csv_write_options *opt)
+{
+    static const char *const names[2] = {"nodes.csv", "edges.csv"};
+    static const char *const headers[2] = {"id,type,revenue", "source,target,weight"};
+    lp_csv_write_options defaults = LP_CSV_WRITE_OPTIONS_INIT;
+    if (!opt) opt = &defaults;
+    lp_csv_graph_writer *w = calloc(1, sizeof *w);
+    if (!w) return lp_error_nomem("csv writer");
+    size_t n = strlen(dir);
+    if (!(w->dir = malloc(n + 1))) {
+        free(w);
+        return lp_error_nomem("csv writer");
+    }
+    memcpy(w->dir, dir, n + 1);
+    lp_status st = make_dirs(dir, &w->created);
+    for (int k = 0; k < 2 && !st; k++) {
+        w->path[k] = join_path(dir, names[k]);
+        w->o[k] = malloc(sizeof *w->o[k]);
+        if (!w->path[k] || !w->o[k]) {
+            st = lp_error_nomem("csv writer");
+            break;
+        }
+        out *o = w->o[k];
+        o->fd = -1;
+        o->err = 0;
+        o->crlf = opt->crlf != 0;
+        o->len = 0;
+        o->path = w->path[k];
+        if ((st = open_temp(&o->fd, &w->tmp[k], w->path[k]))) break;
+        if (opt->bom) out_bytes(o, "\xef\xbb\xbf", 3);
+        out_bytes(o, headers[k], strlen(headers[k]));
+        out_eol(o);
+    }
+    if (st) {
+        lp_csv_graph_writer_discard(w);
+        return st;
+    }
+    *out_writer = w;
+    return LP_OK;
+}
+
+lp_gen_sink lp_csv_graph_writer_sink(lp_csv_graph_writer *w)
+{
+    lp_gen_sink s = {w, sink_node, sink_edge};
+    return s;
+}
+
+lp_status lp_csv_graph_writer_commit(lp_csv_graph_writer *w)
+{
+    lp_status st = LP_OK;
+    for (int k = 0; k < 2 && !st; k++)
+        st = finish(w->o[k]);
+    for (int k = 0; k < 2 && !st; k++) {
+        st = commit(w->tmp[k], w->path[k]);
+        w->tmp[k] = NULL;
+    }
+    if (st == LP_OK) {
+        sync_dir(w->dir);
+        w->created = 0; /* keep the directory */
+    }
+    lp_csv_graph_writer_discard(w);
+    return st;
+}
+
+lp_status lp_csv_generate(const char *dir, lp_generate_stats *out_stats,
+                          const lp_generate_options *gopt, const lp_csv_write_options *wopt)
+{
+    lp_generate_options defaults = LP_GENERATE_OPTIONS_INIT;
+    if (!gopt) gopt = &defaults;
+    lp_csv_graph_writer *w;
+    lp_generate_stats stats;
+    lp_status st = lp_generate_check_options(gopt);
+    if (st || (st = lp_csv_graph_writer_open(&w, dir, wopt))) return st;
+    lp_gen_sink sink = lp_csv_graph_writer_sink(w);
+    if ((st = lp_generate_stream(&sink, &stats, gopt))) {
+        lp_csv_graph_writer_discard(w);
+        return st;
+    }
+    if ((st = lp_csv_graph_writer_commit(w))) return st;
+    if (out_stats) *out_stats = stats;
+    return LP_OK;
 }

@@ -50,12 +50,15 @@ static inline void set_threads(int t)
 }
 
 /* A generated enterprise graph (lp_generate) with the default roles set;
- * aborts on failure. */
+ * aborts on failure. With the awkward extras, so that the kernels also see
+ * orphan accounts and the loader's merged duplicates and dropped
+ * self-loops. */
 static inline lp_graph lp_test_enterprise(int64_t accounts, uint64_t seed)
 {
     lp_generate_options o = LP_GENERATE_OPTIONS_INIT;
     o.accounts = accounts;
     o.seed = seed;
+    o.awkward = 1;
     lp_nodes nodes = LP_NODES_INIT;
     lp_edges edges = LP_EDGES_INIT;
     lp_graph g;
