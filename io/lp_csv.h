@@ -5,7 +5,9 @@
  *    escapes, commas and newlines inside quotes, CRLF or LF, optional UTF-8
  *    BOM, .csv.gz read transparently through zlib);
  *  - lp_graph_load_csv: nodes.csv + edges.csv -> lp_graph, header-driven
- *    columns, ids interned in a hash table, numbers parsed strictly.
+ *    columns, ids interned in a hash table, numbers parsed strictly. It reads
+ *    large blocks and parses them in parallel (OpenMP), with the same grammar,
+ *    results and messages as a serial read (see io/csvload.c).
  *
  * Every error is LP_EINPUT with a one-line message naming the file, the line
  * and the field, e.g.
@@ -60,13 +62,29 @@ typedef struct lp_input_file {
     uint32_t crc32;   /* CRC-32 of the uncompressed content */
 } lp_input_file;
 
+/* Progress of lp_graph_load_csv: file_role is "nodes" or "edges" (a
+ * string literal); bytes_done of bytes_total bytes of that file as stored
+ * (compressed bytes for .csv.gz), bytes_total -1 when the size is unknown.
+ * Called once with bytes_done 0 before a file is read, after every block
+ * (LP_CSV_BLOCK, 2 MiB of uncompressed input; never per row), and once
+ * with bytes_done == bytes_total when the file is done (only if it loaded;
+ * no earlier call reports bytes_done == bytes_total unless the file is
+ * empty). bytes_done never decreases within a file. Always called from
+ * the thread that called lp_graph_load_csv, outside any parallel region, so
+ * it may print or call igraph; it should return quickly. The signature is that of
+ * lp_tick_fn (lp_progress.h), so one drawing function can serve both. */
+typedef void (*lp_load_progress_fn)(void *ctx, const char *file_role, int64_t bytes_done,
+                                    int64_t bytes_total);
+
 typedef struct lp_load_options {
-    int skip_bad_rows; /* count and skip rows with row-level errors instead of failing */
-    FILE *warn;        /* where to print the first few skipped rows (NULL: silent) */
+    int skip_bad_rows;            /* count and skip rows with row-level errors instead of failing */
+    FILE *warn;                   /* where to print the first few skipped rows (NULL: silent) */
+    lp_load_progress_fn progress; /* NULL: none */
+    void *progress_ctx;           /* passed to progress unchanged */
 } lp_load_options;
 #define LP_LOAD_OPTIONS_INIT                                                                       \
     {                                                                                              \
-        0, NULL                                                                                    \
+        0, NULL, NULL, NULL                                                                        \
     }
 
 typedef struct lp_load_report {
@@ -115,7 +133,15 @@ typedef struct lp_load_report {
  * are counted in skipped_rows and the first 10 are printed to opt->warn as
  * "warning: <message>", followed at the end by "warning: N more rows
  * skipped" if there were more. File and header errors, syntax errors and too
- * many nodes stay fatal; so does a nodes file left with no node. */
+ * many nodes stay fatal; so does a nodes file left with no node.
+ *
+ * Threads: OpenMP, omp_get_max_threads() of the caller; the graph, the
+ * report, the messages and the warnings do not depend on the count. With
+ * several errors the one first in the file is reported; a read error (or
+ * truncated gzip data) comes after the complete records read before it.
+ * Memory besides the graph being built and the node-id hash table: two
+ * block buffers and per-chunk row lists, all proportional to the block size
+ * (a block grows only to hold a record longer than itself). */
 lp_status lp_graph_load_csv(lp_graph *out, lp_load_report *out_report, const char *nodes_path,
                             const char *edges_path, const lp_load_options *opt);
 

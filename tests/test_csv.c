@@ -8,6 +8,7 @@
  * not zlib's. Exit 0 on success, 1 with messages on failure.
  */
 #include "lp_csv.h"
+#include "lp_i_csv.h" /* the number parser */
 
 #include <dirent.h>
 #include <errno.h>
@@ -19,6 +20,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 
 /* Internal node limit of csv.c (LP_VID_MAX), lowered to test the check. */
 extern int64_t lp_i_csv_node_limit;
@@ -968,6 +972,803 @@ static void test_load_skip_bad_rows(void)
     }
 }
 
+/* ---- block-parallel loader ---------------------------------------------- */
+
+/* Every load test above runs again with tiny blocks and chunks at 1, 2 and
+ * 8 threads (main). Below: generated inputs full of quoted multi-line
+ * fields, CRLF / CR / LF, blank lines, a BOM, shuffled and extra columns,
+ * loaded under several block and chunk sizes and thread counts, against a
+ * graph built independently from the streaming record reader
+ * (lp_csv_reader: its own state machine, byte by byte) and lp_graph_build;
+ * errors injected at known lines with the messages written out here. */
+
+static uint64_t gen_state;
+static uint64_t gen_rnd(void)
+{
+    uint64_t z = (gen_state += UINT64_C(0x9E3779B97F4A7C15));
+    z = (z ^ (z >> 30)) * UINT64_C(0xBF58476D1CE4E5B9);
+    z = (z ^ (z >> 27)) * UINT64_C(0x94D049BB133111EB);
+    return z ^ (z >> 31);
+}
+static int gen_below(int k)
+{
+    return (int)(gen_rnd() % (uint64_t)k);
+}
+
+/* A file being generated, with the physical line the next byte is on
+ * (counted as the reader documents: CR, and LF not after CR). */
+typedef struct gfile {
+    sbuf b;
+    int64_t line;
+    int prev_cr;
+} gfile;
+
+static void g_add(gfile *g, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '\r' || (s[i] == '\n' && !g->prev_cr)) g->line++;
+        g->prev_cr = s[i] == '\r';
+    }
+    sb_add(&g->b, s, n);
+}
+static void g_str(gfile *g, const char *s)
+{
+    g_add(g, s, strlen(s));
+}
+
+/* One field: quoted when it must be (separator, quote, CR, LF) or at
+ * random; quotes doubled inside. */
+static void g_field(gfile *g, const char *v, int first)
+{
+    if (!first) g_str(g, ",");
+    int need = strpbrk(v, ",\"\r\n") != NULL;
+    if (!need && !gen_below(4)) need = 1;
+    if (!need) {
+        g_str(g, v);
+        return;
+    }
+    g_str(g, "\"");
+    for (const char *p = v; *p; p++)
+        g_add(g, p, 1), *p == '"' ? g_add(g, p, 1) : (void)0;
+    g_str(g, "\"");
+}
+
+/* End a record: LF, CRLF or a lone CR, sometimes blank lines after it. */
+static void g_eol(gfile *g)
+{
+    static const char *eol[] = {"\n", "\r\n", "\r", "\n", "\r\n"};
+    g_str(g, eol[gen_below(5)]);
+    if (!gen_below(40)) g_str(g, gen_below(2) ? "\r\n\n" : "\n");
+}
+
+/* Node i's id: unique, often with separators, quotes, line ends, UTF-8. */
+static void node_id(char *dst, size_t cap, int i)
+{
+    switch (i % 12) {
+    case 1:
+        snprintf(dst, cap, "n%d,x", i);
+        break;
+    case 2:
+        snprintf(dst, cap, "q\"%d\"", i);
+        break;
+    case 3:
+        snprintf(dst, cap, "multi\nline%d", i);
+        break;
+    case 4:
+        snprintf(dst, cap, "crlf\r\n%d", i);
+        break;
+    case 5:
+        snprintf(dst, cap, "\xC3\xBC-%d", i);
+        break;
+    case 6:
+        snprintf(dst, cap, " sp %d ", i);
+        break;
+    case 7:
+        snprintf(dst, cap, "cr\r%d", i);
+        break;
+    case 11:
+        snprintf(dst, cap, "\"%d", i);
+        break;
+    default:
+        snprintf(dst, cap, "n%d", i);
+        break;
+    }
+}
+/* node i's id renders unchanged in messages */
+static int id_plain(int i)
+{
+    return i % 12 == 0 || i % 12 == 8 || i % 12 == 9 || i % 12 == 10;
+}
+
+typedef struct bad_rows {
+    sbuf msg; /* expected warnings, in file order, "warning: " + path + suffix */
+    int64_t count;
+} bad_rows;
+
+static void expect_bad(bad_rows *bad, const char *path, int64_t line, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static void expect_bad(bad_rows *bad, const char *path, int64_t line, const char *fmt, ...)
+{
+    char tail[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(tail, sizeof tail, fmt, ap);
+    va_end(ap);
+    if (bad->count < 10)
+        sb_printf(&bad->msg, "warning: %s:%lld: %s\n", path, (long long)line, tail);
+    bad->count++;
+}
+
+/* Generate nodes.csv and edges.csv (n nodes, m edge rows) into dirty, and
+ * the same without the injected bad rows into clean (NULL: none injected;
+ * bad_every: about one bad row in that many, after bad_from percent of the
+ * rows). Warnings expected for the dirty pair are appended to *bad (paths
+ * np, ep). */
+static void gen_pair(gfile *dn, gfile *de, gfile *cn, gfile *ce, int n, int m, int bad_every,
+                     int bad_from, bad_rows *bad, const char *np, const char *ep)
+{
+    static const char *types[] = {"company",      "employee",  "account", "contact",
+                                  "partner, inc", "\"q\"type", "typ\nnl", "\xC3\xBCn\xC3\xAF"};
+    static const char *revenue[] = {"",
+                                    "0",
+                                    "12",
+                                    "1.5",
+                                    "+3.",
+                                    ".25",
+                                    "1e3",
+                                    "-0",
+                                    "1E-2",
+                                    "00012",
+                                    "1e-400",
+                                    "7",
+                                    "123456789012345678901234",
+                                    "0.1",
+                                    "2.50",
+                                    "100000000000000000000"};
+    static const char *weight[] = {"", "1", "2.5", "1e2", "3.", "0.001", "7E1", "+4", "1"};
+    gfile *nf[2] = {dn, cn}, *ef[2] = {de, ce};
+    int64_t *def_line = calloc((size_t)n, sizeof *def_line);
+    if (!def_line) exit(1);
+
+    /* nodes: id, type and 0-3 of revenue, name, extra, shuffled */
+    const char *ncol[5] = {"id", "type", "revenue", "name", "extra"};
+    int nc = 2 + gen_below(4);
+    for (int i = nc - 1; i > 0; i--) {
+        int j = gen_below(i + 1);
+        const char *t = ncol[i];
+        ncol[i] = ncol[j];
+        ncol[j] = t;
+    }
+    if (gen_below(2))
+        for (int k = 0; k < 2; k++)
+            if (nf[k]) g_str(nf[k], "\xEF\xBB\xBF");
+    for (int k = 0; k < 2; k++)
+        if (nf[k]) {
+            for (int c = 0; c < nc; c++)
+                g_field(nf[k], ncol[c], c == 0);
+            g_eol(nf[k]);
+        }
+    int has_rev = 0;
+    for (int c = 0; c < nc; c++)
+        has_rev |= !strcmp(ncol[c], "revenue");
+    char id[64], text[400], v[64];
+    for (int i = 0; i < n; i++) {
+        node_id(id, sizeof id, i);
+        const char *type = types[gen_below(8)], *rev = revenue[gen_below(16)];
+        int nl = gen_below(6) == 0 ? 1 + gen_below(300) : gen_below(12);
+        for (int k = 0; k < nl; k++) /* names: long, with line ends and quotes */
+            text[k] = "ab\n\"c, \r"[gen_below(8)];
+        text[nl] = '\0';
+        for (int k = 0; k < 2; k++) {
+            if (!nf[k]) continue;
+            if (k == 0) def_line[i] = nf[k]->line;
+            for (int c = 0; c < nc; c++) {
+                const char *col = ncol[c];
+                g_field(nf[k],
+                        !strcmp(col, "id")        ? id
+                        : !strcmp(col, "type")    ? type
+                        : !strcmp(col, "revenue") ? rev
+                        : !strcmp(col, "name")    ? text
+                                                  : "x",
+                        c == 0);
+            }
+            g_eol(nf[k]);
+        }
+        /* a bad row after it, in the dirty file only */
+        if (bad_every && i >= n / 100 * bad_from && !gen_below(bad_every)) {
+            int64_t line = dn->line;
+            int kind = gen_below(has_rev ? 5 : 3);
+            int dup = gen_below(i + 1);
+            if (kind == 1 && !id_plain(dup)) kind = 0;
+            snprintf(v, sizeof v, "bad-%d", i);
+            for (int c = 0; c < nc; c++) {
+                const char *col = ncol[c];
+                const char *val = !strcmp(col, "type") ? "t" : !strcmp(col, "revenue") ? "1" : "y";
+                if (!strcmp(col, "id")) {
+                    if (kind == 1) node_id(v, sizeof v, dup);
+                    val = kind == 2 ? "" : v;
+                }
+                if (!strcmp(col, "revenue") && kind >= 3) val = kind == 3 ? "12x" : "-4";
+                g_field(dn, val, c == 0);
+            }
+            if (kind == 0) g_str(dn, ",extra");
+            g_eol(dn);
+            if (kind == 0)
+                expect_bad(bad, np, line, "expected %d fields, found %d", nc, nc + 1);
+            else if (kind == 1)
+                expect_bad(bad, np, line,
+                           "field 'id': duplicate node id \"%s\" (first defined on line %lld)", v,
+                           (long long)def_line[dup]);
+            else if (kind == 2)
+                expect_bad(bad, np, line, "field 'id': empty id");
+            else if (kind == 3)
+                expect_bad(bad, np, line, "field 'revenue': malformed number \"12x\"");
+            else
+                expect_bad(bad, np, line, "field 'revenue': negative revenue \"-4\"");
+        }
+    }
+    if (gen_below(2)) /* sometimes no line end after the last record */
+        for (int k = 0; k < 2; k++)
+            if (nf[k] && nf[k]->b.len && nf[k]->b.s[nf[k]->b.len - 1] == '\n') {
+                nf[k]->b.len--; /* the last line end is LF (or CRLF: a CR stays) */
+                nf[k]->b.s[nf[k]->b.len] = '\0';
+            }
+
+    /* edges: source, target and 0-3 of weight, type, extra */
+    const char *ecol[5] = {"source", "target", "weight", "type", "extra"};
+    int ec = 2 + gen_below(4);
+    for (int i = ec - 1; i > 0; i--) {
+        int j = gen_below(i + 1);
+        const char *t = ecol[i];
+        ecol[i] = ecol[j];
+        ecol[j] = t;
+    }
+    int has_w = 0;
+    for (int c = 0; c < ec; c++)
+        has_w |= !strcmp(ecol[c], "weight");
+    if (gen_below(2))
+        for (int k = 0; k < 2; k++)
+            if (ef[k]) g_str(ef[k], "\xEF\xBB\xBF");
+    for (int k = 0; k < 2; k++)
+        if (ef[k]) {
+            for (int c = 0; c < ec; c++)
+                g_field(ef[k], ecol[c], c == 0);
+            g_eol(ef[k]);
+        }
+    char s[64], t[64];
+    for (int i = 0; i < m; i++) {
+        int a = gen_below(n), b = gen_below(8) ? gen_below(n) : a; /* some self-loops */
+        node_id(s, sizeof s, a);
+        node_id(t, sizeof t, b);
+        const char *w = weight[gen_below(9)];
+        for (int k = 0; k < 2; k++) {
+            if (!ef[k]) continue;
+            for (int c = 0; c < ec; c++) {
+                const char *col = ecol[c];
+                g_field(ef[k],
+                        !strcmp(col, "source")   ? s
+                        : !strcmp(col, "target") ? t
+                        : !strcmp(col, "weight") ? w
+                        : !strcmp(col, "type")   ? types[gen_below(8)]
+                                                 : "",
+                        c == 0);
+            }
+            g_eol(ef[k]);
+        }
+        if (bad_every && i >= m / 100 * bad_from && !gen_below(bad_every)) {
+            int64_t line = de->line;
+            int kind = gen_below(has_w ? 7 : 4);
+            snprintf(v, sizeof v, "zz-%d", i);
+            const char *wv = kind == 4 ? "x1" : kind == 5 ? "0" : kind == 6 ? "1e999" : "2";
+            for (int c = 0; c < ec; c++) {
+                const char *col = ecol[c];
+                const char *val = !strcmp(col, "source")   ? (kind == 1   ? ""
+                                                              : kind == 3 ? v
+                                                                          : "n0")
+                                  : !strcmp(col, "target") ? (kind == 2 ? "" : "n8")
+                                  : !strcmp(col, "weight") ? wv
+                                                           : "t";
+                g_field(de, val, c == 0);
+            }
+            if (kind == 0) g_str(de, ",\"\"");
+            g_eol(de);
+            if (kind == 0)
+                expect_bad(bad, ep, line, "expected %d fields, found %d", ec, ec + 1);
+            else if (kind == 1)
+                expect_bad(bad, ep, line, "field 'source': empty id");
+            else if (kind == 2)
+                expect_bad(bad, ep, line, "field 'target': empty id");
+            else if (kind == 3)
+                expect_bad(bad, ep, line, "field 'source': unknown node id \"%s\"", v);
+            else if (kind == 4)
+                expect_bad(bad, ep, line, "field 'weight': malformed number \"x1\"");
+            else if (kind == 5)
+                expect_bad(bad, ep, line, "field 'weight': non-positive weight \"0\"");
+            else
+                expect_bad(bad, ep, line, "field 'weight': non-finite weight \"1e999\"");
+        }
+    }
+    free(def_line);
+}
+
+/* ---- the reference: streaming reader + lp_graph_build ---------------- */
+
+typedef struct ref_ids { /* id -> row, FNV-1a and linear probing */
+    int64_t *slot;
+    uint64_t cap;
+} ref_ids;
+
+static uint64_t fnv1a(const char *s, size_t len)
+{
+    uint64_t h = UINT64_C(0xcbf29ce484222325);
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ (unsigned char)s[i]) * UINT64_C(0x100000001b3);
+    return h;
+}
+
+static int64_t ref_find(const ref_ids *t, const lp_nodes *nodes, const char *s, size_t len,
+                        int insert_row)
+{
+    for (uint64_t i = fnv1a(s, len) & (t->cap - 1);; i = (i + 1) & (t->cap - 1)) {
+        if (t->slot[i] < 0) {
+            if (insert_row >= 0) t->slot[i] = insert_row;
+            return -1;
+        }
+        const char *k = lp_strtab_get(&nodes->id, t->slot[i]);
+        if (strlen(k) == len && memcmp(k, s, len) == 0) return t->slot[i];
+    }
+}
+
+static int64_t ref_column(lp_csv_reader *r, const char *name)
+{
+    for (int64_t i = 0; i < lp_csv_nfields(r); i++) {
+        size_t len;
+        if (!strcmp(lp_csv_field(r, i, &len), name)) return i;
+    }
+    return -1;
+}
+
+/* Load a valid pair with the record reader; 0 on success. */
+static int ref_load(lp_graph *out, const char *np, const char *ep)
+{
+    lp_nodes nodes = LP_NODES_INIT;
+    lp_edges edges = LP_EDGES_INIT;
+    lp_csv_reader *r = NULL;
+    int more = 0;
+    if (lp_csv_open(&r, np) || lp_csv_next(r, &more) || !more) return 1;
+    int64_t ci = ref_column(r, "id"), ct = ref_column(r, "type"), cr = ref_column(r, "revenue");
+    nodes.has_revenue = cr >= 0;
+    ref_ids ids = {NULL, 1u << 20};
+    ids.slot = malloc(ids.cap * sizeof *ids.slot);
+    if (!ids.slot) return 1;
+    memset(ids.slot, 0xFF, ids.cap * sizeof *ids.slot);
+    while (!lp_csv_next(r, &more) && more) {
+        size_t il, tl, rl = 0;
+        const char *id = lp_csv_field(r, ci, &il), *type = lp_csv_field(r, ct, &tl);
+        const char *rev = cr >= 0 ? lp_csv_field(r, cr, &rl) : "";
+        int32_t t = 0;
+        while (t < nodes.type_name.count && strcmp(lp_strtab_get(&nodes.type_name, t), type))
+            t++;
+        if (t == nodes.type_name.count) lp_strtab_push(&nodes.type_name, type, tl);
+        if (ref_find(&ids, &nodes, id, il, (int)nodes.id.count) >= 0) return 1;
+        lp_nodes_push(&nodes, id, il, t, rl ? strtod(rev, NULL) : 0.0);
+    }
+    lp_csv_close(r);
+    if (lp_csv_open(&r, ep) || lp_csv_next(r, &more) || !more) return 1;
+    int64_t cs = ref_column(r, "source"), cd = ref_column(r, "target"),
+            cw = ref_column(r, "weight");
+    while (!lp_csv_next(r, &more) && more) {
+        size_t sl, dl, wl = 0;
+        const char *s = lp_csv_field(r, cs, &sl), *d = lp_csv_field(r, cd, &dl);
+        const char *w = cw >= 0 ? lp_csv_field(r, cw, &wl) : "";
+        int64_t a = ref_find(&ids, &nodes, s, sl, -1), b = ref_find(&ids, &nodes, d, dl, -1);
+        if (a < 0 || b < 0) return 1;
+        lp_edges_push(&edges, (lp_vid)a, (lp_vid)b, wl ? strtod(w, NULL) : 1.0);
+    }
+    lp_csv_close(r);
+    free(ids.slot);
+    return lp_graph_build(out, &nodes, &edges) != LP_OK;
+}
+
+/* The two graphs are identical: nodes in order (id, type name, revenue),
+ * counts, and the CSR bit for bit. */
+static int same_graph(const lp_graph *a, const lp_graph *b)
+{
+    if (a->n != b->n || a->m != b->m || a->merged_duplicates != b->merged_duplicates ||
+        a->dropped_self_loops != b->dropped_self_loops ||
+        a->nodes.has_revenue != b->nodes.has_revenue ||
+        a->nodes.type_name.count != b->nodes.type_name.count)
+        return 0;
+    for (int64_t v = 0; v < a->n; v++)
+        if (strcmp(lp_strtab_get(&a->nodes.id, v), lp_strtab_get(&b->nodes.id, v)) ||
+            strcmp(lp_strtab_get(&a->nodes.type_name, a->nodes.type[v]),
+                   lp_strtab_get(&b->nodes.type_name, b->nodes.type[v])) ||
+            a->nodes.revenue[v] != b->nodes.revenue[v])
+            return 0;
+    if (memcmp(a->csr.offset, b->csr.offset, (size_t)(a->n + 1) * sizeof *a->csr.offset) ||
+        memcmp(a->csr.adj, b->csr.adj, (size_t)(2 * a->m) * sizeof *a->csr.adj) ||
+        memcmp(a->csr.weight, b->csr.weight, (size_t)(2 * a->m) * sizeof *a->csr.weight))
+        return 0;
+    return 1;
+}
+
+/* Block and chunk sizes the loader is run with. */
+static const struct {
+    int64_t block, chunk;
+} split_sizes[] = {{256, 1}, {4096, 64}, {1 << 16, 1 << 10}, {0, 0} /* defaults */};
+#define N_SPLIT (int)(sizeof split_sizes / sizeof *split_sizes)
+
+static void set_split(int k)
+{
+    extern int64_t lp_i_csv_block_size, lp_i_csv_min_chunk;
+    static int64_t def_block, def_chunk;
+    if (!def_block) {
+        def_block = lp_i_csv_block_size;
+        def_chunk = lp_i_csv_min_chunk;
+    }
+    lp_i_csv_block_size = split_sizes[k].block ? split_sizes[k].block : def_block;
+    lp_i_csv_min_chunk = split_sizes[k].chunk ? split_sizes[k].chunk : def_chunk;
+}
+
+static void set_threads(int t)
+{
+#ifdef _OPENMP
+    omp_set_num_threads(t);
+#else
+    (void)t;
+#endif
+}
+
+/* Progress calls seen: monotonic bytes, a first call with 0, a last call
+ * with the total, never from inside a parallel region. */
+typedef struct prog {
+    int calls, bad;
+    int64_t last_done, total[2], final[2];
+    int started[2];
+} prog;
+
+static void on_progress(void *ctx, const char *role, int64_t done, int64_t total)
+{
+    prog *p = ctx;
+    int k = strcmp(role, "edges") == 0;
+    p->calls++;
+#ifdef _OPENMP
+    if (omp_in_parallel()) p->bad++;
+#endif
+    if (strcmp(role, "nodes") && strcmp(role, "edges")) p->bad++;
+    if (!p->started[k]) {
+        if (done != 0) p->bad++;
+        p->started[k] = 1;
+        p->last_done = 0;
+        p->total[k] = total;
+    }
+    if (done < p->last_done || total != p->total[k] || (total >= 0 && done > total)) p->bad++;
+    p->last_done = done;
+    if (total >= 0 && done == total) p->final[k]++;
+}
+
+static const char *dump_gfile(const char *name, const gfile *g, int gz)
+{
+    return gz ? write_gz(name, g->b.s, g->b.len) : write_bytes(name, g->b.s, g->b.len);
+}
+
+/* Valid generated pairs: every split and thread count gives the reference
+ * graph, plain and gzip, with the right report and progress calls. */
+static void test_parallel_valid(void)
+{
+    static const int sizes[][2] = {{40, 150}, {600, 2500}, {3000, 12000}};
+    static const int threads[] = {1, 2, 8};
+    for (int s = 0; s < 3; s++) {
+        gen_state = 1000 + (uint64_t)s;
+        gfile n = {{NULL, 0, 0}, 1, 0}, e = {{NULL, 0, 0}, 1, 0};
+        bad_rows bad = {{NULL, 0, 0}, 0};
+        sb_add(&n.b, "", 0);
+        sb_add(&e.b, "", 0);
+        gen_pair(&n, &e, NULL, NULL, sizes[s][0], sizes[s][1], 0, 0, &bad, NULL, NULL);
+        const char *np = dump_gfile("pn.csv", &n, 0), *ep = dump_gfile("pe.csv", &e, 0);
+        lp_graph ref;
+        int rst = ref_load(&ref, np, ep);
+        CHECK(rst == 0);
+        if (rst) continue;
+        CHECK(ref.n == sizes[s][0]);
+        for (int gz = 0; gz < 2; gz++) {
+            if (gz) {
+                np = dump_gfile("pn.csv.gz", &n, 1);
+                ep = dump_gfile("pe.csv.gz", &e, 1);
+            }
+            for (int k = s == 2; k < N_SPLIT; k++) /* 256-byte blocks: small inputs */
+                for (int ti = 0; ti < 3; ti++) {
+                    set_split(k);
+                    set_threads(threads[ti]);
+                    prog pr;
+                    memset(&pr, 0, sizeof pr);
+                    lp_load_options opt = LP_LOAD_OPTIONS_INIT;
+                    opt.progress = on_progress;
+                    opt.progress_ctx = &pr;
+                    lp_graph g;
+                    lp_load_report rep;
+                    lp_status st = lp_graph_load_csv(&g, &rep, np, ep, &opt);
+                    if (st) {
+                        fprintf(stderr, "size %d gz %d split %d threads %d: %s\n", s, gz, k,
+                                threads[ti], lp_error_message());
+                        failures++;
+                        continue;
+                    }
+                    int same = same_graph(&g, &ref);
+                    if (!same)
+                        fprintf(stderr, "size %d gz %d split %d threads %d: graph differs\n", s, gz,
+                                k, threads[ti]);
+                    CHECK(same);
+                    CHECK(rep.node_rows == sizes[s][0] && rep.edge_rows == sizes[s][1]);
+                    CHECK(rep.skipped_rows == 0);
+                    CHECK(rep.nodes_file.crc32 == crc32_ref(n.b.s, n.b.len));
+                    CHECK(rep.edges_file.crc32 == crc32_ref(e.b.s, e.b.len));
+                    struct stat sb;
+                    CHECK(stat(ep, &sb) == 0 && rep.edges_file.size == (int64_t)sb.st_size);
+                    CHECK(pr.bad == 0 && pr.final[0] == 1 && pr.final[1] == 1);
+                    CHECK(pr.calls >= 4);
+                    lp_graph_free(&g);
+                }
+        }
+        lp_graph_free(&ref);
+        free(n.b.s);
+        free(e.b.s);
+    }
+    set_split(N_SPLIT - 1);
+    set_threads(2);
+}
+
+/* Bad rows injected at known lines: with skip_bad_rows the warnings (first
+ * ten in file order, then the count) and the graph of the clean pair; without,
+ * the first bad row's message. Every split and thread count. */
+static void test_parallel_bad_rows(void)
+{
+    static const int threads[] = {1, 2, 8};
+    for (int s = 0; s < 4; s++) {
+        gen_state = 2000 + (uint64_t)s;
+        gfile dn = {{NULL, 0, 0}, 1, 0}, de = dn, cn = dn, ce = dn;
+        sb_add(&dn.b, "", 0);
+        sb_add(&de.b, "", 0);
+        sb_add(&cn.b, "", 0);
+        sb_add(&ce.b, "", 0);
+        bad_rows bad = {{NULL, 0, 0}, 0};
+        sb_add(&bad.msg, "", 0);
+        const char *np = path_of("dn.csv"), *ep = path_of("de.csv");
+        /* s = 3: bad rows only in the last tenth of the files: late chunks */
+        int every = s == 0 ? 3 : s == 1 ? 40 : s == 2 ? 400 : 60;
+        gen_pair(&dn, &de, &cn, &ce, 2000, 6000, every, s == 3 ? 90 : 0, &bad, np, ep);
+        write_bytes("dn.csv", dn.b.s, dn.b.len);
+        write_bytes("de.csv", de.b.s, de.b.len);
+        const char *cnp = dump_gfile("cn.csv", &cn, 0), *cep = dump_gfile("ce.csv", &ce, 0);
+        lp_graph ref;
+        int rst = ref_load(&ref, cnp, cep);
+        CHECK(rst == 0);
+        if (rst) continue;
+        if (bad.count > 10)
+            sb_printf(&bad.msg, "warning: %lld more rows skipped\n", (long long)(bad.count - 10));
+        for (int k = 0; k < N_SPLIT; k++)
+            for (int ti = 0; ti < 3; ti++) {
+                set_split(k);
+                set_threads(threads[ti]);
+                FILE *warn = tmpfile();
+                CHECK(warn != NULL);
+                if (!warn) return;
+                lp_load_options opt = LP_LOAD_OPTIONS_INIT;
+                opt.skip_bad_rows = 1;
+                opt.warn = warn;
+                lp_graph g;
+                lp_load_report rep;
+                lp_status st = lp_graph_load_csv(&g, &rep, np, ep, &opt);
+                CHECK(st == LP_OK);
+                if (st) {
+                    fprintf(stderr, "skip s %d split %d threads %d: %s\n", s, k, threads[ti],
+                            lp_error_message());
+                    fclose(warn);
+                    continue;
+                }
+                CHECK(same_graph(&g, &ref));
+                CHECK(rep.skipped_rows == bad.count);
+                lp_graph_free(&g);
+                static char got[1 << 14];
+                rewind(warn);
+                size_t len = fread(got, 1, sizeof got - 1, warn);
+                got[len] = '\0';
+                fclose(warn);
+                CHECK_STR(got, bad.msg.s);
+
+                /* without skipping: the first bad row */
+                lp_error_clear();
+                st = lp_graph_load_csv(&g, &rep, np, ep, NULL);
+                CHECK(st == (bad.count ? LP_EINPUT : LP_OK));
+                if (!st) lp_graph_free(&g);
+                if (bad.count) {
+                    char want[600];
+                    const char *nl = strchr(bad.msg.s, '\n');
+                    snprintf(want, sizeof want, "%.*s", (int)(nl - bad.msg.s) - 9, bad.msg.s + 9);
+                    CHECK_STR(lp_error_message(), want);
+                }
+            }
+        lp_graph_free(&ref);
+        free(dn.b.s);
+        free(de.b.s);
+        free(cn.b.s);
+        free(ce.b.s);
+        free(bad.msg.s);
+    }
+    set_split(N_SPLIT - 1);
+    set_threads(2);
+}
+
+/* 1 + the line ends in s[0..n) (CR, and LF not after CR): the line of s[n]. */
+static int64_t line_at(const char *s, size_t n)
+{
+    int64_t line = 1;
+    for (size_t i = 0; i < n; i++)
+        line += s[i] == '\r' || (s[i] == '\n' && (i == 0 || s[i - 1] != '\r'));
+    return line;
+}
+
+/* Syntax errors late in a large file (in a later block and chunk): the
+ * message must be the streaming reader's (with the header's names) and
+ * name the line computed here. Fatal with and without skip_bad_rows. */
+static void test_parallel_syntax(void)
+{
+    static const char *bad[] = {"\"x\"y,z\r\n", "ab\"c,d\n", "n0,\"open\r\n"};
+    static const int threads[] = {1, 2, 8};
+    gen_state = 3000;
+    gfile n = {{NULL, 0, 0}, 1, 0}, e = n;
+    bad_rows none = {{NULL, 0, 0}, 0};
+    sb_add(&n.b, "", 0);
+    sb_add(&e.b, "", 0);
+    gen_pair(&n, &e, NULL, NULL, 1500, 8000, 0, 0, &none, NULL, NULL);
+    g_str(&e, "\n"); /* the last record has a line end */
+    const char *np = dump_gfile("sn.csv", &n, 0);
+    for (int b = 0; b < 3; b++) {
+        /* the end of the record that ends past 60% of the file */
+        lp_csv_reader *r = NULL;
+        const char *vp = dump_gfile("se.csv", &e, 0);
+        int more = 0;
+        CHECK(lp_csv_open(&r, vp) == LP_OK);
+        if (!r) return;
+        while (lp_csv_next(r, &more) == LP_OK && more &&
+               lp_csv_bytes(r) < (int64_t)e.b.len * 6 / 10) {
+        }
+        size_t at = b == 2 ? e.b.len : (size_t)lp_csv_bytes(r);
+        lp_csv_close(r);
+        sbuf t = {NULL, 0, 0};
+        sb_add(&t, e.b.s, at);
+        sb_add(&t, bad[b], strlen(bad[b]));
+        if (b == 2) /* unterminated: only quote-free lines after it */
+            for (int i = 0; i < 300; i++)
+                sb_add(&t, "a,b\n", 4);
+        else
+            sb_add(&t, e.b.s + at, e.b.len - at);
+        const char *ep = write_bytes("se.csv", t.s, t.len);
+        int64_t line = line_at(t.s, at);
+
+        /* the reader's message, with the header's names */
+        char want[600] = "";
+        CHECK(lp_csv_open(&r, ep) == LP_OK);
+        CHECK(lp_csv_next(r, &more) == LP_OK && more && lp_csv_name_fields(r) == LP_OK);
+        lp_status st;
+        while ((st = lp_csv_next(r, &more)) == LP_OK && more) {
+        }
+        CHECK(st == LP_EINPUT);
+        snprintf(want, sizeof want, "%s", lp_error_message());
+        lp_csv_close(r);
+        char at_line[32];
+        snprintf(at_line, sizeof at_line, ":%lld: field ", (long long)line);
+        CHECK(strstr(want, at_line) != NULL);
+        CHECK(strstr(want, b == 0   ? "unexpected character after closing quote"
+                           : b == 1 ? "quote inside unquoted field"
+                                    : "unterminated quote") != NULL);
+
+        for (int k = 0; k < N_SPLIT; k++)
+            for (int ti = 0; ti < 3; ti++)
+                for (int skip = 0; skip < 2; skip++) {
+                    set_split(k);
+                    set_threads(threads[ti]);
+                    lp_load_options opt = LP_LOAD_OPTIONS_INIT;
+                    opt.skip_bad_rows = skip;
+                    lp_graph g;
+                    lp_error_clear();
+                    st = lp_graph_load_csv(&g, NULL, np, ep, &opt);
+                    CHECK(st == LP_EINPUT);
+                    if (!st) lp_graph_free(&g);
+                    CHECK_STR(lp_error_message(), want);
+                }
+        free(t.s);
+    }
+    free(n.b.s);
+    free(e.b.s);
+    set_split(N_SPLIT - 1);
+    set_threads(2);
+}
+
+/* A truncated .csv.gz: the rows before the cut still come first (a bad one
+ * among them is the error), otherwise the read error. */
+static void test_parallel_truncated_gzip(void)
+{
+    static const int threads[] = {1, 2, 8};
+    for (int bad = 0; bad < 2; bad++) {
+        sbuf e = {NULL, 0, 0};
+        sb_printf(&e, "source,target\n%s", bad ? "a,zz\n" : "");
+        for (int i = 0; i < 40000; i++)
+            sb_printf(&e, "%s,%s\n", i % 3 ? "a" : "b", i % 7 ? "b" : "a");
+        const char *gp = write_gz("trunc.csv.gz", e.s, e.len);
+        FILE *f = fopen(gp, "rb");
+        char *raw = malloc(e.len + 64);
+        size_t n = f && raw ? fread(raw, 1, e.len + 64, f) : 0;
+        if (f) fclose(f);
+        CHECK(n > 100);
+        write_bytes("trunc.csv.gz", raw, n / 2);
+        const char *np = write_text("nodes.csv", GOODN);
+        for (int k = 0; k < N_SPLIT; k++)
+            for (int ti = 0; ti < 3; ti++) {
+                set_split(k);
+                set_threads(threads[ti]);
+                lp_graph g;
+                lp_status st = lp_graph_load_csv(&g, NULL, np, gp, NULL);
+                CHECK(st == LP_EINPUT);
+                if (!st) lp_graph_free(&g);
+                char want[600];
+                if (bad)
+                    snprintf(want, sizeof want, "%s:2: field 'target': unknown node id \"zz\"", gp);
+                else
+                    snprintf(want, sizeof want, "%s: cannot read: truncated gzip data", gp);
+                CHECK_STR(lp_error_message(), want);
+            }
+        free(raw);
+        free(e.s);
+    }
+    set_split(N_SPLIT - 1);
+    set_threads(2);
+}
+
+/* The loader's number parser (a fast path for plain decimals, strtod for
+ * the rest) against strtod itself: bit-identical on random decimals of
+ * every length, point position and sign, and on values at the fast path's
+ * edges (2^53, 19 and 20 digits, 22 and 23 decimals). */
+static void test_number_parser(void)
+{
+    static const char *edge[] = {"9007199254740992",
+                                 "9007199254740993",
+                                 "9007199254740991.5",
+                                 "1234567890123456789",
+                                 "12345678901234567890",
+                                 "0.0000000000000000000001",
+                                 "0.00000000000000000000001",
+                                 "1.0000000000000000000000",
+                                 "-0",
+                                 "+0.",
+                                 "0.1",
+                                 "0.3",
+                                 "123.456",
+                                 "99999999999999999999999999"};
+    int bad = 0;
+    char buf[64];
+    for (int i = 0; i < 200000 + (int)(sizeof edge / sizeof *edge); i++) {
+        const char *t = buf;
+        if (i < (int)(sizeof edge / sizeof *edge)) {
+            t = edge[i];
+        } else {
+            int len = 1 + gen_below(24), point = gen_below(len + 3) - 1, o = 0;
+            if (!gen_below(4)) buf[o++] = gen_below(2) ? '-' : '+';
+            for (int k = 0; k < len; k++) {
+                if (k == point) buf[o++] = '.';
+                buf[o++] = (char)('0' + gen_below(10));
+            }
+            buf[o] = '\0';
+        }
+        double got = -1, want = strtod(t, NULL) + 0.0;
+        int rc = lp_i_csv_parse_number(t, strlen(t), &got);
+        if (rc != LP_I_NUM_OK || memcmp(&got, &want, sizeof got) != 0) {
+            if (bad++ < 5) fprintf(stderr, "number %s: %.17g, strtod %.17g\n", t, got, want);
+        }
+    }
+    CHECK(bad == 0);
+}
+
 int main(void)
 {
     snprintf(dir, sizeof dir, "/tmp/lp_test_csv_XXXXXX");
@@ -980,11 +1781,30 @@ int main(void)
     test_reader_errors();
     test_reader_chunk_boundaries();
     test_reader_gzip();
-    test_load_basic();
-    test_load_many();
-    test_load_file_errors();
-    test_load_row_errors();
-    test_load_skip_bad_rows();
+    test_number_parser();
+    /* the loader tests above under every split and thread count (the last
+     * split is the default) */
+    static const int threads[] = {1, 2, 8};
+    for (int k = 0; k < N_SPLIT; k++)
+        for (int t = 0; t < 3; t++) {
+            set_split(k);
+            set_threads(threads[t]);
+            rmdir(path_of("subdir"));
+            int before = failures;
+            test_load_basic();
+            test_load_many();
+            test_load_file_errors();
+            test_load_row_errors();
+            test_load_skip_bad_rows();
+            if (failures > before)
+                fprintf(stderr, "(the failures above: block %lld, chunk %lld, %d threads)\n",
+                        (long long)split_sizes[k].block, (long long)split_sizes[k].chunk,
+                        threads[t]);
+        }
+    test_parallel_valid();
+    test_parallel_bad_rows();
+    test_parallel_syntax();
+    test_parallel_truncated_gzip();
     remove_fixtures();
     if (failures) {
         fprintf(stderr, "test_csv: %d check(s) failed\n", failures);
