@@ -29,6 +29,9 @@ void lp_cli_progress_start(int on);
 /* An lp_progress_fn: a phase finished. */
 void lp_cli_progress_phase(void *ctx, const char *phase, double seconds, const char *detail);
 void lp_cli_progress_end(void);
+/* An lp_load_progress_fn: bytes of the nodes or edges file read so far. */
+void lp_cli_progress_load(void *ctx, const char *file_role, int64_t bytes_done,
+                          int64_t bytes_total);
 
 /* The commands; each returns the exit status. */
 int lp_cli_generate(int argc, char **argv);

@@ -494,6 +494,7 @@ static int cmd_analyze(int argc, char **argv, int whatif)
     lp_load_options lo = LP_LOAD_OPTIONS_INIT;
     lo.skip_bad_rows = o.skip_bad_rows;
     lo.warn = stderr;
+    lo.progress = lp_cli_progress_load;
     o.an.progress = lp_cli_progress_phase;
     lp_cli_progress_start(o.progress);
 

@@ -82,6 +82,17 @@ static void tick(void *ctx, const char *phase, int64_t done, int64_t total)
     fflush(stderr);
 }
 
+void lp_cli_progress_load(void *ctx, const char *file_role, int64_t bytes_done, int64_t bytes_total)
+{
+    if (!P.on) return;
+    double now = lp_cli_now();
+    if (bytes_done != bytes_total && bytes_done != 0 && now < P.next_draw) return;
+    P.next_draw = now + 0.1; /* called once per block: draw ten times a second */
+    char phase[32];
+    snprintf(phase, sizeof phase, "read %s", file_role);
+    tick(ctx, phase, bytes_done, bytes_total);
+}
+
 void lp_cli_progress_start(int on)
 {
     memset(&P, 0, sizeof P);
