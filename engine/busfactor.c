@@ -66,7 +66,8 @@
  * person and the node itself otherwise; copy 1 is v_out. n <= INT32_MAX, so
  * every state fits in a uint32_t and UINT32_MAX is free for "none". */
 #define NO_STATE UINT32_MAX
-#define SUCC_ROOT (-1) /* succ(v) when v's path goes from v_out to R */
+#define SUCC_ROOT (-1)             /* succ(v) when v's path goes from v_out to R */
+enum { BF_OPEN = 1, BF_EXIT = 2 }; /* flags of open[] (mark_open) */
 
 typedef struct bf_ws {
     uint32_t *seen;   /* [2n] search generation that reached the state */
@@ -149,21 +150,35 @@ static inline uint32_t out_state(const bf_ctx *x, lp_vid v)
     return 2 * (uint32_t)v + (uint32_t)is_split(x, v);
 }
 
-/* Reach state t from s. Returns 1 when R is reached from t: t is v_out of
- * an anchor, or an unsplit node with open[] set (the rest of the way runs
- * through unsplit nodes only, whose arcs are always in the residual graph
- * and carry no tracked flow, so it needs neither a search nor an update).
- * This ends the search. */
-static inline int visit(bf_ws *w, const bf_ctx *x, uint32_t t, uint32_t s, uint32_t *tail)
+/* Reach state t from s. Returns the state from which R is reached when
+ * this step reaches it, else NO_STATE (t queued if new). R is reached from
+ * v_out of an anchor, and from an unsplit node marked OPEN (the rest of the
+ * way runs through unsplit nodes only, whose arcs are always in the
+ * residual graph and carry no tracked flow, so it needs neither a search
+ * nor an update). Shortcut: v_in of an unused person marked EXIT (an anchor,
+ * or next to an OPEN node) leads on to v_out and out of it to R, so the
+ * search ends there too, with v_out (parent v_in) as the last state; without
+ * it a breadth-first search would first expand everything else at v_in's
+ * depth (a partner's hundreds of accounts, say) before taking those two
+ * steps. Any state returned ends the search. */
+static inline uint32_t visit(bf_ws *w, const bf_ctx *x, uint32_t t, uint32_t s, uint32_t *tail)
 {
-    if (w->seen[t] == w->gen) return 0;
+    if (w->seen[t] == w->gen) return NO_STATE;
     lp_vid y = (lp_vid)(t >> 1);
-    if (x->removed && x->removed[y] == x->removed_gen && y != x->a) return 0; /* gone */
+    if (x->removed && x->removed[y] == x->removed_gen && y != x->a) return NO_STATE; /* gone */
     w->seen[t] = w->gen;
     w->parent[t] = s;
-    if ((t & 1u) ? (x->role[y] & LP_ROLE_ANCHOR) != 0 : x->open[y] != 0) return 1;
+    if (t & 1u) {
+        if (x->role[y] & LP_ROLE_ANCHOR) return t;
+    } else if (x->open[y] & BF_OPEN) {
+        return t;
+    } else if ((x->open[y] & BF_EXIT) && is_split(x, y) && !is_used(w, y)) {
+        w->seen[t | 1u] = w->gen;
+        w->parent[t | 1u] = t;
+        return t | 1u;
+    }
     w->queue[(*tail)++] = t;
-    return 0;
+    return NO_STATE;
 }
 
 /* Breadth-first search in the residual graph from the source; returns the
@@ -182,20 +197,21 @@ static uint32_t bfs_residual(bf_ws *w, const bf_ctx *x)
         uint32_t s = w->queue[head++];
         lp_vid v = (lp_vid)(s >> 1);
         int split = is_split(x, v);
+        uint32_t r;
         if (split && !(s & 1u)) { /* v_in: forward through v, or back along v's path */
             uint32_t t = is_used(w, v) ? out_state(x, w->pred[v]) : (s | 1u);
-            if (visit(w, x, t, s, &tail)) return t;
+            if ((r = visit(w, x, t, s, &tail)) != NO_STATE) return r;
             continue;
         }
-        if (split && is_used(w, v) && visit(w, x, s & ~1u, s, &tail)) return s & ~1u;
+        if (split && is_used(w, v) && (r = visit(w, x, s & ~1u, s, &tail)) != NO_STATE) return r;
         for (int64_t k = c->offset[v]; k < c->offset[v + 1]; k++) {
             lp_vid y = c->adj[k];
             uint32_t t = 2 * (uint32_t)y;
-            if (visit(w, x, t, s, &tail)) return t;
+            if ((r = visit(w, x, t, s, &tail)) != NO_STATE) return r;
             /* reverse of the flow arc y_out -> x (only an unsplit x has one) */
             if (!split && is_split(x, y) && is_used(w, y) && w->succ[y] == v &&
-                visit(w, x, t | 1u, s, &tail))
-                return t | 1u;
+                (r = visit(w, x, t | 1u, s, &tail)) != NO_STATE)
+                return r;
         }
     }
     return NO_STATE;
@@ -240,7 +256,7 @@ static int32_t bus_factor_one(bf_ws *w, const bf_ctx *x, int32_t cap)
 {
     w->n_touched = 0;
     /* a is joined to R itself, or reaches it through non-persons only */
-    if ((x->role[x->a] & LP_ROLE_ANCHOR) || x->open[x->a]) return cap;
+    if ((x->role[x->a] & LP_ROLE_ANCHOR) || (x->open[x->a] & BF_OPEN)) return cap;
     if (++w->acct == 0) {
         memset(w->flow, 0, (w->n + 1) * sizeof *w->flow);
         memset(w->listed, 0, (w->n + 1) * sizeof *w->listed);
@@ -269,9 +285,10 @@ static lp_status check_bus_factor_args(const lp_graph *g, const int64_t *account
     return LP_OK;
 }
 
-/* open[v] = 1 for the non-person nodes that reach an anchor through
- * non-person nodes only: breadth-first search from the non-person anchors
- * over non-person nodes. O(n + m), serial. */
+/* open[v] has BF_OPEN for the non-person nodes that reach an anchor
+ * through non-person nodes only (breadth-first search from the non-person
+ * anchors over non-person nodes), then BF_EXIT for the persons that are
+ * anchors or have a BF_OPEN neighbour. O(n + m), serial. */
 static void mark_open(uint8_t *open, lp_vid *queue, const lp_graph *g)
 {
     const lp_csr *c = &g->csr;
@@ -279,7 +296,7 @@ static void mark_open(uint8_t *open, lp_vid *queue, const lp_graph *g)
     memset(open, 0, (size_t)g->n);
     for (int64_t v = 0; v < g->n; v++)
         if ((g->role[v] & LP_ROLE_ANCHOR) && !(g->role[v] & LP_ROLE_PERSON)) {
-            open[v] = 1;
+            open[v] = BF_OPEN;
             queue[tail++] = (lp_vid)v;
         }
     while (head < tail) {
@@ -287,10 +304,17 @@ static void mark_open(uint8_t *open, lp_vid *queue, const lp_graph *g)
         for (int64_t k = c->offset[v]; k < c->offset[v + 1]; k++) {
             lp_vid y = c->adj[k];
             if (!open[y] && !(g->role[y] & LP_ROLE_PERSON)) {
-                open[y] = 1;
+                open[y] = BF_OPEN;
                 queue[tail++] = y;
             }
         }
+    }
+    for (int64_t v = 0; v < g->n; v++) {
+        if (!(g->role[v] & LP_ROLE_PERSON)) continue;
+        int exit = (g->role[v] & LP_ROLE_ANCHOR) != 0;
+        for (int64_t k = c->offset[v]; k < c->offset[v + 1] && !exit; k++)
+            exit = (open[c->adj[k]] & BF_OPEN) != 0;
+        if (exit) open[v] |= BF_EXIT;
     }
 }
 
