@@ -20,10 +20,11 @@
 
 static struct {
     int on;
-    char phase[32]; /* the phase the bar shows */
-    double start;   /* when it started */
-    int bar_len;    /* characters of the bar on screen, 0 = none */
-    int n;          /* phases timed so far */
+    char phase[32];   /* the phase the bar shows */
+    double start;     /* when it started */
+    int bar_len;      /* characters of the bar on screen, 0 = none */
+    double next_draw; /* loading: when to draw again */
+    int n;            /* phases timed so far */
     char name[MAX_PHASES][32];
     double secs[MAX_PHASES];
 } P;
