@@ -19,6 +19,7 @@
 #include "lp_csv.h"
 #include "lp_graph.h"
 #include "lp_pipeline.h"
+#include "lp_graphstore.h"
 #include "lp_results.h"
 #include "lp_scenario_io.h"
 
@@ -26,6 +27,8 @@ static const char USAGE[] =
     "usage: linchpin analyze NODES.csv EDGES.csv -o RESULTS.h5 [options]\n"
     "       linchpin whatif NODES.csv EDGES.csv --leave ID[,ID...] | --scenarios FILE\n"
     "                       [-o OUT.h5] [options]\n"
+    "       linchpin analyze GRAPH.h5 -o RESULTS.h5 [options]     (a store from import)\n"
+    "       linchpin import NODES.csv EDGES.csv -o GRAPH.h5 [--skip-bad-rows]\n"
     "       linchpin summary RESULTS.h5 [--top K]\n"
     "       linchpin generate --accounts N [options] -o DIR   (linchpin generate --help)\n"
     "       linchpin --help | --version\n"
@@ -397,18 +400,11 @@ static int parse_analyze(analyze_opts *o, int argc, char **argv)
         }
     }
     const char *cmd = o->whatif ? "whatif" : "analyze";
-    if (o->n_inputs == 1) {
-        const char *in = o->inputs[0];
-        size_t len = strlen(in);
-        if (len > 3 && !strcmp(in + len - 3, ".h5"))
-            return lp_cli_usage_error(
-                "reading the HDF5 graph store (%s) is not implemented yet; give "
-                "NODES.csv EDGES.csv",
-                in);
-        return lp_cli_usage_error("%s needs two inputs, NODES.csv and EDGES.csv (got only '%s')",
-                                  cmd, in);
-    }
-    if (o->n_inputs == 0) return lp_cli_usage_error("%s needs NODES.csv and EDGES.csv", cmd);
+    if (o->n_inputs == 0)
+        return lp_cli_usage_error("%s needs NODES.csv EDGES.csv or a GRAPH.h5 store", cmd);
+    if (o->n_inputs == 1 && o->skip_bad_rows)
+        return lp_cli_usage_error("%s", "--skip-bad-rows applies to CSV input (a store was checked "
+                                        "at import)");
     if (o->whatif) {
         if (!o->scenario_file && !o->n_leave)
             return lp_cli_usage_error("%s", "whatif needs --leave ID[,ID...] or --scenarios FILE");
@@ -424,7 +420,7 @@ static int parse_analyze(analyze_opts *o, int argc, char **argv)
         (o->an.betweenness == LP_BW_EXACT || o->an.betweenness == LP_BW_OFF))
         return lp_cli_usage_error(
             "%s", "--epsilon, --delta and --seed apply to sampled betweenness only");
-    for (int k = 0; k < 2; k++)
+    for (int k = 0; k < o->n_inputs; k++)
         if (same_file(o->inputs[k], o->output))
             return lp_cli_usage_error("the output would overwrite the input '%s'", o->inputs[k]);
     return check_output(o->output);
@@ -499,7 +495,15 @@ static int cmd_analyze(int argc, char **argv, int whatif)
     lp_cli_progress_start(o.progress);
 
     double t0 = lp_cli_now();
-    if ((st = lp_graph_load_csv(&g, &rep, o.inputs[0], o.inputs[1], &lo))) {
+    lp_graphstore_info info;
+    memset(&info, 0, sizeof info);
+    if (o.n_inputs == 1) { /* the graph store */
+        st = lp_graphstore_read(&g, &info, o.inputs[0]);
+        rep = info.report;
+    } else {
+        st = lp_graph_load_csv(&g, &rep, o.inputs[0], o.inputs[1], &lo);
+    }
+    if (st) {
         lp_cli_progress_end();
         free(o.leave);
         return lp_cli_fail(st);
@@ -532,7 +536,13 @@ static int cmd_analyze(int argc, char **argv, int whatif)
     const char *method = an.betweenness_mode == LP_BW_EXACT     ? "exact"
                          : an.betweenness_mode == LP_BW_SAMPLED ? "sampled"
                                                                 : "off";
-    fprintf(pf, "{\"anchor\":");
+    fprintf(pf, "{");
+    if (o.n_inputs == 1) {
+        fprintf(pf, "\"graph_store\":");
+        json_string(pf, o.inputs[0]);
+        fprintf(pf, ",");
+    }
+    fprintf(pf, "\"anchor\":");
     json_string(pf, o.an.roles.anchor);
     fprintf(pf, ",\"person\":");
     json_string(pf, o.an.roles.person);
@@ -561,6 +571,7 @@ static int cmd_analyze(int argc, char **argv, int whatif)
     if (an.betweenness) timings[n_timings++] = (lp_timing){"betweenness", an.t_betweenness};
     if (an.pagerank) timings[n_timings++] = (lp_timing){"pagerank", an.t_pagerank};
 
+    /* a store records the CSV files it was imported from */
     lp_input_file inputs[2] = {rep.nodes_file, rep.edges_file};
     lp_results r;
     memset(&r, 0, sizeof r);
@@ -601,7 +612,7 @@ static int cmd_analyze(int argc, char **argv, int whatif)
     r.info.threads = threads;
     r.info.parameters_json = params;
     r.info.inputs = inputs;
-    r.info.n_inputs = 2;
+    r.info.n_inputs = o.n_inputs == 1 && !info.has_files ? 0 : 2;
     r.info.timings = timings;
     r.info.n_timings = n_timings;
     t0 = lp_cli_now();
@@ -617,9 +628,80 @@ out:
     free(cmd);
     free(params);
     lp_graph_free(&g);
+    lp_graphstore_info_free(&info);
     if (st) return lp_cli_fail(st);
     if (!whatif && !o.quiet) return print_summary(o.output, 10);
     return rc;
+}
+
+/* ---- import ------------------------------------------------------------ */
+
+static int cmd_import(int argc, char **argv)
+{
+    const char *in[2] = {NULL, NULL}, *out = NULL;
+    int n_in = 0, progress = isatty(STDERR_FILENO);
+    lp_load_options lo = LP_LOAD_OPTIONS_INIT;
+    lo.warn = stderr;
+    for (int i = 2; i < argc; i++) {
+        const char *v, *a = argv[i];
+        if (!strcmp(a, "-o") || !strncmp(a, "--output", 8)) {
+            v = !strcmp(a, "-o") ? (i + 1 < argc ? argv[++i] : "")
+                                 : lp_cli_opt_value(argc, argv, &i, "--output");
+            if (!v) return lp_cli_usage_error("unknown option '%s'", a);
+            if (!*v) return lp_cli_usage_error("%s needs a file name", a);
+            out = v;
+        } else if ((v = lp_cli_opt_value(argc, argv, &i, "--threads"))) {
+            int64_t t;
+            if (lp_cli_parse_int64(v, 1, 4096, &t))
+                return lp_cli_usage_error(
+                    "--threads: expected a whole number from 1 to 4096, got '%s'", v);
+#ifdef _OPENMP
+            omp_set_num_threads((int)t);
+#endif
+        } else if ((v = lp_cli_opt_value(argc, argv, &i, "--progress"))) {
+            if (!strcmp(v, "always") || !strcmp(v, "never"))
+                progress = !strcmp(v, "always");
+            else if (strcmp(v, "auto"))
+                return lp_cli_usage_error("--progress: expected auto, always or never, got '%s'",
+                                          v);
+        } else if (!strcmp(a, "--skip-bad-rows")) {
+            lo.skip_bad_rows = 1;
+        } else if (a[0] == '-' && a[1]) {
+            return lp_cli_usage_error("unknown option '%s'", a);
+        } else {
+            if (n_in == 2) return lp_cli_usage_error("unexpected argument '%s'", a);
+            in[n_in++] = a;
+        }
+    }
+    if (n_in != 2) return lp_cli_usage_error("%s", "import needs NODES.csv and EDGES.csv");
+    if (!out) return lp_cli_usage_error("%s", "import needs -o GRAPH.h5");
+    for (int k = 0; k < 2; k++)
+        if (same_file(in[k], out))
+            return lp_cli_usage_error("the output would overwrite the input '%s'", in[k]);
+    int rc = check_output(out);
+    if (rc) return rc;
+    lp_cli_progress_start(progress);
+    lo.progress = lp_cli_progress_load;
+    lp_graph g;
+    lp_load_report rep;
+    double t0 = lp_cli_now();
+    lp_status st = lp_graph_load_csv(&g, &rep, in[0], in[1], &lo);
+    if (!st) {
+        char detail[96];
+        snprintf(detail, sizeof detail, "%lld nodes, %lld edges", (long long)g.n, (long long)g.m);
+        lp_cli_progress_phase(NULL, "load", lp_cli_now() - t0, detail);
+        t0 = lp_cli_now();
+        st = lp_graphstore_write(out, &g, &rep);
+        if (!st) lp_cli_progress_phase(NULL, "write", lp_cli_now() - t0, out);
+        if (!st)
+            printf("wrote %s: %lld nodes, %lld edges (merged duplicate rows %lld, dropped "
+                   "self-loops %lld, skipped bad rows %lld)\n",
+                   out, (long long)g.n, (long long)g.m, (long long)g.merged_duplicates,
+                   (long long)g.dropped_self_loops, (long long)rep.skipped_rows);
+        lp_graph_free(&g);
+    }
+    lp_cli_progress_end();
+    return st ? lp_cli_fail(st) : 0;
 }
 
 /* ---- summary ------------------------------------------------ */
@@ -669,7 +751,6 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "analyze")) return cmd_analyze(argc, argv, 0);
     if (!strcmp(cmd, "whatif")) return cmd_analyze(argc, argv, 1);
     if (!strcmp(cmd, "summary")) return cmd_summary(argc, argv);
-    if (!strcmp(cmd, "import"))
-        return lp_cli_usage_error("'%s' is part of DESIGN.md but not implemented yet", cmd);
+    if (!strcmp(cmd, "import")) return cmd_import(argc, argv);
     return lp_cli_usage_error("unknown command '%s'", cmd);
 }

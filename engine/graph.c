@@ -11,6 +11,7 @@
 #include "lp_graph.h"
 
 #include "lp_i_mem.h"
+#include "lp_i_omp.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -118,6 +119,17 @@ void lp_edges_free(lp_edges *edges)
 
 /* ---- build ------------------------------------------------------------ */
 
+/* Threads in the current team (1 outside a parallel region or without
+ * OpenMP). */
+static int team_size(void)
+{
+#ifdef _OPENMP
+    return omp_get_num_threads();
+#else
+    return 1;
+#endif
+}
+
 static lp_status check_edges(const lp_edges *e, int64_t n)
 {
     for (int64_t k = 0; k < e->m; k++) {
@@ -143,6 +155,20 @@ static void counting_sort(int64_t *out, const int64_t *idx, const lp_vid *key, i
         out[count[key[idx[k]]]++] = idx[k];
 }
 
+/* CSR of a canonical edge list (eu[k] < ev[k], (eu, ev) strictly
+ * increasing). The list of v is its lower neighbours (edges (u, v), met in
+ * ascending u because the list is ordered by its smaller endpoint) followed
+ * by its upper neighbours (edges (v, w): one contiguous run of the list,
+ * ascending w). So the upper parts are block copies, and only the lower
+ * parts (a transposition) are scattered, in list order, which leaves every
+ * list ascending without a sort.
+ *
+ * Parallel without atomics and with the serial result at any thread count:
+ * runs of the list (upper parts) are split among threads; for the lower
+ * parts each thread owns a contiguous range of vertices and scans the whole
+ * of ev, placing only the arcs into its own range (T sequential reads of ev
+ * against m random writes shared among the threads). Temporary memory: one
+ * int64 per vertex. */
 static lp_status build_csr(lp_csr *csr, int64_t n, int64_t m, const lp_vid *eu, const lp_vid *ev,
                            const double *ew)
 {
@@ -152,25 +178,60 @@ static lp_status build_csr(lp_csr *csr, int64_t n, int64_t m, const lp_vid *eu, 
     csr->offset = lp_i_alloc_big(((size_t)n + 1) * sizeof *csr->offset, 1);
     csr->adj = lp_i_alloc_big((size_t)(2 * m + 1) * sizeof *csr->adj, 0);
     csr->weight = lp_i_alloc_big((size_t)(2 * m + 1) * sizeof *csr->weight, 0);
-    int64_t *pos = malloc((size_t)(n + 1) * sizeof *pos);
+    int64_t *pos = lp_i_alloc_big(((size_t)n + 1) * sizeof *pos, 0);
     if (!csr->offset || !csr->adj || !csr->weight || !pos) {
         free(pos);
         return lp_error_nomem("CSR snapshot");
     }
-    for (int64_t k = 0; k < m; k++) {
-        csr->offset[eu[k] + 1]++;
-        csr->offset[ev[k] + 1]++;
-    }
-    for (int64_t v = 0; v < n; v++)
-        csr->offset[v + 1] += csr->offset[v];
-    memcpy(pos, csr->offset, (size_t)(n + 1) * sizeof *pos);
-    /* Edges arrive sorted by (u, v), u < v: every list ends up ascending. */
-    for (int64_t k = 0; k < m; k++) {
-        int64_t a = pos[eu[k]]++, b = pos[ev[k]]++;
-        csr->adj[a] = ev[k];
-        csr->weight[a] = ew[k];
-        csr->adj[b] = eu[k];
-        csr->weight[b] = ew[k];
+    int64_t *off = csr->offset;
+    lp_vid *adj = csr->adj;
+    double *wt = csr->weight;
+#pragma omp parallel if (m >= LP_PARALLEL_MIN)
+    {
+        int nt = team_size(), t = lp_i_thread_id();
+        lp_vid lo = (lp_vid)(n * t / nt), hi = (lp_vid)(n * (t + 1) / nt);
+        /* pos[v] = lower degree of v (own range); off[u + 1] = upper degree
+         * of u (the run of u, counted by the thread holding its start). */
+        memset(pos + lo, 0, (size_t)(hi - lo) * sizeof *pos);
+        for (int64_t k = 0; k < m; k++)
+            if (ev[k] >= lo && ev[k] < hi) pos[ev[k]]++;
+#pragma omp for schedule(static)
+        for (int64_t k = 0; k < m; k++) {
+            if (k > 0 && eu[k] == eu[k - 1]) continue;
+            int64_t e = k + 1;
+            while (e < m && eu[e] == eu[k])
+                e++;
+            off[eu[k] + 1] = e - k;
+        }
+        /* (barrier) */
+#pragma omp single
+        {
+            for (int64_t v = 0; v < n; v++) {
+                int64_t low = pos[v];
+                pos[v] = off[v]; /* the lower cursor starts the list */
+                off[v + 1] += off[v] + low;
+            }
+        }
+        /* (barrier) Upper parts: the run of u ends its list. */
+#pragma omp for schedule(static) nowait
+        for (int64_t k = 0; k < m; k++) {
+            if (k > 0 && eu[k] == eu[k - 1]) continue;
+            int64_t e = k + 1;
+            while (e < m && eu[e] == eu[k])
+                e++;
+            int64_t base = off[eu[k] + 1] - (e - k);
+            memcpy(adj + base, ev + k, (size_t)(e - k) * sizeof *adj);
+            memcpy(wt + base, ew + k, (size_t)(e - k) * sizeof *wt);
+        }
+        /* Lower parts, in list order, disjoint from the upper parts. */
+        for (int64_t k = 0; k < m; k++) {
+            lp_vid v = ev[k];
+            if (v >= lo && v < hi) {
+                int64_t a = pos[v]++;
+                adj[a] = eu[k];
+                wt[a] = ew[k];
+            }
+        }
     }
     free(pos);
     return LP_OK;
@@ -184,6 +245,99 @@ static void csr_free(lp_csr *csr)
     memset(csr, 0, sizeof *csr);
 }
 
+int64_t lp_edges_check_canonical(const lp_edges *edges, int64_t n, lp_edge_defect *why)
+{
+    const lp_vid *s = edges->src, *d = edges->dst;
+    const double *w = edges->weight;
+    int64_t m = edges->m, first = m;
+    /* The first bad row: each thread's first, then the smallest. */
+#pragma omp parallel for schedule(static) reduction(min : first) if (m >= LP_PARALLEL_MIN)
+    for (int64_t k = 0; k < m; k++) {
+        if (k >= first) continue;
+        int bad = s[k] < 0 || s[k] >= n || d[k] < 0 || d[k] >= n || s[k] >= d[k] || !(w[k] > 0) ||
+                  w[k] > 1.7976931348623157e308 ||
+                  (k > 0 && (s[k] < s[k - 1] || (s[k] == s[k - 1] && d[k] <= d[k - 1])));
+        if (bad) first = k;
+    }
+    if (first == m) return -1;
+    int64_t k = first;
+    lp_edge_defect r;
+    if (s[k] < 0 || s[k] >= n)
+        r = LP_EDGE_SRC_RANGE;
+    else if (d[k] < 0 || d[k] >= n)
+        r = LP_EDGE_DST_RANGE;
+    else if (s[k] >= d[k])
+        r = LP_EDGE_NOT_BELOW;
+    else if (k > 0 && (s[k] < s[k - 1] || (s[k] == s[k - 1] && d[k] <= d[k - 1])))
+        r = LP_EDGE_ORDER;
+    else
+        r = LP_EDGE_WEIGHT;
+    if (why) *why = r;
+    return k;
+}
+
+/* What both builds share once the edge list is canonical: the CSR, the role
+ * array, the counts, and the node table moved in. Does not take eu/ev/ew.
+ * On failure g holds nothing (and *nodes is left with the caller). */
+static lp_status build_canonical_core(lp_graph *g, lp_nodes *nodes, int64_t m, const lp_vid *eu,
+                                      const lp_vid *ev, const double *ew)
+{
+    int64_t n = nodes->id.count;
+    lp_status st = build_csr(&g->csr, n, m, eu, ev, ew);
+    if (!st) {
+        g->role = lp_i_alloc_big((size_t)n + 1, 1);
+        if (!g->role) st = lp_error_nomem("roles");
+    }
+    if (st) {
+        csr_free(&g->csr);
+        return st;
+    }
+    g->n = n;
+    g->m = m;
+    g->nodes = *nodes;
+    memset(nodes, 0, sizeof *nodes);
+    return LP_OK;
+}
+
+lp_status lp_graph_build_igraph(lp_graph *g)
+{
+    if (g->has_ig) return LP_OK;
+    const lp_csr *c = &g->csr;
+    igraph_vector_int_t iedges;
+    igraph_t ig;
+
+    /* igraph's default handler aborts; we turn its errors into statuses. */
+    igraph_set_error_handler(igraph_error_handler_ignore);
+    if (igraph_vector_int_init(&iedges, 2 * g->m)) return lp_error_nomem("igraph edge vector");
+    int64_t e = 0;
+    for (int64_t u = 0; u < g->n; u++)
+        for (int64_t k = c->offset[u]; k < c->offset[u + 1]; k++)
+            if (c->adj[k] > u) {
+                VECTOR(iedges)[2 * e] = u;
+                VECTOR(iedges)[2 * e + 1] = c->adj[k];
+                e++;
+            }
+    if (e != g->m) {
+        igraph_vector_int_destroy(&iedges);
+        return lp_error_set(LP_EINTERNAL, "CSR holds %lld edges, not %lld", (long long)e,
+                            (long long)g->m);
+    }
+    igraph_error_t ie = igraph_create(&ig, &iedges, (igraph_integer_t)g->n, IGRAPH_UNDIRECTED);
+    igraph_vector_int_destroy(&iedges);
+    if (ie) return lp_error_set(LP_EINTERNAL, "igraph_create failed");
+    if (igraph_vector_init(&g->ig_weight, g->m)) {
+        igraph_destroy(&ig);
+        return lp_error_nomem("igraph weights");
+    }
+    e = 0;
+    for (int64_t u = 0; u < g->n; u++)
+        for (int64_t k = c->offset[u]; k < c->offset[u + 1]; k++)
+            if (c->adj[k] > u) VECTOR(g->ig_weight)[e++] = c->weight[k];
+    g->ig = ig;
+    g->has_ig = 1;
+    return LP_OK;
+}
+
 lp_status lp_graph_build(lp_graph *out, lp_nodes *nodes, lp_edges *edges)
 {
     lp_status st = LP_OK;
@@ -193,11 +347,7 @@ lp_status lp_graph_build(lp_graph *out, lp_nodes *nodes, lp_edges *edges)
     int64_t *idx = NULL, *tmp = NULL, *count = NULL;
     lp_vid *eu = NULL, *ev = NULL;
     double *ew = NULL;
-    igraph_vector_int_t iedges;
-    int have_iedges = 0;
-
-    /* igraph's default handler aborts; we turn its errors into statuses. */
-    igraph_set_error_handler(igraph_error_handler_ignore);
+    int have_core = 0;
 
     if (n > LP_VID_MAX) {
         st = lp_error_set(LP_EINPUT, "%lld nodes: more than the %d supported", (long long)n,
@@ -260,42 +410,19 @@ lp_status lp_graph_build(lp_graph *out, lp_nodes *nodes, lp_edges *edges)
     idx = NULL;
     lp_edges_free(edges);
 
-    /* igraph copy of the simple graph. */
-    if (igraph_vector_int_init(&iedges, 2 * m)) {
-        st = lp_error_nomem("igraph edge vector");
-        goto done;
-    }
-    have_iedges = 1;
-    for (int64_t k = 0; k < m; k++) {
-        VECTOR(iedges)[2 * k] = eu[k];
-        VECTOR(iedges)[2 * k + 1] = ev[k];
-    }
-    if (igraph_create(&g.ig, &iedges, (igraph_integer_t)n, IGRAPH_UNDIRECTED)) {
-        st = lp_error_set(LP_EINTERNAL, "igraph_create failed");
-        goto done;
-    }
-    if (igraph_vector_init(&g.ig_weight, m)) {
-        igraph_destroy(&g.ig);
-        st = lp_error_nomem("igraph weights");
-        goto done;
-    }
-    for (int64_t k = 0; k < m; k++)
-        VECTOR(g.ig_weight)[k] = ew[k];
-    g.has_ig = 1;
-
-    if ((st = build_csr(&g.csr, n, m, eu, ev, ew))) goto done;
-    g.role = lp_i_alloc_big((size_t)n + 1, 1);
-    if (!g.role) {
-        st = lp_error_nomem("roles");
-        goto done;
-    }
-    g.n = n;
-    g.m = m;
-    g.nodes = *nodes;
-    memset(nodes, 0, sizeof *nodes);
+    /* The list is canonical now: the shared part, then the igraph copy
+     * (which lp_graph_build always makes), built from the CSR after the
+     * merged list is freed. */
+    if ((st = build_canonical_core(&g, nodes, m, eu, ev, ew))) goto done;
+    have_core = 1;
+    free(eu);
+    free(ev);
+    free(ew);
+    eu = ev = NULL;
+    ew = NULL;
+    st = lp_graph_build_igraph(&g);
 
 done:
-    if (have_iedges) igraph_vector_int_destroy(&iedges);
     free(idx);
     free(tmp);
     free(count);
@@ -304,16 +431,54 @@ done:
     free(ew);
     lp_edges_free(edges);
     if (st) {
-        if (g.has_ig) {
-            igraph_destroy(&g.ig);
-            igraph_vector_destroy(&g.ig_weight);
+        if (have_core) { /* give the node table back: on failure it stays the caller's */
+            *nodes = g.nodes;
+            memset(&g.nodes, 0, sizeof g.nodes);
+            lp_graph_free(&g);
         }
-        csr_free(&g.csr);
-        free(g.role);
         return st;
     }
     *out = g;
     return LP_OK;
+}
+
+lp_status lp_graph_build_canonical(lp_graph *out, lp_nodes *nodes, lp_edges *edges)
+{
+    lp_graph g;
+    memset(&g, 0, sizeof g);
+    int64_t n = nodes->id.count;
+    lp_status st = LP_OK;
+    lp_edge_defect why;
+    int64_t bad;
+    if (n > LP_VID_MAX)
+        st = lp_error_set(LP_EINPUT, "%lld nodes: more than the %d supported", (long long)n,
+                          LP_VID_MAX);
+    else if ((bad = lp_edges_check_canonical(edges, n, &why)) >= 0)
+        st = lp_error_set(LP_EINTERNAL, "lp_graph_build_canonical: edge %lld: %s", (long long)bad,
+                          lp_edge_defect_text(why));
+    else
+        st = build_canonical_core(&g, nodes, edges->m, edges->src, edges->dst, edges->weight);
+    lp_edges_free(edges);
+    if (st) return st;
+    *out = g;
+    return LP_OK;
+}
+
+const char *lp_edge_defect_text(lp_edge_defect why)
+{
+    switch (why) {
+    case LP_EDGE_SRC_RANGE:
+        return "source out of range";
+    case LP_EDGE_DST_RANGE:
+        return "target out of range";
+    case LP_EDGE_NOT_BELOW:
+        return "source not below target";
+    case LP_EDGE_ORDER:
+        return "not in strictly increasing (source, target) order";
+    case LP_EDGE_WEIGHT:
+        return "weight not positive and finite";
+    }
+    return "defect";
 }
 
 void lp_graph_free(lp_graph *g)

@@ -104,7 +104,9 @@ typedef struct lp_graph {
     int64_t n_anchor, n_person, n_account;
     int64_t merged_duplicates;  /* edge rows folded into an earlier row */
     int64_t dropped_self_loops; /* edge rows with source == target */
-    int has_ig;                 /* ig and ig_weight are initialised */
+    int has_ig;                 /* ig and ig_weight are initialised (always after
+                                   lp_graph_build; after lp_graph_build_canonical
+                                   only once lp_graph_build_igraph ran) */
 } lp_graph;
 
 /* Build the graph. Takes ownership of *nodes (left empty) and consumes
@@ -113,6 +115,52 @@ typedef struct lp_graph {
  * On failure *out is untouched. Free with lp_graph_free. */
 lp_status lp_graph_build(lp_graph *out, lp_nodes *nodes, lp_edges *edges);
 void lp_graph_free(lp_graph *g); /* accepts NULL */
+
+/* ---- an edge list that is already merged (the graph store) ------------- */
+
+/* An edge list is canonical for n nodes when every row k has
+ * 0 <= src[k] < dst[k] < n (no self-loop), the rows are in strictly
+ * increasing (src, dst) order (hence no duplicate) and every weight is
+ * positive and finite: g's own edge list, edge e = the e-th pair (u, v),
+ * u < v, of the CSR in that order. */
+typedef enum lp_edge_defect {
+    LP_EDGE_SRC_RANGE, /* src[k] outside [0, n) */
+    LP_EDGE_DST_RANGE, /* dst[k] outside [0, n) */
+    LP_EDGE_NOT_BELOW, /* src[k] >= dst[k] */
+    LP_EDGE_ORDER,     /* (src, dst)[k] <= (src, dst)[k-1] */
+    LP_EDGE_WEIGHT     /* weight[k] not positive and finite */
+} lp_edge_defect;
+
+/* The first row that is not canonical (*why, may be NULL, says how; the
+ * first applicable defect in the order above), or -1 if the list is
+ * canonical. O(m), OpenMP. */
+int64_t lp_edges_check_canonical(const lp_edges *edges, int64_t n, lp_edge_defect *why);
+/* "source out of range", ..., "weight not positive and finite". */
+const char *lp_edge_defect_text(lp_edge_defect why);
+
+/* Build the graph from a canonical edge list, skipping lp_graph_build's
+ * merge: checks the list (O(m); a list that is not canonical is the caller's
+ * bug, LP_EINTERNAL "lp_graph_build_canonical: edge K: <defect>") and builds
+ * the CSR directly from the caller's arrays. merged_duplicates and
+ * dropped_self_loops are 0 (set them afterwards if known).
+ *
+ * The igraph copy is NOT built: out->has_ig = 0 and out->ig / ig_weight are
+ * not to be touched until lp_graph_build_igraph() has made them. The
+ * analyses (lp_analyze and its kernels) use only the CSR, and the copy is
+ * dear: 40 bytes per edge, and igraph_create took 2-3 s for 10-13M edges on
+ * the 2-core test machine.
+ *
+ * Ownership as lp_graph_build: *edges is consumed (freed, left empty)
+ * whether or not it succeeds; *nodes is moved into *out (left empty) on
+ * success and left with the caller on failure. On failure *out is
+ * untouched. Free with lp_graph_free. */
+lp_status lp_graph_build_canonical(lp_graph *out, lp_nodes *nodes, lp_edges *edges);
+
+/* Make g->ig and g->ig_weight from the CSR if g->has_ig is 0 (no-op
+ * otherwise): the same igraph graph lp_graph_build makes (edge e = e-th
+ * pair (u, v), u < v, in (u, v) order). LP_EINTERNAL when out of memory or
+ * igraph fails; g is then unchanged. Not inside an OpenMP region. */
+lp_status lp_graph_build_igraph(lp_graph *g);
 
 /* Comma-separated node-type lists of the three roles. */
 typedef struct lp_roles {

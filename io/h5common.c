@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 /* ---- HDF5 error stack -> one-line reason ------------------------------ */
@@ -27,6 +28,7 @@
 typedef struct lp_i_walk {
     char *buf;
     size_t size;
+    int prefer_desc; /* the description rather than the minor message */
 } lp_i_walk;
 
 /* Called innermost error first (H5E_WALK_UPWARD); only n == 0 is used. For
@@ -44,6 +46,8 @@ static herr_t lp_i_walk_cb(unsigned n, const H5E_error2_t *e, void *data)
         const char *end = strchr(em, '\'');
         int len = end ? (int)(end - em) : (int)strlen(em);
         snprintf(w->buf, w->size, "%.*s", len, em);
+    } else if (w->prefer_desc && desc[0]) {
+        snprintf(w->buf, w->size, "%s", desc);
     } else if (H5Eget_msg(e->min_num, NULL, w->buf, w->size) <= 0) {
         snprintf(w->buf, w->size, "%s", desc);
     }
@@ -51,9 +55,9 @@ static herr_t lp_i_walk_cb(unsigned n, const H5E_error2_t *e, void *data)
 }
 
 /* The innermost HDF5 error on the default stack ("" if none). */
-static void lp_i_h5_detail(char *buf, size_t size)
+static void lp_i_h5_detail(char *buf, size_t size, int prefer_desc)
 {
-    lp_i_walk w = {buf, size};
+    lp_i_walk w = {buf, size, prefer_desc};
     buf[0] = '\0';
     H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, lp_i_walk_cb, &w);
 }
@@ -63,11 +67,19 @@ void lp_h5_silence(void)
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
 }
 
+void lp_h5_now_iso8601(char *buf, size_t size)
+{
+    time_t now = time(NULL);
+    struct tm tm;
+    if (gmtime_r(&now, &tm) == NULL || strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+        snprintf(buf, size, "1970-01-01T00:00:00Z");
+}
+
 /* Record an HDF5 failure: "<what>: <innermost HDF5 reason>". Returns -1. */
 int lp_h5w_fail_h5(lp_h5w *w, const char *fmt, ...)
 {
     char what[256], detail[384];
-    lp_i_h5_detail(detail, sizeof detail); /* before any other HDF5 call */
+    lp_i_h5_detail(detail, sizeof detail, 0); /* before any other HDF5 call */
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(what, sizeof what, fmt, ap);
@@ -302,6 +314,19 @@ int lp_h5w_attr_str(lp_h5w *w, hid_t loc, const char *name, const char *value)
     return lp_h5w_attr(w, loc, name, w->str_type, w->str_type, &value);
 }
 
+int lp_h5w_attr_str_fixed(lp_h5w *w, hid_t loc, const char *name, const char *value)
+{
+    hid_t type = H5Tcopy(H5T_C_S1);
+    int rc = -1;
+    if (type < 0 || H5Tset_size(type, strlen(value) + 1) < 0 ||
+        H5Tset_strpad(type, H5T_STR_NULLTERM) < 0 || H5Tset_cset(type, H5T_CSET_UTF8) < 0)
+        lp_h5w_fail_h5(w, "attribute '%s'", name);
+    else
+        rc = lp_h5w_attr(w, loc, name, type, type, value);
+    if (type >= 0) H5Tclose(type);
+    return rc;
+}
+
 int lp_h5w_attr_i64(lp_h5w *w, hid_t loc, const char *name, int64_t value)
 {
     return lp_h5w_attr(w, loc, name, H5T_STD_I64LE, H5T_NATIVE_INT64, &value);
@@ -328,13 +353,24 @@ int lp_h5w_attr_u64(lp_h5w *w, hid_t loc, const char *name, uint64_t value)
 hid_t lp_h5w_column_create(lp_h5w *w, hid_t file, const char *path, hid_t ftype, int64_t len,
                            int shuffle)
 {
+    lp_h5w_colopt opt = LP_H5W_COLOPT_INIT;
+    opt.shuffle = shuffle;
+    return lp_h5w_column_create_opt(w, file, path, ftype, len, &opt);
+}
+
+hid_t lp_h5w_column_create_opt(lp_h5w *w, hid_t file, const char *path, hid_t ftype, int64_t len,
+                               const lp_h5w_colopt *opt)
+{
     hid_t space = -1, dcpl = -1, dset = -1;
+    int64_t c = opt->chunk < 1 ? 1 : opt->chunk;
     hsize_t dims[1] = {(hsize_t)len};
     hsize_t maxdims[1] = {len > 0 ? (hsize_t)len : H5S_UNLIMITED};
-    hsize_t chunk[1] = {(hsize_t)(len < 1 ? 1 : len < LP_H5_CHUNK ? len : LP_H5_CHUNK)};
+    hsize_t chunk[1] = {(hsize_t)(len < 1 ? 1 : len < c ? len : c)};
     if ((space = H5Screate_simple(1, dims, maxdims)) < 0 ||
         (dcpl = H5Pcreate(H5P_DATASET_CREATE)) < 0 || H5Pset_chunk(dcpl, 1, chunk) < 0 ||
-        (shuffle && H5Pset_shuffle(dcpl) < 0) || H5Pset_deflate(dcpl, LP_H5_DEFLATE) < 0 ||
+        (opt->shuffle && H5Pset_shuffle(dcpl) < 0) ||
+        (opt->deflate > 0 && H5Pset_deflate(dcpl, (unsigned)opt->deflate) < 0) ||
+        (opt->fletcher32 && H5Pset_fletcher32(dcpl) < 0) ||
         (dset = H5Dcreate2(file, path, ftype, space, H5P_DEFAULT, dcpl, H5P_DEFAULT)) < 0) {
         lp_h5w_fail_h5(w, "creating %s", path);
     }
@@ -496,6 +532,11 @@ static void sync_dir_of(const char *path)
 
 int lp_h5w_begin(lp_h5w *w, const char *path)
 {
+    return lp_h5w_begin_opt(w, path, NULL);
+}
+
+int lp_h5w_begin_opt(lp_h5w *w, const char *path, const lp_h5w_fileopt *opt)
+{
     struct stat sb;
     memset(w, 0, sizeof *w);
     w->status = LP_OK;
@@ -513,6 +554,9 @@ int lp_h5w_begin(lp_h5w *w, const char *path)
         H5Tset_cset(w->str_type, H5T_CSET_UTF8) < 0)
         return lp_h5w_fail_h5(w, "string type");
     if ((w->fapl = sink_fapl(w, &w->io_err)) < 0) return -1;
+    if (opt && opt->checksummed_metadata &&
+        H5Pset_libver_bounds(w->fapl, H5F_LIBVER_V110, H5F_LIBVER_LATEST) < 0)
+        return lp_h5w_fail_h5(w, "file format version");
     if ((w->file = H5Fcreate(w->tmp, H5F_ACC_TRUNC, H5P_DEFAULT, w->fapl)) < 0)
         return lp_h5w_fail_h5(w, "creating %s", w->tmp);
     return 0;
@@ -572,6 +616,26 @@ int lp_h5r_fail(lp_h5r *rd, const char *fmt, ...)
     vsnprintf(what, sizeof what, fmt, ap);
     va_end(ap);
     rd->status = lp_error_set(LP_EINPUT, "%s: %s", rd->path, what);
+    return -1;
+}
+
+int lp_h5r_fail_h5(lp_h5r *rd, const char *fmt, ...)
+{
+    char what[256], detail[384];
+    /* The innermost error's description ("incorrect metadata checksum after
+     * all read attempts", "truncated file: eof = ...") says more than its
+     * minor message ("Read failed"). */
+    lp_i_h5_detail(detail, sizeof detail, 1); /* before any other HDF5 call */
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    if (detail[0])
+        rd->status = lp_error_set(LP_EINPUT, "%s: corrupt or truncated file (HDF5: %s: %s)",
+                                  rd->path, what, detail);
+    else
+        rd->status = lp_error_set(LP_EINPUT, "%s: corrupt or truncated file (HDF5: %s failed)",
+                                  rd->path, what);
     return -1;
 }
 

@@ -29,6 +29,8 @@
 void lp_h5_silence(void);
 /* malloc'ed copy of s[0..len) plus NUL, or NULL. */
 char *lp_h5_dup_str(const char *s, size_t len);
+/* The current time as ISO-8601 UTC ("2026-11-23T15:04:05Z") in buf. */
+void lp_h5_now_iso8601(char *buf, size_t size);
 
 typedef struct lp_h5w {
     lp_status status; /* of the first failure: LP_EOUTPUT or LP_EINTERNAL */
@@ -40,6 +42,22 @@ typedef struct lp_h5w {
 } lp_h5w;
 
 int lp_h5w_begin(lp_h5w *w, const char *path);
+
+/* File options of lp_h5w_begin_opt; LP_H5W_FILEOPT_INIT gives what
+ * lp_h5w_begin does. */
+typedef struct lp_h5w_fileopt {
+    /* Library-version bounds (V110, LATEST) instead of HDF5's default
+     * (EARLIEST, LATEST): version-2/3 superblock, object headers, B-trees and
+     * chunk indexes, every one with a checksum that HDF5 verifies on read.
+     * Readable by HDF5 >= 1.10. */
+    int checksummed_metadata;
+} lp_h5w_fileopt;
+#define LP_H5W_FILEOPT_INIT                                                                        \
+    {                                                                                              \
+        0                                                                                          \
+    }
+/* lp_h5w_begin with options (opt may be NULL: the defaults). */
+int lp_h5w_begin_opt(lp_h5w *w, const char *path, const lp_h5w_fileopt *opt);
 lp_status lp_h5w_end(lp_h5w *w, const char *path, int ok);
 
 /* Record a failure; each returns -1. */
@@ -50,6 +68,10 @@ int lp_h5w_fail_nomem(lp_h5w *w, const char *what);
 /* Scalar attributes. */
 int lp_h5w_attr(lp_h5w *w, hid_t loc, const char *name, hid_t ftype, hid_t mtype, const void *buf);
 int lp_h5w_attr_str(lp_h5w *w, hid_t loc, const char *name, const char *value);
+/* A fixed-length (strlen + 1, NUL-terminated) UTF-8 string attribute: kept
+ * in the object header itself, which carries a checksum in the 1.8+ formats,
+ * unlike the global heap that holds variable-length strings. */
+int lp_h5w_attr_str_fixed(lp_h5w *w, hid_t loc, const char *name, const char *value);
 int lp_h5w_attr_i64(lp_h5w *w, hid_t loc, const char *name, int64_t value);
 int lp_h5w_attr_i32(lp_h5w *w, hid_t loc, const char *name, int value);
 int lp_h5w_attr_f64(lp_h5w *w, hid_t loc, const char *name, double value);
@@ -59,6 +81,24 @@ int lp_h5w_attr_u64(lp_h5w *w, hid_t loc, const char *name, uint64_t value);
  * or -1. */
 hid_t lp_h5w_column_create(lp_h5w *w, hid_t file, const char *path, hid_t ftype, int64_t len,
                            int shuffle);
+
+/* Dataset options of lp_h5w_column_create_opt; LP_H5W_COLOPT_INIT gives
+ * what lp_h5w_column_create(..., shuffle = 1) does. */
+typedef struct lp_h5w_colopt {
+    int64_t chunk;  /* elements per chunk, at most (>= 1) */
+    int shuffle;    /* byte shuffle before deflate */
+    int deflate;    /* deflate level 1..9 (0: no deflate) */
+    int fletcher32; /* Fletcher-32 checksum of every chunk, after the other filters */
+} lp_h5w_colopt;
+#define LP_H5W_COLOPT_INIT                                                                         \
+    {                                                                                              \
+        LP_H5_CHUNK, 1, LP_H5_DEFLATE, 0                                                           \
+    }
+/* 1-D chunked dataset of len elements with the filters of opt, in the order
+ * shuffle, deflate, fletcher32 (a length of 0 gets maxdims unlimited); returns
+ * it or -1. */
+hid_t lp_h5w_column_create_opt(lp_h5w *w, hid_t file, const char *path, hid_t ftype, int64_t len,
+                               const lp_h5w_colopt *opt);
 /* Numeric column written from buf (mtype), shuffled and deflated. */
 int lp_h5w_column_num(lp_h5w *w, hid_t file, const char *path, hid_t ftype, hid_t mtype,
                       int64_t len, const void *buf);
@@ -75,6 +115,9 @@ typedef struct lp_h5r {
 } lp_h5r;
 
 int lp_h5r_fail(lp_h5r *rd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Right after a failed HDF5 call: LP_EINPUT "<path>: corrupt or truncated
+ * file (HDF5: <what>: <innermost HDF5 reason>)". Returns -1. */
+int lp_h5r_fail_h5(lp_h5r *rd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int lp_h5r_nomem(lp_h5r *rd, const char *what);
 /* String attribute (variable or fixed length), malloc'ed into *out; numeric
  * attribute converted to mtype. Return 0, 1 if absent (and !required), -1. */

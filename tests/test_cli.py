@@ -47,7 +47,6 @@ def main():
         # usage errors: exit 2, output untouched
         for args, what in [
             (["analyze", n, e], "missing -o"),
-            (["analyze", n, "-o", out], "one input"),
             (["analyze", n, e, "-o", out, "--threads", "0"], "bad --threads"),
             (["analyze", n, e, "-o", out, "--bus-factor-cap", "1"], "--bus-factor-cap below 2"),
             (["analyze", n, e, "-o", out, "--betweenness", "exact", "--epsilon", "0.1"],
@@ -58,7 +57,6 @@ def main():
             (["analyze", n, e, "-o", out, "--person", "employee,"], "empty list item"),
             (["analyze", n, e, "-o", n], "output over input"),
             (["bogus"], "unknown command"),
-            (["import", n, e, "-o", out], "import (not implemented)"),
             ([], "no command"),
         ]:
             p = run(args)

@@ -238,7 +238,7 @@ def main():
             (["whatif", n, e], "no --leave/--scenarios"),
             (["whatif", n, e, "--leave", ""], "empty --leave"),
             (["whatif", n, e, "--leave", "x", "--betweenness", "exact"], "centrality option"),
-            (["whatif", n, "--leave", "x"], "one input"),
+            (["whatif", "--leave", "x"], "no input"),
             (["whatif", n, e, "--scenarios", sfile, "--scenarios", sfile], "twice"),
         ]:
             p = run(args)
