@@ -20,7 +20,7 @@
  *   dominant_share lp_dominant_share for every account, T threads, median of R
  *   memory        peak resident set size after our kernels
  *   igraph_st_vertex_connectivity  the peer: on an igraph graph G + R (R
- *                 joined to every anchor, built untimed), one call per
+ *                 joined to every anchor, built untimed from the CSR), one call per
  *                 account of a fixed random sample of K connected accounts
  *                 (source the account, target R, IGRAPH_VCONN_NEI_IGNORE);
  *                 mean seconds per call, extrapolated to all accounts. It
@@ -39,11 +39,11 @@
  *                 and the check's graphs)
  * Never part of the tests.
  */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "bench_peers.h"
 #include "bench_util.h"
 #include "lp_busfactor.h"
 #include "lp_generate.h"
@@ -67,109 +67,6 @@ static void usage(void)
                     "[--cap C] [--peer-sample K] [--check-sample K] [--sample-seed S]\n");
 }
 
-/* strtod of the whole string (integers exact up to 2^53); -1 if it is not a number */
-static int parse_num(const char *s, double *out)
-{
-    char *end;
-    errno = 0;
-    *out = strtod(s, &end);
-    return errno || end == s || *end ? -1 : 0;
-}
-
-/* splitmix64 (Steele, Lea, Flood 2014): the fixed sample of accounts */
-static uint64_t splitmix64(uint64_t *s)
-{
-    uint64_t z = (*s += 0x9e3779b97f4a7c15u);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
-    return z ^ (z >> 31);
-}
-
-/* Up to k distinct indices of connected accounts, drawn uniformly with a
- * fixed seed, into idx (k entries); returns how many were found. */
-static int64_t sample_accounts(int64_t *idx, int64_t k, const lp_keyperson *kp, uint64_t seed)
-{
-    int64_t got = 0, connected = kp->n_accounts - kp->orphan_accounts;
-    if (k > connected) k = connected;
-    for (int64_t tries = 0; got < k && tries < 1000 * k; tries++) {
-        int64_t i = (int64_t)(splitmix64(&seed) % (uint64_t)kp->n_accounts), dup = 0;
-        if (!kp->account_connected[i]) continue;
-        for (int64_t j = 0; j < got; j++)
-            dup |= idx[j] == i;
-        if (!dup) idx[got++] = i;
-    }
-    return got;
-}
-
-/* igraph graph G + R: a copy of g->ig with one more vertex R = n joined to
- * every anchor. */
-static igraph_error_t build_g_plus_r(igraph_t *gr, const lp_graph *g)
-{
-    igraph_vector_int_t ed;
-    igraph_error_t e = igraph_copy(gr, &g->ig);
-    if (e) return e;
-    if ((e = igraph_vector_int_init(&ed, 0)) || (e = igraph_add_vertices(gr, 1, NULL))) {
-        igraph_destroy(gr);
-        return e;
-    }
-    for (int64_t v = 0; v < g->n && !e; v++)
-        if (g->role[v] & LP_ROLE_ANCHOR)
-            if (!(e = igraph_vector_int_push_back(&ed, v)))
-                e = igraph_vector_int_push_back(&ed, g->n);
-    if (!e) e = igraph_add_edges(gr, &ed, NULL);
-    igraph_vector_int_destroy(&ed);
-    if (e) igraph_destroy(gr);
-    return e;
-}
-
-/* Arcs of the check's digraph as they are appended: ed holds the endpoint
- * pairs, cap the capacities (both sized for every arc), a the next arc. */
-typedef struct arc_list {
-    igraph_vector_int_t ed;
-    igraph_vector_t *cap;
-    int64_t a;
-} arc_list;
-
-static void add_arc(arc_list *l, int64_t from, int64_t to, double cp)
-{
-    VECTOR(l->ed)[2 * l->a] = from;
-    VECTOR(l->ed)[2 * l->a + 1] = to;
-    VECTOR(*l->cap)[l->a++] = cp;
-}
-
-/* The node-split digraph of the check (see the header): vertices v_in = 2v,
- * v_out = 2v + 1, R = 2n, S = 2n + 1. Arc order: n internal arcs (arc v is
- * v's), 2m edge arcs, the anchor arcs, then one arc S -> a_in per account in
- * kp order (arc s_arc0 + i). Capacities: persons 1, S arcs 0, others `big`. */
-static igraph_error_t build_split(igraph_t *sg, igraph_vector_t *capv, int64_t *s_arc0,
-                                  const lp_graph *g, const lp_keyperson *kp, double big)
-{
-    const lp_csr *c = &g->csr;
-    int64_t n = g->n, na = kp->n_accounts;
-    int64_t arcs = n + 2 * g->m + g->n_anchor + na;
-    arc_list l = {.cap = capv, .a = 0};
-    igraph_error_t e = igraph_vector_int_init(&l.ed, 2 * arcs);
-    if (e) return e;
-    if ((e = igraph_vector_init(capv, arcs))) {
-        igraph_vector_int_destroy(&l.ed);
-        return e;
-    }
-    for (int64_t v = 0; v < n; v++)
-        add_arc(&l, 2 * v, 2 * v + 1, (g->role[v] & LP_ROLE_PERSON) ? 1.0 : big);
-    for (int64_t v = 0; v < n; v++)
-        for (int64_t k = c->offset[v]; k < c->offset[v + 1]; k++)
-            add_arc(&l, 2 * v + 1, 2 * (int64_t)c->adj[k], big);
-    for (int64_t v = 0; v < n; v++)
-        if (g->role[v] & LP_ROLE_ANCHOR) add_arc(&l, 2 * v + 1, 2 * n, big);
-    *s_arc0 = l.a;
-    for (int64_t i = 0; i < na; i++)
-        add_arc(&l, 2 * n + 1, 2 * kp->account_node[i], 0.0);
-    e = igraph_create(sg, &l.ed, 2 * n + 2, IGRAPH_DIRECTED);
-    igraph_vector_int_destroy(&l.ed);
-    if (e) igraph_vector_destroy(capv);
-    return e;
-}
-
 int main(int argc, char **argv)
 {
     lp_generate_options gopt = LP_GENERATE_OPTIONS_INIT;
@@ -181,7 +78,7 @@ int main(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         double v;
-        if (i + 1 >= argc || parse_num(argv[i + 1], &v) || v < 0) {
+        if (i + 1 >= argc || bench_parse_num(argv[i + 1], &v) || v < 0) {
             usage();
             return 2;
         }
@@ -304,11 +201,11 @@ int main(int argc, char **argv)
     int64_t kmax = peer_k > check_k ? peer_k : check_k;
     int64_t *idx = malloc((size_t)(kmax > 0 ? kmax : 1) * sizeof *idx);
     if (!idx) return fail("memory", LP_EINTERNAL);
-    int64_t got = sample_accounts(idx, kmax, &kp, sample_seed);
+    int64_t got = bench_sample_accounts(idx, kmax, &kp, sample_seed);
     igraph_error_t e;
     if (peer_k > 0) {
         igraph_t gr;
-        if ((e = build_g_plus_r(&gr, &g))) return fail_igraph("G + R", e);
+        if ((e = bench_g_plus_r(&gr, &g))) return fail_igraph("G + R", e);
         int64_t k = peer_k < got ? peer_k : got, vsum = 0;
         double tsum = 0;
         for (int64_t j = 0; j < k; j++) {
@@ -337,23 +234,19 @@ int main(int argc, char **argv)
         igraph_vector_t capv;
         int64_t s_arc0, k = check_k < got ? check_k : got, differ = 0;
         double big = (double)(g.n + 1), tsum = 0;
-        if ((e = build_split(&sg, &capv, &s_arc0, &g, &kp, big)))
+        if ((e = bench_split_digraph(&sg, &capv, &s_arc0, &g, &kp, big)))
             return fail_igraph("split graph", e);
         for (int64_t j = 0; j < k; j++) {
-            int64_t i = idx[j], a = kp.account_node[i];
-            double own = VECTOR(capv)[a], val = 0;
-            VECTOR(capv)[a] = big; /* the account itself is never removed */
-            VECTOR(capv)[s_arc0 + i] = cap;
+            int64_t i = idx[j];
+            int32_t val = 0;
             t0 = bench_now();
-            e = igraph_maxflow_value(&sg, &val, 2 * g.n + 1, 2 * g.n, &capv, NULL);
+            e = bench_split_bus_factor(&val, &sg, &capv, s_arc0, &g, &kp, i, cap, big);
             tsum += bench_now() - t0;
             if (e) return fail_igraph("igraph_maxflow_value", e);
-            VECTOR(capv)[a] = own;
-            VECTOR(capv)[s_arc0 + i] = 0;
-            if ((int32_t)(val + 0.5) != bf[i]) {
+            if (val != bf[i]) {
                 differ++;
-                fprintf(stderr, "bench_busfactor: account %s: ours %d, max flow %g\n",
-                        lp_strtab_get(&g.nodes.id, a), bf[i], val);
+                fprintf(stderr, "bench_busfactor: account %s: ours %d, max flow %d\n",
+                        lp_strtab_get(&g.nodes.id, kp.account_node[i]), bf[i], val);
             }
         }
         agree = differ == 0;

@@ -1,4 +1,4 @@
-# bench/bench_lib.sh — shell helpers shared by run.sh and run_centrality.sh
+# bench/bench_lib.sh — shell helpers shared by suite.sh and run_busfactor.sh
 # (sourced, not run). POSIX sh.
 
 # value of KEY on the line of PHASE in FILE ("NA" if absent)
@@ -49,10 +49,4 @@ wait_quiet() {
         waited=$((waited + 30))
     done
     echo "bench: load average $(cut -d' ' -f1-3 /proc/loadavg) (waited ${waited}s)" >&2
-}
-
-# one line describing the machine and the peers' versions
-machine_line() {
-    echo "machine: $(uname -m), $(nproc) CPUs ($(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -n 1)), $(awk '/MemTotal/ { printf "%.0f GB", $2 / 1048576 }' /proc/meminfo)"
-    echo "igraph $(pkg-config --modversion igraph), graph-tool $($1 -c 'import graph_tool; print(graph_tool.__version__.split()[0])'), networkx $($1 -c 'import networkx; print(networkx.__version__)')"
 }

@@ -18,7 +18,6 @@
  * (identical=1), as the kernel promises for a fixed seed. Never part of the
  * tests.
  */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,15 +38,6 @@ static void usage(void)
                     "[--epsilon E] [--delta D] [--sample-seed S]\n");
 }
 
-/* strtod of the whole string (integers exact up to 2^53); -1 if it is not a number */
-static int parse_num(const char *s, double *out)
-{
-    char *end;
-    errno = 0;
-    *out = strtod(s, &end);
-    return errno || end == s || *end ? -1 : 0;
-}
-
 int main(int argc, char **argv)
 {
     lp_generate_options gopt = LP_GENERATE_OPTIONS_INIT;
@@ -58,7 +48,7 @@ int main(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         double v;
-        if (i + 1 >= argc || parse_num(argv[i + 1], &v) || v < 0) {
+        if (i + 1 >= argc || bench_parse_num(argv[i + 1], &v) || v < 0) {
             usage();
             return 2;
         }

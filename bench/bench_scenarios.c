@@ -33,6 +33,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bench_peers.h"
 #include "bench_util.h"
 #include "lp_busfactor.h"
 #include "lp_keyperson.h"
@@ -42,67 +43,6 @@ static int fail(const char *what)
 {
     fprintf(stderr, "bench_scenarios: %s: %s\n", what, lp_error_message());
     return 1;
-}
-
-/* Persons by the number of accounts whose paths use them, desc, row asc. */
-typedef struct busy {
-    int64_t count;
-    lp_vid v;
-} busy;
-
-static int cmp_busy(const void *a, const void *b)
-{
-    const busy *x = a, *y = b;
-    if (x->count != y->count) return x->count > y->count ? -1 : 1;
-    return (x->v > y->v) - (x->v < y->v);
-}
-
-/* G + R as an igraph graph, from the CSR (each edge once) plus R = n joined
- * to every anchor. */
-static igraph_error_t build_g_plus_r(igraph_t *gr, const lp_graph *g)
-{
-    igraph_vector_int_t ed;
-    int64_t k = 0;
-    igraph_error_t e = igraph_vector_int_init(&ed, 2 * (g->m + g->n_anchor));
-    if (e) return e;
-    for (lp_vid v = 0; v < g->n; v++) {
-        for (int64_t q = g->csr.offset[v]; q < g->csr.offset[v + 1]; q++)
-            if (g->csr.adj[q] > v) {
-                VECTOR(ed)[k++] = v;
-                VECTOR(ed)[k++] = g->csr.adj[q];
-            }
-        if (g->role[v] & LP_ROLE_ANCHOR) {
-            VECTOR(ed)[k++] = v;
-            VECTOR(ed)[k++] = g->n;
-        }
-    }
-    e = igraph_create(gr, &ed, g->n + 1, IGRAPH_UNDIRECTED);
-    igraph_vector_int_destroy(&ed);
-    return e;
-}
-
-/* Accounts (indices into kp) in R's component of gr without vertex x;
- * -1 on an igraph failure. Vertex ids above x shift down by one. */
-static int64_t peer_connected(const igraph_t *gr, const lp_keyperson *kp, lp_vid x, int64_t n)
-{
-    igraph_t h;
-    igraph_vector_int_t memb;
-    int64_t conn = -1;
-    if (igraph_copy(&h, gr)) return -1;
-    if (!igraph_delete_vertices(&h, igraph_vss_1(x)) && !igraph_vector_int_init(&memb, 0)) {
-        if (!igraph_connected_components(&h, &memb, NULL, NULL, IGRAPH_WEAK)) {
-            igraph_integer_t rc = VECTOR(memb)[n - 1]; /* R was n, now n - 1 (x < n) */
-            conn = 0;
-            for (int64_t i = 0; i < kp->n_accounts; i++) {
-                int64_t a = kp->account_node[i];
-                if (a == x) continue;
-                conn += VECTOR(memb)[a > x ? a - 1 : a] == rc;
-            }
-        }
-        igraph_vector_int_destroy(&memb);
-    }
-    igraph_destroy(&h);
-    return conn;
 }
 
 int main(int argc, char **argv)
@@ -155,19 +95,8 @@ int main(int argc, char **argv)
     bench_line(&b, "paths", b.threads, 1, t_paths, extra);
 
     /* the K busiest persons */
-    busy *by = calloc((size_t)g.n + 1, sizeof *by);
-    if (!by) return fail("memory");
-    for (lp_vid v = 0; v < g.n; v++)
-        by[v].v = v;
-    for (int64_t q = 0; q < poff[kp.n_accounts]; q++)
-        by[pers[q]].count++;
-    qsort(by, (size_t)g.n, sizeof *by, cmp_busy);
     lp_scenarios sc = LP_SCENARIOS_INIT;
-    for (int64_t j = 0; j < g.n && sc.count < k_scen; j++) {
-        if (!(g.role[by[j].v] & LP_ROLE_PERSON)) continue;
-        const char *id = lp_strtab_get(&g.nodes.id, by[j].v);
-        if (lp_scenarios_add(&sc, &g, id, strlen(id), &by[j].v, 1)) return fail("scenarios");
-    }
+    if (bench_busiest_persons(&sc, &g, poff, pers, kp.n_accounts, k_scen)) return fail("scenarios");
 
     double *t = malloc((size_t)runs * sizeof *t);
     lp_scenario_result r, r1;
@@ -215,13 +144,13 @@ int main(int argc, char **argv)
         }
     if (peer > 0) {
         igraph_t gr;
-        if (build_g_plus_r(&gr, &g)) return fail("igraph G + R");
+        if (bench_g_plus_r(&gr, &g)) return fail("igraph G + R");
         int64_t conn0 = kp.n_accounts - kp.orphan_accounts, done = 0;
         double tp = 0;
         for (int64_t j = 0; j < m && done<peer; j += m / peer> 0 ? m / peer : 1, done++) {
             lp_vid x = sc.leave[sc.leave_offsets[j]];
             t0 = bench_now();
-            int64_t c = peer_connected(&gr, &kp, x, g.n);
+            int64_t c = bench_peer_connected(&gr, &kp, x, g.n);
             tp += bench_now() - t0;
             int64_t x_conn = (g.role[x] & LP_ROLE_ACCOUNT) != 0; /* an account that leaves */
             if (c < 0 || conn0 - x_conn - c != r.lost_accounts[j]) {
@@ -245,7 +174,6 @@ int main(int argc, char **argv)
     lp_scenario_result_free(&r1);
     lp_scenarios_free(&sc);
     free(t);
-    free(by);
     free(bf);
     free(poff);
     free(pers);
