@@ -347,7 +347,6 @@ lp_status lp_graph_build(lp_graph *out, lp_nodes *nodes, lp_edges *edges)
     int64_t *idx = NULL, *tmp = NULL, *count = NULL;
     lp_vid *eu = NULL, *ev = NULL;
     double *ew = NULL;
-    int have_core = 0;
 
     if (n > LP_VID_MAX) {
         st = lp_error_set(LP_EINPUT, "%lld nodes: more than the %d supported", (long long)n,
@@ -410,17 +409,8 @@ lp_status lp_graph_build(lp_graph *out, lp_nodes *nodes, lp_edges *edges)
     idx = NULL;
     lp_edges_free(edges);
 
-    /* The list is canonical now: the shared part, then the igraph copy
-     * (which lp_graph_build always makes), built from the CSR after the
-     * merged list is freed. */
-    if ((st = build_canonical_core(&g, nodes, m, eu, ev, ew))) goto done;
-    have_core = 1;
-    free(eu);
-    free(ev);
-    free(ew);
-    eu = ev = NULL;
-    ew = NULL;
-    st = lp_graph_build_igraph(&g);
+    /* The list is canonical now: the part shared with the graph store. */
+    st = build_canonical_core(&g, nodes, m, eu, ev, ew);
 
 done:
     free(idx);
@@ -430,14 +420,7 @@ done:
     free(ev);
     free(ew);
     lp_edges_free(edges);
-    if (st) {
-        if (have_core) { /* give the node table back: on failure it stays the caller's */
-            *nodes = g.nodes;
-            memset(&g.nodes, 0, sizeof g.nodes);
-            lp_graph_free(&g);
-        }
-        return st;
-    }
+    if (st) return st;
     *out = g;
     return LP_OK;
 }

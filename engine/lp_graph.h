@@ -1,11 +1,14 @@
-/* lp_graph.h — the graph model: an igraph_t holding the simple undirected
- * graph, per-node arrays (id, type, revenue, role) and a read-only CSR
- * snapshot with 32-bit vertex ids that the parallel kernels use.
+/* lp_graph.h — the graph model: the simple undirected graph as a read-only
+ * CSR snapshot with 32-bit vertex ids that the parallel kernels use,
+ * per-node arrays (id, type, revenue, role) and, on request, an igraph_t
+ * copy for igraph's own functions (lp_graph_build_igraph).
  *
  * Readers (io/) fill an lp_nodes table and an lp_edges list and hand both to
  * lp_graph_build(), which merges duplicate edges (weights summed), drops
- * self-loops, counts both, and builds the igraph graph and the CSR snapshot.
- * Nothing here reads or writes files.
+ * self-loops, counts both, and builds the CSR snapshot. The analyses use
+ * only the CSR; the igraph copy (40 bytes per edge, 2-3 s for 10M edges
+ * here) is made only by callers that need igraph: tests and benchmarks
+ * comparing against it. Nothing here reads or writes files.
  */
 #ifndef LP_GRAPH_H
 #define LP_GRAPH_H
@@ -97,21 +100,21 @@ typedef struct lp_csr {
 typedef struct lp_graph {
     int64_t n, m;              /* nodes; edges after merging and dropping loops */
     lp_nodes nodes;            /* owned; moved in by lp_graph_build */
-    igraph_t ig;               /* simple undirected graph (n vertices, m edges) */
-    igraph_vector_t ig_weight; /* [m] weight of igraph edge e */
-    lp_csr csr;                /* owned snapshot of ig */
+    igraph_t ig;               /* when has_ig: the same graph (n vertices, m edges) */
+    igraph_vector_t ig_weight; /* when has_ig: [m] weight of igraph edge e */
+    lp_csr csr;                /* the graph */
     uint8_t *role;             /* [n] LP_ROLE_* flags, set by lp_graph_set_roles */
     int64_t n_anchor, n_person, n_account;
     int64_t merged_duplicates;  /* edge rows folded into an earlier row */
     int64_t dropped_self_loops; /* edge rows with source == target */
-    int has_ig;                 /* ig and ig_weight are initialised (always after
-                                   lp_graph_build; after lp_graph_build_canonical
-                                   only once lp_graph_build_igraph ran) */
+    int has_ig;                 /* ig and ig_weight are initialised (only once
+                                   lp_graph_build_igraph ran) */
 } lp_graph;
 
-/* Build the graph. Takes ownership of *nodes (left empty) and consumes
- * *edges (freed, left empty) whether or not it succeeds. Edge order in ig and
- * the CSR is deterministic: by smaller endpoint, then larger endpoint.
+/* Build the graph (CSR; no igraph copy: has_ig = 0). Takes ownership of
+ * *nodes (left empty) and consumes *edges (freed, left empty) whether or not
+ * it succeeds. Edge order is deterministic: by smaller endpoint, then larger
+ * endpoint.
  * On failure *out is untouched. Free with lp_graph_free. */
 lp_status lp_graph_build(lp_graph *out, lp_nodes *nodes, lp_edges *edges);
 void lp_graph_free(lp_graph *g); /* accepts NULL */
@@ -142,13 +145,8 @@ const char *lp_edge_defect_text(lp_edge_defect why);
  * merge: checks the list (O(m); a list that is not canonical is the caller's
  * bug, LP_EINTERNAL "lp_graph_build_canonical: edge K: <defect>") and builds
  * the CSR directly from the caller's arrays. merged_duplicates and
- * dropped_self_loops are 0 (set them afterwards if known).
- *
- * The igraph copy is NOT built: out->has_ig = 0 and out->ig / ig_weight are
- * not to be touched until lp_graph_build_igraph() has made them. The
- * analyses (lp_analyze and its kernels) use only the CSR, and the copy is
- * dear: 40 bytes per edge, and igraph_create took 2-3 s for 10-13M edges on
- * the 2-core test machine.
+ * dropped_self_loops are 0 (set them afterwards if known). As
+ * lp_graph_build, no igraph copy (has_ig = 0).
  *
  * Ownership as lp_graph_build: *edges is consumed (freed, left empty)
  * whether or not it succeeds; *nodes is moved into *out (left empty) on
@@ -157,8 +155,8 @@ const char *lp_edge_defect_text(lp_edge_defect why);
 lp_status lp_graph_build_canonical(lp_graph *out, lp_nodes *nodes, lp_edges *edges);
 
 /* Make g->ig and g->ig_weight from the CSR if g->has_ig is 0 (no-op
- * otherwise): the same igraph graph lp_graph_build makes (edge e = e-th
- * pair (u, v), u < v, in (u, v) order). LP_EINTERNAL when out of memory or
+ * otherwise): edge e = the e-th pair (u, v), u < v, of the CSR in (u, v)
+ * order, weight as in the CSR. Freed by lp_graph_free. LP_EINTERNAL when out of memory or
  * igraph fails; g is then unchanged. Not inside an OpenMP region. */
 lp_status lp_graph_build_igraph(lp_graph *g);
 

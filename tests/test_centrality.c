@@ -74,7 +74,7 @@ static lp_graph random_graph(int shape, int64_t n)
     }
     if (shape == 3 && n > 3) lp_edges_push(&edges, 0, (lp_vid)(n - 1), 1.0);
     lp_graph g;
-    if (lp_graph_build(&g, &nodes, &edges)) abort();
+    if (lp_graph_build(&g, &nodes, &edges) || lp_graph_build_igraph(&g)) abort(); /* igraph: oracle */
     lp_roles roles = LP_ROLES_INIT;
     lp_graph_set_roles(&g, &roles);
     return g;

@@ -162,19 +162,28 @@ static const char *graph_diff(const lp_graph *a, const lp_graph *b)
     return NULL;
 }
 
-/* The igraph copies of a (built by lp_graph_build) and b (on demand). */
+/* b's igraph copy (made on demand) has a's edges: edge e = the e-th pair
+ * (u, v), u < v, of a's CSR, with its weight. */
 static int igraph_same(const lp_graph *a, lp_graph *b)
 {
-    if (lp_graph_build_igraph(b) != LP_OK || !a->has_ig || !b->has_ig) return 0;
-    if (igraph_vcount(&a->ig) != igraph_vcount(&b->ig) ||
-        igraph_ecount(&a->ig) != igraph_ecount(&b->ig))
-        return 0;
-    for (igraph_integer_t e = 0; e < igraph_ecount(&a->ig); e++)
-        if (IGRAPH_FROM(&a->ig, e) != IGRAPH_FROM(&b->ig, e) ||
-            IGRAPH_TO(&a->ig, e) != IGRAPH_TO(&b->ig, e) ||
-            memcmp(&VECTOR(a->ig_weight)[e], &VECTOR(b->ig_weight)[e], sizeof(double)))
-            return 0;
-    return 1;
+    if (lp_graph_build_igraph(b) != LP_OK || !b->has_ig) return 0;
+    if (igraph_vcount(&b->ig) != a->n || igraph_ecount(&b->ig) != a->m) return 0;
+    igraph_integer_t e = 0;
+    for (int64_t u = 0; u < a->n; u++)
+        for (int64_t k = a->csr.offset[u]; k < a->csr.offset[u + 1]; k++) {
+            if (a->csr.adj[k] < u) continue;
+            igraph_integer_t f = IGRAPH_FROM(&b->ig, e), t = IGRAPH_TO(&b->ig, e);
+            if (f > t) { /* igraph may store an undirected edge either way round */
+                igraph_integer_t x = f;
+                f = t;
+                t = x;
+            }
+            if (f != u || t != a->csr.adj[k] ||
+                memcmp(&VECTOR(b->ig_weight)[e], &a->csr.weight[k], sizeof(double)))
+                return 0;
+            e++;
+        }
+    return e == a->m;
 }
 
 static int same_bytes(const void *a, const void *b, size_t len)

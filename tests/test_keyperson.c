@@ -40,7 +40,7 @@ static lp_graph make_graph(int64_t n, const int *type, int64_t m, const lp_vid *
     for (int64_t k = 0; k < m; k++)
         if (lp_edges_push(&edges, src[k], dst[k], 1.0 + (double)rnd_below(3))) abort();
     lp_graph g;
-    if (lp_graph_build(&g, &nodes, &edges)) {
+    if (lp_graph_build(&g, &nodes, &edges) || lp_graph_build_igraph(&g)) { /* igraph: oracle */
         fprintf(stderr, "build: %s\n", lp_error_message());
         abort();
     }
