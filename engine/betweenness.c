@@ -48,7 +48,9 @@
  * walked back choosing predecessors proportionally to their path counts.
  * Every sample has its own random stream derived from (seed, sample index)
  * and the counts are integers, so the output is identical for a seed
- * whatever the thread count.
+ * whatever the thread count. The counts are one array shared by all threads
+ * (atomic increments; a path has a handful of interior vertices), so the
+ * memory is 8 bytes a node plus 36 per node and thread for the searches.
  */
 #include "lp_centrality.h"
 #include "lp_i_lowlink.h"
@@ -393,7 +395,7 @@ typedef struct bibfs_ws {
     lp_vid *visited[2]; /* to reset; also the levels, in order */
     int64_t n_visited[2];
     lp_vid *meet;
-    int64_t *count; /* interior-vertex counts of this thread */
+    int64_t *count; /* interior-vertex counts, shared by all threads (atomic) */
 } bibfs_ws;
 
 /* Sample one uniform shortest path between u and v (u != v); add 1 to
@@ -456,7 +458,10 @@ static void sample_path(bibfs_ws *w, const lp_csr *c, lp_vid u, lp_vid v, uint64
             }
         }
         (void)meet_side;
-        if (y != u && y != v) w->count[y]++;
+        if (y != u && y != v) {
+#pragma omp atomic
+            w->count[y]++;
+        }
         /* Walk back to each end, predecessors drawn by path count. */
         for (int sd = 0; sd < 2; sd++) {
             lp_vid z = y;
@@ -472,6 +477,7 @@ static void sample_path(bibfs_ws *w, const lp_csr *c, lp_vid u, lp_vid v, uint64
                     if (t < a) break;
                 }
                 z = pick;
+#pragma omp atomic
                 w->count[z]++;
             }
         }
@@ -496,19 +502,10 @@ lp_status lp_betweenness_sampled(double *out, lp_sampling_report *out_report, co
     int nt = lp_i_max_threads();
     lp_status st = LP_OK;
     bibfs_ws *ws = calloc((size_t)nt, sizeof *ws);
-    int32_t *dist = malloc(n1 * sizeof *dist);
-    lp_vid *queue = malloc(n1 * sizeof *queue);
-    if (!ws || !dist || !queue) {
+    int64_t *count = calloc(n1, sizeof *count); /* one array: 8 bytes a node, not per thread */
+    if (!ws || !count) {
         st = lp_error_nomem("sampled betweenness");
         goto done;
-    }
-    int64_t vd = vertex_diameter_bound(csr, dist, queue);
-    int64_t r = 0;
-    if (n >= 3 && vd >= 3) {
-        double c = 0.5;
-        double need = c / (opt->epsilon * opt->epsilon) *
-                      (floor(log2((double)(vd - 2))) + 1 + log(1 / opt->delta));
-        r = (int64_t)ceil(need);
     }
     for (int t = 0; t < nt; t++) {
         for (int sd = 0; sd < 2; sd++) {
@@ -523,11 +520,22 @@ lp_status lp_betweenness_sampled(double *out, lp_sampling_report *out_report, co
                 ws[t].dist[sd][v] = -1;
         }
         ws[t].meet = malloc(n1 * sizeof *ws[t].meet);
-        ws[t].count = calloc(n1, sizeof *ws[t].count);
-        if (!ws[t].meet || !ws[t].count) {
+        ws[t].count = count;
+        if (!ws[t].meet) {
             st = lp_error_nomem("sampled betweenness workspace");
             goto done;
         }
+    }
+    /* The diameter bound borrows thread 0's first side (dist, then reset). */
+    int64_t vd = vertex_diameter_bound(csr, ws[0].dist[0], ws[0].visited[0]);
+    for (lp_vid v = 0; v < n; v++)
+        ws[0].dist[0][v] = -1;
+    int64_t r = 0;
+    if (n >= 3 && vd >= 3) {
+        double c = 0.5;
+        double need = c / (opt->epsilon * opt->epsilon) *
+                      (floor(log2((double)(vd - 2))) + 1 + log(1 / opt->delta));
+        r = (int64_t)ceil(need);
     }
 
     lp_i_ticker tick;
@@ -546,12 +554,8 @@ lp_status lp_betweenness_sampled(double *out, lp_sampling_report *out_report, co
     lp_i_tick_end(&tick);
 
     double scale = r > 0 ? (double)n * (double)(n - 1) / 2.0 / (double)r : 0.0;
-    for (lp_vid v = 0; v < n; v++) {
-        int64_t cnt = 0;
-        for (int t = 0; t < nt; t++)
-            cnt += ws[t].count[v];
-        out[v] = (double)cnt * scale;
-    }
+    for (lp_vid v = 0; v < n; v++)
+        out[v] = (double)count[v] * scale;
     if (out_report) {
         out_report->samples = r;
         out_report->vertex_diameter = vd;
@@ -566,10 +570,8 @@ done:
                 free(ws[t].visited[sd]);
             }
             free(ws[t].meet);
-            free(ws[t].count);
         }
     free(ws);
-    free(dist);
-    free(queue);
+    free(count);
     return st;
 }
