@@ -15,7 +15,7 @@
  * revenue, has_revenue, the CSR (same order, weights bit-identical),
  * merged_duplicates and dropped_self_loops. Roles are not stored (set them
  * with lp_graph_set_roles). The igraph copy is not built (g.has_ig = 0, as
- * after lp_graph_build_canonical): the analyses do not need it; call
+ * after lp_graph_build): the analyses do not need it; call
  * lp_graph_build_igraph(&g) before using g.ig.
  *
  * ---- File layout (format "linchpin-graph", format_version 1) ----------
