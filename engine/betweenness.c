@@ -492,6 +492,25 @@ static void sample_path(bibfs_ws *w, const lp_csr *c, lp_vid u, lp_vid v, uint64
     }
 }
 
+/* Free the searches' arrays of nt workspaces (not count, which is shared);
+ * ws may be NULL. */
+static void bibfs_ws_free(bibfs_ws *ws, int nt)
+{
+    if (!ws) return;
+    for (int t = 0; t < nt; t++) {
+        for (int sd = 0; sd < 2; sd++) {
+            free(ws[t].dist[sd]);
+            free(ws[t].sigma[sd]);
+            free(ws[t].visited[sd]);
+            ws[t].dist[sd] = NULL;
+            ws[t].sigma[sd] = NULL;
+            ws[t].visited[sd] = NULL;
+        }
+        free(ws[t].meet);
+        ws[t].meet = NULL;
+    }
+}
+
 lp_status lp_betweenness_sampled(double *out, lp_sampling_report *out_report, const lp_csr *csr,
                                  const lp_sampling *opt)
 {
@@ -553,6 +572,7 @@ lp_status lp_betweenness_sampled(double *out, lp_sampling_report *out_report, co
     }
     lp_i_tick_end(&tick);
 
+    bibfs_ws_free(ws, nt); /* before out[] is written: its pages are fresh */
     double scale = r > 0 ? (double)n * (double)(n - 1) / 2.0 / (double)r : 0.0;
     for (lp_vid v = 0; v < n; v++)
         out[v] = (double)count[v] * scale;
@@ -562,15 +582,7 @@ lp_status lp_betweenness_sampled(double *out, lp_sampling_report *out_report, co
     }
 
 done:
-    if (ws)
-        for (int t = 0; t < nt; t++) {
-            for (int sd = 0; sd < 2; sd++) {
-                free(ws[t].dist[sd]);
-                free(ws[t].sigma[sd]);
-                free(ws[t].visited[sd]);
-            }
-            free(ws[t].meet);
-        }
+    bibfs_ws_free(ws, nt);
     free(ws);
     free(count);
     return st;
