@@ -39,6 +39,7 @@
 #include "lp_generate.h"
 #include "lp_keyperson.h"
 #include "lp_test.h"
+#include "lp_test_files.h"
 
 static char base_dir[256];
 
@@ -47,34 +48,10 @@ static void path_in(char *dst, size_t cap, const char *sub, const char *file)
     snprintf(dst, cap, "%s/%s%s%s", base_dir, sub, file ? "/" : "", file ? file : "");
 }
 
-/* Whole file into memory (caller frees); NULL if unreadable. */
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    size_t cap = 1 << 16, n = 0;
-    char *buf = malloc(cap);
-    size_t k;
-    while (buf && (k = fread(buf + n, 1, cap - n, f)) > 0) {
-        n += k;
-        if (n == cap) {
-            char *nb = realloc(buf, cap *= 2);
-            if (!nb) {
-                free(buf);
-                buf = NULL;
-            }
-            buf = nb;
-        }
-    }
-    fclose(f);
-    *len = n;
-    return buf;
-}
-
 static int same_file(const char *a, const char *b)
 {
     size_t la, lb;
-    char *x = slurp(a, &la), *y = slurp(b, &lb);
+    char *x = lp_test_slurp(a, &la), *y = lp_test_slurp(b, &lb);
     int same = x && y && la == lb && !memcmp(x, y, la);
     free(x);
     free(y);
@@ -415,7 +392,7 @@ static void clean_and_awkward(void)
     char p[512];
     size_t len;
     path_in(p, sizeof p, "awkward", "edges.csv");
-    char *text = slurp(p, &len);
+    char *text = lp_test_slurp(p, &len);
     CHECK(text && len > 3 && !memcmp(text, "\xef\xbb\xbfsource,target,weight\r\n", 25),
           "awkward: edges.csv does not start with BOM + header + CRLF");
     /* Every LF outside quotes is preceded by CR; some fields are empty. */
@@ -619,25 +596,6 @@ static void errors(void)
           count_entries(p));
 }
 
-static void remove_tree(const char *dir)
-{
-    DIR *d = opendir(dir);
-    if (!d) return;
-    struct dirent *e;
-    char p[1024];
-    while ((e = readdir(d))) {
-        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
-        snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
-        struct stat sb;
-        if (lstat(p, &sb) == 0 && S_ISDIR(sb.st_mode))
-            remove_tree(p);
-        else
-            unlink(p);
-    }
-    closedir(d);
-    rmdir(dir);
-}
-
 int main(void)
 {
     const char *tmp = getenv("TMPDIR");
@@ -649,7 +607,7 @@ int main(void)
     determinism();
     clean_and_awkward();
     errors();
-    remove_tree(base_dir);
+    lp_test_remove_tree(base_dir);
     if (failures) {
         fprintf(stderr, "%d failures\n", failures);
         return 1;

@@ -47,6 +47,7 @@
 #include "lp_graphstore.h"
 #include "lp_pipeline.h"
 #include "lp_test.h"
+#include "lp_test_files.h"
 
 static char tmpdir[4096];
 
@@ -63,69 +64,6 @@ static void die(const char *what)
 {
     fprintf(stderr, "test_graphstore: %s: %s\n", what, lp_error_message());
     exit(1);
-}
-
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    char *buf = NULL;
-    size_t cap = 0, n = 0;
-    if (!f) return NULL;
-    for (;;) {
-        if (n == cap) {
-            cap = cap ? 2 * cap : 65536;
-            char *q = realloc(buf, cap);
-            if (!q) break;
-            buf = q;
-        }
-        size_t got = fread(buf + n, 1, cap - n, f);
-        if (got == 0) break;
-        n += got;
-    }
-    fclose(f);
-    *len = n;
-    return buf;
-}
-
-static void spit(const char *path, const void *data, size_t len)
-{
-    FILE *f = fopen(path, "wb");
-    if (!f || fwrite(data, 1, len, f) != len || fclose(f) != 0) {
-        perror(path);
-        exit(1);
-    }
-}
-
-/* Temporary files of the atomic writer left in dir. */
-static int count_temps(const char *dir)
-{
-    DIR *d = opendir(dir);
-    int k = 0;
-    struct dirent *e;
-    if (!d) return -1;
-    while ((e = readdir(d)))
-        k += strstr(e->d_name, ".tmp-") != NULL;
-    closedir(d);
-    return k;
-}
-
-static void remove_tree(const char *dir)
-{
-    DIR *d = opendir(dir);
-    struct dirent *e;
-    char p[8400];
-    if (!d) return;
-    while ((e = readdir(d))) {
-        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
-        snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
-        struct stat sb;
-        if (lstat(p, &sb) == 0 && S_ISDIR(sb.st_mode))
-            remove_tree(p);
-        else
-            unlink(p);
-    }
-    closedir(d);
-    rmdir(dir);
 }
 
 /* ---- comparing graphs --------------------------------------------------- */
@@ -336,7 +274,7 @@ static lp_graph handmade(int with_revenue, int with_edges)
 
 static void write_text(const char *path, const char *text)
 {
-    spit(path, text, strlen(text));
+    lp_test_spit(path, text, strlen(text));
 }
 
 static void test_roundtrips(void)
@@ -949,7 +887,7 @@ static void test_corruption(void)
     const char *good = path_in("good.h5"), *bad = path_in("bad.h5");
     if (lp_graphstore_write(good, &g, NULL)) die("write");
     size_t len = 0;
-    unsigned char *orig = (unsigned char *)slurp(good, &len);
+    unsigned char *orig = (unsigned char *)lp_test_slurp(good, &len);
     unsigned char *copy = malloc(len + 1);
     CHECK(orig && len > 4096, "store of %zu bytes", len);
     if (!orig || !copy) die("slurp");
@@ -966,19 +904,19 @@ static void test_corruption(void)
         int bit = (int)rnd_below(8);
         memcpy(copy, orig, len);
         copy[pos] ^= (unsigned char)(1u << bit);
-        spit(bad, copy, len);
+        lp_test_spit(bad, copy, len);
         snprintf(what, sizeof what, "flip of bit %d at byte %zu of %zu", bit, pos, len);
         judge(&flips, read_in_child(bad, &g, msg, sizeof msg), msg, what);
     }
     /* Truncations: every step-th length plus both ends. */
     size_t cut_step = len / 100 + 1;
     for (size_t cut = 0; cut < len; cut += cut_step) {
-        spit(bad, orig, cut);
+        lp_test_spit(bad, orig, cut);
         snprintf(what, sizeof what, "truncation to %zu of %zu bytes", cut, len);
         judge(&cuts, read_in_child(bad, &g, msg, sizeof msg), msg, what);
     }
     for (size_t cut = len - 8; cut < len; cut++) {
-        spit(bad, orig, cut);
+        lp_test_spit(bad, orig, cut);
         snprintf(what, sizeof what, "truncation to %zu of %zu bytes", cut, len);
         judge(&cuts, read_in_child(bad, &g, msg, sizeof msg), msg, what);
     }
@@ -1011,13 +949,13 @@ static void test_write_errors(void)
     CHECK(st == LP_EOUTPUT && strstr(lp_error_message(), "cannot write ") == lp_error_message(),
           "target is a directory: %d %s", (int)st, lp_error_message());
     rmdir(dir);
-    CHECK(count_temps(tmpdir) == 0, "temporary files left");
+    CHECK(lp_test_count_temps(tmpdir) == 0, "temporary files left");
 
     /* An inconsistent graph: nothing written, earlier file untouched. */
     const char *out = path_in("keep.h5");
     if (lp_graphstore_write(out, &g, NULL)) die("write");
     size_t len0 = 0, len1 = 0;
-    char *before = slurp(out, &len0);
+    char *before = lp_test_slurp(out, &len0);
     char *id = g.nodes.id.data + g.nodes.id.offset[4];
     char c = id[0];
     id[0] = (char)0xff;
@@ -1055,9 +993,9 @@ static void test_write_errors(void)
     CHECK(pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
               WEXITSTATUS(status) == 0,
           "failed write in child: status %d", status);
-    char *after = slurp(out, &len1);
+    char *after = lp_test_slurp(out, &len1);
     CHECK(before && after && len0 == len1 && !memcmp(before, after, len0), "earlier file changed");
-    CHECK(count_temps(tmpdir) == 0, "temporary files left");
+    CHECK(lp_test_count_temps(tmpdir) == 0, "temporary files left");
     free(before);
     free(after);
     lp_graph_free(&big);
@@ -1081,7 +1019,7 @@ int main(void)
     test_not_a_store();
     test_write_errors();
     if (failures == 0)
-        remove_tree(tmpdir);
+        lp_test_remove_tree(tmpdir);
     else
         fprintf(stderr, "files left in %s\n", tmpdir);
     printf("test_graphstore: %s (%d failed checks)\n", failures ? "FAIL" : "ok", failures);

@@ -37,6 +37,7 @@
 #include "lp_graph.h"
 #include "lp_keyperson.h"
 #include "lp_results.h"
+#include "lp_test_files.h"
 
 static int failures;
 
@@ -341,41 +342,6 @@ static char *path_in(const char *name)
     return p;
 }
 
-/* Leftover temporaries ".<name>.tmp-XXXXXX" in dir. */
-static int count_temps(const char *dir)
-{
-    DIR *d = opendir(dir);
-    struct dirent *e;
-    int n = 0;
-    if (!d) return -1;
-    while ((e = readdir(d)) != NULL)
-        if (e->d_name[0] == '.' && strstr(e->d_name, ".tmp-")) n++;
-    closedir(d);
-    return n;
-}
-
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    char *buf = NULL;
-    size_t cap = 0, n = 0;
-    if (!f) return NULL;
-    for (;;) {
-        if (n == cap) {
-            cap = cap ? 2 * cap : 65536;
-            char *q = realloc(buf, cap);
-            if (!q) break;
-            buf = q;
-        }
-        size_t got = fread(buf + n, 1, cap - n, f);
-        if (got == 0) break;
-        n += got;
-    }
-    fclose(f);
-    *len = n;
-    return buf;
-}
-
 static void write_text(const char *path, const char *text)
 {
     FILE *f = fopen(path, "w");
@@ -398,7 +364,7 @@ static void test_roundtrip(const lp_graph *g, const lp_keyperson *kp)
     CHECK_STATUS(lp_results_write(out, &r), LP_OK, NULL);
     struct stat sb;
     CHECK(stat(out, &sb) == 0 && S_ISREG(sb.st_mode) && (sb.st_mode & 0777) == 0644);
-    CHECK(count_temps(tmpdir) == 0);
+    CHECK(lp_test_count_temps(tmpdir) == 0);
 
     lp_summary s;
     memset(&s, 0, sizeof s);
@@ -490,7 +456,7 @@ static void test_roundtrip(const lp_graph *g, const lp_keyperson *kp)
 
     /* Overwriting an existing file works and leaves no temporary. */
     CHECK_STATUS(lp_results_write(out, &r), LP_OK, NULL);
-    CHECK(count_temps(tmpdir) == 0);
+    CHECK(lp_test_count_temps(tmpdir) == 0);
 done:
     free(deg);
     free(str);
@@ -579,7 +545,7 @@ static void test_bad_results(const lp_graph *g, const lp_keyperson *kp)
     CHECK_STATUS(lp_results_write(out, &r), LP_EINTERNAL, "monotone");
     struct stat sb;
     CHECK(stat(out, &sb) != 0 && errno == ENOENT);
-    CHECK(count_temps(tmpdir) == 0);
+    CHECK(lp_test_count_temps(tmpdir) == 0);
 }
 
 static void test_output_errors(const lp_graph *g, const lp_keyperson *kp)
@@ -594,8 +560,8 @@ static void test_output_errors(const lp_graph *g, const lp_keyperson *kp)
     CHECK(mkdir(dir, 0755) == 0);
     snprintf(msg, sizeof msg, "cannot write %s: Is a directory", dir);
     CHECK_STATUS(lp_results_write(dir, &r), LP_EOUTPUT, msg);
-    CHECK(count_temps(tmpdir) == 0);
-    CHECK(count_temps(dir) == 0);
+    CHECK(lp_test_count_temps(tmpdir) == 0);
+    CHECK(lp_test_count_temps(dir) == 0);
     char *inside = path_in("adir/x.h5");
     CHECK_STATUS(lp_results_write(inside, &r), LP_OK, NULL); /* it is usable as a directory */
     CHECK(unlink(inside) == 0);
@@ -605,7 +571,7 @@ static void test_output_errors(const lp_graph *g, const lp_keyperson *kp)
     const char *missing = path_in("no/such/dir/out.h5");
     snprintf(msg, sizeof msg, "cannot write %s: No such file or directory", missing);
     CHECK_STATUS(lp_results_write(missing, &r), LP_EOUTPUT, msg);
-    CHECK(count_temps(tmpdir) == 0);
+    CHECK(lp_test_count_temps(tmpdir) == 0);
 
     /* a path that is not a regular file */
     CHECK_STATUS(lp_results_write("/dev/null", &r), LP_EOUTPUT,
@@ -621,7 +587,7 @@ static void test_failed_write_keeps_old(const lp_graph *small, const lp_keyperso
     const char *out = path_in("keep.h5");
     CHECK_STATUS(lp_results_write(out, &r), LP_OK, NULL);
     size_t len0 = 0, len1 = 0;
-    char *before = slurp(out, &len0);
+    char *before = lp_test_slurp(out, &len0);
     CHECK(before != NULL && len0 > 0 && len0 < 512 * 1024);
 
     lp_graph big;
@@ -661,9 +627,9 @@ static void test_failed_write_keeps_old(const lp_graph *small, const lp_keyperso
     int status = 0;
     CHECK(waitpid(pid, &status, 0) == pid);
     CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-    char *after = slurp(out, &len1);
+    char *after = lp_test_slurp(out, &len1);
     CHECK(after && len1 == len0 && memcmp(before, after, len0) == 0);
-    CHECK(count_temps(tmpdir) == 0);
+    CHECK(lp_test_count_temps(tmpdir) == 0);
     free(before);
     free(after);
 
@@ -1101,7 +1067,7 @@ static void test_bad_centrality(const lp_graph *g)
                  "top_betweenness not ordered by betweenness desc, row asc at 1");
     struct stat sb;
     CHECK(stat(out, &sb) != 0 && errno == ENOENT);
-    CHECK(count_temps(tmpdir) == 0);
+    CHECK(lp_test_count_temps(tmpdir) == 0);
 
     /* An exact run ignores the sampled-only fields entirely. */
     r = small_results(g, NULL, NULL, NULL, NULL, 0);
@@ -1115,7 +1081,7 @@ static void test_bad_centrality(const lp_graph *g)
 static void copy_file(const char *from, const char *to)
 {
     size_t len = 0;
-    char *buf = slurp(from, &len);
+    char *buf = lp_test_slurp(from, &len);
     FILE *f = fopen(to, "wb");
     if (!buf || !f || fwrite(buf, 1, len, f) != len || fclose(f) != 0) {
         fprintf(stderr, "cannot copy %s to %s\n", from, to);
@@ -1179,21 +1145,6 @@ static void test_reader_centrality_errors(const lp_graph *g, const lp_keyperson 
     snprintf(msg, sizeof msg, "%s: /nodes/betweenness has the wrong type or shape", bad);
     CHECK_STATUS(lp_results_read_summary(&s, bad), LP_EINPUT, msg);
     CHECK(s.betweenness_method == NULL && s.top_brokers == NULL); /* *out untouched */
-}
-
-static void remove_tree(const char *dir)
-{
-    DIR *d = opendir(dir);
-    struct dirent *e;
-    char p[8400];
-    if (!d) return;
-    while ((e = readdir(d)) != NULL) {
-        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
-        snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
-        if (unlink(p) != 0 && errno == EISDIR) remove_tree(p);
-    }
-    closedir(d);
-    rmdir(dir);
 }
 
 /* For tests/test_h5schema_selfcheck.py: the sample files, nothing else. */
@@ -1263,7 +1214,7 @@ int main(int argc, char **argv)
     lp_keyperson_free(&kp);
     lp_graph_free(&g);
     if (failures == 0)
-        remove_tree(tmpdir);
+        lp_test_remove_tree(tmpdir);
     else
         fprintf(stderr, "files left in %s\n", tmpdir);
     printf("test_results_h5: %s (%d failed checks)\n", failures ? "FAIL" : "ok", failures);
