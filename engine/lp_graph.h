@@ -111,10 +111,10 @@ typedef struct lp_graph {
                                    lp_graph_build_igraph ran) */
 } lp_graph;
 
-/* Build the graph (CSR; no igraph copy: has_ig = 0). Takes ownership of
- * *nodes (left empty) and consumes *edges (freed, left empty) whether or not
- * it succeeds. Edge order is deterministic: by smaller endpoint, then larger
- * endpoint.
+/* Build the graph (CSR; no igraph copy: has_ig = 0). *edges is consumed
+ * (freed, left empty) whether or not it succeeds; *nodes is moved into *out
+ * (left empty) on success and left with the caller on failure. Edge order is
+ * deterministic: by smaller endpoint, then larger endpoint.
  * On failure *out is untouched. Free with lp_graph_free. */
 lp_status lp_graph_build(lp_graph *out, lp_nodes *nodes, lp_edges *edges);
 void lp_graph_free(lp_graph *g); /* accepts NULL */
