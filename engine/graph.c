@@ -7,6 +7,9 @@
  * are then adjacent and merged in one scan (weights summed). The CSR
  * snapshot is filled from the sorted list, which leaves every neighbour list
  * ascending without a further sort.
+ *
+ * lp_graph_adopt and lp_csr_check serve the graph store, whose CSR is
+ * mapped from the file: checked in one pass, then used where it lies.
  */
 #include "lp_graph.h"
 
@@ -245,41 +248,11 @@ static void csr_free(lp_csr *csr)
     memset(csr, 0, sizeof *csr);
 }
 
-int64_t lp_edges_check_canonical(const lp_edges *edges, int64_t n, lp_edge_defect *why)
-{
-    const lp_vid *s = edges->src, *d = edges->dst;
-    const double *w = edges->weight;
-    int64_t m = edges->m, first = m;
-    /* The first bad row: each thread's first, then the smallest. */
-#pragma omp parallel for schedule(static) reduction(min : first) if (m >= LP_PARALLEL_MIN)
-    for (int64_t k = 0; k < m; k++) {
-        if (k >= first) continue;
-        int bad = s[k] < 0 || s[k] >= n || d[k] < 0 || d[k] >= n || s[k] >= d[k] || !(w[k] > 0) ||
-                  w[k] > 1.7976931348623157e308 ||
-                  (k > 0 && (s[k] < s[k - 1] || (s[k] == s[k - 1] && d[k] <= d[k - 1])));
-        if (bad) first = k;
-    }
-    if (first == m) return -1;
-    int64_t k = first;
-    lp_edge_defect r;
-    if (s[k] < 0 || s[k] >= n)
-        r = LP_EDGE_SRC_RANGE;
-    else if (d[k] < 0 || d[k] >= n)
-        r = LP_EDGE_DST_RANGE;
-    else if (s[k] >= d[k])
-        r = LP_EDGE_NOT_BELOW;
-    else if (k > 0 && (s[k] < s[k - 1] || (s[k] == s[k - 1] && d[k] <= d[k - 1])))
-        r = LP_EDGE_ORDER;
-    else
-        r = LP_EDGE_WEIGHT;
-    if (why) *why = r;
-    return k;
-}
-
-/* What both builds share once the edge list is canonical: the CSR, the role
- * array, the counts, and the node table moved in. Does not take eu/ev/ew.
- * On failure g holds nothing (and *nodes is left with the caller). */
-static lp_status build_canonical_core(lp_graph *g, lp_nodes *nodes, int64_t m, const lp_vid *eu,
+/* The rest of lp_graph_build once the edge list is canonical (merged,
+ * sorted): the CSR, the role array, the counts, and the node table moved
+ * in. Does not take eu/ev/ew. On failure g holds nothing (and *nodes is
+ * left with the caller). */
+static lp_status build_from_canonical(lp_graph *g, lp_nodes *nodes, int64_t m, const lp_vid *eu,
                                       const lp_vid *ev, const double *ew)
 {
     int64_t n = nodes->id.count;
@@ -409,8 +382,7 @@ lp_status lp_graph_build(lp_graph *out, lp_nodes *nodes, lp_edges *edges)
     idx = NULL;
     lp_edges_free(edges);
 
-    /* The list is canonical now: the part shared with the graph store. */
-    st = build_canonical_core(&g, nodes, m, eu, ev, ew);
+    st = build_from_canonical(&g, nodes, m, eu, ev, ew);
 
 done:
     free(idx);
@@ -425,43 +397,120 @@ done:
     return LP_OK;
 }
 
-lp_status lp_graph_build_canonical(lp_graph *out, lp_nodes *nodes, lp_edges *edges)
+/* ---- a CSR that lives elsewhere ----------------------------------------- */
+
+/* A 64-bit mix (a bijection): the finaliser of MurmurHash3 / SplitMix64. */
+static inline uint64_t mix64(uint64_t x)
 {
-    lp_graph g;
-    memset(&g, 0, sizeof g);
-    int64_t n = nodes->id.count;
-    lp_status st = LP_OK;
-    lp_edge_defect why;
-    int64_t bad;
-    if (n > LP_VID_MAX)
-        st = lp_error_set(LP_EINPUT, "%lld nodes: more than the %d supported", (long long)n,
-                          LP_VID_MAX);
-    else if ((bad = lp_edges_check_canonical(edges, n, &why)) >= 0)
-        st = lp_error_set(LP_EINTERNAL, "lp_graph_build_canonical: edge %lld: %s", (long long)bad,
-                          lp_edge_defect_text(why));
-    else
-        st = build_canonical_core(&g, nodes, edges->m, edges->src, edges->dst, edges->weight);
-    lp_edges_free(edges);
-    if (st) return st;
-    *out = g;
-    return LP_OK;
+    x ^= x >> 33;
+    x *= 0xFF51AFD7ED558CCDull;
+    x ^= x >> 33;
+    x *= 0xC4CEB9FE1A85EC53ull;
+    return x ^ (x >> 33);
 }
 
-const char *lp_edge_defect_text(lp_edge_defect why)
+/* H(u, v, w) of lp_csr_check, u < v. */
+static inline uint64_t edge_hash(lp_vid u, lp_vid v, double w)
 {
-    switch (why) {
-    case LP_EDGE_SRC_RANGE:
-        return "source out of range";
-    case LP_EDGE_DST_RANGE:
-        return "target out of range";
-    case LP_EDGE_NOT_BELOW:
-        return "source not below target";
-    case LP_EDGE_ORDER:
-        return "not in strictly increasing (source, target) order";
-    case LP_EDGE_WEIGHT:
-        return "weight not positive and finite";
+    uint64_t bits;
+    memcpy(&bits, &w, sizeof bits);
+    uint64_t key = (uint64_t)(uint32_t)u << 32 | (uint32_t)v;
+    return mix64(key * 0x9E3779B97F4A7C15ull + bits); /* a bijection of bits, and of key */
+}
+
+lp_csr_defect lp_csr_check(const lp_csr *c, int64_t *where, int64_t *node)
+{
+    int64_t n = c->n, arcs = 2 * c->m;
+    const int64_t *off = c->offset;
+    const lp_vid *adj = c->adj;
+    const double *w = c->weight;
+    int64_t at = -1, v0 = -1;
+    lp_csr_defect d = LP_CSR_OK;
+    if (off[0] != 0) {
+        d = LP_CSR_OFFSET_FIRST;
+        at = 0;
+        goto out;
     }
-    return "defect";
+    int64_t first = n + 1;
+#pragma omp parallel for schedule(static) reduction(min : first) if (n >= LP_PARALLEL_MIN)
+    for (int64_t v = 1; v <= n; v++)
+        if (off[v] < off[v - 1] && v < first) first = v;
+    if (first <= n) {
+        d = LP_CSR_OFFSET_ORDER;
+        at = first;
+        goto out;
+    }
+    if (off[n] != arcs) {
+        d = LP_CSR_OFFSET_LAST;
+        at = n;
+        goto out;
+    }
+    /* Offsets are sane: every arc row lies in [0, 2m). One pass over the
+     * arcs: the first bad row (min), and the symmetry sums. */
+    int64_t bad = arcs, up = 0;
+    uint64_t hup = 0, hdown = 0;
+#pragma omp parallel for schedule(dynamic, 4096) reduction(min : bad) reduction(+ : up, hup, hdown) if (n >= LP_PARALLEL_MIN)
+    for (int64_t v = 0; v < n; v++) {
+        for (int64_t k = off[v]; k < off[v + 1]; k++) {
+            lp_vid t = adj[k];
+            double x = w[k];
+            if (t < 0 || t >= n || t == v || (k > off[v] && t <= adj[k - 1]) || !(x > 0) ||
+                x > 1.7976931348623157e308) {
+                if (k < bad) bad = k;
+                break;
+            }
+            if (t > v) {
+                up++;
+                hup += edge_hash((lp_vid)v, t, x);
+            } else {
+                hdown += edge_hash(t, (lp_vid)v, x);
+            }
+        }
+    }
+    if (bad < arcs) {
+        /* The node of row bad: the last v with off[v] <= bad < off[v+1]. */
+        int64_t lo = 0, hi = n - 1;
+        while (lo < hi) {
+            int64_t mid = lo + (hi - lo + 1) / 2;
+            if (off[mid] <= bad)
+                lo = mid;
+            else
+                hi = mid - 1;
+        }
+        v0 = lo;
+        lp_vid t = adj[bad];
+        d = t < 0 || t >= n        ? LP_CSR_RANGE
+            : t == v0              ? LP_CSR_SELF
+            : bad > off[v0] && t <= adj[bad - 1] ? LP_CSR_ORDER
+                                   : LP_CSR_WEIGHT;
+        at = bad;
+        goto out;
+    }
+    if (up != c->m || hup != hdown) d = LP_CSR_ASYMMETRIC;
+out:
+    if (where) *where = at;
+    if (node) *node = v0;
+    return d;
+}
+
+lp_status lp_graph_adopt(lp_graph *out, const lp_nodes *nodes, const lp_csr *csr,
+                         lp_graph_backing backing)
+{
+    int64_t n = csr->n;
+    if (n < 0 || n > LP_VID_MAX || nodes->id.count != n || csr->m < 0 || !backing.release)
+        return lp_error_set(LP_EINTERNAL, "lp_graph_adopt: %lld ids for %lld nodes",
+                            (long long)nodes->id.count, (long long)n);
+    lp_graph g;
+    memset(&g, 0, sizeof g);
+    g.role = lp_i_alloc_big((size_t)n + 1, 1);
+    if (!g.role) return lp_error_nomem("roles");
+    g.n = n;
+    g.m = csr->m;
+    g.nodes = *nodes;
+    g.csr = *csr;
+    g.backing = backing;
+    *out = g;
+    return LP_OK;
 }
 
 void lp_graph_free(lp_graph *g)
@@ -471,8 +520,12 @@ void lp_graph_free(lp_graph *g)
         igraph_destroy(&g->ig);
         igraph_vector_destroy(&g->ig_weight);
     }
-    csr_free(&g->csr);
-    lp_nodes_free(&g->nodes);
+    if (g->backing.release) {
+        g->backing.release(g->backing.ctx);
+    } else {
+        csr_free(&g->csr);
+        lp_nodes_free(&g->nodes);
+    }
     free(g->role);
     memset(g, 0, sizeof *g);
 }

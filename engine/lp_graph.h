@@ -5,7 +5,8 @@
  *
  * Readers (io/) fill an lp_nodes table and an lp_edges list and hand both to
  * lp_graph_build(), which merges duplicate edges (weights summed), drops
- * self-loops, counts both, and builds the CSR snapshot. The analyses use
+ * self-loops, counts both, and builds the CSR snapshot. The graph store
+ * hands over a finished CSR instead (lp_csr_check, lp_graph_adopt). The analyses use
  * only the CSR; the igraph copy (40 bytes per edge, 2-3 s for 10M edges
  * here) is made only by callers that need igraph: tests and benchmarks
  * comparing against it. Nothing here reads or writes files.
@@ -97,6 +98,15 @@ typedef struct lp_csr {
     double *weight;  /* [2m] */
 } lp_csr;
 
+/* Who owns a graph's node table and CSR when the graph does not: on
+ * lp_graph_free, release(ctx) is called instead of freeing g->nodes and
+ * g->csr (it must free the type-name table too, and every array it
+ * provided). */
+typedef struct lp_graph_backing {
+    void (*release)(void *ctx);
+    void *ctx;
+} lp_graph_backing;
+
 typedef struct lp_graph {
     int64_t n, m;              /* nodes; edges after merging and dropping loops */
     lp_nodes nodes;            /* owned; moved in by lp_graph_build */
@@ -109,6 +119,8 @@ typedef struct lp_graph {
     int64_t dropped_self_loops; /* edge rows with source == target */
     int has_ig;                 /* ig and ig_weight are initialised (only once
                                    lp_graph_build_igraph ran) */
+    lp_graph_backing backing;   /* release set: nodes and csr are not the
+                                   graph's own (lp_graph_adopt) */
 } lp_graph;
 
 /* Build the graph (CSR; no igraph copy: has_ig = 0). *edges is consumed
@@ -119,40 +131,52 @@ typedef struct lp_graph {
 lp_status lp_graph_build(lp_graph *out, lp_nodes *nodes, lp_edges *edges);
 void lp_graph_free(lp_graph *g); /* accepts NULL */
 
-/* ---- an edge list that is already merged (the graph store) ------------- */
+/* ---- a CSR that lives elsewhere (the mapped graph store) --------------- */
 
-/* An edge list is canonical for n nodes when every row k has
- * 0 <= src[k] < dst[k] < n (no self-loop), the rows are in strictly
- * increasing (src, dst) order (hence no duplicate) and every weight is
- * positive and finite: g's own edge list, edge e = the e-th pair (u, v),
- * u < v, of the CSR in that order. */
-typedef enum lp_edge_defect {
-    LP_EDGE_SRC_RANGE, /* src[k] outside [0, n) */
-    LP_EDGE_DST_RANGE, /* dst[k] outside [0, n) */
-    LP_EDGE_NOT_BELOW, /* src[k] >= dst[k] */
-    LP_EDGE_ORDER,     /* (src, dst)[k] <= (src, dst)[k-1] */
-    LP_EDGE_WEIGHT     /* weight[k] not positive and finite */
-} lp_edge_defect;
+/* What is wrong with a CSR, the first of these found (lp_csr_check). */
+typedef enum lp_csr_defect {
+    LP_CSR_OK = 0,
+    LP_CSR_OFFSET_FIRST, /* offset[0] != 0 (where = 0) */
+    LP_CSR_OFFSET_ORDER, /* offset[where] < offset[where - 1] */
+    LP_CSR_OFFSET_LAST,  /* offset[n] != 2m (where = n) */
+    LP_CSR_RANGE,        /* adj[where] outside [0, n) */
+    LP_CSR_SELF,         /* adj[where] is the node itself */
+    LP_CSR_ORDER,        /* adj[where] <= adj[where - 1] within a node */
+    LP_CSR_WEIGHT,       /* weight[where] not positive and finite */
+    LP_CSR_ASYMMETRIC    /* some arc u->v has no twin v->u of equal weight
+                            (where = -1) */
+} lp_csr_defect;
 
-/* The first row that is not canonical (*why, may be NULL, says how; the
- * first applicable defect in the order above), or -1 if the list is
- * canonical. O(m), OpenMP. */
-int64_t lp_edges_check_canonical(const lp_edges *edges, int64_t n, lp_edge_defect *why);
-/* "source out of range", ..., "weight not positive and finite". */
-const char *lp_edge_defect_text(lp_edge_defect why);
-
-/* Build the graph from a canonical edge list, skipping lp_graph_build's
- * merge: checks the list (O(m); a list that is not canonical is the caller's
- * bug, LP_EINTERNAL "lp_graph_build_canonical: edge K: <defect>") and builds
- * the CSR directly from the caller's arrays. merged_duplicates and
- * dropped_self_loops are 0 (set them afterwards if known). As
- * lp_graph_build, no igraph copy (has_ig = 0).
+/* Check that c is the CSR of a simple undirected graph with c->n nodes and
+ * c->m edges, as lp_graph_build makes it: offsets from 0 to 2m, never
+ * decreasing; each node's targets in [0, n), never the node itself,
+ * strictly ascending; weights positive and finite; symmetric, twins with
+ * bit-identical weights. Reports the offsets' first defect, else the
+ * smallest arc row with one (range, self, order, weight in that order),
+ * else asymmetry; *where (may be NULL) says where (see above), *node (may
+ * be NULL) the node of an arc defect. O(n + m), OpenMP; the answer does not
+ * depend on the threads.
  *
- * Ownership as lp_graph_build: *edges is consumed (freed, left empty)
- * whether or not it succeeds; *nodes is moved into *out (left empty) on
- * success and left with the caller on failure. On failure *out is
- * untouched. Free with lp_graph_free. */
-lp_status lp_graph_build_canonical(lp_graph *out, lp_nodes *nodes, lp_edges *edges);
+ * Symmetry is tested with a 64-bit multiset hash: the sum over arcs u->v,
+ * u < v, of H(u, v, weight) must equal the sum over arcs v->u, v > u, of
+ * H(u, v, weight), and there must be m of each. An asymmetric CSR passes
+ * only if the two sums collide by chance (about 2^-64 for damage that is not
+ * crafted against H); a CSR that passes never makes the analyses read out
+ * of bounds either way. */
+lp_csr_defect lp_csr_check(const lp_csr *c, int64_t *where, int64_t *node);
+
+/* Make *out a graph over arrays the caller keeps (typically a mapped file):
+ * g->nodes = *nodes and g->csr = *csr are shallow copies, owned by backing
+ * from now on when this succeeds (on failure the caller still owns them
+ * and *out is untouched). csr must pass lp_csr_check and nodes->id.count
+ * must equal csr->n (LP_EINTERNAL otherwise: the caller checks first, to
+ * word its own message; this only re-checks the counts). The arrays must
+ * stay valid and unchanged until lp_graph_free; nothing here writes to them.
+ * merged_duplicates and dropped_self_loops are 0 (set them afterwards). As
+ * lp_graph_build, no igraph copy (has_ig = 0); the role array is the
+ * graph's own. */
+lp_status lp_graph_adopt(lp_graph *out, const lp_nodes *nodes, const lp_csr *csr,
+                         lp_graph_backing backing);
 
 /* Make g->ig and g->ig_weight from the CSR if g->has_ig is 0 (no-op
  * otherwise): edge e = the e-th pair (u, v), u < v, of the CSR in (u, v)

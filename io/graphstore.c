@@ -1,28 +1,24 @@
 /* graphstore.c — the binary graph store (lp_graphstore.h): writer and
- * validating reader of "linchpin-graph" HDF5 files.
+ * validating reader of "linchpin-graph" HDF5 files, format 2.
  *
- * Writing streams every dataset chunk by chunk (ids straight from the
- * string table, edges straight from the CSR): a few chunk-sized buffers,
- * nothing per edge. The temporary file, the rename and the "sink" file
- * driver are h5common.c's (shared with the result file).
+ * Writing puts g's own arrays (the id and type-name tables, type, revenue,
+ * the CSR) into contiguous, unfiltered datasets, the large ones aligned to
+ * 4096 bytes, each with one H5Dwrite straight from g; the node datasets get
+ * a checksum attribute (store_checksum). The temporary file, the rename and
+ * the "sink" file driver are h5common.c's (shared with the result file).
  *
- * Reading fills the arrays lp_graph_build_canonical consumes (lp_nodes,
- * lp_edges) directly, without staging copies: ids and their offsets are read
- * into the string table's own buffers and spread in place to insert the NUL
- * terminators; the edge arrays are read into the lp_edges that become the
- * CSR. Peak memory is therefore the edge list (16 bytes per edge) plus the
- * CSR (24 bytes per edge) plus the node table.
- *
- * Fast path: a dataset written the way we write it (1-D, chunked, filters
- * exactly [shuffle,] deflate, fletcher32, native byte order) is read chunk by
- * chunk with H5Dread_chunk, serially (HDF5 is not thread-safe), a batch at a
- * time; then an OpenMP loop checks each chunk's Fletcher-32, inflates it with
- * zlib (thread-safe; its Adler-32 checks the inflated bytes too) and
- * unshuffles it into place. Anything else (another writer's layout, a chunk
- * whose filter mask says a filter was skipped) is read with one H5Dread.
+ * Reading maps the whole file (read-only, private) and points the graph's
+ * arrays into the mapping wherever a dataset lies there as it would in
+ * memory (contiguous, no filters, native byte order, allocated, aligned for
+ * its type); any other dataset (another writer's chunked, compressed or
+ * big-endian one) is read with H5Dread into memory. The mapping and those
+ * buffers belong to a gs_backing that the graph releases on lp_graph_free
+ * (lp_graph_adopt). Nothing is copied or rebuilt: the cost of a read is the
+ * validation, a few passes over the data.
  *
  * Validation happens before anything read is used as an index or a size:
- * see check_* below and lp_graphstore.h for the list and the messages.
+ * see check_* and read_* below and lp_graphstore.h for the list and the
+ * messages.
  *
  * HDF5 handles: start at -1, one cleanup label per function, the valid ones
  * closed in reverse order. The HDF5 error stack is read right after the call
@@ -33,7 +29,6 @@
 #include "lp_i_mem.h"
 #include "lp_i_omp.h"
 
-#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -42,23 +37,26 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <hdf5.h>
-#include <zlib.h>
+
+#if !defined(__BYTE_ORDER__) || __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "the graph store maps little-endian data: a little-endian host is needed"
+#endif
 
 #ifndef LP_VERSION
 #define LP_VERSION "unknown"
 #endif
 
-#define GS_CHUNK ((int64_t)1 << 18) /* elements per chunk, at most */
-#define GS_DEFLATE 4
-/* Deflate expands by at most ~0.03% (+ a few bytes); its best ratio is
- * about 1032:1. A dataset claiming more bytes than this many times the file
- * is corrupt, and is refused before anything is allocated for it. */
+/* Datasets of GS_ALIGN bytes or more start at a multiple of GS_ALIGN. */
+#define GS_ALIGN 4096
+/* Another writer's dataset may be compressed; deflate's best ratio is about
+ * 1032:1. A dataset claiming more bytes than this many times the file is
+ * corrupt, and is refused before anything is allocated for it. */
 #define GS_MAX_RATIO 1100
-#define GS_MAX_FAST_CHUNK ((int64_t)64 << 20) /* bytes of one chunk, fast path */
 
 /* ---- strings: UTF-8, NUL, duplicates ------------------------------------ */
 
@@ -250,7 +248,7 @@ static int64_t find_duplicate(const str_view *v, int64_t *earlier)
     int shift = 64 - bits, nt = lp_i_max_threads();
     int64_t *hist = calloc((size_t)(nt * np + np + 1), sizeof *hist);
     int64_t *pstart = hist ? hist + nt * np : NULL;
-    dup_entry *part = malloc((size_t)count * sizeof *part);
+    dup_entry *part = lp_i_alloc_big((size_t)count * sizeof *part, 0); /* huge pages */
     int64_t *pdup = malloc((size_t)np * sizeof *pdup),
             *pearlier = malloc((size_t)np * sizeof *pearlier);
     dup_entry *tables = NULL;
@@ -307,181 +305,123 @@ done:
     return dup;
 }
 
-/* ---- Fletcher-32 as HDF5's filter computes it --------------------------- */
+/* ---- the checksum of a dataset (lp_graphstore.h) ------------------------ */
 
-/* Fletcher's checksum over 16-bit big-endian words (a final odd byte is the
- * high byte of a word), both sums modulo 65535; sum2 in the high half. The
- * sums are reduced in blocks, so each half is returned in [0, 65534]; HDF5
- * may store 65535 for 0 (one's-complement folding), which fletcher_equal
- * accepts. */
-static uint32_t fletcher32(const unsigned char *p, size_t len)
+static inline uint64_t cksum_word(uint64_t w, uint64_t i)
 {
-    uint64_t s1 = 0, s2 = 0;
-    size_t words = len / 2;
-    while (words > 0) {
-        /* 4 words per step: s2 gains 4 s1 + 4a + 3b + 2c + d. The block
-         * bound keeps s2 below 2^63. */
-        size_t blk = words < 65536 ? words : 65536;
-        words -= blk;
-        size_t q = blk / 4;
-        for (size_t k = 0; k < q; k++, p += 8) {
-            uint64_t a = (uint64_t)p[0] << 8 | p[1], b = (uint64_t)p[2] << 8 | p[3];
-            uint64_t c = (uint64_t)p[4] << 8 | p[5], d = (uint64_t)p[6] << 8 | p[7];
-            s2 += 4 * s1 + 4 * a + 3 * b + 2 * c + d;
-            s1 += a + b + c + d;
-        }
-        for (size_t k = 0; k < blk % 4; k++, p += 2) {
-            s1 += (uint64_t)p[0] << 8 | p[1];
-            s2 += s1;
-        }
-        s1 %= 65535;
-        s2 %= 65535;
-    }
-    if (len % 2) {
-        s1 = (s1 + ((uint64_t)p[0] << 8)) % 65535;
-        s2 = (s2 + s1) % 65535;
-    }
-    return (uint32_t)(s2 << 16 | s1);
+    uint64_t y = (w ^ (i * 0x9E3779B97F4A7C15ull)) * 0xD6E8FEB86659FD93ull;
+    return y ^ (y >> 32);
 }
 
-static int fletcher_equal(uint32_t mine, uint32_t stored)
+/* The sum of cksum_word over the words of p[0..len), the first being word
+ * number first_word of the dataset (the bytes before p are a multiple of 8),
+ * the last padded with zeros. OpenMP; integer sums, so the result does not
+ * depend on the threads. */
+static uint64_t cksum_part(const void *p, size_t len, uint64_t first_word)
 {
-    return (stored & 0xFFFF) % 65535 == (mine & 0xFFFF) && (stored >> 16) % 65535 == (mine >> 16);
+    const unsigned char *b = p;
+    int64_t words = (int64_t)(len / 8);
+    uint64_t s = 0;
+#pragma omp parallel for schedule(static) reduction(+ : s) if (words >= 8 * LP_PARALLEL_MIN)
+    for (int64_t i = 0; i < words; i++) {
+        uint64_t w;
+        memcpy(&w, b + 8 * (size_t)i, 8);
+        s += cksum_word(w, first_word + (uint64_t)i);
+    }
+    if (len % 8) {
+        uint64_t w = 0;
+        memcpy(&w, b + 8 * (size_t)words, len % 8);
+        s += cksum_word(w, first_word + (uint64_t)words);
+    }
+    return s;
+}
+
+/* The checksum of a dataset of len bytes at p. */
+static uint64_t store_checksum(const void *p, size_t len)
+{
+    return (uint64_t)len + cksum_part(p, len, 0);
 }
 
 /* ==== writing ============================================================ */
 
-/* A dataset written one chunk-sized block at a time from a buffer that the
- * caller fills element by element (gs_put). */
-typedef struct gs_stream {
-    lp_h5w *w;
-    const char *path;
-    hid_t dset, fspace, mspace, mtype;
-    size_t esize;
-    int64_t len, done, block, fill; /* elements */
-    unsigned char *buf;
-} gs_stream;
-
-static const gs_stream GS_STREAM_NONE = {NULL, NULL, -1, -1, -1, -1, 0, 0, 0, 0, 0, NULL};
-
-static int gs_open(gs_stream *s, lp_h5w *w, hid_t file, const char *path, hid_t ftype, hid_t mtype,
-                   int64_t len)
+/* One contiguous, unfiltered dataset of the elements of parts[0..np) one
+ * after the other (mtype, lens[i] elements each; every part but the last a
+ * multiple of 8 bytes), with a checksum attribute when asked. */
+static int gs_dataset(lp_h5w *w, hid_t file, const char *path, hid_t ftype, hid_t mtype, int np,
+                      const void *const *parts, const int64_t *lens, int checksum)
 {
-    *s = GS_STREAM_NONE;
-    s->w = w;
-    s->path = path;
-    s->mtype = mtype;
-    s->esize = H5Tget_size(mtype);
-    s->len = len;
-    s->block = len < GS_CHUNK ? (len > 0 ? len : 1) : GS_CHUNK;
-    lp_h5w_colopt opt = LP_H5W_COLOPT_INIT;
-    opt.chunk = GS_CHUNK;
-    opt.shuffle = s->esize > 1;
-    opt.deflate = GS_DEFLATE;
-    opt.fletcher32 = 1;
-    if ((s->dset = lp_h5w_column_create_opt(w, file, path, ftype, len, &opt)) < 0) return -1;
-    if (len == 0) return 0;
-    hsize_t mdims[1] = {(hsize_t)s->block};
-    if ((s->fspace = H5Dget_space(s->dset)) < 0 ||
-        (s->mspace = H5Screate_simple(1, mdims, NULL)) < 0)
-        return lp_h5w_fail_h5(w, "writing %s", path);
-    if (!(s->buf = malloc((size_t)s->block * s->esize)))
-        return lp_h5w_fail_nomem(w, "graph store buffer");
-    return 0;
-}
-
-static int gs_flush(gs_stream *s)
-{
-    if (s->fill == 0) return 0;
-    assert(s->done + s->fill <= s->len);
-    hsize_t off[1] = {(hsize_t)s->done}, cnt[1] = {(hsize_t)s->fill}, zero[1] = {0};
-    if (H5Sselect_hyperslab(s->mspace, H5S_SELECT_SET, zero, NULL, cnt, NULL) < 0 ||
-        H5Sselect_hyperslab(s->fspace, H5S_SELECT_SET, off, NULL, cnt, NULL) < 0 ||
-        H5Dwrite(s->dset, s->mtype, s->mspace, s->fspace, H5P_DEFAULT, s->buf) < 0)
-        return lp_h5w_fail_h5(s->w, "writing %s", s->path);
-    s->done += s->fill;
-    s->fill = 0;
-    return s->w->io_err ? -1 : 0;
-}
-
-/* Append count elements of esize bytes. */
-static int gs_put(gs_stream *s, const void *p, int64_t count)
-{
-    const unsigned char *src = p;
-    while (count > 0) {
-        int64_t k = s->block - s->fill < count ? s->block - s->fill : count;
-        assert(s->buf); /* not past the end of an empty dataset */
-        memcpy(s->buf + (size_t)s->fill * s->esize, src, (size_t)k * s->esize);
-        s->fill += k;
-        src += (size_t)k * s->esize;
-        count -= k;
-        if (s->fill == s->block && gs_flush(s)) return -1;
+    size_t esize = H5Tget_size(mtype);
+    int64_t len = 0;
+    for (int i = 0; i < np; i++)
+        len += lens[i];
+    hsize_t dims[1] = {(hsize_t)len};
+    hid_t space = -1, dcpl = -1, dset = -1, mspace = -1;
+    int rc = -1;
+    if ((space = H5Screate_simple(1, dims, NULL)) < 0 ||
+        (dcpl = H5Pcreate(H5P_DATASET_CREATE)) < 0 || H5Pset_layout(dcpl, H5D_CONTIGUOUS) < 0 ||
+        H5Pset_alloc_time(dcpl, H5D_ALLOC_TIME_EARLY) < 0 ||
+        (dset = H5Dcreate2(file, path, ftype, space, H5P_DEFAULT, dcpl, H5P_DEFAULT)) < 0) {
+        lp_h5w_fail_h5(w, "creating %s", path);
+        goto done;
     }
-    return 0;
-}
-
-/* Flush and close; with ok, the stream must have received exactly len. */
-static int gs_close(gs_stream *s, int ok)
-{
-    int rc = 0;
-    if (ok && s->dset >= 0) {
-        rc = gs_flush(s);
-        assert(rc || s->done == s->len);
+    uint64_t sum = 0;
+    int64_t at = 0;
+    for (int i = 0; i < np; i++) {
+        if (lens[i] == 0) continue;
+        hsize_t off[1] = {(hsize_t)at}, cnt[1] = {(hsize_t)lens[i]};
+        if (mspace >= 0) H5Sclose(mspace);
+        if ((mspace = H5Screate_simple(1, cnt, NULL)) < 0 ||
+            H5Sselect_hyperslab(space, H5S_SELECT_SET, off, NULL, cnt, NULL) < 0 ||
+            H5Dwrite(dset, mtype, mspace, space, H5P_DEFAULT, parts[i]) < 0) {
+            lp_h5w_fail_h5(w, "writing %s", path);
+            goto done;
+        }
+        if (w->io_err) goto done;
+        if (checksum) sum += cksum_part(parts[i], (size_t)lens[i] * esize, (uint64_t)at * esize / 8);
+        at += lens[i];
     }
-    free(s->buf);
-    if (s->mspace >= 0) H5Sclose(s->mspace);
-    if (s->fspace >= 0) H5Sclose(s->fspace);
-    if (s->dset >= 0) H5Dclose(s->dset);
-    *s = GS_STREAM_NONE;
+    if (checksum && lp_h5w_attr_u64(w, dset, "checksum", (uint64_t)len * esize + sum)) goto done;
+    rc = 0;
+done:
+    if (mspace >= 0) H5Sclose(mspace);
+    if (dset >= 0) H5Dclose(dset);
+    if (dcpl >= 0) H5Pclose(dcpl);
+    if (space >= 0) H5Sclose(space);
     return rc;
 }
 
-/* A whole array as one dataset. */
 static int gs_array(lp_h5w *w, hid_t file, const char *path, hid_t ftype, hid_t mtype, int64_t len,
-                    const void *buf)
+                    const void *buf, int checksum)
 {
-    gs_stream s = GS_STREAM_NONE;
-    int ok = !gs_open(&s, w, file, path, ftype, mtype, len) && !gs_put(&s, buf, len);
-    return gs_close(&s, ok) || !ok ? -1 : 0;
+    const void *parts[1] = {buf};
+    return gs_dataset(w, file, path, ftype, mtype, 1, parts, &len, checksum);
 }
 
-/* A string table as <bytes_path> (the strings back to back, no separators)
- * and <offsets_path> [count + 1]. */
+/* A string table as it lies in memory: <bytes_path> (each string and its
+ * NUL) and <offsets_path> (t->offset and a final t->size). */
 static int gs_strings(lp_h5w *w, hid_t file, const char *bytes_path, const char *offsets_path,
                       const lp_strtab *t)
 {
-    gs_stream sb = GS_STREAM_NONE, so = GS_STREAM_NONE;
-    int64_t total = 0;
-    for (int64_t i = 0; i < t->count; i++)
-        total += strtab_len(t, i);
-    int ok = !gs_open(&sb, w, file, bytes_path, H5T_STD_U8LE, H5T_NATIVE_UINT8, total);
-    ok = ok && !gs_open(&so, w, file, offsets_path, H5T_STD_I64LE, H5T_NATIVE_INT64, t->count + 1);
-    int64_t at = 0;
-    for (int64_t i = 0; ok && i < t->count; i++) {
-        int64_t len = strtab_len(t, i);
-        ok = !gs_put(&so, &at, 1) && !gs_put(&sb, lp_strtab_get(t, i), len);
-        at += len;
-    }
-    ok = ok && !gs_put(&so, &at, 1);
-    int rc1 = gs_close(&sb, ok), rc2 = gs_close(&so, ok);
-    return ok && !rc1 && !rc2 ? 0 : -1;
+    const void *parts[2] = {t->offset, &t->size};
+    int64_t lens[2] = {t->count, 1};
+    return gs_array(w, file, bytes_path, H5T_STD_U8LE, H5T_NATIVE_UINT8, t->size, t->data, 1) ||
+                   gs_dataset(w, file, offsets_path, H5T_STD_I64LE, H5T_NATIVE_INT64, 2, parts,
+                              lens, 1)
+               ? -1
+               : 0;
 }
 
-/* The edge list in CSR order: for u ascending, the arcs u -> v with v > u. */
-static int gs_edges(lp_h5w *w, hid_t file, const lp_graph *g)
+static int gs_csr(lp_h5w *w, hid_t file, const lp_csr *c)
 {
-    gs_stream ss = GS_STREAM_NONE, st = GS_STREAM_NONE, sw = GS_STREAM_NONE;
-    const lp_csr *c = &g->csr;
-    int ok = !gs_open(&ss, w, file, "/edges/source", H5T_STD_I32LE, H5T_NATIVE_INT32, g->m);
-    ok = ok && !gs_open(&st, w, file, "/edges/target", H5T_STD_I32LE, H5T_NATIVE_INT32, g->m);
-    ok = ok && !gs_open(&sw, w, file, "/edges/weight", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, g->m);
-    for (lp_vid u = 0; ok && u < c->n; u++)
-        for (int64_t k = c->offset[u]; ok && k < c->offset[u + 1]; k++)
-            if (c->adj[k] > u)
-                ok = !gs_put(&ss, &u, 1) && !gs_put(&st, &c->adj[k], 1) &&
-                     !gs_put(&sw, &c->weight[k], 1);
-    int rc1 = gs_close(&ss, ok), rc2 = gs_close(&st, ok), rc3 = gs_close(&sw, ok);
-    return ok && !rc1 && !rc2 && !rc3 ? 0 : -1;
+    int64_t arcs = 2 * c->m;
+    return gs_array(w, file, "/csr/offsets", H5T_STD_I64LE, H5T_NATIVE_INT64, (int64_t)c->n + 1,
+                    c->offset, 0) ||
+                   gs_array(w, file, "/csr/targets", H5T_STD_I32LE, H5T_NATIVE_INT32, arcs,
+                            c->adj, 0) ||
+                   gs_array(w, file, "/csr/weights", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, arcs,
+                            c->weight, 0)
+               ? -1
+               : 0;
 }
 
 /* Bytes of s with every invalid UTF-8 sequence replaced by U+FFFD (paths
@@ -570,7 +510,7 @@ static int gs_root(lp_h5w *w, hid_t file, const lp_graph *g)
 
 static int gs_groups(lp_h5w *w, hid_t file)
 {
-    static const char *const names[3] = {"/nodes", "/types", "/edges"};
+    static const char *const names[3] = {"/nodes", "/types", "/csr"};
     for (int i = 0; i < 3; i++) {
         hid_t grp = -1;
         if (lp_h5w_group(w, &grp, file, names[i], H5P_DEFAULT)) return -1;
@@ -592,11 +532,13 @@ static lp_status bad_graph(const char *fmt, ...)
     return lp_error_set(LP_EINTERNAL, "lp_graphstore_write: %s", what);
 }
 
-/* A string table of g: packed (lp_strtab_push's layout), strings valid,
- * unique. */
+/* A string table of g: packed from offset 0 (lp_strtab_push's layout, which
+ * the store keeps), strings valid, unique. */
 static lp_status check_table(const lp_strtab *t, int allow_empty, const char *what)
 {
     if (t->count > INT32_MAX) return bad_graph("%lld strings in a table", (long long)t->count);
+    if (t->count > 0 ? t->offset[0] != 0 : t->size != 0)
+        return bad_graph("%s table does not start at 0", what);
     for (int64_t i = 0; i < t->count; i++) {
         int64_t len = strtab_len(t, i);
         if (len < 0 || t->offset[i] < 0 || t->offset[i] + len >= t->size ||
@@ -622,7 +564,8 @@ static lp_status check_graph(const char *path, const lp_graph *g)
     const lp_nodes *nd = &g->nodes;
     const lp_csr *c = &g->csr;
     if (n < 0 || n > LP_VID_MAX || nd->id.count != n || c->n != n || c->m != g->m || g->m < 0 ||
-        (n > 0 && (!nd->type || !nd->revenue || !c->offset)))
+        !c->offset || (n > 0 && (!nd->type || !nd->revenue)) ||
+        (g->m > 0 && (!c->adj || !c->weight)))
         return bad_graph("node or edge counts inconsistent (%lld nodes)", (long long)n);
     if (nd->type_name.count > INT32_MAX)
         return bad_graph("%lld node types", (long long)nd->type_name.count);
@@ -636,25 +579,11 @@ static lp_status check_graph(const char *path, const lp_graph *g)
             return bad_graph("revenue negative, not finite or without a column at node %lld",
                              (long long)i);
     }
-    int64_t upper = 0;
-    if (c->offset && c->offset[0] != 0)
-        return bad_graph("CSR offset[0] = %lld", (long long)c->offset[0]);
-    for (int64_t u = 0; u < n; u++) {
-        if (c->offset[u + 1] < c->offset[u] || c->offset[u + 1] > 2 * g->m)
-            return bad_graph("CSR offsets inconsistent at node %lld", (long long)u);
-        for (int64_t k = c->offset[u]; k < c->offset[u + 1]; k++) {
-            if (c->adj[k] < 0 || c->adj[k] >= n || c->adj[k] == u ||
-                (k > c->offset[u] && c->adj[k] <= c->adj[k - 1]))
-                return bad_graph("CSR list of node %lld not ascending or out of range",
-                                 (long long)u);
-            if (!(c->weight[k] > 0) || !isfinite(c->weight[k]))
-                return bad_graph("CSR weight not positive and finite at node %lld", (long long)u);
-            upper += c->adj[k] > u;
-        }
-    }
-    if (n > 0 && c->offset[n] != 2 * g->m)
-        return bad_graph("CSR has %lld arcs, not 2m", (long long)c->offset[n]);
-    if (upper != g->m) return bad_graph("CSR has %lld upper arcs, not m", (long long)upper);
+    int64_t where = 0;
+    lp_csr_defect d = lp_csr_check(c, &where, NULL);
+    if (d != LP_CSR_OK)
+        return bad_graph("CSR defect %d at %lld (not the CSR of a simple undirected graph)", (int)d,
+                         (long long)where);
     lp_status st = check_table(&nd->type_name, 1, "type name");
     if (!st) st = check_table(&nd->id, 0, "node id");
     return st;
@@ -667,78 +596,50 @@ lp_status lp_graphstore_write(const char *path, const lp_graph *g, const lp_load
     lp_h5w w;
     lp_h5w_fileopt fo = LP_H5W_FILEOPT_INIT;
     fo.checksummed_metadata = 1;
+    fo.align_threshold = GS_ALIGN;
+    fo.align = GS_ALIGN;
     int ok = !lp_h5w_begin_opt(&w, path, &fo);
     hid_t file = w.file;
     ok = ok && !gs_root(&w, file, g) && !gs_groups(&w, file) &&
          !gs_strings(&w, file, "/nodes/id_bytes", "/nodes/id_offsets", &g->nodes.id) &&
-         !gs_array(&w, file, "/nodes/type", H5T_STD_I32LE, H5T_NATIVE_INT32, g->n, g->nodes.type) &&
+         !gs_array(&w, file, "/nodes/type", H5T_STD_I32LE, H5T_NATIVE_INT32, g->n, g->nodes.type,
+                   1) &&
          !gs_array(&w, file, "/nodes/revenue", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, g->n,
-                   g->nodes.revenue) &&
+                   g->nodes.revenue, 1) &&
          !gs_strings(&w, file, "/types/name_bytes", "/types/name_offsets", &g->nodes.type_name) &&
-         !gs_edges(&w, file, g) && !gs_source(&w, file, g, src);
+         !gs_csr(&w, file, &g->csr) && !gs_source(&w, file, g, src);
     return lp_h5w_end(&w, path, ok);
 }
 
 /* ==== reading ============================================================ */
 
-/* The fast path's buffers, kept for all columns of one read: large ones
- * come fresh from mmap each time, and fresh pages cost their clearing. */
-typedef struct gs_bufs {
-    unsigned char *raw, *scratch; /* a batch of raw chunks; one chunk per thread */
-    size_t raw_size, scratch_size;
-    size_t *size; /* [batch] */
-    int *status;  /* [batch] */
-    int64_t batch;
-    z_stream *zs; /* [threads] raw inflaters, nzs of them initialised */
-    int nzs;
-} gs_bufs;
+/* What a graph read from a store lives in (its lp_graph_backing): the
+ * mapping of the file and the buffers of the datasets read rather than
+ * mapped. The graph's node table and CSR are views into these. */
+typedef struct gs_backing {
+    void *map;
+    size_t map_len;
+    void **owned;
+    int nowned, owned_cap;
+} gs_backing;
+
+static void gs_backing_release(void *ctx)
+{
+    gs_backing *b = ctx;
+    if (!b) return;
+    for (int i = 0; i < b->nowned; i++)
+        free(b->owned[i]);
+    free(b->owned);
+    if (b->map) munmap(b->map, b->map_len);
+    free(b);
+}
 
 typedef struct gs_rd {
     lp_h5r h; /* path and status */
     hid_t file;
     int64_t file_size;
-    gs_bufs b;
+    gs_backing *b;
 } gs_rd;
-
-static void gs_bufs_free(gs_bufs *b)
-{
-    for (int t = 0; t < b->nzs; t++)
-        inflateEnd(&b->zs[t]);
-    free(b->zs);
-    free(b->status);
-    free(b->size);
-    free(b->scratch);
-    free(b->raw);
-    memset(b, 0, sizeof *b);
-}
-
-/* Make b hold batch raw chunks of maxraw bytes and one chunk of cbytes per
- * thread (growing, never shrinking). 0 or -1 (out of memory). */
-static int gs_bufs_reserve(gs_bufs *b, int64_t batch, size_t maxraw, size_t cbytes, int threads)
-{
-    if ((size_t)batch * maxraw > b->raw_size) {
-        free(b->raw);
-        b->raw_size = (size_t)batch * maxraw;
-        if (!(b->raw = malloc(b->raw_size))) return -1;
-    }
-    if ((size_t)threads * cbytes > b->scratch_size) {
-        free(b->scratch);
-        b->scratch_size = (size_t)threads * cbytes;
-        if (!(b->scratch = malloc(b->scratch_size))) return -1;
-    }
-    if (batch > b->batch) {
-        free(b->size);
-        free(b->status);
-        b->size = malloc((size_t)batch * sizeof *b->size);
-        b->status = malloc((size_t)batch * sizeof *b->status);
-        b->batch = batch;
-        if (!b->size || !b->status) return -1;
-    }
-    if (!b->zs && !(b->zs = calloc((size_t)threads, sizeof *b->zs))) return -1;
-    for (; b->nzs < threads; b->nzs++) /* raw inflate (no zlib wrapper): see decode_chunk */
-        if (inflateInit2(&b->zs[b->nzs], -15) != Z_OK) return -1;
-    return 0;
-}
 
 /* A dataset opened and checked against what the format says. */
 typedef struct gs_col {
@@ -747,8 +648,10 @@ typedef struct gs_col {
     hid_t mtype;  /* the native memory type it is read as */
     size_t esize; /* bytes per element */
     int64_t len;
-    int native; /* the file type is mtype itself (fast path possible) */
+    int native; /* the file type is mtype itself (mapping possible) */
 } gs_col;
+
+#define GS_COL_NONE {NULL, -1, -1, 0, 0, 0}
 
 static void col_close(gs_col *c)
 {
@@ -829,242 +732,77 @@ static int col_expect_len(gs_rd *r, const gs_col *c, int64_t want)
                        (long long)want);
 }
 
-/* ---- the fast path: raw chunks, inflated in parallel -------------------- */
-
-enum { CHUNK_OK, CHUNK_CHECKSUM, CHUNK_INFLATE };
-
-/* Undo HDF5's byte shuffle: src holds byte b of element i at b * nelem + i
- * (nelem = elements per chunk); write the first count elements to dst.
- * 8- and 4-byte elements go 8 / 4 at a time: one word from each byte plane,
- * a byte-matrix transpose in registers (swapping blocks of half the size,
- * three times / twice), one word per element. Little-endian words: the fast
- * path reads only native little-endian data. */
-static void unshuffle(unsigned char *dst, const unsigned char *src, size_t esize, int64_t nelem,
-                      int64_t count)
+/* Where the dataset's data lie in the mapping, or NULL when it is not stored
+ * there as in memory (chunked, filtered, external, another byte order,
+ * unallocated, misaligned, outside the file). */
+static const void *col_mapped(gs_rd *r, const gs_col *c)
 {
-    int64_t i = 0;
-    if (esize == 8) {
-        for (; i + 8 <= count; i += 8) {
-            uint64_t r[8], t;
-            for (int b = 0; b < 8; b++)
-                memcpy(&r[b], src + (int64_t)b * nelem + i, 8);
-            for (int k = 0; k < 4; k++) {
-                t = ((r[k] >> 32) ^ r[k + 4]) & 0x00000000FFFFFFFFull;
-                r[k] ^= t << 32;
-                r[k + 4] ^= t;
-            }
-            static const int two[4] = {0, 1, 4, 5};
-            for (int q = 0; q < 4; q++) {
-                int k = two[q];
-                t = ((r[k] >> 16) ^ r[k + 2]) & 0x0000FFFF0000FFFFull;
-                r[k] ^= t << 16;
-                r[k + 2] ^= t;
-            }
-            for (int k = 0; k < 8; k += 2) {
-                t = ((r[k] >> 8) ^ r[k + 1]) & 0x00FF00FF00FF00FFull;
-                r[k] ^= t << 8;
-                r[k + 1] ^= t;
-            }
-            memcpy(dst + 8 * i, r, 64);
-        }
-    } else if (esize == 4) {
-        for (; i + 4 <= count; i += 4) {
-            uint32_t r[4], t;
-            for (int b = 0; b < 4; b++)
-                memcpy(&r[b], src + (int64_t)b * nelem + i, 4);
-            for (int k = 0; k < 2; k++) {
-                t = ((r[k] >> 16) ^ r[k + 2]) & 0x0000FFFFu;
-                r[k] ^= t << 16;
-                r[k + 2] ^= t;
-            }
-            for (int k = 0; k < 4; k += 2) {
-                t = ((r[k] >> 8) ^ r[k + 1]) & 0x00FF00FFu;
-                r[k] ^= t << 8;
-                r[k + 1] ^= t;
-            }
-            memcpy(dst + 4 * i, r, 16);
-        }
-    }
-    for (; i < count; i++)
-        for (size_t b = 0; b < esize; b++)
-            dst[(int64_t)esize * i + (int64_t)b] = src[(int64_t)b * nelem + i];
+    const gs_backing *b = r->b;
+    size_t bytes = (size_t)c->len * c->esize;
+    if (!b->map || !c->native) return NULL;
+    hid_t dcpl = H5Dget_create_plist(c->dset);
+    if (dcpl < 0) return NULL;
+    int plain = H5Pget_layout(dcpl) == H5D_CONTIGUOUS && H5Pget_nfilters(dcpl) == 0 &&
+                H5Pget_external_count(dcpl) == 0;
+    H5Pclose(dcpl);
+    haddr_t at = plain ? H5Dget_offset(c->dset) : HADDR_UNDEF;
+    if (at == HADDR_UNDEF || H5Dget_storage_size(c->dset) != bytes || at % c->esize != 0 ||
+        at > b->map_len || bytes > b->map_len - at)
+        return NULL;
+    return (const char *)b->map + at;
 }
 
-/* One raw chunk into dst (count elements of a chunk of nelem). The chunk is
- * what HDF5's filters made: a zlib stream (2-byte header, deflate data,
- * 4-byte Adler-32) followed by the 4-byte little-endian Fletcher-32 of all
- * of it. The Fletcher-32 is checked first; the deflate data is then inflated
- * raw: its bytes are verified and inflating is deterministic, so zlib's
- * Adler-32 of the output (another pass over it) would add nothing. The
- * stream must end exactly before the Adler-32 and inflate to exactly the
- * chunk's bytes. zs: this thread's raw inflater; scratch: nelem * esize
- * bytes. Runs inside an OpenMP region: zlib and memory only. */
-static int decode_chunk(z_stream *zs, const unsigned char *raw, size_t size, int shuffle,
-                        size_t esize, int64_t nelem, int64_t count, unsigned char *dst,
-                        unsigned char *scratch)
+/* The dataset's data: in the mapping if they lie there as in memory, else
+ * read with H5Dread into a buffer the backing owns. */
+static int col_data(gs_rd *r, const gs_col *c, const void **out)
 {
-    size_t dlen = size - 4, cbytes = (size_t)nelem * esize;
-    uint32_t stored = (uint32_t)raw[dlen] | (uint32_t)raw[dlen + 1] << 8 |
-                      (uint32_t)raw[dlen + 2] << 16 | (uint32_t)raw[dlen + 3] << 24;
-    if (!fletcher_equal(fletcher32(raw, dlen), stored)) return CHUNK_CHECKSUM;
-    /* zlib header: deflate, window <= 32K, no preset dictionary, check bits */
-    if (dlen < 2 + 4 || (raw[0] & 0x0F) != 8 || (raw[0] >> 4) > 7 || (raw[1] & 0x20) ||
-        ((unsigned)raw[0] << 8 | raw[1]) % 31 != 0)
-        return CHUNK_INFLATE;
-    unsigned char *to = !shuffle && count == nelem ? dst : scratch;
-    if (inflateReset(zs) != Z_OK) return CHUNK_INFLATE;
-    zs->next_in = (Bytef *)(raw + 2); /* zlib reads it only */
-    zs->avail_in = (uInt)(dlen - 2 - 4);
-    zs->next_out = to;
-    zs->avail_out = (uInt)cbytes;
-    if (inflate(zs, Z_FINISH) != Z_STREAM_END || zs->avail_in != 0 || zs->avail_out != 0)
-        return CHUNK_INFLATE;
-    if (shuffle)
-        unshuffle(dst, scratch, esize, nelem, count);
-    else if (to != dst)
-        memcpy(dst, scratch, (size_t)count * esize);
-    return CHUNK_OK;
-}
-
-/* 1 if the dataset's creation properties are ours: chunked 1-D, filters
- * exactly [shuffle,] deflate, fletcher32. *nelem: elements per chunk. */
-static int is_our_layout(hid_t dcpl, size_t esize, int64_t *nelem, int *shuffle)
-{
-    hsize_t cdims[1];
-    if (H5Pget_layout(dcpl) != H5D_CHUNKED || H5Pget_chunk(dcpl, 1, cdims) != 1 || cdims[0] < 1 ||
-        cdims[0] > (hsize_t)GS_MAX_FAST_CHUNK / esize)
+    static const int64_t empty[2];
+    if (c->len == 0) {
+        *out = empty;
         return 0;
-    int nf = H5Pget_nfilters(dcpl);
-    if (nf < 2 || nf > 3) return 0;
-    H5Z_filter_t want[3] = {H5Z_FILTER_SHUFFLE, H5Z_FILTER_DEFLATE, H5Z_FILTER_FLETCHER32};
-    int first = 3 - nf;
-    for (int i = 0; i < nf; i++) {
-        unsigned flags = 0, cd[8];
-        size_t ncd = 8;
-        char name[64];
-        if (H5Pget_filter2(dcpl, (unsigned)i, &flags, &ncd, cd, sizeof name, name, NULL) !=
-            want[first + i])
-            return 0;
     }
-    *nelem = (int64_t)cdims[0];
-    *shuffle = nf == 3;
-    return 1;
-}
-
-/* Read c into out by the fast path when the dataset allows it (*used = 1),
- * else leave it to the caller (*used = 0). -1 on a failure (recorded). */
-static int read_fast(gs_rd *r, gs_col *c, unsigned char *out, int *used)
-{
-    hid_t dcpl = -1;
-    int rc = -1, shuffle = 0;
-    int64_t nelem = 0;
-    *used = 0;
-    if ((dcpl = H5Dget_create_plist(c->dset)) < 0) {
-        lp_h5r_fail_h5(&r->h, "reading %s", c->path);
-        goto done;
+    if ((*out = col_mapped(r, c))) return 0;
+    gs_backing *b = r->b;
+    if (b->nowned == b->owned_cap) {
+        int cap = b->owned_cap ? 2 * b->owned_cap : 8;
+        void **p = realloc(b->owned, (size_t)cap * sizeof *p);
+        if (!p) return lp_h5r_nomem(&r->h, c->path);
+        b->owned = p;
+        b->owned_cap = cap;
     }
-    if (!is_our_layout(dcpl, c->esize, &nelem, &shuffle)) {
-        rc = 0;
-        goto done;
-    }
-    size_t cbytes = (size_t)nelem * c->esize;
-    size_t maxraw = (size_t)compressBound((uLong)cbytes) + 4;
-    int64_t nchunks = (c->len + nelem - 1) / nelem;
-    /* A batch: eight chunks per thread (few idle ends), at most 64 MiB of
-     * raw chunks. */
-    int threads = lp_i_max_threads();
-    int64_t batch = 8 * (int64_t)threads;
-    if (batch > (int64_t)(((size_t)64 << 20) / maxraw))
-        batch = (int64_t)(((size_t)64 << 20) / maxraw);
-    if (batch < 1) batch = 1;
-    if (batch > nchunks) batch = nchunks;
-    gs_bufs *bf = &r->b;
-    if (gs_bufs_reserve(bf, batch, maxraw, cbytes, threads)) {
-        lp_h5r_nomem(&r->h, "graph store chunks");
-        goto done;
-    }
-    unsigned char *raw = bf->raw, *scratch = bf->scratch;
-    size_t *size = bf->size;
-    int *status = bf->status;
-    z_stream *zs = bf->zs;
-    for (int64_t b0 = 0; b0 < nchunks; b0 += batch) {
-        int64_t nb = nchunks - b0 < batch ? nchunks - b0 : batch;
-        for (int64_t j = 0; j < nb; j++) {
-            hsize_t off[1] = {(hsize_t)((b0 + j) * nelem)}, sz = 0;
-            uint32_t mask = 0;
-            if (H5Dget_chunk_storage_size(c->dset, off, &sz) < 0) {
-                lp_h5r_fail_h5(&r->h, "reading %s", c->path);
-                goto done;
-            }
-            if (sz < 4 || sz > maxraw) {
-                lp_h5r_fail(&r->h,
-                            "corrupt or truncated file (%s: chunk at row %lld: stored size %llu)",
-                            c->path, (long long)off[0], (unsigned long long)sz);
-                goto done;
-            }
-            if (H5Dread_chunk(c->dset, H5P_DEFAULT, off, &mask, raw + (size_t)j * maxraw) < 0) {
-                lp_h5r_fail_h5(&r->h, "reading %s", c->path);
-                goto done;
-            }
-            if (mask != 0) { /* a filter was skipped for this chunk: HDF5 knows how */
-                rc = 0;
-                goto done;
-            }
-            size[j] = (size_t)sz;
-        }
-        size_t esize = c->esize;
-        int64_t len = c->len;
-#pragma omp parallel for schedule(dynamic, 1) if (nb > 1)
-        for (int64_t j = 0; j < nb; j++) {
-            int64_t first = (b0 + j) * nelem;
-            int64_t count = len - first < nelem ? len - first : nelem;
-            int t = lp_i_thread_id();
-            status[j] =
-                decode_chunk(&zs[t], raw + (size_t)j * maxraw, size[j], shuffle, esize, nelem,
-                             count, out + (size_t)first * esize, scratch + (size_t)t * cbytes);
-        }
-        for (int64_t j = 0; j < nb; j++)
-            if (status[j] != CHUNK_OK) {
-                lp_h5r_fail(&r->h, "corrupt or truncated file (%s: chunk at row %lld: %s)", c->path,
-                            (long long)((b0 + j) * nelem),
-                            status[j] == CHUNK_CHECKSUM ? "checksum mismatch"
-                                                        : "compressed data damaged");
-                goto done;
-            }
-    }
-    *used = 1;
-    rc = 0;
-done:
-    if (dcpl >= 0) H5Pclose(dcpl);
-    return rc;
-}
-
-/* The whole dataset into out (c->len elements of c->mtype). */
-static int col_read(gs_rd *r, gs_col *c, void *out)
-{
-    if (c->len == 0) return 0;
-    int used = 0;
-    if (c->native && read_fast(r, c, out, &used)) return -1;
-    if (used) return 0;
-    if (H5Dread(c->dset, c->mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, out) < 0)
+    void *buf = lp_i_alloc_big((size_t)c->len * c->esize, 0);
+    if (!buf) return lp_h5r_nomem(&r->h, c->path);
+    b->owned[b->nowned++] = buf;
+    if (H5Dread(c->dset, c->mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0)
         return lp_h5r_fail_h5(&r->h, "reading %s", c->path);
+    *out = buf;
+    return 0;
+}
+
+/* The dataset's data, checked against its "checksum" attribute. */
+static int col_data_checked(gs_rd *r, const gs_col *c, const void **out)
+{
+    uint64_t want = 0;
+    if (lp_h5r_attr_num(&r->h, &want, H5T_NATIVE_UINT64, c->dset, c->path, "checksum", 1) ||
+        col_data(r, c, out))
+        return -1;
+    if (store_checksum(*out, (size_t)c->len * c->esize) != want)
+        return lp_h5r_fail(&r->h, "corrupt or truncated file (%s: checksum mismatch)", c->path);
     return 0;
 }
 
 /* ---- string tables ----------------------------------------------------- */
 
-/* Read the table <bytes_path> uint8 [B] + <offsets_path> int64 [count + 1]
- * into *out (empty on entry; filled on success, else left empty). count < 0:
- * as many strings as the offsets say. ids: strings must be non-empty. what:
- * "id" or "type name", for messages. */
+/* The table <bytes_path> uint8 [B] + <offsets_path> int64 [count + 1] as an
+ * lp_strtab viewing the store's arrays, validated. count < 0: as many
+ * strings as the offsets say. ids: strings must be non-empty. what: "id" or
+ * "type name", for messages. */
 static int read_strings(gs_rd *r, lp_strtab *out, const char *bytes_path, const char *offsets_path,
                         int64_t count, int ids, const char *what)
 {
-    gs_col cb, co;
-    int64_t *off = NULL;
-    unsigned char *data = NULL;
+    gs_col cb = GS_COL_NONE, co = GS_COL_NONE;
+    const void *po = NULL, *pb = NULL;
     int rc = -1;
-    cb.dset = co.dset = -1;
     if (col_open(r, &co, offsets_path, H5T_INTEGER, 8, H5T_SGN_2, H5T_NATIVE_INT64)) goto done;
     if (count < 0) {
         if (co.len < 1) {
@@ -1079,15 +817,12 @@ static int read_strings(gs_rd *r, lp_strtab *out, const char *bytes_path, const 
     } else if (col_expect_len(r, &co, count + 1)) {
         goto done;
     }
-    if (col_open(r, &cb, bytes_path, H5T_INTEGER, 1, -1, H5T_NATIVE_UINT8)) goto done;
-    int64_t nbytes = cb.len;
-    off = malloc(((size_t)count + 1) * sizeof *off);
-    data = malloc((size_t)(nbytes + count + 1));
-    if (!off || !data) {
-        lp_h5r_nomem(&r->h, "string table");
+    if (col_open(r, &cb, bytes_path, H5T_INTEGER, 1, H5T_SGN_NONE, H5T_NATIVE_UINT8) ||
+        col_data_checked(r, &co, &po) || col_data_checked(r, &cb, &pb))
         goto done;
-    }
-    if (col_read(r, &co, off)) goto done;
+    const int64_t *off = po;
+    const unsigned char *data = pb;
+    int64_t nbytes = cb.len;
     if (off[0] != 0) {
         lp_h5r_fail(&r->h, "%s: first value is %lld, not 0", offsets_path, (long long)off[0]);
         goto done;
@@ -1106,8 +841,15 @@ static int read_strings(gs_rd *r, lp_strtab *out, const char *bytes_path, const 
                     (long long)off[count], (long long)nbytes, bytes_path);
         goto done;
     }
-    if (col_read(r, &cb, data)) goto done;
-    str_view v = {data, off, count, nbytes, 0};
+#pragma omp parallel for schedule(static) reduction(min : bad) if (count >= LP_PARALLEL_MIN)
+    for (int64_t i = 0; i < count; i++)
+        if (off[i + 1] == off[i] || data[off[i + 1] - 1] != 0) bad = i < bad ? i : bad;
+    if (bad < count) {
+        lp_h5r_fail(&r->h, "%s: %s at row %lld is not NUL-terminated", bytes_path, what,
+                    (long long)bad);
+        goto done;
+    }
+    str_view v = {data, off, count, nbytes, 1};
     int defect = STR_OK;
     int64_t earlier = 0;
     if ((bad = check_strings(&v, !ids, &defect)) >= 0) {
@@ -1124,29 +866,14 @@ static int read_strings(gs_rd *r, lp_strtab *out, const char *bytes_path, const 
                     (long long)bad, (long long)earlier);
         goto done;
     }
-    /* Spread the strings in place, last first, each followed by its NUL:
-     * string i moves up by i bytes, past the end of the unmoved ones. */
-    int64_t end = nbytes;
-    for (int64_t i = count - 1; i >= 0; i--) {
-        int64_t start = off[i], len = end - start;
-        memmove(data + start + i, data + start, (size_t)len);
-        data[start + i + len] = '\0';
-        off[i] = start + i;
-        end = start;
-    }
-    off[count] = nbytes + count;
+    /* A view: nothing here is written through these pointers. */
     out->count = count;
-    out->offset = off;
-    out->offset_cap = count + 1;
+    out->offset = (int64_t *)off;
     out->data = (char *)data;
-    out->size = nbytes + count;
-    out->data_cap = nbytes + count + 1;
-    off = NULL;
-    data = NULL;
+    out->size = nbytes;
+    out->offset_cap = out->data_cap = 0;
     rc = 0;
 done:
-    free(off);
-    free(data);
     col_close(&cb);
     col_close(&co);
     return rc;
@@ -1245,6 +972,9 @@ static int read_root(gs_rd *r, gs_counts *k, lp_graphstore_info *info)
     rc = lp_h5r_attr_num(&r->h, &k->version, H5T_NATIVE_INT64, r->file, "/", "format_version", 0);
     if (rc < 0) return -1;
     if (rc == 1) return lp_h5r_fail(&r->h, "not a linchpin graph store");
+    if (k->version == 1)
+        return lp_h5r_fail(&r->h, "unsupported format_version 1 (re-create the store with "
+                                  "linchpin import)");
     if (k->version != LP_GRAPHSTORE_FORMAT_VERSION)
         return lp_h5r_fail(&r->h, "unsupported format_version %lld", (long long)k->version);
     if (lp_h5r_attr_str(&r->h, &info->created, r->file, "/", "created", 1) ||
@@ -1261,25 +991,18 @@ static int read_root(gs_rd *r, gs_counts *k, lp_graphstore_info *info)
 /* /nodes/type and /nodes/revenue into nodes (type table already read). */
 static int read_node_columns(gs_rd *r, lp_nodes *nodes, int64_t n, int has_revenue)
 {
-    gs_col ct, cr;
+    gs_col ct = GS_COL_NONE, cr = GS_COL_NONE;
+    const void *pt = NULL, *pr = NULL;
     int rc = -1;
-    ct.dset = cr.dset = -1;
     if (col_open(r, &ct, "/nodes/type", H5T_INTEGER, 4, H5T_SGN_2, H5T_NATIVE_INT32) ||
         col_expect_len(r, &ct, n) ||
         col_open(r, &cr, "/nodes/revenue", H5T_FLOAT, 8, -1, H5T_NATIVE_DOUBLE) ||
-        col_expect_len(r, &cr, n))
+        col_expect_len(r, &cr, n) || col_data_checked(r, &ct, &pt) ||
+        col_data_checked(r, &cr, &pr))
         goto done;
-    nodes->type = malloc(((size_t)n + 1) * sizeof *nodes->type);
-    nodes->revenue = malloc(((size_t)n + 1) * sizeof *nodes->revenue);
-    if (!nodes->type || !nodes->revenue) {
-        lp_h5r_nomem(&r->h, "node table");
-        goto done;
-    }
-    nodes->cap = n + 1;
-    nodes->has_revenue = has_revenue;
-    if (col_read(r, &ct, nodes->type)) goto done;
+    const int32_t *type = pt;
+    const double *rev = pr;
     int64_t nt = nodes->type_name.count, bad = n;
-    const int32_t *type = nodes->type;
 #pragma omp parallel for schedule(static) reduction(min : bad) if (n >= LP_PARALLEL_MIN)
     for (int64_t i = 0; i < n; i++)
         if ((type[i] < 0 || type[i] >= nt) && i < bad) bad = i;
@@ -1287,8 +1010,6 @@ static int read_node_columns(gs_rd *r, lp_nodes *nodes, int64_t n, int has_reven
         lp_h5r_fail(&r->h, "/nodes/type: value out of range at row %lld", (long long)bad);
         goto done;
     }
-    if (col_read(r, &cr, nodes->revenue)) goto done;
-    const double *rev = nodes->revenue;
 #pragma omp parallel for schedule(static) reduction(min : bad) if (n >= LP_PARALLEL_MIN)
     for (int64_t i = 0; i < n; i++)
         if ((!(rev[i] >= 0) || !isfinite(rev[i]) || (!has_revenue && rev[i] != 0)) && i < bad)
@@ -1299,6 +1020,11 @@ static int read_node_columns(gs_rd *r, lp_nodes *nodes, int64_t n, int has_reven
                     (long long)bad);
         goto done;
     }
+    /* Views, as the string tables (cap 0: nothing to grow or free). */
+    nodes->type = (int32_t *)type;
+    nodes->revenue = (double *)rev;
+    nodes->has_revenue = has_revenue;
+    nodes->cap = 0;
     rc = 0;
 done:
     col_close(&cr);
@@ -1306,46 +1032,78 @@ done:
     return rc;
 }
 
-/* The three edge columns into *e (empty on entry), validated. */
-static int read_edges(gs_rd *r, lp_edges *e, int64_t n, int64_t m)
+/* The three CSR datasets as *c, validated (lp_csr_check). */
+static int read_csr(gs_rd *r, lp_csr *c, int64_t n, int64_t m)
 {
-    static const char *const names[3] = {"/edges/source", "/edges/target", "/edges/weight"};
-    gs_col c[3];
+    gs_col co = GS_COL_NONE, ct = GS_COL_NONE, cw = GS_COL_NONE;
+    const void *po = NULL, *pt = NULL, *pw = NULL;
     int rc = -1;
-    for (int i = 0; i < 3; i++)
-        c[i].dset = -1;
-    for (int i = 0; i < 3; i++) {
-        int ok = i < 2 ? !col_open(r, &c[i], names[i], H5T_INTEGER, 4, H5T_SGN_2, H5T_NATIVE_INT32)
-                       : !col_open(r, &c[i], names[i], H5T_FLOAT, 8, -1, H5T_NATIVE_DOUBLE);
-        if (!ok || col_expect_len(r, &c[i], m)) goto done;
-    }
-    e->src = malloc(((size_t)m + 1) * sizeof *e->src);
-    e->dst = malloc(((size_t)m + 1) * sizeof *e->dst);
-    e->weight = malloc(((size_t)m + 1) * sizeof *e->weight);
-    if (!e->src || !e->dst || !e->weight) {
-        lp_h5r_nomem(&r->h, "edge list");
+    if (col_open(r, &co, "/csr/offsets", H5T_INTEGER, 8, H5T_SGN_2, H5T_NATIVE_INT64) ||
+        col_expect_len(r, &co, n + 1) ||
+        col_open(r, &ct, "/csr/targets", H5T_INTEGER, 4, H5T_SGN_2, H5T_NATIVE_INT32) ||
+        col_expect_len(r, &ct, 2 * m) ||
+        col_open(r, &cw, "/csr/weights", H5T_FLOAT, 8, -1, H5T_NATIVE_DOUBLE) ||
+        col_expect_len(r, &cw, 2 * m) || col_data(r, &co, &po) || col_data(r, &ct, &pt) ||
+        col_data(r, &cw, &pw))
         goto done;
+    lp_csr v = {(lp_vid)n, m, (int64_t *)po, (lp_vid *)pt, (double *)pw};
+    int64_t where = 0, node = 0;
+    const int64_t *off = po;
+    switch (lp_csr_check(&v, &where, &node)) {
+    case LP_CSR_OK:
+        *c = v;
+        rc = 0;
+        break;
+    case LP_CSR_OFFSET_FIRST:
+        lp_h5r_fail(&r->h, "/csr/offsets: first value is %lld, not 0", (long long)off[0]);
+        break;
+    case LP_CSR_OFFSET_ORDER:
+        lp_h5r_fail(&r->h, "/csr/offsets: value at row %lld decreases", (long long)where);
+        break;
+    case LP_CSR_OFFSET_LAST:
+        lp_h5r_fail(&r->h, "/csr/offsets: last value %lld differs from 2m = %lld",
+                    (long long)off[n], (long long)(2 * m));
+        break;
+    case LP_CSR_RANGE:
+        lp_h5r_fail(&r->h, "/csr/targets: value out of range at row %lld", (long long)where);
+        break;
+    case LP_CSR_SELF:
+        lp_h5r_fail(&r->h, "/csr/targets: node %lld lists itself at row %lld", (long long)node,
+                    (long long)where);
+        break;
+    case LP_CSR_ORDER:
+        lp_h5r_fail(&r->h, "/csr/targets: not strictly ascending at row %lld", (long long)where);
+        break;
+    case LP_CSR_WEIGHT:
+        lp_h5r_fail(&r->h, "/csr/weights: value not positive and finite at row %lld",
+                    (long long)where);
+        break;
+    case LP_CSR_ASYMMETRIC:
+        lp_h5r_fail(&r->h,
+                    "/csr: not symmetric (an arc without its reverse, or with another weight)");
+        break;
     }
-    e->m = e->cap = m;
-    if (col_read(r, &c[0], e->src) || col_read(r, &c[1], e->dst) || col_read(r, &c[2], e->weight))
-        goto done;
-    lp_edge_defect why = LP_EDGE_SRC_RANGE;
-    int64_t bad = lp_edges_check_canonical(e, n, &why);
-    if (bad >= 0) {
-        const char *what = why == LP_EDGE_SRC_RANGE   ? "/edges/source: value out of range"
-                           : why == LP_EDGE_DST_RANGE ? "/edges/target: value out of range"
-                           : why == LP_EDGE_NOT_BELOW ? "/edges: source not below target"
-                           : why == LP_EDGE_ORDER
-                               ? "/edges: not in strictly increasing (source, target) order"
-                               : "/edges/weight: value not positive and finite";
-        lp_h5r_fail(&r->h, "%s at row %lld", what, (long long)bad);
-        goto done;
-    }
-    rc = 0;
 done:
-    for (int i = 2; i >= 0; i--)
-        col_close(&c[i]);
+    col_close(&cw);
+    col_close(&ct);
+    col_close(&co);
     return rc;
+}
+
+/* Map the file behind fd (of size bytes) read-only into b; a failure only
+ * means every dataset is read instead. */
+static void gs_map(gs_backing *b, int fd, int64_t size)
+{
+    if (size <= 0 || (uint64_t)size > SIZE_MAX) return;
+#ifdef MAP_POPULATE
+    int flags = MAP_PRIVATE | MAP_POPULATE; /* the pages are all used: fault them in at once */
+#else
+    int flags = MAP_PRIVATE;
+#endif
+    void *p = mmap(NULL, (size_t)size, PROT_READ, flags, fd, 0);
+    if (p == MAP_FAILED) return;
+    b->map = p;
+    b->map_len = (size_t)size;
 }
 
 lp_status lp_graphstore_read(lp_graph *out, lp_graphstore_info *out_info, const char *path)
@@ -1353,13 +1111,14 @@ lp_status lp_graphstore_read(lp_graph *out, lp_graphstore_info *out_info, const 
     gs_rd r;
     lp_graphstore_info info;
     lp_nodes nodes = LP_NODES_INIT;
-    lp_edges edges = LP_EDGES_INIT;
+    lp_csr csr;
     gs_counts k;
-    struct stat sb;
-    hid_t fapl = -1;
+    struct stat sb, again;
+    hid_t fapl = -1, fcpl = -1;
     memset(&r, 0, sizeof r);
     memset(&info, 0, sizeof info);
     memset(&k, 0, sizeof k);
+    memset(&csr, 0, sizeof csr);
     r.h.path = path;
     r.h.status = LP_OK;
     r.file = -1;
@@ -1369,13 +1128,18 @@ lp_status lp_graphstore_read(lp_graph *out, lp_graphstore_info *out_info, const 
     int fd = open(path, O_RDONLY | O_NONBLOCK);
     if (fd < 0) return lp_error_set(LP_EINPUT, "%s: cannot open: %s", path, strerror(errno));
     int err = fstat(fd, &sb) != 0 ? errno : 0;
-    close(fd);
-    if (err) return lp_error_set(LP_EINPUT, "%s: cannot open: %s", path, strerror(err));
-    if (S_ISDIR(sb.st_mode))
-        return lp_error_set(LP_EINPUT, "%s: cannot open: %s", path, strerror(EISDIR));
-    if (!S_ISREG(sb.st_mode))
+    if (err || !S_ISREG(sb.st_mode)) {
+        close(fd);
+        if (err) return lp_error_set(LP_EINPUT, "%s: cannot open: %s", path, strerror(err));
+        if (S_ISDIR(sb.st_mode))
+            return lp_error_set(LP_EINPUT, "%s: cannot open: %s", path, strerror(EISDIR));
         return lp_error_set(LP_EINPUT, "%s: cannot open: not a regular file", path);
+    }
     r.file_size = (int64_t)sb.st_size;
+    if (!(r.b = calloc(1, sizeof *r.b))) {
+        close(fd);
+        return lp_error_nomem("graph store");
+    }
     htri_t is = H5Fis_hdf5(path);
     if (is <= 0) {
         lp_h5r_fail(&r.h, "not a linchpin graph store");
@@ -1394,21 +1158,36 @@ lp_status lp_graphstore_read(lp_graph *out, lp_graphstore_info *out_info, const 
         lp_h5r_fail_h5(&r.h, "opening the file");
         goto done;
     }
+    /* HDF5 opened the path anew: it must be the file fd holds (not one
+     * renamed into place in between), or the mapping would not be what
+     * HDF5's addresses point into. */
+    if (stat(path, &again) != 0 || again.st_dev != sb.st_dev || again.st_ino != sb.st_ino) {
+        lp_h5r_fail(&r.h, "replaced while being opened (try again)");
+        goto done;
+    }
+    /* Addresses are relative to the end of a user block: map only without. */
+    hsize_t userblock = 1;
+    if ((fcpl = H5Fget_create_plist(r.file)) < 0 || H5Pget_userblock(fcpl, &userblock) < 0) {
+        lp_h5r_fail_h5(&r.h, "opening the file");
+        goto done;
+    }
+    if (userblock == 0) gs_map(r.b, fd, r.file_size);
     if (read_root(&r, &k, &info) || read_source(&r, &info)) goto done;
     if (read_strings(&r, &nodes.type_name, "/types/name_bytes", "/types/name_offsets", -1, 0,
                      "type name") ||
-        read_strings(&r, &nodes.id, "/nodes/id_bytes", "/nodes/id_offsets", k.n, 1, "id"))
+        read_strings(&r, &nodes.id, "/nodes/id_bytes", "/nodes/id_offsets", k.n, 1, "id") ||
+        read_node_columns(&r, &nodes, k.n, (int)k.has_revenue) || read_csr(&r, &csr, k.n, k.m))
         goto done;
-    if (read_node_columns(&r, &nodes, k.n, (int)k.has_revenue)) goto done;
-    if (read_edges(&r, &edges, k.n, k.m)) goto done;
-    H5Fclose(r.file);
-    H5Pclose(fapl);
-    r.file = fapl = -1;
-    gs_bufs_free(&r.b);
     lp_graph g;
-    if ((r.h.status = lp_graph_build_canonical(&g, &nodes, &edges))) goto done;
+    lp_graph_backing backing = {gs_backing_release, r.b};
+    if ((r.h.status = lp_graph_adopt(&g, &nodes, &csr, backing))) goto done;
+    r.b = NULL; /* the graph's now */
     g.merged_duplicates = k.merged;
     g.dropped_self_loops = k.loops;
+    H5Pclose(fcpl);
+    H5Fclose(r.file);
+    H5Pclose(fapl);
+    close(fd);
     *out = g;
     if (out_info)
         *out_info = info;
@@ -1416,11 +1195,11 @@ lp_status lp_graphstore_read(lp_graph *out, lp_graphstore_info *out_info, const 
         lp_graphstore_info_free(&info);
     return LP_OK;
 done:
-    gs_bufs_free(&r.b);
+    if (fcpl >= 0) H5Pclose(fcpl);
     if (r.file >= 0) H5Fclose(r.file);
     if (fapl >= 0) H5Pclose(fapl);
-    lp_edges_free(&edges);
-    lp_nodes_free(&nodes);
+    close(fd);
+    gs_backing_release(r.b);
     lp_graphstore_info_free(&info);
     return r.h.status != LP_OK ? r.h.status : lp_error_set(LP_EINTERNAL, "%s: read failed", path);
 }

@@ -557,6 +557,8 @@ int lp_h5w_begin_opt(lp_h5w *w, const char *path, const lp_h5w_fileopt *opt)
     if (opt && opt->checksummed_metadata &&
         H5Pset_libver_bounds(w->fapl, H5F_LIBVER_V110, H5F_LIBVER_LATEST) < 0)
         return lp_h5w_fail_h5(w, "file format version");
+    if (opt && opt->align > 0 && H5Pset_alignment(w->fapl, opt->align_threshold, opt->align) < 0)
+        return lp_h5w_fail_h5(w, "file alignment");
     if ((w->file = H5Fcreate(w->tmp, H5F_ACC_TRUNC, H5P_DEFAULT, w->fapl)) < 0)
         return lp_h5w_fail_h5(w, "creating %s", w->tmp);
     return 0;

@@ -18,11 +18,11 @@
  * after lp_graph_build): the analyses do not need it; call
  * lp_graph_build_igraph(&g) before using g.ig.
  *
- * ---- File layout (format "linchpin-graph", format_version 1) ----------
+ * ---- File layout (format "linchpin-graph", format_version 2) ----------
  *
  *   /  attributes
  *      format             string  "linchpin-graph"
- *      format_version     int32   1
+ *      format_version     int32   2
  *      linchpin_version   string  of the writer
  *      hdf5_version       string  of the writer
  *      created            string  ISO-8601 UTC
@@ -31,16 +31,25 @@
  *      has_revenue        int32   1 if the nodes file had a revenue column
  *      merged_duplicates  int64   edge rows folded into an earlier row
  *      dropped_self_loops int64   edge rows with source == target
- *   /nodes/id_bytes       uint8   [B]    the ids' UTF-8 bytes back to back
- *   /nodes/id_offsets     int64   [n+1]  id i = id_bytes[off[i] .. off[i+1]);
- *                                        off[0] = 0, off[n] = B
+ *   /nodes/id_bytes       uint8   [B]    every id's UTF-8 bytes followed by
+ *                                        one NUL, back to back
+ *   /nodes/id_offsets     int64   [n+1]  id i starts at off[i], its NUL is
+ *                                        at off[i+1] - 1; off[0] = 0,
+ *                                        off[n] = B
  *   /nodes/type           int32   [n]    row of /types (0-based)
  *   /nodes/revenue        float64 [n]    0 where absent
- *   /types/name_bytes     uint8   [T]    the type names, as above
- *   /types/name_offsets   int64   [t+1]
- *   /edges/source         int32   [m]    smaller endpoint (row of /nodes)
- *   /edges/target         int32   [m]    larger endpoint
- *   /edges/weight         float64 [m]    merged weight
+ *   /types/name_bytes     uint8   [T]    the type names, as the ids (a name
+ *   /types/name_offsets   int64   [t+1]  may be empty: just its NUL)
+ *   /csr/offsets          int64   [n+1]  the arcs of node v are rows
+ *                                        offsets[v] .. offsets[v+1] - 1 of
+ *                                        targets and weights; offsets[0] = 0,
+ *                                        offsets[n] = 2m
+ *   /csr/targets          int32   [2m]   the neighbour; strictly ascending
+ *                                        within a node, never the node
+ *                                        itself; every edge {u, v} appears
+ *                                        as the two arcs u->v and v->u
+ *   /csr/weights          float64 [2m]   the merged weight, the same on both
+ *                                        arcs of an edge, positive, finite
  *   /source               group; attributes describing the CSV import:
  *      node_rows, edge_rows, skipped_rows   int64 (lp_load_report)
  *      and, when the writer was given a report:
@@ -48,33 +57,46 @@
  *      nodes_size, edges_size               int64  (bytes; -1 unknown)
  *      nodes_crc32, edges_crc32             uint32 (of the uncompressed content)
  *
- * Nodes are in input order; edges in the order of g's CSR and igraph copy:
- * by smaller endpoint, then larger (strictly increasing, so no duplicates
- * and no self-loops). Every dataset is 1-D, chunked (at most 2^18 elements
- * per chunk; one chunk when shorter), deflate level 4 (after byte shuffle
- * for multi-byte types) and Fletcher-32 checksummed per chunk. Integers and
- * floats are little-endian. String attributes are fixed-length UTF-8,
+ * The arrays are g's own in-memory arrays (lp_strtab, lp_csr), so that a
+ * store is used where it lies: every dataset is 1-D, contiguous, without
+ * filters, little-endian, and the large ones (4 KiB and more) start at a
+ * multiple of 4096 bytes in the file. The reader maps the file into memory
+ * and points the graph's arrays into the mapping: nothing is copied,
+ * inflated or rebuilt, and the pages are the page cache's (shared between
+ * runs, dropped by the kernel under pressure instead of swapped). The price
+ * is size: no compression (about 50 bytes per edge plus the ids, against
+ * 6-7 compressed in format 1). String attributes are fixed-length UTF-8,
  * NUL-terminated.
  *
  * Integrity: metadata use the HDF5 1.10 formats (library-version bounds
  * V110..LATEST), where the superblock, every object header (attributes
- * included) and every chunk index carry a checksum that HDF5 verifies, and
- * the data chunks carry Fletcher-32 (plus zlib's Adler-32 of the inflated
- * bytes). Nothing is kept in HDF5's global heap (variable-length strings),
- * the one structure without a checksum, which HDF5 1.10 reads unchecked
- * (a damaged one crashes it). A store needs HDF5 >= 1.10 (h5py works).
+ * included) and every B-tree carry a checksum that HDF5 verifies. Nothing
+ * is kept in HDF5's global heap (variable-length strings), the one
+ * structure without a checksum. Raw data: every dataset under /nodes and
+ * /types carries a uint64 attribute "checksum" =
+ *     (L + sum over i < ceil(L/8) of f(w_i XOR (i * 0x9E3779B97F4A7C15)))
+ *     mod 2^64,   f(x) = y XOR (y >> 32) with y = x * 0xD6E8FEB86659FD93,
+ * over its L bytes as stored little-endian, w_i the little-endian 64-bit
+ * word of bytes 8i .. 8i+7 (the last one padded with zero bytes). f is a
+ * bijection, so any change of one word changes the sum. The /csr datasets
+ * carry none: the reader's symmetry check (lp_csr_check) already detects
+ * any change to one of their values, an arc that loses its reverse twin.
  *
- * Reading another writer's file: any chunking, filters or layout HDF5 can
- * read is accepted (our own layout is read faster, chunks inflated in
- * parallel); types must be of the class, size and signedness above (byte
- * order free); string attributes may be fixed or variable length (the
- * latter then trusted to HDF5's global heap).
+ * Reading another writer's file: any layout HDF5 can read is accepted
+ * (chunked, compressed, big-endian, unaligned datasets are read into memory
+ * instead of mapped); types must be of the class, size and signedness
+ * above; string attributes may be fixed or variable length (the latter then
+ * trusted to HDF5's global heap).
  *
- * Cost (10M edges, 5.8M nodes, 2 threads; bench/README.md "Graph store"):
+ * Format 1 stores (compressed edge lists, linchpin before 2026-12) are
+ * refused with "unsupported format_version 1 (re-create the store with
+ * linchpin import)".
+ *
+ * Cost (10M edges, 6.2M nodes, 2 threads; bench/README.md "Graph store"):
  * see there for the load time against the CSV route, the file size and the
- * peak memory. Reading needs the edge list (16 bytes per edge) next to the
- * CSR being built from it (24 bytes per edge) and the node table; no other
- * copy of anything.
+ * peak memory. While a graph read from a store is alive the file stays
+ * mapped: replacing the store (by rename, as import does) is safe; truncating
+ * it in place under a running analysis kills that process (SIGBUS).
  */
 #ifndef LP_GRAPHSTORE_H
 #define LP_GRAPHSTORE_H
@@ -85,7 +107,7 @@
 #include "lp_graph.h"
 
 #define LP_GRAPHSTORE_FORMAT "linchpin-graph"
-#define LP_GRAPHSTORE_FORMAT_VERSION 1
+#define LP_GRAPHSTORE_FORMAT_VERSION 2
 
 /* Write g to path, atomically: under a temporary name in the target
  * directory, renamed into place when complete and closed; on any failure
@@ -95,8 +117,8 @@
  * edge_rows = m + merged_duplicates + dropped_self_loops, skipped_rows = 0
  * and no files are recorded.
  *
- * g needs only its node table and CSR (g->ig is not used). Memory: a few
- * chunk-sized buffers, nothing per edge.
+ * g needs only its node table and CSR (g->ig is not used); its arrays are
+ * written as they are, nothing is copied.
  *
  * Errors:
  *   LP_EOUTPUT   "cannot write <path>: <reason>" (a system call's strerror,
@@ -130,40 +152,53 @@ typedef struct lp_graphstore_info {
  *
  * Everything read is validated before it is used: format name and version;
  * every dataset's class, size, signedness, rank and length against n, m and
- * each other; offsets start at 0, never decrease and end at the byte count;
- * ids non-empty, valid UTF-8 without NUL, unique; type names valid UTF-8
- * without NUL; type rows in range; revenue finite and >= 0 (and 0 without
- * a revenue column); edges canonical (lp_edges_check_canonical: endpoints
- * in [0, n), source < target, strictly increasing (source, target), weights
- * positive and finite); counts non-negative; every chunk's checksum. A
- * store larger than memory allows fails with LP_EINTERNAL (out of memory).
+ * each other; the checksums; string offsets start at 0, increase and end at
+ * the byte count, every string ends with its NUL; ids non-empty, valid UTF-8
+ * without NUL, unique; type names valid UTF-8 without NUL; type rows in
+ * range; revenue finite and >= 0 (and 0 without a revenue column); the CSR
+ * (lp_csr_check: offsets from 0 to 2m, never decreasing; targets in [0, n),
+ * never the node itself, strictly ascending; weights positive and finite;
+ * symmetric with equal weights); counts non-negative. A store larger than
+ * memory allows fails with LP_EINTERNAL (out of memory).
  *
  * Every other failure is LP_EINPUT with one line starting with the path:
  *   <path>: cannot open: <strerror> | not a regular file
  *   <path>: not a linchpin graph store       (not HDF5, or no/other format)
  *   <path>: unsupported format_version 7
+ *   <path>: unsupported format_version 1 (re-create the store with linchpin import)
  *   <path>: corrupt or truncated file (HDF5: <what>: <HDF5 reason>), e.g.
  *           (HDF5: opening the file: truncated file: eof = 5000, ...)
- *           (HDF5: opening /edges/target: incorrect metadata checksum ...)
- *   <path>: corrupt or truncated file (<dataset>: chunk at row R: checksum
- *           mismatch | compressed data damaged | stored size S)
+ *           (HDF5: opening /csr/targets: incorrect metadata checksum ...)
+ *   <path>: corrupt or truncated file (<dataset>: checksum mismatch)
  *   <path>: corrupt or truncated file (<dataset> claims N elements, more
  *           than a file of B bytes can hold)
  *   <path>: missing <object> | <object>: missing attribute '<name>'
  *   <path>: <dataset> has the wrong type or shape
  *   <path>: <dataset> has L elements, expected E
  *   <path>: <object>: attribute '<name>' is negative | out of range
- *   <path>: /nodes/id_offsets: <what> at row R
+ *   <path>: /nodes/id_offsets: first value is X, not 0
+ *   <path>: /nodes/id_offsets: value at row R decreases or exceeds the B bytes of /nodes/id_bytes
+ *   <path>: /nodes/id_offsets: last value X differs from the B bytes of /nodes/id_bytes
  *   <path>: /nodes/id_bytes: id at row R is empty | not valid UTF-8 | contains NUL
+ *           | not NUL-terminated
  *   <path>: /nodes/id_bytes: duplicate id at row R (same as row Q)
+ *   (the same for /types/name_offsets, /types/name_bytes: "type name at row R")
  *   <path>: /nodes/type: value out of range at row R
  *   <path>: /nodes/revenue: value negative or not finite at row R
- *   <path>: /edges/source: value out of range at row R   (also target)
- *   <path>: /edges: source not below target at row R
- *   <path>: /edges: not in strictly increasing (source, target) order at row R
- *   <path>: /edges/weight: value not positive and finite at row R
- * Rows are 0-based. Never a crash or an abort on a damaged file. HDF5's
- * automatic error printing is switched off for the process. */
+ *   <path>: /nodes/revenue: value not 0 (no revenue column) at row R
+ *   <path>: /csr/offsets: first value is X, not 0
+ *   <path>: /csr/offsets: value at row R decreases
+ *   <path>: /csr/offsets: last value X differs from 2m = Y
+ *   <path>: /csr/targets: value out of range at row K
+ *   <path>: /csr/targets: node V lists itself at row K
+ *   <path>: /csr/targets: not strictly ascending at row K
+ *   <path>: /csr/weights: value not positive and finite at row K
+ *   <path>: /csr: not symmetric (an arc without its reverse, or with another weight)
+ * Rows are 0-based (K: a row of /csr/targets and /csr/weights). Of several
+ * defects, the first in this order is reported: offsets, then the smallest
+ * row K with a defect (range, then self, then order, then weight), then
+ * symmetry. Never a crash or an abort on a damaged file. HDF5's automatic
+ * error printing is switched off for the process. */
 lp_status lp_graphstore_read(lp_graph *out, lp_graphstore_info *out_info, const char *path);
 
 void lp_graphstore_info_free(lp_graphstore_info *info); /* accepts NULL */

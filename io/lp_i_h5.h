@@ -51,10 +51,13 @@ typedef struct lp_h5w_fileopt {
      * chunk indexes, every one with a checksum that HDF5 verifies on read.
      * Readable by HDF5 >= 1.10. */
     int checksummed_metadata;
+    /* align > 0: every object of align_threshold bytes or more starts at a
+     * multiple of align in the file (H5Pset_alignment). */
+    hsize_t align_threshold, align;
 } lp_h5w_fileopt;
 #define LP_H5W_FILEOPT_INIT                                                                        \
     {                                                                                              \
-        0                                                                                          \
+        0, 0, 0                                                                                    \
     }
 /* lp_h5w_begin with options (opt may be NULL: the defaults). */
 int lp_h5w_begin_opt(lp_h5w *w, const char *path, const lp_h5w_fileopt *opt);
