@@ -5,7 +5,7 @@
  * Phases (one key=value line each, bench_util.h):
  *   load_csv     lp_graph_load_csv (parse, merge, igraph + CSR), one run
  *   import       lp_graphstore_write of that graph to STORE.h5, one run
- *   load_store   lp_graphstore_read (HDF5, validation, CSR), median of R
+ *   load_store   lp_graphstore_read (HDF5 metadata, mapping, validation), median of R
  *   igraph       lp_graph_build_igraph on the store's graph (what the store
  *                route would add if a caller needed g.ig), one run
  * then checks, untimed, that the store's graph equals the CSV's exactly

@@ -76,8 +76,10 @@
  * /types carries a uint64 attribute "checksum" =
  *     (L + sum over i < ceil(L/8) of f(w_i XOR (i * 0x9E3779B97F4A7C15)))
  *     mod 2^64,   f(x) = y XOR (y >> 32) with y = x * 0xD6E8FEB86659FD93,
- * over its L bytes as stored little-endian, w_i the little-endian 64-bit
- * word of bytes 8i .. 8i+7 (the last one padded with zero bytes). f is a
+ * over the L bytes of its values in little-endian order (as this writer
+ * stores them; another writer's big-endian dataset: of its values
+ * converted), w_i the little-endian 64-bit word of bytes 8i .. 8i+7 (the
+ * last one padded with zero bytes). f is a
  * bijection, so any change of one word changes the sum. The /csr datasets
  * carry none: the reader's symmetry check (lp_csr_check) already detects
  * any change to one of their values, an arc that loses its reverse twin.
