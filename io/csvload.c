@@ -48,6 +48,7 @@
 #include "lp_csv.h"
 
 #include "lp_i_csv.h"
+#include "lp_i_mem.h"
 #include "lp_i_omp.h"
 
 #include <assert.h>
@@ -971,6 +972,70 @@ static lp_status edge_errors(loader *ld, const src *f, const work *w, int64_t ba
     return LP_OK;
 }
 
+/* The node table's counterpart of reserve_edges: room for rows ids of
+ * bytes bytes in all (NULs included), their types, revenues and line
+ * numbers, while it is still empty. */
+static lp_status reserve_nodes(loader *ld, int64_t rows, int64_t bytes)
+{
+    lp_nodes *N = &ld->nodes;
+    if (N->id.count > 0 || rows <= N->cap) return LP_OK;
+    int64_t *off = lp_i_alloc_big((size_t)rows * sizeof *off, 0);
+    char *data = lp_i_alloc_big((size_t)bytes, 0);
+    int32_t *type = lp_i_alloc_big((size_t)rows * sizeof *type, 0);
+    double *rev = lp_i_alloc_big((size_t)rows * sizeof *rev, 0);
+    int64_t *line = lp_i_alloc_big((size_t)rows * sizeof *line, 0);
+    if (!off || !data || !type || !rev || !line) {
+        free(off);
+        free(data);
+        free(type);
+        free(rev);
+        free(line);
+        return lp_error_nomem("node table");
+    }
+    free(N->id.offset);
+    free(N->id.data);
+    free(N->type);
+    free(N->revenue);
+    free(ld->id_line);
+    N->id.offset = off;
+    N->id.offset_cap = rows;
+    N->id.data = data;
+    N->id.data_cap = bytes;
+    N->id.size = 0;
+    N->type = type;
+    N->revenue = rev;
+    N->cap = rows;
+    ld->id_line = line;
+    ld->id_line_cap = rows;
+    return LP_OK;
+}
+
+/* Give the (still empty) edge list room for cap rows at once, in memory
+ * offered as huge pages: growing it by doubling would copy it about once
+ * more and fault in about twice its size in fresh 4 KiB pages, which this
+ * VM clears slowly. 0, or LP_EINTERNAL (out of memory). */
+static lp_status reserve_edges(lp_edges *E, int64_t cap)
+{
+    if (E->m > 0 || cap <= E->cap) return LP_OK;
+    lp_vid *s = lp_i_alloc_big((size_t)cap * sizeof *s, 0);
+    lp_vid *d = lp_i_alloc_big((size_t)cap * sizeof *d, 0);
+    double *x = lp_i_alloc_big((size_t)cap * sizeof *x, 0);
+    if (!s || !d || !x) {
+        free(s);
+        free(d);
+        free(x);
+        return lp_error_nomem("edge list");
+    }
+    free(E->src);
+    free(E->dst);
+    free(E->weight);
+    E->src = s;
+    E->dst = d;
+    E->weight = x;
+    E->cap = cap;
+    return LP_OK;
+}
+
 /* Append the good rows of chunks [0, n) in order, one thread per chunk
  * (each copies into its own range; the copy also touches the new pages of
  * the edge list, which costs more than the copy). */
@@ -1186,8 +1251,29 @@ static lp_status load_file(loader *ld, src *f, column *cols, int ncols, int is_e
             if (stored > 0) {
                 double total = read * (double)f->size / (double)stored;
                 double est = 1.02 * (double)rows * total / (double)cut;
+                int64_t id_bytes = 0;
+                for (int c = 0; c < n; c++)
+                    for (int64_t i = 0; i < ld->work[c].nn; i++)
+                        id_bytes += (int64_t)ld->work[c].nrow[i].id_len + 1;
+                double est_bytes = 1.02 * (double)id_bytes * total / (double)cut;
                 if (est > (double)rows && est < 4e9 &&
-                    (st = lp_i_intern_reserve(&ld->ids, (int64_t)est)))
+                    ((st = lp_i_intern_reserve(&ld->ids, (int64_t)est)) ||
+                     (st = reserve_nodes(ld, (int64_t)est, (int64_t)est_bytes + 1))))
+                    return st;
+            }
+        }
+        if (is_edges && f->done == 0 && more && cut > 0 && f->size > 0) {
+            /* Size the edge list once, from the first block, as the id
+             * table above (2% high). */
+            int64_t rows = 0, stored = (int64_t)gzoffset(f->gz);
+            for (int c = 0; c < n; c++)
+                rows += ld->work[c].m;
+            double read = (double)(cut + next->len);
+            if (stored > 0) {
+                double total = read * (double)f->size / (double)stored;
+                double est = 1.02 * (double)rows * total / (double)cut;
+                if (est > (double)rows && est < 4e9 &&
+                    (st = reserve_edges(&ld->edges, (int64_t)est)))
                     return st;
             }
         }
