@@ -235,9 +235,10 @@ static int64_t partition_duplicate(const str_view *v, const dup_entry *e, int64_
 
 /* The smallest row j whose string equals an earlier one (*earlier: the
  * first row with that string), -1 if all are distinct, -2 if out of memory.
+ * hash (may be NULL: computed here, twice) holds hash_bytes of each string.
  * count <= INT32_MAX. The answer does not depend on the threads. Re-hashing
  * the strings twice is cheaper than keeping 8 more bytes per row. */
-static int64_t find_duplicate(const str_view *v, int64_t *earlier)
+static int64_t find_duplicate(const str_view *v, const uint64_t *hash, int64_t *earlier)
 {
     int64_t count = v->count;
     if (count < 2) return -1;
@@ -261,7 +262,7 @@ static int64_t find_duplicate(const str_view *v, int64_t *earlier)
     for (int64_t b = 0; b < nt; b++) {
         int64_t *my = hist + b * np;
         for (int64_t i = count * b / nt; i < count * (b + 1) / nt; i++)
-            my[bits ? (int64_t)(str_hash(v, i) >> shift) : 0]++;
+            my[bits ? (int64_t)((hash ? hash[i] : str_hash(v, i)) >> shift) : 0]++;
     }
     int64_t at = 0, maxpart = 0;
     for (int64_t p = 0; p < np; p++) { /* partition-major, block-minor: stable */
@@ -282,7 +283,7 @@ static int64_t find_duplicate(const str_view *v, int64_t *earlier)
     for (int64_t b = 0; b < nt; b++) {
         int64_t *my = hist + b * np;
         for (int64_t i = count * b / nt; i < count * (b + 1) / nt; i++) {
-            uint64_t h = str_hash(v, i);
+            uint64_t h = hash ? hash[i] : str_hash(v, i);
             part[my[bits ? (int64_t)(h >> shift) : 0]++] = (dup_entry){(uint32_t)h, (int32_t)i};
         }
     }
@@ -550,7 +551,8 @@ static lp_status check_table(const lp_strtab *t, int allow_empty, const char *wh
     int64_t earlier = 0, bad = check_strings(&v, allow_empty, &defect);
     if (bad >= 0)
         return bad_graph("%s at row %lld %s", what, (long long)bad, str_defect_text(defect));
-    if ((bad = find_duplicate(&v, &earlier)) == -2) return lp_error_nomem("graph store check");
+    if ((bad = find_duplicate(&v, NULL, &earlier)) == -2)
+        return lp_error_nomem("graph store check");
     if (bad >= 0)
         return bad_graph("duplicate %s at row %lld (same as row %lld)", what, (long long)bad,
                          (long long)earlier);
@@ -827,45 +829,52 @@ static int read_strings(gs_rd *r, lp_strtab *out, const char *bytes_path, const 
         lp_h5r_fail(&r->h, "%s: first value is %lld, not 0", offsets_path, (long long)off[0]);
         goto done;
     }
-    int64_t bad = count;
-#pragma omp parallel for schedule(static) reduction(min : bad) if (count >= LP_PARALLEL_MIN)
-    for (int64_t i = 0; i < count; i++)
-        if (off[i + 1] < off[i] || off[i + 1] > nbytes) bad = i < bad ? i : bad;
-    if (bad < count) {
-        lp_h5r_fail(&r->h, "%s: value at row %lld decreases or exceeds the %lld bytes of %s",
-                    offsets_path, (long long)bad + 1, (long long)nbytes, bytes_path);
-        goto done;
-    }
-    if (off[count] != nbytes) {
-        lp_h5r_fail(&r->h, "%s: last value %lld differs from the %lld bytes of %s", offsets_path,
-                    (long long)off[count], (long long)nbytes, bytes_path);
-        goto done;
-    }
-#pragma omp parallel for schedule(static) reduction(min : bad) if (count >= LP_PARALLEL_MIN)
-    for (int64_t i = 0; i < count; i++)
-        if (off[i + 1] == off[i] || data[off[i + 1] - 1] != 0) bad = i < bad ? i : bad;
-    if (bad < count) {
-        lp_h5r_fail(&r->h, "%s: %s at row %lld is not NUL-terminated", bytes_path, what,
-                    (long long)bad);
-        goto done;
-    }
-    str_view v = {data, off, count, nbytes, 1};
-    int defect = STR_OK;
-    int64_t earlier = 0;
-    if ((bad = check_strings(&v, !ids, &defect)) >= 0) {
-        lp_h5r_fail(&r->h, "%s: %s at row %lld %s", bytes_path, what, (long long)bad,
-                    str_defect_text(defect));
-        goto done;
-    }
-    if ((bad = find_duplicate(&v, &earlier)) == -2) {
+    /* One pass over the strings: offsets, NUL, text, and the hash the
+     * duplicate search needs; the first defect of each kind, reported in
+     * that order (a string whose offsets are bad is not looked into). */
+    uint64_t *hash = lp_i_alloc_big((size_t)count * sizeof *hash + 1, 0);
+    if (!hash) {
         lp_h5r_nomem(&r->h, "string table");
         goto done;
     }
-    if (bad >= 0) {
+    int64_t bad_off = count, bad_nul = count, bad_text = count;
+#pragma omp parallel for schedule(dynamic, 8192) reduction(min : bad_off, bad_nul, bad_text) if (count >= LP_PARALLEL_MIN)
+    for (int64_t i = 0; i < count; i++) {
+        int64_t a = off[i], b = off[i + 1];
+        if (a < 0 || b < a || b > nbytes) { /* a < 0: row i - 1 is bad too */
+            if (i < bad_off) bad_off = i;
+        } else if (b == a || data[b - 1] != 0) {
+            if (i < bad_nul) bad_nul = i;
+        } else if ((b - a == 1 && ids) || !utf8_ok(data + a, b - a - 1)) {
+            if (i < bad_text) bad_text = i;
+        } else {
+            hash[i] = hash_bytes(data + a, b - a - 1);
+        }
+    }
+    str_view v = {data, off, count, nbytes, 1};
+    int64_t bad = -1, earlier = 0;
+    if (bad_off < count)
+        lp_h5r_fail(&r->h, "%s: value at row %lld decreases or exceeds the %lld bytes of %s",
+                    offsets_path, (long long)bad_off + 1, (long long)nbytes, bytes_path);
+    else if (off[count] != nbytes)
+        lp_h5r_fail(&r->h, "%s: last value %lld differs from the %lld bytes of %s", offsets_path,
+                    (long long)off[count], (long long)nbytes, bytes_path);
+    else if (bad_nul < count)
+        lp_h5r_fail(&r->h, "%s: %s at row %lld is not NUL-terminated", bytes_path, what,
+                    (long long)bad_nul);
+    else if (bad_text < count)
+        lp_h5r_fail(&r->h, "%s: %s at row %lld %s", bytes_path, what, (long long)bad_text,
+                    str_defect_text(view_len(&v, bad_text) == 0 ? STR_EMPTY
+                                    : memchr(data + off[bad_text], 0, (size_t)view_len(&v, bad_text))
+                                        ? STR_NUL
+                                        : STR_BAD_UTF8));
+    else if ((bad = find_duplicate(&v, hash, &earlier)) == -2)
+        lp_h5r_nomem(&r->h, "string table");
+    else if (bad >= 0)
         lp_h5r_fail(&r->h, "%s: duplicate %s at row %lld (same as row %lld)", bytes_path, what,
                     (long long)bad, (long long)earlier);
-        goto done;
-    }
+    free(hash);
+    if (r->h.status != LP_OK) goto done;
     /* A view: nothing here is written through these pointers. */
     out->count = count;
     out->offset = (int64_t *)off;
