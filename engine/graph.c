@@ -431,30 +431,25 @@ lp_csr_defect lp_csr_check(const lp_csr *c, int64_t *where, int64_t *node)
         at = 0;
         goto out;
     }
-    int64_t first = n + 1;
-#pragma omp parallel for schedule(static) reduction(min : first) if (n >= LP_PARALLEL_MIN)
-    for (int64_t v = 1; v <= n; v++)
-        if (off[v] < off[v - 1] && v < first) first = v;
-    if (first <= n) {
-        d = LP_CSR_OFFSET_ORDER;
-        at = first;
-        goto out;
-    }
-    if (off[n] != arcs) {
-        d = LP_CSR_OFFSET_LAST;
-        at = n;
-        goto out;
-    }
-    /* Offsets are sane: every arc row lies in [0, 2m). One pass over the
-     * arcs: the first bad row (min), and the symmetry sums. */
-    int64_t bad = arcs, up = 0;
+    /* One pass: each node's offsets (a node whose own pair is out of order
+     * or out of [0, 2m] is not looked into), its arcs (the first bad row,
+     * min) and the symmetry sums. The offsets' verdict comes first: the
+     * first row where they decrease, else a last value other than 2m;
+     * either way some arcs were skipped and nothing else is reported. */
+    int64_t first = n + 1, bad = arcs, up = 0;
     uint64_t hup = 0, hdown = 0;
-#pragma omp parallel for schedule(dynamic, 4096) reduction(min : bad) reduction(+ : up, hup, hdown) if (n >= LP_PARALLEL_MIN)
+#pragma omp parallel for schedule(dynamic, 4096) reduction(min : first, bad) reduction(+ : up, hup, hdown) if (n >= LP_PARALLEL_MIN)
     for (int64_t v = 0; v < n; v++) {
-        for (int64_t k = off[v]; k < off[v + 1]; k++) {
+        int64_t k0 = off[v], k1 = off[v + 1];
+        if (k1 < k0) {
+            if (v + 1 < first) first = v + 1;
+            continue;
+        }
+        if (k0 < 0 || k1 > arcs) continue; /* an order defect or a bad last value */
+        for (int64_t k = k0; k < k1; k++) {
             lp_vid t = adj[k];
             double x = w[k];
-            if (t < 0 || t >= n || t == v || (k > off[v] && t <= adj[k - 1]) || !(x > 0) ||
+            if (t < 0 || t >= n || t == v || (k > k0 && t <= adj[k - 1]) || !(x > 0) ||
                 x > 1.7976931348623157e308) {
                 if (k < bad) bad = k;
                 break;
@@ -466,6 +461,16 @@ lp_csr_defect lp_csr_check(const lp_csr *c, int64_t *where, int64_t *node)
                 hdown += edge_hash(t, (lp_vid)v, x);
             }
         }
+    }
+    if (first <= n) {
+        d = LP_CSR_OFFSET_ORDER;
+        at = first;
+        goto out;
+    }
+    if (off[n] != arcs) {
+        d = LP_CSR_OFFSET_LAST;
+        at = n;
+        goto out;
     }
     if (bad < arcs) {
         /* The node of row bad: the last v with off[v] <= bad < off[v+1]. */
@@ -479,10 +484,10 @@ lp_csr_defect lp_csr_check(const lp_csr *c, int64_t *where, int64_t *node)
         }
         v0 = lo;
         lp_vid t = adj[bad];
-        d = t < 0 || t >= n        ? LP_CSR_RANGE
-            : t == v0              ? LP_CSR_SELF
+        d = t < 0 || t >= n                      ? LP_CSR_RANGE
+            : t == v0                            ? LP_CSR_SELF
             : bad > off[v0] && t <= adj[bad - 1] ? LP_CSR_ORDER
-                                   : LP_CSR_WEIGHT;
+                                                 : LP_CSR_WEIGHT;
         at = bad;
         goto out;
     }

@@ -337,12 +337,6 @@ static uint64_t cksum_part(const void *p, size_t len, uint64_t first_word)
     return s;
 }
 
-/* The checksum of a dataset of len bytes at p. */
-static uint64_t store_checksum(const void *p, size_t len)
-{
-    return (uint64_t)len + cksum_part(p, len, 0);
-}
-
 /* ==== writing ============================================================ */
 
 /* One contiguous, unfiltered dataset of the elements of parts[0..np) one
@@ -378,7 +372,8 @@ static int gs_dataset(lp_h5w *w, hid_t file, const char *path, hid_t ftype, hid_
             goto done;
         }
         if (w->io_err) goto done;
-        if (checksum) sum += cksum_part(parts[i], (size_t)lens[i] * esize, (uint64_t)at * esize / 8);
+        if (checksum)
+            sum += cksum_part(parts[i], (size_t)lens[i] * esize, (uint64_t)at * esize / 8);
         at += lens[i];
     }
     if (checksum && lp_h5w_attr_u64(w, dset, "checksum", (uint64_t)len * esize + sum)) goto done;
@@ -417,8 +412,8 @@ static int gs_csr(lp_h5w *w, hid_t file, const lp_csr *c)
     int64_t arcs = 2 * c->m;
     return gs_array(w, file, "/csr/offsets", H5T_STD_I64LE, H5T_NATIVE_INT64, (int64_t)c->n + 1,
                     c->offset, 0) ||
-                   gs_array(w, file, "/csr/targets", H5T_STD_I32LE, H5T_NATIVE_INT32, arcs,
-                            c->adj, 0) ||
+                   gs_array(w, file, "/csr/targets", H5T_STD_I32LE, H5T_NATIVE_INT32, arcs, c->adj,
+                            0) ||
                    gs_array(w, file, "/csr/weights", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, arcs,
                             c->weight, 0)
                ? -1
@@ -653,7 +648,10 @@ typedef struct gs_col {
     int native; /* the file type is mtype itself (mapping possible) */
 } gs_col;
 
-#define GS_COL_NONE {NULL, -1, -1, 0, 0, 0}
+#define GS_COL_NONE                                                                                \
+    {                                                                                              \
+        NULL, -1, -1, 0, 0, 0                                                                      \
+    }
 
 static void col_close(gs_col *c)
 {
@@ -781,16 +779,43 @@ static int col_data(gs_rd *r, const gs_col *c, const void **out)
     return 0;
 }
 
+/* The dataset's data and its "checksum" attribute, for a caller that
+ * computes the checksum in its own pass over the data (col_sum_matches). */
+static int col_data_sum(gs_rd *r, const gs_col *c, const void **out, uint64_t *want)
+{
+    return lp_h5r_attr_num(&r->h, want, H5T_NATIVE_UINT64, c->dset, c->path, "checksum", 1) ||
+                   col_data(r, c, out)
+               ? -1
+               : 0;
+}
+
+/* 0 if sum (cksum_part over all of c's data) makes want, else the
+ * failure. */
+static int col_sum_matches(gs_rd *r, const gs_col *c, uint64_t sum, uint64_t want)
+{
+    if ((uint64_t)c->len * c->esize + sum == want) return 0;
+    return lp_h5r_fail(&r->h, "corrupt or truncated file (%s: checksum mismatch)", c->path);
+}
+
 /* The dataset's data, checked against its "checksum" attribute. */
 static int col_data_checked(gs_rd *r, const gs_col *c, const void **out)
 {
     uint64_t want = 0;
-    if (lp_h5r_attr_num(&r->h, &want, H5T_NATIVE_UINT64, c->dset, c->path, "checksum", 1) ||
-        col_data(r, c, out))
-        return -1;
-    if (store_checksum(*out, (size_t)c->len * c->esize) != want)
-        return lp_h5r_fail(&r->h, "corrupt or truncated file (%s: checksum mismatch)", c->path);
-    return 0;
+    if (col_data_sum(r, c, out, &want)) return -1;
+    return col_sum_matches(r, c, cksum_part(*out, (size_t)c->len * c->esize, 0), want);
+}
+
+/* Rows per block of the loops that check a column and sum its checksum in
+ * one pass (a multiple of 2, so that a block of 4-byte rows is whole
+ * 8-byte words). */
+#define GS_ROWS 8192
+
+/* cksum_part of rows [i0, i1) of an array of esize-byte rows, i0 * esize
+ * a multiple of 8. */
+static uint64_t cksum_rows(const void *p, size_t esize, int64_t i0, int64_t i1)
+{
+    return cksum_part((const char *)p + (size_t)i0 * esize, (size_t)(i1 - i0) * esize,
+                      (uint64_t)i0 * esize / 8);
 }
 
 /* ---- string tables ----------------------------------------------------- */
@@ -804,6 +829,7 @@ static int read_strings(gs_rd *r, lp_strtab *out, const char *bytes_path, const 
 {
     gs_col cb = GS_COL_NONE, co = GS_COL_NONE;
     const void *po = NULL, *pb = NULL;
+    uint64_t want_off = 0;
     int rc = -1;
     if (col_open(r, &co, offsets_path, H5T_INTEGER, 8, H5T_SGN_2, H5T_NATIVE_INT64)) goto done;
     if (count < 0) {
@@ -820,15 +846,11 @@ static int read_strings(gs_rd *r, lp_strtab *out, const char *bytes_path, const 
         goto done;
     }
     if (col_open(r, &cb, bytes_path, H5T_INTEGER, 1, H5T_SGN_NONE, H5T_NATIVE_UINT8) ||
-        col_data_checked(r, &co, &po) || col_data_checked(r, &cb, &pb))
+        col_data_sum(r, &co, &po, &want_off) || col_data_checked(r, &cb, &pb))
         goto done;
     const int64_t *off = po;
     const unsigned char *data = pb;
     int64_t nbytes = cb.len;
-    if (off[0] != 0) {
-        lp_h5r_fail(&r->h, "%s: first value is %lld, not 0", offsets_path, (long long)off[0]);
-        goto done;
-    }
     /* One pass over the strings: offsets, NUL, text, and the hash the
      * duplicate search needs; the first defect of each kind, reported in
      * that order (a string whose offsets are bad is not looked into). */
@@ -837,23 +859,34 @@ static int read_strings(gs_rd *r, lp_strtab *out, const char *bytes_path, const 
         lp_h5r_nomem(&r->h, "string table");
         goto done;
     }
-    int64_t bad_off = count, bad_nul = count, bad_text = count;
-#pragma omp parallel for schedule(dynamic, 8192) reduction(min : bad_off, bad_nul, bad_text) if (count >= LP_PARALLEL_MIN)
-    for (int64_t i = 0; i < count; i++) {
-        int64_t a = off[i], b = off[i + 1];
-        if (a < 0 || b < a || b > nbytes) { /* a < 0: row i - 1 is bad too */
-            if (i < bad_off) bad_off = i;
-        } else if (b == a || data[b - 1] != 0) {
-            if (i < bad_nul) bad_nul = i;
-        } else if ((b - a == 1 && ids) || !utf8_ok(data + a, b - a - 1)) {
-            if (i < bad_text) bad_text = i;
-        } else {
-            hash[i] = hash_bytes(data + a, b - a - 1);
+    int64_t bad_off = count, bad_nul = count, bad_text = count,
+            nblk = (count + GS_ROWS - 1) / GS_ROWS;
+    uint64_t sum = 0; /* of the offsets */
+#pragma omp parallel for schedule(dynamic, 1) reduction(min : bad_off, bad_nul, bad_text) reduction(+ : sum) if (count >= LP_PARALLEL_MIN)
+    for (int64_t k = 0; k < nblk; k++) {
+        int64_t i1 = (k + 1) * GS_ROWS < count ? (k + 1) * GS_ROWS : count;
+        sum += cksum_rows(off, 8, k * GS_ROWS, i1);
+        for (int64_t i = k * GS_ROWS; i < i1; i++) {
+            int64_t a = off[i], b = off[i + 1];
+            if (a < 0 || b < a || b > nbytes) { /* a < 0: row i - 1 is bad too */
+                if (i < bad_off) bad_off = i;
+            } else if (b == a || data[b - 1] != 0) {
+                if (i < bad_nul) bad_nul = i;
+            } else if ((b - a == 1 && ids) || !utf8_ok(data + a, b - a - 1)) {
+                if (i < bad_text) bad_text = i;
+            } else {
+                hash[i] = hash_bytes(data + a, b - a - 1);
+            }
         }
     }
+    sum += cksum_rows(off, 8, count, count + 1);
     str_view v = {data, off, count, nbytes, 1};
     int64_t bad = -1, earlier = 0;
-    if (bad_off < count)
+    if (col_sum_matches(r, &co, sum, want_off))
+        ;
+    else if (off[0] != 0)
+        lp_h5r_fail(&r->h, "%s: first value is %lld, not 0", offsets_path, (long long)off[0]);
+    else if (bad_off < count)
         lp_h5r_fail(&r->h, "%s: value at row %lld decreases or exceeds the %lld bytes of %s",
                     offsets_path, (long long)bad_off + 1, (long long)nbytes, bytes_path);
     else if (off[count] != nbytes)
@@ -863,11 +896,12 @@ static int read_strings(gs_rd *r, lp_strtab *out, const char *bytes_path, const 
         lp_h5r_fail(&r->h, "%s: %s at row %lld is not NUL-terminated", bytes_path, what,
                     (long long)bad_nul);
     else if (bad_text < count)
-        lp_h5r_fail(&r->h, "%s: %s at row %lld %s", bytes_path, what, (long long)bad_text,
-                    str_defect_text(view_len(&v, bad_text) == 0 ? STR_EMPTY
-                                    : memchr(data + off[bad_text], 0, (size_t)view_len(&v, bad_text))
-                                        ? STR_NUL
-                                        : STR_BAD_UTF8));
+        lp_h5r_fail(
+            &r->h, "%s: %s at row %lld %s", bytes_path, what, (long long)bad_text,
+            str_defect_text(view_len(&v, bad_text) == 0 ? STR_EMPTY
+                            : memchr(data + off[bad_text], 0, (size_t)view_len(&v, bad_text))
+                                ? STR_NUL
+                                : STR_BAD_UTF8));
     else if ((bad = find_duplicate(&v, hash, &earlier)) == -2)
         lp_h5r_nomem(&r->h, "string table");
     else if (bad >= 0)
@@ -1002,27 +1036,35 @@ static int read_node_columns(gs_rd *r, lp_nodes *nodes, int64_t n, int has_reven
 {
     gs_col ct = GS_COL_NONE, cr = GS_COL_NONE;
     const void *pt = NULL, *pr = NULL;
+    uint64_t want_t = 0, want_r = 0;
     int rc = -1;
     if (col_open(r, &ct, "/nodes/type", H5T_INTEGER, 4, H5T_SGN_2, H5T_NATIVE_INT32) ||
         col_expect_len(r, &ct, n) ||
         col_open(r, &cr, "/nodes/revenue", H5T_FLOAT, 8, -1, H5T_NATIVE_DOUBLE) ||
-        col_expect_len(r, &cr, n) || col_data_checked(r, &ct, &pt) ||
-        col_data_checked(r, &cr, &pr))
+        col_expect_len(r, &cr, n) || col_data_sum(r, &ct, &pt, &want_t) ||
+        col_data_sum(r, &cr, &pr, &want_r))
         goto done;
     const int32_t *type = pt;
     const double *rev = pr;
-    int64_t nt = nodes->type_name.count, bad = n;
-#pragma omp parallel for schedule(static) reduction(min : bad) if (n >= LP_PARALLEL_MIN)
-    for (int64_t i = 0; i < n; i++)
-        if ((type[i] < 0 || type[i] >= nt) && i < bad) bad = i;
-    if (bad < n) {
-        lp_h5r_fail(&r->h, "/nodes/type: value out of range at row %lld", (long long)bad);
+    /* Both columns checked and summed in one pass, block by block. */
+    int64_t nt = nodes->type_name.count, bad_t = n, bad = n, nblk = (n + GS_ROWS - 1) / GS_ROWS;
+    uint64_t sum_t = 0, sum_r = 0;
+#pragma omp parallel for schedule(static) reduction(min : bad_t, bad) reduction(+ : sum_t, sum_r) if (n >= LP_PARALLEL_MIN)
+    for (int64_t k = 0; k < nblk; k++) {
+        int64_t i0 = k * GS_ROWS, i1 = i0 + GS_ROWS < n ? i0 + GS_ROWS : n;
+        sum_t += cksum_rows(type, 4, i0, i1);
+        sum_r += cksum_rows(rev, 8, i0, i1);
+        for (int64_t i = i0; i < i1; i++) {
+            if ((type[i] < 0 || type[i] >= nt) && i < bad_t) bad_t = i;
+            if ((!(rev[i] >= 0) || !isfinite(rev[i]) || (!has_revenue && rev[i] != 0)) && i < bad)
+                bad = i;
+        }
+    }
+    if (col_sum_matches(r, &ct, sum_t, want_t) || col_sum_matches(r, &cr, sum_r, want_r)) goto done;
+    if (bad_t < n) {
+        lp_h5r_fail(&r->h, "/nodes/type: value out of range at row %lld", (long long)bad_t);
         goto done;
     }
-#pragma omp parallel for schedule(static) reduction(min : bad) if (n >= LP_PARALLEL_MIN)
-    for (int64_t i = 0; i < n; i++)
-        if ((!(rev[i] >= 0) || !isfinite(rev[i]) || (!has_revenue && rev[i] != 0)) && i < bad)
-            bad = i;
     if (bad < n) {
         lp_h5r_fail(&r->h, "/nodes/revenue: value %s at row %lld",
                     has_revenue ? "negative or not finite" : "not 0 (no revenue column)",
