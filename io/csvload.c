@@ -1036,6 +1036,31 @@ static lp_status reserve_edges(lp_edges *E, int64_t cap)
     return LP_OK;
 }
 
+/* Size the tables once, from the rows of the first block's chunks [0, n)
+ * and scale (how many times that block the whole file is): nodes.csv the
+ * id table and the node table, edges.csv the edge list. Growing them step
+ * by step would rehash every id about once more, copy the arrays about
+ * once more and touch fresh memory for each larger size. 2% high: an
+ * estimate a little low makes a table grow (x2) at the end, one a little
+ * high costs a little address space. */
+static lp_status reserve_tables(loader *ld, int n, int is_edges, double scale)
+{
+    int64_t rows = 0, id_bytes = 0;
+    for (int c = 0; c < n; c++) {
+        const work *w = &ld->work[c];
+        rows += is_edges ? w->m : w->nn;
+        if (!is_edges)
+            for (int64_t i = 0; i < w->nn; i++)
+                id_bytes += (int64_t)w->nrow[i].id_len + 1;
+    }
+    double est = 1.02 * scale * (double)rows;
+    if (!(est > (double)rows && est < 4e9)) return LP_OK;
+    if (is_edges) return reserve_edges(&ld->edges, (int64_t)est);
+    lp_status st = lp_i_intern_reserve(&ld->ids, (int64_t)est);
+    return st ? st
+              : reserve_nodes(ld, (int64_t)est, (int64_t)(1.02 * scale * (double)id_bytes) + 1);
+}
+
 /* Append the good rows of chunks [0, n) in order, one thread per chunk
  * (each copies into its own range; the copy also touches the new pages of
  * the edge list, which costs more than the copy). */
@@ -1238,44 +1263,14 @@ static lp_status load_file(loader *ld, src *f, column *cols, int ncols, int is_e
         }
 
         /* D: merge in file order */
-        if (!is_edges && f->done == 0 && more && cut > 0 && f->size > 0) {
-            /* Size the id table once, from the first block: growing it
-             * step by step would rehash every id about once more and
-             * touch fresh memory for each larger table. 2% high: an
-             * estimate a little low would make the table grow (x2) at the
-             * end, one a little high costs a little memory. */
-            int64_t rows = 0, stored = (int64_t)gzoffset(f->gz);
-            for (int c = 0; c < n; c++)
-                rows += ld->work[c].nn;
-            double read = (double)(cut + next->len); /* both blocks, uncompressed */
-            if (stored > 0) {
-                double total = read * (double)f->size / (double)stored;
-                double est = 1.02 * (double)rows * total / (double)cut;
-                int64_t id_bytes = 0;
-                for (int c = 0; c < n; c++)
-                    for (int64_t i = 0; i < ld->work[c].nn; i++)
-                        id_bytes += (int64_t)ld->work[c].nrow[i].id_len + 1;
-                double est_bytes = 1.02 * (double)id_bytes * total / (double)cut;
-                if (est > (double)rows && est < 4e9 &&
-                    ((st = lp_i_intern_reserve(&ld->ids, (int64_t)est)) ||
-                     (st = reserve_nodes(ld, (int64_t)est, (int64_t)est_bytes + 1))))
-                    return st;
-            }
-        }
-        if (is_edges && f->done == 0 && more && cut > 0 && f->size > 0) {
-            /* Size the edge list once, from the first block, as the id
-             * table above (2% high). */
-            int64_t rows = 0, stored = (int64_t)gzoffset(f->gz);
-            for (int c = 0; c < n; c++)
-                rows += ld->work[c].m;
-            double read = (double)(cut + next->len);
-            if (stored > 0) {
-                double total = read * (double)f->size / (double)stored;
-                double est = 1.02 * (double)rows * total / (double)cut;
-                if (est > (double)rows && est < 4e9 &&
-                    (st = reserve_edges(&ld->edges, (int64_t)est)))
-                    return st;
-            }
+        if (f->done == 0 && more && cut > 0 && f->size > 0) {
+            /* The whole file is about scale times the first block (both
+             * blocks read so far, uncompressed, against the stored bytes
+             * they came from). */
+            int64_t stored = (int64_t)gzoffset(f->gz);
+            double scale =
+                (double)(cut + next->len) * (double)f->size / (double)stored / (double)cut;
+            if (stored > 0 && (st = reserve_tables(ld, n, is_edges, scale))) return st;
         }
         for (int c = 0; c < n; c++) {
             const work *w = &ld->work[c];
