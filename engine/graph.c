@@ -502,7 +502,8 @@ lp_status lp_graph_adopt(lp_graph *out, const lp_nodes *nodes, const lp_csr *csr
                          lp_graph_backing backing)
 {
     int64_t n = csr->n;
-    if (n < 0 || n > LP_VID_MAX || nodes->id.count != n || csr->m < 0 || !backing.release)
+    if (!backing.release) return lp_error_set(LP_EINTERNAL, "lp_graph_adopt: no backing");
+    if (n < 0 || n > LP_VID_MAX || nodes->id.count != n || csr->m < 0)
         return lp_error_set(LP_EINTERNAL, "lp_graph_adopt: %lld ids for %lld nodes",
                             (long long)nodes->id.count, (long long)n);
     lp_graph g;

@@ -109,7 +109,8 @@ typedef struct lp_graph_backing {
 
 typedef struct lp_graph {
     int64_t n, m;              /* nodes; edges after merging and dropping loops */
-    lp_nodes nodes;            /* owned; moved in by lp_graph_build */
+    lp_nodes nodes;            /* owned (moved in by lp_graph_build), or
+                                  backing's (lp_graph_adopt) */
     igraph_t ig;               /* when has_ig: the same graph (n vertices, m edges) */
     igraph_vector_t ig_weight; /* when has_ig: [m] weight of igraph edge e */
     lp_csr csr;                /* the graph */

@@ -4,7 +4,7 @@
  * Writing puts g's own arrays (the id and type-name tables, type, revenue,
  * the CSR) into contiguous, unfiltered datasets, the large ones aligned to
  * 4096 bytes, each with one H5Dwrite straight from g; the node datasets get
- * a checksum attribute (store_checksum). The temporary file, the rename and
+ * a checksum attribute (cksum_part). The temporary file, the rename and
  * the "sink" file driver are h5common.c's (shared with the result file).
  *
  * Reading maps the whole file (read-only, private) and points the graph's
@@ -59,26 +59,24 @@
 
 /* ---- strings: UTF-8, NUL, duplicates ------------------------------------ */
 
-/* Strings as the checks see them: string i = data[off[i] .. end(i) - gap)
- * with end(i) = off[i + 1] (i + 1 < count) or `end`. A store's table has
- * gap 0 (offsets [count + 1], bytes back to back); an lp_strtab has gap 1
- * (each string followed by its NUL, lp_strtab_push's layout). */
+/* Strings as the checks see them, in lp_strtab's layout, which the store
+ * keeps: string i = data[off[i] .. end(i) - 1), its NUL at end(i) - 1, with
+ * end(i) = off[i + 1] (i + 1 < count) or `end`. */
 typedef struct str_view {
     const unsigned char *data;
     const int64_t *off;
     int64_t count, end;
-    int gap;
 } str_view;
 
 static str_view view_of_strtab(const lp_strtab *t)
 {
-    str_view v = {(const unsigned char *)t->data, t->offset, t->count, t->size, 1};
+    str_view v = {(const unsigned char *)t->data, t->offset, t->count, t->size};
     return v;
 }
 
 static int64_t view_len(const str_view *v, int64_t i)
 {
-    return (i + 1 < v->count ? v->off[i + 1] : v->end) - v->off[i] - v->gap;
+    return (i + 1 < v->count ? v->off[i + 1] : v->end) - v->off[i] - 1;
 }
 
 /* Length of string i of an lp_strtab. */
@@ -134,6 +132,15 @@ static const char *str_defect_text(int d)
     return d == STR_EMPTY ? "is empty" : d == STR_NUL ? "contains NUL" : "is not valid UTF-8";
 }
 
+/* What is wrong with string i, known to be empty (where that is refused),
+ * to contain NUL or not to be valid UTF-8. */
+static int str_defect(const str_view *v, int64_t i)
+{
+    int64_t len = view_len(v, i);
+    if (len == 0) return STR_EMPTY;
+    return memchr(v->data + v->off[i], 0, (size_t)len) ? STR_NUL : STR_BAD_UTF8;
+}
+
 /* The first string that is empty (when !allow_empty), contains NUL or is
  * not valid UTF-8, or -1; *defect says which. Offsets must have been
  * checked. */
@@ -148,11 +155,7 @@ static int64_t check_strings(const str_view *v, int allow_empty, int *defect)
         if ((len == 0 && !allow_empty) || !utf8_ok(v->data + v->off[i], len)) first = i;
     }
     if (first == count) return -1;
-    int64_t len = view_len(v, first);
-    if (len == 0)
-        *defect = STR_EMPTY;
-    else
-        *defect = memchr(v->data + v->off[first], 0, (size_t)len) ? STR_NUL : STR_BAD_UTF8;
+    *defect = str_defect(v, first);
     return first;
 }
 
@@ -879,7 +882,7 @@ static int read_strings(gs_rd *r, lp_strtab *out, const char *bytes_path, const 
         }
     }
     sum += cksum_rows(off, 8, count, count + 1);
-    str_view v = {data, off, count, nbytes, 1};
+    str_view v = {data, off, count, nbytes};
     int64_t bad = -1, earlier = 0;
     if (col_sum_matches(r, &co, sum, want_off))
         ;
@@ -895,12 +898,8 @@ static int read_strings(gs_rd *r, lp_strtab *out, const char *bytes_path, const 
         lp_h5r_fail(&r->h, "%s: %s at row %lld is not NUL-terminated", bytes_path, what,
                     (long long)bad_nul);
     else if (bad_text < count)
-        lp_h5r_fail(
-            &r->h, "%s: %s at row %lld %s", bytes_path, what, (long long)bad_text,
-            str_defect_text(view_len(&v, bad_text) == 0 ? STR_EMPTY
-                            : memchr(data + off[bad_text], 0, (size_t)view_len(&v, bad_text))
-                                ? STR_NUL
-                                : STR_BAD_UTF8));
+        lp_h5r_fail(&r->h, "%s: %s at row %lld %s", bytes_path, what, (long long)bad_text,
+                    str_defect_text(str_defect(&v, bad_text)));
     else if ((bad = find_duplicate(&v, hash, &earlier)) == -2)
         lp_h5r_nomem(&r->h, "string table");
     else if (bad >= 0)
