@@ -86,6 +86,7 @@ void lp_nodes_free(lp_nodes *nodes)
     if (!nodes) return;
     lp_strtab_free(&nodes->id);
     lp_strtab_free(&nodes->type_name);
+    lp_strtab_free(&nodes->name);
     free(nodes->type);
     free(nodes->revenue);
     memset(nodes, 0, sizeof *nodes);
