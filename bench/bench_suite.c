@@ -495,8 +495,8 @@ static int same_kp(const lp_keyperson *a, const lp_keyperson *b)
     return b->n == n && b->n_accounts == na && !memcmp(a->is_articulation, b->is_articulation, n) &&
            !memcmp(a->accounts_at_risk, b->accounts_at_risk, (size_t)n * 8) &&
            !memcmp(a->revenue_at_risk, b->revenue_at_risk, (size_t)n * 8) &&
-           !memcmp(a->kp_offsets, b->kp_offsets, ((size_t)na + 1) * 8) &&
-           !memcmp(a->kp, b->kp, (size_t)a->kp_offsets[na] * 8);
+           !memcmp(a->key_persons_offsets, b->key_persons_offsets, ((size_t)na + 1) * 8) &&
+           !memcmp(a->key_persons, b->key_persons, (size_t)a->key_persons_offsets[na] * 8);
 }
 
 typedef struct ig_ctx {
@@ -1154,7 +1154,9 @@ static int phase_pagerank(suite *s)
 
 typedef struct write_ctx {
     const char *path;
-    const lp_results *r;
+    const lp_graph *g;
+    const lp_analysis *a;
+    const lp_run_info *info;
     const suite *s;
     const int64_t *degree;
     const double *strength, *bc;
@@ -1163,7 +1165,7 @@ typedef struct write_ctx {
 static int ours_write_once(void *p)
 {
     write_ctx *c = p;
-    return lp_results_write(c->path, c->r) ? fail("lp_results_write") : 0;
+    return lp_results_write(c->path, c->g, c->a, c->info) ? fail("lp_results_write") : 0;
 }
 
 /* One 1-D dataset written plainly: chunks of min(len, 65536) elements,
@@ -1227,10 +1229,10 @@ static int plain_write_once(void *p)
                        1) ||
           plain_column(ga, "bus_factor", H5T_STD_I32LE, H5T_NATIVE_INT32, s->bf, na, 1) ||
           plain_column(ga, "dominant_share", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, s->ds, na, 1) ||
-          plain_column(ga, "key_persons_offsets", H5T_STD_I64LE, H5T_NATIVE_INT64, kp->kp_offsets,
-                       na + 1, 1) ||
-          plain_column(ga, "key_persons", H5T_STD_I64LE, H5T_NATIVE_INT64, kp->kp,
-                       kp->kp_offsets[na], 1);
+          plain_column(ga, "key_persons_offsets", H5T_STD_I64LE, H5T_NATIVE_INT64,
+                       kp->key_persons_offsets, na + 1, 1) ||
+          plain_column(ga, "key_persons", H5T_STD_I64LE, H5T_NATIVE_INT64, kp->key_persons,
+                       kp->key_persons_offsets[na], 1);
     if (ga >= 0) H5Gclose(ga);
     if (gn >= 0) H5Gclose(gn);
     if (str >= 0) H5Tclose(str);
@@ -1273,8 +1275,8 @@ static int columns_equal(const suite *s, const char *path, const int64_t *degree
            column_equals(path, "/nodes/is_articulation", H5T_NATIVE_UINT8, 1, s->kp.is_articulation,
                          n) &&
            column_equals(path, "/accounts/bus_factor", H5T_NATIVE_INT32, 4, s->bf, na) &&
-           column_equals(path, "/accounts/key_persons", H5T_NATIVE_INT64, 8, s->kp.kp,
-                         s->kp.kp_offsets[na]);
+           column_equals(path, "/accounts/key_persons", H5T_NATIVE_INT64, 8, s->kp.key_persons,
+                         s->kp.key_persons_offsets[na]);
 }
 
 static long file_size(const char *path)
@@ -1311,54 +1313,53 @@ static int phase_write(suite *s)
                            {"betweenness", s->t_ours[PH_BETWEENNESS]},
                            {"pagerank", s->t_ours[PH_PAGERANK]}};
     lp_input_file inputs[2] = {s->rep.nodes_file, s->rep.edges_file};
-    lp_results r;
-    memset(&r, 0, sizeof r);
-    r.g = g;
-    r.degree = degree;
-    r.strength = strength;
-    r.kp = &s->kp;
-    r.top_persons = top_p;
-    r.n_top_persons = n_top_p;
-    r.bus_factor = s->bf;
-    r.bus_factor_cap = LP_BUS_FACTOR_CAP_DEFAULT;
-    r.bus_factor_histogram = hist;
-    r.dominant_share = s->ds;
-    r.brokerage = s->brk;
-    r.top_brokers = top_b;
-    r.n_top_brokers = n_top_b;
-    r.pagerank = s->pr;
-    r.pagerank_iterations = s->pr_iter;
-    r.betweenness = bc;
-    r.betweenness_method = s->bc ? "exact" : "sampled";
-    r.top_betweenness = top_bc;
-    r.n_top_betweenness = n_top_bc;
+    /* The suite's own arrays, lent to an lp_analysis (never freed through it). */
+    lp_analysis a;
+    memset(&a, 0, sizeof a);
+    a.n = g->n;
+    a.degree = degree;
+    a.strength = strength;
+    a.keyperson = s->kp;
+    a.top_persons = top_p;
+    a.n_top_persons = n_top_p;
+    a.bus_factor = s->bf;
+    a.bus_factor_cap = LP_BUS_FACTOR_CAP_DEFAULT;
+    a.bus_factor_histogram = hist;
+    a.dominant_share = s->ds;
+    a.brokerage = s->brk;
+    a.top_brokers = top_b;
+    a.n_top_brokers = n_top_b;
+    a.pagerank = s->pr;
+    a.pagerank_iterations = s->pr_iter;
+    a.betweenness = (double *)(uintptr_t)bc;
+    a.betweenness_mode = s->bc ? LP_BW_EXACT : LP_BW_SAMPLED;
+    a.top_betweenness = top_bc;
+    a.n_top_betweenness = n_top_bc;
     if (!s->bc) {
-        r.betweenness_samples = s->srep.samples;
-        r.betweenness_vertex_diameter = s->srep.vertex_diameter;
-        r.betweenness_epsilon = s->sampling.epsilon;
-        r.betweenness_delta = s->sampling.delta;
-        r.betweenness_seed = s->sampling.seed;
+        a.sampling_done = s->srep;
+        a.sampling = s->sampling;
     }
-    r.info.command_line = "bench_suite";
-    r.info.threads = s->T;
-    r.info.parameters_json = "{}";
-    r.info.inputs = inputs;
-    r.info.n_inputs = 2;
-    r.info.timings = timings;
-    r.info.n_timings = (int)(sizeof timings / sizeof *timings);
+    a.n_timings = (int)(sizeof timings / sizeof *timings);
+    memcpy(a.timings, timings, sizeof timings);
+    lp_run_info info = {.command_line = "bench_suite",
+                        .threads = s->T,
+                        .parameters_json = "{}",
+                        .inputs = inputs,
+                        .n_inputs = 2};
+    const char *method = s->bc ? "exact" : "sampled";
 
     char ours_path[4096], plain_path[4096];
     snprintf(ours_path, sizeof ours_path, "%s/suite-results.h5", s->work);
     snprintf(plain_path, sizeof plain_path, "%s/suite-plain.h5", s->work);
-    write_ctx c = {ours_path, &r, s, degree, strength, bc};
-    write_ctx cp = {plain_path, &r, s, degree, strength, bc};
+    write_ctx c = {ours_path, g, &a, &info, s, degree, strength, bc};
+    write_ctx cp = {plain_path, g, &a, &info, s, degree, strength, bc};
     double rss, rss1, rss_p;
     double med = timed(s, ours_write_once, &c, s->T, s->runs, &rss);
     double med1 = med < 0 ? -1 : timed(s, ours_write_once, &c, 1, s->runs, &rss1);
     double t_plain = med1 < 0 ? -1 : timed(s, plain_write_once, &cp, 1, s->runs, &rss_p);
     if (t_plain < 0) return 1;
     emit(s, "write", "ours", s->T, s->runs, med, rss, "bytes=%ld betweenness=%s",
-         file_size(ours_path), r.betweenness_method);
+         file_size(ours_path), method);
     emit(s, "write", "ours_1t", 1, s->runs, med1, rss1, "note=%s", "same_file");
     emit(s, "write", "hdf5", 1, s->runs, t_plain, rss_p,
          "call=plain_HDF5_C_API bytes=%ld columns=node_and_account_only", file_size(plain_path));

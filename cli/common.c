@@ -25,13 +25,6 @@ int lp_cli_fail(lp_status st)
     return st;
 }
 
-double lp_cli_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
 int lp_cli_parse_int64(const char *s, int64_t lo, int64_t hi, int64_t *out)
 {
     char *end;

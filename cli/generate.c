@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "lp_cli.h"
+#include "lp_progress.h"
 #include "lp_csvwrite.h"
 #include "lp_generate.h"
 
@@ -144,9 +145,9 @@ int lp_cli_generate(int argc, char **argv)
     if (st) return lp_cli_usage_error("%s", lp_error_message());
 
     lp_generate_stats s;
-    double t0 = lp_cli_now();
+    double t0 = lp_clock_seconds();
     if ((st = lp_csv_generate(dir, &s, &go, &wo))) return lp_cli_fail(st);
-    double secs = lp_cli_now() - t0;
+    double secs = lp_clock_seconds() - t0;
 
     printf("wrote %s/nodes.csv (%" PRId64 " nodes) and %s/edges.csv (%" PRId64
            " edge rows) in %.2f s\n",

@@ -12,8 +12,6 @@
 int lp_cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* "linchpin: <lp_error_message()>" on stderr; returns st. */
 int lp_cli_fail(lp_status st);
-/* Monotonic clock in seconds. */
-double lp_cli_now(void);
 /* Whole number in [lo, hi], the whole string; 0 or -1. */
 int lp_cli_parse_int64(const char *s, int64_t lo, int64_t hi, int64_t *out);
 /* Number strictly between 0 and 1; 0 or -1. */

@@ -16,6 +16,7 @@
 #endif
 
 #include "lp_cli.h"
+#include "lp_progress.h"
 #include "lp_csv.h"
 #include "lp_graph.h"
 #include "lp_pipeline.h"
@@ -310,8 +311,7 @@ static int check_output(const char *path)
 
 static int parse_analyze(analyze_opts *o, int argc, char **argv)
 {
-    lp_analyze_options an = LP_ANALYZE_OPTIONS_INIT;
-    o->an = an;
+    o->an = (lp_analyze_options)LP_ANALYZE_OPTIONS_INIT;
     o->progress = isatty(STDERR_FILENO);
     for (int i = 2; i < argc; i++) {
         const char *v;
@@ -460,6 +460,119 @@ static int print_whatif(const lp_scenarios *set, const lp_scenario_result *r)
     return 0;
 }
 
+/* The options of this run as a JSON object, for the result file's
+ * provenance. NULL when out of memory. */
+static char *parameters_json(const analyze_opts *o, const lp_analysis *an, int threads)
+{
+    char *params = NULL;
+    size_t size = 0;
+    FILE *pf = open_memstream(&params, &size);
+    if (!pf) return NULL;
+    const char *method = an->betweenness_mode == LP_BW_EXACT     ? "exact"
+                         : an->betweenness_mode == LP_BW_SAMPLED ? "sampled"
+                                                                 : "off";
+    fprintf(pf, "{");
+    if (o->n_inputs == 1) {
+        fprintf(pf, "\"graph_store\":");
+        json_string(pf, o->inputs[0]);
+        fprintf(pf, ",");
+    }
+    fprintf(pf, "\"anchor\":");
+    json_string(pf, o->an.roles.anchor);
+    fprintf(pf, ",\"person\":");
+    json_string(pf, o->an.roles.person);
+    fprintf(pf, ",\"account\":");
+    json_string(pf, o->an.roles.account);
+    fprintf(pf,
+            ",\"threads\":%d,\"skip_bad_rows\":%s,\"top\":%lld,\"bus_factor_cap\":%d,"
+            "\"betweenness\":\"%s\"",
+            threads, o->skip_bad_rows ? "true" : "false", (long long)o->an.top,
+            (int)o->an.bus_factor_cap, method);
+    if (an->betweenness_mode == LP_BW_SAMPLED)
+        fprintf(pf, ",\"epsilon\":%.17g,\"delta\":%.17g,\"seed\":%llu", o->an.sampling.epsilon,
+                o->an.sampling.delta, (unsigned long long)o->an.sampling.seed);
+    fprintf(pf, ",\"pagerank_damping\":%.17g,\"pagerank_tolerance\":%.17g}", o->an.pagerank.damping,
+            o->an.pagerank.tolerance);
+    if (fclose(pf) != 0) {
+        free(params);
+        return NULL;
+    }
+    return params;
+}
+
+/* Read the graph store or the CSV pair; report the load phase. */
+static lp_status load_graph(lp_graph *g, lp_load_report *rep, lp_graphstore_info *info,
+                            const analyze_opts *o, double *seconds)
+{
+    double t0 = lp_clock_seconds();
+    lp_status st;
+    if (o->n_inputs == 1) { /* the graph store */
+        st = lp_graphstore_read(g, info, o->inputs[0]);
+        if (!st) *rep = info->report;
+    } else {
+        lp_load_options lo = LP_LOAD_OPTIONS_INIT;
+        lo.skip_bad_rows = o->skip_bad_rows;
+        lo.warn = stderr;
+        lo.progress = lp_cli_progress_load;
+        st = lp_graph_load_csv(g, rep, o->inputs[0], o->inputs[1], &lo);
+    }
+    if (st) return st;
+    *seconds = lp_clock_seconds() - t0;
+    char detail[96];
+    snprintf(detail, sizeof detail, "%lld nodes, %lld edges", (long long)g->n, (long long)g->m);
+    lp_cli_progress_phase(NULL, "load", *seconds, detail);
+    return LP_OK;
+}
+
+/* Set the roles, check that an anchor exists, warn about listed types that
+ * no node has, and resolve the departure scenarios into *set. */
+static lp_status prepare_roles(lp_graph *g, lp_scenarios *set, analyze_opts *o)
+{
+    lp_status st = lp_graph_set_roles(g, &o->an.roles);
+    if (st) return st;
+    warn_unmatched(g, "anchor", o->an.roles.anchor);
+    warn_unmatched(g, "person", o->an.roles.person);
+    warn_unmatched(g, "account", o->an.roles.account);
+    if (g->n_anchor == 0)
+        return lp_error_set(LP_EINPUT, "no anchor node: no node has a type in --anchor %s",
+                            o->an.roles.anchor);
+    if (!o->scenario_file && !o->n_leave) return LP_OK;
+    for (int k = 0; k < o->n_leave && !st; k++)
+        st = lp_scenarios_from_list(set, o->leave[k], g);
+    if (!st && o->scenario_file) st = lp_scenarios_read_csv(set, o->scenario_file, g);
+    if (!st) o->an.scenarios = set;
+    return st;
+}
+
+/* Write the result file with this run's provenance. */
+static lp_status write_results(const analyze_opts *o, const lp_graph *g, const lp_analysis *an,
+                               const lp_load_report *rep, const lp_graphstore_info *info,
+                               int threads, int argc, char **argv)
+{
+    char *cmd = command_line(argc, argv), *params = parameters_json(o, an, threads);
+    lp_status st = LP_OK;
+    if (!cmd || !params) {
+        st = lp_error_nomem("parameters");
+    } else {
+        /* a store records the CSV files it was imported from */
+        lp_input_file inputs[2] = {rep->nodes_file, rep->edges_file};
+        lp_run_info run = {
+            .command_line = cmd,
+            .threads = threads,
+            .parameters_json = params,
+            .inputs = inputs,
+            .n_inputs = o->n_inputs == 1 && !info->has_files ? 0 : 2,
+            .skipped_rows = rep->skipped_rows,
+        };
+        double t0 = lp_clock_seconds();
+        st = lp_results_write(o->output, g, an, &run);
+        if (!st) lp_cli_progress_phase(NULL, "write", lp_clock_seconds() - t0, o->output);
+    }
+    free(cmd);
+    free(params);
+    return st;
+}
+
 static int cmd_analyze(int argc, char **argv, int whatif)
 {
     analyze_opts o;
@@ -481,152 +594,27 @@ static int cmd_analyze(int argc, char **argv, int whatif)
 
     lp_graph g;
     lp_load_report rep;
+    lp_graphstore_info info;
     lp_analysis an;
     lp_scenarios set = LP_SCENARIOS_INIT;
+    memset(&g, 0, sizeof g);
+    memset(&info, 0, sizeof info);
     memset(&an, 0, sizeof an);
-    char *cmd = NULL, *params = NULL;
-    size_t params_size = 0;
-    lp_status st;
-    lp_load_options lo = LP_LOAD_OPTIONS_INIT;
-    lo.skip_bad_rows = o.skip_bad_rows;
-    lo.warn = stderr;
-    lo.progress = lp_cli_progress_load;
     o.an.progress = lp_cli_progress_phase;
     lp_cli_progress_start(o.progress);
 
-    double t0 = lp_cli_now();
-    lp_graphstore_info info;
-    memset(&info, 0, sizeof info);
-    if (o.n_inputs == 1) { /* the graph store */
-        st = lp_graphstore_read(&g, &info, o.inputs[0]);
-        rep = info.report;
-    } else {
-        st = lp_graph_load_csv(&g, &rep, o.inputs[0], o.inputs[1], &lo);
-    }
-    if (st) {
-        lp_cli_progress_end();
-        free(o.leave);
-        return lp_cli_fail(st);
-    }
-    double t_load = lp_cli_now() - t0;
-    char detail[96];
-    snprintf(detail, sizeof detail, "%lld nodes, %lld edges", (long long)g.n, (long long)g.m);
-    lp_cli_progress_phase(NULL, "load", t_load, detail);
-    warn_unmatched(&g, "anchor", o.an.roles.anchor);
-    warn_unmatched(&g, "person", o.an.roles.person);
-    warn_unmatched(&g, "account", o.an.roles.account);
-    if (o.scenario_file || o.n_leave) { /* resolving ids needs the roles */
-        if ((st = lp_graph_set_roles(&g, &o.an.roles))) goto out;
-        for (int k = 0; k < o.n_leave && !st; k++)
-            st = lp_scenarios_from_list(&set, o.leave[k], &g);
-        if (!st && o.scenario_file) st = lp_scenarios_read_csv(&set, o.scenario_file, &g);
-        if (st) goto out;
-        o.an.scenarios = &set;
-    }
-    if ((st = lp_analyze(&an, &g, &o.an))) goto out;
-    if (whatif && !o.output) goto out;
-
-    cmd = command_line(argc, argv);
-    FILE *pf = open_memstream(&params, &params_size);
-    if (!cmd || !pf) {
-        if (pf) fclose(pf);
-        st = lp_error_nomem("parameters");
-        goto out;
-    }
-    const char *method = an.betweenness_mode == LP_BW_EXACT     ? "exact"
-                         : an.betweenness_mode == LP_BW_SAMPLED ? "sampled"
-                                                                : "off";
-    fprintf(pf, "{");
-    if (o.n_inputs == 1) {
-        fprintf(pf, "\"graph_store\":");
-        json_string(pf, o.inputs[0]);
-        fprintf(pf, ",");
-    }
-    fprintf(pf, "\"anchor\":");
-    json_string(pf, o.an.roles.anchor);
-    fprintf(pf, ",\"person\":");
-    json_string(pf, o.an.roles.person);
-    fprintf(pf, ",\"account\":");
-    json_string(pf, o.an.roles.account);
-    fprintf(pf,
-            ",\"threads\":%d,\"skip_bad_rows\":%s,\"top\":%lld,\"bus_factor_cap\":%d,"
-            "\"betweenness\":\"%s\"",
-            threads, o.skip_bad_rows ? "true" : "false", (long long)o.an.top,
-            (int)o.an.bus_factor_cap, method);
-    if (an.betweenness_mode == LP_BW_SAMPLED)
-        fprintf(pf, ",\"epsilon\":%.17g,\"delta\":%.17g,\"seed\":%llu", o.an.sampling.epsilon,
-                o.an.sampling.delta, (unsigned long long)o.an.sampling.seed);
-    fprintf(pf, ",\"pagerank_damping\":%.17g,\"pagerank_tolerance\":%.17g}", o.an.pagerank.damping,
-            o.an.pagerank.tolerance);
-    fclose(pf);
-
-    /* "load" covers reading, building the graph, degree and strength. */
-    lp_timing timings[7];
-    int n_timings = 0;
-    timings[n_timings++] = (lp_timing){"load", t_load + an.t_degree};
-    timings[n_timings++] = (lp_timing){"keyperson", an.t_keyperson};
-    timings[n_timings++] = (lp_timing){"busfactor", an.t_busfactor};
-    if (an.has_scenarios) timings[n_timings++] = (lp_timing){"scenarios", an.t_scenarios};
-    if (an.brokerage) timings[n_timings++] = (lp_timing){"brokerage", an.t_brokerage};
-    if (an.betweenness) timings[n_timings++] = (lp_timing){"betweenness", an.t_betweenness};
-    if (an.pagerank) timings[n_timings++] = (lp_timing){"pagerank", an.t_pagerank};
-
-    /* a store records the CSV files it was imported from */
-    lp_input_file inputs[2] = {rep.nodes_file, rep.edges_file};
-    lp_results r;
-    memset(&r, 0, sizeof r);
-    r.g = &g;
-    r.degree = an.degree;
-    r.strength = an.strength;
-    r.kp = &an.kp;
-    r.top_persons = an.top_persons;
-    r.n_top_persons = an.n_top_persons;
-    r.skipped_rows = rep.skipped_rows;
-    r.bus_factor = an.bus_factor;
-    r.bus_factor_cap = o.an.bus_factor_cap;
-    r.bus_factor_histogram = an.bus_factor_histogram;
-    r.dominant_share = an.dominant_share;
-    if (an.has_scenarios) {
-        r.scenario_set = &set;
-        r.scenarios = &an.scenarios;
-    }
-    r.brokerage = an.brokerage;
-    r.top_brokers = an.top_brokers;
-    r.n_top_brokers = an.n_top_brokers;
-    r.pagerank = an.pagerank;
-    r.pagerank_iterations = an.pagerank_iterations;
-    if (an.betweenness) {
-        r.betweenness = an.betweenness;
-        r.betweenness_method = method;
-        r.top_betweenness = an.top_betweenness;
-        r.n_top_betweenness = an.n_top_betweenness;
-        if (an.betweenness_mode == LP_BW_SAMPLED) {
-            r.betweenness_samples = an.sampling.samples;
-            r.betweenness_vertex_diameter = an.sampling.vertex_diameter;
-            r.betweenness_epsilon = o.an.sampling.epsilon;
-            r.betweenness_delta = o.an.sampling.delta;
-            r.betweenness_seed = o.an.sampling.seed;
-        }
-    }
-    r.info.command_line = cmd;
-    r.info.threads = threads;
-    r.info.parameters_json = params;
-    r.info.inputs = inputs;
-    r.info.n_inputs = o.n_inputs == 1 && !info.has_files ? 0 : 2;
-    r.info.timings = timings;
-    r.info.n_timings = n_timings;
-    t0 = lp_cli_now();
-    st = lp_results_write(o.output, &r);
-    if (!st) lp_cli_progress_phase(NULL, "write", lp_cli_now() - t0, o.output);
-
-out:
+    double t_load = 0;
+    lp_status st = load_graph(&g, &rep, &info, &o, &t_load);
+    if (!st) st = prepare_roles(&g, &set, &o);
+    if (!st) st = lp_analyze(&an, &g, &o.an);
+    if (!st) st = lp_analysis_add_time(&an, "load", t_load);
+    if (!st && (!whatif || o.output))
+        st = write_results(&o, &g, &an, &rep, &info, threads, argc, argv);
     lp_cli_progress_end();
     if (!st && whatif && !o.quiet) rc = print_whatif(&set, &an.scenarios);
     lp_analysis_free(&an);
     lp_scenarios_free(&set);
     free(o.leave);
-    free(cmd);
-    free(params);
     lp_graph_free(&g);
     lp_graphstore_info_free(&info);
     if (st) return lp_cli_fail(st);
@@ -684,15 +672,15 @@ static int cmd_import(int argc, char **argv)
     lo.progress = lp_cli_progress_load;
     lp_graph g;
     lp_load_report rep;
-    double t0 = lp_cli_now();
+    double t0 = lp_clock_seconds();
     lp_status st = lp_graph_load_csv(&g, &rep, in[0], in[1], &lo);
     if (!st) {
         char detail[96];
         snprintf(detail, sizeof detail, "%lld nodes, %lld edges", (long long)g.n, (long long)g.m);
-        lp_cli_progress_phase(NULL, "load", lp_cli_now() - t0, detail);
-        t0 = lp_cli_now();
+        lp_cli_progress_phase(NULL, "load", lp_clock_seconds() - t0, detail);
+        t0 = lp_clock_seconds();
         st = lp_graphstore_write(out, &g, &rep);
-        if (!st) lp_cli_progress_phase(NULL, "write", lp_cli_now() - t0, out);
+        if (!st) lp_cli_progress_phase(NULL, "write", lp_clock_seconds() - t0, out);
         if (!st)
             printf("wrote %s: %lld nodes, %lld edges (merged duplicate rows %lld, dropped "
                    "self-loops %lld, skipped bad rows %lld)\n",

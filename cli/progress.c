@@ -50,7 +50,7 @@ static void clear_bar(void)
 static void tick(void *ctx, const char *phase, int64_t done, int64_t total)
 {
     (void)ctx;
-    double now = lp_cli_now();
+    double now = lp_clock_seconds();
     if (strcmp(P.phase, phase) != 0) {
         snprintf(P.phase, sizeof P.phase, "%s", phase);
         P.start = now;
@@ -86,7 +86,7 @@ static void tick(void *ctx, const char *phase, int64_t done, int64_t total)
 void lp_cli_progress_load(void *ctx, const char *file_role, int64_t bytes_done, int64_t bytes_total)
 {
     if (!P.on) return;
-    double now = lp_cli_now();
+    double now = lp_clock_seconds();
     if (bytes_done != bytes_total && bytes_done != 0 && now < P.next_draw) return;
     P.next_draw = now + 0.1; /* called once per block: draw ten times a second */
     char phase[32];

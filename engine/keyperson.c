@@ -42,8 +42,8 @@ void lp_keyperson_free(lp_keyperson *kp)
     free(kp->account_node);
     free(kp->account_revenue);
     free(kp->account_connected);
-    free(kp->kp_offsets);
-    free(kp->kp);
+    free(kp->key_persons_offsets);
+    free(kp->key_persons);
     memset(kp, 0, sizeof *kp);
 }
 
@@ -116,8 +116,8 @@ lp_status lp_keyperson_run(lp_keyperson *out, const lp_graph *g)
     kp.account_node = malloc(((size_t)na + 1) * sizeof *kp.account_node);
     kp.account_revenue = malloc(((size_t)na + 1) * sizeof *kp.account_revenue);
     kp.account_connected = malloc((size_t)na + 1);
-    kp.kp_offsets = malloc(((size_t)na + 1) * sizeof *kp.kp_offsets);
-    if (!kp.account_node || !kp.account_revenue || !kp.account_connected || !kp.kp_offsets) {
+    kp.key_persons_offsets = malloc(((size_t)na + 1) * sizeof *kp.key_persons_offsets);
+    if (!kp.account_node || !kp.account_revenue || !kp.account_connected || !kp.key_persons_offsets) {
         st = lp_error_nomem("account table");
         goto done;
     }
@@ -131,29 +131,29 @@ lp_status lp_keyperson_run(lp_keyperson *out, const lp_graph *g)
     }
 
     /* Pass 1: chain lengths. */
-    kp.kp_offsets[0] = 0;
+    kp.key_persons_offsets[0] = 0;
 #pragma omp parallel for schedule(dynamic, 1024) if (na >= LP_PARALLEL_MIN)
     for (int64_t i = 0; i < na; i++) {
         int64_t len = 0;
         if (kp.account_connected[i])
             for (lp_vid x = next_pcut[kp.account_node[i]]; x >= 0; x = next_pcut[x])
                 len++;
-        kp.kp_offsets[i + 1] = len;
+        kp.key_persons_offsets[i + 1] = len;
     }
     for (int64_t i = 0; i < na; i++)
-        kp.kp_offsets[i + 1] += kp.kp_offsets[i];
-    kp.kp = malloc(((size_t)kp.kp_offsets[na] + 1) * sizeof *kp.kp);
-    if (!kp.kp) {
+        kp.key_persons_offsets[i + 1] += kp.key_persons_offsets[i];
+    kp.key_persons = malloc(((size_t)kp.key_persons_offsets[na] + 1) * sizeof *kp.key_persons);
+    if (!kp.key_persons) {
         st = lp_error_nomem("key-person lists");
         goto done;
     }
     /* Pass 2: fill, nearest first. */
 #pragma omp parallel for schedule(dynamic, 1024) if (na >= LP_PARALLEL_MIN)
     for (int64_t i = 0; i < na; i++) {
-        int64_t k = kp.kp_offsets[i];
+        int64_t k = kp.key_persons_offsets[i];
         if (kp.account_connected[i])
             for (lp_vid x = next_pcut[kp.account_node[i]]; x >= 0; x = next_pcut[x])
-                kp.kp[k++] = x;
+                kp.key_persons[k++] = x;
     }
 
     for (int64_t v = 0; v < n; v++)
@@ -164,7 +164,7 @@ lp_status lp_keyperson_run(lp_keyperson *out, const lp_graph *g)
         if (!kp.account_connected[i]) {
             kp.orphan_accounts++;
             kp.revenue_orphan += r;
-        } else if (kp.kp_offsets[i + 1] > kp.kp_offsets[i]) {
+        } else if (kp.key_persons_offsets[i + 1] > kp.key_persons_offsets[i]) {
             kp.accounts_with_key_person++;
             kp.revenue_with_key_person += r;
         }

@@ -66,7 +66,10 @@ typedef struct lp_nodes {
     lp_strtab name;      /* when has_name: [n] display names ("" = none given) */
     int has_name;        /* a name column was present (name.count == id.count) */
 } lp_nodes;
-#define LP_NODES_INIT {.id = LP_STRTAB_INIT, .type_name = LP_STRTAB_INIT, .name = LP_STRTAB_INIT}
+#define LP_NODES_INIT                                                                              \
+    {                                                                                              \
+        .id = LP_STRTAB_INIT, .type_name = LP_STRTAB_INIT, .name = LP_STRTAB_INIT                  \
+    }
 
 /* Append node id with the given type index and revenue (amortised O(1)). */
 lp_status lp_nodes_push(lp_nodes *nodes, const char *id, size_t id_len, int32_t type,

@@ -12,12 +12,12 @@ typedef struct lp_keyperson {
     int64_t *accounts_at_risk; /* [n] accounts for which v is a key person */
     double *revenue_at_risk;   /* [n] their total revenue */
 
-    int64_t n_accounts;         /* nodes with the account role */
-    int64_t *account_node;      /* [n_accounts] node rows, input order */
-    double *account_revenue;    /* [n_accounts] */
-    uint8_t *account_connected; /* [n_accounts] 1 if the account has a path to R */
-    int64_t *kp_offsets;        /* [n_accounts + 1] CSR into kp */
-    int64_t *kp;                /* key persons (node rows), nearest to the account first */
+    int64_t n_accounts;           /* nodes with the account role */
+    int64_t *account_node;        /* [n_accounts] node rows, input order */
+    double *account_revenue;      /* [n_accounts] */
+    uint8_t *account_connected;   /* [n_accounts] 1 if the account has a path to R */
+    int64_t *key_persons_offsets; /* [n_accounts + 1] CSR into key_persons */
+    int64_t *key_persons;         /* key persons (node rows), nearest to the account first */
 
     int64_t n_articulation;  /* nodes with is_articulation */
     int64_t orphan_accounts; /* accounts with no path to R */

@@ -1,8 +1,18 @@
 /* lp_pipeline.h — the whole analysis of `linchpin analyze` on a loaded
  * graph, so that a C program linking the engine gets the same results as
- * the command: roles, key persons, degree and strength, brokerage,
- * betweenness (exact or sampled), PageRank and the top lists, each phase
- * timed. No file I/O. */
+ * the command: roles, key persons, bus factor and dominant share, departure
+ * scenarios, brokerage, betweenness (exact or sampled), PageRank, degree and
+ * strength, the top lists, each phase timed. No file I/O: io/'s
+ * lp_results_write writes an lp_analysis as it is.
+ *
+ *     lp_analyze_options opt = LP_ANALYZE_OPTIONS_INIT;
+ *     opt.roles.person = "employee,contact";
+ *     lp_analysis a;
+ *     if (lp_analyze(&a, &g, &opt) == LP_OK) {
+ *         ... a.keyperson.key_persons, a.bus_factor, a.pagerank ...
+ *         lp_analysis_free(&a);
+ *     }
+ */
 #ifndef LP_PIPELINE_H
 #define LP_PIPELINE_H
 
@@ -23,49 +33,88 @@ typedef void (*lp_progress_fn)(void *ctx, const char *phase, double seconds, con
 
 typedef struct lp_analyze_options {
     lp_roles roles;
+    int32_t bus_factor_cap;        /* >= 2; bus factor exact below it */
+    const lp_scenarios *scenarios; /* departure scenarios to run, NULL: none;
+                                      borrowed, must outlive the lp_analysis */
+    int centrality;                /* 1: brokerage, betweenness (unless off),
+                                      PageRank; 0: skip them */
     lp_bw_mode betweenness;
     lp_sampling sampling; /* for LP_BW_SAMPLED */
     lp_pagerank_options pagerank;
     int64_t top;             /* length of the top lists */
-    int32_t bus_factor_cap;  /* >= 2; bus factor exact below it */
     lp_progress_fn progress; /* NULL: silent */
     void *progress_ctx;
-    const lp_scenarios *scenarios; /* departure scenarios to run, NULL: none */
-    int centrality; /* 1: brokerage, betweenness (unless off), PageRank; 0: skip them */
 } lp_analyze_options;
 #define LP_ANALYZE_OPTIONS_INIT                                                                    \
     {                                                                                              \
-        LP_ROLES_INIT, LP_BW_AUTO, LP_SAMPLING_INIT, LP_PAGERANK_OPTIONS_INIT, 20,                 \
-            LP_BUS_FACTOR_CAP_DEFAULT, NULL, NULL, NULL, 1                                         \
+        .roles = LP_ROLES_INIT, .bus_factor_cap = LP_BUS_FACTOR_CAP_DEFAULT, .centrality = 1,      \
+        .betweenness = LP_BW_AUTO, .sampling = LP_SAMPLING_INIT,                                   \
+        .pagerank = LP_PAGERANK_OPTIONS_INIT, .top = 20                                            \
     }
 
+/* Seconds of one phase. Phase names are stable (they are the attribute
+ * names of /summary/timings): load, keyperson, busfactor, scenarios,
+ * brokerage, betweenness, pagerank; the writer adds write. */
+typedef struct lp_timing {
+    const char *phase;
+    double seconds;
+} lp_timing;
+#define LP_MAX_PHASES 8
+
+/* Everything one analysis found, ordered as the result file: per node, per
+ * account, departure scenarios, summary, timings. An array that is NULL was
+ * not computed and is absent from the file (never filled with zeros). */
 typedef struct lp_analysis {
-    int64_t *degree;  /* [n] */
-    double *strength; /* [n] */
-    lp_keyperson kp;
-    double *brokerage;           /* [n] */
-    double *betweenness;         /* [n], NULL when off */
-    lp_bw_mode betweenness_mode; /* the mode that ran: EXACT, SAMPLED or OFF */
-    lp_sampling_report sampling; /* when SAMPLED */
-    double *pagerank;            /* [n] */
+    int64_t n; /* nodes of the graph analysed */
+
+    /* ---- per node [n] -------------------------------------------------- */
+    int64_t *degree;  /* distinct neighbours */
+    double *strength; /* sum of merged weights */
+    double *pagerank;
     int pagerank_iterations;
-    int64_t *top_persons, n_top_persons;         /* lp_keyperson_top */
-    int64_t *top_brokers, n_top_brokers;         /* by brokerage */
-    int64_t *top_betweenness, n_top_betweenness; /* by betweenness; NULL when off */
-    int32_t *bus_factor;                         /* [kp.n_accounts] */
-    int64_t *bus_factor_histogram;               /* [cap + 1]: accounts per bus factor */
-    double *dominant_share;                      /* [kp.n_accounts], NaN: no person touches */
-    lp_scenario_result scenarios;                /* when opt->scenarios (else count 0) */
-    int has_scenarios;
-    /* seconds per phase, as named in DESIGN.md's /summary/timings */
-    double t_degree, t_keyperson, t_busfactor, t_brokerage, t_betweenness, t_pagerank, t_scenarios;
+    double *betweenness;              /* NULL when off */
+    lp_bw_mode betweenness_mode;      /* the mode that ran: EXACT, SAMPLED or OFF */
+    lp_sampling sampling;             /* SAMPLED: the guarantee asked and the seed */
+    lp_sampling_report sampling_done; /* SAMPLED: samples taken, vertex-diameter bound */
+    double *brokerage;
+
+    /* Key persons: per node is_articulation, accounts_at_risk,
+     * revenue_at_risk; per account node, revenue, connected, key_persons;
+     * and the counts of the summary. Absent when keyperson.is_articulation
+     * is NULL (only a hand-made lp_analysis lacks it). */
+    lp_keyperson keyperson;
+
+    /* ---- per account [keyperson.n_accounts] ----------------------------- */
+    int32_t *bus_factor;    /* 0 .. bus_factor_cap, cap meaning "cap or more" */
+    int32_t bus_factor_cap; /* >= 2 */
+    double *dominant_share; /* NaN: no person touches the account */
+
+    /* ---- departure scenarios (when options.scenarios) ------------------ */
+    const lp_scenarios *scenario_set; /* borrowed from the options; NULL: none ran */
+    lp_scenario_result scenarios;
+
+    /* ---- summary --------------------------------------------------------- */
+    int64_t *bus_factor_histogram;               /* [bus_factor_cap + 1] accounts per value */
+    int64_t *top_persons, n_top_persons;         /* rows by revenue_at_risk (lp_keyperson_top) */
+    int64_t *top_brokers, n_top_brokers;         /* rows by brokerage */
+    int64_t *top_betweenness, n_top_betweenness; /* rows by betweenness; NULL when off */
+
+    /* ---- timings, in the order the phases ran ---------------------------- */
+    lp_timing timings[LP_MAX_PHASES];
+    int n_timings;
 } lp_analysis;
 
 /* Set g's roles from opt->roles and run every analysis. LP_EINPUT if no
- * node has an anchor type (the message names the --anchor list); LP_EUSAGE
- * for bad role lists or options. *out is owned by the caller
+ * node has an anchor type (the message names the anchor list); LP_EUSAGE
+ * for bad role lists or options. Phase "load" of the timings holds the
+ * time of degree and strength: a caller that loaded the graph adds its own
+ * seconds with lp_analysis_add_time. *out is owned by the caller
  * (lp_analysis_free) and written only on success. */
 lp_status lp_analyze(lp_analysis *out, lp_graph *g, const lp_analyze_options *opt);
-void lp_analysis_free(lp_analysis *a); /* accepts NULL */
+void lp_analysis_free(lp_analysis *a); /* accepts NULL; leaves *a zeroed */
+
+/* Add seconds to phase (a static string), appending the phase if it is not
+ * there yet. LP_EINTERNAL when LP_MAX_PHASES are taken. */
+lp_status lp_analysis_add_time(lp_analysis *a, const char *phase, double seconds);
 
 #endif

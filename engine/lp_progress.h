@@ -19,4 +19,8 @@ typedef void (*lp_tick_fn)(void *ctx, const char *phase, int64_t done, int64_t t
  * before starting the analysis. */
 void lp_progress_set(lp_tick_fn fn, void *ctx);
 
+/* Seconds on the monotonic clock (the one clock of the project: phase
+ * timings, progress rates). */
+double lp_clock_seconds(void);
+
 #endif

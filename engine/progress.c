@@ -15,7 +15,7 @@ void lp_progress_set(lp_tick_fn fn, void *ctx)
     tick_ctx = ctx;
 }
 
-static double mono(void)
+double lp_clock_seconds(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -30,14 +30,14 @@ void lp_i_tick_begin(lp_i_ticker *t, const char *phase, int64_t total)
     t->total = total;
     t->done = 0;
     t->on = tick_fn != NULL;
-    t->next = t->on ? mono() + LP_TICK_INTERVAL : 0;
+    t->next = t->on ? lp_clock_seconds() + LP_TICK_INTERVAL : 0;
     if (t->on) tick_fn(tick_ctx, phase, 0, total);
 }
 
 void lp_i_tick_report(lp_i_ticker *t)
 {
     if (!t->on || lp_i_thread_id() != 0) return;
-    double now = mono();
+    double now = lp_clock_seconds();
     if (now < t->next) return;
     t->next = now + LP_TICK_INTERVAL;
     int64_t done;

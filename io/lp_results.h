@@ -56,64 +56,30 @@
 
 #include "lp_csv.h"
 #include "lp_graph.h"
-#include "lp_keyperson.h"
-#include "lp_scenario.h"
+#include "lp_pipeline.h"
 
-typedef struct lp_timing {
-    const char *phase; /* load, keyperson, busfactor, brokerage, betweenness, pagerank, scenarios */
-    double seconds;
-} lp_timing;
+#define LP_RESULTS_FORMAT "linchpin-results"
+#define LP_RESULTS_FORMAT_VERSION 1
 
+/* Provenance of a run: what the writer records on "/" besides versions
+ * and the creation time. */
 typedef struct lp_run_info {
-    const char *command_line;    /* the command as typed */
+    const char *command_line;    /* the command as typed; NULL: "" */
     int threads;                 /* OpenMP threads used */
-    const char *parameters_json; /* options as a JSON object */
-    const lp_input_file *inputs;
+    const char *parameters_json; /* options as a JSON object; NULL: "{}" */
+    const lp_input_file *inputs; /* the CSV files read (a store: those it was imported from) */
     int n_inputs;
-    const lp_timing *timings; /* phases that ran; "write" is added by the writer */
-    int n_timings;
+    int64_t skipped_rows; /* rows skipped with skip_bad_rows */
 } lp_run_info;
 
-/* What to write. Every pointer but g may be NULL: that column is then absent
- * from the file (never filled with zeros). */
-typedef struct lp_results {
-    const lp_graph *g;      /* /nodes/id, /nodes/type, counts */
-    const int64_t *degree;  /* [n] /nodes/degree */
-    const double *strength; /* [n] /nodes/strength */
-    const lp_keyperson
-        *kp; /* /nodes/is_articulation, accounts_at_risk, revenue_at_risk, /accounts/... */
-    const int64_t *top_persons; /* rows, by revenue_at_risk (lp_keyperson_top) */
-    int64_t n_top_persons;
-    int64_t skipped_rows; /* rows skipped with --skip-bad-rows */
-    lp_run_info info;
-
-    /* Centrality (issue 3); each NULL = absent. */
-    const double *betweenness;                     /* [n] /nodes/betweenness, attrs below */
-    const char *betweenness_method;                /* "exact" or "sampled" */
-    int64_t betweenness_samples;                   /* sampled: paths sampled; exact: 0 */
-    double betweenness_epsilon, betweenness_delta; /* sampled only */
-    uint64_t betweenness_seed;                     /* sampled only */
-    int64_t betweenness_vertex_diameter;           /* sampled: the VD bound used */
-    const double *brokerage;                       /* [n] /nodes/brokerage */
-    const double *pagerank;                        /* [n] /nodes/pagerank */
-    int pagerank_iterations;                       /* attr "iterations" of /nodes/pagerank */
-    const int64_t *top_brokers; /* rows by brokerage desc -> /summary/top_brokers */
-    int64_t n_top_brokers;
-    const int64_t *top_betweenness; /* rows by betweenness desc -> /summary/top_betweenness */
-    int64_t n_top_betweenness;
-
-    /* Bus factor and dominant share (issue 4); NULL = absent. Need kp. */
-    const int32_t *bus_factor;           /* [accounts] /accounts/bus_factor, attr cap */
-    int32_t bus_factor_cap;              /* >= 2 */
-    const int64_t *bus_factor_histogram; /* [cap + 1] -> /summary/bus_factor_histogram */
-    const double *dominant_share;        /* [accounts] /accounts/dominant_share (NaN: no person) */
-
-    /* Departure scenarios; both or neither. Need kp (rows of /accounts). */
-    const lp_scenarios *scenario_set;    /* /scenarios/name, leave_offsets, leave */
-    const lp_scenario_result *scenarios; /* /scenarios/lost_accounts ... newly */
-} lp_results;
-
-lp_status lp_results_write(const char *path, const lp_results *r);
+/* Write graph g and analysis a (of g) to path, atomically. Every array of a
+ * that is NULL is absent from the file; the key-person part (/accounts and
+ * the at-risk columns) is absent when a->keyperson.is_articulation is NULL.
+ * The timings are a->timings, then "write" (from entry to just before the
+ * file is closed). What goes where is the table of columns in
+ * results_write.c: adding a column of lp_analysis is one line there. */
+lp_status lp_results_write(const char *path, const lp_graph *g, const lp_analysis *a,
+                           const lp_run_info *info);
 
 /* ---- reading back (for `linchpin summary`) ----------------------------- */
 

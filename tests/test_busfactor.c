@@ -274,7 +274,7 @@ static void check_graph(const lp_graph *g, const char *what, stats *S)
     } else {
         CHECK(kp.n_accounts == na, "%s: account count", what);
         for (int64_t i = 0; i < na && i < kp.n_accounts; i++) {
-            int has_kp = kp.kp_offsets[i + 1] > kp.kp_offsets[i];
+            int has_kp = kp.key_persons_offsets[i + 1] > kp.key_persons_offsets[i];
             for (int c = 0; c < 3; c++) {
                 CHECK((bf[c][i] == 1) == has_kp,
                       "%s: account %lld: bus factor %d (cap %d) but %s key persons", what,
@@ -566,7 +566,7 @@ static void large_enterprise(void)
     lp_keyperson kp;
     if (lp_keyperson_run(&kp, &g)) abort();
     for (int64_t i = 0; i < na; i++) {
-        int has_kp = kp.kp_offsets[i + 1] > kp.kp_offsets[i];
+        int has_kp = kp.key_persons_offsets[i + 1] > kp.key_persons_offsets[i];
         CHECK((bf[0][i] == 1) == has_kp && (bf[0][i] == 0) == !kp.account_connected[i],
               "large enterprise: account %lld: bus factor %d, key persons %d, connected %d",
               (long long)rows[i], bf[0][i], has_kp, kp.account_connected[i]);

@@ -166,19 +166,22 @@ static void check_same_analysis(lp_graph *a, lp_graph *b, const char *what)
     lp_analysis x, y;
     if (lp_analyze(&x, a, &o)) die("lp_analyze");
     if (lp_analyze(&y, b, &o)) die("lp_analyze");
-    size_t n = (size_t)a->n, na = (size_t)x.kp.n_accounts;
+    size_t n = (size_t)a->n, na = (size_t)x.keyperson.n_accounts;
     const char *diff = NULL;
 #define SAME(cond)                                                                                 \
     if (!diff && !(cond)) diff = #cond
-    SAME(x.kp.n_accounts == y.kp.n_accounts);
+    SAME(x.keyperson.n_accounts == y.keyperson.n_accounts);
     SAME(same_bytes(x.degree, y.degree, n * sizeof *x.degree));
     SAME(same_bytes(x.strength, y.strength, n * sizeof *x.strength));
-    SAME(same_bytes(x.kp.is_articulation, y.kp.is_articulation, n));
-    SAME(same_bytes(x.kp.accounts_at_risk, y.kp.accounts_at_risk, n * sizeof(int64_t)));
-    SAME(same_bytes(x.kp.revenue_at_risk, y.kp.revenue_at_risk, n * sizeof(double)));
-    SAME(same_bytes(x.kp.account_node, y.kp.account_node, na * sizeof(int64_t)));
-    SAME(same_bytes(x.kp.kp_offsets, y.kp.kp_offsets, (na + 1) * sizeof(int64_t)));
-    SAME(same_bytes(x.kp.kp, y.kp.kp, (size_t)x.kp.kp_offsets[na] * sizeof(int64_t)));
+    SAME(same_bytes(x.keyperson.is_articulation, y.keyperson.is_articulation, n));
+    SAME(same_bytes(x.keyperson.accounts_at_risk, y.keyperson.accounts_at_risk,
+                    n * sizeof(int64_t)));
+    SAME(same_bytes(x.keyperson.revenue_at_risk, y.keyperson.revenue_at_risk, n * sizeof(double)));
+    SAME(same_bytes(x.keyperson.account_node, y.keyperson.account_node, na * sizeof(int64_t)));
+    SAME(same_bytes(x.keyperson.key_persons_offsets, y.keyperson.key_persons_offsets,
+                    (na + 1) * sizeof(int64_t)));
+    SAME(same_bytes(x.keyperson.key_persons, y.keyperson.key_persons,
+                    (size_t)x.keyperson.key_persons_offsets[na] * sizeof(int64_t)));
     SAME(same_bytes(x.brokerage, y.brokerage, n * sizeof(double)));
     SAME(close_enough(x.betweenness, y.betweenness, n));
     SAME(same_bytes(x.pagerank, y.pagerank, n * sizeof(double)));

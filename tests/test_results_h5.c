@@ -144,8 +144,8 @@ static void fill_kp_small(lp_keyperson *kp)
     kp->account_node = xcalloc(3, sizeof(int64_t));
     kp->account_revenue = xcalloc(3, sizeof(double));
     kp->account_connected = xcalloc(3, 1);
-    kp->kp_offsets = xcalloc(4, sizeof(int64_t));
-    kp->kp = xcalloc(1, sizeof(int64_t));
+    kp->key_persons_offsets = xcalloc(4, sizeof(int64_t));
+    kp->key_persons = xcalloc(1, sizeof(int64_t));
     const int64_t node[3] = {3, 4, 6}, off[4] = {0, 1, 1, 1};
     const double rev[3] = {100.5, 50, 7.25};
     for (int i = 0; i < 3; i++) {
@@ -153,8 +153,8 @@ static void fill_kp_small(lp_keyperson *kp)
         kp->account_revenue[i] = rev[i];
         kp->account_connected[i] = i < 2;
     }
-    memcpy(kp->kp_offsets, off, sizeof off);
-    kp->kp[0] = 1;
+    memcpy(kp->key_persons_offsets, off, sizeof off);
+    kp->key_persons[0] = 1;
     kp->n_articulation = 3;
     kp->orphan_accounts = 1;
     kp->accounts_with_key_person = 1;
@@ -171,7 +171,7 @@ static void fill_kp_empty(lp_keyperson *kp, int64_t n)
     kp->is_articulation = xcalloc((size_t)n, 1);
     kp->accounts_at_risk = xcalloc((size_t)n, sizeof(int64_t));
     kp->revenue_at_risk = xcalloc((size_t)n, sizeof(double));
-    kp->kp_offsets = xcalloc(1, sizeof(int64_t));
+    kp->key_persons_offsets = xcalloc(1, sizeof(int64_t));
 }
 
 static int64_t *degrees_of(const lp_graph *g)
@@ -204,25 +204,47 @@ static const char small_inputs_json[] =
 static const char small_cmd[] = "linchpin analyze nodes.csv edges.csv -o out.h5 --threads 4";
 static const char small_params[] = "{\"anchor\":[\"company\"],\"bus_factor_cap\":3}";
 
+/* What lp_results_write takes: the graph, an analysis put together by hand
+ * (arrays borrowed from the test, never freed) and the run's provenance. */
+typedef struct lp_results {
+    const lp_graph *g;
+    lp_analysis a;
+    lp_run_info info;
+} lp_results;
+
+static lp_status write_results(const char *path, const lp_results *r)
+{
+    return lp_results_write(path, r->g, &r->a, &r->info);
+}
+
+static void set_timings(lp_results *r, const lp_timing *t, int k)
+{
+    r->a.n_timings = k;
+    for (int i = 0; i < k; i++)
+        r->a.timings[i] = t[i];
+}
+
+#define MUT(p) ((void *)(uintptr_t)(p)) /* the writer only reads them */
+
 static lp_results small_results(const lp_graph *g, const int64_t *deg, const double *str,
                                 const lp_keyperson *kp, const int64_t *top, int64_t ntop)
 {
     lp_results r;
     memset(&r, 0, sizeof r);
     r.g = g;
-    r.degree = deg;
-    r.strength = str;
-    r.kp = kp;
-    r.top_persons = top;
-    r.n_top_persons = ntop;
-    r.skipped_rows = 2;
+    r.a.n = g->n;
+    r.a.degree = MUT(deg);
+    r.a.strength = MUT(str);
+    if (kp) r.a.keyperson = *kp;
+    r.a.top_persons = MUT(top);
+    r.a.n_top_persons = ntop;
+    r.info.skipped_rows = 2;
     r.info.command_line = small_cmd;
     r.info.threads = 4;
     r.info.parameters_json = small_params;
     r.info.inputs = small_inputs;
     r.info.n_inputs = 3;
-    r.info.timings = small_timings;
-    r.info.n_timings = 2;
+    set_timings(&r, small_timings, 2);
     return r;
 }
 
@@ -247,33 +269,33 @@ static const int64_t sampled_top_betweenness[4] = {1, 5, 2, 0};
  * sampled-only fields hold junk, which must not reach the file. */
 static void set_centrality_exact(lp_results *r)
 {
-    r->betweenness = small_betweenness;
-    r->betweenness_method = "exact";
-    r->betweenness_samples = 99;
-    r->betweenness_epsilon = 0.5;
-    r->betweenness_delta = 0.5;
-    r->betweenness_seed = 7;
-    r->betweenness_vertex_diameter = 4;
-    r->brokerage = small_brokerage;
-    r->pagerank = small_pagerank;
-    r->pagerank_iterations = 31;
-    r->top_brokers = small_top_brokers;
-    r->n_top_brokers = 4;
-    r->top_betweenness = small_top_betweenness;
-    r->n_top_betweenness = 4;
+    r->a.betweenness = MUT(small_betweenness);
+    r->a.betweenness_mode = LP_BW_EXACT;
+    r->a.sampling_done.samples = 99;
+    r->a.sampling.epsilon = 0.5;
+    r->a.sampling.delta = 0.5;
+    r->a.sampling.seed = 7;
+    r->a.sampling_done.vertex_diameter = 4;
+    r->a.brokerage = MUT(small_brokerage);
+    r->a.pagerank = MUT(small_pagerank);
+    r->a.pagerank_iterations = 31;
+    r->a.top_brokers = MUT(small_top_brokers);
+    r->a.n_top_brokers = 4;
+    r->a.top_betweenness = MUT(small_top_betweenness);
+    r->a.n_top_betweenness = 4;
 }
 
 static void set_centrality_sampled(lp_results *r)
 {
     set_centrality_exact(r);
-    r->betweenness = sampled_betweenness;
-    r->betweenness_method = "sampled";
-    r->betweenness_samples = 700;
-    r->betweenness_epsilon = 0.05;
-    r->betweenness_delta = 0.1;
-    r->betweenness_seed = SAMPLED_SEED;
-    r->betweenness_vertex_diameter = 5;
-    r->top_betweenness = sampled_top_betweenness;
+    r->a.betweenness = MUT(sampled_betweenness);
+    r->a.betweenness_mode = LP_BW_SAMPLED;
+    r->a.sampling_done.samples = 700;
+    r->a.sampling.epsilon = 0.05;
+    r->a.sampling.delta = 0.1;
+    r->a.sampling.seed = SAMPLED_SEED;
+    r->a.sampling_done.vertex_diameter = 5;
+    r->a.top_betweenness = MUT(sampled_top_betweenness);
 }
 
 /* ---- raw HDF5 helpers (an independent reading path) ------------------- */
@@ -361,7 +383,7 @@ static void test_roundtrip(const lp_graph *g, const lp_keyperson *kp)
     lp_results r = small_results(g, deg, str, kp, top, 1);
     const char *out = path_in("small.h5");
 
-    CHECK_STATUS(lp_results_write(out, &r), LP_OK, NULL);
+    CHECK_STATUS(write_results(out, &r), LP_OK, NULL);
     struct stat sb;
     CHECK(stat(out, &sb) == 0 && S_ISREG(sb.st_mode) && (sb.st_mode & 0777) == 0644);
     CHECK(lp_test_count_temps(tmpdir) == 0);
@@ -455,7 +477,7 @@ static void test_roundtrip(const lp_graph *g, const lp_keyperson *kp)
     H5Fclose(f);
 
     /* Overwriting an existing file works and leaves no temporary. */
-    CHECK_STATUS(lp_results_write(out, &r), LP_OK, NULL);
+    CHECK_STATUS(write_results(out, &r), LP_OK, NULL);
     CHECK(lp_test_count_temps(tmpdir) == 0);
 done:
     free(deg);
@@ -468,12 +490,12 @@ static void test_empty_and_absent(const lp_graph *g)
     fill_kp_empty(&kp, g->n);
     const int64_t top0[1] = {0};
     lp_results r = small_results(g, NULL, NULL, &kp, top0, 0);
-    r.info.n_timings = 0;
+    r.a.n_timings = 0;
     r.info.n_inputs = 0;
     r.info.command_line = NULL;
     r.info.parameters_json = NULL;
     const char *out = path_in("empty_accounts.h5");
-    CHECK_STATUS(lp_results_write(out, &r), LP_OK, NULL);
+    CHECK_STATUS(write_results(out, &r), LP_OK, NULL);
     hid_t f = H5Fopen(out, H5F_ACC_RDONLY, H5P_DEFAULT);
     CHECK(f >= 0);
     if (f >= 0) {
@@ -502,7 +524,7 @@ static void test_empty_and_absent(const lp_graph *g)
     /* Without the key-person analysis: its columns and attributes are absent. */
     r = small_results(g, NULL, NULL, NULL, NULL, 0);
     out = path_in("no_kp.h5");
-    CHECK_STATUS(lp_results_write(out, &r), LP_OK, NULL);
+    CHECK_STATUS(write_results(out, &r), LP_OK, NULL);
     f = H5Fopen(out, H5F_ACC_RDONLY, H5P_DEFAULT);
     CHECK(f >= 0);
     if (f >= 0) {
@@ -525,24 +547,24 @@ static void test_bad_results(const lp_graph *g, const lp_keyperson *kp)
     const char *out = path_in("bad.h5");
     const int64_t top[1] = {1}, bad_top[1] = {7};
     lp_results r = small_results(g, NULL, NULL, NULL, top, 1);
-    CHECK_STATUS(lp_results_write(out, &r), LP_EINTERNAL, "top_persons given without kp");
+    CHECK_STATUS(write_results(out, &r), LP_EINTERNAL,
+                 "top_persons given without the column it ranks");
     r = small_results(g, NULL, NULL, kp, bad_top, 1);
-    CHECK_STATUS(lp_results_write(out, &r), LP_EINTERNAL, "top_persons[0] = 7");
+    CHECK_STATUS(write_results(out, &r), LP_EINTERNAL, "top_persons[0] = 7");
     const lp_timing dup[2] = {{"load", 1}, {"load", 2}}, wr[1] = {{"write", 1}};
     const lp_timing neg[1] = {{"load", -1}};
     r = small_results(g, NULL, NULL, kp, top, 1);
-    r.info.timings = dup;
-    CHECK_STATUS(lp_results_write(out, &r), LP_EINTERNAL, "given twice");
-    r.info.timings = wr;
-    r.info.n_timings = 1;
-    CHECK_STATUS(lp_results_write(out, &r), LP_EINTERNAL, "\"write\"");
-    r.info.timings = neg;
-    CHECK_STATUS(lp_results_write(out, &r), LP_EINTERNAL, "not a duration");
+    set_timings(&r, dup, 2);
+    CHECK_STATUS(write_results(out, &r), LP_EINTERNAL, "given twice");
+    set_timings(&r, wr, 1);
+    CHECK_STATUS(write_results(out, &r), LP_EINTERNAL, "\"write\"");
+    set_timings(&r, neg, 1);
+    CHECK_STATUS(write_results(out, &r), LP_EINTERNAL, "not a duration");
     lp_keyperson k2 = *kp;
     int64_t off[4] = {0, 1, 0, 1};
-    k2.kp_offsets = off;
+    k2.key_persons_offsets = off;
     r = small_results(g, NULL, NULL, &k2, top, 1);
-    CHECK_STATUS(lp_results_write(out, &r), LP_EINTERNAL, "monotone");
+    CHECK_STATUS(write_results(out, &r), LP_EINTERNAL, "monotone");
     struct stat sb;
     CHECK(stat(out, &sb) != 0 && errno == ENOENT);
     CHECK(lp_test_count_temps(tmpdir) == 0);
@@ -559,22 +581,22 @@ static void test_output_errors(const lp_graph *g, const lp_keyperson *kp)
     const char *dir = path_in("adir");
     CHECK(mkdir(dir, 0755) == 0);
     snprintf(msg, sizeof msg, "cannot write %s: Is a directory", dir);
-    CHECK_STATUS(lp_results_write(dir, &r), LP_EOUTPUT, msg);
+    CHECK_STATUS(write_results(dir, &r), LP_EOUTPUT, msg);
     CHECK(lp_test_count_temps(tmpdir) == 0);
     CHECK(lp_test_count_temps(dir) == 0);
     char *inside = path_in("adir/x.h5");
-    CHECK_STATUS(lp_results_write(inside, &r), LP_OK, NULL); /* it is usable as a directory */
+    CHECK_STATUS(write_results(inside, &r), LP_OK, NULL); /* it is usable as a directory */
     CHECK(unlink(inside) == 0);
     CHECK(rmdir(dir) == 0);
 
     /* (3) the target directory does not exist */
     const char *missing = path_in("no/such/dir/out.h5");
     snprintf(msg, sizeof msg, "cannot write %s: No such file or directory", missing);
-    CHECK_STATUS(lp_results_write(missing, &r), LP_EOUTPUT, msg);
+    CHECK_STATUS(write_results(missing, &r), LP_EOUTPUT, msg);
     CHECK(lp_test_count_temps(tmpdir) == 0);
 
     /* a path that is not a regular file */
-    CHECK_STATUS(lp_results_write("/dev/null", &r), LP_EOUTPUT,
+    CHECK_STATUS(write_results("/dev/null", &r), LP_EOUTPUT,
                  "cannot write /dev/null: not a regular file");
 }
 
@@ -585,7 +607,7 @@ static void test_failed_write_keeps_old(const lp_graph *small, const lp_keyperso
     const int64_t top[1] = {1};
     lp_results r = small_results(small, NULL, NULL, kp, top, 1);
     const char *out = path_in("keep.h5");
-    CHECK_STATUS(lp_results_write(out, &r), LP_OK, NULL);
+    CHECK_STATUS(write_results(out, &r), LP_OK, NULL);
     size_t len0 = 0, len1 = 0;
     char *before = lp_test_slurp(out, &len0);
     CHECK(before != NULL && len0 > 0 && len0 < 512 * 1024);
@@ -602,7 +624,7 @@ static void test_failed_write_keeps_old(const lp_graph *small, const lp_keyperso
         struct rlimit lim = {512 * 1024, 512 * 1024};
         signal(SIGXFSZ, SIG_IGN);
         if (setrlimit(RLIMIT_FSIZE, &lim) != 0) _exit(10);
-        lp_status st = lp_results_write(out, &rb);
+        lp_status st = write_results(out, &rb);
         if (st != LP_EOUTPUT) {
             fprintf(stderr, "child: status %d (%s)\n", (int)st, lp_error_message());
             _exit(11);
@@ -634,7 +656,7 @@ static void test_failed_write_keeps_old(const lp_graph *small, const lp_keyperso
     free(after);
 
     /* Without the limit the big file is written (and replaces the old one). */
-    CHECK_STATUS(lp_results_write(out, &rb), LP_OK, NULL);
+    CHECK_STATUS(write_results(out, &rb), LP_OK, NULL);
     lp_summary s;
     CHECK_STATUS(lp_results_read_summary(&s, out), LP_OK, NULL);
     CHECK(s.nodes == 200000 && s.edges == 199999 && s.has_keyperson == 0);
@@ -863,7 +885,7 @@ static void test_centrality_roundtrip(const lp_graph *g, const lp_keyperson *kp)
     /* exact: samples, epsilon, delta, seed written as 0, no vertex_diameter */
     lp_results r = small_results(g, deg, str, kp, top, 1);
     set_centrality_exact(&r);
-    CHECK_STATUS(lp_results_write(exact, &r), LP_OK, NULL);
+    CHECK_STATUS(write_results(exact, &r), LP_OK, NULL);
     CHECK_STATUS(lp_results_read_summary(&s, exact), LP_OK, NULL);
     CHECK(s.n_top == 1 && s.has_keyperson == 1);
     CHECK(s.n_top_brokers == 4 && s.top_brokers != NULL);
@@ -917,7 +939,7 @@ static void test_centrality_roundtrip(const lp_graph *g, const lp_keyperson *kp)
     /* sampled, without the key-person analysis */
     r = small_results(g, deg, str, NULL, NULL, 0);
     set_centrality_sampled(&r);
-    CHECK_STATUS(lp_results_write(sampled, &r), LP_OK, NULL);
+    CHECK_STATUS(write_results(sampled, &r), LP_OK, NULL);
     CHECK_STATUS(lp_results_read_summary(&s, sampled), LP_OK, NULL);
     CHECK(s.has_keyperson == 0 && s.n_top == 0 && s.n_top_brokers == 4);
     CHECK(s.betweenness_method && strcmp(s.betweenness_method, "sampled") == 0);
@@ -947,12 +969,12 @@ static void test_centrality_roundtrip(const lp_graph *g, const lp_keyperson *kp)
 
     /* Nothing to sample (vertex-diameter bound < 3): samples 0 is accepted. */
     static const double zeros[7] = {0};
-    r.betweenness = zeros;
-    r.betweenness_samples = 0;
-    r.betweenness_vertex_diameter = 2;
-    r.top_betweenness = top; /* non-NULL, empty: an empty dataset */
-    r.n_top_betweenness = 0;
-    CHECK_STATUS(lp_results_write(sampled, &r), LP_OK, NULL);
+    r.a.betweenness = MUT(zeros);
+    r.a.sampling_done.samples = 0;
+    r.a.sampling_done.vertex_diameter = 2;
+    r.a.top_betweenness = MUT(top); /* non-NULL, empty: an empty dataset */
+    r.a.n_top_betweenness = 0;
+    CHECK_STATUS(write_results(sampled, &r), LP_OK, NULL);
     f = H5Fopen(sampled, H5F_ACC_RDONLY, H5P_DEFAULT);
     CHECK(f >= 0);
     if (f >= 0) {
@@ -966,8 +988,8 @@ static void test_centrality_roundtrip(const lp_graph *g, const lp_keyperson *kp)
 
     /* Each NULL pointer: that dataset absent, never zero-filled. */
     r = small_results(g, deg, str, kp, top, 1);
-    r.brokerage = small_brokerage; /* a column without its ranking */
-    CHECK_STATUS(lp_results_write(exact, &r), LP_OK, NULL);
+    r.a.brokerage = MUT(small_brokerage); /* a column without its ranking */
+    CHECK_STATUS(write_results(exact, &r), LP_OK, NULL);
     f = H5Fopen(exact, H5F_ACC_RDONLY, H5P_DEFAULT);
     CHECK(f >= 0);
     if (f >= 0) {
@@ -1003,68 +1025,69 @@ static void test_bad_centrality(const lp_graph *g)
     const int64_t far[2] = {0, 7}, zero[2] = {0, 3}, swapped[2] = {1, 0}, twice[2] = {0, 0};
     const int64_t tie[2] = {5, 1};
     r = sampled_results(g);
-    r.betweenness_method = NULL;
-    CHECK_STATUS(lp_results_write(out, &r), LP_EINTERNAL, "betweenness_method");
+    r.a.betweenness_mode = LP_BW_OFF;
+    CHECK_STATUS(write_results(out, &r), LP_EINTERNAL, "betweenness_mode");
     r = sampled_results(g);
-    r.betweenness_method = "approx";
-    CHECK_STATUS(lp_results_write(out, &r), LP_EINTERNAL, "betweenness_method");
+    r.a.betweenness_mode = LP_BW_AUTO;
+    CHECK_STATUS(write_results(out, &r), LP_EINTERNAL, "betweenness_mode");
     r = sampled_results(g);
-    r.betweenness_epsilon = 0;
-    CHECK_STATUS(lp_results_write(out, &r), LP_EINTERNAL, "0 < epsilon < 1");
+    r.a.sampling.epsilon = 0;
+    CHECK_STATUS(write_results(out, &r), LP_EINTERNAL, "0 < epsilon < 1");
     r = sampled_results(g);
-    r.betweenness_delta = 1;
-    CHECK_STATUS(lp_results_write(out, &r), LP_EINTERNAL, "0 < epsilon < 1");
+    r.a.sampling.delta = 1;
+    CHECK_STATUS(write_results(out, &r), LP_EINTERNAL, "0 < epsilon < 1");
     r = sampled_results(g);
-    r.betweenness_epsilon = NAN;
-    CHECK_STATUS(lp_results_write(out, &r), LP_EINTERNAL, "0 < epsilon < 1");
+    r.a.sampling.epsilon = NAN;
+    CHECK_STATUS(write_results(out, &r), LP_EINTERNAL, "0 < epsilon < 1");
     r = sampled_results(g);
-    r.betweenness_samples = -1;
-    CHECK_STATUS(lp_results_write(out, &r), LP_EINTERNAL, "negative betweenness_samples");
+    r.a.sampling_done.samples = -1;
+    CHECK_STATUS(write_results(out, &r), LP_EINTERNAL, "negative samples");
     r = sampled_results(g);
-    r.betweenness_vertex_diameter = -1;
-    CHECK_STATUS(lp_results_write(out, &r), LP_EINTERNAL, "betweenness_vertex_diameter");
+    r.a.sampling_done.vertex_diameter = -1;
+    CHECK_STATUS(write_results(out, &r), LP_EINTERNAL, "vertex_diameter");
     r = sampled_results(g);
-    r.betweenness_samples = 0;
-    CHECK_STATUS(lp_results_write(out, &r), LP_EINTERNAL, "without samples");
+    r.a.sampling_done.samples = 0;
+    CHECK_STATUS(write_results(out, &r), LP_EINTERNAL, "without samples");
     r = sampled_results(g);
-    r.pagerank_iterations = -1;
-    CHECK_STATUS(lp_results_write(out, &r), LP_EINTERNAL, "negative pagerank_iterations");
+    r.a.pagerank_iterations = -1;
+    CHECK_STATUS(write_results(out, &r), LP_EINTERNAL, "negative pagerank_iterations");
     r = sampled_results(g);
-    r.brokerage = NULL;
-    CHECK_STATUS(lp_results_write(out, &r), LP_EINTERNAL, "top_brokers given without brokerage");
+    r.a.brokerage = NULL;
+    CHECK_STATUS(write_results(out, &r), LP_EINTERNAL,
+                 "top_brokers given without the column it ranks");
     r = sampled_results(g);
-    r.betweenness = NULL;
-    CHECK_STATUS(lp_results_write(out, &r), LP_EINTERNAL,
-                 "top_betweenness given without betweenness");
+    r.a.betweenness = NULL;
+    CHECK_STATUS(write_results(out, &r), LP_EINTERNAL,
+                 "top_betweenness given without the column it ranks");
     r = sampled_results(g);
-    r.top_brokers = NULL;
-    r.n_top_brokers = 2;
-    CHECK_STATUS(lp_results_write(out, &r), LP_EINTERNAL, "top_brokers missing");
+    r.a.top_brokers = NULL;
+    r.a.n_top_brokers = 2;
+    CHECK_STATUS(write_results(out, &r), LP_EINTERNAL, "top_brokers missing");
     r = sampled_results(g);
-    r.n_top_betweenness = -1;
-    CHECK_STATUS(lp_results_write(out, &r), LP_EINTERNAL, "top_betweenness missing");
+    r.a.n_top_betweenness = -1;
+    CHECK_STATUS(write_results(out, &r), LP_EINTERNAL, "top_betweenness missing");
     r = sampled_results(g);
-    r.top_brokers = far;
-    r.n_top_brokers = 2;
-    CHECK_STATUS(lp_results_write(out, &r), LP_EINTERNAL, "top_brokers[1] = 7 is not a node row");
+    r.a.top_brokers = MUT(far);
+    r.a.n_top_brokers = 2;
+    CHECK_STATUS(write_results(out, &r), LP_EINTERNAL, "top_brokers[1] = 7 is not a row");
     r = sampled_results(g);
-    r.top_brokers = zero;
-    r.n_top_brokers = 2;
-    CHECK_STATUS(lp_results_write(out, &r), LP_EINTERNAL, "top_brokers[1] = 3 has brokerage 0");
+    r.a.top_brokers = MUT(zero);
+    r.a.n_top_brokers = 2;
+    CHECK_STATUS(write_results(out, &r), LP_EINTERNAL, "top_brokers[1] = 3 has value 0");
     r = sampled_results(g);
-    r.top_brokers = swapped;
-    r.n_top_brokers = 2;
-    CHECK_STATUS(lp_results_write(out, &r), LP_EINTERNAL, "top_brokers not ordered");
+    r.a.top_brokers = MUT(swapped);
+    r.a.n_top_brokers = 2;
+    CHECK_STATUS(write_results(out, &r), LP_EINTERNAL, "top_brokers not ordered");
     r = sampled_results(g);
-    r.top_brokers = twice;
-    r.n_top_brokers = 2;
-    CHECK_STATUS(lp_results_write(out, &r), LP_EINTERNAL, "top_brokers not ordered");
+    r.a.top_brokers = MUT(twice);
+    r.a.n_top_brokers = 2;
+    CHECK_STATUS(write_results(out, &r), LP_EINTERNAL, "top_brokers not ordered");
     r = sampled_results(g);
-    r.top_betweenness = tie;
-    r.n_top_betweenness = 2;
-    r.betweenness = small_betweenness;
-    CHECK_STATUS(lp_results_write(out, &r), LP_EINTERNAL,
-                 "top_betweenness not ordered by betweenness desc, row asc at 1");
+    r.a.top_betweenness = MUT(tie);
+    r.a.n_top_betweenness = 2;
+    r.a.betweenness = MUT(small_betweenness);
+    CHECK_STATUS(write_results(out, &r), LP_EINTERNAL,
+                 "top_betweenness not ordered by value desc, row asc at 1");
     struct stat sb;
     CHECK(stat(out, &sb) != 0 && errno == ENOENT);
     CHECK(lp_test_count_temps(tmpdir) == 0);
@@ -1072,9 +1095,9 @@ static void test_bad_centrality(const lp_graph *g)
     /* An exact run ignores the sampled-only fields entirely. */
     r = small_results(g, NULL, NULL, NULL, NULL, 0);
     set_centrality_exact(&r);
-    r.betweenness_epsilon = NAN;
-    r.betweenness_samples = -5;
-    CHECK_STATUS(lp_results_write(out, &r), LP_OK, NULL);
+    r.a.sampling.epsilon = NAN;
+    r.a.sampling_done.samples = -5;
+    CHECK_STATUS(write_results(out, &r), LP_OK, NULL);
     CHECK(unlink(out) == 0);
 }
 
@@ -1097,7 +1120,7 @@ static void test_reader_centrality_errors(const lp_graph *g, const lp_keyperson 
     const int64_t top[1] = {1};
     lp_results r = small_results(g, NULL, NULL, kp, top, 1);
     set_centrality_exact(&r);
-    CHECK_STATUS(lp_results_write(good, &r), LP_OK, NULL);
+    CHECK_STATUS(write_results(good, &r), LP_OK, NULL);
     lp_summary s;
     memset(&s, 0, sizeof s);
     char msg[8400];
@@ -1163,17 +1186,17 @@ static int write_samples(const char *dir)
     lp_results r = small_results(&g, deg, str, &kp, top, 1);
     set_centrality_exact(&r);
     snprintf(p, sizeof p, "%s/full.h5", dir);
-    rc |= lp_results_write(p, &r) != LP_OK;
+    rc |= write_results(p, &r) != LP_OK;
     r = small_results(&g, NULL, NULL, &empty, top, 0);
     snprintf(p, sizeof p, "%s/empty_accounts.h5", dir);
-    rc |= lp_results_write(p, &r) != LP_OK;
+    rc |= write_results(p, &r) != LP_OK;
     r = small_results(&g, deg, NULL, NULL, NULL, 0);
     snprintf(p, sizeof p, "%s/no_kp.h5", dir);
-    rc |= lp_results_write(p, &r) != LP_OK;
+    rc |= write_results(p, &r) != LP_OK;
     r = small_results(&g, deg, str, NULL, NULL, 0);
     set_centrality_sampled(&r);
     snprintf(p, sizeof p, "%s/sampled.h5", dir);
-    rc |= lp_results_write(p, &r) != LP_OK;
+    rc |= write_results(p, &r) != LP_OK;
     if (rc) fprintf(stderr, "test_results_h5: %s\n", lp_error_message());
     free(deg);
     free(str);

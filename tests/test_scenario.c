@@ -185,8 +185,8 @@ static void check_single_vs_keyperson(const lp_graph *g, const pipeline *p, cons
         int64_t want = 0;
         for (int64_t i = 0; i < p->kp.n_accounts; i++) {
             int listed = 0;
-            for (int64_t q = p->kp.kp_offsets[i]; q < p->kp.kp_offsets[i + 1]; q++)
-                listed |= p->kp.kp[q] == x;
+            for (int64_t q = p->kp.key_persons_offsets[i]; q < p->kp.key_persons_offsets[i + 1]; q++)
+                listed |= p->kp.key_persons[q] == x;
             int in_lost = 0;
             for (int64_t q = r->lost_offsets[j]; q < r->lost_offsets[j + 1]; q++)
                 in_lost |= r->lost[q] == i;

@@ -1,0 +1,606 @@
+/* results_read.c — reading a result file back for `linchpin summary`
+ * (lp_results_read_summary, lp_results.h). */
+#include "lp_results.h"
+#include "lp_i_h5.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <hdf5.h>
+
+/* Read elements rows[0..k) of a numeric column of length n into buf
+ * (converted to mtype). Rows must have been checked against n. */
+static int rd_points(lp_h5r *rd, hid_t file, const char *path, H5T_class_t cls, hid_t mtype,
+                     int64_t n, const hsize_t *rows, int64_t k, void *buf)
+{
+    hid_t dset = -1, fspace = -1, mspace = -1;
+    int64_t len;
+    int rc = -1;
+    hsize_t count[1] = {(hsize_t)k};
+    if ((dset = lp_h5r_column_open(rd, file, path, cls, &len)) < 0) return -1;
+    if (len != n) {
+        lp_h5r_fail(rd, "%s has %" PRId64 " rows, /nodes/id has %" PRId64, path, len, n);
+        goto done;
+    }
+    if ((fspace = H5Dget_space(dset)) < 0 || (mspace = H5Screate_simple(1, count, NULL)) < 0 ||
+        H5Sselect_elements(fspace, H5S_SELECT_SET, (size_t)k, rows) < 0 ||
+        H5Dread(dset, mtype, mspace, fspace, H5P_DEFAULT, buf) < 0) {
+        lp_h5r_fail(rd, "cannot read %s", path);
+        goto done;
+    }
+    rc = 0;
+done:
+    if (mspace >= 0) H5Sclose(mspace);
+    if (fspace >= 0) H5Sclose(fspace);
+    H5Dclose(dset);
+    return rc;
+}
+
+/* Read strings rows[0..k) of a string column of length n (variable or
+ * fixed length); out[i] are malloc'ed. */
+static int rd_points_str(lp_h5r *rd, hid_t file, const char *path, int64_t n, const hsize_t *rows,
+                         int64_t k, char **out)
+{
+    hid_t dset = -1, ftype = -1, mtype = -1, fspace = -1, mspace = -1;
+    char **vbuf = NULL, *fbuf = NULL;
+    int64_t len;
+    int rc = -1, have_vlen = 0;
+    hsize_t count[1] = {(hsize_t)k};
+    if ((dset = lp_h5r_column_open(rd, file, path, H5T_STRING, &len)) < 0) return -1;
+    if (len != n) {
+        lp_h5r_fail(rd, "%s has %" PRId64 " rows, /nodes/id has %" PRId64, path, len, n);
+        goto done;
+    }
+    if ((ftype = H5Dget_type(dset)) < 0 || (fspace = H5Dget_space(dset)) < 0 ||
+        (mspace = H5Screate_simple(1, count, NULL)) < 0 ||
+        H5Sselect_elements(fspace, H5S_SELECT_SET, (size_t)k, rows) < 0) {
+        lp_h5r_fail(rd, "cannot read %s", path);
+        goto done;
+    }
+    htri_t vlen = H5Tis_variable_str(ftype);
+    if (vlen > 0) {
+        if (!(vbuf = calloc((size_t)k, sizeof *vbuf))) {
+            lp_h5r_nomem(rd, "string column");
+            goto done;
+        }
+        if ((mtype = H5Tcopy(H5T_C_S1)) < 0 || H5Tset_size(mtype, H5T_VARIABLE) < 0 ||
+            H5Tset_cset(mtype, H5Tget_cset(ftype)) < 0 ||
+            H5Dread(dset, mtype, mspace, fspace, H5P_DEFAULT, vbuf) < 0) {
+            lp_h5r_fail(rd, "cannot read %s", path);
+            goto done;
+        }
+        have_vlen = 1;
+        for (int64_t i = 0; i < k; i++) {
+            const char *s = vbuf[i] ? vbuf[i] : "";
+            if (!(out[i] = lp_h5_dup_str(s, strlen(s)))) {
+                lp_h5r_nomem(rd, "string column");
+                goto done;
+            }
+        }
+    } else if (vlen == 0) {
+        size_t size = H5Tget_size(ftype);
+        if (size == 0 || !(fbuf = malloc((size_t)k * size))) {
+            lp_h5r_nomem(rd, "string column");
+            goto done;
+        }
+        if (H5Dread(dset, ftype, mspace, fspace, H5P_DEFAULT, fbuf) < 0) {
+            lp_h5r_fail(rd, "cannot read %s", path);
+            goto done;
+        }
+        for (int64_t i = 0; i < k; i++) {
+            const char *s = fbuf + (size_t)i * size;
+            size_t l = 0;
+            while (l < size && s[l])
+                l++;
+            while (l > 0 && H5Tget_strpad(ftype) == H5T_STR_SPACEPAD && s[l - 1] == ' ')
+                l--;
+            if (!(out[i] = lp_h5_dup_str(s, l))) {
+                lp_h5r_nomem(rd, "string column");
+                goto done;
+            }
+        }
+    } else {
+        lp_h5r_fail(rd, "cannot read %s", path);
+        goto done;
+    }
+    rc = 0;
+done:
+#if H5_VERSION_GE(1, 12, 0)
+    if (have_vlen) H5Treclaim(mtype, mspace, H5P_DEFAULT, vbuf);
+#else
+    if (have_vlen) H5Dvlen_reclaim(mtype, mspace, H5P_DEFAULT, vbuf);
+#endif
+    free(vbuf);
+    free(fbuf);
+    if (mspace >= 0) H5Sclose(mspace);
+    if (fspace >= 0) H5Sclose(fspace);
+    if (mtype >= 0) H5Tclose(mtype);
+    if (ftype >= 0) H5Tclose(ftype);
+    H5Dclose(dset);
+    return rc;
+}
+
+/* A ranking dataset (/summary/top_...) read back: k rows into /nodes (n
+ * rows), as HDF5 coordinates, with their /nodes/id and /nodes/type. The
+ * arrays and strings are malloc'ed; free with rank_free. */
+typedef struct lp_i_rank {
+    int64_t k, n;
+    hsize_t *coord;      /* [k] */
+    char **ids, **types; /* [k], entries NULL or owned */
+} lp_i_rank;
+
+static void rank_free(lp_i_rank *rk)
+{
+    for (int64_t i = 0; rk->ids && rk->types && i < rk->k; i++) {
+        free(rk->ids[i]);
+        free(rk->types[i]);
+    }
+    free(rk->ids);
+    free(rk->types);
+    free(rk->coord);
+    memset(rk, 0, sizeof *rk);
+}
+
+/* Fill *rk from the dataset `path`, rows checked against /nodes/id. Absent
+ * or empty: rk->k = 0, nothing allocated. *rk must be freed with rank_free
+ * whatever the result. */
+static int rd_ranking(lp_h5r *rd, lp_i_rank *rk, hid_t file, const char *path)
+{
+    hid_t dset = -1;
+    int64_t k, n, *rows = NULL;
+    int rc = -1;
+    memset(rk, 0, sizeof *rk);
+    htri_t ex = H5Lexists(file, path, H5P_DEFAULT);
+    if (ex < 0) return lp_h5r_fail(rd, "cannot read /summary");
+    if (ex == 0) return 0;
+    if ((dset = lp_h5r_column_open(rd, file, path, H5T_INTEGER, &k)) < 0) return -1;
+    H5Dclose(dset);
+    dset = -1;
+    if (H5Lexists(file, "/nodes", H5P_DEFAULT) <= 0) return lp_h5r_fail(rd, "missing /nodes");
+    if ((dset = lp_h5r_column_open(rd, file, "/nodes/id", H5T_STRING, &n)) < 0) return -1;
+    H5Dclose(dset);
+    dset = -1;
+    if (k > n) return lp_h5r_fail(rd, "%s has more rows than /nodes", path);
+    rk->n = n;
+    if (k == 0) return 0;
+
+    rows = malloc((size_t)k * sizeof *rows);
+    rk->coord = malloc((size_t)k * sizeof *rk->coord);
+    rk->ids = calloc((size_t)k, sizeof *rk->ids);
+    rk->types = calloc((size_t)k, sizeof *rk->types);
+    rk->k = k; /* rank_free frees ids[0..k) and types[0..k): NULL or owned */
+    if (!rows || !rk->coord || !rk->ids || !rk->types) {
+        lp_h5r_nomem(rd, path);
+        goto done;
+    }
+    if ((dset = H5Dopen2(file, path, H5P_DEFAULT)) < 0 ||
+        H5Dread(dset, H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, rows) < 0) {
+        lp_h5r_fail(rd, "cannot read %s", path);
+        goto done;
+    }
+    for (int64_t i = 0; i < k; i++) {
+        if (rows[i] < 0 || rows[i] >= n) {
+            lp_h5r_fail(rd, "%s[%" PRId64 "] = %" PRId64 " is not a row of /nodes", path, i,
+                        rows[i]);
+            goto done;
+        }
+        rk->coord[i] = (hsize_t)rows[i];
+    }
+    if (rd_points_str(rd, file, "/nodes/id", n, rk->coord, k, rk->ids) ||
+        rd_points_str(rd, file, "/nodes/type", n, rk->coord, k, rk->types))
+        goto done;
+    rc = 0;
+done:
+    if (dset >= 0) H5Dclose(dset);
+    free(rows);
+    return rc;
+}
+
+/* /summary/top_persons and their node columns. */
+static int rd_top(lp_h5r *rd, lp_summary *s, hid_t file)
+{
+    lp_i_rank rk;
+    int64_t *acc = NULL;
+    double *rev = NULL;
+    int rc = -1;
+    if (rd_ranking(rd, &rk, file, "/summary/top_persons")) goto done;
+    if (rk.k == 0) {
+        rc = 0;
+        goto done;
+    }
+    acc = malloc((size_t)rk.k * sizeof *acc);
+    rev = malloc((size_t)rk.k * sizeof *rev);
+    s->top = calloc((size_t)rk.k, sizeof *s->top);
+    if (!acc || !rev || !s->top) {
+        lp_h5r_nomem(rd, "top persons");
+        goto done;
+    }
+    if (rd_points(rd, file, "/nodes/accounts_at_risk", H5T_INTEGER, H5T_NATIVE_INT64, rk.n,
+                  rk.coord, rk.k, acc) ||
+        rd_points(rd, file, "/nodes/revenue_at_risk", H5T_FLOAT, H5T_NATIVE_DOUBLE, rk.n, rk.coord,
+                  rk.k, rev))
+        goto done;
+    for (int64_t i = 0; i < rk.k; i++) {
+        s->top[i].id = rk.ids[i];
+        s->top[i].type = rk.types[i];
+        rk.ids[i] = rk.types[i] = NULL;
+        s->top[i].accounts_at_risk = acc[i];
+        s->top[i].revenue_at_risk = rev[i];
+    }
+    s->n_top = rk.k;
+    rc = 0;
+done:
+    rank_free(&rk);
+    free(acc);
+    free(rev);
+    return rc;
+}
+
+/* /summary/bus_factor_histogram and the cap of /accounts/bus_factor, when
+ * present (both or neither). */
+static int rd_bus_factor(lp_h5r *rd, lp_summary *s, hid_t file)
+{
+    const char *path = "/summary/bus_factor_histogram";
+    htri_t ex = H5Lexists(file, path, H5P_DEFAULT);
+    if (ex == 0) return 0;
+    int64_t cap = 0, len = 0;
+    hid_t bf = H5Dopen2(file, "/accounts/bus_factor", H5P_DEFAULT);
+    if (bf < 0) return lp_h5r_fail(rd, "%s without /accounts/bus_factor", path);
+    int rc = lp_h5r_attr_num(rd, &cap, H5T_NATIVE_INT64, bf, "/accounts/bus_factor", "cap", 1);
+    H5Dclose(bf);
+    if (rc) return -1;
+    hid_t dset = lp_h5r_column_open(rd, file, path, H5T_INTEGER, &len);
+    if (dset < 0) return -1;
+    rc = -1;
+    if (cap < 2 || cap > 1000000 || len != cap + 1) {
+        lp_h5r_fail(rd, "%s has %" PRId64 " entries for cap %" PRId64, path, len, cap);
+        goto done;
+    }
+    s->bus_factor_histogram = malloc((size_t)len * sizeof *s->bus_factor_histogram);
+    if (!s->bus_factor_histogram) {
+        lp_h5r_nomem(rd, "bus factor histogram");
+        goto done;
+    }
+    if (H5Dread(dset, H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, s->bus_factor_histogram) <
+        0) {
+        lp_h5r_fail(rd, "cannot read %s", path);
+        goto done;
+    }
+    s->bus_factor_cap = (int32_t)cap;
+    rc = 0;
+done:
+    H5Dclose(dset);
+    return rc;
+}
+
+/* The whole numeric column `path`, which must have len elements, into a
+ * malloc'ed *out (converted to mtype, elements of size bytes). */
+static int rd_whole(lp_h5r *rd, void **out, hid_t file, const char *path, H5T_class_t cls,
+                    hid_t mtype, size_t size, int64_t len)
+{
+    int64_t got = 0;
+    hid_t dset = lp_h5r_column_open(rd, file, path, cls, &got);
+    if (dset < 0) return -1;
+    int rc = -1;
+    if (got != len) {
+        lp_h5r_fail(rd, "%s has %" PRId64 " rows, expected %" PRId64, path, got, len);
+        goto done;
+    }
+    if (!(*out = malloc(((size_t)len + 1) * size))) {
+        lp_h5r_nomem(rd, path);
+        goto done;
+    }
+    if (len > 0 && H5Dread(dset, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, *out) < 0) {
+        lp_h5r_fail(rd, "cannot read %s", path);
+        goto done;
+    }
+    rc = 0;
+done:
+    H5Dclose(dset);
+    return rc;
+}
+
+/* /scenarios: names, persons leaving (from leave_offsets) and the four
+ * figures per scenario. */
+static int rd_scenarios(lp_h5r *rd, lp_summary *s, hid_t file)
+{
+    htri_t ex = H5Lexists(file, "/scenarios", H5P_DEFAULT);
+    if (ex == 0) return 0;
+    if (ex < 0) return lp_h5r_fail(rd, "cannot read /scenarios");
+    int64_t m = 0, *off = NULL;
+    hsize_t *rows = NULL;
+    hid_t d = lp_h5r_column_open(rd, file, "/scenarios/name", H5T_STRING, &m);
+    if (d < 0) return -1;
+    H5Dclose(d);
+    int rc = -1;
+    if (rd_whole(rd, (void **)&off, file, "/scenarios/leave_offsets", H5T_INTEGER, H5T_NATIVE_INT64,
+                 sizeof *off, m + 1) ||
+        rd_whole(rd, (void **)&s->scenario_lost, file, "/scenarios/lost_accounts", H5T_INTEGER,
+                 H5T_NATIVE_INT64, sizeof(int64_t), m) ||
+        rd_whole(rd, (void **)&s->scenario_lost_revenue, file, "/scenarios/lost_revenue", H5T_FLOAT,
+                 H5T_NATIVE_DOUBLE, sizeof(double), m) ||
+        rd_whole(rd, (void **)&s->scenario_newly, file, "/scenarios/newly_bus_factor_1",
+                 H5T_INTEGER, H5T_NATIVE_INT64, sizeof(int64_t), m) ||
+        rd_whole(rd, (void **)&s->scenario_newly_revenue, file, "/scenarios/newly_at_risk_revenue",
+                 H5T_FLOAT, H5T_NATIVE_DOUBLE, sizeof(double), m))
+        goto done;
+    s->n_scenarios = m;
+    s->scenario_leaving = malloc(((size_t)m + 1) * sizeof *s->scenario_leaving);
+    s->scenario_name = calloc((size_t)m + 1, sizeof *s->scenario_name);
+    rows = malloc(((size_t)m + 1) * sizeof *rows);
+    if (!s->scenario_leaving || !s->scenario_name || !rows) {
+        lp_h5r_nomem(rd, "scenarios");
+        goto done;
+    }
+    for (int64_t j = 0; j < m; j++) {
+        if (off[j + 1] < off[j]) {
+            lp_h5r_fail(rd, "/scenarios/leave_offsets decreases at row %" PRId64, j);
+            goto done;
+        }
+        s->scenario_leaving[j] = off[j + 1] - off[j];
+        rows[j] = (hsize_t)j;
+    }
+    if (m > 0 && rd_points_str(rd, file, "/scenarios/name", m, rows, m, s->scenario_name))
+        goto done;
+    rc = 0;
+done:
+    free(off);
+    free(rows);
+    return rc;
+}
+
+/* A score ranking (/summary/top_brokers, /summary/top_betweenness) with the
+ * values of its /nodes column; *out is malloc'ed [*out_k] (NULL if k = 0). */
+static int rd_scores(lp_h5r *rd, lp_summary_score **out, int64_t *out_k, hid_t file,
+                     const char *path, const char *column)
+{
+    lp_i_rank rk;
+    double *val = NULL;
+    lp_summary_score *sc = NULL;
+    int rc = -1;
+    if (rd_ranking(rd, &rk, file, path)) goto done;
+    if (rk.k == 0) {
+        rc = 0;
+        goto done;
+    }
+    val = malloc((size_t)rk.k * sizeof *val);
+    sc = calloc((size_t)rk.k, sizeof *sc);
+    if (!val || !sc) {
+        lp_h5r_nomem(rd, path);
+        goto done;
+    }
+    if (rd_points(rd, file, column, H5T_FLOAT, H5T_NATIVE_DOUBLE, rk.n, rk.coord, rk.k, val))
+        goto done;
+    for (int64_t i = 0; i < rk.k; i++) {
+        sc[i].id = rk.ids[i];
+        sc[i].type = rk.types[i];
+        rk.ids[i] = rk.types[i] = NULL;
+        sc[i].value = val[i];
+    }
+    *out = sc;
+    *out_k = rk.k;
+    sc = NULL;
+    rc = 0;
+done:
+    rank_free(&rk);
+    free(val);
+    free(sc);
+    return rc;
+}
+
+/* The attributes of /nodes/betweenness, when it exists: method (required,
+ * passed through as written), samples, epsilon, delta. */
+static int rd_betweenness(lp_h5r *rd, lp_summary *s, hid_t file)
+{
+    const char *path = "/nodes/betweenness";
+    hid_t dset = -1;
+    int64_t n;
+    int rc = -1;
+    htri_t ex = H5Lexists(file, "/nodes", H5P_DEFAULT);
+    if (ex > 0) ex = H5Lexists(file, path, H5P_DEFAULT);
+    if (ex < 0) return lp_h5r_fail(rd, "cannot read /nodes");
+    if (ex == 0) return 0;
+    if ((dset = lp_h5r_column_open(rd, file, path, H5T_FLOAT, &n)) < 0) return -1;
+    if (lp_h5r_attr_str(rd, &s->betweenness_method, dset, path, "method", 1) ||
+        lp_h5r_attr_num(rd, &s->betweenness_samples, H5T_NATIVE_INT64, dset, path, "samples", 1) ||
+        lp_h5r_attr_num(rd, &s->betweenness_epsilon, H5T_NATIVE_DOUBLE, dset, path, "epsilon", 1) ||
+        lp_h5r_attr_num(rd, &s->betweenness_delta, H5T_NATIVE_DOUBLE, dset, path, "delta", 1))
+        goto done;
+    rc = 0;
+done:
+    H5Dclose(dset);
+    return rc;
+}
+
+typedef struct lp_i_timings {
+    lp_h5r *rd;
+    lp_summary *s;
+    int cap;
+} lp_i_timings;
+
+static herr_t rd_timing_cb(hid_t loc, const char *name, const H5A_info_t *ainfo, void *data)
+{
+    (void)ainfo;
+    lp_i_timings *t = data;
+    lp_summary *s = t->s;
+    double v;
+    if (lp_h5r_attr_num(t->rd, &v, H5T_NATIVE_DOUBLE, loc, "/summary/timings", name, 1)) return -1;
+    if (s->n_timings == t->cap) {
+        int nc = t->cap ? 2 * t->cap : 16;
+        char **p = realloc(s->timing_phase, (size_t)nc * sizeof *p);
+        if (p) s->timing_phase = p;
+        double *q = realloc(s->timing_seconds, (size_t)nc * sizeof *q);
+        if (q) s->timing_seconds = q;
+        if (!p || !q) return lp_h5r_nomem(t->rd, "timings");
+        t->cap = nc;
+    }
+    char *d = lp_h5_dup_str(name, strlen(name));
+    if (!d) return lp_h5r_nomem(t->rd, "timings");
+    s->timing_phase[s->n_timings] = d;
+    s->timing_seconds[s->n_timings] = v;
+    s->n_timings++;
+    return 0;
+}
+
+static int rd_timings(lp_h5r *rd, lp_summary *s, hid_t sum)
+{
+    hid_t tim = -1, gcpl = -1;
+    unsigned flags = 0;
+    int rc = -1;
+    lp_i_timings t = {rd, s, 0};
+    htri_t ex = H5Lexists(sum, "timings", H5P_DEFAULT);
+    if (ex < 0) return lp_h5r_fail(rd, "cannot read /summary");
+    if (ex == 0) return 0;
+    if ((tim = H5Gopen2(sum, "timings", H5P_DEFAULT)) < 0 ||
+        (gcpl = H5Gget_create_plist(tim)) < 0 || H5Pget_attr_creation_order(gcpl, &flags) < 0) {
+        lp_h5r_fail(rd, "cannot read /summary/timings");
+        goto done;
+    }
+    H5_index_t idx = (flags & H5P_CRT_ORDER_TRACKED) ? H5_INDEX_CRT_ORDER : H5_INDEX_NAME;
+    if (H5Aiterate2(tim, idx, H5_ITER_INC, NULL, rd_timing_cb, &t) < 0) {
+        if (rd->status == LP_OK) lp_h5r_fail(rd, "cannot read /summary/timings");
+        goto done;
+    }
+    rc = 0;
+done:
+    if (gcpl >= 0) H5Pclose(gcpl);
+    if (tim >= 0) H5Gclose(tim);
+    return rc;
+}
+
+static int rd_summary_attrs(lp_h5r *rd, lp_summary *s, hid_t sum)
+{
+    const char *o = "/summary";
+    hid_t i64 = H5T_NATIVE_INT64, f64 = H5T_NATIVE_DOUBLE;
+    if (lp_h5r_attr_num(rd, &s->nodes, i64, sum, o, "nodes", 1) ||
+        lp_h5r_attr_num(rd, &s->edges, i64, sum, o, "edges", 1) ||
+        lp_h5r_attr_num(rd, &s->merged_duplicates, i64, sum, o, "merged_duplicates", 1) ||
+        lp_h5r_attr_num(rd, &s->dropped_self_loops, i64, sum, o, "dropped_self_loops", 1) ||
+        lp_h5r_attr_num(rd, &s->skipped_rows, i64, sum, o, "skipped_rows", 1))
+        return -1;
+    int rc = lp_h5r_attr_num(rd, &s->accounts, i64, sum, o, "accounts", 0);
+    if (rc < 0) return -1;
+    if (rc == 1) return 0; /* no key-person analysis in this file */
+    s->has_keyperson = 1;
+    if (lp_h5r_attr_num(rd, &s->orphan_accounts, i64, sum, o, "orphan_accounts", 1) ||
+        lp_h5r_attr_num(rd, &s->accounts_with_key_person, i64, sum, o, "accounts_with_key_person",
+                        1) ||
+        lp_h5r_attr_num(rd, &s->articulation_points, i64, sum, o, "articulation_points", 1) ||
+        lp_h5r_attr_num(rd, &s->revenue_total, f64, sum, o, "revenue_total", 1) ||
+        lp_h5r_attr_num(rd, &s->revenue_with_key_person, f64, sum, o, "revenue_with_key_person",
+                        1) ||
+        lp_h5r_attr_num(rd, &s->revenue_orphan, f64, sum, o, "revenue_orphan", 1))
+        return -1;
+    return 0;
+}
+
+lp_status lp_results_read_summary(lp_summary *out, const char *path)
+{
+    lp_summary s;
+    memset(&s, 0, sizeof s);
+    lp_h5r rd = {path, LP_OK};
+    hid_t file = -1, sum = -1;
+    char *format = NULL;
+    int64_t version = 0;
+
+    lp_h5_silence();
+    int fd = open(path, O_RDONLY);
+    if (fd < 0) return lp_error_set(LP_EINPUT, "%s: cannot open: %s", path, strerror(errno));
+    close(fd);
+    if ((file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT)) < 0) {
+        lp_h5r_fail(&rd, "not a linchpin result file");
+        goto done;
+    }
+    int rc = lp_h5r_attr_str(&rd, &format, file, "/", "format", 0);
+    if (rc < 0) goto done;
+    if (rc == 1 || strcmp(format, LP_RESULTS_FORMAT) != 0) {
+        lp_h5r_fail(&rd, "not a linchpin result file");
+        goto done;
+    }
+    rc = lp_h5r_attr_num(&rd, &version, H5T_NATIVE_INT64, file, "/", "format_version", 0);
+    if (rc < 0) goto done;
+    if (rc == 1) {
+        lp_h5r_fail(&rd, "not a linchpin result file");
+        goto done;
+    }
+    if (version != LP_RESULTS_FORMAT_VERSION) {
+        lp_h5r_fail(&rd, "unsupported format_version %" PRId64, version);
+        goto done;
+    }
+    if (lp_h5r_attr_str(&rd, &s.created, file, "/", "created", 1) ||
+        lp_h5r_attr_str(&rd, &s.linchpin_version, file, "/", "linchpin_version", 1) ||
+        lp_h5r_attr_str(&rd, &s.command_line, file, "/", "command_line", 1))
+        goto done;
+    htri_t ex = H5Lexists(file, "/summary", H5P_DEFAULT);
+    if (ex <= 0) {
+        lp_h5r_fail(&rd, "missing /summary");
+        goto done;
+    }
+    if ((sum = H5Gopen2(file, "/summary", H5P_DEFAULT)) < 0) {
+        lp_h5r_fail(&rd, "cannot read /summary");
+        goto done;
+    }
+    if (rd_summary_attrs(&rd, &s, sum) || rd_top(&rd, &s, file) ||
+        rd_scores(&rd, &s.top_brokers, &s.n_top_brokers, file, "/summary/top_brokers",
+                  "/nodes/brokerage") ||
+        rd_scores(&rd, &s.top_betweenness, &s.n_top_betweenness, file, "/summary/top_betweenness",
+                  "/nodes/betweenness") ||
+        rd_betweenness(&rd, &s, file) || rd_bus_factor(&rd, &s, file) ||
+        rd_scenarios(&rd, &s, file) || rd_timings(&rd, &s, sum))
+        goto done;
+
+done:
+    if (sum >= 0) H5Gclose(sum);
+    if (file >= 0) H5Fclose(file);
+    free(format);
+    if (rd.status != LP_OK) {
+        lp_summary_free(&s);
+        return rd.status;
+    }
+    *out = s;
+    return LP_OK;
+}
+
+void lp_summary_free(lp_summary *s)
+{
+    if (!s) return;
+    free(s->created);
+    free(s->linchpin_version);
+    free(s->command_line);
+    for (int64_t i = 0; s->top && i < s->n_top; i++) {
+        free(s->top[i].id);
+        free(s->top[i].type);
+    }
+    free(s->top);
+    for (int64_t i = 0; s->top_brokers && i < s->n_top_brokers; i++) {
+        free(s->top_brokers[i].id);
+        free(s->top_brokers[i].type);
+    }
+    free(s->top_brokers);
+    for (int64_t i = 0; s->top_betweenness && i < s->n_top_betweenness; i++) {
+        free(s->top_betweenness[i].id);
+        free(s->top_betweenness[i].type);
+    }
+    free(s->top_betweenness);
+    free(s->betweenness_method);
+    free(s->bus_factor_histogram);
+    for (int64_t i = 0; s->scenario_name && i < s->n_scenarios; i++)
+        free(s->scenario_name[i]);
+    free(s->scenario_name);
+    free(s->scenario_leaving);
+    free(s->scenario_lost);
+    free(s->scenario_lost_revenue);
+    free(s->scenario_newly);
+    free(s->scenario_newly_revenue);
+    for (int i = 0; s->timing_phase && i < s->n_timings; i++)
+        free(s->timing_phase[i]);
+    free(s->timing_phase);
+    free(s->timing_seconds);
+    memset(s, 0, sizeof *s);
+}

@@ -1,0 +1,742 @@
+/* results_write.c — the HDF5 result file ("linchpin-results",
+ * format_version 1): the atomic writer (the reader is results_read.c).
+ *
+ * Writing: mkstemp() a temporary `.<basename>.tmp-XXXXXX` in the target
+ * directory, H5Fcreate(H5F_ACC_TRUNC) on it, write root attributes, /nodes,
+ * /accounts, /summary and /summary/timings, H5Fclose, fsync, rename() onto the
+ * target, fsync the directory (best effort: the new file is in place by
+ * then). Any failure before the rename unlinks the temporary, so an earlier
+ * file at the target stays byte-identical. Decisions where DESIGN.md is
+ * silent are listed in lp_results.h.
+ *
+ * The temporary file, the rename and the "sink" file driver that keeps a
+ * failed close from crashing HDF5 are in h5common.c (shared with the graph
+ * store).
+ *
+ * Centrality columns (issue 3), decisions beyond lp_results.h:
+ *  - /nodes/pagerank, /nodes/betweenness, /nodes/brokerage float64 [n], each
+ *    written only when its pointer is non-NULL, in that order after
+ *    /nodes/strength. /nodes/pagerank has the int64 attribute `iterations`.
+ *  - /nodes/betweenness always has the five attributes of DESIGN.md: method
+ *    (string "exact" or "sampled"), samples (int64), epsilon, delta (float64),
+ *    seed (uint64). For "exact" they are written as 0, meaning "not
+ *    applicable", whatever the sampled-only fields of lp_results hold. For
+ *    "sampled" they are the caller's values, plus vertex_diameter (int64,
+ *    the vertex-diameter bound that set the sample size). samples is 0 only
+ *    when that bound is < 3: no shortest path has an interior vertex, so
+ *    nothing is sampled and every value is 0 (tests/h5schema.py checks it).
+ *  - /summary/top_brokers, /summary/top_betweenness int64 [k], rows into
+ *    /nodes, like top_persons; written when the list and its column are both
+ *    non-NULL (an empty list is an empty dataset). The writer refuses
+ *    (LP_EINTERNAL) a list given without its column, rows out of range, a
+ *    listed node whose value is not > 0, and an order other than value desc,
+ *    then row asc (what lp_top_by_value returns); also a missing or unknown
+ *    method, sampled parameters outside 0 < epsilon, delta < 1, negative
+ *    samples or vertex_diameter, samples 0 with a bound >= 3, and negative
+ *    pagerank_iterations.
+ *
+ * HDF5 handles: start at -1, one cleanup label per function, the valid ones
+ * closed in reverse order. The HDF5 error stack is read right after the call
+ * that failed (the next API call clears it) and turned into the message.
+ */
+#include "lp_results.h"
+#include "lp_i_h5.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <hdf5.h>
+#include <igraph.h>
+
+#include "lp_progress.h"
+
+#ifndef LP_VERSION
+#define LP_VERSION "unknown"
+#endif
+
+/* ---- JSON text -------------------------------------------------------- */
+
+typedef struct lp_i_json {
+    char *p;
+    size_t len, cap;
+    int oom;
+} lp_i_json;
+
+static void json_put(lp_i_json *j, const char *s, size_t len)
+{
+    if (j->oom) return;
+    if (j->len + len + 1 > j->cap) {
+        size_t nc = j->cap ? j->cap : 256;
+        while (nc < j->len + len + 1)
+            nc *= 2;
+        char *q = realloc(j->p, nc);
+        if (!q) {
+            j->oom = 1;
+            return;
+        }
+        j->p = q;
+        j->cap = nc;
+    }
+    memcpy(j->p + j->len, s, len);
+    j->len += len;
+    j->p[j->len] = '\0';
+}
+
+static void json_puts(lp_i_json *j, const char *s)
+{
+    json_put(j, s, strlen(s));
+}
+
+/* Length of the valid UTF-8 sequence at s (1..4), or 0 if it is not one
+ * (bad lead or continuation byte, overlong form, surrogate, > U+10FFFF). */
+static int utf8_seq_len(const unsigned char *s, size_t avail)
+{
+    unsigned c = s[0];
+    int len;
+    uint32_t cp, min;
+    if (c < 0x80) return 1;
+    if ((c & 0xE0) == 0xC0) {
+        len = 2;
+        cp = c & 0x1F;
+        min = 0x80;
+    } else if ((c & 0xF0) == 0xE0) {
+        len = 3;
+        cp = c & 0x0F;
+        min = 0x800;
+    } else if ((c & 0xF8) == 0xF0) {
+        len = 4;
+        cp = c & 0x07;
+        min = 0x10000;
+    } else {
+        return 0;
+    }
+    if ((size_t)len > avail) return 0;
+    for (int k = 1; k < len; k++) {
+        if ((s[k] & 0xC0) != 0x80) return 0;
+        cp = (cp << 6) | (s[k] & 0x3F);
+    }
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
+    return len;
+}
+
+/* A JSON string literal: quotes, backslash and control characters escaped,
+ * invalid UTF-8 bytes replaced by U+FFFD. */
+static void json_str(lp_i_json *j, const char *s)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t left = strlen(s);
+    json_put(j, "\"", 1);
+    while (left > 0) {
+        unsigned c = *u;
+        char esc[8];
+        const char *rep = NULL;
+        switch (c) {
+        case '"':
+            rep = "\\\"";
+            break;
+        case '\\':
+            rep = "\\\\";
+            break;
+        case '\b':
+            rep = "\\b";
+            break;
+        case '\f':
+            rep = "\\f";
+            break;
+        case '\n':
+            rep = "\\n";
+            break;
+        case '\r':
+            rep = "\\r";
+            break;
+        case '\t':
+            rep = "\\t";
+            break;
+        default:
+            if (c < 0x20) {
+                snprintf(esc, sizeof esc, "\\u%04x", c);
+                rep = esc;
+            }
+        }
+        if (rep) {
+            json_puts(j, rep);
+            u++;
+            left--;
+            continue;
+        }
+        int len = utf8_seq_len(u, left);
+        if (len == 0) {
+            json_puts(j, "\\ufffd");
+            len = 1;
+        } else {
+            json_put(j, (const char *)u, (size_t)len);
+        }
+        u += len;
+        left -= (size_t)len;
+    }
+    json_put(j, "\"", 1);
+}
+
+static void json_input_files(lp_i_json *j, const lp_input_file *in, int n)
+{
+    json_put(j, "[", 1);
+    for (int i = 0; i < n; i++) {
+        char num[96];
+        if (i) json_put(j, ",", 1);
+        json_puts(j, "{\"path\":");
+        json_str(j, in[i].path);
+        snprintf(num, sizeof num, ",\"size\":%" PRId64 ",\"crc32\":\"%08" PRIx32 "\"}", in[i].size,
+                 in[i].crc32);
+        json_puts(j, num);
+    }
+    json_put(j, "]", 1);
+}
+
+/* ---- the table of columns ---------------------------------------------- */
+
+/* Element types of the columns. HDF5's type ids are run-time values, so the
+ * table names the type and h5_types() maps it. */
+typedef enum col_type { COL_U8, COL_I32, COL_I64, COL_F64 } col_type;
+
+/* How long a column is: one element per node, per account or per
+ * scenario. */
+typedef enum col_len { PER_NODE, PER_ACCOUNT, PER_SCENARIO } col_len;
+
+/* One dataset of the file: path, element type, length, where its array
+ * lies in an lp_analysis (offsetof of the pointer) and, optionally, a
+ * function that attaches its attributes. Absent from the file when the
+ * pointer is NULL, unless the column is part of its group (part = 1: the
+ * key-person columns, present whenever the analysis ran, empty when there
+ * are no rows). */
+typedef struct column {
+    const char *path;
+    col_type type;
+    col_len len;
+    size_t field;
+    int (*attrs)(lp_h5w *w, hid_t dset, const lp_analysis *a);
+    int part;
+} column;
+
+/* A list per row (CSR): offsets [rows + 1] and the values they index. */
+typedef struct list_column {
+    const char *offsets_path, *values_path;
+    col_len len;
+    size_t offsets, values; /* offsetof the two int64 arrays */
+} list_column;
+
+static int attrs_pagerank(lp_h5w *w, hid_t dset, const lp_analysis *a);
+static int attrs_betweenness(lp_h5w *w, hid_t dset, const lp_analysis *a);
+static int attrs_bus_factor(lp_h5w *w, hid_t dset, const lp_analysis *a);
+
+#define FIELD(member) offsetof(lp_analysis, member)
+#define KP(member) offsetof(lp_analysis, keyperson.member)
+#define SC(member) offsetof(lp_analysis, scenarios.member)
+
+/* /nodes, after /nodes/id and /nodes/type (and /nodes/name), in this order. */
+static const column NODE_COLUMNS[] = {
+    {"/nodes/degree", COL_I64, PER_NODE, FIELD(degree), NULL, 0},
+    {"/nodes/strength", COL_F64, PER_NODE, FIELD(strength), NULL, 0},
+    {"/nodes/pagerank", COL_F64, PER_NODE, FIELD(pagerank), attrs_pagerank, 0},
+    {"/nodes/betweenness", COL_F64, PER_NODE, FIELD(betweenness), attrs_betweenness, 0},
+    {"/nodes/brokerage", COL_F64, PER_NODE, FIELD(brokerage), NULL, 0},
+    {"/nodes/is_articulation", COL_U8, PER_NODE, KP(is_articulation), NULL, 1},
+    {"/nodes/accounts_at_risk", COL_I64, PER_NODE, KP(accounts_at_risk), NULL, 1},
+    {"/nodes/revenue_at_risk", COL_F64, PER_NODE, KP(revenue_at_risk), NULL, 1},
+};
+
+/* /accounts (when the key-person analysis ran). */
+static const column ACCOUNT_COLUMNS[] = {
+    {"/accounts/node", COL_I64, PER_ACCOUNT, KP(account_node), NULL, 1},
+    {"/accounts/revenue", COL_F64, PER_ACCOUNT, KP(account_revenue), NULL, 1},
+    {"/accounts/connected", COL_U8, PER_ACCOUNT, KP(account_connected), NULL, 1},
+};
+static const list_column ACCOUNT_LISTS[] = {
+    {"/accounts/key_persons_offsets", "/accounts/key_persons", PER_ACCOUNT, KP(key_persons_offsets),
+     KP(key_persons)},
+};
+static const column ACCOUNT_COLUMNS_AFTER_LISTS[] = {
+    {"/accounts/bus_factor", COL_I32, PER_ACCOUNT, FIELD(bus_factor), attrs_bus_factor, 0},
+    {"/accounts/dominant_share", COL_F64, PER_ACCOUNT, FIELD(dominant_share), NULL, 0},
+};
+
+/* /scenarios (when scenarios ran), after name, leave_offsets and leave,
+ * which come from the borrowed scenario set. */
+static const column SCENARIO_COLUMNS[] = {
+    {"/scenarios/lost_accounts", COL_I64, PER_SCENARIO, SC(lost_accounts), NULL, 0},
+    {"/scenarios/lost_revenue", COL_F64, PER_SCENARIO, SC(lost_revenue), NULL, 0},
+    {"/scenarios/newly_bus_factor_1", COL_I64, PER_SCENARIO, SC(newly_bus_factor_1), NULL, 0},
+    {"/scenarios/newly_at_risk_revenue", COL_F64, PER_SCENARIO, SC(newly_at_risk_revenue), NULL, 0},
+};
+static const list_column SCENARIO_LISTS[] = {
+    {"/scenarios/lost_offsets", "/scenarios/lost", PER_SCENARIO, SC(lost_offsets), SC(lost)},
+    {"/scenarios/newly_offsets", "/scenarios/newly", PER_SCENARIO, SC(newly_offsets), SC(newly)},
+};
+
+/* /summary/<name>: rows into /nodes, by rank (written when the list and
+ * the column it ranks are both present). */
+typedef struct ranking {
+    const char *path;
+    size_t rows, count, ranked; /* offsetof rows, count and the ranked column */
+} ranking;
+static const ranking RANKINGS[] = {
+    {"/summary/top_persons", FIELD(top_persons), FIELD(n_top_persons), KP(revenue_at_risk)},
+    {"/summary/top_brokers", FIELD(top_brokers), FIELD(n_top_brokers), FIELD(brokerage)},
+    {"/summary/top_betweenness", FIELD(top_betweenness), FIELD(n_top_betweenness),
+     FIELD(betweenness)},
+};
+
+#define COUNT_OF(t) (sizeof(t) / sizeof(t)[0])
+
+static const void *field_ptr(const lp_analysis *a, size_t field)
+{
+    const void *p;
+    memcpy(&p, (const char *)a + field, sizeof p);
+    return p;
+}
+
+static int64_t field_i64(const lp_analysis *a, size_t field)
+{
+    int64_t v;
+    memcpy(&v, (const char *)a + field, sizeof v);
+    return v;
+}
+
+static int64_t rows_of(const lp_analysis *a, col_len len)
+{
+    switch (len) {
+    case PER_NODE:
+        return a->n;
+    case PER_ACCOUNT:
+        return a->keyperson.n_accounts;
+    case PER_SCENARIO:
+        return a->scenarios.count;
+    }
+    return 0;
+}
+
+static void h5_types(col_type t, hid_t *ftype, hid_t *mtype)
+{
+    *ftype = *mtype = -1;
+    switch (t) {
+    case COL_U8:
+        *ftype = H5T_STD_U8LE, *mtype = H5T_NATIVE_UINT8;
+        return;
+    case COL_I32:
+        *ftype = H5T_STD_I32LE, *mtype = H5T_NATIVE_INT32;
+        return;
+    case COL_I64:
+        *ftype = H5T_STD_I64LE, *mtype = H5T_NATIVE_INT64;
+        return;
+    case COL_F64:
+        *ftype = H5T_IEEE_F64LE, *mtype = H5T_NATIVE_DOUBLE;
+        return;
+    }
+}
+
+/* ---- validation (before anything is created) -------------------------- */
+
+static lp_status bad(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static lp_status bad(const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    return lp_error_set(LP_EINTERNAL, "lp_results_write: %s", msg);
+}
+
+static lp_status check_rows(const int64_t *rows, int64_t len, int64_t n, const char *what)
+{
+    for (int64_t i = 0; i < len; i++)
+        if (rows[i] < 0 || rows[i] >= n)
+            return bad("%s[%" PRId64 "] = %" PRId64 " is not a row (%" PRId64 " rows)", what, i,
+                       rows[i], n);
+    return LP_OK;
+}
+
+/* CSR offsets: start at 0, never decrease; values rows in [0, n). */
+static lp_status check_list(const int64_t *off, int64_t count, const int64_t *values, int64_t n,
+                            const char *what)
+{
+    if (!off || off[0] != 0) return bad("%s: offsets missing or not starting at 0", what);
+    for (int64_t j = 0; j < count; j++)
+        if (off[j + 1] < off[j]) return bad("%s: offsets not monotone", what);
+    if (off[count] > 0 && !values) return bad("%s: values missing", what);
+    return check_rows(values, off[count], n, what);
+}
+
+static lp_status check_keyperson(const lp_analysis *a)
+{
+    const lp_keyperson *kp = &a->keyperson;
+    if (kp->n != a->n) return bad("keyperson.n differs from the graph's node count");
+    if (!kp->accounts_at_risk || !kp->revenue_at_risk)
+        return bad("key-person node columns missing");
+    int64_t na = kp->n_accounts;
+    if (na < 0) return bad("negative keyperson.n_accounts");
+    if (na > 0 && (!kp->account_node || !kp->account_revenue || !kp->account_connected))
+        return bad("key-person account columns missing");
+    lp_status st = check_rows(kp->account_node, na, a->n, "keyperson.account_node");
+    if (!st) st = check_list(kp->key_persons_offsets, na, kp->key_persons, a->n, "key_persons");
+    return st;
+}
+
+/* A ranking: rows with value > 0, by value desc then row asc. */
+static lp_status check_ranking(const lp_analysis *a, const ranking *rk, int has_kp)
+{
+    const int64_t *rows = field_ptr(a, rk->rows);
+    int64_t len = field_i64(a, rk->count);
+    const double *value = field_ptr(a, rk->ranked);
+    if (len < 0 || (len > 0 && !rows)) return bad("%s missing", rk->path);
+    if (!rows) return LP_OK;
+    if (!value || (rk->ranked == KP(revenue_at_risk) && !has_kp))
+        return bad("%s given without the column it ranks", rk->path);
+    lp_status st = check_rows(rows, len, a->n, rk->path);
+    if (st || rk->ranked == KP(revenue_at_risk)) return st; /* persons: ties by count, row */
+    for (int64_t i = 0; i < len; i++) {
+        double v = value[rows[i]];
+        if (!(v > 0))
+            return bad("%s[%" PRId64 "] = %" PRId64 " has value %g, not > 0", rk->path, i, rows[i],
+                       v);
+        if (i > 0) {
+            double u = value[rows[i - 1]];
+            if (v > u || (v == u && rows[i] <= rows[i - 1]))
+                return bad("%s not ordered by value desc, row asc at %" PRId64, rk->path, i);
+        }
+    }
+    return LP_OK;
+}
+
+static lp_status check_centrality(const lp_analysis *a)
+{
+    if (a->betweenness) {
+        if (a->betweenness_mode != LP_BW_EXACT && a->betweenness_mode != LP_BW_SAMPLED)
+            return bad("betweenness_mode is not exact or sampled");
+        if (a->betweenness_mode == LP_BW_SAMPLED) {
+            double e = a->sampling.epsilon, d = a->sampling.delta;
+            if (!(e > 0 && e < 1) || !(d > 0 && d < 1))
+                return bad("sampled betweenness needs 0 < epsilon < 1 and 0 < delta < 1");
+            if (a->sampling_done.samples < 0 || a->sampling_done.vertex_diameter < 0)
+                return bad("negative samples or vertex_diameter");
+            if (a->sampling_done.samples == 0 && a->sampling_done.vertex_diameter >= 3)
+                return bad("sampled betweenness without samples");
+        }
+    }
+    if (a->pagerank && a->pagerank_iterations < 0) return bad("negative pagerank_iterations");
+    return LP_OK;
+}
+
+static lp_status check_scenarios(const lp_analysis *a, int has_kp)
+{
+    const lp_scenarios *set = a->scenario_set;
+    const lp_scenario_result *sr = &a->scenarios;
+    if (!set) return sr->count ? bad("scenario results without scenario_set") : LP_OK;
+    if (!has_kp) return bad("scenarios need the key-person analysis");
+    int64_t m = set->count, na = a->keyperson.n_accounts;
+    if (sr->count != m || set->name.count != m) return bad("scenario counts differ");
+    if (m == 0) return LP_OK;
+    for (int64_t j = 0; j < m; j++)
+        if (sr->lost_offsets[j + 1] - sr->lost_offsets[j] != sr->lost_accounts[j] ||
+            sr->newly_offsets[j + 1] - sr->newly_offsets[j] != sr->newly_bus_factor_1[j])
+            return bad("scenario counts and lists differ");
+    const int64_t *lo = set->leave_offsets;
+    if (!lo || lo[0] != 0) return bad("scenario leave: offsets missing or not starting at 0");
+    for (int64_t j = 0; j < m; j++)
+        if (lo[j + 1] < lo[j]) return bad("scenario leave: offsets not monotone");
+    if (lo[m] > 0 && !set->leave) return bad("scenario leave: values missing");
+    for (int64_t k = 0; k < lo[m]; k++)
+        if (set->leave[k] < 0 || set->leave[k] >= a->n)
+            return bad("scenario leave row out of range");
+    lp_status st = check_list(sr->lost_offsets, m, sr->lost, na, "scenario lost");
+    if (!st) st = check_list(sr->newly_offsets, m, sr->newly, na, "scenario newly");
+    return st;
+}
+
+static lp_status check_timings(const lp_analysis *a)
+{
+    if (a->n_timings < 0 || a->n_timings > LP_MAX_PHASES) return bad("timing count out of range");
+    for (int i = 0; i < a->n_timings; i++) {
+        const char *p = a->timings[i].phase;
+        double s = a->timings[i].seconds;
+        if (!p || !p[0]) return bad("timing without a phase name");
+        if (strcmp(p, "write") == 0) return bad("timing phase \"write\" is measured by the writer");
+        if (!(s >= 0) || !isfinite(s)) return bad("timing '%s' is not a duration", p);
+        for (int j = 0; j < i; j++)
+            if (strcmp(p, a->timings[j].phase) == 0) return bad("timing '%s' given twice", p);
+    }
+    return LP_OK;
+}
+
+static lp_status check_info(const lp_run_info *info)
+{
+    if (info->n_inputs < 0 || (info->n_inputs > 0 && !info->inputs)) return bad("inputs missing");
+    for (int i = 0; i < info->n_inputs; i++)
+        if (!info->inputs[i].path) return bad("input file without a path");
+    if (info->skipped_rows < 0) return bad("negative skipped_rows");
+    return LP_OK;
+}
+
+static lp_status check_results(const char *path, const lp_graph *g, const lp_analysis *a,
+                               const lp_run_info *info)
+{
+    if (!path || !g || !a || !info) return bad("path, graph, analysis and run info are required");
+    int64_t n = g->n;
+    if (a->n != n) return bad("the analysis has %" PRId64 " nodes, the graph %" PRId64, a->n, n);
+    if (g->nodes.id.count != n) return bad("node id table does not match g->n");
+    if (g->nodes.has_name && g->nodes.name.count != n)
+        return bad("node name table does not match g->n");
+    for (int64_t i = 0; i < n; i++)
+        if (g->nodes.type[i] < 0 || g->nodes.type[i] >= g->nodes.type_name.count)
+            return bad("node type index out of range");
+    int has_kp = a->keyperson.is_articulation != NULL;
+    lp_status st;
+    if (has_kp && (st = check_keyperson(a))) return st;
+    if (!has_kp && (a->bus_factor || a->dominant_share))
+        return bad("bus_factor / dominant_share given without the key-person analysis");
+    if (a->bus_factor) {
+        if (a->bus_factor_cap < 2) return bad("bus_factor_cap below 2");
+        for (int64_t i = 0; i < a->keyperson.n_accounts; i++)
+            if (a->bus_factor[i] < 0 || a->bus_factor[i] > a->bus_factor_cap)
+                return bad("bus_factor outside [0, cap]");
+        if (!a->bus_factor_histogram) return bad("bus_factor_histogram missing");
+    }
+    for (size_t k = 0; k < COUNT_OF(RANKINGS); k++)
+        if ((st = check_ranking(a, &RANKINGS[k], has_kp))) return st;
+    if ((st = check_centrality(a)) || (st = check_scenarios(a, has_kp)) || (st = check_timings(a)))
+        return st;
+    return check_info(info);
+}
+
+/* ---- the parts of the file -------------------------------------------- */
+
+static int write_column(lp_h5w *w, hid_t file, const lp_analysis *a, const column *c)
+{
+    const void *data = field_ptr(a, c->field);
+    if (!data && (!c->part || !a->keyperson.is_articulation)) return 0;
+    hid_t ftype, mtype, dset = -1;
+    h5_types(c->type, &ftype, &mtype);
+    int rc = -1;
+    if (lp_h5w_column_num(w, file, c->path, ftype, mtype, rows_of(a, c->len), data)) goto done;
+    if (c->attrs && ((dset = lp_h5w_column_reopen(w, file, c->path)) < 0 || c->attrs(w, dset, a)))
+        goto done;
+    rc = 0;
+done:
+    if (dset >= 0) H5Dclose(dset);
+    return rc;
+}
+
+static int write_columns(lp_h5w *w, hid_t file, const lp_analysis *a, const column *c, size_t k)
+{
+    for (size_t i = 0; i < k; i++)
+        if (write_column(w, file, a, &c[i]) || w->io_err) return -1;
+    return 0;
+}
+
+static int write_lists(lp_h5w *w, hid_t file, const lp_analysis *a, const list_column *l, size_t k)
+{
+    static const int64_t zero = 0;
+    for (size_t i = 0; i < k; i++) {
+        int64_t rows = rows_of(a, l[i].len);
+        const int64_t *off = field_ptr(a, l[i].offsets), *val = field_ptr(a, l[i].values);
+        if (!off) off = &zero; /* no rows: offsets [0] */
+        if (lp_h5w_column_num(w, file, l[i].offsets_path, H5T_STD_I64LE, H5T_NATIVE_INT64, rows + 1,
+                              off) ||
+            lp_h5w_column_num(w, file, l[i].values_path, H5T_STD_I64LE, H5T_NATIVE_INT64, off[rows],
+                              val))
+            return -1;
+    }
+    return 0;
+}
+
+static int attrs_pagerank(lp_h5w *w, hid_t dset, const lp_analysis *a)
+{
+    return lp_h5w_attr_i64(w, dset, "iterations", a->pagerank_iterations);
+}
+
+/* method, samples, epsilon, delta, seed (0 = not applicable, for exact)
+ * and, when sampled, vertex_diameter. */
+static int attrs_betweenness(lp_h5w *w, hid_t dset, const lp_analysis *a)
+{
+    int sampled = a->betweenness_mode == LP_BW_SAMPLED;
+    return lp_h5w_attr_str(w, dset, "method", sampled ? "sampled" : "exact") ||
+           lp_h5w_attr_i64(w, dset, "samples", sampled ? a->sampling_done.samples : 0) ||
+           lp_h5w_attr_f64(w, dset, "epsilon", sampled ? a->sampling.epsilon : 0) ||
+           lp_h5w_attr_f64(w, dset, "delta", sampled ? a->sampling.delta : 0) ||
+           lp_h5w_attr_u64(w, dset, "seed", sampled ? a->sampling.seed : 0) ||
+           (sampled &&
+            lp_h5w_attr_i64(w, dset, "vertex_diameter", a->sampling_done.vertex_diameter));
+}
+
+static int attrs_bus_factor(lp_h5w *w, hid_t dset, const lp_analysis *a)
+{
+    return lp_h5w_attr_i32(w, dset, "cap", a->bus_factor_cap);
+}
+
+static int write_root(lp_h5w *w, hid_t file, const lp_run_info *info)
+{
+    char created[32], h5ver[48];
+    const char *igver = "";
+    int ma = 0, mi = 0, pa = 0;
+    unsigned hma = 0, hmi = 0, hre = 0;
+    lp_i_json in = {NULL, 0, 0, 0};
+    int rc = -1;
+
+    lp_h5_now_iso8601(created, sizeof created);
+    igraph_version(&igver, &ma, &mi, &pa);
+    H5get_libversion(&hma, &hmi, &hre);
+    snprintf(h5ver, sizeof h5ver, "%u.%u.%u", hma, hmi, hre);
+    json_input_files(&in, info->inputs, info->n_inputs);
+    if (in.oom) {
+        lp_h5w_fail_nomem(w, "input_files JSON");
+        goto done;
+    }
+    if (lp_h5w_attr_str(w, file, "format", LP_RESULTS_FORMAT) ||
+        lp_h5w_attr_i32(w, file, "format_version", LP_RESULTS_FORMAT_VERSION) ||
+        lp_h5w_attr_str(w, file, "linchpin_version", LP_VERSION) ||
+        lp_h5w_attr_str(w, file, "igraph_version", igver) ||
+        lp_h5w_attr_str(w, file, "hdf5_version", h5ver) ||
+        lp_h5w_attr_str(w, file, "created", created) ||
+        lp_h5w_attr_str(w, file, "command_line", info->command_line ? info->command_line : "") ||
+        lp_h5w_attr_i32(w, file, "threads", info->threads) ||
+        lp_h5w_attr_str(w, file, "parameters",
+                        info->parameters_json ? info->parameters_json : "{}") ||
+        lp_h5w_attr_str(w, file, "input_files", in.p))
+        goto done;
+    rc = 0;
+done:
+    free(in.p);
+    return rc;
+}
+
+static int write_nodes(lp_h5w *w, hid_t file, const lp_graph *g, const lp_analysis *a)
+{
+    hid_t grp = -1;
+    int rc = -1;
+    if (lp_h5w_group(w, &grp, file, "/nodes", H5P_DEFAULT) ||
+        lp_h5w_column_str(w, file, "/nodes/id", g->n, &g->nodes.id, NULL) ||
+        lp_h5w_column_str(w, file, "/nodes/type", g->n, &g->nodes.type_name, g->nodes.type) ||
+        (g->nodes.has_name &&
+         lp_h5w_column_str(w, file, "/nodes/name", g->n, &g->nodes.name, NULL)) ||
+        write_columns(w, file, a, NODE_COLUMNS, COUNT_OF(NODE_COLUMNS)))
+        goto done;
+    rc = 0;
+done:
+    if (grp >= 0) H5Gclose(grp);
+    return rc;
+}
+
+static int write_accounts(lp_h5w *w, hid_t file, const lp_analysis *a)
+{
+    hid_t grp = -1;
+    int rc = -1;
+    if (lp_h5w_group(w, &grp, file, "/accounts", H5P_DEFAULT) ||
+        write_columns(w, file, a, ACCOUNT_COLUMNS, COUNT_OF(ACCOUNT_COLUMNS)) ||
+        write_lists(w, file, a, ACCOUNT_LISTS, COUNT_OF(ACCOUNT_LISTS)) ||
+        write_columns(w, file, a, ACCOUNT_COLUMNS_AFTER_LISTS,
+                      COUNT_OF(ACCOUNT_COLUMNS_AFTER_LISTS)))
+        goto done;
+    rc = 0;
+done:
+    if (grp >= 0) H5Gclose(grp);
+    return rc;
+}
+
+static int write_scenarios(lp_h5w *w, hid_t file, const lp_analysis *a)
+{
+    const lp_scenarios *set = a->scenario_set;
+    int64_t m = set->count;
+    hid_t grp = -1;
+    int rc = -1;
+    static const int64_t zero = 0;
+    const int64_t *leave_off = m ? set->leave_offsets : &zero;
+    if (lp_h5w_group(w, &grp, file, "/scenarios", H5P_DEFAULT) ||
+        lp_h5w_column_str(w, file, "/scenarios/name", m, &set->name, NULL) ||
+        lp_h5w_column_num(w, file, "/scenarios/leave_offsets", H5T_STD_I64LE, H5T_NATIVE_INT64,
+                          m + 1, leave_off) ||
+        lp_h5w_column_num(w, file, "/scenarios/leave", H5T_STD_I64LE, H5T_NATIVE_INT32,
+                          leave_off[m], set->leave) ||
+        write_columns(w, file, a, SCENARIO_COLUMNS, COUNT_OF(SCENARIO_COLUMNS)) ||
+        write_lists(w, file, a, SCENARIO_LISTS, COUNT_OF(SCENARIO_LISTS)))
+        goto done;
+    rc = 0;
+done:
+    if (grp >= 0) H5Gclose(grp);
+    return rc;
+}
+
+/* /summary and /summary/timings; "write" is the last thing written. */
+static int write_summary(lp_h5w *w, hid_t file, const lp_graph *g, const lp_analysis *a,
+                         const lp_run_info *info, double t0)
+{
+    const lp_keyperson *kp = &a->keyperson;
+    int has_kp = kp->is_articulation != NULL;
+    hid_t grp = -1, gcpl = -1, tim = -1;
+    int rc = -1;
+    if (lp_h5w_group(w, &grp, file, "/summary", H5P_DEFAULT)) goto done;
+    if (lp_h5w_attr_i64(w, grp, "nodes", g->n) || lp_h5w_attr_i64(w, grp, "edges", g->m) ||
+        lp_h5w_attr_i64(w, grp, "merged_duplicates", g->merged_duplicates) ||
+        lp_h5w_attr_i64(w, grp, "dropped_self_loops", g->dropped_self_loops) ||
+        lp_h5w_attr_i64(w, grp, "skipped_rows", info->skipped_rows))
+        goto done;
+    if (has_kp &&
+        (lp_h5w_attr_i64(w, grp, "accounts", kp->n_accounts) ||
+         lp_h5w_attr_i64(w, grp, "orphan_accounts", kp->orphan_accounts) ||
+         lp_h5w_attr_i64(w, grp, "accounts_with_key_person", kp->accounts_with_key_person) ||
+         lp_h5w_attr_i64(w, grp, "articulation_points", kp->n_articulation) ||
+         lp_h5w_attr_f64(w, grp, "revenue_total", kp->revenue_total) ||
+         lp_h5w_attr_f64(w, grp, "revenue_with_key_person", kp->revenue_with_key_person) ||
+         lp_h5w_attr_f64(w, grp, "revenue_orphan", kp->revenue_orphan)))
+        goto done;
+    for (size_t k = 0; k < COUNT_OF(RANKINGS); k++) {
+        const int64_t *rows = field_ptr(a, RANKINGS[k].rows);
+        if (rows && lp_h5w_column_num(w, file, RANKINGS[k].path, H5T_STD_I64LE, H5T_NATIVE_INT64,
+                                      field_i64(a, RANKINGS[k].count), rows))
+            goto done;
+    }
+    if (a->bus_factor &&
+        lp_h5w_column_num(w, file, "/summary/bus_factor_histogram", H5T_STD_I64LE, H5T_NATIVE_INT64,
+                          a->bus_factor_cap + 1, a->bus_factor_histogram))
+        goto done;
+
+    if ((gcpl = H5Pcreate(H5P_GROUP_CREATE)) < 0 ||
+        H5Pset_attr_creation_order(gcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED) < 0) {
+        lp_h5w_fail_h5(w, "creating group /summary/timings");
+        goto done;
+    }
+    if (lp_h5w_group(w, &tim, file, "/summary/timings", gcpl)) goto done;
+    for (int i = 0; i < a->n_timings; i++)
+        if (lp_h5w_attr_f64(w, tim, a->timings[i].phase, a->timings[i].seconds)) goto done;
+    double write_s = lp_clock_seconds() - t0;
+    if (lp_h5w_attr_f64(w, tim, "write", write_s > 0 ? write_s : 0)) goto done;
+    rc = 0;
+done:
+    if (tim >= 0) H5Gclose(tim);
+    if (gcpl >= 0) H5Pclose(gcpl);
+    if (grp >= 0) H5Gclose(grp);
+    return rc;
+}
+
+/* ---- lp_results_write ------------------------------------------------- */
+
+lp_status lp_results_write(const char *path, const lp_graph *g, const lp_analysis *a,
+                           const lp_run_info *info)
+{
+    double t0 = lp_clock_seconds();
+    lp_status st = check_results(path, g, a, info);
+    if (st) return st;
+
+    lp_h5w w;
+    int ok = !lp_h5w_begin(&w, path);
+    hid_t file = w.file;
+    /* Stop at the first part after an I/O failure: the rest would be dropped. */
+    ok = ok && !(write_root(&w, file, info) || w.io_err || write_nodes(&w, file, g, a) ||
+                 w.io_err || (a->keyperson.is_articulation && write_accounts(&w, file, a)) ||
+                 w.io_err || (a->scenario_set && write_scenarios(&w, file, a)) || w.io_err ||
+                 write_summary(&w, file, g, a, info, t0));
+    return lp_h5w_end(&w, path, ok);
+}
