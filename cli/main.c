@@ -25,24 +25,45 @@
 #include "lp_scenario_io.h"
 
 static const char USAGE[] =
-    "usage: linchpin analyze NODES.csv EDGES.csv -o RESULTS.h5 [options]\n"
-    "       linchpin whatif NODES.csv EDGES.csv --leave ID[,ID...] | --scenarios FILE\n"
-    "                       [-o OUT.h5] [options]\n"
-    "       linchpin analyze GRAPH.h5 -o RESULTS.h5 [options]     (a store from import)\n"
-    "       linchpin import NODES.csv EDGES.csv -o GRAPH.h5 [--skip-bad-rows]\n"
-    "       linchpin summary RESULTS.h5 [--top K]\n"
-    "       linchpin generate --accounts N [options] -o DIR   (linchpin generate --help)\n"
-    "       linchpin --help | --version\n"
+    "usage: linchpin COMMAND [options]     (linchpin COMMAND --help for its options)\n"
     "\n"
-    "analyze: find the accounts that hang on a single person and what each person\n"
-    "puts at risk, with brokerage, betweenness and PageRank; write every result to\n"
-    "one HDF5 file (see README.md).\n"
-    "  -o, --output FILE     result file (written atomically)\n"
-    "  --anchor TYPES        node types joined to the virtual root R (default: company)\n"
-    "  --person TYPES        node types whose departure is the risk (default: employee)\n"
-    "  --account TYPES       node types of customer accounts (default: account)\n"
-    "  --threads N           OpenMP threads (default: all cores)\n"
-    "  --bus-factor-cap K    bus factor exact up to K, K meaning K or more (default 3)\n"
+    "  analyze  NODES.csv EDGES.csv | GRAPH.h5 -o RESULTS.h5\n"
+    "           the accounts that hang on one person, bus factor, what each person puts\n"
+    "           at risk, brokerage, betweenness, PageRank: one HDF5 result file\n"
+    "  whatif   NODES.csv EDGES.csv | GRAPH.h5 --leave ID[,ID...] | --scenarios FILE\n"
+    "           what departures cut off or leave hanging on one person\n"
+    "  import   NODES.csv EDGES.csv -o GRAPH.h5\n"
+    "           the binary graph store, so that repeated runs skip parsing\n"
+    "  summary  RESULTS.h5    print a result file's summary\n"
+    "  generate --accounts N -o DIR    a synthetic enterprise (nodes.csv, edges.csv)\n"
+    "\n"
+    "  linchpin --help | -h      this text\n"
+    "  linchpin --version | -V   the version\n"
+    "\n"
+    "exit status: 0 ok, 1 internal failure, 2 usage error, 3 bad input data,\n"
+    "4 cannot write output\n";
+
+/* The options analyze and whatif share. */
+#define ROLE_AND_RUN_OPTIONS                                                                       \
+    "  --anchor TYPES        node types joined to the virtual root R (default: company)\n"         \
+    "  --person TYPES        node types whose departure is the risk (default: employee)\n"         \
+    "  --account TYPES       node types of customer accounts (default: account)\n"                 \
+    "  --bus-factor-cap K    bus factor exact up to K, K meaning K or more (default 3)\n"          \
+    "  --threads N           OpenMP threads (default: all cores)\n"                                \
+    "  --skip-bad-rows       count and skip bad data rows instead of failing\n"                    \
+    "  --progress WHEN       auto|always|never: progress bars, phase times and a timing\n"         \
+    "                        line on stderr (auto: when stderr is a terminal)\n"                   \
+    "  --quiet               print nothing on stdout\n"                                            \
+    "TYPES is a comma-separated list. .csv.gz inputs are read transparently.\n"
+
+static const char ANALYZE_USAGE[] =
+    "usage: linchpin analyze NODES.csv EDGES.csv -o RESULTS.h5 [options]\n"
+    "       linchpin analyze GRAPH.h5 -o RESULTS.h5 [options]   (a store from import)\n"
+    "\n"
+    "Find the accounts that hang on a single person and what each person puts at\n"
+    "risk, with bus factor, brokerage, betweenness and PageRank; write every result\n"
+    "to one HDF5 file (written atomically) and print its summary.\n"
+    "  -o, --output FILE     the result file\n" ROLE_AND_RUN_OPTIONS
     "  --betweenness MODE    exact|sampled|off (default: exact up to 50,000 nodes,\n"
     "                        sampled above)\n"
     "  --epsilon E           sampled: every normalised value within E of the exact one\n"
@@ -51,18 +72,37 @@ static const char USAGE[] =
     "  --scenarios FILE      departure scenarios, one per CSV record: name,id,id,...\n"
     "                        (an id that is not a person stands for its persons)\n"
     "  --leave IDS           one scenario: these ids leave (CSV quoting for commas)\n"
-    "  --skip-bad-rows       count and skip bad data rows instead of failing\n"
-    "  --top K               persons listed in /summary/top_persons (default: 20)\n"
-    "  --progress WHEN       auto|always|never: progress bars, phase times and a timing\n"
-    "                        line on stderr (auto: when stderr is a terminal)\n"
-    "  --quiet               do not print the summary after writing\n"
-    "whatif: the accounts each scenario cuts off from the company or leaves hanging\n"
-    "on one person, with their revenue; takes the options above except --top,\n"
-    "--betweenness, --epsilon, --delta and --seed; -o is optional.\n"
-    "TYPES is a comma-separated list. .csv.gz inputs are read transparently.\n"
+    "  --top K               persons listed in /summary/top_persons (default: 20)\n";
+
+static const char WHATIF_USAGE[] =
+    "usage: linchpin whatif NODES.csv EDGES.csv | GRAPH.h5\n"
+    "                       --leave ID[,ID...] | --scenarios FILE [-o OUT.h5] [options]\n"
     "\n"
-    "exit status: 0 ok, 1 internal failure, 2 usage error, 3 bad input data,\n"
-    "4 cannot write output\n";
+    "For each departure scenario, the accounts it cuts off from the company and the\n"
+    "accounts it leaves hanging on one person, with their revenue (a table; with -o\n"
+    "also a result file with /nodes, /accounts and /scenarios).\n"
+    "  --leave IDS           one scenario: these ids leave (CSV quoting for commas)\n"
+    "  --scenarios FILE      one scenario per CSV record: name,id,id,... (an id that is\n"
+    "                        not a person stands for every person tied to it)\n"
+    "  -o, --output FILE     also write a result file\n" ROLE_AND_RUN_OPTIONS;
+
+static const char IMPORT_USAGE[] =
+    "usage: linchpin import NODES.csv EDGES.csv -o GRAPH.h5 [options]\n"
+    "\n"
+    "Write the binary graph store: the loaded graph exactly, mapped on read, so that\n"
+    "`linchpin analyze GRAPH.h5` skips parsing. Checked on every read.\n"
+    "  -o, --output FILE     the graph store (written atomically)\n"
+    "  --skip-bad-rows       count and skip bad data rows instead of failing\n"
+    "  --threads N           OpenMP threads (default: all cores)\n"
+    "  --progress WHEN       auto|always|never\n";
+
+static const char SUMMARY_USAGE[] =
+    "usage: linchpin summary RESULTS.h5 [--top K]\n"
+    "\n"
+    "Print the summary of a result file: counts, revenue hanging on one person, the\n"
+    "bus-factor histogram, the top persons by revenue at risk, brokers, betweenness,\n"
+    "scenarios and timings. A damaged file is exit 3.\n"
+    "  --top K               persons listed (default 20)\n";
 
 /* ---- text helpers ----------------------------------------------------- */
 
@@ -146,14 +186,23 @@ static void print_money(FILE *f, double x, int width)
     fprintf(f, "%*s", width, out);
 }
 
+/* "Name (id)" when the node has a name, else the id. */
+static const char *node_label(char *buf, size_t size, const char *name, const char *id)
+{
+    if (!name || !*name) return id;
+    snprintf(buf, size, "%s (%s)", name, id);
+    return buf;
+}
+
 static void print_scores(const char *title, const lp_summary_score *sc, int64_t n, int64_t k)
 {
     if (k > n) k = n;
     if (k <= 0) return;
     printf("\n%s\n", title);
     for (int64_t i = 0; i < k; i++) {
+        char label[512];
         printf("%4lld  ", (long long)(i + 1));
-        print_padded(stdout, sc[i].id, 36);
+        print_padded(stdout, node_label(label, sizeof label, sc[i].name, sc[i].id), 36);
         printf("  ");
         print_padded(stdout, sc[i].type, 12);
         printf("  %14.2f\n", sc[i].value);
@@ -221,8 +270,9 @@ static int print_summary(const char *path, int64_t top)
         print_padded(stdout, "type", 12);
         printf("  %8s  %18s\n", "accounts", "revenue at risk");
         for (int64_t i = 0; i < k; i++) {
+            char label[512];
             printf("%4lld  ", (long long)(i + 1));
-            print_padded(stdout, s.top[i].id, 36);
+            print_padded(stdout, node_label(label, sizeof label, s.top[i].name, s.top[i].id), 36);
             printf("  ");
             print_padded(stdout, s.top[i].type, 12);
             printf("  %8lld  ", (long long)s.top[i].accounts_at_risk);
@@ -608,6 +658,8 @@ static int cmd_analyze(int argc, char **argv, int whatif)
     if (!st) st = prepare_roles(&g, &set, &o);
     if (!st) st = lp_analyze(&an, &g, &o.an);
     if (!st) st = lp_analysis_add_time(&an, "load", t_load);
+    for (int64_t i = 0; !st && i < an.warnings.count; i++)
+        fprintf(stderr, "linchpin: warning: %s\n", lp_strtab_get(&an.warnings, i));
     if (!st && (!whatif || o.output))
         st = write_results(&o, &g, &an, &rep, &info, threads, argc, argv);
     lp_cli_progress_end();
@@ -620,6 +672,16 @@ static int cmd_analyze(int argc, char **argv, int whatif)
     if (st) return lp_cli_fail(st);
     if (!whatif && !o.quiet) return print_summary(o.output, 10);
     return rc;
+}
+
+static int cmd_analyze_main(int argc, char **argv)
+{
+    return cmd_analyze(argc, argv, 0);
+}
+
+static int cmd_whatif_main(int argc, char **argv)
+{
+    return cmd_analyze(argc, argv, 1);
 }
 
 /* ---- import ------------------------------------------------------------ */
@@ -715,6 +777,14 @@ static int cmd_summary(int argc, char **argv)
     return print_summary(path, top);
 }
 
+/* The command's own help when --help or -h is among its arguments. */
+static int wants_help(int argc, char **argv)
+{
+    for (int i = 2; i < argc; i++)
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) return 1;
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -726,19 +796,28 @@ int main(int argc, char **argv)
         fputs(USAGE, stdout);
         return 0;
     }
-    if (!strcmp(cmd, "--version")) {
-        printf("linchpin %s (igraph %s)\n", LP_VERSION, IGRAPH_VERSION);
+    if (!strcmp(cmd, "--version") || !strcmp(cmd, "-V")) {
+        printf("linchpin %s (igraph %s, result format %d)\n", LP_VERSION, IGRAPH_VERSION,
+               LP_RESULTS_FORMAT_VERSION);
         return 0;
     }
+    static const struct {
+        const char *name, *usage;
+        int (*run)(int argc, char **argv);
+    } commands[] = {
+        {"analyze", ANALYZE_USAGE, cmd_analyze_main},
+        {"whatif", WHATIF_USAGE, cmd_whatif_main},
+        {"import", IMPORT_USAGE, cmd_import},
+        {"summary", SUMMARY_USAGE, cmd_summary},
+    };
     if (!strcmp(cmd, "generate")) return lp_cli_generate(argc, argv); /* has its own --help */
-    for (int i = 2; i < argc; i++)
-        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-            fputs(USAGE, stdout);
+    for (size_t k = 0; k < sizeof commands / sizeof *commands; k++) {
+        if (strcmp(cmd, commands[k].name)) continue;
+        if (wants_help(argc, argv)) {
+            fputs(commands[k].usage, stdout);
             return 0;
         }
-    if (!strcmp(cmd, "analyze")) return cmd_analyze(argc, argv, 0);
-    if (!strcmp(cmd, "whatif")) return cmd_analyze(argc, argv, 1);
-    if (!strcmp(cmd, "summary")) return cmd_summary(argc, argv);
-    if (!strcmp(cmd, "import")) return cmd_import(argc, argv);
+        return commands[k].run(argc, argv);
+    }
     return lp_cli_usage_error("unknown command '%s'", cmd);
 }

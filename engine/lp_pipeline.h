@@ -61,6 +61,10 @@ typedef struct lp_timing {
 } lp_timing;
 #define LP_MAX_PHASES 8
 
+/* The org-chart warning: one person is key person of more than half of the
+ * accounts with a path to the company, and of at least this many. */
+#define LP_DOMINANT_KEY_PERSON_MIN_ACCOUNTS 10
+
 /* Everything one analysis found, ordered as the result file: per node, per
  * account, departure scenarios, summary, timings. An array that is NULL was
  * not computed and is absent from the file (never filled with zeros). */
@@ -98,6 +102,9 @@ typedef struct lp_analysis {
     int64_t *top_persons, n_top_persons;         /* rows by revenue_at_risk (lp_keyperson_top) */
     int64_t *top_brokers, n_top_brokers;         /* rows by brokerage */
     int64_t *top_betweenness, n_top_betweenness; /* rows by betweenness; NULL when off */
+    lp_strtab warnings; /* what looks wrong with the model, one sentence each (e.g. one
+                           person is key person of most accounts: a reporting line
+                           modelled as a relationship) */
 
     /* ---- timings, in the order the phases ran ---------------------------- */
     lp_timing timings[LP_MAX_PHASES];

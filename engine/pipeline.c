@@ -27,6 +27,7 @@ void lp_analysis_free(lp_analysis *a)
     free(a->top_persons);
     free(a->top_brokers);
     free(a->top_betweenness);
+    lp_strtab_free(&a->warnings);
     memset(a, 0, sizeof *a);
 }
 
@@ -52,11 +53,50 @@ static void phase_done(lp_analysis *a, const lp_analyze_options *opt, const char
     if (opt->progress) opt->progress(opt->progress_ctx, phase, seconds, detail);
 }
 
+/* "Name (id)" of node v, or its id when it has no name. */
+static void node_label(char *buf, size_t size, const lp_graph *g, int64_t v)
+{
+    const char *id = lp_strtab_get(&g->nodes.id, v);
+    const char *name = g->nodes.has_name ? lp_strtab_get(&g->nodes.name, v) : "";
+    if (*name)
+        snprintf(buf, size, "%s (%s)", name, id);
+    else
+        snprintf(buf, size, "%s", id);
+}
+
+/* The org-chart trap: when one person alone connects most accounts to the
+ * company, the model is almost always wrong (a reporting line drawn as an
+ * edge makes the CEO everyone's key person), so say so. */
+static lp_status warn_dominant_key_person(lp_analysis *a, const lp_graph *g)
+{
+    const lp_keyperson *kp = &a->keyperson;
+    int64_t connected = kp->n_accounts - kp->orphan_accounts, best = -1;
+    for (int64_t v = 0; v < g->n; v++)
+        if (kp->accounts_at_risk[v] > 0 &&
+            (best < 0 || kp->accounts_at_risk[v] > kp->accounts_at_risk[best]))
+            best = v;
+    if (best < 0 || connected < LP_DOMINANT_KEY_PERSON_MIN_ACCOUNTS ||
+        kp->accounts_at_risk[best] < LP_DOMINANT_KEY_PERSON_MIN_ACCOUNTS ||
+        2 * kp->accounts_at_risk[best] <= connected)
+        return LP_OK;
+    char label[512], msg[1024];
+    node_label(label, sizeof label, g, best);
+    int len = snprintf(msg, sizeof msg,
+                       "%s is the key person of %lld of the %lld accounts connected to the "
+                       "company (%.0f%%); usually the model is wrong: a reporting line "
+                       "(employee - manager - CEO) drawn as an edge, or one person standing "
+                       "between the company and everyone else. Tie every employee to the "
+                       "company side (company, department or team node) instead",
+                       label, (long long)kp->accounts_at_risk[best], (long long)connected,
+                       100.0 * (double)kp->accounts_at_risk[best] / (double)connected);
+    return lp_strtab_push(&a->warnings, msg, len < (int)sizeof msg ? (size_t)len : sizeof msg - 1);
+}
+
 static lp_status run_keyperson(lp_analysis *a, const lp_graph *g, const lp_analyze_options *opt)
 {
     double t0 = lp_clock_seconds();
     lp_status st = lp_keyperson_run(&a->keyperson, g);
-    if (st) return st;
+    if (st || (st = warn_dominant_key_person(a, g))) return st;
     char detail[160];
     snprintf(detail, sizeof detail, "%lld of %lld accounts hang on one person",
              (long long)a->keyperson.accounts_with_key_person, (long long)a->keyperson.n_accounts);

@@ -395,50 +395,6 @@ done:
     return rc;
 }
 
-/* String column: element i is lp_strtab_get(tab, map ? map[i] : i). Written
- * one chunk-sized block at a time so the pointer array stays small. */
-int lp_h5w_column_str(lp_h5w *w, hid_t file, const char *path, int64_t len, const lp_strtab *tab,
-                      const int32_t *map)
-{
-    hid_t dset = -1, fspace = -1, mspace = -1;
-    const char **ptr = NULL;
-    int rc = -1;
-    int64_t block = len < LP_H5_CHUNK ? len : LP_H5_CHUNK;
-    if ((dset = lp_h5w_column_create(w, file, path, w->str_type, len, 0)) < 0) goto done;
-    if (len == 0) {
-        rc = 0;
-        goto done;
-    }
-    if (!(ptr = malloc((size_t)block * sizeof *ptr))) {
-        lp_h5w_fail_nomem(w, "string column");
-        goto done;
-    }
-    hsize_t mdims[1] = {(hsize_t)block}, zero[1] = {0};
-    if ((fspace = H5Dget_space(dset)) < 0 || (mspace = H5Screate_simple(1, mdims, NULL)) < 0) {
-        lp_h5w_fail_h5(w, "writing %s", path);
-        goto done;
-    }
-    for (int64_t start = 0; start < len && !w->io_err; start += block) {
-        int64_t cnt = len - start < block ? len - start : block;
-        hsize_t off[1] = {(hsize_t)start}, count[1] = {(hsize_t)cnt};
-        for (int64_t k = 0; k < cnt; k++)
-            ptr[k] = lp_strtab_get(tab, map ? map[start + k] : start + k);
-        if (H5Sselect_hyperslab(mspace, H5S_SELECT_SET, zero, NULL, count, NULL) < 0 ||
-            H5Sselect_hyperslab(fspace, H5S_SELECT_SET, off, NULL, count, NULL) < 0 ||
-            H5Dwrite(dset, w->str_type, mspace, fspace, H5P_DEFAULT, ptr) < 0) {
-            lp_h5w_fail_h5(w, "writing %s", path);
-            goto done;
-        }
-    }
-    rc = w->io_err ? -1 : 0; /* io_err is the reason */
-done:
-    free(ptr);
-    if (mspace >= 0) H5Sclose(mspace);
-    if (fspace >= 0) H5Sclose(fspace);
-    if (dset >= 0) H5Dclose(dset);
-    return rc;
-}
-
 /* Open the dataset `path` written a moment ago, to attach attributes. */
 hid_t lp_h5w_column_reopen(lp_h5w *w, hid_t file, const char *path)
 {
@@ -701,19 +657,22 @@ int lp_h5r_attr_str(lp_h5r *rd, char **out, hid_t loc, const char *obj, const ch
         lp_h5r_fail(rd, "%s: cannot read attribute '%s'", obj, name);
         goto done;
     }
+    /* A variable-length string lives in HDF5's global heap, which has no
+     * checksum and which HDF5 trusts: a damaged one crashes or hangs the
+     * reader. linchpin writes fixed-length strings only. */
     htri_t vlen = H5Tis_variable_str(ftype);
     if (vlen > 0) {
-        char *v = NULL;
-        if ((mtype = H5Tcopy(H5T_C_S1)) < 0 || H5Tset_size(mtype, H5T_VARIABLE) < 0 ||
-            H5Tset_cset(mtype, H5Tget_cset(ftype)) < 0 || H5Aread(attr, mtype, &v) < 0) {
-            lp_h5r_fail(rd, "%s: cannot read attribute '%s'", obj, name);
-            goto done;
-        }
-        *out = lp_h5_dup_str(v ? v : "", v ? strlen(v) : 0);
-        H5free_memory(v);
+        lp_h5r_fail(rd, "%s: attribute '%s' is a variable-length string (not written by this "
+                        "version of linchpin)",
+                    obj, name);
+        goto done;
     } else if (vlen == 0) {
         size_t size = H5Tget_size(ftype);
-        if (size == 0 || !(buf = malloc(size + 1))) {
+        if (size == 0 || size > ((size_t)1 << 26)) {
+            lp_h5r_fail(rd, "%s: attribute '%s' has an implausible size", obj, name);
+            goto done;
+        }
+        if (!(buf = malloc(size + 1))) {
             lp_h5r_nomem(rd, "string attribute");
             goto done;
         }
@@ -780,8 +739,21 @@ hid_t lp_h5r_column_open(lp_h5r *rd, hid_t file, const char *path, H5T_class_t c
         goto fail;
     }
     if (H5Tget_class(type) != cls || H5Sget_simple_extent_ndims(space) != 1 ||
-        H5Sget_simple_extent_dims(space, dims, NULL) != 1) {
+        H5Sget_simple_extent_dims(space, dims, NULL) != 1 || dims[0] > (hsize_t)INT64_MAX / 16) {
         lp_h5r_fail(rd, "%s has the wrong type or shape", path);
+        goto fail;
+    }
+    if (cls == H5T_STRING && H5Tis_variable_str(type) != 0) { /* see lp_h5r_attr_str */
+        lp_h5r_fail(rd, "%s holds variable-length strings (not written by this version of linchpin)",
+                    path);
+        goto fail;
+    }
+    /* Chunks never written read as zeros without being stored: a damaged
+     * header could declare terabytes. Deflate packs at most about 1032:1. */
+    double declared = (double)dims[0] * (double)H5Tget_size(type);
+    if (declared > 1100.0 * (double)H5Dget_storage_size(dset) + 65536.0) {
+        lp_h5r_fail(rd, "%s declares %.0f bytes but stores %.0f: damaged file", path, declared,
+                    (double)H5Dget_storage_size(dset));
         goto fail;
     }
     *len = (int64_t)dims[0];

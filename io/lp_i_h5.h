@@ -95,7 +95,7 @@ typedef struct lp_h5w_colopt {
 } lp_h5w_colopt;
 #define LP_H5W_COLOPT_INIT                                                                         \
     {                                                                                              \
-        LP_H5_CHUNK, 1, LP_H5_DEFLATE, 0                                                           \
+        LP_H5_CHUNK, 1, LP_H5_DEFLATE, 1                                                           \
     }
 /* 1-D chunked dataset of len elements with the filters of opt, in the order
  * shuffle, deflate, fletcher32 (a length of 0 gets maxdims unlimited); returns
@@ -105,9 +105,6 @@ hid_t lp_h5w_column_create_opt(lp_h5w *w, hid_t file, const char *path, hid_t ft
 /* Numeric column written from buf (mtype), shuffled and deflated. */
 int lp_h5w_column_num(lp_h5w *w, hid_t file, const char *path, hid_t ftype, hid_t mtype,
                       int64_t len, const void *buf);
-/* String column: element i is lp_strtab_get(tab, map ? map[i] : i). */
-int lp_h5w_column_str(lp_h5w *w, hid_t file, const char *path, int64_t len, const lp_strtab *tab,
-                      const int32_t *map);
 /* Open a dataset written a moment ago (to attach attributes). */
 hid_t lp_h5w_column_reopen(lp_h5w *w, hid_t file, const char *path);
 int lp_h5w_group(lp_h5w *w, hid_t *out, hid_t loc, const char *name, hid_t gcpl);

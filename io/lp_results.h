@@ -59,7 +59,7 @@
 #include "lp_pipeline.h"
 
 #define LP_RESULTS_FORMAT "linchpin-results"
-#define LP_RESULTS_FORMAT_VERSION 1
+#define LP_RESULTS_FORMAT_VERSION 2
 
 /* Provenance of a run: what the writer records on "/" besides versions
  * and the creation time. */
@@ -84,13 +84,13 @@ lp_status lp_results_write(const char *path, const lp_graph *g, const lp_analysi
 /* ---- reading back (for `linchpin summary`) ----------------------------- */
 
 typedef struct lp_summary_person {
-    char *id, *type;
+    char *id, *type, *name; /* name NULL when the file has no names */
     int64_t accounts_at_risk;
     double revenue_at_risk;
 } lp_summary_person;
 
 typedef struct lp_summary_score {
-    char *id, *type;
+    char *id, *type, *name;
     double value;
 } lp_summary_score;
 

@@ -25,7 +25,7 @@ static int rd_points(lp_h5r *rd, hid_t file, const char *path, H5T_class_t cls, 
     hsize_t count[1] = {(hsize_t)k};
     if ((dset = lp_h5r_column_open(rd, file, path, cls, &len)) < 0) return -1;
     if (len != n) {
-        lp_h5r_fail(rd, "%s has %" PRId64 " rows, /nodes/id has %" PRId64, path, len, n);
+        lp_h5r_fail(rd, "%s has %" PRId64 " rows, /summary says %" PRId64 " nodes", path, len, n);
         goto done;
     }
     if ((fspace = H5Dget_space(dset)) < 0 || (mspace = H5Screate_simple(1, count, NULL)) < 0 ||
@@ -42,19 +42,19 @@ done:
     return rc;
 }
 
-/* Read strings rows[0..k) of a string column of length n (variable or
- * fixed length); out[i] are malloc'ed. */
-static int rd_points_str(lp_h5r *rd, hid_t file, const char *path, int64_t n, const hsize_t *rows,
-                         int64_t k, char **out)
+/* Strings rows[0..k) of the fixed-length string column `path` (n rows);
+ * out[i] are malloc'ed. */
+static int rd_points_fixed(lp_h5r *rd, hid_t file, const char *path, int64_t n,
+                           const hsize_t *rows, int64_t k, char **out)
 {
-    hid_t dset = -1, ftype = -1, mtype = -1, fspace = -1, mspace = -1;
-    char **vbuf = NULL, *fbuf = NULL;
+    hid_t dset = -1, ftype = -1, fspace = -1, mspace = -1;
+    char *fbuf = NULL;
     int64_t len;
-    int rc = -1, have_vlen = 0;
+    int rc = -1;
     hsize_t count[1] = {(hsize_t)k};
     if ((dset = lp_h5r_column_open(rd, file, path, H5T_STRING, &len)) < 0) return -1;
     if (len != n) {
-        lp_h5r_fail(rd, "%s has %" PRId64 " rows, /nodes/id has %" PRId64, path, len, n);
+        lp_h5r_fail(rd, "%s has %" PRId64 " rows, expected %" PRId64, path, len, n);
         goto done;
     }
     if ((ftype = H5Dget_type(dset)) < 0 || (fspace = H5Dget_space(dset)) < 0 ||
@@ -63,125 +63,192 @@ static int rd_points_str(lp_h5r *rd, hid_t file, const char *path, int64_t n, co
         lp_h5r_fail(rd, "cannot read %s", path);
         goto done;
     }
-    htri_t vlen = H5Tis_variable_str(ftype);
-    if (vlen > 0) {
-        if (!(vbuf = calloc((size_t)k, sizeof *vbuf))) {
-            lp_h5r_nomem(rd, "string column");
-            goto done;
-        }
-        if ((mtype = H5Tcopy(H5T_C_S1)) < 0 || H5Tset_size(mtype, H5T_VARIABLE) < 0 ||
-            H5Tset_cset(mtype, H5Tget_cset(ftype)) < 0 ||
-            H5Dread(dset, mtype, mspace, fspace, H5P_DEFAULT, vbuf) < 0) {
-            lp_h5r_fail(rd, "cannot read %s", path);
-            goto done;
-        }
-        have_vlen = 1;
-        for (int64_t i = 0; i < k; i++) {
-            const char *s = vbuf[i] ? vbuf[i] : "";
-            if (!(out[i] = lp_h5_dup_str(s, strlen(s)))) {
-                lp_h5r_nomem(rd, "string column");
-                goto done;
-            }
-        }
-    } else if (vlen == 0) {
-        size_t size = H5Tget_size(ftype);
-        if (size == 0 || !(fbuf = malloc((size_t)k * size))) {
-            lp_h5r_nomem(rd, "string column");
-            goto done;
-        }
-        if (H5Dread(dset, ftype, mspace, fspace, H5P_DEFAULT, fbuf) < 0) {
-            lp_h5r_fail(rd, "cannot read %s", path);
-            goto done;
-        }
-        for (int64_t i = 0; i < k; i++) {
-            const char *s = fbuf + (size_t)i * size;
-            size_t l = 0;
-            while (l < size && s[l])
-                l++;
-            while (l > 0 && H5Tget_strpad(ftype) == H5T_STR_SPACEPAD && s[l - 1] == ' ')
-                l--;
-            if (!(out[i] = lp_h5_dup_str(s, l))) {
-                lp_h5r_nomem(rd, "string column");
-                goto done;
-            }
-        }
-    } else {
-        lp_h5r_fail(rd, "cannot read %s", path);
+    size_t size = H5Tget_size(ftype);
+    if (size == 0 || size > ((size_t)1 << 26)) {
+        lp_h5r_fail(rd, "%s has an implausible string size", path);
         goto done;
+    }
+    if (!(fbuf = malloc((size_t)k * size))) {
+        lp_h5r_nomem(rd, "string column");
+        goto done;
+    }
+    if (H5Dread(dset, ftype, mspace, fspace, H5P_DEFAULT, fbuf) < 0) {
+        lp_h5r_fail_h5(rd, "reading %s", path);
+        goto done;
+    }
+    for (int64_t i = 0; i < k; i++) {
+        const char *s = fbuf + (size_t)i * size;
+        size_t l = 0;
+        while (l < size && s[l])
+            l++;
+        while (l > 0 && H5Tget_strpad(ftype) == H5T_STR_SPACEPAD && s[l - 1] == ' ')
+            l--;
+        if (!(out[i] = lp_h5_dup_str(s, l))) {
+            lp_h5r_nomem(rd, "string column");
+            goto done;
+        }
     }
     rc = 0;
 done:
-#if H5_VERSION_GE(1, 12, 0)
-    if (have_vlen) H5Treclaim(mtype, mspace, H5P_DEFAULT, vbuf);
-#else
-    if (have_vlen) H5Dvlen_reclaim(mtype, mspace, H5P_DEFAULT, vbuf);
-#endif
-    free(vbuf);
     free(fbuf);
     if (mspace >= 0) H5Sclose(mspace);
     if (fspace >= 0) H5Sclose(fspace);
-    if (mtype >= 0) H5Tclose(mtype);
     if (ftype >= 0) H5Tclose(ftype);
     H5Dclose(dset);
     return rc;
 }
 
+/* Strings rows[0..k) of the blob layout `path`_bytes + `path`_offsets (n
+ * rows): every offset checked against the blob, every string NUL-ended. */
+static int rd_points_blob(lp_h5r *rd, hid_t file, const char *path, int64_t n,
+                          const hsize_t *rows, int64_t k, char **out)
+{
+    char bpath[256], opath[256];
+    snprintf(bpath, sizeof bpath, "%s_bytes", path);
+    snprintf(opath, sizeof opath, "%s_offsets", path);
+    hid_t bd = -1, od = -1, ofs = -1, oms = -1, bfs = -1, bms = -1;
+    hsize_t *orow = malloc(2 * ((size_t)k + 1) * sizeof *orow);
+    int64_t *off = malloc(2 * ((size_t)k + 1) * sizeof *off), blen = 0, olen = 0;
+    int rc = -1;
+    if (!orow || !off) {
+        lp_h5r_nomem(rd, path);
+        goto done;
+    }
+    if ((od = lp_h5r_column_open(rd, file, opath, H5T_INTEGER, &olen)) < 0 ||
+        (bd = lp_h5r_column_open(rd, file, bpath, H5T_INTEGER, &blen)) < 0)
+        goto done;
+    if (olen != n + 1) {
+        lp_h5r_fail(rd, "%s has %" PRId64 " rows, expected %" PRId64, opath, olen, n + 1);
+        goto done;
+    }
+    for (int64_t i = 0; i < k; i++) {
+        orow[2 * i] = rows[i];
+        orow[2 * i + 1] = rows[i] + 1;
+    }
+    hsize_t cnt2[1] = {(hsize_t)(2 * k)};
+    if ((ofs = H5Dget_space(od)) < 0 || (oms = H5Screate_simple(1, cnt2, NULL)) < 0 ||
+        H5Sselect_elements(ofs, H5S_SELECT_SET, (size_t)(2 * k), orow) < 0 ||
+        H5Dread(od, H5T_NATIVE_INT64, oms, ofs, H5P_DEFAULT, off) < 0 ||
+        (bfs = H5Dget_space(bd)) < 0) {
+        lp_h5r_fail_h5(rd, "reading %s", opath);
+        goto done;
+    }
+    for (int64_t i = 0; i < k; i++) {
+        int64_t a = off[2 * i], b = off[2 * i + 1];
+        if (a < 0 || b <= a || b > blen || b - a > ((int64_t)1 << 26)) {
+            lp_h5r_fail(rd, "%s: row %llu points outside %s", opath, (unsigned long long)rows[i],
+                        bpath);
+            goto done;
+        }
+        hsize_t start[1] = {(hsize_t)a}, count[1] = {(hsize_t)(b - a)};
+        char *str = malloc((size_t)(b - a));
+        if (!str) {
+            lp_h5r_nomem(rd, path);
+            goto done;
+        }
+        if (bms >= 0) H5Sclose(bms);
+        if ((bms = H5Screate_simple(1, count, NULL)) < 0 ||
+            H5Sselect_hyperslab(bfs, H5S_SELECT_SET, start, NULL, count, NULL) < 0 ||
+            H5Dread(bd, H5T_NATIVE_UINT8, bms, bfs, H5P_DEFAULT, str) < 0) {
+            free(str);
+            lp_h5r_fail_h5(rd, "reading %s", bpath);
+            goto done;
+        }
+        if (str[b - a - 1] != '\0' || memchr(str, '\0', (size_t)(b - a - 1))) {
+            free(str);
+            lp_h5r_fail(rd, "%s: string of row %llu is not NUL-terminated where its offsets say",
+                        bpath, (unsigned long long)rows[i]);
+            goto done;
+        }
+        out[i] = str;
+    }
+    rc = 0;
+done:
+    if (bms >= 0) H5Sclose(bms);
+    if (bfs >= 0) H5Sclose(bfs);
+    if (oms >= 0) H5Sclose(oms);
+    if (ofs >= 0) H5Sclose(ofs);
+    if (bd >= 0) H5Dclose(bd);
+    if (od >= 0) H5Dclose(od);
+    free(orow);
+    free(off);
+    return rc;
+}
+
+/* Strings rows[0..k) of the string column `path` (n rows), in either
+ * layout the writer uses; 1 when neither is present (and !required). */
+static int rd_points_str(lp_h5r *rd, hid_t file, const char *path, int64_t n, const hsize_t *rows,
+                         int64_t k, char **out, int required)
+{
+    char bpath[256];
+    snprintf(bpath, sizeof bpath, "%s_bytes", path);
+    htri_t fixed = H5Lexists(file, path, H5P_DEFAULT);
+    htri_t blob = fixed == 0 ? H5Lexists(file, bpath, H5P_DEFAULT) : 0;
+    if (fixed < 0 || blob < 0) return lp_h5r_fail_h5(rd, "looking up %s", path);
+    if (fixed > 0) return rd_points_fixed(rd, file, path, n, rows, k, out);
+    if (blob > 0) return rd_points_blob(rd, file, path, n, rows, k, out);
+    if (required) return lp_h5r_fail(rd, "missing %s", path);
+    return 1;
+}
+
 /* A ranking dataset (/summary/top_...) read back: k rows into /nodes (n
- * rows), as HDF5 coordinates, with their /nodes/id and /nodes/type. The
- * arrays and strings are malloc'ed; free with rank_free. */
+ * rows, the /summary count), as HDF5 coordinates, with their /nodes/id,
+ * /nodes/type and, when the file has names, /nodes/name. The arrays and
+ * strings are malloc'ed; free with rank_free. */
 typedef struct lp_i_rank {
     int64_t k, n;
-    hsize_t *coord;      /* [k] */
-    char **ids, **types; /* [k], entries NULL or owned */
+    hsize_t *coord;              /* [k] */
+    char **ids, **types, **names; /* [k], entries NULL or owned; names NULL when absent */
 } lp_i_rank;
 
 static void rank_free(lp_i_rank *rk)
 {
-    for (int64_t i = 0; rk->ids && rk->types && i < rk->k; i++) {
-        free(rk->ids[i]);
-        free(rk->types[i]);
+    for (int64_t i = 0; i < rk->k; i++) {
+        if (rk->ids) free(rk->ids[i]);
+        if (rk->types) free(rk->types[i]);
+        if (rk->names) free(rk->names[i]);
     }
     free(rk->ids);
     free(rk->types);
+    free(rk->names);
     free(rk->coord);
     memset(rk, 0, sizeof *rk);
 }
 
-/* Fill *rk from the dataset `path`, rows checked against /nodes/id. Absent
- * or empty: rk->k = 0, nothing allocated. *rk must be freed with rank_free
+/* Fill *rk from the dataset `path`, rows checked against n. Absent or
+ * empty: rk->k = 0, nothing allocated. *rk must be freed with rank_free
  * whatever the result. */
-static int rd_ranking(lp_h5r *rd, lp_i_rank *rk, hid_t file, const char *path)
+static int rd_ranking(lp_h5r *rd, lp_i_rank *rk, hid_t file, const char *path, int64_t n)
 {
     hid_t dset = -1;
-    int64_t k, n, *rows = NULL;
+    int64_t k, *rows = NULL;
     int rc = -1;
     memset(rk, 0, sizeof *rk);
     htri_t ex = H5Lexists(file, path, H5P_DEFAULT);
     if (ex < 0) return lp_h5r_fail(rd, "cannot read /summary");
     if (ex == 0) return 0;
     if ((dset = lp_h5r_column_open(rd, file, path, H5T_INTEGER, &k)) < 0) return -1;
-    H5Dclose(dset);
-    dset = -1;
-    if (H5Lexists(file, "/nodes", H5P_DEFAULT) <= 0) return lp_h5r_fail(rd, "missing /nodes");
-    if ((dset = lp_h5r_column_open(rd, file, "/nodes/id", H5T_STRING, &n)) < 0) return -1;
-    H5Dclose(dset);
-    dset = -1;
-    if (k > n) return lp_h5r_fail(rd, "%s has more rows than /nodes", path);
+    if (k > n) {
+        lp_h5r_fail(rd, "%s has more rows than /nodes", path);
+        goto done;
+    }
     rk->n = n;
-    if (k == 0) return 0;
-
+    if (k == 0) {
+        rc = 0;
+        goto done;
+    }
     rows = malloc((size_t)k * sizeof *rows);
     rk->coord = malloc((size_t)k * sizeof *rk->coord);
     rk->ids = calloc((size_t)k, sizeof *rk->ids);
     rk->types = calloc((size_t)k, sizeof *rk->types);
-    rk->k = k; /* rank_free frees ids[0..k) and types[0..k): NULL or owned */
-    if (!rows || !rk->coord || !rk->ids || !rk->types) {
+    rk->names = calloc((size_t)k, sizeof *rk->names);
+    rk->k = k; /* rank_free frees the entries [0..k): NULL or owned */
+    if (!rows || !rk->coord || !rk->ids || !rk->types || !rk->names) {
         lp_h5r_nomem(rd, path);
         goto done;
     }
-    if ((dset = H5Dopen2(file, path, H5P_DEFAULT)) < 0 ||
-        H5Dread(dset, H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, rows) < 0) {
-        lp_h5r_fail(rd, "cannot read %s", path);
+    if (H5Dread(dset, H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, rows) < 0) {
+        lp_h5r_fail_h5(rd, "reading %s", path);
         goto done;
     }
     for (int64_t i = 0; i < k; i++) {
@@ -192,12 +259,18 @@ static int rd_ranking(lp_h5r *rd, lp_i_rank *rk, hid_t file, const char *path)
         }
         rk->coord[i] = (hsize_t)rows[i];
     }
-    if (rd_points_str(rd, file, "/nodes/id", n, rk->coord, k, rk->ids) ||
-        rd_points_str(rd, file, "/nodes/type", n, rk->coord, k, rk->types))
+    int named;
+    if (rd_points_str(rd, file, "/nodes/id", n, rk->coord, k, rk->ids, 1) ||
+        rd_points_str(rd, file, "/nodes/type", n, rk->coord, k, rk->types, 1) ||
+        (named = rd_points_str(rd, file, "/nodes/name", n, rk->coord, k, rk->names, 0)) < 0)
         goto done;
+    if (named == 1) {
+        free(rk->names);
+        rk->names = NULL;
+    }
     rc = 0;
 done:
-    if (dset >= 0) H5Dclose(dset);
+    H5Dclose(dset);
     free(rows);
     return rc;
 }
@@ -209,7 +282,7 @@ static int rd_top(lp_h5r *rd, lp_summary *s, hid_t file)
     int64_t *acc = NULL;
     double *rev = NULL;
     int rc = -1;
-    if (rd_ranking(rd, &rk, file, "/summary/top_persons")) goto done;
+    if (rd_ranking(rd, &rk, file, "/summary/top_persons", s->nodes)) goto done;
     if (rk.k == 0) {
         rc = 0;
         goto done;
@@ -229,7 +302,9 @@ static int rd_top(lp_h5r *rd, lp_summary *s, hid_t file)
     for (int64_t i = 0; i < rk.k; i++) {
         s->top[i].id = rk.ids[i];
         s->top[i].type = rk.types[i];
+        s->top[i].name = rk.names ? rk.names[i] : NULL;
         rk.ids[i] = rk.types[i] = NULL;
+        if (rk.names) rk.names[i] = NULL;
         s->top[i].accounts_at_risk = acc[i];
         s->top[i].revenue_at_risk = rev[i];
     }
@@ -338,6 +413,16 @@ static int rd_scenarios(lp_h5r *rd, lp_summary *s, hid_t file)
         lp_h5r_nomem(rd, "scenarios");
         goto done;
     }
+    int64_t n_leave = 0;
+    d = lp_h5r_column_open(rd, file, "/scenarios/leave", H5T_INTEGER, &n_leave);
+    if (d < 0) goto done;
+    H5Dclose(d);
+    if (off[0] != 0 || off[m] != n_leave) {
+        lp_h5r_fail(rd, "/scenarios/leave_offsets must run from 0 to %" PRId64 " (the length of "
+                        "/scenarios/leave)",
+                    n_leave);
+        goto done;
+    }
     for (int64_t j = 0; j < m; j++) {
         if (off[j + 1] < off[j]) {
             lp_h5r_fail(rd, "/scenarios/leave_offsets decreases at row %" PRId64, j);
@@ -346,7 +431,7 @@ static int rd_scenarios(lp_h5r *rd, lp_summary *s, hid_t file)
         s->scenario_leaving[j] = off[j + 1] - off[j];
         rows[j] = (hsize_t)j;
     }
-    if (m > 0 && rd_points_str(rd, file, "/scenarios/name", m, rows, m, s->scenario_name))
+    if (m > 0 && rd_points_str(rd, file, "/scenarios/name", m, rows, m, s->scenario_name, 1))
         goto done;
     rc = 0;
 done:
@@ -358,13 +443,13 @@ done:
 /* A score ranking (/summary/top_brokers, /summary/top_betweenness) with the
  * values of its /nodes column; *out is malloc'ed [*out_k] (NULL if k = 0). */
 static int rd_scores(lp_h5r *rd, lp_summary_score **out, int64_t *out_k, hid_t file,
-                     const char *path, const char *column)
+                     const char *path, const char *column, int64_t n)
 {
     lp_i_rank rk;
     double *val = NULL;
     lp_summary_score *sc = NULL;
     int rc = -1;
-    if (rd_ranking(rd, &rk, file, path)) goto done;
+    if (rd_ranking(rd, &rk, file, path, n)) goto done;
     if (rk.k == 0) {
         rc = 0;
         goto done;
@@ -380,7 +465,9 @@ static int rd_scores(lp_h5r *rd, lp_summary_score **out, int64_t *out_k, hid_t f
     for (int64_t i = 0; i < rk.k; i++) {
         sc[i].id = rk.ids[i];
         sc[i].type = rk.types[i];
+        sc[i].name = rk.names ? rk.names[i] : NULL;
         rk.ids[i] = rk.types[i] = NULL;
+        if (rk.names) rk.names[i] = NULL;
         sc[i].value = val[i];
     }
     *out = sc;
@@ -484,6 +571,8 @@ static int rd_summary_attrs(lp_h5r *rd, lp_summary *s, hid_t sum)
         lp_h5r_attr_num(rd, &s->dropped_self_loops, i64, sum, o, "dropped_self_loops", 1) ||
         lp_h5r_attr_num(rd, &s->skipped_rows, i64, sum, o, "skipped_rows", 1))
         return -1;
+    if (s->nodes < 0 || s->nodes > LP_VID_MAX || s->edges < 0)
+        return lp_h5r_fail(rd, "/summary: node or edge count out of range");
     int rc = lp_h5r_attr_num(rd, &s->accounts, i64, sum, o, "accounts", 0);
     if (rc < 0) return -1;
     if (rc == 1) return 0; /* no key-person analysis in this file */
@@ -517,6 +606,20 @@ lp_status lp_results_read_summary(lp_summary *out, const char *path)
         lp_h5r_fail(&rd, "not a linchpin result file");
         goto done;
     }
+    /* Format 2 files have the checksummed superblock (version 2 or 3) of
+     * HDF5 1.10; format 1 files (variable-length strings in the unchecked
+     * global heap) are not read at all. */
+    H5F_info2_t finfo;
+    if (H5Fget_info2(file, &finfo) < 0) {
+        lp_h5r_fail_h5(&rd, "reading the superblock");
+        goto done;
+    }
+    if (finfo.super.version < 2) {
+        lp_h5r_fail(&rd, "not a result file of format %d (an older linchpin's format 1, or not "
+                         "linchpin's): run linchpin analyze again",
+                    LP_RESULTS_FORMAT_VERSION);
+        goto done;
+    }
     int rc = lp_h5r_attr_str(&rd, &format, file, "/", "format", 0);
     if (rc < 0) goto done;
     if (rc == 1 || strcmp(format, LP_RESULTS_FORMAT) != 0) {
@@ -548,9 +651,9 @@ lp_status lp_results_read_summary(lp_summary *out, const char *path)
     }
     if (rd_summary_attrs(&rd, &s, sum) || rd_top(&rd, &s, file) ||
         rd_scores(&rd, &s.top_brokers, &s.n_top_brokers, file, "/summary/top_brokers",
-                  "/nodes/brokerage") ||
+                  "/nodes/brokerage", s.nodes) ||
         rd_scores(&rd, &s.top_betweenness, &s.n_top_betweenness, file, "/summary/top_betweenness",
-                  "/nodes/betweenness") ||
+                  "/nodes/betweenness", s.nodes) ||
         rd_betweenness(&rd, &s, file) || rd_bus_factor(&rd, &s, file) ||
         rd_scenarios(&rd, &s, file) || rd_timings(&rd, &s, sum))
         goto done;
@@ -576,16 +679,19 @@ void lp_summary_free(lp_summary *s)
     for (int64_t i = 0; s->top && i < s->n_top; i++) {
         free(s->top[i].id);
         free(s->top[i].type);
+        free(s->top[i].name);
     }
     free(s->top);
     for (int64_t i = 0; s->top_brokers && i < s->n_top_brokers; i++) {
         free(s->top_brokers[i].id);
         free(s->top_brokers[i].type);
+        free(s->top_brokers[i].name);
     }
     free(s->top_brokers);
     for (int64_t i = 0; s->top_betweenness && i < s->n_top_betweenness; i++) {
         free(s->top_betweenness[i].id);
         free(s->top_betweenness[i].type);
+        free(s->top_betweenness[i].name);
     }
     free(s->top_betweenness);
     free(s->betweenness_method);

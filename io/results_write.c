@@ -512,6 +512,129 @@ static lp_status check_results(const char *path, const lp_graph *g, const lp_ana
     return check_info(info);
 }
 
+/* ---- string columns ----------------------------------------------------- */
+
+/* Fixed-length strings cost n * longest bytes before compression; beyond
+ * this many times the strings' own bytes (plus 1 MiB), a column is written
+ * as a byte blob instead, so one very long id cannot blow the file up. */
+#define LP_FIXED_STR_SLACK 4
+#define LP_STR_BLOCK_BYTES ((int64_t)4 << 20) /* buffer of one write, at most */
+
+static const char *str_at(const lp_strtab *tab, const int32_t *map, int64_t i)
+{
+    return lp_strtab_get(tab, map ? map[i] : i);
+}
+
+/* `path` as fixed-length UTF-8 strings of `width` bytes, NUL-padded,
+ * written one block of rows at a time. */
+static int write_strings_fixed(lp_h5w *w, hid_t file, const char *path, int64_t len,
+                               const lp_strtab *tab, const int32_t *map, size_t width)
+{
+    hid_t type = -1, dset = -1, fspace = -1, mspace = -1;
+    char *buf = NULL;
+    int rc = -1;
+    int64_t block = LP_STR_BLOCK_BYTES / (int64_t)width;
+    if (block < 1) block = 1;
+    if (block > LP_H5_CHUNK) block = LP_H5_CHUNK;
+    if (block > len) block = len > 0 ? len : 1;
+    lp_h5w_colopt opt = LP_H5W_COLOPT_INIT;
+    opt.chunk = block;
+    opt.shuffle = 0;
+    if ((type = H5Tcopy(H5T_C_S1)) < 0 || H5Tset_size(type, width) < 0 ||
+        H5Tset_strpad(type, H5T_STR_NULLPAD) < 0 || H5Tset_cset(type, H5T_CSET_UTF8) < 0) {
+        lp_h5w_fail_h5(w, "string type of %s", path);
+        goto done;
+    }
+    if ((dset = lp_h5w_column_create_opt(w, file, path, type, len, &opt)) < 0) goto done;
+    if (len == 0) {
+        rc = 0;
+        goto done;
+    }
+    if (!(buf = malloc((size_t)block * width))) {
+        lp_h5w_fail_nomem(w, "string column");
+        goto done;
+    }
+    hsize_t mdims[1] = {(hsize_t)block}, zero[1] = {0};
+    if ((fspace = H5Dget_space(dset)) < 0 || (mspace = H5Screate_simple(1, mdims, NULL)) < 0) {
+        lp_h5w_fail_h5(w, "writing %s", path);
+        goto done;
+    }
+    for (int64_t start = 0; start < len && !w->io_err; start += block) {
+        int64_t cnt = len - start < block ? len - start : block;
+        hsize_t off[1] = {(hsize_t)start}, count[1] = {(hsize_t)cnt};
+        memset(buf, 0, (size_t)cnt * width);
+        for (int64_t k = 0; k < cnt; k++) {
+            const char *str = str_at(tab, map, start + k);
+            memcpy(buf + (size_t)k * width, str, strlen(str));
+        }
+        if (H5Sselect_hyperslab(mspace, H5S_SELECT_SET, zero, NULL, count, NULL) < 0 ||
+            H5Sselect_hyperslab(fspace, H5S_SELECT_SET, off, NULL, count, NULL) < 0 ||
+            H5Dwrite(dset, type, mspace, fspace, H5P_DEFAULT, buf) < 0) {
+            lp_h5w_fail_h5(w, "writing %s", path);
+            goto done;
+        }
+    }
+    rc = w->io_err ? -1 : 0; /* io_err is the reason */
+done:
+    free(buf);
+    if (mspace >= 0) H5Sclose(mspace);
+    if (fspace >= 0) H5Sclose(fspace);
+    if (dset >= 0) H5Dclose(dset);
+    if (type >= 0) H5Tclose(type);
+    return rc;
+}
+
+/* `path`_bytes (every string's bytes and a NUL, back to back) and
+ * `path`_offsets [len + 1] (string i starts at offsets[i]). */
+static int write_strings_blob(lp_h5w *w, hid_t file, const char *path, int64_t len,
+                              const lp_strtab *tab, const int32_t *map, int64_t total)
+{
+    char bytes_path[256], offsets_path[256];
+    snprintf(bytes_path, sizeof bytes_path, "%s_bytes", path);
+    snprintf(offsets_path, sizeof offsets_path, "%s_offsets", path);
+    char *bytes = malloc((size_t)total + 1);
+    int64_t *off = malloc(((size_t)len + 1) * sizeof *off);
+    int rc = -1;
+    if (!bytes || !off) {
+        lp_h5w_fail_nomem(w, "string column");
+        goto done;
+    }
+    off[0] = 0;
+    for (int64_t i = 0; i < len; i++) {
+        const char *str = str_at(tab, map, i);
+        size_t l = strlen(str) + 1;
+        memcpy(bytes + off[i], str, l);
+        off[i + 1] = off[i] + (int64_t)l;
+    }
+    rc = lp_h5w_column_num(w, file, bytes_path, H5T_STD_U8LE, H5T_NATIVE_UINT8, total, bytes) ||
+                 lp_h5w_column_num(w, file, offsets_path, H5T_STD_I64LE, H5T_NATIVE_INT64, len + 1,
+                                   off)
+             ? -1
+             : 0;
+done:
+    free(bytes);
+    free(off);
+    return rc;
+}
+
+/* String column: element i is lp_strtab_get(tab, map ? map[i] : i). Fixed
+ * length (one call in h5py: .asstr()[...]) unless that would cost more than
+ * LP_FIXED_STR_SLACK times the strings' bytes; then a blob. */
+static int write_strings(lp_h5w *w, hid_t file, const char *path, int64_t len, const lp_strtab *tab,
+                         const int32_t *map)
+{
+    size_t width = 1;
+    int64_t total = 0; /* bytes with one NUL each */
+    for (int64_t i = 0; i < len; i++) {
+        size_t l = strlen(str_at(tab, map, i));
+        if (l > width) width = l;
+        total += (int64_t)l + 1;
+    }
+    if ((double)width * (double)len <= LP_FIXED_STR_SLACK * (double)total + (1 << 20))
+        return write_strings_fixed(w, file, path, len, tab, map, width);
+    return write_strings_blob(w, file, path, len, tab, map, total);
+}
+
 /* ---- the parts of the file -------------------------------------------- */
 
 static int write_column(lp_h5w *w, hid_t file, const lp_analysis *a, const column *c)
@@ -563,7 +686,7 @@ static int attrs_pagerank(lp_h5w *w, hid_t dset, const lp_analysis *a)
 static int attrs_betweenness(lp_h5w *w, hid_t dset, const lp_analysis *a)
 {
     int sampled = a->betweenness_mode == LP_BW_SAMPLED;
-    return lp_h5w_attr_str(w, dset, "method", sampled ? "sampled" : "exact") ||
+    return lp_h5w_attr_str_fixed(w, dset, "method", sampled ? "sampled" : "exact") ||
            lp_h5w_attr_i64(w, dset, "samples", sampled ? a->sampling_done.samples : 0) ||
            lp_h5w_attr_f64(w, dset, "epsilon", sampled ? a->sampling.epsilon : 0) ||
            lp_h5w_attr_f64(w, dset, "delta", sampled ? a->sampling.delta : 0) ||
@@ -595,17 +718,18 @@ static int write_root(lp_h5w *w, hid_t file, const lp_run_info *info)
         lp_h5w_fail_nomem(w, "input_files JSON");
         goto done;
     }
-    if (lp_h5w_attr_str(w, file, "format", LP_RESULTS_FORMAT) ||
+    if (lp_h5w_attr_str_fixed(w, file, "format", LP_RESULTS_FORMAT) ||
         lp_h5w_attr_i32(w, file, "format_version", LP_RESULTS_FORMAT_VERSION) ||
-        lp_h5w_attr_str(w, file, "linchpin_version", LP_VERSION) ||
-        lp_h5w_attr_str(w, file, "igraph_version", igver) ||
-        lp_h5w_attr_str(w, file, "hdf5_version", h5ver) ||
-        lp_h5w_attr_str(w, file, "created", created) ||
-        lp_h5w_attr_str(w, file, "command_line", info->command_line ? info->command_line : "") ||
+        lp_h5w_attr_str_fixed(w, file, "linchpin_version", LP_VERSION) ||
+        lp_h5w_attr_str_fixed(w, file, "igraph_version", igver) ||
+        lp_h5w_attr_str_fixed(w, file, "hdf5_version", h5ver) ||
+        lp_h5w_attr_str_fixed(w, file, "created", created) ||
+        lp_h5w_attr_str_fixed(w, file, "command_line",
+                              info->command_line ? info->command_line : "") ||
         lp_h5w_attr_i32(w, file, "threads", info->threads) ||
-        lp_h5w_attr_str(w, file, "parameters",
-                        info->parameters_json ? info->parameters_json : "{}") ||
-        lp_h5w_attr_str(w, file, "input_files", in.p))
+        lp_h5w_attr_str_fixed(w, file, "parameters",
+                              info->parameters_json ? info->parameters_json : "{}") ||
+        lp_h5w_attr_str_fixed(w, file, "input_files", in.p))
         goto done;
     rc = 0;
 done:
@@ -618,10 +742,9 @@ static int write_nodes(lp_h5w *w, hid_t file, const lp_graph *g, const lp_analys
     hid_t grp = -1;
     int rc = -1;
     if (lp_h5w_group(w, &grp, file, "/nodes", H5P_DEFAULT) ||
-        lp_h5w_column_str(w, file, "/nodes/id", g->n, &g->nodes.id, NULL) ||
-        lp_h5w_column_str(w, file, "/nodes/type", g->n, &g->nodes.type_name, g->nodes.type) ||
-        (g->nodes.has_name &&
-         lp_h5w_column_str(w, file, "/nodes/name", g->n, &g->nodes.name, NULL)) ||
+        write_strings(w, file, "/nodes/id", g->n, &g->nodes.id, NULL) ||
+        write_strings(w, file, "/nodes/type", g->n, &g->nodes.type_name, g->nodes.type) ||
+        (g->nodes.has_name && write_strings(w, file, "/nodes/name", g->n, &g->nodes.name, NULL)) ||
         write_columns(w, file, a, NODE_COLUMNS, COUNT_OF(NODE_COLUMNS)))
         goto done;
     rc = 0;
@@ -655,7 +778,7 @@ static int write_scenarios(lp_h5w *w, hid_t file, const lp_analysis *a)
     static const int64_t zero = 0;
     const int64_t *leave_off = m ? set->leave_offsets : &zero;
     if (lp_h5w_group(w, &grp, file, "/scenarios", H5P_DEFAULT) ||
-        lp_h5w_column_str(w, file, "/scenarios/name", m, &set->name, NULL) ||
+        write_strings(w, file, "/scenarios/name", m, &set->name, NULL) ||
         lp_h5w_column_num(w, file, "/scenarios/leave_offsets", H5T_STD_I64LE, H5T_NATIVE_INT64,
                           m + 1, leave_off) ||
         lp_h5w_column_num(w, file, "/scenarios/leave", H5T_STD_I64LE, H5T_NATIVE_INT32,
@@ -698,6 +821,17 @@ static int write_summary(lp_h5w *w, hid_t file, const lp_graph *g, const lp_anal
                                       field_i64(a, RANKINGS[k].count), rows))
             goto done;
     }
+    lp_i_json wj = {NULL, 0, 0, 0};
+    json_put(&wj, "[", 1);
+    for (int64_t i = 0; i < a->warnings.count; i++) {
+        if (i) json_put(&wj, ",", 1);
+        json_str(&wj, lp_strtab_get(&a->warnings, i));
+    }
+    json_put(&wj, "]", 1);
+    int bad_json =
+        wj.oom ? lp_h5w_fail_nomem(w, "warnings") : lp_h5w_attr_str_fixed(w, grp, "warnings", wj.p);
+    free(wj.p);
+    if (bad_json) goto done;
     if (a->bus_factor &&
         lp_h5w_column_num(w, file, "/summary/bus_factor_histogram", H5T_STD_I64LE, H5T_NATIVE_INT64,
                           a->bus_factor_cap + 1, a->bus_factor_histogram))
@@ -731,7 +865,9 @@ lp_status lp_results_write(const char *path, const lp_graph *g, const lp_analysi
     if (st) return st;
 
     lp_h5w w;
-    int ok = !lp_h5w_begin(&w, path);
+    lp_h5w_fileopt fopt = LP_H5W_FILEOPT_INIT;
+    fopt.checksummed_metadata = 1;
+    int ok = !lp_h5w_begin_opt(&w, path, &fopt);
     hid_t file = w.file;
     /* Stop at the first part after an I/O failure: the rest would be dropped. */
     ok = ok && !(write_root(&w, file, info) || w.io_err || write_nodes(&w, file, g, a) ||

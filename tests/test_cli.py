@@ -32,8 +32,22 @@ def main():
         C.check(p.returncode == 0 and p.stdout.startswith("linchpin "), f"--version: {p.stdout!r}")
         p = run(["--help"])
         C.check(p.returncode == 0 and "analyze" in p.stdout and "exit status" in p.stdout, "--help")
-        p = run(["analyze", "--help"])
-        C.check(p.returncode == 0 and "--anchor" in p.stdout, "analyze --help")
+        p = run(["-V"])
+        C.check(p.returncode == 0 and p.stdout.startswith("linchpin ") and "result format 2"
+                in p.stdout, f"-V: {p.stdout!r}")
+        # each command has its own help: its options, not the others'
+        own = {"analyze": ("--anchor", "--betweenness"), "whatif": ("--leave", None),
+               "import": ("GRAPH.h5", None), "summary": ("--top", None)}
+        for cmd, (has, lacks) in own.items():
+            for flag in ("--help", "-h"):
+                p = run([cmd, flag])
+                C.check(p.returncode == 0 and p.stdout.startswith(f"usage: linchpin {cmd}")
+                        and has in p.stdout, f"{cmd} {flag}: {p.returncode} {p.stdout[:80]!r}")
+        p = run(["whatif", "--help"])
+        C.check("--betweenness" not in p.stdout and "--epsilon" not in p.stdout,
+                f"whatif --help lists analyze-only options: {p.stdout!r}")
+        p = run(["summary", "--help"])
+        C.check("--anchor" not in p.stdout, "summary --help lists analyze options")
 
         # success, and the summary names the key person with the revenue
         p = run(["analyze", n, e, "-o", out])
@@ -118,6 +132,38 @@ def main():
         C.check(lines and lines[-1].startswith("linchpin: timings: load ") and "total" in lines[-1],
                 f"--progress always: timing line last: {lines[-1:]!r}")
         C.check(any("[" in x and "%" in x for x in lines), "--progress always: a bar was drawn")
+
+        # the org-chart trap: a reporting line drawn as edges makes the CEO
+        # everyone's key person; the run warns (stderr and /summary@warnings)
+        import h5py, json
+        on, oe = os.path.join(d, "org_nodes.csv"), os.path.join(d, "org_edges.csv")
+        onodes = [("co", "company", ""), ("ceo", "employee", "")]
+        oedges = [("co", "ceo")]
+        for m in range(3):
+            onodes.append((f"m{m}", "employee", ""))
+            oedges.append((f"m{m}", "ceo"))
+            for r in range(4):
+                onodes.append((f"r{m}{r}", "employee", ""))
+                oedges.append((f"r{m}{r}", f"m{m}"))
+                onodes.append((f"a{m}{r}", "account", "10"))
+                oedges.append((f"a{m}{r}", f"r{m}{r}"))
+        write_csv(on, ["id", "type", "revenue"], onodes)
+        write_csv(oe, ["source", "target"], oedges)
+        p = run(["analyze", on, oe, "-o", fresh + "org", "--quiet"])
+        warn = [x for x in p.stderr.splitlines() if x.startswith("linchpin: warning: ")]
+        C.check(p.returncode == 0 and len(warn) == 1 and "ceo is the key person of 12 of the 12 "
+                "accounts" in warn[0] and "reporting line" in warn[0], f"org-chart warning: {p.stderr!r}")
+        with h5py.File(fresh + "org") as f:
+            stored = json.loads(f["summary"].attrs["warnings"])
+        C.check(len(warn) == 1 and stored == [warn[0][len("linchpin: warning: "):]],
+                f"/summary@warnings: {stored!r}")
+        # tied to the company instead: no warning, nothing stored
+        oedges2 = [(a, "co" if b in ("ceo", "m0", "m1", "m2") else b) for a, b in oedges]
+        write_csv(oe, ["source", "target"], oedges2)
+        p = run(["analyze", on, oe, "-o", fresh + "org", "--quiet"])
+        C.check(p.returncode == 0 and "warning" not in p.stderr, f"no warning expected: {p.stderr!r}")
+        with h5py.File(fresh + "org") as f:
+            C.check(json.loads(f["summary"].attrs["warnings"]) == [], "warnings not empty")
 
         # summary of something that is not a result file
         p = run(["summary", n])
