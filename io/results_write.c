@@ -222,14 +222,17 @@ typedef struct column {
     int part;
 } column;
 
-/* A list per row (CSR): offsets [rows + 1] and the values they index. */
+/* A list per row (CSR): offsets [rows + 1] and the values they index,
+ * which are rows of the table rows_of ("/nodes" or "/accounts"). */
 typedef struct list_column {
     const char *offsets_path, *values_path;
     col_len len;
     size_t offsets, values; /* offsetof the two int64 arrays */
+    const char *rows_of;
 } list_column;
 
 static int attrs_pagerank(lp_h5w *w, hid_t dset, const lp_analysis *a);
+static int attrs_rows_of_nodes(lp_h5w *w, hid_t dset, const lp_analysis *a);
 static int attrs_betweenness(lp_h5w *w, hid_t dset, const lp_analysis *a);
 static int attrs_bus_factor(lp_h5w *w, hid_t dset, const lp_analysis *a);
 
@@ -251,13 +254,13 @@ static const column NODE_COLUMNS[] = {
 
 /* /accounts (when the key-person analysis ran). */
 static const column ACCOUNT_COLUMNS[] = {
-    {"/accounts/node", COL_I64, PER_ACCOUNT, KP(account_node), NULL, 1},
+    {"/accounts/node", COL_I64, PER_ACCOUNT, KP(account_node), attrs_rows_of_nodes, 1},
     {"/accounts/revenue", COL_F64, PER_ACCOUNT, KP(account_revenue), NULL, 1},
     {"/accounts/connected", COL_U8, PER_ACCOUNT, KP(account_connected), NULL, 1},
 };
 static const list_column ACCOUNT_LISTS[] = {
     {"/accounts/key_persons_offsets", "/accounts/key_persons", PER_ACCOUNT, KP(key_persons_offsets),
-     KP(key_persons)},
+     KP(key_persons), "/nodes"},
 };
 static const column ACCOUNT_COLUMNS_AFTER_LISTS[] = {
     {"/accounts/bus_factor", COL_I32, PER_ACCOUNT, FIELD(bus_factor), attrs_bus_factor, 0},
@@ -273,8 +276,10 @@ static const column SCENARIO_COLUMNS[] = {
     {"/scenarios/newly_at_risk_revenue", COL_F64, PER_SCENARIO, SC(newly_at_risk_revenue), NULL, 0},
 };
 static const list_column SCENARIO_LISTS[] = {
-    {"/scenarios/lost_offsets", "/scenarios/lost", PER_SCENARIO, SC(lost_offsets), SC(lost)},
-    {"/scenarios/newly_offsets", "/scenarios/newly", PER_SCENARIO, SC(newly_offsets), SC(newly)},
+    {"/scenarios/lost_offsets", "/scenarios/lost", PER_SCENARIO, SC(lost_offsets), SC(lost),
+     "/accounts"},
+    {"/scenarios/newly_offsets", "/scenarios/newly", PER_SCENARIO, SC(newly_offsets), SC(newly),
+     "/accounts"},
 };
 
 /* /summary/<name>: rows into /nodes, by rank (written when the list and
@@ -660,6 +665,22 @@ static int write_columns(lp_h5w *w, hid_t file, const lp_analysis *a, const colu
     return 0;
 }
 
+/* Attribute rows_of = the table an index column points into. */
+static int attr_rows_of(lp_h5w *w, hid_t file, const char *path, const char *table)
+{
+    hid_t dset = lp_h5w_column_reopen(w, file, path);
+    if (dset < 0) return -1;
+    int rc = lp_h5w_attr_str_fixed(w, dset, "rows_of", table);
+    H5Dclose(dset);
+    return rc;
+}
+
+static int attrs_rows_of_nodes(lp_h5w *w, hid_t dset, const lp_analysis *a)
+{
+    (void)a;
+    return lp_h5w_attr_str_fixed(w, dset, "rows_of", "/nodes");
+}
+
 static int write_lists(lp_h5w *w, hid_t file, const lp_analysis *a, const list_column *l, size_t k)
 {
     static const int64_t zero = 0;
@@ -670,7 +691,8 @@ static int write_lists(lp_h5w *w, hid_t file, const lp_analysis *a, const list_c
         if (lp_h5w_column_num(w, file, l[i].offsets_path, H5T_STD_I64LE, H5T_NATIVE_INT64, rows + 1,
                               off) ||
             lp_h5w_column_num(w, file, l[i].values_path, H5T_STD_I64LE, H5T_NATIVE_INT64, off[rows],
-                              val))
+                              val) ||
+            attr_rows_of(w, file, l[i].values_path, l[i].rows_of))
             return -1;
     }
     return 0;
@@ -783,6 +805,7 @@ static int write_scenarios(lp_h5w *w, hid_t file, const lp_analysis *a)
                           m + 1, leave_off) ||
         lp_h5w_column_num(w, file, "/scenarios/leave", H5T_STD_I64LE, H5T_NATIVE_INT32,
                           leave_off[m], set->leave) ||
+        attr_rows_of(w, file, "/scenarios/leave", "/nodes") ||
         write_columns(w, file, a, SCENARIO_COLUMNS, COUNT_OF(SCENARIO_COLUMNS)) ||
         write_lists(w, file, a, SCENARIO_LISTS, COUNT_OF(SCENARIO_LISTS)))
         goto done;
@@ -817,8 +840,9 @@ static int write_summary(lp_h5w *w, hid_t file, const lp_graph *g, const lp_anal
         goto done;
     for (size_t k = 0; k < COUNT_OF(RANKINGS); k++) {
         const int64_t *rows = field_ptr(a, RANKINGS[k].rows);
-        if (rows && lp_h5w_column_num(w, file, RANKINGS[k].path, H5T_STD_I64LE, H5T_NATIVE_INT64,
-                                      field_i64(a, RANKINGS[k].count), rows))
+        if (rows && (lp_h5w_column_num(w, file, RANKINGS[k].path, H5T_STD_I64LE, H5T_NATIVE_INT64,
+                                       field_i64(a, RANKINGS[k].count), rows) ||
+                     attr_rows_of(w, file, RANKINGS[k].path, "/nodes")))
             goto done;
     }
     lp_i_json wj = {NULL, 0, 0, 0};
