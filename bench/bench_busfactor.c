@@ -182,7 +182,7 @@ int main(int argc, char **argv)
 
     for (int r = 0; r < runs; r++) {
         t0 = bench_now();
-        st = lp_dominant_share(ds, &g, kp.account_node, na);
+        st = lp_dominant_share(ds, NULL, &g, kp.account_node, na);
         t[r] = bench_now() - t0;
         if (st) return fail("dominant share", st);
     }

@@ -597,7 +597,7 @@ static int ds_once(void *p)
 {
     ds_ctx *c = p;
     const lp_keyperson *kp = &c->s->kp;
-    return lp_dominant_share(c->out, &c->s->g, kp->account_node, kp->n_accounts)
+    return lp_dominant_share(c->out, NULL, &c->s->g, kp->account_node, kp->n_accounts)
                ? fail("dominant share")
                : 0;
 }

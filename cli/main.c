@@ -4,6 +4,7 @@
  * 4 cannot write output. */
 #include <errno.h>
 #include <limits.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,6 +50,9 @@ static const char USAGE[] =
     "  --person TYPES        node types whose departure is the risk (default: employee)\n"         \
     "  --account TYPES       node types of customer accounts (default: account)\n"                 \
     "  --bus-factor-cap K    bus factor exact up to K, K meaning K or more (default 3)\n"          \
+    "  --min-tie W           drop ties (person to customer side) weaker than W first\n"            \
+    "  --second-links K      for accounts on one person: K persons to tie, best first\n"           \
+    "                        (default 3, 0 = off)\n"                                               \
     "  --threads N           OpenMP threads (default: all cores)\n"                                \
     "  --skip-bad-rows       count and skip bad data rows instead of failing\n"                    \
     "  --progress WHEN       auto|always|never: progress bars, phase times and a timing\n"         \
@@ -402,6 +406,19 @@ static int parse_analyze(analyze_opts *o, int argc, char **argv)
             else if (strcmp(v, "auto"))
                 return lp_cli_usage_error("--progress: expected auto, always or never, got '%s'",
                                           v);
+        } else if ((v = lp_cli_opt_value(argc, argv, &i, "--min-tie"))) {
+            char *end;
+            double w = strtod(v, &end);
+            if (!*v || *end || !(w >= 0) || !isfinite(w))
+                return lp_cli_usage_error(
+                    "--min-tie: expected a non-negative finite number, got '%s'", v);
+            o->an.min_tie = w;
+        } else if ((v = lp_cli_opt_value(argc, argv, &i, "--second-links"))) {
+            int64_t k;
+            if (lp_cli_parse_int64(v, 0, 100, &k))
+                return lp_cli_usage_error(
+                    "--second-links: expected a whole number from 0 to 100, got '%s'", v);
+            o->an.second_links = (int32_t)k;
         } else if ((v = lp_cli_opt_value(argc, argv, &i, "--bus-factor-cap"))) {
             int64_t cap;
             if (lp_cli_parse_int64(v, 2, 1000, &cap))
@@ -535,9 +552,9 @@ static char *parameters_json(const analyze_opts *o, const lp_analysis *an, int t
     json_string(pf, o->an.roles.account);
     fprintf(pf,
             ",\"threads\":%d,\"skip_bad_rows\":%s,\"top\":%lld,\"bus_factor_cap\":%d,"
-            "\"betweenness\":\"%s\"",
+            "\"min_tie\":%.17g,\"second_links\":%d,\"betweenness\":\"%s\"",
             threads, o->skip_bad_rows ? "true" : "false", (long long)o->an.top,
-            (int)o->an.bus_factor_cap, method);
+            (int)o->an.bus_factor_cap, o->an.min_tie, (int)o->an.second_links, method);
     if (an->betweenness_mode == LP_BW_SAMPLED)
         fprintf(pf, ",\"epsilon\":%.17g,\"delta\":%.17g,\"seed\":%llu", o->an.sampling.epsilon,
                 o->an.sampling.delta, (unsigned long long)o->an.sampling.seed);

@@ -1,4 +1,4 @@
-/* dominant.c — dominant_share of every account (DESIGN.md).
+/* dominant.c — dominant_share and threads of every account (docs/metrics.md).
  *
  * The customer-side region of an account is its connected component in the
  * subgraph induced by the nodes that are neither persons nor anchors (the
@@ -6,7 +6,7 @@
  * once by BFS, O(n + m); accounts in one region share it. Per region, the
  * weight of every edge from a region node to a person is summed per person;
  * dominant_share = the largest person's sum / the total. NaN when no person
- * touches the region.
+ * touches the region. threads = the number of distinct persons touching it.
  *
  * Parallelism: regions are independent; each thread sums into its own
  * sparse accumulator (a dense array of n weights plus the list of persons
@@ -27,10 +27,11 @@ static int is_region_node(uint8_t role)
 }
 
 /* Share of the largest person among the persons touching the region
- * nodes[0..count), by edge weight; `exclude` is not counted as a person.
- * w (all zero on entry and exit) and tl are a thread's scratch. */
+ * nodes[0..count), by edge weight, and (*threads) how many persons touch it;
+ * `exclude` is not counted as a person. w (all zero on entry and exit) and tl
+ * are a thread's scratch. */
 static double region_share(const lp_graph *g, const lp_vid *nodes, int64_t count, lp_vid exclude,
-                           double *w, lp_vid *tl)
+                           double *w, lp_vid *tl, int32_t *threads)
 {
     const lp_csr *c = &g->csr;
     int64_t n_touched = 0;
@@ -49,10 +50,12 @@ static double region_share(const lp_graph *g, const lp_vid *nodes, int64_t count
         if (w[tl[j]] > best) best = w[tl[j]];
         w[tl[j]] = 0.0;
     }
+    *threads = n_touched > INT32_MAX ? INT32_MAX : (int32_t)n_touched;
     return n_touched ? best / total : NAN;
 }
 
-lp_status lp_dominant_share(double *out, const lp_graph *g, const int64_t *account_node, int64_t na)
+lp_status lp_dominant_share(double *out, int32_t *out_threads, const lp_graph *g,
+                            const int64_t *account_node, int64_t na)
 {
     const lp_csr *c = &g->csr;
     const lp_vid n = c->n;
@@ -67,6 +70,7 @@ lp_status lp_dominant_share(double *out, const lp_graph *g, const int64_t *accou
     lp_vid *rnode = malloc(n1 * sizeof *rnode);
     int64_t *stamp = calloc(n1, sizeof *stamp);
     double *rshare = NULL;
+    int32_t *rthreads = NULL;
     double **acc = calloc((size_t)nt, sizeof *acc);
     lp_vid **touched = calloc((size_t)nt, sizeof *touched);
     if (!label || !rnode || !stamp || !acc || !touched) {
@@ -105,7 +109,8 @@ lp_status lp_dominant_share(double *out, const lp_graph *g, const int64_t *accou
     }
     rstart[nr] = filled;
     rshare = malloc(((size_t)nr + 1) * sizeof *rshare);
-    if (!rshare) {
+    rthreads = malloc(((size_t)nr + 1) * sizeof *rthreads);
+    if (!rshare || !rthreads) {
         st = lp_error_nomem("dominant share");
         goto done;
     }
@@ -121,8 +126,8 @@ lp_status lp_dominant_share(double *out, const lp_graph *g, const int64_t *accou
 #pragma omp parallel for schedule(dynamic, 256) if (nr >= LP_PARALLEL_MIN)
     for (int64_t r = 0; r < nr; r++) {
         int t = lp_i_thread_id();
-        rshare[r] =
-            region_share(g, rnode + rstart[r], rstart[r + 1] - rstart[r], -1, acc[t], touched[t]);
+        rshare[r] = region_share(g, rnode + rstart[r], rstart[r + 1] - rstart[r], -1, acc[t],
+                                 touched[t], &rthreads[r]);
     }
 
     /* An account that is itself a person or an anchor is in no region: its
@@ -133,6 +138,7 @@ lp_status lp_dominant_share(double *out, const lp_graph *g, const int64_t *accou
         lp_vid a = (lp_vid)account_node[i];
         if (label[a] >= 0) {
             out[i] = rshare[label[a]];
+            if (out_threads) out_threads[i] = rthreads[label[a]];
             continue;
         }
         lp_vid *q = rnode; /* the region lists are no longer needed: reuse as queue */
@@ -149,7 +155,9 @@ lp_status lp_dominant_share(double *out, const lp_graph *g, const int64_t *accou
                 }
             }
         }
-        out[i] = region_share(g, q, tail, a, acc[0], touched[0]);
+        int32_t th;
+        out[i] = region_share(g, q, tail, a, acc[0], touched[0], &th);
+        if (out_threads) out_threads[i] = th;
     }
 
 done:
@@ -166,5 +174,6 @@ done:
     free(rnode);
     free(stamp);
     free(rshare);
+    free(rthreads);
     return st;
 }

@@ -528,6 +528,7 @@ void lp_graph_free(lp_graph *g)
         igraph_vector_destroy(&g->ig_weight);
     }
     if (g->backing.release) {
+        if (g->csr_own) csr_free(&g->csr);
         g->backing.release(g->backing.ctx);
     } else {
         csr_free(&g->csr);
@@ -535,6 +536,64 @@ void lp_graph_free(lp_graph *g)
     }
     free(g->role);
     memset(g, 0, sizeof *g);
+}
+
+/* ---- weak ties ---------------------------------------------------------- */
+
+static int is_tie(const uint8_t *role, lp_vid u, lp_vid v)
+{
+    uint8_t ru = role[u], rv = role[v];
+    const uint8_t side = LP_ROLE_PERSON | LP_ROLE_ANCHOR;
+    return ((ru & LP_ROLE_PERSON) && !(rv & side)) || ((rv & LP_ROLE_PERSON) && !(ru & side));
+}
+
+lp_status lp_graph_drop_weak_ties(lp_graph *g, double min_tie, int64_t *out_dropped)
+{
+    const lp_csr *c = &g->csr;
+    lp_vid n = c->n;
+    lp_csr nc = {.n = n};
+    nc.offset = malloc(((size_t)n + 1) * sizeof *nc.offset);
+    if (!nc.offset) return lp_error_nomem("weak ties");
+        /* Pass 1: arcs kept per node. */
+#pragma omp parallel for schedule(static) if (n >= LP_PARALLEL_MIN)
+    for (lp_vid v = 0; v < n; v++) {
+        int64_t keep = 0;
+        for (int64_t k = c->offset[v]; k < c->offset[v + 1]; k++)
+            keep += !(c->weight[k] < min_tie && is_tie(g->role, v, c->adj[k]));
+        nc.offset[v + 1] = keep;
+    }
+    nc.offset[0] = 0;
+    for (lp_vid v = 0; v < n; v++)
+        nc.offset[v + 1] += nc.offset[v];
+    int64_t arcs = nc.offset[n];
+    nc.m = arcs / 2;
+    nc.adj = malloc(((size_t)arcs + 1) * sizeof *nc.adj);
+    nc.weight = malloc(((size_t)arcs + 1) * sizeof *nc.weight);
+    if (!nc.adj || !nc.weight) {
+        csr_free(&nc);
+        return lp_error_nomem("weak ties");
+    }
+    /* Pass 2: copy, order kept (both arcs of an edge agree on dropping). */
+#pragma omp parallel for schedule(static) if (n >= LP_PARALLEL_MIN)
+    for (lp_vid v = 0; v < n; v++) {
+        int64_t o = nc.offset[v];
+        for (int64_t k = c->offset[v]; k < c->offset[v + 1]; k++)
+            if (!(c->weight[k] < min_tie && is_tie(g->role, v, c->adj[k]))) {
+                nc.adj[o] = c->adj[k];
+                nc.weight[o++] = c->weight[k];
+            }
+    }
+    if (out_dropped) *out_dropped = c->m - nc.m;
+    if (g->has_ig) {
+        igraph_destroy(&g->ig);
+        igraph_vector_destroy(&g->ig_weight);
+        g->has_ig = 0;
+    }
+    if (!g->backing.release || g->csr_own) csr_free(&g->csr);
+    g->csr = nc;
+    g->csr_own = 1;
+    g->m = nc.m;
+    return LP_OK;
 }
 
 /* ---- roles ------------------------------------------------------------ */

@@ -44,6 +44,7 @@ void lp_keyperson_free(lp_keyperson *kp)
     free(kp->account_connected);
     free(kp->key_persons_offsets);
     free(kp->key_persons);
+    free(kp->outer_key_person);
     memset(kp, 0, sizeof *kp);
 }
 
@@ -62,13 +63,15 @@ lp_status lp_keyperson_run(lp_keyperson *out, const lp_graph *g)
     kp.is_articulation = calloc(n1, 1);
     kp.accounts_at_risk = calloc(n1, sizeof *kp.accounts_at_risk);
     kp.revenue_at_risk = calloc(n1, sizeof *kp.revenue_at_risk);
+    kp.outer_key_person = malloc(n1 * sizeof *kp.outer_key_person);
     uint8_t *cut_below = calloc(n1, 1);
     int32_t *root_children = calloc(n1, sizeof *root_children);
     int64_t *acc_sub = calloc(n1, sizeof *acc_sub);
     double *rev_sub = calloc(n1, sizeof *rev_sub);
     lp_vid *next_pcut = malloc(n1 * sizeof *next_pcut);
-    if (!kp.is_articulation || !kp.accounts_at_risk || !kp.revenue_at_risk || !cut_below ||
-        !root_children || !acc_sub || !rev_sub || !next_pcut) {
+    if (!kp.is_articulation || !kp.accounts_at_risk || !kp.revenue_at_risk ||
+        !kp.outer_key_person || !cut_below || !root_children || !acc_sub || !rev_sub ||
+        !next_pcut) {
         st = lp_error_nomem("key-person analysis");
         goto done;
     }
@@ -108,6 +111,16 @@ lp_status lp_keyperson_run(lp_keyperson *out, const lp_graph *g)
         lp_vid v = l.order[i], p = l.parent[v];
         next_pcut[v] = (cut_below[v] && p != R && (g->role[p] & LP_ROLE_PERSON)) ? p : next_pcut[p];
     }
+    /* The outermost of them (the end of the chain): next_pcut[v] comes
+     * earlier in preorder, so its own is known. -2 outside R's tree. */
+    for (int64_t v = 0; v < n; v++)
+        kp.outer_key_person[v] = -2;
+    for (int64_t i = 1; i < l.n_first; i++) {
+        lp_vid v = l.order[i], c = next_pcut[v];
+        kp.outer_key_person[v] = c < 0                        ? -1
+                                 : kp.outer_key_person[c] < 0 ? c
+                                                              : kp.outer_key_person[c];
+    }
 
     /* Accounts, input order. A vertex is in R's tree iff its discovery time
      * (= its place in the preorder) is below n_first. */
@@ -117,7 +130,8 @@ lp_status lp_keyperson_run(lp_keyperson *out, const lp_graph *g)
     kp.account_revenue = malloc(((size_t)na + 1) * sizeof *kp.account_revenue);
     kp.account_connected = malloc((size_t)na + 1);
     kp.key_persons_offsets = malloc(((size_t)na + 1) * sizeof *kp.key_persons_offsets);
-    if (!kp.account_node || !kp.account_revenue || !kp.account_connected || !kp.key_persons_offsets) {
+    if (!kp.account_node || !kp.account_revenue || !kp.account_connected ||
+        !kp.key_persons_offsets) {
         st = lp_error_nomem("account table");
         goto done;
     }

@@ -6,6 +6,7 @@
 #include "lp_graph.h"
 
 #define LP_BUS_FACTOR_CAP_DEFAULT 3
+#define LP_SECOND_LINKS_DEFAULT 3 /* suggestions per account (docs/metrics.md) */
 
 /* bus_factor(a) for every account a (node rows account_node[0..na), as in
  * lp_keyperson): the minimum number of person nodes whose removal leaves a
@@ -34,8 +35,10 @@ lp_status lp_bus_factor_paths(int32_t *out, int64_t **out_offsets, lp_vid **out_
  * region (a plus the nodes that are neither person nor anchor reachable
  * from a without passing a person or an anchor) and the persons touching
  * it, the share held by the single largest person. NaN when no person
- * touches the region. out has na entries. O(n + m). */
-lp_status lp_dominant_share(double *out, const lp_graph *g, const int64_t *account_node,
-                            int64_t na);
+ * touches the region. threads(a): how many distinct persons touch the
+ * region (1 = single-threaded). out and out_threads (may be NULL) have na
+ * entries. O(n + m). */
+lp_status lp_dominant_share(double *out, int32_t *out_threads, const lp_graph *g,
+                            const int64_t *account_node, int64_t na);
 
 #endif

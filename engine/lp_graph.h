@@ -124,6 +124,8 @@ typedef struct lp_graph {
                                    lp_graph_build_igraph ran) */
     lp_graph_backing backing;   /* release set: nodes and csr are not the
                                    graph's own (lp_graph_adopt) */
+    int csr_own;                /* with a backing: csr was replaced
+                                   (lp_graph_drop_weak_ties) and is the graph's own */
 } lp_graph;
 
 /* Build the graph (CSR; no igraph copy: has_ig = 0). *edges is consumed
@@ -186,6 +188,19 @@ lp_status lp_graph_adopt(lp_graph *out, const lp_nodes *nodes, const lp_csr *csr
  * order, weight as in the CSR. Freed by lp_graph_free. LP_EINTERNAL when out of memory or
  * igraph fails; g is then unchanged. Not inside an OpenMP region. */
 lp_status lp_graph_build_igraph(lp_graph *g);
+
+/* ---- ties ---------------------------------------------------------------- */
+
+/* A tie is an edge between a person and a node that is neither a person nor
+ * an anchor: a working relationship with the customer side (docs/model.md).
+ * Remove every tie of (merged) weight below min_tie from g's CSR; other
+ * edges stay whatever their weight. Roles must be set. g->m and the CSR
+ * change; the igraph copy, if any, is dropped; *out_dropped (may be NULL)
+ * receives the number of ties removed. The new CSR is the graph's own even
+ * when the old one belonged to a backing. O(n + m), OpenMP; the result does
+ * not depend on the thread count. LP_EINTERNAL when out of memory (g is then
+ * unchanged). */
+lp_status lp_graph_drop_weak_ties(lp_graph *g, double min_tie, int64_t *out_dropped);
 
 /* Comma-separated node-type lists of the three roles. */
 typedef struct lp_roles {

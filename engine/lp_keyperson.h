@@ -18,6 +18,9 @@ typedef struct lp_keyperson {
     uint8_t *account_connected;   /* [n_accounts] 1 if the account has a path to R */
     int64_t *key_persons_offsets; /* [n_accounts + 1] CSR into key_persons */
     int64_t *key_persons;         /* key persons (node rows), nearest to the account first */
+    lp_vid *outer_key_person;     /* [n] the outermost person that alone cuts v off from R
+                                     (the last of v's key-person chain); -1 when no person
+                                     does, -2 when v has no path to R */
 
     int64_t n_articulation;  /* nodes with is_articulation */
     int64_t orphan_accounts; /* accounts with no path to R */

@@ -33,7 +33,10 @@ typedef void (*lp_progress_fn)(void *ctx, const char *phase, double seconds, con
 
 typedef struct lp_analyze_options {
     lp_roles roles;
+    double min_tie;                /* > 0: ties weaker than this are removed from the
+                                      graph before any analysis (lp_graph_drop_weak_ties) */
     int32_t bus_factor_cap;        /* >= 2; bus factor exact below it */
+    int32_t second_links;          /* suggestions per bus-factor-1 account, 0: none */
     const lp_scenarios *scenarios; /* departure scenarios to run, NULL: none;
                                       borrowed, must outlive the lp_analysis */
     int centrality;                /* 1: brokerage, betweenness (unless off),
@@ -47,14 +50,14 @@ typedef struct lp_analyze_options {
 } lp_analyze_options;
 #define LP_ANALYZE_OPTIONS_INIT                                                                    \
     {                                                                                              \
-        .roles = LP_ROLES_INIT, .bus_factor_cap = LP_BUS_FACTOR_CAP_DEFAULT, .centrality = 1,      \
-        .betweenness = LP_BW_AUTO, .sampling = LP_SAMPLING_INIT,                                   \
-        .pagerank = LP_PAGERANK_OPTIONS_INIT, .top = 20                                            \
+        .roles = LP_ROLES_INIT, .bus_factor_cap = LP_BUS_FACTOR_CAP_DEFAULT,                       \
+        .second_links = LP_SECOND_LINKS_DEFAULT, .centrality = 1, .betweenness = LP_BW_AUTO,       \
+        .sampling = LP_SAMPLING_INIT, .pagerank = LP_PAGERANK_OPTIONS_INIT, .top = 20              \
     }
 
 /* Seconds of one phase. Phase names are stable (they are the attribute
- * names of /summary/timings): load, keyperson, busfactor, scenarios,
- * brokerage, betweenness, pagerank; the writer adds write. */
+ * names of /summary/timings): load, keyperson, busfactor, secondlinks,
+ * scenarios, brokerage, betweenness, pagerank; the writer adds write. */
 typedef struct lp_timing {
     const char *phase;
     double seconds;
@@ -92,15 +95,22 @@ typedef struct lp_analysis {
     int32_t *bus_factor;    /* 0 .. bus_factor_cap, cap meaning "cap or more" */
     int32_t bus_factor_cap; /* >= 2 */
     double *dominant_share; /* NaN: no person touches the account */
+    int32_t *threads;       /* persons with a tie to the account's customer side */
+    int64_t *second_link_offsets, *second_link; /* CSR [n_accounts + 1] into rows of
+                                                   persons to tie to the account,
+                                                   best first; NULL when off */
+    int32_t second_links;                       /* at most this many per account */
 
     /* ---- departure scenarios (when options.scenarios) ------------------ */
     const lp_scenarios *scenario_set; /* borrowed from the options; NULL: none ran */
     lp_scenario_result scenarios;
 
     /* ---- summary --------------------------------------------------------- */
-    int64_t *bus_factor_histogram;               /* [bus_factor_cap + 1] accounts per value */
-    int64_t *top_persons, n_top_persons;         /* rows by revenue_at_risk (lp_keyperson_top) */
-    int64_t *top_brokers, n_top_brokers;         /* rows by brokerage */
+    double min_tie;                      /* the option; 0: no tie was dropped for weakness */
+    int64_t weak_ties_dropped;           /* ties below min_tie removed before the analyses */
+    int64_t *bus_factor_histogram;       /* [bus_factor_cap + 1] accounts per value */
+    int64_t *top_persons, n_top_persons; /* rows by revenue_at_risk (lp_keyperson_top) */
+    int64_t *top_brokers, n_top_brokers; /* rows by brokerage */
     int64_t *top_betweenness, n_top_betweenness; /* rows by betweenness; NULL when off */
     lp_strtab warnings; /* what looks wrong with the model, one sentence each (e.g. one
                            person is key person of most accounts: a reporting line

@@ -4,12 +4,14 @@
  * records its time and a one-line detail for the progress callback. */
 #include "lp_pipeline.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "lp_metrics.h"
 #include "lp_progress.h"
+#include "lp_secondlink.h"
 
 void lp_analysis_free(lp_analysis *a)
 {
@@ -22,6 +24,9 @@ void lp_analysis_free(lp_analysis *a)
     lp_keyperson_free(&a->keyperson);
     free(a->bus_factor);
     free(a->dominant_share);
+    free(a->threads);
+    free(a->second_link_offsets);
+    free(a->second_link);
     lp_scenario_result_free(&a->scenarios);
     free(a->bus_factor_histogram);
     free(a->top_persons);
@@ -117,19 +122,34 @@ static lp_status run_busfactor(lp_analysis *a, const lp_graph *g, const lp_analy
     a->bus_factor_cap = cap;
     a->bus_factor = malloc(((size_t)na + 1) * sizeof *a->bus_factor);
     a->dominant_share = malloc(((size_t)na + 1) * sizeof *a->dominant_share);
+    a->threads = malloc(((size_t)na + 1) * sizeof *a->threads);
     a->bus_factor_histogram = calloc((size_t)cap + 1, sizeof *a->bus_factor_histogram);
-    if (!a->bus_factor || !a->dominant_share || !a->bus_factor_histogram)
+    if (!a->bus_factor || !a->dominant_share || !a->threads || !a->bus_factor_histogram)
         return lp_error_nomem("bus factor");
     lp_status st = opt->scenarios ? lp_bus_factor_paths(a->bus_factor, path_offsets, path_persons,
                                                         g, acc, na, cap)
                                   : lp_bus_factor(a->bus_factor, g, acc, na, cap);
-    if (st || (st = lp_dominant_share(a->dominant_share, g, acc, na))) return st;
+    if (st || (st = lp_dominant_share(a->dominant_share, a->threads, g, acc, na))) return st;
     for (int64_t i = 0; i < na; i++)
         a->bus_factor_histogram[a->bus_factor[i]]++;
     char detail[160];
     snprintf(detail, sizeof detail, "%lld accounts with bus factor 1, %lld at %d or more",
              (long long)a->bus_factor_histogram[1], (long long)a->bus_factor_histogram[cap], cap);
     phase_done(a, opt, "busfactor", t0, detail);
+    return LP_OK;
+}
+
+static lp_status run_second_links(lp_analysis *a, const lp_graph *g, const lp_analyze_options *opt)
+{
+    double t0 = lp_clock_seconds();
+    lp_status st = lp_second_links(&a->second_link_offsets, &a->second_link, g, &a->keyperson,
+                                   a->bus_factor, opt->second_links);
+    if (st) return st;
+    a->second_links = opt->second_links;
+    char detail[96];
+    snprintf(detail, sizeof detail, "%lld suggestions",
+             (long long)a->second_link_offsets[a->keyperson.n_accounts]);
+    phase_done(a, opt, "secondlinks", t0, detail);
     return LP_OK;
 }
 
@@ -210,6 +230,8 @@ static lp_status run_columns_and_tops(lp_analysis *a, const lp_graph *g,
 
 lp_status lp_analyze(lp_analysis *out, lp_graph *g, const lp_analyze_options *opt)
 {
+    if (opt->second_links < 0)
+        return lp_error_set(LP_EUSAGE, "the second-link count must not be negative");
     if (opt->bus_factor_cap < 2)
         return lp_error_set(LP_EUSAGE, "the bus-factor cap must be at least 2 (got %d)",
                             (int)opt->bus_factor_cap);
@@ -221,6 +243,12 @@ lp_status lp_analyze(lp_analysis *out, lp_graph *g, const lp_analyze_options *op
 
     lp_analysis a;
     memset(&a, 0, sizeof a);
+    if (opt->min_tie > 0) {
+        if (!isfinite(opt->min_tie))
+            return lp_error_set(LP_EUSAGE, "the minimum tie weight must be finite");
+        if ((st = lp_graph_drop_weak_ties(g, opt->min_tie, &a.weak_ties_dropped))) return st;
+        a.min_tie = opt->min_tie;
+    }
     a.n = g->n;
     a.betweenness_mode = opt->betweenness;
     if (a.betweenness_mode == LP_BW_AUTO)
@@ -231,8 +259,9 @@ lp_status lp_analyze(lp_analysis *out, lp_graph *g, const lp_analyze_options *op
     int64_t *path_offsets = NULL; /* persons on each account's paths (scenarios) */
     lp_vid *path_persons = NULL;
     if (!(st = run_keyperson(&a, g, opt)) &&
-        !(st = run_busfactor(&a, g, opt, &path_offsets, &path_persons)) && opt->scenarios)
-        st = run_scenarios(&a, g, opt, path_offsets, path_persons);
+        !(st = run_busfactor(&a, g, opt, &path_offsets, &path_persons)) && opt->second_links > 0)
+        st = run_second_links(&a, g, opt);
+    if (!st && opt->scenarios) st = run_scenarios(&a, g, opt, path_offsets, path_persons);
     free(path_offsets);
     free(path_persons);
     if (!st && opt->centrality) st = run_centrality(&a, g, opt);

@@ -229,6 +229,7 @@ typedef struct list_column {
     col_len len;
     size_t offsets, values; /* offsetof the two int64 arrays */
     const char *rows_of;
+    int optional; /* absent when the offsets are NULL (else NULL means no rows) */
 } list_column;
 
 static int attrs_pagerank(lp_h5w *w, hid_t dset, const lp_analysis *a);
@@ -260,11 +261,16 @@ static const column ACCOUNT_COLUMNS[] = {
 };
 static const list_column ACCOUNT_LISTS[] = {
     {"/accounts/key_persons_offsets", "/accounts/key_persons", PER_ACCOUNT, KP(key_persons_offsets),
-     KP(key_persons), "/nodes"},
+     KP(key_persons), "/nodes", 0},
+};
+static const list_column SECOND_LINKS[] = {
+    {"/accounts/second_link_offsets", "/accounts/second_link", PER_ACCOUNT,
+     FIELD(second_link_offsets), FIELD(second_link), "/nodes", 1},
 };
 static const column ACCOUNT_COLUMNS_AFTER_LISTS[] = {
     {"/accounts/bus_factor", COL_I32, PER_ACCOUNT, FIELD(bus_factor), attrs_bus_factor, 0},
     {"/accounts/dominant_share", COL_F64, PER_ACCOUNT, FIELD(dominant_share), NULL, 0},
+    {"/accounts/threads", COL_I32, PER_ACCOUNT, FIELD(threads), NULL, 0},
 };
 
 /* /scenarios (when scenarios ran), after name, leave_offsets and leave,
@@ -277,9 +283,9 @@ static const column SCENARIO_COLUMNS[] = {
 };
 static const list_column SCENARIO_LISTS[] = {
     {"/scenarios/lost_offsets", "/scenarios/lost", PER_SCENARIO, SC(lost_offsets), SC(lost),
-     "/accounts"},
+     "/accounts", 0},
     {"/scenarios/newly_offsets", "/scenarios/newly", PER_SCENARIO, SC(newly_offsets), SC(newly),
-     "/accounts"},
+     "/accounts", 0},
 };
 
 /* /summary/<name>: rows into /nodes, by rank (written when the list and
@@ -501,8 +507,11 @@ static lp_status check_results(const char *path, const lp_graph *g, const lp_ana
     int has_kp = a->keyperson.is_articulation != NULL;
     lp_status st;
     if (has_kp && (st = check_keyperson(a))) return st;
-    if (!has_kp && (a->bus_factor || a->dominant_share))
-        return bad("bus_factor / dominant_share given without the key-person analysis");
+    if (!has_kp && (a->bus_factor || a->dominant_share || a->threads || a->second_link_offsets))
+        return bad("account columns given without the key-person analysis");
+    if (a->second_link_offsets && (st = check_list(a->second_link_offsets, a->keyperson.n_accounts,
+                                                   a->second_link, a->n, "second_link")))
+        return st;
     if (a->bus_factor) {
         if (a->bus_factor_cap < 2) return bad("bus_factor_cap below 2");
         for (int64_t i = 0; i < a->keyperson.n_accounts; i++)
@@ -687,6 +696,7 @@ static int write_lists(lp_h5w *w, hid_t file, const lp_analysis *a, const list_c
     for (size_t i = 0; i < k; i++) {
         int64_t rows = rows_of(a, l[i].len);
         const int64_t *off = field_ptr(a, l[i].offsets), *val = field_ptr(a, l[i].values);
+        if (!off && l[i].optional) continue;
         if (!off) off = &zero; /* no rows: offsets [0] */
         if (lp_h5w_column_num(w, file, l[i].offsets_path, H5T_STD_I64LE, H5T_NATIVE_INT64, rows + 1,
                               off) ||
@@ -783,7 +793,8 @@ static int write_accounts(lp_h5w *w, hid_t file, const lp_analysis *a)
         write_columns(w, file, a, ACCOUNT_COLUMNS, COUNT_OF(ACCOUNT_COLUMNS)) ||
         write_lists(w, file, a, ACCOUNT_LISTS, COUNT_OF(ACCOUNT_LISTS)) ||
         write_columns(w, file, a, ACCOUNT_COLUMNS_AFTER_LISTS,
-                      COUNT_OF(ACCOUNT_COLUMNS_AFTER_LISTS)))
+                      COUNT_OF(ACCOUNT_COLUMNS_AFTER_LISTS)) ||
+        write_lists(w, file, a, SECOND_LINKS, COUNT_OF(SECOND_LINKS)))
         goto done;
     rc = 0;
 done:
@@ -827,7 +838,8 @@ static int write_summary(lp_h5w *w, hid_t file, const lp_graph *g, const lp_anal
     if (lp_h5w_attr_i64(w, grp, "nodes", g->n) || lp_h5w_attr_i64(w, grp, "edges", g->m) ||
         lp_h5w_attr_i64(w, grp, "merged_duplicates", g->merged_duplicates) ||
         lp_h5w_attr_i64(w, grp, "dropped_self_loops", g->dropped_self_loops) ||
-        lp_h5w_attr_i64(w, grp, "skipped_rows", info->skipped_rows))
+        lp_h5w_attr_i64(w, grp, "skipped_rows", info->skipped_rows) ||
+        lp_h5w_attr_i64(w, grp, "weak_ties_dropped", a->weak_ties_dropped))
         goto done;
     if (has_kp &&
         (lp_h5w_attr_i64(w, grp, "accounts", kp->n_accounts) ||

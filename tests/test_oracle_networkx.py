@@ -105,7 +105,8 @@ def bus_factor(GR, a, persons, anchors, reach, cap):
 def dominant_share(G, a, persons, anchors):
     """Region: a plus the non-person, non-anchor nodes reachable from a
     without passing a person or an anchor; share of the largest person in
-    the edge weight between the region and the persons touching it."""
+    the edge weight between the region and the persons touching it, and the
+    number of those persons (threads)."""
     region, stack = {a}, [a]
     while stack:
         v = stack.pop()
@@ -118,10 +119,10 @@ def dominant_share(G, a, persons, anchors):
         for p in G[v]:
             if p in persons and p != a:
                 per[p] = per.get(p, 0.0) + G[v][p]["weight"]
-    return max(per.values()) / sum(per.values()) if per else float("nan")
+    return (max(per.values()) / sum(per.values()) if per else float("nan")), len(per)
 
 
-def expected(nodes, edges, anchor_types, person_types, account_types):
+def expected(nodes, edges, anchor_types, person_types, account_types, min_tie=0.0):
     ids = [n[0] for n in nodes]
     row = {x: i for i, x in enumerate(ids)}
     typ = {n[0]: n[1] for n in nodes}
@@ -138,6 +139,12 @@ def expected(nodes, edges, anchor_types, person_types, account_types):
             dups += 1
         else:
             G.add_edge(a, b, weight=w)
+    # --min-tie: ties (person to a node neither person nor anchor) of merged
+    # weight below it are dropped before everything else
+    weak = [(a, b) for a, b, w in G.edges(data="weight")
+            if w < min_tie and ((typ[a] in person_types and typ[b] not in person_types | anchor_types)
+                                or (typ[b] in person_types and typ[a] not in person_types | anchor_types))]
+    G.remove_edges_from(weak)
     GR = G.copy()
     anchors = [x for x in ids if typ[x] in anchor_types]
     GR.add_edges_from((R, x) for x in anchors)
@@ -176,10 +183,13 @@ def expected(nodes, edges, anchor_types, person_types, account_types):
     brk = nx.betweenness_centrality_subset(GR.to_directed(), [R], targets, normalized=False)
     pr = nx.pagerank(G, alpha=0.85, weight="weight", tol=1e-14, max_iter=10000)
     bus = {a: bus_factor(GR, a, persons, anchors, reach, CAP) for a in accounts}
-    dom = {a: dominant_share(G, a, persons, set(anchors)) for a in accounts}
-    return dict(G=G, ids=ids, row=row, typ=typ, rev=rev, ap=ap, kp=kp, at_risk=at_risk,
+    dt = {a: dominant_share(G, a, persons, set(anchors)) for a in accounts}
+    dom = {a: x[0] for a, x in dt.items()}
+    thr = {a: x[1] for a, x in dt.items()}
+    return dict(G=G, GR=GR, ids=ids, row=row, typ=typ, rev=rev, ap=ap, kp=kp, at_risk=at_risk,
                 rev_risk=rev_risk, accounts=accounts, reach=reach, loops=loops, dups=dups,
-                bw=bw, brk=brk, pr=pr, bus=bus, dom=dom)
+                bw=bw, brk=brk, pr=pr, bus=bus, dom=dom, thr=thr, weak=len(weak),
+                persons=persons, anchors=anchors)
 
 
 def read(path):
@@ -190,7 +200,9 @@ def read(path):
                                       "accounts/connected", "accounts/key_persons_offsets",
                                       "accounts/key_persons", "nodes/betweenness",
                                       "nodes/brokerage", "nodes/pagerank",
-                                      "accounts/bus_factor", "accounts/dominant_share"]}
+                                      "accounts/bus_factor", "accounts/dominant_share",
+                                      "accounts/threads", "accounts/second_link_offsets",
+                                      "accounts/second_link"]}
         out["betweenness_method"] = f["nodes/betweenness"].attrs["method"]
         out["summary"] = dict(f["summary"].attrs)
     out["nodes/id"] = [x.decode("utf-8") if isinstance(x, bytes) else x for x in out["nodes/id"]]
@@ -243,7 +255,11 @@ def compare(got, exp, tag):
     C.check(np.array_equal(np.isnan(got_dom), np.isnan(want_dom)) and
             np.allclose(got_dom[~np.isnan(want_dom)], want_dom[~np.isnan(want_dom)], rtol=1e-12),
             f"{tag}: /accounts/dominant_share differs from the NetworkX recomputation")
+    C.check(list(got["accounts/threads"]) == [exp["thr"][a] for a in accts],
+            f"{tag}: /accounts/threads differs from the NetworkX recomputation")
+    check_second_links(got, exp, tag)
     s = got["summary"]
+    C.check(s["weak_ties_dropped"] == exp["weak"], f"{tag}: weak_ties_dropped {s['weak_ties_dropped']} != {exp['weak']}")
     C.check(s["nodes"] == len(ids) and s["edges"] == G.number_of_edges(), f"{tag}: summary counts")
     C.check(s["dropped_self_loops"] == exp["loops"], f"{tag}: dropped_self_loops")
     C.check(s["merged_duplicates"] == exp["dups"], f"{tag}: merged_duplicates")
@@ -252,6 +268,36 @@ def compare(got, exp, tag):
     return (orphans, sum(1 for a in accts if exp["kp"][a]),
             sum(1 for a in accts if len(exp["kp"][a]) > 1),
             {b: want_bf.count(b) for b in range(CAP + 1)})
+
+
+def check_second_links(got, exp, tag):
+    """Every account with bus factor 1 has its suggestions (none otherwise);
+    each suggestion is a person outside its key persons and, added as a tie,
+    lifts it to bus factor >= 2 by NetworkX max flow; the list is ordered by
+    hop distance from the account in G (without R)."""
+    ids, accts = exp["ids"], exp["accounts"]
+    off, links = got["accounts/second_link_offsets"], got["accounts/second_link"]
+    C.check(len(off) == len(accts) + 1 and off[0] == 0 and off[-1] == len(links),
+            f"{tag}: second_link_offsets shape")
+    tested = 0
+    for i, a in enumerate(accts):
+        sug = [ids[k] for k in links[off[i]:off[i + 1]]]
+        if exp["bus"][a] != 1:
+            C.check(not sug, f"{tag}: {a!r} (bus factor {exp['bus'][a]}) got suggestions {sug}")
+            continue
+        C.check(0 < len(sug) <= 3, f"{tag}: {a!r}: {len(sug)} suggestions")
+        dist = nx.single_source_shortest_path_length(exp["G"], a)
+        d = [dist.get(p, 10**9) for p in sug]
+        C.check(d == sorted(d), f"{tag}: {a!r}: suggestions not by distance: {list(zip(sug, d))}")
+        for p in sug:
+            C.check(p in exp["persons"] and p not in exp["kp"][a], f"{tag}: {a!r}: {p!r} is no candidate")
+            if tested < 60:
+                GR2 = exp["GR"].copy()
+                GR2.add_edge(p, a)
+                bf = bus_factor(GR2, a, exp["persons"], exp["anchors"], exp["reach"], CAP)
+                C.check(bf >= 2, f"{tag}: tying {p!r} to {a!r} leaves bus factor {bf}")
+                tested += 1
+    C.check(tested >= 20, f"{tag}: only {tested} second links tied and checked")
 
 
 def main():
@@ -296,6 +342,17 @@ def main():
                     else:
                         same = np.array_equal(a, b)
                     C.check(same, f"seed {seed}: {key} differs between thread counts")
+        # --min-tie 2.6: ties of merged weight below it dropped before every
+        # analysis (the fixture's weights are 1, 1.5, 2.5, 3 and their sums)
+        nodes, edges = make_enterprise(1)
+        exp = expected(nodes, edges, {"company"}, {"employee"}, {"account"}, min_tie=2.6)
+        C.check(exp["weak"] > 50, f"--min-tie fixture drops only {exp['weak']} ties")
+        for t in (1, 8):
+            out = os.path.join(d, f"mintie-{t}.h5")
+            p = run(["analyze", os.path.join(d, "n1.csv"), os.path.join(d, "e1.csv"), "-o", out,
+                     "--min-tie", "2.6", "--threads", str(t), "--quiet"])
+            if C.check(p.returncode == 0, f"--min-tie t={t}: {p.stderr}"):
+                compare(read(out), exp, f"--min-tie 2.6 threads {t}")
         # sampled betweenness through the command: one seed, same output at
         # 1, 2 and 8 threads, and within epsilon (normalised) of the exact one
         nodes, edges = make_enterprise(1)

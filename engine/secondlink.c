@@ -1,0 +1,182 @@
+/* secondlink.c — second links: for every account with bus factor 1, the
+ * persons who would lift it to bus factor 2 or more with one new tie, best
+ * first (docs/metrics.md "Second links").
+ *
+ * Which persons qualify. The key persons K(a) of an account a are a chain
+ * k1, k2, ..., kt, nearest first, and each separates the previous one from
+ * R, so every path from any of them to R passes kt, the outermost. Hence a
+ * person p keeps a path to R once all of K(a) are gone exactly when kt does
+ * not cut p off from R, i.e. p has a path to R, p is not in K(a) and the
+ * outermost key person of p (lp_keyperson.outer_key_person: the end of p's
+ * own chain) is not kt. A new tie p–a then gives a a second path to R that
+ * avoids every single person of K(a), so its bus factor becomes >= 2 (it
+ * cannot fall: a tie only adds paths). No flow computation is needed.
+ *
+ * Ranking: hop distance from a to p in the graph without R (shorter first:
+ * the key person's teammates before strangers), then fewer accounts at risk
+ * (spread the load), then lower row; persons not reachable from a without R
+ * come last in the same order. Per account: a breadth-first search from a,
+ * level by level, stopped after the level in which the K-th candidate
+ * appears; each level's candidates are sorted by (accounts at risk, row).
+ * If a's component holds fewer than K candidates, the rest come from a
+ * global list of all persons sorted by (accounts at risk, row), skipping
+ * those the search reached.
+ *
+ * Cost: per account, the nodes within the distance of its K-th candidate
+ * (usually the team: distance 3). Parallel over accounts (OpenMP, dynamic);
+ * each thread has its own visit stamps and queue, allocated before the
+ * region. Every account's answer depends only on the graph, so the result
+ * does not depend on the thread count. No igraph calls.
+ */
+#include "lp_secondlink.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "lp_i_omp.h"
+
+typedef struct cand {
+    int64_t at_risk;
+    lp_vid row;
+} cand;
+
+static int cand_cmp(const void *x, const void *y)
+{
+    const cand *a = x, *b = y;
+    if (a->at_risk != b->at_risk) return a->at_risk < b->at_risk ? -1 : 1;
+    return (a->row > b->row) - (a->row < b->row);
+}
+
+/* Whether person p may be a second link of an account whose key persons
+ * are kps[0..nk) (outermost last). */
+static int qualifies(const lp_graph *g, const lp_keyperson *kp, lp_vid p, const int64_t *kps,
+                     int64_t nk)
+{
+    if (!(g->role[p] & LP_ROLE_PERSON)) return 0;
+    lp_vid outer = kp->outer_key_person[p];
+    if (outer == -2 || outer == (lp_vid)kps[nk - 1]) return 0;
+    for (int64_t j = 0; j < nk; j++)
+        if (kps[j] == p) return 0;
+    return 1;
+}
+
+/* Per-thread scratch. */
+typedef struct work {
+    uint32_t *stamp; /* [n] == mark: visited in the current search */
+    lp_vid *queue;   /* [n] */
+    cand *level;     /* [n] the candidates of one level */
+    uint32_t mark;
+} work;
+
+/* Up to k suggestions for account node a (key persons kps[0..nk)) into
+ * out; returns how many. */
+static int64_t suggest(const lp_graph *g, const lp_keyperson *kp, lp_vid a, const int64_t *kps,
+                       int64_t nk, int64_t k, const cand *by_risk, int64_t n_persons, work *w,
+                       int64_t *out)
+{
+    const lp_csr *c = &g->csr;
+    int64_t found = 0, head = 0, tail = 0;
+    if (++w->mark == 0) { /* wrapped: clear the stamps once */
+        memset(w->stamp, 0, (size_t)c->n * sizeof *w->stamp);
+        w->mark = 1;
+    }
+    w->stamp[a] = w->mark;
+    w->queue[tail++] = a;
+    while (head < tail && found < k) {
+        /* One level: queue[head, level_end). */
+        int64_t level_end = tail, nc = 0;
+        for (; head < level_end; head++) {
+            lp_vid v = w->queue[head];
+            if (v != a && qualifies(g, kp, v, kps, nk))
+                w->level[nc++] = (cand){kp->accounts_at_risk[v], v};
+            for (int64_t e = c->offset[v]; e < c->offset[v + 1]; e++) {
+                lp_vid x = c->adj[e];
+                if (w->stamp[x] == w->mark) continue;
+                w->stamp[x] = w->mark;
+                w->queue[tail++] = x;
+            }
+        }
+        if (nc > 1) qsort(w->level, (size_t)nc, sizeof *w->level, cand_cmp);
+        for (int64_t j = 0; j < nc && found < k; j++)
+            out[found++] = w->level[j].row;
+    }
+    /* Fewer than k in a's component: persons it cannot reach, by risk. */
+    if (found < k && head >= tail)
+        for (int64_t j = 0; j < n_persons && found < k; j++) {
+            lp_vid p = by_risk[j].row;
+            if (w->stamp[p] != w->mark && qualifies(g, kp, p, kps, nk)) out[found++] = p;
+        }
+    return found;
+}
+
+lp_status lp_second_links(int64_t **out_offsets, int64_t **out_links, const lp_graph *g,
+                          const lp_keyperson *kp, const int32_t *bus_factor, int32_t k)
+{
+    const lp_vid n = g->csr.n;
+    const int64_t na = kp->n_accounts;
+    if (k < 1) return lp_error_set(LP_EUSAGE, "second links: the count must be at least 1");
+    int nt = lp_i_max_threads();
+    lp_status st = LP_OK;
+    int64_t *offsets = calloc((size_t)na + 1, sizeof *offsets);
+    int64_t *slots = malloc(((size_t)na * (size_t)k + 1) * sizeof *slots);
+    cand *by_risk = malloc(((size_t)n + 1) * sizeof *by_risk);
+    work *ws = calloc((size_t)nt, sizeof *ws);
+    int64_t *links = NULL;
+    if (!offsets || !slots || !by_risk || !ws) {
+        st = lp_error_nomem("second links");
+        goto done;
+    }
+    for (int t = 0; t < nt; t++) {
+        ws[t].stamp = calloc((size_t)n + 1, sizeof *ws[t].stamp);
+        ws[t].queue = malloc(((size_t)n + 1) * sizeof *ws[t].queue);
+        ws[t].level = malloc(((size_t)n + 1) * sizeof *ws[t].level);
+        if (!ws[t].stamp || !ws[t].queue || !ws[t].level) {
+            st = lp_error_nomem("second links workspace");
+            goto done;
+        }
+    }
+    int64_t n_persons = 0;
+    for (lp_vid v = 0; v < n; v++)
+        if (g->role[v] & LP_ROLE_PERSON) by_risk[n_persons++] = (cand){kp->accounts_at_risk[v], v};
+    qsort(by_risk, (size_t)n_persons, sizeof *by_risk, cand_cmp);
+
+#pragma omp parallel for schedule(dynamic, 64) if (na >= 1024)
+    for (int64_t i = 0; i < na; i++) {
+        int64_t nk = kp->key_persons_offsets[i + 1] - kp->key_persons_offsets[i];
+        offsets[i + 1] = 0;
+        if (bus_factor[i] != 1 || nk == 0) continue;
+        work *w = &ws[lp_i_thread_id()];
+        offsets[i + 1] = suggest(g, kp, (lp_vid)kp->account_node[i],
+                                 kp->key_persons + kp->key_persons_offsets[i], nk, k, by_risk,
+                                 n_persons, w, slots + i * (int64_t)k);
+    }
+    for (int64_t i = 0; i < na; i++)
+        offsets[i + 1] += offsets[i];
+    links = malloc(((size_t)offsets[na] + 1) * sizeof *links);
+    if (!links) {
+        st = lp_error_nomem("second links");
+        goto done;
+    }
+    for (int64_t i = 0; i < na; i++)
+        memcpy(links + offsets[i], slots + i * (int64_t)k,
+               (size_t)(offsets[i + 1] - offsets[i]) * sizeof *links);
+
+done:
+    if (ws)
+        for (int t = 0; t < nt; t++) {
+            free(ws[t].stamp);
+            free(ws[t].queue);
+            free(ws[t].level);
+        }
+    free(ws);
+    free(slots);
+    free(by_risk);
+    if (st) {
+        free(offsets);
+        free(links);
+        return st;
+    }
+    *out_offsets = offsets;
+    *out_links = links;
+    return LP_OK;
+}
