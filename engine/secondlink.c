@@ -83,12 +83,20 @@ static int64_t suggest(const lp_graph *g, const lp_keyperson *kp, lp_vid a, cons
     w->stamp[a] = w->mark;
     w->queue[tail++] = a;
     while (head < tail && found < k) {
-        /* One level: queue[head, level_end). */
+        /* One level: queue[head, level_end). Its candidates first; its
+         * neighbours (the next level) only if they are still needed. */
         int64_t level_end = tail, nc = 0;
-        for (; head < level_end; head++) {
-            lp_vid v = w->queue[head];
+        for (int64_t j = head; j < level_end; j++) {
+            lp_vid v = w->queue[j];
             if (v != a && qualifies(g, kp, v, kps, nk))
                 w->level[nc++] = (cand){kp->accounts_at_risk[v], v};
+        }
+        if (nc > 1) qsort(w->level, (size_t)nc, sizeof *w->level, cand_cmp);
+        for (int64_t j = 0; j < nc && found < k; j++)
+            out[found++] = w->level[j].row;
+        if (found == k) break;
+        for (; head < level_end; head++) {
+            lp_vid v = w->queue[head];
             for (int64_t e = c->offset[v]; e < c->offset[v + 1]; e++) {
                 lp_vid x = c->adj[e];
                 if (w->stamp[x] == w->mark) continue;
@@ -96,9 +104,6 @@ static int64_t suggest(const lp_graph *g, const lp_keyperson *kp, lp_vid a, cons
                 w->queue[tail++] = x;
             }
         }
-        if (nc > 1) qsort(w->level, (size_t)nc, sizeof *w->level, cand_cmp);
-        for (int64_t j = 0; j < nc && found < k; j++)
-            out[found++] = w->level[j].row;
     }
     /* Fewer than k in a's component: persons it cannot reach, by risk. */
     if (found < k && head >= tail)

@@ -1,6 +1,24 @@
 """h5schema — validate a linchpin result file against DESIGN.md ("Result file
-(HDF5)", format "linchpin-results", format_version 1) with h5py, independently
+(HDF5)", format "linchpin-results", format_version 2) with h5py, independently
 of the C reader.
+
+Format 2 is made to be read safely when damaged: no variable-length string
+anywhere (those live in HDF5's global heap, which has no checksum), so
+ - every string attribute is a scalar fixed-length UTF-8 string holding the
+   text and one NUL (size strlen + 1, no NUL inside);
+ - every string column (/nodes/id, /nodes/type, /nodes/name when present,
+   /scenarios/name) is fixed-length UTF-8, NUL-padded, as wide as its longest
+   string (at least 1 byte), chunk max(1, min(len, 65536, 4 MiB / width))
+   rows, deflate, no shuffle; or else the blob pair `X_bytes` (uint8: each
+   string's bytes and a NUL, back to back) and `X_offsets` (int64 [len + 1]:
+   0, strictly increasing, last = len(X_bytes); string i is
+   X_bytes[offsets[i]:offsets[i+1]-1], NUL at offsets[i+1]-1, none inside)
+   instead of `X`. Either way the returned dict holds the column under `X`;
+ - every dataset, anywhere in the file, is chunked with the Fletcher-32
+   checksum filter and deflate; numeric ones (blobs included) also shuffle,
+   chunk max(1, min(len, 65536));
+ - the superblock is version >= 2 (HDF5 1.10 format, checksummed metadata),
+   checked when h5py exposes it (FileCreateID.get_version()).
 
     from h5schema import check_results
     res = check_results("out.h5", expect={"nodes": 7, "/nodes/degree": [2, 3, 2]})
@@ -39,15 +57,19 @@ import h5py
 import numpy as np
 
 FORMAT = "linchpin-results"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 CHUNK_MAX = 65536
+STR_CHUNK_BYTES = 4 << 20  # a string chunk holds at most this many bytes
+MIN_SUPERBLOCK = 2
 REL_TOL = 1e-9
 PAGERANK_SUM_TOL = 1e-9
 
-# Known columns and their on-disk dtypes ("str" = variable-length UTF-8).
+# Known columns and their on-disk dtypes ("str" = a string column: fixed-length
+# UTF-8 or the X_bytes / X_offsets blob pair).
 NODE_COLUMNS = {
     "id": "str",
     "type": "str",
+    "name": "str",
     "degree": "<i8",
     "strength": "<f8",
     "pagerank": "<f8",
@@ -65,6 +87,21 @@ ACCOUNT_COLUMNS = {
     "dominant_share": "<f8",
     "key_persons_offsets": "<i8",
     "key_persons": "<i8",
+    "threads": "<i4",
+    "second_link_offsets": "<i8",
+    "second_link": "<i8",
+}
+# Index datasets: attribute rows_of names the table their values are rows of.
+ROWS_OF = {
+    "/accounts/node": "/nodes",
+    "/accounts/key_persons": "/nodes",
+    "/accounts/second_link": "/nodes",
+    "/scenarios/lost": "/accounts",
+    "/scenarios/newly": "/accounts",
+    "/scenarios/leave": "/nodes",
+    "/summary/top_persons": "/nodes",
+    "/summary/top_brokers": "/nodes",
+    "/summary/top_betweenness": "/nodes",
 }
 KP_NODE_COLUMNS = ("is_articulation", "accounts_at_risk", "revenue_at_risk")
 KP_ACCOUNT_COLUMNS = ("node", "revenue", "connected", "key_persons_offsets", "key_persons")
@@ -116,16 +153,27 @@ def _attr_shape(obj, name):
 
 
 def _str_attr(ctx, obj, where, name):
+    """A scalar fixed-length UTF-8 string attribute: the text, then exactly
+    one NUL (size strlen + 1). Returns the text as str."""
     ctx.check(name in obj.attrs, where, "missing attribute '%s'" % name)
-    info = h5py.check_string_dtype(_attr_dtype(obj, name))
+    aid = obj.attrs.get_id(name)
+    info = h5py.check_string_dtype(aid.dtype)
     ctx.check(info is not None, where, "attribute '%s' is not a string" % name)
-    ctx.check(info.length is None, where,
-              "attribute '%s' is a fixed-length string, expected variable-length" % name)
+    ctx.check(info.length is not None, where,
+              "attribute '%s' is a variable-length string, expected fixed-length "
+              "(format_version %d has no variable-length strings)" % (name, FORMAT_VERSION))
     ctx.check(info.encoding == "utf-8", where, "attribute '%s' is not UTF-8" % name)
-    ctx.check(_attr_shape(obj, name) == (), where, "attribute '%s' is not scalar" % name)
-    value = obj.attrs[name]
-    ctx.check(isinstance(value, str), where, "attribute '%s' did not read as str" % name)
-    return value
+    ctx.check(aid.shape == (), where, "attribute '%s' is not scalar" % name)
+    buf = np.empty((), dtype=aid.dtype)
+    aid.read(buf)
+    raw = buf.tobytes()  # all `size` bytes, padding included
+    ctx.check(len(raw) >= 1 and raw[-1] == 0 and b"\0" not in raw[:-1], where,
+              "attribute '%s' is not its text plus one NUL (size strlen + 1): %r"
+              % (name, raw[:80]))
+    try:
+        return raw[:-1].decode("utf-8")
+    except UnicodeDecodeError as e:
+        ctx.fail(where, "attribute '%s': invalid UTF-8 (%s)" % (name, e))
 
 
 def _num_attr(ctx, obj, where, name, kind, dtypes):
@@ -190,53 +238,198 @@ def _check_root(ctx, f):
 
 # ---- datasets ----------------------------------------------------------
 
+def _check_storage(ctx, ds, chunk, shuffle):
+    """Chunked (chunk elements), deflate, Fletcher-32, shuffle as asked."""
+    where = ds.name
+    ctx.check(ds.chunks is not None, where, "not chunked")
+    ctx.check(ds.fletcher32, where, "no Fletcher-32 checksum filter (required on every dataset)")
+    ctx.check(ds.compression == "gzip", where,
+              "compression %r, expected gzip (deflate)" % (ds.compression,))
+    ctx.check(ds.chunks[0] == chunk, where,
+              "chunk of %d elements, expected %d" % (ds.chunks[0], chunk))
+    if shuffle:
+        ctx.check(bool(ds.shuffle), where, "numeric column without the shuffle filter")
+    else:
+        ctx.check(not ds.shuffle, where, "string column with the shuffle filter")
+
+
+def _read_str_column(ctx, ds):
+    """A fixed-length UTF-8 string column, NUL-padded, as wide as its longest
+    string (at least 1 byte); returns an object array of str."""
+    where = ds.name
+    info = h5py.check_string_dtype(ds.dtype)
+    ctx.check(info is not None, where, "dtype %s, expected a string" % ds.dtype)
+    ctx.check(info.length is not None, where,
+              "variable-length strings, expected fixed-length (format_version %d has no "
+              "variable-length strings)" % FORMAT_VERSION)
+    ctx.check(info.encoding == "utf-8", where, "strings are not UTF-8")
+    ctx.check(ds.id.get_type().get_strpad() != h5py.h5t.STR_SPACEPAD, where,
+              "space-padded strings, expected NUL padding")
+    width = info.length
+    n = ds.shape[0]
+    _check_storage(ctx, ds, max(1, min(n, CHUNK_MAX, STR_CHUNK_BYTES // width)), False)
+    raw = ds[...]  # numpy bytes, trailing NULs dropped
+    values = []
+    longest = 0
+    for i, b in enumerate(raw.tolist()):
+        ctx.check(b"\0" not in b, where, "row %d has a NUL inside its string" % i)
+        try:
+            values.append(b.decode("utf-8"))
+        except UnicodeDecodeError as e:
+            ctx.fail(where, "invalid UTF-8 at row %d (%s)" % (i, e))
+        longest = max(longest, len(b))
+    ctx.check(width == max(1, longest), where,
+              "strings are %d bytes wide, the longest has %d (expected max(1, longest))"
+              % (width, longest))
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out
+
+
+def _read_blob_column(ctx, g, base):
+    """The blob layout of string column `base` of group g: `base`_bytes and
+    `base`_offsets. Returns an object array of str."""
+    bname, oname = base + "_bytes", base + "_offsets"
+    bw, ow = "%s/%s" % (g.name, bname), "%s/%s" % (g.name, oname)
+    ctx.check(oname in g, ow, "missing (the blob layout needs %s and %s)" % (bname, oname))
+    for name in (bname, oname):
+        ctx.check(isinstance(g[name], h5py.Dataset), "%s/%s" % (g.name, name), "is not a dataset")
+    b = _read_column(ctx, g[bname], "|u1")
+    o = _read_column(ctx, g[oname], "<i8")
+    ctx.check(len(o) >= 1, ow, "empty, expected len + 1 offsets")
+    ctx.check(int(o[0]) == 0, ow, "does not start at 0 (%d)" % int(o[0]))
+    step = np.diff(o)
+    bad = np.nonzero(step < 1)[0]
+    ctx.check(len(bad) == 0, ow, "not strictly increasing at row %d (%d then %d)"
+              % ((bad[0], o[bad[0]], o[bad[0] + 1]) if len(bad) else (0, 0, 0)))
+    ctx.check(int(o[-1]) == len(b), ow,
+              "ends at %d, %s has %d bytes" % (int(o[-1]), bname, len(b)))
+    end = o[1:] - 1
+    bad = np.nonzero(b[end] != 0)[0]
+    ctx.check(len(bad) == 0, bw, "string %d is not NUL-terminated at offsets[%d + 1] - 1 = %d"
+              % ((bad[0], bad[0], end[bad[0]]) if len(bad) else (0, 0, 0)))
+    nul = np.nonzero(b == 0)[0]
+    ctx.check(len(nul) == len(end), bw, "string %d has a NUL inside"
+              % (int(np.searchsorted(o, np.setdiff1d(nul, end)[0], side="right")) - 1
+                 if len(nul) != len(end) else 0))
+    raw = b.tobytes()
+    values = []
+    for i in range(len(end)):
+        try:
+            values.append(raw[int(o[i]):int(end[i])].decode("utf-8"))
+        except UnicodeDecodeError as e:
+            ctx.fail(bw, "invalid UTF-8 in string %d (%s)" % (i, e))
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out
+
+
 def _read_column(ctx, ds, want):
     """Check dtype, shape and storage of one column; return its values."""
     where = ds.name
     ctx.check(ds.ndim == 1, where, "is %d-D, expected 1-D" % ds.ndim)
     n = ds.shape[0]
-    if want == "str":
-        info = h5py.check_string_dtype(ds.dtype)
-        ctx.check(info is not None, where, "dtype %s, expected a string" % ds.dtype)
-        ctx.check(info.length is None, where, "fixed-length strings, expected variable-length")
-        ctx.check(info.encoding == "utf-8", where, "strings are not UTF-8")
-    elif want is not None:
+    is_str = h5py.check_string_dtype(ds.dtype) is not None
+    if want == "str" or (want is None and is_str):
+        return _read_str_column(ctx, ds)
+    if want is not None:
         ctx.check(ds.dtype.str == want, where, "dtype %s, expected %s" % (ds.dtype.str, want))
     else:
-        ctx.check(ds.dtype.kind in "iufSOU" or h5py.check_string_dtype(ds.dtype) is not None,
-                  where, "unexpected dtype %s" % ds.dtype)
-    if n > 0:
-        ctx.check(ds.chunks is not None, where, "not chunked")
-        ctx.check(ds.chunks[0] == min(n, CHUNK_MAX), where,
-                  "chunk of %d elements, expected min(len, %d) = %d"
-                  % (ds.chunks[0], CHUNK_MAX, min(n, CHUNK_MAX)))
-        ctx.check(ds.compression == "gzip", where,
-                  "compression %r, expected gzip (deflate)" % (ds.compression,))
-        if h5py.check_string_dtype(ds.dtype) is None:
-            ctx.check(bool(ds.shuffle), where, "numeric column without the shuffle filter")
-    if h5py.check_string_dtype(ds.dtype) is not None:
-        try:
-            return ds.asstr()[...] if n > 0 else np.array([], dtype=object)
-        except UnicodeDecodeError as e:
-            ctx.fail(where, "invalid UTF-8 (%s)" % e)
+        ctx.check(ds.dtype.kind in "iuf", where, "unexpected dtype %s" % ds.dtype)
+    _check_storage(ctx, ds, max(1, min(n, CHUNK_MAX)), True)
     return ds[...]
 
 
 def _read_group(ctx, f, group, known, length):
-    """All datasets of a group: known ones with their dtype, the others 1-D.
-    length(name) -> expected length or None."""
+    """All datasets of a group: known ones with their dtype, the others 1-D;
+    a known string column X may be stored as X_bytes + X_offsets (returned
+    as X). length(name) -> expected length or None."""
     cols = {}
     g = f[group]
     ctx.check(isinstance(g, h5py.Group), "/" + group, "is not a group")
-    for name, obj in g.items():
+    names = list(g.keys())
+    for name in names:
         where = "/%s/%s" % (group, name)
-        ctx.check(isinstance(obj, h5py.Dataset), where, "is not a dataset")
-        cols[name] = _read_column(ctx, obj, known.get(name))
-        want = length(name)
+        obj = g[name]
+        for suffix in ("_bytes", "_offsets"):
+            base = name[:-len(suffix)]
+            if name.endswith(suffix) and known.get(base) == "str":
+                ctx.check(base not in g, where,
+                          "both /%s/%s and its blob layout are present" % (group, base))
+                if suffix == "_bytes":
+                    col = base
+                    cols[col] = _read_blob_column(ctx, g, base)
+                else:
+                    ctx.check(base + "_bytes" in g, where, "present without /%s/%s_bytes"
+                              % (group, base))
+                    col = None
+                break
+        else:
+            ctx.check(isinstance(obj, h5py.Dataset), where, "is not a dataset")
+            col = name
+            cols[col] = _read_column(ctx, obj, known.get(name))
+        if col is None:
+            continue
+        want = length(col)
         if want is not None:
-            ctx.check(len(cols[name]) == want, where,
-                      "has %d rows, expected %d" % (len(cols[name]), want))
+            ctx.check(len(cols[col]) == want, "/%s/%s" % (group, col),
+                      "has %d rows, expected %d" % (len(cols[col]), want))
     return cols
+
+
+def _str_len(ctx, f, path):
+    """Rows of the string column at path, either layout (None: absent)."""
+    if path in f:
+        ds = f[path]
+        ctx.check(isinstance(ds, h5py.Dataset) and ds.ndim == 1, path, "is not a 1-D dataset")
+        return ds.shape[0]
+    if path + "_bytes" in f:
+        ctx.check(path + "_offsets" in f, path + "_offsets",
+                  "missing (the blob layout needs %s_bytes and %s_offsets)" % (path, path))
+    if path + "_offsets" in f:
+        ds = f[path + "_offsets"]
+        ctx.check(isinstance(ds, h5py.Dataset) and ds.ndim == 1 and ds.shape[0] >= 1,
+                  path + "_offsets", "is not a 1-D dataset of len + 1 offsets")
+        return ds.shape[0] - 1
+    return None
+
+
+def _check_every_dataset(ctx, f, n, a):
+    """Fletcher-32 on every dataset of the file, wherever it is; no
+    variable-length string attribute anywhere; rows_of on index datasets
+    (fixed-length string, the table their values are rows of)."""
+    tables = {"/nodes": n, "/accounts": a}
+
+    def visit(name, obj):
+        where = "/" + name
+        for k in obj.attrs:
+            info = h5py.check_string_dtype(obj.attrs.get_id(k).dtype)
+            ctx.check(info is None or info.length is not None, where,
+                      "attribute '%s' is a variable-length string, expected fixed-length "
+                      "(format_version %d has no variable-length strings)" % (k, FORMAT_VERSION))
+        if not isinstance(obj, h5py.Dataset):
+            return
+        ctx.check(obj.fletcher32, where,
+                  "no Fletcher-32 checksum filter (required on every dataset)")
+        if where in ROWS_OF or "rows_of" in obj.attrs:
+            table = _str_attr(ctx, obj, where, "rows_of")
+            ctx.check(table == ROWS_OF.get(where, table) and tables.get(table) is not None,
+                      where, "rows_of is %r, expected %r" % (table, ROWS_OF.get(where, "/nodes")))
+            ctx.check(obj.dtype.kind in "iu", where, "rows_of on a non-integer dataset")
+            _check_rows(ctx, where, obj[...], tables[table])
+    f.visititems(visit)
+
+
+def _check_superblock(ctx, f):
+    """HDF5 1.10 format objects: superblock version >= 2 (checksummed).
+    Skipped when this h5py cannot tell."""
+    try:
+        version = f.id.get_create_plist().get_version()[0]
+    except (AttributeError, TypeError, ValueError, IndexError):
+        return
+    ctx.check(version >= MIN_SUPERBLOCK, "/",
+              "superblock version %d, expected >= %d (HDF5 1.10 format, checksummed metadata)"
+              % (version, MIN_SUPERBLOCK))
 
 
 def _check_rows(ctx, where, rows, n):
@@ -247,8 +440,8 @@ def _check_rows(ctx, where, rows, n):
 
 def _check_nodes(ctx, f):
     ctx.check("nodes" in f, "/nodes", "missing")
-    ctx.check("id" in f["nodes"], "/nodes/id", "missing")
-    n = f["nodes/id"].shape[0] if f["nodes/id"].ndim == 1 else -1
+    n = _str_len(ctx, f, "/nodes/id")
+    ctx.check(n is not None, "/nodes/id", "missing")
     nodes = _read_group(ctx, f, "nodes", NODE_COLUMNS, lambda name: n)
     ctx.check("type" in nodes, "/nodes/type", "missing")
     if "degree" in nodes:
@@ -288,9 +481,9 @@ def _check_accounts(ctx, f, n, nodes):
     a = f["accounts/node"].shape[0] if f["accounts/node"].ndim == 1 else -1
 
     def length(name):
-        if name == "key_persons_offsets":
+        if name in ("key_persons_offsets", "second_link_offsets"):
             return a + 1
-        if name == "key_persons":
+        if name in ("key_persons", "second_link"):
             return None
         return a
 
@@ -352,6 +545,18 @@ def _check_accounts(ctx, f, n, nodes):
                   "bus_factor == 1 must hold exactly for accounts with key persons")
         ctx.check(bool(np.all((bf == 0) == (conn == 0))), "/accounts/bus_factor",
                   "bus_factor == 0 must hold exactly for accounts without a path to R")
+    if "threads" in acc:
+        ctx.check(bool(np.all(acc["threads"] >= 0)), "/accounts/threads", "negative counts")
+    ctx.check(("second_link" in acc) == ("second_link_offsets" in acc), "/accounts/second_link",
+              "second_link and second_link_offsets come together")
+    if "second_link" in acc:
+        so, sl = acc["second_link_offsets"], acc["second_link"]
+        where = "/accounts/second_link_offsets"
+        ctx.check(int(so[0]) == 0 and bool(np.all(np.diff(so) >= 0)) and int(so[-1]) == len(sl),
+                  where, "not a CSR offset array for /accounts/second_link (%d rows)" % len(sl))
+        _check_rows(ctx, "/accounts/second_link", sl, n)
+        ctx.check(not bool(np.any((np.diff(so) > 0) & ~has_kp)), "/accounts/second_link",
+                  "second links for an account without a key person (bus factor != 1)")
     if "dominant_share" in acc:
         v = acc["dominant_share"]
         fin = v[np.isfinite(v)]
@@ -479,8 +684,9 @@ def _check_scenarios(ctx, f, n, a, acc):
              "lost_offsets": "<i8", "lost": "<i8", "newly_offsets": "<i8", "newly": "<i8",
              "leave_offsets": "<i8", "leave": "<i8"}
     for name in known:
-        ctx.check(name in f["scenarios"], "/scenarios/" + name, "missing")
-    m = f["scenarios/name"].shape[0]
+        ctx.check(name in f["scenarios"] or (known[name] == "str" and name + "_bytes" in
+                                              f["scenarios"]), "/scenarios/" + name, "missing")
+    m = _str_len(ctx, f, "/scenarios/name")
 
     def length(name):
         if name.endswith("_offsets"):
@@ -616,18 +822,30 @@ def _check_summary(ctx, f, n, nodes, a, acc):
 
 def _compare(ctx, where, got, want):
     if isinstance(got, np.ndarray):
-        want_a = np.asarray(want)
-        if got.dtype.kind == "f":
-            ok = _allclose(got, want_a)
-        elif got.dtype.kind == "O" or want_a.dtype.kind in "UO":
+        if got.dtype.kind == "O":  # strings: no numpy copy of want (U<longest> per row)
             ok = list(got) == list(want)
         else:
-            ok = got.shape == want_a.shape and bool(np.all(got == want_a))
-        ctx.check(ok, where, "is %r, expected %r" % (got.tolist(), list(want)))
+            want_a = np.asarray(want)
+            if got.dtype.kind == "f":
+                ok = _allclose(got, want_a)
+            elif want_a.dtype.kind in "UO":
+                ok = list(got) == list(want)
+            else:
+                ok = got.shape == want_a.shape and bool(np.all(got == want_a))
+        if not ok:
+            g, w = got.tolist(), list(want)
+            bad = next((i for i in range(min(len(g), len(w))) if g[i] != w[i]), min(len(g), len(w)))
+            ctx.fail(where, "is %s, expected %s (%d and %d rows; first difference at row %d)"
+                     % (_short(g), _short(w), len(g), len(w), bad))
     elif isinstance(got, float):
         ctx.check(_close(got, want), where, "is %r, expected %r" % (got, want))
     else:
         ctx.check(got == want, where, "is %r, expected %r" % (got, want))
+
+
+def _short(values, limit=300):
+    text = repr(values)
+    return text if len(text) <= limit else text[:limit] + "..."
 
 
 def _check_expect(ctx, f, res, expect):
@@ -647,7 +865,7 @@ def _check_expect(ctx, f, res, expect):
                 got = got.item()
             _compare(ctx, key, got, want)
         elif key.startswith("/"):
-            present = key in f
+            present = key in f or (key + "_bytes") in f
             if want is None:
                 ctx.check(not present, key, "present, expected absent")
                 continue
@@ -657,6 +875,8 @@ def _check_expect(ctx, f, res, expect):
                 got = res["nodes"][name]
             elif group == "accounts":
                 got = res["accounts"][name]
+            elif group == "scenarios" and res["scenarios"] is not None:
+                got = res["scenarios"][name]
             elif key in ("/summary/top_persons", "/summary/top_brokers",
                          "/summary/top_betweenness"):
                 got = res[name]
@@ -688,6 +908,7 @@ def check_results(path, expect=None):
     except OSError as e:
         raise AssertionError("%s: cannot open as HDF5: %s" % (path, e))
     with f:
+        _check_superblock(ctx, f)
         attrs, params, inputs = _check_root(ctx, f)
         n, nodes = _check_nodes(ctx, f)
         a, acc = _check_accounts(ctx, f, n, nodes)
@@ -700,6 +921,7 @@ def check_results(path, expect=None):
             _check_brokerage(ctx, nodes, acc)
         summ, timings, top, ranks = _check_summary(ctx, f, n, nodes, a, acc)
         scen = _check_scenarios(ctx, f, n, a, acc) if "scenarios" in f else None
+        _check_every_dataset(ctx, f, n, a)  # last: the column checks name the problem better
         res = {
             "attrs": attrs,
             "parameters": params,

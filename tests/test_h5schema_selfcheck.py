@@ -6,7 +6,11 @@ the C writer, and against broken files.
    the C test put in.
 2. Copies of the full sample are damaged one way each with h5py (an
    independent writer); check_results must reject every one, naming the
-   object. A few legitimate edits must still be accepted.
+   object. Strings written by these edits follow format 2 (fixed-length
+   UTF-8 with one NUL) unless the case is about strings, so each case fails
+   for the reason its label gives. A few legitimate edits must still be
+   accepted, among them the blob layout of a string column (X_bytes +
+   X_offsets) written by h5py.
 Exit 77 (skipped) when the test_results_h5 binary is not built.
 """
 import os
@@ -67,7 +71,7 @@ def run(binary, tmp):
         "accounts_with_key_person": 1, "articulation_points": 3,
         "merged_duplicates": 1, "dropped_self_loops": 1, "skipped_rows": 2,
         "revenue_total": 157.75, "revenue_with_key_person": 100.5, "revenue_orphan": 7.25,
-        "threads": 4, "format_version": 1,
+        "threads": 4, "format_version": 2,
         "command_line": "linchpin analyze nodes.csv edges.csv -o out.h5 --threads 4",
         "parameters": {"anchor": ["company"], "bus_factor_cap": 3},
         "input_files": [
@@ -131,6 +135,7 @@ def run(binary, tmp):
         failures.append("no_kp: accounts reported %r" % res["accounts"])
     if res is not None and (res["betweenness"] is not None or res["top_brokers"] is not None):
         failures.append("no_kp: centrality reported %r" % res["betweenness"])
+    no_kp = os.path.join(tmp, "no_kp.h5")
     sampled = os.path.join(tmp, "sampled.h5")
     res = expect_ok(sampled, {
         "accounts": None, "/summary/top_persons": None,
@@ -147,32 +152,119 @@ def run(binary, tmp):
     if res is not None and res["betweenness"].get("vertex_diameter") != 5:
         failures.append("sampled: returned %r" % res["betweenness"])
 
+    # long_id.h5 (tests/test_results_h5.c, build_long): 20000 nodes, the id of
+    # row 9998 is 200000 bytes, so the writer stores /nodes/id as a blob;
+    # /nodes/type and /nodes/name stay fixed-length.
+    long_path = os.path.join(tmp, "long_id.h5")
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    long_id = (letters * (200000 // 26 + 1))[:200000 - 4] + "-end"
+    long_ids = (["ACME"] + ["emp-%d" % p for p in range(1, 10000)]
+                + ["acct-%d" % i for i in range(10000)])
+    long_ids[9998] = long_id
+    res = expect_ok(long_path, {
+        "nodes": 20000, "accounts": 10000, "/nodes/id": long_ids,
+        "/nodes/name": ["Name %d \u00e9" % v for v in range(20000)],
+        "/summary/top_persons": [1, 9999, 9998, 9997, 9996],
+    })
+    if res is not None:
+        with h5py.File(long_path, "r") as f:
+            layout = sorted(k for k in f["nodes"] if k.startswith(("id", "name", "type")))
+        if layout != ["id_bytes", "id_offsets", "name", "type"]:
+            failures.append("long_id.h5: string columns stored as %r" % layout)
+    if res is not None and (res["nodes"]["id"].dtype != object
+                            or res["nodes"]["id"][9998] != long_id):
+        failures.append("long_id.h5: returned id column %r" % res["nodes"]["id"][:3])
+
     # ---- broken copies ------------------------------------------------
     def replace(f, path, data, **kw):
-        """New values for a dataset; its attributes are kept."""
-        attrs = [(k, f[path].attrs.get_id(k).dtype, f[path].attrs[k]) for k in f[path].attrs]
-        del f[path]
-        opts = dict(chunks=(max(len(data), 1),), compression="gzip", shuffle=True)
+        """New values for a dataset (as the writer stores a numeric column
+        unless kw says otherwise); its attributes are kept."""
+        attrs = []
+        if path in f:
+            attrs = [(k, f[path].attrs.get_id(k).dtype, f[path].attrs[k]) for k in f[path].attrs]
+            del f[path]
+        opts = dict(chunks=(max(len(data), 1),), compression="gzip", shuffle=True,
+                    fletcher32=True)
         opts.update(kw)
         ds = f.create_dataset(path, data=data, **opts)
         for k, dt, v in attrs:
             ds.attrs.create(k, v, dtype=dt)
 
+    def fixed_strs(f, path, values, width=None, **kw):
+        """A string column as format 2 stores it: fixed-length UTF-8, NUL
+        padded, `width` bytes (default: the longest), no shuffle."""
+        raw = [v if isinstance(v, bytes) else v.encode("utf-8") for v in values]
+        w = width or max([1] + [len(b) for b in raw])
+        dt = h5py.string_dtype("utf-8", w)
+        replace(f, path, np.array(raw, dtype=dt), dtype=dt,
+                **dict(dict(shuffle=False), **kw))
+
     def vstr(f, path, values):
         del f[path]
         f.create_dataset(path, data=values, dtype=h5py.string_dtype(), chunks=(len(values),),
-                         compression="gzip")
+                         compression="gzip")  # HDF5 refuses Fletcher-32 on these
+
+    def blob(f, path, values, edit=None):
+        """String column `path` in the blob layout: path_bytes, path_offsets;
+        edit(bytes, offsets) may damage the two arrays first."""
+        if path in f:
+            del f[path]
+        raw = [v.encode("utf-8") + b"\0" for v in values]
+        data = np.frombuffer(b"".join(raw), dtype="u1").copy()
+        off = np.concatenate([[0], np.cumsum([len(r) for r in raw])]).astype("<i8")
+        if edit:
+            data, off = edit(data, off)
+        for name, arr in ((path + "_bytes", data), (path + "_offsets", off)):
+            f.create_dataset(name, data=arr, chunks=(max(1, min(len(arr), 65536)),),
+                             compression="gzip", shuffle=True, fletcher32=True,
+                             maxshape=(None,))
+
+    def set_str(obj, name, text, nul=True):
+        """A fixed-length UTF-8 string attribute: text plus one NUL (nul)."""
+        raw = text.encode("utf-8")
+        w = len(raw) + (1 if nul else 0)
+        dt = h5py.string_dtype("utf-8", w)
+        obj.attrs.create(name, np.array(raw, dtype=dt), dtype=dt)
+
+    def root_str(name, text):
+        return lambda f: set_str(f, name, text)
+
+    def dam_bytes(i, value):
+        def edit(data, off):
+            data[i] = value
+            return data, off
+        return edit
+
+    def dam_offsets(i, value):
+        def edit(data, off):
+            off[i] = value
+            return data, off
+        return edit
 
     cases = [
-        ("format", "format is", lambda f: f.attrs.__setitem__("format", "linchpin-graph")),
-        ("version", "format_version is 2",
-         lambda f: f.attrs.__setitem__("format_version", np.int32(2))),
-        ("fixed-length attr", "fixed-length",
-         lambda f: f.attrs.__setitem__("command_line", np.bytes_(b"linchpin"))),
-        ("created", "created", lambda f: f.attrs.__setitem__("created", "23.11.2026")),
-        ("params", "parameters is not JSON", lambda f: f.attrs.__setitem__("parameters", "{x")),
-        ("crc", "crc32", lambda f: f.attrs.__setitem__(
-            "input_files", '[{"path":"a","size":1,"crc32":"XYZ"}]')),
+        ("format", "format is", root_str("format", "linchpin-graph")),
+        ("version", "format_version is 1",
+         lambda f: f.attrs.__setitem__("format_version", np.int32(1))),
+        ("version 3", "format_version is 3",
+         lambda f: f.attrs.__setitem__("format_version", np.int32(3))),
+        # h5py writes a str attribute as a variable-length string
+        ("variable-length attr", "/: attribute 'command_line' is a variable-length string",
+         lambda f: f.attrs.__setitem__("command_line", "linchpin")),
+        ("variable-length method", "/nodes/betweenness: attribute 'method' is a variable-length",
+         lambda f: f["nodes/betweenness"].attrs.__setitem__("method", "exact")),
+        ("attr without NUL", "attribute 'created' is not its text plus one NUL",
+         lambda f: set_str(f, "created", "2026-11-23T12:00:00Z", nul=False)),
+        ("attr NUL inside", "attribute 'format' is not its text plus one NUL",
+         root_str("format", "linchpin-results\0x")),
+        ("ascii attr", "attribute 'linchpin_version' is not UTF-8",
+         lambda f: f.attrs.create("linchpin_version", np.bytes_(b"0.1\0"))),
+        ("attr bad utf-8", "attribute 'command_line': invalid UTF-8",
+         lambda f: f.attrs.create("command_line",
+                                  np.array(b"l\xffn", dtype=h5py.string_dtype("utf-8", 4)),
+                                  dtype=h5py.string_dtype("utf-8", 4))),
+        ("created", "created", root_str("created", "23.11.2026")),
+        ("params", "parameters is not JSON", root_str("parameters", "{x")),
+        ("crc", "crc32", root_str("input_files", '[{"path":"a","size":1,"crc32":"XYZ"}]')),
         ("missing attr", "missing attribute 'threads'", lambda f: f.attrs.__delitem__("threads")),
         ("degree dtype", "/nodes/degree: dtype <i4",
          lambda f: replace(f, "nodes/degree", np.array([2, 3, 2, 1, 1, 3, 0], dtype="<i4"))),
@@ -187,9 +279,56 @@ def run(binary, tmp):
          lambda f: replace(f, "nodes/strength", np.array([4., 5, 2, 1, 3, 5, 0]), shuffle=False)),
         ("contiguous", "not chunked",
          lambda f: replace(f, "nodes/strength", np.array([4., 5, 2, 1, 3, 5, 0]), chunks=None,
-                           compression=None, shuffle=False)),
-        ("fixed strings", "fixed-length strings",
+                           compression=None, shuffle=False, fletcher32=False)),
+        ("variable-length column", "/nodes/type: variable-length strings",
+         lambda f: vstr(f, "nodes/type", ["x"] * 7)),
+        ("ascii column", "/nodes/type: strings are not UTF-8",
          lambda f: replace(f, "nodes/type", np.array([b"x"] * 7, dtype="S1"), shuffle=False)),
+        ("wide column", "/nodes/type: strings are 12 bytes wide, the longest has 8",
+         lambda f: fixed_strs(f, "nodes/type", ["company", "employee", "employee", "account",
+                                                "account", "contact", "account"], width=12)),
+        ("string chunk", "/nodes/id: chunk of 3 elements, expected 7",
+         lambda f: fixed_strs(f, "nodes/id", ids, chunks=(3,))),
+        ("shuffled strings", "/nodes/id: string column with the shuffle filter",
+         lambda f: fixed_strs(f, "nodes/id", ids, shuffle=True)),
+        ("NUL in a string", "/nodes/id: row 2 has a NUL inside",
+         lambda f: fixed_strs(f, "nodes/id", ids[:2] + ["b\0b"] + ids[3:])),
+        ("no fletcher32", "/nodes/strength: no Fletcher-32 checksum filter",
+         lambda f: replace(f, "nodes/strength", np.array([4., 5, 2, 1, 3, 5, 0]),
+                           fletcher32=False)),
+        ("no fletcher32, strings", "/nodes/id: no Fletcher-32 checksum filter",
+         lambda f: fixed_strs(f, "nodes/id", ids, fletcher32=False)),
+        ("no fletcher32, empty", "/summary/top_brokers: no Fletcher-32 checksum filter",
+         lambda f: replace(f, "summary/top_brokers", np.zeros(0, "<i8"), chunks=(1,),
+                           maxshape=(None,), fletcher32=False)),
+        ("no fletcher32, elsewhere", "/extra/x: no Fletcher-32 checksum filter",
+         lambda f: f.create_dataset("extra/x", data=np.ones(3), chunks=(3,), compression="gzip",
+                                    shuffle=True)),
+        ("blob offsets end", "/nodes/id_offsets: ends at 61, id_bytes has 60 bytes",
+         lambda f: blob(f, "nodes/id", ids, dam_offsets(7, 61))),
+        ("blob offsets start", "/nodes/id_offsets: does not start at 0",
+         lambda f: blob(f, "nodes/id", ids, dam_offsets(0, 1))),
+        ("blob offsets order", "/nodes/id_offsets: not strictly increasing at row 2",
+         lambda f: blob(f, "nodes/id", ids, dam_offsets(3, 10))),
+        ("blob missing NUL", "/nodes/id_bytes: string 1 is not NUL-terminated",
+         lambda f: blob(f, "nodes/id", ids, dam_bytes(10, ord("x")))),
+        ("blob NUL inside", "/nodes/id_bytes: string 2 has a NUL inside",
+         lambda f: blob(f, "nodes/id", ids, dam_bytes(12, 0))),
+        ("blob bad utf-8", "/nodes/id_bytes: invalid UTF-8 in string 0",
+         lambda f: blob(f, "nodes/id", ids, dam_bytes(0, 0xff))),
+        ("blob short offsets", "has 7 rows, expected 6",
+         lambda f: blob(f, "nodes/id", ids, lambda d, o: (d[:o[6]], o[:7]))),
+        ("blob offsets dtype", "/nodes/id_offsets: dtype <i4",
+         lambda f: blob(f, "nodes/id", ids, lambda d, o: (d, o.astype("<i4")))),
+        ("blob without offsets", "/nodes/id_offsets: missing",
+         lambda f: both(lambda f: blob(f, "nodes/id", ids),
+                        lambda f: f.__delitem__("nodes/id_offsets"))(f)),
+        ("offsets without blob", "/nodes/id_offsets: present without /nodes/id_bytes",
+         lambda f: both(lambda f: blob(f, "nodes/id", ids),
+                        lambda f: f.__delitem__("nodes/id_bytes"))(f)),
+        ("both layouts", "both /nodes/id and its blob layout",
+         lambda f: both(lambda f: blob(f, "nodes/id", ids),
+                        lambda f: fixed_strs(f, "nodes/id", ids))(f)),
         ("articulation", "articulation_points is 3",
          lambda f: replace(f, "nodes/is_articulation", np.array([1, 1, 1, 0, 0, 1, 0], "u1"))),
         ("orphans", "orphan_accounts is 5",
@@ -224,13 +363,22 @@ def run(binary, tmp):
          lambda f: f["summary/timings"].attrs.__setitem__("load", -1.0)),
         ("write not last", "'write' is not the last",
          lambda f: f["summary/timings"].attrs.__setitem__("zz_late", 1.0)),
-        ("bad utf-8", "invalid UTF-8",
-         lambda f: vstr(f, "nodes/type", [b"\xff"] * 7)),
+        ("bad utf-8", "/nodes/type: invalid UTF-8 at row 0",
+         lambda f: fixed_strs(f, "nodes/type", [b"\xff"] * 7)),
         ("extra column length", "/accounts/extra: has 2 rows",
          lambda f: f.create_dataset("accounts/extra", data=np.ones(2), chunks=(2,),
-                                    compression="gzip", shuffle=True)),
+                                    compression="gzip", shuffle=True, fletcher32=True)),
     ]
+
+    def second_links(f, offsets, rows):
+        """/accounts/second_link_offsets and /accounts/second_link (rows_of /nodes)."""
+        replace(f, "accounts/second_link_offsets", np.array(offsets, "<i8"))
+        replace(f, "accounts/second_link", np.array(rows, "<i8"))
+        set_str(f["accounts/second_link"], "rows_of", "/nodes")
+
     def setattr_(path, name, value):
+        if isinstance(value, str):
+            return lambda f: set_str(f[path], name, value)
         return lambda f: f[path].attrs.__setitem__(name, value)
 
     def delattr_(path, name):
@@ -313,6 +461,21 @@ def run(binary, tmp):
          lambda f: replace(f, "summary/top_brokers", np.array([0, 1, 5, 2], "<i4"))),
         ("top_betweenness alone", "/summary/top_betweenness: present without /nodes/betweenness",
          lambda f: f.__delitem__(bw)),
+        ("rows_of missing", "/accounts/key_persons: missing attribute 'rows_of'",
+         delattr_("accounts/key_persons", "rows_of")),
+        ("rows_of wrong", "/summary/top_brokers: rows_of is '/accounts', expected '/nodes'",
+         setattr_("summary/top_brokers", "rows_of", "/accounts")),
+        ("variable-length attr elsewhere", "/summary: attribute 'note' is a variable-length",
+         lambda f: f["summary"].attrs.__setitem__("note", "x")),
+        ("second link range", "/accounts/second_link: row out of range",
+         lambda f: second_links(f, [0, 1, 1, 1], [7])),
+        ("second link without key person", "second links for an account without a key person",
+         lambda f: second_links(f, [0, 1, 2, 2], [2, 2])),
+        ("second link offsets", "/accounts/second_link_offsets: not a CSR offset array",
+         lambda f: second_links(f, [0, 1, 1, 2], [2])),
+        ("second link alone", "second_link and second_link_offsets come together",
+         lambda f: both(lambda f: second_links(f, [0, 1, 1, 1], [2]),
+                        lambda f: f.__delitem__("accounts/second_link_offsets"))(f)),
     ]
     for label, part, damage in cases:
         path = os.path.join(tmp, "broken.h5")
@@ -321,27 +484,77 @@ def run(binary, tmp):
             damage(f)
         expect_fail(label, path, part)
 
+    # A superblock of version 0 (pre-1.8 format, no checksums): the same
+    # objects copied by h5py into a file created with libver "earliest".
+    old = os.path.join(tmp, "old_superblock.h5")
+    with h5py.File(full, "r") as src, h5py.File(old, "w", libver="earliest") as dst:
+        for key in src:
+            src.copy(src[key], dst, name=key)
+        for k in src.attrs:
+            dst.attrs.create(k, src.attrs[k], dtype=src.attrs.get_id(k).dtype)
+        sb = dst.id.get_create_plist().get_version()[0]
+    if sb >= 2:
+        failures.append("libver='earliest' made superblock version %d; case not tested" % sb)
+    else:
+        expect_fail("old superblock", old, "/: superblock version %d, expected >= 2" % sb)
+
+    # One very long name: 4 MiB / width = 5 rows per chunk.
+    names = ["x" * 700000, "Alice Smith", "", "Zo\u00eb", "B", "", "\u4e2d\u6587"]
+    cases_late = [
+        ("long string chunk", "/nodes/name: chunk of 7 elements, expected 5",
+         lambda f: fixed_strs(f, "nodes/name", names, chunks=(7,))),
+    ]
+    for label, part, damage in cases_late:
+        path = os.path.join(tmp, "broken.h5")
+        shutil.copyfile(full, path)
+        with h5py.File(path, "r+") as f:
+            damage(f)
+        expect_fail(label, path, part)
+    cases += cases_late
+
     # Accepted edits: nothing sampled (vertex_diameter < 3, all values 0), a
-    # shorter prefix of the ranking, an empty ranking.
+    # shorter prefix of the ranking, an empty ranking; string columns written
+    # by h5py in either layout of format 2, read back as the same strings.
+    types = ["company", "employee", "employee", "account", "account", "contact", "account"]
     accepted = [
         ("sampled nothing", sampled, both(
             setattr_(bw, "samples", np.int64(0)), setattr_(bw, "vertex_diameter", np.int64(2)),
             lambda f: replace(f, bw, np.zeros(7)),
-            lambda f: f.__delitem__("summary/top_betweenness"))),
+            lambda f: f.__delitem__("summary/top_betweenness")), None),
         ("top prefix", full, lambda f: replace(f, "summary/top_betweenness",
-                                               np.array([1, 5], "<i8"))),
+                                               np.array([1, 5], "<i8")), None),
         ("top empty", full, lambda f: replace(f, "summary/top_brokers", np.zeros(0, "<i8"),
-                                              chunks=(1,), maxshape=(None,))),
+                                              chunks=(1,), maxshape=(None,)), None),
+        ("blob ids", full, lambda f: blob(f, "nodes/id", ids), {"/nodes/id": ids}),
+        ("blob types, names", full,
+         both(lambda f: blob(f, "nodes/type", types), lambda f: blob(f, "nodes/name", names)),
+         {"/nodes/type": types, "/nodes/name": names, "/nodes/id": ids}),
+        ("fixed names", full, lambda f: fixed_strs(f, "nodes/name", names, chunks=(5,)),
+         {"/nodes/name": names}),
+        ("fixed short names", no_kp, lambda f: fixed_strs(f, "nodes/name", [""] * 7),
+         {"/nodes/name": [""] * 7}),
+        ("second links", full, lambda f: second_links(f, [0, 1, 1, 1], [2]),
+         {"/accounts/second_link": [2], "/accounts/second_link_offsets": [0, 1, 1, 1]}),
     ]
-    for label, src, edit in accepted:
+    for label, src, edit, want in accepted:
         path = os.path.join(tmp, "edited.h5")
         shutil.copyfile(src, path)
         with h5py.File(path, "r+") as f:
             edit(f)
         try:
-            check_results(path)
+            res = check_results(path, want)
         except AssertionError as e:
-            failures.append("%s: rejected: %s" % (label, e))
+            failures.append("%s: rejected: %s" % (label, str(e)[:300]))
+            continue
+        for col in [c for c in (want or {}) if c.startswith("/nodes/")]:
+            name = col.rpartition("/")[2]
+            got = res["nodes"].get(name)
+            if got is None or got.dtype != object or list(got) != want[col]:
+                failures.append("%s: returned %s %r" % (label, name, got if got is None
+                                                        else [x[:20] for x in got]))
+        extra = [k for k in res["nodes"] if k.endswith(("_bytes", "_offsets"))]
+        if extra:
+            failures.append("%s: blob parts returned as columns: %r" % (label, extra))
 
     expect_fail("expect mismatch", full, "/summary nodes: is 7, expected 8", {"nodes": 8})
     expect_fail("expect absent", full, "present, expected absent", {"/nodes/degree": None})
@@ -351,7 +564,7 @@ def run(binary, tmp):
     for msg in failures:
         print("FAIL:", msg)
     print("test_h5schema_selfcheck: %s (%d cases, %d failures)"
-          % ("FAIL" if failures else "ok", len(cases) + len(accepted) + 4, len(failures)))
+          % ("FAIL" if failures else "ok", len(cases) + len(accepted) + 5, len(failures)))
     return 1 if failures else 0
 
 

@@ -13,8 +13,15 @@
  * the top lists) from hand-made arrays: round trip, absence, refusal of
  * inconsistent ones, and the reader on damaged copies.
  *
+ * Format 2 (no variable-length strings): the raw checks read every string
+ * attribute and column as fixed-length UTF-8, check Fletcher-32 on the
+ * datasets they look at and the HDF5 1.10 superblock; one id of 200 KB among
+ * 20000 short ones makes the writer store /nodes/id as a blob
+ * (/nodes/id_bytes + /nodes/id_offsets), which the summary reader reads back.
+ *
  * `test_results_h5 --write DIR` only writes the sample files (full.h5 with
- * exact betweenness, empty_accounts.h5, no_kp.h5, sampled.h5) into DIR, for
+ * exact betweenness, empty_accounts.h5, no_kp.h5, sampled.h5, long_id.h5
+ * with the blob layout and names) into DIR, for
  * tests/test_h5schema_selfcheck.py.
  */
 #define _XOPEN_SOURCE 700 /* SIGXFSZ, setrlimit */
@@ -300,18 +307,39 @@ static void set_centrality_sampled(lp_results *r)
 
 /* ---- raw HDF5 helpers (an independent reading path) ------------------- */
 
+/* The text of string attribute loc@name as format 2 stores it: scalar,
+ * fixed-length (never variable-length) UTF-8, the text plus one NUL (size
+ * strlen + 1, no NUL inside). malloc'ed; NULL if absent or stored otherwise. */
 static char *raw_attr_str(hid_t loc, const char *name)
 {
-    char *v = NULL, *copy = NULL;
-    hid_t a = H5Aopen(loc, name, H5P_DEFAULT), t = H5Tcopy(H5T_C_S1);
-    if (a >= 0 && t >= 0 && H5Tset_size(t, H5T_VARIABLE) >= 0 &&
-        H5Tset_cset(t, H5T_CSET_UTF8) >= 0 && H5Aread(a, t, &v) >= 0 && v) {
-        copy = strdup(v);
-        H5free_memory(v);
-    }
+    char *buf = NULL;
+    if (H5Aexists(loc, name) <= 0) return NULL;
+    hid_t a = H5Aopen(loc, name, H5P_DEFAULT);
+    hid_t t = a >= 0 ? H5Aget_type(a) : -1, s = a >= 0 ? H5Aget_space(a) : -1;
+    size_t size = t >= 0 ? H5Tget_size(t) : 0;
+    int ok = t >= 0 && s >= 0 && H5Tget_class(t) == H5T_STRING && H5Tis_variable_str(t) == 0 &&
+             H5Tget_cset(t) == H5T_CSET_UTF8 && H5Sget_simple_extent_type(s) == H5S_SCALAR &&
+             size > 0 && size < (1u << 20) && (buf = calloc(size + 1, 1)) != NULL &&
+             H5Aread(a, t, buf) >= 0 && buf[size - 1] == '\0' && strlen(buf) == size - 1;
+    if (s >= 0) H5Sclose(s);
     if (t >= 0) H5Tclose(t);
     if (a >= 0) H5Aclose(a);
-    return copy;
+    if (!ok) {
+        free(buf);
+        return NULL;
+    }
+    return buf;
+}
+
+/* 1 if attribute loc@name is a variable-length string (what format 1 wrote). */
+static int raw_attr_is_vlen(hid_t loc, const char *name)
+{
+    if (H5Aexists(loc, name) <= 0) return 0;
+    hid_t a = H5Aopen(loc, name, H5P_DEFAULT), t = a >= 0 ? H5Aget_type(a) : -1;
+    int v = t >= 0 && H5Tis_variable_str(t) > 0;
+    if (t >= 0) H5Tclose(t);
+    if (a >= 0) H5Aclose(a);
+    return v;
 }
 
 /* Length of a 1-D dataset, or -1 if absent. */
@@ -327,11 +355,16 @@ static int64_t raw_len(hid_t file, const char *path)
     return nd == 1 ? (int64_t)dims[0] : -2;
 }
 
-/* 1 if the dataset is chunked with deflate (and shuffle when asked). */
+/* 1 if the dataset is chunked with deflate level 4 and the Fletcher-32
+ * checksum (format 2: every dataset), and shuffle exactly when asked. */
 static int raw_compressed(hid_t file, const char *path, int want_shuffle)
 {
-    hid_t d = H5Dopen2(file, path, H5P_DEFAULT), p = H5Dget_create_plist(d);
-    int deflate = 0, shuffle = 0;
+    hid_t d = H5Dopen2(file, path, H5P_DEFAULT), p = d >= 0 ? H5Dget_create_plist(d) : -1;
+    int deflate = 0, shuffle = 0, fletcher = 0;
+    if (p < 0) {
+        if (d >= 0) H5Dclose(d);
+        return 0;
+    }
     int chunked = H5Pget_layout(p) == H5D_CHUNKED;
     int nf = H5Pget_nfilters(p);
     for (int i = 0; i < nf; i++) {
@@ -340,11 +373,76 @@ static int raw_compressed(hid_t file, const char *path, int want_shuffle)
         H5Z_filter_t f = H5Pget_filter2(p, (unsigned)i, &flags, &ncd, cd, 0, NULL, NULL);
         if (f == H5Z_FILTER_DEFLATE) deflate = ncd >= 1 && cd[0] == 4;
         if (f == H5Z_FILTER_SHUFFLE) shuffle = 1;
+        if (f == H5Z_FILTER_FLETCHER32) fletcher = 1;
     }
     H5Pclose(p);
     H5Dclose(d);
-    return chunked && deflate && shuffle == want_shuffle;
+    return chunked && deflate && fletcher && shuffle == want_shuffle;
 }
+
+/* Chunk length of a 1-D chunked dataset, or -1. */
+static int64_t raw_chunk(hid_t file, const char *path)
+{
+    hid_t d = H5Dopen2(file, path, H5P_DEFAULT), p = d >= 0 ? H5Dget_create_plist(d) : -1;
+    hsize_t c[1] = {0};
+    int64_t r = p >= 0 && H5Pget_layout(p) == H5D_CHUNKED && H5Pget_chunk(p, 1, c) == 1
+                    ? (int64_t)c[0]
+                    : -1;
+    if (p >= 0) H5Pclose(p);
+    if (d >= 0) H5Dclose(d);
+    return r;
+}
+
+/* The string column `path` stored as format 2 stores it when fixed-length:
+ * UTF-8, NUL-padded, `width` bytes per string, no variable-length; its
+ * rows [0, n) read into one buffer of n * width bytes (malloc'ed), or NULL. */
+static char *raw_fixed_strings(hid_t file, const char *path, int64_t n, size_t width)
+{
+    char *buf = NULL;
+    hid_t d = H5Dopen2(file, path, H5P_DEFAULT), t = d >= 0 ? H5Dget_type(d) : -1;
+    int ok = t >= 0 && H5Tget_class(t) == H5T_STRING && H5Tis_variable_str(t) == 0 &&
+             H5Tget_cset(t) == H5T_CSET_UTF8 && H5Tget_strpad(t) == H5T_STR_NULLPAD &&
+             H5Tget_size(t) == width && raw_len(file, path) == n &&
+             (buf = calloc((size_t)(n > 0 ? n : 1), width)) != NULL &&
+             H5Dread(d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) >= 0;
+    if (t >= 0) H5Tclose(t);
+    if (d >= 0) H5Dclose(d);
+    if (!ok) {
+        free(buf);
+        return NULL;
+    }
+    return buf;
+}
+
+/* 1 if the fixed-length string column `path` holds exactly want[0..n),
+ * width = the longest string (at least 1 byte), NUL padding. */
+static int raw_strings_are(hid_t file, const char *path, const char *const *want, int64_t n)
+{
+    size_t width = 1;
+    for (int64_t i = 0; i < n; i++)
+        if (strlen(want[i]) > width) width = strlen(want[i]);
+    char *buf = raw_fixed_strings(file, path, n, width);
+    int ok = buf != NULL;
+    for (int64_t i = 0; ok && i < n; i++) {
+        const char *got = buf + (size_t)i * width;
+        size_t l = strlen(want[i]);
+        ok = memcmp(got, want[i], l) == 0;
+        for (size_t k = l; ok && k < width; k++)
+            ok = got[k] == '\0';
+    }
+    free(buf);
+    return ok;
+}
+
+/* Superblock version (>= 2: the HDF5 1.10 format, checksummed), or -1. */
+static int raw_superblock(hid_t file)
+{
+    H5F_info2_t info;
+    return H5Fget_info2(file, &info) >= 0 ? (int)info.super.version : -1;
+}
+
+static int raw_attr_is(hid_t file, const char *obj, const char *name, hid_t ftype, hid_t mtype,
+                       const void *value, size_t size);
 
 static int raw_attr_exists(hid_t file, const char *obj, const char *name)
 {
@@ -431,6 +529,25 @@ static void test_roundtrip(const lp_graph *g, const lp_keyperson *kp)
     CHECK(params && strcmp(params, small_params) == 0);
     free(fmt);
     free(params);
+    /* format 2: every string attribute fixed-length UTF-8 (raw_attr_str
+     * returns NULL otherwise), superblock of HDF5 1.10 */
+    const char *root_str[8] = {"format",  "linchpin_version", "igraph_version", "hdf5_version",
+                               "created", "command_line",     "parameters",     "input_files"};
+    for (int i = 0; i < 8; i++) {
+        char *v = raw_attr_str(f, root_str[i]);
+        CHECK(v != NULL);
+        if (!v) fprintf(stderr, "root attribute %s is not a fixed-length UTF-8 string\n",
+                        root_str[i]);
+        free(v);
+    }
+    char *cmd = raw_attr_str(f, "command_line");
+    CHECK(cmd && strcmp(cmd, small_cmd) == 0);
+    free(cmd);
+    CHECK(raw_attr_is(f, "/", "format_version", H5T_STD_I32LE, H5T_NATIVE_INT32,
+                      &(int32_t){2}, sizeof(int32_t)));
+    CHECK(raw_attr_is(f, "/", "threads", H5T_STD_I32LE, H5T_NATIVE_INT32, &(int32_t){4},
+                      sizeof(int32_t)));
+    CHECK(raw_superblock(f) >= 2);
     const char *cols[] = {"/nodes/id",
                           "/nodes/type",
                           "/nodes/degree",
@@ -447,29 +564,20 @@ static void test_roundtrip(const lp_graph *g, const lp_keyperson *kp)
     CHECK(raw_len(f, "/accounts/key_persons") == 1);
     CHECK(raw_len(f, "/summary/top_persons") == 1);
 
-    /* /nodes/id and /nodes/type in input order, UTF-8 intact. */
-    hid_t d = H5Dopen2(f, "/nodes/id", H5P_DEFAULT), t = H5Dget_type(d);
-    CHECK(H5Tis_variable_str(t) > 0 && H5Tget_cset(t) == H5T_CSET_UTF8);
-    char *v[7] = {0};
-    CHECK(H5Dread(d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) >= 0);
-    for (int i = 0; i < 7; i++)
-        CHECK(v[i] && strcmp(v[i], small_ids[i]) == 0);
-    for (int i = 0; i < 7; i++)
-        H5free_memory(v[i]);
-    H5Tclose(t);
-    H5Dclose(d);
-    d = H5Dopen2(f, "/nodes/type", H5P_DEFAULT);
-    t = H5Dget_type(d);
-    CHECK(H5Dread(d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) >= 0);
-    for (int i = 0; i < 7; i++)
-        CHECK(v[i] && strcmp(v[i], small_types[i]) == 0);
-    for (int i = 0; i < 7; i++)
-        H5free_memory(v[i]);
-    H5Tclose(t);
-    H5Dclose(d);
+    /* /nodes/id and /nodes/type in input order, UTF-8 intact: fixed-length,
+     * as wide as the longest ("Zo\xc3\xab ..." 14 bytes, "employee" 8), one
+     * chunk of all 7 rows; no blob layout, no names (none were given). */
+    CHECK(raw_strings_are(f, "/nodes/id", small_ids, 7));
+    CHECK(raw_strings_are(f, "/nodes/type", small_types, 7));
+    char *narrow = raw_fixed_strings(f, "/nodes/id", 7, 13); /* the width is checked */
+    CHECK(narrow == NULL);
+    free(narrow);
+    CHECK(raw_chunk(f, "/nodes/id") == 7 && raw_chunk(f, "/nodes/type") == 7);
+    CHECK(raw_len(f, "/nodes/id_bytes") == -1 && raw_len(f, "/nodes/id_offsets") == -1);
+    CHECK(raw_len(f, "/nodes/name") == -1 && raw_len(f, "/nodes/name_bytes") == -1);
 
     int64_t ideg[7];
-    d = H5Dopen2(f, "/nodes/degree", H5P_DEFAULT);
+    hid_t d = H5Dopen2(f, "/nodes/degree", H5P_DEFAULT);
     CHECK(H5Dread(d, H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, ideg) >= 0);
     const int64_t want_deg[7] = {2, 3, 2, 1, 1, 3, 0};
     CHECK(memcmp(ideg, want_deg, sizeof ideg) == 0);
@@ -610,7 +718,7 @@ static void test_failed_write_keeps_old(const lp_graph *small, const lp_keyperso
     CHECK_STATUS(write_results(out, &r), LP_OK, NULL);
     size_t len0 = 0, len1 = 0;
     char *before = lp_test_slurp(out, &len0);
-    CHECK(before != NULL && len0 > 0 && len0 < 512 * 1024);
+    CHECK(before != NULL && len0 > 0 && len0 < 128 * 1024);
 
     lp_graph big;
     build_path(&big, 200000);
@@ -621,7 +729,7 @@ static void test_failed_write_keeps_old(const lp_graph *small, const lp_keyperso
     pid_t pid = fork();
     CHECK(pid >= 0);
     if (pid == 0) {
-        struct rlimit lim = {512 * 1024, 512 * 1024};
+        struct rlimit lim = {128 * 1024, 128 * 1024};
         signal(SIGXFSZ, SIG_IGN);
         if (setrlimit(RLIMIT_FSIZE, &lim) != 0) _exit(10);
         lp_status st = write_results(out, &rb);
@@ -657,6 +765,8 @@ static void test_failed_write_keeps_old(const lp_graph *small, const lp_keyperso
 
     /* Without the limit the big file is written (and replaces the old one). */
     CHECK_STATUS(write_results(out, &rb), LP_OK, NULL);
+    struct stat sb;
+    CHECK(stat(out, &sb) == 0 && sb.st_size > 2 * 128 * 1024); /* the limit hits half-way */
     lp_summary s;
     CHECK_STATUS(lp_results_read_summary(&s, out), LP_OK, NULL);
     CHECK(s.nodes == 200000 && s.edges == 199999 && s.has_keyperson == 0);
@@ -664,30 +774,37 @@ static void test_failed_write_keeps_old(const lp_graph *small, const lp_keyperso
     hid_t f = H5Fopen(out, H5F_ACC_RDONLY, H5P_DEFAULT);
     if (f >= 0) {
         CHECK(raw_len(f, "/nodes/id") == 200000);
-        /* several string blocks: spot-check the last element */
-        hid_t d = H5Dopen2(f, "/nodes/id", H5P_DEFAULT), t = H5Dget_type(d);
-        hid_t fs = H5Dget_space(d);
-        hsize_t one[1] = {1}, last[1] = {199999};
-        hid_t ms = H5Screate_simple(1, one, NULL);
-        char *v = NULL;
-        H5Sselect_elements(fs, H5S_SELECT_SET, 1, last);
-        CHECK(H5Dread(d, t, ms, fs, H5P_DEFAULT, &v) >= 0 && v && strcmp(v, "node-199999") == 0);
-        H5free_memory(v);
-        H5Sclose(ms);
-        H5Sclose(fs);
-        H5Tclose(t);
-        H5Dclose(d);
+        /* several string blocks of 65536 rows: fixed-length, 11 bytes
+         * ("node-199999"), every row in place */
+        CHECK(raw_chunk(f, "/nodes/id") == 65536 && raw_compressed(f, "/nodes/id", 0));
+        char *ids = raw_fixed_strings(f, "/nodes/id", 200000, 11);
+        CHECK(ids != NULL);
+        for (int64_t i = 0; ids && i < 200000; i++) {
+            char want[16] = {0};
+            snprintf(want, sizeof want, "node-%lld", (long long)i);
+            if (memcmp(ids + (size_t)i * 11, want, 11) != 0) {
+                CHECK(!"/nodes/id row differs");
+                fprintf(stderr, "row %lld\n", (long long)i);
+                break;
+            }
+        }
+        free(ids);
         H5Fclose(f);
     }
     free(deg);
     lp_graph_free(&big);
 }
 
-/* A file written with the raw API: fixed-length strings, no creation-order
- * tracking on /summary/timings, the smallest set of attributes. */
-static void raw_file(const char *path, const char *format, int version, int full)
+/* A file written with the raw API: fixed-length strings (some without a
+ * NUL, some space-padded), no creation-order tracking on /summary/timings,
+ * the smallest set of attributes. With v110, in the HDF5 1.10 format
+ * (superblock >= 2) as format 2 requires; else HDF5's default (version 0). */
+static void raw_file_sb(const char *path, const char *format, int version, int full, int v110)
 {
-    hid_t f = H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+    hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
+    if (v110) H5Pset_libver_bounds(fapl, H5F_LIBVER_V110, H5F_LIBVER_LATEST);
+    hid_t f = H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
+    H5Pclose(fapl);
     hid_t sc = H5Screate(H5S_SCALAR);
     if (format) {
         hid_t t = H5Tcopy(H5T_C_S1);
@@ -742,6 +859,11 @@ static void raw_file(const char *path, const char *format, int version, int full
     H5Fclose(f);
 }
 
+static void raw_file(const char *path, const char *format, int version, int full)
+{
+    raw_file_sb(path, format, version, full, 1);
+}
+
 static void test_reader_errors(void)
 {
     lp_summary s;
@@ -760,18 +882,23 @@ static void test_reader_errors(void)
     raw_file(p, NULL, 0, 0);
     snprintf(msg, sizeof msg, "%s: not a linchpin result file", p);
     CHECK_STATUS(lp_results_read_summary(&s, p), LP_EINPUT, msg);
-    raw_file(p, "linchpin-graph", 1, 1);
+    raw_file(p, "linchpin-graph", 2, 1);
     CHECK_STATUS(lp_results_read_summary(&s, p), LP_EINPUT, msg);
     raw_file(p, "linchpin-results", 0, 1);
     CHECK_STATUS(lp_results_read_summary(&s, p), LP_EINPUT, msg);
 
-    p = path_in("v2.h5");
-    raw_file(p, "linchpin-results", 2, 1);
-    snprintf(msg, sizeof msg, "%s: unsupported format_version 2", p);
+    p = path_in("v3.h5");
+    raw_file(p, "linchpin-results", 3, 1);
+    snprintf(msg, sizeof msg, "%s: unsupported format_version 3", p);
+    CHECK_STATUS(lp_results_read_summary(&s, p), LP_EINPUT, msg);
+    /* format 1 (variable-length strings) is no longer read */
+    p = path_in("v1.h5");
+    raw_file(p, "linchpin-results", 1, 1);
+    snprintf(msg, sizeof msg, "%s: unsupported format_version 1", p);
     CHECK_STATUS(lp_results_read_summary(&s, p), LP_EINPUT, msg);
 
     p = path_in("partial.h5");
-    raw_file(p, "linchpin-results", 1, 0);
+    raw_file(p, "linchpin-results", 2, 0);
     snprintf(msg, sizeof msg, "%s: /: missing attribute 'created'", p);
     CHECK_STATUS(lp_results_read_summary(&s, p), LP_EINPUT, msg);
     CHECK(s.created == NULL && s.n_top == 0); /* *out untouched on failure */
@@ -779,7 +906,7 @@ static void test_reader_errors(void)
     /* An independent writer's file (fixed-length strings, other integer
      * widths, no creation order): read, timings in name order. */
     p = path_in("raw_ok.h5");
-    raw_file(p, "linchpin-results", 1, 1);
+    raw_file(p, "linchpin-results", 2, 1);
     CHECK_STATUS(lp_results_read_summary(&s, p), LP_OK, NULL);
     CHECK(s.created && strcmp(s.created, "2026-11-23T12:00:00Z") == 0);
     CHECK(s.command_line && strcmp(s.command_line, "raw writer") == 0);
@@ -791,6 +918,19 @@ static void test_reader_errors(void)
         CHECK(strcmp(s.timing_phase[2], "write") == 0 && s.timing_seconds[2] == 0);
     }
     lp_summary_free(&s);
+    hid_t f = H5Fopen(p, H5F_ACC_RDONLY, H5P_DEFAULT);
+    CHECK(raw_superblock(f) >= 2);
+    H5Fclose(f);
+
+    /* The same file in HDF5's default format (superblock 0, no checksums;
+     * what format 1 files have) is refused before anything is read. */
+    p = path_in("raw_sb0.h5");
+    raw_file_sb(p, "linchpin-results", 2, 1, 0);
+    f = H5Fopen(p, H5F_ACC_RDONLY, H5P_DEFAULT);
+    CHECK(raw_superblock(f) == 0);
+    H5Fclose(f);
+    snprintf(msg, sizeof msg, "%s: not a result file of format 2", p);
+    CHECK_STATUS(lp_results_read_summary(&s, p), LP_EINPUT, msg);
 }
 
 /* ---- centrality columns ------------------------------------------------ */
@@ -827,21 +967,15 @@ static int raw_attr_u64_is(hid_t file, const char *obj, const char *name, uint64
     return raw_attr_is(file, obj, name, H5T_STD_U64LE, H5T_NATIVE_UINT64, &v, sizeof v);
 }
 
-/* The variable-length UTF-8 string attribute obj@name equals want. */
+/* The string attribute obj@name is stored as format 2 stores strings
+ * (fixed-length UTF-8, text plus one NUL: see raw_attr_str) and equals want. */
 static int raw_attr_str_is(hid_t file, const char *obj, const char *name, const char *want)
 {
     hid_t d = H5Oopen(file, obj, H5P_DEFAULT);
-    int ok = 0;
     if (d < 0) return 0;
-    if (H5Aexists(d, name) > 0) {
-        hid_t a = H5Aopen(d, name, H5P_DEFAULT), t = H5Aget_type(a);
-        ok = H5Tis_variable_str(t) > 0 && H5Tget_cset(t) == H5T_CSET_UTF8;
-        H5Tclose(t);
-        H5Aclose(a);
-        char *v = raw_attr_str(d, name);
-        ok = ok && v && strcmp(v, want) == 0;
-        free(v);
-    }
+    char *v = raw_attr_str(d, name);
+    int ok = v && strcmp(v, want) == 0;
+    free(v);
     H5Oclose(d);
     return ok;
 }
@@ -1168,6 +1302,301 @@ static void test_reader_centrality_errors(const lp_graph *g, const lp_keyperson 
     snprintf(msg, sizeof msg, "%s: /nodes/betweenness has the wrong type or shape", bad);
     CHECK_STATUS(lp_results_read_summary(&s, bad), LP_EINPUT, msg);
     CHECK(s.betweenness_method == NULL && s.top_brokers == NULL); /* *out untouched */
+
+    /* Variable-length strings (format 1's, kept in the unchecksummed global
+     * heap) are refused, not read: an attribute, then a column. */
+    copy_file(good, bad);
+    f = H5Fopen(bad, H5F_ACC_RDWR, H5P_DEFAULT);
+    if (f >= 0) {
+        hid_t t = H5Tcopy(H5T_C_S1), sc = H5Screate(H5S_SCALAR);
+        const char *v = "linchpin analyze";
+        H5Tset_size(t, H5T_VARIABLE);
+        H5Tset_cset(t, H5T_CSET_UTF8);
+        CHECK(H5Adelete(f, "command_line") >= 0);
+        hid_t a = H5Acreate2(f, "command_line", t, sc, H5P_DEFAULT, H5P_DEFAULT);
+        CHECK(a >= 0 && H5Awrite(a, t, &v) >= 0);
+        H5Aclose(a);
+        CHECK(raw_attr_is_vlen(f, "command_line") && raw_attr_str(f, "command_line") == NULL);
+        H5Sclose(sc);
+        H5Tclose(t);
+        H5Fclose(f);
+    }
+    snprintf(msg, sizeof msg, "%s: /: attribute 'command_line' is a variable-length string", bad);
+    CHECK_STATUS(lp_results_read_summary(&s, bad), LP_EINPUT, msg);
+
+    copy_file(good, bad);
+    f = H5Fopen(bad, H5F_ACC_RDWR, H5P_DEFAULT);
+    if (f >= 0) {
+        hsize_t dims[1] = {7};
+        hid_t t = H5Tcopy(H5T_C_S1), sp = H5Screate_simple(1, dims, NULL);
+        H5Tset_size(t, H5T_VARIABLE);
+        H5Tset_cset(t, H5T_CSET_UTF8);
+        CHECK(H5Ldelete(f, "/nodes/id", H5P_DEFAULT) >= 0);
+        hid_t d = H5Dcreate2(f, "/nodes/id", t, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+        CHECK(d >= 0 && H5Dwrite(d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, small_ids) >= 0);
+        H5Dclose(d);
+        H5Sclose(sp);
+        H5Tclose(t);
+        H5Fclose(f);
+    }
+    snprintf(msg, sizeof msg, "%s: /nodes/id holds variable-length strings", bad);
+    CHECK_STATUS(lp_results_read_summary(&s, bad), LP_EINPUT, msg);
+    CHECK(s.betweenness_method == NULL && s.top_brokers == NULL); /* *out untouched */
+}
+
+/* ---- a very long id: the blob layout ------------------------------------ */
+
+/* LONG_N nodes: row 0 the company ACME (anchor), rows 1 .. LONG_P persons
+ * (employees) each joined to ACME, rows LONG_P + 1 .. LONG_N - 1 accounts,
+ * account i (0-based) joined to person 1 + i % LONG_P only, revenue i + 1.
+ * So person p > 1 alone cuts account p - 1 off (revenue p), person 1 cuts
+ * accounts 0 and LONG_P off (revenue 1 + LONG_P + 1); by revenue at risk the
+ * persons rank 1, LONG_P, LONG_P - 1, ... Person LONG_AT has an id of
+ * LONG_ID_LEN bytes; the others "emp-<p>". Every node has a name. */
+#define LONG_N 20000
+#define LONG_P 9999
+#define LONG_AT (LONG_P - 1)
+#define LONG_ID_LEN 200000
+#define LONG_TOP 5
+
+static char *long_id(void)
+{
+    char *id = xcalloc(LONG_ID_LEN + 1, 1);
+    for (int i = 0; i < LONG_ID_LEN; i++)
+        id[i] = (char)('a' + i % 26);
+    memcpy(id + LONG_ID_LEN - 4, "-end", 4);
+    return id;
+}
+
+static void long_id_of(char *buf, size_t size, int64_t v, const char *longid)
+{
+    if (v == LONG_AT)
+        snprintf(buf, size, "%s", longid);
+    else if (v == 0)
+        snprintf(buf, size, "ACME");
+    else if (v <= LONG_P)
+        snprintf(buf, size, "emp-%lld", (long long)v);
+    else
+        snprintf(buf, size, "acct-%lld", (long long)(v - LONG_P - 1));
+}
+
+static void build_long(lp_graph *g, lp_keyperson *kp, const char *longid)
+{
+    static const char *const type_names[3] = {"company", "employee", "account"};
+    const int64_t na = LONG_N - LONG_P - 1;
+    lp_nodes nodes = LP_NODES_INIT;
+    lp_edges edges = LP_EDGES_INIT;
+    char *buf = xcalloc(LONG_ID_LEN + 64, 1), name[64];
+    for (int t = 0; t < 3; t++)
+        if (lp_strtab_push(&nodes.type_name, type_names[t], strlen(type_names[t]))) die("types");
+    for (int64_t v = 0; v < LONG_N; v++) {
+        int32_t type = v == 0 ? 0 : v <= LONG_P ? 1 : 2;
+        long_id_of(buf, LONG_ID_LEN + 64, v, longid);
+        if (lp_nodes_push(&nodes, buf, strlen(buf), type, type == 2 ? (double)(v - LONG_P) : 0))
+            die("nodes");
+        int len = snprintf(name, sizeof name, "Name %lld \xc3\xa9", (long long)v);
+        if (lp_strtab_push(&nodes.name, name, (size_t)len)) die("names");
+        if (v >= 1 && v <= LONG_P && lp_edges_push(&edges, 0, (lp_vid)v, 1)) die("edges");
+        if (type == 2 && lp_edges_push(&edges, (lp_vid)(1 + (v - LONG_P - 1) % LONG_P),
+                                       (lp_vid)v, 1))
+            die("edges");
+    }
+    nodes.has_revenue = 1;
+    nodes.has_name = 1;
+    free(buf);
+    if (lp_graph_build(g, &nodes, &edges)) die("lp_graph_build");
+
+    memset(kp, 0, sizeof *kp);
+    kp->n = LONG_N;
+    kp->is_articulation = xcalloc(LONG_N, 1);
+    kp->accounts_at_risk = xcalloc(LONG_N, sizeof(int64_t));
+    kp->revenue_at_risk = xcalloc(LONG_N, sizeof(double));
+    kp->n_accounts = na;
+    kp->account_node = xcalloc((size_t)na, sizeof(int64_t));
+    kp->account_revenue = xcalloc((size_t)na, sizeof(double));
+    kp->account_connected = xcalloc((size_t)na, 1);
+    kp->key_persons_offsets = xcalloc((size_t)na + 1, sizeof(int64_t));
+    kp->key_persons = xcalloc((size_t)na, sizeof(int64_t));
+    for (int64_t v = 0; v <= LONG_P; v++)
+        kp->is_articulation[v] = 1;
+    for (int64_t i = 0; i < na; i++) {
+        int64_t p = 1 + i % LONG_P;
+        kp->account_node[i] = LONG_P + 1 + i;
+        kp->account_revenue[i] = (double)(i + 1);
+        kp->account_connected[i] = 1;
+        kp->key_persons_offsets[i + 1] = i + 1;
+        kp->key_persons[i] = p;
+        kp->accounts_at_risk[p]++;
+        kp->revenue_at_risk[p] += (double)(i + 1);
+        kp->revenue_total += (double)(i + 1);
+    }
+    kp->n_articulation = LONG_P + 1;
+    kp->accounts_with_key_person = na;
+    kp->revenue_with_key_person = kp->revenue_total;
+}
+
+static const int64_t long_top[LONG_TOP] = {1, LONG_P, LONG_P - 1, LONG_P - 2, LONG_P - 3};
+
+static lp_results long_results(const lp_graph *g, const lp_keyperson *kp)
+{
+    lp_results r = small_results(g, NULL, NULL, kp, long_top, LONG_TOP);
+    r.info.inputs = NULL;
+    r.info.n_inputs = 0;
+    return r;
+}
+
+/* One id of 200 KB among 20000 short ones: fixed-length /nodes/id would
+ * take 20000 * 200 KB = 4 GB before compression, far more than 4 times the
+ * ids' own bytes + 1 MiB, so the writer stores /nodes/id_bytes and
+ * /nodes/id_offsets; /nodes/type and /nodes/name stay fixed-length. The
+ * summary reader finds the top persons' ids, the long one among them. */
+static void test_long_id(void)
+{
+    lp_graph g;
+    lp_keyperson kp;
+    char *longid = long_id();
+    build_long(&g, &kp, longid);
+    CHECK(g.n == LONG_N && g.m == LONG_N - 1);
+    const char *out = path_in("long_id.h5"), *bad = path_in("long_id_bad.h5");
+    lp_results r = long_results(&g, &kp);
+    CHECK_STATUS(write_results(out, &r), LP_OK, NULL);
+    struct stat sb;
+    CHECK(stat(out, &sb) == 0 && sb.st_size < 4 * 1024 * 1024); /* no 4 GB of padding */
+
+    lp_summary s;
+    memset(&s, 0, sizeof s);
+    CHECK_STATUS(lp_results_read_summary(&s, out), LP_OK, NULL);
+    CHECK(s.nodes == LONG_N && s.accounts == LONG_N - LONG_P - 1 && s.n_top == LONG_TOP);
+    char want[64];
+    for (int64_t k = 0; k < s.n_top && k < LONG_TOP; k++) {
+        int64_t v = long_top[k];
+        char *id = xcalloc(LONG_ID_LEN + 64, 1);
+        long_id_of(id, LONG_ID_LEN + 64, v, longid);
+        CHECK(s.top[k].id && strcmp(s.top[k].id, id) == 0);
+        if (s.top[k].id && strcmp(s.top[k].id, id) != 0)
+            fprintf(stderr, "top[%lld] id %.40s... (%zu bytes), expected %.40s... (%zu)\n",
+                    (long long)k, s.top[k].id, strlen(s.top[k].id), id, strlen(id));
+        free(id);
+        CHECK(s.top[k].type && strcmp(s.top[k].type, "employee") == 0);
+        snprintf(want, sizeof want, "Name %lld \xc3\xa9", (long long)v);
+        CHECK(s.top[k].name && strcmp(s.top[k].name, want) == 0);
+        CHECK(s.top[k].accounts_at_risk == (v == 1 ? 2 : 1));
+        CHECK(s.top[k].revenue_at_risk == (v == 1 ? (double)(LONG_P + 2) : (double)v));
+    }
+    CHECK(s.n_top == LONG_TOP && s.top[2].id && strlen(s.top[2].id) == LONG_ID_LEN);
+    lp_summary_free(&s);
+
+    /* The layout, through the raw API. */
+    int64_t total = 0; /* the ids' bytes, one NUL each */
+    for (int64_t v = 0; v < LONG_N; v++) {
+        char id[64];
+        if (v == LONG_AT)
+            total += LONG_ID_LEN + 1;
+        else {
+            long_id_of(id, sizeof id, v, longid);
+            total += (int64_t)strlen(id) + 1;
+        }
+    }
+    hid_t f = H5Fopen(out, H5F_ACC_RDONLY, H5P_DEFAULT);
+    CHECK(f >= 0);
+    if (f >= 0) {
+        CHECK(raw_len(f, "/nodes/id") == -1);
+        CHECK(raw_len(f, "/nodes/id_bytes") == total);
+        CHECK(raw_len(f, "/nodes/id_offsets") == LONG_N + 1);
+        CHECK(raw_compressed(f, "/nodes/id_bytes", 1) && raw_compressed(f, "/nodes/id_offsets", 1));
+        CHECK(raw_chunk(f, "/nodes/id_bytes") == 65536 && raw_chunk(f, "/nodes/id_offsets") == 20001);
+        hid_t d = H5Dopen2(f, "/nodes/id_bytes", H5P_DEFAULT), t = H5Dget_type(d);
+        CHECK(H5Tequal(t, H5T_STD_U8LE) > 0);
+        H5Tclose(t);
+        H5Dclose(d);
+        d = H5Dopen2(f, "/nodes/id_offsets", H5P_DEFAULT);
+        t = H5Dget_type(d);
+        CHECK(H5Tequal(t, H5T_STD_I64LE) > 0);
+        int64_t *off = xcalloc(LONG_N + 1, sizeof *off);
+        uint8_t *bytes = xcalloc((size_t)total, 1);
+        CHECK(H5Dread(d, H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, off) >= 0);
+        H5Tclose(t);
+        H5Dclose(d);
+        d = H5Dopen2(f, "/nodes/id_bytes", H5P_DEFAULT);
+        CHECK(H5Dread(d, H5T_NATIVE_UINT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, bytes) >= 0);
+        H5Dclose(d);
+        /* string v is bytes[off[v] .. off[v+1] - 1), then its NUL */
+        int bad_rows = off[0] != 0 || off[LONG_N] != total;
+        for (int64_t v = 0; v < LONG_N && !bad_rows; v++) {
+            char id[64];
+            const char *w = id;
+            if (v == LONG_AT)
+                w = longid;
+            else
+                long_id_of(id, sizeof id, v, longid);
+            int64_t l = (int64_t)strlen(w);
+            bad_rows = off[v + 1] - off[v] != l + 1 || memcmp(bytes + off[v], w, (size_t)l) != 0 ||
+                       bytes[off[v + 1] - 1] != 0;
+            if (bad_rows) fprintf(stderr, "/nodes/id_bytes: row %lld differs\n", (long long)v);
+        }
+        CHECK(!bad_rows);
+        free(off);
+        free(bytes);
+        /* type and name: fixed-length (short), whole-column check */
+        const char **types = xcalloc(LONG_N, sizeof *types), **names = xcalloc(LONG_N, sizeof *names);
+        char *name_buf = xcalloc(LONG_N, 32);
+        for (int64_t v = 0; v < LONG_N; v++) {
+            types[v] = v == 0 ? "company" : v <= LONG_P ? "employee" : "account";
+            names[v] = name_buf + v * 32;
+            snprintf(name_buf + v * 32, 32, "Name %lld \xc3\xa9", (long long)v);
+        }
+        CHECK(raw_strings_are(f, "/nodes/type", types, LONG_N));
+        CHECK(raw_strings_are(f, "/nodes/name", names, LONG_N));
+        CHECK(raw_compressed(f, "/nodes/name", 0) && raw_chunk(f, "/nodes/name") == LONG_N);
+        free(types);
+        free(names);
+        free(name_buf);
+        H5Fclose(f);
+    }
+
+    /* The reader checks the blob it reads: an offset past the end of
+     * /nodes/id_bytes for a top person (row LONG_P), a string of a top
+     * person (row 1) without its NUL. */
+    copy_file(out, bad);
+    f = H5Fopen(bad, H5F_ACC_RDWR, H5P_DEFAULT);
+    if (f >= 0) {
+        hid_t d = H5Dopen2(f, "/nodes/id_offsets", H5P_DEFAULT), fs = H5Dget_space(d);
+        hsize_t one[1] = {1}, at[1] = {LONG_P + 1};
+        hid_t ms = H5Screate_simple(1, one, NULL);
+        int64_t past = total + 10;
+        CHECK(H5Sselect_elements(fs, H5S_SELECT_SET, 1, at) >= 0 &&
+              H5Dwrite(d, H5T_NATIVE_INT64, ms, fs, H5P_DEFAULT, &past) >= 0);
+        H5Sclose(ms);
+        H5Sclose(fs);
+        H5Dclose(d);
+        H5Fclose(f);
+    }
+    char msg[8400];
+    snprintf(msg, sizeof msg, "%s: /nodes/id_offsets: row %d points outside /nodes/id_bytes", bad,
+             LONG_P);
+    CHECK_STATUS(lp_results_read_summary(&s, bad), LP_EINPUT, msg);
+
+    copy_file(out, bad);
+    f = H5Fopen(bad, H5F_ACC_RDWR, H5P_DEFAULT);
+    if (f >= 0) {
+        /* row 1 is "emp-1" at 5 ("ACME" and its NUL before it): NUL at 10 */
+        hid_t d = H5Dopen2(f, "/nodes/id_bytes", H5P_DEFAULT), fs = H5Dget_space(d);
+        hsize_t one[1] = {1}, at[1] = {10};
+        hid_t ms = H5Screate_simple(1, one, NULL);
+        uint8_t x = 'x';
+        CHECK(H5Sselect_elements(fs, H5S_SELECT_SET, 1, at) >= 0 &&
+              H5Dwrite(d, H5T_NATIVE_UINT8, ms, fs, H5P_DEFAULT, &x) >= 0);
+        H5Sclose(ms);
+        H5Sclose(fs);
+        H5Dclose(d);
+        H5Fclose(f);
+    }
+    snprintf(msg, sizeof msg, "%s: /nodes/id_bytes: string of row 1 is not NUL-terminated", bad);
+    CHECK_STATUS(lp_results_read_summary(&s, bad), LP_EINPUT, msg);
+
+    free(longid);
+    lp_keyperson_free(&kp);
+    lp_graph_free(&g);
 }
 
 /* For tests/test_h5schema_selfcheck.py: the sample files, nothing else. */
@@ -1203,6 +1632,21 @@ static int write_samples(const char *dir)
     lp_keyperson_free(&kp);
     lp_keyperson_free(&empty);
     lp_graph_free(&g);
+
+    /* long_id.h5: /nodes/id in the blob layout (test_long_id) */
+    lp_graph lg;
+    lp_keyperson lkp;
+    char *longid = long_id();
+    build_long(&lg, &lkp, longid);
+    r = long_results(&lg, &lkp);
+    snprintf(p, sizeof p, "%s/long_id.h5", dir);
+    if (write_results(p, &r) != LP_OK) {
+        fprintf(stderr, "test_results_h5: %s\n", lp_error_message());
+        rc = 1;
+    }
+    free(longid);
+    lp_keyperson_free(&lkp);
+    lp_graph_free(&lg);
     return rc;
 }
 
@@ -1233,6 +1677,7 @@ int main(int argc, char **argv)
     test_centrality_roundtrip(&g, &kp);
     test_bad_centrality(&g);
     test_reader_centrality_errors(&g, &kp);
+    test_long_id();
 
     lp_keyperson_free(&kp);
     lp_graph_free(&g);
