@@ -1,53 +1,58 @@
-/* lp_results.h — the HDF5 result file of DESIGN.md ("linchpin-results",
- * format_version 1): writer and the reader used by `linchpin summary`.
+/* lp_results.h — the HDF5 result file ("linchpin-results", format_version
+ * 2; every dataset and attribute is listed in docs/results-format.md):
+ * writer (results_write.c) and the reader used by `linchpin summary`
+ * (results_read.c).
  *
  * Writing is atomic: the file is written under a temporary name in the target
  * directory and renamed into place only when complete and closed. On any
  * failure the temporary file is removed and an earlier file at the target
  * path is left byte-identical. Errors are LP_EOUTPUT.
  *
- * Decisions the writer makes where DESIGN.md is silent (io/h5results.c):
- *  - Root attributes are scalar: strings variable-length UTF-8, format_version
- *    and threads int32, the rest strings. The input files are one attribute
- *    `input_files`, JSON text: [{"path":"nodes.csv","size":123,"crc32":"0a1b2c3d"}]
- *    (size in bytes as stored, crc32 of the uncompressed content, 8 lower-case
- *    hex digits; bytes of a path that are not valid UTF-8 become U+FFFD).
- *    A NULL command_line is written as "", NULL parameters_json as "{}".
- *  - /accounts/connected uint8 [a]: 1 if the account has a path to R
- *    (an addition to the schema).
+ * Safe to read when damaged or hostile (format 2):
+ *  - nothing lives in HDF5's global heap (variable-length strings), the one
+ *    HDF5 structure without a checksum: string attributes are fixed-length
+ *    UTF-8 (NUL-terminated); string columns are fixed-length UTF-8,
+ *    NUL-padded to the longest (h5py: ds.asstr()[...]), or, when that would
+ *    cost more than 4 times the strings' own bytes plus 1 MiB, a blob pair
+ *    X_bytes (uint8, each string and a NUL, back to back) + X_offsets (int64
+ *    [len + 1]) in place of X;
+ *  - HDF5 1.10 object formats (superblock 2/3): every header, attribute and
+ *    index carries a checksum HDF5 verifies; every dataset chunk carries a
+ *    Fletcher-32 checksum;
+ *  - the reader refuses variable-length strings, format 1 files (with a hint
+ *    to run analyze again), datasets that declare more data than they store,
+ *    and checks every row index and offset before use. A damaged file is
+ *    LP_EINPUT with one line naming the file and the object.
+ *
+ * Decisions the writer makes:
+ *  - Root attributes: format, linchpin_version, igraph_version,
+ *    hdf5_version, created, command_line, parameters (JSON object),
+ *    input_files (JSON: [{"path":"nodes.csv","size":123,"crc32":"0a1b2c3d"}],
+ *    size as stored, CRC-32 of the uncompressed content; bytes of a path that
+ *    are not UTF-8 become U+FFFD), format_version and threads int32.
+ *  - Every index dataset has an attribute rows_of naming the table its
+ *    values are rows of ("/nodes" or "/accounts").
  *  - /summary attributes (int64 counts, float64 revenues): nodes, edges,
- *    merged_duplicates, dropped_self_loops, skipped_rows always; accounts,
- *    orphan_accounts, accounts_with_key_person, articulation_points,
- *    revenue_total, revenue_with_key_person, revenue_orphan only when the
- *    key-person analysis ran (kp != NULL). /summary/top_persons int64 [k]
- *    (rows into /nodes) when kp and top_persons are both non-NULL.
- *  - /summary/timings tracks attribute creation order: the phases in the
- *    order given, then "write" (entry of lp_results_write to just before the
- *    file is closed) last.
- *  - Every dataset is 1-D, chunked (min(len, 65536) elements, at least 1),
- *    deflate level 4, plus shuffle for numeric columns; an empty dataset has
- *    maxdims H5S_UNLIMITED (required for a chunked dataset of length 0).
+ *    merged_duplicates, dropped_self_loops, skipped_rows, weak_ties_dropped
+ *    and warnings (JSON list of strings) always; accounts, orphan_accounts,
+ *    accounts_with_key_person, articulation_points, revenue_total,
+ *    revenue_with_key_person, revenue_orphan when the key-person analysis
+ *    ran. /summary/timings tracks attribute creation order: the phases in
+ *    the order they ran, then "write" last.
+ *  - Every dataset is 1-D, chunked (numeric: min(len, 65536) elements),
+ *    deflate level 4, Fletcher-32, plus shuffle for numeric columns; an empty
+ *    dataset has maxdims H5S_UNLIMITED.
  *  - The file gets mode 0666 & ~umask. An existing path that is neither a
- *    regular file nor a directory (device, FIFO) is refused before writing; a
- *    directory is refused by rename() at the end (EISDIR: callers that want
- *    to fail fast check -o before the analysis); a symbolic link at path is
- *    replaced by the new file (rename semantics), its target is left alone.
- *  - HDF5's automatic error printing is switched off for the process
- *    (H5Eset_auto2(H5E_DEFAULT, NULL, NULL)); failures become our messages:
- *    "cannot write <path>: <strerror>" for a system call (mkstemp, write,
- *    fsync, rename; the file is written through a small POSIX driver that
- *    records the first I/O errno, see h5results.c), "cannot write <path>:
- *    <what>: <HDF5 reason>" for an HDF5 failure.
- *  - /scenarios (when scenarios ran): name string [s]; lost_accounts int64,
- *    lost_revenue float64, newly_bus_factor_1 int64, newly_at_risk_revenue
- *    float64 [s]; lost_offsets int64 [s+1] + lost int64 (rows of /accounts,
- *    ascending) as in DESIGN.md; additions: newly_offsets [s+1] + newly
- *    (rows of /accounts newly at bus factor 1) and leave_offsets [s+1] +
- *    leave (rows of /nodes: the persons leaving, teams expanded).
- *  - An inconsistent lp_results (arrays missing, rows out of range, offsets
- *    not monotone, duplicate or negative timings, a caller phase named
- *    "write") is our bug: LP_EINTERNAL, nothing written. Out of memory is
- *    LP_EINTERNAL too; every other failure is LP_EOUTPUT.
+ *    regular file nor a directory is refused before writing; a directory is
+ *    refused by rename() at the end; a symbolic link at path is replaced by
+ *    the new file, its target left alone.
+ *  - HDF5's automatic error printing is off for the process; failures become
+ *    "cannot write <path>: <strerror>" (a system call) or "cannot write
+ *    <path>: <what>: <HDF5 reason>".
+ *  - An inconsistent lp_analysis (arrays missing, rows out of range, offsets
+ *    not monotone, duplicate or negative timings, a phase named "write") is
+ *    our bug: LP_EINTERNAL, nothing written. Out of memory is LP_EINTERNAL
+ *    too; every other failure is LP_EOUTPUT.
  */
 #ifndef LP_RESULTS_H
 #define LP_RESULTS_H
