@@ -1,43 +1,35 @@
 /* results_write.c — the HDF5 result file ("linchpin-results",
- * format_version 1): the atomic writer (the reader is results_read.c).
+ * format_version 2): the atomic writer (the reader is results_read.c; the
+ * format and what makes it safe to read are in lp_results.h and
+ * docs/results-format.md).
  *
- * Writing: mkstemp() a temporary `.<basename>.tmp-XXXXXX` in the target
- * directory, H5Fcreate(H5F_ACC_TRUNC) on it, write root attributes, /nodes,
- * /accounts, /summary and /summary/timings, H5Fclose, fsync, rename() onto the
- * target, fsync the directory (best effort: the new file is in place by
- * then). Any failure before the rename unlinks the temporary, so an earlier
- * file at the target stays byte-identical. Decisions where DESIGN.md is
- * silent are listed in lp_results.h.
+ * Writing: a temporary `.<basename>.tmp-XXXXXX` in the target directory
+ * (h5common.c: temporary file, rename, the "sink" driver that keeps a failed
+ * close from crashing HDF5), root attributes, /nodes, /accounts,
+ * /scenarios, /summary and /summary/timings, close, fsync, rename onto the
+ * target. Any failure before the rename unlinks the temporary.
  *
- * The temporary file, the rename and the "sink" file driver that keeps a
- * failed close from crashing HDF5 are in h5common.c (shared with the graph
- * store).
+ * What goes where is the table of columns below: each row names a dataset,
+ * its element type, its length (per node, account or scenario), the
+ * lp_analysis field holding it and, optionally, the function that attaches
+ * its attributes. A NULL field is an absent dataset. Adding a column of
+ * lp_analysis is one row.
  *
- * Centrality columns (issue 3), decisions beyond lp_results.h:
- *  - /nodes/pagerank, /nodes/betweenness, /nodes/brokerage float64 [n], each
- *    written only when its pointer is non-NULL, in that order after
- *    /nodes/strength. /nodes/pagerank has the int64 attribute `iterations`.
- *  - /nodes/betweenness always has the five attributes of DESIGN.md: method
- *    (string "exact" or "sampled"), samples (int64), epsilon, delta (float64),
- *    seed (uint64). For "exact" they are written as 0, meaning "not
- *    applicable", whatever the sampled-only fields of lp_results hold. For
- *    "sampled" they are the caller's values, plus vertex_diameter (int64,
- *    the vertex-diameter bound that set the sample size). samples is 0 only
- *    when that bound is < 3: no shortest path has an interior vertex, so
- *    nothing is sampled and every value is 0 (tests/h5schema.py checks it).
- *  - /summary/top_brokers, /summary/top_betweenness int64 [k], rows into
- *    /nodes, like top_persons; written when the list and its column are both
- *    non-NULL (an empty list is an empty dataset). The writer refuses
- *    (LP_EINTERNAL) a list given without its column, rows out of range, a
- *    listed node whose value is not > 0, and an order other than value desc,
- *    then row asc (what lp_top_by_value returns); also a missing or unknown
- *    method, sampled parameters outside 0 < epsilon, delta < 1, negative
- *    samples or vertex_diameter, samples 0 with a bound >= 3, and negative
- *    pagerank_iterations.
+ * Attributes beyond the table:
+ *  - /nodes/pagerank@iterations (int64);
+ *  - /nodes/betweenness@method ("exact" or "sampled"), samples (int64),
+ *    epsilon, delta (float64), seed (uint64) — 0 meaning "not applicable"
+ *    for exact — and, when sampled, vertex_diameter (the bound that set the
+ *    sample size; samples is 0 only when it is < 3: no shortest path has an
+ *    interior vertex, every value is 0);
+ *  - /accounts/bus_factor@cap (int32).
+ * Rankings (/summary/top_persons, top_brokers, top_betweenness) are refused
+ * (LP_EINTERNAL) when given without the column they rank, with rows out of
+ * range, or (brokers, betweenness) with a value not > 0 or an order other
+ * than value desc, then row asc.
  *
  * HDF5 handles: start at -1, one cleanup label per function, the valid ones
- * closed in reverse order. The HDF5 error stack is read right after the call
- * that failed (the next API call clears it) and turned into the message.
+ * closed in reverse order.
  */
 #include "lp_results.h"
 #include "lp_i_h5.h"
