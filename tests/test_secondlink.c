@@ -1,4 +1,5 @@
-/* test_secondlink.c — second links (engine/secondlink.c) against brute force:
+/* test_secondlink.c — second links (engine/secondlink.c) and added ties
+ * (engine/addties.c) against brute force:
  *  - the suggestion list of every bus-factor-1 account of 1500 random graphs
  *    (several shapes and role setups, k = 1, 3, 5) equals the ranking rule
  *    applied to an independently computed candidate set: the persons that
@@ -11,12 +12,17 @@
  *  - the same output at 1, 2 and 8 threads on a generated enterprise with
  *    more accounts than the parallel threshold, and the brute force on a
  *    sample of its accounts;
- *  - k < 1 is LP_EUSAGE.
+ *  - k < 1 is LP_EUSAGE;
+ *  - added ties, with and without leavers: every account's bus factor
+ *    afterwards equals lp_bus_factor on the graph rebuilt from its edge list
+ *    with the ties added and the leavers' edges left out, and the raised /
+ *    lost / newly-at-1 lists and revenues follow from before and after.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "lp_addties.h"
 #include "lp_busfactor.h"
 #include "lp_graph.h"
 #include "lp_keyperson.h"
@@ -160,7 +166,75 @@ static int32_t bus_factor_with_tie(int64_t n, const int *type, const edge_list *
     return bf;
 }
 
-static int64_t cases_checked, suggestions_checked;
+static int64_t cases_checked, suggestions_checked, tie_cases;
+
+/* Added ties and leavers on one random graph against a rebuild. */
+static void check_addties(int64_t n, const int *type, const edge_list *e, const lp_roles *roles)
+{
+    lp_graph g = make_graph(n, type, e, roles);
+    lp_keyperson kp;
+    if (lp_keyperson_run(&kp, &g)) abort();
+    int64_t na = kp.n_accounts;
+    int32_t *bf = malloc(((size_t)na + 1) * sizeof *bf), *want = malloc(((size_t)na + 1) * 4);
+    if (lp_bus_factor(bf, &g, kp.account_node, na, 3)) abort();
+    lp_vid persons[256], accts[256];
+    int64_t np = 0, nacc = 0;
+    for (lp_vid v = 0; v < (lp_vid)n; v++) {
+        if (g.role[v] & LP_ROLE_PERSON) persons[np++] = v;
+        if (g.role[v] & LP_ROLE_ACCOUNT) accts[nacc++] = v;
+    }
+    if (np == 0 || nacc == 0) goto out;
+    lp_tie ties[4];
+    lp_vid leave[2];
+    int64_t nt = 1 + rnd_below(4), nl = rnd_below(3);
+    for (int64_t j = 0; j < nt; j++)
+        ties[j] = (lp_tie){persons[rnd_below(np)], accts[rnd_below(nacc)]};
+    for (int64_t j = 0; j < nl; j++)
+        leave[j] = persons[rnd_below(np)];
+    for (int64_t j = 0; j < nt; j++)
+        if (ties[j].person == ties[j].account) goto out; /* an account that is a person */
+    lp_addties_result r;
+    if (lp_addties_run(&r, &g, &kp, bf, 3, ties, nt, leave, nl)) abort();
+    /* the oracle: rebuild without the leavers' edges, with the ties */
+    edge_list *e2 = malloc(sizeof *e2);
+    e2->m = 0;
+    for (int64_t k = 0; k < e->m; k++) {
+        int drop = 0;
+        for (int64_t j = 0; j < nl; j++)
+            drop |= e->src[k] == leave[j] || e->dst[k] == leave[j];
+        if (!drop) e2->src[e2->m] = e->src[k], e2->dst[e2->m++] = e->dst[k];
+    }
+    for (int64_t j = 0; j < nt; j++) {
+        int drop = 0;
+        for (int64_t q = 0; q < nl; q++)
+            drop |= ties[j].person == leave[q] || ties[j].account == leave[q];
+        if (!drop) e2->src[e2->m] = ties[j].person, e2->dst[e2->m++] = ties[j].account;
+    }
+    lp_graph h = make_graph(n, type, e2, roles);
+    if (lp_bus_factor(want, &h, kp.account_node, na, 3)) abort();
+    int64_t raised = 0, lost = 0, newly = 0;
+    for (int64_t i = 0; i < na; i++) {
+        CHECK(r.bus_factor_after[i] == want[i],
+              "added ties: account %lld bus factor %d, rebuild %d", (long long)kp.account_node[i],
+              r.bus_factor_after[i], want[i]);
+        raised += want[i] > bf[i];
+        lost += bf[i] >= 1 && want[i] == 0;
+        newly += bf[i] >= 2 && want[i] == 1;
+    }
+    CHECK(r.n_raised == raised && r.n_lost == lost && r.n_newly == newly,
+          "added ties: raised/lost/newly %lld/%lld/%lld, expected %lld/%lld/%lld",
+          (long long)r.n_raised, (long long)r.n_lost, (long long)r.n_newly, (long long)raised,
+          (long long)lost, (long long)newly);
+    tie_cases += raised > 0;
+    lp_addties_result_free(&r);
+    lp_graph_free(&h);
+    free(e2);
+out:
+    free(bf);
+    free(want);
+    lp_keyperson_free(&kp);
+    lp_graph_free(&g);
+}
 
 static void check_graph(int64_t n, const int *type, const edge_list *e, const lp_roles *roles,
                         int32_t k, int tie_check)
@@ -254,7 +328,9 @@ static void random_case(int shape, int32_t k, int tie_check)
         e.src[e.m] = (lp_vid)n, e.dst[e.m++] = (lp_vid)(n + 1);
         n += 2;
     }
-    check_graph(n, type, &e, &ROLE_CFG[rnd_below(3)], k, tie_check);
+    const lp_roles *roles = &ROLE_CFG[rnd_below(3)];
+    check_graph(n, type, &e, roles, k, tie_check);
+    check_addties(n, type, &e, roles);
 }
 
 static void test_random(void)
@@ -262,9 +338,11 @@ static void test_random(void)
     static const int32_t ks[3] = {1, 3, 5};
     for (int c = 0; c < 1500; c++)
         random_case(c % 3, ks[c % 3], c < 300);
-    printf("random graphs: %lld bus-factor-1 accounts, %lld suggestions tied and checked\n",
-           (long long)cases_checked, (long long)suggestions_checked);
-    CHECK(cases_checked > 1000 && suggestions_checked > 200, "too few cases exercised");
+    printf("random graphs: %lld bus-factor-1 accounts, %lld suggestions tied and checked; "
+           "%lld added-tie cases raised some account\n",
+           (long long)cases_checked, (long long)suggestions_checked, (long long)tie_cases);
+    CHECK(cases_checked > 1000 && suggestions_checked > 200 && tie_cases > 100,
+          "too few cases exercised");
 }
 
 static void test_enterprise_threads(void)
