@@ -68,6 +68,7 @@
 #include <string.h>
 #include "lp_i_omp.h"
 #include "lp_i_progress.h"
+#include "lp_text.h"
 
 /* ---- exact ------------------------------------------------------------ */
 
@@ -379,17 +380,9 @@ done:
 
 /* ---- sampled ---------------------------------------------------------- */
 
-static uint64_t splitmix64(uint64_t *state)
-{
-    uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
-
 static double uniform01(uint64_t *state)
 {
-    return (double)(splitmix64(state) >> 11) * 0x1.0p-53;
+    return (double)(lp_text_splitmix64(state) >> 11) * 0x1.0p-53;
 }
 
 /* Upper bound on the vertex diameter (vertices on a longest shortest path). */
@@ -598,9 +591,9 @@ lp_status lp_betweenness_sampled(double *out, lp_sampling_report *out_report, co
     for (int64_t i = 0; i < r; i++) {
         /* the stream of sample i depends only on (seed, i) */
         uint64_t rng = opt->seed * 0xd1342543de82ef95ULL + (uint64_t)i * 0x9e3779b97f4a7c15ULL;
-        splitmix64(&rng);
-        lp_vid u = (lp_vid)(splitmix64(&rng) % (uint64_t)n);
-        lp_vid v = (lp_vid)(splitmix64(&rng) % (uint64_t)(n - 1));
+        lp_text_splitmix64(&rng);
+        lp_vid u = (lp_vid)(lp_text_splitmix64(&rng) % (uint64_t)n);
+        lp_vid v = (lp_vid)(lp_text_splitmix64(&rng) % (uint64_t)(n - 1));
         if (v >= u) v++;
         sample_path(&ws[lp_i_thread_id()], csr, u, v, &rng);
         lp_i_tick(&tick, 1);
