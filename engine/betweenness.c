@@ -43,7 +43,8 @@
  * Sampled: Riondato & Kornaropoulos, "Fast approximation of betweenness
  * centrality through sampling", Data Min. Knowl. Discov. 30, 2016. Sample
  *     r = ceil(c / eps^2 * (floor(log2(VD - 2)) + 1 + ln(1/delta))), c = 0.5,
- * ordered vertex pairs (u, v) uniformly, one shortest u-v path uniformly
+ * (at most LP_SAMPLING_MAX_SAMPLES, else LP_EUSAGE saying so) ordered
+ * vertex pairs (u, v) uniformly, one shortest u-v path uniformly
  * among all, and count its interior vertices; count/r estimates normalised
  * betweenness within eps for all vertices at once with probability
  * >= 1 - delta. VD is an upper bound on the vertex diameter: per component,
@@ -539,15 +540,41 @@ static void bibfs_ws_free(bibfs_ws *ws, int nt)
     }
 }
 
+/* Riondato–Kornaropoulos' sample count for vertex-diameter bound vd >= 3,
+ * as a double (it may be far beyond any integer type). */
+static double sample_count(const lp_sampling *opt, int64_t vd)
+{
+    const double c = 0.5;
+    return ceil(c / (opt->epsilon * opt->epsilon) *
+                (floor(log2((double)(vd - 2))) + 1 + log(1 / opt->delta)));
+}
+
+static lp_status too_many_samples(const lp_sampling *opt, double need, const char *qual)
+{
+    return lp_error_set(LP_EUSAGE,
+                        "sampled betweenness: epsilon %g and delta %g need %s%.3g samples, more "
+                        "than the limit %lld (use a larger epsilon or exact betweenness)",
+                        opt->epsilon, opt->delta, qual, need,
+                        (long long)LP_SAMPLING_MAX_SAMPLES);
+}
+
+lp_status lp_sampling_check(const lp_sampling *opt)
+{
+    if (!(opt->epsilon > 0 && opt->epsilon < 1) || !(opt->delta > 0 && opt->delta < 1))
+        return lp_error_set(LP_EUSAGE, "sampling needs 0 < epsilon < 1 and 0 < delta < 1");
+    double need = sample_count(opt, 3); /* the fewest: any graph with a path of 3 */
+    if (!(need <= (double)LP_SAMPLING_MAX_SAMPLES)) return too_many_samples(opt, need, "at least ");
+    return LP_OK;
+}
+
 lp_status lp_betweenness_sampled(double *out, lp_sampling_report *out_report, const lp_csr *csr,
                                  const lp_sampling *opt)
 {
     const lp_vid n = csr->n;
     size_t n1 = (size_t)n + 1;
-    if (!(opt->epsilon > 0 && opt->epsilon < 1) || !(opt->delta > 0 && opt->delta < 1))
-        return lp_error_set(LP_EUSAGE, "sampling needs 0 < epsilon < 1 and 0 < delta < 1");
+    lp_status st = lp_sampling_check(opt);
+    if (st) return st;
     int nt = lp_i_max_threads();
-    lp_status st = LP_OK;
     bibfs_ws *ws = calloc((size_t)nt, sizeof *ws);
     int64_t *count = calloc(n1, sizeof *count); /* one array: 8 bytes a node, not per thread */
     if (!ws || !count) {
@@ -579,10 +606,12 @@ lp_status lp_betweenness_sampled(double *out, lp_sampling_report *out_report, co
         ws[0].dist[0][v] = -1;
     int64_t r = 0;
     if (n >= 3 && vd >= 3) {
-        double c = 0.5;
-        double need = c / (opt->epsilon * opt->epsilon) *
-                      (floor(log2((double)(vd - 2))) + 1 + log(1 / opt->delta));
-        r = (int64_t)ceil(need);
+        double need = sample_count(opt, vd);
+        if (!(need <= (double)LP_SAMPLING_MAX_SAMPLES)) {
+            st = too_many_samples(opt, need, "");
+            goto done;
+        }
+        r = (int64_t)need;
     }
 
     lp_i_ticker tick;
