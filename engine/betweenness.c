@@ -554,8 +554,7 @@ static lp_status too_many_samples(const lp_sampling *opt, double need, const cha
     return lp_error_set(LP_EUSAGE,
                         "sampled betweenness: epsilon %g and delta %g need %s%.3g samples, more "
                         "than the limit %lld (use a larger epsilon or exact betweenness)",
-                        opt->epsilon, opt->delta, qual, need,
-                        (long long)LP_SAMPLING_MAX_SAMPLES);
+                        opt->epsilon, opt->delta, qual, need, (long long)LP_SAMPLING_MAX_SAMPLES);
 }
 
 lp_status lp_sampling_check(const lp_sampling *opt)

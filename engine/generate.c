@@ -86,11 +86,11 @@ typedef struct rng {
     uint64_t s[4];
 } rng;
 
-
 /* A hash of (seed, a, b): names and decorations. */
 static inline uint64_t hash3(uint64_t seed, uint64_t a, uint64_t b)
 {
-    return lp_text_mix64(lp_text_mix64(seed + 0x9e3779b97f4a7c15ULL * (a + 1)) ^ (b * 0xd1b54a32d192ed03ULL));
+    return lp_text_mix64(lp_text_mix64(seed + 0x9e3779b97f4a7c15ULL * (a + 1)) ^
+                         (b * 0xd1b54a32d192ed03ULL));
 }
 
 static void rng_seed(rng *r, uint64_t seed, uint64_t stream)

@@ -91,7 +91,8 @@ static int64_t strtab_len(const lp_strtab *t, int64_t i)
  * surrogates, nothing above U+10FFFF). */
 static int utf8_ok(const unsigned char *s, int64_t len)
 {
-    return len == 0 || (!memchr(s, 0, (size_t)len) && lp_text_utf8_valid((const char *)s, (size_t)len));
+    return len == 0 ||
+           (!memchr(s, 0, (size_t)len) && lp_text_utf8_valid((const char *)s, (size_t)len));
 }
 
 enum { STR_OK, STR_EMPTY, STR_BAD_UTF8, STR_NUL };

@@ -753,7 +753,8 @@ int lp_h5w_begin_opt(lp_h5w *w, const char *path, const lp_h5w_fileopt *opt)
     if ((w->fd = open_unnamed(path)) >= 0) {
         w->unnamed = 1;
         flock(w->fd, LOCK_EX); /* held through the moment it has a name */
-        snprintf(fdname, sizeof fdname, "/proc/self/fd/%d", w->fd); /* for HDF5: the sink ignores it */
+        /* a name for HDF5's messages: the sink ignores it */
+        snprintf(fdname, sizeof fdname, "/proc/self/fd/%d", w->fd);
         label = "a temporary file";
     } else {
         if (make_temp(w, &w->tmp, &w->fd, path)) return -1;
@@ -768,7 +769,8 @@ int lp_h5w_begin_opt(lp_h5w *w, const char *path, const lp_h5w_fileopt *opt)
         return lp_h5w_fail_h5(w, "file format version");
     if (opt && opt->align > 0 && H5Pset_alignment(w->fapl, opt->align_threshold, opt->align) < 0)
         return lp_h5w_fail_h5(w, "file alignment");
-    if ((w->file = H5Fcreate(w->unnamed ? fdname : w->tmp, H5F_ACC_TRUNC, H5P_DEFAULT, w->fapl)) < 0)
+    const char *name = w->unnamed ? fdname : w->tmp;
+    if ((w->file = H5Fcreate(name, H5F_ACC_TRUNC, H5P_DEFAULT, w->fapl)) < 0)
         return lp_h5w_fail_h5(w, "creating %s", label);
     return 0;
 }

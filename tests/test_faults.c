@@ -137,7 +137,8 @@ static void test_kills(int no_tmpfile, const char *old, size_t old_len, const lp
               "mode %d: writer did not die of signal %d (status %#x)", no_tmpfile, sig, ws);
         int temps = lp_test_count_temps(dir);
         if (sig != SIGKILL)
-            CHECK(temps == 0, "mode %d: %d temporary files after signal %d", no_tmpfile, temps, sig);
+            CHECK(temps == 0, "mode %d: %d temporary files after signal %d", no_tmpfile, temps,
+                  sig);
         else
             left_by_kill += temps;
         /* the target: the old file, or a complete new one */
@@ -151,8 +152,7 @@ static void test_kills(int no_tmpfile, const char *old, size_t old_len, const lp
         /* the next run: after a kill, the leftovers are stale once old enough */
         if (temps) sleep_ms(1000L * (LP_H5W_STALE_SECONDS + 1));
         lp_i_h5w_no_tmpfile = no_tmpfile;
-        CHECK(lp_graphstore_write(target, small, NULL) == LP_OK, "rewrite: %s",
-              lp_error_message());
+        CHECK(lp_graphstore_write(target, small, NULL) == LP_OK, "rewrite: %s", lp_error_message());
         temps = lp_test_count_temps(dir);
         CHECK(temps == 0, "mode %d: %d temporary files after the next run", no_tmpfile, temps);
         lp_test_spit(target, old, old_len); /* the old file again, byte for byte */
@@ -219,9 +219,9 @@ static void test_fsize(void)
         pid_t pid = spawn("fsize", mode, target, -1);
         int ws;
         waitpid(pid, &ws, 0);
-        CHECK(WIFEXITED(ws) && WEXITSTATUS(ws) == 0,
-              "ulimit -f (mode %d): child %s %d", mode,
-              WIFSIGNALED(ws) ? "killed by signal" : "exit", WIFSIGNALED(ws) ? WTERMSIG(ws) : WEXITSTATUS(ws));
+        CHECK(WIFEXITED(ws) && WEXITSTATUS(ws) == 0, "ulimit -f (mode %d): child %s %d", mode,
+              WIFSIGNALED(ws) ? "killed by signal" : "exit",
+              WIFSIGNALED(ws) ? WTERMSIG(ws) : WEXITSTATUS(ws));
         CHECK(lp_test_count_temps(dir) == 0, "ulimit -f (mode %d): temporary file left", mode);
         CHECK(access(target, F_OK) != 0, "ulimit -f (mode %d): a target was written", mode);
     }
@@ -242,14 +242,18 @@ int main(int argc, char **argv)
     }
     lp_generate_options go = LP_GENERATE_OPTIONS_INIT;
     go.accounts = 20000;
-    if (lp_csv_generate(big_dir, NULL, &go, NULL)) return fprintf(stderr, "%s\n", lp_error_message()), 1;
+    if (lp_csv_generate(big_dir, NULL, &go, NULL))
+        return fprintf(stderr, "%s\n", lp_error_message()), 1;
     go.accounts = 5;
-    if (lp_csv_generate(small_dir, NULL, &go, NULL)) return fprintf(stderr, "%s\n", lp_error_message()), 1;
+    if (lp_csv_generate(small_dir, NULL, &go, NULL))
+        return fprintf(stderr, "%s\n", lp_error_message()), 1;
     lp_graph small, big;
-    if (load(&small, small_dir) || load(&big, big_dir)) return fprintf(stderr, "%s\n", lp_error_message()), 1;
+    if (load(&small, small_dir) || load(&big, big_dir))
+        return fprintf(stderr, "%s\n", lp_error_message()), 1;
     char target[256];
     snprintf(target, sizeof target, "%s/g.h5", dir);
-    if (lp_graphstore_write(target, &small, NULL)) return fprintf(stderr, "%s\n", lp_error_message()), 1;
+    if (lp_graphstore_write(target, &small, NULL))
+        return fprintf(stderr, "%s\n", lp_error_message()), 1;
     size_t old_len;
     char *old = lp_test_slurp(target, &old_len);
 

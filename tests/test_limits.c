@@ -38,8 +38,8 @@ static void expect_csv(const char *nodes, const char *edges, lp_status want_st, 
     lp_graph g;
     lp_status st = lp_graph_load_csv(&g, NULL, np, ep, NULL);
     CHECK(st == want_st && (!want || !strcmp(lp_error_message(), want)),
-          "csv: status %d [%s], want %d [%s]", (int)st, st ? lp_error_message() : "",
-          (int)want_st, want ? want : "");
+          "csv: status %d [%s], want %d [%s]", (int)st, st ? lp_error_message() : "", (int)want_st,
+          want ? want : "");
     if (st == LP_OK) {
         double *pr = malloc((size_t)g.n * sizeof *pr);
         int it;
@@ -56,7 +56,8 @@ static const char NODES[] = "id,type,revenue\nacme,company,5\ne1,employee,0\na1,
 
 static void test_csv_route(void)
 {
-    expect_csv(NODES, "source,target,weight\nacme,e1,1.7e308\ne1,a1,1\ne1,acme,1.7e308\n", LP_EINPUT,
+    expect_csv(NODES, "source,target,weight\nacme,e1,1.7e308\ne1,a1,1\ne1,acme,1.7e308\n",
+               LP_EINPUT,
                "edge \"acme\" - \"e1\": the weights of its duplicate rows add up to more than "
                "1.798e+308 (the largest number)");
     expect_csv(NODES, "source,target,weight\nacme,e1,1.7e308\ne1,a1,1.7e308\n", LP_EINPUT,

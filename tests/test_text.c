@@ -60,7 +60,8 @@ static void test_utf8(void)
             check_seq(s, 2);
         }
     }
-    static const unsigned char cont[] = {0x00, 0x7F, 0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xBF, 0xC0, 0xFF};
+    static const unsigned char cont[] = {0x00, 0x7F, 0x80, 0x8F, 0x90,
+                                         0x9F, 0xA0, 0xBF, 0xC0, 0xFF};
     for (unsigned a = 0xE0; a < 0xF8; a++)
         for (size_t i = 0; i < sizeof cont; i++)
             for (size_t j = 0; j < sizeof cont; j++)
@@ -82,8 +83,10 @@ static void test_utf8(void)
         int ok = 1;
         for (size_t i = 0; i < n && ok;) {
             size_t k;
-            if (ref_decode(buf + i, n - i, &k) < 0) ok = 0;
-            else i += k;
+            if (ref_decode(buf + i, n - i, &k) < 0)
+                ok = 0;
+            else
+                i += k;
         }
         CHECK(lp_text_utf8_valid((const char *)buf, n) == ok, "utf8_valid of random string %d", t);
     }

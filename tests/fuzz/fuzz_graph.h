@@ -18,7 +18,7 @@ static inline const lp_graph *fuzz_graph(void)
     static const struct {
         const char *id;
         int type;
-    } nodes_[] = {{"acme", 0}, {"team-nord", 1}, {"e1", 2},  {"Smith, J", 2},
+    } nodes_[] = {{"acme", 0}, {"team-nord", 1}, {"e1", 2}, {"Smith, J", 2},
                   {"e\"3", 2}, {"a1", 3},        {"a2", 3}};
     static const int edges_[][2] = {{0, 1}, {1, 2}, {1, 3}, {1, 4}, {2, 5}, {3, 5}, {4, 6}};
     lp_nodes nodes = LP_NODES_INIT;
@@ -26,8 +26,7 @@ static inline const lp_graph *fuzz_graph(void)
     for (int t = 0; t < 4; t++)
         if (lp_strtab_push(&nodes.type_name, types[t], strlen(types[t]))) abort();
     for (size_t i = 0; i < sizeof nodes_ / sizeof nodes_[0]; i++)
-        if (lp_nodes_push(&nodes, nodes_[i].id, strlen(nodes_[i].id), nodes_[i].type, 1.0))
-            abort();
+        if (lp_nodes_push(&nodes, nodes_[i].id, strlen(nodes_[i].id), nodes_[i].type, 1.0)) abort();
     for (size_t i = 0; i < sizeof edges_ / sizeof edges_[0]; i++)
         if (lp_edges_push(&edges, edges_[i][0], edges_[i][1], 1.0)) abort();
     lp_roles roles = LP_ROLES_INIT;
