@@ -28,6 +28,8 @@ int lp_cli_fail(lp_status st)
 int lp_cli_parse_int64(const char *s, int64_t lo, int64_t hi, int64_t *out)
 {
     char *end;
+    /* strtoll alone would take " 5", "+5" and "\n5" */
+    if (!((*s >= '0' && *s <= '9') || (*s == '-' && s[1] >= '0' && s[1] <= '9'))) return -1;
     errno = 0;
     long long v = strtoll(s, &end, 10);
     if (errno || end == s || *end || v < lo || v > hi) return -1;
@@ -38,6 +40,8 @@ int lp_cli_parse_int64(const char *s, int64_t lo, int64_t hi, int64_t *out)
 int lp_cli_parse_fraction(const char *s, double *out)
 {
     char *end;
+    /* plain decimal only: strtod alone would take " 0.1", "0x1p-4" and "nan" */
+    if (!((*s >= '0' && *s <= '9') || *s == '.') || s[strspn(s, "0123456789.eE+-")]) return -1;
     errno = 0;
     double v = strtod(s, &end);
     if (errno || end == s || *end || !(v > 0 && v < 1)) return -1;

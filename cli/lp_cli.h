@@ -12,9 +12,10 @@
 int lp_cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* "linchpin: <lp_error_message()>" on stderr; returns st. */
 int lp_cli_fail(lp_status st);
-/* Whole number in [lo, hi], the whole string; 0 or -1. */
+/* Whole number in [lo, hi], the whole string, decimal, no blanks or '+'; 0 or -1. */
 int lp_cli_parse_int64(const char *s, int64_t lo, int64_t hi, int64_t *out);
-/* Number strictly between 0 and 1; 0 or -1. */
+/* Decimal number strictly between 0 and 1 (digits, '.', exponent; no blanks,
+ * hex, inf or nan); 0 or -1. */
 int lp_cli_parse_fraction(const char *s, double *out);
 /* Option with a value: "--name VALUE" or "--name=VALUE". NULL when argv[*i]
  * is not that option; "" when the value is missing; advances *i past it. */

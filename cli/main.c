@@ -487,6 +487,8 @@ static int parse_analyze(analyze_opts *o, int argc, char **argv)
         (o->an.betweenness == LP_BW_EXACT || o->an.betweenness == LP_BW_OFF))
         return lp_cli_usage_error(
             "%s", "--epsilon, --delta and --seed apply to sampled betweenness only");
+    if (o->sampling_given && lp_sampling_check(&o->an.sampling))
+        return lp_cli_usage_error("%s", lp_error_message());
     for (int k = 0; k < o->n_inputs; k++)
         if (same_file(o->inputs[k], o->output))
             return lp_cli_usage_error("the output would overwrite the input '%s'", o->inputs[k]);

@@ -29,13 +29,22 @@
  * adjacency slots, and the backward pass pulls over those DAG arcs only
  * (no distance test per arc). Path counts are doubles (as in
  * igraph): they overflow integers on large graphs. Per-thread workspaces
- * are allocated before the parallel region; per-thread sums are reduced in
- * thread order (thread counts agree to rounding, far inside 1e-9 relative).
+ * are allocated before the parallel region. The sums over sources are
+ * exact: each source's contribution (a double, the same whatever thread
+ * computes it) is added to a per-thread 128-bit fixed-point accumulator
+ * with 64 fraction bits (see fix_add), and integer addition does not care
+ * in which order the dynamic schedule hands out the sources, so the output
+ * is bitwise identical on every run and at every thread count. (Summing the
+ * doubles per thread made ~20% of the values differ in the last bits
+ * between two runs.) The price: contributions are truncated to multiples
+ * of 2^-64, far below the rounding of the double result, and every value
+ * must stay below 2^63 (it is at most n^2 < 2^62 for lp_vid = int32).
  *
  * Sampled: Riondato & Kornaropoulos, "Fast approximation of betweenness
  * centrality through sampling", Data Min. Knowl. Discov. 30, 2016. Sample
  *     r = ceil(c / eps^2 * (floor(log2(VD - 2)) + 1 + ln(1/delta))), c = 0.5,
- * ordered vertex pairs (u, v) uniformly, one shortest u-v path uniformly
+ * (at most LP_SAMPLING_MAX_SAMPLES, else LP_EUSAGE saying so) ordered
+ * vertex pairs (u, v) uniformly, one shortest u-v path uniformly
  * among all, and count its interior vertices; count/r estimates normalised
  * betweenness within eps for all vertices at once with probability
  * >= 1 - delta. VD is an upper bound on the vertex diameter: per component,
@@ -60,8 +69,36 @@
 #include <string.h>
 #include "lp_i_omp.h"
 #include "lp_i_progress.h"
+#include "lp_text.h"
 
 /* ---- exact ------------------------------------------------------------ */
+
+/* An unsigned 128-bit fixed-point number: hi + lo / 2^64. Additions are
+ * exact integer additions, so a sum does not depend on its order. */
+typedef struct fix128 {
+    uint64_t lo, hi;
+} fix128;
+
+/* a += x for 0 <= x < 2^63 (the caller's invariant): x's integer part goes
+ * to hi, its fraction truncated to 64 bits to lo; x - floor(x) is exact. */
+static inline void fix_add(fix128 *a, double x)
+{
+    double ip = floor(x);
+    uint64_t hi = (uint64_t)ip, lo = (uint64_t)((x - ip) * 0x1.0p64);
+    a->lo += lo;
+    a->hi += hi + (a->lo < lo);
+}
+
+static inline void fix_sum(fix128 *a, fix128 b)
+{
+    a->lo += b.lo;
+    a->hi += b.hi + (a->lo < b.lo);
+}
+
+static inline double fix_value(fix128 a)
+{
+    return (double)a.hi + (double)a.lo * 0x1.0p-64;
+}
 
 typedef struct brandes_ws {
     int32_t *dist;   /* -1: not reached */
@@ -69,7 +106,7 @@ typedef struct brandes_ws {
     double *coeff;   /* (w + delta) / sigma, see brandes_weighted */
     lp_vid *succ;    /* successors of v in the shortest-path DAG, in v's CSR slots */
     int32_t *n_succ; /* [local vertices] */
-    double *bc;      /* [local vertices] this thread's sums */
+    fix128 *bc;      /* [local vertices] this thread's sums, exact */
     lp_vid *order;
 } brandes_ws;
 
@@ -118,7 +155,7 @@ static void brandes_weighted(brandes_ws *ws, const int64_t *off, const lp_vid *a
         for (int32_t j = 0; j < n_succ[v]; j++)
             sum += coeff[sv[j]];
         double delta = sigma[v] * sum;
-        ws->bc[v] += w[s] * delta;
+        fix_add(&ws->bc[v], w[s] * delta);
         coeff[v] = (w[v] + delta) / sigma[v];
     }
     /* sigma, coeff and the successor lists are written before they are read
@@ -305,13 +342,13 @@ lp_status lp_betweenness_exact(double *out, const lp_csr *csr)
     }
     lp_i_tick_end(&tick);
 
-    /* Reduce in thread order; halve: each unordered pair was seen twice. A
-     * cut vertex collects from every block it belongs to. */
+    /* Reduce exactly; halve: each unordered pair was seen twice. A cut
+     * vertex collects from every block it belongs to, in block order. */
     for (int64_t x = 0; x < b.nl; x++) {
-        double sum = 0.0;
+        fix128 sum = {0, 0};
         for (int t = 0; t < nt; t++)
-            sum += ws[t].bc[x];
-        out[b.vert[x]] += sum / 2;
+            fix_sum(&sum, ws[t].bc[x]);
+        out[b.vert[x]] += fix_value(sum) / 2;
     }
 
 done:
@@ -344,17 +381,9 @@ done:
 
 /* ---- sampled ---------------------------------------------------------- */
 
-static uint64_t splitmix64(uint64_t *state)
-{
-    uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
-
 static double uniform01(uint64_t *state)
 {
-    return (double)(splitmix64(state) >> 11) * 0x1.0p-53;
+    return (double)(lp_text_splitmix64(state) >> 11) * 0x1.0p-53;
 }
 
 /* Upper bound on the vertex diameter (vertices on a longest shortest path). */
@@ -511,15 +540,40 @@ static void bibfs_ws_free(bibfs_ws *ws, int nt)
     }
 }
 
+/* Riondato–Kornaropoulos' sample count for vertex-diameter bound vd >= 3,
+ * as a double (it may be far beyond any integer type). */
+static double sample_count(const lp_sampling *opt, int64_t vd)
+{
+    const double c = 0.5;
+    return ceil(c / (opt->epsilon * opt->epsilon) *
+                (floor(log2((double)(vd - 2))) + 1 + log(1 / opt->delta)));
+}
+
+static lp_status too_many_samples(const lp_sampling *opt, double need, const char *qual)
+{
+    return lp_error_set(LP_EUSAGE,
+                        "sampled betweenness: epsilon %g and delta %g need %s%.3g samples, more "
+                        "than the limit %lld (use a larger epsilon or exact betweenness)",
+                        opt->epsilon, opt->delta, qual, need, (long long)LP_SAMPLING_MAX_SAMPLES);
+}
+
+lp_status lp_sampling_check(const lp_sampling *opt)
+{
+    if (!(opt->epsilon > 0 && opt->epsilon < 1) || !(opt->delta > 0 && opt->delta < 1))
+        return lp_error_set(LP_EUSAGE, "sampling needs 0 < epsilon < 1 and 0 < delta < 1");
+    double need = sample_count(opt, 3); /* the fewest: any graph with a path of 3 */
+    if (!(need <= (double)LP_SAMPLING_MAX_SAMPLES)) return too_many_samples(opt, need, "at least ");
+    return LP_OK;
+}
+
 lp_status lp_betweenness_sampled(double *out, lp_sampling_report *out_report, const lp_csr *csr,
                                  const lp_sampling *opt)
 {
     const lp_vid n = csr->n;
     size_t n1 = (size_t)n + 1;
-    if (!(opt->epsilon > 0 && opt->epsilon < 1) || !(opt->delta > 0 && opt->delta < 1))
-        return lp_error_set(LP_EUSAGE, "sampling needs 0 < epsilon < 1 and 0 < delta < 1");
+    lp_status st = lp_sampling_check(opt);
+    if (st) return st;
     int nt = lp_i_max_threads();
-    lp_status st = LP_OK;
     bibfs_ws *ws = calloc((size_t)nt, sizeof *ws);
     int64_t *count = calloc(n1, sizeof *count); /* one array: 8 bytes a node, not per thread */
     if (!ws || !count) {
@@ -551,10 +605,12 @@ lp_status lp_betweenness_sampled(double *out, lp_sampling_report *out_report, co
         ws[0].dist[0][v] = -1;
     int64_t r = 0;
     if (n >= 3 && vd >= 3) {
-        double c = 0.5;
-        double need = c / (opt->epsilon * opt->epsilon) *
-                      (floor(log2((double)(vd - 2))) + 1 + log(1 / opt->delta));
-        r = (int64_t)ceil(need);
+        double need = sample_count(opt, vd);
+        if (!(need <= (double)LP_SAMPLING_MAX_SAMPLES)) {
+            st = too_many_samples(opt, need, "");
+            goto done;
+        }
+        r = (int64_t)need;
     }
 
     lp_i_ticker tick;
@@ -563,9 +619,9 @@ lp_status lp_betweenness_sampled(double *out, lp_sampling_report *out_report, co
     for (int64_t i = 0; i < r; i++) {
         /* the stream of sample i depends only on (seed, i) */
         uint64_t rng = opt->seed * 0xd1342543de82ef95ULL + (uint64_t)i * 0x9e3779b97f4a7c15ULL;
-        splitmix64(&rng);
-        lp_vid u = (lp_vid)(splitmix64(&rng) % (uint64_t)n);
-        lp_vid v = (lp_vid)(splitmix64(&rng) % (uint64_t)(n - 1));
+        lp_text_splitmix64(&rng);
+        lp_vid u = (lp_vid)(lp_text_splitmix64(&rng) % (uint64_t)n);
+        lp_vid v = (lp_vid)(lp_text_splitmix64(&rng) % (uint64_t)(n - 1));
         if (v >= u) v++;
         sample_path(&ws[lp_i_thread_id()], csr, u, v, &rng);
         lp_i_tick(&tick, 1);

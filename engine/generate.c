@@ -71,6 +71,7 @@
  * and the ids of the org side, plus a 4096-account window.
  */
 #include "lp_generate.h"
+#include "lp_text.h"
 
 #include <assert.h>
 #include <math.h>
@@ -85,29 +86,18 @@ typedef struct rng {
     uint64_t s[4];
 } rng;
 
-static inline uint64_t mix64(uint64_t z)
-{
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
-
-static inline uint64_t splitmix64(uint64_t *x)
-{
-    return mix64(*x += 0x9e3779b97f4a7c15ULL);
-}
-
 /* A hash of (seed, a, b): names and decorations. */
 static inline uint64_t hash3(uint64_t seed, uint64_t a, uint64_t b)
 {
-    return mix64(mix64(seed + 0x9e3779b97f4a7c15ULL * (a + 1)) ^ (b * 0xd1b54a32d192ed03ULL));
+    return lp_text_mix64(lp_text_mix64(seed + 0x9e3779b97f4a7c15ULL * (a + 1)) ^
+                         (b * 0xd1b54a32d192ed03ULL));
 }
 
 static void rng_seed(rng *r, uint64_t seed, uint64_t stream)
 {
-    uint64_t x = mix64(seed) ^ (stream * 0xd1b54a32d192ed03ULL);
+    uint64_t x = lp_text_mix64(seed) ^ (stream * 0xd1b54a32d192ed03ULL);
     for (int i = 0; i < 4; i++)
-        r->s[i] = splitmix64(&x);
+        r->s[i] = lp_text_splitmix64(&x);
 }
 
 static inline uint64_t rotl(uint64_t x, int k)

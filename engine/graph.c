@@ -15,7 +15,10 @@
 
 #include "lp_i_mem.h"
 #include "lp_i_omp.h"
+#include "lp_text.h"
 
+#include <float.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -142,6 +145,45 @@ static lp_status check_edges(const lp_edges *e, int64_t n)
                                 (long long)k);
         if (!(e->weight[k] > 0) || e->weight[k] > 1.7976931348623157e308)
             return lp_error_set(LP_EINTERNAL, "edge %lld has a non-positive weight", (long long)k);
+    }
+    return LP_OK;
+}
+
+/* ---- sums that must stay finite ---------------------------------------- */
+
+static const char *id_text(char *buf, size_t cap, const lp_nodes *nodes, int64_t v)
+{
+    const char *s = lp_strtab_get(&nodes->id, v);
+    return lp_text_msg(buf, cap, s, strlen(s));
+}
+
+/* Bad input, not a defect: weights and revenues that are each finite but
+ * whose sums overflow. Strengths (each node's edge weights, summed in
+ * neighbour order exactly as lp_strength does, so the kernels' own sums are
+ * the ones checked) must be finite; the revenues of all nodes, summed in row
+ * order, must not exceed LP_REVENUE_SUM_MAX, so that every total and
+ * at-risk sum over a subset of them, in any order, stays finite. */
+static lp_status check_sums(const lp_nodes *nodes, const lp_csr *c)
+{
+    char a[LP_TEXT_MSG_CAP];
+    for (lp_vid v = 0; v < c->n; v++) {
+        double s = 0.0;
+        for (int64_t k = c->offset[v]; k < c->offset[v + 1]; k++)
+            s += c->weight[k];
+        if (!isfinite(s))
+            return lp_error_set(LP_EINPUT,
+                                "node \"%s\": the weights of its edges add up to more than "
+                                "%.4g (the largest number)",
+                                id_text(a, sizeof a, nodes, v), DBL_MAX);
+    }
+    double total = 0.0;
+    for (int64_t v = 0; v < c->n; v++) {
+        total += nodes->revenue[v];
+        if (!(total <= LP_REVENUE_SUM_MAX))
+            return lp_error_set(LP_EINPUT,
+                                "node \"%s\": the revenues up to this node add up to more than "
+                                "%.4g (the most that can be summed safely)",
+                                id_text(a, sizeof a, nodes, v), LP_REVENUE_SUM_MAX);
     }
     return LP_OK;
 }
@@ -372,6 +414,15 @@ lp_status lp_graph_build(lp_graph *out, lp_nodes *nodes, lp_edges *edges)
         if (m > 0 && eu[m - 1] == edges->src[k] && ev[m - 1] == edges->dst[k]) {
             ew[m - 1] += edges->weight[k];
             g.merged_duplicates++;
+            if (!isfinite(ew[m - 1])) {
+                char a[LP_TEXT_MSG_CAP], b[LP_TEXT_MSG_CAP];
+                st = lp_error_set(LP_EINPUT,
+                                  "edge \"%s\" - \"%s\": the weights of its duplicate rows add "
+                                  "up to more than %.4g (the largest number)",
+                                  id_text(a, sizeof a, nodes, eu[m - 1]),
+                                  id_text(b, sizeof b, nodes, ev[m - 1]), DBL_MAX);
+                goto done;
+            }
             continue;
         }
         eu[m] = edges->src[k];
@@ -384,6 +435,11 @@ lp_status lp_graph_build(lp_graph *out, lp_nodes *nodes, lp_edges *edges)
     lp_edges_free(edges);
 
     st = build_from_canonical(&g, nodes, m, eu, ev, ew);
+    if (!st && (st = check_sums(&g.nodes, &g.csr))) {
+        *nodes = g.nodes; /* back to the caller, as on every failure */
+        memset(&g.nodes, 0, sizeof g.nodes);
+        lp_graph_free(&g);
+    }
 
 done:
     free(idx);
@@ -507,6 +563,8 @@ lp_status lp_graph_adopt(lp_graph *out, const lp_nodes *nodes, const lp_csr *csr
     if (n < 0 || n > LP_VID_MAX || nodes->id.count != n || csr->m < 0)
         return lp_error_set(LP_EINTERNAL, "lp_graph_adopt: %lld ids for %lld nodes",
                             (long long)nodes->id.count, (long long)n);
+    lp_status st = check_sums(nodes, csr);
+    if (st) return st;
     lp_graph g;
     memset(&g, 0, sizeof g);
     g.role = lp_i_alloc_big((size_t)n + 1, 1);

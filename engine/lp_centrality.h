@@ -28,6 +28,22 @@ typedef struct lp_sampling_report {
     int64_t vertex_diameter; /* upper bound used in the sample size */
 } lp_sampling_report;
 
+/* The most paths lp_betweenness_sampled samples. Each sample is a
+ * bidirectional BFS (microseconds to milliseconds), so 10^8 samples is
+ * hours of work on a large graph; more is never worth it: exact betweenness
+ * is cheaper than sampling with an epsilon that small. */
+#define LP_SAMPLING_MAX_SAMPLES ((int64_t)100000000)
+
+/* Check the sampling options without a graph: 0 < epsilon < 1,
+ * 0 < delta < 1, and the sample count for the smallest possible vertex
+ * diameter within LP_SAMPLING_MAX_SAMPLES. LP_EUSAGE with one line saying
+ * why, e.g. "sampled betweenness: epsilon 1e-12 and delta 0.1 need at least
+ * 1.6e+24 samples, more than the limit 100000000 (use a larger epsilon or
+ * exact betweenness)". Callers run it before loading any input, so a bad
+ * request fails in a moment; lp_betweenness_sampled checks again with the
+ * graph's own bound. */
+lp_status lp_sampling_check(const lp_sampling *opt);
+
 /* Estimated betweenness, same scale as lp_betweenness_exact: with
  * probability >= 1 - delta every vertex's normalised estimate
  * (out[v] / (n(n-1)/2)) is within epsilon of the exact normalised value.

@@ -128,10 +128,20 @@ typedef struct lp_graph {
                                    (lp_graph_drop_weak_ties) and is the graph's own */
 } lp_graph;
 
+/* The most that the revenues of all nodes may add up to (half the largest
+ * double): then every total and at-risk sum over some of them, in any
+ * order, is finite. */
+#define LP_REVENUE_SUM_MAX 8.98846567431158e307
+
 /* Build the graph (CSR; no igraph copy: has_ig = 0). *edges is consumed
  * (freed, left empty) whether or not it succeeds; *nodes is moved into *out
  * (left empty) on success and left with the caller on failure. Edge order is
  * deterministic: by smaller endpoint, then larger endpoint.
+ * Sums that overflow are bad input (LP_EINPUT, one line naming the ids):
+ *   edge "<a>" - "<b>": the weights of its duplicate rows add up to more than 1.798e+308 ...
+ *   node "<a>": the weights of its edges add up to more than 1.798e+308 ...
+ *   node "<a>": the revenues up to this node add up to more than 8.988e+307 ...
+ * (lp_graph_adopt checks the last two as well.)
  * On failure *out is untouched. Free with lp_graph_free. */
 lp_status lp_graph_build(lp_graph *out, lp_nodes *nodes, lp_edges *edges);
 void lp_graph_free(lp_graph *g); /* accepts NULL */

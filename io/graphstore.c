@@ -28,6 +28,7 @@
 #include "lp_i_h5.h"
 #include "lp_i_mem.h"
 #include "lp_i_omp.h"
+#include "lp_text.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -90,39 +91,8 @@ static int64_t strtab_len(const lp_strtab *t, int64_t i)
  * surrogates, nothing above U+10FFFF). */
 static int utf8_ok(const unsigned char *s, int64_t len)
 {
-    int64_t i = 0;
-    while (i < len) {
-        unsigned c = s[i];
-        if (c >= 0x01 && c < 0x80) {
-            i++;
-            continue;
-        }
-        int n;
-        uint32_t cp, min;
-        if (c >= 0xC2 && c <= 0xDF) {
-            n = 1;
-            cp = c & 0x1F;
-            min = 0x80;
-        } else if ((c & 0xF0) == 0xE0) {
-            n = 2;
-            cp = c & 0x0F;
-            min = 0x800;
-        } else if (c >= 0xF0 && c <= 0xF4) {
-            n = 3;
-            cp = c & 0x07;
-            min = 0x10000;
-        } else {
-            return 0; /* NUL, continuation byte, 0xC0/0xC1, 0xF5.. */
-        }
-        if (len - i <= n) return 0;
-        for (int k = 1; k <= n; k++) {
-            if ((s[i + k] & 0xC0) != 0x80) return 0;
-            cp = (cp << 6) | (s[i + k] & 0x3Fu);
-        }
-        if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
-        i += n + 1;
-    }
-    return 1;
+    return len == 0 ||
+           (!memchr(s, 0, (size_t)len) && lp_text_utf8_valid((const char *)s, (size_t)len));
 }
 
 enum { STR_OK, STR_EMPTY, STR_BAD_UTF8, STR_NUL };
@@ -161,21 +131,7 @@ static int64_t check_strings(const str_view *v, int allow_empty, int *defect)
 
 static uint64_t hash_bytes(const unsigned char *s, int64_t len)
 {
-    uint64_t h = 0x243F6A8885A308D3ull ^ (uint64_t)len;
-    while (len >= 8) {
-        uint64_t w;
-        memcpy(&w, s, 8);
-        h = (h ^ w) * 0x9E3779B97F4A7C15ull;
-        h ^= h >> 29;
-        s += 8;
-        len -= 8;
-    }
-    uint64_t w = 0;
-    memcpy(&w, s, (size_t)len);
-    h = (h ^ w) * 0x9E3779B97F4A7C15ull;
-    h ^= h >> 32;
-    h *= 0xD6E8FEB86659FD93ull;
-    return h ^ (h >> 32);
+    return lp_text_hash((const char *)s, (size_t)len);
 }
 
 /* Duplicate strings, cache-friendly: a random probe into one table of all
@@ -258,6 +214,7 @@ static int64_t find_duplicate(const str_view *v, const uint64_t *hash, int64_t *
     int64_t dup = -2;
     if (!hist || !part || !pdup || !pearlier) goto done;
     int par = count >= LP_PARALLEL_MIN;
+    (void)par; /* read only by the pragmas: unused in a build without OpenMP */
     /* nt fixed blocks of rows (not threads: the two passes must agree
      * whatever the team sizes); histogram of block b at hist[b * np]. */
 #pragma omp parallel for schedule(static) if (par)

@@ -9,19 +9,35 @@
  * SIGSEGV in H5F__close_cb), which would turn exit status 4 into a crash.
  * The sink never reports an I/O failure to HDF5: it records the first errno
  * (sticky), drops later writes, and HDF5 closes cleanly; the writer then
- * fails with that errno.
+ * fails with that errno. It also lets the writer hand HDF5 a descriptor
+ * instead of a name (the unnamed O_TMPFILE file: HDF5 only ever sees the
+ * driver's file object).
+ *
+ * No litter (see lp_i_h5.h): O_TMPFILE where the directory's filesystem
+ * has it (Linux >= 3.11: ext4, xfs, btrfs, tmpfs ...); else a named
+ * temporary file, flock'ed, with a signal handler that unlinks it and a
+ * clean-up of stale ones at the next write.
  */
+#define _GNU_SOURCE /* O_TMPFILE, flock */
 #include "lp_i_h5.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "lp_text.h"
+
+int lp_i_h5w_no_tmpfile = 0;
 
 /* ---- HDF5 error stack -> one-line reason ------------------------------ */
 
@@ -119,6 +135,7 @@ int lp_h5w_fail_nomem(lp_h5w *w, const char *what)
 
 typedef struct lp_i_sink_fapl {
     int *err; /* where to record the first errno (the writer's io_err) */
+    int fd;   /* >= 0: open a duplicate of this descriptor, not the name */
 } lp_i_sink_fapl;
 
 typedef struct lp_i_sink {
@@ -145,7 +162,16 @@ static H5FD_t *sink_open(const char *name, unsigned flags, hid_t fapl, haddr_t m
     if (flags & H5F_ACC_EXCL) oflags |= O_EXCL;
     /* An open failure is reported to HDF5 as one (no file object exists
      * yet) and not recorded: HDF5 may first try without O_CREAT. */
-    int fd = open(name, oflags, 0666);
+    int fd;
+    if (fa->fd >= 0) {
+        fd = dup(fa->fd);
+        if (fd >= 0 && (flags & H5F_ACC_TRUNC) && ftruncate(fd, 0) != 0) {
+            close(fd);
+            fd = -1;
+        }
+    } else {
+        fd = open(name, oflags, 0666);
+    }
     if (fd < 0) return NULL;
     lp_i_sink *f = calloc(1, sizeof *f);
     if (!f || fstat(fd, &sb) != 0) {
@@ -275,11 +301,11 @@ static const H5FD_class_t lp_i_sink_class = {
 };
 
 /* A file access property list using the sink, recording into *err. */
-static hid_t sink_fapl(lp_h5w *w, int *err)
+static hid_t sink_fapl(lp_h5w *w, int *err, int fd)
 {
     static hid_t driver = -1; /* registered once per library lifetime */
     hid_t fapl = -1;
-    lp_i_sink_fapl info = {err};
+    lp_i_sink_fapl info = {err, fd};
     if (driver < 0 || H5Iis_valid(driver) <= 0) driver = H5FDregister(&lp_i_sink_class);
     if (driver < 0 || (fapl = H5Pcreate(H5P_FILE_ACCESS)) < 0 ||
         H5Pset_driver(fapl, driver, &info) < 0) {
@@ -412,9 +438,149 @@ int lp_h5w_group(lp_h5w *w, hid_t *out, hid_t loc, const char *name, hid_t gcpl)
 
 /* ---- the temporary file ----------------------------------------------- */
 
-/* Create `<dir>/.<base>.tmp-XXXXXX` with mode 0666 & ~umask; *out is
- * malloc'ed. */
-static int make_temp(lp_h5w *w, char **out, const char *path)
+/* The one named temporary file of this process that a signal handler must
+ * remove (a process writes one file at a time). Written only with the
+ * signals blocked; the handler reads it. */
+static char armed_path[PATH_MAX];
+static volatile sig_atomic_t armed;
+static struct sigaction old_action[3];
+static int handled[3];
+static const int armed_signals[3] = {SIGINT, SIGTERM, SIGHUP};
+
+/* Async-signal-safe: unlink the recorded name, restore the default action
+ * and raise the signal again, so the process ends as it would have. */
+static void on_fatal_signal(int sig)
+{
+    if (armed) unlink(armed_path);
+    armed = 0;
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+static void block_signals(sigset_t *old)
+{
+    sigset_t set;
+    sigemptyset(&set);
+    for (int i = 0; i < 3; i++)
+        sigaddset(&set, armed_signals[i]);
+    sigprocmask(SIG_BLOCK, &set, old);
+}
+
+/* Remove name on SIGINT, SIGTERM or SIGHUP from now on (signals the process
+ * ignores stay ignored; handlers someone else installed are left alone). */
+static void arm(const char *name)
+{
+    if (strlen(name) >= sizeof armed_path) return;
+    sigset_t old;
+    block_signals(&old);
+    memcpy(armed_path, name, strlen(name) + 1);
+    armed = 1;
+    for (int i = 0; i < 3; i++) {
+        struct sigaction cur;
+        handled[i] = 0;
+        if (sigaction(armed_signals[i], NULL, &cur) != 0 || cur.sa_handler != SIG_DFL) continue;
+        struct sigaction sa;
+        memset(&sa, 0, sizeof sa);
+        sa.sa_handler = on_fatal_signal;
+        sigemptyset(&sa.sa_mask);
+        if (sigaction(armed_signals[i], &sa, &old_action[i]) == 0) handled[i] = 1;
+    }
+    sigprocmask(SIG_SETMASK, &old, NULL);
+}
+
+static void disarm(void)
+{
+    sigset_t old;
+    block_signals(&old);
+    armed = 0;
+    for (int i = 0; i < 3; i++)
+        if (handled[i]) sigaction(armed_signals[i], &old_action[i], NULL);
+    memset(handled, 0, sizeof handled);
+    sigprocmask(SIG_SETMASK, &old, NULL);
+}
+
+/* "<dir>/" of path ("" for a bare name), malloc'ed; base points into path. */
+static char *dir_of(const char *path, const char **base)
+{
+    const char *slash = strrchr(path, '/');
+    size_t dirlen = slash ? (size_t)(slash - path) + 1 : 0;
+    *base = slash ? slash + 1 : path;
+    return lp_h5_dup_str(path, dirlen);
+}
+
+/* `<dir>/.<base>.tmp-` + 6 characters of mkstemp's alphabet. */
+static int is_our_temp(const char *name, const char *base)
+{
+    size_t bl = strlen(base);
+    if (name[0] != '.' || strncmp(name + 1, base, bl) || strncmp(name + 1 + bl, ".tmp-", 5))
+        return 0;
+    const char *x = name + 1 + bl + 5;
+    if (strlen(x) != 6) return 0;
+    for (int i = 0; i < 6; i++)
+        if (!((x[i] >= 'a' && x[i] <= 'z') || (x[i] >= 'A' && x[i] <= 'Z') ||
+              (x[i] >= '0' && x[i] <= '9')))
+            return 0;
+    return 1;
+}
+
+/* Remove what a killed run left of a write to path: regular files of
+ * exactly our pattern for this target, owned by us, at least
+ * LP_H5W_STALE_SECONDS old and not flock'ed (a live writer holds the lock
+ * from a moment after creating the file until it is renamed or removed).
+ * Best effort, silent. */
+static void clean_stale(const char *path)
+{
+    const char *base;
+    char *dir = dir_of(path, &base);
+    if (!dir || !*base) {
+        free(dir);
+        return;
+    }
+    DIR *d = opendir(*dir ? dir : ".");
+    free(dir);
+    if (!d) return;
+    int dfd = dirfd(d);
+    time_t now = time(NULL);
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (!is_our_temp(e->d_name, base)) continue;
+        int fd = openat(dfd, e->d_name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+        if (fd < 0) continue;
+        struct stat sb;
+        if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_uid == geteuid() &&
+            now - sb.st_mtime >= LP_H5W_STALE_SECONDS &&
+            now - sb.st_ctime >= LP_H5W_STALE_SECONDS && flock(fd, LOCK_EX | LOCK_NB) == 0)
+            unlinkat(dfd, e->d_name, 0);
+        close(fd); /* drops the lock */
+    }
+    closedir(d);
+}
+
+/* An unnamed file (O_TMPFILE) in path's directory, mode 0666 & ~umask;
+ * -1 with errno if the filesystem (or the kernel) cannot. */
+static int open_unnamed(const char *path)
+{
+#ifdef O_TMPFILE
+    if (lp_i_h5w_no_tmpfile) {
+        errno = EOPNOTSUPP;
+        return -1;
+    }
+    const char *base;
+    char *dir = dir_of(path, &base);
+    if (!dir) return -1;
+    int fd = open(*dir ? dir : ".", O_TMPFILE | O_RDWR | O_CLOEXEC, 0666);
+    free(dir);
+    return fd;
+#else
+    (void)path;
+    errno = EOPNOTSUPP;
+    return -1;
+#endif
+}
+
+/* Create `<dir>/.<base>.tmp-XXXXXX` with mode 0666 & ~umask, flock'ed and
+ * armed; *out is malloc'ed, *out_fd the open descriptor. */
+static int make_temp(lp_h5w *w, char **out, int *out_fd, const char *path)
 {
     const char *slash = strrchr(path, '/');
     size_t dirlen = slash ? (size_t)(slash - path) + 1 : 0;
@@ -430,35 +596,63 @@ static int make_temp(lp_h5w *w, char **out, const char *path)
         free(t);
         return lp_h5w_fail_errno(w, NULL, e);
     }
+    flock(fd, LOCK_EX); /* at once: stale clean-up leaves locked files alone */
+    arm(t);
     mode_t mask = umask(0);
     umask(mask);
     if (fchmod(fd, 0666 & ~mask) != 0) {
         int e = errno;
         close(fd);
         unlink(t);
+        disarm();
         free(t);
         return lp_h5w_fail_errno(w, "chmod", e);
     }
-    if (close(fd) != 0) {
-        int e = errno;
-        unlink(t);
-        free(t);
-        return lp_h5w_fail_errno(w, "close", e);
-    }
     *out = t;
+    *out_fd = fd;
     return 0;
 }
 
-static int sync_file(lp_h5w *w, const char *name)
+/* Give the unnamed file w->fd a temporary name in path's directory
+ * (w->tmp, armed) so that it can be renamed over the target: link() cannot
+ * replace a file. */
+static int link_unnamed(lp_h5w *w, const char *path)
 {
-    int fd = open(name, O_RDONLY);
-    if (fd < 0) return lp_h5w_fail_errno(w, "fsync", errno);
-    if (fsync(fd) != 0) {
-        int e = errno;
-        close(fd);
-        return lp_h5w_fail_errno(w, "fsync", e);
+    const char *slash = strrchr(path, '/');
+    size_t dirlen = slash ? (size_t)(slash - path) + 1 : 0;
+    const char *base = slash ? slash + 1 : path;
+    size_t need = dirlen + strlen(base) + sizeof "..tmp-XXXXXX";
+    char *t = malloc(need), proc[64];
+    if (!t) return lp_h5w_fail_nomem(w, "temporary file name");
+    static const char abc[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    uint64_t seed = (uint64_t)ts.tv_nsec ^ ((uint64_t)ts.tv_sec << 20) ^ ((uint64_t)getpid() << 40);
+    snprintf(proc, sizeof proc, "/proc/self/fd/%d", w->fd);
+    int e = EEXIST;
+    for (int attempt = 0; attempt < 100 && e == EEXIST; attempt++) {
+        memcpy(t, path, dirlen);
+        int k = snprintf(t + dirlen, need - dirlen, ".%s.tmp-", base);
+        uint64_t r = lp_text_splitmix64(&seed);
+        for (int i = 0; i < 6; i++, r /= 62)
+            t[dirlen + (size_t)k + (size_t)i] = abc[r % 62];
+        t[dirlen + (size_t)k + 6] = '\0';
+        arm(t);
+        /* the /proc route needs no privilege; AT_EMPTY_PATH needs
+         * CAP_DAC_READ_SEARCH but no /proc */
+        if (linkat(AT_FDCWD, proc, AT_FDCWD, t, AT_SYMLINK_FOLLOW) == 0 ||
+            linkat(w->fd, "", AT_FDCWD, t, AT_EMPTY_PATH) == 0)
+            e = 0;
+        else
+            e = errno;
+        if (e) disarm();
     }
-    if (close(fd) != 0) return lp_h5w_fail_errno(w, "fsync", errno);
+    if (e) {
+        free(t);
+        return lp_h5w_fail_errno(w, "link", e);
+    }
+    w->tmp = t;
+    w->unnamed = 0;
     return 0;
 }
 
@@ -497,7 +691,11 @@ int lp_h5w_begin_opt(lp_h5w *w, const char *path, const lp_h5w_fileopt *opt)
     memset(w, 0, sizeof *w);
     w->status = LP_OK;
     w->str_type = w->fapl = w->file = -1;
+    w->fd = -1;
     lp_h5_silence();
+    /* A write over the file-size limit (ulimit -f) fails with EFBIG, which
+     * the sink records: exit 4 with a message, not death by SIGXFSZ. */
+    signal(SIGXFSZ, SIG_IGN);
     /* rename() would replace a device node or a FIFO (as root, /dev/null).
      * A directory is left to rename(), which refuses it (EISDIR). */
     if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode) && !S_ISDIR(sb.st_mode)) {
@@ -505,18 +703,31 @@ int lp_h5w_begin_opt(lp_h5w *w, const char *path, const lp_h5w_fileopt *opt)
         w->status = LP_EOUTPUT;
         return -1;
     }
-    if (make_temp(w, &w->tmp, path)) return -1;
+    clean_stale(path);
+    const char *label;
+    char fdname[64];
+    if ((w->fd = open_unnamed(path)) >= 0) {
+        w->unnamed = 1;
+        flock(w->fd, LOCK_EX); /* held through the moment it has a name */
+        /* a name for HDF5's messages: the sink ignores it */
+        snprintf(fdname, sizeof fdname, "/proc/self/fd/%d", w->fd);
+        label = "a temporary file";
+    } else {
+        if (make_temp(w, &w->tmp, &w->fd, path)) return -1;
+        label = w->tmp;
+    }
     if ((w->str_type = H5Tcopy(H5T_C_S1)) < 0 || H5Tset_size(w->str_type, H5T_VARIABLE) < 0 ||
         H5Tset_cset(w->str_type, H5T_CSET_UTF8) < 0)
         return lp_h5w_fail_h5(w, "string type");
-    if ((w->fapl = sink_fapl(w, &w->io_err)) < 0) return -1;
+    if ((w->fapl = sink_fapl(w, &w->io_err, w->fd)) < 0) return -1;
     if (opt && opt->checksummed_metadata &&
         H5Pset_libver_bounds(w->fapl, H5F_LIBVER_V110, H5F_LIBVER_LATEST) < 0)
         return lp_h5w_fail_h5(w, "file format version");
     if (opt && opt->align > 0 && H5Pset_alignment(w->fapl, opt->align_threshold, opt->align) < 0)
         return lp_h5w_fail_h5(w, "file alignment");
-    if ((w->file = H5Fcreate(w->tmp, H5F_ACC_TRUNC, H5P_DEFAULT, w->fapl)) < 0)
-        return lp_h5w_fail_h5(w, "creating %s", w->tmp);
+    const char *name = w->unnamed ? fdname : w->tmp;
+    if ((w->file = H5Fcreate(name, H5F_ACC_TRUNC, H5P_DEFAULT, w->fapl)) < 0)
+        return lp_h5w_fail_h5(w, "creating %s", label);
     return 0;
 }
 
@@ -528,7 +739,9 @@ lp_status lp_h5w_end(lp_h5w *w, const char *path, int ok)
         w->file = -1;
         if (closed < 0)
             lp_h5w_fail_h5(w, "closing the file");
-        else if (!w->io_err && !sync_file(w, w->tmp)) {
+        else if (!w->io_err && fsync(w->fd) != 0)
+            lp_h5w_fail_errno(w, "fsync", errno);
+        else if (!w->io_err && !(w->unnamed && link_unnamed(w, path))) {
             if (rename(w->tmp, path) != 0)
                 lp_h5w_fail_errno(w, NULL, errno);
             else
@@ -540,6 +753,9 @@ lp_status lp_h5w_end(lp_h5w *w, const char *path, int ok)
     if (w->str_type >= 0) H5Tclose(w->str_type);
     w->file = w->fapl = w->str_type = -1;
     if (w->tmp && !renamed) unlink(w->tmp);
+    if (w->tmp) disarm();
+    if (w->fd >= 0) close(w->fd); /* an unnamed file that was not linked vanishes here */
+    w->fd = -1;
     free(w->tmp);
     w->tmp = NULL;
     if (renamed) {

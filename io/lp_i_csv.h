@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "lp_graph.h"
+#include "lp_text.h"
 
 /* ---- test hooks (see csvload.c) ---------------------------------------- */
 
@@ -28,75 +29,24 @@ extern int64_t lp_i_csv_min_chunk;
 
 /* ---- text --------------------------------------------------------------- */
 
-/* Length of the valid UTF-8 sequence at s[0..n) (n >= 1), 0 if invalid. */
-size_t lp_i_csv_utf8_seq_len(const unsigned char *s, size_t n);
-/* s[0..len) is valid UTF-8 (no overlong forms, surrogates or > U+10FFFF). */
-int lp_i_csv_utf8_valid(const char *s, size_t len);
-/* Render s[0..len) for a one-line message into dst (cap >= 16): valid UTF-8
- * and printable ASCII as is; '"' and '\' backslash-escaped; control and
- * invalid bytes as \xHH; long values cut after about 60 bytes with "...".
- * Returns dst. */
-const char *lp_i_csv_msg_text(char *dst, size_t cap, const char *s, size_t len);
-
-/* ---- hash --------------------------------------------------------------- */
-
-static inline uint64_t lp_i_csv_load64(const char *s)
+/* The loader's names for the shared helpers of engine/lp_text.h (one
+ * validator, one message escaper, one hash for the whole project). */
+static inline size_t lp_i_csv_utf8_seq_len(const unsigned char *s, size_t n)
 {
-    uint64_t w;
-    memcpy(&w, s, 8);
-    return w;
+    return lp_text_utf8_seq_len(s, n);
 }
-
-static inline uint64_t lp_i_csv_load32(const char *s)
+static inline int lp_i_csv_utf8_valid(const char *s, size_t len)
 {
-    uint32_t w;
-    memcpy(&w, s, 4);
-    return w;
+    return lp_text_utf8_valid(s, len);
 }
-
-/* The 128-bit product of a and b, folded to 64 bits (low half xor high
- * half): the mixing step of the wyhash family of hashes. */
-static inline uint64_t lp_i_csv_fold_mul(uint64_t a, uint64_t b)
+/* Render s[0..len) for a one-line message into dst (lp_text_msg). */
+static inline const char *lp_i_csv_msg_text(char *dst, size_t cap, const char *s, size_t len)
 {
-    __extension__ typedef unsigned __int128 u128;
-    u128 p = (u128)a * b;
-    return (uint64_t)p ^ (uint64_t)(p >> 64);
+    return lp_text_msg(dst, cap, s, len);
 }
-
-/* 64-bit hash of a byte string, built the wyhash way: the input is read as
- * 64-bit words (short keys by two overlapping loads, so ids of up to 16
- * bytes cost two loads and two folded multiplies), each pair of words is
- * xor-ed with constants and combined by one folded multiply, and the result
- * is folded once more with the length. Our own constants (the golden ratio
- * and the splitmix64 multipliers). Fast, well mixed in all 64 bits (the
- * table uses the upper 32), not for adversarial input. */
 static inline uint64_t lp_i_csv_hash(const char *s, size_t len)
 {
-    const uint64_t k0 = UINT64_C(0x9E3779B97F4A7C15), k1 = UINT64_C(0xBF58476D1CE4E5B9),
-                   k2 = UINT64_C(0x94D049BB133111EB);
-    uint64_t a, b, h = k0;
-    if (len <= 16) {
-        if (len >= 8) {
-            a = lp_i_csv_load64(s);
-            b = lp_i_csv_load64(s + len - 8);
-        } else if (len >= 4) {
-            a = lp_i_csv_load32(s);
-            b = lp_i_csv_load32(s + len - 4);
-        } else if (len > 0) {
-            const unsigned char *u = (const unsigned char *)s;
-            a = (uint64_t)u[0] << 16 | (uint64_t)u[len >> 1] << 8 | u[len - 1];
-            b = 0;
-        } else {
-            a = b = 0;
-        }
-    } else {
-        size_t i = 0;
-        for (; len - i > 16; i += 16)
-            h = lp_i_csv_fold_mul(lp_i_csv_load64(s + i) ^ k1, lp_i_csv_load64(s + i + 8) ^ h);
-        a = lp_i_csv_load64(s + len - 16); /* the last 16 bytes, overlapping */
-        b = lp_i_csv_load64(s + len - 8);
-    }
-    return lp_i_csv_fold_mul(k2 ^ (uint64_t)len, lp_i_csv_fold_mul(a ^ k1, b ^ h));
+    return lp_text_hash(s, len);
 }
 
 /* ---- interning table ---------------------------------------------------- */

@@ -1,10 +1,19 @@
 /* lp_i_h5.h — internal to io/: helpers shared by the HDF5 writers and
  * readers (results file, graph store). See h5common.c.
  *
- * Writing: lp_h5w_begin() creates `<dir>/.<base>.tmp-XXXXXX` next to the
- * target and opens it with HDF5 (w->file); the caller writes; lp_h5w_end()
- * closes, fsyncs and renames it into place when ok and nothing failed, else
- * removes it, so an earlier file at the target stays byte-identical. Helpers
+ * Writing: lp_h5w_begin() creates an unnamed file (O_TMPFILE) in the
+ * target's directory, or where the filesystem cannot, a named
+ * `<dir>/.<base>.tmp-XXXXXX`, and opens it with HDF5 (w->file); the caller
+ * writes; lp_h5w_end() closes and fsyncs it and, when ok and nothing failed,
+ * puts it in place (the unnamed file is linked to a temporary name and
+ * renamed at once), else drops it, so an earlier file at the target stays
+ * byte-identical. No litter after a hard stop: an unnamed file vanishes
+ * with the process; a named one is flock'ed while it is written, removed by
+ * a handler on SIGINT, SIGTERM and SIGHUP, and, after kill -9, removed by the
+ * next lp_h5w_begin for the same target (only names of exactly that pattern,
+ * ours, unlocked and at least LP_H5W_STALE_SECONDS old). SIGXFSZ is ignored
+ * from the first lp_h5w_begin on, so a write over `ulimit -f` fails with
+ * EFBIG ("File too large", LP_EOUTPUT) instead of killing the process. Helpers
  * return 0 or -1; the first failure is recorded in the lp_h5w (status and
  * reason) and lp_h5w_end turns it into "cannot write <path>: <reason>"
  * (LP_EOUTPUT; LP_EINTERNAL when out of memory).
@@ -37,9 +46,17 @@ typedef struct lp_h5w {
     char reason[768]; /* what failed and why */
     hid_t str_type;   /* variable-length UTF-8 string */
     int io_err;       /* first errno seen by the sink driver, 0 if none */
-    char *tmp;        /* temporary file name */
+    char *tmp;        /* temporary file name (unnamed: the name it is linked to at the end) */
+    int fd;           /* the temporary file, flock'ed while open; -1 none */
+    int unnamed;      /* 1: fd is an O_TMPFILE file without a name yet */
     hid_t fapl, file; /* the open temporary file */
 } lp_h5w;
+
+/* A named temporary file at least this old, of our pattern and unlocked,
+ * is a killed run's litter. */
+#define LP_H5W_STALE_SECONDS 2
+/* Test hook: 1 = never use O_TMPFILE (exercise the named fallback). */
+extern int lp_i_h5w_no_tmpfile;
 
 int lp_h5w_begin(lp_h5w *w, const char *path);
 

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "lp_csv.h"
+#include "lp_text.h"
 
 /* ---- a small set of strings ---------------------------------------------- */
 
@@ -33,15 +34,9 @@ static void strset_free(strset *t)
     memset(t, 0, sizeof *t);
 }
 
-/* FNV-1a, 64 bits (Fowler, Noll, Vo). */
 static uint64_t hash_bytes(const char *s, size_t len)
 {
-    uint64_t h = 0xcbf29ce484222325ull;
-    for (size_t i = 0; i < len; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 0x100000001b3ull;
-    }
-    return h;
+    return lp_text_hash(s, len);
 }
 
 /* Index of s in t, or -1. */
@@ -147,8 +142,13 @@ static lp_status where_error(const pending *p, int64_t line, const char *what)
 static lp_status pending_scenario(pending *p, const char *name, size_t len, int64_t line,
                                   const lp_scenarios *existing)
 {
-    char msg[300];
+    char msg[300], v[LP_TEXT_MSG_CAP];
     if (len == 0) return where_error(p, line, "empty scenario name");
+    if (memchr(name, '\0', len)) {
+        snprintf(msg, sizeof msg, "NUL byte in scenario name \"%s\"",
+                 lp_text_msg(v, sizeof v, name, len));
+        return where_error(p, line, msg);
+    }
     int64_t k;
     int r = strset_put(&p->names, name, len, line, &k);
     if (r < 0) return lp_error_nomem("scenario names");
@@ -156,12 +156,12 @@ static lp_status pending_scenario(pending *p, const char *name, size_t len, int6
     for (int64_t j = 0; existing && j < existing->count && !dup_earlier; j++)
         dup_earlier = !strcmp(lp_strtab_get(&existing->name, j), lp_strtab_get(&p->names.s, k));
     if (r == 0 || dup_earlier) {
+        lp_text_msg(v, sizeof v, name, len);
         if (r == 0 && !p->is_list)
-            snprintf(msg, sizeof msg, "duplicate scenario name \"%.200s\" (first on line %lld)",
-                     lp_strtab_get(&p->names.s, k), (long long)p->names.tag[k]);
+            snprintf(msg, sizeof msg, "duplicate scenario name \"%s\" (first on line %lld)", v,
+                     (long long)p->names.tag[k]);
         else
-            snprintf(msg, sizeof msg, "duplicate scenario name \"%.200s\"",
-                     lp_strtab_get(&p->names.s, k));
+            snprintf(msg, sizeof msg, "duplicate scenario name \"%s\"", v);
         return where_error(p, line, msg);
     }
     if (p->names.s.count + 1 > p->first_cap) {
@@ -182,9 +182,9 @@ static lp_status pending_end(pending *p, int64_t line)
     int64_t k = p->names.s.count - 1;
     p->first[k + 1] = p->n_ref;
     if (p->first[k + 1] == p->first[k]) {
-        char msg[300];
-        snprintf(msg, sizeof msg, "scenario \"%.200s\" names no one",
-                 lp_strtab_get(&p->names.s, k));
+        char msg[300], v[LP_TEXT_MSG_CAP];
+        snprintf(msg, sizeof msg, "scenario \"%s\" names no one",
+                 lp_text_msg(v, sizeof v, lp_strtab_get(&p->names.s, k), (size_t)p->names.len[k]));
         return where_error(p, line, msg);
     }
     return LP_OK;
@@ -218,13 +218,14 @@ static lp_status pending_commit(pending *p, lp_scenarios *out, const lp_graph *g
             used = (size_t)snprintf(msg, sizeof msg, "%lld unknown node ids: ", (long long)unknown);
         for (int64_t k = 0; k < m && listed < 5; k++) {
             if (row[k] >= 0) continue;
+            char v[LP_TEXT_MSG_CAP];
+            lp_text_msg(v, sizeof v, lp_strtab_get(&ids->s, k), (size_t)ids->len[k]);
             if (p->is_list)
-                used += (size_t)snprintf(msg + used, sizeof msg - used, "%s\"%.100s\"",
-                                         listed ? ", " : "", lp_strtab_get(&ids->s, k));
+                used += (size_t)snprintf(msg + used, sizeof msg - used, "%s\"%s\"",
+                                         listed ? ", " : "", v);
             else
-                used += (size_t)snprintf(msg + used, sizeof msg - used, "%s\"%.100s\" (line %lld)",
-                                         listed ? ", " : "", lp_strtab_get(&ids->s, k),
-                                         (long long)ids->tag[k]);
+                used += (size_t)snprintf(msg + used, sizeof msg - used, "%s\"%s\" (line %lld)",
+                                         listed ? ", " : "", v, (long long)ids->tag[k]);
             listed++;
         }
         if (unknown > listed)
@@ -255,9 +256,9 @@ static lp_status pending_commit(pending *p, lp_scenarios *out, const lp_graph *g
         for (int64_t q = p->first[sc]; q < p->first[sc + 1] && !st; q++) {
             int64_t k = p->ref[q], e = lp_scenario_expand(g, row[k], set + total);
             if (e == 0) {
-                char msg[300];
-                snprintf(msg, sizeof msg, "\"%.200s\" is not a person and has no person neighbour",
-                         lp_strtab_get(&ids->s, k));
+                char msg[300], v[LP_TEXT_MSG_CAP];
+                snprintf(msg, sizeof msg, "\"%s\" is not a person and has no person neighbour",
+                         lp_text_msg(v, sizeof v, lp_strtab_get(&ids->s, k), (size_t)ids->len[k]));
                 st = where_error(p, p->names.tag[sc], msg);
             }
             total += e;

@@ -1,0 +1,17 @@
+/* fuzz_results.c — the results reader (lp_results_read_summary, behind
+ * `linchpin summary`) on hostile HDF5 files. */
+#include "fuzz_common.h"
+
+#include "lp_results.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    fuzz_file f = fuzz_file_make(data, size);
+    lp_summary s;
+    lp_status st = lp_results_read_summary(&s, f.path);
+    fuzz_check_status(st, "lp_results_read_summary");
+    if (st == LP_OK) lp_summary_free(&s);
+    fuzz_file_drop(&f);
+    return 0;
+}

@@ -1,0 +1,51 @@
+#!/bin/sh
+# Run every libFuzzer harness for SECONDS seconds each (one after the other,
+# one core), starting from the committed seed corpus; exit 1 on any crash,
+# leak, timeout or out-of-memory. Builds build/fuzz (CC=clang-15,
+# -DLP_FUZZ=ON, OpenMP off) first if needed.
+#
+#   tests/fuzz/run.sh SECONDS [HARNESS...]     e.g. run.sh 60, run.sh 3600 csv
+#
+# Without HARNESS names: all of them except those in LP_FUZZ_SKIP (space
+# separated; default "results", see below). New inputs libFuzzer finds go to
+# build/fuzz/corpus/<name> (kept between runs), crash reproducers to
+# build/fuzz/artifacts/; the committed corpus is never written.
+set -eu
+cd "$(dirname "$0")/../.."
+secs=${1:?usage: tests/fuzz/run.sh SECONDS [HARNESS...]}
+shift
+# The results reader still trusts HDF5's global heap (issue 15 item 1): the
+# harness finds that crash within seconds. It is excluded here until the
+# results-format change lands; then drop it from the default.
+skip=${LP_FUZZ_SKIP-results}
+all="csv scenario leave graphstore results"
+names=${*:-$all}
+
+CC=clang-15 cmake -S . -B build/fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLP_FUZZ=ON \
+    -DLP_OPENMP=OFF -DLP_WERROR=ON >/dev/null
+cmake --build build/fuzz -j "$(nproc)" >/dev/null
+
+status=0
+mkdir -p build/fuzz/artifacts
+for name in $names; do
+    case " $skip " in *" $name "*) if [ $# -eq 0 ]; then echo "fuzz_$name: skipped (LP_FUZZ_SKIP)"; continue; fi ;; esac
+    work=build/fuzz/corpus/$name
+    mkdir -p "$work"
+    log=build/fuzz/fuzz_$name.log
+    # -timeout: one input taking 10 s is a hang; -rss_limit_mb: a reader
+    # allocating without bound is a finding too.
+    if ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 \
+       UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+       nice "build/fuzz/tests/fuzz/fuzz_$name" -max_total_time="$secs" -timeout=10 \
+            -rss_limit_mb=2048 -print_final_stats=1 \
+            -artifact_prefix="build/fuzz/artifacts/$name-" \
+            "$work" "tests/fuzz/corpus/$name" >"$log" 2>&1; then
+        runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
+        echo "fuzz_$name: ok, $runs executions in ${secs} s"
+    else
+        status=1
+        echo "fuzz_$name: FAILED (log: $log; reproducer in build/fuzz/artifacts/)"
+        grep -E "^==[0-9]+==ERROR|SUMMARY|ALARM|unexpected status" "$log" | head -5
+    fi
+done
+exit $status
