@@ -19,6 +19,10 @@ anywhere (those live in HDF5's global heap, which has no checksum), so
    chunk max(1, min(len, 65536));
  - the superblock is version >= 2 (HDF5 1.10 format, checksummed metadata),
    checked when h5py exposes it (FileCreateID.get_version()).
+Index datasets (ROWS_OF: /accounts/node, the CSR value lists, the /summary
+rankings) carry rows_of = "/nodes" or "/accounts", and their values are rows
+of that table. /accounts/second_link (+ _offsets) is a CSR list into /nodes,
+non-empty only for accounts with a key person.
 
     from h5schema import check_results
     res = check_results("out.h5", expect={"nodes": 7, "/nodes/degree": [2, 3, 2]})
@@ -38,6 +42,7 @@ object on the first problem, and otherwise returns a dict:
     res["top_brokers"], res["top_betweenness"]   likewise
     res["betweenness"]  the /nodes/betweenness attributes (dict), or None
     res["n"], res["a"]  node and account counts (a is None without /accounts)
+    res["scenarios"]    {column: numpy array} of /scenarios, or None
 
 expect maps names to expected values:
     "/group/column"  the dataset's values (exact for integers and strings,

@@ -536,15 +536,15 @@ static void test_roundtrip(const lp_graph *g, const lp_keyperson *kp)
     for (int i = 0; i < 8; i++) {
         char *v = raw_attr_str(f, root_str[i]);
         CHECK(v != NULL);
-        if (!v) fprintf(stderr, "root attribute %s is not a fixed-length UTF-8 string\n",
-                        root_str[i]);
+        if (!v)
+            fprintf(stderr, "root attribute %s is not a fixed-length UTF-8 string\n", root_str[i]);
         free(v);
     }
     char *cmd = raw_attr_str(f, "command_line");
     CHECK(cmd && strcmp(cmd, small_cmd) == 0);
     free(cmd);
-    CHECK(raw_attr_is(f, "/", "format_version", H5T_STD_I32LE, H5T_NATIVE_INT32,
-                      &(int32_t){2}, sizeof(int32_t)));
+    CHECK(raw_attr_is(f, "/", "format_version", H5T_STD_I32LE, H5T_NATIVE_INT32, &(int32_t){2},
+                      sizeof(int32_t)));
     CHECK(raw_attr_is(f, "/", "threads", H5T_STD_I32LE, H5T_NATIVE_INT32, &(int32_t){4},
                       sizeof(int32_t)));
     CHECK(raw_superblock(f) >= 2);
@@ -1397,8 +1397,8 @@ static void build_long(lp_graph *g, lp_keyperson *kp, const char *longid)
         int len = snprintf(name, sizeof name, "Name %lld \xc3\xa9", (long long)v);
         if (lp_strtab_push(&nodes.name, name, (size_t)len)) die("names");
         if (v >= 1 && v <= LONG_P && lp_edges_push(&edges, 0, (lp_vid)v, 1)) die("edges");
-        if (type == 2 && lp_edges_push(&edges, (lp_vid)(1 + (v - LONG_P - 1) % LONG_P),
-                                       (lp_vid)v, 1))
+        if (type == 2 &&
+            lp_edges_push(&edges, (lp_vid)(1 + (v - LONG_P - 1) % LONG_P), (lp_vid)v, 1))
             die("edges");
     }
     nodes.has_revenue = 1;
@@ -1504,7 +1504,8 @@ static void test_long_id(void)
         CHECK(raw_len(f, "/nodes/id_bytes") == total);
         CHECK(raw_len(f, "/nodes/id_offsets") == LONG_N + 1);
         CHECK(raw_compressed(f, "/nodes/id_bytes", 1) && raw_compressed(f, "/nodes/id_offsets", 1));
-        CHECK(raw_chunk(f, "/nodes/id_bytes") == 65536 && raw_chunk(f, "/nodes/id_offsets") == 20001);
+        CHECK(raw_chunk(f, "/nodes/id_bytes") == 65536 &&
+              raw_chunk(f, "/nodes/id_offsets") == 20001);
         hid_t d = H5Dopen2(f, "/nodes/id_bytes", H5P_DEFAULT), t = H5Dget_type(d);
         CHECK(H5Tequal(t, H5T_STD_U8LE) > 0);
         H5Tclose(t);
@@ -1538,7 +1539,8 @@ static void test_long_id(void)
         free(off);
         free(bytes);
         /* type and name: fixed-length (short), whole-column check */
-        const char **types = xcalloc(LONG_N, sizeof *types), **names = xcalloc(LONG_N, sizeof *names);
+        const char **types = xcalloc(LONG_N, sizeof *types),
+                   **names = xcalloc(LONG_N, sizeof *names);
         char *name_buf = xcalloc(LONG_N, 32);
         for (int64_t v = 0; v < LONG_N; v++) {
             types[v] = v == 0 ? "company" : v <= LONG_P ? "employee" : "account";
