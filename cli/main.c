@@ -24,6 +24,7 @@
 #include "lp_graphstore.h"
 #include "lp_results.h"
 #include "lp_scenario_io.h"
+#include "lp_text.h"
 
 static const char USAGE[] =
     "usage: linchpin COMMAND [options]     (linchpin COMMAND --help for its options)\n"
@@ -112,18 +113,18 @@ static const char SUMMARY_USAGE[] =
 
 static void json_string(FILE *f, const char *s)
 {
-    fputc('"', f);
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p == '"' || *p == '\\')
-            fprintf(f, "\\%c", *p);
-        else if (*p < 0x20)
-            fprintf(f, "\\u%04x", *p);
-        else
-            fputc(*p, f);
+    size_t len = strlen(s);
+    char *buf = malloc(LP_TEXT_JSON_MAX(len));
+    if (!buf) { /* the caller's fclose/ferror sees nothing wrong; write a valid stand-in */
+        fputs("\"\"", f);
+        return;
     }
-    fputc('"', f);
+    fwrite(buf, 1, lp_text_json(buf, s, len), f);
+    free(buf);
 }
 
+/* The command as typed, shell-quoted where needed, as UTF-8 (bytes that are
+ * not become U+FFFD: the attribute it goes to is UTF-8). */
 static char *command_line(int argc, char **argv)
 {
     char *buf = NULL;
@@ -134,14 +135,16 @@ static char *command_line(int argc, char **argv)
         if (i) fputc(' ', f);
         if (strpbrk(argv[i], " \t\n'\"\\$") || !*argv[i]) {
             fputc('\'', f);
-            for (const char *p = argv[i]; *p; p++)
-                if (*p == '\'')
-                    fputs("'\\''", f);
-                else
-                    fputc(*p, f);
+            for (const char *p = argv[i];;) { /* quote by quote */
+                const char *q = strchr(p, '\'');
+                lp_text_fput_utf8(f, p, q ? (size_t)(q - p) : strlen(p));
+                if (!q) break;
+                fputs("'\\''", f);
+                p = q + 1;
+            }
             fputc('\'', f);
         } else {
-            fputs(argv[i], f);
+            lp_text_fput_utf8(f, argv[i], strlen(argv[i]));
         }
     }
     fclose(f);

@@ -33,6 +33,12 @@ size_t lp_text_utf8_seq_len(const unsigned char *s, size_t n);
  * forbid them check separately), else 0. */
 int lp_text_utf8_valid(const char *s, size_t len);
 
+/* Write s[0..len) to f as UTF-8: every byte that does not start a valid
+ * sequence becomes U+FFFD (for text that must be UTF-8 but came from
+ * outside, e.g. a command line stored in a UTF-8 attribute). Returns 0, or
+ * -1 on a write error. */
+int lp_text_fput_utf8(FILE *f, const char *s, size_t len);
+
 /* Enough for any lp_text_msg result. */
 #define LP_TEXT_MSG_CAP 96
 

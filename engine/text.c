@@ -44,6 +44,23 @@ int lp_text_utf8_valid(const char *str, size_t len)
     return 1;
 }
 
+int lp_text_fput_utf8(FILE *f, const char *str, size_t len)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    size_t i = 0;
+    while (i < len) {
+        size_t k = lp_text_utf8_seq_len(s + i, len - i);
+        if (k == 0) {
+            if (fputs("\xEF\xBF\xBD", f) == EOF) return -1;
+            i++;
+        } else {
+            if (fwrite(s + i, 1, k, f) != k) return -1;
+            i += k;
+        }
+    }
+    return 0;
+}
+
 /* The escaped form of the character at s[0..n) into out (room for 8
  * bytes); *used receives the input bytes it stands for. Returns the bytes
  * written. */

@@ -46,6 +46,7 @@
 #include <igraph.h>
 
 #include "lp_progress.h"
+#include "lp_text.h"
 
 #ifndef LP_VERSION
 #define LP_VERSION "unknown"
@@ -59,21 +60,28 @@ typedef struct lp_i_json {
     int oom;
 } lp_i_json;
 
-static void json_put(lp_i_json *j, const char *s, size_t len)
+/* Room for extra more bytes and a NUL; sets oom on failure. */
+static int json_reserve(lp_i_json *j, size_t extra)
 {
-    if (j->oom) return;
-    if (j->len + len + 1 > j->cap) {
+    if (j->oom) return -1;
+    if (j->len + extra + 1 > j->cap) {
         size_t nc = j->cap ? j->cap : 256;
-        while (nc < j->len + len + 1)
+        while (nc < j->len + extra + 1)
             nc *= 2;
         char *q = realloc(j->p, nc);
         if (!q) {
             j->oom = 1;
-            return;
+            return -1;
         }
         j->p = q;
         j->cap = nc;
     }
+    return 0;
+}
+
+static void json_put(lp_i_json *j, const char *s, size_t len)
+{
+    if (json_reserve(j, len)) return;
     memcpy(j->p + j->len, s, len);
     j->len += len;
     j->p[j->len] = '\0';
@@ -84,94 +92,14 @@ static void json_puts(lp_i_json *j, const char *s)
     json_put(j, s, strlen(s));
 }
 
-/* Length of the valid UTF-8 sequence at s (1..4), or 0 if it is not one
- * (bad lead or continuation byte, overlong form, surrogate, > U+10FFFF). */
-static int utf8_seq_len(const unsigned char *s, size_t avail)
-{
-    unsigned c = s[0];
-    int len;
-    uint32_t cp, min;
-    if (c < 0x80) return 1;
-    if ((c & 0xE0) == 0xC0) {
-        len = 2;
-        cp = c & 0x1F;
-        min = 0x80;
-    } else if ((c & 0xF0) == 0xE0) {
-        len = 3;
-        cp = c & 0x0F;
-        min = 0x800;
-    } else if ((c & 0xF8) == 0xF0) {
-        len = 4;
-        cp = c & 0x07;
-        min = 0x10000;
-    } else {
-        return 0;
-    }
-    if ((size_t)len > avail) return 0;
-    for (int k = 1; k < len; k++) {
-        if ((s[k] & 0xC0) != 0x80) return 0;
-        cp = (cp << 6) | (s[k] & 0x3F);
-    }
-    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
-    return len;
-}
-
-/* A JSON string literal: quotes, backslash and control characters escaped,
- * invalid UTF-8 bytes replaced by U+FFFD. */
+/* A JSON string literal (lp_text_json: control characters escaped,
+ * invalid UTF-8 repaired to U+FFFD). */
 static void json_str(lp_i_json *j, const char *s)
 {
-    const unsigned char *u = (const unsigned char *)s;
-    size_t left = strlen(s);
-    json_put(j, "\"", 1);
-    while (left > 0) {
-        unsigned c = *u;
-        char esc[8];
-        const char *rep = NULL;
-        switch (c) {
-        case '"':
-            rep = "\\\"";
-            break;
-        case '\\':
-            rep = "\\\\";
-            break;
-        case '\b':
-            rep = "\\b";
-            break;
-        case '\f':
-            rep = "\\f";
-            break;
-        case '\n':
-            rep = "\\n";
-            break;
-        case '\r':
-            rep = "\\r";
-            break;
-        case '\t':
-            rep = "\\t";
-            break;
-        default:
-            if (c < 0x20) {
-                snprintf(esc, sizeof esc, "\\u%04x", c);
-                rep = esc;
-            }
-        }
-        if (rep) {
-            json_puts(j, rep);
-            u++;
-            left--;
-            continue;
-        }
-        int len = utf8_seq_len(u, left);
-        if (len == 0) {
-            json_puts(j, "\\ufffd");
-            len = 1;
-        } else {
-            json_put(j, (const char *)u, (size_t)len);
-        }
-        u += len;
-        left -= (size_t)len;
-    }
-    json_put(j, "\"", 1);
+    size_t len = strlen(s);
+    if (json_reserve(j, LP_TEXT_JSON_MAX(len))) return;
+    j->len += lp_text_json(j->p + j->len, s, len);
+    j->p[j->len] = '\0';
 }
 
 static void json_input_files(lp_i_json *j, const lp_input_file *in, int n)

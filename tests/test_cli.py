@@ -2,6 +2,7 @@
 table, and that a failed run never creates or changes the output file."""
 import hashlib
 import os
+import subprocess
 import tempfile
 
 from lptest import Checker, run, write_csv
@@ -164,6 +165,21 @@ def main():
         C.check(p.returncode == 0 and "warning" not in p.stderr, f"no warning expected: {p.stderr!r}")
         with h5py.File(fresh + "org") as f:
             C.check(json.loads(f["summary"].attrs["warnings"]) == [], "warnings not empty")
+
+        # a path that is not UTF-8: the command line attribute stays UTF-8
+        # (U+FFFD in place of the bad byte), like input_files
+        bad_dir = os.path.join(d.encode(), b"dir\xff")
+        os.mkdir(bad_dir)
+        for name, path in ((b"nodes.csv", n), (b"edges.csv", e)):
+            with open(path, "rb") as src, open(os.path.join(bad_dir, name), "wb") as dst:
+                dst.write(src.read())
+        p = subprocess.run([os.environ["LINCHPIN"].encode(), b"analyze", os.path.join(bad_dir, b"nodes.csv"),
+                            os.path.join(bad_dir, b"edges.csv"), b"-o", (fresh + "u").encode(), b"--quiet"],
+                           capture_output=True)
+        C.check(p.returncode == 0, f"non-UTF-8 path: exit {p.returncode} {p.stderr!r}")
+        with h5py.File(fresh + "u") as f:
+            cmd = f.attrs["command_line"].decode("utf-8")  # raises if not UTF-8
+            C.check("dir\ufffd/nodes.csv" in cmd, f"command_line: {cmd!r}")
 
         # summary of something that is not a result file
         p = run(["summary", n])
