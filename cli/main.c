@@ -86,7 +86,10 @@ static const char WHATIF_USAGE[] =
     "For each departure scenario, the accounts it cuts off from the company and the\n"
     "accounts it leaves hanging on one person, with their revenue (a table; with -o\n"
     "also a result file with /nodes, /accounts and /scenarios).\n"
-    "  --leave IDS           one scenario: these ids leave (CSV quoting for commas)\n"
+    "  --leave IDS           one scenario: these ids (or names) leave (CSV quoting for\n"
+    "                        commas)\n"
+    "  --add P:A[,P:A...]    tie person P to account A (ids or names): the accounts\n"
+    "                        whose bus factor rises (with --leave: together with it)\n"
     "  --scenarios FILE      one scenario per CSV record: name,id,id,... (an id that is\n"
     "                        not a person stands for every person tied to it)\n"
     "  -o, --output FILE     also write a result file\n" ROLE_AND_RUN_OPTIONS;
@@ -326,7 +329,10 @@ typedef struct analyze_opts {
     int sampling_given, centrality_given;
     int whatif;                /* the whatif command: scenarios only */
     const char *scenario_file; /* --scenarios */
-    const char **leave;        /* --leave values [n_leave] */
+    const char *add;           /* --add PERSON:ACCOUNT,... (whatif) */
+    lp_tie *ties;              /* --add resolved */
+    int64_t n_ties;
+    const char **leave; /* --leave values [n_leave] */
     int n_leave;
     lp_analyze_options an; /* roles, betweenness mode, sampling, top */
 } analyze_opts;
@@ -396,6 +402,10 @@ static int parse_analyze(analyze_opts *o, int argc, char **argv)
         } else if ((v = lp_cli_opt_value(argc, argv, &i, "--leave"))) {
             if (!*v) return lp_cli_usage_error("%s", "--leave needs one or more ids");
             o->leave[o->n_leave++] = v;
+        } else if ((v = lp_cli_opt_value(argc, argv, &i, "--add"))) {
+            if (!*v) return lp_cli_usage_error("%s", "--add needs PERSON:ACCOUNT[,...]");
+            if (o->add) return lp_cli_usage_error("%s", "--add given twice (list the ties in one)");
+            o->add = v;
         } else if ((v = lp_cli_opt_value(argc, argv, &i, "--top"))) {
             o->centrality_given = 1;
             if (lp_cli_parse_int64(v, 0, 1000000, &o->an.top))
@@ -470,14 +480,18 @@ static int parse_analyze(analyze_opts *o, int argc, char **argv)
         }
     }
     const char *cmd = o->whatif ? "whatif" : "analyze";
+    if (o->add && !o->whatif) return lp_cli_usage_error("%s", "--add is a whatif option");
     if (o->n_inputs == 0)
         return lp_cli_usage_error("%s needs NODES.csv EDGES.csv or a GRAPH.h5 store", cmd);
     if (o->n_inputs == 1 && o->skip_bad_rows)
         return lp_cli_usage_error("%s", "--skip-bad-rows applies to CSV input (a store was checked "
                                         "at import)");
     if (o->whatif) {
-        if (!o->scenario_file && !o->n_leave)
-            return lp_cli_usage_error("%s", "whatif needs --leave ID[,ID...] or --scenarios FILE");
+        if (!o->scenario_file && !o->n_leave && !o->add)
+            return lp_cli_usage_error(
+                "%s", "whatif needs --leave ID[,ID...], --scenarios FILE or --add PERSON:ACCOUNT");
+        if (o->add && o->scenario_file)
+            return lp_cli_usage_error("%s", "--add combines with --leave, not with --scenarios");
         if (o->centrality_given || o->sampling_given)
             return lp_cli_usage_error(
                 "%s", "--top, --betweenness, --epsilon, --delta and --seed are analyze options");
@@ -510,6 +524,61 @@ static void warn_unmatched(const lp_graph *g, const char *option, const char *li
         if (!c) break;
         p = c + 1;
     }
+}
+
+/* "Name (id)" of node v into buf, escaped for the terminal. */
+static const char *row_label(char *buf, size_t size, const lp_graph *g, int64_t v)
+{
+    char a[LP_TEXT_MSG_CAP], b[LP_TEXT_MSG_CAP];
+    const char *id = lp_strtab_get(&g->nodes.id, v);
+    const char *name = g->nodes.has_name ? lp_strtab_get(&g->nodes.name, v) : "";
+    lp_text_msg(b, sizeof b, id, strlen(id));
+    if (*name)
+        snprintf(buf, size, "%s (%s)", lp_text_msg(a, sizeof a, name, strlen(name)), b);
+    else
+        snprintf(buf, size, "%s", b);
+    return buf;
+}
+
+/* The effect of --add (with the --leave departures, if any). */
+static lp_status print_added_ties(const analyze_opts *o, const lp_graph *g, const lp_analysis *an,
+                                  const lp_scenarios *set)
+{
+    int64_t nl = set->count ? set->leave_offsets[set->count] : 0;
+    lp_vid *leave = malloc(((size_t)nl + 1) * sizeof *leave);
+    if (!leave) return lp_error_nomem("added ties");
+    if (nl) memcpy(leave, set->leave, (size_t)nl * sizeof *leave);
+    lp_addties_result r;
+    lp_status st = lp_addties_run(&r, g, &an->keyperson, an->bus_factor, an->bus_factor_cap,
+                                  o->ties, o->n_ties, leave, nl);
+    free(leave);
+    if (st) return st;
+    char label[512];
+    printf("\nadded ties%s:\n", nl ? " (with the departures above)" : "");
+    for (int64_t j = 0; j < o->n_ties; j++) {
+        printf("  %s", row_label(label, sizeof label, g, o->ties[j].person));
+        printf(" -- %s\n", row_label(label, sizeof label, g, o->ties[j].account));
+    }
+    printf("accounts whose bus factor rises: %lld, revenue ", (long long)r.n_raised);
+    print_money(stdout, r.raised_revenue, 0);
+    printf("\n");
+    if (nl) {
+        printf("accounts left with no path: %lld, revenue ", (long long)r.n_lost);
+        print_money(stdout, r.lost_revenue, 0);
+        printf("\naccounts now hanging on one person: %lld, revenue ", (long long)r.n_newly);
+        print_money(stdout, r.newly_revenue, 0);
+        printf("\n");
+    }
+    for (int64_t j = 0; j < r.n_raised && j < 20; j++) {
+        int64_t i = r.raised[j];
+        printf("  %s: bus factor %d -> %d%s\n",
+               row_label(label, sizeof label, g, an->keyperson.account_node[i]), an->bus_factor[i],
+               r.bus_factor_after[i],
+               r.bus_factor_after[i] == an->bus_factor_cap ? " or more" : "");
+    }
+    if (r.n_raised > 20) printf("  ... and %lld more\n", (long long)(r.n_raised - 20));
+    lp_addties_result_free(&r);
+    return LP_OK;
 }
 
 static int print_whatif(const lp_scenarios *set, const lp_scenario_result *r)
@@ -608,6 +677,7 @@ static lp_status prepare_roles(lp_graph *g, lp_scenarios *set, analyze_opts *o)
     if (g->n_anchor == 0)
         return lp_error_set(LP_EINPUT, "no anchor node: no node has a type in --anchor %s",
                             o->an.roles.anchor);
+    if (o->add && (st = lp_ties_from_list(&o->ties, &o->n_ties, o->add, g, &set->notes))) return st;
     if (!o->scenario_file && !o->n_leave) return LP_OK;
     for (int k = 0; k < o->n_leave && !st; k++)
         st = lp_scenarios_from_list(set, o->leave[k], g);
@@ -685,10 +755,16 @@ static int cmd_analyze(int argc, char **argv, int whatif)
     if (!st && (!whatif || o.output))
         st = write_results(&o, &g, &an, &rep, &info, threads, argc, argv);
     lp_cli_progress_end();
-    if (!st && whatif && !o.quiet) rc = print_whatif(&set, &an.scenarios);
+    if (!st && whatif && !o.quiet) {
+        for (int64_t i = 0; i < set.notes.count; i++)
+            printf("%s%s\n", i ? "  " : "resolved: ", lp_strtab_get(&set.notes, i));
+        rc = print_whatif(&set, &an.scenarios);
+    }
+    if (!st && !rc && o.n_ties && !o.quiet) st = print_added_ties(&o, &g, &an, &set);
     lp_analysis_free(&an);
     lp_scenarios_free(&set);
     free(o.leave);
+    free(o.ties);
     lp_graph_free(&g);
     lp_graphstore_info_free(&info);
     if (st) return lp_cli_fail(st);

@@ -16,10 +16,12 @@ typedef struct lp_scenarios {
     int64_t *leave_offsets; /* [count + 1] CSR into leave */
     lp_vid *leave;          /* person node rows */
     int64_t cap, leave_cap; /* capacities */
+    lp_strtab notes;        /* how names and non-person ids were resolved, one line
+                               each ("team T-12 -> 8 persons"), for the user */
 } lp_scenarios;
 #define LP_SCENARIOS_INIT                                                                          \
     {                                                                                              \
-        0, LP_STRTAB_INIT, NULL, NULL, 0, 0                                                        \
+        .name = LP_STRTAB_INIT, .notes = LP_STRTAB_INIT                                            \
     }
 
 /* Append a scenario named name[0..len) in which the persons rows[0..k)

@@ -36,6 +36,7 @@ void lp_scenarios_free(lp_scenarios *s)
 {
     if (!s) return;
     lp_strtab_free(&s->name);
+    lp_strtab_free(&s->notes);
     free(s->leave_offsets);
     free(s->leave);
     memset(s, 0, sizeof *s);

@@ -25,6 +25,7 @@
 #define LP_SCENARIO_IO_H
 
 #include "lp_graph.h"
+#include "lp_addties.h"
 #include "lp_scenario.h"
 
 /* Append the scenarios of the file at path to *out (which may hold some
@@ -36,5 +37,14 @@ lp_status lp_scenarios_read_csv(lp_scenarios *out, const char *path, const lp_gr
  * The scenario is named after the value. Errors as above with "--leave" in
  * place of "<path>:<line>". */
 lp_status lp_scenarios_from_list(lp_scenarios *out, const char *list, const lp_graph *g);
+
+/* Ties to add from a `--add` value: PERSON:ACCOUNT pairs separated by
+ * commas; each side an id, or a name exactly one node has; quoted as in CSV
+ * when it holds a comma, colon or quote. The person must be a person and
+ * the account an account (LP_EINPUT naming the side otherwise), unknown ids
+ * and ambiguous names as for --leave. *out malloc'ed [*out_count], owned by
+ * the caller; how names were resolved is appended to notes (may be NULL). */
+lp_status lp_ties_from_list(lp_tie **out, int64_t *out_count, const char *list, const lp_graph *g,
+                            lp_strtab *notes);
 
 #endif

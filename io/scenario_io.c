@@ -190,8 +190,37 @@ static lp_status pending_end(pending *p, int64_t line)
     return LP_OK;
 }
 
+/* Tell the user how `given` was understood when it was a name or (expanded
+ * >= 0) not a person: "\"Giulia Brown\" is employee \"E0042\"" and
+ * "team \"T-12\" -> 8 persons". */
+static lp_status note_resolution(lp_strtab *notes, const lp_graph *g, const char *given, size_t len,
+                                 lp_vid v, int64_t expanded)
+{
+    const char *id = lp_strtab_get(&g->nodes.id, v);
+    int by_name = strlen(id) != len || memcmp(id, given, len);
+    int is_person = (g->role[v] & LP_ROLE_PERSON) != 0;
+    if (!by_name && (is_person || expanded < 0)) return LP_OK;
+    char a[LP_TEXT_MSG_CAP], b[LP_TEXT_MSG_CAP], line[512];
+    int n = 0;
+    if (by_name)
+        n = snprintf(line, sizeof line, "\"%s\" is %s \"%s\"", lp_text_msg(a, sizeof a, given, len),
+                     lp_strtab_get(&g->nodes.type_name, g->nodes.type[v]),
+                     lp_text_msg(b, sizeof b, id, strlen(id)));
+    else
+        n = snprintf(line, sizeof line, "%s \"%s\"",
+                     lp_strtab_get(&g->nodes.type_name, g->nodes.type[v]),
+                     lp_text_msg(b, sizeof b, id, strlen(id)));
+    if (!is_person && expanded > 0)
+        snprintf(line + n, sizeof line - (size_t)n, " -> %lld person%s", (long long)expanded,
+                 expanded == 1 ? "" : "s");
+    return lp_strtab_push(notes, line, strlen(line));
+}
+
 /* Resolve every id against g, expand, and append to *out. */
-static lp_status pending_commit(pending *p, lp_scenarios *out, const lp_graph *g)
+/* Every id of p as a node row (*out_row, malloc'ed, [ids]): an id, else a
+ * name that exactly one node has. Unknown ids and ambiguous names are
+ * LP_EINPUT naming them. */
+static lp_status resolve_ids(pending *p, const lp_graph *g, lp_vid **out_row)
 {
     strset *ids = &p->ids;
     int64_t m = ids->s.count;
@@ -204,6 +233,48 @@ static lp_status pending_commit(pending *p, lp_scenarios *out, const lp_graph *g
         int64_t k = strset_find(ids, s, strlen(s));
         if (k >= 0) row[k] = (lp_vid)v;
     }
+    /* ids that match no node may be names: exactly one node with that name
+     * stands for it; several are ambiguous (the user must give an id) */
+    if (g->nodes.has_name) {
+        int64_t *hits = calloc((size_t)m + 1, sizeof *hits);
+        if (!hits) {
+            free(row);
+            return lp_error_nomem("scenario names");
+        }
+        for (int64_t v = 0; v < g->n; v++) {
+            const char *s = lp_strtab_get(&g->nodes.name, v);
+            if (!*s) continue;
+            int64_t k = strset_find(ids, s, strlen(s));
+            if (k < 0 || (row[k] >= 0 && hits[k] == 0)) continue; /* an id matched first */
+            if (hits[k]++ == 0) row[k] = (lp_vid)v;
+        }
+        for (int64_t k = 0; k < m; k++) {
+            if (hits[k] <= 1) continue;
+            char msg[1024], v1[LP_TEXT_MSG_CAP];
+            size_t used = (size_t)snprintf(
+                msg, sizeof msg, "name \"%s\" matches %lld nodes, give one of their ids:",
+                lp_text_msg(v1, sizeof v1, lp_strtab_get(&ids->s, k), (size_t)ids->len[k]),
+                (long long)hits[k]);
+            int listed = 0;
+            for (int64_t v = 0; v < g->n && listed < 8 && used < sizeof msg - 120; v++) {
+                const char *s = lp_strtab_get(&g->nodes.name, v);
+                if (strcmp(s, lp_strtab_get(&ids->s, k))) continue;
+                const char *id = lp_strtab_get(&g->nodes.id, v);
+                used +=
+                    (size_t)snprintf(msg + used, sizeof msg - used, "%s \"%s\"", listed ? "," : "",
+                                     lp_text_msg(v1, sizeof v1, id, strlen(id)));
+                listed++;
+            }
+            if (hits[k] > listed)
+                snprintf(msg + used, sizeof msg - used, " and %lld more",
+                         (long long)(hits[k] - listed));
+            free(hits);
+            free(row);
+            return lp_error_set(LP_EINPUT, "%s: %s", p->where, msg);
+        }
+        free(hits);
+    }
+
     /* unknown ids, named, in order of first mention */
     int64_t unknown = 0;
     for (int64_t k = 0; k < m; k++)
@@ -212,10 +283,12 @@ static lp_status pending_commit(pending *p, lp_scenarios *out, const lp_graph *g
         char msg[1024];
         size_t used = 0;
         int listed = 0;
+        const char *what = g->nodes.has_name ? "node id or name" : "node id";
         if (unknown == 1)
-            used = (size_t)snprintf(msg, sizeof msg, "unknown node id ");
+            used = (size_t)snprintf(msg, sizeof msg, "unknown %s ", what);
         else
-            used = (size_t)snprintf(msg, sizeof msg, "%lld unknown node ids: ", (long long)unknown);
+            used =
+                (size_t)snprintf(msg, sizeof msg, "%lld unknown %ss: ", (long long)unknown, what);
         for (int64_t k = 0; k < m && listed < 5; k++) {
             if (row[k] >= 0) continue;
             char v[LP_TEXT_MSG_CAP];
@@ -234,12 +307,21 @@ static lp_status pending_commit(pending *p, lp_scenarios *out, const lp_graph *g
         free(row);
         return lp_error_set(LP_EINPUT, "%s: %s", p->where, msg);
     }
+    *out_row = row;
+    return LP_OK;
+}
+
+static lp_status pending_commit(pending *p, lp_scenarios *out, const lp_graph *g)
+{
+    strset *ids = &p->ids;
+    lp_vid *row = NULL;
+    lp_status st = resolve_ids(p, g, &row);
+    if (st) return st;
 
     /* expand every scenario into tmp; only when all are valid, append */
     lp_scenarios tmp = LP_SCENARIOS_INIT;
     lp_vid *set = NULL;
     int64_t set_cap = 0;
-    lp_status st = LP_OK;
     for (int64_t sc = 0; sc < p->names.s.count && !st; sc++) {
         int64_t need = 1, total = 0;
         for (int64_t q = p->first[sc]; q < p->first[sc + 1]; q++)
@@ -255,6 +337,8 @@ static lp_status pending_commit(pending *p, lp_scenarios *out, const lp_graph *g
         }
         for (int64_t q = p->first[sc]; q < p->first[sc + 1] && !st; q++) {
             int64_t k = p->ref[q], e = lp_scenario_expand(g, row[k], set + total);
+            st = note_resolution(&tmp.notes, g, lp_strtab_get(&ids->s, k), (size_t)ids->len[k],
+                                 row[k], e);
             if (e == 0) {
                 char msg[300], v[LP_TEXT_MSG_CAP];
                 snprintf(msg, sizeof msg, "\"%s\" is not a person and has no person neighbour",
@@ -266,6 +350,10 @@ static lp_status pending_commit(pending *p, lp_scenarios *out, const lp_graph *g
         if (!st)
             st = lp_scenarios_add(&tmp, g, lp_strtab_get(&p->names.s, sc), (size_t)p->names.len[sc],
                                   set, total);
+    }
+    for (int64_t i = 0; !st && i < tmp.notes.count; i++) {
+        const char *note = lp_strtab_get(&tmp.notes, i);
+        st = lp_strtab_push(&out->notes, note, strlen(note));
     }
     for (int64_t sc = 0; !st && sc < tmp.count; sc++)
         st = lp_scenarios_add(
@@ -369,4 +457,105 @@ lp_status lp_scenarios_from_list(lp_scenarios *out, const char *list, const lp_g
     if (!st) st = pending_commit(&p, out, g);
     pending_free(&p);
     return st;
+}
+
+/* ---- added ties ----------------------------------------------------------- */
+
+lp_status lp_ties_from_list(lp_tie **out, int64_t *out_count, const char *list, const lp_graph *g,
+                            lp_strtab *notes)
+{
+    pending p;
+    memset(&p, 0, sizeof p);
+    p.where = "--add";
+    p.is_list = 1;
+    lp_tie *ties = NULL;
+    lp_vid *row = NULL;
+    int64_t nt = 0;
+    lp_status st = LP_OK;
+    /* tokens: PERSON ':' ACCOUNT (',' PERSON ':' ACCOUNT)*, each quoted as in CSV when needed */
+    size_t n = strlen(list), i = 0;
+    char *buf = malloc(n + 1);
+    int64_t *refs = malloc((n + 2) * sizeof *refs), nref = 0;
+    if (!buf || !refs) {
+        st = lp_error_nomem("--add");
+        goto done;
+    }
+    for (;;) {
+        size_t len = 0;
+        char want = nref % 2 == 0 ? ':' : ',';
+        if (list[i] == '"') {
+            for (i++;; i++) {
+                if (list[i] == '\0') {
+                    st = lp_error_set(LP_EINPUT, "--add: unterminated quote");
+                    goto done;
+                }
+                if (list[i] == '"' && list[i + 1] == '"') {
+                    buf[len++] = '"';
+                    i++;
+                } else if (list[i] == '"') {
+                    i++;
+                    break;
+                } else {
+                    buf[len++] = list[i];
+                }
+            }
+        } else {
+            while (list[i] && list[i] != want && list[i] != '"')
+                buf[len++] = list[i++];
+        }
+        if (len == 0 || (list[i] != want && !(want == ',' && list[i] == '\0'))) {
+            st = lp_error_set(LP_EINPUT, "--add: expected PERSON:ACCOUNT[,PERSON:ACCOUNT...] "
+                                         "(ids or names, quoted as in CSV when they hold ',' "
+                                         "':' or '\"')");
+            goto done;
+        }
+        if ((st = pending_ref(&p, buf, len, 0))) goto done;
+        refs[nref++] = p.ref[p.n_ref - 1];
+        if (list[i] == '\0') break;
+        i++;
+    }
+    if ((st = resolve_ids(&p, g, &row))) goto done;
+    ties = malloc(((size_t)nref / 2 + 1) * sizeof *ties);
+    if (!ties) {
+        st = lp_error_nomem("--add");
+        goto done;
+    }
+    for (int64_t j = 0; j + 1 < nref; j += 2) {
+        lp_vid person = row[refs[j]], account = row[refs[j + 1]];
+        char v[LP_TEXT_MSG_CAP];
+        const char *bad = NULL;
+        int64_t k = refs[j];
+        if (!(g->role[person] & LP_ROLE_PERSON))
+            bad = "is not a person";
+        else if (!(g->role[account] & LP_ROLE_ACCOUNT))
+            bad = "is not an account", k = refs[j + 1];
+        else if (person == account)
+            bad = "cannot be tied to itself";
+        if (bad) {
+
+            st = lp_error_set(
+                LP_EINPUT, "--add: \"%s\" %s",
+                lp_text_msg(v, sizeof v, lp_strtab_get(&p.ids.s, k), (size_t)p.ids.len[k]), bad);
+            goto done;
+        }
+        for (int q = 0; q < 2 && notes; q++) {
+            int64_t r = refs[j + q];
+            if ((st = note_resolution(notes, g, lp_strtab_get(&p.ids.s, r), (size_t)p.ids.len[r],
+                                      row[r], -1)))
+                goto done;
+        }
+        ties[nt++] = (lp_tie){person, account};
+    }
+done:
+    free(buf);
+    free(refs);
+    free(row);
+    pending_free(&p);
+    if (st) {
+        free(ties);
+        return st;
+    }
+    *out = ties;
+    *out_count = nt;
+    return LP_OK;
 }

@@ -45,3 +45,27 @@ class Checker:
             sys.exit(1)
         print(f"{self.name}: all checks passed")
         sys.exit(0)
+
+
+def bus_factor(GR, a, persons, root, cap):
+    """Bus factor of account a by max flow from a to the virtual root on the
+    node-split digraph of GR (NetworkX): persons (other than a) have
+    capacity 1, every other node and every edge is unlimited (no capacity
+    attribute = infinite); min(flow, cap); 0 without a path."""
+    import networkx as nx
+    if not nx.has_path(GR, a, root):
+        return 0
+    D = nx.DiGraph()
+    for v in GR.nodes:
+        if v in persons and v != a:
+            D.add_edge((v, "in"), (v, "out"), capacity=1)
+        else:
+            D.add_edge((v, "in"), (v, "out"))
+    for u, v in GR.edges():
+        D.add_edge((u, "out"), (v, "in"))
+        D.add_edge((v, "out"), (u, "in"))
+    try:
+        flow = nx.maximum_flow_value(D, (a, "out"), (root, "in"))
+    except nx.NetworkXUnbounded:
+        return cap
+    return int(min(flow, cap))

@@ -246,7 +246,57 @@ def main():
         p = run(["whatif", n, e, "--leave", persons[0], "-o", d])
         C.check(p.returncode == 4, f"-o a directory: exit {p.returncode}")
         C.check(digest(out) == before, "failed runs left the earlier output untouched")
+        check_add(n, e, g, types, accounts, persons, rnd)
     C.done()
+
+
+def check_add(n, e, g, types, accounts, persons, rnd):
+    """whatif --add P:A: the accounts whose bus factor rises, against NetworkX
+    max flow on G + ties (and - leavers with --leave); bad --add values."""
+    from lptest import bus_factor
+    emp = set(persons)
+    before = {a: bus_factor(g, a, emp, "__R__", 3) for a in accounts}
+    single = [a for a in accounts if before[a] == 1]
+    C.check(len(single) >= 4, f"fixture: only {len(single)} accounts at bus factor 1")
+    for trial in range(3):
+        ties = [(rnd.choice(persons), a) for a in rnd.sample(single, 3)]
+        leave = [rnd.choice(persons)] if trial == 2 else []
+        h = g.copy()
+        h.add_edges_from(ties)
+        h.remove_nodes_from(leave)
+        after = {a: (bus_factor(h, a, emp - set(leave), "__R__", 3) if a in h else 0)
+                 for a in accounts}
+        raised = [a for a in accounts if after[a] > before[a]]
+        q = lambda x: '"' + x.replace('"', '""') + '"' if any(c in x for c in ',:"') else x
+        args = ["whatif", n, e, "--add", ",".join(f"{q(p)}:{q(a)}" for p, a in ties)]
+        if leave:
+            args += ["--leave", q(leave[0])]
+        p = run(args)
+        if not C.check(p.returncode == 0, f"--add {ties}: exit {p.returncode} {p.stderr}"):
+            continue
+        line = [x for x in p.stdout.splitlines() if x.startswith("accounts whose bus factor rises:")]
+        C.check(line and line[0].startswith(f"accounts whose bus factor rises: {len(raised)},"),
+                f"--add {ties} leave {leave}: {line} but NetworkX raises {len(raised)}: {raised}")
+        for a in [x for x in raised[:20] if '"' not in x and "\\" not in x]:  # (printed escaped)
+            C.check(f"  {a}: bus factor {before[a]} -> {after[a]}" in p.stdout,
+                    f"--add: {a!r} {before[a]} -> {after[a]} not listed:\n{p.stdout}")
+        if leave:
+            lost = [a for a in accounts if before[a] >= 1 and after[a] == 0]
+            C.check(f"accounts left with no path: {len(lost)}," in p.stdout,
+                    f"--add with --leave: lost {len(lost)}:\n{p.stdout}")
+    acc, per = [a for a in accounts if not any(c in a for c in ',:"')][0], \
+        [x for x in persons if not any(c in x for c in ',:"')][0]
+    for value, want in [(f"{acc}:{per}", f'--add: "{acc}" is not a person'),
+                        (f"{per}:{per}", f'--add: "{per}" is not an account'),
+                        (f"{per}:ghost", '--add: unknown node id'),
+                        (f"{per}", "--add: expected PERSON:ACCOUNT"),
+                        (f"{per}:{acc},", "--add: expected PERSON:ACCOUNT")]:
+        p = run(["whatif", n, e, "--add", value])
+        C.check(p.returncode == 3 and want in p.stderr, f"--add {value!r}: {p.returncode} {p.stderr!r}")
+    for args, what in [(["analyze", n, e, "-o", os.devnull + ".h5", "--add", f"{per}:{acc}"], "analyze --add"),
+                       (["whatif", n, e, "--add", f"{per}:{acc}", "--scenarios", n], "--add with --scenarios")]:
+        p = run(args)
+        C.check(p.returncode == 2, f"{what}: exit {p.returncode} {p.stderr!r}")
 
 
 if __name__ == "__main__":
