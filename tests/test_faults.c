@@ -71,6 +71,7 @@ static int child_fsize(int no_tmpfile, const char *target)
     struct rlimit rl = {256 * 1024, 256 * 1024};
     if (setrlimit(RLIMIT_FSIZE, &rl)) return 2;
     lp_status st = lp_graphstore_write(target, &g, NULL);
+    lp_graph_free(&g);
     char want[512];
     snprintf(want, sizeof want, "cannot write %s: File too large", target);
     if (st != LP_EOUTPUT || strcmp(lp_error_message(), want)) {

@@ -1,7 +1,7 @@
 /* fuzz_common.h — helpers shared by the libFuzzer harnesses: the readers
  * take paths, so each input is written to an anonymous in-memory file
- * (memfd) and handed over as /proc/self/fd/N. Nothing touches the disk and
- * nothing is left behind. */
+ * (memfd) and handed over as /proc/self/fd/N, or for HDF5 to a file in
+ * /dev/shm (fuzz_named_file). Nothing touches the disk. */
 #ifndef LP_FUZZ_COMMON_H
 #define LP_FUZZ_COMMON_H
 
@@ -41,6 +41,32 @@ static inline fuzz_file fuzz_file_make(const uint8_t *data, size_t size)
     lseek(f.fd, 0, SEEK_SET);
     snprintf(f.path, sizeof f.path, "/proc/self/fd/%d", f.fd);
     return f;
+}
+
+/* HDF5 1.10 resolves the real path of every file it opens, which fails
+ * for a memfd ("/memfd:... (deleted)"): the HDF5 harnesses get a named
+ * file instead, one per process in /dev/shm (memory; /tmp where there is
+ * none), rewritten for every input and removed at exit. */
+static char fuzz_named_path[64];
+
+static void fuzz_named_remove(void)
+{
+    unlink(fuzz_named_path);
+}
+
+static inline const char *fuzz_named_file(const uint8_t *data, size_t size)
+{
+    if (!fuzz_named_path[0]) {
+        const char *dir = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
+        snprintf(fuzz_named_path, sizeof fuzz_named_path, "%s/lp-fuzz-%d.h5", dir, (int)getpid());
+        atexit(fuzz_named_remove);
+    }
+    FILE *f = fopen(fuzz_named_path, "wb");
+    if (!f || fwrite(data, 1, size, f) != size || fclose(f) != 0) {
+        perror(fuzz_named_path);
+        abort();
+    }
+    return fuzz_named_path;
 }
 
 static inline void fuzz_file_drop(fuzz_file *f)

@@ -7,10 +7,10 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    fuzz_file f = fuzz_file_make(data, size);
+    const char *path = fuzz_named_file(data, size);
     lp_graph g;
     lp_graphstore_info info;
-    lp_status st = lp_graphstore_read(&g, &info, f.path);
+    lp_status st = lp_graphstore_read(&g, &info, path);
     fuzz_check_status(st, "lp_graphstore_read");
     if (st == LP_OK) {
         int64_t where, node;
@@ -18,6 +18,5 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         lp_graphstore_info_free(&info);
         lp_graph_free(&g);
     }
-    fuzz_file_drop(&f);
     return 0;
 }

@@ -25,6 +25,11 @@ CC=clang-15 cmake -S . -B build/fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLP_FUZZ
     -DLP_OPENMP=OFF -DLP_WERROR=ON >/dev/null
 cmake --build build/fuzz -j "$(nproc)" >/dev/null
 
+# LeakSanitizer matches tests/fuzz/lsan.supp by function name: it needs a
+# symbolizer and whole stacks (HDF5 has no frame pointers).
+ASAN_SYMBOLIZER_PATH=$(command -v llvm-symbolizer-15 || command -v llvm-symbolizer || echo "")
+export ASAN_SYMBOLIZER_PATH
+
 status=0
 mkdir -p build/fuzz/artifacts
 for name in $names; do
@@ -34,7 +39,8 @@ for name in $names; do
     log=build/fuzz/fuzz_$name.log
     # -timeout: one input taking 10 s is a hang; -rss_limit_mb: a reader
     # allocating without bound is a finding too.
-    if ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 \
+    if ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1:fast_unwind_on_malloc=0 \
+       LSAN_OPTIONS=suppressions=tests/fuzz/lsan.supp:print_suppressions=0 \
        UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
        nice "build/fuzz/tests/fuzz/fuzz_$name" -max_total_time="$secs" -timeout=10 \
             -rss_limit_mb=2048 -print_final_stats=1 \
