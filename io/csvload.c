@@ -96,7 +96,20 @@ typedef struct cursor {
     int prev_cr; /* the byte before begin was CR */
     int at_eof;  /* end is the end of the input */
     int64_t line;
+    unsigned char delim; /* the field separator */
+    int mode;            /* which copy of the parser: see next_record */
 } cursor;
+
+enum { MODE_COMMA, MODE_COMMA_CAPPED, MODE_OTHER };
+
+/* A cursor over [begin, end), line 0 at begin. */
+static cursor cursor_at(unsigned char *begin, unsigned char *end, int prev_cr, int at_eof,
+                        unsigned char delim)
+{
+    cursor c = {begin, end, begin, prev_cr, at_eof, 0, delim, MODE_OTHER};
+    if (delim == ',') c.mode = end - begin > lp_i_csv_max_field ? MODE_COMMA_CAPPED : MODE_COMMA;
+    return c;
+}
 
 enum {
     SX_UNTERMINATED = 1,
@@ -201,10 +214,12 @@ static int cut_short(cursor *c, const record *r, syntax *e, unsigned char *p,
  * bytes (its line end may be the last of them); a record still going there
  * is over the record cap (or a field in it over the field cap). A record
  * that ends has its values checked against the field cap only when it is
- * longer than that cap as a whole, so the check costs one comparison per
- * record. Always inlined with a constant delim (see next_record). */
-static inline __attribute__((always_inline)) int next_record_d(cursor *c, record *r, syntax *e,
-                                                               const unsigned char delim)
+ * longer than that cap as a whole. With capped 0 (the rest of the range is
+ * no longer than the field cap, so no record in it can pass a cap) none of
+ * this is done. Always inlined with constant delim and capped (see
+ * next_record). */
+static inline __attribute__((always_inline)) int
+next_record_d(cursor *c, record *r, syntax *e, const unsigned char delim, const int capped)
 {
     /* delim, '"', CR and LF are the special bytes: every byte above the
      * largest of them is an ordinary one */
@@ -215,7 +230,7 @@ static inline __attribute__((always_inline)) int next_record_d(cursor *c, record
     c->p = p;
     if (p == end) return REC_END;
     const unsigned char *rec_start = p;
-    if ((size_t)(end - p) > (size_t)lp_i_csv_max_record + 1)
+    if (capped && (size_t)(end - p) > (size_t)lp_i_csv_max_record + 1)
         end = p + lp_i_csv_max_record + 1; /* reaching it means over a cap */
     r->n = 0;
     r->line = c->line;
@@ -239,7 +254,7 @@ static inline __attribute__((always_inline)) int next_record_d(cursor *c, record
                 w += q - run;
                 if (q == end) {
                     if (push_field(r, start, (size_t)(w - start))) return REC_NOMEM;
-                    if (end != c->end) return cut_short(c, r, e, q, rec_start);
+                    if (capped && end != c->end) return cut_short(c, r, e, q, rec_start);
                     return syntax_at(c, r, e, q, rec_start, c->at_eof ? SX_UNTERMINATED : SX_SPLIT,
                                      quote_line);
                 }
@@ -252,20 +267,24 @@ static inline __attribute__((always_inline)) int next_record_d(cursor *c, record
                 break;
             }
             p = q;
-            if (push_field(r, start, (size_t)(w - start))) return REC_NOMEM;
-            if (p < end && *p != delim && *p != '\r' && *p != '\n')
+            if (p < end && *p != delim && *p != '\r' && *p != '\n') {
+                if (push_field(r, start, (size_t)(w - start))) return REC_NOMEM;
                 return syntax_at(c, r, e, p, rec_start, SX_AFTER_CLOSING, c->line);
+            }
+            if (push_field(r, start, (size_t)(w - start))) return REC_NOMEM;
         } else {
             unsigned char *s = p;
             while (p < end && (*p > top || (*p != delim && *p != '"' && *p != '\r' && *p != '\n')))
                 p++;
-            if (push_field(r, s, (size_t)(p - s))) return REC_NOMEM;
-            if (p < end && *p == '"')
+            if (p < end && *p == '"') {
+                if (push_field(r, s, (size_t)(p - s))) return REC_NOMEM;
                 return syntax_at(c, r, e, p, rec_start, SX_QUOTE_IN_UNQUOTED, c->line);
+            }
+            if (push_field(r, s, (size_t)(p - s))) return REC_NOMEM;
         }
         if (p == end) {
             c->p = p;
-            if (end != c->end) return cut_short(c, r, e, p, rec_start);
+            if (capped && end != c->end) return cut_short(c, r, e, p, rec_start);
             break;
         }
         if (*p == delim) {
@@ -276,17 +295,26 @@ static inline __attribute__((always_inline)) int next_record_d(cursor *c, record
         c->p = p + 1;
         break;
     }
-    if ((int64_t)(p - rec_start) > lp_i_csv_max_field)
+    if (capped && (int64_t)(p - rec_start) > lp_i_csv_max_field)
         return over_cap(r, (size_t)(p - rec_start), e);
     return REC_OK;
 }
 
-/* next_record_d for the loader's delimiter: ',' gets its own copy, with the
- * byte tests folded to constants, any other delimiter the generic one. */
-static int next_record(cursor *c, record *r, syntax *e, unsigned char delim)
+/* next_record_d for the cursor's delimiter: ',' gets its own copies, with
+ * the byte tests folded to constants, any other delimiter the generic one;
+ * the caps are checked only where the range could hold a record passing
+ * one (a parse chunk is normally shorter than the field cap: no check at
+ * all). The copy is chosen once per range (cursor_at). */
+static __attribute__((noinline)) int next_record_other(cursor *c, record *r, syntax *e)
 {
-    if (delim == ',') return next_record_d(c, r, e, ',');
-    return next_record_d(c, r, e, delim);
+    if (c->mode == MODE_COMMA_CAPPED) return next_record_d(c, r, e, ',', 1);
+    return next_record_d(c, r, e, c->delim, 1);
+}
+
+static int next_record(cursor *c, record *r, syntax *e)
+{
+    if (c->mode == MODE_COMMA) return next_record_d(c, r, e, ',', 0); /* the common case */
+    return next_record_other(c, r, e);
 }
 
 /* ---- row checks, errors and messages ------------------------------------ */
@@ -574,9 +602,9 @@ static void node_check(node_row *row, const record *r, const parse_ctx *pc)
  * first row with an error (that row is the last in the list). */
 static void parse_nodes(work *w, const parse_ctx *pc)
 {
-    cursor c = {w->begin, w->end, w->begin, w->prev_cr, w->at_eof, 0};
+    cursor c = cursor_at(w->begin, w->end, w->prev_cr, w->at_eof, pc->delim);
     for (;;) {
-        int rc = next_record(&c, &w->rec, &w->syn, pc->delim);
+        int rc = next_record(&c, &w->rec, &w->syn);
         if (rc == REC_END) break;
         if (rc != REC_OK) {
             w->stop = rc == REC_SYNTAX ? STOP_SYNTAX : STOP_NOMEM;
@@ -768,14 +796,14 @@ static int edge_row(work *w, const parse_ctx *pc)
 /* Parse an edges.csv chunk into w->src/dst/weight and w->err. */
 static void parse_edges(work *w, const parse_ctx *pc)
 {
-    cursor c = {w->begin, w->end, w->begin, w->prev_cr, w->at_eof, 0};
+    cursor c = cursor_at(w->begin, w->end, w->prev_cr, w->at_eof, pc->delim);
     if (!w->batch && !(w->batch = malloc(LP_CSV_BATCH * sizeof *w->batch))) {
         w->stop = STOP_NOMEM;
         return;
     }
     w->nb = 0;
     for (;;) {
-        int rc = next_record(&c, &w->rec, &w->syn, pc->delim);
+        int rc = next_record(&c, &w->rec, &w->syn);
         if (rc == REC_END) {
             if (w->nb) flush_batch(w, pc);
             break;
@@ -1449,9 +1477,9 @@ static void loader_free_work(loader *ld)
  * cap. Returns LP_EINPUT (message set), or LP_EINTERNAL. */
 static lp_status record_over_cap(loader *ld, const src *f, unsigned char *p, unsigned char *end)
 {
-    cursor c = {p, end, p, f->prev_cr, 0, 0};
+    cursor c = cursor_at(p, end, f->prev_cr, 0, ld->delim);
     syntax e;
-    int rc = next_record(&c, &ld->hdr, &e, ld->delim);
+    int rc = next_record(&c, &ld->hdr, &e);
     if (rc == REC_NOMEM) return lp_error_nomem("CSV record");
     if (rc != REC_SYNTAX) /* cannot be: the parse is cut short at the cap */
         return lp_error_set(LP_EINTERNAL, "%s:%" PRId64 ": internal error: record over the cap",
@@ -1531,9 +1559,9 @@ static lp_status load_file(loader *ld, src *f, column *cols, int ncols, int is_e
         size_t data = from;
         int64_t base = f->line; /* line of b[data] */
         if (f->width < 0) {
-            cursor c = {b + from, b + cut, b + from, f->prev_cr, k->eof && cut == len, 0};
+            cursor c = cursor_at(b + from, b + cut, f->prev_cr, k->eof && cut == len, ld->delim);
             syntax e;
-            int rc = next_record(&c, &ld->hdr, &e, ld->delim);
+            int rc = next_record(&c, &ld->hdr, &e);
             if (rc == REC_NOMEM) return lp_error_nomem("CSV header");
             if (rc == REC_SYNTAX) return syntax_error(f->path, &f->names, &e, base + e.line);
             if (rc == REC_OK) {
