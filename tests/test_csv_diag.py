@@ -181,6 +181,16 @@ def main():
                         "(unterminated quote, or not a CSV file?)\n",
                         f"/dev/zero {args}: {p.returncode} {p.stderr!r}")
                 C.check(time.monotonic() - t0 < 30, f"/dev/zero {args}: slow")
+            # a scenario file has the same reader and the same caps
+            try:
+                p = subprocess.run([linchpin(), "whatif", n, e, "--scenarios", "/dev/zero"],
+                                   capture_output=True, text=True, timeout=60)
+                C.check(p.returncode == 3 and p.stderr ==
+                        "linchpin: /dev/zero:1: field 1: longer than 1 MiB, the limit for a field "
+                        "(unterminated quote, or not a CSV file?)\n",
+                        f"--scenarios /dev/zero: {p.returncode} {p.stderr!r}")
+            except subprocess.TimeoutExpired:
+                C.check(False, "--scenarios /dev/zero: no end within 60 s")
     C.done()
 
 
