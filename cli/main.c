@@ -56,7 +56,7 @@ static const char USAGE[] =
     "                        (default 3, 0 = off)\n"                                               \
     "  --threads N           OpenMP threads (default: all cores)\n"                                \
     "  --skip-bad-rows       count and skip bad data rows instead of failing\n"                    \
-    "  --delimiter C         CSV field separator: ',' (default), ';', '|' or tab ('\\t')\n"      \
+    "  --delimiter C         CSV field separator: ',' (default), ';', '|' or tab ('\\t')\n"        \
     "  --progress WHEN       auto|always|never: progress bars, phase times and a timing\n"         \
     "                        line on stderr (auto: when stderr is a terminal)\n"                   \
     "  --quiet               print nothing on stdout\n"                                            \

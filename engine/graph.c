@@ -669,7 +669,6 @@ int64_t lp_graph_type_index(const lp_graph *g, const char *name, size_t len)
 
 const char *lp_graph_types_text(const lp_graph *g, char *buf, size_t cap)
 {
-    static const char hex[] = "0123456789abcdef";
     const lp_strtab *t = &g->nodes.type_name;
     char more[40];
     size_t o = 0;
@@ -681,30 +680,16 @@ const char *lp_graph_types_text(const lp_graph *g, char *buf, size_t cap)
     snprintf(more, sizeof more, ", ... (%lld types)", (long long)t->count);
     size_t keep = cap - strlen(more) - 1; /* room left for the cut */
     for (int64_t i = 0; i < t->count; i++) {
-        char one[200];
-        size_t k = 0;
-        one[k++] = '\'';
-        for (const unsigned char *s = (const unsigned char *)lp_strtab_get(t, i); *s; s++) {
-            if (k + 6 >= sizeof one) break; /* a long name is cut */
-            if (*s < 0x20 || *s == 0x7F) {
-                one[k++] = '\\';
-                one[k++] = 'x';
-                one[k++] = hex[*s >> 4];
-                one[k++] = hex[*s & 15];
-            } else {
-                if (*s == '\'' || *s == '\\') one[k++] = '\\';
-                one[k++] = (char)*s;
-            }
-        }
-        one[k++] = '\'';
-        one[k] = '\0';
-        size_t need = (i ? 2 : 0) + k;
+        char v[LP_TEXT_MSG_CAP];
+        const char *s = lp_strtab_get(t, i);
+        lp_text_msg(v, sizeof v, s, strlen(s));
+        size_t need = (i ? 2 : 0) + strlen(v) + 2;
         /* the last name may use the room of the cut */
         if (o + need > (i + 1 == t->count ? cap - 1 : keep)) {
             snprintf(buf + o, cap - o, "%s", i ? more : more + 2);
             return buf;
         }
-        o += (size_t)snprintf(buf + o, cap - o, "%s%s", i ? ", " : "", one);
+        o += (size_t)snprintf(buf + o, cap - o, "%s'%s'", i ? ", " : "", v);
     }
     return buf;
 }

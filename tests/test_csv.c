@@ -1535,7 +1535,7 @@ static void test_types_text(void)
     if (st) return;
     char buf[200];
     CHECK_STR(lp_graph_types_text(&g, buf, sizeof buf),
-              "'company', 'employee', 'it\\'s\\x09a', 'account'");
+              "'company', 'employee', 'it's\\x09a', 'account'");
     /* cut: what fits with room for the count */
     CHECK_STR(lp_graph_types_text(&g, buf, 44), "'company', 'employee', ... (4 types)");
     CHECK_STR(lp_graph_types_text(&g, buf, 32), "'company', ... (4 types)");
