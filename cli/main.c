@@ -2,6 +2,7 @@
  * and write and engine/ to compute, prints what happened. Exit statuses are
  * DESIGN.md's (lp_status values): 0 ok, 1 internal, 2 usage, 3 bad input,
  * 4 cannot write output. */
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
@@ -56,6 +57,7 @@ static const char USAGE[] =
     "                        (default 3, 0 = off)\n"                                               \
     "  --threads N           OpenMP threads (default: all cores)\n"                                \
     "  --skip-bad-rows       count and skip bad data rows instead of failing\n"                    \
+    "  --delimiter C         CSV field separator: ',' (default), ';', '|' or tab ('\\t')\n"        \
     "  --progress WHEN       auto|always|never: progress bars, phase times and a timing\n"         \
     "                        line on stderr (auto: when stderr is a terminal)\n"                   \
     "  --quiet               print nothing on stdout\n"                                            \
@@ -101,6 +103,7 @@ static const char IMPORT_USAGE[] =
     "`linchpin analyze GRAPH.h5` skips parsing. Checked on every read.\n"
     "  -o, --output FILE     the graph store (written atomically)\n"
     "  --skip-bad-rows       count and skip bad data rows instead of failing\n"
+    "  --delimiter C         CSV field separator: ',' (default), ';', '|' or tab ('\\t')\n"
     "  --threads N           OpenMP threads (default: all cores)\n"
     "  --progress WHEN       auto|always|never\n";
 
@@ -326,6 +329,7 @@ typedef struct analyze_opts {
     const char *output;
     int64_t threads;
     int skip_bad_rows, quiet, progress;
+    char delimiter; /* --delimiter; 0: not given */
     int sampling_given, centrality_given;
     int whatif;                /* the whatif command: scenarios only */
     const char *scenario_file; /* --scenarios */
@@ -370,6 +374,19 @@ static int check_output(const char *path)
     }
     free(copy);
     return rc;
+}
+
+/* --delimiter: one punctuation character other than '"', or a tab (given
+ * as itself, "\t" or "tab"). 0, or a usage error. */
+static int parse_delimiter(const char *v, char *out)
+{
+    if (!strcmp(v, "\\t") || !strcmp(v, "tab")) v = "\t";
+    if (!v[0] || v[1] || v[0] == '"' || (v[0] != '\t' && !ispunct((unsigned char)v[0])))
+        return lp_cli_usage_error("--delimiter: expected one character such as ';' or '|', or "
+                                  "tab, got '%s'",
+                                  v);
+    *out = v[0];
+    return 0;
 }
 
 static int parse_analyze(analyze_opts *o, int argc, char **argv)
@@ -470,6 +487,8 @@ static int parse_analyze(analyze_opts *o, int argc, char **argv)
             o->sampling_given = 1;
         } else if (!strcmp(a, "--skip-bad-rows")) {
             o->skip_bad_rows = 1;
+        } else if ((v = lp_cli_opt_value(argc, argv, &i, "--delimiter"))) {
+            if (parse_delimiter(v, &o->delimiter)) return LP_EUSAGE;
         } else if (!strcmp(a, "--quiet")) {
             o->quiet = 1;
         } else if (a[0] == '-' && a[1]) {
@@ -483,6 +502,8 @@ static int parse_analyze(analyze_opts *o, int argc, char **argv)
     if (o->add && !o->whatif) return lp_cli_usage_error("%s", "--add is a whatif option");
     if (o->n_inputs == 0)
         return lp_cli_usage_error("%s needs NODES.csv EDGES.csv or a GRAPH.h5 store", cmd);
+    if (o->n_inputs == 1 && o->delimiter)
+        return lp_cli_usage_error("%s", "--delimiter applies to CSV input");
     if (o->n_inputs == 1 && o->skip_bad_rows)
         return lp_cli_usage_error("%s", "--skip-bad-rows applies to CSV input (a store was checked "
                                         "at import)");
@@ -653,6 +674,7 @@ static lp_status load_graph(lp_graph *g, lp_load_report *rep, lp_graphstore_info
     } else {
         lp_load_options lo = LP_LOAD_OPTIONS_INIT;
         lo.skip_bad_rows = o->skip_bad_rows;
+        if (o->delimiter) lo.delimiter = o->delimiter;
         lo.warn = stderr;
         lo.progress = lp_cli_progress_load;
         st = lp_graph_load_csv(g, rep, o->inputs[0], o->inputs[1], &lo);
@@ -814,6 +836,8 @@ static int cmd_import(int argc, char **argv)
                                           v);
         } else if (!strcmp(a, "--skip-bad-rows")) {
             lo.skip_bad_rows = 1;
+        } else if ((v = lp_cli_opt_value(argc, argv, &i, "--delimiter"))) {
+            if (parse_delimiter(v, &lo.delimiter)) return LP_EUSAGE;
         } else if (a[0] == '-' && a[1]) {
             return lp_cli_usage_error("unknown option '%s'", a);
         } else {

@@ -19,6 +19,7 @@
 
 #include <float.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -664,6 +665,33 @@ int64_t lp_graph_type_index(const lp_graph *g, const char *name, size_t len)
         if (strlen(s) == len && memcmp(s, name, len) == 0) return i;
     }
     return -1;
+}
+
+const char *lp_graph_types_text(const lp_graph *g, char *buf, size_t cap)
+{
+    const lp_strtab *t = &g->nodes.type_name;
+    char more[40];
+    size_t o = 0;
+    buf[0] = '\0';
+    if (t->count == 0) {
+        snprintf(buf, cap, "(none)");
+        return buf;
+    }
+    snprintf(more, sizeof more, ", ... (%lld types)", (long long)t->count);
+    size_t keep = cap - strlen(more) - 1; /* room left for the cut */
+    for (int64_t i = 0; i < t->count; i++) {
+        char v[LP_TEXT_MSG_CAP];
+        const char *s = lp_strtab_get(t, i);
+        lp_text_msg(v, sizeof v, s, strlen(s));
+        size_t need = (i ? 2 : 0) + strlen(v) + 2;
+        /* the last name may use the room of the cut */
+        if (o + need > (i + 1 == t->count ? cap - 1 : keep)) {
+            snprintf(buf + o, cap - o, "%s", i ? more : more + 2);
+            return buf;
+        }
+        o += (size_t)snprintf(buf + o, cap - o, "%s'%s'", i ? ", " : "", v);
+    }
+    return buf;
 }
 
 /* OR `flag` into flags[type] for every type named in the comma list. */

@@ -229,4 +229,12 @@ lp_status lp_graph_set_roles(lp_graph *g, const lp_roles *roles);
 /* Index of a type name in g->nodes.type_name, or -1. */
 int64_t lp_graph_type_index(const lp_graph *g, const char *name, size_t len);
 
+/* The node types of g for a message, in type order, each quoted:
+ * "'company', 'employee', 'account'" (each escaped by lp_text_msg),
+ * "(none)" without types; cut to fit buf (cap >= 32) with ", ... (N
+ * types)" after the last that fits. Returns buf. E.g.
+ *     warning: --anchor type 'Company' matches no node (types: 'company', ...)
+ */
+const char *lp_graph_types_text(const lp_graph *g, char *buf, size_t cap);
+
 #endif

@@ -35,6 +35,61 @@
 
 #define LP_CSV_CHUNK ((size_t)1 << 20)
 #define LP_CSV_GZBUF (1u << 18)
+#define LP_CSV_SNIFF 8 /* bytes the first chunk holds at least (or all input) */
+
+int64_t lp_i_csv_max_field = LP_CSV_MAX_FIELD;
+int64_t lp_i_csv_max_record = LP_CSV_MAX_RECORD;
+
+/* ---- input checks ------------------------------------------------------- */
+
+const char *lp_i_csv_size_text(char *dst, size_t cap, int64_t bytes)
+{
+    if (bytes > 0 && bytes % ((int64_t)1 << 20) == 0)
+        snprintf(dst, cap, "%" PRId64 " MiB", bytes >> 20);
+    else
+        snprintf(dst, cap, "%" PRId64 " bytes", bytes);
+    return dst;
+}
+
+lp_status lp_i_csv_sniff(const char *path, const unsigned char *b, size_t len)
+{
+    static const char utf16[] =
+        "%s: looks like UTF-16 text (%s), not UTF-8: save it as CSV UTF-8, or convert it, e.g. "
+        "iconv -f UTF-16 -t UTF-8";
+    if (len >= 2 && ((b[0] == 0xFF && b[1] == 0xFE) || (b[0] == 0xFE && b[1] == 0xFF)))
+        return lp_error_set(LP_EINPUT, utf16, path,
+                            b[0] == 0xFF ? "byte order mark FF FE" : "byte order mark FE FF");
+    if (len >= 4 && !memcmp(b, "PK\x03\x04", 4))
+        return lp_error_set(
+            LP_EINPUT,
+            "%s: is a zip archive, not a CSV file (an Excel .xlsx workbook is one): "
+            "export the sheet as CSV UTF-8, or unzip the archive",
+            path);
+    if (len >= 8 && !memcmp(b, "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8))
+        return lp_error_set(
+            LP_EINPUT,
+            "%s: is an OLE2 compound file (an Excel .xls workbook?), not a CSV file: "
+            "export the sheet as CSV UTF-8",
+            path);
+    if (len >= 8 && !memcmp(b, "\x89HDF\r\n\x1a\n", 8))
+        return lp_error_set(LP_EINPUT,
+                            "%s: is an HDF5 file, not a CSV file: a graph store is analyzed on its "
+                            "own (linchpin analyze GRAPH.h5 -o RESULTS.h5), a results file is read "
+                            "with linchpin summary RESULTS.h5",
+                            path);
+    /* UTF-16 without a byte order mark: ASCII text has a NUL in every other
+     * byte. NUL bytes everywhere (say /dev/zero) are not text of any kind
+     * and are left to the parser and its caps. */
+    size_t n = (len < 256 ? len : 256) & ~(size_t)1, pairs = n / 2, z[2] = {0, 0};
+    for (size_t i = 0; i < n; i++)
+        z[i & 1] += b[i] == 0;
+    for (int k = 0; k < 2 && pairs >= 2; k++)
+        if (2 * z[k] >= pairs && 8 * z[1 - k] < pairs)
+            return lp_error_set(LP_EINPUT, utf16, path,
+                                k ? "NUL bytes after the characters: little-endian"
+                                  : "NUL bytes before the characters: big-endian");
+    return LP_OK;
+}
 
 /* ---- record reader ---------------------------------------------------- */
 
@@ -50,8 +105,9 @@ struct lp_csv_reader {
     int64_t bytes_before;  /* bytes of the chunks before this one */
     uLong crc_before;      /* their CRC-32 */
 
-    int64_t line;     /* physical line of in[in_pos], 1-based */
-    int64_t rec_line; /* line the current record started on */
+    int64_t line;      /* physical line of in[in_pos], 1-based */
+    int64_t rec_line;  /* line the current record started on */
+    int64_t rec_start; /* offset in the input of the current record's first byte */
 
     char *buf; /* fields of the current record, each NUL-terminated */
     size_t buf_len, buf_cap;
@@ -116,8 +172,9 @@ static lp_status refill(lp_csv_reader *r)
     r->prev_chunk_cr = r->in_len > 0 && r->in[r->in_len - 1] == '\r';
     r->in_pos = r->in_len = 0;
 
-    /* The first chunk holds at least the 3 bytes a BOM needs, or all input. */
-    size_t want = r->in_started ? 1 : 3;
+    /* The first chunk holds at least the bytes a BOM or a file signature
+     * needs, or all input. */
+    size_t want = r->in_started ? 1 : LP_CSV_SNIFF;
     while (r->in_len < want) {
         errno = 0;
         int n = gzread(r->gz, r->in + r->in_len, (unsigned)(LP_CSV_CHUNK - r->in_len));
@@ -143,6 +200,8 @@ static lp_status refill(lp_csv_reader *r)
         r->in_started = 1;
         if (r->in_len >= 3 && r->in[0] == 0xEF && r->in[1] == 0xBB && r->in[2] == 0xBF)
             r->in_pos = 3;
+        else
+            return lp_i_csv_sniff(r->path, r->in, r->in_len);
     }
     return LP_OK;
 }
@@ -159,8 +218,34 @@ static inline void count_eol(lp_csv_reader *r, const unsigned char *q)
     }
 }
 
+static lp_status syntax_error(const lp_csv_reader *r, int64_t line, const char *what);
+
+/* The caps (lp_csv.h), checked whenever bytes are added to a field: its
+ * value, then the record's bytes as written up to p + n. */
+static lp_status check_caps(lp_csv_reader *r, const unsigned char *p, size_t n)
+{
+    char lim[32], what[160];
+    size_t value = r->buf_len - r->fstart[r->nfields] + n;
+    if ((int64_t)value > lp_i_csv_max_field) {
+        snprintf(what, sizeof what,
+                 "longer than %s, the limit for a field (unterminated quote, or not a CSV file?)",
+                 lp_i_csv_size_text(lim, sizeof lim, lp_i_csv_max_field));
+        return syntax_error(r, r->rec_line, what);
+    }
+    int64_t raw = r->bytes_before + (int64_t)(p - r->in) + (int64_t)n - r->rec_start;
+    if (raw > lp_i_csv_max_record)
+        return lp_error_set(LP_EINPUT,
+                            "%s:%" PRId64 ": record longer than %s, the limit for a record "
+                            "(unterminated quote, or not a CSV file?)",
+                            r->path, r->rec_line,
+                            lp_i_csv_size_text(lim, sizeof lim, lp_i_csv_max_record));
+    return LP_OK;
+}
+
 static lp_status append(lp_csv_reader *r, const unsigned char *p, size_t n)
 {
+    lp_status st = check_caps(r, p, n);
+    if (st) return st;
     if (r->buf_len + n + 1 > r->buf_cap) {
         size_t cap = r->buf_cap;
         while (r->buf_len + n + 1 > cap)
@@ -238,6 +323,7 @@ lp_status lp_csv_next(lp_csv_reader *r, int *out_more)
             r->in_pos = (size_t)(q - r->in);
             if (q < end) {
                 r->rec_line = r->line;
+                r->rec_start = r->bytes_before + (int64_t)r->in_pos;
                 state = ST_FIELD;
             }
             break;

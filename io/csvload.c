@@ -42,7 +42,9 @@
  * in file order whatever the thread count. Memory besides the lp_nodes /
  * lp_edges being filled and the id table: two block buffers and the chunks'
  * row lists, all proportional to the block size (a block grows only to hold
- * a record longer than itself). Time O(bytes); the serial part per block is
+ * a record longer than itself, and no further than the record cap:
+ * LP_CSV_MAX_RECORD, checked in next_record and, for a record that does
+ * not end within the cap, in record_over_cap). Time O(bytes); the serial part per block is
  * B, the merge (a copy of the block's edges) and the node insertions.
  */
 #include "lp_csv.h"
@@ -54,6 +56,8 @@
 #include <assert.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -92,9 +96,29 @@ typedef struct cursor {
     int prev_cr; /* the byte before begin was CR */
     int at_eof;  /* end is the end of the input */
     int64_t line;
+    unsigned char delim; /* the field separator */
+    int mode;            /* which copy of the parser: see next_record */
 } cursor;
 
-enum { SX_UNTERMINATED = 1, SX_QUOTE_IN_UNQUOTED, SX_AFTER_CLOSING, SX_SPLIT };
+enum { MODE_COMMA, MODE_COMMA_CAPPED, MODE_OTHER };
+
+/* A cursor over [begin, end), line 0 at begin. */
+static cursor cursor_at(unsigned char *begin, unsigned char *end, int prev_cr, int at_eof,
+                        unsigned char delim)
+{
+    cursor c = {begin, end, begin, prev_cr, at_eof, 0, delim, MODE_OTHER};
+    if (delim == ',') c.mode = end - begin > lp_i_csv_max_field ? MODE_COMMA_CAPPED : MODE_COMMA;
+    return c;
+}
+
+enum {
+    SX_UNTERMINATED = 1,
+    SX_QUOTE_IN_UNQUOTED,
+    SX_AFTER_CLOSING,
+    SX_SPLIT,
+    SX_FIELD_LONG, /* a value longer than lp_i_csv_max_field */
+    SX_RECORD_LONG /* a record longer than lp_i_csv_max_record */
+};
 
 typedef struct syntax {
     int kind;
@@ -128,19 +152,86 @@ static int push_field(record *r, const unsigned char *s, size_t len)
     return 0;
 }
 
+/* A record that ran over a cap stops the parse where it stopped anyway
+ * (a syntax error, the end of the range or the record's end), span bytes
+ * after its first byte: the first field (complete, or the one in progress,
+ * already pushed) whose value is longer than the field cap, else the record
+ * if span is longer than the record cap, is the error, as it was met
+ * before whatever stopped the parse. Returns REC_OK if neither, else
+ * REC_SYNTAX with *e set (line: the record's). */
+static int over_cap(const record *r, size_t span, syntax *e)
+{
+    for (int64_t i = 0; i < r->n; i++)
+        if ((int64_t)r->f[i].len > lp_i_csv_max_field) {
+            e->kind = SX_FIELD_LONG;
+            e->line = r->line;
+            e->field = i;
+            return REC_SYNTAX;
+        }
+    if ((int64_t)span > lp_i_csv_max_record) {
+        e->kind = SX_RECORD_LONG;
+        e->line = r->line;
+        e->field = r->n ? r->n - 1 : 0;
+        return REC_SYNTAX;
+    }
+    return REC_OK;
+}
+
+/* A syntax error of kind at local line `line` in field r->n, unless a cap
+ * was passed first (see over_cap). */
+static int syntax_at(cursor *c, record *r, syntax *e, unsigned char *p,
+                     const unsigned char *rec_start, int kind, int64_t line)
+{
+    c->p = p;
+    if (over_cap(r, (size_t)(p - rec_start), e) == REC_SYNTAX) return REC_SYNTAX;
+    r->n--; /* the field in progress was pushed for over_cap only */
+    e->kind = kind;
+    e->line = line;
+    e->field = r->n;
+    return REC_SYNTAX;
+}
+
+/* The parse reached p, max_record + 1 bytes after the record's first byte,
+ * with the record still going: over a cap. */
+static int cut_short(cursor *c, const record *r, syntax *e, unsigned char *p,
+                     const unsigned char *rec_start)
+{
+    c->p = p;
+    int rc = over_cap(r, (size_t)(p - rec_start), e);
+    assert(rc == REC_SYNTAX);
+    return rc;
+}
+
 /* The next record of c into r: REC_OK, REC_END (no record before the end of
  * the range), REC_SYNTAX (*e set) or REC_NOMEM. Blank lines are skipped;
  * LF, CRLF and a lone CR end lines; the end of the range ends a record (it
  * is a line end outside quotes, or the end of the input). Quoted fields are
  * unquoted in place: their bytes move towards the opening quote, never past
- * the byte being read, so the bytes still to be read are untouched. */
-static int next_record(cursor *c, record *r, syntax *e)
+ * the byte being read, so the bytes still to be read are untouched. Fields
+ * are separated by delim (never '"', CR or LF).
+ *
+ * The caps: the parse of one record looks at no more than max_record + 1
+ * bytes (its line end may be the last of them); a record still going there
+ * is over the record cap (or a field in it over the field cap). A record
+ * that ends has its values checked against the field cap only when it is
+ * longer than that cap as a whole. With capped 0 (the rest of the range is
+ * no longer than the field cap, so no record in it can pass a cap) none of
+ * this is done. Always inlined with constant delim and capped (see
+ * next_record). */
+static inline __attribute__((always_inline)) int
+next_record_d(cursor *c, record *r, syntax *e, const unsigned char delim, const int capped)
 {
+    /* delim, '"', CR and LF are the special bytes: every byte above the
+     * largest of them is an ordinary one */
+    const unsigned char top = delim > '"' ? delim : '"';
     unsigned char *p = c->p, *end = c->end;
     while (p < end && (*p == '\n' || *p == '\r'))
         count_eol(c, p++);
     c->p = p;
     if (p == end) return REC_END;
+    const unsigned char *rec_start = p;
+    if (capped && (size_t)(end - p) > (size_t)lp_i_csv_max_record + 1)
+        end = p + lp_i_csv_max_record + 1; /* reaching it means over a cap */
     r->n = 0;
     r->line = c->line;
     for (;;) { /* p is at the start of a field */
@@ -162,11 +253,10 @@ static int next_record(cursor *c, record *r, syntax *e)
                 if (w != run) memmove(w, run, (size_t)(q - run));
                 w += q - run;
                 if (q == end) {
-                    c->p = q;
-                    e->kind = c->at_eof ? SX_UNTERMINATED : SX_SPLIT;
-                    e->line = quote_line;
-                    e->field = r->n;
-                    return REC_SYNTAX;
+                    if (push_field(r, start, (size_t)(w - start))) return REC_NOMEM;
+                    if (capped && end != c->end) return cut_short(c, r, e, q, rec_start);
+                    return syntax_at(c, r, e, q, rec_start, c->at_eof ? SX_UNTERMINATED : SX_SPLIT,
+                                     quote_line);
                 }
                 q++; /* a quote: closing, or the first of "" */
                 if (q < end && *q == '"') {
@@ -177,40 +267,54 @@ static int next_record(cursor *c, record *r, syntax *e)
                 break;
             }
             p = q;
-            if (p < end && *p != ',' && *p != '\r' && *p != '\n') {
-                c->p = p;
-                e->kind = SX_AFTER_CLOSING;
-                e->line = c->line;
-                e->field = r->n;
-                return REC_SYNTAX;
+            if (p < end && *p != delim && *p != '\r' && *p != '\n') {
+                if (push_field(r, start, (size_t)(w - start))) return REC_NOMEM;
+                return syntax_at(c, r, e, p, rec_start, SX_AFTER_CLOSING, c->line);
             }
             if (push_field(r, start, (size_t)(w - start))) return REC_NOMEM;
         } else {
             unsigned char *s = p;
-            /* ',' is the largest of the four special bytes */
-            while (p < end && (*p > ',' || (*p != ',' && *p != '"' && *p != '\r' && *p != '\n')))
+            while (p < end && (*p > top || (*p != delim && *p != '"' && *p != '\r' && *p != '\n')))
                 p++;
             if (p < end && *p == '"') {
-                c->p = p;
-                e->kind = SX_QUOTE_IN_UNQUOTED;
-                e->line = c->line;
-                e->field = r->n;
-                return REC_SYNTAX;
+                if (push_field(r, s, (size_t)(p - s))) return REC_NOMEM;
+                return syntax_at(c, r, e, p, rec_start, SX_QUOTE_IN_UNQUOTED, c->line);
             }
             if (push_field(r, s, (size_t)(p - s))) return REC_NOMEM;
         }
         if (p == end) {
             c->p = p;
-            return REC_OK;
+            if (capped && end != c->end) return cut_short(c, r, e, p, rec_start);
+            break;
         }
-        if (*p == ',') {
+        if (*p == delim) {
             p++;
             continue;
         }
         count_eol(c, p); /* CR or LF ends the record */
         c->p = p + 1;
-        return REC_OK;
+        break;
     }
+    if (capped && (int64_t)(p - rec_start) > lp_i_csv_max_field)
+        return over_cap(r, (size_t)(p - rec_start), e);
+    return REC_OK;
+}
+
+/* next_record_d for the cursor's delimiter: ',' gets its own copies, with
+ * the byte tests folded to constants, any other delimiter the generic one;
+ * the caps are checked only where the range could hold a record passing
+ * one (a parse chunk is normally shorter than the field cap: no check at
+ * all). The copy is chosen once per range (cursor_at). */
+static __attribute__((noinline)) int next_record_other(cursor *c, record *r, syntax *e)
+{
+    if (c->mode == MODE_COMMA_CAPPED) return next_record_d(c, r, e, ',', 1);
+    return next_record_d(c, r, e, c->delim, 1);
+}
+
+static int next_record(cursor *c, record *r, syntax *e)
+{
+    if (c->mode == MODE_COMMA) return next_record_d(c, r, e, ',', 0); /* the common case */
+    return next_record_other(c, r, e);
 }
 
 /* ---- row checks, errors and messages ------------------------------------ */
@@ -265,8 +369,9 @@ static lp_status row_error(const char *path, int64_t width, const row_err *e)
         return lp_error_set(LP_EINPUT, "%s:%" PRId64 ": field 'id': NUL byte in id \"%s\"", path, l,
                             t);
     case RE_ID_UTF8:
-        return lp_error_set(LP_EINPUT, "%s:%" PRId64 ": field 'id': invalid UTF-8 in id \"%s\"",
-                            path, l, t);
+        return lp_error_set(
+            LP_EINPUT, "%s:%" PRId64 ": field 'id': invalid UTF-8 in id \"%s\"" LP_I_CSV_UTF8_HINT,
+            path, l, t);
     case RE_ID_DUP:
         return lp_error_set(LP_EINPUT,
                             "%s:%" PRId64 ": field 'id': duplicate node id \"%s\" (first defined "
@@ -276,7 +381,9 @@ static lp_status row_error(const char *path, int64_t width, const row_err *e)
         return lp_error_set(LP_EINPUT, "%s:%" PRId64 ": field 'type': NUL byte in type \"%s\"",
                             path, l, t);
     case RE_TYPE_UTF8:
-        return lp_error_set(LP_EINPUT, "%s:%" PRId64 ": field 'type': invalid UTF-8 in type \"%s\"",
+        return lp_error_set(LP_EINPUT,
+                            "%s:%" PRId64
+                            ": field 'type': invalid UTF-8 in type \"%s\"" LP_I_CSV_UTF8_HINT,
                             path, l, t);
     case RE_REV_MALFORMED:
         return lp_error_set(LP_EINPUT, "%s:%" PRId64 ": field 'revenue': malformed number \"%s\"",
@@ -317,9 +424,19 @@ static lp_status row_error(const char *path, int64_t width, const row_err *e)
 static lp_status syntax_error(const char *path, const lp_strtab *names, const syntax *e,
                               int64_t line)
 {
+    char lim[32], long_field[160];
+    if (e->kind == SX_RECORD_LONG)
+        return lp_error_set(LP_EINPUT,
+                            "%s:%" PRId64 ": record longer than %s, the limit for a record "
+                            "(unterminated quote, or not a CSV file?)",
+                            path, line, lp_i_csv_size_text(lim, sizeof lim, lp_i_csv_max_record));
+    snprintf(long_field, sizeof long_field,
+             "longer than %s, the limit for a field (unterminated quote, or not a CSV file?)",
+             lp_i_csv_size_text(lim, sizeof lim, lp_i_csv_max_field));
     const char *what = e->kind == SX_UNTERMINATED        ? "unterminated quote"
                        : e->kind == SX_QUOTE_IN_UNQUOTED ? "quote inside unquoted field"
                        : e->kind == SX_AFTER_CLOSING ? "unexpected character after closing quote"
+                       : e->kind == SX_FIELD_LONG    ? long_field
                                                      : NULL;
     if (!what) /* a chunk split inside quotes that no earlier error explains: our bug */
         return lp_error_set(LP_EINTERNAL, "%s:%" PRId64 ": internal error: CSV chunk split", path,
@@ -371,6 +488,13 @@ typedef struct pending {
 
 enum { STOP_NONE, STOP_ROW, STOP_SYNTAX, STOP_NOMEM };
 
+/* An unknown node id an edge row names (pointing into the block). */
+typedef struct unk_ref {
+    const char *s;
+    size_t len;
+    uint64_t hash;
+} unk_ref;
+
 /* One chunk: its range (in), its results (out), and workspaces kept from
  * block to block (record, row lists, batch), so steady state allocates
  * nothing. */
@@ -394,6 +518,10 @@ typedef struct work {
     record rec;
     pending *batch; /* [LP_CSV_BATCH] */
     int nb;
+
+    unk_ref *unk; /* edges, skipping: the unknown ids rows name, in order */
+    int64_t nunk, unkcap;
+    int64_t unk_rows; /* rows skipped for them */
 } work;
 
 static void work_free(work *w)
@@ -404,6 +532,7 @@ static void work_free(work *w)
     free(w->weight);
     free(w->rec.f);
     free(w->batch);
+    free(w->unk);
 }
 
 /* Columns of the two files. */
@@ -423,6 +552,7 @@ typedef struct parse_ctx {
     int skip;
     const lp_i_intern *ids; /* edges */
     const lp_strtab *keys;
+    unsigned char delim;
 } parse_ctx;
 
 /* Check one nodes.csv record into *row. */
@@ -472,7 +602,7 @@ static void node_check(node_row *row, const record *r, const parse_ctx *pc)
  * first row with an error (that row is the last in the list). */
 static void parse_nodes(work *w, const parse_ctx *pc)
 {
-    cursor c = {w->begin, w->end, w->begin, w->prev_cr, w->at_eof, 0};
+    cursor c = cursor_at(w->begin, w->end, w->prev_cr, w->at_eof, pc->delim);
     for (;;) {
         int rc = next_record(&c, &w->rec, &w->syn);
         if (rc == REC_END) break;
@@ -522,6 +652,34 @@ static int edge_error(work *w, const parse_ctx *pc, int kind, int64_t line, cons
     if (pc->skip) return 0;
     w->stop = STOP_ROW;
     return 1;
+}
+
+static int push_unknown(work *w, const pending *p, int k)
+{
+    if (w->nunk == w->unkcap) {
+        int64_t cap = w->unkcap ? 2 * w->unkcap : 256;
+        unk_ref *u = realloc(w->unk, (size_t)cap * sizeof *u);
+        if (!u) return -1;
+        w->unk = u;
+        w->unkcap = cap;
+    }
+    w->unk[w->nunk++] = (unk_ref){p->id[k], p->len[k], p->hash[k]};
+    return 0;
+}
+
+/* A row skipped for unknown id k (0 source, 1 target): note the unknown ids
+ * it names (the target too when the source is unknown). 1 if out of
+ * memory (the chunk stops). */
+static int note_unknown(work *w, const parse_ctx *pc, const pending *p, int k)
+{
+    w->unk_rows++;
+    if (push_unknown(w, p, k) ||
+        (k == 0 && lp_i_intern_find(pc->ids, pc->keys, p->id[1], p->len[1], p->hash[1]) < 0 &&
+         push_unknown(w, p, 1))) {
+        w->stop = STOP_NOMEM;
+        return 1;
+    }
+    return 0;
 }
 
 /* Resolve the batched rows' ids and append them in order; 1 if the chunk
@@ -577,6 +735,7 @@ static int flush_batch(work *w, const parse_ctx *pc)
             v[k] = (lp_vid)row;
         }
         if (k < 2) {
+            if (pc->skip && note_unknown(w, pc, &b[i], k)) return 1;
             if (edge_error(w, pc, RE_SRC_UNKNOWN + k, b[i].line, b[i].id[k], b[i].len[k], 0))
                 return 1;
             continue;
@@ -637,7 +796,7 @@ static int edge_row(work *w, const parse_ctx *pc)
 /* Parse an edges.csv chunk into w->src/dst/weight and w->err. */
 static void parse_edges(work *w, const parse_ctx *pc)
 {
-    cursor c = {w->begin, w->end, w->begin, w->prev_cr, w->at_eof, 0};
+    cursor c = cursor_at(w->begin, w->end, w->prev_cr, w->at_eof, pc->delim);
     if (!w->batch && !(w->batch = malloc(LP_CSV_BATCH * sizeof *w->batch))) {
         w->stop = STOP_NOMEM;
         return;
@@ -830,6 +989,12 @@ typedef struct loader {
     size_t *piece_len;
     size_t *start; /* [K + 1] chunk starts, then the cut */
     record hdr;
+    unsigned char delim; /* the field separator */
+    /* skipping: the unknown ids edge rows named, in order of first mention */
+    lp_i_intern unk;
+    lp_strtab unk_name;
+    int64_t *unk_count; /* [unk_name.count] rows naming each */
+    int64_t unk_cap;
 } loader;
 
 /* A row-level error (LP_EINPUT, message set): with skip_bad_rows count it,
@@ -859,9 +1024,122 @@ static void progress(const loader *ld, src *f, int final)
     ld->opt->progress(ld->opt->progress_ctx, f->role, done, f->size);
 }
 
+/* A message built in pieces, cut short (never overrun) at its capacity. */
+typedef struct msgbuf {
+    char s[900];
+    size_t n;
+} msgbuf;
+
+static void mb_add(msgbuf *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void mb_add(msgbuf *m, const char *fmt, ...)
+{
+    if (m->n + 1 >= sizeof m->s) return;
+    va_list ap;
+    va_start(ap, fmt);
+    int k = vsnprintf(m->s + m->n, sizeof m->s - m->n, fmt, ap);
+    va_end(ap);
+    if (k > 0) m->n += (size_t)k < sizeof m->s - m->n ? (size_t)k : sizeof m->s - m->n - 1;
+}
+
+/* A header name equals a column's name but for case, spaces, '_', '-' and
+ * '.' (" ID ", "Source", "TARGET"): a likely misspelling of it. */
+static int close_name(const char *s, size_t len, const char *want)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        if (ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n' || ch == '_' || ch == '-' ||
+            ch == '.')
+            continue;
+        if (ch >= 'A' && ch <= 'Z') ch = (unsigned char)(ch - 'A' + 'a');
+        if (want[k] == '\0' || (unsigned char)want[k] != ch) return 0;
+        k++;
+    }
+    return want[k] == '\0';
+}
+
+/* The separator a one-column header seems to use instead of delim (the
+ * most frequent of ';', tab, ',' and '|' in it), or 0. */
+static unsigned char other_separator(const field *h, unsigned char delim)
+{
+    static const unsigned char cand[] = {';', '\t', ',', '|'};
+    unsigned char best = 0;
+    size_t best_n = 0;
+    for (size_t c = 0; c < sizeof cand; c++) {
+        if (cand[c] == delim) continue;
+        size_t n = 0;
+        for (size_t i = 0; i < h->len; i++)
+            n += (unsigned char)h->s[i] == cand[c];
+        if (n > best_n) {
+            best = cand[c];
+            best_n = n;
+        }
+    }
+    return best;
+}
+
+/* The missing required columns: all of them, the header found, and the
+ * likely cause (another separator, or a name spelled differently). */
+static lp_status missing_columns(const src *f, const record *r, int64_t line, const column *cols,
+                                 int ncols, unsigned char delim)
+{
+    msgbuf m = {"", 0};
+    char name[256];
+    int missing = 0;
+    for (int c = 0; c < ncols; c++)
+        missing += cols[c].index < 0 && cols[c].required;
+    mb_add(&m, "%s:%" PRId64 ": missing required column%s ", f->path, line, missing > 1 ? "s" : "");
+    for (int c = 0, k = 0; c < ncols; c++)
+        if (cols[c].index < 0 && cols[c].required)
+            mb_add(&m, "%s'%s'", k++ ? ", " : "", cols[c].name);
+    unsigned char sep = r->n == 1 ? other_separator(&r->f[0], delim) : 0;
+    if (sep) {
+        static const struct {
+            unsigned char c;
+            const char *kind, *opt;
+        } seps[] = {{';', "semicolon", "';'"},
+                    {'\t', "tab", "tab"},
+                    {',', "comma", "','"},
+                    {'|', "pipe", "'|'"}};
+        size_t i = 0;
+        while (seps[i].c != sep)
+            i++;
+        mb_add(&m, " (found one column, '%s': the file looks %s-separated; try --delimiter %s)",
+               lp_i_csv_msg_text(name, sizeof name, r->f[0].s, r->f[0].len), seps[i].kind,
+               seps[i].opt);
+    } else {
+        /* the first 16 names, or fewer if they are long: room for the rest */
+        mb_add(&m, " (found: ");
+        for (int64_t i = 0; i < r->n; i++) {
+            if (i == 16 || m.n > 480) {
+                mb_add(&m, ", ... (%" PRId64 " columns)", r->n);
+                break;
+            }
+            mb_add(&m, "%s'%s'", i ? ", " : "",
+                   lp_i_csv_msg_text(name, sizeof name, r->f[i].s, r->f[i].len));
+        }
+        int k = 0;
+        for (int c = 0; c < ncols; c++) {
+            if (!(cols[c].index < 0 && cols[c].required)) continue;
+            for (int64_t i = 0; i < r->n; i++)
+                if (close_name(r->f[i].s, r->f[i].len, cols[c].name)) {
+                    mb_add(&m, "%s'%s' for '%s'", k++ ? ", " : "; did you mean ",
+                           lp_i_csv_msg_text(name, sizeof name, r->f[i].s, r->f[i].len),
+                           cols[c].name);
+                    break;
+                }
+        }
+        mb_add(&m, "%s)", k ? "?" : "");
+    }
+    return lp_error_set(LP_EINPUT, "%s", m.s);
+}
+
 /* The header record: columns by exact name; duplicate names and missing
- * required columns are LP_EINPUT. Keeps the names for syntax errors. */
-static lp_status read_header(src *f, const record *r, int64_t line, column *cols, int ncols)
+ * required columns are LP_EINPUT. Columns with an empty name (a
+ * spreadsheet's trailing separators) are ignored like other extra columns,
+ * however many. Keeps the names for syntax errors. */
+static lp_status read_header(src *f, const record *r, int64_t line, column *cols, int ncols,
+                             unsigned char delim)
 {
     lp_status st = LP_OK;
     lp_i_intern seen = {NULL, 0, 0};
@@ -869,7 +1147,7 @@ static lp_status read_header(src *f, const record *r, int64_t line, column *cols
         const char *s = r->f[i].s;
         size_t len = r->f[i].len;
         uint64_t h = lp_i_csv_hash(s, len);
-        int64_t prev = lp_i_intern_find(&seen, &f->names, s, len, h);
+        int64_t prev = len ? lp_i_intern_find(&seen, &f->names, s, len, h) : -1;
         if (prev >= 0) {
             char name[256];
             st = lp_error_set(LP_EINPUT,
@@ -879,16 +1157,16 @@ static lp_status read_header(src *f, const record *r, int64_t line, column *cols
                               i + 1);
             break;
         }
-        if (!(st = lp_strtab_push(&f->names, s, len))) st = lp_i_intern_add(&seen, h, i);
+        if (!(st = lp_strtab_push(&f->names, s, len)) && len) st = lp_i_intern_add(&seen, h, i);
     }
+    int missing = 0;
     for (int c = 0; c < ncols && !st; c++) {
         size_t len = strlen(cols[c].name);
         cols[c].index =
             lp_i_intern_find(&seen, &f->names, cols[c].name, len, lp_i_csv_hash(cols[c].name, len));
-        if (cols[c].index < 0 && cols[c].required)
-            st = lp_error_set(LP_EINPUT, "%s:%" PRId64 ": field '%s': missing required column",
-                              f->path, line, cols[c].name);
+        missing += cols[c].index < 0 && cols[c].required;
     }
+    if (!st && missing) st = missing_columns(f, r, line, cols, ncols, delim);
     lp_i_intern_free(&seen);
     f->width = r->n;
     return st;
@@ -969,7 +1247,72 @@ static lp_status edge_errors(loader *ld, const src *f, const work *w, int64_t ba
     /* the rest are never printed: the chunk's first LP_CSV_MAX_WARNINGS
      * (already printed or counted) come before them */
     ld->rep.skipped_rows += w->nerr - stored;
+    /* the unknown ids, counted by name */
+    ld->rep.unknown_id_rows += w->unk_rows;
+    for (int64_t i = 0; i < w->nunk; i++) {
+        const unk_ref *u = &w->unk[i];
+        int64_t k = lp_i_intern_find(&ld->unk, &ld->unk_name, u->s, u->len, u->hash);
+        if (k < 0) {
+            k = ld->unk_name.count;
+            if (k == ld->unk_cap) {
+                int64_t cap = ld->unk_cap ? 2 * ld->unk_cap : 64;
+                int64_t *c = realloc(ld->unk_count, (size_t)cap * sizeof *c);
+                if (!c) return lp_error_nomem("unknown ids");
+                ld->unk_count = c;
+                ld->unk_cap = cap;
+            }
+            if ((st = lp_strtab_push(&ld->unk_name, u->s, u->len))) return st;
+            if ((st = lp_i_intern_add(&ld->unk, u->hash, k))) return st;
+            ld->unk_count[k] = 0;
+        }
+        ld->unk_count[k]++;
+    }
     return LP_OK;
+}
+
+/* n with a comma every three digits ("1,203"). */
+static const char *thousands(char *dst, size_t cap, int64_t n)
+{
+    char d[32];
+    int len = snprintf(d, sizeof d, "%" PRId64, n), o = 0;
+    for (int i = 0; i < len && (size_t)o + 2 < cap; i++) {
+        if (i && d[i - 1] != '-' && (len - i) % 3 == 0) dst[o++] = ',';
+        dst[o++] = d[i];
+    }
+    dst[o] = '\0';
+    return dst;
+}
+
+/* "warning: skipped R edge rows naming N unknown ids: ..." with the (up
+ * to) five named by most rows, ties in order of first mention. */
+static void warn_unknown(const loader *ld, FILE *out)
+{
+    int64_t n = ld->unk_name.count, pick[5];
+    int np = 0;
+    if (!n) return;
+    for (; np < 5 && np < n; np++) {
+        int64_t best = -1;
+        for (int64_t k = 0; k < n; k++) {
+            int taken = 0;
+            for (int j = 0; j < np; j++)
+                taken |= pick[j] == k;
+            if (!taken && (best < 0 || ld->unk_count[k] > ld->unk_count[best])) best = k;
+        }
+        pick[np] = best;
+    }
+    char a[32], b[32], v[256];
+    fprintf(out, "warning: skipped %s edge row%s naming %s unknown id%s%s",
+            thousands(a, sizeof a, ld->rep.unknown_id_rows),
+            ld->rep.unknown_id_rows == 1 ? "" : "s", thousands(b, sizeof b, n), n == 1 ? "" : "s",
+            n > 5 ? "; most frequent: " : ": ");
+    for (int j = 0; j < np; j++) {
+        int64_t k = pick[j], c = ld->unk_count[k];
+        fprintf(out, "%s\"%s\" (%s row%s)", j ? ", " : "",
+                lp_i_csv_msg_text(v, sizeof v, lp_strtab_get(&ld->unk_name, k),
+                                  lp_i_strtab_len(&ld->unk_name, k)),
+                thousands(a, sizeof a, c), c == 1 ? "" : "s");
+    }
+    fputc('\n', out);
 }
 
 /* The node table's counterpart of reserve_edges: room for rows ids of
@@ -1127,6 +1470,23 @@ static void loader_free_work(loader *ld)
     free(ld->hdr.f);
 }
 
+/* The block holds [p, end), the start of a record longer than the record
+ * cap (the record starts at p: no line end outside quotes follows it).
+ * Parse it as the block would if it held all of it, to report the same
+ * error: a syntax error met first, or the field or the record over its
+ * cap. Returns LP_EINPUT (message set), or LP_EINTERNAL. */
+static lp_status record_over_cap(loader *ld, const src *f, unsigned char *p, unsigned char *end)
+{
+    cursor c = cursor_at(p, end, f->prev_cr, 0, ld->delim);
+    syntax e;
+    int rc = next_record(&c, &ld->hdr, &e);
+    if (rc == REC_NOMEM) return lp_error_nomem("CSV record");
+    if (rc != REC_SYNTAX) /* cannot be: the parse is cut short at the cap */
+        return lp_error_set(LP_EINTERNAL, "%s:%" PRId64 ": internal error: record over the cap",
+                            f->path, f->line);
+    return syntax_error(f->path, &f->names, &e, f->line + e.line);
+}
+
 /* Read and load one file; is_edges selects the row parser and merge. */
 static lp_status load_file(loader *ld, src *f, column *cols, int ncols, int is_edges)
 {
@@ -1139,7 +1499,10 @@ static lp_status load_file(loader *ld, src *f, column *cols, int ncols, int is_e
         size_t len = k->len;
         if (!f->started) {
             f->started = 1;
-            if (len >= 3 && b[0] == 0xEF && b[1] == 0xBB && b[2] == 0xBF) f->from = 3;
+            if (len >= 3 && b[0] == 0xEF && b[1] == 0xBB && b[2] == 0xBF)
+                f->from = 3;
+            else if ((st = lp_i_csv_sniff(f->path, b, len)))
+                return st;
         }
         size_t from = f->from;
 
@@ -1177,9 +1540,13 @@ static lp_status load_file(loader *ld, src *f, column *cols, int ncols, int is_e
                 else if ((ch == '\n' || ch == '\r') && !par)
                     break;
             }
-            if (i == from) { /* no record ends in this block */
+            if (i == from) {                                  /* no record ends in this block */
+                if (len - from > (size_t)lp_i_csv_max_record) /* nor will it: over a cap */
+                    return record_over_cap(ld, f, b + from, b + len);
                 if (k->err.failed) return read_error(f, &k->err);
-                size_t cap = 2 * k->cap; /* make it larger, read on */
+                /* make it larger, read on; no larger than a record can use */
+                size_t cap = 2 * k->cap, most = from + (size_t)lp_i_csv_max_record + 64;
+                if (cap > most) cap = most > k->cap ? most : k->cap + 1;
                 unsigned char *nb = realloc(k->b, cap);
                 if (!nb) return lp_error_nomem("CSV block");
                 k->b = nb;
@@ -1192,13 +1559,14 @@ static lp_status load_file(loader *ld, src *f, column *cols, int ncols, int is_e
         size_t data = from;
         int64_t base = f->line; /* line of b[data] */
         if (f->width < 0) {
-            cursor c = {b + from, b + cut, b + from, f->prev_cr, k->eof && cut == len, 0};
+            cursor c = cursor_at(b + from, b + cut, f->prev_cr, k->eof && cut == len, ld->delim);
             syntax e;
             int rc = next_record(&c, &ld->hdr, &e);
             if (rc == REC_NOMEM) return lp_error_nomem("CSV header");
             if (rc == REC_SYNTAX) return syntax_error(f->path, &f->names, &e, base + e.line);
             if (rc == REC_OK) {
-                if ((st = read_header(f, &ld->hdr, base + ld->hdr.line, cols, ncols))) return st;
+                if ((st = read_header(f, &ld->hdr, base + ld->hdr.line, cols, ncols, ld->delim)))
+                    return st;
             } else if (c.at_eof) {
                 return lp_error_set(LP_EINPUT, "%s: empty file (no header row)", f->path);
             }
@@ -1235,14 +1603,14 @@ static lp_status load_file(loader *ld, src *f, column *cols, int ncols, int is_e
             next->eof = 0;
             memset(&next->err, 0, sizeof next->err);
         }
-        parse_ctx pc = {cols, f->width, ld->opt->skip_bad_rows, &ld->ids, &ld->nodes.id};
+        parse_ctx pc = {cols, f->width, ld->opt->skip_bad_rows, &ld->ids, &ld->nodes.id, ld->delim};
         for (int c = 0; c < n; c++) {
             work *w = &ld->work[c];
             w->begin = b + ld->start[c];
             w->end = b + ld->start[c + 1];
             w->prev_cr = ld->start[c] > 0 ? b[ld->start[c] - 1] == '\r' : f->prev_cr;
             w->at_eof = k->eof && ld->start[c + 1] == len;
-            w->lines = w->rows = w->nerr = w->nn = w->m = 0;
+            w->lines = w->rows = w->nerr = w->nn = w->m = w->nunk = w->unk_rows = 0;
             w->stop = STOP_NONE;
         }
 #pragma omp parallel if (n > 1 || more)
@@ -1345,6 +1713,9 @@ lp_status lp_graph_load_csv(lp_graph *out, lp_load_report *out_report, const cha
     loader ld;
     memset(&ld, 0, sizeof ld);
     ld.opt = opt ? opt : &defaults;
+    ld.delim = ld.opt->delimiter ? (unsigned char)ld.opt->delimiter : ',';
+    if (ld.delim == '"' || ld.delim == '\r' || ld.delim == '\n')
+        return lp_error_set(LP_EUSAGE, "the CSV delimiter cannot be a quote or a line end");
     lp_nodes nodes_init = LP_NODES_INIT;
     lp_edges edges_init = LP_EDGES_INIT;
     ld.nodes = nodes_init;
@@ -1366,6 +1737,11 @@ lp_status lp_graph_load_csv(lp_graph *out, lp_load_report *out_report, const cha
     if (!st && ld.opt->warn && ld.rep.skipped_rows > ld.warned)
         fprintf(ld.opt->warn, "warning: %" PRId64 " more rows skipped\n",
                 ld.rep.skipped_rows - ld.warned);
+    ld.rep.unknown_ids = ld.unk_name.count;
+    if (!st && ld.opt->warn) warn_unknown(&ld, ld.opt->warn);
+    lp_i_intern_free(&ld.unk);
+    lp_strtab_free(&ld.unk_name);
+    free(ld.unk_count);
 
     if (!st) {
         st = lp_graph_build(out, &ld.nodes, &ld.edges); /* writes *out only on success */

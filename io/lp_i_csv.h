@@ -26,6 +26,27 @@ extern int64_t lp_i_csv_node_limit;
  * inputs span many blocks and chunks. */
 extern int64_t lp_i_csv_block_size;
 extern int64_t lp_i_csv_min_chunk;
+/* The caps on one field's value (bytes after unquoting) and on one record
+ * (bytes as written, from its first byte to its line end):
+ * LP_CSV_MAX_FIELD and LP_CSV_MAX_RECORD (lp_csv.h). Tests lower them
+ * (keeping max_field <= max_record) to reach them with small inputs. */
+extern int64_t lp_i_csv_max_field;
+extern int64_t lp_i_csv_max_record;
+
+/* ---- input checks (csv.c) ------------------------------------------------- */
+
+/* Look at the first bytes of an input, b[0..len) (up to a few hundred
+ * bytes are examined; len may be short when the input is): LP_EINPUT with
+ * a message naming path if they show a UTF-16 text (a byte order mark FF FE
+ * or FE FF, or NUL bytes between ASCII characters), a zip archive (an .xlsx
+ * workbook), an OLE2 file (an .xls workbook) or an HDF5 file instead of CSV
+ * text; LP_OK otherwise. Sets the error message: not for parallel code. */
+lp_status lp_i_csv_sniff(const char *path, const unsigned char *b, size_t len);
+/* A cap for messages: "1 MiB" when a whole number of MiB, else "N bytes". */
+const char *lp_i_csv_size_text(char *dst, size_t cap, int64_t bytes);
+/* The hint after an invalid-UTF-8 message ("" before it). */
+#define LP_I_CSV_UTF8_HINT                                                                         \
+    " (the file is not UTF-8; convert it, e.g. iconv -f WINDOWS-1252 -t UTF-8)"
 
 /* ---- text --------------------------------------------------------------- */
 

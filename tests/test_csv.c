@@ -147,6 +147,20 @@ static void sb_printf(sbuf *b, const char *fmt, ...)
     sb_add(b, tmp, (size_t)n);
 }
 
+/* n in decimal with a comma between groups of three digits (n >= 0). */
+static const char *with_commas(char dst[32], int64_t n)
+{
+    char d[24];
+    snprintf(d, sizeof d, "%lld", (long long)n);
+    size_t len = strlen(d), o = 0;
+    for (size_t i = 0; i < len; i++) {
+        dst[o++] = d[i];
+        if (i + 1 < len && (len - 1 - i) % 3 == 0) dst[o++] = ',';
+    }
+    dst[o] = '\0';
+    return dst;
+}
+
 /* ---- reader ------------------------------------------------------------- */
 
 /* Every record of the file as "<line>:<f1><f2>...;" with CR, LF, NUL and
@@ -637,6 +651,9 @@ static void test_load_many(void)
     free(edges.s);
 }
 
+/* The delimiter expect_load_error_at loads with. */
+static char test_delim = ',';
+
 /* The load must fail with LP_EINPUT and message dir + "/" + suffix, leaving
  * *out and *out_report untouched. nodes/edges NULL: the file is not written
  * (the name is used as is, e.g. a missing file). */
@@ -654,6 +671,7 @@ static void expect_load_error_at(int line, const char *nodes, const char *edges,
     memcpy(rs, &rep, sizeof rep);
     lp_load_options opt = LP_LOAD_OPTIONS_INIT;
     opt.skip_bad_rows = skip;
+    opt.delimiter = test_delim;
     lp_error_clear();
     lp_status st = lp_graph_load_csv(&g, &rep, np, ep, &opt);
     if (st != LP_EINPUT) {
@@ -675,6 +693,8 @@ static void expect_load_error_at(int line, const char *nodes, const char *edges,
 #define EXPECT_LOAD_ERROR_SKIP(n, e, suffix) expect_load_error_at(__LINE__, (n), (e), 1, (suffix))
 
 #define GOODN "id,type\na,employee\nb,account\n"
+/* after every invalid-UTF-8 message */
+#define UTF8_HINT " (the file is not UTF-8; convert it, e.g. iconv -f WINDOWS-1252 -t UTF-8)"
 #define GOODE "source,target\na,b\n"
 
 static void test_load_file_errors(void)
@@ -699,14 +719,19 @@ static void test_load_file_errors(void)
     EXPECT_LOAD_ERROR(GOODN, "\n\n", "edges.csv: empty file (no header row)");
 
     EXPECT_LOAD_ERROR("id,kind\na,b\n", GOODE,
-                      "nodes.csv:1: field 'type': missing required column");
-    EXPECT_LOAD_ERROR("ID,type\na,b\n", GOODE, "nodes.csv:1: field 'id': missing required column");
-    EXPECT_LOAD_ERROR(" id,type\na,b\n", GOODE, "nodes.csv:1: field 'id': missing required column");
-    EXPECT_LOAD_ERROR("\n\nname,type\n", GOODE, "nodes.csv:3: field 'id': missing required column");
+                      "nodes.csv:1: missing required column 'type' (found: 'id', 'kind')");
+    EXPECT_LOAD_ERROR("ID,type\na,b\n", GOODE,
+                      "nodes.csv:1: missing required column 'id' (found: 'ID', 'type'; did you "
+                      "mean 'ID' for 'id'?)");
+    EXPECT_LOAD_ERROR(" id,type\na,b\n", GOODE,
+                      "nodes.csv:1: missing required column 'id' (found: ' id', 'type'; did you "
+                      "mean ' id' for 'id'?)");
+    EXPECT_LOAD_ERROR("\n\nname,type\n", GOODE,
+                      "nodes.csv:3: missing required column 'id' (found: 'name', 'type')");
     EXPECT_LOAD_ERROR(GOODN, "source,dst\na,b\n",
-                      "edges.csv:1: field 'target': missing required column");
+                      "edges.csv:1: missing required column 'target' (found: 'source', 'dst')");
     EXPECT_LOAD_ERROR(GOODN, "from,target\n",
-                      "edges.csv:1: field 'source': missing required column");
+                      "edges.csv:1: missing required column 'source' (found: 'from', 'target')");
 
     EXPECT_LOAD_ERROR("id,type,id\n", GOODE,
                       "nodes.csv:1: field 'id': duplicate column (columns 1 and 3)");
@@ -769,19 +794,22 @@ static void test_load_row_errors(void)
     EXPECT_LOAD_ERROR(GOODN, "source,target\n,b\n", "edges.csv:2: field 'source': empty id");
     EXPECT_LOAD_ERROR(GOODN, "source,target\na,\"\"\n", "edges.csv:2: field 'target': empty id");
     EXPECT_LOAD_ERROR("id,type\n\xff\xfe,employee\n", GOODE,
-                      "nodes.csv:2: field 'id': invalid UTF-8 in id \"\\xff\\xfe\"");
+                      "nodes.csv:2: field 'id': invalid UTF-8 in id \"\\xff\\xfe\"" UTF8_HINT);
     EXPECT_LOAD_ERROR("id,type\n\xC0\xAF,employee\n", GOODE, /* overlong '/' */
-                      "nodes.csv:2: field 'id': invalid UTF-8 in id \"\\xc0\\xaf\"");
-    EXPECT_LOAD_ERROR("id,type\nx\xED\xA0\x80,employee\n", GOODE, /* surrogate */
-                      "nodes.csv:2: field 'id': invalid UTF-8 in id \"x\\xed\\xa0\\x80\"");
-    EXPECT_LOAD_ERROR("id,type\n\xF4\x90\x80\x80,employee\n", GOODE, /* above U+10FFFF */
-                      "nodes.csv:2: field 'id': invalid UTF-8 in id \"\\xf4\\x90\\x80\\x80\"");
+                      "nodes.csv:2: field 'id': invalid UTF-8 in id \"\\xc0\\xaf\"" UTF8_HINT);
+    EXPECT_LOAD_ERROR(
+        "id,type\nx\xED\xA0\x80,employee\n", GOODE, /* surrogate */
+        "nodes.csv:2: field 'id': invalid UTF-8 in id \"x\\xed\\xa0\\x80\"" UTF8_HINT);
+    EXPECT_LOAD_ERROR(
+        "id,type\n\xF4\x90\x80\x80,employee\n", GOODE, /* above U+10FFFF */
+        "nodes.csv:2: field 'id': invalid UTF-8 in id \"\\xf4\\x90\\x80\\x80\"" UTF8_HINT);
     EXPECT_LOAD_ERROR("id,type\nab\xE6\x9D,employee\n", GOODE, /* cut sequence */
-                      "nodes.csv:2: field 'id': invalid UTF-8 in id \"ab\\xe6\\x9d\"");
+                      "nodes.csv:2: field 'id': invalid UTF-8 in id \"ab\\xe6\\x9d\"" UTF8_HINT);
     EXPECT_LOAD_ERROR("id,type\nabcdefgh\x80,employee\n", GOODE, /* after the ASCII fast path */
-                      "nodes.csv:2: field 'id': invalid UTF-8 in id \"abcdefgh\\x80\"");
-    EXPECT_LOAD_ERROR("id,type\na,emp\xFFloyee\n", GOODE,
-                      "nodes.csv:2: field 'type': invalid UTF-8 in type \"emp\\xffloyee\"");
+                      "nodes.csv:2: field 'id': invalid UTF-8 in id \"abcdefgh\\x80\"" UTF8_HINT);
+    EXPECT_LOAD_ERROR(
+        "id,type\na,emp\xFFloyee\n", GOODE,
+        "nodes.csv:2: field 'type': invalid UTF-8 in type \"emp\\xffloyee\"" UTF8_HINT);
     {
         static const char nul_id[] = "id,type\na\0b,employee\n";
         write_bytes("nodes.csv", nul_id, sizeof nul_id - 1);
@@ -932,7 +960,7 @@ static void test_load_skip_bad_rows(void)
     CHECK(csr_weight(&g, "a", "e") == 3.0);
     CHECK(g.nodes.revenue[0] == 1.0);
     CHECK(rep.node_rows == 7 && rep.edge_rows == 9);
-    CHECK(rep.skipped_rows == 12);
+    CHECK(rep.skipped_rows == 12 && rep.unknown_id_rows == 3 && rep.unknown_ids == 3);
     CHECK_STR(lp_error_message(), ""); /* no stale message after success */
     lp_graph_free(&g);
 
@@ -949,6 +977,8 @@ static void test_load_skip_bad_rows(void)
     sb_printf(&want, "warning: %s:6: field 'weight': malformed number \"x\"\n", ep);
     sb_printf(&want, "warning: %s:7: field 'weight': non-finite weight \"1e999\"\n", ep);
     sb_printf(&want, "warning: 2 more rows skipped\n");
+    sb_printf(&want, "warning: skipped 3 edge rows naming 3 unknown ids: \"zz\" (1 row), \"b\" "
+                     "(1 row), \"\\xff\" (1 row)\n");
     char got[8192];
     rewind(warn);
     size_t n = fread(got, 1, sizeof got - 1, warn);
@@ -970,6 +1000,546 @@ static void test_load_skip_bad_rows(void)
         CHECK(rep.skipped_rows == 2 && g.n == 1 && g.m == 0 && g.dropped_self_loops == 1);
         lp_graph_free(&g);
     }
+}
+
+/* ---- input diagnostics -------------------------------------------------- */
+
+/* nodes.csv (bytes) + GOODE must fail with dir + "/nodes.csv" + suffix;
+ * written gzip-compressed as well when gz. */
+static void expect_nodes_bytes_error_at(int line, const char *data, size_t len, int gz, int reader,
+                                        const char *suffix)
+{
+    const char *np = gz ? write_gz("nodes.csv.gz", data, len) : write_bytes("nodes.csv", data, len);
+    const char *ep = write_text("edges.csv", GOODE);
+    lp_graph g;
+    lp_error_clear();
+    lp_status st = lp_graph_load_csv(&g, NULL, np, ep, NULL);
+    if (st != LP_EINPUT) {
+        fprintf(stderr, "%s:%d: expected LP_EINPUT, got %d (%s)\n", __FILE__, line, (int)st,
+                lp_error_message());
+        failures++;
+        if (st == LP_OK) lp_graph_free(&g);
+        return;
+    }
+    char want[1024];
+    snprintf(want, sizeof want, "%s%s", np, suffix);
+    check_str_at(line, lp_error_message(), want);
+    /* the streaming reader (scenario files) says the same */
+    if (!gz && reader) {
+        lp_csv_reader *r = NULL;
+        int more = 1;
+        st = lp_csv_open(&r, np);
+        while (!st && more)
+            st = lp_csv_next(r, &more);
+        lp_csv_close(r);
+        if (st != LP_EINPUT) {
+            fprintf(stderr, "%s:%d: reader: expected LP_EINPUT, got %d\n", __FILE__, line, (int)st);
+            failures++;
+        }
+        check_str_at(line, lp_error_message(), want);
+    }
+}
+#define EXPECT_NODES_BYTES_ERROR(data, suffix)                                                     \
+    do {                                                                                           \
+        expect_nodes_bytes_error_at(__LINE__, (data), sizeof(data) - 1, 0, 1, (suffix));           \
+        expect_nodes_bytes_error_at(__LINE__, (data), sizeof(data) - 1, 1, 1, (suffix));           \
+    } while (0)
+/* an error of the loader only (the records themselves are fine) */
+#define EXPECT_NODES_BYTES_LOAD_ERROR(data, suffix)                                                \
+    expect_nodes_bytes_error_at(__LINE__, (data), sizeof(data) - 1, 0, 0, (suffix))
+
+#define UTF16_MSG(how)                                                                             \
+    ": looks like UTF-16 text (" how "), not UTF-8: save it as CSV UTF-8, or convert it, e.g. "    \
+    "iconv -f UTF-16 -t UTF-8"
+
+/* Files that are not CSV text: UTF-16, zip, .xls, HDF5, each named. */
+static void test_load_not_csv(void)
+{
+    EXPECT_NODES_BYTES_ERROR("\xFF\xFEi\0d\0,\0t\0y\0p\0e\0\n\0",
+                             UTF16_MSG("byte order mark FF FE"));
+    EXPECT_NODES_BYTES_ERROR("\xFE\xFF\0i\0d\0,\0t\0y\0p\0e\0\n",
+                             UTF16_MSG("byte order mark FE FF"));
+    EXPECT_NODES_BYTES_ERROR("\xFF\xFE", UTF16_MSG("byte order mark FF FE"));
+    EXPECT_NODES_BYTES_ERROR("i\0d\0,\0t\0y\0p\0e\0\n\0a\0,\0b\0\n\0",
+                             UTF16_MSG("NUL bytes after the characters: little-endian"));
+    EXPECT_NODES_BYTES_ERROR("\0i\0d\0,\0t\0y\0p\0e\0\n\0a\0,\0b\0\n",
+                             UTF16_MSG("NUL bytes before the characters: big-endian"));
+    /* UTF-16 of non-Latin text has few NULs: still found by the BOM */
+    EXPECT_NODES_BYTES_ERROR("\xFF\xFE\x71\x67\xAC\x4E", UTF16_MSG("byte order mark FF FE"));
+    EXPECT_NODES_BYTES_ERROR("PK\x03\x04\x14\0\0\0\x08\0",
+                             ": is a zip archive, not a CSV file (an Excel .xlsx workbook is one): "
+                             "export the sheet as CSV UTF-8, or unzip the archive");
+    EXPECT_NODES_BYTES_ERROR(
+        "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1\0\0",
+        ": is an OLE2 compound file (an Excel .xls workbook?), not a CSV file: "
+        "export the sheet as CSV UTF-8");
+    EXPECT_NODES_BYTES_ERROR("\x89HDF\r\n\x1a\n\0\0\0\0",
+                             ": is an HDF5 file, not a CSV file: a graph store is analyzed on its "
+                             "own (linchpin analyze GRAPH.h5 -o RESULTS.h5), a results file is "
+                             "read with linchpin summary RESULTS.h5");
+    /* not one of those: NULs everywhere, a lone NUL in an id, "PK" text */
+    EXPECT_NODES_BYTES_LOAD_ERROR("\0\0\0\0\0\0\0\0\0\0",
+                                  ":1: missing required columns 'id', 'type' (found: "
+                                  "'\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00')");
+    EXPECT_NODES_BYTES_LOAD_ERROR("id,type\nab\0c,x\n",
+                                  ":2: field 'id': NUL byte in id \"ab\\x00c\"");
+    EXPECT_NODES_BYTES_LOAD_ERROR("PK,type\n",
+                                  ":1: missing required column 'id' (found: 'PK', 'type')");
+    /* the edges file too */
+    EXPECT_LOAD_ERROR(GOODN, "\xFF\xFEs\0", "edges.csv" UTF16_MSG("byte order mark FF FE"));
+}
+
+/* Header diagnostics: every missing column, the header found, the close
+ * names, another separator; columns with empty names are ignored. */
+static void test_load_header(void)
+{
+    EXPECT_LOAD_ERROR("Id,Type,Name,AnnualRevenue\n1,company,A,\n", GOODE,
+                      "nodes.csv:1: missing required columns 'id', 'type' (found: 'Id', 'Type', "
+                      "'Name', 'AnnualRevenue'; did you mean 'Id' for 'id', 'Type' for 'type'?)");
+    EXPECT_LOAD_ERROR(" ID ,type\n", GOODE,
+                      "nodes.csv:1: missing required column 'id' (found: ' ID ', 'type'; did you "
+                      "mean ' ID ' for 'id'?)");
+    EXPECT_LOAD_ERROR("Node_ID,id_x,TYPE\n", GOODE,
+                      "nodes.csv:1: missing required columns 'id', 'type' (found: 'Node_ID', "
+                      "'id_x', 'TYPE'; did you mean 'TYPE' for 'type'?)");
+    EXPECT_LOAD_ERROR(GOODN, "Source,TARGET,Weight\n",
+                      "edges.csv:1: missing required columns 'source', 'target' (found: 'Source', "
+                      "'TARGET', 'Weight'; did you mean 'Source' for 'source', 'TARGET' for "
+                      "'target'?)");
+    EXPECT_LOAD_ERROR(GOODN, "from,to\n",
+                      "edges.csv:1: missing required columns 'source', 'target' (found: 'from', "
+                      "'to')");
+    EXPECT_LOAD_ERROR(GOODN, "\"source \",\"tar-get\"\n",
+                      "edges.csv:1: missing required columns 'source', 'target' (found: 'source ', "
+                      "'tar-get'; did you mean 'source ' for 'source', 'tar-get' for 'target'?)");
+    EXPECT_LOAD_ERROR("identifier\nx\n", GOODE,
+                      "nodes.csv:1: missing required columns 'id', 'type' (found: 'identifier')");
+    /* another separator */
+    EXPECT_LOAD_ERROR(
+        "id;type;revenue\na;company;1\n", GOODE,
+        "nodes.csv:1: missing required columns 'id', 'type' (found one column, "
+        "'id;type;revenue': the file looks semicolon-separated; try --delimiter ';')");
+    EXPECT_LOAD_ERROR("\xEF\xBB\xBFid\ttype\n", GOODE,
+                      "nodes.csv:1: missing required columns 'id', 'type' (found one column, "
+                      "'id\\x09type': the file looks tab-separated; try --delimiter tab)");
+    EXPECT_LOAD_ERROR(GOODN, "source|target\n",
+                      "edges.csv:1: missing required columns 'source', 'target' (found one column, "
+                      "'source|target': the file looks pipe-separated; try --delimiter '|')");
+    EXPECT_LOAD_ERROR(GOODN, "source;target\tweight;type\n", /* the most frequent */
+                      "edges.csv:1: missing required columns 'source', 'target' (found one column, "
+                      "'source;target\\x09weight;type': the file looks semicolon-separated; try "
+                      "--delimiter ';')");
+    test_delim = ';';
+    EXPECT_LOAD_ERROR("id,type\n", "source;target\n",
+                      "nodes.csv:1: missing required columns 'id', 'type' (found one column, "
+                      "'id,type': the file looks comma-separated; try --delimiter ',')");
+    EXPECT_LOAD_ERROR("id;type\n", "source;target;Weight;weight;x\n", "nodes.csv: no nodes");
+    test_delim = ',';
+    /* a long header: the first names, then the count */
+    {
+        sbuf h = {NULL, 0, 0}, want = {NULL, 0, 0};
+        sb_printf(&want, "nodes.csv:1: missing required columns 'id', 'type' (found: ");
+        for (int i = 1; i <= 20; i++) {
+            sb_printf(&h, "%scolumn%d", i > 1 ? "," : "", i);
+            if (i <= 16) sb_printf(&want, "%s'column%d'", i > 1 ? ", " : "", i);
+        }
+        sb_printf(&h, "\n");
+        sb_printf(&want, ", ... (20 columns))");
+        expect_load_error_at(__LINE__, h.s, GOODE, 0, want.s);
+        free(h.s);
+        free(want.s);
+    }
+
+    /* empty names: ignored, however many (a spreadsheet's trailing commas) */
+    {
+        const char *np = write_text("nodes.csv", "id,type,,,revenue,\n"
+                                                 "a,employee,,,,\n"
+                                                 "b,account,x,,7,\n");
+        const char *ep = write_text("edges.csv", ",source,,target,\n,a,,b,\n");
+        lp_graph g;
+        lp_status st = lp_graph_load_csv(&g, NULL, np, ep, NULL);
+        CHECK(st == LP_OK);
+        if (!st) {
+            CHECK(g.n == 2 && g.m == 1 && g.nodes.revenue[1] == 7.0);
+            lp_graph_free(&g);
+        } else {
+            fprintf(stderr, "empty column names: %s\n", lp_error_message());
+        }
+    }
+    /* still a row of another width is an error, and names still clash */
+    EXPECT_LOAD_ERROR("id,type,,\na,employee,\n", GOODE, "nodes.csv:2: expected 4 fields, found 3");
+    EXPECT_LOAD_ERROR("id,type,,x,x\n", GOODE,
+                      "nodes.csv:1: field 'x': duplicate column (columns 4 and 5)");
+}
+
+/* --delimiter: ';' and tab, quoting as with ',' (a delimiter inside quotes
+ * is data; a ',' is then plain data). */
+static void test_load_delimiter(void)
+{
+    static const char nodes[] = "id;type;revenue;name\n"
+                                "\"a;1\";employee;;\"Smith; J.\"\n"
+                                "b,2;account;1.5;x,y\n"
+                                "\"c\"\"3\";company;;\"two\nlines\"\n";
+    static const char edges[] = "source;target;weight\r\n\"a;1\";b,2;2\r\nc\"3;b,2;\r\n";
+    lp_load_options opt = LP_LOAD_OPTIONS_INIT;
+    lp_graph g;
+    lp_status st;
+    {
+        const char *np = write_text("nodes.csv", nodes);
+        const char *ep = write_text("edges.csv", edges);
+        opt.delimiter = ';';
+        st = lp_graph_load_csv(&g, NULL, np, ep, &opt);
+        CHECK(st == LP_EINPUT); /* c"3 is a quote inside an unquoted field */
+        if (!st) lp_graph_free(&g);
+        char want[600];
+        snprintf(want, sizeof want, "%s:3: field 'source': quote inside unquoted field", ep);
+        CHECK_STR(lp_error_message(), want);
+        np = write_text("nodes.csv", "id\ttype\n\"a\t1\"\temployee\nb;2\taccount\n");
+        ep = write_text("edges.csv", "source\ttarget\n\"a\t1\"\tb;2\n");
+        opt.delimiter = '\t';
+        st = lp_graph_load_csv(&g, NULL, np, ep, &opt);
+        CHECK(st == LP_OK);
+        if (!st) {
+            CHECK(g.n == 2 && g.m == 1 && csr_weight(&g, "a\t1", "b;2") == 1);
+            lp_graph_free(&g);
+        }
+    }
+    const char *np = write_text("nodes.csv", nodes);
+    const char *ep = write_text("edges.csv", "source;target;weight\r\n\"a;1\";b,2;2\r\n"
+                                             "\"c\"\"3\";b,2;\r\n\"c\"\"3\";\"a;1\";0.5\r\n");
+    opt.delimiter = ';';
+    st = lp_graph_load_csv(&g, NULL, np, ep, &opt);
+    CHECK(st == LP_OK);
+    if (!st) {
+        CHECK(g.n == 3 && g.m == 3);
+        CHECK(node_of(&g, "a;1") == 0 && node_of(&g, "b,2") == 1 && node_of(&g, "c\"3") == 2);
+        CHECK(g.nodes.revenue[1] == 1.5);
+        CHECK(csr_weight(&g, "a;1", "b,2") == 2 && csr_weight(&g, "c\"3", "b,2") == 1 &&
+              csr_weight(&g, "a;1", "c\"3") == 0.5);
+        lp_graph_free(&g);
+    } else {
+        fprintf(stderr, "';' load: %s\n", lp_error_message());
+    }
+    /* a decimal comma is not a number */
+    test_delim = ';';
+    EXPECT_LOAD_ERROR("id;type\na;x\nb;y\n", "source;target;weight\na;b;2,5\n",
+                      "edges.csv:2: field 'weight': malformed number \"2,5\"");
+    EXPECT_LOAD_ERROR("id;type\na;x\n", "source;target\na;b\"\n",
+                      "edges.csv:2: field 'target': quote inside unquoted field");
+    test_delim = '\t';
+    EXPECT_LOAD_ERROR("id\ttype\na\tx\n", "source\ttarget\na\tzz\n",
+                      "edges.csv:2: field 'target': unknown node id \"zz\"");
+    test_delim = ',';
+    opt.delimiter = '"';
+    CHECK(lp_graph_load_csv(&g, NULL, np, ep, &opt) == LP_EUSAGE);
+}
+
+/* The caps, lowered to 64 bytes a field and 256 a record so that small
+ * inputs reach them in every block split. */
+static void test_load_caps(void)
+{
+    extern int64_t lp_i_csv_max_field, lp_i_csv_max_record;
+    int64_t keep_field = lp_i_csv_max_field, keep_record = lp_i_csv_max_record;
+    lp_i_csv_max_field = 64;
+    lp_i_csv_max_record = 256;
+    char f64[65], f65[66], q[200];
+    memset(f64, 'x', 64);
+    f64[64] = '\0';
+    memset(f65, 'y', 65);
+    f65[65] = '\0';
+    sbuf n = {NULL, 0, 0};
+#define FIELD_CAP                                                                                  \
+    "longer than 64 bytes, the limit for a field (unterminated quote, or not a CSV file?)"
+#define RECORD_CAP                                                                                 \
+    "record longer than 256 bytes, the limit for a record (unterminated quote, or not a CSV "      \
+    "file?)"
+
+    /* a field: 64 bytes of value pass, 65 do not; quotes are not counted,
+     * a "" pair counts as one byte */
+    sb_printf(&n, "id,type,name\na,employee,%s\nb,account,\"%s\"\n", f64, f64);
+    snprintf(q, sizeof q, "\"%.32s\"\"\"\"%.30s\"", f64, f64); /* 32 + 2 + 30 = 64 */
+    sb_printf(&n, "c,account,%s\n", q);
+    {
+        const char *np = write_text("nodes.csv", n.s), *ep = write_text("edges.csv", GOODE);
+        lp_graph g;
+        lp_status st = lp_graph_load_csv(&g, NULL, np, ep, NULL);
+        CHECK(st == LP_OK);
+        if (!st)
+            lp_graph_free(&g);
+        else
+            fprintf(stderr, "64-byte fields: %s\n", lp_error_message());
+    }
+    n.len = 0;
+    sb_printf(&n, "id,type,name\na,employee,x\n\nb,account,%s\n", f65);
+    expect_load_error_at(__LINE__, n.s, GOODE, 0, "nodes.csv:4: field 'name': " FIELD_CAP);
+    expect_load_error_at(__LINE__, n.s, GOODE, 1, "nodes.csv:4: field 'name': " FIELD_CAP);
+    n.len = 0;
+    snprintf(q, sizeof q, "\"%.32s\"\"\"\"%.31s\"", f64, f64); /* 65 */
+    sb_printf(&n, "id,type,name\na,employee,%s\n", q);
+    expect_load_error_at(__LINE__, n.s, GOODE, 0, "nodes.csv:2: field 'name': " FIELD_CAP);
+    /* in the header: no names yet */
+    n.len = 0;
+    sb_printf(&n, "id,type,%s\n", f65);
+    expect_load_error_at(__LINE__, n.s, GOODE, 0, "nodes.csv:1: field 3: " FIELD_CAP);
+    /* a quote left open: the field goes over, on the record's line */
+    n.len = 0;
+    sb_printf(&n, "id,type,name\na,employee,x\nb,account,\"open\n");
+    for (int i = 0; i < 40; i++)
+        sb_printf(&n, "c%d,t,n\n", i);
+    expect_load_error_at(__LINE__, n.s, GOODE, 0, "nodes.csv:3: field 'name': " FIELD_CAP);
+    /* ... unless the input ends first */
+    n.len = 0;
+    sb_printf(&n, "id,type,name\na,employee,x\nb,account,\"open\nc,t,n\n");
+    expect_load_error_at(__LINE__, n.s, GOODE, 0, "nodes.csv:3: field 'name': unterminated quote");
+
+    /* a record: 256 bytes as written pass (line end not counted), 257 do
+     * not, whatever the fields; the last record with no line end too */
+    for (int extra = 0; extra < 2; extra++)
+        for (int last = 0; last < 2; last++) {
+            n.len = 0;
+            sb_printf(&n, "id,type,a,b,c,d,e\r\nb,account,,,,,\r\n");
+            size_t at = n.len;
+            sb_printf(&n, "a,employee"); /* 10 bytes, then 5 x (1 + 48) = 245 */
+            for (int k = 0; k < 5; k++)
+                sb_printf(&n, ",%.48s", f64);
+            /* 10 + 245 = 255: one more byte, or two */
+            sb_printf(&n, "%s", extra ? "zz" : "z");
+            CHECK(n.len - at == (size_t)(256 + extra));
+            if (!last) sb_printf(&n, "\r\nc,account,,,,,\r\n");
+            if (extra)
+                expect_load_error_at(__LINE__, n.s, GOODE, 1, "nodes.csv:3: " RECORD_CAP);
+            else {
+                const char *np = write_text("nodes.csv", n.s), *ep = write_text("edges.csv", GOODE);
+                lp_graph g;
+                lp_status st = lp_graph_load_csv(&g, NULL, np, ep, NULL);
+                CHECK(st == LP_OK);
+                if (!st)
+                    lp_graph_free(&g);
+                else
+                    fprintf(stderr, "256-byte record: %s\n", lp_error_message());
+            }
+        }
+    /* many short fields, in edges.csv, on a later line */
+    n.len = 0;
+    sb_printf(&n, "source,target\na,b\n\"b\nx\",a\n");
+    for (int i = 0; i < 300; i++)
+        sb_printf(&n, ",");
+    sb_printf(&n, "\n");
+    expect_load_error_at(__LINE__, GOODN, n.s, 1, "edges.csv:5: " RECORD_CAP);
+    /* the first thing met in the record wins: a syntax error before the
+     * cap, a field over its cap before the record over its own */
+    n.len = 0;
+    sb_printf(&n, "id,type,a,b,c,d,e\na,\"t\"x,%s,%s,%s,%s,%s\n", f64, f64, f64, f64, f64);
+    expect_load_error_at(__LINE__, n.s, GOODE, 0,
+                         "nodes.csv:2: field 'type': unexpected character after closing quote");
+    n.len = 0;
+    sb_printf(&n, "id,type,a,b,c,d,e\na,t,%s,x\"y,%s,%s,%s\n", f65, f64, f64, f64);
+    expect_load_error_at(__LINE__, n.s, GOODE, 0, "nodes.csv:2: field 'a': " FIELD_CAP);
+    n.len = 0;
+    sb_printf(&n, "id,type,a,b,c,d,e\na,t,%s,%s,%s,%s,%s,x\"y\n", f64, f64, f64, f64, f64);
+    expect_load_error_at(__LINE__, n.s, GOODE, 0, "nodes.csv:2: " RECORD_CAP);
+    n.len = 0;
+    sb_printf(&n, "id,type,a,b,c,d,e\na,t,%s,%s,x,y,%s%s\n", f64, f64, f64, f64);
+    expect_load_error_at(__LINE__, n.s, GOODE, 0, "nodes.csv:2: field 'e': " FIELD_CAP);
+    /* ... (the same field further on: the record went over first) */
+    n.len = 0;
+    sb_printf(&n, "id,type,a,b,c,d,e\na,t,%s,%s,%s,x,%s%s\n", f64, f64, f64, f64, f64);
+    expect_load_error_at(__LINE__, n.s, GOODE, 0, "nodes.csv:2: " RECORD_CAP);
+
+    /* the streaming reader (scenario files): the same caps */
+    EXPECT_READER_ERROR("a,b\nc,\""
+                        "0123456789012345678901234567890123456789"
+                        "01234567890123456789012345\n",
+                        ":2: field 2: " FIELD_CAP);
+    n.len = 0;
+    sb_printf(&n, "x\n\n");
+    for (int i = 0; i < 200; i++)
+        sb_printf(&n, "ab,");
+    expect_reader_error_at(__LINE__, n.s, ":3: " RECORD_CAP);
+    free(n.s);
+    lp_i_csv_max_field = keep_field;
+    lp_i_csv_max_record = keep_record;
+#undef FIELD_CAP
+#undef RECORD_CAP
+}
+
+/* The real caps (1 MiB a field, 16 MiB a record) on generated inputs of a
+ * few MiB, and /dev/zero: bounded memory, exit status 3 with the line. */
+static void test_real_caps(void)
+{
+    const size_t mib = (size_t)1 << 20;
+    sbuf n = {NULL, 0, 0};
+    char *big = malloc(mib + 2);
+    if (!big) exit(1);
+    memset(big, 'v', mib + 1);
+    big[mib + 1] = '\0';
+    lp_graph g;
+    /* 1 MiB of name: fine; one byte more: not */
+    sb_printf(&n, "id,type,name\na,employee,x\nb,account,");
+    sb_add(&n, big, mib);
+    sb_printf(&n, "\nc,account,\"");
+    sb_add(&n, big, mib);
+    sb_printf(&n, "\"\n");
+    const char *np = write_bytes("nodes.csv", n.s, n.len), *ep = write_text("edges.csv", GOODE);
+    lp_status st = lp_graph_load_csv(&g, NULL, np, ep, NULL);
+    CHECK(st == LP_OK);
+    if (!st) {
+        CHECK(g.n == 3);
+        lp_graph_free(&g);
+    }
+    sb_printf(&n, "d,account,\"");
+    sb_add(&n, big, mib + 1);
+    sb_printf(&n, "\"\n");
+    np = write_bytes("nodes.csv", n.s, n.len);
+    CHECK(lp_graph_load_csv(&g, NULL, np, ep, NULL) == LP_EINPUT);
+    char want[600];
+    snprintf(want, sizeof want,
+             "%s:5: field 'name': longer than 1 MiB, the limit for a field (unterminated quote, or "
+             "not a CSV file?)",
+             np);
+    CHECK_STR(lp_error_message(), want);
+    /* an unterminated quote, then 4 MiB of rows */
+    n.len = 0;
+    sb_printf(&n, "id,type,name\na,employee,x\n\"b\nb\",account,\"oops\n");
+    while (n.len < 4 * mib)
+        sb_printf(&n, "c%zu,account,name\n", n.len);
+    np = write_bytes("nodes.csv", n.s, n.len);
+    CHECK(lp_graph_load_csv(&g, NULL, np, ep, NULL) == LP_EINPUT);
+    snprintf(want, sizeof want,
+             "%s:3: field 'name': longer than 1 MiB, the limit for a field (unterminated quote, or "
+             "not a CSV file?)",
+             np);
+    CHECK_STR(lp_error_message(), want);
+    /* 17 fields of 1 MiB: the record */
+    n.len = 0;
+    sb_printf(&n, "source,target");
+    for (int k = 0; k < 17; k++)
+        sb_printf(&n, ",x%d", k);
+    sb_printf(&n, "\na,b");
+    for (int k = 0; k < 17; k++) {
+        sb_printf(&n, ",");
+        sb_add(&n, big, mib);
+    }
+    sb_printf(&n, "\n");
+    ep = write_bytes("edges.csv", n.s, n.len);
+    CHECK(lp_graph_load_csv(&g, NULL, write_text("nodes.csv", GOODN), ep, NULL) == LP_EINPUT);
+    snprintf(want, sizeof want,
+             "%s:2: record longer than 16 MiB, the limit for a record (unterminated quote, or not "
+             "a CSV file?)",
+             ep);
+    CHECK_STR(lp_error_message(), want);
+    /* /dev/zero: no line end, no end */
+    if (access("/dev/zero", R_OK) == 0) {
+        ep = write_text("edges.csv", GOODE);
+        CHECK(lp_graph_load_csv(&g, NULL, "/dev/zero", ep, NULL) == LP_EINPUT);
+        CHECK_STR(lp_error_message(), "/dev/zero:1: field 1: longer than 1 MiB, the limit for a "
+                                      "field (unterminated quote, or not a CSV file?)");
+        lp_csv_reader *r = NULL;
+        int more;
+        CHECK(lp_csv_open(&r, "/dev/zero") == LP_OK);
+        CHECK(r && lp_csv_next(r, &more) == LP_EINPUT);
+        CHECK_STR(lp_error_message(), "/dev/zero:1: field 1: longer than 1 MiB, the limit for a "
+                                      "field (unterminated quote, or not a CSV file?)");
+        lp_csv_close(r);
+    }
+    free(big);
+    free(n.s);
+}
+
+/* --skip-bad-rows: the unknown ids, most rows first, ties in order of
+ * first mention, with the rows naming two counted for both. */
+static void test_skip_unknown_ids(void)
+{
+    static const char edges[] = "source,target\n"
+                                "x,a\n" /* first mentions: x y z w q r s */
+                                "a,y\n"
+                                "z,w\n"
+                                "x,b\n"
+                                "y,a\n"
+                                "q,a\n"
+                                "r,a\n"
+                                "a,q\n"
+                                "s,b\n"
+                                "b,x\n"
+                                "a,b\n";
+    const char *np = write_text("nodes.csv", GOODN), *ep = write_text("edges.csv", edges);
+    FILE *warn = tmpfile();
+    if (!warn) {
+        failures++;
+        return;
+    }
+    lp_load_options opt = LP_LOAD_OPTIONS_INIT;
+    opt.skip_bad_rows = 1;
+    opt.warn = warn;
+    lp_graph g;
+    lp_load_report rep;
+    lp_status st = lp_graph_load_csv(&g, &rep, np, ep, &opt);
+    CHECK(st == LP_OK);
+    if (!st) {
+        CHECK(g.m == 1 && rep.skipped_rows == 10 && rep.unknown_id_rows == 10 &&
+              rep.unknown_ids == 7);
+        lp_graph_free(&g);
+    }
+    static char got[1 << 14];
+    rewind(warn);
+    got[fread(got, 1, sizeof got - 1, warn)] = '\0';
+    fclose(warn);
+    const char *last = strstr(got, "warning: skipped");
+    CHECK_STR(last ? last : got, "warning: skipped 10 edge rows naming 7 unknown ids; most "
+                                 "frequent: \"x\" (3 rows), \"y\" (2 rows), \"q\" (2 rows), \"z\" "
+                                 "(1 row), \"w\" (1 row)\n");
+
+    /* thousands, and one of each */
+    sbuf e = {NULL, 0, 0};
+    sb_printf(&e, "source,target\nb,zz\n");
+    for (int i = 0; i < 1200; i++)
+        sb_printf(&e, "%s\n", i % 2 ? "acme-42,a" : "\"acme-42\",\"b\"");
+    sb_printf(&e, "a,b\nzz,b\nb,\"z\nz\"\n");
+    ep = write_text("edges.csv", e.s);
+    free(e.s);
+    warn = tmpfile();
+    if (!warn) {
+        failures++;
+        return;
+    }
+    opt.warn = warn;
+    st = lp_graph_load_csv(&g, &rep, np, ep, &opt);
+    CHECK(st == LP_OK);
+    if (!st) {
+        CHECK(rep.unknown_id_rows == 1203 && rep.unknown_ids == 3);
+        lp_graph_free(&g);
+    }
+    rewind(warn);
+    got[fread(got, 1, sizeof got - 1, warn)] = '\0';
+    fclose(warn);
+    last = strstr(got, "warning: skipped");
+    CHECK_STR(last ? last : got,
+              "warning: skipped 1,203 edge rows naming 3 unknown ids: "
+              "\"acme-42\" (1,200 rows), \"zz\" (2 rows), \"z\\x0az\" (1 row)\n");
+    /* nothing unknown: no such line; without skipping: the first row */
+    opt.warn = NULL;
+    st = lp_graph_load_csv(&g, &rep, np, write_text("edges.csv", GOODE), &opt);
+    CHECK(st == LP_OK && rep.unknown_id_rows == 0 && rep.unknown_ids == 0);
+    if (!st) lp_graph_free(&g);
+}
+
+/* lp_graph_types_text (engine): the types a warning lists. */
+static void test_types_text(void)
+{
+    const char *np = write_text("nodes.csv", "id,type\na,company\nb,employee\nc,\"it's\ta\"\n"
+                                             "d,company\ne,account\n");
+    lp_graph g;
+    lp_status st =
+        lp_graph_load_csv(&g, NULL, np, write_text("edges.csv", "source,target\n"), NULL);
+    CHECK(st == LP_OK);
+    if (st) return;
+    char buf[200];
+    CHECK_STR(lp_graph_types_text(&g, buf, sizeof buf),
+              "'company', 'employee', 'it's\\x09a', 'account'");
+    /* cut: what fits with room for the count */
+    CHECK_STR(lp_graph_types_text(&g, buf, 44), "'company', 'employee', ... (4 types)");
+    CHECK_STR(lp_graph_types_text(&g, buf, 32), "'company', ... (4 types)");
+    lp_graph_free(&g);
 }
 
 /* ---- block-parallel loader ---------------------------------------------- */
@@ -1016,12 +1586,17 @@ static void g_str(gfile *g, const char *s)
     g_add(g, s, strlen(s));
 }
 
-/* One field: quoted when it must be (separator, quote, CR, LF) or at
- * random; quotes doubled inside. */
+/* The separator gen_pair writes. */
+static char gen_delim[2] = ",";
+
+/* One field: quoted when it must be (a separator, quote, CR, LF) or at
+ * random; quotes doubled inside. Any of the separators the tests use is
+ * quoted, so that one generator state gives the same values whatever the
+ * separator. */
 static void g_field(gfile *g, const char *v, int first)
 {
-    if (!first) g_str(g, ",");
-    int need = strpbrk(v, ",\"\r\n") != NULL;
+    if (!first) g_str(g, gen_delim);
+    int need = strpbrk(v, ",;\t\"\r\n") != NULL;
     if (!need && !gen_below(4)) need = 1;
     if (!need) {
         g_str(g, v);
@@ -1083,6 +1658,8 @@ static int id_plain(int i)
 typedef struct bad_rows {
     sbuf msg; /* expected warnings, in file order, "warning: " + path + suffix */
     int64_t count;
+    int64_t unknown;   /* edge rows naming an unknown id (each a new one) */
+    char first[5][64]; /* the first five of those ids */
 } bad_rows;
 
 static void expect_bad(bad_rows *bad, const char *path, int64_t line, const char *fmt, ...)
@@ -1191,7 +1768,7 @@ static void gen_pair(gfile *dn, gfile *de, gfile *cn, gfile *ce, int n, int m, i
                 if (!strcmp(col, "revenue") && kind >= 3) val = kind == 3 ? "12x" : "-4";
                 g_field(dn, val, c == 0);
             }
-            if (kind == 0) g_str(dn, ",extra");
+            if (kind == 0) g_str(dn, gen_delim), g_str(dn, "extra");
             g_eol(dn);
             if (kind == 0)
                 expect_bad(bad, np, line, "expected %d fields, found %d", nc, nc + 1);
@@ -1270,7 +1847,7 @@ static void gen_pair(gfile *dn, gfile *de, gfile *cn, gfile *ce, int n, int m, i
                                                            : "t";
                 g_field(de, val, c == 0);
             }
-            if (kind == 0) g_str(de, ",\"\"");
+            if (kind == 0) g_str(de, gen_delim), g_str(de, "\"\"");
             g_eol(de);
             if (kind == 0)
                 expect_bad(bad, ep, line, "expected %d fields, found %d", ec, ec + 1);
@@ -1278,9 +1855,12 @@ static void gen_pair(gfile *dn, gfile *de, gfile *cn, gfile *ce, int n, int m, i
                 expect_bad(bad, ep, line, "field 'source': empty id");
             else if (kind == 2)
                 expect_bad(bad, ep, line, "field 'target': empty id");
-            else if (kind == 3)
+            else if (kind == 3) {
                 expect_bad(bad, ep, line, "field 'source': unknown node id \"%s\"", v);
-            else if (kind == 4)
+                if (bad->unknown < 5)
+                    snprintf(bad->first[bad->unknown], sizeof bad->first[0], "%s", v);
+                bad->unknown++;
+            } else if (kind == 4)
                 expect_bad(bad, ep, line, "field 'weight': malformed number \"x1\"");
             else if (kind == 5)
                 expect_bad(bad, ep, line, "field 'weight': non-positive weight \"0\"");
@@ -1461,7 +2041,7 @@ static void test_parallel_valid(void)
     for (int s = 0; s < 3; s++) {
         gen_state = 1000 + (uint64_t)s;
         gfile n = {{NULL, 0, 0}, 1, 0}, e = {{NULL, 0, 0}, 1, 0};
-        bad_rows bad = {{NULL, 0, 0}, 0};
+        bad_rows bad = {{NULL, 0, 0}, 0, 0, {""}};
         sb_add(&n.b, "", 0);
         sb_add(&e.b, "", 0);
         gen_pair(&n, &e, NULL, NULL, sizes[s][0], sizes[s][1], 0, 0, &bad, NULL, NULL);
@@ -1531,7 +2111,7 @@ static void test_parallel_bad_rows(void)
         sb_add(&de.b, "", 0);
         sb_add(&cn.b, "", 0);
         sb_add(&ce.b, "", 0);
-        bad_rows bad = {{NULL, 0, 0}, 0};
+        bad_rows bad = {{NULL, 0, 0}, 0, 0, {""}};
         sb_add(&bad.msg, "", 0);
         const char *np = path_of("dn.csv"), *ep = path_of("de.csv");
         /* s = 3: bad rows only in the last tenth of the files: late chunks */
@@ -1546,6 +2126,16 @@ static void test_parallel_bad_rows(void)
         if (rst) continue;
         if (bad.count > 10)
             sb_printf(&bad.msg, "warning: %lld more rows skipped\n", (long long)(bad.count - 10));
+        if (bad.unknown) { /* every unknown id is named once: the first five, in order */
+            char u[32];
+            sb_printf(&bad.msg, "warning: skipped %s edge row%s", with_commas(u, bad.unknown),
+                      bad.unknown > 1 ? "s" : "");
+            sb_printf(&bad.msg, " naming %s unknown id%s%s", with_commas(u, bad.unknown),
+                      bad.unknown > 1 ? "s" : "", bad.unknown > 5 ? "; most frequent: " : ": ");
+            for (int i = 0; i < 5 && i < bad.unknown; i++)
+                sb_printf(&bad.msg, "%s\"%s\" (1 row)", i ? ", " : "", bad.first[i]);
+            sb_printf(&bad.msg, "\n");
+        }
         for (int k = 0; k < N_SPLIT; k++)
             for (int ti = 0; ti < 3; ti++) {
                 set_split(k);
@@ -1599,6 +2189,65 @@ static void test_parallel_bad_rows(void)
     set_threads(2);
 }
 
+/* Generated pairs written with ';' and with tab: loaded with that
+ * delimiter, the graph of the same pair written with ',' (the reference
+ * reads that one), under every split and thread count. */
+static void test_parallel_delimiters(void)
+{
+    static const int threads[] = {1, 2, 8};
+    for (int d = 0; d < 2; d++) {
+        gfile n[2], e[2];
+        for (int k = 0; k < 2; k++) { /* k = 0: ',' */
+            gen_state = 4000 + (uint64_t)d;
+            gen_delim[0] = k ? (d ? '\t' : ';') : ',';
+            memset(&n[k], 0, sizeof n[k]);
+            memset(&e[k], 0, sizeof e[k]);
+            n[k].line = e[k].line = 1;
+            sb_add(&n[k].b, "", 0);
+            sb_add(&e[k].b, "", 0);
+            bad_rows none = {{NULL, 0, 0}, 0, 0, {""}};
+            gen_pair(&n[k], &e[k], NULL, NULL, 600, 2500, 0, 0, &none, NULL, NULL);
+        }
+        gen_delim[0] = ',';
+        const char *np = dump_gfile("cn.csv", &n[0], 0), *ep = dump_gfile("ce.csv", &e[0], 0);
+        lp_graph ref;
+        int rst = ref_load(&ref, np, ep);
+        CHECK(rst == 0);
+        if (rst) continue;
+        CHECK(strcmp(n[0].b.s, n[1].b.s) != 0);
+        np = dump_gfile("dn.csv", &n[1], 0);
+        ep = dump_gfile("de.csv", &e[1], 0);
+        for (int k = 0; k < N_SPLIT; k++)
+            for (int ti = 0; ti < 3; ti++) {
+                set_split(k);
+                set_threads(threads[ti]);
+                lp_load_options opt = LP_LOAD_OPTIONS_INIT;
+                opt.delimiter = d ? '\t' : ';';
+                lp_graph g;
+                lp_status st = lp_graph_load_csv(&g, NULL, np, ep, &opt);
+                CHECK(st == LP_OK);
+                if (st) {
+                    fprintf(stderr, "delimiter %d split %d threads %d: %s\n", d, k, threads[ti],
+                            lp_error_message());
+                    continue;
+                }
+                CHECK(same_graph(&g, &ref));
+                lp_graph_free(&g);
+                /* with ',': one column (missing columns), or a quoted name then ';' */
+                st = lp_graph_load_csv(&g, NULL, np, ep, NULL);
+                CHECK(st == LP_EINPUT);
+                if (!st) lp_graph_free(&g);
+            }
+        lp_graph_free(&ref);
+        for (int k = 0; k < 2; k++) {
+            free(n[k].b.s);
+            free(e[k].b.s);
+        }
+    }
+    set_split(N_SPLIT - 1);
+    set_threads(2);
+}
+
 /* 1 + the line ends in s[0..n) (CR, and LF not after CR): the line of s[n]. */
 static int64_t line_at(const char *s, size_t n)
 {
@@ -1617,7 +2266,7 @@ static void test_parallel_syntax(void)
     static const int threads[] = {1, 2, 8};
     gen_state = 3000;
     gfile n = {{NULL, 0, 0}, 1, 0}, e = n;
-    bad_rows none = {{NULL, 0, 0}, 0};
+    bad_rows none = {{NULL, 0, 0}, 0, 0, {""}};
     sb_add(&n.b, "", 0);
     sb_add(&e.b, "", 0);
     gen_pair(&n, &e, NULL, NULL, 1500, 8000, 0, 0, &none, NULL, NULL);
@@ -1796,6 +2445,11 @@ int main(void)
             test_load_file_errors();
             test_load_row_errors();
             test_load_skip_bad_rows();
+            test_load_not_csv();
+            test_load_header();
+            test_load_delimiter();
+            test_load_caps();
+            test_skip_unknown_ids();
             if (failures > before)
                 fprintf(stderr, "(the failures above: block %lld, chunk %lld, %d threads)\n",
                         (long long)split_sizes[k].block, (long long)split_sizes[k].chunk,
@@ -1805,6 +2459,12 @@ int main(void)
     test_parallel_bad_rows();
     test_parallel_syntax();
     test_parallel_truncated_gzip();
+    test_parallel_delimiters();
+    test_types_text();
+    for (int t = 1; t <= 2; t++) {
+        set_threads(t);
+        test_real_caps();
+    }
     remove_fixtures();
     if (failures) {
         fprintf(stderr, "test_csv: %d check(s) failed\n", failures);
