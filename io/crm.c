@@ -37,9 +37,17 @@ typedef struct ref {
     int self;     /* the row's own node */
     char *column; /* else: this column names a record of ... */
     int file;     /* ... the file with this index */
-    int col;      /* import: column index in the header */
-    int rep_col;  /* import: index into the file report's columns */
+    int slot;     /* import: its reference slot (file_spec.slot) */
 } ref;
+
+/* A reference column of a file (a column naming records of one file):
+ * resolved once per row, whichever edges use it. */
+typedef struct slot {
+    const char *column; /* the ref's */
+    int file;
+    int col; /* in the header */
+} slot;
+#define CRM_MAX_SLOTS 32
 
 typedef struct edge_spec {
     ref from;
@@ -65,7 +73,9 @@ typedef struct file_spec {
     double tie_weight;
     edge_spec *edges;
     int nedges;
-    char key[512]; /* "files[3]" */
+    slot slots[CRM_MAX_SLOTS]; /* import; the file report's columns, in this order */
+    int nslots;
+    char key[24]; /* "files[3]" */
     /* import: header indices (-1 absent) */
     int c_id, c_name[CRM_MAX_COLS], c_revenue, c_active, c_group;
 } file_spec;
@@ -230,7 +240,7 @@ static int get_cols(mp *p, const cJSON *obj, const char *parent, const char *nam
 static int file_index(const lp_crm_mapping *m, int upto, const char *name)
 {
     for (int i = 0; i < upto; i++)
-        if (!strcmp(m->files[i].file, name)) return i;
+        if (m->files[i].file && !strcmp(m->files[i].file, name)) return i;
     return -1;
 }
 
@@ -369,6 +379,8 @@ static int parse_file(mp *p, lp_crm_mapping *m, int fi, const cJSON *e)
     file_spec *f = &m->files[fi];
     const char *key = f->key;
     if (!cJSON_IsObject(e)) return mfail(p, key, "expected an object");
+    free(f->file); /* the name parse_top saw, read again with its checks */
+    f->file = NULL;
     if (check_keys(p, e, key, keys) || get_str(p, e, key, "file", 1, 1, &f->file)) return -1;
     char k2[512];
     keycat(k2, sizeof k2, key, "file");
@@ -450,8 +462,17 @@ static int parse_top(mp *p, lp_crm_mapping *m, const cJSON *root)
         p->st = lp_error_nomem("mapping");
         return -1;
     }
+    /* every file's name first: a reference to a later file gets its own message */
     for (int i = 0; i < k; i++) {
-        m->nfiles = i + 1;
+        const cJSON *e = cJSON_GetArrayItem(files, i);
+        const cJSON *name = cJSON_IsObject(e) ? cJSON_GetObjectItemCaseSensitive(e, "file") : NULL;
+        if (cJSON_IsString(name) && !(m->files[i].file = dupstr(name->valuestring))) {
+            p->st = lp_error_nomem("mapping");
+            return -1;
+        }
+    }
+    m->nfiles = k;
+    for (int i = 0; i < k; i++) {
         snprintf(m->files[i].key, sizeof m->files[i].key, "files[%d]", i);
         if (parse_file(p, m, i, cJSON_GetArrayItem(files, i))) return -1;
     }
@@ -856,22 +877,16 @@ static int parse_bool(const char *s, size_t len, int *out)
     return -1;
 }
 
-/* A reference resolved: the node row, or -1 (*why: 0 empty, 1 unknown,
- * 2 a person who has left). */
-static int64_t resolve(crm *c, const rd *f, const ref *r, int64_t self,
-                       lp_crm_file_report *fr, int *why)
+/* A reference slot resolved for the current row: the node row, or -1
+ * (*why: 0 empty, 1 not a record of its file, 2 a person who has left). */
+static int64_t resolve(crm *c, const rd *f, const slot *sl, lp_crm_file_report *fr, int si,
+                       int *why)
 {
-    if (r->self) {
-        *why = 0;
-        return self;
-    }
     size_t len;
-    const char *v = fld(f, r->col, &len);
-    if (len == 0) {
-        *why = 0;
-        return -1;
-    }
-    const file_spec *T = &c->m->files[r->file];
+    const char *v = fld(f, sl->col, &len);
+    *why = 0;
+    if (len == 0) return -1;
+    const file_spec *T = &c->m->files[sl->file];
     size_t klen;
     if (make_key(c, T->id_prefix, v, len, &klen)) {
         *why = -1;
@@ -879,8 +894,8 @@ static int64_t resolve(crm *c, const rd *f, const ref *r, int64_t self,
     }
     int64_t row =
         lp_i_intern_find(&c->ids, &c->nodes.id, c->key, klen, lp_i_csv_hash(c->key, klen));
-    if (row < 0 || c->origin[row] != r->file) {
-        fr->unknown[r->rep_col]++;
+    if (row < 0 || c->origin[row] != sl->file) {
+        fr->unknown[si]++;
         *why = 1;
         return -1;
     }
@@ -932,14 +947,26 @@ static lp_status bind_col(crm *c, const rd *f, char **names, const char *key, co
     return LP_OK;
 }
 
-/* The report's index of a reference column, added on first use. */
-static lp_status rep_col(lp_crm_file_report *fr, const char *col, int *out)
+/* The slot of a reference (column, file), added on first use, with its
+ * entry in the file report. */
+static lp_status add_slot(crm *c, file_spec *F, const rd *f, char **names, const char *key,
+                          ref *r, lp_crm_file_report *fr)
 {
-    for (int i = 0; i < fr->ncols; i++)
-        if (!strcmp(fr->col[i], col)) {
-            *out = i;
+    for (int i = 0; i < F->nslots; i++)
+        if (!strcmp(F->slots[i].column, r->column) && F->slots[i].file == r->file) {
+            r->slot = i;
             return LP_OK;
         }
+    if (F->nslots == CRM_MAX_SLOTS)
+        return lp_error_set(LP_EINPUT, "%s: %s: more than %d reference columns in one file",
+                            c->m->label, key, CRM_MAX_SLOTS);
+    slot *sl = &F->slots[F->nslots];
+    sl->column = r->column;
+    sl->file = r->file;
+    lp_status st = bind_col(c, f, names, key, r->column, &sl->col);
+    if (st) return st;
+    r->slot = F->nslots++;
+    const char *col = r->column;
     char **nc = realloc(fr->col, (size_t)(fr->ncols + 1) * sizeof *nc);
     if (!nc) return lp_error_nomem("CRM report");
     fr->col = nc;
@@ -948,7 +975,7 @@ static lp_status rep_col(lp_crm_file_report *fr, const char *col, int *out)
     fr->unknown = nu;
     if (!(fr->col[fr->ncols] = dupstr(col))) return lp_error_nomem("CRM report");
     fr->unknown[fr->ncols] = 0;
-    *out = fr->ncols++;
+    fr->ncols++;
     return LP_OK;
 }
 
@@ -959,6 +986,7 @@ static lp_status bind_header(crm *c, file_spec *F, const rd *f, char **names,
     char key[512];
     lp_status st = LP_OK;
     F->c_id = F->c_revenue = F->c_active = F->c_group = -1;
+    F->nslots = 0;
     if (F->has_node) {
         keycat(key, sizeof key, F->key, "node.id");
         if ((st = bind_col(c, f, names, key, F->id, &F->c_id))) return st;
@@ -991,9 +1019,7 @@ static lp_status bind_header(crm *c, file_spec *F, const rd *f, char **names,
             ref *r = all[k];
             if (r->self) continue;
             kjoin(key, sizeof key, es->key, ".", part[k], ".column", (const char *)NULL);
-            if ((st = bind_col(c, f, names, key, r->column, &r->col)) ||
-                (st = rep_col(fr, r->column, &r->rep_col)))
-                return st;
+            if ((st = add_slot(c, F, f, names, key, r, fr))) return st;
         }
         kjoin(key, sizeof key, es->key, ".recency", (const char *)NULL);
         for (int k = 0; k < es->nrec; k++)
@@ -1140,20 +1166,25 @@ static lp_status do_row(crm *c, int fi, file_spec *F, const rd *f, lp_crm_file_r
             fr->edges++;
         }
     }
+    /* every reference column once (so that each one's unknown values are
+     * counted in every row, whichever edge uses it) */
+    int64_t res[CRM_MAX_SLOTS];
+    int why[CRM_MAX_SLOTS];
+    for (int k = 0; k < F->nslots; k++) {
+        res[k] = resolve(c, f, &F->slots[k], fr, k, &why[k]);
+        if (why[k] < 0) return lp_error_nomem("CRM key");
+    }
     for (int e = 0; e < F->nedges && e < 64; e++) {
         edge_spec *es = &F->edges[e];
-        int why = 0;
-        int64_t u = resolve(c, f, &es->from, self, fr, &why), v = -1;
-        if (why < 0) return lp_error_nomem("CRM key");
-        if (u >= 0) {
-            for (int t = 0; t < es->nto && v < 0; t++) {
-                v = resolve(c, f, &es->to[t], self, fr, &why);
-                if (why < 0) return lp_error_nomem("CRM key");
-                if (why == 2) break; /* a person who has left: no fallback */
-            }
+        int64_t u = es->from.self ? self : res[es->from.slot], v = -1;
+        int left = !es->from.self && why[es->from.slot] == 2;
+        for (int t = 0; u >= 0 && t < es->nto && v < 0 && !left; t++) {
+            const ref *r = &es->to[t];
+            v = r->self ? self : res[r->slot];
+            left = !r->self && why[r->slot] == 2; /* a person who has left: no fallback */
         }
         if (u < 0 || v < 0) {
-            if (why == 2)
+            if (left)
                 fr->skipped_left++;
             else
                 fr->skipped_unknown++;
