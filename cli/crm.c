@@ -17,6 +17,7 @@
 
 #include "lp_crm.h"
 #include "lp_graphstore.h"
+#include "lp_progress.h"
 
 /* The output's directory must be writable (exit 4 before reading). */
 static int output_ok(const char *path)
@@ -153,15 +154,15 @@ int lp_cli_import_crm(int argc, char **argv)
     o.progress = lp_cli_progress_load;
     lp_graph g;
     lp_crm_report rep;
-    double t0 = lp_cli_now();
+    double t0 = lp_clock_seconds();
     st = lp_crm_import(&g, &rep, m, dir, &o);
     if (!st) {
         char detail[96];
         snprintf(detail, sizeof detail, "%lld nodes, %lld edges", (long long)g.n, (long long)g.m);
-        lp_cli_progress_phase(NULL, "load", lp_cli_now() - t0, detail);
-        t0 = lp_cli_now();
+        lp_cli_progress_phase(NULL, "load", lp_clock_seconds() - t0, detail);
+        t0 = lp_clock_seconds();
         st = lp_graphstore_write_roles(out, &g, &rep.load, lp_crm_mapping_roles(m));
-        if (!st) lp_cli_progress_phase(NULL, "write", lp_cli_now() - t0, out);
+        if (!st) lp_cli_progress_phase(NULL, "write", lp_clock_seconds() - t0, out);
         if (!st) {
             print_report(&rep);
             const lp_roles *r = lp_crm_mapping_roles(m);
