@@ -24,11 +24,14 @@
  *    "anchor_tie" ties an active row to the node group_prefix + <group>
  *    (type group_type, name <group>, made on first use) or, with an empty
  *    group, to the anchor;
+ *  - every reference column of a file (a column naming records of an
+ *    earlier file) is looked up once per row: a non-empty value naming no
+ *    record of that file is counted per file and column (not an error);
  *  - each "edges" item makes at most one edge per row: "from" and the
- *    first of "to" that names a known record of the file it says; a
- *    non-empty reference to no record of that file is counted per file and
- *    column (not an error) and the next "to" is tried; an edge with an
- *    endpoint unresolved is skipped and counted; weight is fixed, or with
+ *    first of "to" that names a known record (one naming a person who has
+ *    left ends the search); an edge with an endpoint unresolved is skipped
+ *    and counted (held by people who have left, or without a known record
+ *    at one end); weight is fixed, or with
  *    "recency" 0.5^(age / half_life), age = as-of day - the row's date in
  *    days (the first non-empty of the recency columns; 0 for a future
  *    date). Duplicate edges merge (weights summed) in lp_graph_build.
@@ -36,14 +39,15 @@
  * Bad input (LP_EINPUT, exit 3), one line each:
  *   mapping errors, naming the key: "<mapping>: files[2].node.id: column
  *   'Id' not in <dir>/Account.csv (header: ...)", "<mapping>: files[0].file:
- *   no <dir>/User.csv or User.csv.gz", "<mapping>: files[1].edges[0].to:
- *   unknown key 'colum'", "<mapping>: version: expected a number", ...;
+ *   no <dir>/User.csv or .csv.gz (a required file)", "<mapping>:
+ *   files[1].edges[0]: unknown key 'colum' (known: ...)", "<mapping>:
+ *   version: expected a number", ... (docs/crm.md lists the keys);
  *   row errors, as the CSV loader: "<path>:<line>: expected N fields, found
  *   M", "<path>:<line>: field 'Id': empty id | duplicate node id \"<v>\"
- *   (first defined on line K) | invalid UTF-8 ...", "field 'IsActive': not
- *   a boolean \"<v>\"", "field 'AnnualRevenue': malformed number \"<v>\" |
+ *   (first defined in Account.csv line K) | invalid UTF-8 in id ...",
+ *   "field 'IsActive': not a boolean (true, false, 1 or 0) \"<v>\"", "field 'AnnualRevenue': malformed number \"<v>\" |
  *   negative revenue \"<v>\"", "field 'ActivityDate': missing date |
- *   malformed date \"<v>\"". With skip_bad_rows the row errors skip the
+ *   malformed date (want YYYY-MM-DD) \"<v>\"". With skip_bad_rows the row errors skip the
  *   row (counted in load.skipped_rows, the first 10 printed to warn).
  */
 #ifndef LP_CRM_H
