@@ -90,6 +90,8 @@ int main(int argc, char **argv)
     lp_crm_report rep;
     double t[16];
     if (runs > 16) runs = 16;
+    long nproc = sysconf(_SC_NPROCESSORS_ONLN);
+    bench_cpu c0 = bench_cpu_now();
     for (int r = 0; r < runs; r++) {
         double t0 = bench_now();
         if (lp_crm_import(&g, &rep, m, dir, NULL)) {
@@ -102,13 +104,15 @@ int main(int argc, char **argv)
             lp_graph_free(&g);
         }
     }
+    bench_cpu c1 = bench_cpu_now();
     double crm_s = bench_median(t, runs);
     int64_t crm_bytes = rep.csv_bytes;
     printf("phase=crm threads=%d nodes=%lld edges=%lld edge_rows=%lld csv_bytes=%lld seconds=%.3f "
-           "MBps=%.1f peak_rss_mb=%.0f\n",
+           "MBps=%.1f cpu_seconds=%.1f others=%.2f peak_rss_mb=%.0f\n",
            threads, (long long)g.n, (long long)g.m,
            (long long)(g.m + g.merged_duplicates + g.dropped_self_loops), (long long)crm_bytes,
-           crm_s, (double)crm_bytes / 1e6 / crm_s, bench_peak_rss_mb());
+           crm_s, (double)crm_bytes / 1e6 / crm_s, (c1.self - c0.self) / runs,
+           bench_others(&c0, &c1, nproc), bench_peak_rss_mb());
     fflush(stdout);
     if (write_graph_csv(work, &g)) {
         fprintf(stderr, "bench_crm: %s\n", lp_error_message());
@@ -118,6 +122,7 @@ int main(int argc, char **argv)
     snprintf(np, sizeof np, "%s/nodes.csv", work);
     snprintf(ep, sizeof ep, "%s/edges.csv", work);
     int64_t csv_bytes = file_size(np) + file_size(ep);
+    c0 = bench_cpu_now();
     for (int r = 0; r < runs; r++) {
         double t0 = bench_now();
         if (lp_graph_load_csv(&h, NULL, np, ep, NULL)) {
@@ -127,10 +132,13 @@ int main(int argc, char **argv)
         t[r] = bench_now() - t0;
         if (r + 1 < runs) lp_graph_free(&h);
     }
+    c1 = bench_cpu_now();
     double csv_s = bench_median(t, runs);
-    printf("phase=csv threads=%d nodes=%lld edges=%lld csv_bytes=%lld seconds=%.3f MBps=%.1f\n",
+    printf("phase=csv threads=%d nodes=%lld edges=%lld csv_bytes=%lld seconds=%.3f MBps=%.1f "
+           "cpu_seconds=%.1f others=%.2f\n",
            threads, (long long)h.n, (long long)h.m, (long long)csv_bytes, csv_s,
-           (double)csv_bytes / 1e6 / csv_s);
+           (double)csv_bytes / 1e6 / csv_s, (c1.self - c0.self) / runs,
+           bench_others(&c0, &c1, nproc));
     printf("ratio_crm_over_csv=%.2f agree=%d\n", crm_s / csv_s, same_graph(&g, &h));
     lp_graph_free(&h);
     lp_graph_free(&g);

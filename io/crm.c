@@ -887,13 +887,16 @@ static int64_t resolve(crm *c, const rd *f, const slot *sl, lp_crm_file_report *
     *why = 0;
     if (len == 0) return -1;
     const file_spec *T = &c->m->files[sl->file];
-    size_t klen;
-    if (make_key(c, T->id_prefix, v, len, &klen)) {
-        *why = -1;
-        return -1;
+    const char *key = v; /* ids without a prefix are looked up where they lie */
+    size_t klen = len;
+    if (*T->id_prefix) {
+        if (make_key(c, T->id_prefix, v, len, &klen)) {
+            *why = -1;
+            return -1;
+        }
+        key = c->key;
     }
-    int64_t row =
-        lp_i_intern_find(&c->ids, &c->nodes.id, c->key, klen, lp_i_csv_hash(c->key, klen));
+    int64_t row = lp_i_intern_find(&c->ids, &c->nodes.id, key, klen, lp_i_csv_hash(key, klen));
     if (row < 0 || c->origin[row] != sl->file) {
         fr->unknown[si]++;
         *why = 1;
