@@ -57,7 +57,7 @@ typedef struct edge_spec {
     char *recency[CRM_MAX_COLS];
     int nrec;
     int rec_col[CRM_MAX_COLS]; /* import */
-    char key[512];              /* "files[5].edges[0]" */
+    char key[512];             /* "files[5].edges[0]" */
 } edge_spec;
 
 typedef struct file_spec {
@@ -97,7 +97,8 @@ typedef struct mp { /* parse state */
     lp_status st;
 } mp;
 
-static int mfail(mp *p, const char *key, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int mfail(mp *p, const char *key, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 static int mfail(mp *p, const char *key, const char *fmt, ...)
 {
     char what[400];
@@ -253,11 +254,11 @@ static int parse_ref(mp *p, lp_crm_mapping *m, int fi, const cJSON *it, const ch
     r->file = -1;
     if (cJSON_IsString(it)) {
         if (strcmp(it->valuestring, "self"))
-            return mfail(p, key, "expected \"self\" or {\"column\": ..., \"nodes\": ...}, found "
-                                 "\"%.60s\"",
+            return mfail(p, key,
+                         "expected \"self\" or {\"column\": ..., \"nodes\": ...}, found "
+                         "\"%.60s\"",
                          it->valuestring);
-        if (!m->files[fi].has_node)
-            return mfail(p, key, "\"self\" in a file without \"node\"");
+        if (!m->files[fi].has_node) return mfail(p, key, "\"self\" in a file without \"node\"");
         r->self = 1;
         r->file = fi;
         return 0;
@@ -277,8 +278,7 @@ static int parse_ref(mp *p, lp_crm_mapping *m, int fi, const cJSON *it, const ch
     else if (k == fi)
         rc = mfail(p, nk, "names its own file (use \"self\" for the row's own record)");
     else if (k > fi)
-        rc = mfail(p, nk, "file '%s' comes later in \"files\" (records must be read first)",
-                   nodes);
+        rc = mfail(p, nk, "file '%s' comes later in \"files\" (records must be read first)", nodes);
     else if (!m->files[k].has_node)
         rc = mfail(p, nk, "file '%s' has no \"node\"", nodes);
     r->file = k;
@@ -326,8 +326,9 @@ static int parse_edge(mp *p, lp_crm_mapping *m, int fi, const cJSON *e, edge_spe
 
 static int parse_node(mp *p, file_spec *f, const cJSON *node, const char *key)
 {
-    static const char *const keys[] = {"type",   "id",           "id_prefix",  "name", "revenue",
-                                       "active", "inactive_type", "anchor_tie", NULL};
+    static const char *const keys[] = {"type",          "id",         "id_prefix",
+                                       "name",          "revenue",    "active",
+                                       "inactive_type", "anchor_tie", NULL};
     static const char *const tie_keys[] = {"group", "group_prefix", "group_type", "weight", NULL};
     if (check_keys(p, node, key, keys) || get_str(p, node, key, "type", 1, 0, &f->type) ||
         get_str(p, node, key, "id", 1, 1, &f->id) ||
@@ -420,8 +421,8 @@ static int parse_file(mp *p, lp_crm_mapping *m, int fi, const cJSON *e)
 
 static int parse_top(mp *p, lp_crm_mapping *m, const cJSON *root)
 {
-    static const char *const keys[] = {"format", "version", "name", "anchor", "roles", "files",
-                                       NULL};
+    static const char *const keys[] = {"format", "version", "name", "anchor",
+                                       "roles",  "files",   NULL};
     static const char *const anchor_keys[] = {"id", "type", "name", NULL};
     static const char *const role_keys[] = {"anchor", "person", "account", NULL};
     if (!cJSON_IsObject(root)) return mfail(p, "(top level)", "expected an object");
@@ -435,7 +436,8 @@ static int parse_top(mp *p, lp_crm_mapping *m, const cJSON *root)
     int rc = get_num(p, root, "", "version", &version);
     if (rc < 0) return -1;
     if (rc == 1) return mfail(p, "version", "missing (required)");
-    if (version != 1) return mfail(p, "version", "unsupported version %g (this linchpin reads 1)", version);
+    if (version != 1)
+        return mfail(p, "version", "unsupported version %g (this linchpin reads 1)", version);
     if (get_str(p, root, "", "name", 0, 1, &m->name) < 0) return -1;
     const cJSON *a;
     if (get_obj(p, root, "", "anchor", 1, &a) || check_keys(p, a, "anchor", anchor_keys) ||
@@ -791,7 +793,8 @@ static lp_status add_node(crm *c, const char *key, size_t klen, uint64_t h, cons
     if (!st) st = grow_node_arrays(c);
     if (st) return st;
     int64_t row = c->nodes.id.count;
-    if (row >= LP_VID_MAX) return lp_error_set(LP_EINPUT, "too many nodes (more than %d)", LP_VID_MAX);
+    if (row >= LP_VID_MAX)
+        return lp_error_set(LP_EINPUT, "too many nodes (more than %d)", LP_VID_MAX);
     if ((st = lp_nodes_push(&c->nodes, key, klen, t, revenue)) ||
         (st = lp_strtab_push(&c->nodes.name, name, name_len)) ||
         (st = lp_i_intern_add(&c->ids, h, row)))
@@ -834,7 +837,9 @@ static lp_status bad_row(crm *c, lp_crm_file_report *fr, lp_status st)
 static lp_status row_err(const rd *f, const char *col, const char *what, const char *v, size_t len)
 {
     char text[256];
-    if (!v) return lp_error_set(LP_EINPUT, "%s:%" PRId64 ": field '%s': %s", f->path, f->line, col, what);
+    if (!v)
+        return lp_error_set(LP_EINPUT, "%s:%" PRId64 ": field '%s': %s", f->path, f->line, col,
+                            what);
     return lp_error_set(LP_EINPUT, "%s:%" PRId64 ": field '%s': %s \"%s\"", f->path, f->line, col,
                         what, lp_i_csv_msg_text(text, sizeof text, v, len));
 }
@@ -952,8 +957,8 @@ static lp_status bind_col(crm *c, const rd *f, char **names, const char *key, co
 
 /* The slot of a reference (column, file), added on first use, with its
  * entry in the file report. */
-static lp_status add_slot(crm *c, file_spec *F, const rd *f, char **names, const char *key,
-                          ref *r, lp_crm_file_report *fr)
+static lp_status add_slot(crm *c, file_spec *F, const rd *f, char **names, const char *key, ref *r,
+                          lp_crm_file_report *fr)
 {
     for (int i = 0; i < F->nslots; i++)
         if (!strcmp(F->slots[i].column, r->column) && F->slots[i].file == r->file) {
@@ -1054,8 +1059,9 @@ static lp_status do_row(crm *c, int fi, file_spec *F, const rd *f, lp_crm_file_r
     lp_status st;
     int64_t nf = lp_csv_nfields(f->r);
     if (nf != f->width)
-        return lp_error_set(LP_EINPUT, "%s:%" PRId64 ": expected %" PRId64 " fields, found %" PRId64,
-                            f->path, f->line, f->width, nf);
+        return lp_error_set(LP_EINPUT,
+                            "%s:%" PRId64 ": expected %" PRId64 " fields, found %" PRId64, f->path,
+                            f->line, f->width, nf);
     /* checks first: a bad row changes nothing */
     size_t id_len = 0, klen = 0, name_len = 0, glen = 0;
     const char *id = NULL, *g = NULL;
@@ -1084,8 +1090,10 @@ static lp_status do_row(crm *c, int fi, file_spec *F, const rd *f, lp_crm_file_r
             if (len) {
                 int rc = lp_i_csv_parse_number(s, len, &revenue);
                 if (rc == LP_I_NUM_NOMEM) return lp_error_nomem("number");
-                if (rc == LP_I_NUM_MALFORMED) return row_err(f, F->revenue, "malformed number", s, len);
-                if (rc == LP_I_NUM_RANGE) return row_err(f, F->revenue, "number out of range", s, len);
+                if (rc == LP_I_NUM_MALFORMED)
+                    return row_err(f, F->revenue, "malformed number", s, len);
+                if (rc == LP_I_NUM_RANGE)
+                    return row_err(f, F->revenue, "number out of range", s, len);
                 if (revenue < 0) return row_err(f, F->revenue, "negative revenue", s, len);
             }
         }
@@ -1109,9 +1117,9 @@ static lp_status do_row(crm *c, int fi, file_spec *F, const rd *f, lp_crm_file_r
                          c->m->files[c->origin[prev]].file, c->line[prev]);
             else
                 snprintf(where, sizeof where, "the id of an anchor node");
-            return lp_error_set(LP_EINPUT, "%s:%" PRId64 ": field '%s': duplicate node id \"%s\" (%s)",
-                                f->path, f->line, F->id,
-                                lp_i_csv_msg_text(text, sizeof text, c->key, klen), where);
+            return lp_error_set(
+                LP_EINPUT, "%s:%" PRId64 ": field '%s': duplicate node id \"%s\" (%s)", f->path,
+                f->line, F->id, lp_i_csv_msg_text(text, sizeof text, c->key, klen), where);
         }
     }
     int64_t day[64];

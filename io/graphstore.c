@@ -555,7 +555,8 @@ static lp_status check_roles(const lp_roles *roles)
 {
     const char *const list[3] = {roles->anchor, roles->person, roles->account};
     for (int i = 0; i < 3; i++)
-        if (!list[i] || !*list[i] || !utf8_ok((const unsigned char *)list[i], (int64_t)strlen(list[i])))
+        if (!list[i] || !*list[i] ||
+            !utf8_ok((const unsigned char *)list[i], (int64_t)strlen(list[i])))
             return bad_graph("role %d is empty or not valid UTF-8", i);
     return LP_OK;
 }
@@ -588,8 +589,7 @@ lp_status lp_graphstore_write_roles(const char *path, const lp_graph *g, const l
     fo.align = GS_ALIGN;
     int ok = !lp_h5w_begin_opt(&w, path, &fo);
     hid_t file = w.file;
-    ok = ok && !gs_root(&w, file, g) && !gs_groups(&w, file) &&
-         !gs_roles(&w, file, roles) &&
+    ok = ok && !gs_root(&w, file, g) && !gs_groups(&w, file) && !gs_roles(&w, file, roles) &&
          !gs_strings(&w, file, "/nodes/id_bytes", "/nodes/id_offsets", &g->nodes.id) &&
          (!g->nodes.has_name ||
           !gs_strings(&w, file, "/nodes/name_bytes", "/nodes/name_offsets", &g->nodes.name)) &&
@@ -1245,8 +1245,8 @@ lp_status lp_graphstore_read(lp_graph *out, lp_graphstore_info *out_info, const 
         read_strings(&r, &nodes.type_name, "/types/name_bytes", "/types/name_offsets", -1, 0, 1,
                      "type name") ||
         read_strings(&r, &nodes.id, "/nodes/id_bytes", "/nodes/id_offsets", k.n, 1, 1, "id") ||
-        (has_name && read_strings(&r, &nodes.name, "/nodes/name_bytes", "/nodes/name_offsets",
-                                  k.n, 0, 0, "name")) ||
+        (has_name && read_strings(&r, &nodes.name, "/nodes/name_bytes", "/nodes/name_offsets", k.n,
+                                  0, 0, "name")) ||
         read_node_columns(&r, &nodes, k.n, (int)k.has_revenue) || read_csr(&r, &csr, k.n, k.m))
         goto done;
     nodes.has_name = has_name;

@@ -45,10 +45,11 @@
  *   row errors, as the CSV loader: "<path>:<line>: expected N fields, found
  *   M", "<path>:<line>: field 'Id': empty id | duplicate node id \"<v>\"
  *   (first defined in Account.csv line K) | invalid UTF-8 in id ...",
- *   "field 'IsActive': not a boolean (true, false, 1 or 0) \"<v>\"", "field 'AnnualRevenue': malformed number \"<v>\" |
- *   negative revenue \"<v>\"", "field 'ActivityDate': missing date |
- *   malformed date (want YYYY-MM-DD) \"<v>\"". With skip_bad_rows the row errors skip the
- *   row (counted in load.skipped_rows, the first 10 printed to warn).
+ *   "field 'IsActive': not a boolean (true, false, 1 or 0) \"<v>\"",
+ *   "field 'AnnualRevenue': malformed number \"<v>\" | negative revenue
+ *   \"<v>\"", "field 'ActivityDate': missing date | malformed date (want
+ *   YYYY-MM-DD) \"<v>\"". With skip_bad_rows the row errors skip the row
+ *   (counted in load.skipped_rows, the first 10 printed to warn).
  */
 #ifndef LP_CRM_H
 #define LP_CRM_H
@@ -85,7 +86,10 @@ typedef struct lp_crm_options {
     lp_load_progress_fn progress; /* per file (file_role = the file name), may be NULL */
     void *progress_ctx;
 } lp_crm_options;
-#define LP_CRM_OPTIONS_INIT {180.0, 0, 0, 0, NULL, NULL, NULL}
+#define LP_CRM_OPTIONS_INIT                                                                        \
+    {                                                                                              \
+        180.0, 0, 0, 0, NULL, NULL, NULL                                                           \
+    }
 
 /* What one file of the mapping gave. */
 typedef struct lp_crm_file_report {
@@ -93,14 +97,14 @@ typedef struct lp_crm_file_report {
     char *path;   /* the file read; NULL when absent (optional files) */
     int64_t rows; /* data rows read */
     int64_t bytes;
-    int64_t nodes;            /* nodes it added (group anchors included) */
-    int64_t edges;            /* edge rows it made (before merging) */
-    int64_t skipped_left;     /* edges not made: they name a person who has left */
-    int64_t skipped_unknown;  /* edges not made: an endpoint empty or not in the export */
-    int64_t bad_rows;         /* with skip_bad_rows */
-    int ncols;                /* reference columns, with ... */
-    char **col;               /* [ncols] their names and */
-    int64_t *unknown;         /* [ncols] non-empty values naming no record of the file */
+    int64_t nodes;           /* nodes it added (group anchors included) */
+    int64_t edges;           /* edge rows it made (before merging) */
+    int64_t skipped_left;    /* edges not made: they name a person who has left */
+    int64_t skipped_unknown; /* edges not made: an endpoint empty or not in the export */
+    int64_t bad_rows;        /* with skip_bad_rows */
+    int ncols;               /* reference columns, with ... */
+    char **col;              /* [ncols] their names and */
+    int64_t *unknown;        /* [ncols] non-empty values naming no record of the file */
 } lp_crm_file_report;
 
 typedef struct lp_crm_report {
@@ -122,8 +126,8 @@ typedef struct lp_crm_report {
 /* Import the export in dir by m into *out (roles not set). On failure *out
  * and *rep are untouched. rep may be NULL; opt may be NULL (defaults).
  * Deterministic: the graph does not depend on threads or timing. */
-lp_status lp_crm_import(lp_graph *out, lp_crm_report *rep, const lp_crm_mapping *m,
-                        const char *dir, const lp_crm_options *opt);
+lp_status lp_crm_import(lp_graph *out, lp_crm_report *rep, const lp_crm_mapping *m, const char *dir,
+                        const lp_crm_options *opt);
 void lp_crm_report_free(lp_crm_report *rep); /* accepts NULL */
 
 /* "YYYY-MM-DD" (the whole string) -> days since 1970-01-01; 0 or -1. */
