@@ -34,5 +34,7 @@ void lp_cli_progress_load(void *ctx, const char *file_role, int64_t bytes_done,
 
 /* The commands; each returns the exit status. */
 int lp_cli_generate(int argc, char **argv);
+/* `import --crm NAME DIR` / `import --mapping FILE DIR` (crm.c). */
+int lp_cli_import_crm(int argc, char **argv);
 
 #endif

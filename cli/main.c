@@ -808,6 +808,9 @@ static int cmd_whatif_main(int argc, char **argv)
 
 static int cmd_import(int argc, char **argv)
 {
+    for (int i = 2; i < argc; i++) /* a CRM's exports: cli/crm.c */
+        if (!strncmp(argv[i], "--crm", 5) || !strncmp(argv[i], "--mapping", 9))
+            return lp_cli_import_crm(argc, argv);
     const char *in[2] = {NULL, NULL}, *out = NULL;
     int n_in = 0, progress = isatty(STDERR_FILENO);
     lp_load_options lo = LP_LOAD_OPTIONS_INIT;

@@ -329,6 +329,8 @@ enum {
     RE_ID_DUP, /* n = line of the first definition */
     RE_TYPE_NUL,
     RE_TYPE_UTF8,
+    RE_NAME_NUL,
+    RE_NAME_UTF8,
     RE_REV_MALFORMED,
     RE_REV_RANGE,
     RE_REV_NEG,
@@ -384,6 +386,12 @@ static lp_status row_error(const char *path, int64_t width, const row_err *e)
         return lp_error_set(LP_EINPUT,
                             "%s:%" PRId64
                             ": field 'type': invalid UTF-8 in type \"%s\"" LP_I_CSV_UTF8_HINT,
+                            path, l, t);
+    case RE_NAME_NUL:
+        return lp_error_set(LP_EINPUT, "%s:%" PRId64 ": field 'name': NUL byte in name \"%s\"",
+                            path, l, t);
+    case RE_NAME_UTF8:
+        return lp_error_set(LP_EINPUT, "%s:%" PRId64 ": field 'name': invalid UTF-8 in name \"%s\"",
                             path, l, t);
     case RE_REV_MALFORMED:
         return lp_error_set(LP_EINPUT, "%s:%" PRId64 ": field 'revenue': malformed number \"%s\"",
@@ -468,8 +476,8 @@ static int check_text(const char *s, size_t len, int nul_kind)
  * pre, id/id_len (NUL, UTF-8) or type_len (fields found, RE_WIDTH); with
  * post, type/type_len (type or revenue text). */
 typedef struct node_row {
-    const char *id, *type;
-    size_t id_len, type_len;
+    const char *id, *type, *name;
+    size_t id_len, type_len, name_len;
     uint64_t id_hash, type_hash;
     double revenue;
     int64_t line; /* local */
@@ -561,7 +569,7 @@ static void node_check(node_row *row, const record *r, const parse_ctx *pc)
     const column *cols = pc->cols;
     row->line = r->line;
     row->pre = row->post = RE_NONE;
-    row->id = row->type = NULL;
+    row->id = row->type = row->name = NULL;
     row->id_len = row->type_len = 0;
     if (r->n != pc->width) {
         row->pre = RE_WIDTH;
@@ -581,6 +589,18 @@ static void node_check(node_row *row, const record *r, const parse_ctx *pc)
     row->type_len = type->len;
     if ((row->post = (uint8_t)check_text(type->s, type->len, RE_TYPE_NUL))) return;
     row->type_hash = lp_i_csv_hash(type->s, type->len);
+    row->name = NULL;
+    row->name_len = 0;
+    if (cols[NC_NAME].index >= 0) {
+        const field *f = &r->f[cols[NC_NAME].index];
+        row->name = f->s;
+        row->name_len = f->len;
+        if ((row->post = (uint8_t)check_text(f->s, f->len, RE_NAME_NUL))) {
+            row->type = f->s;
+            row->type_len = f->len;
+            return;
+        }
+    }
     row->revenue = 0.0;
     if (cols[NC_REVENUE].index >= 0) {
         const field *f = &r->f[cols[NC_REVENUE].index];
@@ -1228,6 +1248,7 @@ static lp_status merge_nodes(loader *ld, const src *f, const work *w, int64_t ba
         }
         int64_t row = ld->nodes.id.count;
         if ((st = lp_nodes_push(&ld->nodes, r->id, r->id_len, (int32_t)t, r->revenue))) return st;
+        if (r->name && (st = lp_strtab_push(&ld->nodes.name, r->name, r->name_len))) return st;
         ld->id_line[row] = line;
         if ((st = lp_i_intern_add(&ld->ids, r->id_hash, row))) return st;
     }
@@ -1680,6 +1701,7 @@ static lp_status load_nodes(loader *ld, const char *path)
     lp_status st = src_open(&f, path, "nodes");
     if (!st) st = load_file(ld, &f, cols, NC_COUNT, 0);
     ld->nodes.has_revenue = cols[NC_REVENUE].index >= 0;
+    ld->nodes.has_name = cols[NC_NAME].index >= 0;
     if (!st && ld->nodes.id.count == 0) st = lp_error_set(LP_EINPUT, "%s: no nodes", path);
     if (!st) {
         ld->rep.nodes_file.path = path;

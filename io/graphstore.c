@@ -489,7 +489,7 @@ static lp_status bad_graph(const char *fmt, ...)
 
 /* A string table of g: packed from offset 0 (lp_strtab_push's layout, which
  * the store keeps), strings valid, unique. */
-static lp_status check_table(const lp_strtab *t, int allow_empty, const char *what)
+static lp_status check_table(const lp_strtab *t, int allow_empty, int unique, const char *what)
 {
     if (t->count > INT32_MAX) return bad_graph("%lld strings in a table", (long long)t->count);
     if (t->count > 0 ? t->offset[0] != 0 : t->size != 0)
@@ -505,6 +505,7 @@ static lp_status check_table(const lp_strtab *t, int allow_empty, const char *wh
     int64_t earlier = 0, bad = check_strings(&v, allow_empty, &defect);
     if (bad >= 0)
         return bad_graph("%s at row %lld %s", what, (long long)bad, str_defect_text(defect));
+    if (!unique) return LP_OK;
     if ((bad = find_duplicate(&v, NULL, &earlier)) == -2)
         return lp_error_nomem("graph store check");
     if (bad >= 0)
@@ -540,14 +541,46 @@ static lp_status check_graph(const char *path, const lp_graph *g)
     if (d != LP_CSR_OK)
         return bad_graph("CSR defect %d at %lld (not the CSR of a simple undirected graph)", (int)d,
                          (long long)where);
-    lp_status st = check_table(&nd->type_name, 1, "type name");
-    if (!st) st = check_table(&nd->id, 0, "node id");
+    if (nd->has_name && nd->name.count != n)
+        return bad_graph("%lld names for %lld nodes", (long long)nd->name.count, (long long)n);
+    lp_status st = check_table(&nd->type_name, 1, 1, "type name");
+    if (!st) st = check_table(&nd->id, 0, 1, "node id");
+    if (!st && nd->has_name) st = check_table(&nd->name, 1, 0, "node name");
     return st;
+}
+
+/* The roles recorded as root attributes role_anchor, role_person,
+ * role_account (each a non-empty type list, valid UTF-8). */
+static lp_status check_roles(const lp_roles *roles)
+{
+    const char *const list[3] = {roles->anchor, roles->person, roles->account};
+    for (int i = 0; i < 3; i++)
+        if (!list[i] || !*list[i] ||
+            !utf8_ok((const unsigned char *)list[i], (int64_t)strlen(list[i])))
+            return bad_graph("role %d is empty or not valid UTF-8", i);
+    return LP_OK;
+}
+
+static int gs_roles(lp_h5w *w, hid_t file, const lp_roles *roles)
+{
+    if (!roles) return 0;
+    return lp_h5w_attr_str_fixed(w, file, "role_anchor", roles->anchor) ||
+                   lp_h5w_attr_str_fixed(w, file, "role_person", roles->person) ||
+                   lp_h5w_attr_str_fixed(w, file, "role_account", roles->account)
+               ? -1
+               : 0;
 }
 
 lp_status lp_graphstore_write(const char *path, const lp_graph *g, const lp_load_report *src)
 {
+    return lp_graphstore_write_roles(path, g, src, NULL);
+}
+
+lp_status lp_graphstore_write_roles(const char *path, const lp_graph *g, const lp_load_report *src,
+                                    const lp_roles *roles)
+{
     lp_status st = check_graph(path, g);
+    if (!st && roles) st = check_roles(roles);
     if (st) return st;
     lp_h5w w;
     lp_h5w_fileopt fo = LP_H5W_FILEOPT_INIT;
@@ -556,8 +589,10 @@ lp_status lp_graphstore_write(const char *path, const lp_graph *g, const lp_load
     fo.align = GS_ALIGN;
     int ok = !lp_h5w_begin_opt(&w, path, &fo);
     hid_t file = w.file;
-    ok = ok && !gs_root(&w, file, g) && !gs_groups(&w, file) &&
+    ok = ok && !gs_root(&w, file, g) && !gs_groups(&w, file) && !gs_roles(&w, file, roles) &&
          !gs_strings(&w, file, "/nodes/id_bytes", "/nodes/id_offsets", &g->nodes.id) &&
+         (!g->nodes.has_name ||
+          !gs_strings(&w, file, "/nodes/name_bytes", "/nodes/name_offsets", &g->nodes.name)) &&
          !gs_array(&w, file, "/nodes/type", H5T_STD_I32LE, H5T_NATIVE_INT32, g->n, g->nodes.type,
                    1) &&
          !gs_array(&w, file, "/nodes/revenue", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, g->n,
@@ -781,10 +816,10 @@ static uint64_t cksum_rows(const void *p, size_t esize, int64_t i0, int64_t i1)
 
 /* The table <bytes_path> uint8 [B] + <offsets_path> int64 [count + 1] as an
  * lp_strtab viewing the store's arrays, validated. count < 0: as many
- * strings as the offsets say. ids: strings must be non-empty. what: "id" or
- * "type name", for messages. */
+ * strings as the offsets say. ids: strings must be non-empty. unique:
+ * no string may repeat. what: "id", "type name" or "name", for messages. */
 static int read_strings(gs_rd *r, lp_strtab *out, const char *bytes_path, const char *offsets_path,
-                        int64_t count, int ids, const char *what)
+                        int64_t count, int ids, int unique, const char *what)
 {
     gs_col cb = GS_COL_NONE, co = GS_COL_NONE;
     const void *po = NULL, *pb = NULL;
@@ -857,6 +892,8 @@ static int read_strings(gs_rd *r, lp_strtab *out, const char *bytes_path, const 
     else if (bad_text < count)
         lp_h5r_fail(&r->h, "%s: %s at row %lld %s", bytes_path, what, (long long)bad_text,
                     str_defect_text(str_defect(&v, bad_text)));
+    else if (!unique)
+        ;
     else if ((bad = find_duplicate(&v, hash, &earlier)) == -2)
         lp_h5r_nomem(&r->h, "string table");
     else if (bad >= 0)
@@ -945,7 +982,31 @@ void lp_graphstore_info_free(lp_graphstore_info *info)
     free(info->edges_path);
     free(info->created);
     free(info->linchpin_version);
+    free(info->anchor);
+    free(info->person);
+    free(info->account);
     memset(info, 0, sizeof *info);
+}
+
+/* The optional root attributes role_anchor, role_person, role_account:
+ * all three or none; each a non-empty string. */
+static int read_roles(gs_rd *r, lp_graphstore_info *info)
+{
+    static const char *const names[3] = {"role_anchor", "role_person", "role_account"};
+    char **out[3] = {&info->anchor, &info->person, &info->account};
+    int got = 0;
+    for (int i = 0; i < 3; i++) {
+        int rc = lp_h5r_attr_str(&r->h, out[i], r->file, "/", names[i], 0);
+        if (rc < 0) return -1;
+        if (rc == 0) {
+            got++;
+            if (!**out[i]) return lp_h5r_fail(&r->h, "/: attribute '%s' is empty", names[i]);
+        }
+    }
+    if (got != 0 && got != 3)
+        for (int i = 0; i < 3; i++)
+            if (!*out[i]) return lp_h5r_fail(&r->h, "/: missing attribute '%s'", names[i]);
+    return 0;
 }
 
 /* ---- lp_graphstore_read ------------------------------------------------- */
@@ -1179,11 +1240,16 @@ lp_status lp_graphstore_read(lp_graph *out, lp_graphstore_info *out_info, const 
     }
     if (userblock == 0) gs_map(r.b, fd, r.file_size);
     if (read_root(&r, &k, &info) || read_source(&r, &info)) goto done;
-    if (read_strings(&r, &nodes.type_name, "/types/name_bytes", "/types/name_offsets", -1, 0,
+    int has_name = gs_exists(&r, "/nodes/name_bytes");
+    if (has_name < 0 || read_roles(&r, &info) ||
+        read_strings(&r, &nodes.type_name, "/types/name_bytes", "/types/name_offsets", -1, 0, 1,
                      "type name") ||
-        read_strings(&r, &nodes.id, "/nodes/id_bytes", "/nodes/id_offsets", k.n, 1, "id") ||
+        read_strings(&r, &nodes.id, "/nodes/id_bytes", "/nodes/id_offsets", k.n, 1, 1, "id") ||
+        (has_name && read_strings(&r, &nodes.name, "/nodes/name_bytes", "/nodes/name_offsets", k.n,
+                                  0, 0, "name")) ||
         read_node_columns(&r, &nodes, k.n, (int)k.has_revenue) || read_csr(&r, &csr, k.n, k.m))
         goto done;
+    nodes.has_name = has_name;
     lp_graph g;
     lp_graph_backing backing = {gs_backing_release, r.b};
     if ((r.h.status = lp_graph_adopt(&g, &nodes, &csr, backing))) goto done;

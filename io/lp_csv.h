@@ -136,8 +136,9 @@ typedef struct lp_load_report {
  * without NUL bytes; types are valid UTF-8 without NUL (may be empty). An
  * empty optional field means "absent": revenue 0, weight 1. Numbers are
  * parsed strictly (the whole field, no spaces, no hex, nan or inf; '.' is the
- * decimal point in the C locale). The `name` column is accepted and not
- * stored; the edge `type` column is accepted and ignored.
+ * decimal point in the C locale). The optional `name` column is kept in
+ * nodes.name (has_name = 1; "" where empty; valid UTF-8 without NUL, as
+ * types); the edge `type` column is accepted and ignored.
  *
  * Errors, all LP_EINPUT with one line (<v> is the value, escaped, cut short):
  *   <path>: cannot open: <reason>          <path>: cannot read: <reason>
@@ -163,7 +164,7 @@ typedef struct lp_load_report {
  *                  file is not UTF-8; convert it, e.g. iconv -f
  *                  WINDOWS-1252 -t UTF-8) | NUL byte in id "<v>" |
  *                  duplicate node id "<v>" (first defined on line K)
- *                  (likewise 'type' for UTF-8 and NUL)
+ *                  (likewise 'type' and 'name' for UTF-8 and NUL)
  *   <path>:<line>: field 'revenue': malformed number "<v>" | number out of
  *                  range "<v>" | negative revenue "<v>"
  *   <path>:<line>: field 'weight': malformed number "<v>" | non-finite
@@ -172,7 +173,7 @@ typedef struct lp_load_report {
  *   <path>:<line>: too many nodes (more than 2147483647)
  * <line> is the line the record starts on (syntax errors: see lp_csv_next).
  * A row with several problems reports the first in this order: field count;
- * nodes: id, type, revenue; edges: empty source, empty target, weight,
+ * nodes: id, type, name, revenue; edges: empty source, empty target, weight,
  * unknown source, unknown target.
  *
  * With opt->skip_bad_rows the row-level errors (field count, empty, invalid

@@ -12,9 +12,11 @@
  *     lp_graphstore_info_free(&info);  lp_graph_free(&g);
  *
  * The graph read back equals the one written: ids, types, type names,
- * revenue, has_revenue, the CSR (same order, weights bit-identical),
- * merged_duplicates and dropped_self_loops. Roles are not stored (set them
- * with lp_graph_set_roles). The igraph copy is not built (g.has_ig = 0, as
+ * revenue, has_revenue, names and has_name, the CSR (same order, weights
+ * bit-identical), merged_duplicates and dropped_self_loops. The role of
+ * each node is not stored (set it with lp_graph_set_roles); the role type
+ * lists an importer implies may be (lp_graphstore_write_roles, read back in
+ * lp_graphstore_info). The igraph copy is not built (g.has_ig = 0, as
  * after lp_graph_build): the analyses do not need it; call
  * lp_graph_build_igraph(&g) before using g.ig.
  *
@@ -31,11 +33,19 @@
  *      has_revenue        int32   1 if the nodes file had a revenue column
  *      merged_duplicates  int64   edge rows folded into an earlier row
  *      dropped_self_loops int64   edge rows with source == target
+ *      role_anchor        string  optional, all three or none: the role
+ *      role_person        string  type lists (comma-separated, as
+ *      role_account       string  --anchor etc.) the importer implies, e.g.
+ *                                 "company,department" (CRM imports)
  *   /nodes/id_bytes       uint8   [B]    every id's UTF-8 bytes followed by
  *                                        one NUL, back to back
  *   /nodes/id_offsets     int64   [n+1]  id i starts at off[i], its NUL is
  *                                        at off[i+1] - 1; off[0] = 0,
  *                                        off[n] = B
+ *   /nodes/name_bytes     uint8   [N]    optional (present iff the input had
+ *   /nodes/name_offsets   int64   [n+1]  names): display names, as the ids but
+ *                                        may be empty ("" = none given) and
+ *                                        may repeat
  *   /nodes/type           int32   [n]    row of /types (0-based)
  *   /nodes/revenue        float64 [n]    0 where absent
  *   /types/name_bytes     uint8   [T]    the type names, as the ids (a name
@@ -132,6 +142,12 @@
  *                of memory; nothing is written. */
 lp_status lp_graphstore_write(const char *path, const lp_graph *g, const lp_load_report *src);
 
+/* lp_graphstore_write, also recording roles (may be NULL: none) as the
+ * root attributes role_anchor, role_person, role_account. Each list must be
+ * non-empty valid UTF-8 (LP_EINTERNAL otherwise). */
+lp_status lp_graphstore_write_roles(const char *path, const lp_graph *g, const lp_load_report *src,
+                                    const lp_roles *roles);
+
 /* What a store says about its origin. All strings are owned by the struct
  * (free with lp_graphstore_info_free). */
 typedef struct lp_graphstore_info {
@@ -145,6 +161,9 @@ typedef struct lp_graphstore_info {
     char *nodes_path, *edges_path; /* owned; "" when !has_files */
     char *created;                 /* owned: when the store was written (ISO-8601) */
     char *linchpin_version;        /* owned: the writer's version */
+    /* owned: the role type lists the store records (role_anchor, ...),
+     * all three NULL when it records none */
+    char *anchor, *person, *account;
 } lp_graphstore_info;
 
 /* Read the store at path into *out (owned by the caller, lp_graph_free).
@@ -178,13 +197,18 @@ typedef struct lp_graphstore_info {
  *   <path>: <dataset> has the wrong type or shape
  *   <path>: <dataset> has L elements, expected E
  *   <path>: <object>: attribute '<name>' is negative | out of range
+ *   <path>: /: attribute 'role_person' is empty   (or another role_*; a store
+ *           with one or two of the three: "/: missing attribute 'role_x'")
  *   <path>: /nodes/id_offsets: first value is X, not 0
  *   <path>: /nodes/id_offsets: value at row R decreases or exceeds the B bytes of /nodes/id_bytes
  *   <path>: /nodes/id_offsets: last value X differs from the B bytes of /nodes/id_bytes
  *   <path>: /nodes/id_bytes: id at row R is empty | not valid UTF-8 | contains NUL
  *           | not NUL-terminated
  *   <path>: /nodes/id_bytes: duplicate id at row R (same as row Q)
- *   (the same for /types/name_offsets, /types/name_bytes: "type name at row R")
+ *   (the same for /types/name_offsets, /types/name_bytes: "type name at row R";
+ *   and for /nodes/name_offsets, /nodes/name_bytes: "name at row R", where
+ *   empty and repeated names are fine; one of the two without the other:
+ *   "missing /nodes/name_offsets")
  *   <path>: /nodes/type: value out of range at row R
  *   <path>: /nodes/revenue: value negative or not finite at row R
  *   <path>: /nodes/revenue: value not 0 (no revenue column) at row R

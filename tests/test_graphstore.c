@@ -94,6 +94,15 @@ static const char *graph_diff(const lp_graph *a, const lp_graph *b)
     if (a->merged_duplicates != b->merged_duplicates) return "merged_duplicates";
     if (a->dropped_self_loops != b->dropped_self_loops) return "dropped_self_loops";
     if (a->nodes.has_revenue != b->nodes.has_revenue) return "has_revenue";
+    if (!a->nodes.has_name != !b->nodes.has_name) return "has_name";
+    if (a->nodes.has_name) {
+        if (a->nodes.name.count != a->n || b->nodes.name.count != b->n) return "name count";
+        for (int64_t i = 0; i < a->n; i++)
+            if (strcmp(lp_strtab_get(&a->nodes.name, i), lp_strtab_get(&b->nodes.name, i))) {
+                snprintf(why, sizeof why, "name of node %lld", (long long)i);
+                return why;
+            }
+    }
     if (a->nodes.id.count != b->nodes.id.count) return "id count";
     if (a->nodes.type_name.count != b->nodes.type_name.count) return "type count";
     for (int64_t t = 0; t < a->nodes.type_name.count; t++)
@@ -689,7 +698,71 @@ static void test_roundtrips(void)
     lp_load_report crep;
     if (lp_graph_load_csv(&g, &crep, np, ep, &lo)) die("load csv");
     CHECK(crep.skipped_rows == 2, "CSV: %lld rows skipped", (long long)crep.skipped_rows);
+    /* the name column travels: "" where empty, quoted line breaks kept */
+    CHECK(g.nodes.has_name && g.nodes.name.count == g.n, "CSV: names not kept");
+    if (g.nodes.has_name && g.n == 6) {
+        static const char *const want[6] = {"Head Office", "multi\nline", "", "", "", ""};
+        for (int i = 0; i < 6; i++)
+            CHECK(!strcmp(lp_strtab_get(&g.nodes.name, i), want[i]), "CSV: name %d is '%s'", i,
+                  lp_strtab_get(&g.nodes.name, i));
+    }
     roundtrip(&g, &crep, "from CSV", 2, 1);
+    lp_graph_free(&g);
+
+    /* Without a name column: has_name 0, and the store has no name datasets */
+    write_text(np, "id,type\nhq,company\nalice,employee\n");
+    write_text(ep, "source,target\nhq,alice\n");
+    if (lp_graph_load_csv(&g, &crep, np, ep, NULL)) die("load csv without names");
+    CHECK(!g.nodes.has_name && g.nodes.name.count == 0, "CSV without names: has_name");
+    roundtrip(&g, &crep, "from CSV without names", 2, 0);
+    lp_graph_free(&g);
+}
+
+static void expect_input_error(const char *path, const char *msg, const char *what);
+
+/* Roles recorded by an importer come back in the info; a store without
+ * them reads with all three NULL; a store with only some is refused. */
+static void test_roles(void)
+{
+    const char *path = path_in("roles.h5");
+    lp_graph g = handmade(1, 1);
+    lp_roles roles = {"company,department", "employee", "account"};
+    CHECK(lp_graphstore_write_roles(path, &g, NULL, &roles) == LP_OK, "write roles: %s",
+          lp_error_message());
+    lp_graph h;
+    lp_graphstore_info info;
+    if (lp_graphstore_read(&h, &info, path) == LP_OK) {
+        CHECK(info.anchor && !strcmp(info.anchor, "company,department") && info.person &&
+                  !strcmp(info.person, "employee") && info.account &&
+                  !strcmp(info.account, "account"),
+              "roles read back wrong");
+        lp_graphstore_info_free(&info);
+        lp_graph_free(&h);
+    } else {
+        CHECK(0, "read roles: %s", lp_error_message());
+    }
+    CHECK(lp_graphstore_write(path, &g, NULL) == LP_OK, "write: %s", lp_error_message());
+    if (lp_graphstore_read(&h, &info, path) == LP_OK) {
+        CHECK(!info.anchor && !info.person && !info.account, "roles without any written");
+        lp_graphstore_info_free(&info);
+        lp_graph_free(&h);
+    } else {
+        CHECK(0, "read without roles: %s", lp_error_message());
+    }
+    lp_roles bad = {"company", "", "account"};
+    CHECK(lp_graphstore_write_roles(path, &g, NULL, &bad) == LP_EINTERNAL, "empty role written");
+    /* only one of the three: refused, naming the missing one */
+    hid_t f = H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT);
+    hid_t t = H5Tcopy(H5T_C_S1);
+    H5Tset_size(t, 8);
+    hid_t sp = H5Screate(H5S_SCALAR);
+    hid_t a = H5Acreate2(f, "role_anchor", t, sp, H5P_DEFAULT, H5P_DEFAULT);
+    H5Awrite(a, t, "company");
+    H5Aclose(a);
+    H5Sclose(sp);
+    H5Tclose(t);
+    H5Fclose(f);
+    expect_input_error(path, "/: missing attribute 'role_person'", "one role of three");
     lp_graph_free(&g);
 }
 
@@ -1520,6 +1593,7 @@ int main(void)
     set_threads(2);
     test_corruption(); /* first: fork() is cheaper while the process is small */
     test_roundtrips();
+    test_roles();
     test_independent_writer();
     test_many_ids();
     test_not_a_store();

@@ -1,0 +1,1392 @@
+/* crm.c — CRM exports -> lp_graph through a mapping (lp_crm.h).
+ *
+ * Two parts: the mapping interpreter (JSON read with libcjson into a
+ * checked, flat description: which file gives which nodes, which columns
+ * give ids, names, revenue, ties and activities), and the reader, which
+ * walks the mapping's files in order with the streaming record reader
+ * (lp_csv.h) and fills an lp_nodes table and two edge lists (fixed weights,
+ * and activities carrying their day until the as-of day is known), then
+ * hands them to lp_graph_build. Ids are interned in the CSV loader's hash
+ * table (lp_i_csv.h). Serial and deterministic: one row after another in
+ * file order.
+ */
+#include "lp_crm.h"
+
+#include "lp_i_csv.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <zlib.h>
+
+#include "crm_builtin.h" /* generated: lp_crm_builtin_<name>[] (CMake) */
+
+#define CRM_MAX_TO 8
+#define CRM_MAX_COLS 8
+#define CRM_MAX_WARNINGS 10
+#define CRM_FORMAT "linchpin-crm-mapping"
+
+/* ==== the mapping ======================================================== */
+
+typedef struct ref {
+    int self;     /* the row's own node */
+    char *column; /* else: this column names a record of ... */
+    int file;     /* ... the file with this index */
+    int slot;     /* import: its reference slot (file_spec.slot) */
+} ref;
+
+/* A reference column of a file (a column naming records of one file):
+ * resolved once per row, whichever edges use it. */
+typedef struct slot {
+    const char *column; /* the ref's */
+    int file;
+    int col; /* in the header */
+} slot;
+#define CRM_MAX_SLOTS 32
+
+typedef struct edge_spec {
+    ref from;
+    ref to[CRM_MAX_TO];
+    int nto;
+    double weight; /* fixed, when nrec == 0 */
+    char *recency[CRM_MAX_COLS];
+    int nrec;
+    int rec_col[CRM_MAX_COLS]; /* import */
+    char key[512];             /* "files[5].edges[0]" */
+} edge_spec;
+
+typedef struct file_spec {
+    char *file;
+    int required;
+    int has_node;
+    char *type, *id, *id_prefix;
+    char *name[CRM_MAX_COLS];
+    int nname;
+    char *revenue, *active, *inactive_type;
+    int has_tie;
+    char *group, *group_prefix, *group_type;
+    double tie_weight;
+    edge_spec *edges;
+    int nedges;
+    slot slots[CRM_MAX_SLOTS]; /* import; the file report's columns, in this order */
+    int nslots;
+    char key[24]; /* "files[3]" */
+    /* import: header indices (-1 absent) */
+    int c_id, c_name[CRM_MAX_COLS], c_revenue, c_active, c_group;
+} file_spec;
+
+struct lp_crm_mapping {
+    char *label;
+    char *name;
+    char *anchor_id, *anchor_type, *anchor_name;
+    char *role[3];
+    lp_roles roles;
+    file_spec *files;
+    int nfiles;
+    int64_t size;
+    uint32_t crc;
+};
+
+typedef struct mp { /* parse state */
+    const char *label;
+    lp_status st;
+} mp;
+
+static int mfail(mp *p, const char *key, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static int mfail(mp *p, const char *key, const char *fmt, ...)
+{
+    char what[400];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    p->st = lp_error_set(LP_EINPUT, "%s: %s: %s", p->label, key, what);
+    return -1;
+}
+
+static char *dupstr(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *d = malloc(n);
+    if (d) memcpy(d, s, n);
+    return d;
+}
+
+/* Unknown keys of an object are an error (a misspelt key must not be
+ * silently ignored). */
+static int check_keys(mp *p, const cJSON *obj, const char *key, const char *const *allowed)
+{
+    const cJSON *it;
+    cJSON_ArrayForEach(it, obj)
+    {
+        int ok = 0;
+        for (int i = 0; allowed[i] && !ok; i++)
+            ok = !strcmp(it->string, allowed[i]);
+        if (!ok) {
+            char list[300] = "";
+            for (int i = 0; allowed[i]; i++) {
+                strncat(list, i ? ", " : "", sizeof list - strlen(list) - 1);
+                strncat(list, allowed[i], sizeof list - strlen(list) - 1);
+            }
+            return mfail(p, key, "unknown key '%s' (known: %s)", it->string, list);
+        }
+    }
+    return 0;
+}
+
+/* dst = the strings (up to NULL) one after another, cut to fit cap. */
+static void kjoin(char *dst, size_t cap, ...)
+{
+    va_list ap;
+    va_start(ap, cap);
+    size_t n = 0;
+    for (const char *s; (s = va_arg(ap, const char *));)
+        for (; *s && n + 1 < cap; s++)
+            dst[n++] = *s;
+    dst[n] = '\0';
+    va_end(ap);
+}
+
+/* "<parent>.<child>" (just child when parent is empty). */
+static void keycat(char *dst, size_t cap, const char *parent, const char *child)
+{
+    kjoin(dst, cap, parent, *parent ? "." : "", child, (const char *)NULL);
+}
+
+/* "<parent>[i]" */
+static void keyidx(char *dst, size_t cap, const char *parent, int i)
+{
+    char num[16];
+    snprintf(num, sizeof num, "[%d]", i);
+    kjoin(dst, cap, parent, num, (const char *)NULL);
+}
+
+/* A string member: 0 (set, malloc'ed), 1 absent (not required), -1 error. */
+static int get_str(mp *p, const cJSON *obj, const char *parent, const char *name, int required,
+                   int nonempty, char **out)
+{
+    char key[512];
+    keycat(key, sizeof key, parent, name);
+    const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, name);
+    if (!it) return required ? mfail(p, key, "missing (required)") : 1;
+    if (!cJSON_IsString(it)) return mfail(p, key, "expected a string");
+    if (nonempty && !*it->valuestring) return mfail(p, key, "must not be empty");
+    if (!lp_i_csv_utf8_valid(it->valuestring, strlen(it->valuestring)))
+        return mfail(p, key, "not valid UTF-8");
+    if (!(*out = dupstr(it->valuestring))) {
+        p->st = lp_error_nomem("mapping");
+        return -1;
+    }
+    return 0;
+}
+
+static int get_num(mp *p, const cJSON *obj, const char *parent, const char *name, double *out)
+{
+    char key[512];
+    keycat(key, sizeof key, parent, name);
+    const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, name);
+    if (!it) return 1;
+    if (!cJSON_IsNumber(it)) return mfail(p, key, "expected a number");
+    *out = it->valuedouble;
+    return 0;
+}
+
+static int get_obj(mp *p, const cJSON *obj, const char *parent, const char *name, int required,
+                   const cJSON **out)
+{
+    char key[512];
+    keycat(key, sizeof key, parent, name);
+    const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, name);
+    *out = NULL;
+    if (!it) return required ? mfail(p, key, "missing (required)") : 1;
+    if (!cJSON_IsObject(it)) return mfail(p, key, "expected an object");
+    *out = it;
+    return 0;
+}
+
+/* A column or a list of columns (name, recency). */
+static int get_cols(mp *p, const cJSON *obj, const char *parent, const char *name, char **out,
+                    int *n)
+{
+    char key[512];
+    keycat(key, sizeof key, parent, name);
+    const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, name);
+    *n = 0;
+    if (!it) return 1;
+    if (cJSON_IsString(it)) return get_str(p, obj, parent, name, 1, 1, &out[(*n)++]);
+    if (!cJSON_IsArray(it)) return mfail(p, key, "expected a column name or a list of them");
+    int k = cJSON_GetArraySize(it);
+    if (k < 1 || k > CRM_MAX_COLS)
+        return mfail(p, key, "expected 1 to %d column names, found %d", CRM_MAX_COLS, k);
+    for (int i = 0; i < k; i++) {
+        const cJSON *e = cJSON_GetArrayItem(it, i);
+        char ek[512];
+        keyidx(ek, sizeof ek, key, i);
+        if (!cJSON_IsString(e)) return mfail(p, ek, "expected a string");
+        if (!*e->valuestring) return mfail(p, ek, "must not be empty");
+        if (!(out[(*n)++] = dupstr(e->valuestring))) {
+            p->st = lp_error_nomem("mapping");
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static int file_index(const lp_crm_mapping *m, int upto, const char *name)
+{
+    for (int i = 0; i < upto; i++)
+        if (m->files[i].file && !strcmp(m->files[i].file, name)) return i;
+    return -1;
+}
+
+/* An endpoint: "self" or {"column": C, "nodes": FILE}; FILE must be an
+ * earlier file of the mapping with a "node". */
+static int parse_ref(mp *p, lp_crm_mapping *m, int fi, const cJSON *it, const char *key, ref *r)
+{
+    static const char *const keys[] = {"column", "nodes", NULL};
+    memset(r, 0, sizeof *r);
+    r->file = -1;
+    if (cJSON_IsString(it)) {
+        if (strcmp(it->valuestring, "self"))
+            return mfail(p, key,
+                         "expected \"self\" or {\"column\": ..., \"nodes\": ...}, found "
+                         "\"%.60s\"",
+                         it->valuestring);
+        if (!m->files[fi].has_node) return mfail(p, key, "\"self\" in a file without \"node\"");
+        r->self = 1;
+        r->file = fi;
+        return 0;
+    }
+    if (!cJSON_IsObject(it))
+        return mfail(p, key, "expected \"self\" or {\"column\": ..., \"nodes\": ...}");
+    char *nodes = NULL;
+    if (check_keys(p, it, key, keys) || get_str(p, it, key, "column", 1, 1, &r->column) ||
+        get_str(p, it, key, "nodes", 1, 1, &nodes))
+        return -1;
+    int k = file_index(m, m->nfiles, nodes);
+    char nk[512];
+    keycat(nk, sizeof nk, key, "nodes");
+    int rc = 0;
+    if (k < 0)
+        rc = mfail(p, nk, "no file '%s' in the mapping", nodes);
+    else if (k == fi)
+        rc = mfail(p, nk, "names its own file (use \"self\" for the row's own record)");
+    else if (k > fi)
+        rc = mfail(p, nk, "file '%s' comes later in \"files\" (records must be read first)", nodes);
+    else if (!m->files[k].has_node)
+        rc = mfail(p, nk, "file '%s' has no \"node\"", nodes);
+    r->file = k;
+    free(nodes);
+    return rc;
+}
+
+static int parse_edge(mp *p, lp_crm_mapping *m, int fi, const cJSON *e, edge_spec *es)
+{
+    static const char *const keys[] = {"from", "to", "weight", "recency", NULL};
+    const char *key = es->key;
+    if (!cJSON_IsObject(e)) return mfail(p, key, "expected an object");
+    if (check_keys(p, e, key, keys)) return -1;
+    char k2[512];
+    const cJSON *from = cJSON_GetObjectItemCaseSensitive(e, "from");
+    const cJSON *to = cJSON_GetObjectItemCaseSensitive(e, "to");
+    keycat(k2, sizeof k2, key, "from");
+    if (!from) return mfail(p, k2, "missing (required)");
+    if (parse_ref(p, m, fi, from, k2, &es->from)) return -1;
+    keycat(k2, sizeof k2, key, "to");
+    if (!to) return mfail(p, k2, "missing (required)");
+    if (cJSON_IsArray(to)) {
+        int k = cJSON_GetArraySize(to);
+        if (k < 1 || k > CRM_MAX_TO)
+            return mfail(p, k2, "expected 1 to %d endpoints, found %d", CRM_MAX_TO, k);
+        for (int i = 0; i < k; i++) {
+            char k3[512];
+            keyidx(k3, sizeof k3, k2, i);
+            if (parse_ref(p, m, fi, cJSON_GetArrayItem(to, i), k3, &es->to[es->nto++])) return -1;
+        }
+    } else if (parse_ref(p, m, fi, to, k2, &es->to[es->nto++])) {
+        return -1;
+    }
+    es->weight = 1;
+    int hw = get_num(p, e, key, "weight", &es->weight);
+    if (hw < 0) return -1;
+    int hr = get_cols(p, e, key, "recency", es->recency, &es->nrec);
+    if (hr < 0) return -1;
+    keycat(k2, sizeof k2, key, "weight");
+    if (hw == 0 && hr == 0) return mfail(p, k2, "both \"weight\" and \"recency\" given");
+    if (hw == 0 && !(es->weight > 0 && isfinite(es->weight)))
+        return mfail(p, k2, "must be a positive finite number");
+    return 0;
+}
+
+static int parse_node(mp *p, file_spec *f, const cJSON *node, const char *key)
+{
+    static const char *const keys[] = {"type",          "id",         "id_prefix",
+                                       "name",          "revenue",    "active",
+                                       "inactive_type", "anchor_tie", NULL};
+    static const char *const tie_keys[] = {"group", "group_prefix", "group_type", "weight", NULL};
+    if (check_keys(p, node, key, keys) || get_str(p, node, key, "type", 1, 0, &f->type) ||
+        get_str(p, node, key, "id", 1, 1, &f->id) ||
+        get_str(p, node, key, "id_prefix", 0, 0, &f->id_prefix) < 0 ||
+        get_cols(p, node, key, "name", f->name, &f->nname) < 0 ||
+        get_str(p, node, key, "revenue", 0, 1, &f->revenue) < 0 ||
+        get_str(p, node, key, "active", 0, 1, &f->active) < 0 ||
+        get_str(p, node, key, "inactive_type", 0, 0, &f->inactive_type) < 0)
+        return -1;
+    char k2[512];
+    keycat(k2, sizeof k2, key, "inactive_type");
+    if (f->active && !f->inactive_type) return mfail(p, k2, "missing (required with \"active\")");
+    if (!f->active && f->inactive_type) return mfail(p, k2, "given without \"active\"");
+    if (!f->id_prefix && !(f->id_prefix = dupstr(""))) {
+        p->st = lp_error_nomem("mapping");
+        return -1;
+    }
+    const cJSON *tie;
+    int rc = get_obj(p, node, key, "anchor_tie", 0, &tie);
+    if (rc < 0) return -1;
+    if (rc == 0) {
+        keycat(k2, sizeof k2, key, "anchor_tie");
+        f->has_tie = 1;
+        f->tie_weight = 1;
+        if (check_keys(p, tie, k2, tie_keys) || get_str(p, tie, k2, "group", 0, 1, &f->group) < 0 ||
+            get_str(p, tie, k2, "group_prefix", 0, 0, &f->group_prefix) < 0 ||
+            get_str(p, tie, k2, "group_type", 0, 0, &f->group_type) < 0 ||
+            get_num(p, tie, k2, "weight", &f->tie_weight) < 0)
+            return -1;
+        char k3[512];
+        keycat(k3, sizeof k3, k2, "weight");
+        if (!(f->tie_weight > 0 && isfinite(f->tie_weight)))
+            return mfail(p, k3, "must be a positive finite number");
+        keycat(k3, sizeof k3, k2, "group_type");
+        if (f->group && !f->group_type) return mfail(p, k3, "missing (required with \"group\")");
+        if (!f->group && (f->group_type || f->group_prefix))
+            return mfail(p, k3, "group_type and group_prefix need \"group\"");
+        if (f->group && !f->group_prefix && !(f->group_prefix = dupstr(""))) {
+            p->st = lp_error_nomem("mapping");
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static int parse_file(mp *p, lp_crm_mapping *m, int fi, const cJSON *e)
+{
+    static const char *const keys[] = {"file", "required", "node", "edges", NULL};
+    file_spec *f = &m->files[fi];
+    const char *key = f->key;
+    if (!cJSON_IsObject(e)) return mfail(p, key, "expected an object");
+    free(f->file); /* the name parse_top saw, read again with its checks */
+    f->file = NULL;
+    if (check_keys(p, e, key, keys) || get_str(p, e, key, "file", 1, 1, &f->file)) return -1;
+    char k2[512];
+    keycat(k2, sizeof k2, key, "file");
+    if (strchr(f->file, '/')) return mfail(p, k2, "a file name, not a path: '%s'", f->file);
+    if (file_index(m, fi, f->file) >= 0) return mfail(p, k2, "file '%s' listed twice", f->file);
+    const cJSON *req = cJSON_GetObjectItemCaseSensitive(e, "required");
+    if (req) {
+        keycat(k2, sizeof k2, key, "required");
+        if (!cJSON_IsBool(req)) return mfail(p, k2, "expected true or false");
+        f->required = cJSON_IsTrue(req);
+    }
+    const cJSON *node;
+    int rc = get_obj(p, e, key, "node", 0, &node);
+    if (rc < 0) return -1;
+    f->has_node = rc == 0;
+    keycat(k2, sizeof k2, key, "node");
+    if (f->has_node && parse_node(p, f, node, k2)) return -1;
+    const cJSON *edges = cJSON_GetObjectItemCaseSensitive(e, "edges");
+    if (edges) {
+        keycat(k2, sizeof k2, key, "edges");
+        if (!cJSON_IsArray(edges)) return mfail(p, k2, "expected a list");
+        int k = cJSON_GetArraySize(edges);
+        if (k > 64) return mfail(p, k2, "more than 64 edges in one file");
+        if (k && !(f->edges = calloc((size_t)k, sizeof *f->edges))) {
+            p->st = lp_error_nomem("mapping");
+            return -1;
+        }
+        for (int i = 0; i < k; i++) {
+            edge_spec *es = &f->edges[f->nedges++];
+            keyidx(es->key, sizeof es->key, k2, i);
+            if (parse_edge(p, m, fi, cJSON_GetArrayItem(edges, i), es)) return -1;
+        }
+    }
+    if (!f->has_node && !f->nedges) return mfail(p, key, "neither \"node\" nor \"edges\"");
+    return 0;
+}
+
+static int parse_top(mp *p, lp_crm_mapping *m, const cJSON *root)
+{
+    static const char *const keys[] = {"format", "version", "name", "anchor",
+                                       "roles",  "files",   NULL};
+    static const char *const anchor_keys[] = {"id", "type", "name", NULL};
+    static const char *const role_keys[] = {"anchor", "person", "account", NULL};
+    if (!cJSON_IsObject(root)) return mfail(p, "(top level)", "expected an object");
+    if (check_keys(p, root, "(top level)", keys)) return -1;
+    char *format = NULL;
+    if (get_str(p, root, "", "format", 1, 0, &format)) return -1;
+    int bad = strcmp(format, CRM_FORMAT) != 0;
+    free(format);
+    if (bad) return mfail(p, "format", "expected \"" CRM_FORMAT "\"");
+    double version = 0;
+    int rc = get_num(p, root, "", "version", &version);
+    if (rc < 0) return -1;
+    if (rc == 1) return mfail(p, "version", "missing (required)");
+    if (version != 1)
+        return mfail(p, "version", "unsupported version %g (this linchpin reads 1)", version);
+    if (get_str(p, root, "", "name", 0, 1, &m->name) < 0) return -1;
+    const cJSON *a;
+    if (get_obj(p, root, "", "anchor", 1, &a) || check_keys(p, a, "anchor", anchor_keys) ||
+        get_str(p, a, "anchor", "id", 1, 1, &m->anchor_id) ||
+        get_str(p, a, "anchor", "type", 1, 0, &m->anchor_type) ||
+        get_str(p, a, "anchor", "name", 0, 0, &m->anchor_name) < 0)
+        return -1;
+    if (!m->anchor_name && !(m->anchor_name = dupstr(""))) {
+        p->st = lp_error_nomem("mapping");
+        return -1;
+    }
+    if (get_obj(p, root, "", "roles", 1, &a) || check_keys(p, a, "roles", role_keys)) return -1;
+    for (int i = 0; i < 3; i++)
+        if (get_str(p, a, "roles", role_keys[i], 1, 1, &m->role[i])) return -1;
+    m->roles.anchor = m->role[0];
+    m->roles.person = m->role[1];
+    m->roles.account = m->role[2];
+    const cJSON *files = cJSON_GetObjectItemCaseSensitive(root, "files");
+    if (!files) return mfail(p, "files", "missing (required)");
+    if (!cJSON_IsArray(files)) return mfail(p, "files", "expected a list");
+    int k = cJSON_GetArraySize(files);
+    if (k < 1) return mfail(p, "files", "empty");
+    if (!(m->files = calloc((size_t)k, sizeof *m->files))) {
+        p->st = lp_error_nomem("mapping");
+        return -1;
+    }
+    /* every file's name first: a reference to a later file gets its own message */
+    for (int i = 0; i < k; i++) {
+        const cJSON *e = cJSON_GetArrayItem(files, i);
+        const cJSON *name = cJSON_IsObject(e) ? cJSON_GetObjectItemCaseSensitive(e, "file") : NULL;
+        if (cJSON_IsString(name) && !(m->files[i].file = dupstr(name->valuestring))) {
+            p->st = lp_error_nomem("mapping");
+            return -1;
+        }
+    }
+    m->nfiles = k;
+    for (int i = 0; i < k; i++) {
+        snprintf(m->files[i].key, sizeof m->files[i].key, "files[%d]", i);
+        if (parse_file(p, m, i, cJSON_GetArrayItem(files, i))) return -1;
+    }
+    return 0;
+}
+
+static void free_ref(ref *r)
+{
+    free(r->column);
+}
+
+void lp_crm_mapping_free(lp_crm_mapping *m)
+{
+    if (!m) return;
+    for (int i = 0; i < m->nfiles; i++) {
+        file_spec *f = &m->files[i];
+        free(f->file);
+        free(f->type);
+        free(f->id);
+        free(f->id_prefix);
+        for (int k = 0; k < f->nname; k++)
+            free(f->name[k]);
+        free(f->revenue);
+        free(f->active);
+        free(f->inactive_type);
+        free(f->group);
+        free(f->group_prefix);
+        free(f->group_type);
+        for (int e = 0; e < f->nedges; e++) {
+            edge_spec *es = &f->edges[e];
+            free_ref(&es->from);
+            for (int t = 0; t < es->nto; t++)
+                free_ref(&es->to[t]);
+            for (int c = 0; c < es->nrec; c++)
+                free(es->recency[c]);
+        }
+        free(f->edges);
+    }
+    free(m->files);
+    for (int i = 0; i < 3; i++)
+        free(m->role[i]);
+    free(m->label);
+    free(m->name);
+    free(m->anchor_id);
+    free(m->anchor_type);
+    free(m->anchor_name);
+    free(m);
+}
+
+lp_status lp_crm_mapping_parse(lp_crm_mapping **out, const char *json, size_t len,
+                               const char *label)
+{
+    mp p = {label, LP_OK};
+    lp_crm_mapping *m = calloc(1, sizeof *m);
+    if (!m || !(m->label = dupstr(label))) {
+        free(m);
+        return lp_error_nomem("mapping");
+    }
+    m->size = (int64_t)len;
+    m->crc = (uint32_t)crc32_z(crc32(0L, Z_NULL, 0), (const unsigned char *)json, len);
+    const char *end = NULL;
+    cJSON *root = cJSON_ParseWithLengthOpts(json, len, &end, 0);
+    if (!root) {
+        /* where the parser stopped: line and column */
+        size_t at = end && end >= json && end <= json + len ? (size_t)(end - json) : 0;
+        int64_t line = 1, col = 1;
+        for (size_t i = 0; i < at; i++) {
+            if (json[i] == '\n') {
+                line++;
+                col = 1;
+            } else {
+                col++;
+            }
+        }
+        lp_crm_mapping_free(m);
+        return lp_error_set(LP_EINPUT, "%s: not valid JSON (line %" PRId64 ", column %" PRId64 ")",
+                            label, line, col);
+    }
+    /* trailing bytes after the value other than white space */
+    if (end) {
+        while (end < json + len && (*end == ' ' || *end == '\n' || *end == '\r' || *end == '\t'))
+            end++;
+        if (end < json + len && *end) {
+            cJSON_Delete(root);
+            lp_crm_mapping_free(m);
+            return lp_error_set(LP_EINPUT, "%s: not valid JSON (text after the top-level value)",
+                                label);
+        }
+    }
+    parse_top(&p, m, root);
+    cJSON_Delete(root);
+    if (p.st) {
+        lp_crm_mapping_free(m);
+        return p.st;
+    }
+    *out = m;
+    return LP_OK;
+}
+
+lp_status lp_crm_mapping_load(lp_crm_mapping **out, const char *path)
+{
+    FILE *fp = fopen(path, "rb");
+    if (!fp) return lp_error_set(LP_EINPUT, "%s: cannot open: %s", path, strerror(errno));
+    size_t cap = 1 << 16, len = 0;
+    char *buf = malloc(cap);
+    for (;;) {
+        if (!buf) {
+            fclose(fp);
+            return lp_error_nomem("mapping file");
+        }
+        len += fread(buf + len, 1, cap - len, fp);
+        if (len < cap) break;
+        if (cap >= ((size_t)16 << 20)) { /* 16 MiB: no mapping is that large */
+            free(buf);
+            fclose(fp);
+            return lp_error_set(LP_EINPUT, "%s: too large for a mapping (16 MiB or more)", path);
+        }
+        char *nb = realloc(buf, 2 * cap);
+        if (!nb) free(buf);
+        buf = nb;
+        cap *= 2;
+    }
+    int err = ferror(fp) ? errno : 0;
+    fclose(fp);
+    if (err) {
+        free(buf);
+        return lp_error_set(LP_EINPUT, "%s: cannot read: %s", path, strerror(err));
+    }
+    lp_status st = lp_crm_mapping_parse(out, buf, len, path);
+    free(buf);
+    return st;
+}
+
+lp_status lp_crm_mapping_builtin(lp_crm_mapping **out, const char *name)
+{
+    static const struct {
+        const char *name, *label;
+        const unsigned char *json;
+        size_t len;
+    } known[] = {
+        {"salesforce", "io/mappings/salesforce.json", lp_crm_builtin_salesforce,
+         sizeof lp_crm_builtin_salesforce},
+        {"hubspot", "io/mappings/hubspot.json", lp_crm_builtin_hubspot,
+         sizeof lp_crm_builtin_hubspot},
+    };
+    for (size_t i = 0; i < sizeof known / sizeof *known; i++)
+        if (!strcmp(name, known[i].name))
+            return lp_crm_mapping_parse(out, (const char *)known[i].json, known[i].len,
+                                        known[i].label);
+    return lp_error_set(LP_EUSAGE, "unknown CRM '%s' (known: salesforce, hubspot)", name);
+}
+
+const lp_roles *lp_crm_mapping_roles(const lp_crm_mapping *m)
+{
+    return &m->roles;
+}
+
+const char *lp_crm_mapping_name(const lp_crm_mapping *m)
+{
+    return m->name ? m->name : m->label;
+}
+
+/* ==== dates ============================================================== */
+
+/* Days since 1970-01-01 of a proleptic Gregorian date (the civil-from-days
+ * inverse, by eras of 400 years). */
+static int64_t days_from_civil(int64_t y, int64_t mo, int64_t d)
+{
+    y -= mo <= 2;
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    int64_t yoe = y - era * 400;
+    int64_t doy = (153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+/* "YYYY-MM-DD" at s[0..10), a valid date; 0 or -1. */
+static int parse_ymd(const char *s, size_t len, int64_t *out)
+{
+    if (len < 10 || s[4] != '-' || s[7] != '-') return -1;
+    int v[8];
+    static const int at[8] = {0, 1, 2, 3, 5, 6, 8, 9};
+    for (int i = 0; i < 8; i++) {
+        unsigned d = (unsigned)(unsigned char)s[at[i]] - '0';
+        if (d > 9) return -1;
+        v[i] = (int)d;
+    }
+    int64_t y = v[0] * 1000 + v[1] * 100 + v[2] * 10 + v[3], mo = v[4] * 10 + v[5],
+            d = v[6] * 10 + v[7];
+    static const int mdays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (mo < 1 || mo > 12 || d < 1) return -1;
+    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    if (d > mdays[mo - 1] + (mo == 2 && leap)) return -1;
+    *out = days_from_civil(y, mo, d);
+    return 0;
+}
+
+/* An activity date: "YYYY-MM-DD", alone or followed by 'T' or ' ' and a
+ * time (the date part of a date-time, as Salesforce writes StartDateTime). */
+static int parse_activity_day(const char *s, size_t len, int64_t *out)
+{
+    if (parse_ymd(s, len, out)) return -1;
+    return len == 10 || s[10] == 'T' || s[10] == ' ' ? 0 : -1;
+}
+
+int lp_crm_parse_day(const char *s, int64_t *out)
+{
+    size_t len = strlen(s);
+    return len == 10 ? parse_ymd(s, len, out) : -1;
+}
+
+void lp_crm_format_day(int64_t z, char *buf)
+{
+    z += 719468;
+    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    int64_t doe = z - era * 146097;
+    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int64_t y = yoe + era * 400;
+    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    int64_t mp5 = (5 * doy + 2) / 153;
+    int64_t d = doy - (153 * mp5 + 2) / 5 + 1;
+    int64_t mo = mp5 + (mp5 < 10 ? 3 : -9);
+    y += mo <= 2;
+    char tmp[40];
+    snprintf(tmp, sizeof tmp, "%04d-%02d-%02d", (int)(y % 10000), (int)mo, (int)d);
+    memcpy(buf, tmp, 10);
+    buf[10] = '\0';
+}
+
+/* ==== the import ========================================================= */
+
+typedef struct crm {
+    const lp_crm_mapping *m;
+    const lp_crm_options *opt;
+    lp_nodes nodes;
+    lp_edges fixed, act; /* act: weight holds the day until the end */
+    lp_i_intern ids, types;
+    int32_t *origin; /* [nodes] file index; -1 the anchor, -2 a group node */
+    uint8_t *left;   /* [nodes] a person who has left */
+    int64_t *line;   /* [nodes] line of the defining row */
+    int64_t cap;
+    char *key; /* scratch: prefix + id */
+    size_t key_cap;
+    char *name; /* scratch: joined name */
+    size_t name_cap;
+    int64_t max_day;
+    int has_day;
+    int64_t warned;
+    lp_crm_report rep;
+    uLong crc;
+} crm;
+
+static lp_status grow_node_arrays(crm *c)
+{
+    if (c->nodes.id.count < c->cap) return LP_OK;
+    int64_t cap = c->cap ? 2 * c->cap : 4096;
+    int32_t *o = realloc(c->origin, (size_t)cap * sizeof *o);
+    if (o) c->origin = o;
+    uint8_t *l = o ? realloc(c->left, (size_t)cap) : NULL;
+    if (l) c->left = l;
+    int64_t *ln = l ? realloc(c->line, (size_t)cap * sizeof *ln) : NULL;
+    if (!ln) return lp_error_nomem("CRM node table");
+    c->line = ln;
+    c->cap = cap;
+    return LP_OK;
+}
+
+static lp_status ensure(char **buf, size_t *cap, size_t want)
+{
+    if (want <= *cap) return LP_OK;
+    size_t nc = *cap ? *cap : 256;
+    while (nc < want)
+        nc *= 2;
+    char *b = realloc(*buf, nc);
+    if (!b) return lp_error_nomem("CRM scratch");
+    *buf = b;
+    *cap = nc;
+    return LP_OK;
+}
+
+/* prefix + s[0..len) into c->key; its length. */
+static lp_status make_key(crm *c, const char *prefix, const char *s, size_t len, size_t *klen)
+{
+    size_t pl = strlen(prefix);
+    lp_status st = ensure(&c->key, &c->key_cap, pl + len + 1);
+    if (st) return st;
+    memcpy(c->key, prefix, pl);
+    memcpy(c->key + pl, s, len);
+    c->key[pl + len] = '\0';
+    *klen = pl + len;
+    return LP_OK;
+}
+
+static lp_status type_index(crm *c, const char *type, int32_t *out)
+{
+    size_t len = strlen(type);
+    uint64_t h = lp_i_csv_hash(type, len);
+    int64_t t = lp_i_intern_find(&c->types, &c->nodes.type_name, type, len, h);
+    if (t < 0) {
+        t = c->nodes.type_name.count;
+        lp_status st = lp_strtab_push(&c->nodes.type_name, type, len);
+        if (!st) st = lp_i_intern_add(&c->types, h, t);
+        if (st) return st;
+    }
+    *out = (int32_t)t;
+    return LP_OK;
+}
+
+/* Append node key[0..klen) (known absent, hash h). */
+static lp_status add_node(crm *c, const char *key, size_t klen, uint64_t h, const char *type,
+                          double revenue, const char *name, size_t name_len, int32_t origin,
+                          int left, int64_t line)
+{
+    int32_t t;
+    lp_status st = type_index(c, type, &t);
+    if (!st) st = grow_node_arrays(c);
+    if (st) return st;
+    int64_t row = c->nodes.id.count;
+    if (row >= LP_VID_MAX)
+        return lp_error_set(LP_EINPUT, "too many nodes (more than %d)", LP_VID_MAX);
+    if ((st = lp_nodes_push(&c->nodes, key, klen, t, revenue)) ||
+        (st = lp_strtab_push(&c->nodes.name, name, name_len)) ||
+        (st = lp_i_intern_add(&c->ids, h, row)))
+        return st;
+    c->origin[row] = origin;
+    c->left[row] = (uint8_t)left;
+    c->line[row] = line;
+    return LP_OK;
+}
+
+/* One open export file. */
+typedef struct rd {
+    lp_csv_reader *r;
+    const char *path;
+    int64_t width;
+    int64_t line;
+} rd;
+
+static const char *fld(const rd *f, int col, size_t *len)
+{
+    return lp_csv_field(f->r, col, len);
+}
+
+/* A bad row (LP_EINPUT, message set): skipped and counted with
+ * skip_bad_rows, else fatal. */
+static lp_status bad_row(crm *c, lp_crm_file_report *fr, lp_status st)
+{
+    if (st != LP_EINPUT || !c->opt->skip_bad_rows) return st;
+    c->rep.load.skipped_rows++;
+    fr->bad_rows++;
+    if (c->opt->warn && c->warned < CRM_MAX_WARNINGS) {
+        fprintf(c->opt->warn, "warning: %s\n", lp_error_message());
+        c->warned++;
+    }
+    lp_error_clear();
+    return LP_OK;
+}
+
+/* "<path>:<line>: field '<col>': <what>[ \"<v>\"]" */
+static lp_status row_err(const rd *f, const char *col, const char *what, const char *v, size_t len)
+{
+    char text[256];
+    if (!v)
+        return lp_error_set(LP_EINPUT, "%s:%" PRId64 ": field '%s': %s", f->path, f->line, col,
+                            what);
+    return lp_error_set(LP_EINPUT, "%s:%" PRId64 ": field '%s': %s \"%s\"", f->path, f->line, col,
+                        what, lp_i_csv_msg_text(text, sizeof text, v, len));
+}
+
+/* Text kept in the graph: valid UTF-8 without NUL. */
+static lp_status check_text(const rd *f, const char *col, const char *what, const char *s,
+                            size_t len)
+{
+    char w[80];
+    if (memchr(s, '\0', len)) {
+        snprintf(w, sizeof w, "NUL byte in %s", what);
+        return row_err(f, col, w, s, len);
+    }
+    if (!lp_i_csv_utf8_valid(s, len)) {
+        snprintf(w, sizeof w, "invalid UTF-8 in %s", what);
+        return row_err(f, col, w, s, len);
+    }
+    return LP_OK;
+}
+
+/* true/false/1/0, any case. */
+static int parse_bool(const char *s, size_t len, int *out)
+{
+    if (len == 1 && (*s == '1' || *s == '0')) {
+        *out = *s == '1';
+        return 0;
+    }
+    static const char *const w[2] = {"false", "true"};
+    for (int b = 0; b < 2; b++) {
+        size_t n = strlen(w[b]);
+        if (len != n) continue;
+        size_t i = 0;
+        while (i < n && (s[i] | 0x20) == w[b][i])
+            i++;
+        if (i == n) {
+            *out = b;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+/* A reference slot resolved for the current row: the node row, or -1
+ * (*why: 0 empty, 1 not a record of its file, 2 a person who has left). */
+static int64_t resolve(crm *c, const rd *f, const slot *sl, lp_crm_file_report *fr, int si,
+                       int *why)
+{
+    size_t len;
+    const char *v = fld(f, sl->col, &len);
+    *why = 0;
+    if (len == 0) return -1;
+    const file_spec *T = &c->m->files[sl->file];
+    const char *key = v; /* ids without a prefix are looked up where they lie */
+    size_t klen = len;
+    if (*T->id_prefix) {
+        if (make_key(c, T->id_prefix, v, len, &klen)) {
+            *why = -1;
+            return -1;
+        }
+        key = c->key;
+    }
+    int64_t row = lp_i_intern_find(&c->ids, &c->nodes.id, key, klen, lp_i_csv_hash(key, klen));
+    if (row < 0 || c->origin[row] != sl->file) {
+        fr->unknown[si]++;
+        *why = 1;
+        return -1;
+    }
+    if (c->left[row]) {
+        *why = 2;
+        return -1;
+    }
+    return row;
+}
+
+/* Column index of name in the header (names[], width), or -1. */
+static int find_col(char **names, int64_t width, const char *name)
+{
+    for (int64_t i = 0; i < width; i++)
+        if (!strcmp(names[i], name)) return (int)i;
+    return -1;
+}
+
+/* "<label>: <key>: column 'X' not in <path> (header: a, b, ...)" */
+static lp_status missing_col(crm *c, const rd *f, char **names, int64_t width, const char *key,
+                             const char *col)
+{
+    char hdr[400] = "", text[200];
+    size_t used = 0;
+    for (int64_t i = 0; i < width && used < 300; i++) {
+        lp_i_csv_msg_text(text, sizeof text, names[i], strlen(names[i]));
+        int n = snprintf(hdr + used, sizeof hdr - used, "%s%s", i ? ", " : "", text);
+        if (n < 0) break;
+        used += (size_t)n;
+        if (used >= sizeof hdr) used = sizeof hdr - 1;
+    }
+    if (used >= 300) snprintf(hdr + 300, sizeof hdr - 300, ", ...");
+    return lp_error_set(LP_EINPUT, "%s: %s: column '%s' not in %s (header: %s)", c->m->label, key,
+                        col, f->path, hdr);
+}
+
+static lp_status bind_col(crm *c, const rd *f, char **names, const char *key, const char *col,
+                          int *out)
+{
+    *out = find_col(names, f->width, col);
+    if (*out < 0) return missing_col(c, f, names, f->width, key, col);
+    /* a column named twice in the header: which one is meant? */
+    for (int64_t i = *out + 1; i < f->width; i++)
+        if (!strcmp(names[i], col))
+            return lp_error_set(LP_EINPUT,
+                                "%s:%" PRId64 ": field '%s': duplicate column (columns %d and "
+                                "%" PRId64 ")",
+                                f->path, f->line, col, *out + 1, i + 1);
+    return LP_OK;
+}
+
+/* The slot of a reference (column, file), added on first use, with its
+ * entry in the file report. */
+static lp_status add_slot(crm *c, file_spec *F, const rd *f, char **names, const char *key, ref *r,
+                          lp_crm_file_report *fr)
+{
+    for (int i = 0; i < F->nslots; i++)
+        if (!strcmp(F->slots[i].column, r->column) && F->slots[i].file == r->file) {
+            r->slot = i;
+            return LP_OK;
+        }
+    if (F->nslots == CRM_MAX_SLOTS)
+        return lp_error_set(LP_EINPUT, "%s: %s: more than %d reference columns in one file",
+                            c->m->label, key, CRM_MAX_SLOTS);
+    slot *sl = &F->slots[F->nslots];
+    sl->column = r->column;
+    sl->file = r->file;
+    lp_status st = bind_col(c, f, names, key, r->column, &sl->col);
+    if (st) return st;
+    r->slot = F->nslots++;
+    const char *col = r->column;
+    char **nc = realloc(fr->col, (size_t)(fr->ncols + 1) * sizeof *nc);
+    if (!nc) return lp_error_nomem("CRM report");
+    fr->col = nc;
+    int64_t *nu = realloc(fr->unknown, (size_t)(fr->ncols + 1) * sizeof *nu);
+    if (!nu) return lp_error_nomem("CRM report");
+    fr->unknown = nu;
+    if (!(fr->col[fr->ncols] = dupstr(col))) return lp_error_nomem("CRM report");
+    fr->unknown[fr->ncols] = 0;
+    fr->ncols++;
+    return LP_OK;
+}
+
+/* Bind every column file F uses to the header. */
+static lp_status bind_header(crm *c, file_spec *F, const rd *f, char **names,
+                             lp_crm_file_report *fr)
+{
+    char key[512];
+    lp_status st = LP_OK;
+    F->c_id = F->c_revenue = F->c_active = F->c_group = -1;
+    F->nslots = 0;
+    if (F->has_node) {
+        keycat(key, sizeof key, F->key, "node.id");
+        if ((st = bind_col(c, f, names, key, F->id, &F->c_id))) return st;
+        keycat(key, sizeof key, F->key, "node.name");
+        for (int k = 0; k < F->nname; k++)
+            if ((st = bind_col(c, f, names, key, F->name[k], &F->c_name[k]))) return st;
+        keycat(key, sizeof key, F->key, "node.revenue");
+        if (F->revenue && (st = bind_col(c, f, names, key, F->revenue, &F->c_revenue))) return st;
+        keycat(key, sizeof key, F->key, "node.active");
+        if (F->active && (st = bind_col(c, f, names, key, F->active, &F->c_active))) return st;
+        keycat(key, sizeof key, F->key, "node.anchor_tie.group");
+        if (F->group && (st = bind_col(c, f, names, key, F->group, &F->c_group))) return st;
+    }
+    for (int e = 0; e < F->nedges; e++) {
+        edge_spec *es = &F->edges[e];
+        ref *all[1 + CRM_MAX_TO];
+        const char *part[1 + CRM_MAX_TO];
+        char tk[CRM_MAX_TO][16];
+        all[0] = &es->from;
+        part[0] = "from";
+        for (int t = 0; t < es->nto; t++) {
+            all[1 + t] = &es->to[t];
+            if (es->nto > 1)
+                snprintf(tk[t], sizeof tk[t], "to[%d]", t);
+            else
+                snprintf(tk[t], sizeof tk[t], "to");
+            part[1 + t] = tk[t];
+        }
+        for (int k = 0; k < 1 + es->nto; k++) {
+            ref *r = all[k];
+            if (r->self) continue;
+            kjoin(key, sizeof key, es->key, ".", part[k], ".column", (const char *)NULL);
+            if ((st = add_slot(c, F, f, names, key, r, fr))) return st;
+        }
+        kjoin(key, sizeof key, es->key, ".recency", (const char *)NULL);
+        for (int k = 0; k < es->nrec; k++)
+            if ((st = bind_col(c, f, names, key, es->recency[k], &es->rec_col[k]))) return st;
+    }
+    return LP_OK;
+}
+
+/* Find <dir>/<file>.csv, else .csv.gz; NULL if neither exists. */
+static char *find_file(const char *dir, const char *file)
+{
+    static const char *const ext[2] = {".csv", ".csv.gz"};
+    for (int i = 0; i < 2; i++) {
+        size_t n = strlen(dir) + strlen(file) + 10;
+        char *p = malloc(n);
+        if (!p) return NULL;
+        snprintf(p, n, "%s%s%s%s", dir, *dir && dir[strlen(dir) - 1] != '/' ? "/" : "", file,
+                 ext[i]);
+        struct stat sb;
+        if (stat(p, &sb) == 0) return p;
+        free(p);
+    }
+    return NULL;
+}
+
+/* Process the current row of file F (index fi). */
+static lp_status do_row(crm *c, int fi, file_spec *F, const rd *f, lp_crm_file_report *fr)
+{
+    lp_status st;
+    int64_t nf = lp_csv_nfields(f->r);
+    if (nf != f->width)
+        return lp_error_set(LP_EINPUT,
+                            "%s:%" PRId64 ": expected %" PRId64 " fields, found %" PRId64, f->path,
+                            f->line, f->width, nf);
+    /* checks first: a bad row changes nothing */
+    size_t id_len = 0, klen = 0, name_len = 0, glen = 0;
+    const char *id = NULL, *g = NULL;
+    double revenue = 0;
+    int active = 1;
+    uint64_t h = 0;
+    if (F->has_node) {
+        id = fld(f, F->c_id, &id_len);
+        if (id_len == 0) return row_err(f, F->id, "empty id", NULL, 0);
+        if ((st = check_text(f, F->id, "id", id, id_len))) return st;
+        size_t used = 0;
+        for (int k = 0; k < F->nname; k++) {
+            size_t len;
+            const char *s = fld(f, F->c_name[k], &len);
+            if ((st = check_text(f, F->name[k], "name", s, len))) return st;
+            if (!len) continue;
+            if ((st = ensure(&c->name, &c->name_cap, used + len + 2))) return st;
+            if (used) c->name[used++] = ' ';
+            memcpy(c->name + used, s, len);
+            used += len;
+        }
+        name_len = used;
+        if (F->c_revenue >= 0) {
+            size_t len;
+            const char *s = fld(f, F->c_revenue, &len);
+            if (len) {
+                int rc = lp_i_csv_parse_number(s, len, &revenue);
+                if (rc == LP_I_NUM_NOMEM) return lp_error_nomem("number");
+                if (rc == LP_I_NUM_MALFORMED)
+                    return row_err(f, F->revenue, "malformed number", s, len);
+                if (rc == LP_I_NUM_RANGE)
+                    return row_err(f, F->revenue, "number out of range", s, len);
+                if (revenue < 0) return row_err(f, F->revenue, "negative revenue", s, len);
+            }
+        }
+        if (F->c_active >= 0) {
+            size_t len;
+            const char *s = fld(f, F->c_active, &len);
+            if (parse_bool(s, len, &active))
+                return row_err(f, F->active, "not a boolean (true, false, 1 or 0)", s, len);
+        }
+        if (F->c_group >= 0) {
+            g = fld(f, F->c_group, &glen);
+            if ((st = check_text(f, F->group, "group", g, glen))) return st;
+        }
+        if ((st = make_key(c, F->id_prefix, id, id_len, &klen))) return st;
+        h = lp_i_csv_hash(c->key, klen);
+        int64_t prev = lp_i_intern_find(&c->ids, &c->nodes.id, c->key, klen, h);
+        if (prev >= 0) {
+            char text[256], where[400];
+            if (c->origin[prev] >= 0)
+                snprintf(where, sizeof where, "first defined in %s.csv line %" PRId64,
+                         c->m->files[c->origin[prev]].file, c->line[prev]);
+            else
+                snprintf(where, sizeof where, "the id of an anchor node");
+            return lp_error_set(
+                LP_EINPUT, "%s:%" PRId64 ": field '%s': duplicate node id \"%s\" (%s)", f->path,
+                f->line, F->id, lp_i_csv_msg_text(text, sizeof text, c->key, klen), where);
+        }
+    }
+    int64_t day[64];
+    for (int e = 0; e < F->nedges && e < 64; e++) {
+        edge_spec *es = &F->edges[e];
+        if (!es->nrec) continue;
+        size_t len = 0;
+        const char *s = NULL;
+        int k = 0;
+        for (; k < es->nrec; k++) {
+            s = fld(f, es->rec_col[k], &len);
+            if (len) break;
+        }
+        if (k == es->nrec) return row_err(f, es->recency[0], "missing date", NULL, 0);
+        if (parse_activity_day(s, len, &day[e]))
+            return row_err(f, es->recency[k], "malformed date (want YYYY-MM-DD)", s, len);
+    }
+    /* the row is good */
+    for (int e = 0; e < F->nedges && e < 64; e++)
+        if (F->edges[e].nrec) {
+            if (!c->has_day || day[e] > c->max_day) c->max_day = day[e];
+            c->has_day = 1;
+        }
+    int64_t self = -1;
+    if (F->has_node) {
+        self = c->nodes.id.count;
+        /* make_key's buffer is reused below: add the node first */
+        if ((st = add_node(c, c->key, klen, h, active ? F->type : F->inactive_type, revenue,
+                           c->name, name_len, fi, !active, f->line)))
+            return st;
+        fr->nodes++;
+        if (F->has_tie && active) {
+            int64_t to = 0; /* the anchor */
+            if (g && glen) {
+                if ((st = make_key(c, F->group_prefix, g, glen, &klen))) return st;
+                uint64_t gh = lp_i_csv_hash(c->key, klen);
+                to = lp_i_intern_find(&c->ids, &c->nodes.id, c->key, klen, gh);
+                if (to >= 0 && c->origin[to] != -2) {
+                    char text[256];
+                    return lp_error_set(LP_EINPUT,
+                                        "%s:%" PRId64 ": field '%s': group node id \"%s\" is "
+                                        "already the id of a record",
+                                        f->path, f->line, F->group,
+                                        lp_i_csv_msg_text(text, sizeof text, c->key, klen));
+                }
+                if (to < 0) {
+                    to = c->nodes.id.count;
+                    if ((st = add_node(c, c->key, klen, gh, F->group_type, 0, g, glen, -2, 0,
+                                       f->line)))
+                        return st;
+                    fr->nodes++;
+                }
+            }
+            if ((st = lp_edges_push(&c->fixed, (lp_vid)self, (lp_vid)to, F->tie_weight))) return st;
+            fr->edges++;
+        }
+    }
+    /* every reference column once (so that each one's unknown values are
+     * counted in every row, whichever edge uses it) */
+    int64_t res[CRM_MAX_SLOTS];
+    int why[CRM_MAX_SLOTS];
+    for (int k = 0; k < F->nslots; k++) {
+        res[k] = resolve(c, f, &F->slots[k], fr, k, &why[k]);
+        if (why[k] < 0) return lp_error_nomem("CRM key");
+    }
+    for (int e = 0; e < F->nedges && e < 64; e++) {
+        edge_spec *es = &F->edges[e];
+        int64_t u = es->from.self ? self : res[es->from.slot], v = -1;
+        int left = !es->from.self && why[es->from.slot] == 2;
+        for (int t = 0; u >= 0 && t < es->nto && v < 0 && !left; t++) {
+            const ref *r = &es->to[t];
+            v = r->self ? self : res[r->slot];
+            left = !r->self && why[r->slot] == 2; /* a person who has left: no fallback */
+        }
+        if (u < 0 || v < 0) {
+            if (left)
+                fr->skipped_left++;
+            else
+                fr->skipped_unknown++;
+            continue;
+        }
+        if (es->nrec)
+            st = lp_edges_push(&c->act, (lp_vid)u, (lp_vid)v, (double)day[e]);
+        else
+            st = lp_edges_push(&c->fixed, (lp_vid)u, (lp_vid)v, es->weight);
+        if (st) return st;
+        fr->edges++;
+    }
+    return LP_OK;
+}
+
+static void progress(crm *c, const file_spec *F, int64_t done, int64_t total)
+{
+    if (c->opt->progress) c->opt->progress(c->opt->progress_ctx, F->file, done, total);
+}
+
+static lp_status read_file(crm *c, int fi, const char *dir)
+{
+    file_spec *F = (file_spec *)&c->m->files[fi];
+    lp_crm_file_report *fr = &c->rep.files[fi];
+    if (!(fr->file = dupstr(F->file))) return lp_error_nomem("CRM report");
+    char *path = find_file(dir, F->file);
+    if (!path) {
+        if (!F->required) return LP_OK;
+        char key[512];
+        keycat(key, sizeof key, F->key, "file");
+        return lp_error_set(LP_EINPUT, "%s: %s: no %s%s%s.csv or .csv.gz (a required file)",
+                            c->m->label, key, dir, *dir && dir[strlen(dir) - 1] != '/' ? "/" : "",
+                            F->file);
+    }
+    fr->path = path;
+    struct stat sb;
+    int64_t size = stat(path, &sb) == 0 ? (int64_t)sb.st_size : -1;
+    rd f = {NULL, path, 0, 0};
+    lp_status st = lp_csv_open(&f.r, path);
+    char **names = NULL;
+    int more = 0;
+    if (st) return st;
+    progress(c, F, 0, size);
+    if ((st = lp_csv_next(f.r, &more))) goto done;
+    if (!more) {
+        st = lp_error_set(LP_EINPUT, "%s: empty file (no header row)", path);
+        goto done;
+    }
+    f.width = lp_csv_nfields(f.r);
+    f.line = lp_csv_line(f.r);
+    if ((st = lp_csv_name_fields(f.r))) goto done;
+    if (!(names = calloc((size_t)f.width, sizeof *names))) {
+        st = lp_error_nomem("CSV header");
+        goto done;
+    }
+    for (int64_t i = 0; i < f.width; i++) {
+        size_t len;
+        const char *s = lp_csv_field(f.r, i, &len);
+        if (!(names[i] = malloc(len + 1))) {
+            st = lp_error_nomem("CSV header");
+            goto done;
+        }
+        memcpy(names[i], s, len);
+        names[i][len] = '\0';
+    }
+    if ((st = bind_header(c, F, &f, names, fr))) goto done;
+    int64_t next_tick = 8 << 20;
+    for (;;) {
+        if ((st = lp_csv_next(f.r, &more))) goto done;
+        if (!more) break;
+        f.line = lp_csv_line(f.r);
+        fr->rows++;
+        if ((st = bad_row(c, fr, do_row(c, fi, F, &f, fr)))) goto done;
+        if (c->opt->progress && lp_csv_bytes(f.r) >= next_tick) {
+            int64_t b = lp_csv_bytes(f.r);
+            next_tick = b + (8 << 20);
+            progress(c, F, size > 0 && b >= size ? size - 1 : b, size);
+        }
+    }
+    fr->bytes = lp_csv_bytes(f.r);
+    c->rep.csv_bytes += fr->bytes;
+    c->crc = crc32_combine(c->crc, lp_csv_crc32(f.r), (z_off_t)fr->bytes);
+    if (F->has_node)
+        c->rep.load.node_rows += fr->rows;
+    else
+        c->rep.load.edge_rows += fr->rows;
+    progress(c, F, size, size);
+done:
+    for (int64_t i = 0; names && i < f.width; i++)
+        free(names[i]);
+    free(names);
+    lp_csv_close(f.r);
+    return st;
+}
+
+void lp_crm_report_free(lp_crm_report *rep)
+{
+    if (!rep) return;
+    for (int i = 0; rep->files && i < rep->nfiles; i++) {
+        lp_crm_file_report *fr = &rep->files[i];
+        free(fr->file);
+        free(fr->path);
+        for (int k = 0; k < fr->ncols; k++)
+            free(fr->col[k]);
+        free(fr->col);
+        free(fr->unknown);
+    }
+    free(rep->files);
+    free(rep->dir);
+    free(rep->mapping);
+    memset(rep, 0, sizeof *rep);
+}
+
+lp_status lp_crm_import(lp_graph *out, lp_crm_report *out_rep, const lp_crm_mapping *m,
+                        const char *dir, const lp_crm_options *opt)
+{
+    static const lp_crm_options defaults = LP_CRM_OPTIONS_INIT;
+    crm c;
+    memset(&c, 0, sizeof c);
+    lp_nodes ninit = LP_NODES_INIT;
+    lp_edges einit = LP_EDGES_INIT;
+    c.nodes = ninit;
+    c.fixed = einit;
+    c.act = einit;
+    c.m = m;
+    c.opt = opt ? opt : &defaults;
+    c.crc = crc32(0L, Z_NULL, 0);
+    lp_status st = LP_OK;
+    if (!(c.opt->half_life_days > 0 && isfinite(c.opt->half_life_days)))
+        return lp_error_set(LP_EUSAGE, "half-life must be a positive number of days");
+    c.rep.nfiles = m->nfiles;
+    if (!(c.rep.files = calloc((size_t)m->nfiles, sizeof *c.rep.files)) ||
+        !(c.rep.dir = dupstr(dir)) || !(c.rep.mapping = dupstr(m->label))) {
+        st = lp_error_nomem("CRM report");
+        goto done;
+    }
+    c.nodes.has_name = 1;
+    for (int i = 0; i < m->nfiles; i++)
+        if (m->files[i].revenue) c.nodes.has_revenue = 1;
+    {
+        size_t klen = strlen(m->anchor_id);
+        if ((st = add_node(&c, m->anchor_id, klen, lp_i_csv_hash(m->anchor_id, klen),
+                           m->anchor_type, 0, m->anchor_name, strlen(m->anchor_name), -1, 0, 0)))
+            goto done;
+    }
+    for (int i = 0; i < m->nfiles && !st; i++)
+        st = read_file(&c, i, dir);
+    if (st) goto done;
+    if (c.opt->warn && c.rep.load.skipped_rows > c.warned)
+        fprintf(c.opt->warn, "warning: %" PRId64 " more rows skipped\n",
+                c.rep.load.skipped_rows - c.warned);
+    /* activity weights, now that the as-of day is known */
+    c.rep.has_activity = c.has_day;
+    c.rep.as_of_day = c.opt->has_as_of ? c.opt->as_of_day : c.has_day ? c.max_day : 0;
+    c.rep.half_life_days = c.opt->half_life_days;
+    for (int64_t k = 0; k < c.act.m; k++) {
+        double age = (double)c.rep.as_of_day - c.act.weight[k];
+        if (age < 0) age = 0;
+        double w = pow(0.5, age / c.opt->half_life_days);
+        if (!(w > 0)) w = 4.9406564584124654e-324; /* underflow: the smallest tie there is */
+        if ((st = lp_edges_push(&c.fixed, c.act.src[k], c.act.dst[k], w))) goto done;
+    }
+    lp_edges_free(&c.act);
+    lp_i_intern_free(&c.ids);
+    lp_i_intern_free(&c.types);
+    c.rep.load.nodes_file.path = c.rep.dir;
+    c.rep.load.nodes_file.size = c.rep.csv_bytes;
+    c.rep.load.nodes_file.crc32 = (uint32_t)c.crc;
+    c.rep.load.edges_file.path = c.rep.mapping;
+    c.rep.load.edges_file.size = m->size;
+    c.rep.load.edges_file.crc32 = m->crc;
+    st = lp_graph_build(out, &c.nodes, &c.fixed);
+done:
+    lp_nodes_free(&c.nodes);
+    lp_edges_free(&c.fixed);
+    lp_edges_free(&c.act);
+    lp_i_intern_free(&c.ids);
+    lp_i_intern_free(&c.types);
+    free(c.origin);
+    free(c.left);
+    free(c.line);
+    free(c.key);
+    free(c.name);
+    if (!st && out_rep) {
+        *out_rep = c.rep;
+        if (out_rep->files) { /* paths inside the load report point into the copy */
+            out_rep->load.nodes_file.path = out_rep->dir;
+            out_rep->load.edges_file.path = out_rep->mapping;
+        }
+    } else {
+        lp_crm_report_free(&c.rep);
+    }
+    return st;
+}
