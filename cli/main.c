@@ -334,6 +334,7 @@ typedef struct analyze_opts {
     int whatif;                /* the whatif command: scenarios only */
     const char *scenario_file; /* --scenarios */
     const char *add;           /* --add PERSON:ACCOUNT,... (whatif) */
+    int roles_given;           /* --anchor, --person or --account given */
     lp_tie *ties;              /* --add resolved */
     int64_t n_ties;
     const char **leave; /* --leave values [n_leave] */
@@ -404,10 +405,13 @@ static int parse_analyze(analyze_opts *o, int argc, char **argv)
             o->output = v;
         } else if ((v = lp_cli_opt_value(argc, argv, &i, "--anchor"))) {
             o->an.roles.anchor = v;
+            o->roles_given = 1;
         } else if ((v = lp_cli_opt_value(argc, argv, &i, "--person"))) {
             o->an.roles.person = v;
+            o->roles_given = 1;
         } else if ((v = lp_cli_opt_value(argc, argv, &i, "--account"))) {
             o->an.roles.account = v;
+            o->roles_given = 1;
         } else if ((v = lp_cli_opt_value(argc, argv, &i, "--threads"))) {
             if (lp_cli_parse_int64(v, 1, 4096, &o->threads))
                 return lp_cli_usage_error(
@@ -769,6 +773,12 @@ static int cmd_analyze(int argc, char **argv, int whatif)
 
     double t_load = 0;
     lp_status st = load_graph(&g, &rep, &info, &o, &t_load);
+    if (!st && !o.roles_given && info.anchor && info.person && info.account) {
+        /* a store made from a CRM export records the roles its profile implies */
+        o.an.roles.anchor = info.anchor;
+        o.an.roles.person = info.person;
+        o.an.roles.account = info.account;
+    }
     if (!st) st = prepare_roles(&g, &set, &o);
     if (!st) st = lp_analyze(&an, &g, &o.an);
     if (!st) st = lp_analysis_add_time(&an, "load", t_load);

@@ -181,6 +181,24 @@ def main():
             cmd = f.attrs["command_line"].decode("utf-8")  # raises if not UTF-8
             C.check("dir\ufffd/nodes.csv" in cmd, f"command_line: {cmd!r}")
 
+        # a store imported from a CRM export records its roles; analyze uses
+        # them unless role options are given
+        sample = os.path.join(os.environ["LP_SOURCE_DIR"], "data", "crm-sample", "salesforce")
+        store = os.path.join(d, "crm.h5")
+        p = run(["import", "--crm", "salesforce", sample, "-o", store])
+        C.check(p.returncode == 0, f"import --crm: {p.returncode} {p.stderr!r}")
+        p = run(["analyze", store, "-o", fresh + "crm", "--quiet"])
+        C.check(p.returncode == 0, f"analyze of a CRM store: {p.returncode} {p.stderr!r}")
+        with h5py.File(fresh + "crm") as f:
+            par = json.loads(f.attrs["parameters"])
+            C.check(par["anchor"] == "company,department" and par["person"] == "employee",
+                    f"store roles not used: {par}")
+            C.check("name" in f["nodes"] or "name_bytes" in f["nodes"], "names did not travel")
+        p = run(["analyze", store, "-o", fresh + "crm", "--quiet", "--anchor", "company"])
+        with h5py.File(fresh + "crm") as f:
+            par = json.loads(f.attrs["parameters"])
+            C.check(p.returncode == 0 and par["anchor"] == "company", f"--anchor given: {par}")
+
         # summary of something that is not a result file
         p = run(["summary", n])
         C.check(p.returncode == 3, f"summary of a CSV: exit {p.returncode} {p.stderr!r}")
