@@ -147,7 +147,7 @@ static int same_bytes(const void *a, const void *b, size_t len)
 }
 
 /* Within 1e-9 relative: exact betweenness adds per-thread partial sums in
- * an order that depends on scheduling (DESIGN.md's tolerance), even for one
+ * an order that depends on scheduling (docs/metrics.md "Determinism"), even for one
  * and the same graph. */
 static int close_enough(const double *a, const double *b, size_t n)
 {

@@ -37,7 +37,7 @@ def same(a, b, what):
     for k in a:
         if k in b:
             x, y = a[k], b[k]
-            # floating columns: within 1e-9 relative (DESIGN.md: a parallel
+            # floating columns: within 1e-9 relative (docs/metrics.md "Determinism": a parallel
             # sum's rounding depends on how the work was shared out)
             eq = (x.shape == y.shape and np.allclose(x, y, rtol=1e-9, atol=1e-12, equal_nan=True)
                   if x.dtype.kind == "f" else np.array_equal(x, y))
