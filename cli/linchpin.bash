@@ -47,7 +47,8 @@ _linchpin()
     --scenarios)
         COMPREPLY=($(compgen -f -- "$cur"))
         return ;;
-    --anchor | --person | --account | --threads | --bus-factor-cap | --epsilon | --delta | \
+    --anchor | --person | --account | --threads | --bus-factor-cap | --min-tie | \
+        --second-links | --epsilon | --delta | \
         --seed | --leave | --top | --accounts | --employees | --single-threaded | --partners | \
         --former-employees | --rep-alpha)
         return ;; # a value only the user knows
@@ -57,11 +58,12 @@ _linchpin()
     case $cmd in
     analyze)
         opts='-o --output --anchor --person --account --threads --bus-factor-cap
-              --betweenness --epsilon --delta --seed --scenarios --leave --skip-bad-rows
-              --top --progress --quiet --help' ;;
+              --min-tie --second-links --betweenness --epsilon --delta --seed --scenarios
+              --leave --skip-bad-rows --top --progress --quiet --help' ;;
     whatif)
         opts='-o --output --anchor --person --account --threads --bus-factor-cap
-              --scenarios --leave --skip-bad-rows --progress --quiet --help' ;;
+              --min-tie --second-links --scenarios --leave --skip-bad-rows --progress
+              --quiet --help' ;;
     import)
         opts='-o --output --threads --progress --skip-bad-rows --help' ;;
     summary)

@@ -139,11 +139,12 @@ def main():
         c.check(r.returncode == 0 and r.stdout.startswith("linchpin "),
                 f"installed linchpin --version: {r.returncode} {r.stdout!r} {r.stderr!r}")
         main_help = sh([exe, "--help"]).stdout
-        gen_help = sh([exe, "generate", "--help"]).stdout
-        cmd_help = "".join(sh([exe, cmd, "--help"]).stdout
-                           for cmd in ("analyze", "whatif", "import", "summary"))
-        c.check("--anchor" in main_help and "--accounts" in gen_help,
-                "linchpin --help / generate --help do not list their options")
+        helps = {cmd: sh([exe, cmd, "--help"]).stdout
+                 for cmd in ("analyze", "whatif", "import", "summary", "generate")}
+        gen_help = helps["generate"]
+        cmd_help = "".join(helps.values())
+        c.check("--anchor" in helps["analyze"] and "--accounts" in gen_help,
+                "linchpin analyze --help / generate --help do not list their options")
         with open(man, encoding="utf-8") as f:
             man_text = f.read().replace("\\-", "-")
         for opt in sorted(options(main_help) | options(gen_help) | options(cmd_help)):
@@ -166,11 +167,9 @@ def main():
 
         cmds = {"analyze", "whatif", "import", "summary", "generate"}
         c.check(cmds <= completions("linchpin", ""), "completion does not offer every command")
-        # each option of the help, offered for the command that takes it
-        analyze_help = sh([exe, "analyze", "--help"]).stdout
-        per_cmd = {"analyze": options(analyze_help.split("whatif:")[0].split("analyze:")[-1]),
-                   "generate": options(gen_help) - {"--help"}}
-        for cmd, opts in per_cmd.items():
+        # each option of a command's --help, offered for that command
+        for cmd, text in helps.items():
+            opts = options(text)
             offered = completions("linchpin", cmd, "--")
             for opt in sorted(opts):
                 c.check(opt in offered, f"completion of '{cmd} --' lacks {opt}")

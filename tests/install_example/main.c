@@ -31,11 +31,12 @@ int main(int argc, char **argv)
         lp_graph_free(&g);
         return st;
     }
-    const lp_keyperson *kp = &a.kp;
+    const lp_keyperson *kp = &a.keyperson;
     for (int64_t i = 0; i < kp->n_accounts; i++) {
         printf("%s\t", lp_strtab_get(&g.nodes.id, kp->account_node[i]));
-        for (int64_t k = kp->kp_offsets[i]; k < kp->kp_offsets[i + 1]; k++)
-            printf("%s%s", k > kp->kp_offsets[i] ? ";" : "", lp_strtab_get(&g.nodes.id, kp->kp[k]));
+        for (int64_t k = kp->key_persons_offsets[i]; k < kp->key_persons_offsets[i + 1]; k++)
+            printf("%s%s", k > kp->key_persons_offsets[i] ? ";" : "",
+                   lp_strtab_get(&g.nodes.id, kp->key_persons[k]));
         printf("\n");
     }
     lp_analysis_free(&a);
