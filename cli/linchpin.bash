@@ -49,7 +49,7 @@ _linchpin()
         return ;;
     --anchor | --person | --account | --threads | --bus-factor-cap | --min-tie | \
         --second-links | --epsilon | --delta | \
-        --seed | --leave | --top | --accounts | --employees | --single-threaded | --partners | \
+        --seed | --leave | --add | --top | --accounts | --employees | --single-threaded | --partners | \
         --former-employees | --rep-alpha)
         return ;; # a value only the user knows
     esac
@@ -62,8 +62,8 @@ _linchpin()
               --leave --skip-bad-rows --top --progress --quiet --help' ;;
     whatif)
         opts='-o --output --anchor --person --account --threads --bus-factor-cap
-              --min-tie --second-links --scenarios --leave --skip-bad-rows --progress
-              --quiet --help' ;;
+              --min-tie --second-links --scenarios --leave --add --skip-bad-rows
+              --progress --quiet --help' ;;
     import)
         opts='-o --output --threads --progress --skip-bad-rows --help' ;;
     summary)
