@@ -12,9 +12,9 @@
  * size up to which `analyze` computes exact betweenness), K = 1000.
  *
  * For each phase: ours with T threads (median of R runs), ours with 1
- * thread (median of R runs; the result must be identical, or within 1e-9
- * relative where DESIGN.md allows it), the igraph peer (median of R runs,
- * or a timed sample extrapolated to the whole job when the whole job would
+ * thread (median of R runs; the result must be identical, docs/metrics.md
+ * "Determinism", or within 1e-9 relative for floating columns), the igraph peer
+ * (median of R runs, or a timed sample extrapolated to the whole job when the whole job would
  * take hours: the line says so), and a check outside every timed part,
  * printed as check=PASS or check=FAIL. Peak memory per phase: the process's
  * resident high-water mark is reset before the phase's runs and read after

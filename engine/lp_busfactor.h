@@ -1,5 +1,5 @@
 /* lp_busfactor.h — bus factor and dominant share of every account
- * (DESIGN.md "Metrics"). */
+ * (docs/metrics.md). */
 #ifndef LP_BUSFACTOR_H
 #define LP_BUSFACTOR_H
 

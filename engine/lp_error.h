@@ -3,7 +3,7 @@
  * Every fallible function returns an lp_status and, on failure, records a
  * one-line message with lp_error_set(). Callers pass the status up unchanged;
  * the command prints lp_error_message() and exits with the status, so the
- * numeric values are the exit statuses of DESIGN.md.
+ * numeric values are the exit statuses (docs/linchpin.1, EXIT STATUS).
  *
  * The message buffer is process-global: set errors only from serial code
  * (never inside an OpenMP region — collect a status per thread instead).

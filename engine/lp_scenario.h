@@ -1,4 +1,4 @@
-/* lp_scenario.h — departure scenarios (DESIGN.md "Metrics"): what if these
+/* lp_scenario.h — departure scenarios (docs/metrics.md): what if these
  * people leave? For each scenario, the accounts that lose every path to R,
  * the accounts whose bus factor falls to 1, and the revenue of each group.
  * See scenario.c for the method. No file I/O (io/lp_scenario_io.h reads

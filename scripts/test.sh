@@ -9,7 +9,8 @@ jobs=$(nproc)
 ./scripts/build.sh
 ctest --test-dir build/release --output-on-failure -j "$jobs"
 
-cmake -S . -B build/asan -DCMAKE_BUILD_TYPE=Debug -DLP_WERROR=ON -DLP_SANITIZE=ON >/dev/null
+cmake -S . -B build/asan -DCMAKE_BUILD_TYPE=Debug -DLP_WERROR=ON -DLP_SANITIZE=ON \
+    -DLP_BUILD_TESTS=ON -DLP_BUILD_BENCH=ON >/dev/null
 cmake --build build/asan -j "$jobs"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \

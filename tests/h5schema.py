@@ -1,5 +1,5 @@
-"""h5schema — validate a linchpin result file against DESIGN.md ("Result file
-(HDF5)", format "linchpin-results", format_version 2) with h5py, independently
+"""h5schema — validate a linchpin result file against docs/results-format.md
+(format "linchpin-results", format_version 2) with h5py, independently
 of the C reader.
 
 Format 2 is made to be read safely when damaged: no variable-length string

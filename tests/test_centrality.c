@@ -128,7 +128,7 @@ static void check_brokerage(const lp_graph *g, const char *what)
         }
     igraph_add_edges(&gr, &extra, NULL);
     /* igraph's undirected subset betweenness halves every pair; the mutual
-     * directed graph counts each R -> account path once, as DESIGN.md does. */
+     * directed graph counts each R -> account path once, as docs/metrics.md does. */
     igraph_to_directed(&gr, IGRAPH_TO_DIRECTED_MUTUAL);
     /* targets: accounts reachable from R */
     igraph_vector_int_t comp, targets;

@@ -155,9 +155,9 @@ static int same_bytes(const void *a, const void *b, size_t len)
     return len == 0 || (a && b && memcmp(a, b, len) == 0);
 }
 
-/* Within 1e-9 relative: exact betweenness adds per-thread partial sums in
- * an order that depends on scheduling (DESIGN.md's tolerance), even for one
- * and the same graph. */
+/* Within 1e-9 relative: looser than the bitwise identity docs/metrics.md
+ * "Determinism" promises (exact betweenness once added per-thread partial
+ * sums in an order that depended on scheduling). */
 static int close_enough(const double *a, const double *b, size_t n)
 {
     if (!a || !b) return a == b;

@@ -65,7 +65,7 @@ Checked for every dataset, on every output, at --threads 1, 2 and 8:
   merged_duplicates, dropped_self_loops, skipped_rows, articulation_points,
   accounts_with_key_person, revenue_total, revenue_with_key_person,
   revenue_orphan) and /summary/top_persons if written;
-- dtypes of the columns (DESIGN.md / io/lp_results.h);
+- dtypes of the columns (docs/results-format.md);
 - the three thread counts give identical files (integers and strings equal,
   floats within 1e-9 relative, same datasets and /summary attributes);
   root attributes format, format_version, threads (the count asked for)

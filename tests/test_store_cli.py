@@ -37,8 +37,9 @@ def same(a, b, what):
     for k in a:
         if k in b:
             x, y = a[k], b[k]
-            # floating columns: within 1e-9 relative (DESIGN.md: a parallel
-            # sum's rounding depends on how the work was shared out)
+            # floating columns: within 1e-9 relative, looser than the bitwise
+            # identity docs/metrics.md "Determinism" promises (exact betweenness
+            # once depended on how the work was shared out)
             eq = (x.shape == y.shape and np.allclose(x, y, rtol=1e-9, atol=1e-12, equal_nan=True)
                   if x.dtype.kind == "f" else np.array_equal(x, y))
             C.check(eq, f"{what}: {k} differs")

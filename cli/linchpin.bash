@@ -1,0 +1,91 @@
+# bash completion for linchpin(1); installed as
+# share/bash-completion/completions/linchpin. Keep the option lists in step
+# with cli/main.c and cli/generate.c (tests/test_install.py checks that every
+# option of `linchpin --help` and `linchpin generate --help` is offered).
+# Self-contained: works without the bash-completion package's helpers.
+
+_linchpin()
+{
+    local cur prev cmd i
+    cur=${COMP_WORDS[COMP_CWORD]}
+    prev=${COMP_WORDS[COMP_CWORD - 1]}
+    COMPREPLY=()
+
+    if [[ $COMP_CWORD -eq 1 ]]; then
+        COMPREPLY=($(compgen -W 'analyze whatif import summary generate --help --version -V' \
+            -- "$cur"))
+        return
+    fi
+    cmd=${COMP_WORDS[1]}
+
+    # --opt=VALUE: complete the value after the '=' (bash splits the word at
+    # '=' when COMP_WORDBREAKS holds it, the default; else it is one word).
+    if [[ $cur == = ]]; then
+        cur=
+    elif [[ $prev == = ]]; then
+        prev=${COMP_WORDS[COMP_CWORD - 2]}
+    elif [[ $cur == --*=* ]]; then
+        prev=${cur%%=*}
+        cur=${cur#*=}
+    fi
+
+    # The value of the previous option.
+    case $prev in
+    --betweenness)
+        COMPREPLY=($(compgen -W 'exact sampled off' -- "$cur"))
+        return ;;
+    --progress)
+        COMPREPLY=($(compgen -W 'auto always never' -- "$cur"))
+        return ;;
+    -o | --output)
+        if [[ $cmd == generate ]]; then
+            COMPREPLY=($(compgen -d -- "$cur"))
+        else
+            COMPREPLY=($(compgen -f -- "$cur"))
+        fi
+        return ;;
+    --scenarios)
+        COMPREPLY=($(compgen -f -- "$cur"))
+        return ;;
+    --anchor | --person | --account | --threads | --bus-factor-cap | --min-tie | \
+        --second-links | --epsilon | --delta | \
+        --seed | --leave | --add | --top | --accounts | --employees | --single-threaded | --partners | \
+        --former-employees | --rep-alpha)
+        return ;; # a value only the user knows
+    esac
+
+    local opts
+    case $cmd in
+    analyze)
+        opts='-o --output --anchor --person --account --threads --bus-factor-cap
+              --min-tie --second-links --betweenness --epsilon --delta --seed --scenarios
+              --leave --skip-bad-rows --top --progress --quiet --help' ;;
+    whatif)
+        opts='-o --output --anchor --person --account --threads --bus-factor-cap
+              --min-tie --second-links --scenarios --leave --add --skip-bad-rows
+              --progress --quiet --help' ;;
+    import)
+        opts='-o --output --threads --progress --skip-bad-rows --help' ;;
+    summary)
+        opts='--top --help' ;;
+    generate)
+        opts='--accounts --employees --seed --names --single-threaded --partners
+              --former-employees --rep-alpha --awkward --crlf -o --output --help' ;;
+    *)
+        return ;;
+    esac
+
+    if [[ $cur == -* ]]; then
+        COMPREPLY=($(compgen -W "$opts" -- "$cur"))
+    elif [[ $cmd != generate ]]; then
+        # inputs: CSV files, stores and result files (and directories to reach them)
+        local f
+        while IFS= read -r f; do
+            case $f in
+            *.csv | *.csv.gz | *.h5 | *.hdf5) COMPREPLY+=("$f") ;;
+            *) [[ -d $f ]] && COMPREPLY+=("$f") ;;
+            esac
+        done < <(compgen -f -- "$cur")
+    fi
+}
+complete -o filenames -F _linchpin linchpin
