@@ -37,6 +37,8 @@ _linchpin()
     --progress)
         COMPREPLY=($(compgen -W 'auto always never' -- "$cur"))
         return ;;
+    --delimiter)
+        return ;; # , ; | or a tab
     -o | --output)
         if [[ $cmd == generate ]]; then
             COMPREPLY=($(compgen -d -- "$cur"))
@@ -59,13 +61,13 @@ _linchpin()
     analyze)
         opts='-o --output --anchor --person --account --threads --bus-factor-cap
               --min-tie --second-links --betweenness --epsilon --delta --seed --scenarios
-              --leave --skip-bad-rows --top --progress --quiet --help' ;;
+              --leave --skip-bad-rows --delimiter --top --progress --quiet --help' ;;
     whatif)
         opts='-o --output --anchor --person --account --threads --bus-factor-cap
               --min-tie --second-links --scenarios --leave --add --skip-bad-rows
-              --progress --quiet --help' ;;
+              --delimiter --progress --quiet --help' ;;
     import)
-        opts='-o --output --threads --progress --skip-bad-rows --help' ;;
+        opts='-o --output --threads --progress --skip-bad-rows --delimiter --help' ;;
     summary)
         opts='--top --help' ;;
     generate)
