@@ -46,8 +46,13 @@ _linchpin()
             COMPREPLY=($(compgen -f -- "$cur"))
         fi
         return ;;
-    --scenarios)
+    --scenarios | --mapping)
         COMPREPLY=($(compgen -f -- "$cur"))
+        return ;;
+    --crm)
+        COMPREPLY=($(compgen -W 'salesforce hubspot' -- "$cur"))
+        return ;;
+    --half-life | --as-of)
         return ;;
     --anchor | --person | --account | --threads | --bus-factor-cap | --min-tie | \
         --second-links | --epsilon | --delta | \
@@ -67,7 +72,8 @@ _linchpin()
               --min-tie --second-links --scenarios --leave --add --skip-bad-rows
               --delimiter --progress --quiet --help' ;;
     import)
-        opts='-o --output --threads --progress --skip-bad-rows --delimiter --help' ;;
+        opts='-o --output --threads --progress --skip-bad-rows --delimiter --crm --mapping
+              --half-life --as-of --help' ;;
     summary)
         opts='--top --help' ;;
     generate)
