@@ -1,6 +1,6 @@
 /* main.c — the `linchpin` command. Thin: parses options, calls io/ to read
  * and write and engine/ to compute, prints what happened. Exit statuses are
- * DESIGN.md's (lp_status values): 0 ok, 1 internal, 2 usage, 3 bad input,
+ * the lp_status values (docs/linchpin.1, EXIT STATUS): 0 ok, 1 internal, 2 usage, 3 bad input,
  * 4 cannot write output. */
 #include <ctype.h>
 #include <errno.h>
@@ -98,9 +98,17 @@ static const char WHATIF_USAGE[] =
 
 static const char IMPORT_USAGE[] =
     "usage: linchpin import NODES.csv EDGES.csv -o GRAPH.h5 [options]\n"
+    "       linchpin import --crm salesforce|hubspot DIR -o GRAPH.h5 [options]\n"
+    "       linchpin import --mapping FILE DIR -o GRAPH.h5 [options]\n"
     "\n"
     "Write the binary graph store: the loaded graph exactly, mapped on read, so that\n"
-    "`linchpin analyze GRAPH.h5` skips parsing. Checked on every read.\n"
+    "`linchpin analyze GRAPH.h5` skips parsing. Checked on every read. From a CRM's\n"
+    "own CSV exports (files named after the objects; docs/crm.md) the store also\n"
+    "records the roles the profile implies, which analyze then uses.\n"
+    "  --crm PROFILE         a shipped mapping: salesforce or hubspot\n"
+    "  --mapping FILE        your own mapping (JSON, docs/crm.md)\n"
+    "  --half-life DAYS      activities weigh 0.5^(age / DAYS) (default 180)\n"
+    "  --as-of DATE          the date ages count from (default: the latest activity)\n"
     "  -o, --output FILE     the graph store (written atomically)\n"
     "  --skip-bad-rows       count and skip bad data rows instead of failing\n"
     "  --delimiter C         CSV field separator: ',' (default), ';', '|' or tab ('\\t')\n"
@@ -543,9 +551,12 @@ static void warn_unmatched(const lp_graph *g, const char *option, const char *li
     for (const char *p = list; *p;) {
         const char *c = strchr(p, ',');
         size_t len = c ? (size_t)(c - p) : strlen(p);
-        if (lp_graph_type_index(g, p, len) < 0)
-            fprintf(stderr, "linchpin: warning: --%s type '%.*s' matches no node\n", option,
-                    (int)len, p);
+        if (lp_graph_type_index(g, p, len) < 0) {
+            char types[512], v[LP_TEXT_MSG_CAP];
+            fprintf(stderr, "linchpin: warning: --%s type '%s' matches no node (types: %s)\n",
+                    option, lp_text_msg(v, sizeof v, p, len),
+                    lp_graph_types_text(g, types, sizeof types));
+        }
         if (!c) break;
         p = c + 1;
     }

@@ -1,6 +1,5 @@
 /* lp_crm.h — a graph from a CRM's own CSV exports (`linchpin import --crm
- * salesforce DIR`, `--mapping FILE DIR`), by the rules of DESIGN.md "CRM
- * exports".
+ * salesforce DIR`, `--mapping FILE DIR`), by the rules in docs/crm.md.
  *
  *     lp_crm_mapping *m;  lp_graph g;  lp_crm_report rep;
  *     lp_crm_mapping_builtin(&m, "salesforce");      // or lp_crm_mapping_load
