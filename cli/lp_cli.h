@@ -4,7 +4,9 @@
 #ifndef LP_CLI_H
 #define LP_CLI_H
 
+#include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "lp_error.h"
 
@@ -32,9 +34,38 @@ void lp_cli_progress_end(void);
 void lp_cli_progress_load(void *ctx, const char *file_role, int64_t bytes_done,
                           int64_t bytes_total);
 
+/* Untrusted text (ids, names, types read from files) for printing:
+ * printable UTF-8 as is, control bytes and invalid UTF-8 as \xHH; cut with
+ * "..." to fit cap. Returns dst. */
+#define LP_CLI_TEXT_CAP 256
+const char *lp_cli_text(char *dst, size_t cap, const char *s);
+/* s as a JSON string literal: control bytes escaped, invalid UTF-8 as
+ * U+FFFD. */
+void lp_cli_json_string(FILE *f, const char *s);
+/* "Name (id)" when name is non-empty, else the id; both escaped. */
+const char *lp_cli_label(char *dst, size_t cap, const char *name, const char *id);
+
+/* Printing helpers (summary.c), shared with whatif and diff. */
+void lp_cli_print_padded(FILE *f, const char *s, int width);
+void lp_cli_print_money(FILE *f, double x, int width);
+/* x as money with thousands separators ("-1,234.50"; "+1,234.50" when sign
+ * and x > 0) into buf. Returns buf. */
+const char *lp_cli_money(char *buf, size_t cap, double x, int sign);
+/* The per-scenario table of whatif and summary. */
+void lp_cli_print_scenarios(int64_t m, const char *const *name, const int64_t *leaving,
+                            const int64_t *lost, const double *lost_revenue, const int64_t *newly,
+                            const double *newly_revenue);
+typedef enum lp_cli_format { LP_CLI_TEXT, LP_CLI_MARKDOWN, LP_CLI_JSON } lp_cli_format;
+/* A result file's summary on stdout; returns the exit status. */
+int lp_cli_print_summary(const char *path, int64_t top, lp_cli_format fmt);
+
 /* The commands; each returns the exit status. */
 int lp_cli_generate(int argc, char **argv);
 /* `import --crm NAME DIR` / `import --mapping FILE DIR` (crm.c). */
 int lp_cli_import_crm(int argc, char **argv);
+int lp_cli_summary(int argc, char **argv);
+int lp_cli_diff(int argc, char **argv);
+int lp_cli_export(int argc, char **argv);
+extern const char LP_CLI_SUMMARY_USAGE[], LP_CLI_DIFF_USAGE[], LP_CLI_EXPORT_USAGE[];
 
 #endif

@@ -37,7 +37,9 @@ static const char USAGE[] =
     "           what departures cut off or leave hanging on one person\n"
     "  import   NODES.csv EDGES.csv -o GRAPH.h5\n"
     "           the binary graph store, so that repeated runs skip parsing\n"
-    "  summary  RESULTS.h5    print a result file's summary\n"
+    "  summary  RESULTS.h5 [--format text|markdown|json]   print a result file's summary\n"
+    "  diff     OLD.h5 NEW.h5 [-o DIFF.csv]   what changed between two result files\n"
+    "  export   RESULTS.h5 -o DIR [--format csv|jsonl]   flat tables for dashboards\n"
     "  generate --accounts N -o DIR    a synthetic enterprise (nodes.csv, edges.csv)\n"
     "\n"
     "  linchpin --help | -h      this text\n"
@@ -115,14 +117,6 @@ static const char IMPORT_USAGE[] =
     "  --threads N           OpenMP threads (default: all cores)\n"
     "  --progress WHEN       auto|always|never\n";
 
-static const char SUMMARY_USAGE[] =
-    "usage: linchpin summary RESULTS.h5 [--top K]\n"
-    "\n"
-    "Print the summary of a result file: counts, revenue hanging on one person, the\n"
-    "bus-factor histogram, the top persons by revenue at risk, brokers, betweenness,\n"
-    "scenarios and timings. A damaged file is exit 3.\n"
-    "  --top K               persons listed (default 20)\n";
-
 /* ---- text helpers ----------------------------------------------------- */
 
 static void json_string(FILE *f, const char *s)
@@ -163,170 +157,6 @@ static char *command_line(int argc, char **argv)
     }
     fclose(f);
     return buf;
-}
-
-/* Columns of UTF-8 text (code points; good enough for names). */
-static int utf8_width(const char *s)
-{
-    int w = 0;
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-        w += (*p & 0xC0) != 0x80;
-    return w;
-}
-
-static void print_padded(FILE *f, const char *s, int width)
-{
-    int w = utf8_width(s);
-    if (w > width) {
-        /* cut at a code point boundary, mark with "..." */
-        int keep = width - 3, cols = 0;
-        const unsigned char *p = (const unsigned char *)s;
-        while (*p) {
-            if ((*p & 0xC0) != 0x80 && cols++ == keep) break;
-            fputc(*p++, f);
-        }
-        fputs("...", f);
-        return;
-    }
-    fputs(s, f);
-    for (; w < width; w++)
-        fputc(' ', f);
-}
-
-static void print_money(FILE *f, double x, int width)
-{
-    char digits[64], out[96];
-    snprintf(digits, sizeof digits, "%.2f", x);
-    char *dot = strchr(digits, '.');
-    int int_len = (int)(dot - digits), o = 0;
-    for (int i = 0; i < int_len; i++) {
-        if (i && (int_len - i) % 3 == 0 && digits[i - 1] != '-') out[o++] = ',';
-        out[o++] = digits[i];
-    }
-    strcpy(out + o, dot);
-    fprintf(f, "%*s", width, out);
-}
-
-/* "Name (id)" when the node has a name, else the id. */
-static const char *node_label(char *buf, size_t size, const char *name, const char *id)
-{
-    if (!name || !*name) return id;
-    snprintf(buf, size, "%s (%s)", name, id);
-    return buf;
-}
-
-static void print_scores(const char *title, const lp_summary_score *sc, int64_t n, int64_t k)
-{
-    if (k > n) k = n;
-    if (k <= 0) return;
-    printf("\n%s\n", title);
-    for (int64_t i = 0; i < k; i++) {
-        char label[512];
-        printf("%4lld  ", (long long)(i + 1));
-        print_padded(stdout, node_label(label, sizeof label, sc[i].name, sc[i].id), 36);
-        printf("  ");
-        print_padded(stdout, sc[i].type, 12);
-        printf("  %14.2f\n", sc[i].value);
-    }
-}
-
-/* The per-scenario table of whatif and summary. */
-static void print_scenarios(int64_t m, const char *const *name, const int64_t *leaving,
-                            const int64_t *lost, const double *lost_revenue, const int64_t *newly,
-                            const double *newly_revenue)
-{
-    if (m <= 0) return;
-    printf("\ndeparture scenarios\n");
-    print_padded(stdout, "scenario", 32);
-    printf("  %7s  %8s  %16s  %8s  %16s\n", "leaving", "lost", "lost revenue", "now bf=1",
-           "revenue at bf=1");
-    for (int64_t j = 0; j < m; j++) {
-        print_padded(stdout, name[j], 32);
-        printf("  %7lld  %8lld  ", (long long)leaving[j], (long long)lost[j]);
-        print_money(stdout, lost_revenue[j], 16);
-        printf("  %8lld  ", (long long)newly[j]);
-        print_money(stdout, newly_revenue[j], 16);
-        printf("\n");
-    }
-    printf("lost: accounts left with no path to the company; now bf=1: accounts that had\n"
-           "bus factor 2 or more and now hang on a single person\n");
-}
-
-static int print_summary(const char *path, int64_t top)
-{
-    lp_summary s;
-    lp_status st = lp_results_read_summary(&s, path);
-    if (st) return lp_cli_fail(st);
-    printf("%s  (linchpin %s, created %s)\n", path, s.linchpin_version ? s.linchpin_version : "?",
-           s.created ? s.created : "?");
-    printf("nodes %lld, edges %lld (merged duplicate rows %lld, dropped self-loops %lld",
-           (long long)s.nodes, (long long)s.edges, (long long)s.merged_duplicates,
-           (long long)s.dropped_self_loops);
-    if (s.skipped_rows) printf(", skipped bad rows %lld", (long long)s.skipped_rows);
-    printf(")\n");
-    printf("accounts %lld, revenue ", (long long)s.accounts);
-    print_money(stdout, s.revenue_total, 0);
-    printf("\n  hang on a single person: %lld, revenue ", (long long)s.accounts_with_key_person);
-    print_money(stdout, s.revenue_with_key_person, 0);
-    printf("\n  no path to the company:  %lld\n", (long long)s.orphan_accounts);
-    printf("cut vertices (articulation points): %lld\n", (long long)s.articulation_points);
-    if (s.bus_factor_histogram) {
-        /* values with accounts only: the cap may be large */
-        printf("accounts by bus factor (persons who must all leave to cut it off):");
-        const char *sep = " ";
-        for (int32_t b = 0; b <= s.bus_factor_cap; b++) {
-            if (!s.bus_factor_histogram[b]) continue;
-            printf("%s%s%d: %lld", sep, b == s.bus_factor_cap ? ">=" : "", b,
-                   (long long)s.bus_factor_histogram[b]);
-            sep = ", ";
-        }
-        printf("%s\n", *sep == ' ' ? " none" : "");
-    }
-    int64_t k = s.n_top < top ? s.n_top : top;
-    if (k > 0) {
-        printf("\ntop persons by revenue at risk\n");
-        printf("%4s  ", "rank");
-        print_padded(stdout, "person", 36);
-        printf("  ");
-        print_padded(stdout, "type", 12);
-        printf("  %8s  %18s\n", "accounts", "revenue at risk");
-        for (int64_t i = 0; i < k; i++) {
-            char label[512];
-            printf("%4lld  ", (long long)(i + 1));
-            print_padded(stdout, node_label(label, sizeof label, s.top[i].name, s.top[i].id), 36);
-            printf("  ");
-            print_padded(stdout, s.top[i].type, 12);
-            printf("  %8lld  ", (long long)s.top[i].accounts_at_risk);
-            print_money(stdout, s.top[i].revenue_at_risk, 18);
-            printf("\n");
-        }
-    } else {
-        printf("\nno account hangs on a single person\n");
-    }
-    print_scores("top brokers (share of shortest company-to-account paths)", s.top_brokers,
-                 s.n_top_brokers, top < 5 ? top : 5);
-    if (s.betweenness_method) {
-        char title[128];
-        if (!strcmp(s.betweenness_method, "sampled"))
-            snprintf(title, sizeof title,
-                     "top betweenness (sampled: %lld paths, within %g normalised, p >= %g)",
-                     (long long)s.betweenness_samples, s.betweenness_epsilon,
-                     1 - s.betweenness_delta);
-        else
-            snprintf(title, sizeof title, "top betweenness (exact)");
-        print_scores(title, s.top_betweenness, s.n_top_betweenness, top < 5 ? top : 5);
-    }
-    print_scenarios(s.n_scenarios, (const char *const *)s.scenario_name, s.scenario_leaving,
-                    s.scenario_lost, s.scenario_lost_revenue, s.scenario_newly,
-                    s.scenario_newly_revenue);
-    if (s.n_timings) {
-        printf("\ntimings:");
-        for (int i = 0; i < s.n_timings; i++)
-            printf(" %s %.3f s%s", s.timing_phase[i], s.timing_seconds[i],
-                   i + 1 < s.n_timings ? "," : "\n");
-    }
-    lp_summary_free(&s);
-    return 0;
 }
 
 /* ---- analyze ---------------------------------------------------------- */
@@ -596,13 +426,13 @@ static lp_status print_added_ties(const analyze_opts *o, const lp_graph *g, cons
         printf(" -- %s\n", row_label(label, sizeof label, g, o->ties[j].account));
     }
     printf("accounts whose bus factor rises: %lld, revenue ", (long long)r.n_raised);
-    print_money(stdout, r.raised_revenue, 0);
+    lp_cli_print_money(stdout, r.raised_revenue, 0);
     printf("\n");
     if (nl) {
         printf("accounts left with no path: %lld, revenue ", (long long)r.n_lost);
-        print_money(stdout, r.lost_revenue, 0);
+        lp_cli_print_money(stdout, r.lost_revenue, 0);
         printf("\naccounts now hanging on one person: %lld, revenue ", (long long)r.n_newly);
-        print_money(stdout, r.newly_revenue, 0);
+        lp_cli_print_money(stdout, r.newly_revenue, 0);
         printf("\n");
     }
     for (int64_t j = 0; j < r.n_raised && j < 20; j++) {
@@ -630,7 +460,7 @@ static int print_whatif(const lp_scenarios *set, const lp_scenario_result *r)
         names[j] = lp_strtab_get(&set->name, j);
         leaving[j] = set->leave_offsets[j + 1] - set->leave_offsets[j];
     }
-    print_scenarios(set->count, names, leaving, r->lost_accounts, r->lost_revenue,
+    lp_cli_print_scenarios(set->count, names, leaving, r->lost_accounts, r->lost_revenue,
                     r->newly_bus_factor_1, r->newly_at_risk_revenue);
     free(names);
     free(leaving);
@@ -811,7 +641,7 @@ static int cmd_analyze(int argc, char **argv, int whatif)
     lp_graph_free(&g);
     lp_graphstore_info_free(&info);
     if (st) return lp_cli_fail(st);
-    if (!whatif && !o.quiet) return print_summary(o.output, 10);
+    if (!whatif && !o.quiet) return lp_cli_print_summary(o.output, 10, LP_CLI_TEXT);
     return rc;
 }
 
@@ -900,29 +730,6 @@ static int cmd_import(int argc, char **argv)
     return st ? lp_cli_fail(st) : 0;
 }
 
-/* ---- summary ------------------------------------------------ */
-
-static int cmd_summary(int argc, char **argv)
-{
-    const char *path = NULL;
-    int64_t top = 20;
-    for (int i = 2; i < argc; i++) {
-        const char *v;
-        if ((v = lp_cli_opt_value(argc, argv, &i, "--top"))) {
-            if (lp_cli_parse_int64(v, 0, 1000000, &top))
-                return lp_cli_usage_error("--top: expected a whole number, got '%s'", v);
-        } else if (argv[i][0] == '-' && argv[i][1]) {
-            return lp_cli_usage_error("unknown option '%s'", argv[i]);
-        } else if (path) {
-            return lp_cli_usage_error("unexpected argument '%s'", argv[i]);
-        } else {
-            path = argv[i];
-        }
-    }
-    if (!path) return lp_cli_usage_error("%s", "summary needs RESULTS.h5");
-    return print_summary(path, top);
-}
-
 /* The command's own help when --help or -h is among its arguments. */
 static int wants_help(int argc, char **argv)
 {
@@ -954,7 +761,9 @@ int main(int argc, char **argv)
         {"analyze", ANALYZE_USAGE, cmd_analyze_main},
         {"whatif", WHATIF_USAGE, cmd_whatif_main},
         {"import", IMPORT_USAGE, cmd_import},
-        {"summary", SUMMARY_USAGE, cmd_summary},
+        {"summary", LP_CLI_SUMMARY_USAGE, lp_cli_summary},
+        {"diff", LP_CLI_DIFF_USAGE, lp_cli_diff},
+        {"export", LP_CLI_EXPORT_USAGE, lp_cli_export},
     };
     if (!strcmp(cmd, "generate")) return lp_cli_generate(argc, argv); /* has its own --help */
     for (size_t k = 0; k < sizeof commands / sizeof *commands; k++) {

@@ -547,3 +547,380 @@ lp_status lp_csv_generate(const char *dir, lp_generate_stats *out_stats,
     if (out_stats) *out_stats = stats;
     return LP_OK;
 }
+
+/* ---- tables: CSV or JSON lines, several files committed together ------------------ */
+
+/* Length of the valid UTF-8 sequence at s (1..4), or 0 if it is not one
+ * (bad lead or continuation byte, overlong form, surrogate, > U+10FFFF). */
+static size_t utf8_seq(const unsigned char *s, size_t avail)
+{
+    unsigned c = s[0];
+    size_t len;
+    uint32_t cp, min;
+    if (c < 0x80) return 1;
+    if ((c & 0xE0) == 0xC0)
+        len = 2, cp = c & 0x1F, min = 0x80;
+    else if ((c & 0xF0) == 0xE0)
+        len = 3, cp = c & 0x0F, min = 0x800;
+    else if ((c & 0xF8) == 0xF0)
+        len = 4, cp = c & 0x07, min = 0x10000;
+    else
+        return 0;
+    if (len > avail) return 0;
+    for (size_t k = 1; k < len; k++) {
+        if ((s[k] & 0xC0) != 0x80) return 0;
+        cp = (cp << 6) | (s[k] & 0x3F);
+    }
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
+    return len;
+}
+
+/* 1 when s[0..n) is valid UTF-8 (the common case: checked first, fast for
+ * ASCII). */
+static int utf8_valid(const char *s, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    for (size_t i = 0; i < n;) {
+        if (u[i] < 0x80) {
+            i++;
+            continue;
+        }
+        size_t k = utf8_seq(u + i, n - i);
+        if (!k) return 0;
+        i += k;
+    }
+    return 1;
+}
+
+typedef struct table_file {
+    char *path, *tmp;
+} table_file;
+
+struct lp_table_set {
+    lp_table_format fmt;
+    char *dir;   /* NULL: names are paths */
+    int created; /* directory components created by open */
+    table_file *files;
+    int n_files, cap_files;
+    out *o; /* the open file, NULL between tables */
+    int ncols, col;
+    const char *const *cols;
+    int in_list, list_items;
+    char *scratch; /* a list cell or a repaired string */
+    size_t scratch_len, scratch_cap;
+    int oom;
+};
+
+static void scratch_put(lp_table_set *s, const char *p, size_t n)
+{
+    if (s->oom) return;
+    if (s->scratch_len + n + 1 > s->scratch_cap) {
+        size_t nc = s->scratch_cap ? s->scratch_cap : 256;
+        while (nc < s->scratch_len + n + 1)
+            nc *= 2;
+        char *q = realloc(s->scratch, nc);
+        if (!q) {
+            s->oom = 1;
+            return;
+        }
+        s->scratch = q;
+        s->scratch_cap = nc;
+    }
+    memcpy(s->scratch + s->scratch_len, p, n);
+    s->scratch_len += n;
+}
+
+/* Append s[0..n) to the scratch with invalid UTF-8 bytes replaced by
+ * U+FFFD. */
+static void scratch_put_repaired(lp_table_set *s, const char *p, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)p;
+    for (size_t i = 0; i < n;) {
+        size_t k = utf8_seq(u + i, n - i);
+        if (k) {
+            scratch_put(s, p + i, k);
+            i += k;
+        } else {
+            scratch_put(s, "\xef\xbf\xbd", 3);
+            i++;
+        }
+    }
+}
+
+/* A JSON string literal of valid UTF-8 s[0..n). */
+static void out_json_string(out *o, const char *p, size_t n)
+{
+    static const char hex[] = "0123456789abcdef";
+    out_char(o, '"');
+    size_t run = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)p[i];
+        if (c >= 0x20 && c != '"' && c != '\\') continue;
+        out_bytes(o, p + run, i - run);
+        run = i + 1;
+        out_char(o, '\\');
+        switch (c) {
+        case '"':
+        case '\\':
+            out_char(o, (char)c);
+            break;
+        case '\n':
+            out_char(o, 'n');
+            break;
+        case '\r':
+            out_char(o, 'r');
+            break;
+        case '\t':
+            out_char(o, 't');
+            break;
+        default: {
+            char u[5] = {'u', '0', '0', hex[c >> 4], hex[c & 15]};
+            out_bytes(o, u, 5);
+        }
+        }
+    }
+    out_bytes(o, p + run, n - run);
+    out_char(o, '"');
+}
+
+/* Before a cell: the separator and, in JSON lines, the key. */
+static void cell_start(lp_table_set *s)
+{
+    out *o = s->o;
+    if (s->fmt == LP_TABLE_CSV) {
+        if (s->col > 0) out_char(o, ',');
+    } else {
+        out_char(o, s->col > 0 ? ',' : '{');
+        const char *name = s->cols[s->col];
+        out_json_string(o, name, strlen(name));
+        out_char(o, ':');
+    }
+    s->col++;
+}
+
+lp_status lp_table_set_open(lp_table_set **out_set, const char *dir, lp_table_format fmt)
+{
+    lp_table_set *s = calloc(1, sizeof *s);
+    if (!s) return lp_error_nomem("table writer");
+    s->fmt = fmt;
+    if (dir) {
+        size_t n = strlen(dir);
+        if (!(s->dir = malloc(n + 1))) {
+            free(s);
+            return lp_error_nomem("table writer");
+        }
+        memcpy(s->dir, dir, n + 1);
+        lp_status st = make_dirs(dir, &s->created);
+        if (st) {
+            free(s->dir);
+            free(s);
+            return st;
+        }
+    }
+    *out_set = s;
+    return LP_OK;
+}
+
+lp_status lp_table_begin(lp_table_set *s, const char *name, int ncols, const char *const *cols)
+{
+    if (s->o) return lp_error_set(LP_EINTERNAL, "table writer: a table is still open");
+    if (s->n_files == s->cap_files) {
+        int nc = s->cap_files ? 2 * s->cap_files : 4;
+        table_file *f = realloc(s->files, (size_t)nc * sizeof *f);
+        if (!f) return lp_error_nomem("table writer");
+        s->files = f;
+        s->cap_files = nc;
+    }
+    table_file *f = &s->files[s->n_files];
+    f->tmp = NULL;
+    if (s->dir) {
+        f->path = join_path(s->dir, name);
+    } else {
+        size_t n = strlen(name);
+        if ((f->path = malloc(n + 1))) memcpy(f->path, name, n + 1);
+    }
+    if (!f->path) return lp_error_nomem("table writer");
+    s->n_files++;
+    if (!(s->o = malloc(sizeof *s->o))) return lp_error_nomem("table writer");
+    s->o->fd = -1;
+    s->o->err = 0;
+    s->o->crlf = 0;
+    s->o->len = 0;
+    s->o->path = f->path;
+    lp_status st = open_temp(&s->o->fd, &f->tmp, f->path);
+    if (st) {
+        free(s->o);
+        s->o = NULL;
+        return st;
+    }
+    s->ncols = ncols;
+    s->cols = cols;
+    s->col = 0;
+    if (s->fmt == LP_TABLE_CSV) {
+        for (int k = 0; k < ncols; k++) {
+            if (k) out_char(s->o, ',');
+            out_field(s->o, cols[k], strlen(cols[k]));
+        }
+        out_eol(s->o);
+    }
+    return LP_OK;
+}
+
+void lp_table_str(lp_table_set *s, const char *p, size_t n)
+{
+    if (!s->o) return;
+    if (s->in_list) { /* CSV: items joined by ';'; JSON lines: NUL-ended, for list_end */
+        if (s->fmt == LP_TABLE_CSV && s->list_items > 0) scratch_put(s, ";", 1);
+        scratch_put_repaired(s, p, n);
+        if (s->fmt == LP_TABLE_JSONL) scratch_put(s, "", 1);
+        s->list_items++;
+        return;
+    }
+    cell_start(s);
+    const char *q = p;
+    if (!utf8_valid(p, n)) {
+        s->scratch_len = 0;
+        scratch_put_repaired(s, p, n);
+        if (s->oom) return;
+        q = s->scratch;
+        n = s->scratch_len;
+    }
+    if (s->fmt == LP_TABLE_CSV)
+        out_field(s->o, q, n);
+    else
+        out_json_string(s->o, q, n);
+}
+
+void lp_table_i64(lp_table_set *s, int64_t v)
+{
+    if (!s->o) return;
+    cell_start(s);
+    char tmp[24], *p = tmp + sizeof tmp;
+    uint64_t u = v < 0 ? 0ULL - (uint64_t)v : (uint64_t)v;
+    do {
+        *--p = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0) *--p = '-';
+    out_bytes(s->o, p, (size_t)(tmp + sizeof tmp - p));
+}
+
+void lp_table_f64(lp_table_set *s, double v)
+{
+    if (!s->o) return;
+    if (!isfinite(v)) {
+        lp_table_null(s);
+        return;
+    }
+    cell_start(s);
+    out_number(s->o, v);
+}
+
+void lp_table_null(lp_table_set *s)
+{
+    if (!s->o) return;
+    cell_start(s);
+    if (s->fmt == LP_TABLE_JSONL) out_bytes(s->o, "null", 4);
+}
+
+void lp_table_list_begin(lp_table_set *s)
+{
+    s->in_list = 1;
+    s->list_items = 0;
+    s->scratch_len = 0;
+}
+
+void lp_table_list_end(lp_table_set *s)
+{
+    s->in_list = 0;
+    if (!s->o || s->oom) return;
+    cell_start(s);
+    if (s->fmt == LP_TABLE_CSV) {
+        out_field(s->o, s->scratch, s->scratch_len);
+        return;
+    }
+    out_char(s->o, '[');
+    size_t at = 0;
+    for (int k = 0; k < s->list_items; k++) {
+        const char *item = s->scratch + at;
+        size_t l = strlen(item);
+        if (k) out_char(s->o, ',');
+        out_json_string(s->o, item, l);
+        at += l + 1;
+    }
+    out_char(s->o, ']');
+}
+
+void lp_table_row_end(lp_table_set *s)
+{
+    if (!s->o) return;
+    if (s->fmt == LP_TABLE_JSONL) out_bytes(s->o, s->col ? "}" : "{}", s->col ? 1 : 2);
+    out_eol(s->o);
+    s->col = 0;
+}
+
+lp_status lp_table_end(lp_table_set *s)
+{
+    if (!s->o) return lp_error_set(LP_EINTERNAL, "table writer: no table open");
+    out *o = s->o;
+    s->o = NULL;
+    lp_status st = s->oom ? lp_error_nomem("table cell") : LP_OK;
+    if (st) {
+        close(o->fd);
+        o->fd = -1;
+    }
+    if (!st) st = finish(o);
+    free(o);
+    return st;
+}
+
+int64_t lp_table_bytes(const lp_table_set *s)
+{
+    int64_t total = 0;
+    struct stat sb;
+    for (int k = 0; k < s->n_files; k++)
+        if (s->files[k].tmp && stat(s->files[k].tmp, &sb) == 0) total += (int64_t)sb.st_size;
+    return total;
+}
+
+void lp_table_set_discard(lp_table_set *s)
+{
+    if (!s) return;
+    if (s->o) {
+        if (s->o->fd >= 0) close(s->o->fd);
+        free(s->o);
+    }
+    for (int k = 0; k < s->n_files; k++) {
+        discard(s->files[k].tmp);
+        free(s->files[k].path);
+    }
+    free(s->files);
+    if (s->dir) remove_dirs(s->dir, s->created);
+    free(s->dir);
+    free(s->scratch);
+    free(s);
+}
+
+lp_status lp_table_set_commit(lp_table_set *s)
+{
+    lp_status st = s->o ? lp_error_set(LP_EINTERNAL, "table writer: a table is still open") : LP_OK;
+    for (int k = 0; k < s->n_files && !st; k++) {
+        st = commit(s->files[k].tmp, s->files[k].path);
+        s->files[k].tmp = NULL;
+    }
+    if (!st) {
+        if (s->dir)
+            sync_dir(s->dir);
+        else if (s->n_files > 0) {
+            char *d = strdup(s->files[0].path), *slash = strrchr(d ? d : "", '/');
+            if (d) {
+                if (slash) *slash = '\0';
+                sync_dir(slash ? (d[0] ? d : "/") : ".");
+            }
+            free(d);
+        }
+        s->created = 0;
+    }
+    lp_table_set_discard(s);
+    return st;
+}

@@ -19,6 +19,9 @@
 #ifndef LP_CSVWRITE_H
 #define LP_CSVWRITE_H
 
+#include <stddef.h>
+#include <stdint.h>
+
 #include "lp_generate.h"
 #include "lp_graph.h"
 
@@ -82,5 +85,51 @@ void lp_csv_graph_writer_discard(lp_csv_graph_writer *w);
  * generator's counts on success. NULL gopt / wopt mean the defaults. */
 lp_status lp_csv_generate(const char *dir, lp_generate_stats *out_stats,
                           const lp_generate_options *gopt, const lp_csv_write_options *wopt);
+
+/* ---- tables: CSV or JSON lines (export, diff) ---------------------------------- */
+
+/* lp_table_set writes one or more tables, each to a temporary file beside
+ * its final path, and renames them all into place on commit (after every
+ * one is complete and fsynced): until then no existing file is touched, and
+ * a discarded set removes its temporary files and the directories it
+ * created (if still empty).
+ *
+ * CSV: RFC 4180, UTF-8, LF line ends, a header row of the column names;
+ * fields quoted as above. JSON lines: one object per row, keys the column
+ * names in order, a list cell a JSON array of strings, a null cell null.
+ * Strings are UTF-8: an invalid byte is written as U+FFFD. Numbers: integers
+ * in integer form; floats as out_number above (shortest form that reads
+ * back to the same double), not finite: an empty field (CSV) or null.
+ * In CSV a list cell is its items joined by ';' (an item that holds ';'
+ * cannot be told apart: ids with ';' are best read from JSON lines).
+ *
+ * Cells are written in column order, lp_table_row_end after the last one.
+ * Write errors are sticky and reported by lp_table_end. */
+typedef enum lp_table_format { LP_TABLE_CSV, LP_TABLE_JSONL } lp_table_format;
+typedef struct lp_table_set lp_table_set;
+
+/* dir non-NULL: table names are file names in dir, which is created (with
+ * its parents) if missing; NULL: table names are paths. *out is owned by the
+ * caller: end it with lp_table_set_commit or lp_table_set_discard. */
+lp_status lp_table_set_open(lp_table_set **out, const char *dir, lp_table_format fmt);
+/* Start the table `name` with columns cols[0..ncols) (borrowed until
+ * lp_table_end); writes the CSV header. */
+lp_status lp_table_begin(lp_table_set *s, const char *name, int ncols, const char *const *cols);
+void lp_table_str(lp_table_set *s, const char *p, size_t n);
+void lp_table_i64(lp_table_set *s, int64_t v);
+void lp_table_f64(lp_table_set *s, double v);
+void lp_table_null(lp_table_set *s);
+/* A list cell: begin, one lp_table_str per item, end. */
+void lp_table_list_begin(lp_table_set *s);
+void lp_table_list_end(lp_table_set *s);
+void lp_table_row_end(lp_table_set *s);
+/* Finish the table: flush, fsync, close (it stays a temporary file until
+ * commit). LP_EOUTPUT naming the final path when a write failed. */
+lp_status lp_table_end(lp_table_set *s);
+/* Bytes written so far in the finished tables. */
+int64_t lp_table_bytes(const lp_table_set *s);
+/* Rename every finished table into place; frees s in every case. */
+lp_status lp_table_set_commit(lp_table_set *s);
+void lp_table_set_discard(lp_table_set *s); /* accepts NULL */
 
 #endif

@@ -143,4 +143,86 @@ typedef struct lp_summary {
 lp_status lp_results_read_summary(lp_summary *out, const char *path);
 void lp_summary_free(lp_summary *s); /* accepts NULL */
 
+/* ---- reading whole tables (diff, export, report) ------------------------ */
+
+/* A string column read whole: string i is data + off[i], NUL-terminated;
+ * off has count + 1 entries. Bytes are as stored (UTF-8 unless the file was
+ * altered: printers escape them). */
+typedef struct lp_rstrings {
+    int64_t count;
+    int64_t *off;
+    char *data;
+} lp_rstrings;
+
+static inline const char *lp_rstrings_get(const lp_rstrings *s, int64_t i)
+{
+    return s->data + s->off[i];
+}
+
+/* A list per row (CSR): row r holds val[off[r] .. off[r+1]); off NULL when
+ * the list is absent from the file. */
+typedef struct lp_rlist {
+    int64_t *off, *val;
+} lp_rlist;
+
+/* A result file's tables, every column checked (lengths, offsets, rows of
+ * the table its rows_of attribute names, bus factor within the cap). Every
+ * pointer is NULL when its dataset is absent (DESIGN.md: absent, never
+ * zeros). */
+typedef struct lp_results_table {
+    int64_t format_version;
+    char *parameters_json; /* root attribute parameters ("{}" when absent) */
+    /* The --person type list of the run (parameters "person"), split at
+     * commas: n_person_types entries. NULL and 0 when the file does not say. */
+    char **person_types;
+    int n_person_types;
+    int64_t n; /* /nodes */
+    lp_rstrings node_id, node_type;
+    lp_rstrings node_name; /* data NULL when the file has no names */
+    int64_t *degree, *accounts_at_risk;
+    double *strength, *pagerank, *betweenness, *brokerage, *revenue_at_risk;
+    uint8_t *is_articulation;
+    int has_accounts; /* /accounts present (the key-person analysis ran) */
+    int64_t a;        /* /accounts rows */
+    int64_t *account_node;
+    double *account_revenue, *dominant_share;
+    uint8_t *account_connected;
+    int32_t *bus_factor, *threads;
+    int32_t bus_factor_cap; /* 0 when bus_factor is absent */
+    lp_rlist key_persons;   /* rows of /nodes, nearest first */
+    lp_rlist second_link;   /* rows of /nodes, best first */
+    int has_weak_ties_dropped;
+    int64_t weak_ties_dropped; /* /summary attribute */
+    char **warnings;           /* /summary warnings (JSON list), n_warnings strings */
+    int n_warnings;
+    int has_scenarios;
+    int64_t s; /* /scenarios rows */
+    lp_rstrings scenario_name;
+    int64_t *lost_accounts, *newly_bus_factor_1;
+    double *lost_revenue, *newly_at_risk_revenue;
+    lp_rlist lost, newly; /* rows of /accounts */
+    lp_rlist leave;       /* rows of /nodes */
+} lp_results_table;
+
+/* Which parts lp_results_read_table reads (a bit set; 0 means all). */
+enum {
+    LP_RT_NODE_STRINGS = 1, /* id, type, name */
+    LP_RT_NODE_NUMBERS = 2, /* the numeric /nodes columns */
+    LP_RT_ACCOUNTS = 4,
+    LP_RT_SCENARIOS = 8,
+    LP_RT_NODE_RISK = 16, /* only accounts_at_risk and revenue_at_risk of /nodes */
+};
+
+/* Read the result file at path whole: the same file checks as
+ * lp_results_read_summary (messages as listed there), then every column
+ * of the parts asked for, validated before use. LP_EINPUT "<path>: <what>"
+ * for anything damaged or inconsistent, LP_EINTERNAL when out of memory.
+ * *out is written only on success; it owns everything; free with
+ * lp_results_table_free. */
+lp_status lp_results_read_table(lp_results_table *out, const char *path, unsigned parts);
+void lp_results_table_free(lp_results_table *t); /* accepts NULL */
+/* 1 if node row i has a type of the run's --person list (0 when the file
+ * does not record the list: see lp_results_table.person_types). */
+int lp_results_is_person(const lp_results_table *t, int64_t i);
+
 #endif

@@ -2,6 +2,7 @@
  * (lp_results_read_summary, lp_results.h). */
 #include "lp_results.h"
 #include "lp_i_h5.h"
+#include "lp_graphstore.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -12,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <cjson/cJSON.h>
 #include <hdf5.h>
 
 /* Read elements rows[0..k) of a numeric column of length n into buf
@@ -589,53 +591,76 @@ static int rd_summary_attrs(lp_h5r *rd, lp_summary *s, hid_t sum)
     return 0;
 }
 
-lp_status lp_results_read_summary(lp_summary *out, const char *path)
+/* Open path as a result file this version reads: the file exists, HDF5
+ * opens it, its superblock is checksummed (version >= 2), format is
+ * LP_RESULTS_FORMAT and format_version LP_RESULTS_FORMAT_VERSION. Returns
+ * the file or -1 (rd->status set). */
+static hid_t open_results(lp_h5r *rd, const char *path)
 {
-    lp_summary s;
-    memset(&s, 0, sizeof s);
-    lp_h5r rd = {path, LP_OK};
-    hid_t file = -1, sum = -1;
+    hid_t file = -1;
     char *format = NULL;
     int64_t version = 0;
-
     lp_h5_silence();
     int fd = open(path, O_RDONLY);
-    if (fd < 0) return lp_error_set(LP_EINPUT, "%s: cannot open: %s", path, strerror(errno));
+    if (fd < 0) {
+        rd->status = lp_error_set(LP_EINPUT, "%s: cannot open: %s", path, strerror(errno));
+        return -1;
+    }
     close(fd);
     if ((file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT)) < 0) {
-        lp_h5r_fail(&rd, "not a linchpin result file");
-        goto done;
+        lp_h5r_fail(rd, "not a linchpin result file");
+        goto fail;
     }
     /* Format 2 files have the checksummed superblock (version 2 or 3) of
      * HDF5 1.10; format 1 files (variable-length strings in the unchecked
      * global heap) are not read at all. */
     H5F_info2_t finfo;
     if (H5Fget_info2(file, &finfo) < 0) {
-        lp_h5r_fail_h5(&rd, "reading the superblock");
-        goto done;
+        lp_h5r_fail_h5(rd, "reading the superblock");
+        goto fail;
     }
     if (finfo.super.version < 2) {
-        lp_h5r_fail(&rd, "not a result file of format %d (an older linchpin's format 1, or not "
-                         "linchpin's): run linchpin analyze again",
+        lp_h5r_fail(rd, "not a result file of format %d (an older linchpin's format 1, or not "
+                        "linchpin's): run linchpin analyze again",
                     LP_RESULTS_FORMAT_VERSION);
-        goto done;
+        goto fail;
     }
-    int rc = lp_h5r_attr_str(&rd, &format, file, "/", "format", 0);
-    if (rc < 0) goto done;
+    int rc = lp_h5r_attr_str(rd, &format, file, "/", "format", 0);
+    if (rc < 0) goto fail;
     if (rc == 1 || strcmp(format, LP_RESULTS_FORMAT) != 0) {
-        lp_h5r_fail(&rd, "not a linchpin result file");
-        goto done;
+        /* say what it is when it is linchpin's other HDF5 file */
+        if (rc == 0 && strcmp(format, LP_GRAPHSTORE_FORMAT) == 0)
+            lp_h5r_fail(rd, "a graph store, not a result file (run linchpin analyze on it)");
+        else
+            lp_h5r_fail(rd, "not a linchpin result file");
+        goto fail;
     }
-    rc = lp_h5r_attr_num(&rd, &version, H5T_NATIVE_INT64, file, "/", "format_version", 0);
-    if (rc < 0) goto done;
+    rc = lp_h5r_attr_num(rd, &version, H5T_NATIVE_INT64, file, "/", "format_version", 0);
+    if (rc < 0) goto fail;
     if (rc == 1) {
-        lp_h5r_fail(&rd, "not a linchpin result file");
-        goto done;
+        lp_h5r_fail(rd, "not a linchpin result file");
+        goto fail;
     }
     if (version != LP_RESULTS_FORMAT_VERSION) {
-        lp_h5r_fail(&rd, "unsupported format_version %" PRId64, version);
-        goto done;
+        lp_h5r_fail(rd, "unsupported format_version %" PRId64, version);
+        goto fail;
     }
+    free(format);
+    return file;
+fail:
+    free(format);
+    if (file >= 0) H5Fclose(file);
+    return -1;
+}
+
+lp_status lp_results_read_summary(lp_summary *out, const char *path)
+{
+    lp_summary s;
+    memset(&s, 0, sizeof s);
+    lp_h5r rd = {path, LP_OK};
+    hid_t file = -1, sum = -1;
+
+    if ((file = open_results(&rd, path)) < 0) goto done;
     if (lp_h5r_attr_str(&rd, &s.created, file, "/", "created", 1) ||
         lp_h5r_attr_str(&rd, &s.linchpin_version, file, "/", "linchpin_version", 1) ||
         lp_h5r_attr_str(&rd, &s.command_line, file, "/", "command_line", 1))
@@ -661,7 +686,6 @@ lp_status lp_results_read_summary(lp_summary *out, const char *path)
 done:
     if (sum >= 0) H5Gclose(sum);
     if (file >= 0) H5Fclose(file);
-    free(format);
     if (rd.status != LP_OK) {
         lp_summary_free(&s);
         return rd.status;
@@ -709,4 +733,502 @@ void lp_summary_free(lp_summary *s)
     free(s->timing_phase);
     free(s->timing_seconds);
     memset(s, 0, sizeof *s);
+}
+
+/* ==== the whole-table reader (diff, export) ============================== */
+
+/* Optional whole column: 1 when absent. */
+static int rd_whole_opt(lp_h5r *rd, void **out, hid_t file, const char *path, H5T_class_t cls,
+                        hid_t mtype, size_t size, int64_t len)
+{
+    htri_t ex = H5Lexists(file, path, H5P_DEFAULT);
+    if (ex < 0) return lp_h5r_fail_h5(rd, "looking up %s", path);
+    if (ex == 0) return 1;
+    return rd_whole(rd, out, file, path, cls, mtype, size, len);
+}
+
+/* The rows_of attribute of the index column `path` must name `table`. */
+static int rd_check_rows_of(lp_h5r *rd, hid_t file, const char *path, const char *table)
+{
+    char *v = NULL;
+    hid_t d = H5Dopen2(file, path, H5P_DEFAULT);
+    if (d < 0) return lp_h5r_fail_h5(rd, "opening %s", path);
+    int rc = lp_h5r_attr_str(rd, &v, d, path, "rows_of", 1);
+    H5Dclose(d);
+    if (rc == 0 && strcmp(v, table) != 0)
+        rc = lp_h5r_fail(rd, "%s: rows_of is '%.64s', expected '%s'", path, v, table);
+    free(v);
+    return rc;
+}
+
+/* Every vals[0..len) a row of a table of `bound` rows. */
+static int rd_check_rows(lp_h5r *rd, const char *path, const int64_t *vals, int64_t len,
+                         int64_t bound, const char *table)
+{
+    for (int64_t i = 0; i < len; i++)
+        if (vals[i] < 0 || vals[i] >= bound)
+            return lp_h5r_fail(rd, "%s[%" PRId64 "] = %" PRId64 " is not a row of %s", path, i,
+                               vals[i], table);
+    return 0;
+}
+
+/* A list column: offsets [rows + 1] starting at 0, never decreasing, ending
+ * at the length of the values, which are rows of `table` (bound rows) and
+ * say so in rows_of. 1 when absent and !required. */
+static int rd_list(lp_h5r *rd, lp_rlist *l, hid_t file, const char *opath, const char *vpath,
+                   int64_t rows, int64_t bound, const char *table, int required)
+{
+    int64_t nval = 0;
+    htri_t ex = H5Lexists(file, opath, H5P_DEFAULT);
+    if (ex < 0) return lp_h5r_fail_h5(rd, "looking up %s", opath);
+    if (ex == 0) {
+        if (required) return lp_h5r_fail(rd, "missing %s", opath);
+        return 1;
+    }
+    if (rd_whole(rd, (void **)&l->off, file, opath, H5T_INTEGER, H5T_NATIVE_INT64,
+                 sizeof(int64_t), rows + 1))
+        return -1;
+    hid_t d = lp_h5r_column_open(rd, file, vpath, H5T_INTEGER, &nval);
+    if (d < 0) return -1;
+    H5Dclose(d);
+    if (l->off[0] != 0 || l->off[rows] != nval)
+        return lp_h5r_fail(rd, "%s must run from 0 to %" PRId64 " (the length of %s)", opath, nval,
+                           vpath);
+    for (int64_t r = 0; r < rows; r++)
+        if (l->off[r + 1] < l->off[r])
+            return lp_h5r_fail(rd, "%s decreases at row %" PRId64, opath, r);
+    if (rd_whole(rd, (void **)&l->val, file, vpath, H5T_INTEGER, H5T_NATIVE_INT64, sizeof(int64_t),
+                 nval) ||
+        rd_check_rows_of(rd, file, vpath, table) ||
+        rd_check_rows(rd, vpath, l->val, nval, bound, table))
+        return -1;
+    return 0;
+}
+
+static void rlist_free(lp_rlist *l)
+{
+    free(l->off);
+    free(l->val);
+    l->off = l->val = NULL;
+}
+
+static void rstrings_free(lp_rstrings *s)
+{
+    free(s->off);
+    free(s->data);
+    memset(s, 0, sizeof *s);
+}
+
+/* Fixed-length string column `path` of n rows, whole, into s. */
+static int rd_strings_fixed(lp_h5r *rd, lp_rstrings *s, hid_t file, const char *path, int64_t n)
+{
+    hid_t dset = -1, ftype = -1;
+    char *fbuf = NULL;
+    int64_t len = 0;
+    int rc = -1;
+    if ((dset = lp_h5r_column_open(rd, file, path, H5T_STRING, &len)) < 0) return -1;
+    if (len != n) {
+        lp_h5r_fail(rd, "%s has %" PRId64 " rows, expected %" PRId64, path, len, n);
+        goto done;
+    }
+    if ((ftype = H5Dget_type(dset)) < 0) {
+        lp_h5r_fail_h5(rd, "reading %s", path);
+        goto done;
+    }
+    size_t size = H5Tget_size(ftype);
+    int spacepad = H5Tget_strpad(ftype) == H5T_STR_SPACEPAD;
+    if (size == 0 || size > ((size_t)1 << 26) || (double)size * (double)n > 1e12) {
+        lp_h5r_fail(rd, "%s has an implausible string size", path);
+        goto done;
+    }
+    if (!(fbuf = malloc((size_t)n * size + 1)) ||
+        !(s->off = malloc(((size_t)n + 1) * sizeof *s->off))) {
+        lp_h5r_nomem(rd, path);
+        goto done;
+    }
+    if (n > 0 && H5Dread(dset, ftype, H5S_ALL, H5S_ALL, H5P_DEFAULT, fbuf) < 0) {
+        lp_h5r_fail_h5(rd, "reading %s", path);
+        goto done;
+    }
+    /* offsets first (lengths up to the first NUL, blanks cut when padded
+     * with spaces), then the packed copy */
+    int64_t total = 0;
+    for (int64_t i = 0; i < n; i++) {
+        const char *p = fbuf + (size_t)i * size;
+        const char *z = memchr(p, '\0', size);
+        size_t l = z ? (size_t)(z - p) : size;
+        while (spacepad && l > 0 && p[l - 1] == ' ')
+            l--;
+        s->off[i] = total;
+        total += (int64_t)l + 1;
+    }
+    s->off[n] = total;
+    if (!(s->data = malloc((size_t)total + 1))) {
+        lp_h5r_nomem(rd, path);
+        goto done;
+    }
+    for (int64_t i = 0; i < n; i++) {
+        size_t l = (size_t)(s->off[i + 1] - s->off[i] - 1);
+        memcpy(s->data + s->off[i], fbuf + (size_t)i * size, l);
+        s->data[s->off[i] + (int64_t)l] = '\0';
+    }
+    s->count = n;
+    rc = 0;
+done:
+    free(fbuf);
+    if (ftype >= 0) H5Tclose(ftype);
+    H5Dclose(dset);
+    return rc;
+}
+
+/* The blob layout `path`_bytes + `path`_offsets of n rows, whole: offsets
+ * from 0 to the length of the bytes, strictly increasing, each string ending
+ * in the only NUL before the next. */
+static int rd_strings_blob(lp_h5r *rd, lp_rstrings *s, hid_t file, const char *path, int64_t n)
+{
+    char bpath[256], opath[256];
+    snprintf(bpath, sizeof bpath, "%s_bytes", path);
+    snprintf(opath, sizeof opath, "%s_offsets", path);
+    int64_t blen = 0;
+    hid_t d = lp_h5r_column_open(rd, file, bpath, H5T_INTEGER, &blen);
+    if (d < 0) return -1;
+    H5Dclose(d);
+    if (rd_whole(rd, (void **)&s->off, file, opath, H5T_INTEGER, H5T_NATIVE_INT64, sizeof(int64_t),
+                 n + 1) ||
+        rd_whole(rd, (void **)&s->data, file, bpath, H5T_INTEGER, H5T_NATIVE_UINT8, 1, blen))
+        return -1;
+    if (s->off[0] != 0 || s->off[n] != blen)
+        return lp_h5r_fail(rd, "%s must run from 0 to %" PRId64 " (the length of %s)", opath, blen,
+                           bpath);
+    for (int64_t i = 0; i < n; i++)
+        if (s->off[i + 1] <= s->off[i] || s->data[s->off[i + 1] - 1] != '\0')
+            return lp_h5r_fail(rd, "%s: string of row %" PRId64 " is not NUL-terminated where its "
+                                   "offsets say",
+                               bpath, i);
+    /* n strings each ending in a NUL: no NUL inside them iff n NULs in all */
+    int64_t nul = 0;
+    for (const char *p = s->data, *end = s->data + blen; p < end; nul++) {
+        const char *z = memchr(p, '\0', (size_t)(end - p));
+        if (!z) break;
+        p = z + 1;
+    }
+    if (nul != n) return lp_h5r_fail(rd, "%s: a string holds a NUL byte", bpath);
+    s->data[blen] = '\0';
+    s->count = n;
+    return 0;
+}
+
+/* A string column of n rows in either layout; 1 when absent and !required. */
+static int rd_strings(lp_h5r *rd, lp_rstrings *s, hid_t file, const char *path, int64_t n,
+                      int required)
+{
+    char bpath[256];
+    snprintf(bpath, sizeof bpath, "%s_bytes", path);
+    htri_t fixed = H5Lexists(file, path, H5P_DEFAULT);
+    htri_t blob = fixed == 0 ? H5Lexists(file, bpath, H5P_DEFAULT) : 0;
+    if (fixed < 0 || blob < 0) return lp_h5r_fail_h5(rd, "looking up %s", path);
+    if (fixed > 0) return rd_strings_fixed(rd, s, file, path, n);
+    if (blob > 0) return rd_strings_blob(rd, s, file, path, n);
+    if (required) return lp_h5r_fail(rd, "missing %s", path);
+    return 1;
+}
+
+/* parameters "person" split at commas into t->person_types; the warnings
+ * list of /summary into t->warnings. */
+static int rd_json_parts(lp_h5r *rd, lp_results_table *t, const char *warnings)
+{
+    cJSON *p = cJSON_Parse(t->parameters_json);
+    if (!p || !cJSON_IsObject(p)) {
+        cJSON_Delete(p);
+        return lp_h5r_fail(rd, "attribute 'parameters' is not a JSON object");
+    }
+    const cJSON *person = cJSON_GetObjectItemCaseSensitive(p, "person");
+    int rc = 0;
+    if (cJSON_IsString(person) && person->valuestring[0]) {
+        const char *v = person->valuestring;
+        int k = 1;
+        for (const char *c = v; *c; c++)
+            k += *c == ',';
+        if (!(t->person_types = calloc((size_t)k, sizeof *t->person_types))) {
+            rc = lp_h5r_nomem(rd, "person types");
+        } else {
+            for (const char *c = v;; c++) {
+                const char *e = strchr(c, ',');
+                size_t l = e ? (size_t)(e - c) : strlen(c);
+                if (!(t->person_types[t->n_person_types++] = lp_h5_dup_str(c, l))) {
+                    rc = lp_h5r_nomem(rd, "person types");
+                    break;
+                }
+                if (!e) break;
+                c = e;
+            }
+        }
+    }
+    cJSON_Delete(p);
+    if (rc || !warnings) return rc;
+    cJSON *w = cJSON_Parse(warnings);
+    if (!w || !cJSON_IsArray(w)) {
+        cJSON_Delete(w);
+        return lp_h5r_fail(rd, "/summary: attribute 'warnings' is not a JSON list");
+    }
+    int k = cJSON_GetArraySize(w);
+    if (k > 0 && !(t->warnings = calloc((size_t)k, sizeof *t->warnings))) rc = lp_h5r_nomem(rd, "warnings");
+    for (int i = 0; !rc && i < k; i++) {
+        const cJSON *e = cJSON_GetArrayItem(w, i);
+        if (!cJSON_IsString(e)) {
+            rc = lp_h5r_fail(rd, "/summary: attribute 'warnings' holds a non-string");
+        } else if (!(t->warnings[i] = lp_h5_dup_str(e->valuestring, strlen(e->valuestring)))) {
+            rc = lp_h5r_nomem(rd, "warnings");
+        } else {
+            t->n_warnings = i + 1;
+        }
+    }
+    cJSON_Delete(w);
+    return rc;
+}
+
+/* The numeric /nodes columns present, n rows each. */
+static int rd_node_numbers(lp_h5r *rd, lp_results_table *t, hid_t file)
+{
+    const int64_t n = t->n;
+    const hid_t I = H5T_NATIVE_INT64, F = H5T_NATIVE_DOUBLE;
+    return rd_whole_opt(rd, (void **)&t->degree, file, "/nodes/degree", H5T_INTEGER, I, 8, n) < 0 ||
+                   rd_whole_opt(rd, (void **)&t->strength, file, "/nodes/strength", H5T_FLOAT, F,
+                                8, n) < 0 ||
+                   rd_whole_opt(rd, (void **)&t->pagerank, file, "/nodes/pagerank", H5T_FLOAT, F,
+                                8, n) < 0 ||
+                   rd_whole_opt(rd, (void **)&t->betweenness, file, "/nodes/betweenness",
+                                H5T_FLOAT, F, 8, n) < 0 ||
+                   rd_whole_opt(rd, (void **)&t->brokerage, file, "/nodes/brokerage", H5T_FLOAT,
+                                F, 8, n) < 0 ||
+                   rd_whole_opt(rd, (void **)&t->is_articulation, file, "/nodes/is_articulation",
+                                H5T_INTEGER, H5T_NATIVE_UINT8, 1, n) < 0 ||
+                   rd_whole_opt(rd, (void **)&t->accounts_at_risk, file,
+                                "/nodes/accounts_at_risk", H5T_INTEGER, I, 8, n) < 0 ||
+                   rd_whole_opt(rd, (void **)&t->revenue_at_risk, file, "/nodes/revenue_at_risk",
+                                H5T_FLOAT, F, 8, n) < 0
+               ? -1
+               : 0;
+}
+
+/* /accounts: node (rows of /nodes), revenue, connected, key persons
+ * required; bus factor (values within its cap), dominant share, threads,
+ * second links when present. */
+static int rd_accounts(lp_h5r *rd, lp_results_table *t, hid_t file)
+{
+    const int64_t a = t->a, n = t->n;
+    if (rd_whole(rd, (void **)&t->account_node, file, "/accounts/node", H5T_INTEGER,
+                 H5T_NATIVE_INT64, 8, a) ||
+        rd_check_rows_of(rd, file, "/accounts/node", "/nodes") ||
+        rd_check_rows(rd, "/accounts/node", t->account_node, a, n, "/nodes") ||
+        rd_whole(rd, (void **)&t->account_revenue, file, "/accounts/revenue", H5T_FLOAT,
+                 H5T_NATIVE_DOUBLE, 8, a) ||
+        rd_whole(rd, (void **)&t->account_connected, file, "/accounts/connected", H5T_INTEGER,
+                 H5T_NATIVE_UINT8, 1, a) ||
+        rd_list(rd, &t->key_persons, file, "/accounts/key_persons_offsets", "/accounts/key_persons",
+                a, n, "/nodes", 1) < 0 ||
+        rd_list(rd, &t->second_link, file, "/accounts/second_link_offsets",
+                "/accounts/second_link", a, n, "/nodes", 0) < 0 ||
+        rd_whole_opt(rd, (void **)&t->dominant_share, file, "/accounts/dominant_share", H5T_FLOAT,
+                     H5T_NATIVE_DOUBLE, 8, a) < 0 ||
+        rd_whole_opt(rd, (void **)&t->threads, file, "/accounts/threads", H5T_INTEGER,
+                     H5T_NATIVE_INT32, 4, a) < 0)
+        return -1;
+    for (int64_t i = 0; t->threads && i < a; i++)
+        if (t->threads[i] < 0)
+            return lp_h5r_fail(rd, "/accounts/threads[%" PRId64 "] is negative", i);
+    int rc = rd_whole_opt(rd, (void **)&t->bus_factor, file, "/accounts/bus_factor", H5T_INTEGER,
+                          H5T_NATIVE_INT32, 4, a);
+    if (rc < 0) return -1;
+    if (rc == 1) return 0;
+    int64_t cap = 0;
+    hid_t d = H5Dopen2(file, "/accounts/bus_factor", H5P_DEFAULT);
+    if (d < 0) return lp_h5r_fail_h5(rd, "opening /accounts/bus_factor");
+    rc = lp_h5r_attr_num(rd, &cap, H5T_NATIVE_INT64, d, "/accounts/bus_factor", "cap", 1);
+    H5Dclose(d);
+    if (rc) return -1;
+    if (cap < 2 || cap > 1000000)
+        return lp_h5r_fail(rd, "/accounts/bus_factor: cap %" PRId64 " out of range", cap);
+    t->bus_factor_cap = (int32_t)cap;
+    for (int64_t i = 0; i < a; i++)
+        if (t->bus_factor[i] < 0 || t->bus_factor[i] > cap)
+            return lp_h5r_fail(rd, "/accounts/bus_factor[%" PRId64 "] = %d is outside 0..%" PRId64,
+                               i, (int)t->bus_factor[i], cap);
+    return 0;
+}
+
+static int rd_scenario_table(lp_h5r *rd, lp_results_table *t, hid_t file)
+{
+    int64_t s = 0;
+    hid_t d = -1;
+    char bpath[] = "/scenarios/name_offsets";
+    htri_t fixed = H5Lexists(file, "/scenarios/name", H5P_DEFAULT);
+    if (fixed < 0) return lp_h5r_fail_h5(rd, "looking up /scenarios/name");
+    if (fixed > 0)
+        d = lp_h5r_column_open(rd, file, "/scenarios/name", H5T_STRING, &s);
+    else if ((d = lp_h5r_column_open(rd, file, bpath, H5T_INTEGER, &s)) >= 0)
+        s--;
+    if (d < 0) return -1;
+    H5Dclose(d);
+    if (s < 0) return lp_h5r_fail(rd, "%s is empty", bpath);
+    t->s = s;
+    const hid_t I = H5T_NATIVE_INT64, F = H5T_NATIVE_DOUBLE;
+    if (rd_strings(rd, &t->scenario_name, file, "/scenarios/name", s, 1) ||
+        rd_whole(rd, (void **)&t->lost_accounts, file, "/scenarios/lost_accounts", H5T_INTEGER, I,
+                 8, s) ||
+        rd_whole(rd, (void **)&t->lost_revenue, file, "/scenarios/lost_revenue", H5T_FLOAT, F, 8,
+                 s) ||
+        rd_whole(rd, (void **)&t->newly_bus_factor_1, file, "/scenarios/newly_bus_factor_1",
+                 H5T_INTEGER, I, 8, s) ||
+        rd_whole(rd, (void **)&t->newly_at_risk_revenue, file, "/scenarios/newly_at_risk_revenue",
+                 H5T_FLOAT, F, 8, s) ||
+        rd_list(rd, &t->leave, file, "/scenarios/leave_offsets", "/scenarios/leave", s, t->n,
+                "/nodes", 1) ||
+        rd_list(rd, &t->lost, file, "/scenarios/lost_offsets", "/scenarios/lost", s, t->a,
+                "/accounts", 1) ||
+        rd_list(rd, &t->newly, file, "/scenarios/newly_offsets", "/scenarios/newly", s, t->a,
+                "/accounts", 1))
+        return -1;
+    return 0;
+}
+
+lp_status lp_results_read_table(lp_results_table *out, const char *path, unsigned parts)
+{
+    lp_results_table t;
+    memset(&t, 0, sizeof t);
+    lp_h5r rd = {path, LP_OK};
+    hid_t file = -1, sum = -1;
+    char *warnings = NULL;
+    if (parts == 0) parts = ~0u;
+    if (parts & LP_RT_SCENARIOS) parts |= LP_RT_ACCOUNTS; /* scenario lists index /accounts */
+
+    if ((file = open_results(&rd, path)) < 0) goto done;
+    t.format_version = LP_RESULTS_FORMAT_VERSION;
+    int rc = lp_h5r_attr_str(&rd, &t.parameters_json, file, "/", "parameters", 0);
+    if (rc < 0) goto done;
+    if (rc == 1 && !(t.parameters_json = lp_h5_dup_str("{}", 2))) {
+        lp_h5r_nomem(&rd, "parameters");
+        goto done;
+    }
+    htri_t ex = H5Lexists(file, "/summary", H5P_DEFAULT);
+    if (ex > 0) ex = H5Lexists(file, "/nodes", H5P_DEFAULT);
+    if (ex <= 0) {
+        lp_h5r_fail(&rd, "missing /summary or /nodes");
+        goto done;
+    }
+    if ((sum = H5Gopen2(file, "/summary", H5P_DEFAULT)) < 0) {
+        lp_h5r_fail_h5(&rd, "opening /summary");
+        goto done;
+    }
+    if (lp_h5r_attr_num(&rd, &t.n, H5T_NATIVE_INT64, sum, "/summary", "nodes", 1)) goto done;
+    if (t.n < 0 || t.n > LP_VID_MAX) {
+        lp_h5r_fail(&rd, "/summary: node count out of range");
+        goto done;
+    }
+    rc = lp_h5r_attr_num(&rd, &t.weak_ties_dropped, H5T_NATIVE_INT64, sum, "/summary",
+                         "weak_ties_dropped", 0);
+    if (rc < 0) goto done;
+    t.has_weak_ties_dropped = rc == 0;
+    if (lp_h5r_attr_str(&rd, &warnings, sum, "/summary", "warnings", 0) < 0 ||
+        rd_json_parts(&rd, &t, warnings))
+        goto done;
+    if ((parts & LP_RT_NODE_STRINGS) &&
+        (rd_strings(&rd, &t.node_id, file, "/nodes/id", t.n, 1) ||
+         rd_strings(&rd, &t.node_type, file, "/nodes/type", t.n, 1) ||
+         rd_strings(&rd, &t.node_name, file, "/nodes/name", t.n, 0) < 0))
+        goto done;
+    if ((parts & LP_RT_NODE_NUMBERS) && rd_node_numbers(&rd, &t, file)) goto done;
+    if (!(parts & LP_RT_NODE_NUMBERS) && (parts & LP_RT_NODE_RISK) &&
+        (rd_whole_opt(&rd, (void **)&t.accounts_at_risk, file, "/nodes/accounts_at_risk",
+                      H5T_INTEGER, H5T_NATIVE_INT64, 8, t.n) < 0 ||
+         rd_whole_opt(&rd, (void **)&t.revenue_at_risk, file, "/nodes/revenue_at_risk", H5T_FLOAT,
+                      H5T_NATIVE_DOUBLE, 8, t.n) < 0))
+        goto done;
+    if (parts & LP_RT_ACCOUNTS) {
+        ex = H5Lexists(file, "/accounts", H5P_DEFAULT);
+        if (ex < 0) {
+            lp_h5r_fail_h5(&rd, "looking up /accounts");
+            goto done;
+        }
+        if (ex > 0) {
+            hid_t d = lp_h5r_column_open(&rd, file, "/accounts/node", H5T_INTEGER, &t.a);
+            if (d < 0) goto done;
+            H5Dclose(d);
+            t.has_accounts = 1;
+            if (rd_accounts(&rd, &t, file)) goto done;
+        }
+    }
+    if (parts & LP_RT_SCENARIOS) {
+        ex = H5Lexists(file, "/scenarios", H5P_DEFAULT);
+        if (ex < 0) {
+            lp_h5r_fail_h5(&rd, "looking up /scenarios");
+            goto done;
+        }
+        if (ex > 0 && !t.has_accounts) {
+            lp_h5r_fail(&rd, "/scenarios without /accounts");
+            goto done;
+        }
+        if (ex > 0) {
+            t.has_scenarios = 1;
+            if (rd_scenario_table(&rd, &t, file)) goto done;
+        }
+    }
+done:
+    free(warnings);
+    if (sum >= 0) H5Gclose(sum);
+    if (file >= 0) H5Fclose(file);
+    if (rd.status != LP_OK) {
+        lp_results_table_free(&t);
+        return rd.status;
+    }
+    *out = t;
+    return LP_OK;
+}
+
+void lp_results_table_free(lp_results_table *t)
+{
+    if (!t) return;
+    free(t->parameters_json);
+    for (int i = 0; t->person_types && i < t->n_person_types; i++)
+        free(t->person_types[i]);
+    free(t->person_types);
+    for (int i = 0; t->warnings && i < t->n_warnings; i++)
+        free(t->warnings[i]);
+    free(t->warnings);
+    rstrings_free(&t->node_id);
+    rstrings_free(&t->node_type);
+    rstrings_free(&t->node_name);
+    free(t->degree);
+    free(t->accounts_at_risk);
+    free(t->strength);
+    free(t->pagerank);
+    free(t->betweenness);
+    free(t->brokerage);
+    free(t->revenue_at_risk);
+    free(t->is_articulation);
+    free(t->account_node);
+    free(t->account_revenue);
+    free(t->dominant_share);
+    free(t->account_connected);
+    free(t->bus_factor);
+    free(t->threads);
+    rlist_free(&t->key_persons);
+    rlist_free(&t->second_link);
+    rstrings_free(&t->scenario_name);
+    free(t->lost_accounts);
+    free(t->newly_bus_factor_1);
+    free(t->lost_revenue);
+    free(t->newly_at_risk_revenue);
+    rlist_free(&t->lost);
+    rlist_free(&t->newly);
+    rlist_free(&t->leave);
+    memset(t, 0, sizeof *t);
+}
+
+int lp_results_is_person(const lp_results_table *t, int64_t i)
+{
+    const char *type = lp_rstrings_get(&t->node_type, i);
+    for (int k = 0; k < t->n_person_types; k++)
+        if (strcmp(type, t->person_types[k]) == 0) return 1;
+    return 0;
 }

@@ -1,0 +1,180 @@
+/* export.c — flat tables from a result file read whole (lp_export.h).
+ * Flattening only: every value is a column of the file or a row it points
+ * to (ids and names in place of row numbers); nothing is computed. */
+#include "lp_export.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const char *const ACCOUNT_COLS[] = {
+    "id",      "name",      "revenue",        "connected",   "bus_factor",
+    "threads", "dominant_share", "key_persons", "key_person_names", "second_links",
+};
+static const char *const PERSON_COLS[] = {
+    "id", "name", "type", "accounts_at_risk", "revenue_at_risk", "brokerage", "betweenness",
+    "pagerank",
+};
+static const char *const SCENARIO_COLS[] = {
+    "scenario",     "leaving",          "leaving_ids", "lost_accounts",
+    "lost_revenue", "newly_bus_factor_1", "newly_at_risk_revenue",
+};
+static const char *const LOSS_COLS[] = {"scenario", "change", "id", "name", "revenue"};
+
+#define NCOLS(c) ((int)(sizeof(c) / sizeof(c)[0]))
+
+static void cell_node_str(lp_table_set *w, const lp_rstrings *col, int64_t row)
+{
+    if (!col->data) {
+        lp_table_null(w);
+        return;
+    }
+    const char *s = lp_rstrings_get(col, row);
+    lp_table_str(w, s, (size_t)(col->off[row + 1] - col->off[row] - 1));
+}
+
+/* A list cell of the ids (or names) of the node rows in l's row r. */
+static void cell_list(lp_table_set *w, const lp_rlist *l, int64_t r, const lp_rstrings *col)
+{
+    if (!l->off || !col->data) {
+        lp_table_null(w);
+        return;
+    }
+    lp_table_list_begin(w);
+    for (int64_t k = l->off[r]; k < l->off[r + 1]; k++) {
+        int64_t v = l->val[k];
+        lp_table_str(w, lp_rstrings_get(col, v), (size_t)(col->off[v + 1] - col->off[v] - 1));
+    }
+    lp_table_list_end(w);
+}
+
+static void cell_f64(lp_table_set *w, const double *col, int64_t i)
+{
+    if (col)
+        lp_table_f64(w, col[i]);
+    else
+        lp_table_null(w);
+}
+
+static lp_status write_accounts(lp_table_set *w, const lp_results_table *t, const char *name)
+{
+    lp_status st = lp_table_begin(w, name, NCOLS(ACCOUNT_COLS), ACCOUNT_COLS);
+    if (st) return st;
+    for (int64_t i = 0; i < t->a; i++) {
+        int64_t v = t->account_node[i];
+        cell_node_str(w, &t->node_id, v);
+        cell_node_str(w, &t->node_name, v);
+        lp_table_f64(w, t->account_revenue[i]);
+        lp_table_i64(w, t->account_connected[i] != 0);
+        if (t->bus_factor)
+            lp_table_i64(w, t->bus_factor[i]);
+        else
+            lp_table_null(w);
+        if (t->threads)
+            lp_table_i64(w, t->threads[i]);
+        else
+            lp_table_null(w);
+        cell_f64(w, t->dominant_share, i);
+        cell_list(w, &t->key_persons, i, &t->node_id);
+        cell_list(w, &t->key_persons, i, &t->node_name);
+        cell_list(w, &t->second_link, i, &t->node_id);
+        lp_table_row_end(w);
+    }
+    return lp_table_end(w);
+}
+
+static int is_person(const lp_results_table *t, int64_t i)
+{
+    if (t->n_person_types > 0) return lp_results_is_person(t, i);
+    return strcmp(lp_rstrings_get(&t->node_type, i), LP_EXPORT_DEFAULT_PERSON) == 0;
+}
+
+static lp_status write_persons(lp_table_set *w, const lp_results_table *t, const char *name)
+{
+    lp_status st = lp_table_begin(w, name, NCOLS(PERSON_COLS), PERSON_COLS);
+    if (st) return st;
+    for (int64_t i = 0; i < t->n; i++) {
+        if (!is_person(t, i)) continue;
+        cell_node_str(w, &t->node_id, i);
+        cell_node_str(w, &t->node_name, i);
+        cell_node_str(w, &t->node_type, i);
+        if (t->accounts_at_risk)
+            lp_table_i64(w, t->accounts_at_risk[i]);
+        else
+            lp_table_null(w);
+        cell_f64(w, t->revenue_at_risk, i);
+        cell_f64(w, t->brokerage, i);
+        cell_f64(w, t->betweenness, i);
+        cell_f64(w, t->pagerank, i);
+        lp_table_row_end(w);
+    }
+    return lp_table_end(w);
+}
+
+static lp_status write_scenarios(lp_table_set *w, const lp_results_table *t, const char *name)
+{
+    lp_status st = lp_table_begin(w, name, NCOLS(SCENARIO_COLS), SCENARIO_COLS);
+    if (st) return st;
+    for (int64_t j = 0; j < t->s; j++) {
+        cell_node_str(w, &t->scenario_name, j);
+        lp_table_i64(w, t->leave.off[j + 1] - t->leave.off[j]);
+        cell_list(w, &t->leave, j, &t->node_id);
+        lp_table_i64(w, t->lost_accounts[j]);
+        lp_table_f64(w, t->lost_revenue[j]);
+        lp_table_i64(w, t->newly_bus_factor_1[j]);
+        lp_table_f64(w, t->newly_at_risk_revenue[j]);
+        lp_table_row_end(w);
+    }
+    return lp_table_end(w);
+}
+
+/* One row per (scenario, account): lost_path (no path left) first, then
+ * fell_to_1 (now hangs on one person), each in /accounts order. */
+static lp_status write_losses(lp_table_set *w, const lp_results_table *t, const char *name)
+{
+    lp_status st = lp_table_begin(w, name, NCOLS(LOSS_COLS), LOSS_COLS);
+    if (st) return st;
+    for (int64_t j = 0; j < t->s; j++) {
+        for (int kind = 0; kind < 2; kind++) {
+            const lp_rlist *l = kind == 0 ? &t->lost : &t->newly;
+            const char *change = kind == 0 ? "lost_path" : "fell_to_1";
+            for (int64_t k = l->off[j]; k < l->off[j + 1]; k++) {
+                int64_t acc = l->val[k], v = t->account_node[acc];
+                cell_node_str(w, &t->scenario_name, j);
+                lp_table_str(w, change, strlen(change));
+                cell_node_str(w, &t->node_id, v);
+                cell_node_str(w, &t->node_name, v);
+                lp_table_f64(w, t->account_revenue[acc]);
+                lp_table_row_end(w);
+            }
+        }
+    }
+    return lp_table_end(w);
+}
+
+lp_status lp_export_write(const lp_results_table *t, const char *dir, lp_table_format fmt,
+                          int64_t *out_bytes)
+{
+    if (!t->node_id.data || !t->node_type.data)
+        return lp_error_set(LP_EINTERNAL, "lp_export_write: the node strings were not read");
+    const char *ext = fmt == LP_TABLE_CSV ? "csv" : "jsonl";
+    char acc[32], per[32], sc[32], loss[40];
+    snprintf(acc, sizeof acc, "accounts.%s", ext);
+    snprintf(per, sizeof per, "persons.%s", ext);
+    snprintf(sc, sizeof sc, "scenarios.%s", ext);
+    snprintf(loss, sizeof loss, "scenario_losses.%s", ext);
+    lp_table_set *w;
+    lp_status st = lp_table_set_open(&w, dir, fmt);
+    if (st) return st;
+    st = write_accounts(w, t, acc); /* header only without /accounts */
+    if (!st) st = write_persons(w, t, per);
+    if (!st && t->has_scenarios) st = write_scenarios(w, t, sc);
+    if (!st && t->has_scenarios) st = write_losses(w, t, loss);
+    int64_t bytes = st ? 0 : lp_table_bytes(w);
+    if (st) {
+        lp_table_set_discard(w);
+        return st;
+    }
+    st = lp_table_set_commit(w);
+    if (!st && out_bytes) *out_bytes = bytes;
+    return st;
+}
