@@ -190,6 +190,7 @@ int lp_cli_diff(int argc, char **argv)
     const unsigned parts = LP_RT_NODE_STRINGS | LP_RT_ACCOUNTS | LP_RT_NODE_RISK;
     lp_results_table o, n;
     lp_diff d;
+    memset(&d, 0, sizeof d); /* written only on success */
     lp_status st = lp_results_read_table(&o, in[0], parts);
     if (st) return lp_cli_fail(st);
     if ((st = lp_results_read_table(&n, in[1], parts))) {
