@@ -51,7 +51,7 @@ int lp_cli_export(int argc, char **argv)
     if (!dir) return lp_cli_usage_error("%s", "export needs -o DIR");
     lp_results_table t;
     double t0 = lp_clock_seconds();
-    lp_status st = lp_results_read_table(&t, in, 0);
+    lp_status st = lp_results_read_table(&t, in, LP_EXPORT_PARTS);
     if (st) return lp_cli_fail(st);
     double t1 = lp_clock_seconds();
     int64_t bytes = 0;

@@ -107,6 +107,32 @@ static void out_number(out *o, double x)
         out_bytes(o, p, (size_t)(tmp + sizeof tmp - p));
         return;
     }
+    /* Money: at most two decimals. v / 100.0 is correctly rounded, so when
+     * it gives x back, strtod of the decimal v/100 gives x too; below 1e13
+     * the doubles are closer than 0.005, so no shorter decimal does. */
+    double c = x * 100.0;
+    if (fabs(x) < 1e13 && c == c) {
+        double v = nearbyint(c);
+        if (v / 100.0 == x) {
+            long long iv = (long long)v;
+            unsigned long long u = iv < 0 ? 0ULL - (unsigned long long)iv : (unsigned long long)iv;
+            char *p = tmp + sizeof tmp;
+            unsigned cents = (unsigned)(u % 100);
+            u /= 100;
+            if (cents) {
+                if (cents % 10) *--p = (char)('0' + cents % 10);
+                *--p = (char)('0' + cents / 10);
+                *--p = '.';
+            }
+            do {
+                *--p = (char)('0' + u % 10);
+                u /= 10;
+            } while (u);
+            if (iv < 0) *--p = '-';
+            out_bytes(o, p, (size_t)(tmp + sizeof tmp - p));
+            return;
+        }
+    }
     for (int prec = 15;; prec++) {
         len = snprintf(tmp, sizeof tmp, "%.*g", prec, x);
         if (prec == 17 || strtod(tmp, NULL) == x) break;

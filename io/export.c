@@ -29,7 +29,7 @@ static void cell_node_str(lp_table_set *w, const lp_rstrings *col, int64_t row)
         return;
     }
     const char *s = lp_rstrings_get(col, row);
-    lp_table_str(w, s, (size_t)(col->off[row + 1] - col->off[row] - 1));
+    lp_table_str(w, s, strlen(s));
 }
 
 /* A list cell of the ids (or names) of the node rows in l's row r. */
@@ -41,8 +41,8 @@ static void cell_list(lp_table_set *w, const lp_rlist *l, int64_t r, const lp_rs
     }
     lp_table_list_begin(w);
     for (int64_t k = l->off[r]; k < l->off[r + 1]; k++) {
-        int64_t v = l->val[k];
-        lp_table_str(w, lp_rstrings_get(col, v), (size_t)(col->off[v + 1] - col->off[v] - 1));
+        const char *s = lp_rstrings_get(col, l->val[k]);
+        lp_table_str(w, s, strlen(s));
     }
     lp_table_list_end(w);
 }

@@ -49,7 +49,8 @@ typedef struct lp_diff {
 /* Compare two tables read with at least LP_RT_NODE_STRINGS | LP_RT_ACCOUNTS
  * | LP_RT_NODE_RISK. LP_EINPUT when they are not comparable (message names
  * the files and why): no /accounts or bus factor in one of them, different
- * bus-factor caps, a node id given twice. Key-person lists are compared as
+ * bus-factor caps, a node id given twice (checked when the two files do not
+ * list the same ids in the same order). Key-person lists are compared as
  * sets of ids. *out owned by the caller, written only on success; free with
  * lp_diff_free. */
 lp_status lp_diff_compute(lp_diff *out, const lp_results_table *old_t, const char *old_path,

@@ -15,10 +15,14 @@
  * list (DESIGN.md's default). */
 #define LP_EXPORT_DEFAULT_PERSON "employee"
 
+/* What lp_export_write needs of lp_results_read_table. */
+#define LP_EXPORT_PARTS                                                                            \
+    (LP_RT_NODE_STRINGS | LP_RT_NODE_TYPE | LP_RT_NODE_RISK | LP_RT_NODE_CENTRALITY |              \
+     LP_RT_ACCOUNTS | LP_RT_SCENARIOS)
+
 /* Write DIR/accounts.<ext>, DIR/persons.<ext> and, when t has scenarios,
  * DIR/scenarios.<ext> and DIR/scenario_losses.<ext> (ext csv or jsonl),
- * creating dir if missing. t must hold every part (lp_results_read_table
- * with parts 0). All files are renamed into place together at the end: on
+ * creating dir if missing. t must hold the parts LP_EXPORT_PARTS. All files are renamed into place together at the end: on
  * failure none is replaced. *out_bytes (may be NULL) receives the bytes
  * written. LP_EOUTPUT naming the path when something cannot be written. */
 lp_status lp_export_write(const lp_results_table *t, const char *dir, lp_table_format fmt,

@@ -145,18 +145,20 @@ void lp_summary_free(lp_summary *s); /* accepts NULL */
 
 /* ---- reading whole tables (diff, export, report) ------------------------ */
 
-/* A string column read whole: string i is data + off[i], NUL-terminated;
- * off has count + 1 entries. Bytes are as stored (UTF-8 unless the file was
- * altered: printers escape them). */
+/* A string column read whole, in one of two layouts: fixed width (width >
+ * 0: string i at data + i * width, NUL-terminated within it; off NULL) or
+ * packed (width 0: string i at data + off[i], NUL-terminated; off has count
+ * + 1 entries). Bytes are as stored (UTF-8 unless the file was altered:
+ * printers escape them). */
 typedef struct lp_rstrings {
-    int64_t count;
+    int64_t count, width;
     int64_t *off;
     char *data;
 } lp_rstrings;
 
 static inline const char *lp_rstrings_get(const lp_rstrings *s, int64_t i)
 {
-    return s->data + s->off[i];
+    return s->width ? s->data + i * s->width : s->data + s->off[i];
 }
 
 /* A list per row (CSR): row r holds val[off[r] .. off[r+1]); off NULL when
@@ -206,11 +208,13 @@ typedef struct lp_results_table {
 
 /* Which parts lp_results_read_table reads (a bit set; 0 means all). */
 enum {
-    LP_RT_NODE_STRINGS = 1, /* id, type, name */
-    LP_RT_NODE_NUMBERS = 2, /* the numeric /nodes columns */
+    LP_RT_NODE_STRINGS = 1, /* id and name */
+    LP_RT_NODE_NUMBERS = 2, /* every numeric /nodes column */
     LP_RT_ACCOUNTS = 4,
     LP_RT_SCENARIOS = 8,
-    LP_RT_NODE_RISK = 16, /* only accounts_at_risk and revenue_at_risk of /nodes */
+    LP_RT_NODE_RISK = 16,       /* accounts_at_risk, revenue_at_risk */
+    LP_RT_NODE_TYPE = 32,       /* /nodes/type */
+    LP_RT_NODE_CENTRALITY = 64, /* brokerage, betweenness, pagerank */
 };
 
 /* Read the result file at path whole: the same file checks as

@@ -17,52 +17,108 @@ const char *lp_diff_kind_name(lp_diff_kind k)
     return (unsigned)k < LP_DIFF_KINDS ? names[k] : "?";
 }
 
-/* ==== id index: open addressing over the node ids of one table ============ */
+/* ==== matching node ids ================================================== */
 
+/* Open addressing over the ids of one table: a slot holds the upper 32 bits
+ * of the id's hash and its row + 1 (0 = empty), so that most probes that
+ * miss cost no string comparison. */
 typedef struct id_index {
-    int64_t *slot; /* node row + 1, 0 = empty */
+    uint64_t *slot;
     uint64_t mask;
 } id_index;
 
 static uint64_t hash_str(const char *s)
 {
-    uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+    uint64_t h = 1469598103934665603ULL; /* FNV-1a, then a final mix */
     for (; *s; s++)
         h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-    return h ^ (h >> 29);
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    return h ^ (h >> 33);
 }
 
-/* LP_EINPUT naming path when an id occurs twice. */
-static lp_status index_build(id_index *ix, const lp_rstrings *ids, const char *path)
+static lp_status index_init(id_index *ix, int64_t count)
 {
     uint64_t cap = 16;
-    while (cap < 2 * (uint64_t)ids->count)
+    while (cap < (uint64_t)count + (uint64_t)count / 4) /* load <= 0.8 */
         cap *= 2;
     if (!(ix->slot = calloc(cap, sizeof *ix->slot))) return lp_error_nomem("id index");
     ix->mask = cap - 1;
-    for (int64_t i = 0; i < ids->count; i++) {
-        const char *s = lp_rstrings_get(ids, i);
-        uint64_t h = hash_str(s) & ix->mask;
-        while (ix->slot[h]) {
-            if (strcmp(lp_rstrings_get(ids, ix->slot[h] - 1), s) == 0)
-                return lp_error_set(LP_EINPUT, "%s: /nodes/id holds row %" PRId64 "'s id twice",
-                                    path, i);
-            h = (h + 1) & ix->mask;
-        }
-        ix->slot[h] = i + 1;
-    }
     return LP_OK;
 }
 
-/* Row of id s in the indexed ids, or -1. */
+/* Insert row i (id s); the row already holding s, or -1 when s is new. */
+static int64_t index_insert(id_index *ix, const lp_rstrings *ids, int64_t i)
+{
+    const char *s = lp_rstrings_get(ids, i);
+    uint64_t h = hash_str(s), tag = h >> 32, at = h & ix->mask;
+    while (ix->slot[at]) {
+        uint64_t e = ix->slot[at];
+        int64_t row = (int64_t)(e & 0xffffffffu) - 1;
+        if (e >> 32 == tag && strcmp(lp_rstrings_get(ids, row), s) == 0) return row;
+        at = (at + 1) & ix->mask;
+    }
+    ix->slot[at] = tag << 32 | (uint64_t)(i + 1);
+    return -1;
+}
+
+/* Row of id s among the indexed ids, or -1. */
 static int64_t index_find(const id_index *ix, const lp_rstrings *ids, const char *s)
 {
-    uint64_t h = hash_str(s) & ix->mask;
-    while (ix->slot[h]) {
-        if (strcmp(lp_rstrings_get(ids, ix->slot[h] - 1), s) == 0) return ix->slot[h] - 1;
-        h = (h + 1) & ix->mask;
+    uint64_t h = hash_str(s), tag = h >> 32, at = h & ix->mask;
+    while (ix->slot[at]) {
+        uint64_t e = ix->slot[at];
+        int64_t row = (int64_t)(e & 0xffffffffu) - 1;
+        if (e >> 32 == tag && strcmp(lp_rstrings_get(ids, row), s) == 0) return row;
+        at = (at + 1) & ix->mask;
     }
     return -1;
+}
+
+static lp_status duplicate(const char *path, int64_t row)
+{
+    return lp_error_set(LP_EINPUT, "%s: /nodes/id holds the id of row %" PRId64 " twice", path,
+                        row);
+}
+
+/* map[v] = the row of OLD holding NEW's id v, or -1. Two runs on the same
+ * input list their nodes in the same order: when every row holds the same
+ * id in both files, map is the identity and nothing more is done (the
+ * writer never writes an id twice; a forged duplicate could only pair rows
+ * wrongly). Otherwise a hash index of OLD's ids answers (built whole, it
+ * also finds OLD's duplicates), and NEW's duplicates are two rows mapped to
+ * one OLD row or two unmatched rows with one id (a second, small index). */
+static lp_status map_nodes(int64_t *map, const lp_results_table *o, const char *op,
+                           const lp_results_table *n, const char *np)
+{
+    int64_t same = 0;
+    for (int64_t v = 0; v < n->n && v < o->n; v++)
+        same += strcmp(lp_rstrings_get(&o->node_id, v), lp_rstrings_get(&n->node_id, v)) == 0;
+    if (o->n == n->n && same == n->n) {
+        for (int64_t v = 0; v < n->n; v++)
+            map[v] = v;
+        return LP_OK;
+    }
+    id_index ix = {NULL, 0}, nx = {NULL, 0};
+    uint8_t *taken = calloc((size_t)o->n + 1, 1);
+    int64_t unmatched = 0;
+    lp_status st = taken ? index_init(&ix, o->n) : lp_error_nomem("id index");
+    for (int64_t u = 0; !st && u < o->n; u++)
+        if (index_insert(&ix, &o->node_id, u) >= 0) st = duplicate(op, u);
+    for (int64_t v = 0; !st && v < n->n; v++) {
+        int64_t u = index_find(&ix, &o->node_id, lp_rstrings_get(&n->node_id, v));
+        if (u >= 0 && taken[u]) st = duplicate(np, v);
+        if (u >= 0) taken[u] = 1;
+        unmatched += u < 0;
+        map[v] = u;
+    }
+    if (!st && unmatched > 1 && !(st = index_init(&nx, unmatched)))
+        for (int64_t v = 0; !st && v < n->n; v++)
+            if (map[v] < 0 && index_insert(&nx, &n->node_id, v) >= 0) st = duplicate(np, v);
+    free(nx.slot);
+    free(ix.slot);
+    free(taken);
+    return st;
 }
 
 /* ==== comparison ========================================================== */
@@ -171,40 +227,38 @@ lp_status lp_diff_compute(lp_diff *out, const lp_results_table *o, const char *o
 {
     lp_diff d;
     memset(&d, 0, sizeof d);
-    id_index ix = {NULL, 0};
     const char **sa = NULL, **sb = NULL;
     int64_t *old_acc = NULL; /* old node row -> old account row, or -1 */
-    uint8_t *old_seen = NULL;
+    int64_t *map = NULL;     /* new node row -> old node row, or -1 */
+    uint8_t *old_seen = NULL, *matched = NULL;
     lp_status st = check_comparable(o, op, n, np);
     if (st) return st;
-    if ((st = index_build(&ix, &o->node_id, op))) goto done;
-    {
-        /* a second index of NEW's ids only to detect its duplicates */
-        id_index nx = {NULL, 0};
-        st = index_build(&nx, &n->node_id, np);
-        free(nx.slot);
-        if (st) goto done;
-    }
+    if (o->n >= ((int64_t)1 << 32) - 1 || n->n >= ((int64_t)1 << 32) - 1)
+        return lp_error_set(LP_EINTERNAL, "lp_diff_compute: more nodes than the index holds");
     int64_t maxkp = 1;
     for (int64_t i = 0; i < o->a; i++)
         if (o->key_persons.off[i + 1] - o->key_persons.off[i] > maxkp)
             maxkp = o->key_persons.off[i + 1] - o->key_persons.off[i];
+    map = malloc(((size_t)n->n + 1) * sizeof *map);
     old_acc = malloc(((size_t)o->n + 1) * sizeof *old_acc);
     old_seen = calloc((size_t)o->a + 1, 1);
+    matched = calloc((size_t)o->n + 1, 1);
     sa = malloc((size_t)maxkp * sizeof *sa);
     sb = malloc((size_t)maxkp * sizeof *sb);
     d.changes = malloc(((size_t)o->a + (size_t)n->a + 1) * sizeof *d.changes);
-    if (!old_acc || !old_seen || !sa || !sb || !d.changes) {
+    d.persons = malloc(((size_t)o->n + (size_t)n->n + 1) * sizeof *d.persons);
+    if (!map || !old_acc || !old_seen || !matched || !sa || !sb || !d.changes || !d.persons) {
         st = lp_error_nomem("diff");
         goto done;
     }
+    if ((st = map_nodes(map, o, op, n, np))) goto done;
     for (int64_t v = 0; v < o->n; v++)
         old_acc[v] = -1;
     for (int64_t i = 0; i < o->a; i++)
         old_acc[o->account_node[i]] = i;
 
     for (int64_t j = 0; j < n->a; j++) {
-        int64_t v = index_find(&ix, &o->node_id, lp_rstrings_get(&n->node_id, n->account_node[j]));
+        int64_t v = map[n->account_node[j]];
         int64_t i = v >= 0 ? old_acc[v] : -1;
         lp_diff_account c = {LP_DIFF_ADDED, i, j, n->account_revenue[j]};
         if (i >= 0) {
@@ -228,15 +282,8 @@ lp_status lp_diff_compute(lp_diff *out, const lp_results_table *o, const char *o
     }
 
     /* revenue at risk per node id: NEW's nodes, then OLD's nodes not in NEW */
-    uint8_t *matched = calloc((size_t)o->n + 1, 1);
-    d.persons = malloc(((size_t)o->n + (size_t)n->n + 1) * sizeof *d.persons);
-    if (!matched || !d.persons) {
-        free(matched);
-        st = lp_error_nomem("diff");
-        goto done;
-    }
     for (int64_t v = 0; v < n->n; v++) {
-        int64_t u = index_find(&ix, &o->node_id, lp_rstrings_get(&n->node_id, v));
+        int64_t u = map[v];
         double ov = u >= 0 ? o->revenue_at_risk[u] : 0, nv = n->revenue_at_risk[v];
         if (u >= 0) matched[u] = 1;
         if (ov != nv) {
@@ -249,14 +296,14 @@ lp_status lp_diff_compute(lp_diff *out, const lp_results_table *o, const char *o
             lp_diff_person p = {u, -1, o->revenue_at_risk[u], 0};
             d.persons[d.n_persons++] = p;
         }
-    free(matched);
     sort_old = o;
     sort_new = n;
     qsort(d.changes, (size_t)d.n_changes, sizeof *d.changes, cmp_change);
     qsort(d.persons, (size_t)d.n_persons, sizeof *d.persons, cmp_person);
     sort_old = sort_new = NULL;
 done:
-    free(ix.slot);
+    free(map);
+    free(matched);
     free(old_acc);
     free(old_seen);
     free(sa);

@@ -819,11 +819,12 @@ static void rstrings_free(lp_rstrings *s)
     memset(s, 0, sizeof *s);
 }
 
-/* Fixed-length string column `path` of n rows, whole, into s. */
+/* Fixed-length string column `path` of n rows, whole, into s: read as
+ * stored (width w), then spread in place to width w + 1 so that every
+ * string has a NUL, back to front (a row never moves down). */
 static int rd_strings_fixed(lp_h5r *rd, lp_rstrings *s, hid_t file, const char *path, int64_t n)
 {
     hid_t dset = -1, ftype = -1;
-    char *fbuf = NULL;
     int64_t len = 0;
     int rc = -1;
     if ((dset = lp_h5r_column_open(rd, file, path, H5T_STRING, &len)) < 0) return -1;
@@ -835,47 +836,31 @@ static int rd_strings_fixed(lp_h5r *rd, lp_rstrings *s, hid_t file, const char *
         lp_h5r_fail_h5(rd, "reading %s", path);
         goto done;
     }
-    size_t size = H5Tget_size(ftype);
+    size_t w = H5Tget_size(ftype);
     int spacepad = H5Tget_strpad(ftype) == H5T_STR_SPACEPAD;
-    if (size == 0 || size > ((size_t)1 << 26) || (double)size * (double)n > 1e12) {
+    if (w == 0 || w > ((size_t)1 << 26) || (double)(w + 1) * (double)n > 1e12) {
         lp_h5r_fail(rd, "%s has an implausible string size", path);
         goto done;
     }
-    if (!(fbuf = malloc((size_t)n * size + 1)) ||
-        !(s->off = malloc(((size_t)n + 1) * sizeof *s->off))) {
+    if (!(s->data = malloc((size_t)n * (w + 1) + 1))) {
         lp_h5r_nomem(rd, path);
         goto done;
     }
-    if (n > 0 && H5Dread(dset, ftype, H5S_ALL, H5S_ALL, H5P_DEFAULT, fbuf) < 0) {
+    if (n > 0 && H5Dread(dset, ftype, H5S_ALL, H5S_ALL, H5P_DEFAULT, s->data) < 0) {
         lp_h5r_fail_h5(rd, "reading %s", path);
         goto done;
     }
-    /* offsets first (lengths up to the first NUL, blanks cut when padded
-     * with spaces), then the packed copy */
-    int64_t total = 0;
-    for (int64_t i = 0; i < n; i++) {
-        const char *p = fbuf + (size_t)i * size;
-        const char *z = memchr(p, '\0', size);
-        size_t l = z ? (size_t)(z - p) : size;
-        while (spacepad && l > 0 && p[l - 1] == ' ')
-            l--;
-        s->off[i] = total;
-        total += (int64_t)l + 1;
-    }
-    s->off[n] = total;
-    if (!(s->data = malloc((size_t)total + 1))) {
-        lp_h5r_nomem(rd, path);
-        goto done;
-    }
-    for (int64_t i = 0; i < n; i++) {
-        size_t l = (size_t)(s->off[i + 1] - s->off[i] - 1);
-        memcpy(s->data + s->off[i], fbuf + (size_t)i * size, l);
-        s->data[s->off[i] + (int64_t)l] = '\0';
+    for (int64_t i = n - 1; i >= 0; i--) {
+        char *dst = s->data + (size_t)i * (w + 1);
+        memmove(dst, s->data + (size_t)i * w, w);
+        dst[w] = '\0';
+        for (size_t l = w; spacepad && l > 0 && (dst[l - 1] == ' ' || dst[l - 1] == '\0'); l--)
+            dst[l - 1] = '\0';
     }
     s->count = n;
+    s->width = (int64_t)w + 1;
     rc = 0;
 done:
-    free(fbuf);
     if (ftype >= 0) H5Tclose(ftype);
     H5Dclose(dset);
     return rc;
@@ -987,28 +972,33 @@ static int rd_json_parts(lp_h5r *rd, lp_results_table *t, const char *warnings)
     return rc;
 }
 
-/* The numeric /nodes columns present, n rows each. */
-static int rd_node_numbers(lp_h5r *rd, lp_results_table *t, hid_t file)
+/* The numeric /nodes columns present that parts asks for, n rows each. */
+static int rd_node_numbers(lp_h5r *rd, lp_results_table *t, hid_t file, unsigned parts)
 {
     const int64_t n = t->n;
     const hid_t I = H5T_NATIVE_INT64, F = H5T_NATIVE_DOUBLE;
-    return rd_whole_opt(rd, (void **)&t->degree, file, "/nodes/degree", H5T_INTEGER, I, 8, n) < 0 ||
-                   rd_whole_opt(rd, (void **)&t->strength, file, "/nodes/strength", H5T_FLOAT, F,
-                                8, n) < 0 ||
-                   rd_whole_opt(rd, (void **)&t->pagerank, file, "/nodes/pagerank", H5T_FLOAT, F,
-                                8, n) < 0 ||
-                   rd_whole_opt(rd, (void **)&t->betweenness, file, "/nodes/betweenness",
-                                H5T_FLOAT, F, 8, n) < 0 ||
-                   rd_whole_opt(rd, (void **)&t->brokerage, file, "/nodes/brokerage", H5T_FLOAT,
-                                F, 8, n) < 0 ||
-                   rd_whole_opt(rd, (void **)&t->is_articulation, file, "/nodes/is_articulation",
-                                H5T_INTEGER, H5T_NATIVE_UINT8, 1, n) < 0 ||
-                   rd_whole_opt(rd, (void **)&t->accounts_at_risk, file,
-                                "/nodes/accounts_at_risk", H5T_INTEGER, I, 8, n) < 0 ||
-                   rd_whole_opt(rd, (void **)&t->revenue_at_risk, file, "/nodes/revenue_at_risk",
-                                H5T_FLOAT, F, 8, n) < 0
-               ? -1
-               : 0;
+    int all = (parts & LP_RT_NODE_NUMBERS) != 0;
+    int risk = all || (parts & LP_RT_NODE_RISK), cent = all || (parts & LP_RT_NODE_CENTRALITY);
+    if (all && (rd_whole_opt(rd, (void **)&t->degree, file, "/nodes/degree", H5T_INTEGER, I, 8,
+                             n) < 0 ||
+                rd_whole_opt(rd, (void **)&t->strength, file, "/nodes/strength", H5T_FLOAT, F, 8,
+                             n) < 0 ||
+                rd_whole_opt(rd, (void **)&t->is_articulation, file, "/nodes/is_articulation",
+                             H5T_INTEGER, H5T_NATIVE_UINT8, 1, n) < 0))
+        return -1;
+    if (cent && (rd_whole_opt(rd, (void **)&t->pagerank, file, "/nodes/pagerank", H5T_FLOAT, F, 8,
+                              n) < 0 ||
+                 rd_whole_opt(rd, (void **)&t->betweenness, file, "/nodes/betweenness", H5T_FLOAT,
+                              F, 8, n) < 0 ||
+                 rd_whole_opt(rd, (void **)&t->brokerage, file, "/nodes/brokerage", H5T_FLOAT, F,
+                              8, n) < 0))
+        return -1;
+    if (risk && (rd_whole_opt(rd, (void **)&t->accounts_at_risk, file, "/nodes/accounts_at_risk",
+                              H5T_INTEGER, I, 8, n) < 0 ||
+                 rd_whole_opt(rd, (void **)&t->revenue_at_risk, file, "/nodes/revenue_at_risk",
+                              H5T_FLOAT, F, 8, n) < 0))
+        return -1;
+    return 0;
 }
 
 /* /accounts: node (rows of /nodes), revenue, connected, key persons
@@ -1134,16 +1124,11 @@ lp_status lp_results_read_table(lp_results_table *out, const char *path, unsigne
         goto done;
     if ((parts & LP_RT_NODE_STRINGS) &&
         (rd_strings(&rd, &t.node_id, file, "/nodes/id", t.n, 1) ||
-         rd_strings(&rd, &t.node_type, file, "/nodes/type", t.n, 1) ||
          rd_strings(&rd, &t.node_name, file, "/nodes/name", t.n, 0) < 0))
         goto done;
-    if ((parts & LP_RT_NODE_NUMBERS) && rd_node_numbers(&rd, &t, file)) goto done;
-    if (!(parts & LP_RT_NODE_NUMBERS) && (parts & LP_RT_NODE_RISK) &&
-        (rd_whole_opt(&rd, (void **)&t.accounts_at_risk, file, "/nodes/accounts_at_risk",
-                      H5T_INTEGER, H5T_NATIVE_INT64, 8, t.n) < 0 ||
-         rd_whole_opt(&rd, (void **)&t.revenue_at_risk, file, "/nodes/revenue_at_risk", H5T_FLOAT,
-                      H5T_NATIVE_DOUBLE, 8, t.n) < 0))
+    if ((parts & LP_RT_NODE_TYPE) && rd_strings(&rd, &t.node_type, file, "/nodes/type", t.n, 1))
         goto done;
+    if (rd_node_numbers(&rd, &t, file, parts)) goto done;
     if (parts & LP_RT_ACCOUNTS) {
         ex = H5Lexists(file, "/accounts", H5P_DEFAULT);
         if (ex < 0) {
