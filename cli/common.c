@@ -1,5 +1,6 @@
 /* common.c — small helpers every linchpin command uses (lp_cli.h). */
 #include "lp_cli.h"
+#include "lp_text.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -61,59 +62,12 @@ const char *lp_cli_opt_value(int argc, char **argv, int *i, const char *name)
     return argv[++*i];
 }
 
-/* Untrusted text for a terminal. A small stand-in for engine/lp_text.h's
- * lp_text_msg (the project's one escaping function, on another branch),
- * which replaces it when it lands on main: same rendering, no cut. */
-static size_t utf8_len_at(const unsigned char *s, size_t avail)
-{
-    unsigned c = s[0];
-    size_t len;
-    uint32_t cp, min;
-    if (c < 0x80) return 1;
-    if ((c & 0xE0) == 0xC0)
-        len = 2, cp = c & 0x1F, min = 0x80;
-    else if ((c & 0xF0) == 0xE0)
-        len = 3, cp = c & 0x0F, min = 0x800;
-    else if ((c & 0xF8) == 0xF0)
-        len = 4, cp = c & 0x07, min = 0x10000;
-    else
-        return 0;
-    if (len > avail) return 0;
-    for (size_t k = 1; k < len; k++) {
-        if ((s[k] & 0xC0) != 0x80) return 0;
-        cp = (cp << 6) | (s[k] & 0x3F);
-    }
-    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
-    return len;
-}
-
+/* Untrusted text goes through engine/lp_text.h, the project's one
+ * escaping module. */
 const char *lp_cli_text(char *dst, size_t cap, const char *s)
 {
-    static const char hex[] = "0123456789abcdef";
-    const unsigned char *u = (const unsigned char *)(s ? s : "");
-    size_t n = strlen((const char *)u), o = 0;
-    for (size_t i = 0; i < n;) {
-        size_t k = u[i] < 0x20 || u[i] == 0x7f ? 0 : utf8_len_at(u + i, n - i);
-        size_t need = k ? k : 4;
-        if (o + need + 4 > cap) { /* room for "..." and the NUL */
-            memcpy(dst + o, "...", 3);
-            o += 3;
-            break;
-        }
-        if (k) {
-            memcpy(dst + o, u + i, k);
-            o += k;
-            i += k;
-        } else {
-            dst[o++] = '\\';
-            dst[o++] = 'x';
-            dst[o++] = hex[u[i] >> 4];
-            dst[o++] = hex[u[i] & 15];
-            i++;
-        }
-    }
-    dst[o] = '\0';
-    return dst;
+    if (!s) s = "";
+    return lp_text_msg(dst, cap, s, strlen(s));
 }
 
 const char *lp_cli_label(char *dst, size_t cap, const char *name, const char *id)
@@ -126,25 +80,14 @@ const char *lp_cli_label(char *dst, size_t cap, const char *name, const char *id
 
 void lp_cli_json_string(FILE *f, const char *s)
 {
-    const unsigned char *u = (const unsigned char *)(s ? s : "");
-    size_t n = strlen((const char *)u);
-    fputc('"', f);
-    for (size_t i = 0; i < n;) {
-        unsigned c = u[i];
-        if (c == '"' || c == '\\') {
-            fprintf(f, "\\%c", c);
-            i++;
-        } else if (c < 0x20 || c == 0x7f) {
-            fprintf(f, "\\u%04x", c);
-            i++;
-        } else {
-            size_t k = utf8_len_at(u + i, n - i);
-            if (k)
-                fwrite(u + i, 1, k, f);
-            else
-                fputs("\\ufffd", f);
-            i += k ? k : 1;
-        }
+    if (!s) s = "";
+    size_t len = strlen(s);
+    char small[512], *buf = LP_TEXT_JSON_MAX(len) <= sizeof small ? small
+                                                                  : malloc(LP_TEXT_JSON_MAX(len));
+    if (!buf) {
+        fputs("\"\"", f); /* out of memory: an empty string keeps the document valid */
+        return;
     }
-    fputc('"', f);
+    fwrite(buf, 1, lp_text_json(buf, s, len), f);
+    if (buf != small) free(buf);
 }

@@ -34,13 +34,14 @@ void lp_cli_progress_end(void);
 void lp_cli_progress_load(void *ctx, const char *file_role, int64_t bytes_done,
                           int64_t bytes_total);
 
-/* Untrusted text (ids, names, types read from files) for printing:
- * printable UTF-8 as is, control bytes and invalid UTF-8 as \xHH; cut with
- * "..." to fit cap. Returns dst. */
+/* Untrusted text (ids, names, types read from files) for printing, as
+ * lp_text_msg renders it (printable UTF-8 as is, '"' and '\' escaped,
+ * control bytes and invalid UTF-8 as \xHH, cut with "..." after about 60
+ * bytes); cap >= LP_TEXT_MSG_CAP. Returns dst. */
 #define LP_CLI_TEXT_CAP 256
 const char *lp_cli_text(char *dst, size_t cap, const char *s);
-/* s as a JSON string literal: control bytes escaped, invalid UTF-8 as
- * U+FFFD. */
+/* s as a JSON string literal (lp_text_json: control bytes escaped,
+ * invalid UTF-8 as U+FFFD). */
 void lp_cli_json_string(FILE *f, const char *s);
 /* "Name (id)" when name is non-empty, else the id; both escaped. */
 const char *lp_cli_label(char *dst, size_t cap, const char *name, const char *id);

@@ -1,6 +1,7 @@
 /* csvwrite.c — RFC 4180 writer for node tables and edge lists, atomic
  * replace by temporary file + fsync + rename (see lp_csvwrite.h). */
 #include "lp_csvwrite.h"
+#include "lp_text.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -576,48 +577,6 @@ lp_status lp_csv_generate(const char *dir, lp_generate_stats *out_stats,
 
 /* ---- tables: CSV or JSON lines, several files committed together ------------------ */
 
-/* Length of the valid UTF-8 sequence at s (1..4), or 0 if it is not one
- * (bad lead or continuation byte, overlong form, surrogate, > U+10FFFF). */
-static size_t utf8_seq(const unsigned char *s, size_t avail)
-{
-    unsigned c = s[0];
-    size_t len;
-    uint32_t cp, min;
-    if (c < 0x80) return 1;
-    if ((c & 0xE0) == 0xC0)
-        len = 2, cp = c & 0x1F, min = 0x80;
-    else if ((c & 0xF0) == 0xE0)
-        len = 3, cp = c & 0x0F, min = 0x800;
-    else if ((c & 0xF8) == 0xF0)
-        len = 4, cp = c & 0x07, min = 0x10000;
-    else
-        return 0;
-    if (len > avail) return 0;
-    for (size_t k = 1; k < len; k++) {
-        if ((s[k] & 0xC0) != 0x80) return 0;
-        cp = (cp << 6) | (s[k] & 0x3F);
-    }
-    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
-    return len;
-}
-
-/* 1 when s[0..n) is valid UTF-8 (the common case: checked first, fast for
- * ASCII). */
-static int utf8_valid(const char *s, size_t n)
-{
-    const unsigned char *u = (const unsigned char *)s;
-    for (size_t i = 0; i < n;) {
-        if (u[i] < 0x80) {
-            i++;
-            continue;
-        }
-        size_t k = utf8_seq(u + i, n - i);
-        if (!k) return 0;
-        i += k;
-    }
-    return 1;
-}
-
 typedef struct table_file {
     char *path, *tmp;
 } table_file;
@@ -634,6 +593,8 @@ struct lp_table_set {
     int in_list, list_items;
     char *scratch; /* a list cell or a repaired string */
     size_t scratch_len, scratch_cap;
+    char *json; /* a JSON string literal */
+    size_t json_cap;
     int oom;
 };
 
@@ -662,7 +623,7 @@ static void scratch_put_repaired(lp_table_set *s, const char *p, size_t n)
 {
     const unsigned char *u = (const unsigned char *)p;
     for (size_t i = 0; i < n;) {
-        size_t k = utf8_seq(u + i, n - i);
+        size_t k = lp_text_utf8_seq_len(u + i, n - i);
         if (k) {
             scratch_put(s, p + i, k);
             i += k;
@@ -673,40 +634,23 @@ static void scratch_put_repaired(lp_table_set *s, const char *p, size_t n)
     }
 }
 
-/* A JSON string literal of valid UTF-8 s[0..n). */
-static void out_json_string(out *o, const char *p, size_t n)
+/* A JSON string literal (lp_text_json: invalid UTF-8 becomes U+FFFD). */
+static void out_json_string(lp_table_set *s, const char *p, size_t n)
 {
-    static const char hex[] = "0123456789abcdef";
-    out_char(o, '"');
-    size_t run = 0;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)p[i];
-        if (c >= 0x20 && c != '"' && c != '\\') continue;
-        out_bytes(o, p + run, i - run);
-        run = i + 1;
-        out_char(o, '\\');
-        switch (c) {
-        case '"':
-        case '\\':
-            out_char(o, (char)c);
-            break;
-        case '\n':
-            out_char(o, 'n');
-            break;
-        case '\r':
-            out_char(o, 'r');
-            break;
-        case '\t':
-            out_char(o, 't');
-            break;
-        default: {
-            char u[5] = {'u', '0', '0', hex[c >> 4], hex[c & 15]};
-            out_bytes(o, u, 5);
+    size_t need = LP_TEXT_JSON_MAX(n);
+    if (s->json_cap < need) {
+        size_t nc = s->json_cap ? s->json_cap : 256;
+        while (nc < need)
+            nc *= 2;
+        char *q = realloc(s->json, nc);
+        if (!q) {
+            s->oom = 1;
+            return;
         }
-        }
+        s->json = q;
+        s->json_cap = nc;
     }
-    out_bytes(o, p + run, n - run);
-    out_char(o, '"');
+    out_bytes(s->o, s->json, lp_text_json(s->json, p, n));
 }
 
 /* Before a cell: the separator and, in JSON lines, the key. */
@@ -718,7 +662,7 @@ static void cell_start(lp_table_set *s)
     } else {
         out_char(o, s->col > 0 ? ',' : '{');
         const char *name = s->cols[s->col];
-        out_json_string(o, name, strlen(name));
+        out_json_string(s, name, strlen(name));
         out_char(o, ':');
     }
     s->col++;
@@ -803,18 +747,19 @@ void lp_table_str(lp_table_set *s, const char *p, size_t n)
         return;
     }
     cell_start(s);
+    if (s->fmt == LP_TABLE_JSONL) {
+        out_json_string(s, p, n);
+        return;
+    }
     const char *q = p;
-    if (!utf8_valid(p, n)) {
+    if (!lp_text_utf8_valid(p, n)) {
         s->scratch_len = 0;
         scratch_put_repaired(s, p, n);
         if (s->oom) return;
         q = s->scratch;
         n = s->scratch_len;
     }
-    if (s->fmt == LP_TABLE_CSV)
-        out_field(s->o, q, n);
-    else
-        out_json_string(s->o, q, n);
+    out_field(s->o, q, n);
 }
 
 void lp_table_i64(lp_table_set *s, int64_t v)
@@ -871,7 +816,7 @@ void lp_table_list_end(lp_table_set *s)
         const char *item = s->scratch + at;
         size_t l = strlen(item);
         if (k) out_char(s->o, ',');
-        out_json_string(s->o, item, l);
+        out_json_string(s, item, l);
         at += l + 1;
     }
     out_char(s->o, ']');
@@ -924,6 +869,7 @@ void lp_table_set_discard(lp_table_set *s)
     if (s->dir) remove_dirs(s->dir, s->created);
     free(s->dir);
     free(s->scratch);
+    free(s->json);
     free(s);
 }
 

@@ -2,6 +2,7 @@
  * id of their node, key-person sets by id, revenue at risk per node id. */
 #include "lp_diff.h"
 #include "lp_csvwrite.h"
+#include "lp_text.h"
 
 #include <inttypes.h>
 #include <math.h>
@@ -29,12 +30,7 @@ typedef struct id_index {
 
 static uint64_t hash_str(const char *s)
 {
-    uint64_t h = 1469598103934665603ULL; /* FNV-1a, then a final mix */
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-    h ^= h >> 33;
-    h *= 0xff51afd7ed558ccdULL;
-    return h ^ (h >> 33);
+    return lp_text_hash(s, strlen(s));
 }
 
 static lp_status index_init(id_index *ix, int64_t count)
