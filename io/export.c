@@ -3,8 +3,11 @@
  * to (ids and names in place of row numbers); nothing is computed. */
 #include "lp_export.h"
 
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char *const ACCOUNT_COLS[] = {
     "id",      "name",      "revenue",        "connected",   "bus_factor",
@@ -175,6 +178,19 @@ lp_status lp_export_write(const lp_results_table *t, const char *dir, lp_table_f
         return st;
     }
     st = lp_table_set_commit(w);
+    if (!st && !t->has_scenarios) { /* no stale tables of an earlier export beside the new ones */
+        const char *stale[2] = {sc, loss};
+        for (int k = 0; k < 2; k++) {
+            size_t len = strlen(dir) + strlen(stale[k]) + 2;
+            char *p = malloc(len);
+            if (!p) return lp_error_nomem("export");
+            snprintf(p, len, "%s/%s", dir, stale[k]);
+            if (unlink(p) != 0 && errno != ENOENT)
+                st = lp_error_set(LP_EOUTPUT, "%s: cannot remove the table of an earlier export: %s",
+                                  p, strerror(errno));
+            free(p);
+        }
+    }
     if (!st && out_bytes) *out_bytes = bytes;
     return st;
 }

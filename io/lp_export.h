@@ -22,9 +22,12 @@
 
 /* Write DIR/accounts.<ext>, DIR/persons.<ext> and, when t has scenarios,
  * DIR/scenarios.<ext> and DIR/scenario_losses.<ext> (ext csv or jsonl),
- * creating dir if missing. t must hold the parts LP_EXPORT_PARTS. All files are renamed into place together at the end: on
- * failure none is replaced. *out_bytes (may be NULL) receives the bytes
- * written. LP_EOUTPUT naming the path when something cannot be written. */
+ * creating dir if missing. t must hold the parts LP_EXPORT_PARTS. All
+ * files are renamed into place together at the end: on failure none is
+ * replaced. Without scenarios, DIR's scenarios.<ext> and
+ * scenario_losses.<ext> of an earlier export are removed after the commit.
+ * *out_bytes (may be NULL) receives the bytes written. LP_EOUTPUT naming
+ * the path when something cannot be written. */
 lp_status lp_export_write(const lp_results_table *t, const char *dir, lp_table_format fmt,
                           int64_t *out_bytes);
 

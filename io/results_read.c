@@ -772,6 +772,24 @@ static int rd_check_rows(lp_h5r *rd, const char *path, const int64_t *vals, int6
     return 0;
 }
 
+/* vals[0..len) (rows of a table of `bound` rows, checked) all different:
+ * one account per node. */
+static int rd_check_distinct(lp_h5r *rd, const char *path, const int64_t *vals, int64_t len,
+                             int64_t bound)
+{
+    uint8_t *seen = calloc((size_t)bound / 8 + 1, 1);
+    if (!seen) return lp_h5r_nomem(rd, path);
+    int rc = 0;
+    for (int64_t i = 0; i < len && !rc; i++) {
+        uint64_t v = (uint64_t)vals[i];
+        if (seen[v >> 3] & (1u << (v & 7)))
+            rc = lp_h5r_fail(rd, "%s[%" PRId64 "] = %" PRId64 " is listed twice", path, i, vals[i]);
+        seen[v >> 3] |= (uint8_t)(1u << (v & 7));
+    }
+    free(seen);
+    return rc;
+}
+
 /* A list column: offsets [rows + 1] starting at 0, never decreasing, ending
  * at the length of the values, which are rows of `table` (bound rows) and
  * say so in rows_of. 1 when absent and !required. */
@@ -998,6 +1016,10 @@ static int rd_node_numbers(lp_h5r *rd, lp_results_table *t, hid_t file, unsigned
                  rd_whole_opt(rd, (void **)&t->revenue_at_risk, file, "/nodes/revenue_at_risk",
                               H5T_FLOAT, F, 8, n) < 0))
         return -1;
+    for (int64_t i = 0; t->revenue_at_risk && i < n; i++)
+        if (!(t->revenue_at_risk[i] >= 0) || !isfinite(t->revenue_at_risk[i]))
+            return lp_h5r_fail(rd, "/nodes/revenue_at_risk[%" PRId64 "] is negative or not finite",
+                               i);
     return 0;
 }
 
@@ -1011,6 +1033,7 @@ static int rd_accounts(lp_h5r *rd, lp_results_table *t, hid_t file)
                  H5T_NATIVE_INT64, 8, a) ||
         rd_check_rows_of(rd, file, "/accounts/node", "/nodes") ||
         rd_check_rows(rd, "/accounts/node", t->account_node, a, n, "/nodes") ||
+        rd_check_distinct(rd, "/accounts/node", t->account_node, a, n) ||
         rd_whole(rd, (void **)&t->account_revenue, file, "/accounts/revenue", H5T_FLOAT,
                  H5T_NATIVE_DOUBLE, 8, a) ||
         rd_whole(rd, (void **)&t->account_connected, file, "/accounts/connected", H5T_INTEGER,
@@ -1024,6 +1047,9 @@ static int rd_accounts(lp_h5r *rd, lp_results_table *t, hid_t file)
         rd_whole_opt(rd, (void **)&t->threads, file, "/accounts/threads", H5T_INTEGER,
                      H5T_NATIVE_INT32, 4, a) < 0)
         return -1;
+    for (int64_t i = 0; i < a; i++)
+        if (!(t->account_revenue[i] >= 0) || !isfinite(t->account_revenue[i]))
+            return lp_h5r_fail(rd, "/accounts/revenue[%" PRId64 "] is negative or not finite", i);
     for (int64_t i = 0; t->threads && i < a; i++)
         if (t->threads[i] < 0)
             return lp_h5r_fail(rd, "/accounts/threads[%" PRId64 "] is negative", i);

@@ -246,6 +246,8 @@ def check_bad_inputs(tmp, old_h5, new_h5, nf, ef):
         ("offsets", lambda f: f["/accounts/key_persons_offsets"].__setitem__(1, 10 ** 6), "key_persons_offsets"),
         ("bf_cap", lambda f: f["/accounts/bus_factor"].__setitem__(0, 9), "outside 0..3"),
         ("rows_of", lambda f: f["/accounts/key_persons"].attrs.__setitem__("rows_of", "/accounts"), "rows_of"),
+        ("acc_twice", lambda f: f["/accounts/node"].__setitem__(1, f["/accounts/node"][0]), "listed twice"),
+        ("nan_revenue", lambda f: f["/accounts/revenue"].__setitem__(0, float("nan")), "not finite"),
     ]:
         path = os.path.join(tmp, f"{label}.h5")
         shutil.copy(new_h5, path)

@@ -336,6 +336,11 @@ def main():
                  "-o", sample_h5, "--quiet"])
         C.check(p.returncode == 0, f"analyze sample: {p.stderr}")
         check_export(tmp, sample_h5, "sample")
+        # an export without scenarios over one with them: no stale scenario tables
+        p = run(["export", sample_h5, "-o", os.path.join(tmp, "exp_named")])
+        C.check(p.returncode == 0 and not os.path.exists(os.path.join(tmp, "exp_named", "scenarios.csv"))
+                and not os.path.exists(os.path.join(tmp, "exp_named", "scenario_losses.csv")),
+                "stale scenario tables left in DIR")
         check_readme(tmp, sample_h5)
         check_summary(sample_h5)
         check_summary(h5)
