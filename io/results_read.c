@@ -630,7 +630,7 @@ static hid_t open_results(lp_h5r *rd, const char *path)
     if (rc == 1 || strcmp(format, LP_RESULTS_FORMAT) != 0) {
         /* say what it is when it is linchpin's other HDF5 file */
         if (rc == 0 && strcmp(format, LP_GRAPHSTORE_FORMAT) == 0)
-            lp_h5r_fail(rd, "a graph store, not a result file (run linchpin analyze on it)");
+            lp_h5r_fail(rd, "not a linchpin result file: a graph store (run linchpin analyze on it)");
         else
             lp_h5r_fail(rd, "not a linchpin result file");
         goto fail;
