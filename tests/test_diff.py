@@ -22,7 +22,7 @@ import tempfile
 import h5py
 import networkx as nx
 
-from lptest import Checker, run, write_csv
+from lptest import Checker, damaged_input_env, run, write_csv
 
 C = Checker("diff")
 CAP = 3
@@ -202,7 +202,7 @@ def check_identical(tmp, h5):
 
 def bad(tmp, label, old, new, want_in_msg):
     out = os.path.join(tmp, f"bad_{label}.csv")
-    p = run(["diff", old, new, "-o", out])
+    p = run(["diff", old, new, "-o", out], env=damaged_input_env())
     lines = p.stderr.strip().splitlines()
     C.check(p.returncode == 3, f"{label}: exit {p.returncode}, want 3 ({p.stderr.strip()})")
     C.check(len(lines) == 1 and want_in_msg in lines[0], f"{label}: stderr {p.stderr!r}")
@@ -232,7 +232,7 @@ def check_bad_inputs(tmp, old_h5, new_h5, nf, ef):
     with open(dmg, "r+b") as f:
         f.seek(size // 2)
         f.write(b"\xff" * 64)
-    p = run(["diff", old_h5, dmg])
+    p = run(["diff", old_h5, dmg], env=damaged_input_env())
     C.check(p.returncode == 3 and len(p.stderr.strip().splitlines()) == 1,
             f"damaged: exit {p.returncode}, stderr {p.stderr!r}")
     trunc = os.path.join(tmp, "trunc.h5")

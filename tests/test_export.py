@@ -23,7 +23,7 @@ import tempfile
 import h5py
 import numpy as np
 
-from lptest import Checker, run, write_csv
+from lptest import Checker, damaged_input_env, run, write_csv
 
 C = Checker("export")
 SRC = os.environ.get("LP_SOURCE_DIR", os.path.join(os.path.dirname(__file__), ".."))
@@ -317,12 +317,12 @@ def check_bad(tmp, h5, nf, ef):
                              ("missing", os.path.join(tmp, "none.h5"), "cannot open"),
                              ("truncated", trunc, "t.h5"), ("csv", nf, "not a linchpin result")]:
         out = os.path.join(tmp, f"bad_{label}")
-        p = run(["export", path, "-o", out])
+        p = run(["export", path, "-o", out], env=damaged_input_env())
         C.check(p.returncode == 3, f"{label}: exit {p.returncode} ({p.stderr.strip()})")
         C.check(len(p.stderr.strip().splitlines()) == 1 and msg in p.stderr,
                 f"{label}: stderr {p.stderr!r}")
         C.check(not os.path.exists(out), f"{label}: DIR created")
-        p = run(["summary", path, "--format", "json"])
+        p = run(["summary", path, "--format", "json"], env=damaged_input_env())
         C.check(p.returncode == 3 and p.stdout == "", f"summary {label}: {p.returncode}")
 
 
