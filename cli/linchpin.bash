@@ -12,7 +12,7 @@ _linchpin()
     COMPREPLY=()
 
     if [[ $COMP_CWORD -eq 1 ]]; then
-        COMPREPLY=($(compgen -W 'analyze whatif import summary generate --help --version -V' \
+        COMPREPLY=($(compgen -W 'analyze whatif import summary diff export generate --help --version -V' \
             -- "$cur"))
         return
     fi
@@ -75,7 +75,11 @@ _linchpin()
         opts='-o --output --threads --progress --skip-bad-rows --delimiter --crm --mapping
               --half-life --as-of --help' ;;
     summary)
-        opts='--top --help' ;;
+        opts='--top --format --help' ;;
+    diff)
+        opts='-o --output --top --help' ;;
+    export)
+        opts='-o --output --format --help' ;;
     generate)
         opts='--accounts --employees --seed --names --single-threaded --partners
               --former-employees --rep-alpha --awkward --crlf -o --output --help' ;;
