@@ -248,7 +248,7 @@ def check_readme(tmp, sample_h5):
     """The README block, run exactly as written, in a directory with export/."""
     with open(os.path.join(SRC, "README.md"), encoding="utf-8") as f:
         text = f.read()
-    m = re.search(r"### For dashboards\n.*?```python\n(.*?)```", text, re.S)
+    m = re.search(r"#+ For dashboards\n.*?```python\n(.*?)```", text, re.S)
     if not C.check(m, "README has no 'For dashboards' python block"):
         return
     work = os.path.join(tmp, "readme")
