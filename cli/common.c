@@ -9,6 +9,9 @@
 #include <string.h>
 #include <stdint.h>
 #include <time.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 
 int lp_cli_usage_error(const char *fmt, ...)
 {
@@ -82,12 +85,53 @@ void lp_cli_json_string(FILE *f, const char *s)
 {
     if (!s) s = "";
     size_t len = strlen(s);
-    char small[512], *buf = LP_TEXT_JSON_MAX(len) <= sizeof small ? small
-                                                                  : malloc(LP_TEXT_JSON_MAX(len));
+    char small[512],
+        *buf = LP_TEXT_JSON_MAX(len) <= sizeof small ? small : malloc(LP_TEXT_JSON_MAX(len));
     if (!buf) {
         fputs("\"\"", f); /* out of memory: an empty string keeps the document valid */
         return;
     }
     fwrite(buf, 1, lp_text_json(buf, s, len), f);
     if (buf != small) free(buf);
+}
+
+int lp_cli_opt_output(int argc, char **argv, int *i, const char **out, const char *what)
+{
+    const char *a = argv[*i], *v;
+    if (!strcmp(a, "-o"))
+        v = *i + 1 < argc ? argv[++*i] : "";
+    else if (!strncmp(a, "--output", 8))
+        v = lp_cli_opt_value(argc, argv, i, "--output");
+    else
+        return 0;
+    if (!v) return lp_cli_usage_error("unknown option '%s'", a), -1;
+    if (!*v) return lp_cli_usage_error("%s needs %s", a, what), -1;
+    *out = v;
+    return 1;
+}
+
+int lp_cli_opt_threads(int argc, char **argv, int *i, int64_t *threads)
+{
+    const char *v = lp_cli_opt_value(argc, argv, i, "--threads");
+    int64_t t;
+    if (!v) return 0;
+    if (lp_cli_parse_int64(v, 1, 4096, &t))
+        return lp_cli_usage_error("--threads: expected a whole number from 1 to 4096, got '%s'", v),
+               -1;
+#ifdef _OPENMP
+    omp_set_num_threads((int)t);
+#endif
+    if (threads) *threads = t;
+    return 1;
+}
+
+int lp_cli_opt_progress(int argc, char **argv, int *i, int *on)
+{
+    const char *v = lp_cli_opt_value(argc, argv, i, "--progress");
+    if (!v) return 0;
+    if (!strcmp(v, "always") || !strcmp(v, "never"))
+        *on = !strcmp(v, "always");
+    else if (strcmp(v, "auto"))
+        return lp_cli_usage_error("--progress: expected auto, always or never, got '%s'", v), -1;
+    return 1;
 }

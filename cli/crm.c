@@ -84,12 +84,9 @@ int lp_cli_import_crm(int argc, char **argv)
     o.warn = stderr;
     for (int i = 2; i < argc; i++) {
         const char *v, *a = argv[i];
-        if (!strcmp(a, "-o") || !strncmp(a, "--output", 8)) {
-            v = !strcmp(a, "-o") ? (i + 1 < argc ? argv[++i] : "")
-                                 : lp_cli_opt_value(argc, argv, &i, "--output");
-            if (!v) return lp_cli_usage_error("unknown option '%s'", a);
-            if (!*v) return lp_cli_usage_error("%s needs a file name", a);
-            out = v;
+        int r;
+        if ((r = lp_cli_opt_output(argc, argv, &i, &out, "a file name"))) {
+            if (r < 0) return LP_EUSAGE;
         } else if ((v = lp_cli_opt_value(argc, argv, &i, "--crm"))) {
             if (!*v) return lp_cli_usage_error("%s", "--crm needs a name (salesforce, hubspot)");
             crm = v;
@@ -108,20 +105,9 @@ int lp_cli_import_crm(int argc, char **argv)
             if (lp_crm_parse_day(v, &o.as_of_day))
                 return lp_cli_usage_error("--as-of: expected a date YYYY-MM-DD, got '%s'", v);
             o.has_as_of = 1;
-        } else if ((v = lp_cli_opt_value(argc, argv, &i, "--threads"))) {
-            int64_t t;
-            if (lp_cli_parse_int64(v, 1, 4096, &t))
-                return lp_cli_usage_error(
-                    "--threads: expected a whole number from 1 to 4096, got '%s'", v);
-#ifdef _OPENMP
-            omp_set_num_threads((int)t);
-#endif
-        } else if ((v = lp_cli_opt_value(argc, argv, &i, "--progress"))) {
-            if (!strcmp(v, "always") || !strcmp(v, "never"))
-                progress = !strcmp(v, "always");
-            else if (strcmp(v, "auto"))
-                return lp_cli_usage_error("--progress: expected auto, always or never, got '%s'",
-                                          v);
+        } else if ((r = lp_cli_opt_threads(argc, argv, &i, NULL)) ||
+                   (r = lp_cli_opt_progress(argc, argv, &i, &progress))) {
+            if (r < 0) return LP_EUSAGE;
         } else if (!strcmp(a, "--skip-bad-rows")) {
             o.skip_bad_rows = 1;
         } else if (a[0] == '-' && a[1]) {

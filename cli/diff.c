@@ -87,7 +87,7 @@ static void print_report(const char *op, const char *np, const lp_diff *d,
     while (shown < top && (lo < lost_n || fo < fell_n)) {
         const lp_diff_account *c =
             fo >= fell_n || (lo < lost_n && lost[lo].revenue >= fell[fo].revenue) ? &lost[lo++]
-                                                                                   : &fell[fo++];
+                                                                                  : &fell[fo++];
         printf("%-10s  ", lp_diff_kind_name(c->kind));
         lp_cli_print_padded(stdout, account_label(a, sizeof a, n, c->new_row), 34);
         printf("  ");
@@ -166,12 +166,9 @@ int lp_cli_diff(int argc, char **argv)
     int64_t top = 10;
     for (int i = 2; i < argc; i++) {
         const char *v, *a = argv[i];
-        if (!strcmp(a, "-o") || !strncmp(a, "--output", 8)) {
-            v = !strcmp(a, "-o") ? (i + 1 < argc ? argv[++i] : "")
-                                 : lp_cli_opt_value(argc, argv, &i, "--output");
-            if (!v) return lp_cli_usage_error("unknown option '%s'", a);
-            if (!*v) return lp_cli_usage_error("%s needs a file name", a);
-            out = v;
+        int r;
+        if ((r = lp_cli_opt_output(argc, argv, &i, &out, "a file name"))) {
+            if (r < 0) return LP_EUSAGE;
         } else if ((v = lp_cli_opt_value(argc, argv, &i, "--top"))) {
             if (lp_cli_parse_int64(v, 0, 1000000, &top))
                 return lp_cli_usage_error("--top: expected a whole number, got '%s'", v);

@@ -27,12 +27,9 @@ int lp_cli_export(int argc, char **argv)
     lp_table_format fmt = LP_TABLE_CSV;
     for (int i = 2; i < argc; i++) {
         const char *v, *a = argv[i];
-        if (!strcmp(a, "-o") || !strncmp(a, "--output", 8)) {
-            v = !strcmp(a, "-o") ? (i + 1 < argc ? argv[++i] : "")
-                                 : lp_cli_opt_value(argc, argv, &i, "--output");
-            if (!v) return lp_cli_usage_error("unknown option '%s'", a);
-            if (!*v) return lp_cli_usage_error("%s needs a directory", a);
-            dir = v;
+        int r;
+        if ((r = lp_cli_opt_output(argc, argv, &i, &dir, "a directory"))) {
+            if (r < 0) return LP_EUSAGE;
         } else if ((v = lp_cli_opt_value(argc, argv, &i, "--format"))) {
             if (!strcmp(v, "csv"))
                 fmt = LP_TABLE_CSV;

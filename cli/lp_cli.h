@@ -23,6 +23,16 @@ int lp_cli_parse_fraction(const char *s, double *out);
  * is not that option; "" when the value is missing; advances *i past it. */
 const char *lp_cli_opt_value(int argc, char **argv, int *i, const char *name);
 
+/* The options every command shares, at argv[*i]: 0 when it is not that
+ * option, 1 when parsed (*i advanced past its value), -1 after printing a
+ * usage error (return LP_EUSAGE). -o FILE, --output FILE or --output=FILE
+ * (what: "a file name", "a directory"); --threads N (1..4096, also set for
+ * OpenMP at once; *threads may be NULL); --progress auto|always|never
+ * (*on unchanged for auto). */
+int lp_cli_opt_output(int argc, char **argv, int *i, const char **out, const char *what);
+int lp_cli_opt_threads(int argc, char **argv, int *i, int64_t *threads);
+int lp_cli_opt_progress(int argc, char **argv, int *i, int *on);
+
 /* Progress on stderr (progress.c): bars while the engine's phases run
  * (lp_progress_set), one line per finished phase, one timing line at the
  * end. start(0) only records the phase times (for nothing). */

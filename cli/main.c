@@ -235,12 +235,9 @@ static int parse_analyze(analyze_opts *o, int argc, char **argv)
     for (int i = 2; i < argc; i++) {
         const char *v;
         char *a = argv[i];
-        if (!strcmp(a, "-o") || !strncmp(a, "--output", 8)) {
-            v = !strcmp(a, "-o") ? (i + 1 < argc ? argv[++i] : "")
-                                 : lp_cli_opt_value(argc, argv, &i, "--output");
-            if (!v) return lp_cli_usage_error("unknown option '%s'", a);
-            if (!*v) return lp_cli_usage_error("%s needs a file name", a);
-            o->output = v;
+        int r;
+        if ((r = lp_cli_opt_output(argc, argv, &i, &o->output, "a file name"))) {
+            if (r < 0) return LP_EUSAGE;
         } else if ((v = lp_cli_opt_value(argc, argv, &i, "--anchor"))) {
             o->an.roles.anchor = v;
             o->roles_given = 1;
@@ -250,10 +247,8 @@ static int parse_analyze(analyze_opts *o, int argc, char **argv)
         } else if ((v = lp_cli_opt_value(argc, argv, &i, "--account"))) {
             o->an.roles.account = v;
             o->roles_given = 1;
-        } else if ((v = lp_cli_opt_value(argc, argv, &i, "--threads"))) {
-            if (lp_cli_parse_int64(v, 1, 4096, &o->threads))
-                return lp_cli_usage_error(
-                    "--threads: expected a whole number from 1 to 4096, got '%s'", v);
+        } else if ((r = lp_cli_opt_threads(argc, argv, &i, &o->threads))) {
+            if (r < 0) return LP_EUSAGE;
         } else if ((v = lp_cli_opt_value(argc, argv, &i, "--scenarios"))) {
             if (!*v) return lp_cli_usage_error("%s", "--scenarios needs a file name");
             if (o->scenario_file) return lp_cli_usage_error("%s", "--scenarios given twice");
@@ -270,14 +265,8 @@ static int parse_analyze(analyze_opts *o, int argc, char **argv)
             if (lp_cli_parse_int64(v, 0, 1000000, &o->an.top))
                 return lp_cli_usage_error(
                     "--top: expected a whole number from 0 to 1000000, got '%s'", v);
-        } else if ((v = lp_cli_opt_value(argc, argv, &i, "--progress"))) {
-            if (!strcmp(v, "always"))
-                o->progress = 1;
-            else if (!strcmp(v, "never"))
-                o->progress = 0;
-            else if (strcmp(v, "auto"))
-                return lp_cli_usage_error("--progress: expected auto, always or never, got '%s'",
-                                          v);
+        } else if ((r = lp_cli_opt_progress(argc, argv, &i, &o->progress))) {
+            if (r < 0) return LP_EUSAGE;
         } else if ((v = lp_cli_opt_value(argc, argv, &i, "--min-tie"))) {
             char *end;
             double w = strtod(v, &end);
@@ -461,7 +450,7 @@ static int print_whatif(const lp_scenarios *set, const lp_scenario_result *r)
         leaving[j] = set->leave_offsets[j + 1] - set->leave_offsets[j];
     }
     lp_cli_print_scenarios(set->count, names, leaving, r->lost_accounts, r->lost_revenue,
-                    r->newly_bus_factor_1, r->newly_at_risk_revenue);
+                           r->newly_bus_factor_1, r->newly_at_risk_revenue);
     free(names);
     free(leaving);
     return 0;
@@ -668,26 +657,12 @@ static int cmd_import(int argc, char **argv)
     lo.warn = stderr;
     for (int i = 2; i < argc; i++) {
         const char *v, *a = argv[i];
-        if (!strcmp(a, "-o") || !strncmp(a, "--output", 8)) {
-            v = !strcmp(a, "-o") ? (i + 1 < argc ? argv[++i] : "")
-                                 : lp_cli_opt_value(argc, argv, &i, "--output");
-            if (!v) return lp_cli_usage_error("unknown option '%s'", a);
-            if (!*v) return lp_cli_usage_error("%s needs a file name", a);
-            out = v;
-        } else if ((v = lp_cli_opt_value(argc, argv, &i, "--threads"))) {
-            int64_t t;
-            if (lp_cli_parse_int64(v, 1, 4096, &t))
-                return lp_cli_usage_error(
-                    "--threads: expected a whole number from 1 to 4096, got '%s'", v);
-#ifdef _OPENMP
-            omp_set_num_threads((int)t);
-#endif
-        } else if ((v = lp_cli_opt_value(argc, argv, &i, "--progress"))) {
-            if (!strcmp(v, "always") || !strcmp(v, "never"))
-                progress = !strcmp(v, "always");
-            else if (strcmp(v, "auto"))
-                return lp_cli_usage_error("--progress: expected auto, always or never, got '%s'",
-                                          v);
+        int r;
+        if ((r = lp_cli_opt_output(argc, argv, &i, &out, "a file name"))) {
+            if (r < 0) return LP_EUSAGE;
+        } else if ((r = lp_cli_opt_threads(argc, argv, &i, NULL)) ||
+                   (r = lp_cli_opt_progress(argc, argv, &i, &progress))) {
+            if (r < 0) return LP_EUSAGE;
         } else if (!strcmp(a, "--skip-bad-rows")) {
             lo.skip_bad_rows = 1;
         } else if ((v = lp_cli_opt_value(argc, argv, &i, "--delimiter"))) {

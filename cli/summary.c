@@ -219,9 +219,9 @@ static void print_risk_text(const extras *x)
         int64_t kp = t->key_persons.val[t->key_persons.off[i]];
         char a[LP_CLI_TEXT_CAP], b[LP_CLI_TEXT_CAP], c[LP_CLI_TEXT_CAP];
         printf("%4lld  ", (long long)(r + 1));
-        lp_cli_print_padded(stdout,
-                            lp_cli_label(a, sizeof a, node_name(t, v), lp_rstrings_get(&t->node_id, v)),
-                            30);
+        lp_cli_print_padded(
+            stdout, lp_cli_label(a, sizeof a, node_name(t, v), lp_rstrings_get(&t->node_id, v)),
+            30);
         printf("  ");
         lp_cli_print_money(stdout, t->account_revenue[i], 16);
         printf("  ");
@@ -231,8 +231,8 @@ static void print_risk_text(const extras *x)
             lp_cli_print_padded(stdout, b, 28);
             if (t->second_link.off[i + 1] > t->second_link.off[i]) {
                 int64_t p = t->second_link.val[t->second_link.off[i]];
-                printf("  %s", lp_cli_label(c, sizeof c, node_name(t, p),
-                                            lp_rstrings_get(&t->node_id, p)));
+                printf("  %s",
+                       lp_cli_label(c, sizeof c, node_name(t, p), lp_rstrings_get(&t->node_id, p)));
             } else {
                 printf("  (no candidate)");
             }
@@ -383,8 +383,9 @@ static void print_markdown(const char *path, const lp_summary *s, const extras *
     }
     int64_t k = s->n_top < top ? s->n_top : top;
     if (k > 0) {
-        printf("\n## Top persons by revenue at risk\n\n| rank | person | type | accounts | revenue at "
-               "risk |\n|---:|---|---|---:|---:|\n");
+        printf(
+            "\n## Top persons by revenue at risk\n\n| rank | person | type | accounts | revenue at "
+            "risk |\n|---:|---|---|---:|---:|\n");
         for (int64_t i = 0; i < k; i++) {
             printf("| %lld | ", (long long)(i + 1));
             md_label(s->top[i].name, s->top[i].id);
@@ -519,7 +520,8 @@ static void print_json(const char *path, const lp_summary *s, const extras *x, i
         json_num(x->paper_rev);
         printf("}");
     }
-    if (t->has_weak_ties_dropped) printf(",\"weak_ties_dropped\":%lld", (long long)t->weak_ties_dropped);
+    if (t->has_weak_ties_dropped)
+        printf(",\"weak_ties_dropped\":%lld", (long long)t->weak_ties_dropped);
     printf(",\"warnings\":[");
     for (int i = 0; i < t->n_warnings; i++) {
         if (i) printf(",");
