@@ -171,7 +171,7 @@ static const char *const KIND_NAME[] = {"account", "contact", "person", "key", "
 
 int lp_svg_network_picture(FILE *f, const lp_svg_network *c)
 {
-    double w = c->width > 0 ? c->width : 360, h = c->height > 0 ? c->height : 300, pad = 24;
+    double w = c->width > 0 ? c->width : 360, h = c->height > 0 ? c->height : 300, pad = 30;
     double minx = INFINITY, maxx = -INFINITY, miny = INFINITY, maxy = -INFINITY;
     for (int i = 0; i < c->n; i++) {
         if (c->x[i] < minx) minx = c->x[i];
