@@ -57,6 +57,8 @@ typedef struct lp_report_data {
     lp_report_strings node_name; /* bytes NULL when the file has no names */
     int64_t *accounts_at_risk;   /* [n] (NULL without key-person part) */
     double *revenue_at_risk;     /* [n] */
+    uint8_t *is_articulation;    /* [n] (NULL when absent, as the next three) */
+    double *betweenness, *pagerank, *brokerage;
     /* /accounts (a rows) */
     int64_t a;
     int64_t *account_node; /* [a] rows of /nodes, checked */

@@ -1,15 +1,13 @@
 /* report_html.c — the self-contained HTML report (lp_report_write_html,
  * lp_report.h): inline CSS and SVG only, every text from the file escaped. */
 #include "lp_report.h"
+#include "lp_i_atomic.h"
 #include "lp_svg.h"
 
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #define TOP_PERSONS 20
 #define TOP_ACCOUNTS 20
@@ -508,43 +506,21 @@ static int write_body(FILE *f, const lp_report_data *d, const lp_report_picture 
     return 0;
 }
 
+typedef struct html_args {
+    const lp_report_data *d;
+    const lp_report_picture *p;
+    int k;
+} html_args;
+
+static lp_status html_body(FILE *f, void *ctx)
+{
+    const html_args *a = ctx;
+    return write_body(f, a->d, a->p, a->k) ? lp_error_nomem("report") : LP_OK;
+}
+
 lp_status lp_report_write_html(const char *path, const lp_report_data *d,
                                const lp_report_picture *p, int k)
 {
-    size_t len = strlen(path);
-    char *tmp = malloc(len + 32);
-    if (!tmp) return lp_error_nomem("report");
-    const char *slash = strrchr(path, '/');
-    size_t dir = slash ? (size_t)(slash - path + 1) : 0;
-    snprintf(tmp, len + 32, "%.*s.%s.tmp-XXXXXX", (int)dir, path, path + dir);
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        int e = errno;
-        free(tmp);
-        return lp_error_set(LP_EOUTPUT, "cannot write %s: %s", path, strerror(e));
-    }
-    FILE *f = fdopen(fd, "w");
-    if (!f) {
-        int e = errno;
-        close(fd);
-        unlink(tmp);
-        free(tmp);
-        return lp_error_set(LP_EOUTPUT, "cannot write %s: %s", path, strerror(e));
-    }
-    mode_t um = umask(0);
-    umask(um);
-    fchmod(fd, 0666 & ~um);
-    int bad = write_body(f, d, p, k);
-    lp_status st = LP_OK;
-    if (bad) st = lp_error_nomem("report");
-    int e = 0;
-    if (fflush(f) != 0 || ferror(f)) e = errno ? errno : EIO;
-    if (!e && fsync(fd) != 0) e = errno;
-    if (fclose(f) != 0 && !e) e = errno ? errno : EIO;
-    if (!st && e) st = lp_error_set(LP_EOUTPUT, "cannot write %s: %s", path, strerror(e));
-    if (!st && rename(tmp, path) != 0)
-        st = lp_error_set(LP_EOUTPUT, "cannot write %s: %s", path, strerror(errno));
-    if (st) unlink(tmp);
-    free(tmp);
-    return st;
+    html_args a = {d, p, k};
+    return lp_write_atomic(path, html_body, &a);
 }

@@ -253,7 +253,23 @@ static int rd_nodes(lp_h5r *rd, lp_report_data *d, hid_t file)
     if (rd_strings(rd, &d->node_type, file, "/nodes/type", n, NULL, 1) ||
         rd_strings(rd, &d->node_name, file, "/nodes/name", n, NULL, 0) < 0)
         return -1;
+    struct {
+        double **dst;
+        const char *path;
+    } opt[] = {{&d->betweenness, "/nodes/betweenness"},
+               {&d->pagerank, "/nodes/pagerank"},
+               {&d->brokerage, "/nodes/brokerage"}};
+    for (size_t k = 0; k < sizeof opt / sizeof *opt; k++) {
+        int ex = exists(rd, file, opt[k].path);
+        if (ex < 0 || (ex && rd_col(rd, (void **)opt[k].dst, file, opt[k].path, H5T_FLOAT,
+                                    H5T_NATIVE_DOUBLE, n, NULL)))
+            return -1;
+    }
     if (!d->has_keyperson) return 0;
+    int ex = exists(rd, file, "/nodes/is_articulation");
+    if (ex < 0 || (ex && rd_col(rd, (void **)&d->is_articulation, file, "/nodes/is_articulation",
+                                H5T_INTEGER, H5T_NATIVE_UINT8, n, NULL)))
+        return -1;
     return rd_col(rd, (void **)&d->accounts_at_risk, file, "/nodes/accounts_at_risk",
                   H5T_INTEGER, H5T_NATIVE_INT64, n, NULL) ||
                    rd_col(rd, (void **)&d->revenue_at_risk, file, "/nodes/revenue_at_risk",
@@ -369,6 +385,7 @@ void lp_report_data_free(lp_report_data *d)
                     d->command_line, d->parameters, d->input_files, d->warnings,
                     d->node_id.bytes, d->node_id.off, d->node_type.bytes, d->node_type.off,
                     d->node_name.bytes, d->node_name.off, d->accounts_at_risk, d->revenue_at_risk,
+                    d->is_articulation, d->betweenness, d->pagerank, d->brokerage,
                     d->account_node, d->account_revenue, d->account_connected, d->bus_factor,
                     d->dominant_share, d->threads, d->key_persons_offsets, d->key_persons,
                     d->second_link_offsets, d->second_link, d->scenario_name.bytes,
