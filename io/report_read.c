@@ -80,7 +80,8 @@ static int rd_strings(lp_h5r *rd, lp_report_strings *out, hid_t file, const char
         }
         size_t w = H5Tget_size(ftype);
         if (w == 0 || w > (1u << 20) || H5Tset_size(mtype, w) < 0 ||
-            H5Tset_strpad(mtype, H5T_STR_NULLPAD) < 0 || H5Tset_cset(mtype, H5T_CSET_UTF8) < 0) {
+            H5Tset_strpad(mtype, H5T_STR_NULLPAD) < 0 ||
+            H5Tset_cset(mtype, H5Tget_cset(ftype)) < 0) {
             lp_h5r_fail(rd, "%s has the wrong type", path);
             goto fdone;
         }
