@@ -12,6 +12,7 @@
 #include "lp_graphstore.h"
 #include "lp_report.h"
 #include "lp_subgraph.h"
+#include "lp_text.h"
 
 static const char SUBGRAPH_USAGE[] =
     "usage: linchpin subgraph NODES.csv EDGES.csv | GRAPH.h5 --around ID[,ID...]\n"
@@ -169,9 +170,12 @@ int lp_cli_subgraph(int argc, char **argv)
         seeds[j] = -1;
         for (lp_vid v = 0; v < g.n && seeds[j] < 0; v++)
             if (!strcmp(lp_strtab_get(&g.nodes.id, v), ids[j])) seeds[j] = v;
-        if (seeds[j] < 0)
-            st = lp_error_set(LP_EINPUT, "--around: unknown node id \"%s\" (not in %s)", ids[j],
-                              in[0]);
+        if (seeds[j] < 0) {
+            char v[LP_TEXT_MSG_CAP], w[LP_TEXT_MSG_CAP];
+            st = lp_error_set(LP_EINPUT, "--around: unknown node id \"%s\" (not in %s)",
+                              lp_text_msg(v, sizeof v, ids[j], strlen(ids[j])),
+                              lp_text_msg(w, sizeof w, in[0], strlen(in[0])));
+        }
     }
     if (!st) st = lp_neighbourhood(&s, &g, seeds, k, (int)hops);
     if (!st) st = lp_subgraph_write(output, format, &g, &s, have_r ? &r : NULL);

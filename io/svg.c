@@ -1,60 +1,38 @@
 /* svg.c — the report's SVG charts (lp_svg.h). */
 #include "lp_svg.h"
+#include "lp_text.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* Length of the UTF-8 sequence at p (1..4) if valid, else 0. */
-static int utf8_seq(const unsigned char *p)
-{
-    unsigned c = p[0];
-    if (c < 0x80) return 1;
-    int len;
-    unsigned min;
-    if ((c & 0xE0) == 0xC0)
-        len = 2, min = 0x80, c &= 0x1F;
-    else if ((c & 0xF0) == 0xE0)
-        len = 3, min = 0x800, c &= 0x0F;
-    else if ((c & 0xF8) == 0xF0)
-        len = 4, min = 0x10000, c &= 0x07;
-    else
-        return 0;
-    for (int k = 1; k < len; k++) {
-        if ((p[k] & 0xC0) != 0x80) return 0;
-        c = (c << 6) | (p[k] & 0x3F);
-    }
-    if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF)) return 0;
-    return len;
-}
-
 void lp_html_escape(FILE *f, const char *s)
 {
     if (!s) return;
     const unsigned char *p = (const unsigned char *)s;
-    while (*p) {
-        unsigned char c = *p;
-        switch (c) {
-        case '&': fputs("&amp;", f); p++; continue;
-        case '<': fputs("&lt;", f); p++; continue;
-        case '>': fputs("&gt;", f); p++; continue;
-        case '"': fputs("&quot;", f); p++; continue;
-        case '\'': fputs("&#39;", f); p++; continue;
-        default: break;
+    size_t left = strlen(s);
+    while (left > 0) {
+        size_t len = 1;
+        switch (*p) {
+        case '&': fputs("&amp;", f); break;
+        case '<': fputs("&lt;", f); break;
+        case '>': fputs("&gt;", f); break;
+        case '"': fputs("&quot;", f); break;
+        case '\'': fputs("&#39;", f); break;
+        case '\t':
+        case '\n': fputc(*p, f); break;
+        default:
+            if (*p < 0x20 || *p == 0x7F) break; /* other control characters: dropped */
+            len = lp_text_utf8_seq_len(p, left);
+            if (len) {
+                fwrite(p, 1, len, f);
+            } else {
+                fputs("\xEF\xBF\xBD", f); /* U+FFFD for a byte that is not UTF-8 */
+                len = 1;
+            }
         }
-        if (c < 0x20 || c == 0x7F) {
-            if (c == '\t' || c == '\n') fputc(c, f);
-            p++;
-            continue;
-        }
-        int len = utf8_seq(p);
-        if (!len) {
-            fputs("\xEF\xBF\xBD", f);
-            p++;
-            continue;
-        }
-        fwrite(p, 1, (size_t)len, f);
         p += len;
+        left -= len;
     }
 }
 
