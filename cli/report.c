@@ -197,7 +197,7 @@ int lp_cli_report(int argc, char **argv)
     if (!output) return lp_cli_usage_error("%s", "report needs -o REPORT.html");
 
     lp_report_data d;
-    lp_status st = lp_report_read(&d, results);
+    lp_status st = lp_report_read(&d, results, 0);
     if (st) return lp_cli_fail(st);
     lp_report_picture *pics = NULL;
     int k = 0;

@@ -159,7 +159,7 @@ int lp_cli_subgraph(int argc, char **argv)
     memset(&s, 0, sizeof s);
     if (st) goto out_ids;
     if (results) {
-        st = lp_report_read(&r, results);
+        st = lp_report_read(&r, results, LP_REPORT_SCORES);
         if (!st) {
             have_r = 1;
             st = lp_report_check_graph(&r, &g, files, has_files, in[0]);

@@ -28,15 +28,17 @@
 #include "lp_error.h"
 #include "lp_graph.h"
 
-/* n strings: string i is bytes + off[i], NUL-terminated. */
+/* n strings, NUL-terminated: string i is bytes + off[i] (blob layout) or,
+ * when off is NULL, bytes + i * width (fixed-length layout). */
 typedef struct lp_report_strings {
     char *bytes;
-    int64_t *off; /* [n] */
+    int64_t *off; /* [n] or NULL */
+    size_t width;
 } lp_report_strings;
 
 static inline const char *lp_report_str(const lp_report_strings *s, int64_t i)
 {
-    return s->bytes + s->off[i];
+    return s->off ? s->bytes + s->off[i] : s->bytes + (size_t)i * s->width;
 }
 
 typedef struct lp_report_data {
@@ -53,7 +55,7 @@ typedef struct lp_report_data {
     char *warnings; /* JSON list ("[]" when absent) */
     /* /nodes */
     int64_t n;
-    lp_report_strings node_id, node_type;
+    lp_report_strings node_id;
     lp_report_strings node_name; /* bytes NULL when the file has no names */
     int64_t *accounts_at_risk;   /* [n] (NULL without key-person part) */
     double *revenue_at_risk;     /* [n] */
@@ -83,7 +85,10 @@ typedef struct lp_report_data {
  * format and version, column lengths, row indices and offsets in range.
  * LP_EINPUT "<path>: <what>" when it is not a readable result file,
  * LP_EINTERNAL when out of memory. *out written on success only. */
-lp_status lp_report_read(lp_report_data *out, const char *path);
+lp_status lp_report_read(lp_report_data *out, const char *path, unsigned parts);
+/* parts: 0, or LP_REPORT_SCORES to read is_articulation, betweenness,
+ * pagerank and brokerage too (the report does not need them). */
+#define LP_REPORT_SCORES 1u
 void lp_report_data_free(lp_report_data *d); /* accepts NULL */
 
 /* "Name (id)" of node row i when the file has names, else the id, in buf. */

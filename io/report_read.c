@@ -69,7 +69,6 @@ static int rd_strings(lp_h5r *rd, lp_report_strings *out, hid_t file, const char
         hid_t dset = lp_h5r_column_open(rd, file, path, H5T_STRING, &len), ftype = -1, mtype = -1;
         if (dset < 0) return -1;
         int rc = -1;
-        char *raw = NULL;
         if (n >= 0 && len != n) {
             lp_h5r_fail(rd, "%s has %" PRId64 " rows, expected %" PRId64, path, len, n);
             goto fdone;
@@ -85,30 +84,24 @@ static int rd_strings(lp_h5r *rd, lp_report_strings *out, hid_t file, const char
             lp_h5r_fail(rd, "%s has the wrong type", path);
             goto fdone;
         }
-        raw = malloc((size_t)len * w + 1);
-        out->bytes = malloc((size_t)len * (w + 1) + 1);
-        out->off = malloc(((size_t)len + 1) * sizeof *out->off);
-        if (!raw || !out->bytes || !out->off) {
-            lp_h5r_nomem(rd, path);
-            goto fdone;
-        }
-        if (len > 0 && H5Dread(dset, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, raw) < 0) {
+        /* read as NUL-terminated strings of w + 1 bytes: no copy */
+        if (H5Tset_size(mtype, w + 1) < 0 || H5Tset_strpad(mtype, H5T_STR_NULLTERM) < 0) {
             lp_h5r_fail_h5(rd, "reading %s", path);
             goto fdone;
         }
-        int64_t pos = 0;
-        for (int64_t i = 0; i < len; i++) {
-            const char *s = raw + (size_t)i * w;
-            size_t l = strnlen(s, w);
-            out->off[i] = pos;
-            memcpy(out->bytes + pos, s, l);
-            pos += (int64_t)l;
-            out->bytes[pos++] = '\0';
+        out->width = w + 1;
+        out->bytes = malloc((size_t)len * (w + 1) + 1);
+        if (!out->bytes) {
+            lp_h5r_nomem(rd, path);
+            goto fdone;
+        }
+        if (len > 0 && H5Dread(dset, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, out->bytes) < 0) {
+            lp_h5r_fail_h5(rd, "reading %s", path);
+            goto fdone;
         }
         if (got) *got = len;
         rc = 0;
     fdone:
-        free(raw);
         if (mtype >= 0) H5Tclose(mtype);
         if (ftype >= 0) H5Tclose(ftype);
         H5Dclose(dset);
@@ -243,7 +236,7 @@ done:
     return rc;
 }
 
-static int rd_nodes(lp_h5r *rd, lp_report_data *d, hid_t file)
+static int rd_nodes(lp_h5r *rd, lp_report_data *d, hid_t file, unsigned parts)
 {
     int64_t n = 0;
     if (rd_strings(rd, &d->node_id, file, "/nodes/id", -1, &n, 1)) return -1;
@@ -251,23 +244,21 @@ static int rd_nodes(lp_h5r *rd, lp_report_data *d, hid_t file)
         return lp_h5r_fail(rd, "/nodes/id has %" PRId64 " rows, /summary says %" PRId64 " nodes",
                            n, d->nodes);
     d->n = n;
-    if (rd_strings(rd, &d->node_type, file, "/nodes/type", n, NULL, 1) ||
-        rd_strings(rd, &d->node_name, file, "/nodes/name", n, NULL, 0) < 0)
-        return -1;
+    if (rd_strings(rd, &d->node_name, file, "/nodes/name", n, NULL, 0) < 0) return -1;
     struct {
         double **dst;
         const char *path;
     } opt[] = {{&d->betweenness, "/nodes/betweenness"},
                {&d->pagerank, "/nodes/pagerank"},
                {&d->brokerage, "/nodes/brokerage"}};
-    for (size_t k = 0; k < sizeof opt / sizeof *opt; k++) {
+    for (size_t k = 0; (parts & LP_REPORT_SCORES) && k < sizeof opt / sizeof *opt; k++) {
         int ex = exists(rd, file, opt[k].path);
         if (ex < 0 || (ex && rd_col(rd, (void **)opt[k].dst, file, opt[k].path, H5T_FLOAT,
                                     H5T_NATIVE_DOUBLE, n, NULL)))
             return -1;
     }
     if (!d->has_keyperson) return 0;
-    int ex = exists(rd, file, "/nodes/is_articulation");
+    int ex = parts & LP_REPORT_SCORES ? exists(rd, file, "/nodes/is_articulation") : 0;
     if (ex < 0 || (ex && rd_col(rd, (void **)&d->is_articulation, file, "/nodes/is_articulation",
                                 H5T_INTEGER, H5T_NATIVE_UINT8, n, NULL)))
         return -1;
@@ -355,7 +346,7 @@ static int rd_scenarios(lp_h5r *rd, lp_report_data *d, hid_t file)
     return 0;
 }
 
-lp_status lp_report_read(lp_report_data *out, const char *path)
+lp_status lp_report_read(lp_report_data *out, const char *path, unsigned parts)
 {
     lp_report_data d;
     memset(&d, 0, sizeof d);
@@ -368,7 +359,7 @@ lp_status lp_report_read(lp_report_data *out, const char *path)
     if (file < 0) return lp_error_set(LP_EINPUT, "%s: not a linchpin result file", path);
     if (!(d.path = strdup(path))) lp_h5r_nomem(&rd, "path");
     if (!rd.status && !rd_root(&rd, &d, file) && !rd_summary(&rd, &d, file) &&
-        !rd_nodes(&rd, &d, file) && !rd_accounts(&rd, &d, file))
+        !rd_nodes(&rd, &d, file, parts) && !rd_accounts(&rd, &d, file))
         rd_scenarios(&rd, &d, file);
     H5Fclose(file);
     if (rd.status) {
@@ -384,7 +375,7 @@ void lp_report_data_free(lp_report_data *d)
     if (!d) return;
     void *ptrs[] = {d->path, d->created, d->linchpin_version, d->igraph_version, d->hdf5_version,
                     d->command_line, d->parameters, d->input_files, d->warnings,
-                    d->node_id.bytes, d->node_id.off, d->node_type.bytes, d->node_type.off,
+                    d->node_id.bytes, d->node_id.off,
                     d->node_name.bytes, d->node_name.off, d->accounts_at_risk, d->revenue_at_risk,
                     d->is_articulation, d->betweenness, d->pagerank, d->brokerage,
                     d->account_node, d->account_revenue, d->account_connected, d->bus_factor,
