@@ -161,8 +161,8 @@ static int bus_factor_section(FILE *f, const lp_report_data *d)
     int64_t bins = (int64_t)d->bus_factor_cap + 1;
     int64_t *cnt = calloc((size_t)bins, sizeof *cnt);
     char **labels = calloc((size_t)bins, sizeof *labels);
-    char *store = malloc((size_t)bins * 16);
-    char *desc = malloc((size_t)bins * 48 + 200);
+    char *store = malloc((size_t)bins * 24);
+    char *desc = malloc((size_t)bins * 64 + 200);
     if (!cnt || !labels || !store || !desc) {
         free(cnt), free(labels), free(store), free(desc);
         return -1;
@@ -172,8 +172,8 @@ static int bus_factor_section(FILE *f, const lp_report_data *d)
     size_t dl = (size_t)snprintf(desc, 200, "Accounts per bus factor (the persons who must all "
                                             "leave to cut the account off):");
     for (int64_t b = 0; b < bins; b++) {
-        labels[b] = store + b * 16;
-        snprintf(labels[b], 16, "%s%lld", b == bins - 1 ? ">=" : "", (long long)b);
+        labels[b] = store + b * 24;
+        snprintf(labels[b], 24, "%s%lld", b == bins - 1 ? ">=" : "", (long long)b);
         dl += (size_t)sprintf(desc + dl, " %s: %lld%s", labels[b], (long long)cnt[b],
                               b + 1 < bins ? "," : ".");
     }
