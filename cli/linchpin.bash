@@ -12,7 +12,7 @@ _linchpin()
     COMPREPLY=()
 
     if [[ $COMP_CWORD -eq 1 ]]; then
-        COMPREPLY=($(compgen -W 'analyze whatif import summary diff export generate --help --version -V' \
+        COMPREPLY=($(compgen -W 'analyze whatif import summary diff export generate report subgraph --help --version -V' \
             -- "$cur"))
         return
     fi
@@ -37,6 +37,9 @@ _linchpin()
     --progress)
         COMPREPLY=($(compgen -W 'auto always never' -- "$cur"))
         return ;;
+    --graph | --results)
+        COMPREPLY=($(compgen -f -- "$cur"))
+        return ;;
     --delimiter)
         return ;; # , ; | or a tab
     -o | --output)
@@ -57,7 +60,7 @@ _linchpin()
     --anchor | --person | --account | --threads | --bus-factor-cap | --min-tie | \
         --second-links | --epsilon | --delta | \
         --seed | --leave | --add | --top | --accounts | --employees | --single-threaded | --partners | \
-        --former-employees | --rep-alpha)
+        --former-employees | --rep-alpha | --around | --hops)
         return ;; # a value only the user knows
     esac
 
@@ -80,6 +83,10 @@ _linchpin()
         opts='-o --output --top --help' ;;
     export)
         opts='-o --output --format --help' ;;
+    report)
+        opts='--graph -o --output --help' ;;
+    subgraph)
+        opts='--around --hops --results --format -o --output --help' ;;
     generate)
         opts='--accounts --employees --seed --names --single-threaded --partners
               --former-employees --rep-alpha --awkward --crlf -o --output --help' ;;

@@ -78,5 +78,7 @@ int lp_cli_summary(int argc, char **argv);
 int lp_cli_diff(int argc, char **argv);
 int lp_cli_export(int argc, char **argv);
 extern const char LP_CLI_SUMMARY_USAGE[], LP_CLI_DIFF_USAGE[], LP_CLI_EXPORT_USAGE[];
+int lp_cli_report(int argc, char **argv);   /* report.c */
+int lp_cli_subgraph(int argc, char **argv); /* subgraph.c */
 
 #endif

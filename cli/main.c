@@ -41,6 +41,9 @@ static const char USAGE[] =
     "  diff     OLD.h5 NEW.h5 [-o DIFF.csv]   what changed between two result files\n"
     "  export   RESULTS.h5 -o DIR [--format csv|jsonl]   flat tables for dashboards\n"
     "  generate --accounts N -o DIR    a synthetic enterprise (nodes.csv, edges.csv)\n"
+    "  report   RESULTS.h5 [--graph GRAPH] -o REPORT.html   a self-contained HTML report\n"
+    "  subgraph GRAPH --around ID[,ID...] -o FILE.graphml   a neighbourhood for Gephi,\n"
+    "           Cytoscape, yEd (GraphML) or Graphviz (--format dot)\n"
     "\n"
     "  linchpin --help | -h      this text\n"
     "  linchpin --version | -V   the version\n"
@@ -741,6 +744,8 @@ int main(int argc, char **argv)
         {"export", LP_CLI_EXPORT_USAGE, lp_cli_export},
     };
     if (!strcmp(cmd, "generate")) return lp_cli_generate(argc, argv); /* has its own --help */
+    if (!strcmp(cmd, "report")) return lp_cli_report(argc, argv);     /* has its own --help */
+    if (!strcmp(cmd, "subgraph")) return lp_cli_subgraph(argc, argv); /* has its own --help */
     for (size_t k = 0; k < sizeof commands / sizeof *commands; k++) {
         if (strcmp(cmd, commands[k].name)) continue;
         if (wants_help(argc, argv)) {

@@ -10,7 +10,8 @@ $SUDO apt-get install -y --no-install-recommends \
     build-essential cmake pkg-config \
     libigraph-dev libhdf5-dev zlib1g-dev libcjson-dev \
     python3 python3-networkx python3-scipy python3-h5py python3-numpy python3-igraph \
-    python3-pandas clang-15 libfuzzer-15-dev llvm
+    python3-pandas clang-15 libfuzzer-15-dev llvm \
+    chromium
 if [ "${LINCHPIN_BENCH:-0}" = "1" ]; then
     $SUDO apt-get install -y --no-install-recommends python3-graph-tool hyperfine time
 fi
