@@ -78,12 +78,18 @@ static lp_status load_checked(lp_graph *g, const lp_report_data *d, const char *
 static int svg_kind(int pic_kind)
 {
     switch (pic_kind) {
-    case LP_PIC_ACCOUNT: return LP_SVG_NODE_ACCOUNT;
-    case LP_PIC_CONTACT: return LP_SVG_NODE_CONTACT;
-    case LP_PIC_PERSON: return LP_SVG_NODE_PERSON;
-    case LP_PIC_KEY: return LP_SVG_NODE_KEY;
-    case LP_PIC_ANCHOR: return LP_SVG_NODE_ANCHOR;
-    default: return LP_SVG_NODE_OTHER;
+    case LP_PIC_ACCOUNT:
+        return LP_SVG_NODE_ACCOUNT;
+    case LP_PIC_CONTACT:
+        return LP_SVG_NODE_CONTACT;
+    case LP_PIC_PERSON:
+        return LP_SVG_NODE_PERSON;
+    case LP_PIC_KEY:
+        return LP_SVG_NODE_KEY;
+    case LP_PIC_ANCHOR:
+        return LP_SVG_NODE_ANCHOR;
+    default:
+        return LP_SVG_NODE_OTHER;
     }
 }
 
@@ -168,14 +174,12 @@ int lp_cli_report(int argc, char **argv)
             fputs(REPORT_USAGE, stdout);
             return 0;
         }
-        if (!strcmp(a, "-o") || !strncmp(a, "--output", 8)) {
-            v = !strcmp(a, "-o") ? (i + 1 < argc ? argv[++i] : "")
-                                 : lp_cli_opt_value(argc, argv, &i, "--output");
-            if (!v) return lp_cli_usage_error("unknown option '%s'", a);
-            if (!*v) return lp_cli_usage_error("%s needs a file name", a);
-            output = v;
+        int r;
+        if ((r = lp_cli_opt_output(argc, argv, &i, &output, "a file name"))) {
+            if (r < 0) return LP_EUSAGE;
         } else if ((v = lp_cli_opt_value(argc, argv, &i, "--graph"))) {
-            if (!*v) return lp_cli_usage_error("%s", "--graph needs GRAPH.h5 or NODES.csv EDGES.csv");
+            if (!*v)
+                return lp_cli_usage_error("%s", "--graph needs GRAPH.h5 or NODES.csv EDGES.csv");
             if (n_graph) return lp_cli_usage_error("%s", "--graph given twice");
             graph[n_graph++] = v;
             if (!is_hdf5(v)) { /* the CSV pair: the edges file follows */
@@ -204,8 +208,9 @@ int lp_cli_report(int argc, char **argv)
     if (n_graph) {
         lp_graph g;
         if (!d.has_keyperson) {
-            fprintf(stderr, "linchpin: warning: %s has no key-person results: no account "
-                            "pictures\n",
+            fprintf(stderr,
+                    "linchpin: warning: %s has no key-person results: no account "
+                    "pictures\n",
                     results);
         } else if (!(st = load_checked(&g, &d, graph, n_graph))) {
             st = make_pictures(&pics, &k, &d, &g);

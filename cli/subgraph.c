@@ -88,12 +88,9 @@ int lp_cli_subgraph(int argc, char **argv)
             fputs(SUBGRAPH_USAGE, stdout);
             return 0;
         }
-        if (!strcmp(a, "-o") || !strncmp(a, "--output", 8)) {
-            v = !strcmp(a, "-o") ? (i + 1 < argc ? argv[++i] : "")
-                                 : lp_cli_opt_value(argc, argv, &i, "--output");
-            if (!v) return lp_cli_usage_error("unknown option '%s'", a);
-            if (!*v) return lp_cli_usage_error("%s needs a file name", a);
-            output = v;
+        int r;
+        if ((r = lp_cli_opt_output(argc, argv, &i, &output, "a file name"))) {
+            if (r < 0) return LP_EUSAGE;
         } else if ((v = lp_cli_opt_value(argc, argv, &i, "--around"))) {
             if (!*v) return lp_cli_usage_error("%s", "--around needs one or more ids");
             if (around) return lp_cli_usage_error("%s", "--around given twice");
