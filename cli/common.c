@@ -3,6 +3,7 @@
 #include "lp_text.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,6 +39,18 @@ int lp_cli_parse_int64(const char *s, int64_t lo, int64_t hi, int64_t *out)
     errno = 0;
     long long v = strtoll(s, &end, 10);
     if (errno || end == s || *end || v < lo || v > hi) return -1;
+    *out = v;
+    return 0;
+}
+
+int lp_cli_parse_number(const char *s, double *out)
+{
+    char *end;
+    /* plain decimal only: strtod alone would take " 1", "0x10", "inf" and "nan" */
+    if (!((*s >= '0' && *s <= '9') || *s == '.') || s[strspn(s, "0123456789.eE+-")]) return -1;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (errno || end == s || *end || !isfinite(v)) return -1;
     *out = v;
     return 0;
 }

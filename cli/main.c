@@ -271,9 +271,8 @@ static int parse_analyze(analyze_opts *o, int argc, char **argv)
         } else if ((r = lp_cli_opt_progress(argc, argv, &i, &o->progress))) {
             if (r < 0) return LP_EUSAGE;
         } else if ((v = lp_cli_opt_value(argc, argv, &i, "--min-tie"))) {
-            char *end;
-            double w = strtod(v, &end);
-            if (!*v || *end || !(w >= 0) || !isfinite(w))
+            double w;
+            if (lp_cli_parse_number(v, &w))
                 return lp_cli_usage_error(
                     "--min-tie: expected a non-negative finite number, got '%s'", v);
             o->an.min_tie = w;

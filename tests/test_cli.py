@@ -134,6 +134,11 @@ def main():
                 f"--progress always: timing line last: {lines[-1:]!r}")
         C.check(any("[" in x and "%" in x for x in lines), "--progress always: a bar was drawn")
 
+        # --min-tie takes a plain non-negative decimal only
+        for bad in (" 2", "nan", "inf", "-1", "0x10", "1e400", ""):
+            p = run(["analyze", n, e, "-o", fresh + "mt", "--min-tie", bad])
+            C.check(p.returncode == 2 and "--min-tie" in p.stderr, f"--min-tie {bad!r}: {p.returncode}")
+
         # the org-chart trap: a reporting line drawn as edges makes the CEO
         # everyone's key person; the run warns (stderr and /summary@warnings)
         import h5py, json
