@@ -383,20 +383,6 @@ static void warn_unmatched(const lp_graph *g, const char *option, const char *li
     }
 }
 
-/* "Name (id)" of node v into buf, escaped for the terminal. */
-static const char *row_label(char *buf, size_t size, const lp_graph *g, int64_t v)
-{
-    char a[LP_TEXT_MSG_CAP], b[LP_TEXT_MSG_CAP];
-    const char *id = lp_strtab_get(&g->nodes.id, v);
-    const char *name = g->nodes.has_name ? lp_strtab_get(&g->nodes.name, v) : "";
-    lp_text_msg(b, sizeof b, id, strlen(id));
-    if (*name)
-        snprintf(buf, size, "%s (%s)", lp_text_msg(a, sizeof a, name, strlen(name)), b);
-    else
-        snprintf(buf, size, "%s", b);
-    return buf;
-}
-
 /* The effect of --add (with the --leave departures, if any). */
 static lp_status print_added_ties(const analyze_opts *o, const lp_graph *g, const lp_analysis *an,
                                   const lp_scenarios *set)
@@ -413,8 +399,8 @@ static lp_status print_added_ties(const analyze_opts *o, const lp_graph *g, cons
     char label[512];
     printf("\nadded ties%s:\n", nl ? " (with the departures above)" : "");
     for (int64_t j = 0; j < o->n_ties; j++) {
-        printf("  %s", row_label(label, sizeof label, g, o->ties[j].person));
-        printf(" -- %s\n", row_label(label, sizeof label, g, o->ties[j].account));
+        printf("  %s", lp_graph_node_label(g, o->ties[j].person, label, sizeof label));
+        printf(" -- %s\n", lp_graph_node_label(g, o->ties[j].account, label, sizeof label));
     }
     printf("accounts whose bus factor rises: %lld, revenue ", (long long)r.n_raised);
     lp_cli_print_money(stdout, r.raised_revenue, 0);
@@ -429,8 +415,8 @@ static lp_status print_added_ties(const analyze_opts *o, const lp_graph *g, cons
     for (int64_t j = 0; j < r.n_raised && j < 20; j++) {
         int64_t i = r.raised[j];
         printf("  %s: bus factor %d -> %d%s\n",
-               row_label(label, sizeof label, g, an->keyperson.account_node[i]), an->bus_factor[i],
-               r.bus_factor_after[i],
+               lp_graph_node_label(g, an->keyperson.account_node[i], label, sizeof label),
+               an->bus_factor[i], r.bus_factor_after[i],
                r.bus_factor_after[i] == an->bus_factor_cap ? " or more" : "");
     }
     if (r.n_raised > 20) printf("  ... and %lld more\n", (long long)(r.n_raised - 20));

@@ -735,3 +735,16 @@ lp_status lp_graph_set_roles(lp_graph *g, const lp_roles *roles)
     free(flags);
     return LP_OK;
 }
+
+const char *lp_graph_node_label(const lp_graph *g, int64_t v, char *buf, size_t cap)
+{
+    char a[LP_TEXT_MSG_CAP], b[LP_TEXT_MSG_CAP];
+    const char *id = lp_strtab_get(&g->nodes.id, v);
+    const char *name = g->nodes.has_name ? lp_strtab_get(&g->nodes.name, v) : "";
+    lp_text_msg(b, sizeof b, id, strlen(id));
+    if (*name)
+        snprintf(buf, cap, "%s (%s)", lp_text_msg(a, sizeof a, name, strlen(name)), b);
+    else
+        snprintf(buf, cap, "%s", b);
+    return buf;
+}

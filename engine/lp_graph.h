@@ -237,4 +237,9 @@ int64_t lp_graph_type_index(const lp_graph *g, const char *name, size_t len);
  */
 const char *lp_graph_types_text(const lp_graph *g, char *buf, size_t cap);
 
+/* Node v for a message or a printed table: "Name (id)" when it has a name,
+ * else its id, each escaped by lp_text_msg (control characters, invalid
+ * UTF-8) and cut short. Returns buf. */
+const char *lp_graph_node_label(const lp_graph *g, int64_t v, char *buf, size_t cap);
+
 #endif

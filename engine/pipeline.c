@@ -58,17 +58,6 @@ static void phase_done(lp_analysis *a, const lp_analyze_options *opt, const char
     if (opt->progress) opt->progress(opt->progress_ctx, phase, seconds, detail);
 }
 
-/* "Name (id)" of node v, or its id when it has no name. */
-static void node_label(char *buf, size_t size, const lp_graph *g, int64_t v)
-{
-    const char *id = lp_strtab_get(&g->nodes.id, v);
-    const char *name = g->nodes.has_name ? lp_strtab_get(&g->nodes.name, v) : "";
-    if (*name)
-        snprintf(buf, size, "%s (%s)", name, id);
-    else
-        snprintf(buf, size, "%s", id);
-}
-
 /* The org-chart trap: when one person alone connects most accounts to the
  * company, the model is almost always wrong (a reporting line drawn as an
  * edge makes the CEO everyone's key person), so say so. */
@@ -85,7 +74,7 @@ static lp_status warn_dominant_key_person(lp_analysis *a, const lp_graph *g)
         2 * kp->accounts_at_risk[best] <= connected)
         return LP_OK;
     char label[512], msg[1024];
-    node_label(label, sizeof label, g, best);
+    lp_graph_node_label(g, best, label, sizeof label);
     int len = snprintf(msg, sizeof msg,
                        "%s is the key person of %lld of the %lld accounts connected to the "
                        "company (%.0f%%); usually the model is wrong: a reporting line "
