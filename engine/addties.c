@@ -11,6 +11,7 @@
  * order, so the lists and revenue sums do not depend on the thread count.
  */
 #include "lp_addties.h"
+#include "lp_alloc.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -56,7 +57,7 @@ static lp_status edit_csr(lp_csr *out, const lp_csr *c, const uint8_t *gone, con
 {
     lp_vid n = c->n;
     lp_csr e = {.n = n};
-    e.offset = calloc((size_t)n + 1, sizeof *e.offset);
+    e.offset = lp_calloc((size_t)n + 1, sizeof *e.offset);
     if (!e.offset) return lp_error_nomem("edited graph");
     for (lp_vid v = 0; v < n; v++) {
         int64_t keep = 0;
@@ -71,8 +72,8 @@ static lp_status edit_csr(lp_csr *out, const lp_csr *c, const uint8_t *gone, con
         e.offset[v + 1] += e.offset[v];
     int64_t arcs = e.offset[n];
     e.m = arcs / 2;
-    e.adj = malloc(((size_t)arcs + 1) * sizeof *e.adj);
-    e.weight = malloc(((size_t)arcs + 1) * sizeof *e.weight);
+    e.adj = lp_malloc(((size_t)arcs + 1) * sizeof *e.adj);
+    e.weight = lp_malloc(((size_t)arcs + 1) * sizeof *e.weight);
     if (!e.adj || !e.weight) {
         free(e.offset);
         free(e.adj);
@@ -125,8 +126,8 @@ lp_status lp_addties_run(lp_addties_result *out, const lp_graph *g, const lp_key
     lp_addties_result r;
     memset(&r, 0, sizeof r);
     lp_status st = LP_OK;
-    uint8_t *gone = calloc((size_t)n + 1, 1);
-    lp_tie *extra = malloc((2 * (size_t)n_ties + 1) * sizeof *extra);
+    uint8_t *gone = lp_calloc((size_t)n + 1, 1);
+    lp_tie *extra = lp_malloc((2 * (size_t)n_ties + 1) * sizeof *extra);
     lp_csr e = {0};
     if (!gone || !extra) {
         st = lp_error_nomem("added ties");
@@ -152,10 +153,10 @@ lp_status lp_addties_run(lp_addties_result *out, const lp_graph *g, const lp_key
     h.csr = e;
     h.m = e.m;
     h.has_ig = 0;
-    r.bus_factor_after = malloc(((size_t)na + 1) * sizeof *r.bus_factor_after);
-    r.raised = malloc(((size_t)na + 1) * sizeof *r.raised);
-    r.lost = malloc(((size_t)na + 1) * sizeof *r.lost);
-    r.newly = malloc(((size_t)na + 1) * sizeof *r.newly);
+    r.bus_factor_after = lp_malloc(((size_t)na + 1) * sizeof *r.bus_factor_after);
+    r.raised = lp_malloc(((size_t)na + 1) * sizeof *r.raised);
+    r.lost = lp_malloc(((size_t)na + 1) * sizeof *r.lost);
+    r.newly = lp_malloc(((size_t)na + 1) * sizeof *r.newly);
     if (!r.bus_factor_after || !r.raised || !r.lost || !r.newly) {
         st = lp_error_nomem("added ties");
         goto done;

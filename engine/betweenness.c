@@ -62,6 +62,7 @@
  * memory is 8 bytes a node plus 36 per node and thread for the searches.
  */
 #include "lp_centrality.h"
+#include "lp_alloc.h"
 #include "lp_i_lowlink.h"
 
 #include <math.h>
@@ -194,11 +195,11 @@ lp_status lp_betweenness_exact(double *out, const lp_csr *csr)
     if (st) return st;
     int nt = lp_i_max_threads();
     blocks b = {0, NULL, NULL, NULL, NULL};
-    brandes_ws *ws = calloc((size_t)nt, sizeof *ws);
-    double *size = malloc(n1 * sizeof *size), *comp = malloc(n1 * sizeof *comp);
-    double *hang = calloc(n1, sizeof *hang), *sq = calloc(n1, sizeof *sq);
-    uint8_t *cut_below = calloc(n1, 1);
-    int64_t *blk = malloc(n1 * sizeof *blk), *loc = malloc(n1 * sizeof *loc);
+    brandes_ws *ws = lp_calloc((size_t)nt, sizeof *ws);
+    double *size = lp_malloc(n1 * sizeof *size), *comp = lp_malloc(n1 * sizeof *comp);
+    double *hang = lp_calloc(n1, sizeof *hang), *sq = lp_calloc(n1, sizeof *sq);
+    uint8_t *cut_below = lp_calloc(n1, 1);
+    int64_t *blk = lp_malloc(n1 * sizeof *blk), *loc = lp_malloc(n1 * sizeof *loc);
     int64_t *bsize = NULL, *bbase = NULL;
     lp_vid *btop = NULL, *bhead = NULL;
     if (!ws || !size || !comp || !hang || !sq || !cut_below || !blk || !loc) {
@@ -237,10 +238,10 @@ lp_status lp_betweenness_exact(double *out, const lp_csr *csr)
     int64_t nb = 0;
     for (int64_t i = 0; i < n; i++)
         nb += cut_below[l.order[i]];
-    bsize = calloc((size_t)nb + 1, sizeof *bsize);
-    bbase = malloc(((size_t)nb + 1) * sizeof *bbase);
-    btop = malloc(((size_t)nb + 1) * sizeof *btop);
-    bhead = malloc(((size_t)nb + 1) * sizeof *bhead);
+    bsize = lp_calloc((size_t)nb + 1, sizeof *bsize);
+    bbase = lp_malloc(((size_t)nb + 1) * sizeof *bbase);
+    btop = lp_malloc(((size_t)nb + 1) * sizeof *btop);
+    bhead = lp_malloc(((size_t)nb + 1) * sizeof *bhead);
     if (!bsize || !bbase || !btop || !bhead) {
         st = lp_error_nomem("betweenness blocks");
         goto done;
@@ -266,9 +267,9 @@ lp_status lp_betweenness_exact(double *out, const lp_csr *csr)
         bbase[k] = bsize[k] >= 3 ? b.nl : -1;
         if (bsize[k] >= 3) b.nl += bsize[k];
     }
-    b.off = calloc((size_t)b.nl + 2, sizeof *b.off);
-    b.vert = malloc(((size_t)b.nl + 1) * sizeof *b.vert);
-    b.w = malloc(((size_t)b.nl + 1) * sizeof *b.w);
+    b.off = lp_calloc((size_t)b.nl + 2, sizeof *b.off);
+    b.vert = lp_malloc(((size_t)b.nl + 1) * sizeof *b.vert);
+    b.w = lp_malloc(((size_t)b.nl + 1) * sizeof *b.w);
     if (!b.off || !b.vert || !b.w) {
         st = lp_error_nomem("betweenness blocks");
         goto done;
@@ -306,7 +307,7 @@ lp_status lp_betweenness_exact(double *out, const lp_csr *csr)
         if (pass == 0) {
             for (int64_t x = 0; x < b.nl; x++)
                 b.off[x + 2] += b.off[x + 1];
-            b.adj = malloc(((size_t)b.off[b.nl + 1] + 1) * sizeof *b.adj);
+            b.adj = lp_malloc(((size_t)b.off[b.nl + 1] + 1) * sizeof *b.adj);
             if (!b.adj) {
                 st = lp_error_nomem("betweenness blocks");
                 goto done;
@@ -317,13 +318,13 @@ lp_status lp_betweenness_exact(double *out, const lp_csr *csr)
 
     for (int t = 0; t < nt; t++) {
         size_t c1 = (size_t)b.nl + 1;
-        ws[t].dist = malloc(c1 * sizeof *ws[t].dist);
-        ws[t].sigma = calloc(c1, sizeof *ws[t].sigma);
-        ws[t].coeff = calloc(c1, sizeof *ws[t].coeff);
-        ws[t].succ = malloc(((size_t)b.off[b.nl] + 1) * sizeof *ws[t].succ);
-        ws[t].n_succ = calloc(c1, sizeof *ws[t].n_succ);
-        ws[t].bc = calloc(c1, sizeof *ws[t].bc);
-        ws[t].order = malloc(c1 * sizeof *ws[t].order);
+        ws[t].dist = lp_malloc(c1 * sizeof *ws[t].dist);
+        ws[t].sigma = lp_calloc(c1, sizeof *ws[t].sigma);
+        ws[t].coeff = lp_calloc(c1, sizeof *ws[t].coeff);
+        ws[t].succ = lp_malloc(((size_t)b.off[b.nl] + 1) * sizeof *ws[t].succ);
+        ws[t].n_succ = lp_calloc(c1, sizeof *ws[t].n_succ);
+        ws[t].bc = lp_calloc(c1, sizeof *ws[t].bc);
+        ws[t].order = lp_malloc(c1 * sizeof *ws[t].order);
         if (!ws[t].dist || !ws[t].sigma || !ws[t].coeff || !ws[t].succ || !ws[t].n_succ ||
             !ws[t].bc || !ws[t].order) {
             st = lp_error_nomem("betweenness workspace");
@@ -574,17 +575,17 @@ lp_status lp_betweenness_sampled(double *out, lp_sampling_report *out_report, co
     lp_status st = lp_sampling_check(opt);
     if (st) return st;
     int nt = lp_i_max_threads();
-    bibfs_ws *ws = calloc((size_t)nt, sizeof *ws);
-    int64_t *count = calloc(n1, sizeof *count); /* one array: 8 bytes a node, not per thread */
+    bibfs_ws *ws = lp_calloc((size_t)nt, sizeof *ws);
+    int64_t *count = lp_calloc(n1, sizeof *count); /* one array: 8 bytes a node, not per thread */
     if (!ws || !count) {
         st = lp_error_nomem("sampled betweenness");
         goto done;
     }
     for (int t = 0; t < nt; t++) {
         for (int sd = 0; sd < 2; sd++) {
-            ws[t].dist[sd] = malloc(n1 * sizeof *ws[t].dist[sd]);
-            ws[t].sigma[sd] = calloc(n1, sizeof *ws[t].sigma[sd]);
-            ws[t].visited[sd] = malloc(n1 * sizeof *ws[t].visited[sd]);
+            ws[t].dist[sd] = lp_malloc(n1 * sizeof *ws[t].dist[sd]);
+            ws[t].sigma[sd] = lp_calloc(n1, sizeof *ws[t].sigma[sd]);
+            ws[t].visited[sd] = lp_malloc(n1 * sizeof *ws[t].visited[sd]);
             if (!ws[t].dist[sd] || !ws[t].sigma[sd] || !ws[t].visited[sd]) {
                 st = lp_error_nomem("sampled betweenness workspace");
                 goto done;
@@ -592,7 +593,7 @@ lp_status lp_betweenness_sampled(double *out, lp_sampling_report *out_report, co
             for (lp_vid v = 0; v < n; v++)
                 ws[t].dist[sd][v] = -1;
         }
-        ws[t].meet = malloc(n1 * sizeof *ws[t].meet);
+        ws[t].meet = lp_malloc(n1 * sizeof *ws[t].meet);
         ws[t].count = count;
         if (!ws[t].meet) {
             st = lp_error_nomem("sampled betweenness workspace");

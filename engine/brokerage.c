@@ -10,6 +10,7 @@
  * serial: a single BFS does not pay for threads here. No igraph calls.
  */
 #include "lp_centrality.h"
+#include "lp_alloc.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -19,9 +20,9 @@ lp_status lp_brokerage(double *out, const lp_graph *g)
     const lp_csr *c = &g->csr;
     const lp_vid n = c->n;
     size_t n1 = (size_t)n + 1;
-    int32_t *dist = malloc(n1 * sizeof *dist);
-    double *sigma = calloc(n1, sizeof *sigma);
-    lp_vid *order = malloc(n1 * sizeof *order);
+    int32_t *dist = lp_malloc(n1 * sizeof *dist);
+    double *sigma = lp_calloc(n1, sizeof *sigma);
+    lp_vid *order = lp_malloc(n1 * sizeof *order);
     if (!dist || !sigma || !order) {
         free(dist);
         free(sigma);

@@ -54,6 +54,7 @@
  * inside the parallel loop.
  */
 #include "lp_busfactor.h"
+#include "lp_alloc.h"
 #include "lp_i_busfactor.h"
 
 #include <stdlib.h>
@@ -340,11 +341,11 @@ void lp_i_bf_free(lp_i_bf *s)
 lp_status lp_i_bf_init(lp_i_bf **out, const lp_graph *g, int nthreads)
 {
     if (!g->role) return lp_error_set(LP_EINTERNAL, "bus factor: roles are not set");
-    lp_i_bf *s = calloc(1, sizeof *s);
+    lp_i_bf *s = lp_calloc(1, sizeof *s);
     if (!s) return lp_error_nomem("bus factor workspaces");
     s->g = g;
-    s->ws = calloc((size_t)nthreads, sizeof *s->ws);
-    s->open = malloc((size_t)g->n + 1);
+    s->ws = lp_calloc((size_t)nthreads, sizeof *s->ws);
+    s->open = lp_malloc((size_t)g->n + 1);
     if (!s->ws || !s->open) {
         lp_i_bf_free(s);
         return lp_error_nomem("bus factor workspaces");
@@ -385,7 +386,7 @@ static void rec_put(bf_rec *r, int64_t i, const bf_ws *w, int64_t k)
         int64_t nc = r->cap ? 2 * r->cap : 4096;
         while (nc < need)
             nc *= 2;
-        lp_vid *nb = realloc(r->buf, (size_t)nc * sizeof *nb);
+        lp_vid *nb = lp_realloc(r->buf, (size_t)nc * sizeof *nb);
         if (!nb) {
             r->failed = 1;
             return;
@@ -411,7 +412,7 @@ static int cmp_vid(const void *a, const void *b)
 static lp_status rec_gather(int64_t **out_offsets, lp_vid **out_persons, bf_rec *rec, int nt,
                             int64_t na)
 {
-    int64_t *off = calloc((size_t)na + 1, sizeof *off);
+    int64_t *off = lp_calloc((size_t)na + 1, sizeof *off);
     if (!off) return lp_error_nomem("bus factor paths");
     for (int t = 0; t < nt; t++)
         for (int64_t p = 0; p < rec[t].len; p += 3 + rec[t].buf[p + 2]) {
@@ -420,7 +421,7 @@ static lp_status rec_gather(int64_t **out_offsets, lp_vid **out_persons, bf_rec 
         }
     for (int64_t i = 0; i < na; i++)
         off[i + 1] += off[i];
-    lp_vid *pers = malloc(((size_t)off[na] + 1) * sizeof *pers);
+    lp_vid *pers = lp_malloc(((size_t)off[na] + 1) * sizeof *pers);
     if (!pers) {
         free(off);
         return lp_error_nomem("bus factor paths");
@@ -446,7 +447,7 @@ lp_status lp_bus_factor_paths(int32_t *out, int64_t **out_offsets, lp_vid **out_
     const int parallel = na >= LP_PARALLEL_MIN;
     const int nt = parallel ? lp_i_max_threads() : 1;
     lp_i_bf *s = NULL;
-    bf_rec *rec = calloc((size_t)nt, sizeof *rec);
+    bf_rec *rec = lp_calloc((size_t)nt, sizeof *rec);
     if (!rec) return lp_error_nomem("bus factor paths");
     if (na > 0 && (st = lp_i_bf_init(&s, g, nt))) goto done;
     lp_i_ticker tick;

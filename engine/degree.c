@@ -2,6 +2,7 @@
  * over vertices (each thread writes only its own entries); ranking of a
  * per-node score. */
 #include "lp_metrics.h"
+#include "lp_alloc.h"
 
 #include "lp_i_rank.h"
 
@@ -39,7 +40,7 @@ lp_status lp_i_top_rows(int64_t **out_rows, int64_t *out_count, lp_i_ranked *e, 
 {
     qsort(e, (size_t)c, sizeof *e, ranked_cmp);
     if (c > k) c = k;
-    int64_t *rows = malloc(((size_t)c + 1) * sizeof *rows);
+    int64_t *rows = lp_malloc(((size_t)c + 1) * sizeof *rows);
     if (!rows) return lp_error_nomem("ranking");
     for (int64_t i = 0; i < c; i++)
         rows[i] = e[i].row;
@@ -52,7 +53,7 @@ lp_status lp_top_by_value(int64_t **out_rows, int64_t *out_count, const double *
                           int64_t k)
 {
     int64_t c = 0;
-    lp_i_ranked *e = malloc(((size_t)n + 1) * sizeof *e);
+    lp_i_ranked *e = lp_malloc(((size_t)n + 1) * sizeof *e);
     if (!e) return lp_error_nomem("ranking");
     for (int64_t v = 0; v < n; v++)
         if (value[v] > 0) e[c++] = (lp_i_ranked){value[v], 0, v};

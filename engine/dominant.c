@@ -15,6 +15,7 @@
  * thread count. No igraph calls.
  */
 #include "lp_busfactor.h"
+#include "lp_alloc.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -65,14 +66,14 @@ lp_status lp_dominant_share(double *out, int32_t *out_threads, const lp_graph *g
             return lp_error_set(LP_EINTERNAL, "dominant share: account row out of range");
     lp_status st = LP_OK;
     int nt = lp_i_max_threads();
-    lp_vid *label = malloc(n1 * sizeof *label); /* region of a node, -1 if none */
-    int64_t *rstart = NULL;                     /* CSR: region -> its nodes */
-    lp_vid *rnode = malloc(n1 * sizeof *rnode);
-    int64_t *stamp = calloc(n1, sizeof *stamp);
+    lp_vid *label = lp_malloc(n1 * sizeof *label); /* region of a node, -1 if none */
+    int64_t *rstart = NULL;                        /* CSR: region -> its nodes */
+    lp_vid *rnode = lp_malloc(n1 * sizeof *rnode);
+    int64_t *stamp = lp_calloc(n1, sizeof *stamp);
     double *rshare = NULL;
     int32_t *rthreads = NULL;
-    double **acc = calloc((size_t)nt, sizeof *acc);
-    lp_vid **touched = calloc((size_t)nt, sizeof *touched);
+    double **acc = lp_calloc((size_t)nt, sizeof *acc);
+    lp_vid **touched = lp_calloc((size_t)nt, sizeof *touched);
     if (!label || !rnode || !stamp || !acc || !touched) {
         st = lp_error_nomem("dominant share");
         goto done;
@@ -83,7 +84,7 @@ lp_status lp_dominant_share(double *out, int32_t *out_threads, const lp_graph *g
     for (lp_vid v = 0; v < n; v++)
         label[v] = -1;
     int64_t nr = 0, filled = 0;
-    rstart = malloc(((size_t)na + 2) * sizeof *rstart);
+    rstart = lp_malloc(((size_t)na + 2) * sizeof *rstart);
     if (!rstart) {
         st = lp_error_nomem("dominant share");
         goto done;
@@ -108,15 +109,15 @@ lp_status lp_dominant_share(double *out, int32_t *out_threads, const lp_graph *g
         nr++;
     }
     rstart[nr] = filled;
-    rshare = malloc(((size_t)nr + 1) * sizeof *rshare);
-    rthreads = malloc(((size_t)nr + 1) * sizeof *rthreads);
+    rshare = lp_malloc(((size_t)nr + 1) * sizeof *rshare);
+    rthreads = lp_malloc(((size_t)nr + 1) * sizeof *rthreads);
     if (!rshare || !rthreads) {
         st = lp_error_nomem("dominant share");
         goto done;
     }
     for (int t = 0; t < nt; t++) {
-        acc[t] = calloc(n1, sizeof **acc);
-        touched[t] = malloc(n1 * sizeof **touched);
+        acc[t] = lp_calloc(n1, sizeof **acc);
+        touched[t] = lp_malloc(n1 * sizeof **touched);
         if (!acc[t] || !touched[t]) {
             st = lp_error_nomem("dominant share workspace");
             goto done;

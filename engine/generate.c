@@ -71,6 +71,7 @@
  * and the ids of the org side, plus a 4096-account window.
  */
 #include "lp_generate.h"
+#include "lp_alloc.h"
 #include "lp_text.h"
 
 #include <assert.h>
@@ -564,7 +565,8 @@ static void group_by(int32_t *start, int32_t *member, const int32_t *key, int64_
  * else take alias[j]. */
 static lp_status build_alias(double *p, int32_t *alias, int64_t n)
 {
-    int32_t *small = malloc((size_t)n * sizeof *small), *large = malloc((size_t)n * sizeof *large);
+    int32_t *small = lp_malloc((size_t)n * sizeof *small),
+            *large = lp_malloc((size_t)n * sizeof *large);
     if (!small || !large) {
         free(small);
         free(large);
@@ -635,16 +637,16 @@ static int64_t distinct_employee(const gen *g, rng *r, const int64_t *a, int n, 
 static lp_status org_tables(gen *g)
 {
     const int64_t E = g->E, T = g->T, D = g->D, F = g->F;
-    g->team_of = malloc((size_t)E * sizeof *g->team_of);
-    g->div_of = malloc((size_t)T * sizeof *g->div_of);
-    g->team_start = malloc((size_t)(T + 1) * sizeof *g->team_start);
-    g->team_member = malloc((size_t)E * sizeof *g->team_member);
-    g->div_start = malloc((size_t)(D + 1) * sizeof *g->div_start);
-    g->div_member = malloc((size_t)E * sizeof *g->div_member);
-    g->facing = malloc((size_t)E * sizeof *g->facing);
-    g->reps = malloc((size_t)F * sizeof *g->reps);
-    g->seen_team = calloc((size_t)T, sizeof *g->seen_team);
-    g->seen_div = calloc((size_t)D, sizeof *g->seen_div);
+    g->team_of = lp_malloc((size_t)E * sizeof *g->team_of);
+    g->div_of = lp_malloc((size_t)T * sizeof *g->div_of);
+    g->team_start = lp_malloc((size_t)(T + 1) * sizeof *g->team_start);
+    g->team_member = lp_malloc((size_t)E * sizeof *g->team_member);
+    g->div_start = lp_malloc((size_t)(D + 1) * sizeof *g->div_start);
+    g->div_member = lp_malloc((size_t)E * sizeof *g->div_member);
+    g->facing = lp_malloc((size_t)E * sizeof *g->facing);
+    g->reps = lp_malloc((size_t)F * sizeof *g->reps);
+    g->seen_team = lp_calloc((size_t)T, sizeof *g->seen_team);
+    g->seen_div = lp_calloc((size_t)D, sizeof *g->seen_div);
     if (!g->team_of || !g->div_of || !g->team_start || !g->team_member || !g->div_start ||
         !g->div_member || !g->facing || !g->reps || !g->seen_team || !g->seen_div)
         return lp_error_nomem("generator org tables");
@@ -666,13 +668,13 @@ static lp_status org_tables(gen *g)
         g->facing[i] = g->facing[j];
         g->facing[j] = x;
     }
-    double *w = malloc((size_t)F * sizeof *w);
+    double *w = lp_malloc((size_t)F * sizeof *w);
     if (!w) return lp_error_nomem("generator rep weights");
     for (int64_t j = 0; j < F; j++) {
         double x = pow(1.0 - rng_u01(r), -1.0 / g->alpha);
         w[j] = x < REP_CAP ? x : REP_CAP;
     }
-    int32_t *alias = malloc((size_t)F * sizeof *alias);
+    int32_t *alias = lp_malloc((size_t)F * sizeof *alias);
     lp_status st = alias ? build_alias(w, alias, F) : lp_error_nomem("generator alias table");
     for (int64_t j = 0; j < F && !st; j++) {
         g->reps[j].p = w[j];
@@ -995,7 +997,7 @@ lp_status lp_generate_stream(const lp_gen_sink *sink, lp_generate_stats *out_sta
     if (!opt) opt = &defaults;
     lp_status st = lp_generate_check_options(opt);
     if (st) return st;
-    gen *g = calloc(1, sizeof *g);
+    gen *g = lp_calloc(1, sizeof *g);
     if (!g) return lp_error_nomem("generator state");
     g->A = opt->accounts;
     g->E = employees_of(opt);

@@ -12,6 +12,7 @@
  * mapped from the file: checked in one pass, then used where it lies.
  */
 #include "lp_graph.h"
+#include "lp_alloc.h"
 
 #include "lp_i_mem.h"
 #include "lp_i_omp.h"
@@ -31,7 +32,7 @@ static int lp_i_grow(void **p, int64_t *cap, int64_t need, size_t elem)
     int64_t nc = *cap ? *cap : 16;
     while (nc < need)
         nc *= 2;
-    void *q = realloc(*p, (size_t)nc * elem);
+    void *q = lp_realloc(*p, (size_t)nc * elem);
     if (!q) return -1;
     *p = q;
     *cap = nc;
@@ -374,10 +375,10 @@ lp_status lp_graph_build(lp_graph *out, lp_nodes *nodes, lp_edges *edges)
 
     /* Orient and drop self-loops. */
     int64_t m0 = 0;
-    idx = calloc((size_t)edges->m + 1,
-                 sizeof *idx); /* calloc: gcc -O2 cannot see all m0 entries get written */
-    tmp = malloc((size_t)(edges->m + 1) * sizeof *tmp);
-    count = malloc((size_t)(n + 1) * sizeof *count);
+    idx = lp_calloc((size_t)edges->m + 1,
+                    sizeof *idx); /* calloc: gcc -O2 cannot see all m0 entries get written */
+    tmp = lp_malloc((size_t)(edges->m + 1) * sizeof *tmp);
+    count = lp_malloc((size_t)(n + 1) * sizeof *count);
     if (!idx || !tmp || !count) {
         st = lp_error_nomem("edge sort");
         goto done;
@@ -402,9 +403,9 @@ lp_status lp_graph_build(lp_graph *out, lp_nodes *nodes, lp_edges *edges)
     count = NULL;
 
     /* Merge equal neighbours (now adjacent); first occurrence keeps its place. */
-    eu = malloc((size_t)(m0 + 1) * sizeof *eu);
-    ev = malloc((size_t)(m0 + 1) * sizeof *ev);
-    ew = malloc((size_t)(m0 + 1) * sizeof *ew);
+    eu = lp_malloc((size_t)(m0 + 1) * sizeof *eu);
+    ev = lp_malloc((size_t)(m0 + 1) * sizeof *ev);
+    ew = lp_malloc((size_t)(m0 + 1) * sizeof *ew);
     if (!eu || !ev || !ew) {
         st = lp_error_nomem("edge merge");
         goto done;
@@ -611,7 +612,7 @@ lp_status lp_graph_drop_weak_ties(lp_graph *g, double min_tie, int64_t *out_drop
     const lp_csr *c = &g->csr;
     lp_vid n = c->n;
     lp_csr nc = {.n = n};
-    nc.offset = malloc(((size_t)n + 1) * sizeof *nc.offset);
+    nc.offset = lp_malloc(((size_t)n + 1) * sizeof *nc.offset);
     if (!nc.offset) return lp_error_nomem("weak ties");
         /* Pass 1: arcs kept per node. */
 #pragma omp parallel for schedule(static) if (n >= LP_PARALLEL_MIN)
@@ -626,8 +627,8 @@ lp_status lp_graph_drop_weak_ties(lp_graph *g, double min_tie, int64_t *out_drop
         nc.offset[v + 1] += nc.offset[v];
     int64_t arcs = nc.offset[n];
     nc.m = arcs / 2;
-    nc.adj = malloc(((size_t)arcs + 1) * sizeof *nc.adj);
-    nc.weight = malloc(((size_t)arcs + 1) * sizeof *nc.weight);
+    nc.adj = lp_malloc(((size_t)arcs + 1) * sizeof *nc.adj);
+    nc.weight = lp_malloc(((size_t)arcs + 1) * sizeof *nc.weight);
     if (!nc.adj || !nc.weight) {
         csr_free(&nc);
         return lp_error_nomem("weak ties");
@@ -715,7 +716,7 @@ static lp_status apply_list(uint8_t *flags, const lp_graph *g, const char *list,
 lp_status lp_graph_set_roles(lp_graph *g, const lp_roles *roles)
 {
     int64_t nt = g->nodes.type_name.count;
-    uint8_t *flags = calloc((size_t)nt + 1, 1);
+    uint8_t *flags = lp_calloc((size_t)nt + 1, 1);
     if (!flags) return lp_error_nomem("roles");
     lp_status st;
     if ((st = apply_list(flags, g, roles->anchor, LP_ROLE_ANCHOR, "anchor")) ||

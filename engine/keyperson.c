@@ -27,6 +27,7 @@
  * so results do not depend on the thread count.
  */
 #include "lp_keyperson.h"
+#include "lp_alloc.h"
 #include "lp_i_lowlink.h"
 #include "lp_i_rank.h"
 
@@ -60,15 +61,15 @@ lp_status lp_keyperson_run(lp_keyperson *out, const lp_graph *g)
 
     size_t n1 = (size_t)n + 1;
     kp.n = n;
-    kp.is_articulation = calloc(n1, 1);
-    kp.accounts_at_risk = calloc(n1, sizeof *kp.accounts_at_risk);
-    kp.revenue_at_risk = calloc(n1, sizeof *kp.revenue_at_risk);
-    kp.outer_key_person = malloc(n1 * sizeof *kp.outer_key_person);
-    uint8_t *cut_below = calloc(n1, 1);
-    int32_t *root_children = calloc(n1, sizeof *root_children);
-    int64_t *acc_sub = calloc(n1, sizeof *acc_sub);
-    double *rev_sub = calloc(n1, sizeof *rev_sub);
-    lp_vid *next_pcut = malloc(n1 * sizeof *next_pcut);
+    kp.is_articulation = lp_calloc(n1, 1);
+    kp.accounts_at_risk = lp_calloc(n1, sizeof *kp.accounts_at_risk);
+    kp.revenue_at_risk = lp_calloc(n1, sizeof *kp.revenue_at_risk);
+    kp.outer_key_person = lp_malloc(n1 * sizeof *kp.outer_key_person);
+    uint8_t *cut_below = lp_calloc(n1, 1);
+    int32_t *root_children = lp_calloc(n1, sizeof *root_children);
+    int64_t *acc_sub = lp_calloc(n1, sizeof *acc_sub);
+    double *rev_sub = lp_calloc(n1, sizeof *rev_sub);
+    lp_vid *next_pcut = lp_malloc(n1 * sizeof *next_pcut);
     if (!kp.is_articulation || !kp.accounts_at_risk || !kp.revenue_at_risk ||
         !kp.outer_key_person || !cut_below || !root_children || !acc_sub || !rev_sub ||
         !next_pcut) {
@@ -126,10 +127,10 @@ lp_status lp_keyperson_run(lp_keyperson *out, const lp_graph *g)
      * (= its place in the preorder) is below n_first. */
     kp.n_accounts = g->n_account;
     int64_t na = kp.n_accounts;
-    kp.account_node = malloc(((size_t)na + 1) * sizeof *kp.account_node);
-    kp.account_revenue = malloc(((size_t)na + 1) * sizeof *kp.account_revenue);
-    kp.account_connected = malloc((size_t)na + 1);
-    kp.key_persons_offsets = malloc(((size_t)na + 1) * sizeof *kp.key_persons_offsets);
+    kp.account_node = lp_malloc(((size_t)na + 1) * sizeof *kp.account_node);
+    kp.account_revenue = lp_malloc(((size_t)na + 1) * sizeof *kp.account_revenue);
+    kp.account_connected = lp_malloc((size_t)na + 1);
+    kp.key_persons_offsets = lp_malloc(((size_t)na + 1) * sizeof *kp.key_persons_offsets);
     if (!kp.account_node || !kp.account_revenue || !kp.account_connected ||
         !kp.key_persons_offsets) {
         st = lp_error_nomem("account table");
@@ -156,7 +157,7 @@ lp_status lp_keyperson_run(lp_keyperson *out, const lp_graph *g)
     }
     for (int64_t i = 0; i < na; i++)
         kp.key_persons_offsets[i + 1] += kp.key_persons_offsets[i];
-    kp.key_persons = malloc(((size_t)kp.key_persons_offsets[na] + 1) * sizeof *kp.key_persons);
+    kp.key_persons = lp_malloc(((size_t)kp.key_persons_offsets[na] + 1) * sizeof *kp.key_persons);
     if (!kp.key_persons) {
         st = lp_error_nomem("key-person lists");
         goto done;
@@ -203,7 +204,7 @@ lp_status lp_keyperson_top(int64_t **out_rows, int64_t *out_count, const lp_grap
                            const lp_keyperson *kp, int64_t k)
 {
     int64_t c = 0;
-    lp_i_ranked *e = malloc(((size_t)g->n + 1) * sizeof *e);
+    lp_i_ranked *e = lp_malloc(((size_t)g->n + 1) * sizeof *e);
     if (!e) return lp_error_nomem("top persons");
     for (int64_t v = 0; v < g->n; v++)
         if ((g->role[v] & LP_ROLE_PERSON) && kp->accounts_at_risk[v] > 0)

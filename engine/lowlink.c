@@ -2,6 +2,7 @@
  * lp_i_lowlink.h). An explicit stack of (vertex, next adjacency position)
  * replaces recursion: DFS depth reaches millions on path-like graphs. */
 #include "lp_i_lowlink.h"
+#include "lp_alloc.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -73,15 +74,21 @@ lp_status lp_i_lowlink_run(lp_i_lowlink *out, const lp_csr *c, const uint8_t *ro
     if (nv > LP_VID_MAX) return lp_error_set(LP_EINPUT, "graph too large for 32-bit ids");
     size_t sz = (size_t)nv + 1;
     lp_i_lowlink l = {nv,
-                      malloc(sz * sizeof(int32_t)),
-                      malloc(sz * sizeof(int32_t)),
-                      malloc(sz * sizeof(lp_vid)),
-                      malloc(sz * sizeof(lp_vid)),
+                      lp_malloc(sz * sizeof(int32_t)),
+                      lp_malloc(sz * sizeof(int32_t)),
+                      lp_malloc(sz * sizeof(lp_vid)),
+                      lp_malloc(sz * sizeof(lp_vid)),
                       0};
-    search s = {
-        c, role, role ? n : -1, NULL, 0, malloc(sz * sizeof(int64_t)), malloc(sz * sizeof(lp_vid)),
-        0, 0};
-    lp_vid *anchors = calloc(sz, sizeof *anchors);
+    search s = {c,
+                role,
+                role ? n : -1,
+                NULL,
+                0,
+                lp_malloc(sz * sizeof(int64_t)),
+                lp_malloc(sz * sizeof(lp_vid)),
+                0,
+                0};
+    lp_vid *anchors = lp_calloc(sz, sizeof *anchors);
     if (!l.disc || !l.low || !l.parent || !l.order || !s.it || !s.stack || !anchors) {
         free(s.it);
         free(s.stack);

@@ -1,6 +1,7 @@
 /* mem.c — see lp_i_mem.h. */
 #define _DEFAULT_SOURCE /* MADV_HUGEPAGE */
 #include "lp_i_mem.h"
+#include "lp_alloc.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -9,9 +10,10 @@
 void *lp_i_alloc_big(size_t bytes, int zero)
 {
     const size_t huge = (size_t)1 << 21;
-    if (bytes < 2 * huge) return zero ? calloc(1, bytes ? bytes : 1) : malloc(bytes ? bytes : 1);
+    if (bytes < 2 * huge)
+        return zero ? lp_calloc(1, bytes ? bytes : 1) : lp_malloc(bytes ? bytes : 1);
     void *p = NULL;
-    if (posix_memalign(&p, huge, bytes)) return NULL;
+    if (lp_alloc_injected_failure() || posix_memalign(&p, huge, bytes)) return NULL;
 #ifdef MADV_HUGEPAGE
     (void)madvise(p, bytes, MADV_HUGEPAGE); /* a hint: failure changes nothing */
 #endif

@@ -15,6 +15,7 @@
  * 1e-12 L1 change at d = 0.85.
  */
 #include "lp_centrality.h"
+#include "lp_alloc.h"
 #include "lp_i_progress.h"
 #include "lp_metrics.h"
 
@@ -35,9 +36,10 @@ lp_status lp_pagerank(double *out, int *out_iterations, const lp_csr *csr,
     if (!(d >= 0 && d < 1)) return lp_error_set(LP_EUSAGE, "PageRank damping must be in [0, 1)");
     size_t n1 = (size_t)n + 1;
     int64_t nb = ((int64_t)n + BLOCK - 1) / BLOCK;
-    double *x = out, *next = malloc(n1 * sizeof *next), *contrib = malloc(n1 * sizeof *contrib);
-    double *strength = malloc(n1 * sizeof *strength),
-           *part = malloc(((size_t)nb + 1) * sizeof *part);
+    double *x = out, *next = lp_malloc(n1 * sizeof *next),
+           *contrib = lp_malloc(n1 * sizeof *contrib);
+    double *strength = lp_malloc(n1 * sizeof *strength),
+           *part = lp_malloc(((size_t)nb + 1) * sizeof *part);
     if (!next || !contrib || !strength || !part) {
         free(next);
         free(contrib);

@@ -3,6 +3,7 @@
  * is parallel inside. Every phase fills its part of the lp_analysis and
  * records its time and a one-line detail for the progress callback. */
 #include "lp_pipeline.h"
+#include "lp_alloc.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -109,10 +110,10 @@ static lp_status run_busfactor(lp_analysis *a, const lp_graph *g, const lp_analy
     const int64_t *acc = a->keyperson.account_node;
     int32_t cap = opt->bus_factor_cap;
     a->bus_factor_cap = cap;
-    a->bus_factor = malloc(((size_t)na + 1) * sizeof *a->bus_factor);
-    a->dominant_share = malloc(((size_t)na + 1) * sizeof *a->dominant_share);
-    a->threads = malloc(((size_t)na + 1) * sizeof *a->threads);
-    a->bus_factor_histogram = calloc((size_t)cap + 1, sizeof *a->bus_factor_histogram);
+    a->bus_factor = lp_malloc(((size_t)na + 1) * sizeof *a->bus_factor);
+    a->dominant_share = lp_malloc(((size_t)na + 1) * sizeof *a->dominant_share);
+    a->threads = lp_malloc(((size_t)na + 1) * sizeof *a->threads);
+    a->bus_factor_histogram = lp_calloc((size_t)cap + 1, sizeof *a->bus_factor_histogram);
     if (!a->bus_factor || !a->dominant_share || !a->threads || !a->bus_factor_histogram)
         return lp_error_nomem("bus factor");
     lp_status st = opt->scenarios ? lp_bus_factor_paths(a->bus_factor, path_offsets, path_persons,
@@ -160,14 +161,14 @@ static lp_status run_scenarios(lp_analysis *a, const lp_graph *g, const lp_analy
 static lp_status run_centrality(lp_analysis *a, const lp_graph *g, const lp_analyze_options *opt)
 {
     size_t n1 = (size_t)g->n + 1;
-    if (!(a->brokerage = malloc(n1 * sizeof *a->brokerage))) return lp_error_nomem("brokerage");
+    if (!(a->brokerage = lp_malloc(n1 * sizeof *a->brokerage))) return lp_error_nomem("brokerage");
     double t0 = lp_clock_seconds();
     lp_status st = lp_brokerage(a->brokerage, g);
     if (st) return st;
     phase_done(a, opt, "brokerage", t0, "");
 
     if (a->betweenness_mode != LP_BW_OFF) {
-        if (!(a->betweenness = malloc(n1 * sizeof *a->betweenness)))
+        if (!(a->betweenness = lp_malloc(n1 * sizeof *a->betweenness)))
             return lp_error_nomem("betweenness");
         t0 = lp_clock_seconds();
         char detail[96] = "exact";
@@ -183,7 +184,7 @@ static lp_status run_centrality(lp_analysis *a, const lp_graph *g, const lp_anal
         phase_done(a, opt, "betweenness", t0, detail);
     }
 
-    if (!(a->pagerank = malloc(n1 * sizeof *a->pagerank))) return lp_error_nomem("pagerank");
+    if (!(a->pagerank = lp_malloc(n1 * sizeof *a->pagerank))) return lp_error_nomem("pagerank");
     t0 = lp_clock_seconds();
     if ((st = lp_pagerank(a->pagerank, &a->pagerank_iterations, &g->csr, &opt->pagerank)))
         return st;
@@ -201,8 +202,8 @@ static lp_status run_columns_and_tops(lp_analysis *a, const lp_graph *g,
 {
     size_t n1 = (size_t)g->n + 1;
     double t0 = lp_clock_seconds();
-    if (!(a->degree = malloc(n1 * sizeof *a->degree)) ||
-        !(a->strength = malloc(n1 * sizeof *a->strength)))
+    if (!(a->degree = lp_malloc(n1 * sizeof *a->degree)) ||
+        !(a->strength = lp_malloc(n1 * sizeof *a->strength)))
         return lp_error_nomem("node columns");
     lp_degree(a->degree, &g->csr);
     lp_strength(a->strength, &g->csr);

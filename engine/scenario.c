@@ -22,6 +22,7 @@
  * included, do not depend on the thread count. No igraph call.
  */
 #include "lp_scenario.h"
+#include "lp_alloc.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -57,7 +58,7 @@ lp_status lp_scenarios_add(lp_scenarios *s, const lp_graph *g, const char *name,
                                 (long long)rows[j]);
     if (s->count + 2 > s->cap) {
         int64_t nc = s->cap ? 2 * s->cap : 16;
-        int64_t *no = realloc(s->leave_offsets, (size_t)nc * sizeof *no);
+        int64_t *no = lp_realloc(s->leave_offsets, (size_t)nc * sizeof *no);
         if (!no) return lp_error_nomem("scenarios");
         if (!s->leave_offsets) no[0] = 0;
         s->leave_offsets = no;
@@ -68,7 +69,7 @@ lp_status lp_scenarios_add(lp_scenarios *s, const lp_graph *g, const char *name,
         int64_t nc = s->leave_cap ? 2 * s->leave_cap : 64;
         while (nc < base + k)
             nc *= 2;
-        lp_vid *nl = realloc(s->leave, (size_t)nc * sizeof *nl);
+        lp_vid *nl = lp_realloc(s->leave, (size_t)nc * sizeof *nl);
         if (!nl) return lp_error_nomem("scenarios");
         s->leave = nl;
         s->leave_cap = nc;
@@ -132,7 +133,7 @@ static int rec_reserve(sc_ws *w, int64_t extra)
     int64_t nc = w->rec_cap ? 2 * w->rec_cap : 4096;
     while (nc < w->rec_len + extra)
         nc *= 2;
-    int64_t *nr = realloc(w->rec, (size_t)nc * sizeof *nr);
+    int64_t *nr = lp_realloc(w->rec, (size_t)nc * sizeof *nr);
     if (!nr) return -1;
     w->rec = nr;
     w->rec_cap = nc;
@@ -144,8 +145,8 @@ static int rec_reserve(sc_ws *w, int64_t extra)
 static lp_status build_index(int64_t **out_off, int64_t **out_acc, int64_t n, int64_t na,
                              const int64_t *path_offsets, const lp_vid *path_persons)
 {
-    int64_t *off = calloc((size_t)n + 2, sizeof *off);
-    int64_t *acc = malloc(((size_t)path_offsets[na] + 1) * sizeof *acc);
+    int64_t *off = lp_calloc((size_t)n + 2, sizeof *off);
+    int64_t *acc = lp_malloc(((size_t)path_offsets[na] + 1) * sizeof *acc);
     if (!off || !acc) {
         free(off);
         free(acc);
@@ -232,15 +233,15 @@ static void run_one(sc_ws *w, lp_i_bf *bf, int t, int64_t j, lp_scenario_result 
 static lp_status gather(lp_scenario_result *r, const sc_ws *ws, int nt)
 {
     int64_t m = r->count;
-    r->lost_offsets = calloc((size_t)m + 1, sizeof *r->lost_offsets);
-    r->newly_offsets = calloc((size_t)m + 1, sizeof *r->newly_offsets);
+    r->lost_offsets = lp_calloc((size_t)m + 1, sizeof *r->lost_offsets);
+    r->newly_offsets = lp_calloc((size_t)m + 1, sizeof *r->newly_offsets);
     if (!r->lost_offsets || !r->newly_offsets) return lp_error_nomem("scenario results");
     for (int64_t j = 0; j < m; j++) {
         r->lost_offsets[j + 1] = r->lost_offsets[j] + r->lost_accounts[j];
         r->newly_offsets[j + 1] = r->newly_offsets[j] + r->newly_bus_factor_1[j];
     }
-    r->lost = malloc(((size_t)r->lost_offsets[m] + 1) * sizeof *r->lost);
-    r->newly = malloc(((size_t)r->newly_offsets[m] + 1) * sizeof *r->newly);
+    r->lost = lp_malloc(((size_t)r->lost_offsets[m] + 1) * sizeof *r->lost);
+    r->newly = lp_malloc(((size_t)r->newly_offsets[m] + 1) * sizeof *r->newly);
     if (!r->lost || !r->newly) return lp_error_nomem("scenario results");
     for (int t = 0; t < nt; t++)
         for (int64_t p = 0; p < ws[t].rec_len; p += 3 + ws[t].rec[p + 1] + ws[t].rec[p + 2]) {
@@ -267,12 +268,12 @@ lp_status lp_scenarios_run(lp_scenario_result *out, const lp_graph *g, const lp_
     const int nt = parallel ? lp_i_max_threads() : 1;
     int64_t *ix_off = NULL, *ix_acc = NULL;
     lp_i_bf *bf = NULL;
-    sc_ws *ws = calloc((size_t)nt, sizeof *ws);
+    sc_ws *ws = lp_calloc((size_t)nt, sizeof *ws);
     lp_status st = LP_OK;
-    r.lost_accounts = malloc(((size_t)m + 1) * sizeof *r.lost_accounts);
-    r.lost_revenue = malloc(((size_t)m + 1) * sizeof *r.lost_revenue);
-    r.newly_bus_factor_1 = malloc(((size_t)m + 1) * sizeof *r.newly_bus_factor_1);
-    r.newly_at_risk_revenue = malloc(((size_t)m + 1) * sizeof *r.newly_at_risk_revenue);
+    r.lost_accounts = lp_malloc(((size_t)m + 1) * sizeof *r.lost_accounts);
+    r.lost_revenue = lp_malloc(((size_t)m + 1) * sizeof *r.lost_revenue);
+    r.newly_bus_factor_1 = lp_malloc(((size_t)m + 1) * sizeof *r.newly_bus_factor_1);
+    r.newly_at_risk_revenue = lp_malloc(((size_t)m + 1) * sizeof *r.newly_at_risk_revenue);
     if (!ws || !r.lost_accounts || !r.lost_revenue || !r.newly_bus_factor_1 ||
         !r.newly_at_risk_revenue) {
         st = lp_error_nomem("scenarios");
@@ -282,9 +283,9 @@ lp_status lp_scenarios_run(lp_scenario_result *out, const lp_graph *g, const lp_
         (st = lp_i_bf_init(&bf, g, nt)))
         goto done;
     for (int t = 0; t < nt; t++) {
-        ws[t].removed = calloc((size_t)n + 1, sizeof *ws[t].removed);
-        ws[t].is_cand = calloc((size_t)na + 1, sizeof *ws[t].is_cand);
-        ws[t].cand = malloc(((size_t)na + 1) * sizeof *ws[t].cand);
+        ws[t].removed = lp_calloc((size_t)n + 1, sizeof *ws[t].removed);
+        ws[t].is_cand = lp_calloc((size_t)na + 1, sizeof *ws[t].is_cand);
+        ws[t].cand = lp_malloc(((size_t)na + 1) * sizeof *ws[t].cand);
         if (!ws[t].removed || !ws[t].is_cand || !ws[t].cand) {
             st = lp_error_nomem("scenario workspaces");
             goto done;

@@ -29,6 +29,7 @@
  * does not depend on the thread count. No igraph calls.
  */
 #include "lp_secondlink.h"
+#include "lp_alloc.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -122,19 +123,19 @@ lp_status lp_second_links(int64_t **out_offsets, int64_t **out_links, const lp_g
     if (k < 1) return lp_error_set(LP_EUSAGE, "second links: the count must be at least 1");
     int nt = lp_i_max_threads();
     lp_status st = LP_OK;
-    int64_t *offsets = calloc((size_t)na + 1, sizeof *offsets);
-    int64_t *slots = malloc(((size_t)na * (size_t)k + 1) * sizeof *slots);
-    cand *by_risk = malloc(((size_t)n + 1) * sizeof *by_risk);
-    work *ws = calloc((size_t)nt, sizeof *ws);
+    int64_t *offsets = lp_calloc((size_t)na + 1, sizeof *offsets);
+    int64_t *slots = lp_malloc(((size_t)na * (size_t)k + 1) * sizeof *slots);
+    cand *by_risk = lp_malloc(((size_t)n + 1) * sizeof *by_risk);
+    work *ws = lp_calloc((size_t)nt, sizeof *ws);
     int64_t *links = NULL;
     if (!offsets || !slots || !by_risk || !ws) {
         st = lp_error_nomem("second links");
         goto done;
     }
     for (int t = 0; t < nt; t++) {
-        ws[t].stamp = calloc((size_t)n + 1, sizeof *ws[t].stamp);
-        ws[t].queue = malloc(((size_t)n + 1) * sizeof *ws[t].queue);
-        ws[t].level = malloc(((size_t)n + 1) * sizeof *ws[t].level);
+        ws[t].stamp = lp_calloc((size_t)n + 1, sizeof *ws[t].stamp);
+        ws[t].queue = lp_malloc(((size_t)n + 1) * sizeof *ws[t].queue);
+        ws[t].level = lp_malloc(((size_t)n + 1) * sizeof *ws[t].level);
         if (!ws[t].stamp || !ws[t].queue || !ws[t].level) {
             st = lp_error_nomem("second links workspace");
             goto done;
@@ -157,7 +158,7 @@ lp_status lp_second_links(int64_t **out_offsets, int64_t **out_links, const lp_g
     }
     for (int64_t i = 0; i < na; i++)
         offsets[i + 1] += offsets[i];
-    links = malloc(((size_t)offsets[na] + 1) * sizeof *links);
+    links = lp_malloc(((size_t)offsets[na] + 1) * sizeof *links);
     if (!links) {
         st = lp_error_nomem("second links");
         goto done;

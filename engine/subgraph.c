@@ -1,6 +1,7 @@
 /* subgraph.c — neighbourhoods, account pictures and their layout
  * (lp_subgraph.h). Serial; igraph is called outside any OpenMP region. */
 #include "lp_subgraph.h"
+#include "lp_alloc.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -26,9 +27,9 @@ static int cmp_vid(const void *a, const void *b)
 static lp_status induced_edges(lp_subgraph *s, const lp_csr *c, const int32_t *pos)
 {
     int64_t m = 0, cap = 16;
-    s->from = malloc((size_t)cap * sizeof *s->from);
-    s->to = malloc((size_t)cap * sizeof *s->to);
-    s->weight = malloc((size_t)cap * sizeof *s->weight);
+    s->from = lp_malloc((size_t)cap * sizeof *s->from);
+    s->to = lp_malloc((size_t)cap * sizeof *s->to);
+    s->weight = lp_malloc((size_t)cap * sizeof *s->weight);
     if (!s->from || !s->to || !s->weight) return lp_error_nomem("subgraph");
     for (int64_t i = 0; i < s->n; i++) {
         lp_vid u = s->node[i];
@@ -37,11 +38,11 @@ static lp_status induced_edges(lp_subgraph *s, const lp_csr *c, const int32_t *p
             if (j < 0 || j <= i) continue;
             if (m == cap) {
                 cap *= 2;
-                int64_t *f = realloc(s->from, (size_t)cap * sizeof *f);
+                int64_t *f = lp_realloc(s->from, (size_t)cap * sizeof *f);
                 if (f) s->from = f;
-                int64_t *t = realloc(s->to, (size_t)cap * sizeof *t);
+                int64_t *t = lp_realloc(s->to, (size_t)cap * sizeof *t);
                 if (t) s->to = t;
-                double *w = realloc(s->weight, (size_t)cap * sizeof *w);
+                double *w = lp_realloc(s->weight, (size_t)cap * sizeof *w);
                 if (w) s->weight = w;
                 if (!f || !t || !w) return lp_error_nomem("subgraph");
             }
@@ -61,8 +62,8 @@ lp_status lp_neighbourhood(lp_subgraph *out, const lp_graph *g, const lp_vid *se
     const lp_csr *c = &g->csr;
     lp_subgraph s;
     memset(&s, 0, sizeof s);
-    int32_t *dist = malloc(((size_t)c->n + 1) * sizeof *dist);
-    lp_vid *queue = malloc(((size_t)c->n + 1) * sizeof *queue);
+    int32_t *dist = lp_malloc(((size_t)c->n + 1) * sizeof *dist);
+    lp_vid *queue = lp_malloc(((size_t)c->n + 1) * sizeof *queue);
     if (!dist || !queue) {
         free(dist);
         free(queue);
@@ -86,7 +87,7 @@ lp_status lp_neighbourhood(lp_subgraph *out, const lp_graph *g, const lp_vid *se
     }
     lp_status st = LP_OK;
     s.n = tail;
-    s.node = malloc(((size_t)tail + 1) * sizeof *s.node);
+    s.node = lp_malloc(((size_t)tail + 1) * sizeof *s.node);
     if (!s.node) {
         st = lp_error_nomem("neighbourhood");
         goto done;
@@ -127,9 +128,9 @@ static int pic_add(pic *p, lp_vid v, int kind)
     }
     if (p->n == p->cap) {
         p->cap = p->cap ? 2 * p->cap : 64;
-        lp_vid *nn = realloc(p->node, (size_t)p->cap * sizeof *nn);
+        lp_vid *nn = lp_realloc(p->node, (size_t)p->cap * sizeof *nn);
         if (nn) p->node = nn;
-        int *nk = realloc(p->kind, (size_t)p->cap * sizeof *nk);
+        int *nk = lp_realloc(p->kind, (size_t)p->cap * sizeof *nk);
         if (nk) p->kind = nk;
         if (!nn || !nk) return -1;
     }
@@ -154,8 +155,8 @@ static int kind_of(const lp_graph *g, lp_vid v)
 static int path_to_anchor(pic *p, const lp_graph *g, lp_vid account)
 {
     const lp_csr *c = &g->csr;
-    lp_vid *parent = malloc(((size_t)c->n + 1) * sizeof *parent);
-    lp_vid *queue = malloc(((size_t)c->n + 1) * sizeof *queue);
+    lp_vid *parent = lp_malloc(((size_t)c->n + 1) * sizeof *parent);
+    lp_vid *queue = lp_malloc(((size_t)c->n + 1) * sizeof *queue);
     if (!parent || !queue) {
         free(parent);
         free(queue);
@@ -195,7 +196,7 @@ lp_status lp_account_picture(lp_subgraph *out, int **kind, const lp_graph *g, lp
     lp_subgraph s;
     memset(&s, 0, sizeof s);
     lp_status st = LP_OK;
-    p.pos = malloc(((size_t)c->n + 1) * sizeof *p.pos);
+    p.pos = lp_malloc(((size_t)c->n + 1) * sizeof *p.pos);
     if (!p.pos) return lp_error_nomem("picture");
     memset(p.pos, 0xff, (size_t)c->n * sizeof *p.pos);
     int bad = pic_add(&p, account, LP_PIC_ACCOUNT);

@@ -1,5 +1,6 @@
 /* atomic.c — lp_write_atomic (lp_i_atomic.h). */
 #include "lp_i_atomic.h"
+#include "lp_alloc.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -10,7 +11,7 @@
 lp_status lp_write_atomic(const char *path, lp_status (*body)(FILE *f, void *ctx), void *ctx)
 {
     size_t len = strlen(path);
-    char *tmp = malloc(len + 32);
+    char *tmp = lp_malloc(len + 32);
     if (!tmp) return lp_error_nomem("output");
     const char *slash = strrchr(path, '/');
     size_t dir = slash ? (size_t)(slash - path + 1) : 0;

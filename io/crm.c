@@ -11,6 +11,7 @@
  * file order.
  */
 #include "lp_crm.h"
+#include "lp_alloc.h"
 
 #include "lp_i_csv.h"
 
@@ -113,7 +114,7 @@ static int mfail(mp *p, const char *key, const char *fmt, ...)
 static char *dupstr(const char *s)
 {
     size_t n = strlen(s) + 1;
-    char *d = malloc(n);
+    char *d = lp_malloc(n);
     if (d) memcpy(d, s, n);
     return d;
 }
@@ -405,7 +406,7 @@ static int parse_file(mp *p, lp_crm_mapping *m, int fi, const cJSON *e)
         if (!cJSON_IsArray(edges)) return mfail(p, k2, "expected a list");
         int k = cJSON_GetArraySize(edges);
         if (k > 64) return mfail(p, k2, "more than 64 edges in one file");
-        if (k && !(f->edges = calloc((size_t)k, sizeof *f->edges))) {
+        if (k && !(f->edges = lp_calloc((size_t)k, sizeof *f->edges))) {
             p->st = lp_error_nomem("mapping");
             return -1;
         }
@@ -460,7 +461,7 @@ static int parse_top(mp *p, lp_crm_mapping *m, const cJSON *root)
     if (!cJSON_IsArray(files)) return mfail(p, "files", "expected a list");
     int k = cJSON_GetArraySize(files);
     if (k < 1) return mfail(p, "files", "empty");
-    if (!(m->files = calloc((size_t)k, sizeof *m->files))) {
+    if (!(m->files = lp_calloc((size_t)k, sizeof *m->files))) {
         p->st = lp_error_nomem("mapping");
         return -1;
     }
@@ -528,7 +529,7 @@ lp_status lp_crm_mapping_parse(lp_crm_mapping **out, const char *json, size_t le
                                const char *label)
 {
     mp p = {label, LP_OK};
-    lp_crm_mapping *m = calloc(1, sizeof *m);
+    lp_crm_mapping *m = lp_calloc(1, sizeof *m);
     if (!m || !(m->label = dupstr(label))) {
         free(m);
         return lp_error_nomem("mapping");
@@ -579,7 +580,7 @@ lp_status lp_crm_mapping_load(lp_crm_mapping **out, const char *path)
     FILE *fp = fopen(path, "rb");
     if (!fp) return lp_error_set(LP_EINPUT, "%s: cannot open: %s", path, strerror(errno));
     size_t cap = 1 << 16, len = 0;
-    char *buf = malloc(cap);
+    char *buf = lp_malloc(cap);
     for (;;) {
         if (!buf) {
             fclose(fp);
@@ -592,7 +593,7 @@ lp_status lp_crm_mapping_load(lp_crm_mapping **out, const char *path)
             fclose(fp);
             return lp_error_set(LP_EINPUT, "%s: too large for a mapping (16 MiB or more)", path);
         }
-        char *nb = realloc(buf, 2 * cap);
+        char *nb = lp_realloc(buf, 2 * cap);
         if (!nb) free(buf);
         buf = nb;
         cap *= 2;
@@ -731,11 +732,11 @@ static lp_status grow_node_arrays(crm *c)
 {
     if (c->nodes.id.count < c->cap) return LP_OK;
     int64_t cap = c->cap ? 2 * c->cap : 4096;
-    int32_t *o = realloc(c->origin, (size_t)cap * sizeof *o);
+    int32_t *o = lp_realloc(c->origin, (size_t)cap * sizeof *o);
     if (o) c->origin = o;
-    uint8_t *l = o ? realloc(c->left, (size_t)cap) : NULL;
+    uint8_t *l = o ? lp_realloc(c->left, (size_t)cap) : NULL;
     if (l) c->left = l;
-    int64_t *ln = l ? realloc(c->line, (size_t)cap * sizeof *ln) : NULL;
+    int64_t *ln = l ? lp_realloc(c->line, (size_t)cap * sizeof *ln) : NULL;
     if (!ln) return lp_error_nomem("CRM node table");
     c->line = ln;
     c->cap = cap;
@@ -748,7 +749,7 @@ static lp_status ensure(char **buf, size_t *cap, size_t want)
     size_t nc = *cap ? *cap : 256;
     while (nc < want)
         nc *= 2;
-    char *b = realloc(*buf, nc);
+    char *b = lp_realloc(*buf, nc);
     if (!b) return lp_error_nomem("CRM scratch");
     *buf = b;
     *cap = nc;
@@ -975,10 +976,10 @@ static lp_status add_slot(crm *c, file_spec *F, const rd *f, char **names, const
     if (st) return st;
     r->slot = F->nslots++;
     const char *col = r->column;
-    char **nc = realloc(fr->col, (size_t)(fr->ncols + 1) * sizeof *nc);
+    char **nc = lp_realloc(fr->col, (size_t)(fr->ncols + 1) * sizeof *nc);
     if (!nc) return lp_error_nomem("CRM report");
     fr->col = nc;
-    int64_t *nu = realloc(fr->unknown, (size_t)(fr->ncols + 1) * sizeof *nu);
+    int64_t *nu = lp_realloc(fr->unknown, (size_t)(fr->ncols + 1) * sizeof *nu);
     if (!nu) return lp_error_nomem("CRM report");
     fr->unknown = nu;
     if (!(fr->col[fr->ncols] = dupstr(col))) return lp_error_nomem("CRM report");
@@ -1042,7 +1043,7 @@ static char *find_file(const char *dir, const char *file)
     static const char *const ext[2] = {".csv", ".csv.gz"};
     for (int i = 0; i < 2; i++) {
         size_t n = strlen(dir) + strlen(file) + 10;
-        char *p = malloc(n);
+        char *p = lp_malloc(n);
         if (!p) return NULL;
         snprintf(p, n, "%s%s%s%s", dir, *dir && dir[strlen(dir) - 1] != '/' ? "/" : "", file,
                  ext[i]);
@@ -1247,14 +1248,14 @@ static lp_status read_file(crm *c, int fi, const char *dir)
     f.width = lp_csv_nfields(f.r);
     f.line = lp_csv_line(f.r);
     if ((st = lp_csv_name_fields(f.r))) goto done;
-    if (!(names = calloc((size_t)f.width, sizeof *names))) {
+    if (!(names = lp_calloc((size_t)f.width, sizeof *names))) {
         st = lp_error_nomem("CSV header");
         goto done;
     }
     for (int64_t i = 0; i < f.width; i++) {
         size_t len;
         const char *s = lp_csv_field(f.r, i, &len);
-        if (!(names[i] = malloc(len + 1))) {
+        if (!(names[i] = lp_malloc(len + 1))) {
             st = lp_error_nomem("CSV header");
             goto done;
         }
@@ -1327,7 +1328,7 @@ lp_status lp_crm_import(lp_graph *out, lp_crm_report *out_rep, const lp_crm_mapp
     if (!(c.opt->half_life_days > 0 && isfinite(c.opt->half_life_days)))
         return lp_error_set(LP_EUSAGE, "half-life must be a positive number of days");
     c.rep.nfiles = m->nfiles;
-    if (!(c.rep.files = calloc((size_t)m->nfiles, sizeof *c.rep.files)) ||
+    if (!(c.rep.files = lp_calloc((size_t)m->nfiles, sizeof *c.rep.files)) ||
         !(c.rep.dir = dupstr(dir)) || !(c.rep.mapping = dupstr(m->label))) {
         st = lp_error_nomem("CRM report");
         goto done;

@@ -21,6 +21,7 @@
  * checks the two against each other on the same inputs.
  */
 #include "lp_csv.h"
+#include "lp_alloc.h"
 
 #include "lp_i_csv.h"
 #include "lp_i_mem.h"
@@ -121,14 +122,14 @@ struct lp_csv_reader {
 
 lp_status lp_csv_open(lp_csv_reader **out, const char *path)
 {
-    lp_csv_reader *r = calloc(1, sizeof *r);
+    lp_csv_reader *r = lp_calloc(1, sizeof *r);
     if (!r) return lp_error_nomem("CSV reader");
-    r->path = strdup(path);
-    r->in = malloc(LP_CSV_CHUNK);
+    r->path = lp_strdup(path);
+    r->in = lp_malloc(LP_CSV_CHUNK);
     r->buf_cap = 4096;
-    r->buf = malloc(r->buf_cap);
+    r->buf = lp_malloc(r->buf_cap);
     r->fcap = 64;
-    r->fstart = malloc((size_t)(r->fcap + 1) * sizeof *r->fstart);
+    r->fstart = lp_malloc((size_t)(r->fcap + 1) * sizeof *r->fstart);
     if (!r->path || !r->in || !r->buf || !r->fstart) {
         lp_csv_close(r);
         return lp_error_nomem("CSV reader");
@@ -250,7 +251,7 @@ static lp_status append(lp_csv_reader *r, const unsigned char *p, size_t n)
         size_t cap = r->buf_cap;
         while (r->buf_len + n + 1 > cap)
             cap *= 2;
-        char *b = realloc(r->buf, cap);
+        char *b = lp_realloc(r->buf, cap);
         if (!b) return lp_error_nomem("CSV field buffer");
         r->buf = b;
         r->buf_cap = cap;
@@ -263,7 +264,7 @@ static lp_status append(lp_csv_reader *r, const unsigned char *p, size_t n)
 static lp_status end_field(lp_csv_reader *r)
 {
     if (r->nfields == r->fcap) {
-        size_t *f = realloc(r->fstart, (size_t)(2 * r->fcap + 1) * sizeof *f);
+        size_t *f = lp_realloc(r->fstart, (size_t)(2 * r->fcap + 1) * sizeof *f);
         if (!f) return lp_error_nomem("CSV field index");
         r->fstart = f;
         r->fcap *= 2;
@@ -426,8 +427,8 @@ uint32_t lp_csv_crc32(const lp_csv_reader *r)
 
 lp_status lp_csv_name_fields(lp_csv_reader *r)
 {
-    char *names = malloc(r->buf_len ? r->buf_len : 1);
-    size_t *start = malloc((size_t)(r->nfields + 1) * sizeof *start);
+    char *names = lp_malloc(r->buf_len ? r->buf_len : 1);
+    size_t *start = lp_malloc((size_t)(r->nfields + 1) * sizeof *start);
     if (!names || !start) {
         free(names);
         free(start);
@@ -513,7 +514,7 @@ int lp_i_csv_parse_number_slow(const char *s, size_t len, double *out)
         return LP_I_NUM_MALFORMED;
     /* strtod needs a terminated copy; a digit string longer than the buffer
      * is still a number, so fall back to the heap for it */
-    char local[128], *copy = len < sizeof local ? local : malloc(len + 1);
+    char local[128], *copy = len < sizeof local ? local : lp_malloc(len + 1);
     if (!copy) return LP_I_NUM_NOMEM;
     memcpy(copy, s, len);
     copy[len] = '\0';

@@ -48,6 +48,7 @@
  * B, the merge (a copy of the block's edges) and the node insertions.
  */
 #include "lp_csv.h"
+#include "lp_alloc.h"
 
 #include "lp_i_csv.h"
 #include "lp_i_mem.h"
@@ -141,7 +142,7 @@ static int push_field(record *r, const unsigned char *s, size_t len)
 {
     if (r->n == r->cap) {
         int64_t cap = r->cap ? 2 * r->cap : 16;
-        field *f = realloc(r->f, (size_t)cap * sizeof *f);
+        field *f = lp_realloc(r->f, (size_t)cap * sizeof *f);
         if (!f) return -1;
         r->f = f;
         r->cap = cap;
@@ -633,7 +634,7 @@ static void parse_nodes(work *w, const parse_ctx *pc)
         w->rows++;
         if (w->nn == w->ncap) {
             int64_t cap = w->ncap ? 2 * w->ncap : 4096;
-            node_row *p = realloc(w->nrow, (size_t)cap * sizeof *p);
+            node_row *p = lp_realloc(w->nrow, (size_t)cap * sizeof *p);
             if (!p) {
                 w->stop = STOP_NOMEM;
                 break;
@@ -678,7 +679,7 @@ static int push_unknown(work *w, const pending *p, int k)
 {
     if (w->nunk == w->unkcap) {
         int64_t cap = w->unkcap ? 2 * w->unkcap : 256;
-        unk_ref *u = realloc(w->unk, (size_t)cap * sizeof *u);
+        unk_ref *u = lp_realloc(w->unk, (size_t)cap * sizeof *u);
         if (!u) return -1;
         w->unk = u;
         w->unkcap = cap;
@@ -718,11 +719,11 @@ static int flush_batch(work *w, const parse_ctx *pc)
         int64_t cap = w->mcap ? 2 * w->mcap : 8192;
         while (cap < w->m + nb)
             cap *= 2;
-        lp_vid *s = realloc(w->src, (size_t)cap * sizeof *s);
+        lp_vid *s = lp_realloc(w->src, (size_t)cap * sizeof *s);
         if (s) w->src = s;
-        lp_vid *d = s ? realloc(w->dst, (size_t)cap * sizeof *d) : NULL;
+        lp_vid *d = s ? lp_realloc(w->dst, (size_t)cap * sizeof *d) : NULL;
         if (d) w->dst = d;
-        double *x = d ? realloc(w->weight, (size_t)cap * sizeof *x) : NULL;
+        double *x = d ? lp_realloc(w->weight, (size_t)cap * sizeof *x) : NULL;
         if (!x) {
             w->stop = STOP_NOMEM;
             return 1;
@@ -817,7 +818,7 @@ static int edge_row(work *w, const parse_ctx *pc)
 static void parse_edges(work *w, const parse_ctx *pc)
 {
     cursor c = cursor_at(w->begin, w->end, w->prev_cr, w->at_eof, pc->delim);
-    if (!w->batch && !(w->batch = malloc(LP_CSV_BATCH * sizeof *w->batch))) {
+    if (!w->batch && !(w->batch = lp_malloc(LP_CSV_BATCH * sizeof *w->batch))) {
         w->stop = STOP_NOMEM;
         return;
     }
@@ -892,7 +893,7 @@ static lp_status src_open(src *f, const char *path, const char *role)
     int64_t bs = lp_i_csv_block_size < 64 ? 64 : lp_i_csv_block_size;
     if (f->size >= 0 && f->size < bs / 8) bs = 8 * f->size + 64;
     f->blk[0].cap = (size_t)bs; /* blk[1] is allocated when a second block is read */
-    f->blk[0].b = malloc(f->blk[0].cap);
+    f->blk[0].b = lp_malloc(f->blk[0].cap);
     if (!f->blk[0].b) return lp_error_nomem("CSV block");
     errno = 0;
     f->gz = gzopen(path, "rb");
@@ -1201,7 +1202,7 @@ static lp_status merge_nodes(loader *ld, const src *f, const work *w, int64_t ba
         int64_t cap = ld->id_line_cap ? 2 * ld->id_line_cap : 4096;
         while (cap < ld->nodes.id.count + w->nn)
             cap *= 2;
-        int64_t *p = realloc(ld->id_line, (size_t)cap * sizeof *p);
+        int64_t *p = lp_realloc(ld->id_line, (size_t)cap * sizeof *p);
         if (!p) return lp_error_nomem("node line numbers");
         ld->id_line = p;
         ld->id_line_cap = cap;
@@ -1277,7 +1278,7 @@ static lp_status edge_errors(loader *ld, const src *f, const work *w, int64_t ba
             k = ld->unk_name.count;
             if (k == ld->unk_cap) {
                 int64_t cap = ld->unk_cap ? 2 * ld->unk_cap : 64;
-                int64_t *c = realloc(ld->unk_count, (size_t)cap * sizeof *c);
+                int64_t *c = lp_realloc(ld->unk_count, (size_t)cap * sizeof *c);
                 if (!c) return lp_error_nomem("unknown ids");
                 ld->unk_count = c;
                 ld->unk_cap = cap;
@@ -1440,11 +1441,11 @@ static lp_status append_edges(loader *ld, int n)
         int64_t cap = E->cap ? 2 * E->cap : 1 << 16;
         while (cap < m)
             cap *= 2;
-        lp_vid *s = realloc(E->src, (size_t)cap * sizeof *s);
+        lp_vid *s = lp_realloc(E->src, (size_t)cap * sizeof *s);
         if (s) E->src = s;
-        lp_vid *d = s ? realloc(E->dst, (size_t)cap * sizeof *d) : NULL;
+        lp_vid *d = s ? lp_realloc(E->dst, (size_t)cap * sizeof *d) : NULL;
         if (d) E->dst = d;
-        double *x = d ? realloc(E->weight, (size_t)cap * sizeof *x) : NULL;
+        double *x = d ? lp_realloc(E->weight, (size_t)cap * sizeof *x) : NULL;
         if (!x) return lp_error_nomem("edge list"); /* grown arrays stay owned by E */
         E->weight = x;
         E->cap = cap;
@@ -1467,12 +1468,12 @@ static lp_status loader_init_work(loader *ld)
     ld->threads = lp_i_max_threads();
     ld->nwork = LP_CSV_CHUNKS_PER_THREAD * ld->threads;
     size_t k = (size_t)ld->nwork;
-    ld->work = calloc(k, sizeof *ld->work);
-    ld->quotes = calloc(k, sizeof *ld->quotes);
-    ld->dest = calloc(k, sizeof *ld->dest);
-    ld->piece_crc = calloc(k, sizeof *ld->piece_crc);
-    ld->piece_len = calloc(k, sizeof *ld->piece_len);
-    ld->start = calloc(k + 1, sizeof *ld->start);
+    ld->work = lp_calloc(k, sizeof *ld->work);
+    ld->quotes = lp_calloc(k, sizeof *ld->quotes);
+    ld->dest = lp_calloc(k, sizeof *ld->dest);
+    ld->piece_crc = lp_calloc(k, sizeof *ld->piece_crc);
+    ld->piece_len = lp_calloc(k, sizeof *ld->piece_len);
+    ld->start = lp_calloc(k + 1, sizeof *ld->start);
     if (!ld->work || !ld->quotes || !ld->dest || !ld->piece_crc || !ld->piece_len || !ld->start)
         return lp_error_nomem("CSV loader");
     return LP_OK;
@@ -1568,7 +1569,7 @@ static lp_status load_file(loader *ld, src *f, column *cols, int ncols, int is_e
                 /* make it larger, read on; no larger than a record can use */
                 size_t cap = 2 * k->cap, most = from + (size_t)lp_i_csv_max_record + 64;
                 if (cap > most) cap = most > k->cap ? most : k->cap + 1;
-                unsigned char *nb = realloc(k->b, cap);
+                unsigned char *nb = lp_realloc(k->b, cap);
                 if (!nb) return lp_error_nomem("CSV block");
                 k->b = nb;
                 k->cap = cap;
@@ -1615,7 +1616,7 @@ static lp_status load_file(loader *ld, src *f, column *cols, int ncols, int is_e
         int more = !k->eof && !k->err.failed;
         if (more) {
             if (next->cap < k->cap) {
-                unsigned char *nb = realloc(next->b, k->cap);
+                unsigned char *nb = lp_realloc(next->b, k->cap);
                 if (!nb) return lp_error_nomem("CSV block");
                 next->b = nb;
                 next->cap = k->cap;

@@ -1,6 +1,7 @@
 /* csvwrite.c — RFC 4180 writer for node tables and edge lists, atomic
  * replace by temporary file + fsync + rename (see lp_csvwrite.h). */
 #include "lp_csvwrite.h"
+#include "lp_alloc.h"
 #include "lp_text.h"
 
 #include <errno.h>
@@ -192,7 +193,7 @@ static lp_status open_temp(int *out_fd, char **out_tmp, const char *path)
     size_t dlen = slash ? (size_t)(slash - path) + 1 : 0;
     const char *base = path + dlen;
     size_t cap = strlen(path) + 64;
-    char *tmp = malloc(cap);
+    char *tmp = lp_malloc(cap);
     if (!tmp) return lp_error_nomem("temporary file name");
     for (int tries = 0; tries < 100; tries++) {
         snprintf(tmp, cap, "%.*s.%s.tmp.%ld.%u", (int)dlen, path, base, (long)getpid(), counter++);
@@ -265,7 +266,7 @@ static void write_edges_body(out *o, const lp_nodes *nodes, const lp_edges *edge
 static lp_status write_temp(char **out_tmp, const char *path, const lp_nodes *nodes,
                             const lp_edges *edges)
 {
-    out *o = malloc(sizeof *o);
+    out *o = lp_malloc(sizeof *o);
     if (!o) return lp_error_nomem("csv output buffer");
     char *tmp = NULL;
     lp_status st = open_temp(&o->fd, &tmp, path);
@@ -324,7 +325,7 @@ static void sync_dir(const char *dir)
 static lp_status make_dirs(const char *dir, int *out_created)
 {
     size_t n = strlen(dir);
-    char *p = malloc(n + 1);
+    char *p = lp_malloc(n + 1);
     if (!p) return lp_error_nomem("directory name");
     memcpy(p, dir, n + 1);
     lp_status st = LP_OK;
@@ -356,7 +357,7 @@ static lp_status make_dirs(const char *dir, int *out_created)
 static void remove_dirs(const char *dir, int created)
 {
     size_t n = strlen(dir);
-    char *p = malloc(n + 1);
+    char *p = lp_malloc(n + 1);
     if (!p) return;
     memcpy(p, dir, n + 1);
     for (int k = 0; k < created; k++) {
@@ -375,7 +376,7 @@ static void remove_dirs(const char *dir, int created)
 static char *join_path(const char *dir, const char *name)
 {
     size_t n = strlen(dir), k = strlen(name);
-    char *p = malloc(n + k + 2);
+    char *p = lp_malloc(n + k + 2);
     if (!p) return NULL;
     const char *sep = n > 0 && dir[n - 1] == '/' ? "" : "/";
     snprintf(p, n + k + 2, "%s%s%s", dir, sep, name);
@@ -498,10 +499,10 @@ lp_status lp_csv_graph_writer_open(lp_csv_graph_writer **out_writer, const char 
     static const char *const headers[2] = {"id,type,revenue", "source,target,weight"};
     lp_csv_write_options defaults = LP_CSV_WRITE_OPTIONS_INIT;
     if (!opt) opt = &defaults;
-    lp_csv_graph_writer *w = calloc(1, sizeof *w);
+    lp_csv_graph_writer *w = lp_calloc(1, sizeof *w);
     if (!w) return lp_error_nomem("csv writer");
     size_t n = strlen(dir);
-    if (!(w->dir = malloc(n + 1))) {
+    if (!(w->dir = lp_malloc(n + 1))) {
         free(w);
         return lp_error_nomem("csv writer");
     }
@@ -509,7 +510,7 @@ lp_status lp_csv_graph_writer_open(lp_csv_graph_writer **out_writer, const char 
     lp_status st = make_dirs(dir, &w->created);
     for (int k = 0; k < 2 && !st; k++) {
         w->path[k] = join_path(dir, names[k]);
-        w->o[k] = malloc(sizeof *w->o[k]);
+        w->o[k] = lp_malloc(sizeof *w->o[k]);
         if (!w->path[k] || !w->o[k]) {
             st = lp_error_nomem("csv writer");
             break;
@@ -605,7 +606,7 @@ static void scratch_put(lp_table_set *s, const char *p, size_t n)
         size_t nc = s->scratch_cap ? s->scratch_cap : 256;
         while (nc < s->scratch_len + n + 1)
             nc *= 2;
-        char *q = realloc(s->scratch, nc);
+        char *q = lp_realloc(s->scratch, nc);
         if (!q) {
             s->oom = 1;
             return;
@@ -642,7 +643,7 @@ static void out_json_string(lp_table_set *s, const char *p, size_t n)
         size_t nc = s->json_cap ? s->json_cap : 256;
         while (nc < need)
             nc *= 2;
-        char *q = realloc(s->json, nc);
+        char *q = lp_realloc(s->json, nc);
         if (!q) {
             s->oom = 1;
             return;
@@ -670,12 +671,12 @@ static void cell_start(lp_table_set *s)
 
 lp_status lp_table_set_open(lp_table_set **out_set, const char *dir, lp_table_format fmt)
 {
-    lp_table_set *s = calloc(1, sizeof *s);
+    lp_table_set *s = lp_calloc(1, sizeof *s);
     if (!s) return lp_error_nomem("table writer");
     s->fmt = fmt;
     if (dir) {
         size_t n = strlen(dir);
-        if (!(s->dir = malloc(n + 1))) {
+        if (!(s->dir = lp_malloc(n + 1))) {
             free(s);
             return lp_error_nomem("table writer");
         }
@@ -696,7 +697,7 @@ lp_status lp_table_begin(lp_table_set *s, const char *name, int ncols, const cha
     if (s->o) return lp_error_set(LP_EINTERNAL, "table writer: a table is still open");
     if (s->n_files == s->cap_files) {
         int nc = s->cap_files ? 2 * s->cap_files : 4;
-        table_file *f = realloc(s->files, (size_t)nc * sizeof *f);
+        table_file *f = lp_realloc(s->files, (size_t)nc * sizeof *f);
         if (!f) return lp_error_nomem("table writer");
         s->files = f;
         s->cap_files = nc;
@@ -707,11 +708,11 @@ lp_status lp_table_begin(lp_table_set *s, const char *name, int ncols, const cha
         f->path = join_path(s->dir, name);
     } else {
         size_t n = strlen(name);
-        if ((f->path = malloc(n + 1))) memcpy(f->path, name, n + 1);
+        if ((f->path = lp_malloc(n + 1))) memcpy(f->path, name, n + 1);
     }
     if (!f->path) return lp_error_nomem("table writer");
     s->n_files++;
-    if (!(s->o = malloc(sizeof *s->o))) return lp_error_nomem("table writer");
+    if (!(s->o = lp_malloc(sizeof *s->o))) return lp_error_nomem("table writer");
     s->o->fd = -1;
     s->o->err = 0;
     s->o->crlf = 0;
@@ -884,7 +885,7 @@ lp_status lp_table_set_commit(lp_table_set *s)
         if (s->dir)
             sync_dir(s->dir);
         else if (s->n_files > 0) {
-            char *d = strdup(s->files[0].path), *slash = strrchr(d ? d : "", '/');
+            char *d = lp_strdup(s->files[0].path), *slash = strrchr(d ? d : "", '/');
             if (d) {
                 if (slash) *slash = '\0';
                 sync_dir(slash ? (d[0] ? d : "/") : ".");

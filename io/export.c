@@ -2,6 +2,7 @@
  * Flattening only: every value is a column of the file or a row it points
  * to (ids and names in place of row numbers); nothing is computed. */
 #include "lp_export.h"
+#include "lp_alloc.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -10,16 +11,21 @@
 #include <unistd.h>
 
 static const char *const ACCOUNT_COLS[] = {
-    "id",      "name",      "revenue",        "connected",   "bus_factor",
+    "id",      "name",           "revenue",     "connected",        "bus_factor",
     "threads", "dominant_share", "key_persons", "key_person_names", "second_links",
 };
 static const char *const PERSON_COLS[] = {
-    "id", "name", "type", "accounts_at_risk", "revenue_at_risk", "brokerage", "betweenness",
-    "pagerank",
+    "id",        "name",        "type",     "accounts_at_risk", "revenue_at_risk",
+    "brokerage", "betweenness", "pagerank",
 };
 static const char *const SCENARIO_COLS[] = {
-    "scenario",     "leaving",          "leaving_ids", "lost_accounts",
-    "lost_revenue", "newly_bus_factor_1", "newly_at_risk_revenue",
+    "scenario",
+    "leaving",
+    "leaving_ids",
+    "lost_accounts",
+    "lost_revenue",
+    "newly_bus_factor_1",
+    "newly_at_risk_revenue",
 };
 static const char *const LOSS_COLS[] = {"scenario", "change", "id", "name", "revenue"};
 
@@ -182,12 +188,13 @@ lp_status lp_export_write(const lp_results_table *t, const char *dir, lp_table_f
         const char *stale[2] = {sc, loss};
         for (int k = 0; k < 2; k++) {
             size_t len = strlen(dir) + strlen(stale[k]) + 2;
-            char *p = malloc(len);
+            char *p = lp_malloc(len);
             if (!p) return lp_error_nomem("export");
             snprintf(p, len, "%s/%s", dir, stale[k]);
             if (unlink(p) != 0 && errno != ENOENT)
-                st = lp_error_set(LP_EOUTPUT, "%s: cannot remove the table of an earlier export: %s",
-                                  p, strerror(errno));
+                st =
+                    lp_error_set(LP_EOUTPUT, "%s: cannot remove the table of an earlier export: %s",
+                                 p, strerror(errno));
             free(p);
         }
     }

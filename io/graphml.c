@@ -1,6 +1,7 @@
 /* graphml.c — GraphML (igraph's writer) and DOT export of a subgraph
  * (lp_export.h). */
 #include "lp_graphml.h"
+#include "lp_alloc.h"
 #include "lp_i_atomic.h"
 
 #include <math.h>
@@ -98,7 +99,8 @@ static lp_status write_graphml(FILE *f, const export_args *a)
         }
         if (!bad && r->betweenness)
             bad = set_num(&ig, "betweenness", a, r->betweenness, NULL, 0, NULL, NULL);
-        if (!bad && r->pagerank) bad = set_num(&ig, "pagerank", a, r->pagerank, NULL, 0, NULL, NULL);
+        if (!bad && r->pagerank)
+            bad = set_num(&ig, "pagerank", a, r->pagerank, NULL, 0, NULL, NULL);
         if (!bad && r->brokerage)
             bad = set_num(&ig, "brokerage", a, r->brokerage, NULL, 0, NULL, NULL);
         if (!bad && r->bus_factor)
@@ -210,7 +212,7 @@ lp_status lp_subgraph_write(const char *path, lp_export_format format, const lp_
 {
     export_args a = {format, g, s, r, NULL};
     if (r) {
-        if (!(a.account_row = malloc(((size_t)s->n + 1) * sizeof *a.account_row)))
+        if (!(a.account_row = lp_malloc(((size_t)s->n + 1) * sizeof *a.account_row)))
             return lp_error_nomem("export");
         for (int64_t i = 0; i < s->n; i++)
             a.account_row[i] = -1;

@@ -25,6 +25,7 @@
  * that failed.
  */
 #include "lp_graphstore.h"
+#include "lp_alloc.h"
 #include "lp_i_h5.h"
 #include "lp_i_mem.h"
 #include "lp_i_omp.h"
@@ -205,11 +206,11 @@ static int64_t find_duplicate(const str_view *v, const uint64_t *hash, int64_t *
         bits++;
     int64_t np = (int64_t)1 << bits;
     int shift = 64 - bits, nt = lp_i_max_threads();
-    int64_t *hist = calloc((size_t)(nt * np + np + 1), sizeof *hist);
+    int64_t *hist = lp_calloc((size_t)(nt * np + np + 1), sizeof *hist);
     int64_t *pstart = hist ? hist + nt * np : NULL;
     dup_entry *part = lp_i_alloc_big((size_t)count * sizeof *part, 0); /* huge pages */
-    int64_t *pdup = malloc((size_t)np * sizeof *pdup),
-            *pearlier = malloc((size_t)np * sizeof *pearlier);
+    int64_t *pdup = lp_malloc((size_t)np * sizeof *pdup),
+            *pearlier = lp_malloc((size_t)np * sizeof *pearlier);
     dup_entry *tables = NULL;
     int64_t dup = -2;
     if (!hist || !part || !pdup || !pearlier) goto done;
@@ -237,7 +238,7 @@ static int64_t find_duplicate(const str_view *v, const uint64_t *hash, int64_t *
     uint64_t cap = 16;
     while (cap < 2 * (uint64_t)maxpart)
         cap *= 2;
-    if (!(tables = calloc((size_t)nt * cap, sizeof *tables))) goto done;
+    if (!(tables = lp_calloc((size_t)nt * cap, sizeof *tables))) goto done;
 #pragma omp parallel for schedule(static) if (par)
     for (int64_t b = 0; b < nt; b++) {
         int64_t *my = hist + b * np;
@@ -384,7 +385,7 @@ static int gs_csr(lp_h5w *w, hid_t file, const lp_csr *c)
 static char *utf8_sanitize(const char *s)
 {
     size_t len = strlen(s);
-    char *out = malloc(3 * len + 1), *o = out;
+    char *out = lp_malloc(3 * len + 1), *o = out;
     if (!out) return NULL;
     const unsigned char *u = (const unsigned char *)s;
     size_t i = 0;
@@ -759,7 +760,7 @@ static int col_data(gs_rd *r, const gs_col *c, const void **out)
     gs_backing *b = r->b;
     if (b->nowned == b->owned_cap) {
         int cap = b->owned_cap ? 2 * b->owned_cap : 8;
-        void **p = realloc(b->owned, (size_t)cap * sizeof *p);
+        void **p = lp_realloc(b->owned, (size_t)cap * sizeof *p);
         if (!p) return lp_h5r_nomem(&r->h, c->path);
         b->owned = p;
         b->owned_cap = cap;
@@ -1203,7 +1204,7 @@ lp_status lp_graphstore_read(lp_graph *out, lp_graphstore_info *out_info, const 
         return lp_error_set(LP_EINPUT, "%s: cannot open: not a regular file", path);
     }
     r.file_size = (int64_t)sb.st_size;
-    if (!(r.b = calloc(1, sizeof *r.b))) {
+    if (!(r.b = lp_calloc(1, sizeof *r.b))) {
         close(fd);
         return lp_error_nomem("graph store");
     }

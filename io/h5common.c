@@ -20,6 +20,7 @@
  */
 #define _GNU_SOURCE /* O_TMPFILE, flock */
 #include "lp_i_h5.h"
+#include "lp_alloc.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -173,7 +174,7 @@ static H5FD_t *sink_open(const char *name, unsigned flags, hid_t fapl, haddr_t m
         fd = open(name, oflags, 0666);
     }
     if (fd < 0) return NULL;
-    lp_i_sink *f = calloc(1, sizeof *f);
+    lp_i_sink *f = lp_calloc(1, sizeof *f);
     if (!f || fstat(fd, &sb) != 0) {
         free(f);
         close(fd);
@@ -586,7 +587,7 @@ static int make_temp(lp_h5w *w, char **out, int *out_fd, const char *path)
     size_t dirlen = slash ? (size_t)(slash - path) + 1 : 0;
     const char *base = slash ? slash + 1 : path;
     size_t need = dirlen + strlen(base) + sizeof "..tmp-XXXXXX";
-    char *t = malloc(need);
+    char *t = lp_malloc(need);
     if (!t) return lp_h5w_fail_nomem(w, "temporary file name");
     memcpy(t, path, dirlen);
     snprintf(t + dirlen, need - dirlen, ".%s.tmp-XXXXXX", base);
@@ -622,7 +623,7 @@ static int link_unnamed(lp_h5w *w, const char *path)
     size_t dirlen = slash ? (size_t)(slash - path) + 1 : 0;
     const char *base = slash ? slash + 1 : path;
     size_t need = dirlen + strlen(base) + sizeof "..tmp-XXXXXX";
-    char *t = malloc(need), proc[64];
+    char *t = lp_malloc(need), proc[64];
     if (!t) return lp_h5w_fail_nomem(w, "temporary file name");
     static const char abc[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
     struct timespec ts;
@@ -666,7 +667,7 @@ static void sync_dir_of(const char *path)
         fd = open(".", O_RDONLY | O_DIRECTORY);
     } else {
         size_t len = slash == path ? 1 : (size_t)(slash - path);
-        if (!(dir = malloc(len + 1))) return;
+        if (!(dir = lp_malloc(len + 1))) return;
         memcpy(dir, path, len);
         dir[len] = '\0';
         fd = open(dir, O_RDONLY | O_DIRECTORY);
@@ -774,7 +775,7 @@ lp_status lp_h5w_end(lp_h5w *w, const char *path, int ok)
 
 char *lp_h5_dup_str(const char *s, size_t len)
 {
-    char *d = malloc(len + 1);
+    char *d = lp_malloc(len + 1);
     if (d) {
         memcpy(d, s, len);
         d[len] = '\0';
@@ -878,8 +879,9 @@ int lp_h5r_attr_str(lp_h5r *rd, char **out, hid_t loc, const char *obj, const ch
      * reader. linchpin writes fixed-length strings only. */
     htri_t vlen = H5Tis_variable_str(ftype);
     if (vlen > 0) {
-        lp_h5r_fail(rd, "%s: attribute '%s' is a variable-length string (not written by this "
-                        "version of linchpin)",
+        lp_h5r_fail(rd,
+                    "%s: attribute '%s' is a variable-length string (not written by this "
+                    "version of linchpin)",
                     obj, name);
         goto done;
     } else if (vlen == 0) {
@@ -888,7 +890,7 @@ int lp_h5r_attr_str(lp_h5r *rd, char **out, hid_t loc, const char *obj, const ch
             lp_h5r_fail(rd, "%s: attribute '%s' has an implausible size", obj, name);
             goto done;
         }
-        if (!(buf = malloc(size + 1))) {
+        if (!(buf = lp_malloc(size + 1))) {
             lp_h5r_nomem(rd, "string attribute");
             goto done;
         }
@@ -960,8 +962,8 @@ hid_t lp_h5r_column_open(lp_h5r *rd, hid_t file, const char *path, H5T_class_t c
         goto fail;
     }
     if (cls == H5T_STRING && H5Tis_variable_str(type) != 0) { /* see lp_h5r_attr_str */
-        lp_h5r_fail(rd, "%s holds variable-length strings (not written by this version of linchpin)",
-                    path);
+        lp_h5r_fail(
+            rd, "%s holds variable-length strings (not written by this version of linchpin)", path);
         goto fail;
     }
     /* Chunks never written read as zeros without being stored: a damaged

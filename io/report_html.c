@@ -1,6 +1,7 @@
 /* report_html.c — the self-contained HTML report (lp_report_write_html,
  * lp_report.h): inline CSS and SVG only, every text from the file escaped. */
 #include "lp_report.h"
+#include "lp_alloc.h"
 #include "lp_i_atomic.h"
 #include "lp_svg.h"
 
@@ -31,7 +32,8 @@ static const char CSS[] =
     "th{background:#f3f5f8}td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}\n"
     "figure{margin:.5rem 0 1rem}figcaption{font-size:.85rem;color:#555e6e}\n"
     "svg{max-width:100%;height:auto;font-size:12px}\n"
-    "svg .bar{fill:#3a6fb0;stroke:#fff;stroke-width:1}svg .axis{stroke:#888}svg text{fill:#1d2330}\n"
+    "svg .bar{fill:#3a6fb0;stroke:#fff;stroke-width:1}svg .axis{stroke:#888}svg "
+    "text{fill:#1d2330}\n"
     "svg .value{fill:#333;font-size:11px}\n"
     "svg .link{stroke:#9aa3b2;stroke-width:1.2}svg circle{stroke:#fff;stroke-width:1.5}\n"
     "svg .node-account{fill:#d9822b}svg .node-contact{fill:#7aa6d6}svg .node-person{fill:#6b7b8f}"
@@ -159,18 +161,19 @@ static int bus_factor_section(FILE *f, const lp_report_data *d)
 {
     if (!d->bus_factor) return 0;
     int64_t bins = (int64_t)d->bus_factor_cap + 1;
-    int64_t *cnt = calloc((size_t)bins, sizeof *cnt);
-    char **labels = calloc((size_t)bins, sizeof *labels);
-    char *store = malloc((size_t)bins * 24);
-    char *desc = malloc((size_t)bins * 64 + 200);
+    int64_t *cnt = lp_calloc((size_t)bins, sizeof *cnt);
+    char **labels = lp_calloc((size_t)bins, sizeof *labels);
+    char *store = lp_malloc((size_t)bins * 24);
+    char *desc = lp_malloc((size_t)bins * 64 + 200);
     if (!cnt || !labels || !store || !desc) {
         free(cnt), free(labels), free(store), free(desc);
         return -1;
     }
     for (int64_t i = 0; i < d->a; i++)
         cnt[d->bus_factor[i]]++;
-    size_t dl = (size_t)snprintf(desc, 200, "Accounts per bus factor (the persons who must all "
-                                            "leave to cut the account off):");
+    size_t dl = (size_t)snprintf(desc, 200,
+                                 "Accounts per bus factor (the persons who must all "
+                                 "leave to cut the account off):");
     for (int64_t b = 0; b < bins; b++) {
         labels[b] = store + b * 24;
         snprintf(labels[b], 24, "%s%lld", b == bins - 1 ? ">=" : "", (long long)b);
@@ -196,7 +199,8 @@ static int64_t top_persons(const lp_report_data *d, int64_t k, int64_t *out)
         if (d->accounts_at_risk[i] <= 0) continue;
         double r = d->revenue_at_risk[i];
         int64_t c = d->accounts_at_risk[i];
-#define BETTER(j) (r > d->revenue_at_risk[j] || (r == d->revenue_at_risk[j] && c > d->accounts_at_risk[j]))
+#define BETTER(j)                                                                                  \
+    (r > d->revenue_at_risk[j] || (r == d->revenue_at_risk[j] && c > d->accounts_at_risk[j]))
         if (got == k && !BETTER(out[k - 1])) continue;
         int64_t j = got < k ? got++ : k - 1;
         while (j > 0 && BETTER(out[j - 1])) {
@@ -239,8 +243,13 @@ static int persons_section(FILE *f, const lp_report_data *d)
              "%s.",
              (long long)k, lp[0], vp[0]);
     fputs("<figure>\n", f);
-    lp_svg_bars c = {.id = "chart-persons", .title = "Revenue at risk by person (top 20)",
-                     .desc = desc, .n = k, .label = lp, .value = val, .value_text = vp,
+    lp_svg_bars c = {.id = "chart-persons",
+                     .title = "Revenue at risk by person (top 20)",
+                     .desc = desc,
+                     .n = k,
+                     .label = lp,
+                     .value = val,
+                     .value_text = vp,
                      .horizontal = 1};
     lp_svg_bar_chart(f, &c);
     fputs("<figcaption>Revenue of the accounts that lose their only path to the company when "
@@ -352,9 +361,9 @@ static int scenarios_section(FILE *f, const lp_report_data *d)
 {
     if (d->s <= 0) return 0;
     int64_t nb = d->s < MAX_SCENARIO_BARS ? d->s : MAX_SCENARIO_BARS;
-    const char **labels = malloc((size_t)nb * sizeof *labels);
-    char(*vt)[96] = malloc((size_t)nb * sizeof *vt);
-    const char **vp = malloc((size_t)nb * sizeof *vp);
+    const char **labels = lp_malloc((size_t)nb * sizeof *labels);
+    char(*vt)[96] = lp_malloc((size_t)nb * sizeof *vt);
+    const char **vp = lp_malloc((size_t)nb * sizeof *vp);
     if (!labels || !vt || !vp) {
         free(labels), free(vt), free(vp);
         return -1;
@@ -368,12 +377,18 @@ static int scenarios_section(FILE *f, const lp_report_data *d)
     }
     fputs("<section id=\"scenarios\">\n<h2>Departure scenarios</h2>\n<figure>\n", f);
     char desc[256];
-    snprintf(desc, sizeof desc, "Revenue of the accounts each of %lld scenario%s cuts off from "
-                                "the company%s.",
+    snprintf(desc, sizeof desc,
+             "Revenue of the accounts each of %lld scenario%s cuts off from "
+             "the company%s.",
              (long long)d->s, d->s == 1 ? "" : "s", d->s > nb ? " (the first 30)" : "");
-    lp_svg_bars c = {.id = "chart-scenarios", .title = "Lost revenue per scenario", .desc = desc,
-                     .n = nb, .label = labels, .value = d->scenario_lost_revenue,
-                     .value_text = vp, .horizontal = 1};
+    lp_svg_bars c = {.id = "chart-scenarios",
+                     .title = "Lost revenue per scenario",
+                     .desc = desc,
+                     .n = nb,
+                     .label = labels,
+                     .value = d->scenario_lost_revenue,
+                     .value_text = vp,
+                     .horizontal = 1};
     lp_svg_bar_chart(f, &c);
     fputs("</figure>\n<table>\n<thead><tr><th scope=\"col\">Scenario</th>"
           "<th scope=\"col\" class=\"num\">Persons leaving</th>"
@@ -413,8 +428,8 @@ static int pictures_section(FILE *f, const lp_report_data *d, const lp_report_pi
           f);
     for (int j = 0; j < k; j++) {
         const lp_report_picture *pic = &p[j];
-        const char **labels = malloc(((size_t)pic->n + 1) * sizeof *labels);
-        char(*store)[512] = malloc(((size_t)pic->n + 1) * sizeof *store);
+        const char **labels = lp_malloc(((size_t)pic->n + 1) * sizeof *labels);
+        char(*store)[512] = lp_malloc(((size_t)pic->n + 1) * sizeof *store);
         if (!labels || !store) {
             free(labels), free(store);
             return -1;
@@ -434,9 +449,19 @@ static int pictures_section(FILE *f, const lp_report_data *d, const lp_report_pi
                  "company: %d nodes, %d ties, %d key person%s highlighted.",
                  acc, pic->n, pic->m, nkey, nkey == 1 ? "" : "s");
         snprintf(id, sizeof id, "picture-%d", j + 1);
-        lp_svg_network c = {.id = id, .title = title, .desc = desc, .n = pic->n, .x = pic->x,
-                            .y = pic->y, .label = labels, .kind = pic->kind, .m = pic->m,
-                            .from = pic->from, .to = pic->to, .width = 360, .height = 300};
+        lp_svg_network c = {.id = id,
+                            .title = title,
+                            .desc = desc,
+                            .n = pic->n,
+                            .x = pic->x,
+                            .y = pic->y,
+                            .label = labels,
+                            .kind = pic->kind,
+                            .m = pic->m,
+                            .from = pic->from,
+                            .to = pic->to,
+                            .width = 360,
+                            .height = 300};
         fputs("<figure>\n", f);
         lp_svg_network_picture(f, &c);
         fputs("<figcaption>", f);
@@ -452,12 +477,8 @@ static void provenance(FILE *f, const lp_report_data *d)
 {
     fputs("<section id=\"provenance\">\n<h2>Provenance</h2>\n<table>\n<tbody>\n", f);
     const char *rows[][2] = {
-        {"Result file", d->path},
-        {"Created", d->created},
-        {"linchpin", d->linchpin_version},
-        {"igraph", d->igraph_version},
-        {"HDF5", d->hdf5_version},
-        {"Command", d->command_line},
+        {"Result file", d->path},      {"Created", d->created},   {"linchpin", d->linchpin_version},
+        {"igraph", d->igraph_version}, {"HDF5", d->hdf5_version}, {"Command", d->command_line},
     };
     for (size_t k = 0; k < sizeof rows / sizeof *rows; k++) {
         fputs("<tr><th scope=\"row\">", f);
@@ -490,8 +511,9 @@ static int write_body(FILE *f, const lp_report_data *d, const lp_report_picture 
           "style-src 'unsafe-inline'\">\n<title>Key-person risk: ",
           f);
     lp_html_escape(f, d->path);
-    fprintf(f, "</title>\n<style>\n%s</style>\n</head>\n<body>\n<header>\n"
-               "<h1>Key-person risk report</h1>\n<p class=\"sub\">",
+    fprintf(f,
+            "</title>\n<style>\n%s</style>\n</head>\n<body>\n<header>\n"
+            "<h1>Key-person risk report</h1>\n<p class=\"sub\">",
             CSS);
     lp_html_escape(f, d->path);
     fputs(" &middot; analysed ", f);

@@ -3,6 +3,7 @@
  * one function to replace when the report switches to the whole-table
  * reader (lp_results_read_table). */
 #include "lp_report.h"
+#include "lp_alloc.h"
 #include "lp_i_h5.h"
 #include "lp_results.h"
 
@@ -38,7 +39,7 @@ static int rd_col(lp_h5r *rd, void **out, hid_t file, const char *path, H5T_clas
         goto done;
     }
     size_t size = H5Tget_size(mtype);
-    if (!(*out = malloc(((size_t)got + 1) * size))) {
+    if (!(*out = lp_malloc(((size_t)got + 1) * size))) {
         lp_h5r_nomem(rd, path);
         goto done;
     }
@@ -56,8 +57,8 @@ done:
 /* A string column of n rows (n < 0: any; *got receives it) in either
  * layout: fixed-length `path` or the blob pair `path`_bytes/_offsets.
  * Returns 1 when absent (and !required). */
-static int rd_strings(lp_h5r *rd, lp_report_strings *out, hid_t file, const char *path,
-                      int64_t n, int64_t *got, int required)
+static int rd_strings(lp_h5r *rd, lp_report_strings *out, hid_t file, const char *path, int64_t n,
+                      int64_t *got, int required)
 {
     char bpath[256], opath[256];
     snprintf(bpath, sizeof bpath, "%s_bytes", path);
@@ -90,7 +91,7 @@ static int rd_strings(lp_h5r *rd, lp_report_strings *out, hid_t file, const char
             goto fdone;
         }
         out->width = w + 1;
-        out->bytes = malloc((size_t)len * (w + 1) + 1);
+        out->bytes = lp_malloc((size_t)len * (w + 1) + 1);
         if (!out->bytes) {
             lp_h5r_nomem(rd, path);
             goto fdone;
@@ -122,9 +123,11 @@ static int rd_strings(lp_h5r *rd, lp_report_strings *out, hid_t file, const char
         return lp_h5r_fail(rd, "%s must run from 0 to the length of %s", opath, bpath);
     for (int64_t i = 0; i + 1 < olen; i++) {
         int64_t a = out->off[i], b = out->off[i + 1];
-        if (b <= a || out->bytes[b - 1] != '\0' || memchr(out->bytes + a, '\0', (size_t)(b - a - 1)))
-            return lp_h5r_fail(rd, "%s: string of row %" PRId64 " is not NUL-terminated where "
-                                   "its offsets say",
+        if (b <= a || out->bytes[b - 1] != '\0' ||
+            memchr(out->bytes + a, '\0', (size_t)(b - a - 1)))
+            return lp_h5r_fail(rd,
+                               "%s: string of row %" PRId64 " is not NUL-terminated where "
+                               "its offsets say",
                                bpath, i);
     }
     if (got) *got = olen - 1;
@@ -136,9 +139,9 @@ static int check_rows(lp_h5r *rd, const char *path, const int64_t *idx, int64_t 
 {
     for (int64_t i = 0; i < k; i++)
         if (idx[i] < 0 || idx[i] >= n)
-            return lp_h5r_fail(rd, "%s: row %" PRId64 " points outside its table (%" PRId64
-                                   ", %" PRId64 " rows)",
-                               path, i, idx[i], n);
+            return lp_h5r_fail(
+                rd, "%s: row %" PRId64 " points outside its table (%" PRId64 ", %" PRId64 " rows)",
+                path, i, idx[i], n);
     return 0;
 }
 
@@ -183,15 +186,18 @@ static int rd_root(lp_h5r *rd, lp_report_data *d, hid_t file)
         char **dst;
         const char *name, *fallback;
     } attrs[] = {
-        {&d->created, "created", ""},         {&d->linchpin_version, "linchpin_version", ""},
-        {&d->igraph_version, "igraph_version", ""}, {&d->hdf5_version, "hdf5_version", ""},
-        {&d->command_line, "command_line", ""}, {&d->parameters, "parameters", "{}"},
+        {&d->created, "created", ""},
+        {&d->linchpin_version, "linchpin_version", ""},
+        {&d->igraph_version, "igraph_version", ""},
+        {&d->hdf5_version, "hdf5_version", ""},
+        {&d->command_line, "command_line", ""},
+        {&d->parameters, "parameters", "{}"},
         {&d->input_files, "input_files", "[]"},
     };
     for (size_t k = 0; k < sizeof attrs / sizeof *attrs; k++) {
         rc = lp_h5r_attr_str(rd, attrs[k].dst, file, "/", attrs[k].name, 0);
         if (rc < 0) return -1;
-        if (rc == 1 && !(*attrs[k].dst = strdup(attrs[k].fallback)))
+        if (rc == 1 && !(*attrs[k].dst = lp_strdup(attrs[k].fallback)))
             return lp_h5r_nomem(rd, attrs[k].name);
     }
     return 0;
@@ -212,21 +218,20 @@ static int rd_summary(lp_h5r *rd, lp_report_data *d, hid_t file)
     int r = lp_h5r_attr_num(rd, &d->accounts, H5T_NATIVE_INT64, sum, "/summary", "accounts", 0);
     if (r < 0) goto done;
     d->has_keyperson = r == 0;
-    if (d->has_keyperson &&
-        (lp_h5r_attr_num(rd, &d->orphan_accounts, H5T_NATIVE_INT64, sum, "/summary",
-                         "orphan_accounts", 1) ||
-         lp_h5r_attr_num(rd, &d->accounts_with_key_person, H5T_NATIVE_INT64, sum, "/summary",
-                         "accounts_with_key_person", 1) ||
-         lp_h5r_attr_num(rd, &d->revenue_total, H5T_NATIVE_DOUBLE, sum, "/summary",
-                         "revenue_total", 1) ||
-         lp_h5r_attr_num(rd, &d->revenue_with_key_person, H5T_NATIVE_DOUBLE, sum, "/summary",
-                         "revenue_with_key_person", 1) ||
-         lp_h5r_attr_num(rd, &d->revenue_orphan, H5T_NATIVE_DOUBLE, sum, "/summary",
-                         "revenue_orphan", 0) < 0))
+    if (d->has_keyperson && (lp_h5r_attr_num(rd, &d->orphan_accounts, H5T_NATIVE_INT64, sum,
+                                             "/summary", "orphan_accounts", 1) ||
+                             lp_h5r_attr_num(rd, &d->accounts_with_key_person, H5T_NATIVE_INT64,
+                                             sum, "/summary", "accounts_with_key_person", 1) ||
+                             lp_h5r_attr_num(rd, &d->revenue_total, H5T_NATIVE_DOUBLE, sum,
+                                             "/summary", "revenue_total", 1) ||
+                             lp_h5r_attr_num(rd, &d->revenue_with_key_person, H5T_NATIVE_DOUBLE,
+                                             sum, "/summary", "revenue_with_key_person", 1) ||
+                             lp_h5r_attr_num(rd, &d->revenue_orphan, H5T_NATIVE_DOUBLE, sum,
+                                             "/summary", "revenue_orphan", 0) < 0))
         goto done;
     r = lp_h5r_attr_str(rd, &d->warnings, sum, "/summary", "warnings", 0);
     if (r < 0) goto done;
-    if (r == 1 && !(d->warnings = strdup("[]"))) {
+    if (r == 1 && !(d->warnings = lp_strdup("[]"))) {
         lp_h5r_nomem(rd, "warnings");
         goto done;
     }
@@ -241,8 +246,8 @@ static int rd_nodes(lp_h5r *rd, lp_report_data *d, hid_t file, unsigned parts)
     int64_t n = 0;
     if (rd_strings(rd, &d->node_id, file, "/nodes/id", -1, &n, 1)) return -1;
     if (n != d->nodes)
-        return lp_h5r_fail(rd, "/nodes/id has %" PRId64 " rows, /summary says %" PRId64 " nodes",
-                           n, d->nodes);
+        return lp_h5r_fail(rd, "/nodes/id has %" PRId64 " rows, /summary says %" PRId64 " nodes", n,
+                           d->nodes);
     d->n = n;
     if (rd_strings(rd, &d->node_name, file, "/nodes/name", n, NULL, 0) < 0) return -1;
     struct {
@@ -262,8 +267,8 @@ static int rd_nodes(lp_h5r *rd, lp_report_data *d, hid_t file, unsigned parts)
     if (ex < 0 || (ex && rd_col(rd, (void **)&d->is_articulation, file, "/nodes/is_articulation",
                                 H5T_INTEGER, H5T_NATIVE_UINT8, n, NULL)))
         return -1;
-    return rd_col(rd, (void **)&d->accounts_at_risk, file, "/nodes/accounts_at_risk",
-                  H5T_INTEGER, H5T_NATIVE_INT64, n, NULL) ||
+    return rd_col(rd, (void **)&d->accounts_at_risk, file, "/nodes/accounts_at_risk", H5T_INTEGER,
+                  H5T_NATIVE_INT64, n, NULL) ||
                    rd_col(rd, (void **)&d->revenue_at_risk, file, "/nodes/revenue_at_risk",
                           H5T_FLOAT, H5T_NATIVE_DOUBLE, n, NULL)
                ? -1
@@ -274,8 +279,8 @@ static int rd_accounts(lp_h5r *rd, lp_report_data *d, hid_t file)
 {
     if (!d->has_keyperson) return 0;
     int64_t a = 0;
-    if (rd_col(rd, (void **)&d->account_node, file, "/accounts/node", H5T_INTEGER,
-               H5T_NATIVE_INT64, -1, &a) ||
+    if (rd_col(rd, (void **)&d->account_node, file, "/accounts/node", H5T_INTEGER, H5T_NATIVE_INT64,
+               -1, &a) ||
         check_rows(rd, "/accounts/node", d->account_node, a, d->n) ||
         rd_col(rd, (void **)&d->account_revenue, file, "/accounts/revenue", H5T_FLOAT,
                H5T_NATIVE_DOUBLE, a, NULL) ||
@@ -283,8 +288,8 @@ static int rd_accounts(lp_h5r *rd, lp_report_data *d, hid_t file)
                H5T_NATIVE_UINT8, a, NULL) ||
         rd_list(rd, &d->key_persons_offsets, &d->key_persons, file, "/accounts/key_persons_offsets",
                 "/accounts/key_persons", a, d->n, 1) ||
-        rd_list(rd, &d->second_link_offsets, &d->second_link, file,
-                "/accounts/second_link_offsets", "/accounts/second_link", a, d->n, 0) < 0)
+        rd_list(rd, &d->second_link_offsets, &d->second_link, file, "/accounts/second_link_offsets",
+                "/accounts/second_link", a, d->n, 0) < 0)
         return -1;
     d->a = a;
     int ex = exists(rd, file, "/accounts/bus_factor");
@@ -296,16 +301,17 @@ static int rd_accounts(lp_h5r *rd, lp_report_data *d, hid_t file)
         int r = lp_h5r_attr_num(rd, &cap, H5T_NATIVE_INT64, ds, "/accounts/bus_factor", "cap", 1);
         H5Dclose(ds);
         if (r) return -1;
-        if (cap < 1 || cap > 1000000) return lp_h5r_fail(rd, "/accounts/bus_factor: cap %" PRId64
-                                                              " out of range", cap);
+        if (cap < 1 || cap > 1000000)
+            return lp_h5r_fail(rd, "/accounts/bus_factor: cap %" PRId64 " out of range", cap);
         d->bus_factor_cap = (int32_t)cap;
         if (rd_col(rd, (void **)&d->bus_factor, file, "/accounts/bus_factor", H5T_INTEGER,
                    H5T_NATIVE_INT32, a, NULL))
             return -1;
         for (int64_t i = 0; i < a; i++)
             if (d->bus_factor[i] < 0 || d->bus_factor[i] > cap)
-                return lp_h5r_fail(rd, "/accounts/bus_factor: row %" PRId64 " is %d, outside 0..%"
-                                       PRId64, i, (int)d->bus_factor[i], cap);
+                return lp_h5r_fail(
+                    rd, "/accounts/bus_factor: row %" PRId64 " is %d, outside 0..%" PRId64, i,
+                    (int)d->bus_factor[i], cap);
     }
     if ((ex = exists(rd, file, "/accounts/dominant_share")) < 0) return -1;
     if (ex && rd_col(rd, (void **)&d->dominant_share, file, "/accounts/dominant_share", H5T_FLOAT,
@@ -330,8 +336,8 @@ static int rd_scenarios(lp_h5r *rd, lp_report_data *d, hid_t file)
                H5T_NATIVE_INT64, m, NULL) ||
         rd_col(rd, (void **)&d->scenario_lost_revenue, file, "/scenarios/lost_revenue", H5T_FLOAT,
                H5T_NATIVE_DOUBLE, m, NULL) ||
-        rd_col(rd, (void **)&d->scenario_newly, file, "/scenarios/newly_bus_factor_1",
-               H5T_INTEGER, H5T_NATIVE_INT64, m, NULL) ||
+        rd_col(rd, (void **)&d->scenario_newly, file, "/scenarios/newly_bus_factor_1", H5T_INTEGER,
+               H5T_NATIVE_INT64, m, NULL) ||
         rd_col(rd, (void **)&d->scenario_newly_revenue, file, "/scenarios/newly_at_risk_revenue",
                H5T_FLOAT, H5T_NATIVE_DOUBLE, m, NULL)) {
         free(off);
@@ -357,7 +363,7 @@ lp_status lp_report_read(lp_report_data *out, const char *path, unsigned parts)
     close(fd);
     hid_t file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
     if (file < 0) return lp_error_set(LP_EINPUT, "%s: not a linchpin result file", path);
-    if (!(d.path = strdup(path))) lp_h5r_nomem(&rd, "path");
+    if (!(d.path = lp_strdup(path))) lp_h5r_nomem(&rd, "path");
     if (!rd.status && !rd_root(&rd, &d, file) && !rd_summary(&rd, &d, file) &&
         !rd_nodes(&rd, &d, file, parts) && !rd_accounts(&rd, &d, file))
         rd_scenarios(&rd, &d, file);
@@ -373,16 +379,42 @@ lp_status lp_report_read(lp_report_data *out, const char *path, unsigned parts)
 void lp_report_data_free(lp_report_data *d)
 {
     if (!d) return;
-    void *ptrs[] = {d->path, d->created, d->linchpin_version, d->igraph_version, d->hdf5_version,
-                    d->command_line, d->parameters, d->input_files, d->warnings,
-                    d->node_id.bytes, d->node_id.off,
-                    d->node_name.bytes, d->node_name.off, d->accounts_at_risk, d->revenue_at_risk,
-                    d->is_articulation, d->betweenness, d->pagerank, d->brokerage,
-                    d->account_node, d->account_revenue, d->account_connected, d->bus_factor,
-                    d->dominant_share, d->threads, d->key_persons_offsets, d->key_persons,
-                    d->second_link_offsets, d->second_link, d->scenario_name.bytes,
-                    d->scenario_name.off, d->scenario_leaving, d->scenario_lost,
-                    d->scenario_lost_revenue, d->scenario_newly, d->scenario_newly_revenue};
+    void *ptrs[] = {d->path,
+                    d->created,
+                    d->linchpin_version,
+                    d->igraph_version,
+                    d->hdf5_version,
+                    d->command_line,
+                    d->parameters,
+                    d->input_files,
+                    d->warnings,
+                    d->node_id.bytes,
+                    d->node_id.off,
+                    d->node_name.bytes,
+                    d->node_name.off,
+                    d->accounts_at_risk,
+                    d->revenue_at_risk,
+                    d->is_articulation,
+                    d->betweenness,
+                    d->pagerank,
+                    d->brokerage,
+                    d->account_node,
+                    d->account_revenue,
+                    d->account_connected,
+                    d->bus_factor,
+                    d->dominant_share,
+                    d->threads,
+                    d->key_persons_offsets,
+                    d->key_persons,
+                    d->second_link_offsets,
+                    d->second_link,
+                    d->scenario_name.bytes,
+                    d->scenario_name.off,
+                    d->scenario_leaving,
+                    d->scenario_lost,
+                    d->scenario_lost_revenue,
+                    d->scenario_newly,
+                    d->scenario_newly_revenue};
     for (size_t k = 0; k < sizeof ptrs / sizeof *ptrs; k++)
         free(ptrs[k]);
     memset(d, 0, sizeof *d);
@@ -484,19 +516,17 @@ lp_status lp_report_check_graph(const lp_report_data *d, const lp_graph *g,
     static const char *const role[2] = {"nodes", "edges"};
     if (k == 2 && has_files) {
         for (int i = 0; i < 2; i++) {
-            if (files[i].crc32 != crc[i] || (files[i].size >= 0 && size[i] >= 0 &&
-                                             files[i].size != size[i]))
+            if (files[i].crc32 != crc[i] ||
+                (files[i].size >= 0 && size[i] >= 0 && files[i].size != size[i]))
                 return lp_error_set(LP_EINPUT,
                                     "%s does not match %s: the %s file differs (size %lld, "
                                     "CRC-32 %08x; the results were computed from size %lld, "
                                     "CRC-32 %08x)",
                                     graph, d->path, role[i], (long long)files[i].size,
-                                    (unsigned)files[i].crc32, (long long)size[i],
-                                    (unsigned)crc[i]);
+                                    (unsigned)files[i].crc32, (long long)size[i], (unsigned)crc[i]);
         }
     } else {
-        return lp_error_set(LP_EINPUT,
-                            "%s cannot be checked against %s: %s records no input files",
+        return lp_error_set(LP_EINPUT, "%s cannot be checked against %s: %s records no input files",
                             graph, d->path, k == 2 ? graph : d->path);
     }
     if (g->n != d->n || g->m != d->edges + d->weak_ties_dropped)

@@ -1,6 +1,7 @@
 /* results_diff.c — two result files compared (lp_diff.h): accounts by the
  * id of their node, key-person sets by id, revenue at risk per node id. */
 #include "lp_diff.h"
+#include "lp_alloc.h"
 #include "lp_csvwrite.h"
 #include "lp_text.h"
 
@@ -38,7 +39,7 @@ static lp_status index_init(id_index *ix, int64_t count)
     uint64_t cap = 16;
     while (cap < (uint64_t)count + (uint64_t)count / 4) /* load <= 0.8 */
         cap *= 2;
-    if (!(ix->slot = calloc(cap, sizeof *ix->slot))) return lp_error_nomem("id index");
+    if (!(ix->slot = lp_calloc(cap, sizeof *ix->slot))) return lp_error_nomem("id index");
     ix->mask = cap - 1;
     return LP_OK;
 }
@@ -96,7 +97,7 @@ static lp_status map_nodes(int64_t *map, const lp_results_table *o, const char *
         return LP_OK;
     }
     id_index ix = {NULL, 0}, nx = {NULL, 0};
-    uint8_t *taken = calloc((size_t)o->n + 1, 1);
+    uint8_t *taken = lp_calloc((size_t)o->n + 1, 1);
     int64_t unmatched = 0;
     lp_status st = taken ? index_init(&ix, o->n) : lp_error_nomem("id index");
     for (int64_t u = 0; !st && u < o->n; u++)
@@ -235,14 +236,14 @@ lp_status lp_diff_compute(lp_diff *out, const lp_results_table *o, const char *o
     for (int64_t i = 0; i < o->a; i++)
         if (o->key_persons.off[i + 1] - o->key_persons.off[i] > maxkp)
             maxkp = o->key_persons.off[i + 1] - o->key_persons.off[i];
-    map = malloc(((size_t)n->n + 1) * sizeof *map);
-    old_acc = malloc(((size_t)o->n + 1) * sizeof *old_acc);
-    old_seen = calloc((size_t)o->a + 1, 1);
-    matched = calloc((size_t)o->n + 1, 1);
-    sa = malloc((size_t)maxkp * sizeof *sa);
-    sb = malloc((size_t)maxkp * sizeof *sb);
-    d.changes = malloc(((size_t)o->a + (size_t)n->a + 1) * sizeof *d.changes);
-    d.persons = malloc(((size_t)o->n + (size_t)n->n + 1) * sizeof *d.persons);
+    map = lp_malloc(((size_t)n->n + 1) * sizeof *map);
+    old_acc = lp_malloc(((size_t)o->n + 1) * sizeof *old_acc);
+    old_seen = lp_calloc((size_t)o->a + 1, 1);
+    matched = lp_calloc((size_t)o->n + 1, 1);
+    sa = lp_malloc((size_t)maxkp * sizeof *sa);
+    sb = lp_malloc((size_t)maxkp * sizeof *sb);
+    d.changes = lp_malloc(((size_t)o->a + (size_t)n->a + 1) * sizeof *d.changes);
+    d.persons = lp_malloc(((size_t)o->n + (size_t)n->n + 1) * sizeof *d.persons);
     if (!map || !old_acc || !old_seen || !matched || !sa || !sb || !d.changes || !d.persons) {
         st = lp_error_nomem("diff");
         goto done;
@@ -339,10 +340,9 @@ static void cell_kp(lp_table_set *w, const lp_results_table *t, int64_t row)
 lp_status lp_diff_write_csv(const char *path, const lp_diff *d, const lp_results_table *o,
                             const lp_results_table *n)
 {
-    static const char *const cols[] = {"change",          "id",
-                                       "name",            "old_bus_factor",
-                                       "new_bus_factor",  "old_key_persons",
-                                       "new_key_persons", "revenue"};
+    static const char *const cols[] = {
+        "change",          "id",     "name", "old_bus_factor", "new_bus_factor", "old_key_persons",
+        "new_key_persons", "revenue"};
     lp_table_set *w;
     lp_status st = lp_table_set_open(&w, NULL, LP_TABLE_CSV);
     if (st) return st;

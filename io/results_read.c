@@ -1,6 +1,7 @@
 /* results_read.c — reading a result file back for `linchpin summary`
  * (lp_results_read_summary, lp_results.h). */
 #include "lp_results.h"
+#include "lp_alloc.h"
 #include "lp_i_h5.h"
 #include "lp_graphstore.h"
 
@@ -46,8 +47,8 @@ done:
 
 /* Strings rows[0..k) of the fixed-length string column `path` (n rows);
  * out[i] are malloc'ed. */
-static int rd_points_fixed(lp_h5r *rd, hid_t file, const char *path, int64_t n,
-                           const hsize_t *rows, int64_t k, char **out)
+static int rd_points_fixed(lp_h5r *rd, hid_t file, const char *path, int64_t n, const hsize_t *rows,
+                           int64_t k, char **out)
 {
     hid_t dset = -1, ftype = -1, fspace = -1, mspace = -1;
     char *fbuf = NULL;
@@ -70,7 +71,7 @@ static int rd_points_fixed(lp_h5r *rd, hid_t file, const char *path, int64_t n,
         lp_h5r_fail(rd, "%s has an implausible string size", path);
         goto done;
     }
-    if (!(fbuf = malloc((size_t)k * size))) {
+    if (!(fbuf = lp_malloc((size_t)k * size))) {
         lp_h5r_nomem(rd, "string column");
         goto done;
     }
@@ -102,15 +103,15 @@ done:
 
 /* Strings rows[0..k) of the blob layout `path`_bytes + `path`_offsets (n
  * rows): every offset checked against the blob, every string NUL-ended. */
-static int rd_points_blob(lp_h5r *rd, hid_t file, const char *path, int64_t n,
-                          const hsize_t *rows, int64_t k, char **out)
+static int rd_points_blob(lp_h5r *rd, hid_t file, const char *path, int64_t n, const hsize_t *rows,
+                          int64_t k, char **out)
 {
     char bpath[256], opath[256];
     snprintf(bpath, sizeof bpath, "%s_bytes", path);
     snprintf(opath, sizeof opath, "%s_offsets", path);
     hid_t bd = -1, od = -1, ofs = -1, oms = -1, bfs = -1, bms = -1;
-    hsize_t *orow = malloc(2 * ((size_t)k + 1) * sizeof *orow);
-    int64_t *off = malloc(2 * ((size_t)k + 1) * sizeof *off), blen = 0, olen = 0;
+    hsize_t *orow = lp_malloc(2 * ((size_t)k + 1) * sizeof *orow);
+    int64_t *off = lp_malloc(2 * ((size_t)k + 1) * sizeof *off), blen = 0, olen = 0;
     int rc = -1;
     if (!orow || !off) {
         lp_h5r_nomem(rd, path);
@@ -143,7 +144,7 @@ static int rd_points_blob(lp_h5r *rd, hid_t file, const char *path, int64_t n,
             goto done;
         }
         hsize_t start[1] = {(hsize_t)a}, count[1] = {(hsize_t)(b - a)};
-        char *str = malloc((size_t)(b - a));
+        char *str = lp_malloc((size_t)(b - a));
         if (!str) {
             lp_h5r_nomem(rd, path);
             goto done;
@@ -199,7 +200,7 @@ static int rd_points_str(lp_h5r *rd, hid_t file, const char *path, int64_t n, co
  * strings are malloc'ed; free with rank_free. */
 typedef struct lp_i_rank {
     int64_t k, n;
-    hsize_t *coord;              /* [k] */
+    hsize_t *coord;               /* [k] */
     char **ids, **types, **names; /* [k], entries NULL or owned; names NULL when absent */
 } lp_i_rank;
 
@@ -239,11 +240,11 @@ static int rd_ranking(lp_h5r *rd, lp_i_rank *rk, hid_t file, const char *path, i
         rc = 0;
         goto done;
     }
-    rows = malloc((size_t)k * sizeof *rows);
-    rk->coord = malloc((size_t)k * sizeof *rk->coord);
-    rk->ids = calloc((size_t)k, sizeof *rk->ids);
-    rk->types = calloc((size_t)k, sizeof *rk->types);
-    rk->names = calloc((size_t)k, sizeof *rk->names);
+    rows = lp_malloc((size_t)k * sizeof *rows);
+    rk->coord = lp_malloc((size_t)k * sizeof *rk->coord);
+    rk->ids = lp_calloc((size_t)k, sizeof *rk->ids);
+    rk->types = lp_calloc((size_t)k, sizeof *rk->types);
+    rk->names = lp_calloc((size_t)k, sizeof *rk->names);
     rk->k = k; /* rank_free frees the entries [0..k): NULL or owned */
     if (!rows || !rk->coord || !rk->ids || !rk->types || !rk->names) {
         lp_h5r_nomem(rd, path);
@@ -289,9 +290,9 @@ static int rd_top(lp_h5r *rd, lp_summary *s, hid_t file)
         rc = 0;
         goto done;
     }
-    acc = malloc((size_t)rk.k * sizeof *acc);
-    rev = malloc((size_t)rk.k * sizeof *rev);
-    s->top = calloc((size_t)rk.k, sizeof *s->top);
+    acc = lp_malloc((size_t)rk.k * sizeof *acc);
+    rev = lp_malloc((size_t)rk.k * sizeof *rev);
+    s->top = lp_calloc((size_t)rk.k, sizeof *s->top);
     if (!acc || !rev || !s->top) {
         lp_h5r_nomem(rd, "top persons");
         goto done;
@@ -339,7 +340,7 @@ static int rd_bus_factor(lp_h5r *rd, lp_summary *s, hid_t file)
         lp_h5r_fail(rd, "%s has %" PRId64 " entries for cap %" PRId64, path, len, cap);
         goto done;
     }
-    s->bus_factor_histogram = malloc((size_t)len * sizeof *s->bus_factor_histogram);
+    s->bus_factor_histogram = lp_malloc((size_t)len * sizeof *s->bus_factor_histogram);
     if (!s->bus_factor_histogram) {
         lp_h5r_nomem(rd, "bus factor histogram");
         goto done;
@@ -369,7 +370,7 @@ static int rd_whole(lp_h5r *rd, void **out, hid_t file, const char *path, H5T_cl
         lp_h5r_fail(rd, "%s has %" PRId64 " rows, expected %" PRId64, path, got, len);
         goto done;
     }
-    if (!(*out = malloc(((size_t)len + 1) * size))) {
+    if (!(*out = lp_malloc(((size_t)len + 1) * size))) {
         lp_h5r_nomem(rd, path);
         goto done;
     }
@@ -408,9 +409,9 @@ static int rd_scenarios(lp_h5r *rd, lp_summary *s, hid_t file)
                  H5T_FLOAT, H5T_NATIVE_DOUBLE, sizeof(double), m))
         goto done;
     s->n_scenarios = m;
-    s->scenario_leaving = malloc(((size_t)m + 1) * sizeof *s->scenario_leaving);
-    s->scenario_name = calloc((size_t)m + 1, sizeof *s->scenario_name);
-    rows = malloc(((size_t)m + 1) * sizeof *rows);
+    s->scenario_leaving = lp_malloc(((size_t)m + 1) * sizeof *s->scenario_leaving);
+    s->scenario_name = lp_calloc((size_t)m + 1, sizeof *s->scenario_name);
+    rows = lp_malloc(((size_t)m + 1) * sizeof *rows);
     if (!s->scenario_leaving || !s->scenario_name || !rows) {
         lp_h5r_nomem(rd, "scenarios");
         goto done;
@@ -420,8 +421,9 @@ static int rd_scenarios(lp_h5r *rd, lp_summary *s, hid_t file)
     if (d < 0) goto done;
     H5Dclose(d);
     if (off[0] != 0 || off[m] != n_leave) {
-        lp_h5r_fail(rd, "/scenarios/leave_offsets must run from 0 to %" PRId64 " (the length of "
-                        "/scenarios/leave)",
+        lp_h5r_fail(rd,
+                    "/scenarios/leave_offsets must run from 0 to %" PRId64 " (the length of "
+                    "/scenarios/leave)",
                     n_leave);
         goto done;
     }
@@ -456,8 +458,8 @@ static int rd_scores(lp_h5r *rd, lp_summary_score **out, int64_t *out_k, hid_t f
         rc = 0;
         goto done;
     }
-    val = malloc((size_t)rk.k * sizeof *val);
-    sc = calloc((size_t)rk.k, sizeof *sc);
+    val = lp_malloc((size_t)rk.k * sizeof *val);
+    sc = lp_calloc((size_t)rk.k, sizeof *sc);
     if (!val || !sc) {
         lp_h5r_nomem(rd, path);
         goto done;
@@ -522,9 +524,9 @@ static herr_t rd_timing_cb(hid_t loc, const char *name, const H5A_info_t *ainfo,
     if (lp_h5r_attr_num(t->rd, &v, H5T_NATIVE_DOUBLE, loc, "/summary/timings", name, 1)) return -1;
     if (s->n_timings == t->cap) {
         int nc = t->cap ? 2 * t->cap : 16;
-        char **p = realloc(s->timing_phase, (size_t)nc * sizeof *p);
+        char **p = lp_realloc(s->timing_phase, (size_t)nc * sizeof *p);
         if (p) s->timing_phase = p;
-        double *q = realloc(s->timing_seconds, (size_t)nc * sizeof *q);
+        double *q = lp_realloc(s->timing_seconds, (size_t)nc * sizeof *q);
         if (q) s->timing_seconds = q;
         if (!p || !q) return lp_h5r_nomem(t->rd, "timings");
         t->cap = nc;
@@ -620,8 +622,9 @@ static hid_t open_results(lp_h5r *rd, const char *path)
         goto fail;
     }
     if (finfo.super.version < 2) {
-        lp_h5r_fail(rd, "not a result file of format %d (an older linchpin's format 1, or not "
-                        "linchpin's): run linchpin analyze again",
+        lp_h5r_fail(rd,
+                    "not a result file of format %d (an older linchpin's format 1, or not "
+                    "linchpin's): run linchpin analyze again",
                     LP_RESULTS_FORMAT_VERSION);
         goto fail;
     }
@@ -630,7 +633,8 @@ static hid_t open_results(lp_h5r *rd, const char *path)
     if (rc == 1 || strcmp(format, LP_RESULTS_FORMAT) != 0) {
         /* say what it is when it is linchpin's other HDF5 file */
         if (rc == 0 && strcmp(format, LP_GRAPHSTORE_FORMAT) == 0)
-            lp_h5r_fail(rd, "not a linchpin result file: a graph store (run linchpin analyze on it)");
+            lp_h5r_fail(rd,
+                        "not a linchpin result file: a graph store (run linchpin analyze on it)");
         else
             lp_h5r_fail(rd, "not a linchpin result file");
         goto fail;
@@ -777,7 +781,7 @@ static int rd_check_rows(lp_h5r *rd, const char *path, const int64_t *vals, int6
 static int rd_check_distinct(lp_h5r *rd, const char *path, const int64_t *vals, int64_t len,
                              int64_t bound)
 {
-    uint8_t *seen = calloc((size_t)bound / 8 + 1, 1);
+    uint8_t *seen = lp_calloc((size_t)bound / 8 + 1, 1);
     if (!seen) return lp_h5r_nomem(rd, path);
     int rc = 0;
     for (int64_t i = 0; i < len && !rc; i++) {
@@ -803,8 +807,8 @@ static int rd_list(lp_h5r *rd, lp_rlist *l, hid_t file, const char *opath, const
         if (required) return lp_h5r_fail(rd, "missing %s", opath);
         return 1;
     }
-    if (rd_whole(rd, (void **)&l->off, file, opath, H5T_INTEGER, H5T_NATIVE_INT64,
-                 sizeof(int64_t), rows + 1))
+    if (rd_whole(rd, (void **)&l->off, file, opath, H5T_INTEGER, H5T_NATIVE_INT64, sizeof(int64_t),
+                 rows + 1))
         return -1;
     hid_t d = lp_h5r_column_open(rd, file, vpath, H5T_INTEGER, &nval);
     if (d < 0) return -1;
@@ -860,7 +864,7 @@ static int rd_strings_fixed(lp_h5r *rd, lp_rstrings *s, hid_t file, const char *
         lp_h5r_fail(rd, "%s has an implausible string size", path);
         goto done;
     }
-    if (!(s->data = malloc((size_t)n * (w + 1) + 1))) {
+    if (!(s->data = lp_malloc((size_t)n * (w + 1) + 1))) {
         lp_h5r_nomem(rd, path);
         goto done;
     }
@@ -905,8 +909,9 @@ static int rd_strings_blob(lp_h5r *rd, lp_rstrings *s, hid_t file, const char *p
                            bpath);
     for (int64_t i = 0; i < n; i++)
         if (s->off[i + 1] <= s->off[i] || s->data[s->off[i + 1] - 1] != '\0')
-            return lp_h5r_fail(rd, "%s: string of row %" PRId64 " is not NUL-terminated where its "
-                                   "offsets say",
+            return lp_h5r_fail(rd,
+                               "%s: string of row %" PRId64 " is not NUL-terminated where its "
+                               "offsets say",
                                bpath, i);
     /* n strings each ending in a NUL: no NUL inside them iff n NULs in all */
     int64_t nul = 0;
@@ -952,7 +957,7 @@ static int rd_json_parts(lp_h5r *rd, lp_results_table *t, const char *warnings)
         int k = 1;
         for (const char *c = v; *c; c++)
             k += *c == ',';
-        if (!(t->person_types = calloc((size_t)k, sizeof *t->person_types))) {
+        if (!(t->person_types = lp_calloc((size_t)k, sizeof *t->person_types))) {
             rc = lp_h5r_nomem(rd, "person types");
         } else {
             for (const char *c = v;; c++) {
@@ -975,7 +980,8 @@ static int rd_json_parts(lp_h5r *rd, lp_results_table *t, const char *warnings)
         return lp_h5r_fail(rd, "/summary: attribute 'warnings' is not a JSON list");
     }
     int k = cJSON_GetArraySize(w);
-    if (k > 0 && !(t->warnings = calloc((size_t)k, sizeof *t->warnings))) rc = lp_h5r_nomem(rd, "warnings");
+    if (k > 0 && !(t->warnings = lp_calloc((size_t)k, sizeof *t->warnings)))
+        rc = lp_h5r_nomem(rd, "warnings");
     for (int i = 0; !rc && i < k; i++) {
         const cJSON *e = cJSON_GetArrayItem(w, i);
         if (!cJSON_IsString(e)) {
@@ -997,19 +1003,18 @@ static int rd_node_numbers(lp_h5r *rd, lp_results_table *t, hid_t file, unsigned
     const hid_t I = H5T_NATIVE_INT64, F = H5T_NATIVE_DOUBLE;
     int all = (parts & LP_RT_NODE_NUMBERS) != 0;
     int risk = all || (parts & LP_RT_NODE_RISK), cent = all || (parts & LP_RT_NODE_CENTRALITY);
-    if (all && (rd_whole_opt(rd, (void **)&t->degree, file, "/nodes/degree", H5T_INTEGER, I, 8,
-                             n) < 0 ||
-                rd_whole_opt(rd, (void **)&t->strength, file, "/nodes/strength", H5T_FLOAT, F, 8,
-                             n) < 0 ||
-                rd_whole_opt(rd, (void **)&t->is_articulation, file, "/nodes/is_articulation",
-                             H5T_INTEGER, H5T_NATIVE_UINT8, 1, n) < 0))
+    if (all &&
+        (rd_whole_opt(rd, (void **)&t->degree, file, "/nodes/degree", H5T_INTEGER, I, 8, n) < 0 ||
+         rd_whole_opt(rd, (void **)&t->strength, file, "/nodes/strength", H5T_FLOAT, F, 8, n) < 0 ||
+         rd_whole_opt(rd, (void **)&t->is_articulation, file, "/nodes/is_articulation", H5T_INTEGER,
+                      H5T_NATIVE_UINT8, 1, n) < 0))
         return -1;
-    if (cent && (rd_whole_opt(rd, (void **)&t->pagerank, file, "/nodes/pagerank", H5T_FLOAT, F, 8,
-                              n) < 0 ||
-                 rd_whole_opt(rd, (void **)&t->betweenness, file, "/nodes/betweenness", H5T_FLOAT,
-                              F, 8, n) < 0 ||
-                 rd_whole_opt(rd, (void **)&t->brokerage, file, "/nodes/brokerage", H5T_FLOAT, F,
-                              8, n) < 0))
+    if (cent &&
+        (rd_whole_opt(rd, (void **)&t->pagerank, file, "/nodes/pagerank", H5T_FLOAT, F, 8, n) < 0 ||
+         rd_whole_opt(rd, (void **)&t->betweenness, file, "/nodes/betweenness", H5T_FLOAT, F, 8,
+                      n) < 0 ||
+         rd_whole_opt(rd, (void **)&t->brokerage, file, "/nodes/brokerage", H5T_FLOAT, F, 8, n) <
+             0))
         return -1;
     if (risk && (rd_whole_opt(rd, (void **)&t->accounts_at_risk, file, "/nodes/accounts_at_risk",
                               H5T_INTEGER, I, 8, n) < 0 ||
@@ -1040,8 +1045,8 @@ static int rd_accounts(lp_h5r *rd, lp_results_table *t, hid_t file)
                  H5T_NATIVE_UINT8, 1, a) ||
         rd_list(rd, &t->key_persons, file, "/accounts/key_persons_offsets", "/accounts/key_persons",
                 a, n, "/nodes", 1) < 0 ||
-        rd_list(rd, &t->second_link, file, "/accounts/second_link_offsets",
-                "/accounts/second_link", a, n, "/nodes", 0) < 0 ||
+        rd_list(rd, &t->second_link, file, "/accounts/second_link_offsets", "/accounts/second_link",
+                a, n, "/nodes", 0) < 0 ||
         rd_whole_opt(rd, (void **)&t->dominant_share, file, "/accounts/dominant_share", H5T_FLOAT,
                      H5T_NATIVE_DOUBLE, 8, a) < 0 ||
         rd_whole_opt(rd, (void **)&t->threads, file, "/accounts/threads", H5T_INTEGER,

@@ -32,6 +32,7 @@
  * closed in reverse order.
  */
 #include "lp_results.h"
+#include "lp_alloc.h"
 #include "lp_i_h5.h"
 
 #include <inttypes.h>
@@ -68,7 +69,7 @@ static int json_reserve(lp_i_json *j, size_t extra)
         size_t nc = j->cap ? j->cap : 256;
         while (nc < j->len + extra + 1)
             nc *= 2;
-        char *q = realloc(j->p, nc);
+        char *q = lp_realloc(j->p, nc);
         if (!q) {
             j->oom = 1;
             return -1;
@@ -484,7 +485,7 @@ static int write_strings_fixed(lp_h5w *w, hid_t file, const char *path, int64_t 
         rc = 0;
         goto done;
     }
-    if (!(buf = malloc((size_t)block * width))) {
+    if (!(buf = lp_malloc((size_t)block * width))) {
         lp_h5w_fail_nomem(w, "string column");
         goto done;
     }
@@ -526,8 +527,8 @@ static int write_strings_blob(lp_h5w *w, hid_t file, const char *path, int64_t l
     char bytes_path[256], offsets_path[256];
     snprintf(bytes_path, sizeof bytes_path, "%s_bytes", path);
     snprintf(offsets_path, sizeof offsets_path, "%s_offsets", path);
-    char *bytes = malloc((size_t)total + 1);
-    int64_t *off = malloc(((size_t)len + 1) * sizeof *off);
+    char *bytes = lp_malloc((size_t)total + 1);
+    int64_t *off = lp_malloc(((size_t)len + 1) * sizeof *off);
     int rc = -1;
     if (!bytes || !off) {
         lp_h5w_fail_nomem(w, "string column");

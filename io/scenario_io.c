@@ -7,6 +7,7 @@
  * until the whole input is known to be valid.
  */
 #include "lp_scenario_io.h"
+#include "lp_alloc.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -63,7 +64,7 @@ static int strset_put(strset *t, const char *s, size_t len, int64_t tag, int64_t
     int64_t count = t->s.count;
     if (2 * (count + 1) > t->cap) { /* rehash at half full */
         int64_t nc = t->cap ? 2 * t->cap : 64;
-        int64_t *ns = calloc((size_t)nc, sizeof *ns);
+        int64_t *ns = lp_calloc((size_t)nc, sizeof *ns);
         if (!ns) return -1;
         for (int64_t i = 0; i < count; i++) {
             uint64_t h =
@@ -78,10 +79,10 @@ static int strset_put(strset *t, const char *s, size_t len, int64_t tag, int64_t
     }
     if (count + 1 > t->len_cap) {
         int64_t nc = t->len_cap ? 2 * t->len_cap : 64;
-        int64_t *nl = realloc(t->len, (size_t)nc * sizeof *nl);
+        int64_t *nl = lp_realloc(t->len, (size_t)nc * sizeof *nl);
         if (!nl) return -1;
         t->len = nl;
-        int64_t *nt = realloc(t->tag, (size_t)nc * sizeof *nt);
+        int64_t *nt = lp_realloc(t->tag, (size_t)nc * sizeof *nt);
         if (!nt) return -1;
         t->tag = nt;
         t->len_cap = nc;
@@ -123,7 +124,7 @@ static lp_status pending_ref(pending *p, const char *id, size_t len, int64_t lin
     if (strset_put(&p->ids, id, len, line, &k) < 0) return lp_error_nomem("scenario ids");
     if (p->n_ref + 1 > p->ref_cap) {
         int64_t nc = p->ref_cap ? 2 * p->ref_cap : 64;
-        int64_t *nr = realloc(p->ref, (size_t)nc * sizeof *nr);
+        int64_t *nr = lp_realloc(p->ref, (size_t)nc * sizeof *nr);
         if (!nr) return lp_error_nomem("scenario ids");
         p->ref = nr;
         p->ref_cap = nc;
@@ -166,7 +167,7 @@ static lp_status pending_scenario(pending *p, const char *name, size_t len, int6
     }
     if (p->names.s.count + 1 > p->first_cap) {
         int64_t nc = p->first_cap ? 2 * p->first_cap : 64;
-        int64_t *nf = realloc(p->first, (size_t)nc * sizeof *nf);
+        int64_t *nf = lp_realloc(p->first, (size_t)nc * sizeof *nf);
         if (!nf) return lp_error_nomem("scenario names");
         p->first = nf;
         p->first_cap = nc;
@@ -224,7 +225,7 @@ static lp_status resolve_ids(pending *p, const lp_graph *g, lp_vid **out_row)
 {
     strset *ids = &p->ids;
     int64_t m = ids->s.count;
-    lp_vid *row = malloc(((size_t)m + 1) * sizeof *row);
+    lp_vid *row = lp_malloc(((size_t)m + 1) * sizeof *row);
     if (!row) return lp_error_nomem("scenario ids");
     for (int64_t k = 0; k < m; k++)
         row[k] = -1;
@@ -236,7 +237,7 @@ static lp_status resolve_ids(pending *p, const lp_graph *g, lp_vid **out_row)
     /* ids that match no node may be names: exactly one node with that name
      * stands for it; several are ambiguous (the user must give an id) */
     if (g->nodes.has_name) {
-        int64_t *hits = calloc((size_t)m + 1, sizeof *hits);
+        int64_t *hits = lp_calloc((size_t)m + 1, sizeof *hits);
         if (!hits) {
             free(row);
             return lp_error_nomem("scenario names");
@@ -327,7 +328,7 @@ static lp_status pending_commit(pending *p, lp_scenarios *out, const lp_graph *g
         for (int64_t q = p->first[sc]; q < p->first[sc + 1]; q++)
             need += g->csr.offset[row[p->ref[q]] + 1] - g->csr.offset[row[p->ref[q]]] + 1;
         if (need > set_cap) {
-            lp_vid *ns = realloc(set, (size_t)need * sizeof *ns);
+            lp_vid *ns = lp_realloc(set, (size_t)need * sizeof *ns);
             if (!ns) {
                 st = lp_error_nomem("scenarios");
                 break;
@@ -400,7 +401,7 @@ lp_status lp_scenarios_read_csv(lp_scenarios *out, const char *path, const lp_gr
 static lp_status split_list(pending *p, const char *list)
 {
     size_t n = strlen(list);
-    char *buf = malloc(n + 1);
+    char *buf = lp_malloc(n + 1);
     if (!buf) return lp_error_nomem("--leave");
     lp_status st = LP_OK;
     size_t i = 0;
@@ -474,8 +475,8 @@ lp_status lp_ties_from_list(lp_tie **out, int64_t *out_count, const char *list, 
     lp_status st = LP_OK;
     /* tokens: PERSON ':' ACCOUNT (',' PERSON ':' ACCOUNT)*, each quoted as in CSV when needed */
     size_t n = strlen(list), i = 0;
-    char *buf = malloc(n + 1);
-    int64_t *refs = malloc((n + 2) * sizeof *refs), nref = 0;
+    char *buf = lp_malloc(n + 1);
+    int64_t *refs = lp_malloc((n + 2) * sizeof *refs), nref = 0;
     if (!buf || !refs) {
         st = lp_error_nomem("--add");
         goto done;
@@ -515,7 +516,7 @@ lp_status lp_ties_from_list(lp_tie **out, int64_t *out_count, const char *list, 
         i++;
     }
     if ((st = resolve_ids(&p, g, &row))) goto done;
-    ties = malloc(((size_t)nref / 2 + 1) * sizeof *ties);
+    ties = lp_malloc(((size_t)nref / 2 + 1) * sizeof *ties);
     if (!ties) {
         st = lp_error_nomem("--add");
         goto done;

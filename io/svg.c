@@ -1,5 +1,6 @@
 /* svg.c — the report's SVG charts (lp_svg.h). */
 #include "lp_svg.h"
+#include "lp_alloc.h"
 #include "lp_text.h"
 
 #include <math.h>
@@ -14,13 +15,25 @@ void lp_html_escape(FILE *f, const char *s)
     while (left > 0) {
         size_t len = 1;
         switch (*p) {
-        case '&': fputs("&amp;", f); break;
-        case '<': fputs("&lt;", f); break;
-        case '>': fputs("&gt;", f); break;
-        case '"': fputs("&quot;", f); break;
-        case '\'': fputs("&#39;", f); break;
+        case '&':
+            fputs("&amp;", f);
+            break;
+        case '<':
+            fputs("&lt;", f);
+            break;
+        case '>':
+            fputs("&gt;", f);
+            break;
+        case '"':
+            fputs("&quot;", f);
+            break;
+        case '\'':
+            fputs("&#39;", f);
+            break;
         case '\t':
-        case '\n': fputc(*p, f); break;
+        case '\n':
+            fputc(*p, f);
+            break;
         default:
             if (*p < 0x20 || *p == 0x7F) break; /* other control characters: dropped */
             len = lp_text_utf8_seq_len(p, left);
@@ -83,8 +96,9 @@ int lp_svg_bar_chart(FILE *f, const lp_svg_bars *c)
             fprintf(f, "<text class=\"label\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">",
                     label_w - 6, y + row * 0.7);
             lp_html_escape(f, c->label[i]);
-            fprintf(f, "</text>\n<rect class=\"bar\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
-                       "height=\"%.1f\"><title>",
+            fprintf(f,
+                    "</text>\n<rect class=\"bar\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
+                    "height=\"%.1f\"><title>",
                     label_w, y + 3, len, row - 6);
             lp_html_escape(f, c->label[i]);
             fputs(": ", f);
@@ -101,24 +115,27 @@ int lp_svg_bar_chart(FILE *f, const lp_svg_bars *c)
         if (w < 240) w = 240;
         double h = top + plot_h + bottom, gap = c->gapless ? 0 : slot * 0.2;
         open_svg(f, c->id, c->title, c->desc, w, h, "chart chart-v");
-        fprintf(f, "<line class=\"axis\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>\n",
-                left, top + plot_h, left + slot * (double)c->n, top + plot_h);
+        fprintf(f, "<line class=\"axis\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>\n", left,
+                top + plot_h, left + slot * (double)c->n, top + plot_h);
         for (int64_t i = 0; i < c->n; i++) {
             double x = left + slot * (double)i, len = plot_h * clean(c->value[i]) / max;
             value_text(num, sizeof num, c->value[i]);
             const char *vt = c->value_text ? c->value_text[i] : num;
-            fprintf(f, "<rect class=\"bar\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
-                       "height=\"%.1f\"><title>",
+            fprintf(f,
+                    "<rect class=\"bar\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
+                    "height=\"%.1f\"><title>",
                     x + gap / 2, top + plot_h - len, slot - gap, len);
             lp_html_escape(f, c->label[i]);
             fputs(": ", f);
             lp_html_escape(f, vt);
-            fprintf(f, "</title></rect>\n<text class=\"value\" x=\"%.1f\" y=\"%.1f\" "
-                       "text-anchor=\"middle\">",
+            fprintf(f,
+                    "</title></rect>\n<text class=\"value\" x=\"%.1f\" y=\"%.1f\" "
+                    "text-anchor=\"middle\">",
                     x + slot / 2, top + plot_h - len - 4);
             lp_html_escape(f, vt);
-            fprintf(f, "</text>\n<text class=\"label\" x=\"%.1f\" y=\"%.1f\" "
-                       "text-anchor=\"middle\">",
+            fprintf(f,
+                    "</text>\n<text class=\"label\" x=\"%.1f\" y=\"%.1f\" "
+                    "text-anchor=\"middle\">",
                     x + slot / 2, top + plot_h + 16);
             lp_html_escape(f, c->label[i]);
             fputs("</text>\n", f);
@@ -133,13 +150,13 @@ int lp_svg_histogram(FILE *f, const char *id, const char *title, const char *des
 {
     double *v = NULL;
     if (n > 0) {
-        v = malloc((size_t)n * sizeof *v);
+        v = lp_malloc((size_t)n * sizeof *v);
         if (!v) return -1;
     }
     for (int64_t i = 0; i < n; i++)
         v[i] = (double)count[i];
-    lp_svg_bars c = {.id = id, .title = title, .desc = desc, .n = n, .label = label,
-                     .value = v, .gapless = 1};
+    lp_svg_bars c = {
+        .id = id, .title = title, .desc = desc, .n = n, .label = label, .value = v, .gapless = 1};
     int rc = lp_svg_bar_chart(f, &c);
     free(v);
     return rc;
