@@ -697,14 +697,18 @@ const char *lp_graph_types_text(const lp_graph *g, char *buf, size_t cap)
 
 /* OR `flag` into flags[type] for every type named in the comma list. */
 static lp_status apply_list(uint8_t *flags, const lp_graph *g, const char *list, uint8_t flag,
-                            const char *option)
+                            const char *role)
 {
-    if (!list || !*list) return lp_error_set(LP_EUSAGE, "--%s: empty type list", option);
+    if (!list || !*list) return lp_error_set(LP_EUSAGE, "the %s role has an empty type list", role);
     const char *p = list;
     for (;;) {
         const char *c = strchr(p, ',');
         size_t len = c ? (size_t)(c - p) : strlen(p);
-        if (len == 0) return lp_error_set(LP_EUSAGE, "--%s: empty item in \"%s\"", option, list);
+        if (len == 0) {
+            char v[LP_TEXT_MSG_CAP];
+            return lp_error_set(LP_EUSAGE, "the %s role's type list '%s' has an empty item", role,
+                                lp_text_msg(v, sizeof v, list, strlen(list)));
+        }
         int64_t t = lp_graph_type_index(g, p, len);
         if (t >= 0) flags[t] |= flag;
         if (!c) break;
