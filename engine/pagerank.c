@@ -43,20 +43,23 @@
 #include "lp_i_progress.h"
 #include "lp_metrics.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 
 #define BLOCK 4096
 
 /* A float copy of the weights when every one converts exactly, else NULL
- * with *nomem clear (the double weights are used). */
+ * with *nomem clear (the double weights are used). Weights are positive and
+ * finite; one above FLT_MAX is not converted at all (undefined in C). */
 static float *float_weights(const lp_csr *csr, int *nomem)
 {
     const int64_t arcs = 2 * csr->m;
     int exact = 1;
 #pragma omp parallel for schedule(static) reduction(&& : exact) if (arcs >= LP_PARALLEL_MIN)
     for (int64_t k = 0; k < arcs; k++)
-        exact = exact && (double)(float)csr->weight[k] == csr->weight[k];
+        exact =
+            exact && csr->weight[k] <= FLT_MAX && (double)(float)csr->weight[k] == csr->weight[k];
     *nomem = 0;
     if (!exact) return NULL;
     float *w = lp_malloc(((size_t)arcs + 1) * sizeof *w);

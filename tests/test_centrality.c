@@ -33,6 +33,8 @@ static double max_rel_diff(const double *a, const double *b, int64_t n)
 
 static const char *TYPES[] = {"company", "employee", "account", "contact"};
 
+static int weight_mode; /* 0: small integers, 1: fractional, 2: above FLT_MAX */
+
 static lp_graph random_graph(int shape, int64_t n)
 {
     lp_nodes nodes = LP_NODES_INIT;
@@ -70,7 +72,12 @@ static lp_graph random_graph(int shape, int64_t n)
             a = (lp_vid)rnd_below(n);
             b = (lp_vid)rnd_below(n);
         }
-        lp_edges_push(&edges, a, b, (double)(1 + rnd_below(5)));
+        double w = (double)(1 + rnd_below(5));
+        /* weight_mode 1 and 2: weights a float cannot hold exactly (PageRank
+         * then reads the double weights, not its float copy) */
+        if (weight_mode == 1) w += 0.1;
+        if (weight_mode == 2) w *= 1e300;
+        lp_edges_push(&edges, a, b, w);
     }
     if (shape == 3 && n > 3) lp_edges_push(&edges, 0, (lp_vid)(n - 1), 1.0);
     lp_graph g;
@@ -304,6 +311,17 @@ int main(void)
         check_pagerank(&g, what);
         lp_graph_free(&g);
     }
+    for (int c = 0; c < 24; c++) {
+        rng_state = 500 + (uint64_t)c;
+        weight_mode = 1 + c % 2;
+        lp_graph g = random_graph(c % 4, 2 + rnd_below(120));
+        char what[80];
+        snprintf(what, sizeof what, "random %d, %s weights (shape %d, n %lld)", c,
+                 weight_mode == 1 ? "fractional" : "huge", c % 4, (long long)g.n);
+        check_pagerank(&g, what);
+        lp_graph_free(&g);
+    }
+    weight_mode = 0;
     for (int s = 1; s <= 3; s++) {
         lp_graph g = lp_test_enterprise(400 * s, (uint64_t)s);
         char what[64];
