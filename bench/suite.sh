@@ -24,7 +24,11 @@
 # sampled peer or check (default 60). Before each driver it waits until the
 # 1-minute load average is at most L (default 0.5) for at most S seconds
 # (default 600; then it measures anyway and says so); --no-wait does not
-# wait. Defaults: runs 3, threads = nproc,
+# wait. When GAPBS's source is beside the repository (../shared/peers/gapbs,
+# or GAPBS_SRC), it is built once in WORK/gapbs (never in the repo) and its
+# pr, bfs, cc and bc kernels run on each size's graph, converted once from
+# our graph store (the merged graph ours analyses) to GAPBS's .sg; never
+# gating anything. Defaults: runs 3, threads = nproc,
 # build build-suite, work $TMPDIR/linchpin-bench/suite, report to
 # WORK/report.md (and stdout). Graphs are deleted afterwards unless --keep.
 set -eu
@@ -67,7 +71,7 @@ while [ $# -gt 0 ]; do
     --quiet-load) QUIET_LOAD=$2; shift 2 ;;
     --quiet-max) QUIET_MAX=$2; shift 2 ;;
     --keep) KEEP=1; shift ;;
-    -h | --help) sed -n '2,29p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,33p' "$0"; exit 0 ;;
     *) echo "suite.sh: unknown argument: $1" >&2; exit 2 ;;
     esac
 done
@@ -96,6 +100,55 @@ if ! cmake --build "$BUILD" -j "$(nproc)" --target linchpin bench_suite >"$WORK/
         exit 1
     fi
 fi
+
+# ---- GAPBS (the GAP Benchmark Suite), when its source is beside the repo ----
+GAPBS_SRC="${GAPBS_SRC:-$ROOT/../shared/peers/gapbs}"
+GAPBS=""
+if [ -f "$GAPBS_SRC/src/pr.cc" ]; then
+    GAPBS="$WORK/gapbs"
+    rm -rf "$GAPBS"
+    mkdir -p "$GAPBS"
+    cp -r "$GAPBS_SRC/src" "$GAPBS/"
+    for k in pr bfs cc bc converter; do
+        if ! g++ -std=c++11 -O3 -Wall -fopenmp "$GAPBS/src/$k.cc" -o "$GAPBS/$k" \
+            >>"$GAPBS/build.log" 2>&1; then
+            log "GAPBS: building $k failed (see $GAPBS/build.log); no GAPBS rows"
+            GAPBS=""
+            break
+        fi
+    done
+fi
+# gapbs_size DIR: GAPBS's kernels on DIR/graph, converted once, into DIR/gapbs.out
+gapbs_size() {
+    sd=$1
+    gd="$sd/gapbs"
+    mkdir -p "$gd"
+    "$LP" import "$sd/graph/nodes.csv" "$sd/graph/edges.csv" -o "$gd/graph.h5" \
+        >"$gd/import.log" 2>&1 || { log "GAPBS: import failed (see $gd/import.log)"; return 0; }
+    root=$($PY "$ROOT/bench/suite_report.py" gapbs_el "$gd/graph.h5" "$gd/graph.el") || return 0
+    "$GAPBS/converter" -f "$gd/graph.el" -s -b "$gd/graph.sg" >"$gd/convert.log" 2>&1 ||
+        { log "GAPBS: converter failed (see $gd/convert.log)"; return 0; }
+    rm -f "$gd/graph.el" "$gd/graph.h5"
+    : >"$sd/gapbs.out"
+    # kernel phase arguments: pr to our tolerance; bfs and bc from R's first anchor
+    for run in "pr pagerank -i 1000 -t 1e-12" "bfs brokerage -r $root" "cc keyperson" \
+        "bc betweenness_sampled -r $root -i 1"; do
+        set -- $run
+        k=$1 phase=$2
+        shift 2
+        quiet
+        lg=$(load1)
+        OMP_NUM_THREADS="$THREADS" "$GAPBS/$k" -f "$gd/graph.sg" -n "$RUNS" "$@" >"$gd/$k.log" 2>&1 ||
+            log "GAPBS: $k exited with status $? (see $gd/$k.log)"
+        its=""
+        if [ "$k" = pr ]; then # iterations, from one more (untimed) run that logs them
+            OMP_NUM_THREADS="$THREADS" "$GAPBS/pr" -f "$gd/graph.sg" -n 1 -l "$@" >"$gd/pr_iter.log" 2>&1 || :
+            its=" iterations=$(awk 'NF == 2 && $1 ~ /^[0-9]+$/ { n++ } END { print n + 0 }' "$gd/pr_iter.log")"
+        fi
+        echo "bench=gapbs phase=$phase impl=gapbs kernel=$k args=$(echo "$*" | tr ' ' '_') load=$lg$its $(awk '/Trial Time/ { t[n++] = $NF } END { if (!n) { print "median_s=NA"; exit } for (i = 0; i < n; i++) for (j = i + 1; j < n; j++) if (t[j] < t[i]) { x = t[i]; t[i] = t[j]; t[j] = x } printf "median_s=%.6f runs=%d", (n % 2 ? t[int(n / 2)] : (t[n / 2 - 1] + t[n / 2]) / 2), n }' "$gd/$k.log")" >>"$sd/gapbs.out"
+    done
+    rm -f "$gd/graph.sg"
+}
 
 # ---- sizes: accounts for a target, calibrated on 20 000 accounts -----------
 cal="$WORK/calibrate"
@@ -162,6 +215,7 @@ fi
     echo "sizes: $SIZES"
     [ "$GROWTH" = 1 ] && echo "growth: $(for g in $GROWTH_SIZES; do printf '%sM ' "$g"; done)"
     echo "calibration: 20000 accounts -> $CAL_NODES nodes, $CAL_EDGES edge rows"
+    [ -n "$GAPBS" ] && echo "gapbs: $(head -c 12 "$GAPBS_SRC/COMMIT" 2>/dev/null || echo '?') (built with $(g++ --version | head -n 1), -O3 -fopenmp)"
 } >"$WORK/meta.txt"
 
 # ---- per-size tables --------------------------------------------------------
@@ -189,6 +243,10 @@ for size in $SIZES; do
         --budget "$BUDGET" --work "$d" >"$d/peers.out" 2>"$d/peers.err" ||
         log "$size: peers_suite.py exited with status $? (see $d/peers.err)"
     echo "suite=$l_suite suite_end=$e_suite peers=$l_peers peers_end=$(load1)" >"$d/load.txt"
+    if [ -n "$GAPBS" ]; then
+        log "$size: GAPBS pr, bfs, cc, bc"
+        gapbs_size "$d"
+    fi
     [ "$KEEP" = 1 ] || rm -rf "$d/graph" "$d/dump"
 done
 

@@ -5,6 +5,11 @@ directory (the key=value lines of bench_suite and peers_suite.py, the
 
     /usr/bin/python3 bench/suite_report.py report WORK      > report.md
     /usr/bin/python3 bench/suite_report.py timings RESULTS.h5
+    /usr/bin/python3 bench/suite_report.py gapbs_el GRAPH.h5 OUT.el
+
+`gapbs_el` writes a graph store's edges (each once, as node rows) as the
+edge list GAPBS's converter reads, and prints the row of the first anchor
+(first `company` node) for the kernels started from R.
 
 `timings` prints /summary/timings of a result file (and its node and edge
 counts) as one key=value line, for the growth runs. Never part of the tests.
@@ -105,7 +110,8 @@ class Size:
     def __init__(self, work, name):
         self.name = name
         d = os.path.join(work, name)
-        self.lines = parse_kv(os.path.join(d, "suite.out")) + parse_kv(os.path.join(d, "peers.out"))
+        self.lines = (parse_kv(os.path.join(d, "suite.out")) + parse_kv(os.path.join(d, "peers.out"))
+                      + parse_kv(os.path.join(d, "gapbs.out")))
         self.gen = dict(kv.split("=", 1) for kv in open(os.path.join(d, "gen.txt")).read().split()) \
             if os.path.exists(os.path.join(d, "gen.txt")) else {}
         self.load = dict(kv.split("=", 1) for kv in open(os.path.join(d, "load.txt")).read().split()) \
@@ -156,12 +162,31 @@ def peer_cell(sz, phase, impls, ours_t):
     return "–", None, None
 
 
+def gapbs_cell(sz, key, ours_t):
+    """GAPBS's kernel nearest to the phase: pr beside PageRank (same tolerance),
+    bfs (from R's first anchor) beside brokerage, cc beside key persons, one
+    bc source beside sampled betweenness (time per source, no ratio)."""
+    d = sz.get(key, "gapbs")
+    if d is None:
+        return "–"
+    t = num(d.get("median_s"))
+    if t is None:
+        return "failed"
+    if key == "betweenness_sampled":
+        return f"bc: {fmt_s(t)} per source"
+    r = t / ours_t if ours_t else None
+    its = f", {d['iterations']} it." if "iterations" in d else ""
+    return f"{d.get('kernel', '?')}: {fmt_s(t)}" + (f" ({fmt_ratio(r)})" if r else "") + its
+
+
 def size_table(sz, threads):
     out = []
+    has_gapbs = any(d.get("impl") == "gapbs" for d in sz.lines)
     out.append(f"| phase | ours, {threads} thr. (s) | ours, 1 thr. (s) | 1 → {threads} thr. | "
                "igraph C (s, ratio) | graph-tool (s, ratio) | NetworkX (s, ratio) | "
-               "peak MB ours | peak MB igraph / gt / nx | check |")
-    out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+               + ("GAPBS (s, ratio) | " if has_gapbs else "")
+               + "peak MB ours | peak MB igraph / gt / nx | check |")
+    out.append("|---|---:|---:|---:|---:|---:|---:|" + ("---:|" if has_gapbs else "") + "---:|---:|---|")
     for key, label in ROWS:
         o = sz.get(key, "ours")
         o1 = sz.get(key, "ours_1t")
@@ -198,8 +223,9 @@ def size_table(sz, threads):
             verdict = "PASS" if not bad else "FAIL (" + ", ".join(c["impl"] for c in bad) + ")"
             verdict += f" ({len(checks)})" if len(checks) > 1 else ""
         peers_mb = " / ".join(fmt_mb(x) for x in (c_rss, g_rss, n_rss))
+        gp = f"{gapbs_cell(sz, key, t)} | " if has_gapbs else ""
         out.append(f"| {lab} | {ours} | {fmt_s(t1)}{busy(o1)} | {scale} | {c_cell} | {g_cell} | {n_cell} | "
-                   f"{fmt_mb(num(o.get('rss_mb')) if o else None)} | {peers_mb} | {verdict} |")
+                   f"{gp}{fmt_mb(num(o.get('rss_mb')) if o else None)} | {peers_mb} | {verdict} |")
     return "\n".join(out)
 
 
@@ -313,7 +339,12 @@ def report(work):
                    "vertex removable), time only. § no peer has a sampler with an (ε, δ) "
                    "guarantee; the exact row gives what exact betweenness costs them. ⚠ other "
                    f"processes used more than {BUSY_FLAG:.0%} of the machine's CPU during these "
-                   "runs (others_cpu in the raw output): the figure shared its cores.")
+                   "runs (others_cpu in the raw output): the figure shared its cores."
+                   + (" GAPBS: its kernel nearest to the phase on the same graph (converted once "
+                      "from our graph store), time of the kernel only: pr to the same L1 change "
+                      "(unweighted, float, Gauss-Seidel), bfs from R's first anchor beside "
+                      "brokerage, cc (connected components) beside key persons, bc for one "
+                      "source beside sampled betweenness." if any(d.get("impl") == "gapbs" for d in sz.lines) else ""))
         out.append("")
         out.append("<details><summary>samples, extrapolations and checks</summary>")
         out.append("")
@@ -339,9 +370,29 @@ def timings(path):
                        + [f"{k}={float(v):.6f}" for k, v in t.items()]))
 
 
+def gapbs_el(store, out):
+    import h5py
+    import numpy as np
+
+    with h5py.File(store, "r") as f:
+        off = f["csr/offsets"][:]
+        tgt = f["csr/targets"][:]
+        types = [bytes(f["types/name_bytes"][a:b - 1]).decode() for a, b in
+                 zip(f["types/name_offsets"][:-1], f["types/name_offsets"][1:])]
+        node_type = f["nodes/type"][:]
+    src = np.repeat(np.arange(len(off) - 1, dtype=np.int64), np.diff(off))
+    keep = src < tgt
+    np.savetxt(out, np.stack([src[keep], tgt[keep]], 1), fmt="%d")
+    anchors = np.flatnonzero(node_type == types.index("company")) if "company" in types else []
+    print(int(anchors[0]) if len(anchors) else 0)
+
+
 def main():
     if len(sys.argv) == 3 and sys.argv[1] == "report":
         print(report(sys.argv[2]))
+        return 0
+    if len(sys.argv) == 4 and sys.argv[1] == "gapbs_el":
+        gapbs_el(sys.argv[2], sys.argv[3])
         return 0
     if len(sys.argv) == 3 and sys.argv[1] == "timings":
         timings(sys.argv[2])
