@@ -175,6 +175,7 @@ static H5FD_t *sink_open(const char *name, unsigned flags, hid_t fapl, haddr_t m
     }
     if (fd < 0) return NULL;
     lp_i_sink *f = lp_calloc(1, sizeof *f);
+    if (!f) *fa->err = ENOMEM; /* lp_h5w_end reports it as out of memory */
     if (!f || fstat(fd, &sb) != 0) {
         free(f);
         close(fd);
@@ -763,6 +764,7 @@ lp_status lp_h5w_end(lp_h5w *w, const char *path, int ok)
         sync_dir_of(path);
         return LP_OK;
     }
+    if (w->io_err == ENOMEM) return lp_error_nomem("HDF5 file driver");
     if (w->io_err) /* the root cause, whatever HDF5 made of it afterwards */
         return lp_error_set(LP_EOUTPUT, "cannot write %s: %s", path, strerror(w->io_err));
     if (w->status == LP_EINTERNAL) return lp_error_nomem(w->reason);
