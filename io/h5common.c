@@ -658,17 +658,19 @@ static int link_unnamed(lp_h5w *w, const char *path)
     return 0;
 }
 
-/* Make the rename durable. Best effort: by now the new file is in place. */
+/* Make the rename durable. Best effort: by now the new file is in place,
+ * so nothing here may fail; no allocation (a failed one could not be
+ * reported), a directory name longer than PATH_MAX is not synced. */
 static void sync_dir_of(const char *path)
 {
     const char *slash = strrchr(path, '/');
-    char *dir = NULL;
+    char dir[PATH_MAX];
     int fd;
     if (!slash) {
         fd = open(".", O_RDONLY | O_DIRECTORY);
     } else {
         size_t len = slash == path ? 1 : (size_t)(slash - path);
-        if (!(dir = lp_malloc(len + 1))) return;
+        if (len >= sizeof dir) return;
         memcpy(dir, path, len);
         dir[len] = '\0';
         fd = open(dir, O_RDONLY | O_DIRECTORY);
@@ -677,7 +679,6 @@ static void sync_dir_of(const char *path)
         fsync(fd);
         close(fd);
     }
-    free(dir);
 }
 
 /* ---- atomic write: begin / end ----------------------------------------- */
