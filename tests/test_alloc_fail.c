@@ -1,0 +1,662 @@
+/* test_alloc_fail.c — every allocation failure path of engine/ and io/
+ * ("brutal malloc", as LAGraph tests it; issue 18 item 4).
+ *
+ * Each stage of a run — CSV load (plain and with skip_bad_rows), scenario
+ * file, graph-store write and read, lp_analyze (exact and sampled
+ * betweenness, bus factor, second links, departure scenarios, min_tie),
+ * added ties, results write, summary and whole-table read, CRM import — is
+ * run with allocation k failing (lp_alloc_fail_after(k): allocation k and
+ * every later one return NULL) for k = 0, 1, 2, ... until a run makes no
+ * more than k allocations, i.e. completes without meeting the limit. Every
+ * k is run, none skipped. For each k:
+ *  - a run that met the limit returns LP_EINTERNAL with a one-line
+ *    "out of memory" message; success is accepted only when no allocation
+ *    failed (lp_alloc_count() <= k);
+ *  - an output stage leaves no file at its target and no temporary
+ *    (".<name>.tmp-XXXXXX") in the directory;
+ *  - what it allocated is freed: under ASan, LeakSanitizer at exit covers
+ *    every k.
+ * Then every stage runs again with the countdown off and must give what a
+ * reference run gave before any failure was injected (the graph, the
+ * analysis and the tables read back compared bit for bit), so a failure
+ * leaves no damaged global state behind.
+ *
+ * The graph is small (written by the test; every role, a weak tie, a
+ * duplicate row, a self-loop, a bad row, an orphan account) so that each
+ * stage takes a few hundred allocations. Two OpenMP threads, so failures
+ * inside parallel regions are exercised too (the allocation that fails
+ * first then depends on scheduling; every k still fails some allocation).
+ *
+ * Prints "alloc-fail: N failure points: csv=..., ..." (.ci/run shows it). */
+#define _GNU_SOURCE
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "lp_addties.h"
+#include "lp_alloc.h"
+#include "lp_crm.h"
+#include "lp_csv.h"
+#include "lp_error.h"
+#include "lp_graphstore.h"
+#include "lp_i_csv.h"
+#include "lp_pipeline.h"
+#include "lp_results.h"
+#include "lp_scenario_io.h"
+#include "lp_test.h"
+#include "lp_test_files.h"
+
+static char dir[128];
+static char nodes_csv[256], edges_csv[256], bad_nodes_csv[256], bad_edges_csv[256];
+static char scen_csv[256], store_h5[256], results_h5[256], out_store[256], out_results[256];
+static char crm_dir[256];
+
+static const lp_roles roles = {"company,division", "employee", "account"};
+#define LEAVE_LIST "E1,\"team-d2\""
+#define ADD_LIST "E5:A2,E3:A6"
+
+static void path_in(char *out, const char *name)
+{
+    snprintf(out, 256, "%s/%s", dir, name);
+}
+
+static void write_text(const char *path, const char *text)
+{
+    lp_test_spit(path, text, strlen(text));
+}
+
+static int exists(const char *path)
+{
+    struct stat sb;
+    return lstat(path, &sb) == 0;
+}
+
+/* ---- the input ---------------------------------------------------------- */
+
+static void write_inputs(void)
+{
+    write_text(nodes_csv, "id,type,revenue,name\n"
+                          "HQ,company,0,Head office\n"
+                          "D1,division,0,Sales\n"
+                          "team-d2,division,0,Service\n"
+                          "E1,employee,0,Ann\n"
+                          "E2,employee,0,Ben\n"
+                          "E3,employee,0,Cem\n"
+                          "E4,employee,0,Dora\n"
+                          "E5,employee,0,Eli\n"
+                          "E6,employee,0,\n"
+                          "C1,contact,0,\n"
+                          "C2,contact,0,Gus\n"
+                          "C4,contact,0,Hal\n"
+                          "A1,account,100.5,Acme\n"
+                          "A2,account,200,Bolt\n"
+                          "A3,account,300,Crux\n"
+                          "A4,account,50,Dyne\n"
+                          "A5,account,75,Eon\n"
+                          "A6,account,10,Flux Capacitor Consolidated Holdings of the Greater "
+                          "Metropolitan Area and Surroundings\n"
+                          "X1,partner,0,\n");
+    write_text(edges_csv, "source,target,weight\n"
+                          "HQ,D1,3\n"
+                          "HQ,team-d2,2\n"
+                          "D1,E1,1\n"
+                          "D1,E2,1\n"
+                          "team-d2,E3,1\n"
+                          "team-d2,E4,1\n"
+                          "D1,E5,0.25\n"
+                          "team-d2,E6,1\n"
+                          "E1,A1,2\n"
+                          "E1,A1,1\n"
+                          "E2,A1,1\n"
+                          "E1,C1,1\n"
+                          "C1,A2,1\n"
+                          "E3,A3,1\n"
+                          "E4,A3,1\n"
+                          "E3,C2,1\n"
+                          "C2,A3,1\n"
+                          "E4,A4,1\n"
+                          "A4,C4,1\n"
+                          "E5,A5,1\n"
+                          "E6,A5,0.2\n"
+                          "E2,E2,1\n"
+                          "X1,A6,1\n");
+    /* one malformed row, a long field (the reader's field buffer grows), a
+     * long number (parsed from a heap copy), edge rows naming unknown ids */
+    char big[9000];
+    int len = snprintf(big, sizeof big,
+                       "id,type,revenue\n"
+                       "HQ,company,0\n"
+                       "E1,employee,0\n"
+                       "E2,employee,x\n"
+                       "A1,account,5\n"
+                       "A2,account,");
+    memset(big + len, '0', 200);
+    len += 200;
+    len += snprintf(big + len, sizeof big - (size_t)len, "7\n\"");
+    memset(big + len, 'y', 6000);
+    len += 6000;
+    snprintf(big + len, sizeof big - (size_t)len, "\",account,1\n");
+    write_text(bad_nodes_csv, big);
+    write_text(bad_edges_csv, "source,target,weight\n"
+                              "HQ,E1,1\n"
+                              "E1,A1,1\n"
+                              "E1,ghost,1\n"
+                              "ghost,A1,1\n");
+    /* a name longer than the reader's first field buffer, a row of more
+     * fields than its first field index */
+    len = snprintf(big, sizeof big,
+                   "Ann leaves,E1\n"
+                   "\"Service team\",team-d2\n"
+                   "Cem and Dora,E3,E4,\n");
+    memset(big + len, 'n', 5000);
+    len += 5000;
+    len += snprintf(big + len, sizeof big - (size_t)len, ",E2\nMany,");
+    for (int i = 0; i < 80; i++)
+        len += snprintf(big + len, sizeof big - (size_t)len, "E5,");
+    snprintf(big + len, sizeof big - (size_t)len, "E6\n");
+    write_text(scen_csv, big);
+    char p[320];
+    snprintf(crm_dir, sizeof crm_dir, "%s/crm", dir);
+    mkdir(crm_dir, 0700);
+    snprintf(p, sizeof p, "%s/owners.csv", crm_dir);
+    write_text(p, "Owner ID,First Name,Last Name,Email,Active,Team\n"
+                  "1,Ann,Lee,a@x.org,true,North\n"
+                  "2,Ben,Ray,b@x.org,true,North\n"
+                  "3,Cem,Oz,c@x.org,false,South\n");
+    snprintf(p, sizeof p, "%s/companies.csv", crm_dir);
+    write_text(p, "Record ID,Company name,Company Domain Name,Annual Revenue,Company owner\n"
+                  "10,Acme,acme.example,1000,1\n"
+                  "11,Bolt,bolt.example,,2\n"
+                  "12,Crux,crux.example,300,9\n");
+    snprintf(p, sizeof p, "%s/contacts.csv", crm_dir);
+    write_text(p, "Record ID,First Name,Last Name,Email,Contact owner,Associated Company IDs "
+                  "(Primary)\n"
+                  "100,Gus,Ng,g@y.org,1,10\n"
+                  "101,Hal,Ko,h@y.org,3,11\n");
+    snprintf(p, sizeof p, "%s/engagements.csv", crm_dir);
+    write_text(p, "Activity ID,Activity type,Activity date,Activity assigned to,Associated "
+                  "Contact IDs,Associated Company IDs\n"
+                  "1000,NOTE,2026-01-02 10:00,2,100,10\n"
+                  "1001,CALL,2025-06-30 09:00,1,,11\n"
+                  "1002,MEETING,2026-02-01 12:00,2,101,\n");
+}
+
+/* ---- stages ------------------------------------------------------------- */
+
+/* A stage: prep (not counted, countdown off) builds what run needs; run is
+ * the part under test; done frees what prep built. out: the file run
+ * writes (NULL: none). */
+typedef struct stage {
+    const char *name;
+    void (*prep)(void);
+    lp_status (*run)(void);
+    void (*done)(void);
+    const char *out;
+    long points; /* failure points exercised */
+} stage;
+
+/* State shared by prep and run. */
+static lp_graph ref_g; /* the reference graph (CSV load) */
+static lp_load_report ref_rep;
+static lp_analysis ref_an; /* the reference analysis of a copy of ref_g */
+static lp_graph an_g;      /* the graph that analysis ran on (roles set, weak ties dropped) */
+static lp_scenarios ref_set = LP_SCENARIOS_INIT;
+static lp_graph work_g; /* a fresh graph for one analyze run */
+static lp_scenarios work_set = LP_SCENARIOS_INIT;
+
+static lp_status load_csv(lp_graph *g, lp_load_report *rep)
+{
+    return lp_graph_load_csv(g, rep, nodes_csv, edges_csv, NULL);
+}
+
+static lp_status run_csv(void)
+{
+    lp_graph g;
+    lp_load_report rep;
+    lp_status st = load_csv(&g, &rep);
+    if (!st) lp_graph_free(&g);
+    return st;
+}
+
+static lp_status run_csv_skip(void)
+{
+    lp_graph g;
+    lp_load_options lo = LP_LOAD_OPTIONS_INIT;
+    lo.skip_bad_rows = 1;
+    lo.warn = fopen("/dev/null", "w");
+    lp_status st = lp_graph_load_csv(&g, NULL, bad_nodes_csv, bad_edges_csv, &lo);
+    if (lo.warn) fclose(lo.warn);
+    if (!st) lp_graph_free(&g);
+    return st;
+}
+
+/* The plain load in blocks of 64 bytes cut into chunks of a few bytes:
+ * many blocks, chunks parsed in parallel, the block buffer grown for a
+ * record longer than a block. */
+static lp_status run_csv_blocks(void)
+{
+    int64_t block = lp_i_csv_block_size, chunk = lp_i_csv_min_chunk;
+    lp_i_csv_block_size = 64;
+    lp_i_csv_min_chunk = 1;
+    lp_status st = run_csv();
+    lp_i_csv_block_size = block;
+    lp_i_csv_min_chunk = chunk;
+    return st;
+}
+
+static lp_status run_scenario_file(void)
+{
+    lp_scenarios s = LP_SCENARIOS_INIT;
+    lp_status st = lp_scenarios_from_list(&s, LEAVE_LIST, &an_g);
+    if (!st) st = lp_scenarios_read_csv(&s, scen_csv, &an_g);
+    lp_tie *ties = NULL;
+    int64_t nt = 0;
+    if (!st) st = lp_ties_from_list(&ties, &nt, ADD_LIST, &an_g, &s.notes);
+    free(ties);
+    lp_scenarios_free(&s);
+    return st;
+}
+
+static lp_status run_store_write(void)
+{
+    return lp_graphstore_write_roles(out_store, &ref_g, &ref_rep, &roles);
+}
+
+static lp_status run_store_read(void)
+{
+    lp_graph g;
+    lp_graphstore_info info;
+    lp_status st = lp_graphstore_read(&g, &info, store_h5);
+    if (!st) {
+        lp_graph_free(&g);
+        lp_graphstore_info_free(&info);
+    }
+    return st;
+}
+
+static lp_analyze_options analyze_opts(lp_bw_mode bw, const lp_scenarios *set)
+{
+    lp_analyze_options o = LP_ANALYZE_OPTIONS_INIT;
+    o.roles = roles;
+    o.min_tie = 0.3;
+    o.bus_factor_cap = 4;
+    o.second_links = 2;
+    o.scenarios = set;
+    o.betweenness = bw;
+    o.sampling.epsilon = 0.2;
+    o.sampling.seed = 7;
+    o.top = 5;
+    return o;
+}
+
+/* A fresh copy of the graph with the scenarios resolved (lp_analyze sets
+ * roles and drops weak ties in place). */
+static void prep_analyze(void)
+{
+    if (load_csv(&work_g, NULL) || lp_graph_set_roles(&work_g, &roles) ||
+        lp_scenarios_from_list(&work_set, LEAVE_LIST, &work_g) ||
+        lp_scenarios_read_csv(&work_set, scen_csv, &work_g)) {
+        fprintf(stderr, "prep_analyze: %s\n", lp_error_message());
+        exit(1);
+    }
+}
+
+static void done_analyze(void)
+{
+    lp_scenarios_free(&work_set);
+    lp_graph_free(&work_g);
+}
+
+static lp_status analyze_with(lp_bw_mode bw)
+{
+    lp_analyze_options o = analyze_opts(bw, &work_set);
+    lp_analysis a;
+    lp_status st = lp_analyze(&a, &work_g, &o);
+    if (!st) st = lp_analysis_add_time(&a, "load", 0.5);
+    if (!st) lp_analysis_free(&a);
+    return st;
+}
+
+static lp_status run_analyze_exact(void)
+{
+    return analyze_with(LP_BW_EXACT);
+}
+
+static lp_status run_analyze_sampled(void)
+{
+    return analyze_with(LP_BW_SAMPLED);
+}
+
+static lp_tie *ties;
+static int64_t n_ties;
+
+static lp_status run_addties(void)
+{
+    lp_addties_result r;
+    lp_vid leave[2] = {ref_set.leave[0], ref_set.leave[1]};
+    lp_status st = lp_addties_run(&r, &an_g, &ref_an.keyperson, ref_an.bus_factor,
+                                  ref_an.bus_factor_cap, ties, n_ties, leave, 2);
+    if (!st) lp_addties_result_free(&r);
+    return st;
+}
+
+static lp_run_info run_info(const lp_load_report *rep)
+{
+    static lp_input_file inputs[2];
+    inputs[0] = rep->nodes_file;
+    inputs[1] = rep->edges_file;
+    lp_run_info run = {.command_line = "linchpin analyze nodes.csv edges.csv",
+                       .threads = 2,
+                       .parameters_json = "{\"person\":\"employee\",\"anchor\":\"company\"}",
+                       .inputs = inputs,
+                       .n_inputs = 2,
+                       .skipped_rows = 0};
+    return run;
+}
+
+static lp_status run_results_write(void)
+{
+    lp_run_info run = run_info(&ref_rep);
+    return lp_results_write(out_results, &an_g, &ref_an, &run);
+}
+
+static lp_status run_summary(void)
+{
+    lp_summary s;
+    lp_status st = lp_results_read_summary(&s, results_h5);
+    if (!st) lp_summary_free(&s);
+    return st;
+}
+
+static lp_status run_table(void)
+{
+    lp_results_table t;
+    lp_status st = lp_results_read_table(&t, results_h5, 0);
+    if (!st) lp_results_table_free(&t);
+    return st;
+}
+
+/* The shipped mapping read from its file (the builtin one is the same
+ * text, parsed by the same code). */
+static char mapping_json[4096];
+
+static lp_status run_crm(void)
+{
+    lp_crm_mapping *m = NULL;
+    lp_status st = lp_crm_mapping_load(&m, mapping_json);
+    lp_graph g;
+    lp_crm_report rep;
+    if (!st) st = lp_crm_import(&g, &rep, m, crm_dir, NULL);
+    if (!st) {
+        lp_graph_free(&g);
+        lp_crm_report_free(&rep);
+    }
+    lp_crm_mapping_free(m);
+    return st;
+}
+
+static stage stages[] = {
+    {"csv", NULL, run_csv, NULL, NULL, 0},
+    {"csv_blocks", NULL, run_csv_blocks, NULL, NULL, 0},
+    {"csv_skip", NULL, run_csv_skip, NULL, NULL, 0},
+    {"scenarios", NULL, run_scenario_file, NULL, NULL, 0},
+    {"store_write", NULL, run_store_write, NULL, out_store, 0},
+    {"store_read", NULL, run_store_read, NULL, NULL, 0},
+    {"analyze_exact", prep_analyze, run_analyze_exact, done_analyze, NULL, 0},
+    {"analyze_sampled", prep_analyze, run_analyze_sampled, done_analyze, NULL, 0},
+    {"addties", NULL, run_addties, NULL, NULL, 0},
+    {"results_write", NULL, run_results_write, NULL, out_results, 0},
+    {"summary", NULL, run_summary, NULL, NULL, 0},
+    {"table", NULL, run_table, NULL, NULL, 0},
+    {"crm", NULL, run_crm, NULL, NULL, 0},
+};
+#define N_STAGES ((int)(sizeof stages / sizeof stages[0]))
+
+/* Run one stage for k = 0, 1, ... until it completes within the limit. */
+static void brutal(stage *s)
+{
+    /* LP_ALLOC_FAIL_ONLY=<stage>:<k> runs that stage at that k only (to
+     * debug one failure point, e.g. under gdb with a breakpoint in alloc.c) */
+    const char *only = getenv("LP_ALLOC_FAIL_ONLY");
+    long k0 = 0;
+    if (only) {
+        const char *colon = strchr(only, ':');
+        if (!colon || strncmp(only, s->name, (size_t)(colon - only)) ||
+            strlen(s->name) != (size_t)(colon - only))
+            return;
+        k0 = atol(colon + 1);
+    }
+    for (long k = k0;; k++) {
+        if (s->out) unlink(s->out);
+        if (s->prep) s->prep();
+        lp_error_clear();
+        lp_alloc_fail_after(k);
+        lp_status st = s->run();
+        long made = lp_alloc_count();
+        lp_alloc_fail_after(-1);
+        if (s->done) s->done();
+        if (made <= k) { /* no allocation failed */
+            CHECK(st == LP_OK, "%s: k=%ld: no allocation failed, yet status %d: %s", s->name, k,
+                  (int)st, lp_error_message());
+            s->points = k;
+            break;
+        }
+        if (only) break;
+        const char *msg = lp_error_message();
+        CHECK(st != LP_OK, "%s: k=%ld: allocation %ld failed, yet success reported", s->name, k, k);
+        if (st != LP_OK) {
+            CHECK(st == LP_EINTERNAL, "%s: k=%ld: status %d, not LP_EINTERNAL: %s", s->name, k,
+                  (int)st, msg);
+            CHECK(msg[0] && !strchr(msg, '\n') && strstr(msg, "out of memory"),
+                  "%s: k=%ld: message not one 'out of memory' line: \"%s\"", s->name, k, msg);
+        }
+        if (s->out) {
+            CHECK(!exists(s->out), "%s: k=%ld: %s exists after a failure", s->name, k, s->out);
+            CHECK(lp_test_count_temps(dir) == 0, "%s: k=%ld: temporary file left in %s", s->name, k,
+                  dir);
+        }
+        if (failures > 50) {
+            fprintf(stderr, "too many failures, stopping\n");
+            exit(1);
+        }
+    }
+    if (s->out) unlink(s->out);
+}
+
+/* ---- comparing the final run with the reference ------------------------- */
+
+static int same(const void *a, const void *b, size_t bytes)
+{
+    if (!a || !b) return a == b;
+    return memcmp(a, b, bytes) == 0;
+}
+
+static void compare_graph(const lp_graph *a, const lp_graph *b, const char *what)
+{
+    CHECK(a->n == b->n && a->m == b->m, "%s: n, m differ", what);
+    if (a->n != b->n || a->m != b->m) return;
+    size_t n = (size_t)a->n, arcs = 2 * (size_t)a->m;
+    CHECK(same(a->csr.offset, b->csr.offset, (n + 1) * sizeof *a->csr.offset) &&
+              same(a->csr.adj, b->csr.adj, arcs * sizeof *a->csr.adj) &&
+              same(a->csr.weight, b->csr.weight, arcs * sizeof *a->csr.weight),
+          "%s: CSR differs", what);
+    CHECK(same(a->nodes.revenue, b->nodes.revenue, n * sizeof *a->nodes.revenue) &&
+              same(a->nodes.type, b->nodes.type, n * sizeof *a->nodes.type),
+          "%s: nodes differ", what);
+    for (int64_t i = 0; i < a->n; i++)
+        CHECK(!strcmp(lp_strtab_get(&a->nodes.id, i), lp_strtab_get(&b->nodes.id, i)),
+              "%s: id %lld differs", what, (long long)i);
+}
+
+static void compare_analysis(const lp_analysis *a, const lp_analysis *b, const char *what)
+{
+    size_t n = (size_t)a->n, na = (size_t)a->keyperson.n_accounts;
+    CHECK(a->n == b->n && a->keyperson.n_accounts == b->keyperson.n_accounts, "%s: sizes", what);
+    if (a->n != b->n || a->keyperson.n_accounts != b->keyperson.n_accounts) return;
+    CHECK(same(a->degree, b->degree, n * 8) && same(a->strength, b->strength, n * 8) &&
+              same(a->pagerank, b->pagerank, n * 8) &&
+              same(a->betweenness, b->betweenness, n * 8) &&
+              same(a->brokerage, b->brokerage, n * 8),
+          "%s: node columns differ", what);
+    CHECK(same(a->keyperson.accounts_at_risk, b->keyperson.accounts_at_risk, n * 8) &&
+              same(a->keyperson.revenue_at_risk, b->keyperson.revenue_at_risk, n * 8) &&
+              same(a->bus_factor, b->bus_factor, na * 4) &&
+              same(a->dominant_share, b->dominant_share, na * 8) &&
+              same(a->threads, b->threads, na * 4) &&
+              same(a->second_link_offsets, b->second_link_offsets, (na + 1) * 8),
+          "%s: account columns differ", what);
+    CHECK(a->scenarios.count == b->scenarios.count &&
+              same(a->scenarios.lost_accounts, b->scenarios.lost_accounts,
+                   (size_t)a->scenarios.count * 8) &&
+              same(a->scenarios.newly_bus_factor_1, b->scenarios.newly_bus_factor_1,
+                   (size_t)a->scenarios.count * 8),
+          "%s: scenarios differ", what);
+    CHECK(a->weak_ties_dropped == b->weak_ties_dropped && a->warnings.count == b->warnings.count,
+          "%s: summary differs", what);
+}
+
+static void compare_tables(const lp_results_table *a, const lp_results_table *b)
+{
+    CHECK(a->n == b->n && a->a == b->a && a->s == b->s, "table: sizes differ");
+    if (a->n != b->n || a->a != b->a || a->s != b->s) return;
+    size_t n = (size_t)a->n;
+    CHECK(same(a->pagerank, b->pagerank, n * 8) && same(a->betweenness, b->betweenness, n * 8) &&
+              same(a->bus_factor, b->bus_factor, (size_t)a->a * 4) &&
+              same(a->lost_accounts, b->lost_accounts, (size_t)a->s * 8),
+          "table: columns differ");
+    for (int64_t i = 0; i < a->n; i++)
+        CHECK(!strcmp(lp_rstrings_get(&a->node_id, i), lp_rstrings_get(&b->node_id, i)),
+              "table: id %lld differs", (long long)i);
+}
+
+/* The whole chain with the countdown off; *out_an and *out_t are the
+ * caller's. */
+static void full_run(lp_graph *g, lp_analysis *an, lp_results_table *t, lp_scenarios *set,
+                     lp_bw_mode bw)
+{
+    lp_graph g2;
+    lp_graphstore_info info;
+    lp_load_report rep;
+    lp_status st = load_csv(g, &rep);
+    if (!st) st = lp_graphstore_write_roles(out_store, g, NULL, &roles);
+    if (!st) st = lp_graphstore_read(&g2, &info, out_store);
+    if (!st) {
+        compare_graph(g, &g2, "store round trip");
+        lp_graph_free(&g2);
+        lp_graphstore_info_free(&info);
+    }
+    if (!st) st = lp_graph_set_roles(g, &roles);
+    if (!st) st = lp_scenarios_from_list(set, LEAVE_LIST, g);
+    if (!st) st = lp_scenarios_read_csv(set, scen_csv, g);
+    lp_analyze_options o = analyze_opts(bw, set);
+    if (!st) st = lp_analyze(an, g, &o);
+    lp_run_info run = run_info(&rep);
+    if (!st) st = lp_results_write(out_results, g, an, &run);
+    if (!st) st = lp_results_read_table(t, out_results, 0);
+    if (st) {
+        fprintf(stderr, "full run: %s\n", lp_error_message());
+        exit(1);
+    }
+    unlink(out_store);
+    unlink(out_results);
+}
+
+int main(void)
+{
+    const char *threads = getenv("LP_ALLOC_FAIL_THREADS"); /* default 2 */
+    set_threads(threads ? atoi(threads) : 2);
+    snprintf(dir, sizeof dir, "/tmp/lp_alloc_fail_XXXXXX");
+    if (!mkdtemp(dir)) {
+        perror("mkdtemp");
+        return 1;
+    }
+    path_in(nodes_csv, "nodes.csv");
+    path_in(edges_csv, "edges.csv");
+    path_in(bad_nodes_csv, "bad_nodes.csv");
+    path_in(bad_edges_csv, "bad_edges.csv");
+    path_in(scen_csv, "scenarios.csv");
+    path_in(store_h5, "graph.h5");
+    path_in(results_h5, "results.h5");
+    path_in(out_store, "out-graph.h5");
+    path_in(out_results, "out-results.h5");
+    write_inputs();
+    /* __FILE__ is tests/test_alloc_fail.c under the source tree */
+    snprintf(mapping_json, sizeof mapping_json, "%.*s/../io/mappings/hubspot.json",
+             (int)(strrchr(__FILE__, '/') ? strrchr(__FILE__, '/') - __FILE__ : 1),
+             strrchr(__FILE__, '/') ? __FILE__ : ".");
+
+    /* references, before any failure is injected */
+    lp_results_table ref_t;
+    full_run(&an_g, &ref_an, &ref_t, &ref_set, LP_BW_EXACT);
+    lp_analysis ref_sampled;
+    lp_results_table ref_ts;
+    lp_graph gs;
+    lp_scenarios set_s = LP_SCENARIOS_INIT, set = LP_SCENARIOS_INIT;
+    full_run(&gs, &ref_sampled, &ref_ts, &set_s, LP_BW_SAMPLED);
+    lp_status st = load_csv(&ref_g, &ref_rep);
+    if (!st) st = lp_graphstore_write_roles(store_h5, &ref_g, &ref_rep, &roles);
+    lp_run_info run = run_info(&ref_rep);
+    if (!st) st = lp_results_write(results_h5, &an_g, &ref_an, &run);
+    if (!st) st = lp_ties_from_list(&ties, &n_ties, ADD_LIST, &an_g, NULL);
+    if (st) {
+        fprintf(stderr, "reference: %s\n", lp_error_message());
+        return 1;
+    }
+    CHECK(ref_set.leave_offsets[1] >= 2, "the --leave list names at least two persons");
+    CHECK(ref_an.betweenness && ref_sampled.betweenness && ref_an.second_link &&
+              ref_an.scenarios.count == 6 && ref_an.weak_ties_dropped == 1,
+          "the reference analysis has every part (scenarios %lld, weak ties %lld)",
+          (long long)ref_an.scenarios.count, (long long)ref_an.weak_ties_dropped);
+
+    long total = 0;
+    for (int i = 0; i < N_STAGES; i++) {
+        brutal(&stages[i]);
+        total += stages[i].points;
+    }
+
+    /* the same results once the countdown is off */
+    lp_graph g;
+    lp_analysis an;
+    lp_results_table t;
+    full_run(&g, &an, &t, &set, LP_BW_EXACT);
+    compare_graph(&g, &an_g, "final graph");
+    compare_analysis(&an, &ref_an, "final analysis (exact)");
+    compare_tables(&t, &ref_t);
+    lp_graph_free(&g);
+    lp_analysis_free(&an);
+    lp_results_table_free(&t);
+    lp_scenarios_free(&set);
+    full_run(&g, &an, &t, &set, LP_BW_SAMPLED);
+    compare_analysis(&an, &ref_sampled, "final analysis (sampled)");
+    compare_tables(&t, &ref_ts);
+    lp_graph_free(&g);
+    lp_analysis_free(&an);
+    lp_results_table_free(&t);
+    lp_scenarios_free(&set);
+
+    printf("alloc-fail: %ld failure points:", total);
+    for (int i = 0; i < N_STAGES; i++)
+        printf("%s %s=%ld", i ? "," : "", stages[i].name, stages[i].points);
+    printf(" (every k, no stride)\n");
+
+    free(ties);
+    lp_scenarios_free(&ref_set);
+    lp_analysis_free(&ref_an);
+    lp_analysis_free(&ref_sampled);
+    lp_results_table_free(&ref_t);
+    lp_results_table_free(&ref_ts);
+    lp_graph_free(&gs);
+    lp_scenarios_free(&set_s);
+    lp_graph_free(&an_g);
+    lp_graph_free(&ref_g);
+    lp_test_remove_tree(dir);
+    if (failures) {
+        fprintf(stderr, "%d failures\n", failures);
+        return 1;
+    }
+    printf("ok\n");
+    return 0;
+}
