@@ -40,19 +40,27 @@
 #include "lp_alloc.h"
 #include "lp_crm.h"
 #include "lp_csv.h"
+#include "lp_csvwrite.h"
+#include "lp_diff.h"
 #include "lp_error.h"
+#include "lp_export.h"
+#include "lp_generate.h"
+#include "lp_graphml.h"
 #include "lp_graphstore.h"
 #include "lp_i_csv.h"
 #include "lp_pipeline.h"
+#include "lp_report.h"
 #include "lp_results.h"
 #include "lp_scenario_io.h"
+#include "lp_subgraph.h"
 #include "lp_test.h"
 #include "lp_test_files.h"
 
 static char dir[128];
 static char nodes_csv[256], edges_csv[256], bad_nodes_csv[256], bad_edges_csv[256];
 static char scen_csv[256], store_h5[256], results_h5[256], out_store[256], out_results[256];
-static char crm_dir[256];
+static char crm_dir[256], old_results_h5[256], out_html[256], out_graphml[256], out_dot[256];
+static char out_diff[256], out_export[256], out_gen[256];
 
 static const lp_roles roles = {"company,division", "employee", "account"};
 #define LEAVE_LIST "E1,\"team-d2\""
@@ -277,11 +285,13 @@ static lp_status run_store_read(void)
     return st;
 }
 
+static double min_tie = 0.3; /* 0 for the "old" results that diff compares with */
+
 static lp_analyze_options analyze_opts(lp_bw_mode bw, const lp_scenarios *set)
 {
     lp_analyze_options o = LP_ANALYZE_OPTIONS_INIT;
     o.roles = roles;
-    o.min_tie = 0.3;
+    o.min_tie = min_tie;
     o.bus_factor_cap = 4;
     o.second_links = 2;
     o.scenarios = set;
@@ -398,22 +408,136 @@ static lp_status run_crm(void)
     return st;
 }
 
+/* ---- the later commands: report, subgraph, export, diff, generate ------ */
+
+static lp_results_table ref_t, old_t; /* the reference table; one without min_tie */
+static lp_report_data ref_report;
+static lp_subgraph ref_sub;
+static lp_report_picture ref_pic;
+static lp_vid account_a2, person_e1;
+
+static lp_vid row_of(const lp_graph *g, const char *id)
+{
+    for (int64_t i = 0; i < g->n; i++)
+        if (!strcmp(lp_strtab_get(&g->nodes.id, i), id)) return (lp_vid)i;
+    fprintf(stderr, "no node %s\n", id);
+    exit(1);
+}
+
+/* The picture of account A2 (hangs on E1) as `linchpin report` makes it,
+ * and a neighbourhood as `linchpin subgraph` does. */
+static lp_status run_picture(void)
+{
+    lp_subgraph s, nb;
+    int *kind = NULL;
+    lp_status st = lp_account_picture(&s, &kind, &an_g, account_a2, &person_e1, 1, 12, 16);
+    if (st) return st;
+    double *x = lp_malloc((size_t)s.n * sizeof *x), *y = lp_malloc((size_t)s.n * sizeof *y);
+    if (!x || !y)
+        st = lp_error_nomem("test picture");
+    else
+        st = lp_subgraph_layout(&s, x, y);
+    free(x);
+    free(y);
+    free(kind);
+    lp_subgraph_free(&s);
+    if (!st) st = lp_neighbourhood(&nb, &an_g, &account_a2, 1, 2);
+    if (!st) lp_subgraph_free(&nb);
+    return st;
+}
+
+static lp_status run_report_read(void)
+{
+    lp_report_data d;
+    lp_status st = lp_report_read(&d, results_h5, LP_REPORT_SCORES);
+    lp_input_file files[2] = {ref_rep.nodes_file, ref_rep.edges_file};
+    if (!st) {
+        st = lp_report_check_graph(&d, &ref_g, files, 1, "the graph");
+        lp_report_data_free(&d);
+    }
+    return st;
+}
+
+static lp_status run_report_write(void)
+{
+    return lp_report_write_html(out_html, &ref_report, &ref_pic, 1);
+}
+
+static lp_status run_graphml(void)
+{
+    return lp_subgraph_write(out_graphml, LP_EXPORT_GRAPHML, &an_g, &ref_sub, &ref_report);
+}
+
+static lp_status run_dot(void)
+{
+    return lp_subgraph_write(out_dot, LP_EXPORT_DOT, &an_g, &ref_sub, NULL);
+}
+
+static lp_status run_export_csv(void)
+{
+    return lp_export_write(&ref_t, out_export, LP_TABLE_CSV, NULL);
+}
+
+static lp_status run_export_jsonl(void)
+{
+    return lp_export_write(&ref_t, out_export, LP_TABLE_JSONL, NULL);
+}
+
+static lp_status run_diff(void)
+{
+    lp_diff d;
+    lp_status st = lp_diff_compute(&d, &old_t, "old.h5", &ref_t, "new.h5");
+    if (!st) {
+        st = lp_diff_write_csv(out_diff, &d, &old_t, &ref_t);
+        lp_diff_free(&d);
+    }
+    return st;
+}
+
+static lp_status run_generate(void)
+{
+    lp_generate_options o = LP_GENERATE_OPTIONS_INIT;
+    o.accounts = 12;
+    o.awkward = 1;
+    return lp_csv_generate(out_gen, NULL, &o, NULL);
+}
+
 static stage stages[] = {
-    {"csv", NULL, run_csv, NULL, NULL, 0},
-    {"csv_blocks", NULL, run_csv_blocks, NULL, NULL, 0},
-    {"csv_skip", NULL, run_csv_skip, NULL, NULL, 0},
-    {"scenarios", NULL, run_scenario_file, NULL, NULL, 0},
-    {"store_write", NULL, run_store_write, NULL, out_store, 0},
-    {"store_read", NULL, run_store_read, NULL, NULL, 0},
-    {"analyze_exact", prep_analyze, run_analyze_exact, done_analyze, NULL, 0},
-    {"analyze_sampled", prep_analyze, run_analyze_sampled, done_analyze, NULL, 0},
-    {"addties", NULL, run_addties, NULL, NULL, 0},
-    {"results_write", NULL, run_results_write, NULL, out_results, 0},
-    {"summary", NULL, run_summary, NULL, NULL, 0},
-    {"table", NULL, run_table, NULL, NULL, 0},
-    {"crm", NULL, run_crm, NULL, NULL, 0},
+    {.name = "csv", .run = run_csv},
+    {.name = "csv_blocks", .run = run_csv_blocks},
+    {.name = "csv_skip", .run = run_csv_skip},
+    {.name = "scenarios", .run = run_scenario_file},
+    {.name = "store_write", .run = run_store_write, .out = out_store},
+    {.name = "store_read", .run = run_store_read},
+    {.name = "analyze_exact", .prep = prep_analyze, .run = run_analyze_exact, .done = done_analyze},
+    {.name = "analyze_sampled",
+     .prep = prep_analyze,
+     .run = run_analyze_sampled,
+     .done = done_analyze},
+    {.name = "addties", .run = run_addties},
+    {.name = "results_write", .run = run_results_write, .out = out_results},
+    {.name = "summary", .run = run_summary},
+    {.name = "table", .run = run_table},
+    {.name = "crm", .run = run_crm},
+    {.name = "picture", .run = run_picture},
+    {.name = "report_read", .run = run_report_read},
+    {.name = "report_write", .run = run_report_write, .out = out_html},
+    {.name = "graphml", .run = run_graphml, .out = out_graphml},
+    {.name = "dot", .run = run_dot, .out = out_dot},
+    {.name = "export_csv", .run = run_export_csv, .out = out_export},
+    {.name = "export_jsonl", .run = run_export_jsonl, .out = out_export},
+    {.name = "diff", .run = run_diff, .out = out_diff},
+    {.name = "generate", .run = run_generate, .out = out_gen},
 };
 #define N_STAGES ((int)(sizeof stages / sizeof stages[0]))
+
+static void remove_outputs(const stage *s)
+{
+    if (s->out) {
+        unlink(s->out);
+        lp_test_remove_tree(s->out); /* export and generate write directories */
+    }
+}
 
 /* Run one stage for k = 0, 1, ... until it completes within the limit. */
 static void brutal(stage *s)
@@ -430,7 +554,7 @@ static void brutal(stage *s)
         k0 = atol(colon + 1);
     }
     for (long k = k0;; k++) {
-        if (s->out) unlink(s->out);
+        remove_outputs(s);
         if (s->prep) s->prep();
         lp_error_clear();
         lp_alloc_fail_after(k);
@@ -463,7 +587,7 @@ static void brutal(stage *s)
             exit(1);
         }
     }
-    if (s->out) unlink(s->out);
+    remove_outputs(s);
 }
 
 /* ---- comparing the final run with the reference ------------------------- */
@@ -564,6 +688,58 @@ static void full_run(lp_graph *g, lp_analysis *an, lp_results_table *t, lp_scena
     unlink(out_results);
 }
 
+/* What the report, subgraph and diff stages take as given: the report
+ * data, a neighbourhood, a picture, and the table of a run without
+ * min_tie (A5 keeps its tie to E6: its bus factor differs). */
+static void make_later_references(void)
+{
+    account_a2 = row_of(&an_g, "A2");
+    person_e1 = row_of(&an_g, "E1");
+    lp_graph g;
+    lp_analysis an;
+    lp_scenarios set = LP_SCENARIOS_INIT;
+    min_tie = 0;
+    full_run(&g, &an, &old_t, &set, LP_BW_EXACT);
+    min_tie = 0.3;
+    lp_analysis_free(&an);
+    lp_scenarios_free(&set);
+    lp_graph_free(&g);
+    lp_subgraph pic;
+    int *kind = NULL;
+    lp_status st = lp_report_read(&ref_report, results_h5, LP_REPORT_SCORES);
+    if (!st) st = lp_neighbourhood(&ref_sub, &an_g, &account_a2, 1, 2);
+    if (!st) st = lp_account_picture(&pic, &kind, &an_g, account_a2, &person_e1, 1, 12, 16);
+    if (st) {
+        fprintf(stderr, "later references: %s\n", lp_error_message());
+        exit(1);
+    }
+    for (int64_t i = 0; i < ref_an.keyperson.n_accounts; i++)
+        if (ref_an.keyperson.account_node[i] == account_a2) ref_pic.account = i;
+    ref_pic.n = (int)pic.n;
+    ref_pic.m = (int)pic.m;
+    ref_pic.node = calloc((size_t)pic.n, sizeof *ref_pic.node);
+    ref_pic.x = calloc((size_t)pic.n, sizeof *ref_pic.x);
+    ref_pic.y = calloc((size_t)pic.n, sizeof *ref_pic.y);
+    ref_pic.kind = kind; /* LP_PIC_* and LP_SVG_NODE_* are in the same order */
+    ref_pic.from = calloc((size_t)pic.m, sizeof *ref_pic.from);
+    ref_pic.to = calloc((size_t)pic.m, sizeof *ref_pic.to);
+    if (!ref_pic.node || !ref_pic.x || !ref_pic.y || !ref_pic.from || !ref_pic.to ||
+        lp_subgraph_layout(&pic, ref_pic.x, ref_pic.y)) {
+        fprintf(stderr, "later references: picture\n");
+        exit(1);
+    }
+    for (int64_t i = 0; i < pic.n; i++)
+        ref_pic.node[i] = pic.node[i];
+    for (int64_t e = 0; e < pic.m; e++) {
+        ref_pic.from[e] = (int)pic.from[e];
+        ref_pic.to[e] = (int)pic.to[e];
+    }
+    lp_subgraph_free(&pic);
+    CHECK(old_t.a == ref_t.a && memcmp(old_t.bus_factor, ref_t.bus_factor,
+                                       (size_t)ref_t.a * sizeof *ref_t.bus_factor) != 0,
+          "the run without min_tie has other bus factors (diff has something to report)");
+}
+
 int main(void)
 {
     const char *threads = getenv("LP_ALLOC_FAIL_THREADS"); /* default 2 */
@@ -582,6 +758,13 @@ int main(void)
     path_in(results_h5, "results.h5");
     path_in(out_store, "out-graph.h5");
     path_in(out_results, "out-results.h5");
+    path_in(old_results_h5, "old-results.h5");
+    path_in(out_html, "out-report.html");
+    path_in(out_graphml, "out-sub.graphml");
+    path_in(out_dot, "out-sub.dot");
+    path_in(out_diff, "out-diff.csv");
+    path_in(out_export, "out-export");
+    path_in(out_gen, "out-generated");
     write_inputs();
     /* __FILE__ is tests/test_alloc_fail.c under the source tree */
     snprintf(mapping_json, sizeof mapping_json, "%.*s/../io/mappings/hubspot.json",
@@ -589,7 +772,6 @@ int main(void)
              strrchr(__FILE__, '/') ? __FILE__ : ".");
 
     /* references, before any failure is injected */
-    lp_results_table ref_t;
     full_run(&an_g, &ref_an, &ref_t, &ref_set, LP_BW_EXACT);
     lp_analysis ref_sampled;
     lp_results_table ref_ts;
@@ -605,6 +787,7 @@ int main(void)
         fprintf(stderr, "reference: %s\n", lp_error_message());
         return 1;
     }
+    make_later_references();
     CHECK(ref_set.leave_offsets[1] >= 2, "the --leave list names at least two persons");
     CHECK(ref_an.betweenness && ref_sampled.betweenness && ref_an.second_link &&
               ref_an.scenarios.count == 6 && ref_an.weak_ties_dropped == 1,
@@ -650,6 +833,15 @@ int main(void)
     lp_results_table_free(&ref_ts);
     lp_graph_free(&gs);
     lp_scenarios_free(&set_s);
+    lp_results_table_free(&old_t);
+    lp_report_data_free(&ref_report);
+    lp_subgraph_free(&ref_sub);
+    free(ref_pic.node);
+    free(ref_pic.x);
+    free(ref_pic.y);
+    free(ref_pic.kind);
+    free(ref_pic.from);
+    free(ref_pic.to);
     lp_graph_free(&an_g);
     lp_graph_free(&ref_g);
     lp_test_remove_tree(dir);
