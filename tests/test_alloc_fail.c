@@ -58,6 +58,7 @@
 
 static char dir[128];
 static char nodes_csv[256], edges_csv[256], bad_nodes_csv[256], bad_edges_csv[256];
+static char old_nodes_csv[256], old_edges_csv[256];
 static char scen_csv[256], store_h5[256], results_h5[256], out_store[256], out_results[256];
 static char crm_dir[256], old_results_h5[256], out_html[256], out_graphml[256], out_dot[256];
 static char out_diff[256], out_export[256], out_gen[256];
@@ -131,6 +132,17 @@ static void write_inputs(void)
                           "E6,A5,0.2\n"
                           "E2,E2,1\n"
                           "X1,A6,1\n");
+    /* the old graph: one node more */
+    const char *more[2][3] = {{nodes_csv, old_nodes_csv, "Z9,contact,0,\n"},
+                              {edges_csv, old_edges_csv, "Z9,A3,1\n"}};
+    for (int i = 0; i < 2; i++) {
+        size_t n;
+        char *text = lp_test_slurp(more[i][0], &n);
+        if (!text) exit(1);
+        FILE *f = fopen(more[i][1], "wb");
+        if (!f || fwrite(text, 1, n, f) != n || fputs(more[i][2], f) < 0 || fclose(f)) exit(1);
+        free(text);
+    }
     /* one malformed row, a long field (the reader's field buffer grows), a
      * long number (parsed from a heap copy), edge rows naming unknown ids */
     char big[9000];
@@ -215,9 +227,13 @@ static lp_scenarios ref_set = LP_SCENARIOS_INIT;
 static lp_graph work_g; /* a fresh graph for one analyze run */
 static lp_scenarios work_set = LP_SCENARIOS_INIT;
 
+/* old = 1: the "old" graph diff compares with, one more node. */
+static int old;
+
 static lp_status load_csv(lp_graph *g, lp_load_report *rep)
 {
-    return lp_graph_load_csv(g, rep, nodes_csv, edges_csv, NULL);
+    return lp_graph_load_csv(g, rep, old ? old_nodes_csv : nodes_csv,
+                             old ? old_edges_csv : edges_csv, NULL);
 }
 
 static lp_status run_csv(void)
@@ -285,13 +301,11 @@ static lp_status run_store_read(void)
     return st;
 }
 
-static double min_tie = 0.3; /* 0 for the "old" results that diff compares with */
-
 static lp_analyze_options analyze_opts(lp_bw_mode bw, const lp_scenarios *set)
 {
     lp_analyze_options o = LP_ANALYZE_OPTIONS_INIT;
     o.roles = roles;
-    o.min_tie = min_tie;
+    o.min_tie = old ? 0 : 0.3;
     o.bus_factor_cap = 4;
     o.second_links = 2;
     o.scenarios = set;
@@ -441,7 +455,7 @@ static lp_status run_picture(void)
     free(y);
     free(kind);
     lp_subgraph_free(&s);
-    if (!st) st = lp_neighbourhood(&nb, &an_g, &account_a2, 1, 2);
+    if (!st) st = lp_neighbourhood(&nb, &an_g, &account_a2, 1, 6); /* all: > 16 edges */
     if (!st) lp_subgraph_free(&nb);
     return st;
 }
@@ -481,6 +495,13 @@ static lp_status run_export_csv(void)
 static lp_status run_export_jsonl(void)
 {
     return lp_export_write(&ref_t, out_export, LP_TABLE_JSONL, NULL);
+}
+
+/* A table without scenarios: export then removes the stale scenario
+ * tables of an earlier export. */
+static lp_status run_export_old(void)
+{
+    return lp_export_write(&old_t, out_export, LP_TABLE_CSV, NULL);
 }
 
 static lp_status run_diff(void)
@@ -526,6 +547,7 @@ static stage stages[] = {
     {.name = "dot", .run = run_dot, .out = out_dot},
     {.name = "export_csv", .run = run_export_csv, .out = out_export},
     {.name = "export_jsonl", .run = run_export_jsonl, .out = out_export},
+    {.name = "export_old", .run = run_export_old, .out = out_export},
     {.name = "diff", .run = run_diff, .out = out_diff},
     {.name = "generate", .run = run_generate, .out = out_gen},
 };
@@ -673,9 +695,9 @@ static void full_run(lp_graph *g, lp_analysis *an, lp_results_table *t, lp_scena
         lp_graphstore_info_free(&info);
     }
     if (!st) st = lp_graph_set_roles(g, &roles);
-    if (!st) st = lp_scenarios_from_list(set, LEAVE_LIST, g);
-    if (!st) st = lp_scenarios_read_csv(set, scen_csv, g);
-    lp_analyze_options o = analyze_opts(bw, set);
+    if (!st && !old) st = lp_scenarios_from_list(set, LEAVE_LIST, g);
+    if (!st && !old) st = lp_scenarios_read_csv(set, scen_csv, g);
+    lp_analyze_options o = analyze_opts(bw, old ? NULL : set);
     if (!st) st = lp_analyze(an, g, &o);
     lp_run_info run = run_info(&rep);
     if (!st) st = lp_results_write(out_results, g, an, &run);
@@ -688,9 +710,11 @@ static void full_run(lp_graph *g, lp_analysis *an, lp_results_table *t, lp_scena
     unlink(out_results);
 }
 
-/* What the report, subgraph and diff stages take as given: the report
- * data, a neighbourhood, a picture, and the table of a run without
- * min_tie (A5 keeps its tie to E6: its bus factor differs). */
+/* What the report, subgraph, diff and export stages take as given: the
+ * report data, a neighbourhood, a picture, and the table of an "old" run:
+ * one node more (Z9: diff matches the ids), no min_tie (A5 keeps its tie
+ * to E6: its bus factor differs), no scenarios (export removes stale
+ * scenario tables). */
 static void make_later_references(void)
 {
     account_a2 = row_of(&an_g, "A2");
@@ -698,9 +722,9 @@ static void make_later_references(void)
     lp_graph g;
     lp_analysis an;
     lp_scenarios set = LP_SCENARIOS_INIT;
-    min_tie = 0;
+    old = 1;
     full_run(&g, &an, &old_t, &set, LP_BW_EXACT);
-    min_tie = 0.3;
+    old = 0;
     lp_analysis_free(&an);
     lp_scenarios_free(&set);
     lp_graph_free(&g);
@@ -735,9 +759,11 @@ static void make_later_references(void)
         ref_pic.to[e] = (int)pic.to[e];
     }
     lp_subgraph_free(&pic);
-    CHECK(old_t.a == ref_t.a && memcmp(old_t.bus_factor, ref_t.bus_factor,
-                                       (size_t)ref_t.a * sizeof *ref_t.bus_factor) != 0,
-          "the run without min_tie has other bus factors (diff has something to report)");
+    CHECK(old_t.n == ref_t.n + 1 && old_t.a == ref_t.a &&
+              memcmp(old_t.bus_factor, ref_t.bus_factor,
+                     (size_t)ref_t.a * sizeof *ref_t.bus_factor) != 0 &&
+              !old_t.has_scenarios,
+          "the old run has one node more, other bus factors, no scenarios");
 }
 
 int main(void)
@@ -753,6 +779,8 @@ int main(void)
     path_in(edges_csv, "edges.csv");
     path_in(bad_nodes_csv, "bad_nodes.csv");
     path_in(bad_edges_csv, "bad_edges.csv");
+    path_in(old_nodes_csv, "old_nodes.csv");
+    path_in(old_edges_csv, "old_edges.csv");
     path_in(scen_csv, "scenarios.csv");
     path_in(store_h5, "graph.h5");
     path_in(results_h5, "results.h5");
