@@ -406,8 +406,9 @@ lp_status lp_csv_write_edges(const char *path, const lp_nodes *nodes, const lp_e
 lp_status lp_csv_write_graph(const char *dir, const lp_nodes *nodes, const lp_edges *edges)
 {
     lp_status st;
+    int created = 0; /* directories made here, removed again on failure */
     if ((st = check_nodes(nodes)) || (st = check_edges(nodes, edges)) ||
-        (st = make_dirs(dir, NULL)))
+        (st = make_dirs(dir, &created)))
         return st;
     char *np = join_path(dir, "nodes.csv"), *ep = join_path(dir, "edges.csv");
     char *ntmp = NULL, *etmp = NULL;
@@ -428,6 +429,7 @@ done:
     discard(etmp);
     free(np);
     free(ep);
+    if (st) remove_dirs(dir, created); /* only if empty */
     return st;
 }
 
