@@ -107,7 +107,8 @@ static void write_inputs(void)
                           "A5,account,75,Eon\n"
                           "A6,account,10,Flux Capacitor Consolidated Holdings of the Greater "
                           "Metropolitan Area and Surroundings\n"
-                          "X1,partner,0,\n");
+                          "X1,partner,0,\n"
+                          "C5,contact,0,");
     write_text(edges_csv, "source,target,weight\n"
                           "HQ,D1,3\n"
                           "HQ,team-d2,2\n"
@@ -132,6 +133,14 @@ static void write_inputs(void)
                           "E6,A5,0.2\n"
                           "E2,E2,1\n"
                           "X1,A6,1\n");
+    /* a name of 100,000 bytes: the result file stores names as one blob
+     * with offsets instead of fixed-width strings */
+    FILE *f = fopen(nodes_csv, "ab");
+    for (int i = 0; f && i < 100000; i++)
+        fputc(i ? 'c' : 'C', f);
+    if (!f || fputs("\n", f) < 0 || fclose(f)) exit(1);
+    f = fopen(edges_csv, "ab");
+    if (!f || fputs("C5,A4,1\n", f) < 0 || fclose(f)) exit(1);
     /* the old graph: one node more */
     const char *more[2][3] = {{nodes_csv, old_nodes_csv, "Z9,contact,0,\n"},
                               {edges_csv, old_edges_csv, "Z9,A3,1\n"}};
@@ -139,7 +148,7 @@ static void write_inputs(void)
         size_t n;
         char *text = lp_test_slurp(more[i][0], &n);
         if (!text) exit(1);
-        FILE *f = fopen(more[i][1], "wb");
+        f = fopen(more[i][1], "wb");
         if (!f || fwrite(text, 1, n, f) != n || fputs(more[i][2], f) < 0 || fclose(f)) exit(1);
         free(text);
     }
@@ -455,7 +464,7 @@ static lp_status run_picture(void)
     free(y);
     free(kind);
     lp_subgraph_free(&s);
-    if (!st) st = lp_neighbourhood(&nb, &an_g, &account_a2, 1, 6); /* all: > 16 edges */
+    if (!st) st = lp_neighbourhood(&nb, &an_g, &account_a2, 1, 20); /* all: > 16 edges */
     if (!st) lp_subgraph_free(&nb);
     return st;
 }
@@ -515,6 +524,22 @@ static lp_status run_diff(void)
     return st;
 }
 
+/* The generator in memory and lp_csv_write_graph of its rows. */
+static lp_status run_generate_mem(void)
+{
+    lp_generate_options o = LP_GENERATE_OPTIONS_INIT;
+    o.accounts = 12;
+    o.awkward = 1;
+    lp_nodes nodes = LP_NODES_INIT;
+    lp_edges edges = LP_EDGES_INIT;
+    lp_status st = lp_generate(&nodes, &edges, &o);
+    if (st) return st;
+    st = lp_csv_write_graph(out_gen, &nodes, &edges);
+    lp_nodes_free(&nodes);
+    lp_edges_free(&edges);
+    return st;
+}
+
 static lp_status run_generate(void)
 {
     lp_generate_options o = LP_GENERATE_OPTIONS_INIT;
@@ -550,6 +575,7 @@ static stage stages[] = {
     {.name = "export_old", .run = run_export_old, .out = out_export},
     {.name = "diff", .run = run_diff, .out = out_diff},
     {.name = "generate", .run = run_generate, .out = out_gen},
+    {.name = "generate_mem", .run = run_generate_mem, .out = out_gen},
 };
 #define N_STAGES ((int)(sizeof stages / sizeof stages[0]))
 
