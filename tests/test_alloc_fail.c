@@ -412,8 +412,9 @@ static lp_status run_table(void)
     return st;
 }
 
-/* The shipped mapping read from its file (the builtin one is the same
- * text, parsed by the same code). */
+/* The shipped mapping read from a file (the builtin one is the same text,
+ * parsed by the same code), padded with 70,000 blanks so that the reader's
+ * 64 KiB buffer grows. */
 static char mapping_json[4096];
 
 static lp_status run_crm(void)
@@ -821,9 +822,24 @@ int main(void)
     path_in(out_gen, "out-generated");
     write_inputs();
     /* __FILE__ is tests/test_alloc_fail.c under the source tree */
-    snprintf(mapping_json, sizeof mapping_json, "%.*s/../io/mappings/hubspot.json",
+    char shipped[4096];
+    snprintf(shipped, sizeof shipped, "%.*s/../io/mappings/hubspot.json",
              (int)(strrchr(__FILE__, '/') ? strrchr(__FILE__, '/') - __FILE__ : 1),
              strrchr(__FILE__, '/') ? __FILE__ : ".");
+    size_t mlen;
+    char *mtext = lp_test_slurp(shipped, &mlen);
+    if (!mtext) {
+        perror(shipped);
+        return 1;
+    }
+    char *padded = malloc(mlen + 70000);
+    if (!padded) return 1;
+    memcpy(padded, mtext, mlen);
+    memset(padded + mlen, ' ', 70000);
+    path_in(mapping_json, "mapping.json");
+    lp_test_spit(mapping_json, padded, mlen + 70000);
+    free(mtext);
+    free(padded);
 
     /* references, before any failure is injected */
     full_run(&an_g, &ref_an, &ref_t, &ref_set, LP_BW_EXACT);
