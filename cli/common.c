@@ -16,18 +16,35 @@
 
 int lp_cli_usage_error(const char *fmt, ...)
 {
+    /* The message quotes what the user typed: it is escaped as a whole
+     * (control bytes, invalid UTF-8), so no argument can break the line or
+     * send terminal escapes. */
+    char msg[1024];
     va_list ap;
     va_start(ap, fmt);
-    fprintf(stderr, "linchpin: ");
-    vfprintf(stderr, fmt, ap);
-    fprintf(stderr, "\n(see 'linchpin --help')\n");
+    vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    fputs("linchpin: ", stderr);
+    lp_text_fput(stderr, msg, strlen(msg));
+    fputs("\n(see 'linchpin --help')\n", stderr);
     return LP_EUSAGE;
+}
+
+int lp_cli_operand(const char *a, int *after_dashes)
+{
+    if (*after_dashes) return 1;
+    if (!strcmp(a, "--")) {
+        *after_dashes = 1;
+        return -1;
+    }
+    return !(a[0] == '-' && a[1]);
 }
 
 int lp_cli_fail(lp_status st)
 {
+    /* library messages escape the values they quote when they are made */
     fprintf(stderr, "linchpin: %s\n", lp_error_message());
+    if (st == LP_EUSAGE) fputs("(see 'linchpin --help')\n", stderr);
     return st;
 }
 

@@ -82,10 +82,14 @@ int lp_cli_import_crm(int argc, char **argv)
     int progress = isatty(STDERR_FILENO);
     lp_crm_options o = LP_CRM_OPTIONS_INIT;
     o.warn = stderr;
-    for (int i = 2; i < argc; i++) {
+    for (int i = 2, dashes = 0; i < argc; i++) {
         const char *v, *a = argv[i];
-        int r;
-        if ((r = lp_cli_opt_output(argc, argv, &i, &out, "a file name"))) {
+        int r, kind = lp_cli_operand(a, &dashes);
+        if (kind < 0) continue;
+        if (kind) {
+            if (dir) return lp_cli_usage_error("unexpected argument '%s'", a);
+            dir = a;
+        } else if ((r = lp_cli_opt_output(argc, argv, &i, &out, "a file name"))) {
             if (r < 0) return LP_EUSAGE;
         } else if ((v = lp_cli_opt_value(argc, argv, &i, "--crm"))) {
             if (!*v) return lp_cli_usage_error("%s", "--crm needs a name (salesforce, hubspot)");
@@ -94,10 +98,8 @@ int lp_cli_import_crm(int argc, char **argv)
             if (!*v) return lp_cli_usage_error("%s", "--mapping needs a file name");
             mapping = v;
         } else if ((v = lp_cli_opt_value(argc, argv, &i, "--half-life"))) {
-            char *end;
-            errno = 0;
-            double d = strtod(v, &end);
-            if (errno || end == v || *end || !(d > 0) || !isfinite(d))
+            double d;
+            if (lp_cli_parse_number(v, &d) || !(d > 0))
                 return lp_cli_usage_error(
                     "--half-life: expected a positive number of days, got '%s'", v);
             o.half_life_days = d;
@@ -110,11 +112,8 @@ int lp_cli_import_crm(int argc, char **argv)
             if (r < 0) return LP_EUSAGE;
         } else if (!strcmp(a, "--skip-bad-rows")) {
             o.skip_bad_rows = 1;
-        } else if (a[0] == '-' && a[1]) {
-            return lp_cli_usage_error("unknown option '%s'", a);
         } else {
-            if (dir) return lp_cli_usage_error("unexpected argument '%s'", a);
-            dir = a;
+            return lp_cli_usage_error("unknown option '%s'", a);
         }
     }
     if (crm && mapping) return lp_cli_usage_error("%s", "give --crm or --mapping, not both");
@@ -129,7 +128,7 @@ int lp_cli_import_crm(int argc, char **argv)
     }
     lp_crm_mapping *m = NULL;
     lp_status st = crm ? lp_crm_mapping_builtin(&m, crm) : lp_crm_mapping_load(&m, mapping);
-    if (st == LP_EUSAGE) return lp_cli_usage_error("%s", lp_error_message());
+    if (st == LP_EUSAGE) return lp_cli_fail(st);
     if (st) return lp_cli_fail(st);
     int rc = output_ok(out);
     if (rc) {

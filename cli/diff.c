@@ -164,19 +164,20 @@ int lp_cli_diff(int argc, char **argv)
     const char *in[2] = {NULL, NULL}, *out = NULL;
     int n_in = 0;
     int64_t top = 10;
-    for (int i = 2; i < argc; i++) {
+    for (int i = 2, dashes = 0; i < argc; i++) {
         const char *v, *a = argv[i];
-        int r;
-        if ((r = lp_cli_opt_output(argc, argv, &i, &out, "a file name"))) {
+        int r, kind = lp_cli_operand(a, &dashes);
+        if (kind < 0) continue;
+        if (kind) {
+            if (n_in == 2) return lp_cli_usage_error("unexpected argument '%s'", a);
+            in[n_in++] = a;
+        } else if ((r = lp_cli_opt_output(argc, argv, &i, &out, "a file name"))) {
             if (r < 0) return LP_EUSAGE;
         } else if ((v = lp_cli_opt_value(argc, argv, &i, "--top"))) {
             if (lp_cli_parse_int64(v, 0, 1000000, &top))
                 return lp_cli_usage_error("--top: expected a whole number, got '%s'", v);
-        } else if (a[0] == '-' && a[1]) {
-            return lp_cli_usage_error("unknown option '%s'", a);
         } else {
-            if (n_in == 2) return lp_cli_usage_error("unexpected argument '%s'", a);
-            in[n_in++] = a;
+            return lp_cli_usage_error("unknown option '%s'", a);
         }
     }
     if (n_in != 2) return lp_cli_usage_error("%s", "diff needs OLD.h5 and NEW.h5");

@@ -25,10 +25,14 @@ int lp_cli_export(int argc, char **argv)
 {
     const char *in = NULL, *dir = NULL;
     lp_table_format fmt = LP_TABLE_CSV;
-    for (int i = 2; i < argc; i++) {
+    for (int i = 2, dashes = 0; i < argc; i++) {
         const char *v, *a = argv[i];
-        int r;
-        if ((r = lp_cli_opt_output(argc, argv, &i, &dir, "a directory"))) {
+        int r, kind = lp_cli_operand(a, &dashes);
+        if (kind < 0) continue;
+        if (kind) {
+            if (in) return lp_cli_usage_error("unexpected argument '%s'", a);
+            in = a;
+        } else if ((r = lp_cli_opt_output(argc, argv, &i, &dir, "a directory"))) {
             if (r < 0) return LP_EUSAGE;
         } else if ((v = lp_cli_opt_value(argc, argv, &i, "--format"))) {
             if (!strcmp(v, "csv"))
@@ -37,11 +41,8 @@ int lp_cli_export(int argc, char **argv)
                 fmt = LP_TABLE_JSONL;
             else
                 return lp_cli_usage_error("--format: expected csv or jsonl, got '%s'", v);
-        } else if (a[0] == '-' && a[1]) {
-            return lp_cli_usage_error("unknown option '%s'", a);
         } else {
-            if (in) return lp_cli_usage_error("unexpected argument '%s'", a);
-            in = a;
+            return lp_cli_usage_error("unknown option '%s'", a);
         }
     }
     if (!in) return lp_cli_usage_error("%s", "export needs RESULTS.h5");

@@ -142,7 +142,7 @@ int lp_cli_generate(int argc, char **argv)
     if (!have_accounts) return lp_cli_usage_error("%s", "generate needs --accounts N");
     if (!dir) return lp_cli_usage_error("%s", "generate needs -o DIR");
     lp_status st = lp_generate_check_options(&go);
-    if (st) return lp_cli_usage_error("%s", lp_error_message());
+    if (st) return lp_cli_fail(st);
 
     lp_generate_stats s;
     double t0 = lp_clock_seconds();

@@ -12,7 +12,8 @@
 
 /* "linchpin: <message>" and a pointer to --help on stderr; returns LP_EUSAGE. */
 int lp_cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* "linchpin: <lp_error_message()>" on stderr; returns st. */
+/* "linchpin: <lp_error_message()>" on stderr (and the --help pointer for
+ * LP_EUSAGE); returns st. */
 int lp_cli_fail(lp_status st);
 /* Whole number in [lo, hi], the whole string, decimal, no blanks or '+'; 0 or -1. */
 int lp_cli_parse_int64(const char *s, int64_t lo, int64_t hi, int64_t *out);
@@ -21,6 +22,10 @@ int lp_cli_parse_int64(const char *s, int64_t lo, int64_t hi, int64_t *out);
 int lp_cli_parse_fraction(const char *s, double *out);
 /* Decimal number >= 0, finite, same syntax as lp_cli_parse_fraction; 0 or -1. */
 int lp_cli_parse_number(const char *s, double *out);
+/* What argv[i] is: 1 an operand (a file name: anything after "--", "-"
+ * alone, or not starting with '-'), 0 an option to parse, -1 the "--"
+ * that ends the options (skip it). *after_dashes starts at 0. */
+int lp_cli_operand(const char *a, int *after_dashes);
 /* Option with a value: "--name VALUE" or "--name=VALUE". NULL when argv[*i]
  * is not that option; "" when the value is missing; advances *i past it. */
 const char *lp_cli_opt_value(int argc, char **argv, int *i, const char *name);

@@ -235,11 +235,15 @@ static int parse_analyze(analyze_opts *o, int argc, char **argv)
 {
     o->an = (lp_analyze_options)LP_ANALYZE_OPTIONS_INIT;
     o->progress = isatty(STDERR_FILENO);
-    for (int i = 2; i < argc; i++) {
+    for (int i = 2, dashes = 0; i < argc; i++) {
         const char *v;
         char *a = argv[i];
-        int r;
-        if ((r = lp_cli_opt_output(argc, argv, &i, &o->output, "a file name"))) {
+        int r, kind = lp_cli_operand(a, &dashes);
+        if (kind < 0) continue;
+        if (kind) {
+            if (o->n_inputs == 2) return lp_cli_usage_error("unexpected argument '%s'", a);
+            o->inputs[o->n_inputs++] = a;
+        } else if ((r = lp_cli_opt_output(argc, argv, &i, &o->output, "a file name"))) {
             if (r < 0) return LP_EUSAGE;
         } else if ((v = lp_cli_opt_value(argc, argv, &i, "--anchor"))) {
             o->an.roles.anchor = v;
@@ -324,11 +328,8 @@ static int parse_analyze(analyze_opts *o, int argc, char **argv)
             if (parse_delimiter(v, &o->delimiter)) return LP_EUSAGE;
         } else if (!strcmp(a, "--quiet")) {
             o->quiet = 1;
-        } else if (a[0] == '-' && a[1]) {
-            return lp_cli_usage_error("unknown option '%s'", a);
         } else {
-            if (o->n_inputs == 2) return lp_cli_usage_error("unexpected argument '%s'", a);
-            o->inputs[o->n_inputs++] = a;
+            return lp_cli_usage_error("unknown option '%s'", a);
         }
     }
     const char *cmd = o->whatif ? "whatif" : "analyze";
@@ -358,8 +359,7 @@ static int parse_analyze(analyze_opts *o, int argc, char **argv)
         (o->an.betweenness == LP_BW_EXACT || o->an.betweenness == LP_BW_OFF))
         return lp_cli_usage_error(
             "%s", "--epsilon, --delta and --seed apply to sampled betweenness only");
-    if (o->sampling_given && lp_sampling_check(&o->an.sampling))
-        return lp_cli_usage_error("%s", lp_error_message());
+    if (o->sampling_given && lp_sampling_check(&o->an.sampling)) return lp_cli_fail(LP_EUSAGE);
     for (int k = 0; k < o->n_inputs; k++)
         if (same_file(o->inputs[k], o->output))
             return lp_cli_usage_error("the output would overwrite the input '%s'", o->inputs[k]);
@@ -518,9 +518,11 @@ static lp_status prepare_roles(lp_graph *g, lp_scenarios *set, analyze_opts *o)
     warn_unmatched(g, "anchor", o->an.roles.anchor);
     warn_unmatched(g, "person", o->an.roles.person);
     warn_unmatched(g, "account", o->an.roles.account);
-    if (g->n_anchor == 0)
-        return lp_error_set(LP_EINPUT, "no anchor node: no node has a type in --anchor %s",
-                            o->an.roles.anchor);
+    if (g->n_anchor == 0) {
+        char v[LP_CLI_TEXT_CAP];
+        return lp_error_set(LP_EINPUT, "no anchor node: no node has a type in --anchor '%s'",
+                            lp_cli_text(v, sizeof v, o->an.roles.anchor));
+    }
     if (o->add && (st = lp_ties_from_list(&o->ties, &o->n_ties, o->add, g, &set->notes))) return st;
     if (!o->scenario_file && !o->n_leave) return LP_OK;
     for (int k = 0; k < o->n_leave && !st; k++)
@@ -636,17 +638,21 @@ static int cmd_whatif_main(int argc, char **argv)
 
 static int cmd_import(int argc, char **argv)
 {
-    for (int i = 2; i < argc; i++) /* a CRM's exports: cli/crm.c */
+    for (int i = 2; i < argc && strcmp(argv[i], "--"); i++) /* a CRM's exports: cli/crm.c */
         if (!strncmp(argv[i], "--crm", 5) || !strncmp(argv[i], "--mapping", 9))
             return lp_cli_import_crm(argc, argv);
     const char *in[2] = {NULL, NULL}, *out = NULL;
     int n_in = 0, progress = isatty(STDERR_FILENO);
     lp_load_options lo = LP_LOAD_OPTIONS_INIT;
     lo.warn = stderr;
-    for (int i = 2; i < argc; i++) {
+    for (int i = 2, dashes = 0; i < argc; i++) {
         const char *v, *a = argv[i];
-        int r;
-        if ((r = lp_cli_opt_output(argc, argv, &i, &out, "a file name"))) {
+        int r, kind = lp_cli_operand(a, &dashes);
+        if (kind < 0) continue;
+        if (kind) {
+            if (n_in == 2) return lp_cli_usage_error("unexpected argument '%s'", a);
+            in[n_in++] = a;
+        } else if ((r = lp_cli_opt_output(argc, argv, &i, &out, "a file name"))) {
             if (r < 0) return LP_EUSAGE;
         } else if ((r = lp_cli_opt_threads(argc, argv, &i, NULL)) ||
                    (r = lp_cli_opt_progress(argc, argv, &i, &progress))) {
@@ -655,11 +661,8 @@ static int cmd_import(int argc, char **argv)
             lo.skip_bad_rows = 1;
         } else if ((v = lp_cli_opt_value(argc, argv, &i, "--delimiter"))) {
             if (parse_delimiter(v, &lo.delimiter)) return LP_EUSAGE;
-        } else if (a[0] == '-' && a[1]) {
-            return lp_cli_usage_error("unknown option '%s'", a);
         } else {
-            if (n_in == 2) return lp_cli_usage_error("unexpected argument '%s'", a);
-            in[n_in++] = a;
+            return lp_cli_usage_error("unknown option '%s'", a);
         }
     }
     if (n_in != 2) return lp_cli_usage_error("%s", "import needs NODES.csv and EDGES.csv");
@@ -696,7 +699,7 @@ static int cmd_import(int argc, char **argv)
 /* The command's own help when --help or -h is among its arguments. */
 static int wants_help(int argc, char **argv)
 {
-    for (int i = 2; i < argc; i++)
+    for (int i = 2; i < argc && strcmp(argv[i], "--"); i++)
         if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) return 1;
     return 0;
 }

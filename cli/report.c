@@ -168,14 +168,18 @@ int lp_cli_report(int argc, char **argv)
 {
     const char *results = NULL, *output = NULL, *graph[2] = {NULL, NULL};
     int n_graph = 0;
-    for (int i = 2; i < argc; i++) {
+    for (int i = 2, dashes = 0; i < argc; i++) {
         const char *a = argv[i], *v;
-        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+        int r, kind = lp_cli_operand(a, &dashes);
+        if (kind < 0) continue;
+        if (!kind && (!strcmp(a, "--help") || !strcmp(a, "-h"))) {
             fputs(REPORT_USAGE, stdout);
             return 0;
         }
-        int r;
-        if ((r = lp_cli_opt_output(argc, argv, &i, &output, "a file name"))) {
+        if (kind) {
+            if (results) return lp_cli_usage_error("unexpected argument '%s'", a);
+            results = a;
+        } else if ((r = lp_cli_opt_output(argc, argv, &i, &output, "a file name"))) {
             if (r < 0) return LP_EUSAGE;
         } else if ((v = lp_cli_opt_value(argc, argv, &i, "--graph"))) {
             if (!*v)
@@ -189,12 +193,8 @@ int lp_cli_report(int argc, char **argv)
                                               v);
                 graph[n_graph++] = argv[++i];
             }
-        } else if (a[0] == '-' && a[1]) {
-            return lp_cli_usage_error("unknown option '%s'", a);
-        } else if (results) {
-            return lp_cli_usage_error("unexpected argument '%s'", a);
         } else {
-            results = a;
+            return lp_cli_usage_error("unknown option '%s'", a);
         }
     }
     if (!results) return lp_cli_usage_error("%s", "report needs RESULTS.h5");

@@ -82,14 +82,18 @@ int lp_cli_subgraph(int argc, char **argv)
     int n_in = 0;
     int64_t hops = 2;
     lp_export_format format = LP_EXPORT_GRAPHML;
-    for (int i = 2; i < argc; i++) {
+    for (int i = 2, dashes = 0; i < argc; i++) {
         const char *a = argv[i], *v;
-        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+        int r, kind = lp_cli_operand(a, &dashes);
+        if (kind < 0) continue;
+        if (!kind && (!strcmp(a, "--help") || !strcmp(a, "-h"))) {
             fputs(SUBGRAPH_USAGE, stdout);
             return 0;
         }
-        int r;
-        if ((r = lp_cli_opt_output(argc, argv, &i, &output, "a file name"))) {
+        if (kind) {
+            if (n_in == 2) return lp_cli_usage_error("unexpected argument '%s'", a);
+            in[n_in++] = a;
+        } else if ((r = lp_cli_opt_output(argc, argv, &i, &output, "a file name"))) {
             if (r < 0) return LP_EUSAGE;
         } else if ((v = lp_cli_opt_value(argc, argv, &i, "--around"))) {
             if (!*v) return lp_cli_usage_error("%s", "--around needs one or more ids");
@@ -109,11 +113,8 @@ int lp_cli_subgraph(int argc, char **argv)
                 format = LP_EXPORT_DOT;
             else
                 return lp_cli_usage_error("--format: expected graphml or dot, got '%s'", v);
-        } else if (a[0] == '-' && a[1]) {
-            return lp_cli_usage_error("unknown option '%s'", a);
         } else {
-            if (n_in == 2) return lp_cli_usage_error("unexpected argument '%s'", a);
-            in[n_in++] = a;
+            return lp_cli_usage_error("unknown option '%s'", a);
         }
     }
     if (!n_in) return lp_cli_usage_error("%s", "subgraph needs NODES.csv EDGES.csv or GRAPH.h5");

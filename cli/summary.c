@@ -626,9 +626,14 @@ int lp_cli_summary(int argc, char **argv)
     const char *path = NULL;
     int64_t top = 20;
     lp_cli_format fmt = LP_CLI_TEXT;
-    for (int i = 2; i < argc; i++) {
-        const char *v;
-        if ((v = lp_cli_opt_value(argc, argv, &i, "--top"))) {
+    for (int i = 2, dashes = 0; i < argc; i++) {
+        const char *v, *a = argv[i];
+        int kind = lp_cli_operand(a, &dashes);
+        if (kind < 0) continue;
+        if (kind) {
+            if (path) return lp_cli_usage_error("unexpected argument '%s'", a);
+            path = a;
+        } else if ((v = lp_cli_opt_value(argc, argv, &i, "--top"))) {
             if (lp_cli_parse_int64(v, 0, 1000000, &top))
                 return lp_cli_usage_error("--top: expected a whole number, got '%s'", v);
         } else if ((v = lp_cli_opt_value(argc, argv, &i, "--format"))) {
@@ -640,12 +645,8 @@ int lp_cli_summary(int argc, char **argv)
                 fmt = LP_CLI_JSON;
             else
                 return lp_cli_usage_error("--format: expected text, markdown or json, got '%s'", v);
-        } else if (argv[i][0] == '-' && argv[i][1]) {
-            return lp_cli_usage_error("unknown option '%s'", argv[i]);
-        } else if (path) {
-            return lp_cli_usage_error("unexpected argument '%s'", argv[i]);
         } else {
-            path = argv[i];
+            return lp_cli_usage_error("unknown option '%s'", a);
         }
     }
     if (!path) return lp_cli_usage_error("%s", "summary needs RESULTS.h5");

@@ -140,8 +140,8 @@ lp_status lp_addties_run(lp_addties_result *out, const lp_graph *g, const lp_key
     for (int64_t j = 0; j < n_ties; j++) {
         lp_vid p = ties[j].person, a = ties[j].account;
         if (gone[p] || gone[a] || adjacent(c, p, a)) continue;
-        extra[nx++] = (lp_tie){p, a};
-        extra[nx++] = (lp_tie){a, p};
+        extra[nx++] = (lp_tie){.person = p, .account = a};
+        extra[nx++] = (lp_tie){.person = a, .account = p};
     }
     qsort(extra, (size_t)nx, sizeof *extra, cmp_tie);
     int64_t u = 0;

@@ -56,7 +56,7 @@ lp_status lp_top_by_value(int64_t **out_rows, int64_t *out_count, const double *
     lp_i_ranked *e = lp_malloc(((size_t)n + 1) * sizeof *e);
     if (!e) return lp_error_nomem("ranking");
     for (int64_t v = 0; v < n; v++)
-        if (value[v] > 0) e[c++] = (lp_i_ranked){value[v], 0, v};
+        if (value[v] > 0) e[c++] = (lp_i_ranked){.value = value[v], .tie = 0, .row = v};
     lp_status st = lp_i_top_rows(out_rows, out_count, e, c, k);
     free(e);
     return st;

@@ -865,7 +865,7 @@ static lp_status one_account(gen *g, int64_t i)
     if ((st = emit_node(g, &b.acct, LP_GEN_ACCOUNT, g->id[0], len, odd, revenue))) return st;
 
     if (kind == K_SUBSIDIARY) {
-        lp_gen_node pn = {parent->row, g->id[1], 0};
+        lp_gen_node pn = {.row = parent->row, .id = g->id[1], .id_len = 0};
         pn.id_len = node_id(g, g->id[1], LP_GEN_ACCOUNT, parent->index, &odd);
         if ((st = emit_edge(g, &pn, &b.acct, rng_count(r, 1.5, 1.0)))) return st;
     }
@@ -1056,8 +1056,8 @@ lp_status lp_generate(lp_nodes *out_nodes, lp_edges *out_edges, const lp_generat
 {
     lp_nodes nodes = LP_NODES_INIT;
     lp_edges edges = LP_EDGES_INIT;
-    collect c = {&nodes, &edges};
-    lp_gen_sink sink = {&c, collect_node, collect_edge};
+    collect c = {.nodes = &nodes, .edges = &edges};
+    lp_gen_sink sink = {.ctx = &c, .node = collect_node, .edge = collect_edge};
     lp_status st = LP_OK;
     for (int k = 0; k < LP_GEN_NTYPES && !st; k++)
         st = lp_strtab_push(&nodes.type_name, type_names[k], strlen(type_names[k]));

@@ -16,6 +16,7 @@
 
 #include "lp_i_mem.h"
 #include "lp_i_omp.h"
+#include "lp_igraph.h"
 #include "lp_text.h"
 
 #include <float.h>
@@ -320,40 +321,9 @@ static lp_status build_from_canonical(lp_graph *g, lp_nodes *nodes, int64_t m, c
 lp_status lp_graph_build_igraph(lp_graph *g)
 {
     if (g->has_ig) return LP_OK;
-    const lp_csr *c = &g->csr;
-    igraph_vector_int_t iedges;
-    igraph_t ig;
-
-    /* igraph's default handler aborts; we turn its errors into statuses. */
-    igraph_set_error_handler(igraph_error_handler_ignore);
-    if (igraph_vector_int_init(&iedges, 2 * g->m)) return lp_error_nomem("igraph edge vector");
-    int64_t e = 0;
-    for (int64_t u = 0; u < g->n; u++)
-        for (int64_t k = c->offset[u]; k < c->offset[u + 1]; k++)
-            if (c->adj[k] > u) {
-                VECTOR(iedges)[2 * e] = u;
-                VECTOR(iedges)[2 * e + 1] = c->adj[k];
-                e++;
-            }
-    if (e != g->m) {
-        igraph_vector_int_destroy(&iedges);
-        return lp_error_set(LP_EINTERNAL, "CSR holds %lld edges, not %lld", (long long)e,
-                            (long long)g->m);
-    }
-    igraph_error_t ie = igraph_create(&ig, &iedges, (igraph_integer_t)g->n, IGRAPH_UNDIRECTED);
-    igraph_vector_int_destroy(&iedges);
-    if (ie) return lp_error_set(LP_EINTERNAL, "igraph_create failed");
-    if (igraph_vector_init(&g->ig_weight, g->m)) {
-        igraph_destroy(&ig);
-        return lp_error_nomem("igraph weights");
-    }
-    e = 0;
-    for (int64_t u = 0; u < g->n; u++)
-        for (int64_t k = c->offset[u]; k < c->offset[u + 1]; k++)
-            if (c->adj[k] > u) VECTOR(g->ig_weight)[e++] = c->weight[k];
-    g->ig = ig;
-    g->has_ig = 1;
-    return LP_OK;
+    lp_status st = lp_graph_to_igraph(g, &g->ig, &g->ig_weight);
+    if (!st) g->has_ig = 1;
+    return st;
 }
 
 lp_status lp_graph_build(lp_graph *out, lp_nodes *nodes, lp_edges *edges)
@@ -697,14 +667,18 @@ const char *lp_graph_types_text(const lp_graph *g, char *buf, size_t cap)
 
 /* OR `flag` into flags[type] for every type named in the comma list. */
 static lp_status apply_list(uint8_t *flags, const lp_graph *g, const char *list, uint8_t flag,
-                            const char *option)
+                            const char *role)
 {
-    if (!list || !*list) return lp_error_set(LP_EUSAGE, "--%s: empty type list", option);
+    if (!list || !*list) return lp_error_set(LP_EUSAGE, "the %s role has an empty type list", role);
     const char *p = list;
     for (;;) {
         const char *c = strchr(p, ',');
         size_t len = c ? (size_t)(c - p) : strlen(p);
-        if (len == 0) return lp_error_set(LP_EUSAGE, "--%s: empty item in \"%s\"", option, list);
+        if (len == 0) {
+            char v[LP_TEXT_MSG_CAP];
+            return lp_error_set(LP_EUSAGE, "the %s role's type list '%s' has an empty item", role,
+                                lp_text_msg(v, sizeof v, list, strlen(list)));
+        }
         int64_t t = lp_graph_type_index(g, p, len);
         if (t >= 0) flags[t] |= flag;
         if (!c) break;

@@ -20,7 +20,7 @@ typedef struct lp_sampling {
 } lp_sampling;
 #define LP_SAMPLING_INIT                                                                           \
     {                                                                                              \
-        0.01, 0.1, 1                                                                               \
+        .epsilon = 0.01, .delta = 0.1, .seed = 1                                                   \
     }
 
 typedef struct lp_sampling_report {
@@ -63,7 +63,7 @@ typedef struct lp_pagerank_options {
 } lp_pagerank_options;
 #define LP_PAGERANK_OPTIONS_INIT                                                                   \
     {                                                                                              \
-        0.85, 1e-12, 10000                                                                         \
+        .damping = 0.85, .tolerance = 1e-12, .max_iterations = 10000                               \
     }
 
 /* Weighted PageRank (edge weight = interaction strength), dangling nodes

@@ -51,7 +51,8 @@ typedef struct lp_generate_options {
 } lp_generate_options;
 #define LP_GENERATE_OPTIONS_INIT                                                                   \
     {                                                                                              \
-        1000, 0, 42, 0, 0.4, -1, 0.03, 1.5, 0                                                      \
+        .accounts = 1000, .employees = 0, .seed = 42, .names = 0, .single_threaded = 0.4,          \
+        .partners = -1, .former_employees = 0.03, .rep_alpha = 1.5, .awkward = 0                   \
     }
 
 /* Upper bounds on the sizes (keep the node count below LP_VID_MAX). */

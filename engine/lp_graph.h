@@ -43,7 +43,7 @@ typedef struct lp_strtab {
 } lp_strtab;
 #define LP_STRTAB_INIT                                                                             \
     {                                                                                              \
-        0, NULL, NULL, 0, 0, 0                                                                     \
+        .count = 0, .offset = NULL, .data = NULL, .size = 0, .data_cap = 0, .offset_cap = 0        \
     }
 
 /* Append a copy of s[0..len) (need not be NUL-terminated) as string
@@ -84,7 +84,7 @@ typedef struct lp_edges {
 } lp_edges;
 #define LP_EDGES_INIT                                                                              \
     {                                                                                              \
-        0, 0, NULL, NULL, NULL                                                                     \
+        .m = 0, .cap = 0, .src = NULL, .dst = NULL, .weight = NULL                                 \
     }
 
 lp_status lp_edges_push(lp_edges *edges, lp_vid src, lp_vid dst, double weight);
@@ -218,7 +218,7 @@ typedef struct lp_roles {
 } lp_roles;
 #define LP_ROLES_INIT                                                                              \
     {                                                                                              \
-        "company", "employee", "account"                                                           \
+        .anchor = "company", .person = "employee", .account = "account"                            \
     }
 
 /* Set g->role and the role counts from the type lists. A type listed that no

@@ -46,7 +46,7 @@ lp_status lp_analysis_add_time(lp_analysis *a, const char *phase, double seconds
         }
     if (a->n_timings == LP_MAX_PHASES)
         return lp_error_set(LP_EINTERNAL, "more than %d timed phases", LP_MAX_PHASES);
-    a->timings[a->n_timings++] = (lp_timing){phase, seconds};
+    a->timings[a->n_timings++] = (lp_timing){.phase = phase, .seconds = seconds};
     return LP_OK;
 }
 

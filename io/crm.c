@@ -14,6 +14,7 @@
 #include "lp_alloc.h"
 
 #include "lp_i_csv.h"
+#include "lp_text.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -625,7 +626,9 @@ lp_status lp_crm_mapping_builtin(lp_crm_mapping **out, const char *name)
         if (!strcmp(name, known[i].name))
             return lp_crm_mapping_parse(out, (const char *)known[i].json, known[i].len,
                                         known[i].label);
-    return lp_error_set(LP_EUSAGE, "unknown CRM '%s' (known: salesforce, hubspot)", name);
+    char v[LP_TEXT_MSG_CAP];
+    return lp_error_set(LP_EUSAGE, "unknown CRM '%s' (known: salesforce, hubspot)",
+                        lp_text_msg(v, sizeof v, name, strlen(name)));
 }
 
 const lp_roles *lp_crm_mapping_roles(const lp_crm_mapping *m)

@@ -540,7 +540,7 @@ lp_status lp_csv_graph_writer_open(lp_csv_graph_writer **out_writer, const char 
 
 lp_gen_sink lp_csv_graph_writer_sink(lp_csv_graph_writer *w)
 {
-    lp_gen_sink s = {w, sink_node, sink_edge};
+    lp_gen_sink s = {.ctx = w, .node = sink_node, .edge = sink_edge};
     return s;
 }
 

@@ -210,7 +210,7 @@ static int cmp_vid(const void *k, const void *e)
 lp_status lp_subgraph_write(const char *path, lp_export_format format, const lp_graph *g,
                             const lp_subgraph *s, const lp_report_data *r)
 {
-    export_args a = {format, g, s, r, NULL};
+    export_args a = {.format = format, .g = g, .s = s, .r = r, .account_row = NULL};
     if (r) {
         if (!(a.account_row = lp_malloc(((size_t)s->n + 1) * sizeof *a.account_row)))
             return lp_error_nomem("export");

@@ -74,7 +74,7 @@ static herr_t lp_i_walk_cb(unsigned n, const H5E_error2_t *e, void *data)
 /* The innermost HDF5 error on the default stack ("" if none). */
 static void lp_i_h5_detail(char *buf, size_t size, int prefer_desc)
 {
-    lp_i_walk w = {buf, size, prefer_desc};
+    lp_i_walk w = {.buf = buf, .size = size, .prefer_desc = prefer_desc};
     buf[0] = '\0';
     H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, lp_i_walk_cb, &w);
 }
@@ -307,7 +307,7 @@ static hid_t sink_fapl(lp_h5w *w, int *err, int fd)
 {
     static hid_t driver = -1; /* registered once per library lifetime */
     hid_t fapl = -1;
-    lp_i_sink_fapl info = {err, fd};
+    lp_i_sink_fapl info = {.err = err, .fd = fd};
     if (driver < 0 || H5Iis_valid(driver) <= 0) driver = H5FDregister(&lp_i_sink_class);
     if (driver < 0 || (fapl = H5Pcreate(H5P_FILE_ACCESS)) < 0 ||
         H5Pset_driver(fapl, driver, &info) < 0) {

@@ -543,6 +543,6 @@ static lp_status html_body(FILE *f, void *ctx)
 lp_status lp_report_write_html(const char *path, const lp_report_data *d,
                                const lp_report_picture *p, int k)
 {
-    html_args a = {d, p, k};
+    html_args a = {.d = d, .p = p, .k = k};
     return lp_write_atomic(path, html_body, &a);
 }

@@ -356,7 +356,7 @@ lp_status lp_report_read(lp_report_data *out, const char *path, unsigned parts)
 {
     lp_report_data d;
     memset(&d, 0, sizeof d);
-    lp_h5r rd = {path, LP_OK};
+    lp_h5r rd = {.path = path, .status = LP_OK};
     lp_h5_silence();
     int fd = open(path, O_RDONLY);
     if (fd < 0) return lp_error_set(LP_EINPUT, "%s: cannot open: %s", path, strerror(errno));

@@ -257,7 +257,8 @@ lp_status lp_diff_compute(lp_diff *out, const lp_results_table *o, const char *o
     for (int64_t j = 0; j < n->a; j++) {
         int64_t v = map[n->account_node[j]];
         int64_t i = v >= 0 ? old_acc[v] : -1;
-        lp_diff_account c = {LP_DIFF_ADDED, i, j, n->account_revenue[j]};
+        lp_diff_account c = {
+            .kind = LP_DIFF_ADDED, .old_row = i, .new_row = j, .revenue = n->account_revenue[j]};
         if (i >= 0) {
             old_seen[i] = 1;
             d.compared++;
@@ -270,7 +271,10 @@ lp_status lp_diff_compute(lp_diff *out, const lp_results_table *o, const char *o
     }
     for (int64_t i = 0; i < o->a; i++)
         if (!old_seen[i]) {
-            lp_diff_account c = {LP_DIFF_REMOVED, i, -1, o->account_revenue[i]};
+            lp_diff_account c = {.kind = LP_DIFF_REMOVED,
+                                 .old_row = i,
+                                 .new_row = -1,
+                                 .revenue = o->account_revenue[i]};
             d.changes[d.n_changes++] = c;
         }
     for (int64_t k = 0; k < d.n_changes; k++) {
@@ -284,7 +288,7 @@ lp_status lp_diff_compute(lp_diff *out, const lp_results_table *o, const char *o
         double ov = u >= 0 ? o->revenue_at_risk[u] : 0, nv = n->revenue_at_risk[v];
         if (u >= 0) matched[u] = 1;
         if (ov != nv) {
-            lp_diff_person p = {u, v, ov, nv};
+            lp_diff_person p = {.old_node = u, .new_node = v, .old_revenue = ov, .new_revenue = nv};
             d.persons[d.n_persons++] = p;
         }
     }

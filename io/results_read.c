@@ -544,7 +544,7 @@ static int rd_timings(lp_h5r *rd, lp_summary *s, hid_t sum)
     hid_t tim = -1, gcpl = -1;
     unsigned flags = 0;
     int rc = -1;
-    lp_i_timings t = {rd, s, 0};
+    lp_i_timings t = {.rd = rd, .s = s, .cap = 0};
     htri_t ex = H5Lexists(sum, "timings", H5P_DEFAULT);
     if (ex < 0) return lp_h5r_fail(rd, "cannot read /summary");
     if (ex == 0) return 0;
@@ -661,7 +661,7 @@ lp_status lp_results_read_summary(lp_summary *out, const char *path)
 {
     lp_summary s;
     memset(&s, 0, sizeof s);
-    lp_h5r rd = {path, LP_OK};
+    lp_h5r rd = {.path = path, .status = LP_OK};
     hid_t file = -1, sum = -1;
 
     if ((file = open_results(&rd, path)) < 0) goto done;
@@ -1117,7 +1117,7 @@ lp_status lp_results_read_table(lp_results_table *out, const char *path, unsigne
 {
     lp_results_table t;
     memset(&t, 0, sizeof t);
-    lp_h5r rd = {path, LP_OK};
+    lp_h5r rd = {.path = path, .status = LP_OK};
     hid_t file = -1, sum = -1;
     char *warnings = NULL;
     if (parts == 0) parts = ~0u;

@@ -545,7 +545,7 @@ lp_status lp_ties_from_list(lp_tie **out, int64_t *out_count, const char *list, 
                                       row[r], -1)))
                 goto done;
         }
-        ties[nt++] = (lp_tie){person, account};
+        ties[nt++] = (lp_tie){.person = person, .account = account};
     }
 done:
     free(buf);

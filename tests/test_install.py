@@ -12,7 +12,10 @@
   installed files, once with find_package(linchpin) (CMake) and once with
   `pkg-config --cflags --libs linchpin` (cc alone), and both print, for every
   account, the same key persons as the installed `linchpin analyze` writes to
-  its result file (read here with h5py) for data/sample.
+  its result file (read here with h5py) for data/sample; the CMake build
+  also with --via-igraph (the graph goes to an igraph_t, igraph counts its
+  components, and the analysis runs on the graph built back from it:
+  lp_graph_to_igraph / lp_graph_from_igraph).
 
 Run by ctest as py_install (LP_SOURCE_DIR, LP_BINARY_DIR). In a sanitizer
 build the example is compiled with the same -fsanitize flags, since the
@@ -198,11 +201,18 @@ def main():
             r = sh([cmake, "--build", ex_bin, "-j2"])
             ok = c.check(r.returncode == 0, f"find_package build failed:\n{r.stdout}{r.stderr}")
         if ok:
-            r = sh([os.path.join(ex_bin, "keypersons"), *SAMPLE])
-            if c.check(r.returncode == 0, f"example (find_package) failed: {r.stderr}"):
-                got = keypersons_from_output(r.stdout)
-                c.check(got == want, "example (find_package): key persons differ from the "
-                        f"command's on {sum(got.get(a) != k for a, k in want.items())} accounts")
+            for mode in ([], ["--via-igraph"]):
+                what = "find_package" + (", through igraph" if mode else "")
+                r = sh([os.path.join(ex_bin, "keypersons"), *mode, *SAMPLE])
+                if c.check(r.returncode == 0, f"example ({what}) failed: {r.stderr}"):
+                    got = keypersons_from_output(r.stdout)
+                    c.check(got == want, f"example ({what}): key persons differ from the "
+                            f"command's on {sum(got.get(a) != k for a, k in want.items())} "
+                            "accounts")
+                if mode:
+                    c.check(re.search(r"igraph: \d+ vertices, \d+ edges, \d+ connected "
+                                      r"components", r.stderr) is not None,
+                            f"example through igraph: no igraph line: {r.stderr!r}")
 
         # ---- the same program, with pkg-config and the compiler alone
         env = dict(os.environ, PKG_CONFIG_PATH=os.path.dirname(pcs[0]) if pcs else "")

@@ -5,7 +5,12 @@
   import exited 1 with an internal "CSR defect"); no output file is left;
 - --epsilon 1e-12 and 1e-9 are refused at once (exit 2, the limit in the
   message; before: an overflow after the whole analysis, or a run that
-  never ended); --top " 5", "+5", --epsilon nan / hex are usage errors.
+  never ended); --top " 5", "+5", --epsilon nan / hex are usage errors;
+- "--" ends the options in every command, so a file named "-x.csv" can be
+  given (before: "unknown option '--'"); usage errors quote what was typed
+  with control bytes escaped (before: an ESC in --top reached the terminal
+  raw); --half-life " 5" is refused like the other numbers (before: strtod
+  took it); an empty role-list item is one usage error in engine terms.
 """
 import os
 import tempfile
@@ -65,5 +70,47 @@ with tempfile.TemporaryDirectory() as d:
                 f"{opt} {val!r}: exit {p.returncode}, stderr {p.stderr!r}")
     p = run(["analyze", n, e, "-o", out, "--quiet", "--top", "5"])
     C.check(p.returncode == 0, f"--top 5: exit {p.returncode}, {p.stderr!r}")
+
+    # "--": operands that start with '-'
+    dn, de, dout = (os.path.join(d, x) for x in ("-n.csv", "-e.csv", "-r.h5"))
+    os.rename(n, dn)
+    os.rename(e, de)
+    p = run(["analyze", "--quiet", "-o", out, "--", dn.replace(d + "/", ""),
+             de.replace(d + "/", "")], cwd=d)
+    C.check(p.returncode == 0, f"analyze -- -n.csv -e.csv: exit {p.returncode}, {p.stderr!r}")
+    p = run(["analyze", "--quiet", "-o", out, "-n.csv", "-e.csv"], cwd=d)
+    C.check(p.returncode == 2 and "unknown option '-n.csv'" in p.stderr,
+            f"without --: exit {p.returncode}, {p.stderr!r}")
+    p = run(["analyze", "--", "-n.csv", "-e.csv", "-o", out], cwd=d)
+    C.check(p.returncode == 2 and "unexpected argument '-o'" in p.stderr,
+            f"options after --: exit {p.returncode}, {p.stderr!r}")
+    p = run(["import", "-o", store, "--", "-n.csv", "-e.csv"], cwd=d)
+    C.check(p.returncode == 0, f"import -- : exit {p.returncode}, {p.stderr!r}")
+    os.rename(out, dout)
+    for args in (["summary", "--", "-r.h5"], ["export", "-o", "ex", "--", "-r.h5"],
+                 ["diff", "--", "-r.h5", "-r.h5"], ["report", "-o", "r.html", "--", "-r.h5"],
+                 ["subgraph", "--around", "e1", "-o", "s.graphml", "--", "-n.csv", "-e.csv"],
+                 ["summary", "--", "--help"]):
+        p = run(args, cwd=d)
+        want = 3 if args[-1] == "--help" else 0
+        C.check(p.returncode == want, f"{args}: exit {p.returncode}, want {want}, {p.stderr!r}")
+
+    # what the user typed is quoted escaped
+    for args, shown in ((["analyze", "--top", "5\x1b[31m"], "5\\x1b[31m"),
+                        (["summary", "--format", "a\nb"], "a\\x0ab"),
+                        (["analyze", "--frob\x07"], "--frob\\x07")):
+        p = run(args, cwd=d)
+        C.check(p.returncode == 2 and shown in p.stderr and "\x1b" not in p.stderr
+                and "\x07" not in p.stderr and p.stderr.count("\n") == 2,
+                f"{args}: exit {p.returncode}, stderr {p.stderr!r}")
+    p = run(["import", "--crm", "sales\nforce", d, "-o", store + "2"])
+    C.check(p.returncode == 2 and "unknown CRM 'sales\\x0aforce'" in p.stderr,
+            f"--crm with a newline: {p.returncode} {p.stderr!r}")
+    p = run(["import", "--crm", "salesforce", "--half-life", " 5", d, "-o", store + "2"])
+    C.check(p.returncode == 2 and "--half-life: expected" in p.stderr,
+            f"--half-life ' 5': {p.returncode} {p.stderr!r}")
+    p = run(["analyze", "-o", out, "--anchor", ",", "--", "-n.csv", "-e.csv"], cwd=d)
+    C.check(p.returncode == 2 and p.stderr.startswith("linchpin: the anchor role's type list ','")
+            and "warning" not in p.stderr, f"--anchor ,: {p.returncode} {p.stderr!r}")
 
 C.done()
