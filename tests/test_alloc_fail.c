@@ -1,31 +1,37 @@
 /* test_alloc_fail.c — every allocation failure path of engine/ and io/
  * ("brutal malloc", as LAGraph tests it; issue 18 item 4).
  *
- * Each stage of a run — CSV load (plain and with skip_bad_rows), scenario
- * file, graph-store write and read, lp_analyze (exact and sampled
- * betweenness, bus factor, second links, departure scenarios, min_tie),
- * added ties, results write, summary and whole-table read, CRM import — is
- * run with allocation k failing (lp_alloc_fail_after(k): allocation k and
- * every later one return NULL) for k = 0, 1, 2, ... until a run makes no
- * more than k allocations, i.e. completes without meeting the limit. Every
- * k is run, none skipped. For each k:
+ * Each stage — CSV load (plain, in 64-byte blocks, with skip_bad_rows),
+ * --leave lists, scenario files and --add ties, graph-store write and
+ * read, lp_analyze (exact and sampled betweenness, bus factor, second
+ * links, departure scenarios, min_tie), added ties, results write,
+ * summary and whole-table read, CRM import, igraph interoperability, the
+ * account picture and neighbourhood, report read and HTML write, GraphML
+ * and DOT, export, diff, the generator — is run with allocation k failing
+ * (lp_alloc_fail_after(k): allocation k and every later one return NULL)
+ * for k = 0, 1, 2, ... until a run makes no more than k allocations, i.e.
+ * completes without meeting the limit. Every k is run, none skipped. For
+ * each k:
  *  - a run that met the limit returns LP_EINTERNAL with a one-line
  *    "out of memory" message; success is accepted only when no allocation
  *    failed (lp_alloc_count() <= k);
- *  - an output stage leaves no file at its target and no temporary
- *    (".<name>.tmp-XXXXXX") in the directory;
+ *  - an output stage leaves no file or directory at its target and no
+ *    temporary (".<name>.tmp-XXXXXX") in the directory;
  *  - what it allocated is freed: under ASan, LeakSanitizer at exit covers
  *    every k.
- * Then every stage runs again with the countdown off and must give what a
- * reference run gave before any failure was injected (the graph, the
- * analysis and the tables read back compared bit for bit), so a failure
- * leaves no damaged global state behind.
+ * Then the chain load - store - analyze - write - read runs again with the
+ * countdown off and must give what the reference runs gave before any
+ * failure was injected (the graph, the analysis and the tables read back
+ * compared bit for bit), so a failure leaves no damaged global state.
  *
- * The graph is small (written by the test; every role, a weak tie, a
- * duplicate row, a self-loop, a bad row, an orphan account) so that each
- * stage takes a few hundred allocations. Two OpenMP threads, so failures
- * inside parallel regions are exercised too (the allocation that fails
- * first then depends on scheduling; every k still fails some allocation).
+ * The input is small and written by the test (every role, a weak tie, a
+ * duplicate row, a self-loop, bad rows, an orphan account, and a few long
+ * values so that every buffer grows once), so that each stage takes tens
+ * to a few hundred allocations and the whole test reaches every
+ * allocation site of engine/ and io/. Two OpenMP threads
+ * (LP_ALLOC_FAIL_THREADS), so failures inside parallel regions are taken
+ * too (the allocation that fails first then depends on scheduling; every
+ * k still fails some allocation).
  *
  * Prints "alloc-fail: N failure points: csv=..., ..." (.ci/run shows it). */
 #define _GNU_SOURCE
@@ -48,6 +54,7 @@
 #include "lp_graphml.h"
 #include "lp_graphstore.h"
 #include "lp_i_csv.h"
+#include "lp_igraph.h"
 #include "lp_pipeline.h"
 #include "lp_report.h"
 #include "lp_results.h"
@@ -549,6 +556,61 @@ static lp_status run_generate(void)
     return lp_csv_generate(out_gen, NULL, &o, NULL);
 }
 
+/* igraph interoperability: the reference graph to igraph and back. */
+static igraph_t ig_ref;
+static igraph_vector_t ig_weight, ig_revenue;
+static igraph_strvector_t ig_id, ig_type, ig_name;
+
+static void make_igraph_reference(void)
+{
+    if (lp_graph_to_igraph(&ref_g, &ig_ref, &ig_weight)) {
+        fprintf(stderr, "igraph reference: %s\n", lp_error_message());
+        exit(1);
+    }
+    igraph_strvector_init(&ig_id, ref_g.n);
+    igraph_strvector_init(&ig_type, ref_g.n);
+    igraph_strvector_init(&ig_name, ref_g.n);
+    igraph_vector_init(&ig_revenue, ref_g.n);
+    for (int64_t v = 0; v < ref_g.n; v++) {
+        igraph_strvector_set(&ig_id, v, lp_strtab_get(&ref_g.nodes.id, v));
+        igraph_strvector_set(&ig_type, v,
+                             lp_strtab_get(&ref_g.nodes.type_name, ref_g.nodes.type[v]));
+        igraph_strvector_set(&ig_name, v, lp_strtab_get(&ref_g.nodes.name, v));
+        VECTOR(ig_revenue)[v] = ref_g.nodes.revenue[v];
+    }
+}
+
+static void free_igraph_reference(void)
+{
+    igraph_strvector_destroy(&ig_id);
+    igraph_strvector_destroy(&ig_type);
+    igraph_strvector_destroy(&ig_name);
+    igraph_vector_destroy(&ig_revenue);
+    igraph_vector_destroy(&ig_weight);
+    igraph_destroy(&ig_ref);
+}
+
+static lp_status run_igraph(void)
+{
+    lp_igraph_attrs at = {.id = &ig_id,
+                          .type = &ig_type,
+                          .name = &ig_name,
+                          .revenue = &ig_revenue,
+                          .weight = &ig_weight};
+    lp_graph g;
+    lp_status st = lp_graph_from_igraph(&g, &ig_ref, &at);
+    if (st) return st;
+    igraph_t back;
+    igraph_vector_t w;
+    st = lp_graph_to_igraph(&g, &back, &w);
+    if (!st) {
+        igraph_vector_destroy(&w);
+        igraph_destroy(&back);
+    }
+    lp_graph_free(&g);
+    return st;
+}
+
 static stage stages[] = {
     {.name = "csv", .run = run_csv},
     {.name = "csv_blocks", .run = run_csv_blocks},
@@ -566,6 +628,7 @@ static stage stages[] = {
     {.name = "summary", .run = run_summary},
     {.name = "table", .run = run_table},
     {.name = "crm", .run = run_crm},
+    {.name = "igraph", .run = run_igraph},
     {.name = "picture", .run = run_picture},
     {.name = "report_read", .run = run_report_read},
     {.name = "report_write", .run = run_report_write, .out = out_html},
@@ -858,6 +921,7 @@ int main(void)
         return 1;
     }
     make_later_references();
+    make_igraph_reference();
     CHECK(ref_set.leave_offsets[1] >= 2, "the --leave list names at least two persons");
     CHECK(ref_an.betweenness && ref_sampled.betweenness && ref_an.second_link &&
               ref_an.scenarios.count == 6 && ref_an.weak_ties_dropped == 1,
@@ -904,6 +968,7 @@ int main(void)
     lp_graph_free(&gs);
     lp_scenarios_free(&set_s);
     lp_results_table_free(&old_t);
+    free_igraph_reference();
     lp_report_data_free(&ref_report);
     lp_subgraph_free(&ref_sub);
     free(ref_pic.node);
