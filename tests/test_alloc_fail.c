@@ -54,6 +54,7 @@
 #include "lp_graphml.h"
 #include "lp_graphstore.h"
 #include "lp_i_csv.h"
+#include "lp_i_h5.h"
 #include "lp_igraph.h"
 #include "lp_pipeline.h"
 #include "lp_report.h"
@@ -305,6 +306,16 @@ static lp_status run_store_write(void)
     return lp_graphstore_write_roles(out_store, &ref_g, &ref_rep, &roles);
 }
 
+/* The same through a named temporary file (where O_TMPFILE is missing):
+ * then a failure must also remove ".<name>.tmp-XXXXXX". */
+static lp_status run_store_write_named(void)
+{
+    lp_i_h5w_no_tmpfile = 1;
+    lp_status st = run_store_write();
+    lp_i_h5w_no_tmpfile = 0;
+    return st;
+}
+
 static lp_status run_store_read(void)
 {
     lp_graph g;
@@ -401,6 +412,14 @@ static lp_status run_results_write(void)
 {
     lp_run_info run = run_info(&ref_rep);
     return lp_results_write(out_results, &an_g, &ref_an, &run);
+}
+
+static lp_status run_results_write_named(void)
+{
+    lp_i_h5w_no_tmpfile = 1;
+    lp_status st = run_results_write();
+    lp_i_h5w_no_tmpfile = 0;
+    return st;
 }
 
 static lp_status run_summary(void)
@@ -617,6 +636,7 @@ static stage stages[] = {
     {.name = "csv_skip", .run = run_csv_skip},
     {.name = "scenarios", .run = run_scenario_file},
     {.name = "store_write", .run = run_store_write, .out = out_store},
+    {.name = "store_write_named", .run = run_store_write_named, .out = out_store},
     {.name = "store_read", .run = run_store_read},
     {.name = "analyze_exact", .prep = prep_analyze, .run = run_analyze_exact, .done = done_analyze},
     {.name = "analyze_sampled",
@@ -625,6 +645,7 @@ static stage stages[] = {
      .done = done_analyze},
     {.name = "addties", .run = run_addties},
     {.name = "results_write", .run = run_results_write, .out = out_results},
+    {.name = "results_write_named", .run = run_results_write_named, .out = out_results},
     {.name = "summary", .run = run_summary},
     {.name = "table", .run = run_table},
     {.name = "crm", .run = run_crm},
