@@ -3,7 +3,7 @@
  * Every allocation in engine/ and io/ goes through these functions, so a
  * test can make the k-th allocation fail and check that every failure
  * path returns a clean status, leaks nothing and leaves no output
- * (tests/c/test_alloc_fail.c, "brutal malloc" in the style of LAGraph).
+ * (tests/test_alloc_fail.c, "brutal malloc" in the style of LAGraph).
  * Memory from them is released with free(). Safe to call from OpenMP
  * regions (the countdown is atomic).
  *

@@ -466,6 +466,7 @@ static int parse_top(mp *p, lp_crm_mapping *m, const cJSON *root)
         p->st = lp_error_nomem("mapping");
         return -1;
     }
+    m->nfiles = k; /* so that lp_crm_mapping_free frees the names below if one fails */
     /* every file's name first: a reference to a later file gets its own message */
     for (int i = 0; i < k; i++) {
         const cJSON *e = cJSON_GetArrayItem(files, i);
@@ -475,7 +476,6 @@ static int parse_top(mp *p, lp_crm_mapping *m, const cJSON *root)
             return -1;
         }
     }
-    m->nfiles = k;
     for (int i = 0; i < k; i++) {
         snprintf(m->files[i].key, sizeof m->files[i].key, "files[%d]", i);
         if (parse_file(p, m, i, cJSON_GetArrayItem(files, i))) return -1;
@@ -1041,20 +1041,26 @@ static lp_status bind_header(crm *c, file_spec *F, const rd *f, char **names,
 }
 
 /* Find <dir>/<file>.csv, else .csv.gz; NULL if neither exists. */
-static char *find_file(const char *dir, const char *file)
+/* *out: the path of file.csv or file.csv.gz in dir, NULL when neither
+ * exists. */
+static lp_status find_file(const char *dir, const char *file, char **out)
 {
     static const char *const ext[2] = {".csv", ".csv.gz"};
+    *out = NULL;
     for (int i = 0; i < 2; i++) {
         size_t n = strlen(dir) + strlen(file) + 10;
         char *p = lp_malloc(n);
-        if (!p) return NULL;
+        if (!p) return lp_error_nomem("CRM file name");
         snprintf(p, n, "%s%s%s%s", dir, *dir && dir[strlen(dir) - 1] != '/' ? "/" : "", file,
                  ext[i]);
         struct stat sb;
-        if (stat(p, &sb) == 0) return p;
+        if (stat(p, &sb) == 0) {
+            *out = p;
+            return LP_OK;
+        }
         free(p);
     }
-    return NULL;
+    return LP_OK;
 }
 
 /* Process the current row of file F (index fi). */
@@ -1225,7 +1231,9 @@ static lp_status read_file(crm *c, int fi, const char *dir)
     file_spec *F = (file_spec *)&c->m->files[fi];
     lp_crm_file_report *fr = &c->rep.files[fi];
     if (!(fr->file = dupstr(F->file))) return lp_error_nomem("CRM report");
-    char *path = find_file(dir, F->file);
+    char *path;
+    lp_status found = find_file(dir, F->file, &path);
+    if (found) return found;
     if (!path) {
         if (!F->required) return LP_OK;
         char key[512];

@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -353,12 +354,14 @@ static lp_status make_dirs(const char *dir, int *out_created)
 }
 
 /* Remove the `created` deepest components of dir (best effort, only if
- * empty): undoes make_dirs after a failure. */
+ * empty): undoes make_dirs after a failure. Allocates nothing: it runs
+ * after a failure, which may be the allocator's (make_dirs created them,
+ * so the name fits in PATH_MAX). */
 static void remove_dirs(const char *dir, int created)
 {
     size_t n = strlen(dir);
-    char *p = lp_malloc(n + 1);
-    if (!p) return;
+    char p[PATH_MAX];
+    if (created <= 0 || n >= sizeof p) return;
     memcpy(p, dir, n + 1);
     for (int k = 0; k < created; k++) {
         while (n > 1 && p[n - 1] == '/')
@@ -369,7 +372,6 @@ static void remove_dirs(const char *dir, int created)
         p[n] = '\0';
         if (n == 0) break;
     }
-    free(p);
 }
 
 /* "dir/name" (one separator), malloc'ed; NULL when out of memory. */
@@ -404,8 +406,9 @@ lp_status lp_csv_write_edges(const char *path, const lp_nodes *nodes, const lp_e
 lp_status lp_csv_write_graph(const char *dir, const lp_nodes *nodes, const lp_edges *edges)
 {
     lp_status st;
+    int created = 0; /* directories made here, removed again on failure */
     if ((st = check_nodes(nodes)) || (st = check_edges(nodes, edges)) ||
-        (st = make_dirs(dir, NULL)))
+        (st = make_dirs(dir, &created)))
         return st;
     char *np = join_path(dir, "nodes.csv"), *ep = join_path(dir, "edges.csv");
     char *ntmp = NULL, *etmp = NULL;
@@ -426,6 +429,7 @@ done:
     discard(etmp);
     free(np);
     free(ep);
+    if (st) remove_dirs(dir, created); /* only if empty */
     return st;
 }
 
@@ -884,13 +888,13 @@ lp_status lp_table_set_commit(lp_table_set *s)
     if (!st) {
         if (s->dir)
             sync_dir(s->dir);
-        else if (s->n_files > 0) {
-            char *d = lp_strdup(s->files[0].path), *slash = strrchr(d ? d : "", '/');
-            if (d) {
-                if (slash) *slash = '\0';
-                sync_dir(slash ? (d[0] ? d : "/") : ".");
-            }
-            free(d);
+        else if (s->n_files > 0 && strlen(s->files[0].path) < PATH_MAX) {
+            /* no allocation: the files are in place, nothing may fail now */
+            char d[PATH_MAX], *slash;
+            strcpy(d, s->files[0].path);
+            slash = strrchr(d, '/');
+            if (slash) *slash = '\0';
+            sync_dir(slash ? (d[0] ? d : "/") : ".");
         }
         s->created = 0;
     }

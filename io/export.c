@@ -2,9 +2,9 @@
  * Flattening only: every value is a column of the file or a row it points
  * to (ids and names in place of row numbers); nothing is computed. */
 #include "lp_export.h"
-#include "lp_alloc.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -187,15 +187,15 @@ lp_status lp_export_write(const lp_results_table *t, const char *dir, lp_table_f
     if (!st && !t->has_scenarios) { /* no stale tables of an earlier export beside the new ones */
         const char *stale[2] = {sc, loss};
         for (int k = 0; k < 2; k++) {
-            size_t len = strlen(dir) + strlen(stale[k]) + 2;
-            char *p = lp_malloc(len);
-            if (!p) return lp_error_nomem("export");
-            snprintf(p, len, "%s/%s", dir, stale[k]);
+            /* no allocation: the new tables are in place, an out-of-memory
+             * error now would leave them and the stale ones (a name longer
+             * than PATH_MAX names no file) */
+            char p[PATH_MAX];
+            if ((size_t)snprintf(p, sizeof p, "%s/%s", dir, stale[k]) >= sizeof p) continue;
             if (unlink(p) != 0 && errno != ENOENT)
                 st =
                     lp_error_set(LP_EOUTPUT, "%s: cannot remove the table of an earlier export: %s",
                                  p, strerror(errno));
-            free(p);
         }
     }
     if (!st && out_bytes) *out_bytes = bytes;

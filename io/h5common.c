@@ -175,6 +175,7 @@ static H5FD_t *sink_open(const char *name, unsigned flags, hid_t fapl, haddr_t m
     }
     if (fd < 0) return NULL;
     lp_i_sink *f = lp_calloc(1, sizeof *f);
+    if (!f) *fa->err = ENOMEM; /* lp_h5w_end reports it as out of memory */
     if (!f || fstat(fd, &sb) != 0) {
         free(f);
         close(fd);
@@ -657,17 +658,19 @@ static int link_unnamed(lp_h5w *w, const char *path)
     return 0;
 }
 
-/* Make the rename durable. Best effort: by now the new file is in place. */
+/* Make the rename durable. Best effort: by now the new file is in place,
+ * so nothing here may fail; no allocation (a failed one could not be
+ * reported), a directory name longer than PATH_MAX is not synced. */
 static void sync_dir_of(const char *path)
 {
     const char *slash = strrchr(path, '/');
-    char *dir = NULL;
+    char dir[PATH_MAX];
     int fd;
     if (!slash) {
         fd = open(".", O_RDONLY | O_DIRECTORY);
     } else {
         size_t len = slash == path ? 1 : (size_t)(slash - path);
-        if (!(dir = lp_malloc(len + 1))) return;
+        if (len >= sizeof dir) return;
         memcpy(dir, path, len);
         dir[len] = '\0';
         fd = open(dir, O_RDONLY | O_DIRECTORY);
@@ -676,7 +679,6 @@ static void sync_dir_of(const char *path)
         fsync(fd);
         close(fd);
     }
-    free(dir);
 }
 
 /* ---- atomic write: begin / end ----------------------------------------- */
@@ -763,6 +765,7 @@ lp_status lp_h5w_end(lp_h5w *w, const char *path, int ok)
         sync_dir_of(path);
         return LP_OK;
     }
+    if (w->io_err == ENOMEM) return lp_error_nomem("HDF5 file driver");
     if (w->io_err) /* the root cause, whatever HDF5 made of it afterwards */
         return lp_error_set(LP_EOUTPUT, "cannot write %s: %s", path, strerror(w->io_err));
     if (w->status == LP_EINTERNAL) return lp_error_nomem(w->reason);

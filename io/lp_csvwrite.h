@@ -26,7 +26,7 @@
 #include "lp_graph.h"
 
 /* Write dir/nodes.csv and dir/edges.csv, creating dir (and its parents) if
- * missing. Edge endpoints must be rows of nodes and weights finite (else
+ * missing (removed again, if still empty, when the write fails). Edge endpoints must be rows of nodes and weights finite (else
  * LP_EINTERNAL, nothing written). LP_EOUTPUT, naming the path, when a
  * directory or file cannot be created or written; then neither file is
  * replaced unless the failure came after nodes.csv was renamed into place
