@@ -131,8 +131,8 @@ static lp_status run_busfactor(lp_analysis *a, const lp_graph *g, const lp_analy
 static lp_status run_second_links(lp_analysis *a, const lp_graph *g, const lp_analyze_options *opt)
 {
     double t0 = lp_clock_seconds();
-    lp_status st = lp_second_links(&a->second_link_offsets, &a->second_link, g, &a->keyperson,
-                                   a->bus_factor, opt->second_links);
+    lp_status st = lp_second_links_dist(&a->second_link_offsets, &a->second_link, g, &a->keyperson,
+                                        a->bus_factor, opt->second_links, opt->dist);
     if (st) return st;
     a->second_links = opt->second_links;
     char detail[96];
@@ -146,8 +146,8 @@ static lp_status run_scenarios(lp_analysis *a, const lp_graph *g, const lp_analy
                                const int64_t *path_offsets, const lp_vid *path_persons)
 {
     double t0 = lp_clock_seconds();
-    lp_status st = lp_scenarios_run(&a->scenarios, g, &a->keyperson, a->bus_factor, path_offsets,
-                                    path_persons, opt->scenarios);
+    lp_status st = lp_scenarios_run_dist(&a->scenarios, g, &a->keyperson, a->bus_factor,
+                                         path_offsets, path_persons, opt->scenarios, opt->dist);
     if (st) return st;
     a->scenario_set = opt->scenarios;
     char detail[64];
