@@ -511,7 +511,7 @@ static lp_status load_graph(lp_graph *g, lp_load_report *rep, lp_graphstore_info
         lp_load_options lo = LP_LOAD_OPTIONS_INIT;
         lo.skip_bad_rows = o->skip_bad_rows;
         if (o->delimiter) lo.delimiter = o->delimiter;
-        lo.warn = stderr;
+        lo.warn = lp_cli_mpi_rank() == 0 ? stderr : NULL; /* once under MPI */
         lo.progress = lp_cli_progress_load;
         st = lp_graph_load_csv(g, rep, o->inputs[0], o->inputs[1], &lo);
     }
@@ -529,9 +529,11 @@ static lp_status prepare_roles(lp_graph *g, lp_scenarios *set, analyze_opts *o)
 {
     lp_status st = lp_graph_set_roles(g, &o->an.roles);
     if (st) return st;
-    warn_unmatched(g, "anchor", o->an.roles.anchor);
-    warn_unmatched(g, "person", o->an.roles.person);
-    warn_unmatched(g, "account", o->an.roles.account);
+    if (lp_cli_mpi_rank() == 0) { /* one copy of each warning under MPI */
+        warn_unmatched(g, "anchor", o->an.roles.anchor);
+        warn_unmatched(g, "person", o->an.roles.person);
+        warn_unmatched(g, "account", o->an.roles.account);
+    }
     if (g->n_anchor == 0)
         return lp_error_set(LP_EINPUT, "no anchor node: no node has a type in --anchor %s",
                             o->an.roles.anchor);
