@@ -440,7 +440,7 @@ static lp_status phase_chunks(bw_exact *x)
         int64_t lo = x->bbase[k], hi = lo + x->bsize[k];
         double per = (double)(x->bsize[k] + b->off[hi] - b->off[lo]);
         for (int64_t s = lo; s < hi; s++) {
-            while (c <= x->n_chunks && run >= total * (double)c / (double)x->n_chunks)
+            while (c < x->n_chunks && run >= total * (double)c / (double)x->n_chunks)
                 x->chunk_start[c++] = s;
             run += per;
         }
