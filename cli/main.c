@@ -351,6 +351,8 @@ static int parse_analyze(analyze_opts *o, int argc, char **argv)
     if (o->n_inputs == 1 && o->skip_bad_rows)
         return lp_cli_usage_error("%s", "--skip-bad-rows applies to CSV input (a store was checked "
                                         "at import)");
+    if (o->checkpoint && (o->whatif || o->an.betweenness != LP_BW_EXACT))
+        return lp_cli_usage_error("%s", "--checkpoint applies to analyze --betweenness exact");
     if (o->whatif) {
         if (!o->scenario_file && !o->n_leave && !o->add)
             return lp_cli_usage_error(
@@ -369,8 +371,6 @@ static int parse_analyze(analyze_opts *o, int argc, char **argv)
         (o->an.betweenness == LP_BW_EXACT || o->an.betweenness == LP_BW_OFF))
         return lp_cli_usage_error(
             "%s", "--epsilon, --delta and --seed apply to sampled betweenness only");
-    if (o->checkpoint && (o->whatif || o->an.betweenness != LP_BW_EXACT))
-        return lp_cli_usage_error("%s", "--checkpoint applies to analyze --betweenness exact");
     if (o->sampling_given && lp_sampling_check(&o->an.sampling))
         return lp_cli_usage_error("%s", lp_error_message());
     for (int k = 0; k < o->n_inputs; k++)
