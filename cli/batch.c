@@ -235,8 +235,9 @@ static void run_job(const job *j, int index, const char *threads, int quiet, job
     ssize_t len;
     while (err && (len = getline(&line, &cap, err)) >= 0) {
         if (len > 0 && line[len - 1] == '\n') line[--len] = '\0';
-        if (!quiet) fprintf(stderr, "linchpin: job %d: %s\n", index + 1, line);
-        if (len > 0) snprintf(r->message, sizeof r->message, "%s", line);
+        const char *text = strncmp(line, "linchpin: ", 10) ? line : line + 10;
+        if (!quiet) fprintf(stderr, "linchpin: job %d: %s\n", index + 1, text);
+        if (*text) snprintf(r->message, sizeof r->message, "%s", text);
     }
     free(line);
     if (err)
