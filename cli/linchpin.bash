@@ -12,7 +12,7 @@ _linchpin()
     COMPREPLY=()
 
     if [[ $COMP_CWORD -eq 1 ]]; then
-        COMPREPLY=($(compgen -W 'analyze whatif import summary diff export generate report subgraph --help --version -V' \
+        COMPREPLY=($(compgen -W 'analyze whatif import summary diff export generate report subgraph batch --help --version -V' \
             -- "$cur"))
         return
     fi
@@ -52,6 +52,9 @@ _linchpin()
     --scenarios | --mapping)
         COMPREPLY=($(compgen -f -- "$cur"))
         return ;;
+    --checkpoint)
+        COMPREPLY=($(compgen -d -- "$cur"))
+        return ;;
     --crm)
         COMPREPLY=($(compgen -W 'salesforce hubspot' -- "$cur"))
         return ;;
@@ -69,7 +72,8 @@ _linchpin()
     analyze)
         opts='-o --output --anchor --person --account --threads --bus-factor-cap
               --min-tie --second-links --betweenness --epsilon --delta --seed --scenarios
-              --leave --skip-bad-rows --delimiter --top --progress --quiet --help' ;;
+              --leave --skip-bad-rows --delimiter --top --checkpoint --progress --quiet
+              --help' ;;
     whatif)
         opts='-o --output --anchor --person --account --threads --bus-factor-cap
               --min-tie --second-links --scenarios --leave --add --skip-bad-rows
@@ -87,6 +91,8 @@ _linchpin()
         opts='--graph -o --output --help' ;;
     subgraph)
         opts='--around --hops --results --format -o --output --help' ;;
+    batch)
+        opts='--threads --quiet --help' ;;
     generate)
         opts='--accounts --employees --seed --names --single-threaded --partners
               --former-employees --rep-alpha --awkward --crlf -o --output --help' ;;

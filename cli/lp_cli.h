@@ -87,5 +87,6 @@ int lp_cli_export(int argc, char **argv);
 extern const char LP_CLI_SUMMARY_USAGE[], LP_CLI_DIFF_USAGE[], LP_CLI_EXPORT_USAGE[];
 int lp_cli_report(int argc, char **argv);   /* report.c */
 int lp_cli_subgraph(int argc, char **argv); /* subgraph.c */
+int lp_cli_batch(int argc, char **argv);    /* batch.c */
 
 #endif

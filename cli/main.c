@@ -18,6 +18,7 @@
 #endif
 
 #include "lp_cli.h"
+#include "lp_cli_mpi.h"
 #include "lp_progress.h"
 #include "lp_csv.h"
 #include "lp_graph.h"
@@ -44,6 +45,8 @@ static const char USAGE[] =
     "  report   RESULTS.h5 [--graph GRAPH] -o REPORT.html   a self-contained HTML report\n"
     "  subgraph GRAPH --around ID[,ID...] -o FILE.graphml   a neighbourhood for Gephi,\n"
     "           Cytoscape, yEd (GraphML) or Graphviz (--format dot)\n"
+    "  batch    JOBS.csv    many analyses (input,output,options per line), spread over\n"
+    "           the MPI ranks when run under mpirun/srun, a summary table at the end\n"
     "\n"
     "  linchpin --help | -h      this text\n"
     "  linchpin --version | -V   the version\n"
@@ -84,7 +87,11 @@ static const char ANALYZE_USAGE[] =
     "  --scenarios FILE      departure scenarios, one per CSV record: name,id,id,...\n"
     "                        (an id that is not a person stands for its persons)\n"
     "  --leave IDS           one scenario: these ids leave (CSV quoting for commas)\n"
-    "  --top K               persons listed in /summary/top_persons (default: 20)\n";
+    "  --top K               persons listed in /summary/top_persons (default: 20)\n"
+    "  --checkpoint DIR      exact betweenness: keep finished sources in DIR so that a\n"
+    "                        stopped run resumes there (same result)\n"
+    "Under mpirun or srun (a build with -DLP_MPI=ON) the ranks share betweenness and\n"
+    "bus factor; the results are the same for any rank count (docs/mpi.md).\n";
 
 static const char WHATIF_USAGE[] =
     "usage: linchpin whatif NODES.csv EDGES.csv | GRAPH.h5\n"
@@ -178,7 +185,8 @@ typedef struct analyze_opts {
     int roles_given;           /* --anchor, --person or --account given */
     lp_tie *ties;              /* --add resolved */
     int64_t n_ties;
-    const char **leave; /* --leave values [n_leave] */
+    const char *checkpoint; /* --checkpoint DIR */
+    const char **leave;     /* --leave values [n_leave] */
     int n_leave;
     lp_analyze_options an; /* roles, betweenness mode, sampling, top */
 } analyze_opts;
@@ -263,6 +271,9 @@ static int parse_analyze(analyze_opts *o, int argc, char **argv)
         } else if ((v = lp_cli_opt_value(argc, argv, &i, "--leave"))) {
             if (!*v) return lp_cli_usage_error("%s", "--leave needs one or more ids");
             o->leave[o->n_leave++] = v;
+        } else if ((v = lp_cli_opt_value(argc, argv, &i, "--checkpoint"))) {
+            if (!*v) return lp_cli_usage_error("%s", "--checkpoint needs a directory");
+            o->checkpoint = v;
         } else if ((v = lp_cli_opt_value(argc, argv, &i, "--add"))) {
             if (!*v) return lp_cli_usage_error("%s", "--add needs PERSON:ACCOUNT[,...]");
             if (o->add) return lp_cli_usage_error("%s", "--add given twice (list the ties in one)");
@@ -341,6 +352,8 @@ static int parse_analyze(analyze_opts *o, int argc, char **argv)
     if (o->n_inputs == 1 && o->skip_bad_rows)
         return lp_cli_usage_error("%s", "--skip-bad-rows applies to CSV input (a store was checked "
                                         "at import)");
+    if (o->checkpoint && (o->whatif || o->an.betweenness != LP_BW_EXACT))
+        return lp_cli_usage_error("%s", "--checkpoint applies to analyze --betweenness exact");
     if (o->whatif) {
         if (!o->scenario_file && !o->n_leave && !o->add)
             return lp_cli_usage_error(
@@ -475,6 +488,7 @@ static char *parameters_json(const analyze_opts *o, const lp_analysis *an, int t
     if (an->betweenness_mode == LP_BW_SAMPLED)
         fprintf(pf, ",\"epsilon\":%.17g,\"delta\":%.17g,\"seed\":%llu", o->an.sampling.epsilon,
                 o->an.sampling.delta, (unsigned long long)o->an.sampling.seed);
+    if (lp_cli_mpi_size() > 1) fprintf(pf, ",\"mpi_ranks\":%d", lp_cli_mpi_size());
     fprintf(pf, ",\"pagerank_damping\":%.17g,\"pagerank_tolerance\":%.17g}", o->an.pagerank.damping,
             o->an.pagerank.tolerance);
     if (fclose(pf) != 0) {
@@ -497,7 +511,7 @@ static lp_status load_graph(lp_graph *g, lp_load_report *rep, lp_graphstore_info
         lp_load_options lo = LP_LOAD_OPTIONS_INIT;
         lo.skip_bad_rows = o->skip_bad_rows;
         if (o->delimiter) lo.delimiter = o->delimiter;
-        lo.warn = stderr;
+        lo.warn = lp_cli_mpi_rank() == 0 ? stderr : NULL; /* once under MPI */
         lo.progress = lp_cli_progress_load;
         st = lp_graph_load_csv(g, rep, o->inputs[0], o->inputs[1], &lo);
     }
@@ -515,9 +529,11 @@ static lp_status prepare_roles(lp_graph *g, lp_scenarios *set, analyze_opts *o)
 {
     lp_status st = lp_graph_set_roles(g, &o->an.roles);
     if (st) return st;
-    warn_unmatched(g, "anchor", o->an.roles.anchor);
-    warn_unmatched(g, "person", o->an.roles.person);
-    warn_unmatched(g, "account", o->an.roles.account);
+    if (lp_cli_mpi_rank() == 0) { /* one copy of each warning under MPI */
+        warn_unmatched(g, "anchor", o->an.roles.anchor);
+        warn_unmatched(g, "person", o->an.roles.person);
+        warn_unmatched(g, "account", o->an.roles.account);
+    }
     if (g->n_anchor == 0) {
         char v[LP_CLI_TEXT_CAP];
         return lp_error_set(LP_EINPUT, "no anchor node: no node has a type in --anchor '%s'",
@@ -589,7 +605,9 @@ static int cmd_analyze(int argc, char **argv, int whatif)
     memset(&info, 0, sizeof info);
     memset(&an, 0, sizeof an);
     o.an.progress = lp_cli_progress_phase;
-    lp_cli_progress_start(o.progress);
+    o.an.dist = lp_cli_mpi_dist(o.checkpoint);
+    const int rank0 = lp_cli_mpi_rank() == 0; /* alone, or the rank that writes and prints */
+    lp_cli_progress_start(rank0 && o.progress);
 
     double t_load = 0;
     lp_status st = load_graph(&g, &rep, &info, &o, &t_load);
@@ -600,14 +618,24 @@ static int cmd_analyze(int argc, char **argv, int whatif)
         o.an.roles.account = info.account;
     }
     if (!st) st = prepare_roles(&g, &set, &o);
-    if (!st) st = lp_analyze(&an, &g, &o.an);
-    if (!st) st = lp_analysis_add_time(&an, "load", t_load);
-    for (int64_t i = 0; !st && i < an.warnings.count; i++)
+    /* every rank has its graph (or none fails), else the others would wait */
+    int agreed = lp_cli_mpi_size() > 1 ? lp_cli_mpi_agree(st) : 0;
+    if (agreed) st = LP_OK; /* printed by the failing rank */
+    if (!st && !agreed && (st = lp_analyze(&an, &g, &o.an)) && lp_cli_mpi_size() > 1)
+        lp_cli_mpi_abort(st);
+    if (!st && !agreed) st = lp_analysis_add_time(&an, "load", t_load);
+    for (int64_t i = 0; rank0 && !st && !agreed && i < an.warnings.count; i++)
         fprintf(stderr, "linchpin: warning: %s\n", lp_strtab_get(&an.warnings, i));
-    if (!st && (!whatif || o.output))
+    if (rank0 && !st && !agreed && (!whatif || o.output))
         st = write_results(&o, &g, &an, &rep, &info, threads, argc, argv);
+    if (lp_cli_mpi_size() > 1 && !agreed) { /* rank 0's write, for every rank's exit status */
+        agreed = lp_cli_mpi_agree(st);
+        st = LP_OK;
+    }
     lp_cli_progress_end();
-    if (!st && whatif && !o.quiet) {
+    if (agreed) rc = agreed;
+    if (!rank0) o.quiet = 1;
+    if (!st && !rc && whatif && !o.quiet) {
         for (int64_t i = 0; i < set.notes.count; i++)
             printf("%s%s\n", i ? "  " : "resolved: ", lp_strtab_get(&set.notes, i));
         rc = print_whatif(&set, &an.scenarios);
@@ -620,7 +648,7 @@ static int cmd_analyze(int argc, char **argv, int whatif)
     lp_graph_free(&g);
     lp_graphstore_info_free(&info);
     if (st) return lp_cli_fail(st);
-    if (!whatif && !o.quiet) return lp_cli_print_summary(o.output, 10, LP_CLI_TEXT);
+    if (!rc && !whatif && !o.quiet) return lp_cli_print_summary(o.output, 10, LP_CLI_TEXT);
     return rc;
 }
 
@@ -704,7 +732,15 @@ static int wants_help(int argc, char **argv)
     return 0;
 }
 
+static int run(int argc, char **argv);
+
 int main(int argc, char **argv)
+{
+    int rc = lp_cli_mpi_init(&argc, &argv);
+    return lp_cli_mpi_finalize(rc ? rc : run(argc, argv));
+}
+
+static int run(int argc, char **argv)
 {
     if (argc < 2) {
         fputs(USAGE, stderr);
@@ -716,8 +752,8 @@ int main(int argc, char **argv)
         return 0;
     }
     if (!strcmp(cmd, "--version") || !strcmp(cmd, "-V")) {
-        printf("linchpin %s (igraph %s, result format %d)\n", LP_VERSION, IGRAPH_VERSION,
-               LP_RESULTS_FORMAT_VERSION);
+        printf("linchpin %s (igraph %s, result format %d, %s)\n", LP_VERSION, IGRAPH_VERSION,
+               LP_RESULTS_FORMAT_VERSION, lp_cli_mpi_flavour());
         return 0;
     }
     static const struct {
@@ -734,6 +770,7 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "generate")) return lp_cli_generate(argc, argv); /* has its own --help */
     if (!strcmp(cmd, "report")) return lp_cli_report(argc, argv);     /* has its own --help */
     if (!strcmp(cmd, "subgraph")) return lp_cli_subgraph(argc, argv); /* has its own --help */
+    if (!strcmp(cmd, "batch")) return lp_cli_batch(argc, argv);       /* has its own --help */
     for (size_t k = 0; k < sizeof commands / sizeof *commands; k++) {
         if (strcmp(cmd, commands[k].name)) continue;
         if (wants_help(argc, argv)) {

@@ -63,6 +63,7 @@
  */
 #include "lp_centrality.h"
 #include "lp_alloc.h"
+#include "lp_dist.h"
 #include "lp_i_lowlink.h"
 
 #include <math.h>
@@ -186,198 +187,428 @@ static void blocks_free(blocks *b)
     free(b->w);
 }
 
-lp_status lp_betweenness_exact(double *out, const lp_csr *csr)
-{
-    const lp_vid n = csr->n;
-    size_t n1 = (size_t)n + 1;
+/* The state of one exact run, phase by phase (lp_betweenness_exact_dist):
+ * tree_sizes, cut_pairs, blocks_number, blocks_fill, workspaces, chunks,
+ * sources, reduce. Every array starts NULL; bw_free releases them all. */
+typedef struct bw_exact {
+    const lp_csr *csr;
+    const lp_dist *dist;
     lp_i_lowlink l;
-    lp_status st = lp_i_lowlink_run(&l, csr, NULL);
-    if (st) return st;
-    int nt = lp_i_max_threads();
-    blocks b = {0, NULL, NULL, NULL, NULL};
-    brandes_ws *ws = lp_calloc((size_t)nt, sizeof *ws);
-    double *size = lp_malloc(n1 * sizeof *size), *comp = lp_malloc(n1 * sizeof *comp);
-    double *hang = lp_calloc(n1, sizeof *hang), *sq = lp_calloc(n1, sizeof *sq);
-    uint8_t *cut_below = lp_calloc(n1, 1);
-    int64_t *blk = lp_malloc(n1 * sizeof *blk), *loc = lp_malloc(n1 * sizeof *loc);
-    int64_t *bsize = NULL, *bbase = NULL;
-    lp_vid *btop = NULL, *bhead = NULL;
-    if (!ws || !size || !comp || !hang || !sq || !cut_below || !blk || !loc) {
-        st = lp_error_nomem("betweenness");
-        goto done;
-    }
+    int have_lowlink;
+    double *size, *comp, *hang, *sq; /* [n] subtree and component sizes, hanging blocks */
+    uint8_t *cut_below;              /* [n] v heads a block whose top is parent[v] */
+    int64_t *blk, *loc;              /* [n] home block of v, v's index in it */
+    int64_t nb;                      /* blocks */
+    int64_t *bsize, *bbase;          /* [nb] vertices; first local vertex or -1 (< 3) */
+    lp_vid *btop, *bhead;            /* [nb] */
+    blocks b;
+    int nt;
+    brandes_ws *ws;       /* [nt] */
+    int64_t n_chunks;     /* LP_BW_CHUNKS */
+    int64_t *chunk_start; /* [n_chunks + 1] local sources of chunk c */
+    uint8_t *done, *held; /* [n_chunks] skip; summed in acc */
+    fix128 *acc;          /* [nl] this rank's sums over its held chunks */
+    uint64_t *wide;       /* [3 nl] acc in the wide form (reduction, checkpoint) */
+} bw_exact;
 
-    /* Subtree and component sizes; the blocks hanging below each vertex. */
+static void bw_free(bw_exact *x)
+{
+    if (x->ws)
+        for (int t = 0; t < x->nt; t++) {
+            free(x->ws[t].dist);
+            free(x->ws[t].sigma);
+            free(x->ws[t].coeff);
+            free(x->ws[t].succ);
+            free(x->ws[t].n_succ);
+            free(x->ws[t].bc);
+            free(x->ws[t].order);
+        }
+    free(x->ws);
+    blocks_free(&x->b);
+    if (x->have_lowlink) lp_i_lowlink_free(&x->l);
+    free(x->size);
+    free(x->comp);
+    free(x->hang);
+    free(x->sq);
+    free(x->cut_below);
+    free(x->blk);
+    free(x->loc);
+    free(x->bsize);
+    free(x->bbase);
+    free(x->btop);
+    free(x->bhead);
+    free(x->chunk_start);
+    free(x->done);
+    free(x->held);
+    free(x->acc);
+    free(x->wide);
+}
+
+/* Phase 1: one low-link search; subtree and component sizes; the blocks
+ * hanging below each vertex (their count and the sum of their squares). */
+static lp_status phase_tree_sizes(bw_exact *x)
+{
+    const lp_vid n = x->csr->n;
+    size_t n1 = (size_t)n + 1;
+    lp_status st = lp_i_lowlink_run(&x->l, x->csr, NULL);
+    if (st) return st;
+    x->have_lowlink = 1;
+    x->size = lp_malloc(n1 * sizeof *x->size);
+    x->comp = lp_malloc(n1 * sizeof *x->comp);
+    x->hang = lp_calloc(n1, sizeof *x->hang);
+    x->sq = lp_calloc(n1, sizeof *x->sq);
+    x->cut_below = lp_calloc(n1, 1);
+    if (!x->size || !x->comp || !x->hang || !x->sq || !x->cut_below)
+        return lp_error_nomem("betweenness");
+    const lp_i_lowlink *l = &x->l;
     for (lp_vid v = 0; v < n; v++)
-        size[v] = 1.0;
+        x->size[v] = 1.0;
     for (int64_t i = n - 1; i >= 0; i--) {
-        lp_vid v = l.order[i], p = l.parent[v];
+        lp_vid v = l->order[i], p = l->parent[v];
         if (p < 0) continue;
-        size[p] += size[v];
-        if (l.low[v] >= l.disc[p]) {
-            cut_below[v] = 1;
-            hang[p] += size[v];
-            sq[p] += size[v] * size[v];
+        x->size[p] += x->size[v];
+        if (l->low[v] >= l->disc[p]) {
+            x->cut_below[v] = 1;
+            x->hang[p] += x->size[v];
+            x->sq[p] += x->size[v] * x->size[v];
         }
     }
     for (int64_t i = 0; i < n; i++) {
-        lp_vid v = l.order[i], p = l.parent[v];
-        comp[v] = p < 0 ? size[v] : comp[p];
+        lp_vid v = l->order[i], p = l->parent[v];
+        x->comp[v] = p < 0 ? x->size[v] : x->comp[p];
     }
-    /* Pairs in different components of G - v: all their paths use v.
-     * The component of G - v through v's home block has N - 1 - hang[v]
-     * vertices; the one through each block below v has the size of its
-     * head's subtree. */
-    for (lp_vid v = 0; v < n; v++) {
-        double N = comp[v], up = l.parent[v] < 0 ? 0.0 : N - 1 - hang[v];
-        out[v] = ((N - 1) * (N - 1) - sq[v] - up * up) / 2;
-    }
+    return LP_OK;
+}
 
-    /* Blocks in preorder: a child v with cut_below starts a new block whose
-     * top is parent[v]; any other vertex joins its parent's home block. */
+/* Phase 2: pairs in different components of G - v: all their paths use v.
+ * The component of G - v through v's home block has N - 1 - hang[v]
+ * vertices; the one through each block below v has the size of its head's
+ * subtree. Sets out[v] for every v. */
+static void phase_cut_pairs(const bw_exact *x, double *out)
+{
+    for (lp_vid v = 0; v < x->csr->n; v++) {
+        double N = x->comp[v], up = x->l.parent[v] < 0 ? 0.0 : N - 1 - x->hang[v];
+        out[v] = ((N - 1) * (N - 1) - x->sq[v] - up * up) / 2;
+    }
+}
+
+/* Phase 3: blocks in preorder: a child v with cut_below starts a new block
+ * whose top is parent[v]; any other vertex joins its parent's home block.
+ * Only blocks of 3+ vertices get local vertices (bbase); their vertices and
+ * weights. */
+static lp_status phase_blocks_number(bw_exact *x)
+{
+    const lp_vid n = x->csr->n;
+    size_t n1 = (size_t)n + 1;
+    const lp_i_lowlink *l = &x->l;
+    x->blk = lp_malloc(n1 * sizeof *x->blk);
+    x->loc = lp_malloc(n1 * sizeof *x->loc);
+    if (!x->blk || !x->loc) return lp_error_nomem("betweenness blocks");
     int64_t nb = 0;
     for (int64_t i = 0; i < n; i++)
-        nb += cut_below[l.order[i]];
-    bsize = lp_calloc((size_t)nb + 1, sizeof *bsize);
-    bbase = lp_malloc(((size_t)nb + 1) * sizeof *bbase);
-    btop = lp_malloc(((size_t)nb + 1) * sizeof *btop);
-    bhead = lp_malloc(((size_t)nb + 1) * sizeof *bhead);
-    if (!bsize || !bbase || !btop || !bhead) {
-        st = lp_error_nomem("betweenness blocks");
-        goto done;
-    }
+        nb += x->cut_below[l->order[i]];
+    x->nb = nb;
+    x->bsize = lp_calloc((size_t)nb + 1, sizeof *x->bsize);
+    x->bbase = lp_malloc(((size_t)nb + 1) * sizeof *x->bbase);
+    x->btop = lp_malloc(((size_t)nb + 1) * sizeof *x->btop);
+    x->bhead = lp_malloc(((size_t)nb + 1) * sizeof *x->bhead);
+    if (!x->bsize || !x->bbase || !x->btop || !x->bhead)
+        return lp_error_nomem("betweenness blocks");
     int64_t nbk = 0;
     for (int64_t i = 0; i < n; i++) {
-        lp_vid v = l.order[i], p = l.parent[v];
-        blk[v] = -1;
+        lp_vid v = l->order[i], p = l->parent[v];
+        x->blk[v] = -1;
         if (p < 0) continue;
-        if (cut_below[v]) {
-            btop[nbk] = p;
-            bhead[nbk] = v;
-            bsize[nbk] = 1; /* the top */
-            blk[v] = nbk++;
+        if (x->cut_below[v]) {
+            x->btop[nbk] = p;
+            x->bhead[nbk] = v;
+            x->bsize[nbk] = 1; /* the top */
+            x->blk[v] = nbk++;
         } else {
-            blk[v] = blk[p];
+            x->blk[v] = x->blk[p];
         }
-        loc[v] = bsize[blk[v]]++; /* local index within the block; the top is 0 */
+        x->loc[v] = x->bsize[x->blk[v]]++; /* local index within the block; the top is 0 */
     }
-    /* Only blocks of 3+ vertices have interior vertices on shortest paths. */
-    b.nl = 0;
+    blocks *b = &x->b;
+    b->nl = 0;
     for (int64_t k = 0; k < nb; k++) {
-        bbase[k] = bsize[k] >= 3 ? b.nl : -1;
-        if (bsize[k] >= 3) b.nl += bsize[k];
+        x->bbase[k] = x->bsize[k] >= 3 ? b->nl : -1;
+        if (x->bsize[k] >= 3) b->nl += x->bsize[k];
     }
-    b.off = lp_calloc((size_t)b.nl + 2, sizeof *b.off);
-    b.vert = lp_malloc(((size_t)b.nl + 1) * sizeof *b.vert);
-    b.w = lp_malloc(((size_t)b.nl + 1) * sizeof *b.w);
-    if (!b.off || !b.vert || !b.w) {
-        st = lp_error_nomem("betweenness blocks");
-        goto done;
-    }
+    b->off = lp_calloc((size_t)b->nl + 2, sizeof *b->off);
+    b->vert = lp_malloc(((size_t)b->nl + 1) * sizeof *b->vert);
+    b->w = lp_malloc(((size_t)b->nl + 1) * sizeof *b->w);
+    if (!b->off || !b->vert || !b->w) return lp_error_nomem("betweenness blocks");
     for (int64_t k = 0; k < nb; k++)
-        if (bbase[k] >= 0) {
-            b.vert[bbase[k]] = btop[k];
-            b.w[bbase[k]] = comp[btop[k]] - size[bhead[k]];
+        if (x->bbase[k] >= 0) {
+            b->vert[x->bbase[k]] = x->btop[k];
+            b->w[x->bbase[k]] = x->comp[x->btop[k]] - x->size[x->bhead[k]];
         }
     for (lp_vid v = 0; v < n; v++)
-        if (blk[v] >= 0 && bbase[blk[v]] >= 0) {
-            b.vert[bbase[blk[v]] + loc[v]] = v;
-            b.w[bbase[blk[v]] + loc[v]] = 1 + hang[v];
+        if (x->blk[v] >= 0 && x->bbase[x->blk[v]] >= 0) {
+            b->vert[x->bbase[x->blk[v]] + x->loc[v]] = v;
+            b->w[x->bbase[x->blk[v]] + x->loc[v]] = 1 + x->hang[v];
         }
-    /* Each edge belongs to the home block of its deeper end. Two passes:
-     * degrees, then fill. */
+    return LP_OK;
+}
+
+/* Phase 4: the blocks' local CSR. Each edge belongs to the home block of
+ * its deeper end. Two passes: degrees, then fill (after the fill, off[x + 1]
+ * has moved to the end of x's list = the offset of x + 1). */
+static lp_status phase_blocks_fill(bw_exact *x)
+{
+    const lp_csr *csr = x->csr;
+    blocks *b = &x->b;
     for (int pass = 0; pass < 2; pass++) {
-        for (lp_vid u = 0; u < n; u++)
+        for (lp_vid u = 0; u < csr->n; u++)
             for (int64_t k = csr->offset[u]; k < csr->offset[u + 1]; k++) {
                 lp_vid v = csr->adj[k];
                 if (v < u) continue;
-                lp_vid deep = l.disc[u] > l.disc[v] ? u : v;
-                int64_t B = blk[deep], base = bbase[B];
+                lp_vid deep = x->l.disc[u] > x->l.disc[v] ? u : v;
+                int64_t B = x->blk[deep], base = x->bbase[B];
                 if (base < 0) continue;
-                int64_t lu = base + (u == btop[B] ? 0 : loc[u]);
-                int64_t lv = base + (v == btop[B] ? 0 : loc[v]);
+                int64_t lu = base + (u == x->btop[B] ? 0 : x->loc[u]);
+                int64_t lv = base + (v == x->btop[B] ? 0 : x->loc[v]);
                 if (pass == 0) {
-                    b.off[lu + 2]++;
-                    b.off[lv + 2]++;
+                    b->off[lu + 2]++;
+                    b->off[lv + 2]++;
                 } else {
-                    b.adj[b.off[lu + 1]++] = (lp_vid)lv;
-                    b.adj[b.off[lv + 1]++] = (lp_vid)lu;
+                    b->adj[b->off[lu + 1]++] = (lp_vid)lv;
+                    b->adj[b->off[lv + 1]++] = (lp_vid)lu;
                 }
             }
         if (pass == 0) {
-            for (int64_t x = 0; x < b.nl; x++)
-                b.off[x + 2] += b.off[x + 1];
-            b.adj = lp_malloc(((size_t)b.off[b.nl + 1] + 1) * sizeof *b.adj);
-            if (!b.adj) {
-                st = lp_error_nomem("betweenness blocks");
-                goto done;
-            }
+            for (int64_t v = 0; v < b->nl; v++)
+                b->off[v + 2] += b->off[v + 1];
+            b->adj = lp_malloc(((size_t)b->off[b->nl + 1] + 1) * sizeof *b->adj);
+            if (!b->adj) return lp_error_nomem("betweenness blocks");
         }
     }
-    /* (after the fill, off[x + 1] has moved to the end of x's list = off of x+1) */
+    return LP_OK;
+}
 
-    for (int t = 0; t < nt; t++) {
-        size_t c1 = (size_t)b.nl + 1;
-        ws[t].dist = lp_malloc(c1 * sizeof *ws[t].dist);
-        ws[t].sigma = lp_calloc(c1, sizeof *ws[t].sigma);
-        ws[t].coeff = lp_calloc(c1, sizeof *ws[t].coeff);
-        ws[t].succ = lp_malloc(((size_t)b.off[b.nl] + 1) * sizeof *ws[t].succ);
-        ws[t].n_succ = lp_calloc(c1, sizeof *ws[t].n_succ);
-        ws[t].bc = lp_calloc(c1, sizeof *ws[t].bc);
-        ws[t].order = lp_malloc(c1 * sizeof *ws[t].order);
-        if (!ws[t].dist || !ws[t].sigma || !ws[t].coeff || !ws[t].succ || !ws[t].n_succ ||
-            !ws[t].bc || !ws[t].order) {
-            st = lp_error_nomem("betweenness workspace");
-            goto done;
-        }
-        for (int64_t x = 0; x < b.nl; x++)
-            ws[t].dist[x] = -1;
+/* Phase 5: per-thread Brandes workspaces over the local vertices, and this
+ * rank's exact sums. */
+static lp_status phase_workspaces(bw_exact *x)
+{
+    const blocks *b = &x->b;
+    size_t c1 = (size_t)b->nl + 1;
+    x->nt = lp_i_max_threads();
+    x->ws = lp_calloc((size_t)x->nt, sizeof *x->ws);
+    x->acc = lp_calloc(c1, sizeof *x->acc);
+    if (!x->ws || !x->acc) return lp_error_nomem("betweenness workspace");
+    for (int t = 0; t < x->nt; t++) {
+        brandes_ws *w = &x->ws[t];
+        w->dist = lp_malloc(c1 * sizeof *w->dist);
+        w->sigma = lp_calloc(c1, sizeof *w->sigma);
+        w->coeff = lp_calloc(c1, sizeof *w->coeff);
+        w->succ = lp_malloc(((size_t)b->off[b->nl] + 1) * sizeof *w->succ);
+        w->n_succ = lp_calloc(c1, sizeof *w->n_succ);
+        w->bc = lp_calloc(c1, sizeof *w->bc);
+        w->order = lp_malloc(c1 * sizeof *w->order);
+        if (!w->dist || !w->sigma || !w->coeff || !w->succ || !w->n_succ || !w->bc || !w->order)
+            return lp_error_nomem("betweenness workspace");
+        for (int64_t v = 0; v < b->nl; v++)
+            w->dist[v] = -1;
     }
+    return LP_OK;
+}
 
+/* Phase 6: cut the sources into LP_BW_CHUNKS chunks of about equal cost. A
+ * Brandes pass from a source of block B costs about |B| + 2|E_B|, so the
+ * chunks are cut on the running sum of that cost; they depend on the graph
+ * only, never on the rank count (a checkpoint stays valid for any P). */
+static lp_status phase_chunks(bw_exact *x)
+{
+    const blocks *b = &x->b;
+    x->n_chunks = LP_BW_CHUNKS;
+    x->chunk_start = lp_malloc(((size_t)x->n_chunks + 1) * sizeof *x->chunk_start);
+    x->done = lp_calloc((size_t)x->n_chunks, 1);
+    x->held = lp_calloc((size_t)x->n_chunks, 1);
+    if (!x->chunk_start || !x->done || !x->held) return lp_error_nomem("betweenness chunks");
+    double total = 0.0;
+    for (int64_t k = 0; k < x->nb; k++)
+        if (x->bbase[k] >= 0) {
+            int64_t lo = x->bbase[k], hi = lo + x->bsize[k];
+            total += (double)x->bsize[k] * (double)(x->bsize[k] + b->off[hi] - b->off[lo]);
+        }
+    /* chunk c starts at the first source whose preceding cost reaches c/C of the total */
+    int64_t c = 0;
+    double run = 0.0;
+    for (int64_t k = 0; k < x->nb; k++) {
+        if (x->bbase[k] < 0) continue;
+        int64_t lo = x->bbase[k], hi = lo + x->bsize[k];
+        double per = (double)(x->bsize[k] + b->off[hi] - b->off[lo]);
+        for (int64_t s = lo; s < hi; s++) {
+            while (c < x->n_chunks && run >= total * (double)c / (double)x->n_chunks)
+                x->chunk_start[c++] = s;
+            run += per;
+        }
+    }
+    while (c <= x->n_chunks)
+        x->chunk_start[c++] = b->nl;
+    x->chunk_start[0] = 0;
+    return LP_OK;
+}
+
+/* A key of the block decomposition and chunking, for checkpoints. */
+static uint64_t bw_key(const bw_exact *x)
+{
+    uint64_t h = 0x6c696e6368706e31ULL; /* any start */
+#define MIX(v) (h = (h ^ (uint64_t)(v)) * 0x100000001b3ULL, h ^= h >> 29)
+    MIX(x->csr->n);
+    MIX(x->b.nl);
+    MIX(x->n_chunks);
+    for (int64_t v = 0; v <= x->b.nl; v++)
+        MIX(x->b.off[v]);
+    for (int64_t k = 0; k < x->b.off[x->b.nl]; k++)
+        MIX(x->b.adj[k]);
+    for (int64_t v = 0; v < x->b.nl; v++) {
+        MIX(x->b.vert[v]);
+        MIX((uint64_t)x->b.w[v]);
+    }
+    for (int64_t c = 0; c <= x->n_chunks; c++)
+        MIX(x->chunk_start[c]);
+#undef MIX
+    return h;
+}
+
+/* The wide form of a 128-bit sum: three words (low 32 bits of lo, high 32
+ * bits of lo, hi) that add as plain 64-bit integers across up to 2^32
+ * parts without losing a carry; fold_wide turns a sum of such triples back
+ * into one number. */
+static void to_wide(uint64_t *w, const fix128 *a, int64_t n)
+{
+    for (int64_t v = 0; v < n; v++) {
+        w[3 * v] = a[v].lo & 0xffffffffu;
+        w[3 * v + 1] = a[v].lo >> 32;
+        w[3 * v + 2] = a[v].hi;
+    }
+}
+
+static fix128 fold_wide(const uint64_t *w)
+{
+    fix128 r = {w[0], w[2]};
+    fix_sum(&r, (fix128){w[1] << 32, w[1] >> 32});
+    return r;
+}
+
+/* Move every thread's sums into this rank's accumulator. */
+static void fold_threads(bw_exact *x)
+{
+    for (int t = 0; t < x->nt; t++)
+        for (int64_t v = 0; v < x->b.nl; v++) {
+            fix_sum(&x->acc[v], x->ws[t].bc[v]);
+            x->ws[t].bc[v] = (fix128){0, 0};
+        }
+}
+
+/* Phase 7: Brandes from every source of this rank's chunks (chunk c is
+ * rank c mod P's) that no checkpoint has done, in rounds; after each round
+ * the sums go to the checkpoint, if any. */
+static lp_status phase_sources(bw_exact *x)
+{
+    const lp_dist *d = x->dist;
+    const blocks *b = &x->b;
+    const int ckpt = d && d->ckpt_load && d->ckpt_save;
+    lp_status st = LP_OK;
+    uint64_t key = 0;
+    if (ckpt) {
+        key = bw_key(x);
+        x->wide = lp_calloc((size_t)b->nl * 3 + 1, sizeof *x->wide);
+        if (!x->wide) return lp_error_nomem("betweenness checkpoint");
+        if ((st = d->ckpt_load(d->ctx, key, x->n_chunks, x->done, x->held, 3 * b->nl, x->wide)))
+            return st;
+        for (int64_t v = 0; v < b->nl; v++)
+            x->acc[v] = fold_wide(x->wide + 3 * v);
+    }
+    int64_t todo = 0; /* this rank's sources still to run */
+    for (int64_t c = 0; c < x->n_chunks; c++)
+        if (lp_dist_mine(d, c) && !x->done[c]) todo += x->chunk_start[c + 1] - x->chunk_start[c];
     lp_i_ticker tick;
-    lp_i_tick_begin(&tick, "betweenness", b.nl);
-#pragma omp parallel for schedule(dynamic, 16) if (b.nl >= 64)
-    for (int64_t s = 0; s < b.nl; s++) {
-        brandes_weighted(&ws[lp_i_thread_id()], b.off, b.adj, b.w, (lp_vid)s);
-        lp_i_tick(&tick, 1);
+    lp_i_tick_begin(&tick, "betweenness", todo);
+    /* without a checkpoint one round takes all the chunks */
+    const int64_t per_round = ckpt ? LP_BW_CHUNKS_PER_ROUND : x->n_chunks;
+    for (int64_t c0 = 0; c0 < x->n_chunks && !st; c0 += per_round) {
+        int64_t c1 = c0 + per_round < x->n_chunks ? c0 + per_round : x->n_chunks;
+        int any = 0;
+        for (int64_t c = c0; c < c1; c++)
+            any |= lp_dist_mine(d, c) && !x->done[c];
+        if (!any) continue;
+        /* the round's sources: whole chunks, so index them by chunk */
+        int64_t lo = x->chunk_start[c0], hi = x->chunk_start[c1];
+#pragma omp parallel for schedule(dynamic, 16) if (hi - lo >= 64)
+        for (int64_t s = lo; s < hi; s++) {
+            /* the chunk of s: the last c in [c0, c1) with chunk_start[c] <= s */
+            int64_t c = c0, e = c1;
+            while (e - c > 1) {
+                int64_t mid = c + (e - c) / 2;
+                if (x->chunk_start[mid] <= s)
+                    c = mid;
+                else
+                    e = mid;
+            }
+            if (!lp_dist_mine(d, c) || x->done[c]) continue;
+            brandes_weighted(&x->ws[lp_i_thread_id()], b->off, b->adj, b->w, (lp_vid)s);
+            lp_i_tick(&tick, 1);
+        }
+        for (int64_t c = c0; c < c1; c++)
+            if (lp_dist_mine(d, c) && !x->done[c]) x->held[c] = 1;
+        if (ckpt) {
+            fold_threads(x);
+            to_wide(x->wide, x->acc, b->nl);
+            st = d->ckpt_save(d->ctx, key, x->n_chunks, x->held, 3 * b->nl, x->wide, 0);
+        }
     }
     lp_i_tick_end(&tick);
-
-    /* Reduce exactly; halve: each unordered pair was seen twice. A cut
-     * vertex collects from every block it belongs to, in block order. */
-    for (int64_t x = 0; x < b.nl; x++) {
-        fix128 sum = {0, 0};
-        for (int t = 0; t < nt; t++)
-            fix_sum(&sum, ws[t].bc[x]);
-        out[b.vert[x]] += fix_value(sum) / 2;
-    }
-
-done:
-    if (ws)
-        for (int t = 0; t < nt; t++) {
-            free(ws[t].dist);
-            free(ws[t].sigma);
-            free(ws[t].coeff);
-            free(ws[t].succ);
-            free(ws[t].n_succ);
-            free(ws[t].bc);
-            free(ws[t].order);
-        }
-    free(ws);
-    blocks_free(&b);
-    lp_i_lowlink_free(&l);
-    free(size);
-    free(comp);
-    free(hang);
-    free(sq);
-    free(cut_below);
-    free(blk);
-    free(loc);
-    free(bsize);
-    free(bbase);
-    free(btop);
-    free(bhead);
+    if (!st && ckpt) st = d->ckpt_save(d->ctx, key, x->n_chunks, x->held, 3 * b->nl, x->wide, 1);
     return st;
+}
+
+/* Phase 8: reduce exactly: threads, then ranks (as plain 64-bit sums of the
+ * wide form); halve: each unordered pair was seen twice. A cut vertex
+ * collects from every block it belongs to, in block order. */
+static lp_status phase_reduce(bw_exact *x, double *out)
+{
+    const blocks *b = &x->b;
+    fold_threads(x);
+    if (x->dist && x->dist->size > 1) {
+        if (!x->wide && !(x->wide = lp_calloc((size_t)b->nl * 3 + 1, sizeof *x->wide)))
+            return lp_error_nomem("betweenness reduction");
+        to_wide(x->wide, x->acc, b->nl);
+        lp_status st = lp_dist_sum_u64(x->dist, x->wide, 3 * b->nl);
+        if (st) return st;
+        for (int64_t v = 0; v < b->nl; v++)
+            x->acc[v] = fold_wide(x->wide + 3 * v);
+    }
+    for (int64_t v = 0; v < b->nl; v++)
+        out[b->vert[v]] += fix_value(x->acc[v]) / 2;
+    return LP_OK;
+}
+
+lp_status lp_betweenness_exact_dist(double *out, const lp_csr *csr, const lp_dist *dist)
+{
+    bw_exact x;
+    memset(&x, 0, sizeof x);
+    x.csr = csr;
+    x.dist = dist;
+    lp_status st = phase_tree_sizes(&x);
+    if (!st) {
+        phase_cut_pairs(&x, out);
+        st = phase_blocks_number(&x);
+    }
+    if (!st) st = phase_blocks_fill(&x);
+    if (!st) st = phase_workspaces(&x);
+    if (!st) st = phase_chunks(&x);
+    if (!st) st = phase_sources(&x);
+    if (!st) st = phase_reduce(&x, out);
+    bw_free(&x);
+    return st;
+}
+
+lp_status lp_betweenness_exact(double *out, const lp_csr *csr)
+{
+    return lp_betweenness_exact_dist(out, csr, NULL);
 }
 
 /* ---- sampled ---------------------------------------------------------- */
@@ -570,6 +801,13 @@ lp_status lp_sampling_check(const lp_sampling *opt)
 lp_status lp_betweenness_sampled(double *out, lp_sampling_report *out_report, const lp_csr *csr,
                                  const lp_sampling *opt)
 {
+    return lp_betweenness_sampled_dist(out, out_report, csr, opt, NULL);
+}
+
+lp_status lp_betweenness_sampled_dist(double *out, lp_sampling_report *out_report,
+                                      const lp_csr *csr, const lp_sampling *opt,
+                                      const lp_dist *dist)
+{
     const lp_vid n = csr->n;
     size_t n1 = (size_t)n + 1;
     lp_status st = lp_sampling_check(opt);
@@ -614,10 +852,18 @@ lp_status lp_betweenness_sampled(double *out, lp_sampling_report *out_report, co
         r = (int64_t)need;
     }
 
+    /* Sample i is this rank's when its group of LP_BW_SAMPLE_GRAIN is: the
+     * samples drawn are the same whatever the rank count, only who draws
+     * them changes, and the counts add up exactly. */
+    int64_t mine = 0;
+    for (int64_t i = 0; i < r; i += LP_BW_SAMPLE_GRAIN)
+        if (lp_dist_mine(dist, i / LP_BW_SAMPLE_GRAIN))
+            mine += r - i < LP_BW_SAMPLE_GRAIN ? r - i : LP_BW_SAMPLE_GRAIN;
     lp_i_ticker tick;
-    lp_i_tick_begin(&tick, "betweenness", r);
+    lp_i_tick_begin(&tick, "betweenness", mine);
 #pragma omp parallel for schedule(dynamic, 64)
     for (int64_t i = 0; i < r; i++) {
+        if (!lp_dist_mine(dist, i / LP_BW_SAMPLE_GRAIN)) continue;
         /* the stream of sample i depends only on (seed, i) */
         uint64_t rng = opt->seed * 0xd1342543de82ef95ULL + (uint64_t)i * 0x9e3779b97f4a7c15ULL;
         lp_text_splitmix64(&rng);
@@ -630,6 +876,7 @@ lp_status lp_betweenness_sampled(double *out, lp_sampling_report *out_report, co
     lp_i_tick_end(&tick);
 
     bibfs_ws_free(ws, nt); /* before out[] is written: its pages are fresh */
+    if ((st = lp_dist_sum_u64(dist, (uint64_t *)count, n))) goto done;
     double scale = r > 0 ? (double)n * (double)(n - 1) / 2.0 / (double)r : 0.0;
     for (lp_vid v = 0; v < n; v++)
         out[v] = (double)count[v] * scale;

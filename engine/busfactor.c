@@ -437,9 +437,41 @@ static lp_status rec_gather(int64_t **out_offsets, lp_vid **out_persons, bf_rec 
     return LP_OK;
 }
 
+/* With other ranks: put every rank's records into one, in rank order (the
+ * records name their accounts, so the order does not matter to
+ * rec_gather). */
+static lp_status rec_share(bf_rec *all, const bf_rec *rec, int nt, const lp_dist *d)
+{
+    int64_t len = 0;
+    for (int t = 0; t < nt; t++)
+        len += rec[t].len;
+    lp_vid *mine = lp_malloc(((size_t)len + 1) * sizeof *mine);
+    if (!mine) return lp_error_nomem("bus factor paths");
+    int64_t at = 0;
+    for (int t = 0; t < nt; t++) {
+        if (rec[t].len) memcpy(mine + at, rec[t].buf, (size_t)rec[t].len * sizeof *mine);
+        at += rec[t].len;
+    }
+    void *buf = NULL;
+    int64_t bytes = 0;
+    lp_status st = d->gather(d->ctx, mine, len * (int64_t)sizeof *mine, &buf, &bytes);
+    free(mine);
+    if (st) return st;
+    all->buf = buf;
+    all->len = all->cap = bytes / (int64_t)sizeof *mine;
+    return LP_OK;
+}
+
 lp_status lp_bus_factor_paths(int32_t *out, int64_t **out_offsets, lp_vid **out_persons,
                               const lp_graph *g, const int64_t *account_node, int64_t na,
                               int32_t cap)
+{
+    return lp_bus_factor_paths_dist(out, out_offsets, out_persons, g, account_node, na, cap, NULL);
+}
+
+lp_status lp_bus_factor_paths_dist(int32_t *out, int64_t **out_offsets, lp_vid **out_persons,
+                                   const lp_graph *g, const int64_t *account_node, int64_t na,
+                                   int32_t cap, const lp_dist *dist)
 {
     lp_status st = check_bus_factor_args(g, account_node, na, cap);
     if (st) return st;
@@ -455,6 +487,10 @@ lp_status lp_bus_factor_paths(int32_t *out, int64_t **out_offsets, lp_vid **out_
 
 #pragma omp parallel for schedule(dynamic, 64) num_threads(nt) if (parallel)
     for (int64_t i = 0; i < na; i++) {
+        if (!lp_dist_mine(dist, i / LP_BUS_FACTOR_GRAIN)) {
+            out[i] = 0; /* another rank's: summed in below */
+            continue;
+        }
         int t = lp_i_thread_id();
         bf_ws *w = &s->ws[t];
         bf_ctx x = {&g->csr, g->role, s->open, (lp_vid)account_node[i], NULL, 0, record};
@@ -471,7 +507,17 @@ lp_status lp_bus_factor_paths(int32_t *out, int64_t **out_offsets, lp_vid **out_
 
     for (int t = 0; t < nt; t++)
         if (rec[t].failed) st = lp_error_nomem("bus factor paths");
-    if (!st && record) st = rec_gather(out_offsets, out_persons, rec, nt, na);
+    if (!st) st = lp_dist_sum_i32(dist, out, na);
+    if (!st && record) {
+        if (dist && dist->size > 1) {
+            bf_rec all = {NULL, 0, 0, 0};
+            st = rec_share(&all, rec, nt, dist);
+            if (!st) st = rec_gather(out_offsets, out_persons, &all, 1, na);
+            free(all.buf);
+        } else {
+            st = rec_gather(out_offsets, out_persons, rec, nt, na);
+        }
+    }
 done:
     for (int t = 0; t < nt; t++)
         free(rec[t].buf);

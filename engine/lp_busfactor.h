@@ -3,6 +3,7 @@
 #ifndef LP_BUSFACTOR_H
 #define LP_BUSFACTOR_H
 
+#include "lp_dist.h"
 #include "lp_graph.h"
 
 #define LP_BUS_FACTOR_CAP_DEFAULT 3
@@ -30,6 +31,17 @@ lp_status lp_bus_factor(int32_t *out, const lp_graph *g, const int64_t *account_
 lp_status lp_bus_factor_paths(int32_t *out, int64_t **out_offsets, lp_vid **out_persons,
                               const lp_graph *g, const int64_t *account_node, int64_t na,
                               int32_t cap);
+
+/* lp_bus_factor_paths with the accounts shared among the ranks of dist
+ * (NULL: alone; collective): groups of LP_BUS_FACTOR_GRAIN accounts
+ * round-robin, each account computed by one rank exactly as alone, the
+ * values and the path persons then shared, so every rank gets the same
+ * out, offsets and persons as a single process. out_offsets NULL: no
+ * persons. */
+lp_status lp_bus_factor_paths_dist(int32_t *out, int64_t **out_offsets, lp_vid **out_persons,
+                                   const lp_graph *g, const int64_t *account_node, int64_t na,
+                                   int32_t cap, const lp_dist *dist);
+#define LP_BUS_FACTOR_GRAIN 256
 
 /* dominant_share(a): of the interaction weight between a's customer-side
  * region (a plus the nodes that are neither person nor anchor reachable

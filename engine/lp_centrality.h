@@ -5,6 +5,7 @@
 #ifndef LP_CENTRALITY_H
 #define LP_CENTRALITY_H
 
+#include "lp_dist.h"
 #include "lp_graph.h"
 
 /* Exact shortest-path betweenness of the input graph (without R):
@@ -12,6 +13,20 @@
  * (igraph's convention). out has csr->n entries. Computed block by block
  * (biconnected components), see betweenness.c. */
 lp_status lp_betweenness_exact(double *out, const lp_csr *csr);
+
+/* The same, with the sources shared among the ranks of dist (NULL: alone;
+ * collective: every rank calls it with the same graph): the sources are cut
+ * into LP_BW_CHUNKS chunks of about equal estimated cost, chunk c is rank
+ * c mod P's, and the exact sums are added over the ranks, so out is
+ * bitwise the same for every rank count. With dist's checkpoint hooks,
+ * chunks finished by an earlier run are not run again. Every rank gets
+ * out. */
+lp_status lp_betweenness_exact_dist(double *out, const lp_csr *csr, const lp_dist *dist);
+
+/* Chunks of the exact run's sources (fixed: a checkpoint is valid for any
+ * rank count), and how many go into one round between checkpoints. */
+#define LP_BW_CHUNKS 1024
+#define LP_BW_CHUNKS_PER_ROUND 32
 
 typedef struct lp_sampling {
     double epsilon; /* additive error bound on normalised betweenness */
@@ -50,6 +65,15 @@ lp_status lp_sampling_check(const lp_sampling *opt);
  * Identical output for the same seed whatever the thread count. */
 lp_status lp_betweenness_sampled(double *out, lp_sampling_report *out_report, const lp_csr *csr,
                                  const lp_sampling *opt);
+
+/* The same, with the samples shared among the ranks of dist (groups of
+ * LP_BW_SAMPLE_GRAIN round-robin; the samples themselves depend on the seed
+ * only); the counts are added over the ranks, so out is bitwise the same
+ * for every rank count. Every rank gets out. */
+lp_status lp_betweenness_sampled_dist(double *out, lp_sampling_report *out_report,
+                                      const lp_csr *csr, const lp_sampling *opt,
+                                      const lp_dist *dist);
+#define LP_BW_SAMPLE_GRAIN 4096
 
 /* brokerage(v) = sum over accounts a reachable from R of the fraction of
  * shortest R-a paths through v (v not an endpoint). Uses g->role. out has

@@ -47,6 +47,8 @@ typedef struct lp_analyze_options {
     int64_t top;             /* length of the top lists */
     lp_progress_fn progress; /* NULL: silent */
     void *progress_ctx;
+    const lp_dist *dist; /* NULL: one process; else the ranks share betweenness sources
+                            and bus-factor accounts (lp_dist.h), results identical */
 } lp_analyze_options;
 #define LP_ANALYZE_OPTIONS_INIT                                                                    \
     {                                                                                              \

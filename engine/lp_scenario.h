@@ -6,6 +6,7 @@
 #ifndef LP_SCENARIO_H
 #define LP_SCENARIO_H
 
+#include "lp_dist.h"
 #include "lp_graph.h"
 #include "lp_keyperson.h"
 
@@ -58,6 +59,13 @@ typedef struct lp_scenario_result {
 lp_status lp_scenarios_run(lp_scenario_result *out, const lp_graph *g, const lp_keyperson *kp,
                            const int32_t *bus_factor, const int64_t *path_offsets,
                            const lp_vid *path_persons, const lp_scenarios *sc);
+/* The same with the scenarios shared among the ranks of dist (NULL: alone;
+ * collective): scenario j is rank j mod P's; the rows are then shared and
+ * every rank gets the single-process result. */
+lp_status lp_scenarios_run_dist(lp_scenario_result *out, const lp_graph *g, const lp_keyperson *kp,
+                                const int32_t *bus_factor, const int64_t *path_offsets,
+                                const lp_vid *path_persons, const lp_scenarios *sc,
+                                const lp_dist *dist);
 void lp_scenario_result_free(lp_scenario_result *r); /* accepts NULL */
 
 #endif

@@ -116,9 +116,8 @@ static lp_status run_busfactor(lp_analysis *a, const lp_graph *g, const lp_analy
     a->bus_factor_histogram = lp_calloc((size_t)cap + 1, sizeof *a->bus_factor_histogram);
     if (!a->bus_factor || !a->dominant_share || !a->threads || !a->bus_factor_histogram)
         return lp_error_nomem("bus factor");
-    lp_status st = opt->scenarios ? lp_bus_factor_paths(a->bus_factor, path_offsets, path_persons,
-                                                        g, acc, na, cap)
-                                  : lp_bus_factor(a->bus_factor, g, acc, na, cap);
+    lp_status st = lp_bus_factor_paths_dist(a->bus_factor, opt->scenarios ? path_offsets : NULL,
+                                            path_persons, g, acc, na, cap, opt->dist);
     if (st || (st = lp_dominant_share(a->dominant_share, a->threads, g, acc, na))) return st;
     for (int64_t i = 0; i < na; i++)
         a->bus_factor_histogram[a->bus_factor[i]]++;
@@ -132,8 +131,8 @@ static lp_status run_busfactor(lp_analysis *a, const lp_graph *g, const lp_analy
 static lp_status run_second_links(lp_analysis *a, const lp_graph *g, const lp_analyze_options *opt)
 {
     double t0 = lp_clock_seconds();
-    lp_status st = lp_second_links(&a->second_link_offsets, &a->second_link, g, &a->keyperson,
-                                   a->bus_factor, opt->second_links);
+    lp_status st = lp_second_links_dist(&a->second_link_offsets, &a->second_link, g, &a->keyperson,
+                                        a->bus_factor, opt->second_links, opt->dist);
     if (st) return st;
     a->second_links = opt->second_links;
     char detail[96];
@@ -147,8 +146,8 @@ static lp_status run_scenarios(lp_analysis *a, const lp_graph *g, const lp_analy
                                const int64_t *path_offsets, const lp_vid *path_persons)
 {
     double t0 = lp_clock_seconds();
-    lp_status st = lp_scenarios_run(&a->scenarios, g, &a->keyperson, a->bus_factor, path_offsets,
-                                    path_persons, opt->scenarios);
+    lp_status st = lp_scenarios_run_dist(&a->scenarios, g, &a->keyperson, a->bus_factor,
+                                         path_offsets, path_persons, opt->scenarios, opt->dist);
     if (st) return st;
     a->scenario_set = opt->scenarios;
     char detail[64];
@@ -173,10 +172,11 @@ static lp_status run_centrality(lp_analysis *a, const lp_graph *g, const lp_anal
         t0 = lp_clock_seconds();
         char detail[96] = "exact";
         if (a->betweenness_mode == LP_BW_EXACT) {
-            st = lp_betweenness_exact(a->betweenness, &g->csr);
+            st = lp_betweenness_exact_dist(a->betweenness, &g->csr, opt->dist);
         } else {
             a->sampling = opt->sampling;
-            st = lp_betweenness_sampled(a->betweenness, &a->sampling_done, &g->csr, &opt->sampling);
+            st = lp_betweenness_sampled_dist(a->betweenness, &a->sampling_done, &g->csr,
+                                             &opt->sampling, opt->dist);
             snprintf(detail, sizeof detail, "sampled, %lld paths",
                      (long long)a->sampling_done.samples);
         }

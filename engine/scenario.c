@@ -253,9 +253,56 @@ static lp_status gather(lp_scenario_result *r, const sc_ws *ws, int nt)
     return LP_OK;
 }
 
+/* With other ranks: every rank's records (all its threads') into one, in
+ * rank order, and the counts and revenues of every scenario recomputed
+ * from the rows, in the order run_one adds them (ascending rows), so the
+ * doubles are those of a single process. */
+static lp_status share(sc_ws *all, lp_scenario_result *r, const sc_ws *ws, int nt,
+                       const lp_keyperson *kp, const lp_dist *d)
+{
+    int64_t len = 0;
+    for (int t = 0; t < nt; t++)
+        len += ws[t].rec_len;
+    int64_t *mine = lp_malloc(((size_t)len + 1) * sizeof *mine);
+    if (!mine) return lp_error_nomem("scenario results");
+    int64_t at = 0;
+    for (int t = 0; t < nt; t++) {
+        if (ws[t].rec_len) memcpy(mine + at, ws[t].rec, (size_t)ws[t].rec_len * sizeof *mine);
+        at += ws[t].rec_len;
+    }
+    void *buf = NULL;
+    int64_t bytes = 0;
+    lp_status st = d->gather(d->ctx, mine, len * (int64_t)sizeof *mine, &buf, &bytes);
+    free(mine);
+    if (st) return st;
+    all->rec = buf;
+    all->rec_len = all->rec_cap = bytes / (int64_t)sizeof *mine;
+    for (int64_t p = 0; p < all->rec_len; p += 3 + all->rec[p + 1] + all->rec[p + 2]) {
+        int64_t j = all->rec[p], lost = all->rec[p + 1], newly = all->rec[p + 2];
+        double lost_rev = 0, newly_rev = 0;
+        for (int64_t q = 0; q < lost; q++)
+            lost_rev += kp->account_revenue[all->rec[p + 3 + q]];
+        for (int64_t q = 0; q < newly; q++)
+            newly_rev += kp->account_revenue[all->rec[p + 3 + lost + q]];
+        r->lost_accounts[j] = lost;
+        r->lost_revenue[j] = lost_rev;
+        r->newly_bus_factor_1[j] = newly;
+        r->newly_at_risk_revenue[j] = newly_rev;
+    }
+    return LP_OK;
+}
+
 lp_status lp_scenarios_run(lp_scenario_result *out, const lp_graph *g, const lp_keyperson *kp,
                            const int32_t *bus_factor, const int64_t *path_offsets,
                            const lp_vid *path_persons, const lp_scenarios *sc)
+{
+    return lp_scenarios_run_dist(out, g, kp, bus_factor, path_offsets, path_persons, sc, NULL);
+}
+
+lp_status lp_scenarios_run_dist(lp_scenario_result *out, const lp_graph *g, const lp_keyperson *kp,
+                                const int32_t *bus_factor, const int64_t *path_offsets,
+                                const lp_vid *path_persons, const lp_scenarios *sc,
+                                const lp_dist *dist)
 {
     const int64_t n = g->n, na = kp->n_accounts, m = sc->count;
     for (int64_t k = 0; m > 0 && k < sc->leave_offsets[m]; k++)
@@ -296,6 +343,7 @@ lp_status lp_scenarios_run(lp_scenario_result *out, const lp_graph *g, const lp_
     lp_i_tick_begin(&tick, "scenarios", m);
 #pragma omp parallel for schedule(dynamic, 1) num_threads(nt) if (parallel)
     for (int64_t j = 0; j < m; j++) {
+        if (!lp_dist_mine(dist, j)) continue; /* scenario j is rank j mod P's */
         int t = lp_i_thread_id();
         if (!ws[t].failed) run_one(&ws[t], bf, t, j, &r, kp, bus_factor, ix_off, ix_acc, sc, na, n);
         lp_i_tick(&tick, 1);
@@ -304,7 +352,15 @@ lp_status lp_scenarios_run(lp_scenario_result *out, const lp_graph *g, const lp_
 
     for (int t = 0; t < nt; t++)
         if (ws[t].failed) st = lp_error_nomem("scenario results");
-    if (!st) st = gather(&r, ws, nt);
+    if (!st && dist && dist->size > 1) {
+        sc_ws all;
+        memset(&all, 0, sizeof all);
+        st = share(&all, &r, ws, nt, kp, dist);
+        if (!st) st = gather(&r, &all, 1);
+        free(all.rec);
+    } else if (!st) {
+        st = gather(&r, ws, nt);
+    }
 
 done:
     for (int t = 0; ws && t < nt; t++) {

@@ -118,13 +118,21 @@ static int64_t suggest(const lp_graph *g, const lp_keyperson *kp, lp_vid a, cons
 lp_status lp_second_links(int64_t **out_offsets, int64_t **out_links, const lp_graph *g,
                           const lp_keyperson *kp, const int32_t *bus_factor, int32_t k)
 {
+    return lp_second_links_dist(out_offsets, out_links, g, kp, bus_factor, k, NULL);
+}
+
+lp_status lp_second_links_dist(int64_t **out_offsets, int64_t **out_links, const lp_graph *g,
+                               const lp_keyperson *kp, const int32_t *bus_factor, int32_t k,
+                               const lp_dist *dist)
+{
     const lp_vid n = g->csr.n;
     const int64_t na = kp->n_accounts;
     if (k < 1) return lp_error_set(LP_EUSAGE, "second links: the count must be at least 1");
     int nt = lp_i_max_threads();
     lp_status st = LP_OK;
     int64_t *offsets = lp_calloc((size_t)na + 1, sizeof *offsets);
-    int64_t *slots = lp_malloc(((size_t)na * (size_t)k + 1) * sizeof *slots);
+    /* zeroed: with other ranks, the slots of their accounts are summed in */
+    int64_t *slots = lp_calloc((size_t)na * (size_t)k + 1, sizeof *slots);
     cand *by_risk = lp_malloc(((size_t)n + 1) * sizeof *by_risk);
     work *ws = lp_calloc((size_t)nt, sizeof *ws);
     int64_t *links = NULL;
@@ -150,12 +158,17 @@ lp_status lp_second_links(int64_t **out_offsets, int64_t **out_links, const lp_g
     for (int64_t i = 0; i < na; i++) {
         int64_t nk = kp->key_persons_offsets[i + 1] - kp->key_persons_offsets[i];
         offsets[i + 1] = 0;
-        if (bus_factor[i] != 1 || nk == 0) continue;
+        if (bus_factor[i] != 1 || nk == 0 || !lp_dist_mine(dist, i / LP_SECOND_LINKS_GRAIN))
+            continue;
         work *w = &ws[lp_i_thread_id()];
         offsets[i + 1] = suggest(g, kp, (lp_vid)kp->account_node[i],
                                  kp->key_persons + kp->key_persons_offsets[i], nk, k, by_risk,
                                  n_persons, w, slots + i * (int64_t)k);
     }
+    if (dist && dist->size > 1 &&
+        ((st = lp_dist_sum_u64(dist, (uint64_t *)offsets + 1, na)) ||
+         (st = lp_dist_sum_u64(dist, (uint64_t *)slots, na * (int64_t)k))))
+        goto done;
     for (int64_t i = 0; i < na; i++)
         offsets[i + 1] += offsets[i];
     links = lp_malloc(((size_t)offsets[na] + 1) * sizeof *links);

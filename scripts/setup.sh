@@ -11,7 +11,8 @@ $SUDO apt-get install -y --no-install-recommends \
     libigraph-dev libhdf5-dev zlib1g-dev libcjson-dev \
     python3 python3-networkx python3-scipy python3-h5py python3-numpy python3-igraph \
     python3-pandas clang-15 libfuzzer-15-dev llvm \
-    chromium
+    chromium \
+    openmpi-bin libopenmpi-dev
 if [ "${LINCHPIN_BENCH:-0}" = "1" ]; then
     $SUDO apt-get install -y --no-install-recommends python3-graph-tool hyperfine time
 fi
