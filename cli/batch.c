@@ -273,9 +273,14 @@ int lp_cli_batch(int argc, char **argv)
 {
     const char *path = NULL, *threads = NULL;
     int quiet = 0;
-    for (int i = 2; i < argc; i++) {
-        const char *v;
-        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+    for (int i = 2, dashes = 0; i < argc; i++) {
+        const char *v, *a = argv[i];
+        int kind = lp_cli_operand(a, &dashes);
+        if (kind < 0) continue;
+        if (kind) {
+            if (path) return lp_cli_usage_error("unexpected argument '%s'", a);
+            path = a;
+        } else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
             fputs(USAGE, stdout);
             return 0;
         } else if ((v = lp_cli_opt_value(argc, argv, &i, "--threads"))) {
@@ -285,13 +290,10 @@ int lp_cli_batch(int argc, char **argv)
                                           "got '%s'",
                                           v);
             threads = v;
-        } else if (!strcmp(argv[i], "--quiet")) {
+        } else if (!strcmp(a, "--quiet")) {
             quiet = 1;
-        } else if (argv[i][0] == '-' && argv[i][1]) {
-            return lp_cli_usage_error("unknown option '%s'", argv[i]);
         } else {
-            if (path) return lp_cli_usage_error("unexpected argument '%s'", argv[i]);
-            path = argv[i];
+            return lp_cli_usage_error("unknown option '%s'", a);
         }
     }
     if (!path) return lp_cli_usage_error("%s", "batch needs JOBS.csv");

@@ -90,9 +90,9 @@ with tempfile.TemporaryDirectory() as d:
     for args in (["summary", "--", "-r.h5"], ["export", "-o", "ex", "--", "-r.h5"],
                  ["diff", "--", "-r.h5", "-r.h5"], ["report", "-o", "r.html", "--", "-r.h5"],
                  ["subgraph", "--around", "e1", "-o", "s.graphml", "--", "-n.csv", "-e.csv"],
-                 ["summary", "--", "--help"]):
+                 ["summary", "--", "--help"], ["batch", "--", "-missing.csv"]):
         p = run(args, cwd=d)
-        want = 3 if args[-1] == "--help" else 0
+        want = 3 if args[-1] in ("--help", "-missing.csv") else 0
         C.check(p.returncode == want, f"{args}: exit {p.returncode}, want {want}, {p.stderr!r}")
 
     # what the user typed is quoted escaped
