@@ -21,6 +21,9 @@ int lp_cli_parse_int64(const char *s, int64_t lo, int64_t hi, int64_t *out);
 int lp_cli_parse_fraction(const char *s, double *out);
 /* Decimal number >= 0, finite, same syntax as lp_cli_parse_fraction; 0 or -1. */
 int lp_cli_parse_number(const char *s, double *out);
+/* --min-tie's value (analyze, whatif, import): a non-negative finite
+ * number; else the usage error printed and -1. */
+int lp_cli_parse_min_tie(const char *v, double *out);
 /* Option with a value: "--name VALUE" or "--name=VALUE". NULL when argv[*i]
  * is not that option; "" when the value is missing; advances *i past it. */
 const char *lp_cli_opt_value(int argc, char **argv, int *i, const char *name);
