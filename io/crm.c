@@ -746,10 +746,14 @@ typedef struct crm {
     sink ser; /* files with nodes: edges straight into fixed and act */
 } crm;
 
-static lp_status grow_node_arrays(crm *c)
+/* Room in the per-node arrays for `more` nodes beyond the current count
+ * (at least x2 when growing). */
+static lp_status reserve_node_arrays(crm *c, int64_t more)
 {
-    if (c->nodes.id.count < c->cap) return LP_OK;
+    if (c->nodes.id.count + more <= c->cap) return LP_OK;
     int64_t cap = c->cap ? 2 * c->cap : 4096;
+    while (cap < c->nodes.id.count + more)
+        cap *= 2;
     int32_t *o = lp_realloc(c->origin, (size_t)cap * sizeof *o);
     if (o) c->origin = o;
     uint8_t *l = o ? lp_realloc(c->left, (size_t)cap) : NULL;
@@ -759,6 +763,11 @@ static lp_status grow_node_arrays(crm *c)
     c->line = ln;
     c->cap = cap;
     return LP_OK;
+}
+
+static lp_status grow_node_arrays(crm *c)
+{
+    return reserve_node_arrays(c, 1);
 }
 
 static lp_status ensure(char **buf, size_t *cap, size_t want)
@@ -1278,7 +1287,7 @@ static lp_status row_msg_error(const rd *f, const char *msg)
 /* Process the current row of file F (index fi), serially: its node, its
  * tie to the anchor, its edges (into s). */
 static lp_status do_row(crm *c, int fi, file_spec *F, const rd *f, lp_crm_file_report *fr,
-                        const int64_t *res, const int8_t *why, sink *out)
+                        uint64_t idh, const int64_t *res, const int8_t *why, sink *out)
 {
     lp_status st;
     char msg[640];
@@ -1329,7 +1338,7 @@ static lp_status do_row(crm *c, int fi, file_spec *F, const rd *f, lp_crm_file_r
             if ((st = check_text(f, F->group, "group", g, glen))) return st;
         }
         if ((st = make_key(c, F->id_prefix, id, id_len, &klen))) return st;
-        h = lp_i_csv_hash(c->key, klen);
+        h = idh; /* the hash of the key, computed in the parallel parse */
         int64_t prev = lp_i_intern_find(&c->ids, &c->nodes.id, c->key, klen, h);
         if (prev >= 0) {
             char text[256], where[400];
@@ -1406,6 +1415,7 @@ typedef struct crm_chunk {
     int64_t nrecs, rcap;
     int64_t *rres;
     int8_t *rwhy;
+    uint64_t *rh; /* [nrecs] hash of the node id (id_prefix + id) */
     /* files of edges only: the chunk's rows done in parallel */
     lp_edges fixed, act;
     sink s;
@@ -1427,6 +1437,7 @@ static void chunk_free(crm_chunk *w)
     free(w->recs);
     free(w->rres);
     free(w->rwhy);
+    free(w->rh);
     lp_edges_free(&w->fixed);
     lp_edges_free(&w->act);
     free(w->s.key);
@@ -1479,6 +1490,9 @@ static int keep_record(crm_chunk *w, const lp_i_record *r)
         int8_t *rw = lp_realloc(w->rwhy, (size_t)(cap * CRM_MAX_SLOTS) * sizeof *rw);
         if (!rw) return -1;
         w->rwhy = rw;
+        uint64_t *rh = lp_realloc(w->rh, (size_t)cap * sizeof *rh);
+        if (!rh) return -1;
+        w->rh = rh;
         w->rcap = cap;
     }
     if (w->nfields + r->n > w->fcap) {
@@ -1493,6 +1507,31 @@ static int keep_record(crm_chunk *w, const lp_i_record *r)
     memcpy(w->fields + w->nfields, r->f, (size_t)r->n * sizeof *r->f);
     w->recs[w->nrecs++] = (crec){w->nfields, r->n, r->line};
     w->nfields += r->n;
+    return 0;
+}
+
+/* The hash of the row's node key (id_prefix + id; 0 when the width is
+ * wrong or F makes no nodes). 0, or -1 when out of memory. */
+static int node_hash(crm_chunk *w, const file_spec *F, const rd *f, uint64_t *out)
+{
+    *out = 0;
+    if (!F->has_node || f->nf != f->width) return 0;
+    size_t len, pl = strlen(F->id_prefix);
+    const char *id = fld(f, F->c_id, &len);
+    if (!pl) {
+        *out = lp_i_csv_hash(id, len);
+        return 0;
+    }
+    if (pl + len + 1 > w->s.key_cap) {
+        size_t cap = 2 * (pl + len + 1);
+        char *kb = lp_realloc(w->s.key, cap);
+        if (!kb) return -1;
+        w->s.key = kb;
+        w->s.key_cap = cap;
+    }
+    memcpy(w->s.key, F->id_prefix, pl);
+    memcpy(w->s.key + pl, id, len);
+    *out = lp_i_csv_hash(w->s.key, pl + len);
     return 0;
 }
 
@@ -1549,6 +1588,10 @@ static void crm_parse(void *ctx, int k, lp_i_chunk *ch)
                 ch->stop = LP_I_STOP_NOMEM;
                 return;
             }
+            if (node_hash(w, F, &f, &w->rh[w->nrecs - 1])) {
+                ch->stop = LP_I_STOP_NOMEM;
+                return;
+            }
             queue_refs(w, F, &f);
             if (w->nb == CRM_BATCH && flush_rows(x, w)) {
                 ch->stop = LP_I_STOP_NOMEM;
@@ -1590,6 +1633,8 @@ static lp_status crm_merge(void *ctx, int k, const lp_i_chunk *ch, int64_t base)
     lp_status st;
     if (!x->par) {
         for (int64_t i = 0; i < w->nrecs; i++) {
+            if (i + 16 < w->nrecs && c->ids.slot) /* the duplicate check's slot */
+                LP_I_PREFETCH(&c->ids.slot[lp_i_intern_home(&c->ids, w->rh[i + 16])]);
             const crec *r = &w->recs[i];
             x->f.f = w->fields + r->first;
             x->f.nf = r->n;
@@ -1597,8 +1642,8 @@ static lp_status crm_merge(void *ctx, int k, const lp_i_chunk *ch, int64_t base)
             fr->rows++;
             int ns = x->F->nslots;
             if ((st = bad_row(c, fr,
-                              do_row(c, x->fi, x->F, &x->f, fr, w->rres + i * ns, w->rwhy + i * ns,
-                                     &c->ser))))
+                              do_row(c, x->fi, x->F, &x->f, fr, w->rh[i], w->rres + i * ns,
+                                     w->rwhy + i * ns, &c->ser))))
                 return st;
         }
         return LP_OK;
@@ -1618,6 +1663,22 @@ static lp_status crm_merge(void *ctx, int k, const lp_i_chunk *ch, int64_t base)
     return LP_OK;
 }
 
+/* Files with nodes, after their first block: room for about scale times
+ * its rows at once (the id table and the per-node arrays), instead of
+ * doubling (and rehashing every id) step by step. */
+static lp_status crm_reserve(void *ctx, int n, double scale)
+{
+    crm_file *x = ctx;
+    if (!x->F->has_node) return LP_OK;
+    int64_t rows = 0;
+    for (int k = 0; k < n; k++)
+        rows += x->c->chunk[k].nrecs;
+    double est = 1.02 * scale * (double)rows;
+    if (!(est > (double)rows && est < 2e9)) return LP_OK;
+    lp_status st = lp_i_intern_reserve(&x->c->ids, (int64_t)est);
+    return st ? st : reserve_node_arrays(x->c, (int64_t)est);
+}
+
 static lp_status read_file(crm *c, int fi, const char *dir)
 {
     file_spec *F = (file_spec *)&c->m->files[fi];
@@ -1635,7 +1696,7 @@ static lp_status read_file(crm *c, int fi, const char *dir)
     fr->path = path;
     crm_file x = {c, fi, F, fr, {NULL, 0, path, 0, 0}, !F->has_node};
     lp_i_blocks_client cl = {&x,        F->file,    c->opt->progress, c->opt->progress_ctx,
-                             ',',       crm_header, crm_parse,        NULL,
+                             ',',       crm_header, crm_parse,        crm_reserve,
                              crm_merge, NULL};
     lp_i_file_info info;
     lp_status st = lp_i_blocks_read(c->blocks, path, &cl, &info);
