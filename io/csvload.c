@@ -513,6 +513,16 @@ typedef struct parse_ctx {
     unsigned char delim;
 } parse_ctx;
 
+/* The first capacity of a chunk's row list: a row takes 2 bytes or more, so
+ * a small chunk (a small file, the fuzzer's blocks) gets a small list, at
+ * most `most` rows (then doubling). Large first lists would be mapped and
+ * unmapped for every small load under AddressSanitizer. */
+static int64_t first_cap(const work *w, int64_t most)
+{
+    int64_t rows = (int64_t)(w->end - w->begin) / 8 + 16;
+    return rows < most ? rows : most;
+}
+
 /* Check one nodes.csv record into *row. */
 static void node_check(node_row *row, const record *r, const parse_ctx *pc)
 {
@@ -582,7 +592,7 @@ static void parse_nodes(work *w, const parse_ctx *pc)
         }
         w->rows++;
         if (w->nn == w->ncap) {
-            int64_t cap = w->ncap ? 2 * w->ncap : 4096;
+            int64_t cap = w->ncap ? 2 * w->ncap : first_cap(w, 4096);
             node_row *p = lp_realloc(w->nrow, (size_t)cap * sizeof *p);
             if (!p) {
                 w->stop = STOP_NOMEM;
@@ -665,7 +675,7 @@ static int flush_batch(work *w, const parse_ctx *pc)
     int nb = w->nb;
     w->nb = 0;
     if (w->m + nb > w->mcap) {
-        int64_t cap = w->mcap ? 2 * w->mcap : 8192;
+        int64_t cap = w->mcap ? 2 * w->mcap : first_cap(w, 8192);
         while (cap < w->m + nb)
             cap *= 2;
         lp_vid *s = lp_realloc(w->src, (size_t)cap * sizeof *s);
@@ -1768,7 +1778,7 @@ static lp_status append_edges(loader *ld, int n)
         m += ld->work[c].m;
     }
     if (m > E->cap) {
-        int64_t cap = E->cap ? 2 * E->cap : 1 << 16;
+        int64_t cap = E->cap ? 2 * E->cap : 1024;
         while (cap < m)
             cap *= 2;
         lp_vid *s = lp_realloc(E->src, (size_t)cap * sizeof *s);
