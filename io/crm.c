@@ -3,12 +3,21 @@
  * Two parts: the mapping interpreter (JSON read with libcjson into a
  * checked, flat description: which file gives which nodes, which columns
  * give ids, names, revenue, ties and activities), and the reader, which
- * walks the mapping's files in order with the streaming record reader
- * (lp_csv.h) and fills an lp_nodes table and two edge lists (fixed weights,
- * and activities carrying their day until the as-of day is known), then
- * hands them to lp_graph_build. Ids are interned in the CSV loader's hash
- * table (lp_i_csv.h). Serial and deterministic: one row after another in
- * file order.
+ * walks the mapping's files in order with the CSV loader's block reader
+ * (lp_i_blocks_read, lp_i_csv.h) and fills an lp_nodes table and two edge
+ * lists (fixed weights, and activities carrying their day until the as-of
+ * day is known), then hands them to lp_graph_build. Ids are interned in the
+ * CSV loader's hash table (lp_i_csv.h).
+ *
+ * Per block, in parallel chunks: the records are parsed and every
+ * reference column looked up (batched, with prefetches) in the id table,
+ * which holds the earlier files' records only and is not written while
+ * chunks are parsed; a file of edges only also checks its rows and makes
+ * its edges in the chunk (per-chunk lists and counts). Then serially, in
+ * file order: a file with nodes checks and inserts each row (duplicates are
+ * found here), the chunks of an edge file are appended, and bad rows are
+ * reported in order. So the result is that of one row after another in
+ * file order, at any thread count and block cut.
  */
 #include "lp_crm.h"
 #include "lp_alloc.h"
