@@ -1197,21 +1197,26 @@ static lp_status bind_header(crm *c, file_spec *F, const rd *f, char **names,
     return LP_OK;
 }
 
-/* Find <dir>/<file>.csv, else .csv.gz; NULL if neither exists. */
-static char *find_file(const char *dir, const char *file)
+/* Find <dir>/<file>.csv, else .csv.gz: *out, or NULL if neither exists.
+ * LP_EINTERNAL when out of memory. */
+static lp_status find_file(const char *dir, const char *file, char **out)
 {
     static const char *const ext[2] = {".csv", ".csv.gz"};
+    *out = NULL;
     for (int i = 0; i < 2; i++) {
         size_t n = strlen(dir) + strlen(file) + 10;
         char *p = lp_malloc(n);
-        if (!p) return NULL;
+        if (!p) return lp_error_nomem("CRM file name");
         snprintf(p, n, "%s%s%s%s", dir, *dir && dir[strlen(dir) - 1] != '/' ? "/" : "", file,
                  ext[i]);
         struct stat sb;
-        if (stat(p, &sb) == 0) return p;
+        if (stat(p, &sb) == 0) {
+            *out = p;
+            return LP_OK;
+        }
         free(p);
     }
-    return NULL;
+    return LP_OK;
 }
 
 /* The row's width against the header: 0, or 1 with msg set. */
@@ -1693,7 +1698,9 @@ static lp_status read_file(crm *c, int fi, const char *dir)
     file_spec *F = (file_spec *)&c->m->files[fi];
     lp_crm_file_report *fr = &c->rep.files[fi];
     if (!(fr->file = dupstr(F->file))) return lp_error_nomem("CRM report");
-    char *path = find_file(dir, F->file);
+    char *path;
+    lp_status st = find_file(dir, F->file, &path);
+    if (st) return st;
     if (!path) {
         if (!F->required) return LP_OK;
         char key[512];
@@ -1708,9 +1715,9 @@ static lp_status read_file(crm *c, int fi, const char *dir)
                              ',',       crm_header, crm_parse,        crm_reserve,
                              crm_merge, NULL};
     lp_i_file_info info;
-    lp_status st = lp_i_blocks_read(c->blocks, path, &cl, &info);
+    st = lp_i_blocks_read(c->blocks, path, &cl, &info);
+    if (st) return st; /* the report is dropped: no counts to add */
     sink_flush(c, &c->ser, fr, F->nslots);
-    if (st) return st;
     fr->bytes = info.bytes;
     c->rep.csv_bytes += fr->bytes;
     c->crc = crc32_combine(c->crc, info.crc32, (z_off_t)fr->bytes);

@@ -56,12 +56,14 @@
 
 #include <assert.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #define LP_CSV_BLOCK ((int64_t)2 << 20) /* measured: 1-4 MiB best (cache), 16 MiB -25% */
@@ -901,10 +903,10 @@ int lp_i_blocks_chunks(const lp_i_blocks *b)
 static int looks_gzip(const char *path)
 {
     unsigned char m[2] = {0, 0};
-    FILE *fp = fopen(path, "rb");
-    if (!fp) return 1; /* gzopen reports why */
-    size_t n = fread(m, 1, 2, fp);
-    fclose(fp);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return 1; /* gzopen reports why */
+    ssize_t n = read(fd, m, 2);
+    close(fd);
     return n == 2 && m[0] == 0x1F && m[1] == 0x8B;
 }
 
@@ -927,9 +929,10 @@ static lp_status src_open(src *f, const char *path, const lp_i_blocks_client *cl
     if (!f->blk[0].b) return lp_error_nomem("CSV block");
     /* zlib's buffers: large ones pay for inflating, plain text is read
      * straight into our block by gzread whatever their size, so it gets
-     * small ones (zlib still allocates them: 3 x the size) */
+     * small ones (zlib still allocates them: 3 x the size). Only a regular
+     * file is looked at first (a pipe would lose the bytes). */
     unsigned gzbuf = LP_CSV_GZBUF;
-    if (!looks_gzip(path) || (f->size >= 0 && f->size < (int64_t)gzbuf)) gzbuf = 8192;
+    if (regular && (!looks_gzip(path) || f->size < (int64_t)gzbuf)) gzbuf = 8192;
     errno = 0;
     f->gz = gzopen(path, "rb");
     if (!f->gz) {

@@ -12,12 +12,18 @@
  * done in the merge): skipped with --skip-bad-rows (same count, same
  * warnings with the same line numbers) and, without it, the same first
  * error. The line numbers themselves are checked against the planted rows.
+ *
+ * Out of memory: the k-th allocation made to fail (lp_alloc_fail_after) for
+ * k spread over a whole import cut into small blocks and chunks: every
+ * failure is LP_EINTERNAL "out of memory (...)" and nothing leaks (the
+ * ASan build's LeakSanitizer checks at exit).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "lp_alloc.h"
 #include "lp_crm.h"
 #include "lp_graph.h"
 #include "lp_test.h"
@@ -46,9 +52,10 @@ static run import(const char *crm, const char *dir, int skip)
     run r;
     memset(&r, 0, sizeof r);
     lp_crm_mapping *m = NULL;
-    if (lp_crm_mapping_builtin(&m, crm)) {
-        fprintf(stderr, "mapping %s: %s\n", crm, lp_error_message());
-        exit(1);
+    if ((r.st = lp_crm_mapping_builtin(&m, crm))) { /* only when out of memory */
+        snprintf(r.msg, sizeof r.msg, "%s", lp_error_message());
+        r.warn = calloc(1, 1);
+        return r;
     }
     FILE *w = tmpfile();
     lp_crm_options o = LP_CRM_OPTIONS_INIT;
@@ -240,6 +247,35 @@ int main(void)
         unlink(to);
     }
     rmdir(tmp);
+    /* allocation failures, at 1 thread (a reproducible count) */
+    {
+        char dir[1200];
+        snprintf(dir, sizeof dir, "%s/hubspot", sample);
+        int64_t block = lp_i_csv_block_size, chunk = lp_i_csv_min_chunk;
+        lp_i_csv_block_size = 4096;
+        lp_i_csv_min_chunk = 256;
+        set_threads(1);
+        lp_alloc_fail_after(-1);
+        run full = import("hubspot", dir, 0);
+        long total = lp_alloc_count();
+        CHECK(full.st == LP_OK, "hubspot, small blocks: %s", full.msg);
+        run_free(&full);
+        long step = total / 150 > 0 ? total / 150 : 1;
+        int failed = 0;
+        for (long k = 0; k < total; k += k < 40 ? 1 : step) {
+            lp_alloc_fail_after(k);
+            run r = import("hubspot", dir, 0);
+            lp_alloc_fail_after(-1);
+            if (r.st != LP_OK) failed++;
+            CHECK(r.st == LP_OK || (r.st == LP_EINTERNAL && !strncmp(r.msg, "out of memory", 13)),
+                  "allocation %ld of %ld failing: status %d '%s'", k, total, r.st, r.msg);
+            run_free(&r);
+        }
+        CHECK(failed > 40, "only %d of the failing allocations made the import fail", failed);
+        lp_i_csv_block_size = block;
+        lp_i_csv_min_chunk = chunk;
+    }
+
     if (failures) fprintf(stderr, "%d failure(s)\n", failures);
     return failures ? 1 : 0;
 }
