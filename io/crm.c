@@ -474,6 +474,7 @@ static int parse_top(mp *p, lp_crm_mapping *m, const cJSON *root)
         p->st = lp_error_nomem("mapping");
         return -1;
     }
+    m->nfiles = k; /* zeroed entries: lp_crm_mapping_free frees what was set */
     /* every file's name first: a reference to a later file gets its own message */
     for (int i = 0; i < k; i++) {
         const cJSON *e = cJSON_GetArrayItem(files, i);
@@ -483,7 +484,6 @@ static int parse_top(mp *p, lp_crm_mapping *m, const cJSON *root)
             return -1;
         }
     }
-    m->nfiles = k;
     for (int i = 0; i < k; i++) {
         snprintf(m->files[i].key, sizeof m->files[i].key, "files[%d]", i);
         if (parse_file(p, m, i, cJSON_GetArrayItem(files, i))) return -1;
