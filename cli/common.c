@@ -72,6 +72,15 @@ int lp_cli_parse_number(const char *s, double *out)
     return 0;
 }
 
+int lp_cli_parse_min_tie(const char *v, double *out)
+{
+    if (lp_cli_parse_number(v, out)) {
+        lp_cli_usage_error("--min-tie: expected a non-negative finite number, got '%s'", v);
+        return -1;
+    }
+    return 0;
+}
+
 int lp_cli_parse_fraction(const char *s, double *out)
 {
     char *end;

@@ -81,6 +81,7 @@ int lp_cli_import_crm(int argc, char **argv)
     const char *crm = NULL, *mapping = NULL, *dir = NULL, *out = NULL;
     int progress = isatty(STDERR_FILENO);
     lp_crm_options o = LP_CRM_OPTIONS_INIT;
+    lp_graphstore_meta meta = LP_GRAPHSTORE_META_INIT;
     o.warn = stderr;
     for (int i = 2, dashes = 0; i < argc; i++) {
         const char *v, *a = argv[i];
@@ -107,6 +108,8 @@ int lp_cli_import_crm(int argc, char **argv)
             if (lp_crm_parse_day(v, &o.as_of_day))
                 return lp_cli_usage_error("--as-of: expected a date YYYY-MM-DD, got '%s'", v);
             o.has_as_of = 1;
+        } else if ((v = lp_cli_opt_value(argc, argv, &i, "--min-tie"))) {
+            if (lp_cli_parse_min_tie(v, &meta.min_tie)) return LP_EUSAGE;
         } else if ((r = lp_cli_opt_threads(argc, argv, &i, NULL)) ||
                    (r = lp_cli_opt_progress(argc, argv, &i, &progress))) {
             if (r < 0) return LP_EUSAGE;
@@ -146,7 +149,8 @@ int lp_cli_import_crm(int argc, char **argv)
         snprintf(detail, sizeof detail, "%lld nodes, %lld edges", (long long)g.n, (long long)g.m);
         lp_cli_progress_phase(NULL, "load", lp_clock_seconds() - t0, detail);
         t0 = lp_clock_seconds();
-        st = lp_graphstore_write_roles(out, &g, &rep.load, lp_crm_mapping_roles(m));
+        meta.roles = lp_crm_mapping_roles(m);
+        st = lp_graphstore_write_meta(out, &g, &rep.load, &meta);
         if (!st) lp_cli_progress_phase(NULL, "write", lp_clock_seconds() - t0, out);
         if (!st) {
             print_report(&rep);

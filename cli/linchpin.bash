@@ -80,7 +80,7 @@ _linchpin()
               --delimiter --progress --quiet --help' ;;
     import)
         opts='-o --output --threads --progress --skip-bad-rows --delimiter --crm --mapping
-              --half-life --as-of --help' ;;
+              --half-life --as-of --min-tie --help' ;;
     summary)
         opts='--top --format --help' ;;
     diff)

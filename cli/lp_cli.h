@@ -26,6 +26,9 @@ int lp_cli_parse_number(const char *s, double *out);
  * alone, or not starting with '-'), 0 an option to parse, -1 the "--"
  * that ends the options (skip it). *after_dashes starts at 0. */
 int lp_cli_operand(const char *a, int *after_dashes);
+/* --min-tie's value (analyze, whatif, import): a non-negative finite
+ * number; else the usage error printed and -1. */
+int lp_cli_parse_min_tie(const char *v, double *out);
 /* Option with a value: "--name VALUE" or "--name=VALUE". NULL when argv[*i]
  * is not that option; "" when the value is missing; advances *i past it. */
 const char *lp_cli_opt_value(int argc, char **argv, int *i, const char *name);

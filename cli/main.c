@@ -121,6 +121,8 @@ static const char IMPORT_USAGE[] =
     "  --mapping FILE        your own mapping (JSON, docs/crm.md)\n"
     "  --half-life DAYS      activities weigh 0.5^(age / DAYS) (default 180)\n"
     "  --as-of DATE          the date ages count from (default: the latest activity)\n"
+    "  --min-tie W           record W in the store: analyze and whatif of it drop ties\n"
+    "                        weaker than W unless given their own --min-tie\n"
     "  -o, --output FILE     the graph store (written atomically)\n"
     "  --skip-bad-rows       count and skip bad data rows instead of failing\n"
     "  --delimiter C         CSV field separator: ',' (default), ';', '|' or tab ('\\t')\n"
@@ -183,6 +185,7 @@ typedef struct analyze_opts {
     const char *scenario_file; /* --scenarios */
     const char *add;           /* --add PERSON:ACCOUNT,... (whatif) */
     int roles_given;           /* --anchor, --person or --account given */
+    int min_tie_given;         /* --min-tie given (else a store's import --min-tie) */
     lp_tie *ties;              /* --add resolved */
     int64_t n_ties;
     const char *checkpoint; /* --checkpoint DIR */
@@ -287,10 +290,9 @@ static int parse_analyze(analyze_opts *o, int argc, char **argv)
             if (r < 0) return LP_EUSAGE;
         } else if ((v = lp_cli_opt_value(argc, argv, &i, "--min-tie"))) {
             double w;
-            if (lp_cli_parse_number(v, &w))
-                return lp_cli_usage_error(
-                    "--min-tie: expected a non-negative finite number, got '%s'", v);
+            if (lp_cli_parse_min_tie(v, &w)) return LP_EUSAGE;
             o->an.min_tie = w;
+            o->min_tie_given = 1;
         } else if ((v = lp_cli_opt_value(argc, argv, &i, "--second-links"))) {
             int64_t k;
             if (lp_cli_parse_int64(v, 0, 100, &k))
@@ -617,6 +619,8 @@ static int cmd_analyze(int argc, char **argv, int whatif)
         o.an.roles.person = info.person;
         o.an.roles.account = info.account;
     }
+    /* a store imported with --min-tie applies it unless --min-tie is given */
+    if (!st && !o.min_tie_given && info.min_tie > 0) o.an.min_tie = info.min_tie;
     if (!st) st = prepare_roles(&g, &set, &o);
     /* every rank has its graph (or none fails), else the others would wait */
     int agreed = lp_cli_mpi_size() > 1 ? lp_cli_mpi_agree(st) : 0;
@@ -672,6 +676,7 @@ static int cmd_import(int argc, char **argv)
     const char *in[2] = {NULL, NULL}, *out = NULL;
     int n_in = 0, progress = isatty(STDERR_FILENO);
     lp_load_options lo = LP_LOAD_OPTIONS_INIT;
+    lp_graphstore_meta meta = LP_GRAPHSTORE_META_INIT;
     lo.warn = stderr;
     for (int i = 2, dashes = 0; i < argc; i++) {
         const char *v, *a = argv[i];
@@ -689,6 +694,8 @@ static int cmd_import(int argc, char **argv)
             lo.skip_bad_rows = 1;
         } else if ((v = lp_cli_opt_value(argc, argv, &i, "--delimiter"))) {
             if (parse_delimiter(v, &lo.delimiter)) return LP_EUSAGE;
+        } else if ((v = lp_cli_opt_value(argc, argv, &i, "--min-tie"))) {
+            if (lp_cli_parse_min_tie(v, &meta.min_tie)) return LP_EUSAGE;
         } else {
             return lp_cli_usage_error("unknown option '%s'", a);
         }
@@ -711,7 +718,7 @@ static int cmd_import(int argc, char **argv)
         snprintf(detail, sizeof detail, "%lld nodes, %lld edges", (long long)g.n, (long long)g.m);
         lp_cli_progress_phase(NULL, "load", lp_clock_seconds() - t0, detail);
         t0 = lp_clock_seconds();
-        st = lp_graphstore_write(out, &g, &rep);
+        st = lp_graphstore_write_meta(out, &g, &rep, &meta);
         if (!st) lp_cli_progress_phase(NULL, "write", lp_clock_seconds() - t0, out);
         if (!st)
             printf("wrote %s: %lld nodes, %lld edges (merged duplicate rows %lld, dropped "

@@ -3,12 +3,21 @@
  * Two parts: the mapping interpreter (JSON read with libcjson into a
  * checked, flat description: which file gives which nodes, which columns
  * give ids, names, revenue, ties and activities), and the reader, which
- * walks the mapping's files in order with the streaming record reader
- * (lp_csv.h) and fills an lp_nodes table and two edge lists (fixed weights,
- * and activities carrying their day until the as-of day is known), then
- * hands them to lp_graph_build. Ids are interned in the CSV loader's hash
- * table (lp_i_csv.h). Serial and deterministic: one row after another in
- * file order.
+ * walks the mapping's files in order with the CSV loader's block reader
+ * (lp_i_blocks_read, lp_i_csv.h) and fills an lp_nodes table and two edge
+ * lists (fixed weights, and activities carrying their day until the as-of
+ * day is known), then hands them to lp_graph_build. Ids are interned in the
+ * CSV loader's hash table (lp_i_csv.h).
+ *
+ * Per block, in parallel chunks: the records are parsed and every
+ * reference column looked up (batched, with prefetches) in the id table,
+ * which holds the earlier files' records only and is not written while
+ * chunks are parsed; a file of edges only also checks its rows and makes
+ * its edges in the chunk (per-chunk lists and counts). Then serially, in
+ * file order: a file with nodes checks and inserts each row (duplicates are
+ * found here), the chunks of an edge file are appended, and bad rows are
+ * reported in order. So the result is that of one row after another in
+ * file order, at any thread count and block cut.
  */
 #include "lp_crm.h"
 #include "lp_alloc.h"
@@ -466,7 +475,7 @@ static int parse_top(mp *p, lp_crm_mapping *m, const cJSON *root)
         p->st = lp_error_nomem("mapping");
         return -1;
     }
-    m->nfiles = k; /* so that lp_crm_mapping_free frees the names below if one fails */
+    m->nfiles = k; /* zeroed entries: lp_crm_mapping_free frees what was set */
     /* every file's name first: a reference to a later file gets its own message */
     for (int i = 0; i < k; i++) {
         const cJSON *e = cJSON_GetArrayItem(files, i);
@@ -710,6 +719,20 @@ void lp_crm_format_day(int64_t z, char *buf)
 
 /* ==== the import ========================================================= */
 
+/* Where a row's edges and counts go: the import's own lists (files with
+ * nodes, read row by row in file order) or one chunk's (files of edges
+ * only, whose chunks are parsed in parallel and merged in file order).
+ * Nothing here sets the error message: -1 means out of memory. */
+typedef struct sink {
+    lp_edges *fixed, *act; /* act: weight holds the day until the end */
+    int64_t unknown[CRM_MAX_SLOTS];
+    int64_t skipped_left, skipped_unknown, edges;
+    int64_t max_day;
+    int has_day;
+    char *key; /* scratch: prefix + id */
+    size_t key_cap;
+} sink;
+
 typedef struct crm {
     const lp_crm_mapping *m;
     const lp_crm_options *opt;
@@ -729,12 +752,20 @@ typedef struct crm {
     int64_t warned;
     lp_crm_report rep;
     uLong crc;
+    lp_i_blocks *blocks;     /* the block reader's workspaces */
+    struct crm_chunk *chunk; /* [lp_i_blocks_chunks] */
+    int nchunk;
+    sink ser; /* files with nodes: edges straight into fixed and act */
 } crm;
 
-static lp_status grow_node_arrays(crm *c)
+/* Room in the per-node arrays for `more` nodes beyond the current count
+ * (at least x2 when growing). */
+static lp_status reserve_node_arrays(crm *c, int64_t more)
 {
-    if (c->nodes.id.count < c->cap) return LP_OK;
+    if (c->nodes.id.count + more <= c->cap) return LP_OK;
     int64_t cap = c->cap ? 2 * c->cap : 4096;
+    while (cap < c->nodes.id.count + more)
+        cap *= 2;
     int32_t *o = lp_realloc(c->origin, (size_t)cap * sizeof *o);
     if (o) c->origin = o;
     uint8_t *l = o ? lp_realloc(c->left, (size_t)cap) : NULL;
@@ -744,6 +775,11 @@ static lp_status grow_node_arrays(crm *c)
     c->line = ln;
     c->cap = cap;
     return LP_OK;
+}
+
+static lp_status grow_node_arrays(crm *c)
+{
+    return reserve_node_arrays(c, 1);
 }
 
 static lp_status ensure(char **buf, size_t *cap, size_t want)
@@ -809,17 +845,96 @@ static lp_status add_node(crm *c, const char *key, size_t klen, uint64_t h, cons
     return LP_OK;
 }
 
-/* One open export file. */
+/* The current row of an export file: its fields (in the block reader's
+ * block) and its line. */
 typedef struct rd {
-    lp_csv_reader *r;
+    const lp_i_field *f; /* [nf] */
+    int64_t nf;
     const char *path;
-    int64_t width;
+    int64_t width; /* header fields */
     int64_t line;
 } rd;
 
 static const char *fld(const rd *f, int col, size_t *len)
 {
-    return lp_csv_field(f->r, col, len);
+    *len = f->f[col].len;
+    return f->f[col].s;
+}
+
+/* Append (u, v, w) to E, growing it x2; -1 when out of memory (E intact). */
+static int push_edge(lp_edges *E, lp_vid u, lp_vid v, double w)
+{
+    if (E->m == E->cap) {
+        int64_t cap = E->cap ? 2 * E->cap : 4096;
+        lp_vid *a = lp_realloc(E->src, (size_t)cap * sizeof *a);
+        if (!a) return -1;
+        E->src = a;
+        lp_vid *b = lp_realloc(E->dst, (size_t)cap * sizeof *b);
+        if (!b) return -1;
+        E->dst = b;
+        double *x = lp_realloc(E->weight, (size_t)cap * sizeof *x);
+        if (!x) return -1;
+        E->weight = x;
+        E->cap = cap;
+    }
+    E->src[E->m] = u;
+    E->dst[E->m] = v;
+    E->weight[E->m] = w;
+    E->m++;
+    return 0;
+}
+
+/* Append all of from to E in order (one growth). */
+static lp_status append_list(lp_edges *E, const lp_edges *from)
+{
+    if (!from->m) return LP_OK;
+    if (E->m + from->m > E->cap) {
+        int64_t cap = E->cap ? 2 * E->cap : 4096;
+        while (cap < E->m + from->m)
+            cap *= 2;
+        lp_vid *a = lp_realloc(E->src, (size_t)cap * sizeof *a);
+        if (!a) return lp_error_nomem("CRM edge list");
+        E->src = a;
+        lp_vid *b = lp_realloc(E->dst, (size_t)cap * sizeof *b);
+        if (!b) return lp_error_nomem("CRM edge list");
+        E->dst = b;
+        double *x = lp_realloc(E->weight, (size_t)cap * sizeof *x);
+        if (!x) return lp_error_nomem("CRM edge list");
+        E->weight = x;
+        E->cap = cap;
+    }
+    memcpy(E->src + E->m, from->src, (size_t)from->m * sizeof *E->src);
+    memcpy(E->dst + E->m, from->dst, (size_t)from->m * sizeof *E->dst);
+    memcpy(E->weight + E->m, from->weight, (size_t)from->m * sizeof *E->weight);
+    E->m += from->m;
+    return LP_OK;
+}
+
+/* A sink's counts into the file's report (and the latest day into c). */
+static void sink_flush(crm *c, sink *s, lp_crm_file_report *fr, int nslots)
+{
+    for (int k = 0; k < nslots; k++)
+        fr->unknown[k] += s->unknown[k];
+    fr->skipped_left += s->skipped_left;
+    fr->skipped_unknown += s->skipped_unknown;
+    fr->edges += s->edges;
+    if (s->has_day && (!c->has_day || s->max_day > c->max_day)) c->max_day = s->max_day;
+    c->has_day |= s->has_day;
+    memset(s->unknown, 0, sizeof s->unknown);
+    s->skipped_left = s->skipped_unknown = s->edges = 0;
+    s->has_day = 0;
+}
+
+/* A row message without its "<path>:<line>: " (thread-safe). */
+static void field_msg(char *msg, size_t cap, const char *col, const char *what, const char *v,
+                      size_t len)
+{
+    char text[256];
+    if (!v)
+        snprintf(msg, cap, "field '%s': %s", col, what);
+    else
+        snprintf(msg, cap, "field '%s': %s \"%s\"", col, what,
+                 lp_i_csv_msg_text(text, sizeof text, v, len));
 }
 
 /* A bad row (LP_EINPUT, message set): skipped and counted with
@@ -886,36 +1001,81 @@ static int parse_bool(const char *s, size_t len, int *out)
     return -1;
 }
 
-/* A reference slot resolved for the current row: the node row, or -1
- * (*why: 0 empty, 1 not a record of its file, 2 a person who has left). */
-static int64_t resolve(crm *c, const rd *f, const slot *sl, lp_crm_file_report *fr, int si,
-                       int *why)
-{
+/* A reference value of a row, waiting for its lookup. */
+typedef struct bref {
+    const char *s; /* in the block */
     size_t len;
-    const char *v = fld(f, sl->col, &len);
-    *why = 0;
-    if (len == 0) return -1;
-    const file_spec *T = &c->m->files[sl->file];
-    const char *key = v; /* ids without a prefix are looked up where they lie */
-    size_t klen = len;
-    if (*T->id_prefix) {
-        if (make_key(c, T->id_prefix, v, len, &klen)) {
-            *why = -1;
-            return -1;
+    uint64_t h;
+    int64_t cand; /* -2 empty, -3 prefixed (looked up alone), else a candidate row or -1 */
+} bref;
+
+/* Resolve the reference values b[0..n), b[j] a value of F's slot j % ns:
+ * res[j] the node row, or -1 with why[j] 0 (empty), 1 (not a record of the
+ * slot's file) or 2 (a person who has left). The lookups go in stages with
+ * prefetches between them (slot, the candidate's string offset, its bytes
+ * and its origin), so that the cache misses of the whole batch overlap, as
+ * in csvload.c's flush_batch. Reads c's tables only (safe in parallel). 0,
+ * or -1 when out of memory (a prefixed key). */
+static int resolve_batch(const crm *c, const file_spec *F, bref *b, int n, int ns, sink *s,
+                         int64_t *res, int8_t *why)
+{
+    const lp_i_intern *t = &c->ids;
+    const lp_strtab *keys = &c->nodes.id;
+    for (int j = 0; j < n; j++) {
+        const file_spec *T = &c->m->files[F->slots[j % ns].file];
+        if (!b[j].len) {
+            b[j].cand = -2;
+        } else if (*T->id_prefix) {
+            b[j].cand = -3;
+        } else {
+            b[j].h = lp_i_csv_hash(b[j].s, b[j].len);
+            b[j].cand = -1;
+            if (t->slot) LP_I_PREFETCH(&t->slot[lp_i_intern_home(t, b[j].h)]);
         }
-        key = c->key;
     }
-    int64_t row = lp_i_intern_find(&c->ids, &c->nodes.id, key, klen, lp_i_csv_hash(key, klen));
-    if (row < 0 || c->origin[row] != sl->file) {
-        fr->unknown[si]++;
-        *why = 1;
-        return -1;
+    for (int j = 0; j < n; j++)
+        if (b[j].cand == -1 && (b[j].cand = lp_i_intern_candidate(t, b[j].h)) >= 0)
+            LP_I_PREFETCH(&keys->offset[b[j].cand]);
+    for (int j = 0; j < n; j++)
+        if (b[j].cand >= 0) {
+            LP_I_PREFETCH(keys->data + keys->offset[b[j].cand]);
+            LP_I_PREFETCH(&c->origin[b[j].cand]);
+            LP_I_PREFETCH(&c->left[b[j].cand]);
+        }
+    for (int j = 0; j < n; j++) {
+        const slot *sl = &F->slots[j % ns];
+        int64_t row = -1, cand = b[j].cand;
+        why[j] = 0;
+        res[j] = -1;
+        if (cand == -2) continue;
+        if (cand == -3) {
+            const char *pre = c->m->files[sl->file].id_prefix;
+            size_t pl = strlen(pre), len = b[j].len;
+            if (pl + len + 1 > s->key_cap) {
+                size_t cap = 2 * (pl + len + 1);
+                char *kb = lp_realloc(s->key, cap);
+                if (!kb) return -1;
+                s->key = kb;
+                s->key_cap = cap;
+            }
+            memcpy(s->key, pre, pl);
+            memcpy(s->key + pl, b[j].s, len);
+            row = lp_i_intern_find(t, keys, s->key, pl + len, lp_i_csv_hash(s->key, pl + len));
+        } else if (cand >= 0) {
+            if (lp_i_strtab_len(keys, cand) == b[j].len &&
+                memcmp(lp_strtab_get(keys, cand), b[j].s, b[j].len) == 0)
+                row = cand;
+            else /* another key with the same tag came first: probe on */
+                row = lp_i_intern_find(t, keys, b[j].s, b[j].len, b[j].h);
+        }
+        if (row < 0 || c->origin[row] != sl->file)
+            why[j] = 1;
+        else if (c->left[row])
+            why[j] = 2;
+        else
+            res[j] = row;
     }
-    if (c->left[row]) {
-        *why = 2;
-        return -1;
-    }
-    return row;
+    return 0;
 }
 
 /* Column index of name in the header (names[], width), or -1. */
@@ -1040,9 +1200,8 @@ static lp_status bind_header(crm *c, file_spec *F, const rd *f, char **names,
     return LP_OK;
 }
 
-/* Find <dir>/<file>.csv, else .csv.gz; NULL if neither exists. */
-/* *out: the path of file.csv or file.csv.gz in dir, NULL when neither
- * exists. */
+/* Find <dir>/<file>.csv, else .csv.gz: *out, or NULL if neither exists.
+ * LP_EINTERNAL when out of memory. */
 static lp_status find_file(const char *dir, const char *file, char **out)
 {
     static const char *const ext[2] = {".csv", ".csv.gz"};
@@ -1063,15 +1222,93 @@ static lp_status find_file(const char *dir, const char *file, char **out)
     return LP_OK;
 }
 
-/* Process the current row of file F (index fi). */
-static lp_status do_row(crm *c, int fi, file_spec *F, const rd *f, lp_crm_file_report *fr)
+/* The row's width against the header: 0, or 1 with msg set. */
+static int row_width(const rd *f, char *msg, size_t cap)
+{
+    if (f->nf == f->width) return 0;
+    snprintf(msg, cap, "expected %" PRId64 " fields, found %" PRId64, f->width, f->nf);
+    return 1;
+}
+
+/* The day of each edge of F with "recency" (the first non-empty of its
+ * columns) into day[]: 0, or 1 with msg set (a bad row). */
+static int row_days(const file_spec *F, const rd *f, int64_t *day, char *msg, size_t cap)
+{
+    for (int e = 0; e < F->nedges && e < 64; e++) {
+        const edge_spec *es = &F->edges[e];
+        if (!es->nrec) continue;
+        size_t len = 0;
+        const char *s = NULL;
+        int k = 0;
+        for (; k < es->nrec; k++) {
+            s = fld(f, es->rec_col[k], &len);
+            if (len) break;
+        }
+        if (k == es->nrec) {
+            field_msg(msg, cap, es->recency[0], "missing date", NULL, 0);
+            return 1;
+        }
+        if (parse_activity_day(s, len, &day[e])) {
+            field_msg(msg, cap, es->recency[k], "malformed date (want YYYY-MM-DD)", s, len);
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* The edges of a good row (days from row_days; res and why: its reference
+ * columns resolved by resolve_batch, one each whichever edge uses it, so
+ * that each one's unknown values are counted in every good row; self: the
+ * row's own node, or -1): each edge made or counted as not made. 0, or -1
+ * when out of memory. */
+static int emit_edges(const file_spec *F, int64_t self, const int64_t *day, const int64_t *res,
+                      const int8_t *why, sink *s)
+{
+    for (int e = 0; e < F->nedges && e < 64; e++)
+        if (F->edges[e].nrec) {
+            if (!s->has_day || day[e] > s->max_day) s->max_day = day[e];
+            s->has_day = 1;
+        }
+    for (int k = 0; k < F->nslots; k++)
+        s->unknown[k] += why[k] == 1;
+    for (int e = 0; e < F->nedges && e < 64; e++) {
+        const edge_spec *es = &F->edges[e];
+        int64_t u = es->from.self ? self : res[es->from.slot], v = -1;
+        int left = !es->from.self && why[es->from.slot] == 2;
+        for (int t = 0; u >= 0 && t < es->nto && v < 0 && !left; t++) {
+            const ref *r = &es->to[t];
+            v = r->self ? self : res[r->slot];
+            left = !r->self && why[r->slot] == 2; /* a person who has left: no fallback */
+        }
+        if (u < 0 || v < 0) {
+            if (left)
+                s->skipped_left++;
+            else
+                s->skipped_unknown++;
+            continue;
+        }
+        int rc = es->nrec ? push_edge(s->act, (lp_vid)u, (lp_vid)v, (double)day[e])
+                          : push_edge(s->fixed, (lp_vid)u, (lp_vid)v, es->weight);
+        if (rc) return -1;
+        s->edges++;
+    }
+    return 0;
+}
+
+/* "<path>:<line>: <msg>" as the error (LP_EINPUT). */
+static lp_status row_msg_error(const rd *f, const char *msg)
+{
+    return lp_error_set(LP_EINPUT, "%s:%" PRId64 ": %s", f->path, f->line, msg);
+}
+
+/* Process the current row of file F (index fi), serially: its node, its
+ * tie to the anchor, its edges (into s). */
+static lp_status do_row(crm *c, int fi, file_spec *F, const rd *f, lp_crm_file_report *fr,
+                        uint64_t idh, const int64_t *res, const int8_t *why, sink *out)
 {
     lp_status st;
-    int64_t nf = lp_csv_nfields(f->r);
-    if (nf != f->width)
-        return lp_error_set(LP_EINPUT,
-                            "%s:%" PRId64 ": expected %" PRId64 " fields, found %" PRId64, f->path,
-                            f->line, f->width, nf);
+    char msg[640];
+    if (row_width(f, msg, sizeof msg)) return row_msg_error(f, msg);
     /* checks first: a bad row changes nothing */
     size_t id_len = 0, klen = 0, name_len = 0, glen = 0;
     const char *id = NULL, *g = NULL;
@@ -1118,7 +1355,7 @@ static lp_status do_row(crm *c, int fi, file_spec *F, const rd *f, lp_crm_file_r
             if ((st = check_text(f, F->group, "group", g, glen))) return st;
         }
         if ((st = make_key(c, F->id_prefix, id, id_len, &klen))) return st;
-        h = lp_i_csv_hash(c->key, klen);
+        h = idh; /* the hash of the key, computed in the parallel parse */
         int64_t prev = lp_i_intern_find(&c->ids, &c->nodes.id, c->key, klen, h);
         if (prev >= 0) {
             char text[256], where[400];
@@ -1133,26 +1370,8 @@ static lp_status do_row(crm *c, int fi, file_spec *F, const rd *f, lp_crm_file_r
         }
     }
     int64_t day[64];
-    for (int e = 0; e < F->nedges && e < 64; e++) {
-        edge_spec *es = &F->edges[e];
-        if (!es->nrec) continue;
-        size_t len = 0;
-        const char *s = NULL;
-        int k = 0;
-        for (; k < es->nrec; k++) {
-            s = fld(f, es->rec_col[k], &len);
-            if (len) break;
-        }
-        if (k == es->nrec) return row_err(f, es->recency[0], "missing date", NULL, 0);
-        if (parse_activity_day(s, len, &day[e]))
-            return row_err(f, es->recency[k], "malformed date (want YYYY-MM-DD)", s, len);
-    }
+    if (row_days(F, f, day, msg, sizeof msg)) return row_msg_error(f, msg);
     /* the row is good */
-    for (int e = 0; e < F->nedges && e < 64; e++)
-        if (F->edges[e].nrec) {
-            if (!c->has_day || day[e] > c->max_day) c->max_day = day[e];
-            c->has_day = 1;
-        }
     int64_t self = -1;
     if (F->has_node) {
         self = c->nodes.id.count;
@@ -1187,43 +1406,294 @@ static lp_status do_row(crm *c, int fi, file_spec *F, const rd *f, lp_crm_file_r
             fr->edges++;
         }
     }
-    /* every reference column once (so that each one's unknown values are
-     * counted in every row, whichever edge uses it) */
-    int64_t res[CRM_MAX_SLOTS];
-    int why[CRM_MAX_SLOTS];
-    for (int k = 0; k < F->nslots; k++) {
-        res[k] = resolve(c, f, &F->slots[k], fr, k, &why[k]);
-        if (why[k] < 0) return lp_error_nomem("CRM key");
-    }
-    for (int e = 0; e < F->nedges && e < 64; e++) {
-        edge_spec *es = &F->edges[e];
-        int64_t u = es->from.self ? self : res[es->from.slot], v = -1;
-        int left = !es->from.self && why[es->from.slot] == 2;
-        for (int t = 0; u >= 0 && t < es->nto && v < 0 && !left; t++) {
-            const ref *r = &es->to[t];
-            v = r->self ? self : res[r->slot];
-            left = !r->self && why[r->slot] == 2; /* a person who has left: no fallback */
-        }
-        if (u < 0 || v < 0) {
-            if (left)
-                fr->skipped_left++;
-            else
-                fr->skipped_unknown++;
-            continue;
-        }
-        if (es->nrec)
-            st = lp_edges_push(&c->act, (lp_vid)u, (lp_vid)v, (double)day[e]);
-        else
-            st = lp_edges_push(&c->fixed, (lp_vid)u, (lp_vid)v, es->weight);
-        if (st) return st;
-        fr->edges++;
-    }
+    if (emit_edges(F, self, day, res, why, out)) return lp_error_nomem("CRM edges");
     return LP_OK;
 }
 
-static void progress(crm *c, const file_spec *F, int64_t done, int64_t total)
+/* One chunk of an export file, as the block reader cuts them. */
+typedef struct crec {
+    int64_t first, n, line; /* fields [first, first + n) of the chunk's list; local line */
+} crec;
+
+typedef struct crm_err {
+    int64_t line; /* local */
+    char msg[640];
+} crm_err;
+
+#define CRM_BATCH 32 /* rows whose reference lookups overlap */
+
+typedef struct crm_chunk {
+    lp_i_record rec; /* scratch */
+    /* files with nodes: the chunk's records, handled in file order, with
+     * their references resolved here ([nrecs * nslots]) */
+    lp_i_field *fields;
+    int64_t nfields, fcap;
+    crec *recs;
+    int64_t nrecs, rcap;
+    int64_t *rres;
+    int8_t *rwhy;
+    uint64_t *rh; /* [nrecs] hash of the node id (id_prefix + id) */
+    /* files of edges only: the chunk's rows done in parallel */
+    lp_edges fixed, act;
+    sink s;
+    int64_t rows;
+    crm_err err[CRM_MAX_WARNINGS]; /* the first bad rows, in order */
+    int64_t nerr;
+    /* the rows being resolved: references [nb * nslots], days, results */
+    bref b[CRM_BATCH * CRM_MAX_SLOTS];
+    int64_t bres[CRM_BATCH * CRM_MAX_SLOTS];
+    int8_t bwhy[CRM_BATCH * CRM_MAX_SLOTS];
+    int64_t bday[CRM_BATCH][64];
+    int nb;
+} crm_chunk;
+
+static void chunk_free(crm_chunk *w)
 {
-    if (c->opt->progress) c->opt->progress(c->opt->progress_ctx, F->file, done, total);
+    free(w->rec.f);
+    free(w->fields);
+    free(w->recs);
+    free(w->rres);
+    free(w->rwhy);
+    free(w->rh);
+    lp_edges_free(&w->fixed);
+    lp_edges_free(&w->act);
+    free(w->s.key);
+}
+
+/* The file being read (the block reader's client context). */
+typedef struct crm_file {
+    crm *c;
+    int fi;
+    file_spec *F;
+    lp_crm_file_report *fr;
+    rd f;
+    int par; /* edges only: rows are done in the parallel parse */
+} crm_file;
+
+static lp_status crm_header(void *ctx, const lp_i_record *r, int64_t line, const lp_strtab *tab)
+{
+    (void)tab;
+    crm_file *x = ctx;
+    x->f.width = r->n;
+    x->f.line = line;
+    char **names = lp_calloc((size_t)r->n + 1, sizeof *names);
+    lp_status st = names ? LP_OK : lp_error_nomem("CSV header");
+    for (int64_t i = 0; i < r->n && !st; i++) {
+        if (!(names[i] = lp_malloc(r->f[i].len + 1))) {
+            st = lp_error_nomem("CSV header");
+            break;
+        }
+        memcpy(names[i], r->f[i].s, r->f[i].len);
+        names[i][r->f[i].len] = '\0';
+    }
+    if (!st) st = bind_header(x->c, x->F, &x->f, names, x->fr);
+    for (int64_t i = 0; names && i < r->n; i++)
+        free(names[i]);
+    free(names);
+    return st;
+}
+
+/* Files with nodes: keep the chunk's records for the merge. */
+static int keep_record(crm_chunk *w, const lp_i_record *r)
+{
+    if (w->nrecs == w->rcap) {
+        int64_t cap = w->rcap ? 2 * w->rcap : 1024;
+        crec *p = lp_realloc(w->recs, (size_t)cap * sizeof *p);
+        if (!p) return -1;
+        w->recs = p;
+        int64_t *rr = lp_realloc(w->rres, (size_t)(cap * CRM_MAX_SLOTS) * sizeof *rr);
+        if (!rr) return -1;
+        w->rres = rr;
+        int8_t *rw = lp_realloc(w->rwhy, (size_t)(cap * CRM_MAX_SLOTS) * sizeof *rw);
+        if (!rw) return -1;
+        w->rwhy = rw;
+        uint64_t *rh = lp_realloc(w->rh, (size_t)cap * sizeof *rh);
+        if (!rh) return -1;
+        w->rh = rh;
+        w->rcap = cap;
+    }
+    if (w->nfields + r->n > w->fcap) {
+        int64_t cap = w->fcap ? 2 * w->fcap : 8192;
+        while (cap < w->nfields + r->n)
+            cap *= 2;
+        lp_i_field *p = lp_realloc(w->fields, (size_t)cap * sizeof *p);
+        if (!p) return -1;
+        w->fields = p;
+        w->fcap = cap;
+    }
+    memcpy(w->fields + w->nfields, r->f, (size_t)r->n * sizeof *r->f);
+    w->recs[w->nrecs++] = (crec){w->nfields, r->n, r->line};
+    w->nfields += r->n;
+    return 0;
+}
+
+/* The hash of the row's node key (id_prefix + id; 0 when the width is
+ * wrong or F makes no nodes). 0, or -1 when out of memory. */
+static int node_hash(crm_chunk *w, const file_spec *F, const rd *f, uint64_t *out)
+{
+    *out = 0;
+    if (!F->has_node || f->nf != f->width) return 0;
+    size_t len, pl = strlen(F->id_prefix);
+    const char *id = fld(f, F->c_id, &len);
+    if (!pl) {
+        *out = lp_i_csv_hash(id, len);
+        return 0;
+    }
+    if (pl + len + 1 > w->s.key_cap) {
+        size_t cap = 2 * (pl + len + 1);
+        char *kb = lp_realloc(w->s.key, cap);
+        if (!kb) return -1;
+        w->s.key = kb;
+        w->s.key_cap = cap;
+    }
+    memcpy(w->s.key, F->id_prefix, pl);
+    memcpy(w->s.key + pl, id, len);
+    *out = lp_i_csv_hash(w->s.key, pl + len);
+    return 0;
+}
+
+/* Queue the reference values of the row f (empty when its width is wrong). */
+static void queue_refs(crm_chunk *w, const file_spec *F, const rd *f)
+{
+    int ns = F->nslots;
+    bref *b = &w->b[w->nb * ns];
+    for (int k = 0; k < ns; k++) {
+        b[k].s = NULL;
+        b[k].len = 0;
+        if (f->nf == f->width) b[k].s = fld(f, F->slots[k].col, &b[k].len);
+    }
+    w->nb++;
+}
+
+/* Resolve the queued rows; edges only: make their edges. 0 or -1 (out of
+ * memory). */
+static int flush_rows(const crm_file *x, crm_chunk *w)
+{
+    int ns = x->F->nslots, nb = w->nb;
+    w->nb = 0;
+    if (!nb) return 0;
+    if (!x->par) {
+        int64_t at = (w->nrecs - nb) * ns;
+        return resolve_batch(x->c, x->F, w->b, nb * ns, ns, &w->s, w->rres + at, w->rwhy + at);
+    }
+    if (resolve_batch(x->c, x->F, w->b, nb * ns, ns, &w->s, w->bres, w->bwhy)) return -1;
+    for (int i = 0; i < nb; i++)
+        if (emit_edges(x->F, -1, w->bday[i], w->bres + i * ns, w->bwhy + i * ns, &w->s)) return -1;
+    return 0;
+}
+
+/* Chunk k, in parallel. Files with nodes keep their records (for the
+ * merge) with their references resolved; files of edges only check,
+ * resolve and make their rows' edges here. References name records of
+ * earlier files only, whose id table is complete and only read here. */
+static void crm_parse(void *ctx, int k, lp_i_chunk *ch)
+{
+    crm_file *x = ctx;
+    const file_spec *F = x->F;
+    crm_chunk *w = &x->c->chunk[k];
+    w->nfields = w->nrecs = w->rows = w->nerr = 0;
+    w->fixed.m = w->act.m = 0;
+    w->nb = 0;
+    rd f = x->f;
+    char scratch[640];
+    while (lp_i_chunk_next(ch, &w->rec)) {
+        f.f = w->rec.f;
+        f.nf = w->rec.n;
+        f.line = w->rec.line;
+        if (!x->par) {
+            if (keep_record(w, &w->rec)) {
+                ch->stop = LP_I_STOP_NOMEM;
+                return;
+            }
+            if (node_hash(w, F, &f, &w->rh[w->nrecs - 1])) {
+                ch->stop = LP_I_STOP_NOMEM;
+                return;
+            }
+            queue_refs(w, F, &f);
+            if (w->nb == CRM_BATCH && flush_rows(x, w)) {
+                ch->stop = LP_I_STOP_NOMEM;
+                return;
+            }
+            continue;
+        }
+        w->rows++;
+        char *msg = w->nerr < CRM_MAX_WARNINGS ? w->err[w->nerr].msg : scratch;
+        if (row_width(&f, msg, sizeof scratch) ||
+            row_days(F, &f, w->bday[w->nb], msg, sizeof scratch)) {
+            if (w->nerr < CRM_MAX_WARNINGS) w->err[w->nerr].line = w->rec.line;
+            w->nerr++;
+            if (!x->c->opt->skip_bad_rows) {
+                ch->stop = LP_I_STOP_ROW;
+                return;
+            }
+            continue;
+        }
+        queue_refs(w, F, &f);
+        if (w->nb == CRM_BATCH && flush_rows(x, w)) {
+            ch->stop = LP_I_STOP_NOMEM;
+            return;
+        }
+    }
+    /* the rows before a syntax error come first: resolve them too */
+    if (flush_rows(x, w)) ch->stop = LP_I_STOP_NOMEM;
+}
+
+/* Chunk k, in file order: the rows of a file with nodes, one by one; or
+ * the bad rows, edges and counts of a chunk of edges. */
+static lp_status crm_merge(void *ctx, int k, const lp_i_chunk *ch, int64_t base)
+{
+    (void)ch;
+    crm_file *x = ctx;
+    crm *c = x->c;
+    crm_chunk *w = &c->chunk[k];
+    lp_crm_file_report *fr = x->fr;
+    lp_status st;
+    if (!x->par) {
+        for (int64_t i = 0; i < w->nrecs; i++) {
+            if (i + 16 < w->nrecs && c->ids.slot) /* the duplicate check's slot */
+                LP_I_PREFETCH(&c->ids.slot[lp_i_intern_home(&c->ids, w->rh[i + 16])]);
+            const crec *r = &w->recs[i];
+            x->f.f = w->fields + r->first;
+            x->f.nf = r->n;
+            x->f.line = base + r->line;
+            fr->rows++;
+            int ns = x->F->nslots;
+            if ((st = bad_row(c, fr,
+                              do_row(c, x->fi, x->F, &x->f, fr, w->rh[i], w->rres + i * ns,
+                                     w->rwhy + i * ns, &c->ser))))
+                return st;
+        }
+        return LP_OK;
+    }
+    fr->rows += w->rows;
+    int64_t stored = w->nerr < CRM_MAX_WARNINGS ? w->nerr : CRM_MAX_WARNINGS;
+    for (int64_t i = 0; i < stored; i++) {
+        st = lp_error_set(LP_EINPUT, "%s:%" PRId64 ": %s", x->f.path, base + w->err[i].line,
+                          w->err[i].msg);
+        if ((st = bad_row(c, fr, st))) return st;
+    }
+    /* never printed: the chunk's first ones (printed or counted) come before */
+    c->rep.load.skipped_rows += w->nerr - stored;
+    fr->bad_rows += w->nerr - stored;
+    if ((st = append_list(&c->fixed, &w->fixed)) || (st = append_list(&c->act, &w->act))) return st;
+    sink_flush(c, &w->s, fr, x->F->nslots);
+    return LP_OK;
+}
+
+/* Files with nodes, after their first block: room for about scale times
+ * its rows at once (the id table and the per-node arrays), instead of
+ * doubling (and rehashing every id) step by step. */
+static lp_status crm_reserve(void *ctx, int n, double scale)
+{
+    crm_file *x = ctx;
+    if (!x->F->has_node) return LP_OK;
+    int64_t rows = 0;
+    for (int k = 0; k < n; k++)
+        rows += x->c->chunk[k].nrecs;
+    double est = 1.02 * scale * (double)rows;
+    if (!(est > (double)rows && est < 2e9)) return LP_OK;
+    lp_status st = lp_i_intern_reserve(&x->c->ids, (int64_t)est);
+    return st ? st : reserve_node_arrays(x->c, (int64_t)est);
 }
 
 static lp_status read_file(crm *c, int fi, const char *dir)
@@ -1232,8 +1702,8 @@ static lp_status read_file(crm *c, int fi, const char *dir)
     lp_crm_file_report *fr = &c->rep.files[fi];
     if (!(fr->file = dupstr(F->file))) return lp_error_nomem("CRM report");
     char *path;
-    lp_status found = find_file(dir, F->file, &path);
-    if (found) return found;
+    lp_status st = find_file(dir, F->file, &path);
+    if (st) return st;
     if (!path) {
         if (!F->required) return LP_OK;
         char key[512];
@@ -1243,64 +1713,22 @@ static lp_status read_file(crm *c, int fi, const char *dir)
                             F->file);
     }
     fr->path = path;
-    struct stat sb;
-    int64_t size = stat(path, &sb) == 0 ? (int64_t)sb.st_size : -1;
-    rd f = {NULL, path, 0, 0};
-    lp_status st = lp_csv_open(&f.r, path);
-    char **names = NULL;
-    int more = 0;
-    if (st) return st;
-    progress(c, F, 0, size);
-    if ((st = lp_csv_next(f.r, &more))) goto done;
-    if (!more) {
-        st = lp_error_set(LP_EINPUT, "%s: empty file (no header row)", path);
-        goto done;
-    }
-    f.width = lp_csv_nfields(f.r);
-    f.line = lp_csv_line(f.r);
-    if ((st = lp_csv_name_fields(f.r))) goto done;
-    if (!(names = lp_calloc((size_t)f.width, sizeof *names))) {
-        st = lp_error_nomem("CSV header");
-        goto done;
-    }
-    for (int64_t i = 0; i < f.width; i++) {
-        size_t len;
-        const char *s = lp_csv_field(f.r, i, &len);
-        if (!(names[i] = lp_malloc(len + 1))) {
-            st = lp_error_nomem("CSV header");
-            goto done;
-        }
-        memcpy(names[i], s, len);
-        names[i][len] = '\0';
-    }
-    if ((st = bind_header(c, F, &f, names, fr))) goto done;
-    int64_t next_tick = 8 << 20;
-    for (;;) {
-        if ((st = lp_csv_next(f.r, &more))) goto done;
-        if (!more) break;
-        f.line = lp_csv_line(f.r);
-        fr->rows++;
-        if ((st = bad_row(c, fr, do_row(c, fi, F, &f, fr)))) goto done;
-        if (c->opt->progress && lp_csv_bytes(f.r) >= next_tick) {
-            int64_t b = lp_csv_bytes(f.r);
-            next_tick = b + (8 << 20);
-            progress(c, F, size > 0 && b >= size ? size - 1 : b, size);
-        }
-    }
-    fr->bytes = lp_csv_bytes(f.r);
+    crm_file x = {c, fi, F, fr, {NULL, 0, path, 0, 0}, !F->has_node};
+    lp_i_blocks_client cl = {&x,        F->file,    c->opt->progress, c->opt->progress_ctx,
+                             ',',       crm_header, crm_parse,        crm_reserve,
+                             crm_merge, NULL};
+    lp_i_file_info info;
+    st = lp_i_blocks_read(c->blocks, path, &cl, &info);
+    if (st) return st; /* the report is dropped: no counts to add */
+    sink_flush(c, &c->ser, fr, F->nslots);
+    fr->bytes = info.bytes;
     c->rep.csv_bytes += fr->bytes;
-    c->crc = crc32_combine(c->crc, lp_csv_crc32(f.r), (z_off_t)fr->bytes);
+    c->crc = crc32_combine(c->crc, info.crc32, (z_off_t)fr->bytes);
     if (F->has_node)
         c->rep.load.node_rows += fr->rows;
     else
         c->rep.load.edge_rows += fr->rows;
-    progress(c, F, size, size);
-done:
-    for (int64_t i = 0; names && i < f.width; i++)
-        free(names[i]);
-    free(names);
-    lp_csv_close(f.r);
-    return st;
+    return LP_OK;
 }
 
 void lp_crm_report_free(lp_crm_report *rep)
@@ -1344,6 +1772,18 @@ lp_status lp_crm_import(lp_graph *out, lp_crm_report *out_rep, const lp_crm_mapp
         st = lp_error_nomem("CRM report");
         goto done;
     }
+    if ((st = lp_i_blocks_new(&c.blocks))) goto done;
+    c.nchunk = lp_i_blocks_chunks(c.blocks);
+    if (!(c.chunk = lp_calloc((size_t)c.nchunk, sizeof *c.chunk))) {
+        st = lp_error_nomem("CRM reader");
+        goto done;
+    }
+    for (int k = 0; k < c.nchunk; k++) {
+        c.chunk[k].s.fixed = &c.chunk[k].fixed;
+        c.chunk[k].s.act = &c.chunk[k].act;
+    }
+    c.ser.fixed = &c.fixed;
+    c.ser.act = &c.act;
     c.nodes.has_name = 1;
     for (int i = 0; i < m->nfiles; i++)
         if (m->files[i].revenue) c.nodes.has_revenue = 1;
@@ -1363,12 +1803,19 @@ lp_status lp_crm_import(lp_graph *out, lp_crm_report *out_rep, const lp_crm_mapp
     c.rep.has_activity = c.has_day;
     c.rep.as_of_day = c.opt->has_as_of ? c.opt->as_of_day : c.has_day ? c.max_day : 0;
     c.rep.half_life_days = c.opt->half_life_days;
-    for (int64_t k = 0; k < c.act.m; k++) {
-        double age = (double)c.rep.as_of_day - c.act.weight[k];
-        if (age < 0) age = 0;
-        double w = pow(0.5, age / c.opt->half_life_days);
-        if (!(w > 0)) w = 4.9406564584124654e-324; /* underflow: the smallest tie there is */
-        if ((st = lp_edges_push(&c.fixed, c.act.src[k], c.act.dst[k], w))) goto done;
+    {
+        int64_t m0 = c.fixed.m, na = c.act.m;
+        if ((st = append_list(&c.fixed, &c.act))) goto done;
+        double *wt = c.fixed.weight + m0, as_of = (double)c.rep.as_of_day,
+               hl = c.opt->half_life_days;
+#pragma omp parallel for schedule(static) if (na >= 65536)
+        for (int64_t k = 0; k < na; k++) {
+            double age = as_of - wt[k];
+            if (age < 0) age = 0;
+            double w = pow(0.5, age / hl);
+            if (!(w > 0)) w = 4.9406564584124654e-324; /* underflow: the smallest tie there is */
+            wt[k] = w;
+        }
     }
     lp_edges_free(&c.act);
     lp_i_intern_free(&c.ids);
@@ -1391,6 +1838,11 @@ done:
     free(c.line);
     free(c.key);
     free(c.name);
+    free(c.ser.key);
+    for (int k = 0; c.chunk && k < c.nchunk; k++)
+        chunk_free(&c.chunk[k]);
+    free(c.chunk);
+    lp_i_blocks_free(c.blocks);
     if (!st && out_rep) {
         *out_rep = c.rep;
         if (out_rep->files) { /* paths inside the load report point into the copy */

@@ -56,12 +56,14 @@
 
 #include <assert.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #define LP_CSV_BLOCK ((int64_t)2 << 20) /* measured: 1-4 MiB best (cache), 16 MiB -25% */
@@ -77,29 +79,9 @@ int64_t lp_i_csv_min_chunk = LP_CSV_MIN_CHUNK;
 
 /* ---- record parser over a byte range ------------------------------------ */
 
-typedef struct field {
-    const char *s;
-    size_t len;
-} field;
-
-/* One record's fields (pointing into the block) and the local line it
- * starts on. */
-typedef struct record {
-    field *f;
-    int64_t n, cap;
-    int64_t line;
-} record;
-
-/* A range of the block being parsed. Lines are counted from 0 at begin. */
-typedef struct cursor {
-    unsigned char *p, *end;
-    const unsigned char *begin;
-    int prev_cr; /* the byte before begin was CR */
-    int at_eof;  /* end is the end of the input */
-    int64_t line;
-    unsigned char delim; /* the field separator */
-    int mode;            /* which copy of the parser: see next_record */
-} cursor;
+typedef lp_i_field field;
+typedef lp_i_record record; /* line: local to the chunk */
+typedef lp_i_cursor cursor; /* lines counted from 0 at begin */
 
 enum { MODE_COMMA, MODE_COMMA_CAPPED, MODE_OTHER };
 
@@ -121,11 +103,7 @@ enum {
     SX_RECORD_LONG /* a record longer than lp_i_csv_max_record */
 };
 
-typedef struct syntax {
-    int kind;
-    int64_t line;  /* local */
-    int64_t field; /* 0-based index of the field in progress */
-} syntax;
+typedef lp_i_syntax syntax;
 
 enum { REC_OK, REC_END, REC_SYNTAX, REC_NOMEM };
 
@@ -428,38 +406,6 @@ static lp_status row_error(const char *path, int64_t width, const row_err *e)
     }
 }
 
-/* "<path>:<line>: field '<name>': <what>", or "field <k>" (1-based) past the
- * header's names (or before the header is read: names empty). */
-static lp_status syntax_error(const char *path, const lp_strtab *names, const syntax *e,
-                              int64_t line)
-{
-    char lim[32], long_field[160];
-    if (e->kind == SX_RECORD_LONG)
-        return lp_error_set(LP_EINPUT,
-                            "%s:%" PRId64 ": record longer than %s, the limit for a record "
-                            "(unterminated quote, or not a CSV file?)",
-                            path, line, lp_i_csv_size_text(lim, sizeof lim, lp_i_csv_max_record));
-    snprintf(long_field, sizeof long_field,
-             "longer than %s, the limit for a field (unterminated quote, or not a CSV file?)",
-             lp_i_csv_size_text(lim, sizeof lim, lp_i_csv_max_field));
-    const char *what = e->kind == SX_UNTERMINATED        ? "unterminated quote"
-                       : e->kind == SX_QUOTE_IN_UNQUOTED ? "quote inside unquoted field"
-                       : e->kind == SX_AFTER_CLOSING ? "unexpected character after closing quote"
-                       : e->kind == SX_FIELD_LONG    ? long_field
-                                                     : NULL;
-    if (!what) /* a chunk split inside quotes that no earlier error explains: our bug */
-        return lp_error_set(LP_EINTERNAL, "%s:%" PRId64 ": internal error: CSV chunk split", path,
-                            line);
-    if (e->field < names->count) {
-        char name[256];
-        const char *s = lp_strtab_get(names, e->field);
-        lp_i_csv_msg_text(name, sizeof name, s, lp_i_strtab_len(names, e->field));
-        return lp_error_set(LP_EINPUT, "%s:%" PRId64 ": field '%s': %s", path, line, name, what);
-    }
-    return lp_error_set(LP_EINPUT, "%s:%" PRId64 ": field %" PRId64 ": %s", path, line,
-                        e->field + 1, what);
-}
-
 /* Text stored in the graph (id, type): valid UTF-8 without NUL bytes. Returns
  * RE_NONE or the first of the two errors (nul_kind, nul_kind + 1). */
 static int check_text(const char *s, size_t len, int nul_kind)
@@ -495,7 +441,12 @@ typedef struct pending {
     int64_t line;
 } pending;
 
-enum { STOP_NONE, STOP_ROW, STOP_SYNTAX, STOP_NOMEM };
+enum {
+    STOP_NONE = LP_I_STOP_NONE,
+    STOP_ROW = LP_I_STOP_ROW,
+    STOP_SYNTAX = LP_I_STOP_SYNTAX,
+    STOP_NOMEM = LP_I_STOP_NOMEM
+};
 
 /* An unknown node id an edge row names (pointing into the block). */
 typedef struct unk_ref {
@@ -563,6 +514,16 @@ typedef struct parse_ctx {
     const lp_strtab *keys;
     unsigned char delim;
 } parse_ctx;
+
+/* The first capacity of a chunk's row list: a row takes 2 bytes or more, so
+ * a small chunk (a small file, the fuzzer's blocks) gets a small list, at
+ * most `most` rows (then doubling). Large first lists would be mapped and
+ * unmapped for every small load under AddressSanitizer. */
+static int64_t first_cap(const work *w, int64_t most)
+{
+    int64_t rows = (int64_t)(w->end - w->begin) / 8 + 16;
+    return rows < most ? rows : most;
+}
 
 /* Check one nodes.csv record into *row. */
 static void node_check(node_row *row, const record *r, const parse_ctx *pc)
@@ -633,7 +594,7 @@ static void parse_nodes(work *w, const parse_ctx *pc)
         }
         w->rows++;
         if (w->nn == w->ncap) {
-            int64_t cap = w->ncap ? 2 * w->ncap : 4096;
+            int64_t cap = w->ncap ? 2 * w->ncap : first_cap(w, 4096);
             node_row *p = lp_realloc(w->nrow, (size_t)cap * sizeof *p);
             if (!p) {
                 w->stop = STOP_NOMEM;
@@ -716,7 +677,7 @@ static int flush_batch(work *w, const parse_ctx *pc)
     int nb = w->nb;
     w->nb = 0;
     if (w->m + nb > w->mcap) {
-        int64_t cap = w->mcap ? 2 * w->mcap : 8192;
+        int64_t cap = w->mcap ? 2 * w->mcap : first_cap(w, 8192);
         while (cap < w->m + nb)
             cap *= 2;
         lp_vid *s = lp_realloc(w->src, (size_t)cap * sizeof *s);
@@ -841,7 +802,17 @@ static void parse_edges(work *w, const parse_ctx *pc)
     w->lines = c.line;
 }
 
-/* ---- input blocks ------------------------------------------------------- */
+/* ---- the block reader (lp_i_blocks_read) --------------------------------- */
+
+int lp_i_chunk_next(lp_i_chunk *ch, lp_i_record *r)
+{
+    if (ch->stop) return 0;
+    int rc = next_record(&ch->cur, r, &ch->syn);
+    ch->lines = ch->cur.line;
+    if (rc == REC_OK) return 1;
+    if (rc != REC_END) ch->stop = rc == REC_SYNTAX ? LP_I_STOP_SYNTAX : LP_I_STOP_NOMEM;
+    return 0;
+}
 
 /* A failed read, kept until the data before it has been processed (so an
  * error in that data, earlier in the file, is the one reported). */
@@ -862,8 +833,10 @@ typedef struct block {
     read_err err; /* or a read error does */
 } block;
 
+/* One file being read. */
 typedef struct src {
-    const char *path, *role;
+    const char *path;
+    const lp_i_blocks_client *cl;
     gzFile gz;
     int64_t size; /* as stored; -1 unknown */
     block blk[2];
@@ -879,22 +852,87 @@ typedef struct src {
     int64_t width;    /* header fields; -1 before the header */
 } src;
 
-static lp_status src_open(src *f, const char *path, const char *role)
+/* Per-load workspaces: K pieces per block, the chunks cut from them. */
+struct lp_i_blocks {
+    int nwork;       /* K */
+    int64_t *quotes; /* [K] quotes per piece */
+    uLong *piece_crc;
+    size_t *piece_len;
+    size_t *start;     /* [K + 1] chunk starts, then the cut */
+    lp_i_chunk *chunk; /* [K] */
+    record hdr;
+};
+
+lp_status lp_i_blocks_new(lp_i_blocks **out)
+{
+    lp_i_blocks *b = lp_calloc(1, sizeof *b);
+    if (!b) return lp_error_nomem("CSV loader");
+    b->nwork = LP_CSV_CHUNKS_PER_THREAD * lp_i_max_threads();
+    size_t k = (size_t)b->nwork;
+    b->quotes = lp_calloc(k, sizeof *b->quotes);
+    b->piece_crc = lp_calloc(k, sizeof *b->piece_crc);
+    b->piece_len = lp_calloc(k, sizeof *b->piece_len);
+    b->start = lp_calloc(k + 1, sizeof *b->start);
+    b->chunk = lp_calloc(k, sizeof *b->chunk);
+    if (!b->quotes || !b->piece_crc || !b->piece_len || !b->start || !b->chunk) {
+        lp_i_blocks_free(b);
+        return lp_error_nomem("CSV loader");
+    }
+    *out = b;
+    return LP_OK;
+}
+
+void lp_i_blocks_free(lp_i_blocks *b)
+{
+    if (!b) return;
+    free(b->quotes);
+    free(b->piece_crc);
+    free(b->piece_len);
+    free(b->start);
+    free(b->chunk);
+    free(b->hdr.f);
+    free(b);
+}
+
+int lp_i_blocks_chunks(const lp_i_blocks *b)
+{
+    return b->nwork;
+}
+
+/* gzip input starts with 1F 8B (anything else gzread passes through). */
+static int looks_gzip(const char *path)
+{
+    unsigned char m[2] = {0, 0};
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return 1; /* gzopen reports why */
+    ssize_t n = read(fd, m, 2);
+    close(fd);
+    return n == 2 && m[0] == 0x1F && m[1] == 0x8B;
+}
+
+static lp_status src_open(src *f, const char *path, const lp_i_blocks_client *cl)
 {
     memset(f, 0, sizeof *f);
     f->path = path;
-    f->role = role;
+    f->cl = cl;
     f->line = 1;
     f->width = -1;
     f->crc = crc32(0L, Z_NULL, 0);
     struct stat sb;
-    f->size = stat(path, &sb) == 0 ? (int64_t)sb.st_size : -1;
+    int regular = stat(path, &sb) == 0 && S_ISREG(sb.st_mode);
+    f->size = regular ? (int64_t)sb.st_size : -1;
     /* A small file gets a small block: all of it, or (gzip) a guess */
     int64_t bs = lp_i_csv_block_size < 64 ? 64 : lp_i_csv_block_size;
     if (f->size >= 0 && f->size < bs / 8) bs = 8 * f->size + 64;
     f->blk[0].cap = (size_t)bs; /* blk[1] is allocated when a second block is read */
     f->blk[0].b = lp_malloc(f->blk[0].cap);
     if (!f->blk[0].b) return lp_error_nomem("CSV block");
+    /* zlib's buffers: large ones pay for inflating, plain text is read
+     * straight into our block by gzread whatever their size, so it gets
+     * small ones (zlib still allocates them: 3 x the size). Only a regular
+     * file is looked at first (a pipe would lose the bytes). */
+    unsigned gzbuf = LP_CSV_GZBUF;
+    if (regular && (!looks_gzip(path) || f->size < (int64_t)gzbuf)) gzbuf = 8192;
     errno = 0;
     f->gz = gzopen(path, "rb");
     if (!f->gz) {
@@ -902,7 +940,7 @@ static lp_status src_open(src *f, const char *path, const char *role)
         if (!e) return lp_error_nomem("zlib stream");
         return lp_error_set(LP_EINPUT, "%s: cannot open: %s", path, strerror(e));
     }
-    gzbuffer(f->gz, LP_CSV_GZBUF);
+    gzbuffer(f->gz, gzbuf);
     return LP_OK;
 }
 
@@ -985,9 +1023,329 @@ static size_t next_boundary(const unsigned char *b, size_t i, size_t end, int pa
     return end;
 }
 
-static void crc_bytes(uLong *crc, const unsigned char *p, size_t n)
+/* Report bytes of the file as stored: for gzip the compressed offset. */
+static void progress(src *f, int final)
 {
-    *crc = crc32_z(*crc, p, n);
+    const lp_i_blocks_client *cl = f->cl;
+    if (!cl->progress) return;
+    int64_t done = f->done;
+    if (f->started && !gzdirect(f->gz)) done = (int64_t)gzoffset(f->gz);
+    if (final && f->size >= 0) done = f->size;
+    if (!final && f->size > 0 && done >= f->size) done = f->size - 1; /* only the last call */
+    if (done < f->reported) done = f->reported;
+    f->reported = done;
+    cl->progress(cl->progress_ctx, cl->role, done, f->size);
+}
+
+/* "<path>:<line>: field '<name>': <what>", or "field <k>" (1-based) past the
+ * header's names (or before the header is read: names empty). */
+static lp_status syntax_error(const char *path, const lp_strtab *names, const syntax *e,
+                              int64_t line)
+{
+    char lim[32], long_field[160];
+    if (e->kind == SX_RECORD_LONG)
+        return lp_error_set(LP_EINPUT,
+                            "%s:%" PRId64 ": record longer than %s, the limit for a record "
+                            "(unterminated quote, or not a CSV file?)",
+                            path, line, lp_i_csv_size_text(lim, sizeof lim, lp_i_csv_max_record));
+    snprintf(long_field, sizeof long_field,
+             "longer than %s, the limit for a field (unterminated quote, or not a CSV file?)",
+             lp_i_csv_size_text(lim, sizeof lim, lp_i_csv_max_field));
+    const char *what = e->kind == SX_UNTERMINATED        ? "unterminated quote"
+                       : e->kind == SX_QUOTE_IN_UNQUOTED ? "quote inside unquoted field"
+                       : e->kind == SX_AFTER_CLOSING ? "unexpected character after closing quote"
+                       : e->kind == SX_FIELD_LONG    ? long_field
+                                                     : NULL;
+    if (!what) /* a chunk split inside quotes that no earlier error explains: our bug */
+        return lp_error_set(LP_EINTERNAL, "%s:%" PRId64 ": internal error: CSV chunk split", path,
+                            line);
+    if (e->field < names->count) {
+        char name[256];
+        const char *s = lp_strtab_get(names, e->field);
+        lp_i_csv_msg_text(name, sizeof name, s, lp_i_strtab_len(names, e->field));
+        return lp_error_set(LP_EINPUT, "%s:%" PRId64 ": field '%s': %s", path, line, name, what);
+    }
+    return lp_error_set(LP_EINPUT, "%s:%" PRId64 ": field %" PRId64 ": %s", path, line,
+                        e->field + 1, what);
+}
+
+/* The block holds [p, end), the start of a record longer than the record
+ * cap (the record starts at p: no line end outside quotes follows it).
+ * Parse it as the block would if it held all of it, to report the same
+ * error: a syntax error met first, or the field or the record over its
+ * cap. Returns LP_EINPUT (message set), or LP_EINTERNAL. */
+static lp_status record_over_cap(lp_i_blocks *bk, const src *f, unsigned char *p,
+                                 unsigned char *end)
+{
+    cursor c = cursor_at(p, end, f->prev_cr, 0, f->cl->delim);
+    syntax e;
+    int rc = next_record(&c, &bk->hdr, &e);
+    if (rc == REC_NOMEM) return lp_error_nomem("CSV record");
+    if (rc != REC_SYNTAX) /* cannot be: the parse is cut short at the cap */
+        return lp_error_set(LP_EINTERNAL, "%s:%" PRId64 ": internal error: record over the cap",
+                            f->path, f->line);
+    return syntax_error(f->path, &f->names, &e, f->line + e.line);
+}
+
+/* The K pieces of the block's data [from, len): piece c is [lo, hi). */
+static size_t piece_at(size_t from, size_t len, int c, int K)
+{
+    return from + (len - from) * (size_t)c / (size_t)K;
+}
+
+/* Phase A, parallel: the quotes of each of the K pieces of [from, len),
+ * and the CRC-32 of the new bytes (added to f->crc). */
+static void count_pieces(lp_i_blocks *bk, src *f, block *k, size_t from, int K)
+{
+    const unsigned char *b = k->b;
+    size_t len = k->len, fresh = k->fresh, nfresh = len - fresh;
+#pragma omp parallel for schedule(static) if (K > 1)
+    for (int c = 0; c < K; c++) {
+        size_t lo = piece_at(from, len, c, K), hi = piece_at(from, len, c + 1, K);
+        bk->quotes[c] = count_quotes(b + lo, hi - lo);
+        size_t flo = fresh + nfresh * (size_t)c / (size_t)K;
+        size_t fhi = fresh + nfresh * (size_t)(c + 1) / (size_t)K;
+        bk->piece_crc[c] = crc32_z(crc32(0L, Z_NULL, 0), b + flo, fhi - flo);
+        bk->piece_len[c] = fhi - flo;
+    }
+    for (int c = 0; c < K; c++)
+        f->crc = crc32_combine(f->crc, bk->piece_crc[c], (z_off_t)bk->piece_len[c]);
+    k->fresh = len; /* counted: a block grown later does not count them again */
+}
+
+/* Phase B, serial: the cut, after the last line end outside quotes (the
+ * whole block at the end of the input). LP_OK and *cut set, or *grown = 1
+ * when no record ends in the block (it was grown and read on: start the
+ * block again); else an error. (A status, never 1 for "grown": 1 is
+ * LP_EINTERNAL, out of memory, which must end the read.) */
+static lp_status find_cut(const lp_i_blocks *bk, src *f, block *k, size_t from, int K, size_t *cut,
+                          int *grown)
+{
+    *grown = 0;
+    unsigned char *b = k->b;
+    size_t len = k->len;
+    *cut = len;
+    if (k->eof) return LP_OK;
+    int par = 0;
+    for (int c = 0; c < K; c++)
+        par ^= (int)(bk->quotes[c] & 1);
+    size_t i = len;
+    for (; i > from; i--) {
+        unsigned ch = b[i - 1];
+        if (ch == '"')
+            par ^= 1;
+        else if ((ch == '\n' || ch == '\r') && !par)
+            break;
+    }
+    if (i > from) {
+        *cut = i;
+        return LP_OK;
+    }
+    /* no record ends in this block */
+    if (len - from > (size_t)lp_i_csv_max_record) /* nor will it: over a cap */
+        return record_over_cap((lp_i_blocks *)bk, f, b + from, b + len);
+    if (k->err.failed) return read_error(f, &k->err);
+    /* make it larger, read on; no larger than a record can use */
+    size_t cap = 2 * k->cap, most = from + (size_t)lp_i_csv_max_record + 64;
+    if (cap > most) cap = most > k->cap ? most : k->cap + 1;
+    unsigned char *nb = lp_realloc(k->b, cap);
+    if (!nb) return lp_error_nomem("CSV block");
+    k->b = nb;
+    k->cap = cap;
+    block_fill(k, f->gz);
+    *grown = 1;
+    return LP_OK;
+}
+
+/* Phase B, the header record (the first block only): its names kept, the
+ * client told. *data and *base move past it. */
+static lp_status read_header_record(lp_i_blocks *bk, src *f, block *k, size_t cut, size_t *data,
+                                    int64_t *base)
+{
+    unsigned char *b = k->b;
+    cursor c = cursor_at(b + *data, b + cut, f->prev_cr, k->eof && cut == k->len, f->cl->delim);
+    syntax e;
+    int rc = next_record(&c, &bk->hdr, &e);
+    if (rc == REC_NOMEM) return lp_error_nomem("CSV header");
+    if (rc == REC_SYNTAX) return syntax_error(f->path, &f->names, &e, *base + e.line);
+    if (rc == REC_OK) {
+        lp_status st = LP_OK;
+        for (int64_t i = 0; i < bk->hdr.n && !st; i++)
+            st = lp_strtab_push(&f->names, bk->hdr.f[i].s, bk->hdr.f[i].len);
+        f->width = bk->hdr.n;
+        if (!st) st = f->cl->header(f->cl->ctx, &bk->hdr, *base + bk->hdr.line, &f->names);
+        if (st) return st;
+    } else if (c.at_eof) {
+        return lp_error_set(LP_EINPUT, "%s: empty file (no header row)", f->path);
+    }
+    *data = (size_t)(c.p - b);
+    *base += c.line;
+    return LP_OK;
+}
+
+/* Phase B: the chunks of [data, cut): from each piece's start, the first
+ * line end outside quotes starts one. Returns how many. */
+static int chunk_starts(lp_i_blocks *bk, const unsigned char *b, size_t from, size_t len,
+                        size_t data, size_t cut, int K)
+{
+    int n = 0;
+    if (data < cut) {
+        bk->start[n++] = data;
+        int q = 0;
+        for (int c = 0; c < K; c++) {
+            size_t lo = piece_at(from, len, c, K);
+            if (lo >= cut) break;
+            if (c > 0 && lo > bk->start[n - 1]) {
+                size_t s = next_boundary(b, lo, cut, q);
+                if (s < cut && s > bk->start[n - 1]) bk->start[n++] = s;
+            }
+            q ^= (int)(bk->quotes[c] & 1);
+        }
+    }
+    bk->start[n] = cut;
+    return n;
+}
+
+/* Phase C, parallel: the client parses chunks [0, n) while one thread moves
+ * the unprocessed tail b[cut..) to the other block and reads on into it
+ * (more: there is more input). */
+static lp_status parse_chunks(lp_i_blocks *bk, src *f, block *k, block *next, size_t cut, int n,
+                              int more)
+{
+    unsigned char *b = k->b;
+    size_t len = k->len;
+    if (more) {
+        if (next->cap < k->cap) {
+            unsigned char *nb = lp_realloc(next->b, k->cap);
+            if (!nb) return lp_error_nomem("CSV block");
+            next->b = nb;
+            next->cap = k->cap;
+        }
+        next->len = 0;
+        next->eof = 0;
+        memset(&next->err, 0, sizeof next->err);
+    }
+    for (int c = 0; c < n; c++) {
+        lp_i_chunk *ch = &bk->chunk[c];
+        ch->begin = b + bk->start[c];
+        ch->end = b + bk->start[c + 1];
+        ch->prev_cr = bk->start[c] > 0 ? b[bk->start[c] - 1] == '\r' : f->prev_cr;
+        ch->at_eof = k->eof && bk->start[c + 1] == len;
+        ch->cur = cursor_at(ch->begin, ch->end, ch->prev_cr, ch->at_eof, f->cl->delim);
+        ch->lines = 0;
+        ch->stop = LP_I_STOP_NONE;
+    }
+    const lp_i_blocks_client *cl = f->cl;
+#pragma omp parallel if (n > 1 || more)
+    {
+#pragma omp single nowait
+        if (more) {
+            memcpy(next->b, b + cut, len - cut); /* the parsers never touch b[cut..) */
+            next->len = len - cut;
+            block_fill(next, f->gz);
+        }
+#pragma omp for schedule(dynamic, 1) nowait
+        for (int c = 0; c < n; c++)
+            cl->parse(cl->ctx, c, &bk->chunk[c]);
+    }
+    return LP_OK;
+}
+
+/* Phase D, serial: the client merges the chunks in file order; a chunk's
+ * syntax error (or lack of memory) after its rows. base: the line of the
+ * first chunk's first byte; returns the line after the last. */
+static lp_status merge_chunks(lp_i_blocks *bk, src *f, int n, int64_t *base)
+{
+    const lp_i_blocks_client *cl = f->cl;
+    for (int c = 0; c < n; c++) {
+        const lp_i_chunk *ch = &bk->chunk[c];
+        lp_status st = cl->merge(cl->ctx, c, ch, *base);
+        if (st) return st;
+        if (ch->stop == LP_I_STOP_NOMEM) return lp_error_nomem("CSV rows");
+        if (ch->stop == LP_I_STOP_SYNTAX)
+            return syntax_error(f->path, &f->names, &ch->syn, *base + ch->syn.line);
+        assert(ch->stop == LP_I_STOP_NONE); /* LP_I_STOP_ROW failed in the merge */
+        *base += ch->lines;
+    }
+    return cl->block_done ? cl->block_done(cl->ctx, n) : LP_OK;
+}
+
+/* The blocks of an open file, phase A to D each. */
+static lp_status read_blocks(lp_i_blocks *bk, src *f)
+{
+    lp_status st;
+    progress(f, 0);
+    block_fill(&f->blk[f->cur], f->gz);
+    for (;;) {
+        block *k = &f->blk[f->cur], *next = &f->blk[1 - f->cur];
+        unsigned char *b = k->b;
+        size_t len = k->len;
+        if (!f->started) {
+            f->started = 1;
+            if (len >= 3 && b[0] == 0xEF && b[1] == 0xBB && b[2] == 0xBF)
+                f->from = 3;
+            else if ((st = lp_i_csv_sniff(f->path, b, len)))
+                return st;
+        }
+        size_t from = f->from;
+        int K = bk->nwork;
+        int64_t pieces = (int64_t)(len - from) / (lp_i_csv_min_chunk > 0 ? lp_i_csv_min_chunk : 1);
+        if (pieces < K) K = pieces < 1 ? 1 : (int)pieces;
+
+        count_pieces(bk, f, k, from, K); /* A */
+        size_t cut;
+        int grown;
+        st = find_cut(bk, f, k, from, K, &cut, &grown); /* B */
+        if (st) return st;
+        if (grown) continue; /* again */
+        size_t data = from;
+        int64_t base = f->line; /* line of b[data] */
+        if (f->width < 0 && (st = read_header_record(bk, f, k, cut, &data, &base))) return st;
+        int n = chunk_starts(bk, b, from, len, data, cut, K);
+        int more = !k->eof && !k->err.failed;
+        if ((st = parse_chunks(bk, f, k, next, cut, n, more))) return st; /* C */
+
+        if (f->done == 0 && more && cut > 0 && f->size > 0 && f->cl->reserve) {
+            /* The whole file is about scale times the first block (both
+             * blocks read so far, uncompressed, against the stored bytes
+             * they came from). */
+            int64_t stored = (int64_t)gzoffset(f->gz);
+            double scale =
+                (double)(cut + next->len) * (double)f->size / (double)stored / (double)cut;
+            if (stored > 0 && (st = f->cl->reserve(f->cl->ctx, n, scale))) return st;
+        }
+        if ((st = merge_chunks(bk, f, n, &base))) return st; /* D */
+
+        f->line = base;
+        f->from = 0;
+        f->done += (int64_t)cut;
+        if (cut > 0) f->prev_cr = b[cut - 1] == '\r';
+        if (!more) { /* end of input, or a read error after this block */
+            if (k->err.failed) return read_error(f, &k->err);
+            assert(cut == len);
+            break;
+        }
+        f->cur = 1 - f->cur;
+        progress(f, 0);
+    }
+    progress(f, 1);
+    return LP_OK;
+}
+
+lp_status lp_i_blocks_read(lp_i_blocks *b, const char *path, const lp_i_blocks_client *cl,
+                           lp_i_file_info *info)
+{
+    src f;
+    lp_status st = src_open(&f, path, cl);
+    if (!st) st = read_blocks(b, &f);
+    if (!st && info) {
+        info->size = f.size;
+        info->bytes = f.done;
+        info->crc32 = (uint32_t)f.crc;
+        info->width = f.width;
+    }
+    src_close(&f);
+    return st;
 }
 
 /* ---- loader ------------------------------------------------------------- */
@@ -1000,17 +1358,18 @@ typedef struct loader {
     lp_i_intern ids, types;
     int64_t *id_line; /* [nodes] line each node was defined on */
     int64_t id_line_cap;
-    int64_t warned; /* skipped-row warnings printed */
-    int threads;
-    int nwork; /* K: pieces per block */
-    work *work;
-    int64_t *quotes; /* [K] */
-    int64_t *dest;   /* [K] where each chunk's edges go */
-    uLong *piece_crc;
-    size_t *piece_len;
-    size_t *start; /* [K + 1] chunk starts, then the cut */
-    record hdr;
+    int64_t warned;      /* skipped-row warnings printed */
+    lp_i_blocks *blocks; /* the block reader's workspaces */
+    int nwork;           /* K: chunks per block at most */
+    work *work;          /* [K] */
+    int64_t *dest;       /* [K] where each chunk's edges go */
     unsigned char delim; /* the field separator */
+    /* the file being read */
+    const char *path;
+    int is_edges;
+    column *cols;
+    int ncols;
+    parse_ctx pc; /* set by its header */
     /* skipping: the unknown ids edge rows named, in order of first mention */
     lp_i_intern unk;
     lp_strtab unk_name;
@@ -1030,19 +1389,6 @@ static lp_status row_failed(loader *ld, lp_status st)
     }
     lp_error_clear();
     return LP_OK;
-}
-
-/* Report bytes of the file as stored: for gzip the compressed offset. */
-static void progress(const loader *ld, src *f, int final)
-{
-    if (!ld->opt->progress) return;
-    int64_t done = f->done;
-    if (f->started && !gzdirect(f->gz)) done = (int64_t)gzoffset(f->gz);
-    if (final && f->size >= 0) done = f->size;
-    if (!final && f->size > 0 && done >= f->size) done = f->size - 1; /* only the last call */
-    if (done < f->reported) done = f->reported;
-    f->reported = done;
-    ld->opt->progress(ld->opt->progress_ctx, f->role, done, f->size);
 }
 
 /* A message built in pieces, cut short (never overrun) at its capacity. */
@@ -1101,15 +1447,15 @@ static unsigned char other_separator(const field *h, unsigned char delim)
 
 /* The missing required columns: all of them, the header found, and the
  * likely cause (another separator, or a name spelled differently). */
-static lp_status missing_columns(const src *f, const record *r, int64_t line, const column *cols,
-                                 int ncols, unsigned char delim)
+static lp_status missing_columns(const char *path, const record *r, int64_t line,
+                                 const column *cols, int ncols, unsigned char delim)
 {
     msgbuf m = {"", 0};
     char name[256];
     int missing = 0;
     for (int c = 0; c < ncols; c++)
         missing += cols[c].index < 0 && cols[c].required;
-    mb_add(&m, "%s:%" PRId64 ": missing required column%s ", f->path, line, missing > 1 ? "s" : "");
+    mb_add(&m, "%s:%" PRId64 ": missing required column%s ", path, line, missing > 1 ? "s" : "");
     for (int c = 0, k = 0; c < ncols; c++)
         if (cols[c].index < 0 && cols[c].required)
             mb_add(&m, "%s'%s'", k++ ? ", " : "", cols[c].name);
@@ -1155,46 +1501,48 @@ static lp_status missing_columns(const src *f, const record *r, int64_t line, co
     return lp_error_set(LP_EINPUT, "%s", m.s);
 }
 
-/* The header record: columns by exact name; duplicate names and missing
- * required columns are LP_EINPUT. Columns with an empty name (a
- * spreadsheet's trailing separators) are ignored like other extra columns,
- * however many. Keeps the names for syntax errors. */
-static lp_status read_header(src *f, const record *r, int64_t line, column *cols, int ncols,
-                             unsigned char delim)
+/* The header record (the block reader's header callback): columns by
+ * exact name; duplicate names and missing required columns are LP_EINPUT.
+ * Columns with an empty name (a spreadsheet's trailing separators) are
+ * ignored like other extra columns, however many. */
+static lp_status read_header(void *ctx, const record *r, int64_t line, const lp_strtab *names)
 {
+    loader *ld = ctx;
+    column *cols = ld->cols;
     lp_status st = LP_OK;
     lp_i_intern seen = {NULL, 0, 0};
     for (int64_t i = 0; i < r->n && !st; i++) {
         const char *s = r->f[i].s;
         size_t len = r->f[i].len;
         uint64_t h = lp_i_csv_hash(s, len);
-        int64_t prev = len ? lp_i_intern_find(&seen, &f->names, s, len, h) : -1;
+        int64_t prev = len ? lp_i_intern_find(&seen, names, s, len, h) : -1;
         if (prev >= 0) {
             char name[256];
             st = lp_error_set(LP_EINPUT,
                               "%s:%" PRId64 ": field '%s': duplicate column (columns %" PRId64
                               " and %" PRId64 ")",
-                              f->path, line, lp_i_csv_msg_text(name, sizeof name, s, len), prev + 1,
-                              i + 1);
+                              ld->path, line, lp_i_csv_msg_text(name, sizeof name, s, len),
+                              prev + 1, i + 1);
             break;
         }
-        if (!(st = lp_strtab_push(&f->names, s, len)) && len) st = lp_i_intern_add(&seen, h, i);
+        if (len) st = lp_i_intern_add(&seen, h, i);
     }
     int missing = 0;
-    for (int c = 0; c < ncols && !st; c++) {
+    for (int c = 0; c < ld->ncols && !st; c++) {
         size_t len = strlen(cols[c].name);
         cols[c].index =
-            lp_i_intern_find(&seen, &f->names, cols[c].name, len, lp_i_csv_hash(cols[c].name, len));
+            lp_i_intern_find(&seen, names, cols[c].name, len, lp_i_csv_hash(cols[c].name, len));
         missing += cols[c].index < 0 && cols[c].required;
     }
-    if (!st && missing) st = missing_columns(f, r, line, cols, ncols, delim);
+    if (!st && missing) st = missing_columns(ld->path, r, line, cols, ld->ncols, ld->delim);
     lp_i_intern_free(&seen);
-    f->width = r->n;
+    parse_ctx pc = {cols, r->n, ld->opt->skip_bad_rows, &ld->ids, &ld->nodes.id, ld->delim};
+    ld->pc = pc;
     return st;
 }
 
 /* Insert a nodes chunk's rows (local lines + base) in order. */
-static lp_status merge_nodes(loader *ld, const src *f, const work *w, int64_t base)
+static lp_status merge_nodes(loader *ld, const work *w, int64_t base)
 {
     lp_status st = lp_i_intern_reserve(&ld->ids, w->nn);
     if (st) return st;
@@ -1216,7 +1564,7 @@ static lp_status merge_nodes(loader *ld, const src *f, const work *w, int64_t ba
         ld->rep.node_rows++;
         if (ld->nodes.id.count >= lp_i_csv_node_limit)
             return lp_error_set(LP_EINPUT, "%s:%" PRId64 ": too many nodes (more than %" PRId64 ")",
-                                f->path, line, lp_i_csv_node_limit);
+                                ld->path, line, lp_i_csv_node_limit);
         row_err e = {r->pre, line, NULL, 0, 0};
         if (r->pre == RE_WIDTH) e.n = (int64_t)r->type_len;
         if (r->pre == RE_ID_NUL || r->pre == RE_ID_UTF8) {
@@ -1237,7 +1585,7 @@ static lp_status merge_nodes(loader *ld, const src *f, const work *w, int64_t ba
             }
         }
         if (e.kind) {
-            if ((st = row_failed(ld, row_error(f->path, f->width, &e)))) return st;
+            if ((st = row_failed(ld, row_error(ld->path, ld->pc.width, &e)))) return st;
             continue;
         }
         int64_t t =
@@ -1257,14 +1605,14 @@ static lp_status merge_nodes(loader *ld, const src *f, const work *w, int64_t ba
 }
 
 /* Report an edges chunk's row errors in order (absolute lines: + base). */
-static lp_status edge_errors(loader *ld, const src *f, const work *w, int64_t base)
+static lp_status edge_errors(loader *ld, const work *w, int64_t base)
 {
     lp_status st;
     int64_t stored = w->nerr < LP_CSV_MAX_WARNINGS ? w->nerr : LP_CSV_MAX_WARNINGS;
     for (int64_t k = 0; k < stored; k++) {
         row_err e = w->err[k];
         e.line += base;
-        if ((st = row_failed(ld, row_error(f->path, f->width, &e)))) return st;
+        if ((st = row_failed(ld, row_error(ld->path, ld->pc.width, &e)))) return st;
     }
     /* the rest are never printed: the chunk's first LP_CSV_MAX_WARNINGS
      * (already printed or counted) come before them */
@@ -1438,7 +1786,7 @@ static lp_status append_edges(loader *ld, int n)
         m += ld->work[c].m;
     }
     if (m > E->cap) {
-        int64_t cap = E->cap ? 2 * E->cap : 1 << 16;
+        int64_t cap = E->cap ? 2 * E->cap : 1024;
         while (cap < m)
             cap *= 2;
         lp_vid *s = lp_realloc(E->src, (size_t)cap * sizeof *s);
@@ -1462,20 +1810,16 @@ static lp_status append_edges(loader *ld, int n)
     return LP_OK;
 }
 
-/* Per-load workspaces: K pieces per block. */
+/* Per-load workspaces: the block reader's, and per chunk ours. */
 static lp_status loader_init_work(loader *ld)
 {
-    ld->threads = lp_i_max_threads();
-    ld->nwork = LP_CSV_CHUNKS_PER_THREAD * ld->threads;
+    lp_status st = lp_i_blocks_new(&ld->blocks);
+    if (st) return st;
+    ld->nwork = lp_i_blocks_chunks(ld->blocks);
     size_t k = (size_t)ld->nwork;
     ld->work = lp_calloc(k, sizeof *ld->work);
-    ld->quotes = lp_calloc(k, sizeof *ld->quotes);
     ld->dest = lp_calloc(k, sizeof *ld->dest);
-    ld->piece_crc = lp_calloc(k, sizeof *ld->piece_crc);
-    ld->piece_len = lp_calloc(k, sizeof *ld->piece_len);
-    ld->start = lp_calloc(k + 1, sizeof *ld->start);
-    if (!ld->work || !ld->quotes || !ld->dest || !ld->piece_crc || !ld->piece_len || !ld->start)
-        return lp_error_nomem("CSV loader");
+    if (!ld->work || !ld->dest) return lp_error_nomem("CSV loader");
     return LP_OK;
 }
 
@@ -1484,248 +1828,98 @@ static void loader_free_work(loader *ld)
     for (int i = 0; ld->work && i < ld->nwork; i++)
         work_free(&ld->work[i]);
     free(ld->work);
-    free(ld->quotes);
     free(ld->dest);
-    free(ld->piece_crc);
-    free(ld->piece_len);
-    free(ld->start);
-    free(ld->hdr.f);
+    lp_i_blocks_free(ld->blocks);
 }
 
-/* The block holds [p, end), the start of a record longer than the record
- * cap (the record starts at p: no line end outside quotes follows it).
- * Parse it as the block would if it held all of it, to report the same
- * error: a syntax error met first, or the field or the record over its
- * cap. Returns LP_EINPUT (message set), or LP_EINTERNAL. */
-static lp_status record_over_cap(loader *ld, const src *f, unsigned char *p, unsigned char *end)
+/* ---- the block reader's callbacks --------------------------------------- */
+
+/* Chunk k of a block: rows checked (nodes), or checked and resolved (edges),
+ * into ld->work[k]. */
+static void parse_chunk(void *ctx, int k, lp_i_chunk *ch)
 {
-    cursor c = cursor_at(p, end, f->prev_cr, 0, ld->delim);
-    syntax e;
-    int rc = next_record(&c, &ld->hdr, &e);
-    if (rc == REC_NOMEM) return lp_error_nomem("CSV record");
-    if (rc != REC_SYNTAX) /* cannot be: the parse is cut short at the cap */
-        return lp_error_set(LP_EINTERNAL, "%s:%" PRId64 ": internal error: record over the cap",
-                            f->path, f->line);
-    return syntax_error(f->path, &f->names, &e, f->line + e.line);
+    loader *ld = ctx;
+    work *w = &ld->work[k];
+    w->begin = ch->begin;
+    w->end = ch->end;
+    w->prev_cr = ch->prev_cr;
+    w->at_eof = ch->at_eof;
+    w->lines = w->rows = w->nerr = w->nn = w->m = w->nunk = w->unk_rows = 0;
+    w->stop = STOP_NONE;
+    if (ld->is_edges)
+        parse_edges(w, &ld->pc);
+    else
+        parse_nodes(w, &ld->pc);
+    ch->lines = w->lines;
+    ch->stop = w->stop;
+    ch->syn = w->syn;
 }
 
-/* Read and load one file; is_edges selects the row parser and merge. */
-static lp_status load_file(loader *ld, src *f, column *cols, int ncols, int is_edges)
+static lp_status reserve_chunks(void *ctx, int n, double scale)
 {
-    lp_status st;
-    progress(ld, f, 0);
-    block_fill(&f->blk[f->cur], f->gz);
-    for (;;) {
-        block *k = &f->blk[f->cur], *next = &f->blk[1 - f->cur];
-        unsigned char *b = k->b;
-        size_t len = k->len;
-        if (!f->started) {
-            f->started = 1;
-            if (len >= 3 && b[0] == 0xEF && b[1] == 0xBB && b[2] == 0xBF)
-                f->from = 3;
-            else if ((st = lp_i_csv_sniff(f->path, b, len)))
-                return st;
-        }
-        size_t from = f->from;
+    loader *ld = ctx;
+    return reserve_tables(ld, n, ld->is_edges, scale);
+}
 
-        /* A: quotes per piece of [from, len), CRC of the new bytes */
-        int K = ld->nwork;
-        int64_t pieces = (int64_t)(len - from) / (lp_i_csv_min_chunk > 0 ? lp_i_csv_min_chunk : 1);
-        if (pieces < K) K = pieces < 1 ? 1 : (int)pieces;
-        size_t fresh = k->fresh, nfresh = len - fresh;
-#pragma omp parallel for schedule(static) if (K > 1)
-        for (int c = 0; c < K; c++) {
-            size_t lo = from + (len - from) * (size_t)c / (size_t)K;
-            size_t hi = from + (len - from) * (size_t)(c + 1) / (size_t)K;
-            ld->quotes[c] = count_quotes(b + lo, hi - lo);
-            size_t flo = fresh + nfresh * (size_t)c / (size_t)K;
-            size_t fhi = fresh + nfresh * (size_t)(c + 1) / (size_t)K;
-            ld->piece_crc[c] = crc32(0L, Z_NULL, 0);
-            crc_bytes(&ld->piece_crc[c], b + flo, fhi - flo);
-            ld->piece_len[c] = fhi - flo;
-        }
-        for (int c = 0; c < K; c++)
-            f->crc = crc32_combine(f->crc, ld->piece_crc[c], (z_off_t)ld->piece_len[c]);
-        k->fresh = len; /* counted: a block grown below does not count them again */
+/* Chunk k in file order: nodes inserted, or edge rows counted and their
+ * errors reported (the edges are appended per block: append_block). */
+static lp_status merge_chunk(void *ctx, int k, const lp_i_chunk *ch, int64_t base)
+{
+    (void)ch;
+    loader *ld = ctx;
+    const work *w = &ld->work[k];
+    if (!ld->is_edges) return merge_nodes(ld, w, base);
+    ld->rep.edge_rows += w->rows;
+    return edge_errors(ld, w, base);
+}
 
-        /* B: the cut, the header, the chunk starts */
-        int par = 0;
-        for (int c = 0; c < K; c++)
-            par ^= (int)(ld->quotes[c] & 1);
-        size_t cut = len;
-        if (!k->eof) {
-            size_t i = len;
-            for (; i > from; i--) {
-                unsigned ch = b[i - 1];
-                if (ch == '"')
-                    par ^= 1;
-                else if ((ch == '\n' || ch == '\r') && !par)
-                    break;
-            }
-            if (i == from) {                                  /* no record ends in this block */
-                if (len - from > (size_t)lp_i_csv_max_record) /* nor will it: over a cap */
-                    return record_over_cap(ld, f, b + from, b + len);
-                if (k->err.failed) return read_error(f, &k->err);
-                /* make it larger, read on; no larger than a record can use */
-                size_t cap = 2 * k->cap, most = from + (size_t)lp_i_csv_max_record + 64;
-                if (cap > most) cap = most > k->cap ? most : k->cap + 1;
-                unsigned char *nb = lp_realloc(k->b, cap);
-                if (!nb) return lp_error_nomem("CSV block");
-                k->b = nb;
-                k->cap = cap;
-                block_fill(k, f->gz);
-                continue;
-            }
-            cut = i;
-        }
-        size_t data = from;
-        int64_t base = f->line; /* line of b[data] */
-        if (f->width < 0) {
-            cursor c = cursor_at(b + from, b + cut, f->prev_cr, k->eof && cut == len, ld->delim);
-            syntax e;
-            int rc = next_record(&c, &ld->hdr, &e);
-            if (rc == REC_NOMEM) return lp_error_nomem("CSV header");
-            if (rc == REC_SYNTAX) return syntax_error(f->path, &f->names, &e, base + e.line);
-            if (rc == REC_OK) {
-                if ((st = read_header(f, &ld->hdr, base + ld->hdr.line, cols, ncols, ld->delim)))
-                    return st;
-            } else if (c.at_eof) {
-                return lp_error_set(LP_EINPUT, "%s: empty file (no header row)", f->path);
-            }
-            data = (size_t)(c.p - b);
-            base += c.line;
-        }
-        int n = 0;
-        if (data < cut) {
-            ld->start[n++] = data;
-            int q = 0;
-            for (int c = 0; c < K; c++) {
-                size_t lo = from + (len - from) * (size_t)c / (size_t)K;
-                if (lo >= cut) break;
-                if (c > 0 && lo > ld->start[n - 1]) {
-                    size_t s = next_boundary(b, lo, cut, q);
-                    if (s < cut && s > ld->start[n - 1]) ld->start[n++] = s;
-                }
-                q ^= (int)(ld->quotes[c] & 1);
-            }
-        }
-        ld->start[n] = cut;
+static lp_status append_block(void *ctx, int n)
+{
+    loader *ld = ctx;
+    return ld->is_edges ? append_edges(ld, n) : LP_OK;
+}
 
-        /* C: parse the chunks; meanwhile one thread moves the unprocessed
-         * tail to the other block and reads on into it */
-        int more = !k->eof && !k->err.failed;
-        if (more) {
-            if (next->cap < k->cap) {
-                unsigned char *nb = lp_realloc(next->b, k->cap);
-                if (!nb) return lp_error_nomem("CSV block");
-                next->b = nb;
-                next->cap = k->cap;
-            }
-            next->len = 0;
-            next->eof = 0;
-            memset(&next->err, 0, sizeof next->err);
-        }
-        parse_ctx pc = {cols, f->width, ld->opt->skip_bad_rows, &ld->ids, &ld->nodes.id, ld->delim};
-        for (int c = 0; c < n; c++) {
-            work *w = &ld->work[c];
-            w->begin = b + ld->start[c];
-            w->end = b + ld->start[c + 1];
-            w->prev_cr = ld->start[c] > 0 ? b[ld->start[c] - 1] == '\r' : f->prev_cr;
-            w->at_eof = k->eof && ld->start[c + 1] == len;
-            w->lines = w->rows = w->nerr = w->nn = w->m = w->nunk = w->unk_rows = 0;
-            w->stop = STOP_NONE;
-        }
-#pragma omp parallel if (n > 1 || more)
-        {
-#pragma omp single nowait
-            if (more) {
-                memcpy(next->b, b + cut, len - cut); /* the parsers never touch b[cut..) */
-                next->len = len - cut;
-                block_fill(next, f->gz);
-            }
-#pragma omp for schedule(dynamic, 1) nowait
-            for (int c = 0; c < n; c++) {
-                if (is_edges)
-                    parse_edges(&ld->work[c], &pc);
-                else
-                    parse_nodes(&ld->work[c], &pc);
-            }
-        }
-
-        /* D: merge in file order */
-        if (f->done == 0 && more && cut > 0 && f->size > 0) {
-            /* The whole file is about scale times the first block (both
-             * blocks read so far, uncompressed, against the stored bytes
-             * they came from). */
-            int64_t stored = (int64_t)gzoffset(f->gz);
-            double scale =
-                (double)(cut + next->len) * (double)f->size / (double)stored / (double)cut;
-            if (stored > 0 && (st = reserve_tables(ld, n, is_edges, scale))) return st;
-        }
-        for (int c = 0; c < n; c++) {
-            const work *w = &ld->work[c];
-            if (is_edges) {
-                ld->rep.edge_rows += w->rows;
-                st = edge_errors(ld, f, w, base);
-            } else {
-                st = merge_nodes(ld, f, w, base);
-            }
-            if (st) return st;
-            if (w->stop == STOP_NOMEM) return lp_error_nomem("CSV rows");
-            if (w->stop == STOP_SYNTAX)
-                return syntax_error(f->path, &f->names, &w->syn, base + w->syn.line);
-            assert(w->stop == STOP_NONE); /* STOP_ROW failed in the merge */
-            base += w->lines;
-        }
-        if (is_edges && (st = append_edges(ld, n))) return st;
-
-        f->line = base;
-        f->from = 0;
-        f->done += (int64_t)cut;
-        if (cut > 0) f->prev_cr = b[cut - 1] == '\r';
-        if (!more) { /* end of input, or a read error after this block */
-            if (k->err.failed) return read_error(f, &k->err);
-            assert(cut == len);
-            break;
-        }
-        f->cur = 1 - f->cur;
-        progress(ld, f, 0);
-    }
-    progress(ld, f, 1);
-    return LP_OK;
+/* Read one file; is_edges selects the row parser and merge. */
+static lp_status load_file(loader *ld, const char *path, const char *role, column *cols, int ncols,
+                           int is_edges, lp_i_file_info *info)
+{
+    ld->path = path;
+    ld->is_edges = is_edges;
+    ld->cols = cols;
+    ld->ncols = ncols;
+    lp_i_blocks_client cl = {ld,          role,        ld->opt->progress, ld->opt->progress_ctx,
+                             ld->delim,   read_header, parse_chunk,       reserve_chunks,
+                             merge_chunk, append_block};
+    return lp_i_blocks_read(ld->blocks, path, &cl, info);
 }
 
 static lp_status load_nodes(loader *ld, const char *path)
 {
-    src f;
     column cols[NC_COUNT] = {{"id", 1, -1}, {"type", 1, -1}, {"revenue", 0, -1}, {"name", 0, -1}};
-    lp_status st = src_open(&f, path, "nodes");
-    if (!st) st = load_file(ld, &f, cols, NC_COUNT, 0);
+    lp_i_file_info info;
+    lp_status st = load_file(ld, path, "nodes", cols, NC_COUNT, 0, &info);
     ld->nodes.has_revenue = cols[NC_REVENUE].index >= 0;
     ld->nodes.has_name = cols[NC_NAME].index >= 0;
     if (!st && ld->nodes.id.count == 0) st = lp_error_set(LP_EINPUT, "%s: no nodes", path);
     if (!st) {
         ld->rep.nodes_file.path = path;
-        ld->rep.nodes_file.size = f.size;
-        ld->rep.nodes_file.crc32 = (uint32_t)f.crc;
+        ld->rep.nodes_file.size = info.size;
+        ld->rep.nodes_file.crc32 = info.crc32;
     }
-    src_close(&f);
     return st;
 }
 
 static lp_status load_edges(loader *ld, const char *path)
 {
-    src f;
     column cols[EC_COUNT] = {
         {"source", 1, -1}, {"target", 1, -1}, {"type", 0, -1}, {"weight", 0, -1}};
-    lp_status st = src_open(&f, path, "edges");
-    if (!st) st = load_file(ld, &f, cols, EC_COUNT, 1);
+    lp_i_file_info info;
+    lp_status st = load_file(ld, path, "edges", cols, EC_COUNT, 1, &info);
     if (!st) {
         ld->rep.edges_file.path = path;
-        ld->rep.edges_file.size = f.size;
-        ld->rep.edges_file.crc32 = (uint32_t)f.crc;
+        ld->rep.edges_file.size = info.size;
+        ld->rep.edges_file.crc32 = info.crc32;
     }
-    src_close(&f);
     return st;
 }
 

@@ -93,15 +93,14 @@ static lp_status write_accounts(lp_table_set *w, const lp_results_table *t, cons
 
 static int is_person(const lp_results_table *t, int64_t i)
 {
-    if (t->n_person_types > 0) return lp_results_is_person(t, i);
-    return strcmp(lp_rstrings_get(&t->node_type, i), LP_EXPORT_DEFAULT_PERSON) == 0;
+    return lp_results_is_person_or_default(t, i);
 }
 
 static lp_status write_persons(lp_table_set *w, const lp_results_table *t, const char *name)
 {
     lp_status st = lp_table_begin(w, name, NCOLS(PERSON_COLS), PERSON_COLS);
     if (st) return st;
-    for (int64_t i = 0; i < t->n; i++) {
+    for (int64_t i = t->num_lo; i < t->num_hi; i++) { /* the persons' rows (LP_RT_PERSON_ROWS) */
         if (!is_person(t, i)) continue;
         cell_node_str(w, &t->node_id, i);
         cell_node_str(w, &t->node_name, i);

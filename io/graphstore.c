@@ -574,14 +574,26 @@ static int gs_roles(lp_h5w *w, hid_t file, const lp_roles *roles)
 
 lp_status lp_graphstore_write(const char *path, const lp_graph *g, const lp_load_report *src)
 {
-    return lp_graphstore_write_roles(path, g, src, NULL);
+    return lp_graphstore_write_meta(path, g, src, NULL);
 }
 
 lp_status lp_graphstore_write_roles(const char *path, const lp_graph *g, const lp_load_report *src,
                                     const lp_roles *roles)
 {
+    lp_graphstore_meta meta = LP_GRAPHSTORE_META_INIT;
+    meta.roles = roles;
+    return lp_graphstore_write_meta(path, g, src, &meta);
+}
+
+lp_status lp_graphstore_write_meta(const char *path, const lp_graph *g, const lp_load_report *src,
+                                   const lp_graphstore_meta *meta)
+{
+    const lp_roles *roles = meta ? meta->roles : NULL;
+    double min_tie = meta ? meta->min_tie : 0.0;
     lp_status st = check_graph(path, g);
     if (!st && roles) st = check_roles(roles);
+    if (!st && !(min_tie >= 0 && isfinite(min_tie)))
+        st = bad_graph("min_tie %g is negative or not finite", min_tie);
     if (st) return st;
     lp_h5w w;
     lp_h5w_fileopt fo = LP_H5W_FILEOPT_INIT;
@@ -591,6 +603,7 @@ lp_status lp_graphstore_write_roles(const char *path, const lp_graph *g, const l
     int ok = !lp_h5w_begin_opt(&w, path, &fo);
     hid_t file = w.file;
     ok = ok && !gs_root(&w, file, g) && !gs_groups(&w, file) && !gs_roles(&w, file, roles) &&
+         !(min_tie > 0 && lp_h5w_attr_f64(&w, file, "min_tie", min_tie)) &&
          !gs_strings(&w, file, "/nodes/id_bytes", "/nodes/id_offsets", &g->nodes.id) &&
          (!g->nodes.has_name ||
           !gs_strings(&w, file, "/nodes/name_bytes", "/nodes/name_offsets", &g->nodes.name)) &&
@@ -1010,6 +1023,18 @@ static int read_roles(gs_rd *r, lp_graphstore_info *info)
     return 0;
 }
 
+/* The optional root attribute min_tie: finite and >= 0. */
+static int read_min_tie(gs_rd *r, lp_graphstore_info *info)
+{
+    double v = 0;
+    int rc = lp_h5r_attr_num(&r->h, &v, H5T_NATIVE_DOUBLE, r->file, "/", "min_tie", 0);
+    if (rc < 0) return -1;
+    if (rc == 0 && !(v >= 0 && isfinite(v)))
+        return lp_h5r_fail(&r->h, "/: attribute 'min_tie' is negative or not finite");
+    info->min_tie = rc == 0 ? v : 0.0;
+    return 0;
+}
+
 /* ---- lp_graphstore_read ------------------------------------------------- */
 
 typedef struct gs_counts {
@@ -1242,7 +1267,7 @@ lp_status lp_graphstore_read(lp_graph *out, lp_graphstore_info *out_info, const 
     if (userblock == 0) gs_map(r.b, fd, r.file_size);
     if (read_root(&r, &k, &info) || read_source(&r, &info)) goto done;
     int has_name = gs_exists(&r, "/nodes/name_bytes");
-    if (has_name < 0 || read_roles(&r, &info) ||
+    if (has_name < 0 || read_roles(&r, &info) || read_min_tie(&r, &info) ||
         read_strings(&r, &nodes.type_name, "/types/name_bytes", "/types/name_offsets", -1, 0, 1,
                      "type name") ||
         read_strings(&r, &nodes.id, "/nodes/id_bytes", "/nodes/id_offsets", k.n, 1, 1, "id") ||

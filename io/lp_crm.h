@@ -12,8 +12,9 @@
  * activities. The mappings shipped in io/mappings/ are compiled in
  * (lp_crm_mapping_builtin); any other is read from a file.
  *
- * The import, in the mapping's file order, one pass over each file (the
- * streaming reader of lp_csv.h):
+ * The import, in the mapping's file order, one pass over each file (the CSV
+ * loader's block reader: chunks parsed in parallel, merged in file order;
+ * the result does not depend on the thread count):
  *  - one anchor node (mapping "anchor"), row 0;
  *  - a file with "node" adds one node per row: id = id_prefix + the id
  *    column, the type, the name (columns joined by one space, empty ones

@@ -13,12 +13,12 @@
 
 /* The person types used when the file does not record the run's --person
  * list (DESIGN.md's default). */
-#define LP_EXPORT_DEFAULT_PERSON "employee"
+#define LP_EXPORT_DEFAULT_PERSON LP_RESULTS_DEFAULT_PERSON
 
 /* What lp_export_write needs of lp_results_read_table. */
 #define LP_EXPORT_PARTS                                                                            \
     (LP_RT_NODE_STRINGS | LP_RT_NODE_TYPE | LP_RT_NODE_RISK | LP_RT_NODE_CENTRALITY |              \
-     LP_RT_ACCOUNTS | LP_RT_SCENARIOS)
+     LP_RT_ACCOUNTS | LP_RT_SCENARIOS | LP_RT_PERSON_ROWS)
 
 /* Write DIR/accounts.<ext>, DIR/persons.<ext> and, when t has scenarios,
  * DIR/scenarios.<ext> and DIR/scenario_losses.<ext> (ext csv or jsonl),

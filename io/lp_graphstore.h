@@ -148,6 +148,23 @@ lp_status lp_graphstore_write(const char *path, const lp_graph *g, const lp_load
 lp_status lp_graphstore_write_roles(const char *path, const lp_graph *g, const lp_load_report *src,
                                     const lp_roles *roles);
 
+/* What a store may record besides the graph (`linchpin import` options). */
+typedef struct lp_graphstore_meta {
+    const lp_roles *roles; /* NULL: none (as lp_graphstore_write_roles) */
+    double min_tie;        /* > 0: root attribute min_tie, the --min-tie that
+                            * analyze and whatif apply to this store unless
+                            * given their own; 0: not recorded */
+} lp_graphstore_meta;
+#define LP_GRAPHSTORE_META_INIT                                                                    \
+    {                                                                                              \
+        NULL, 0.0                                                                                  \
+    }
+
+/* lp_graphstore_write with meta (may be NULL: nothing more). min_tie must
+ * be finite and >= 0 (LP_EINTERNAL otherwise). */
+lp_status lp_graphstore_write_meta(const char *path, const lp_graph *g, const lp_load_report *src,
+                                   const lp_graphstore_meta *meta);
+
 /* What a store says about its origin. All strings are owned by the struct
  * (free with lp_graphstore_info_free). */
 typedef struct lp_graphstore_info {
@@ -164,6 +181,8 @@ typedef struct lp_graphstore_info {
     /* owned: the role type lists the store records (role_anchor, ...),
      * all three NULL when it records none */
     char *anchor, *person, *account;
+    /* the root attribute min_tie (import --min-tie), 0 when absent */
+    double min_tie;
 } lp_graphstore_info;
 
 /* Read the store at path into *out (owned by the caller, lp_graph_free).
@@ -197,6 +216,7 @@ typedef struct lp_graphstore_info {
  *   <path>: <dataset> has the wrong type or shape
  *   <path>: <dataset> has L elements, expected E
  *   <path>: <object>: attribute '<name>' is negative | out of range
+ *   <path>: /: attribute 'min_tie' is negative or not finite
  *   <path>: /: attribute 'role_person' is empty   (or another role_*; a store
  *           with one or two of the three: "/: missing attribute 'role_x'")
  *   <path>: /nodes/id_offsets: first value is X, not 0

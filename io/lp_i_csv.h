@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "lp_csv.h"
 #include "lp_graph.h"
 #include "lp_text.h"
 
@@ -141,6 +142,112 @@ static inline int64_t lp_i_intern_candidate(const lp_i_intern *t, uint64_t h)
 #define LP_I_PREFETCH(p) __builtin_prefetch(p)
 #else
 #define LP_I_PREFETCH(p) ((void)(p))
+/* ---- the block reader (csvload.c) ---------------------------------------- */
+
+/* The CSV loader's block loop, for any table: a file is read in large
+ * blocks (plain or gzip; a BOM skipped; the first bytes sniffed), each block
+ * cut into chunks of whole records by quote parity, the chunks parsed in
+ * parallel by the client's parse callback, then merged by its merge
+ * callback serially in file order (csvload.c's header comment has the
+ * details). nodes.csv, edges.csv (csvload.c) and a CRM's exports (crm.c)
+ * are its clients. Syntax errors, read errors and the line numbers are the
+ * reader's; row checks and what rows become are the client's. */
+
+typedef struct lp_i_field {
+    const char *s; /* in the block (not NUL-terminated) */
+    size_t len;
+} lp_i_field;
+
+/* One record's fields and the line it starts on (local to its chunk). */
+typedef struct lp_i_record {
+    lp_i_field *f; /* [n], capacity cap; lp_malloc'ed, free(f) */
+    int64_t n, cap;
+    int64_t line;
+} lp_i_record;
+
+typedef struct lp_i_syntax {
+    int kind;
+    int64_t line;  /* local */
+    int64_t field; /* 0-based index of the field in progress */
+} lp_i_syntax;
+
+/* A range of a block being parsed. Lines are counted from 0 at begin. */
+typedef struct lp_i_cursor {
+    unsigned char *p, *end;
+    const unsigned char *begin;
+    int prev_cr; /* the byte before begin was CR */
+    int at_eof;  /* end is the end of the input */
+    int64_t line;
+    unsigned char delim; /* the field separator */
+    int mode;            /* which copy of the parser */
+} lp_i_cursor;
+
+/* Why a chunk's parse ended before its end: a row the client rejected
+ * (without skipping), a syntax error (syn), out of memory. */
+enum { LP_I_STOP_NONE, LP_I_STOP_ROW, LP_I_STOP_SYNTAX, LP_I_STOP_NOMEM };
+
+/* One chunk: whole records [begin, end) of a block. */
+typedef struct lp_i_chunk {
+    unsigned char *begin, *end;
+    int prev_cr, at_eof;
+    lp_i_cursor cur; /* lp_i_chunk_next's */
+    int64_t lines;   /* line ends passed so far (all of them at the end) */
+    int stop;        /* LP_I_STOP_*: set by lp_i_chunk_next or the client */
+    lp_i_syntax syn; /* with LP_I_STOP_SYNTAX */
+} lp_i_chunk;
+
+/* The chunk's next record into r (fields pointing into the block): 1, or 0
+ * at the end of the chunk or on a syntax error or out of memory (ch->stop
+ * set). Thread-safe for distinct chunks and records. */
+int lp_i_chunk_next(lp_i_chunk *ch, lp_i_record *r);
+
+/* What a client does with a file. Callbacks return LP_OK or an error with
+ * its message set (they run serially), except parse. */
+typedef struct lp_i_blocks_client {
+    void *ctx;
+    const char *role;             /* the progress callback's file_role */
+    lp_load_progress_fn progress; /* may be NULL */
+    void *progress_ctx;
+    unsigned char delim; /* field separator (never '"', CR or LF) */
+    /* The header record (line: absolute). The reader keeps its names for
+     * syntax errors (names, also given here). */
+    lp_status (*header)(void *ctx, const lp_i_record *hdr, int64_t line, const lp_strtab *names);
+    /* In parallel, one call per chunk k of a block: read the records with
+     * lp_i_chunk_next; a rejected row sets ch->stop = LP_I_STOP_ROW and
+     * returns. Must not set the error message, allocate through igraph or
+     * touch another chunk's state. */
+    void (*parse)(void *ctx, int k, lp_i_chunk *ch);
+    /* Once per file, after the first block was parsed when more follow: the
+     * whole file is about scale times that block's chunks [0, n). NULL: none. */
+    lp_status (*reserve)(void *ctx, int n, double scale);
+    /* In file order: chunk k's results; base = the absolute line of its
+     * first byte. Its syntax error or out of memory is reported after this
+     * (the rows before it come first). */
+    lp_status (*merge)(void *ctx, int k, const lp_i_chunk *ch, int64_t base);
+    /* After the merges of a block's n chunks. NULL: none. */
+    lp_status (*block_done)(void *ctx, int n);
+} lp_i_blocks_client;
+
+/* What was read of a file. */
+typedef struct lp_i_file_info {
+    int64_t size;   /* as stored (compressed for gzip); -1 unknown */
+    int64_t bytes;  /* bytes of CSV text (uncompressed), BOM included */
+    uint32_t crc32; /* of those bytes */
+    int64_t width;  /* header fields */
+} lp_i_file_info;
+
+/* Workspaces for one load (per chunk, reused from file to file). */
+typedef struct lp_i_blocks lp_i_blocks;
+lp_status lp_i_blocks_new(lp_i_blocks **out);
+void lp_i_blocks_free(lp_i_blocks *b); /* accepts NULL */
+/* Chunks per block at most (the client's per-chunk state is this long). */
+int lp_i_blocks_chunks(const lp_i_blocks *b);
+/* Read path with cl. LP_EINPUT for a file that cannot be opened or read, is
+ * no CSV text, is empty, or has a syntax error; the callbacks' errors as
+ * they return them. info (may be NULL) is set on success. */
+lp_status lp_i_blocks_read(lp_i_blocks *b, const char *path, const lp_i_blocks_client *cl,
+                           lp_i_file_info *info);
+
 #endif
 
 /* ---- numbers ------------------------------------------------------------ */
@@ -190,5 +297,111 @@ static inline int lp_i_csv_parse_number(const char *s, size_t len, double *out)
     *out = (neg ? -v : v) + 0.0; /* -0 -> +0 */
     return LP_I_NUM_OK;
 }
+
+/* ---- the block reader (csvload.c) ---------------------------------------- */
+
+/* The CSV loader's block loop, for any table: a file is read in large
+ * blocks (plain or gzip; a BOM skipped; the first bytes sniffed), each block
+ * cut into chunks of whole records by quote parity, the chunks parsed in
+ * parallel by the client's parse callback, then merged by its merge
+ * callback serially in file order (csvload.c's header comment has the
+ * details). nodes.csv, edges.csv (csvload.c) and a CRM's exports (crm.c)
+ * are its clients. Syntax errors, read errors and the line numbers are the
+ * reader's; row checks and what rows become are the client's. */
+
+typedef struct lp_i_field {
+    const char *s; /* in the block (not NUL-terminated) */
+    size_t len;
+} lp_i_field;
+
+/* One record's fields and the line it starts on (local to its chunk). */
+typedef struct lp_i_record {
+    lp_i_field *f; /* [n], capacity cap; lp_malloc'ed, free(f) */
+    int64_t n, cap;
+    int64_t line;
+} lp_i_record;
+
+typedef struct lp_i_syntax {
+    int kind;
+    int64_t line;  /* local */
+    int64_t field; /* 0-based index of the field in progress */
+} lp_i_syntax;
+
+/* A range of a block being parsed. Lines are counted from 0 at begin. */
+typedef struct lp_i_cursor {
+    unsigned char *p, *end;
+    const unsigned char *begin;
+    int prev_cr; /* the byte before begin was CR */
+    int at_eof;  /* end is the end of the input */
+    int64_t line;
+    unsigned char delim; /* the field separator */
+    int mode;            /* which copy of the parser */
+} lp_i_cursor;
+
+/* Why a chunk's parse ended before its end: a row the client rejected
+ * (without skipping), a syntax error (syn), out of memory. */
+enum { LP_I_STOP_NONE, LP_I_STOP_ROW, LP_I_STOP_SYNTAX, LP_I_STOP_NOMEM };
+
+/* One chunk: whole records [begin, end) of a block. */
+typedef struct lp_i_chunk {
+    unsigned char *begin, *end;
+    int prev_cr, at_eof;
+    lp_i_cursor cur; /* lp_i_chunk_next's */
+    int64_t lines;   /* line ends passed so far (all of them at the end) */
+    int stop;        /* LP_I_STOP_*: set by lp_i_chunk_next or the client */
+    lp_i_syntax syn; /* with LP_I_STOP_SYNTAX */
+} lp_i_chunk;
+
+/* The chunk's next record into r (fields pointing into the block): 1, or 0
+ * at the end of the chunk or on a syntax error or out of memory (ch->stop
+ * set). Thread-safe for distinct chunks and records. */
+int lp_i_chunk_next(lp_i_chunk *ch, lp_i_record *r);
+
+/* What a client does with a file. Callbacks return LP_OK or an error with
+ * its message set (they run serially), except parse. */
+typedef struct lp_i_blocks_client {
+    void *ctx;
+    const char *role;             /* the progress callback's file_role */
+    lp_load_progress_fn progress; /* may be NULL */
+    void *progress_ctx;
+    unsigned char delim; /* field separator (never '"', CR or LF) */
+    /* The header record (line: absolute). The reader keeps its names for
+     * syntax errors (names, also given here). */
+    lp_status (*header)(void *ctx, const lp_i_record *hdr, int64_t line, const lp_strtab *names);
+    /* In parallel, one call per chunk k of a block: read the records with
+     * lp_i_chunk_next; a rejected row sets ch->stop = LP_I_STOP_ROW and
+     * returns. Must not set the error message, allocate through igraph or
+     * touch another chunk's state. */
+    void (*parse)(void *ctx, int k, lp_i_chunk *ch);
+    /* Once per file, after the first block was parsed when more follow: the
+     * whole file is about scale times that block's chunks [0, n). NULL: none. */
+    lp_status (*reserve)(void *ctx, int n, double scale);
+    /* In file order: chunk k's results; base = the absolute line of its
+     * first byte. Its syntax error or out of memory is reported after this
+     * (the rows before it come first). */
+    lp_status (*merge)(void *ctx, int k, const lp_i_chunk *ch, int64_t base);
+    /* After the merges of a block's n chunks. NULL: none. */
+    lp_status (*block_done)(void *ctx, int n);
+} lp_i_blocks_client;
+
+/* What was read of a file. */
+typedef struct lp_i_file_info {
+    int64_t size;   /* as stored (compressed for gzip); -1 unknown */
+    int64_t bytes;  /* bytes of CSV text (uncompressed), BOM included */
+    uint32_t crc32; /* of those bytes */
+    int64_t width;  /* header fields */
+} lp_i_file_info;
+
+/* Workspaces for one load (per chunk, reused from file to file). */
+typedef struct lp_i_blocks lp_i_blocks;
+lp_status lp_i_blocks_new(lp_i_blocks **out);
+void lp_i_blocks_free(lp_i_blocks *b); /* accepts NULL */
+/* Chunks per block at most (the client's per-chunk state is this long). */
+int lp_i_blocks_chunks(const lp_i_blocks *b);
+/* Read path with cl. LP_EINPUT for a file that cannot be opened or read, is
+ * no CSV text, is empty, or has a syntax error; the callbacks' errors as
+ * they return them. info (may be NULL) is set on success. */
+lp_status lp_i_blocks_read(lp_i_blocks *b, const char *path, const lp_i_blocks_client *cl,
+                           lp_i_file_info *info);
 
 #endif

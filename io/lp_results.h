@@ -184,6 +184,9 @@ typedef struct lp_results_table {
     int64_t *degree, *accounts_at_risk;
     double *strength, *pagerank, *betweenness, *brokerage, *revenue_at_risk;
     uint8_t *is_articulation;
+    /* rows [num_lo, num_hi) of the numeric /nodes columns were read (all of
+     * them unless LP_RT_PERSON_ROWS; the other rows are 0) */
+    int64_t num_lo, num_hi;
     int has_accounts; /* /accounts present (the key-person analysis ran) */
     int64_t a;        /* /accounts rows */
     int64_t *account_node;
@@ -215,7 +218,15 @@ enum {
     LP_RT_NODE_RISK = 16,       /* accounts_at_risk, revenue_at_risk */
     LP_RT_NODE_TYPE = 32,       /* /nodes/type */
     LP_RT_NODE_CENTRALITY = 64, /* brokerage, betweenness, pagerank */
+    /* With LP_RT_NODE_TYPE: the numeric /nodes columns only from the first
+     * to the last person row (a hyperslab; persons are usually one run of
+     * rows, and a whole column is mostly other rows), the rest left 0. */
+    LP_RT_PERSON_ROWS = 128,
 };
+
+/* The person type of a file that does not record the run's --person list
+ * (DESIGN.md's default). */
+#define LP_RESULTS_DEFAULT_PERSON "employee"
 
 /* Read the result file at path whole: the same file checks as
  * lp_results_read_summary (messages as listed there), then every column
@@ -228,5 +239,7 @@ void lp_results_table_free(lp_results_table *t); /* accepts NULL */
 /* 1 if node row i has a type of the run's --person list (0 when the file
  * does not record the list: see lp_results_table.person_types). */
 int lp_results_is_person(const lp_results_table *t, int64_t i);
+/* lp_results_is_person, or for a file without the list the default type. */
+int lp_results_is_person_or_default(const lp_results_table *t, int64_t i);
 
 #endif

@@ -751,6 +751,43 @@ static int rd_whole_opt(lp_h5r *rd, void **out, hid_t file, const char *path, H5
     return rd_whole(rd, out, file, path, cls, mtype, size, len);
 }
 
+/* rd_whole_opt reading only rows [lo, hi) (one hyperslab: HDF5 inflates
+ * only the chunks holding them) into a zeroed array of len rows. */
+static int rd_range_opt(lp_h5r *rd, void **out, hid_t file, const char *path, H5T_class_t cls,
+                        hid_t mtype, size_t size, int64_t len, int64_t lo, int64_t hi)
+{
+    if (lo == 0 && hi == len) return rd_whole_opt(rd, out, file, path, cls, mtype, size, len);
+    htri_t ex = H5Lexists(file, path, H5P_DEFAULT);
+    if (ex < 0) return lp_h5r_fail_h5(rd, "looking up %s", path);
+    if (ex == 0) return 1;
+    int64_t got = 0;
+    hid_t dset = lp_h5r_column_open(rd, file, path, cls, &got), fspace = -1, mspace = -1;
+    if (dset < 0) return -1;
+    int rc = -1;
+    if (got != len) {
+        lp_h5r_fail(rd, "%s has %" PRId64 " rows, expected %" PRId64, path, got, len);
+        goto done;
+    }
+    if (!(*out = lp_calloc((size_t)len + 1, size))) {
+        lp_h5r_nomem(rd, path);
+        goto done;
+    }
+    hsize_t start[1] = {(hsize_t)lo}, count[1] = {(hsize_t)(hi - lo)};
+    if (hi > lo &&
+        ((fspace = H5Dget_space(dset)) < 0 || (mspace = H5Screate_simple(1, count, NULL)) < 0 ||
+         H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start, NULL, count, NULL) < 0 ||
+         H5Dread(dset, mtype, mspace, fspace, H5P_DEFAULT, (char *)*out + (size_t)lo * size) < 0)) {
+        lp_h5r_fail(rd, "cannot read %s", path);
+        goto done;
+    }
+    rc = 0;
+done:
+    if (mspace >= 0) H5Sclose(mspace);
+    if (fspace >= 0) H5Sclose(fspace);
+    H5Dclose(dset);
+    return rc;
+}
+
 /* The rows_of attribute of the index column `path` must name `table`. */
 static int rd_check_rows_of(lp_h5r *rd, hid_t file, const char *path, const char *table)
 {
@@ -1003,25 +1040,38 @@ static int rd_node_numbers(lp_h5r *rd, lp_results_table *t, hid_t file, unsigned
     const hid_t I = H5T_NATIVE_INT64, F = H5T_NATIVE_DOUBLE;
     int all = (parts & LP_RT_NODE_NUMBERS) != 0;
     int risk = all || (parts & LP_RT_NODE_RISK), cent = all || (parts & LP_RT_NODE_CENTRALITY);
+    int64_t lo = 0, hi = n;
+    if ((parts & LP_RT_PERSON_ROWS) && t->node_type.data) {
+        while (lo < n && !lp_results_is_person_or_default(t, lo))
+            lo++;
+        hi = lo;
+        for (int64_t i = n; i > lo; i--)
+            if (lp_results_is_person_or_default(t, i - 1)) {
+                hi = i;
+                break;
+            }
+    }
+    t->num_lo = lo;
+    t->num_hi = hi;
     if (all &&
         (rd_whole_opt(rd, (void **)&t->degree, file, "/nodes/degree", H5T_INTEGER, I, 8, n) < 0 ||
          rd_whole_opt(rd, (void **)&t->strength, file, "/nodes/strength", H5T_FLOAT, F, 8, n) < 0 ||
          rd_whole_opt(rd, (void **)&t->is_articulation, file, "/nodes/is_articulation", H5T_INTEGER,
                       H5T_NATIVE_UINT8, 1, n) < 0))
         return -1;
-    if (cent &&
-        (rd_whole_opt(rd, (void **)&t->pagerank, file, "/nodes/pagerank", H5T_FLOAT, F, 8, n) < 0 ||
-         rd_whole_opt(rd, (void **)&t->betweenness, file, "/nodes/betweenness", H5T_FLOAT, F, 8,
-                      n) < 0 ||
-         rd_whole_opt(rd, (void **)&t->brokerage, file, "/nodes/brokerage", H5T_FLOAT, F, 8, n) <
-             0))
+    if (cent && (rd_range_opt(rd, (void **)&t->pagerank, file, "/nodes/pagerank", H5T_FLOAT, F, 8,
+                              n, lo, hi) < 0 ||
+                 rd_range_opt(rd, (void **)&t->betweenness, file, "/nodes/betweenness", H5T_FLOAT,
+                              F, 8, n, lo, hi) < 0 ||
+                 rd_range_opt(rd, (void **)&t->brokerage, file, "/nodes/brokerage", H5T_FLOAT, F, 8,
+                              n, lo, hi) < 0))
         return -1;
-    if (risk && (rd_whole_opt(rd, (void **)&t->accounts_at_risk, file, "/nodes/accounts_at_risk",
-                              H5T_INTEGER, I, 8, n) < 0 ||
-                 rd_whole_opt(rd, (void **)&t->revenue_at_risk, file, "/nodes/revenue_at_risk",
-                              H5T_FLOAT, F, 8, n) < 0))
+    if (risk && (rd_range_opt(rd, (void **)&t->accounts_at_risk, file, "/nodes/accounts_at_risk",
+                              H5T_INTEGER, I, 8, n, lo, hi) < 0 ||
+                 rd_range_opt(rd, (void **)&t->revenue_at_risk, file, "/nodes/revenue_at_risk",
+                              H5T_FLOAT, F, 8, n, lo, hi) < 0))
         return -1;
-    for (int64_t i = 0; t->revenue_at_risk && i < n; i++)
+    for (int64_t i = lo; t->revenue_at_risk && i < hi; i++)
         if (!(t->revenue_at_risk[i] >= 0) || !isfinite(t->revenue_at_risk[i]))
             return lp_h5r_fail(rd, "/nodes/revenue_at_risk[%" PRId64 "] is negative or not finite",
                                i);
@@ -1120,7 +1170,7 @@ lp_status lp_results_read_table(lp_results_table *out, const char *path, unsigne
     lp_h5r rd = {.path = path, .status = LP_OK};
     hid_t file = -1, sum = -1;
     char *warnings = NULL;
-    if (parts == 0) parts = ~0u;
+    if (parts == 0) parts = ~(unsigned)LP_RT_PERSON_ROWS; /* all, whole */
     if (parts & LP_RT_SCENARIOS) parts |= LP_RT_ACCOUNTS; /* scenario lists index /accounts */
 
     if ((file = open_results(&rd, path)) < 0) goto done;
@@ -1239,6 +1289,12 @@ void lp_results_table_free(lp_results_table *t)
     rlist_free(&t->newly);
     rlist_free(&t->leave);
     memset(t, 0, sizeof *t);
+}
+
+int lp_results_is_person_or_default(const lp_results_table *t, int64_t i)
+{
+    if (t->n_person_types > 0) return lp_results_is_person(t, i);
+    return strcmp(lp_rstrings_get(&t->node_type, i), LP_RESULTS_DEFAULT_PERSON) == 0;
 }
 
 int lp_results_is_person(const lp_results_table *t, int64_t i)

@@ -4,7 +4,8 @@
  * header). Both routes: failing and skipping bad rows. The loader's block
  * size is lowered (the test hook of lp_i_csv.h) so that records straddle
  * block boundaries, as they do in big files, and so that the 2 MiB default
- * blocks do not dominate the time of each run. */
+ * blocks do not dominate the time of each run (the loader sizes its zlib
+ * buffers and first row lists from the input too: bench/README.md). */
 #include "fuzz_common.h"
 
 #include "lp_csv.h"

@@ -1,0 +1,281 @@
+/* test_crm_blocks.c — the CRM import reads its exports with the CSV
+ * loader's block reader (parallel chunks, merged in file order): the graph,
+ * the report, the warnings and the error messages must not depend on how
+ * the files are cut into blocks and chunks, nor on the thread count.
+ *
+ * Reference: one thread, the default block (every sample file in one block,
+ * at most a few chunks). Against it: blocks of 256 bytes to 64 KiB and
+ * chunks down to 1 byte at 1, 2 and 8 threads, on the shipped Salesforce
+ * and HubSpot samples (data/crm-sample) and on a copy of the Salesforce
+ * sample with bad rows planted in Task.csv (a file of edges only, whose
+ * rows are done in the parallel chunks) and Contact.csv (a file with nodes,
+ * done in the merge): skipped with --skip-bad-rows (same count, same
+ * warnings with the same line numbers) and, without it, the same first
+ * error. The line numbers themselves are checked against the planted rows.
+ *
+ * Out of memory: the k-th allocation made to fail (lp_alloc_fail_after) for
+ * k spread over a whole import cut into small blocks and chunks: every
+ * failure is LP_EINTERNAL "out of memory (...)" and nothing leaks (the
+ * ASan build's LeakSanitizer checks at exit).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lp_alloc.h"
+#include "lp_crm.h"
+#include "lp_graph.h"
+#include "lp_test.h"
+
+extern int64_t lp_i_csv_block_size, lp_i_csv_min_chunk;
+
+typedef struct run {
+    lp_status st;
+    char msg[1024];
+    char *warn; /* what went to the warning stream */
+    lp_graph g;
+    lp_crm_report rep;
+} run;
+
+static void run_free(run *r)
+{
+    if (!r->st) {
+        lp_graph_free(&r->g);
+        lp_crm_report_free(&r->rep);
+    }
+    free(r->warn);
+}
+
+static run import(const char *crm, const char *dir, int skip)
+{
+    run r;
+    memset(&r, 0, sizeof r);
+    lp_crm_mapping *m = NULL;
+    if ((r.st = lp_crm_mapping_builtin(&m, crm))) { /* only when out of memory */
+        snprintf(r.msg, sizeof r.msg, "%s", lp_error_message());
+        r.warn = calloc(1, 1);
+        return r;
+    }
+    FILE *w = tmpfile();
+    lp_crm_options o = LP_CRM_OPTIONS_INIT;
+    o.skip_bad_rows = skip;
+    o.warn = w;
+    r.st = lp_crm_import(&r.g, &r.rep, m, dir, &o);
+    if (r.st) snprintf(r.msg, sizeof r.msg, "%s", lp_error_message());
+    long len = ftell(w);
+    r.warn = calloc((size_t)len + 1, 1);
+    rewind(w);
+    if (len > 0 && fread(r.warn, 1, (size_t)len, w) != (size_t)len) r.warn[0] = '\0';
+    fclose(w);
+    lp_crm_mapping_free(m);
+    return r;
+}
+
+static int same_graph(const lp_graph *a, const lp_graph *b)
+{
+    if (a->n != b->n || a->m != b->m) return 0;
+    for (int64_t i = 0; i < a->n; i++)
+        if (strcmp(lp_strtab_get(&a->nodes.id, i), lp_strtab_get(&b->nodes.id, i)) ||
+            strcmp(lp_strtab_get(&a->nodes.name, i), lp_strtab_get(&b->nodes.name, i)) ||
+            a->nodes.type[i] != b->nodes.type[i] || a->nodes.revenue[i] != b->nodes.revenue[i])
+            return 0;
+    size_t arcs = (size_t)(2 * a->m);
+    return !memcmp(a->csr.offset, b->csr.offset, (size_t)(a->n + 1) * sizeof *a->csr.offset) &&
+           !memcmp(a->csr.adj, b->csr.adj, arcs * sizeof *a->csr.adj) &&
+           !memcmp(a->csr.weight, b->csr.weight, arcs * sizeof *a->csr.weight);
+}
+
+static int same_report(const lp_crm_report *a, const lp_crm_report *b)
+{
+    if (a->csv_bytes != b->csv_bytes || a->as_of_day != b->as_of_day ||
+        a->load.nodes_file.crc32 != b->load.nodes_file.crc32 ||
+        a->load.node_rows != b->load.node_rows || a->load.edge_rows != b->load.edge_rows ||
+        a->load.skipped_rows != b->load.skipped_rows || a->nfiles != b->nfiles)
+        return 0;
+    for (int i = 0; i < a->nfiles; i++) {
+        const lp_crm_file_report *x = &a->files[i], *y = &b->files[i];
+        if (x->rows != y->rows || x->bytes != y->bytes || x->nodes != y->nodes ||
+            x->edges != y->edges || x->skipped_left != y->skipped_left ||
+            x->skipped_unknown != y->skipped_unknown || x->bad_rows != y->bad_rows ||
+            x->ncols != y->ncols)
+            return 0;
+        for (int k = 0; k < x->ncols; k++)
+            if (x->unknown[k] != y->unknown[k]) return 0;
+    }
+    return 1;
+}
+
+/* Compare every cut and thread count against ref. */
+static void against(const char *what, const char *crm, const char *dir, int skip, const run *ref)
+{
+    static const struct {
+        int64_t block, chunk;
+    } cuts[] = {{256, 1}, {1000, 64}, {4096, 1}, {65536, 4096}};
+    static const int threads[] = {1, 2, 8};
+    int64_t block = lp_i_csv_block_size, chunk = lp_i_csv_min_chunk;
+    for (size_t c = 0; c < sizeof cuts / sizeof *cuts; c++)
+        for (size_t t = 0; t < sizeof threads / sizeof *threads; t++) {
+            lp_i_csv_block_size = cuts[c].block;
+            lp_i_csv_min_chunk = cuts[c].chunk;
+            set_threads(threads[t]);
+            run r = import(crm, dir, skip);
+            lp_i_csv_block_size = block;
+            lp_i_csv_min_chunk = chunk;
+            const char *where = what;
+            CHECK(r.st == ref->st, "%s block %lld chunk %lld threads %d: status %d, want %d (%s)",
+                  where, (long long)cuts[c].block, (long long)cuts[c].chunk, threads[t], r.st,
+                  ref->st, r.msg);
+            CHECK(!strcmp(r.msg, ref->msg), "%s block %lld threads %d: message\n  %s\nwant\n  %s",
+                  where, (long long)cuts[c].block, threads[t], r.msg, ref->msg);
+            CHECK(!strcmp(r.warn, ref->warn), "%s block %lld threads %d: warnings\n%s\nwant\n%s",
+                  where, (long long)cuts[c].block, threads[t], r.warn, ref->warn);
+            if (!r.st && !ref->st) {
+                CHECK(same_graph(&r.g, &ref->g), "%s block %lld threads %d: another graph", where,
+                      (long long)cuts[c].block, threads[t]);
+                CHECK(same_report(&r.rep, &ref->rep), "%s block %lld threads %d: another report",
+                      where, (long long)cuts[c].block, threads[t]);
+            }
+            run_free(&r);
+        }
+    set_threads(1);
+}
+
+static void copy_file(const char *from, const char *to, const char *append)
+{
+    FILE *in = fopen(from, "rb"), *out = fopen(to, "wb");
+    if (!in || !out) {
+        perror(from);
+        exit(1);
+    }
+    char buf[65536];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, in)) > 0)
+        fwrite(buf, 1, n, out);
+    if (append) fputs(append, out);
+    fclose(in);
+    fclose(out);
+}
+
+static int64_t count_lines(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    int64_t n = 0;
+    for (int ch; f && (ch = fgetc(f)) != EOF;)
+        n += ch == '\n';
+    if (f) fclose(f);
+    return n;
+}
+
+int main(void)
+{
+    const char *src = getenv("LP_TEST_DIR");
+    char sample[1024];
+    snprintf(sample, sizeof sample, "%s/../data/crm-sample", src ? src : "tests");
+
+    static const char *const crms[2] = {"salesforce", "hubspot"};
+    for (int i = 0; i < 2; i++) {
+        char dir[1200];
+        snprintf(dir, sizeof dir, "%s/%s", sample, crms[i]);
+        set_threads(1);
+        run ref = import(crms[i], dir, 0);
+        CHECK(ref.st == LP_OK, "%s sample: %s", crms[i], ref.msg);
+        if (!ref.st)
+            CHECK(ref.g.m > 1000, "%s sample: only %lld edges", crms[i], (long long)ref.g.m);
+        against(crms[i], crms[i], dir, 0, &ref);
+        run_free(&ref);
+    }
+
+    /* bad rows planted at the ends of Task.csv and Contact.csv */
+    char tmp[] = "/tmp/lp_crm_blocks_XXXXXX";
+    if (!mkdtemp(tmp)) {
+        perror("mkdtemp");
+        return 1;
+    }
+    static const char *const files[] = {"User",        "Account", "Contact", "AccountTeamMember",
+                                        "Opportunity", "Task",    "Event"};
+    char from[1400], to[1400];
+    int64_t task_lines = 0, contact_lines = 0;
+    for (size_t k = 0; k < sizeof files / sizeof *files; k++) {
+        snprintf(from, sizeof from, "%s/salesforce/%s.csv", sample, files[k]);
+        snprintf(to, sizeof to, "%s/%s.csv", tmp, files[k]);
+        const char *extra = NULL;
+        if (!strcmp(files[k], "Task")) {
+            task_lines = count_lines(from);
+            extra = "\"00TBAD1\",\"\",\"\",\"\",\"2025-13-01\",\"Call\",\"Open\"\n"
+                    "\"00TBAD2\",\"x\"\n"
+                    "\"00TBAD3\",\"\",\"\",\"\",\"\",\"Call\",\"Open\"\n";
+        }
+        if (!strcmp(files[k], "Contact")) {
+            contact_lines = count_lines(from);
+            extra = "\"003BAD1\",\"A B\",\"\",\"\"\n";
+        }
+        copy_file(from, to, extra);
+    }
+    set_threads(1);
+    run ref = import("salesforce", tmp, 1);
+    CHECK(ref.st == LP_OK, "planted, skipping: %s", ref.msg);
+    if (!ref.st)
+        CHECK(ref.rep.load.skipped_rows == 4, "planted: %lld skipped, want 4",
+              (long long)ref.rep.load.skipped_rows);
+    /* the warnings name the planted rows' lines (header = line 1) */
+    char want[512];
+    snprintf(want, sizeof want, "Contact.csv:%lld: expected", (long long)contact_lines + 1);
+    CHECK(strstr(ref.warn, want) != NULL, "planted: no warning with '%s' in\n%s", want, ref.warn);
+    snprintf(want, sizeof want, "Task.csv:%lld: field 'ActivityDate': malformed date",
+             (long long)task_lines + 1);
+    CHECK(strstr(ref.warn, want) != NULL, "planted: no warning with '%s' in\n%s", want, ref.warn);
+    snprintf(want, sizeof want, "Task.csv:%lld: expected 7 fields, found 2",
+             (long long)task_lines + 2);
+    CHECK(strstr(ref.warn, want) != NULL, "planted: no warning with '%s' in\n%s", want, ref.warn);
+    snprintf(want, sizeof want, "Task.csv:%lld: field 'ActivityDate': missing date",
+             (long long)task_lines + 3);
+    CHECK(strstr(ref.warn, want) != NULL, "planted: no warning with '%s' in\n%s", want, ref.warn);
+    against("planted, skipping", "salesforce", tmp, 1, &ref);
+    run_free(&ref);
+
+    run fail = import("salesforce", tmp, 0);
+    CHECK(fail.st == LP_EINPUT, "planted, failing: status %d", fail.st);
+    snprintf(want, sizeof want, "Contact.csv:%lld: expected 5 fields, found 4",
+             (long long)contact_lines + 1);
+    CHECK(strstr(fail.msg, want) != NULL, "planted, failing: '%s', want '%s'", fail.msg, want);
+    against("planted, failing", "salesforce", tmp, 0, &fail);
+    run_free(&fail);
+
+    for (size_t k = 0; k < sizeof files / sizeof *files; k++) {
+        snprintf(to, sizeof to, "%s/%s.csv", tmp, files[k]);
+        unlink(to);
+    }
+    rmdir(tmp);
+    /* allocation failures, at 1 thread (a reproducible count) */
+    {
+        char dir[1200];
+        snprintf(dir, sizeof dir, "%s/hubspot", sample);
+        int64_t block = lp_i_csv_block_size, chunk = lp_i_csv_min_chunk;
+        lp_i_csv_block_size = 4096;
+        lp_i_csv_min_chunk = 256;
+        set_threads(1);
+        lp_alloc_fail_after(-1);
+        run full = import("hubspot", dir, 0);
+        long total = lp_alloc_count();
+        CHECK(full.st == LP_OK, "hubspot, small blocks: %s", full.msg);
+        run_free(&full);
+        long step = total / 150 > 0 ? total / 150 : 1;
+        int failed = 0;
+        for (long k = 0; k < total; k += k < 40 ? 1 : step) {
+            lp_alloc_fail_after(k);
+            run r = import("hubspot", dir, 0);
+            lp_alloc_fail_after(-1);
+            if (r.st != LP_OK) failed++;
+            CHECK(r.st == LP_OK || (r.st == LP_EINTERNAL && !strncmp(r.msg, "out of memory", 13)),
+                  "allocation %ld of %ld failing: status %d '%s'", k, total, r.st, r.msg);
+            run_free(&r);
+        }
+        CHECK(failed > 40, "only %d of the failing allocations made the import fail", failed);
+        lp_i_csv_block_size = block;
+        lp_i_csv_min_chunk = chunk;
+    }
+
+    if (failures) fprintf(stderr, "%d failure(s)\n", failures);
+    return failures ? 1 : 0;
+}
