@@ -488,7 +488,7 @@ static void to_wide(uint64_t *w, const fix128 *a, int64_t n)
 
 static fix128 fold_wide(const uint64_t *w)
 {
-    fix128 r = {w[0], w[2]};
+    fix128 r = {.lo = w[0], .hi = w[2]};
     fix_sum(&r, (fix128){w[1] << 32, w[1] >> 32});
     return r;
 }
@@ -675,7 +675,6 @@ static void sample_path(bibfs_ws *w, const lp_csr *c, lp_vid u, lp_vid v, uint64
         hi[sd] = 1;
     }
     int64_t n_meet = 0;
-    int meet_side = 0;
     while (n_meet == 0 && lo[0] < hi[0] && lo[1] < hi[1]) {
         /* expand the side whose frontier has the smaller degree sum */
         int64_t cost[2] = {0, 0};
@@ -702,7 +701,6 @@ static void sample_path(bibfs_ws *w, const lp_csr *c, lp_vid u, lp_vid v, uint64
         lo[sd] = hi[sd];
         hi[sd] = w->n_visited[sd] = nv;
         depth[sd] = dn;
-        meet_side = sd;
     }
     if (n_meet > 0) {
         /* Choose the meeting vertex y with probability sigma_u(y) sigma_v(y) / sigma_uv. */
@@ -718,7 +716,6 @@ static void sample_path(bibfs_ws *w, const lp_csr *c, lp_vid u, lp_vid v, uint64
                 break;
             }
         }
-        (void)meet_side;
         if (y != u && y != v) {
 #pragma omp atomic
             w->count[y]++;

@@ -365,7 +365,13 @@ lp_status lp_i_bf_init(lp_i_bf **out, const lp_graph *g, int nthreads)
 int32_t lp_i_bf_one(lp_i_bf *s, int t, lp_vid a, int32_t cap, const uint32_t *removed,
                     uint32_t removed_gen)
 {
-    bf_ctx x = {&s->g->csr, s->g->role, s->open, a, removed, removed_gen, 0};
+    bf_ctx x = {.c = &s->g->csr,
+                .role = s->g->role,
+                .open = s->open,
+                .a = a,
+                .removed = removed,
+                .removed_gen = removed_gen,
+                .record = 0};
     return bus_factor_one(&s->ws[t], &x, cap);
 }
 
@@ -493,7 +499,13 @@ lp_status lp_bus_factor_paths_dist(int32_t *out, int64_t **out_offsets, lp_vid *
         }
         int t = lp_i_thread_id();
         bf_ws *w = &s->ws[t];
-        bf_ctx x = {&g->csr, g->role, s->open, (lp_vid)account_node[i], NULL, 0, record};
+        bf_ctx x = {.c = &g->csr,
+                    .role = g->role,
+                    .open = s->open,
+                    .a = (lp_vid)account_node[i],
+                    .removed = NULL,
+                    .removed_gen = 0,
+                    .record = record};
         out[i] = bus_factor_one(w, &x, cap);
         if (record) {
             int64_t k = 0;
@@ -510,7 +522,7 @@ lp_status lp_bus_factor_paths_dist(int32_t *out, int64_t **out_offsets, lp_vid *
     if (!st) st = lp_dist_sum_i32(dist, out, na);
     if (!st && record) {
         if (dist && dist->size > 1) {
-            bf_rec all = {NULL, 0, 0, 0};
+            bf_rec all = {.buf = NULL, .len = 0, .cap = 0, .failed = 0};
             st = rec_share(&all, rec, nt, dist);
             if (!st) st = rec_gather(out_offsets, out_persons, &all, 1, na);
             free(all.buf);

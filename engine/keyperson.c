@@ -208,7 +208,8 @@ lp_status lp_keyperson_top(int64_t **out_rows, int64_t *out_count, const lp_grap
     if (!e) return lp_error_nomem("top persons");
     for (int64_t v = 0; v < g->n; v++)
         if ((g->role[v] & LP_ROLE_PERSON) && kp->accounts_at_risk[v] > 0)
-            e[c++] = (lp_i_ranked){kp->revenue_at_risk[v], kp->accounts_at_risk[v], v};
+            e[c++] = (lp_i_ranked){
+                .value = kp->revenue_at_risk[v], .tie = kp->accounts_at_risk[v], .row = v};
     lp_status st = lp_i_top_rows(out_rows, out_count, e, c, k);
     free(e);
     return st;

@@ -90,7 +90,7 @@ static int64_t suggest(const lp_graph *g, const lp_keyperson *kp, lp_vid a, cons
         for (int64_t j = head; j < level_end; j++) {
             lp_vid v = w->queue[j];
             if (v != a && qualifies(g, kp, v, kps, nk))
-                w->level[nc++] = (cand){kp->accounts_at_risk[v], v};
+                w->level[nc++] = (cand){.at_risk = kp->accounts_at_risk[v], .row = v};
         }
         if (nc > 1) qsort(w->level, (size_t)nc, sizeof *w->level, cand_cmp);
         for (int64_t j = 0; j < nc && found < k; j++)
@@ -151,7 +151,8 @@ lp_status lp_second_links_dist(int64_t **out_offsets, int64_t **out_links, const
     }
     int64_t n_persons = 0;
     for (lp_vid v = 0; v < n; v++)
-        if (g->role[v] & LP_ROLE_PERSON) by_risk[n_persons++] = (cand){kp->accounts_at_risk[v], v};
+        if (g->role[v] & LP_ROLE_PERSON)
+            by_risk[n_persons++] = (cand){.at_risk = kp->accounts_at_risk[v], .row = v};
     qsort(by_risk, (size_t)n_persons, sizeof *by_risk, cand_cmp);
 
 #pragma omp parallel for schedule(dynamic, 64) if (na >= 1024)

@@ -538,7 +538,7 @@ void lp_crm_mapping_free(lp_crm_mapping *m)
 lp_status lp_crm_mapping_parse(lp_crm_mapping **out, const char *json, size_t len,
                                const char *label)
 {
-    mp p = {label, LP_OK};
+    mp p = {.label = label, .st = LP_OK};
     lp_crm_mapping *m = lp_calloc(1, sizeof *m);
     if (!m || !(m->label = dupstr(label))) {
         free(m);
@@ -1522,7 +1522,7 @@ static int keep_record(crm_chunk *w, const lp_i_record *r)
         w->fcap = cap;
     }
     memcpy(w->fields + w->nfields, r->f, (size_t)r->n * sizeof *r->f);
-    w->recs[w->nrecs++] = (crec){w->nfields, r->n, r->line};
+    w->recs[w->nrecs++] = (crec){.first = w->nfields, .n = r->n, .line = r->line};
     w->nfields += r->n;
     return 0;
 }

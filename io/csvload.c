@@ -89,7 +89,14 @@ enum { MODE_COMMA, MODE_COMMA_CAPPED, MODE_OTHER };
 static cursor cursor_at(unsigned char *begin, unsigned char *end, int prev_cr, int at_eof,
                         unsigned char delim)
 {
-    cursor c = {begin, end, begin, prev_cr, at_eof, 0, delim, MODE_OTHER};
+    cursor c = {.p = begin,
+                .end = end,
+                .begin = begin,
+                .prev_cr = prev_cr,
+                .at_eof = at_eof,
+                .line = 0,
+                .delim = delim,
+                .mode = MODE_OTHER};
     if (delim == ',') c.mode = end - begin > lp_i_csv_max_field ? MODE_COMMA_CAPPED : MODE_COMMA;
     return c;
 }
@@ -645,7 +652,7 @@ static int push_unknown(work *w, const pending *p, int k)
         w->unk = u;
         w->unkcap = cap;
     }
-    w->unk[w->nunk++] = (unk_ref){p->id[k], p->len[k], p->hash[k]};
+    w->unk[w->nunk++] = (unk_ref){.s = p->id[k], .len = p->len[k], .hash = p->hash[k]};
     return 0;
 }
 
@@ -1510,7 +1517,7 @@ static lp_status read_header(void *ctx, const record *r, int64_t line, const lp_
     loader *ld = ctx;
     column *cols = ld->cols;
     lp_status st = LP_OK;
-    lp_i_intern seen = {NULL, 0, 0};
+    lp_i_intern seen = {.slot = NULL, .cap = 0, .count = 0};
     for (int64_t i = 0; i < r->n && !st; i++) {
         const char *s = r->f[i].s;
         size_t len = r->f[i].len;
@@ -1536,7 +1543,12 @@ static lp_status read_header(void *ctx, const record *r, int64_t line, const lp_
     }
     if (!st && missing) st = missing_columns(ld->path, r, line, cols, ld->ncols, ld->delim);
     lp_i_intern_free(&seen);
-    parse_ctx pc = {cols, r->n, ld->opt->skip_bad_rows, &ld->ids, &ld->nodes.id, ld->delim};
+    parse_ctx pc = {.cols = cols,
+                    .width = r->n,
+                    .skip = ld->opt->skip_bad_rows,
+                    .ids = &ld->ids,
+                    .keys = &ld->nodes.id,
+                    .delim = ld->delim};
     ld->pc = pc;
     return st;
 }
@@ -1565,7 +1577,7 @@ static lp_status merge_nodes(loader *ld, const work *w, int64_t base)
         if (ld->nodes.id.count >= lp_i_csv_node_limit)
             return lp_error_set(LP_EINPUT, "%s:%" PRId64 ": too many nodes (more than %" PRId64 ")",
                                 ld->path, line, lp_i_csv_node_limit);
-        row_err e = {r->pre, line, NULL, 0, 0};
+        row_err e = {.kind = r->pre, .line = line, .v = NULL, .len = 0, .n = 0};
         if (r->pre == RE_WIDTH) e.n = (int64_t)r->type_len;
         if (r->pre == RE_ID_NUL || r->pre == RE_ID_UTF8) {
             e.v = r->id;

@@ -177,7 +177,7 @@ static int64_t partition_duplicate(const str_view *v, const dup_entry *e, int64_
                 break;
             }
         if (dup < 0) {
-            table[p] = (dup_entry){e[k].tag, e[k].row + 1};
+            table[p] = (dup_entry){.tag = e[k].tag, .row = e[k].row + 1};
             inserted++;
         }
     }
@@ -244,7 +244,8 @@ static int64_t find_duplicate(const str_view *v, const uint64_t *hash, int64_t *
         int64_t *my = hist + b * np;
         for (int64_t i = count * b / nt; i < count * (b + 1) / nt; i++) {
             uint64_t h = hash ? hash[i] : str_hash(v, i);
-            part[my[bits ? (int64_t)(h >> shift) : 0]++] = (dup_entry){(uint32_t)h, (int32_t)i};
+            part[my[bits ? (int64_t)(h >> shift) : 0]++] =
+                (dup_entry){.tag = (uint32_t)h, .row = (int32_t)i};
         }
     }
 #pragma omp parallel for schedule(dynamic, 8) if (par)
@@ -888,7 +889,7 @@ static int read_strings(gs_rd *r, lp_strtab *out, const char *bytes_path, const 
         }
     }
     sum += cksum_rows(off, 8, count, count + 1);
-    str_view v = {data, off, count, nbytes};
+    str_view v = {.data = data, .off = off, .count = count, .end = nbytes};
     int64_t bad = -1, earlier = 0;
     if (col_sum_matches(r, &co, sum, want_off))
         ;
@@ -1139,7 +1140,11 @@ static int read_csr(gs_rd *r, lp_csr *c, int64_t n, int64_t m)
         col_expect_len(r, &cw, 2 * m) || col_data(r, &co, &po) || col_data(r, &ct, &pt) ||
         col_data(r, &cw, &pw))
         goto done;
-    lp_csr v = {(lp_vid)n, m, (int64_t *)po, (lp_vid *)pt, (double *)pw};
+    lp_csr v = {.n = (lp_vid)n,
+                .m = m,
+                .offset = (int64_t *)po,
+                .adj = (lp_vid *)pt,
+                .weight = (double *)pw};
     int64_t where = 0, node = 0;
     const int64_t *off = po;
     switch (lp_csr_check(&v, &where, &node)) {
@@ -1277,7 +1282,7 @@ lp_status lp_graphstore_read(lp_graph *out, lp_graphstore_info *out_info, const 
         goto done;
     nodes.has_name = has_name;
     lp_graph g;
-    lp_graph_backing backing = {gs_backing_release, r.b};
+    lp_graph_backing backing = {.release = gs_backing_release, .ctx = r.b};
     if ((r.h.status = lp_graph_adopt(&g, &nodes, &csr, backing))) goto done;
     r.b = NULL; /* the graph's now */
     g.merged_duplicates = k.merged;

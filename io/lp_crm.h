@@ -88,7 +88,8 @@ typedef struct lp_crm_options {
 } lp_crm_options;
 #define LP_CRM_OPTIONS_INIT                                                                        \
     {                                                                                              \
-        180.0, 0, 0, 0, NULL, NULL, NULL                                                           \
+        .half_life_days = 180.0, .has_as_of = 0, .as_of_day = 0, .skip_bad_rows = 0, .warn = NULL, \
+        .progress = NULL, .progress_ctx = NULL                                                     \
     }
 
 /* What one file of the mapping gave. */

@@ -111,7 +111,7 @@ typedef struct lp_load_options {
 } lp_load_options;
 #define LP_LOAD_OPTIONS_INIT                                                                       \
     {                                                                                              \
-        0, NULL, NULL, NULL, ','                                                                   \
+        .skip_bad_rows = 0, .warn = NULL, .progress = NULL, .progress_ctx = NULL, .delimiter = ',' \
     }
 
 typedef struct lp_load_report {

@@ -26,11 +26,11 @@
 #include "lp_graph.h"
 
 /* Write dir/nodes.csv and dir/edges.csv, creating dir (and its parents) if
- * missing (removed again, if still empty, when the write fails). Edge endpoints must be rows of nodes and weights finite (else
- * LP_EINTERNAL, nothing written). LP_EOUTPUT, naming the path, when a
- * directory or file cannot be created or written; then neither file is
- * replaced unless the failure came after nodes.csv was renamed into place
- * (the rename of edges.csv is the only step that can fail after it). */
+ * missing (removed again, if still empty, when the write fails). Edge endpoints must be rows of
+ * nodes and weights finite (else LP_EINTERNAL, nothing written). LP_EOUTPUT, naming the path, when
+ * a directory or file cannot be created or written; then neither file is replaced unless the
+ * failure came after nodes.csv was renamed into place (the rename of edges.csv is the only step
+ * that can fail after it). */
 lp_status lp_csv_write_graph(const char *dir, const lp_nodes *nodes, const lp_edges *edges);
 
 /* Write only a node table / only an edge list to path (same format and
@@ -55,7 +55,7 @@ typedef struct lp_csv_write_options {
 } lp_csv_write_options;
 #define LP_CSV_WRITE_OPTIONS_INIT                                                                  \
     {                                                                                              \
-        0, 0                                                                                       \
+        .crlf = 0, .bom = 0                                                                        \
     }
 
 typedef struct lp_csv_graph_writer lp_csv_graph_writer;

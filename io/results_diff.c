@@ -96,7 +96,7 @@ static lp_status map_nodes(int64_t *map, const lp_results_table *o, const char *
             map[v] = v;
         return LP_OK;
     }
-    id_index ix = {NULL, 0}, nx = {NULL, 0};
+    id_index ix = {.slot = NULL, .mask = 0}, nx = {.slot = NULL, .mask = 0};
     uint8_t *taken = lp_calloc((size_t)o->n + 1, 1);
     int64_t unmatched = 0;
     lp_status st = taken ? index_init(&ix, o->n) : lp_error_nomem("id index");
@@ -294,7 +294,10 @@ lp_status lp_diff_compute(lp_diff *out, const lp_results_table *o, const char *o
     }
     for (int64_t u = 0; u < o->n; u++)
         if (!matched[u] && o->revenue_at_risk[u] != 0) {
-            lp_diff_person p = {u, -1, o->revenue_at_risk[u], 0};
+            lp_diff_person p = {.old_node = u,
+                                .new_node = -1,
+                                .old_revenue = o->revenue_at_risk[u],
+                                .new_revenue = 0};
             d.persons[d.n_persons++] = p;
         }
     sort_old = o;

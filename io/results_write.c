@@ -659,7 +659,7 @@ static int write_root(lp_h5w *w, hid_t file, const lp_run_info *info)
     const char *igver = "";
     int ma = 0, mi = 0, pa = 0;
     unsigned hma = 0, hmi = 0, hre = 0;
-    lp_i_json in = {NULL, 0, 0, 0};
+    lp_i_json in = {.p = NULL, .len = 0, .cap = 0, .oom = 0};
     int rc = -1;
 
     lp_h5_now_iso8601(created, sizeof created);
@@ -778,7 +778,7 @@ static int write_summary(lp_h5w *w, hid_t file, const lp_graph *g, const lp_anal
                      attr_rows_of(w, file, RANKINGS[k].path, "/nodes")))
             goto done;
     }
-    lp_i_json wj = {NULL, 0, 0, 0};
+    lp_i_json wj = {.p = NULL, .len = 0, .cap = 0, .oom = 0};
     json_put(&wj, "[", 1);
     for (int64_t i = 0; i < a->warnings.count; i++) {
         if (i) json_put(&wj, ",", 1);
