@@ -446,25 +446,21 @@ static lp_status rec_gather(int64_t **out_offsets, lp_vid **out_persons, bf_rec 
 /* With other ranks: put every rank's records into one, in rank order (the
  * records name their accounts, so the order does not matter to
  * rec_gather). */
+static const void *rec_part(const void *ctx, int t, int64_t *bytes)
+{
+    const bf_rec *rec = ctx;
+    *bytes = rec[t].len * (int64_t)sizeof *rec[t].buf;
+    return rec[t].buf;
+}
+
 static lp_status rec_share(bf_rec *all, const bf_rec *rec, int nt, const lp_dist *d)
 {
-    int64_t len = 0;
-    for (int t = 0; t < nt; t++)
-        len += rec[t].len;
-    lp_vid *mine = lp_malloc(((size_t)len + 1) * sizeof *mine);
-    if (!mine) return lp_error_nomem("bus factor paths");
-    int64_t at = 0;
-    for (int t = 0; t < nt; t++) {
-        if (rec[t].len) memcpy(mine + at, rec[t].buf, (size_t)rec[t].len * sizeof *mine);
-        at += rec[t].len;
-    }
     void *buf = NULL;
     int64_t bytes = 0;
-    lp_status st = d->gather(d->ctx, mine, len * (int64_t)sizeof *mine, &buf, &bytes);
-    free(mine);
+    lp_status st = lp_dist_gather_parts(d, nt, rec_part, rec, "bus factor paths", &buf, &bytes);
     if (st) return st;
     all->buf = buf;
-    all->len = all->cap = bytes / (int64_t)sizeof *mine;
+    all->len = all->cap = bytes / (int64_t)sizeof *all->buf;
     return LP_OK;
 }
 

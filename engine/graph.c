@@ -584,7 +584,7 @@ lp_status lp_graph_drop_weak_ties(lp_graph *g, double min_tie, int64_t *out_drop
     lp_csr nc = {.n = n};
     nc.offset = lp_malloc(((size_t)n + 1) * sizeof *nc.offset);
     if (!nc.offset) return lp_error_nomem("weak ties");
-        /* Pass 1: arcs kept per node. */
+    /* Pass 1: arcs kept per node. */
 #pragma omp parallel for schedule(static) if (n >= LP_PARALLEL_MIN)
     for (lp_vid v = 0; v < n; v++) {
         int64_t keep = 0;

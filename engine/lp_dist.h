@@ -63,4 +63,14 @@ lp_status lp_dist_sum_u64(const lp_dist *d, uint64_t *buf, int64_t n);
  * 0 elsewhere), in place. */
 lp_status lp_dist_sum_i32(const lp_dist *d, int32_t *buf, int64_t n);
 
+/* Part i of n of what a rank shares (e.g. one thread's records): its
+ * address, and *bytes its length. */
+typedef const void *(*lp_dist_part_fn)(const void *ctx, int i, int64_t *bytes);
+
+/* The n parts concatenated in order, then gathered over the ranks (gather:
+ * every rank's bytes in rank order into *out, free() it). what names the
+ * data in the out-of-memory message. Needs other ranks (d->size > 1). */
+lp_status lp_dist_gather_parts(const lp_dist *d, int n, lp_dist_part_fn part, const void *ctx,
+                               const char *what, void **out, int64_t *out_bytes);
+
 #endif

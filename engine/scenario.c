@@ -253,6 +253,13 @@ static lp_status gather(lp_scenario_result *r, const sc_ws *ws, int nt)
     return LP_OK;
 }
 
+static const void *ws_part(const void *ctx, int t, int64_t *bytes)
+{
+    const sc_ws *ws = ctx;
+    *bytes = ws[t].rec_len * (int64_t)sizeof *ws[t].rec;
+    return ws[t].rec;
+}
+
 /* With other ranks: every rank's records (all its threads') into one, in
  * rank order, and the counts and revenues of every scenario recomputed
  * from the rows, in the order run_one adds them (ascending rows), so the
@@ -260,23 +267,12 @@ static lp_status gather(lp_scenario_result *r, const sc_ws *ws, int nt)
 static lp_status share(sc_ws *all, lp_scenario_result *r, const sc_ws *ws, int nt,
                        const lp_keyperson *kp, const lp_dist *d)
 {
-    int64_t len = 0;
-    for (int t = 0; t < nt; t++)
-        len += ws[t].rec_len;
-    int64_t *mine = lp_malloc(((size_t)len + 1) * sizeof *mine);
-    if (!mine) return lp_error_nomem("scenario results");
-    int64_t at = 0;
-    for (int t = 0; t < nt; t++) {
-        if (ws[t].rec_len) memcpy(mine + at, ws[t].rec, (size_t)ws[t].rec_len * sizeof *mine);
-        at += ws[t].rec_len;
-    }
     void *buf = NULL;
     int64_t bytes = 0;
-    lp_status st = d->gather(d->ctx, mine, len * (int64_t)sizeof *mine, &buf, &bytes);
-    free(mine);
+    lp_status st = lp_dist_gather_parts(d, nt, ws_part, ws, "scenario results", &buf, &bytes);
     if (st) return st;
     all->rec = buf;
-    all->rec_len = all->rec_cap = bytes / (int64_t)sizeof *mine;
+    all->rec_len = all->rec_cap = bytes / (int64_t)sizeof *all->rec;
     for (int64_t p = 0; p < all->rec_len; p += 3 + all->rec[p + 1] + all->rec[p + 2]) {
         int64_t j = all->rec[p], lost = all->rec[p + 1], newly = all->rec[p + 2];
         double lost_rev = 0, newly_rev = 0;
