@@ -195,7 +195,8 @@ static void print_extras_text(const extras *x, const lp_summary *s)
         printf("\n");
     }
     if (t->has_weak_ties_dropped && t->weak_ties_dropped > 0)
-        printf("weak ties dropped (weaker than the min_tie parameter): %lld\n", (long long)t->weak_ties_dropped);
+        printf("weak ties dropped (weaker than the min_tie parameter): %lld\n",
+               (long long)t->weak_ties_dropped);
     (void)s;
 }
 
