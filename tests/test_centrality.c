@@ -19,6 +19,7 @@
 #include "lp_centrality.h"
 #include "lp_generate.h"
 #include "lp_graph.h"
+#include "lp_i_bfs.h"
 #include "lp_test.h"
 
 static double max_rel_diff(const double *a, const double *b, int64_t n)
@@ -116,13 +117,27 @@ static void check_brokerage(const lp_graph *g, const char *what)
 {
     int64_t n = g->n;
     double *ours = malloc(((size_t)n + 1) * sizeof(double));
-    double *ours8 = malloc(((size_t)n + 1) * sizeof(double));
+    double *other = malloc(((size_t)n + 1) * sizeof(double));
     set_threads(1);
     CHECK(lp_brokerage(ours, g) == LP_OK, "%s: brokerage failed", what);
-    set_threads(8);
-    CHECK(lp_brokerage(ours8, g) == LP_OK, "%s: brokerage failed", what);
-    CHECK(!memcmp(ours, ours8, (size_t)n * sizeof(double)), "%s: brokerage depends on threads",
-          what);
+    /* Every way of expanding a level (serial, parallel top-down, parallel
+     * bottom-up, switching) at 1, 2 and 8 threads: the same bits. */
+    const lp_i_bfs_tuning tunings[4] = {
+        LP_I_BFS_TUNING_DEFAULT,
+        {.parallel_min = 0, .mode = 0},
+        {.parallel_min = 0, .mode = 1},
+        {.parallel_min = 0, .mode = 2},
+    };
+    const int threads[3] = {1, 2, 8};
+    for (int ti = 0; ti < 4; ti++)
+        for (int i = 0; i < 3; i++) {
+            set_threads(threads[i]);
+            CHECK(lp_i_brokerage_tuned(other, g, &tunings[ti]) == LP_OK, "%s: brokerage failed",
+                  what);
+            CHECK(!memcmp(ours, other, (size_t)n * sizeof(double)),
+                  "%s: brokerage differs at %d threads, tuning %d", what, threads[i], ti);
+        }
+    set_threads(1);
 
     igraph_t gr;
     igraph_copy(&gr, &g->ig);
@@ -161,7 +176,7 @@ static void check_brokerage(const lp_graph *g, const char *what)
     igraph_vector_int_destroy(&extra);
     igraph_destroy(&gr);
     free(ours);
-    free(ours8);
+    free(other);
 }
 
 /* The fixed point by the plain power iteration, in long double, from
