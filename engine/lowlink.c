@@ -73,21 +73,16 @@ lp_status lp_i_lowlink_run(lp_i_lowlink *out, const lp_csr *c, const uint8_t *ro
     const int64_t nv = (int64_t)n + (role ? 1 : 0);
     if (nv > LP_VID_MAX) return lp_error_set(LP_EINPUT, "graph too large for 32-bit ids");
     size_t sz = (size_t)nv + 1;
-    lp_i_lowlink l = {nv,
-                      lp_malloc(sz * sizeof(int32_t)),
-                      lp_malloc(sz * sizeof(int32_t)),
-                      lp_malloc(sz * sizeof(lp_vid)),
-                      lp_malloc(sz * sizeof(lp_vid)),
-                      0};
-    search s = {c,
-                role,
-                role ? n : -1,
-                NULL,
-                0,
-                lp_malloc(sz * sizeof(int64_t)),
-                lp_malloc(sz * sizeof(lp_vid)),
-                0,
-                0};
+    lp_i_lowlink l = {.nv = nv,
+                      .disc = lp_malloc(sz * sizeof(int32_t)),
+                      .low = lp_malloc(sz * sizeof(int32_t)),
+                      .parent = lp_malloc(sz * sizeof(lp_vid)),
+                      .order = lp_malloc(sz * sizeof(lp_vid))};
+    search s = {.c = c,
+                .role = role,
+                .R = role ? n : -1,
+                .it = lp_malloc(sz * sizeof(int64_t)),
+                .stack = lp_malloc(sz * sizeof(lp_vid))};
     lp_vid *anchors = lp_calloc(sz, sizeof *anchors);
     if (!l.disc || !l.low || !l.parent || !l.order || !s.it || !s.stack || !anchors) {
         free(s.it);

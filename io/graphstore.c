@@ -72,7 +72,10 @@ typedef struct str_view {
 
 static str_view view_of_strtab(const lp_strtab *t)
 {
-    str_view v = {(const unsigned char *)t->data, t->offset, t->count, t->size};
+    str_view v = {.data = (const unsigned char *)t->data,
+                  .off = t->offset,
+                  .count = t->count,
+                  .end = t->size};
     return v;
 }
 
