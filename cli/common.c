@@ -1,5 +1,6 @@
 /* common.c — small helpers every linchpin command uses (lp_cli.h). */
 #include "lp_cli.h"
+#include "lp_cli_mpi.h"
 #include "lp_text.h"
 
 #include <errno.h>
@@ -21,6 +22,9 @@ int lp_cli_usage_error(const char *fmt, ...)
      * send terminal escapes. */
     char msg[1024];
     va_list ap;
+    /* Under mpirun every rank parses the same command line: rank 0 alone
+     * reports the mistake, the others exit with the same status. */
+    if (lp_cli_mpi_rank() != 0) return LP_EUSAGE;
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);

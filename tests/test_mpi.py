@@ -122,6 +122,15 @@ def check_killed_rank(inputs, tmp):
           f"{[l for l in r.stderr.splitlines() if l.strip()][:2]}")
 
 
+def check_usage_once(inputs):
+    """A usage error under mpirun is reported once (by rank 0), not once per rank."""
+    r = mpirun(3, ["analyze"] + inputs + ["--top", "x"])
+    lines = [l for l in r.stderr.splitlines() if l.startswith("linchpin:")]
+    if r.returncode != 2 or len(lines) != 1:
+        fail(f"usage error under 3 ranks: exit {r.returncode}, {len(lines)} message lines: "
+             f"{r.stderr!r}")
+
+
 def check_batch(gen_dir, tmp):
     jobs = os.path.join(tmp, "jobs.csv")
     outs = [os.path.join(tmp, f"batch{j}.h5") for j in range(4)]
@@ -209,6 +218,7 @@ def main():
                     ["--betweenness", "off", "--scenarios", scen, "--leave", ids[12]],
                     ref_bin, tmp, ranks=(2, 3, 4))
         check_killed_rank(inputs, tmp)
+        check_usage_once(inputs)
         check_batch(gen, tmp)
         check_checkpoint(inputs, os.path.join(tmp, "generated-exact-ref.h5"), tmp)
         if DATA and os.path.isdir(DATA):
