@@ -2,6 +2,7 @@
  * replace by temporary file + fsync + rename (see lp_csvwrite.h). */
 #include "lp_csvwrite.h"
 #include "lp_alloc.h"
+#include "lp_i_numfmt.h"
 #include "lp_text.h"
 
 #include <errno.h>
@@ -92,55 +93,11 @@ static void out_field(out *o, const char *s, size_t n)
     out_char(o, '"');
 }
 
-/* Integral values below 1e15 as integers (exact: < 2^53); anything else in
- * the shortest of %.15g, %.16g, %.17g that reads back to the same double. */
+/* A finite number in the writers' form (lp_i_numfmt.h). */
 static void out_number(out *o, double x)
 {
-    char tmp[40];
-    int len;
-    if (x == floor(x) && fabs(x) < 1e15) {
-        long long v = (long long)x;
-        char *p = tmp + sizeof tmp;
-        unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
-        do {
-            *--p = (char)('0' + u % 10);
-            u /= 10;
-        } while (u);
-        if (v < 0) *--p = '-';
-        out_bytes(o, p, (size_t)(tmp + sizeof tmp - p));
-        return;
-    }
-    /* Money: at most two decimals. v / 100.0 is correctly rounded, so when
-     * it gives x back, strtod of the decimal v/100 gives x too; below 1e13
-     * the doubles are closer than 0.005, so no shorter decimal does. */
-    double c = x * 100.0;
-    if (fabs(x) < 1e13 && c == c) {
-        double v = nearbyint(c);
-        if (v / 100.0 == x) {
-            long long iv = (long long)v;
-            unsigned long long u = iv < 0 ? 0ULL - (unsigned long long)iv : (unsigned long long)iv;
-            char *p = tmp + sizeof tmp;
-            unsigned cents = (unsigned)(u % 100);
-            u /= 100;
-            if (cents) {
-                if (cents % 10) *--p = (char)('0' + cents % 10);
-                *--p = (char)('0' + cents / 10);
-                *--p = '.';
-            }
-            do {
-                *--p = (char)('0' + u % 10);
-                u /= 10;
-            } while (u);
-            if (iv < 0) *--p = '-';
-            out_bytes(o, p, (size_t)(tmp + sizeof tmp - p));
-            return;
-        }
-    }
-    for (int prec = 15;; prec++) {
-        len = snprintf(tmp, sizeof tmp, "%.*g", prec, x);
-        if (prec == 17 || strtod(tmp, NULL) == x) break;
-    }
-    out_bytes(o, tmp, (size_t)len);
+    char tmp[LP_I_FMT_NUMBER_MAX];
+    out_bytes(o, tmp, lp_i_fmt_number(tmp, x));
 }
 
 static inline size_t strtab_len(const lp_strtab *t, int64_t i)
