@@ -21,7 +21,9 @@
 #define OUT_BUF (1 << 20)
 
 typedef struct out {
-    int fd;
+    int fd;    /* -1: a memory block (lp_table_block): flushes go to mem */
+    char *mem; /* memory block: what was flushed, mem_len bytes */
+    size_t mem_len, mem_cap;
     int err;          /* errno of the first failure, 0 if none */
     int crlf;         /* line ends CRLF instead of LF */
     const char *path; /* final path, for messages */
@@ -31,6 +33,24 @@ typedef struct out {
 
 static void out_flush(out *o)
 {
+    if (o->fd < 0) { /* a memory block */
+        if (!o->err && o->mem_len + o->len > o->mem_cap) {
+            size_t nc = o->mem_cap ? 2 * o->mem_cap : OUT_BUF;
+            while (nc < o->mem_len + o->len)
+                nc *= 2;
+            char *q = lp_realloc(o->mem, nc);
+            if (q) {
+                o->mem = q;
+                o->mem_cap = nc;
+            } else {
+                o->err = ENOMEM;
+            }
+        }
+        if (!o->err) memcpy(o->mem + o->mem_len, o->buf, o->len);
+        o->mem_len += o->err ? 0 : o->len;
+        o->len = 0;
+        return;
+    }
     size_t off = 0;
     while (off < o->len && !o->err) {
         ssize_t k = write(o->fd, o->buf + off, o->len - off);
@@ -673,7 +693,7 @@ lp_status lp_table_begin(lp_table_set *s, const char *name, int ncols, const cha
     }
     if (!f->path) return lp_error_nomem("table writer");
     s->n_files++;
-    if (!(s->o = lp_malloc(sizeof *s->o))) return lp_error_nomem("table writer");
+    if (!(s->o = lp_calloc(1, sizeof *s->o))) return lp_error_nomem("table writer");
     s->o->fd = -1;
     s->o->err = 0;
     s->o->crlf = 0;
@@ -857,4 +877,50 @@ lp_status lp_table_set_commit(lp_table_set *s)
     }
     lp_table_set_discard(s);
     return st;
+}
+
+/* ---- row blocks: rows formatted apart, appended in order ------------------------- */
+
+lp_status lp_table_block_open(lp_table_set **out_block, const lp_table_set *s)
+{
+    if (!s->o) return lp_error_set(LP_EINTERNAL, "table writer: no table open for a block");
+    lp_table_set *b = lp_calloc(1, sizeof *b);
+    if (!b || !(b->o = lp_calloc(1, sizeof *b->o))) {
+        free(b);
+        return lp_error_nomem("table block");
+    }
+    b->fmt = s->fmt;
+    b->ncols = s->ncols;
+    b->cols = s->cols;
+    b->o->fd = -1;
+    b->o->path = s->o->path;
+    *out_block = b;
+    return LP_OK;
+}
+
+lp_status lp_table_block_append(lp_table_set *s, lp_table_set *b)
+{
+    out *o = b->o;
+    lp_status st = LP_OK;
+    if (b->oom || o->err)
+        st = lp_error_nomem("table block");
+    else if (!s->o)
+        st = lp_error_set(LP_EINTERNAL, "table writer: no table open for a block");
+    if (!st) {
+        out_bytes(s->o, o->mem, o->mem_len);
+        out_bytes(s->o, o->buf, o->len);
+    }
+    o->len = o->mem_len = 0;
+    b->col = 0;
+    return st;
+}
+
+void lp_table_block_free(lp_table_set *b)
+{
+    if (!b) return;
+    free(b->o->mem);
+    free(b->o);
+    free(b->scratch);
+    free(b->json);
+    free(b);
 }

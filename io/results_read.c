@@ -374,7 +374,10 @@ static int rd_whole(lp_h5r *rd, void **out, hid_t file, const char *path, H5T_cl
         lp_h5r_nomem(rd, path);
         goto done;
     }
-    if (len > 0 && H5Dread(dset, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, *out) < 0) {
+    lp_h5r_advise_huge(*out, ((size_t)len + 1) * size);
+    int raw = lp_h5r_read_rows(rd, dset, path, mtype, 0, len, *out, size, 0);
+    if (raw < 0) goto done;
+    if (raw && len > 0 && H5Dread(dset, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, *out) < 0) {
         lp_h5r_fail(rd, "cannot read %s", path);
         goto done;
     }
@@ -772,8 +775,12 @@ static int rd_range_opt(lp_h5r *rd, void **out, hid_t file, const char *path, H5
         lp_h5r_nomem(rd, path);
         goto done;
     }
+    lp_h5r_advise_huge(*out, ((size_t)len + 1) * size);
     hsize_t start[1] = {(hsize_t)lo}, count[1] = {(hsize_t)(hi - lo)};
-    if (hi > lo &&
+    int raw =
+        lp_h5r_read_rows(rd, dset, path, mtype, lo, hi, (char *)*out + (size_t)lo * size, size, 0);
+    if (raw < 0) goto done;
+    if (raw && hi > lo &&
         ((fspace = H5Dget_space(dset)) < 0 || (mspace = H5Screate_simple(1, count, NULL)) < 0 ||
          H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start, NULL, count, NULL) < 0 ||
          H5Dread(dset, mtype, mspace, fspace, H5P_DEFAULT, (char *)*out + (size_t)lo * size) < 0)) {
@@ -905,11 +912,14 @@ static int rd_strings_fixed(lp_h5r *rd, lp_rstrings *s, hid_t file, const char *
         lp_h5r_nomem(rd, path);
         goto done;
     }
-    if (n > 0 && H5Dread(dset, ftype, H5S_ALL, H5S_ALL, H5P_DEFAULT, s->data) < 0) {
+    lp_h5r_advise_huge(s->data, (size_t)n * (w + 1) + 1);
+    int raw = lp_h5r_read_rows(rd, dset, path, ftype, 0, n, s->data, w + 1, 1);
+    if (raw < 0) goto done;
+    if (raw && n > 0 && H5Dread(dset, ftype, H5S_ALL, H5S_ALL, H5P_DEFAULT, s->data) < 0) {
         lp_h5r_fail_h5(rd, "reading %s", path);
         goto done;
     }
-    for (int64_t i = n - 1; i >= 0; i--) {
+    for (int64_t i = n - 1; raw && i >= 0; i--) {
         char *dst = s->data + (size_t)i * (w + 1);
         memmove(dst, s->data + (size_t)i * w, w);
         dst[w] = '\0';
