@@ -11,6 +11,7 @@
  * a type conversion, a chunk never written, a chunk that fails its checksum
  * or does not inflate to its size — returns 1 and the caller reads the
  * column with H5Dread as before, so damaged files give HDF5's own error. */
+#define _DEFAULT_SOURCE /* MADV_HUGEPAGE */
 #include "lp_alloc.h"
 #include "lp_i_h5.h"
 #include "lp_i_omp.h"

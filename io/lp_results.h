@@ -235,6 +235,10 @@ enum {
      * to the last person row (a hyperslab; persons are usually one run of
      * rows, and a whole column is mostly other rows), the rest left 0. */
     LP_RT_PERSON_ROWS = 128,
+    /* Leave out what only export and summary show: /accounts second links,
+     * dominant share and threads, /nodes/accounts_at_risk (their pointers
+     * NULL, as when absent). For diff. */
+    LP_RT_NO_EXTRAS = 256,
 };
 
 /* The person type of a file that does not record the run's --person list
