@@ -571,6 +571,11 @@ struct lp_table_set {
     int n_files, cap_files;
     out *o; /* the open file, NULL between tables */
     int ncols, col;
+    /* JSON lines: each column's key as written, '"name":', at keys +
+     * key_off[k] .. key_off[k + 1] (a block borrows its table's) */
+    char *keys;
+    size_t *key_off;
+    int keys_owned;
     const char *const *cols;
     int in_list, list_items;
     char *scratch; /* a list cell or a repaired string */
@@ -643,9 +648,13 @@ static void cell_start(lp_table_set *s)
         if (s->col > 0) out_char(o, ',');
     } else {
         out_char(o, s->col > 0 ? ',' : '{');
-        const char *name = s->cols[s->col];
-        out_json_string(s, name, strlen(name));
-        out_char(o, ':');
+        if (s->keys && s->col < s->ncols) {
+            out_bytes(o, s->keys + s->key_off[s->col], s->key_off[s->col + 1] - s->key_off[s->col]);
+        } else {
+            const char *name = s->cols[s->col];
+            out_json_string(s, name, strlen(name));
+            out_char(o, ':');
+        }
     }
     s->col++;
 }
@@ -708,6 +717,28 @@ lp_status lp_table_begin(lp_table_set *s, const char *name, int ncols, const cha
     s->ncols = ncols;
     s->cols = cols;
     s->col = 0;
+    if (s->fmt == LP_TABLE_JSONL) { /* the keys, encoded once */
+        size_t cap = 0;
+        for (int k = 0; k < ncols; k++)
+            cap += LP_TEXT_JSON_MAX(strlen(cols[k])) + 1;
+        s->keys = lp_malloc(cap + 1);
+        s->key_off = lp_malloc(((size_t)ncols + 1) * sizeof *s->key_off);
+        if (!s->keys || !s->key_off) {
+            free(s->keys);
+            free(s->key_off);
+            s->keys = NULL;
+            s->key_off = NULL;
+            return lp_error_nomem("table writer");
+        }
+        s->keys_owned = 1;
+        size_t at = 0;
+        for (int k = 0; k < ncols; k++) {
+            s->key_off[k] = at;
+            at += lp_text_json(s->keys + at, cols[k], strlen(cols[k]));
+            s->keys[at++] = ':';
+        }
+        s->key_off[ncols] = at;
+    }
     if (s->fmt == LP_TABLE_CSV) {
         for (int k = 0; k < ncols; k++) {
             if (k) out_char(s->o, ',');
@@ -817,6 +848,13 @@ lp_status lp_table_end(lp_table_set *s)
     if (!s->o) return lp_error_set(LP_EINTERNAL, "table writer: no table open");
     out *o = s->o;
     s->o = NULL;
+    if (s->keys_owned) {
+        free(s->keys);
+        free(s->key_off);
+    }
+    s->keys = NULL;
+    s->key_off = NULL;
+    s->keys_owned = 0;
     lp_status st = s->oom ? lp_error_nomem("table cell") : LP_OK;
     if (st) {
         close(o->fd);
@@ -848,6 +886,10 @@ void lp_table_set_discard(lp_table_set *s)
         free(s->files[k].path);
     }
     free(s->files);
+    if (s->keys_owned) {
+        free(s->keys);
+        free(s->key_off);
+    }
     if (s->dir) remove_dirs(s->dir, s->created);
     free(s->dir);
     free(s->scratch);
@@ -892,6 +934,8 @@ lp_status lp_table_block_open(lp_table_set **out_block, const lp_table_set *s)
     b->fmt = s->fmt;
     b->ncols = s->ncols;
     b->cols = s->cols;
+    b->keys = s->keys; /* borrowed: keys_owned 0 */
+    b->key_off = s->key_off;
     b->o->fd = -1;
     b->o->path = s->o->path;
     *out_block = b;

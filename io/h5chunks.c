@@ -3,7 +3,9 @@
  * each chunk (H5Dread_chunk, serial: HDF5 is not thread-safe here), then
  * the chunks are checked and decoded in parallel (OpenMP) straight into the
  * caller's array: Fletcher-32 verified, inflated, unshuffled, exactly as
- * HDF5's own filters would, without HDF5's copy out of its chunk cache.
+ * HDF5's own filters would, without HDF5's copy out of its chunk cache (and
+ * without zlib's Adler-32 of the inflated bytes when Fletcher-32 already
+ * checked the stored ones).
  *
  * Only the pipelines linchpin writes are decoded here: a subsequence of
  * shuffle, deflate, Fletcher-32 (in that order), with the file's element
@@ -63,6 +65,32 @@ static int fletcher_ok(const uint8_t *p, size_t n)
 
 enum { F_SHUFFLE = 1, F_DEFLATE = 2, F_FLETCHER = 4 };
 
+/* Inflate the zlib stream p[0..n) into exactly cb bytes at out. When the
+ * stream's bytes passed Fletcher-32 (checked), its own Adler-32 of the
+ * inflated bytes is not computed again: a raw inflate after the 2-byte
+ * header (no preset dictionary), the trailer left unread. 0 or 1 (cannot). */
+static int inflate_chunk(uint8_t *out, size_t cb, const uint8_t *p, size_t n, int checked)
+{
+    if (!checked) {
+        uLongf got = (uLongf)cb;
+        return uncompress(out, &got, p, (uLong)n) == Z_OK && got == cb ? 0 : 1;
+    }
+    if (n < 2 || (p[0] & 0x0f) != Z_DEFLATED || (p[0] >> 4) > 7 || (p[1] & 0x20) ||
+        ((unsigned)p[0] << 8 | p[1]) % 31 != 0)
+        return 1;
+    z_stream z;
+    memset(&z, 0, sizeof z);
+    if (inflateInit2(&z, -15) != Z_OK) return 1;
+    z.next_in = (Bytef *)(uintptr_t)(p + 2);
+    z.avail_in = (uInt)(n - 2);
+    z.next_out = out;
+    z.avail_out = (uInt)cb;
+    int r = inflate(&z, Z_FINISH);
+    int ok = r == Z_STREAM_END && z.total_out == cb;
+    inflateEnd(&z);
+    return ok ? 0 : 1;
+}
+
 typedef struct chunk_job {
     const uint8_t *src;
     size_t n;
@@ -78,7 +106,8 @@ static int decode_chunk(const chunk_job *job, int64_t j, int64_t c, size_t es, s
 {
     const uint8_t *p = job->src;
     size_t n = job->n;
-    if ((filters & F_FLETCHER) && !(job->mask & (1u << fidx[2]))) {
+    int checked = (filters & F_FLETCHER) && !(job->mask & (1u << fidx[2]));
+    if (checked) {
         if (n < 4 || !fletcher_ok(p, n - 4)) return 1;
         n -= 4;
     }
@@ -87,8 +116,7 @@ static int decode_chunk(const chunk_job *job, int64_t j, int64_t c, size_t es, s
     int shuf = (filters & F_SHUFFLE) && !(job->mask & (1u << fidx[0])) && es > 1;
     if ((filters & F_DEFLATE) && !(job->mask & (1u << fidx[1]))) {
         uint8_t *out = whole && !shuf ? (uint8_t *)dst + (size_t)(r0 - lo) * stride : a;
-        uLongf got = (uLongf)cb;
-        if (uncompress(out, &got, p, (uLong)n) != Z_OK || got != cb) return 1;
+        if (inflate_chunk(out, cb, p, n, checked)) return 1;
         p = out;
         n = cb;
     }
