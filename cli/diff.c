@@ -185,7 +185,7 @@ int lp_cli_diff(int argc, char **argv)
         if (same_file(in[k], out))
             return lp_cli_usage_error("the output would overwrite the input '%s'", in[k]);
 
-    const unsigned parts = LP_RT_NODE_STRINGS | LP_RT_ACCOUNTS | LP_RT_NODE_RISK;
+    const unsigned parts = LP_RT_NODE_STRINGS | LP_RT_ACCOUNTS | LP_RT_NODE_RISK | LP_RT_NO_EXTRAS;
     lp_results_table o, n;
     lp_diff d;
     memset(&d, 0, sizeof d); /* written only on success */

@@ -161,6 +161,19 @@ static inline const char *lp_rstrings_get(const lp_rstrings *s, int64_t i)
     return s->width ? s->data + i * s->width : s->data + s->off[i];
 }
 
+/* strlen(lp_rstrings_get(s, i)) without a library call: the offsets give it
+ * in the packed layout (one NUL per string, checked on read); fixed-width
+ * strings are short. */
+static inline size_t lp_rstrings_len(const lp_rstrings *s, int64_t i)
+{
+    if (!s->width) return (size_t)(s->off[i + 1] - s->off[i] - 1);
+    const char *p = s->data + i * s->width;
+    size_t l = 0;
+    while (p[l])
+        l++;
+    return l;
+}
+
 /* A list per row (CSR): row r holds val[off[r] .. off[r+1]); off NULL when
  * the list is absent from the file. */
 typedef struct lp_rlist {
@@ -222,6 +235,10 @@ enum {
      * to the last person row (a hyperslab; persons are usually one run of
      * rows, and a whole column is mostly other rows), the rest left 0. */
     LP_RT_PERSON_ROWS = 128,
+    /* Leave out what only export and summary show: /accounts second links,
+     * dominant share and threads, /nodes/accounts_at_risk (their pointers
+     * NULL, as when absent). For diff. */
+    LP_RT_NO_EXTRAS = 256,
 };
 
 /* The person type of a file that does not record the run's --person list

@@ -374,7 +374,10 @@ static int rd_whole(lp_h5r *rd, void **out, hid_t file, const char *path, H5T_cl
         lp_h5r_nomem(rd, path);
         goto done;
     }
-    if (len > 0 && H5Dread(dset, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, *out) < 0) {
+    lp_h5r_advise_huge(*out, ((size_t)len + 1) * size);
+    int raw = lp_h5r_read_rows(rd, dset, path, mtype, 0, len, *out, size, 0);
+    if (raw < 0) goto done;
+    if (raw && len > 0 && H5Dread(dset, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, *out) < 0) {
         lp_h5r_fail(rd, "cannot read %s", path);
         goto done;
     }
@@ -772,8 +775,12 @@ static int rd_range_opt(lp_h5r *rd, void **out, hid_t file, const char *path, H5
         lp_h5r_nomem(rd, path);
         goto done;
     }
+    lp_h5r_advise_huge(*out, ((size_t)len + 1) * size);
     hsize_t start[1] = {(hsize_t)lo}, count[1] = {(hsize_t)(hi - lo)};
-    if (hi > lo &&
+    int raw =
+        lp_h5r_read_rows(rd, dset, path, mtype, lo, hi, (char *)*out + (size_t)lo * size, size, 0);
+    if (raw < 0) goto done;
+    if (raw && hi > lo &&
         ((fspace = H5Dget_space(dset)) < 0 || (mspace = H5Screate_simple(1, count, NULL)) < 0 ||
          H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start, NULL, count, NULL) < 0 ||
          H5Dread(dset, mtype, mspace, fspace, H5P_DEFAULT, (char *)*out + (size_t)lo * size) < 0)) {
@@ -905,11 +912,14 @@ static int rd_strings_fixed(lp_h5r *rd, lp_rstrings *s, hid_t file, const char *
         lp_h5r_nomem(rd, path);
         goto done;
     }
-    if (n > 0 && H5Dread(dset, ftype, H5S_ALL, H5S_ALL, H5P_DEFAULT, s->data) < 0) {
+    lp_h5r_advise_huge(s->data, (size_t)n * (w + 1) + 1);
+    int raw = lp_h5r_read_rows(rd, dset, path, ftype, 0, n, s->data, w + 1, 1);
+    if (raw < 0) goto done;
+    if (raw && n > 0 && H5Dread(dset, ftype, H5S_ALL, H5S_ALL, H5P_DEFAULT, s->data) < 0) {
         lp_h5r_fail_h5(rd, "reading %s", path);
         goto done;
     }
-    for (int64_t i = n - 1; i >= 0; i--) {
+    for (int64_t i = n - 1; raw && i >= 0; i--) {
         char *dst = s->data + (size_t)i * (w + 1);
         memmove(dst, s->data + (size_t)i * w, w);
         dst[w] = '\0';
@@ -1066,8 +1076,9 @@ static int rd_node_numbers(lp_h5r *rd, lp_results_table *t, hid_t file, unsigned
                  rd_range_opt(rd, (void **)&t->brokerage, file, "/nodes/brokerage", H5T_FLOAT, F, 8,
                               n, lo, hi) < 0))
         return -1;
-    if (risk && (rd_range_opt(rd, (void **)&t->accounts_at_risk, file, "/nodes/accounts_at_risk",
-                              H5T_INTEGER, I, 8, n, lo, hi) < 0 ||
+    if (risk && (((parts & LP_RT_NO_EXTRAS) == 0 &&
+                  rd_range_opt(rd, (void **)&t->accounts_at_risk, file, "/nodes/accounts_at_risk",
+                               H5T_INTEGER, I, 8, n, lo, hi) < 0) ||
                  rd_range_opt(rd, (void **)&t->revenue_at_risk, file, "/nodes/revenue_at_risk",
                               H5T_FLOAT, F, 8, n, lo, hi) < 0))
         return -1;
@@ -1081,7 +1092,7 @@ static int rd_node_numbers(lp_h5r *rd, lp_results_table *t, hid_t file, unsigned
 /* /accounts: node (rows of /nodes), revenue, connected, key persons
  * required; bus factor (values within its cap), dominant share, threads,
  * second links when present. */
-static int rd_accounts(lp_h5r *rd, lp_results_table *t, hid_t file)
+static int rd_accounts(lp_h5r *rd, lp_results_table *t, hid_t file, int extras)
 {
     const int64_t a = t->a, n = t->n;
     if (rd_whole(rd, (void **)&t->account_node, file, "/accounts/node", H5T_INTEGER,
@@ -1095,12 +1106,12 @@ static int rd_accounts(lp_h5r *rd, lp_results_table *t, hid_t file)
                  H5T_NATIVE_UINT8, 1, a) ||
         rd_list(rd, &t->key_persons, file, "/accounts/key_persons_offsets", "/accounts/key_persons",
                 a, n, "/nodes", 1) < 0 ||
-        rd_list(rd, &t->second_link, file, "/accounts/second_link_offsets", "/accounts/second_link",
-                a, n, "/nodes", 0) < 0 ||
-        rd_whole_opt(rd, (void **)&t->dominant_share, file, "/accounts/dominant_share", H5T_FLOAT,
-                     H5T_NATIVE_DOUBLE, 8, a) < 0 ||
-        rd_whole_opt(rd, (void **)&t->threads, file, "/accounts/threads", H5T_INTEGER,
-                     H5T_NATIVE_INT32, 4, a) < 0)
+        (extras && (rd_list(rd, &t->second_link, file, "/accounts/second_link_offsets",
+                            "/accounts/second_link", a, n, "/nodes", 0) < 0 ||
+                    rd_whole_opt(rd, (void **)&t->dominant_share, file, "/accounts/dominant_share",
+                                 H5T_FLOAT, H5T_NATIVE_DOUBLE, 8, a) < 0 ||
+                    rd_whole_opt(rd, (void **)&t->threads, file, "/accounts/threads", H5T_INTEGER,
+                                 H5T_NATIVE_INT32, 4, a) < 0)))
         return -1;
     for (int64_t i = 0; i < a; i++)
         if (!(t->account_revenue[i] >= 0) || !isfinite(t->account_revenue[i]))
@@ -1170,7 +1181,7 @@ lp_status lp_results_read_table(lp_results_table *out, const char *path, unsigne
     lp_h5r rd = {.path = path, .status = LP_OK};
     hid_t file = -1, sum = -1;
     char *warnings = NULL;
-    if (parts == 0) parts = ~(unsigned)LP_RT_PERSON_ROWS; /* all, whole */
+    if (parts == 0) parts = ~(unsigned)(LP_RT_PERSON_ROWS | LP_RT_NO_EXTRAS); /* all, whole */
     if (parts & LP_RT_SCENARIOS) parts |= LP_RT_ACCOUNTS; /* scenario lists index /accounts */
 
     if ((file = open_results(&rd, path)) < 0) goto done;
@@ -1221,7 +1232,7 @@ lp_status lp_results_read_table(lp_results_table *out, const char *path, unsigne
             if (d < 0) goto done;
             H5Dclose(d);
             t.has_accounts = 1;
-            if (rd_accounts(&rd, &t, file)) goto done;
+            if (rd_accounts(&rd, &t, file, (parts & LP_RT_NO_EXTRAS) == 0)) goto done;
         }
     }
     if (parts & LP_RT_SCENARIOS) {
