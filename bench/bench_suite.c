@@ -1222,7 +1222,7 @@ static int plain_write_once(void *p)
                        kp->accounts_at_risk, n, 1) ||
           plain_column(gn, "revenue_at_risk", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE,
                        kp->revenue_at_risk, n, 1) ||
-          plain_column(ga, "node", H5T_STD_I64LE, H5T_NATIVE_INT64, kp->account_node, na, 1) ||
+          plain_column(ga, "node", H5T_STD_I64LE, H5T_NATIVE_INT32, kp->account_node, na, 1) ||
           plain_column(ga, "revenue", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, kp->account_revenue, na,
                        1) ||
           plain_column(ga, "connected", H5T_STD_U8LE, H5T_NATIVE_UINT8, kp->account_connected, na,
@@ -1231,7 +1231,7 @@ static int plain_write_once(void *p)
           plain_column(ga, "dominant_share", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, s->ds, na, 1) ||
           plain_column(ga, "key_persons_offsets", H5T_STD_I64LE, H5T_NATIVE_INT64,
                        kp->key_persons_offsets, na + 1, 1) ||
-          plain_column(ga, "key_persons", H5T_STD_I64LE, H5T_NATIVE_INT64, kp->key_persons,
+          plain_column(ga, "key_persons", H5T_STD_I64LE, H5T_NATIVE_INT32, kp->key_persons,
                        kp->key_persons_offsets[na], 1);
     if (ga >= 0) H5Gclose(ga);
     if (gn >= 0) H5Gclose(gn);
@@ -1275,7 +1275,7 @@ static int columns_equal(const suite *s, const char *path, const int64_t *degree
            column_equals(path, "/nodes/is_articulation", H5T_NATIVE_UINT8, 1, s->kp.is_articulation,
                          n) &&
            column_equals(path, "/accounts/bus_factor", H5T_NATIVE_INT32, 4, s->bf, na) &&
-           column_equals(path, "/accounts/key_persons", H5T_NATIVE_INT64, 8, s->kp.key_persons,
+           column_equals(path, "/accounts/key_persons", H5T_NATIVE_INT32, 4, s->kp.key_persons,
                          s->kp.key_persons_offsets[na]);
 }
 
@@ -1292,7 +1292,8 @@ static int phase_write(suite *s)
 {
     const lp_graph *g = &s->g;
     size_t n1 = (size_t)g->n + 1;
-    int64_t *degree = malloc(n1 * sizeof *degree), *top_p = NULL, *top_b = NULL, *top_bc = NULL;
+    int64_t *degree = malloc(n1 * sizeof *degree);
+    lp_vid *top_p = NULL, *top_b = NULL, *top_bc = NULL;
     int64_t n_top_p = 0, n_top_b = 0, n_top_bc = 0, hist[LP_BUS_FACTOR_CAP_DEFAULT + 1] = {0};
     double *strength = malloc(n1 * sizeof *strength);
     if (!degree || !strength) return 1;
@@ -1383,7 +1384,7 @@ static int phase_write(suite *s)
 
 /* DIR/meta.txt (key=value) and raw vectors: edges_src.i32, edges_dst.i32,
  * edges_w.f64 (the merged edge list, smaller endpoint first, CSR order),
- * role.u8, is_articulation.u8, account_node.i64, account_connected.u8,
+ * role.u8, is_articulation.u8, account_node.i32, account_connected.u8,
  * brokerage.f64, betweenness.f64 (exact, when it ran),
  * betweenness_sampled.f64, pagerank.f64. */
 static int dump_all(const suite *s)
@@ -1408,7 +1409,7 @@ static int dump_all(const suite *s)
               bench_dump(d, "edges_w.f64", w, (size_t)m * 8) ||
               bench_dump(d, "role.u8", g->role, n) ||
               bench_dump(d, "is_articulation.u8", s->kp.is_articulation, n) ||
-              bench_dump(d, "account_node.i64", s->kp.account_node, na * 8) ||
+              bench_dump(d, "account_node.i32", s->kp.account_node, na * 4) ||
               bench_dump(d, "account_connected.u8", s->kp.account_connected, na) ||
               bench_dump(d, "brokerage.f64", s->brk, n * 8) ||
               (s->bc && bench_dump(d, "betweenness.f64", s->bc, n * 8)) ||
