@@ -611,12 +611,12 @@ static int region_node(uint8_t role)
  * (non-person, non-anchor nodes) from a, weights to each person summed in
  * a dense array. stamp (n entries) marks visited nodes with `mark`; queue
  * and touched have n entries; w is all zero on entry and exit. */
-static double dominant_one(const lp_graph *g, int64_t a, int64_t *stamp, int64_t mark,
-                           lp_vid *queue, lp_vid *touched, double *w)
+static double dominant_one(const lp_graph *g, lp_vid a, int64_t *stamp, int64_t mark, lp_vid *queue,
+                           lp_vid *touched, double *w)
 {
     const lp_csr *c = &g->csr;
     int64_t head = 0, tail = 0, nt = 0;
-    queue[tail++] = (lp_vid)a;
+    queue[tail++] = a;
     stamp[a] = mark;
     while (head < tail) {
         lp_vid v = queue[head++];
@@ -749,7 +749,8 @@ static int phase_busfactor(suite *s, igraph_t *gr)
     int64_t kd = 0, dbad = 0;
     double t0 = bench_now();
     for (; kd < 2000 && na > 0 && (kd < 100 || bench_now() - t0 < s->budget); kd++) {
-        int64_t i = (int64_t)(bench_splitmix64(&seed) % (uint64_t)na), a = s->kp.account_node[i];
+        int64_t i = (int64_t)(bench_splitmix64(&seed) % (uint64_t)na);
+        lp_vid a = s->kp.account_node[i];
         if (!region_node(s->g.role[a])) continue;
         double x = dominant_one(&s->g, a, stamp, kd + 1, queue, touched, w), y = s->ds[i];
         int ok = (x != x && y != y) || fabs(x - y) <= 1e-12 * fmax(1.0, fabs(y));

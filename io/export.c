@@ -101,7 +101,7 @@ static lp_status write_persons(lp_table_set *w, const lp_results_table *t, const
     lp_status st = lp_table_begin(w, name, NCOLS(PERSON_COLS), PERSON_COLS);
     if (st) return st;
     /* the persons' rows (LP_RT_PERSON_ROWS) */
-    for (lp_vid i = (lp_vid)t->num_lo; i < t->num_hi; i++) {
+    for (lp_vid i = t->num_lo; i < t->num_hi; i++) {
         if (!is_person(t, i)) continue;
         cell_node_str(w, &t->node_id, i);
         cell_node_str(w, &t->node_name, i);

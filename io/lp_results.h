@@ -195,7 +195,7 @@ typedef struct lp_results_table {
     uint8_t *is_articulation;
     /* rows [num_lo, num_hi) of the numeric /nodes columns were read (all of
      * them unless LP_RT_PERSON_ROWS; the other rows are 0) */
-    int64_t num_lo, num_hi;
+    lp_vid num_lo, num_hi;
     int has_accounts;     /* /accounts present (the key-person analysis ran) */
     int64_t a;            /* /accounts rows */
     lp_vid *account_node; /* rows of /nodes */

@@ -1072,12 +1072,12 @@ static int rd_node_numbers(lp_h5r *rd, lp_results_table *t, hid_t file, unsigned
     const hid_t I = H5T_NATIVE_INT64, F = H5T_NATIVE_DOUBLE;
     int all = (parts & LP_RT_NODE_NUMBERS) != 0;
     int risk = all || (parts & LP_RT_NODE_RISK), cent = all || (parts & LP_RT_NODE_CENTRALITY);
-    int64_t lo = 0, hi = n;
+    lp_vid lo = 0, hi = (lp_vid)n; /* n <= LP_VID_MAX (lp_results_read_table) */
     if ((parts & LP_RT_PERSON_ROWS) && t->node_type.data) {
         while (lo < n && !lp_results_is_person_or_default(t, lo))
             lo++;
         hi = lo;
-        for (int64_t i = n; i > lo; i--)
+        for (lp_vid i = (lp_vid)n; i > lo; i--)
             if (lp_results_is_person_or_default(t, i - 1)) {
                 hi = i;
                 break;

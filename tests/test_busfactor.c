@@ -131,7 +131,7 @@ static void split_graph_free(split_graph *s)
 }
 
 /* min(maxflow(out(a) -> R), cap) */
-static int32_t oracle_maxflow(const split_graph *s, int64_t n, int64_t a, int32_t cap)
+static int32_t oracle_maxflow(const split_graph *s, int64_t n, lp_vid a, int32_t cap)
 {
     igraph_real_t value = 0;
     if (igraph_maxflow_value(&s->g, &value, n + a, 2 * n, &s->cap, NULL)) abort();
@@ -142,14 +142,14 @@ static int32_t oracle_maxflow(const split_graph *s, int64_t n, int64_t a, int32_
 
 /* Does a still reach an anchor when the persons flagged in `removed` are
  * gone? a itself is never removed. */
-static int still_connected(const lp_graph *g, int64_t a, const uint8_t *removed, uint8_t *seen,
+static int still_connected(const lp_graph *g, lp_vid a, const uint8_t *removed, uint8_t *seen,
                            lp_vid *queue)
 {
     const lp_csr *c = &g->csr;
     memset(seen, 0, (size_t)g->n);
     int64_t head = 0, tail = 0;
     seen[a] = 1;
-    queue[tail++] = (lp_vid)a;
+    queue[tail++] = a;
     while (head < tail) {
         lp_vid v = queue[head++];
         if (g->role[v] & LP_ROLE_ANCHOR) return 1;
@@ -166,9 +166,9 @@ static int still_connected(const lp_graph *g, int64_t a, const uint8_t *removed,
 
 typedef struct brute {
     const lp_graph *g;
-    int64_t a;
+    lp_vid a;
     int64_t np;
-    int64_t *persons; /* persons other than a */
+    lp_vid *persons; /* persons other than a */
     uint8_t *removed, *seen;
     lp_vid *queue;
 } brute;
@@ -196,7 +196,7 @@ static int brute_min_cut(brute *b, int limit)
     return limit + 1;
 }
 
-static void brute_init(brute *b, const lp_graph *g, int64_t a)
+static void brute_init(brute *b, const lp_graph *g, lp_vid a)
 {
     b->g = g;
     b->a = a;
@@ -205,7 +205,7 @@ static void brute_init(brute *b, const lp_graph *g, int64_t a)
     b->removed = calloc((size_t)g->n + 1, 1);
     b->seen = malloc((size_t)g->n + 1);
     b->queue = malloc(((size_t)g->n + 1) * sizeof *b->queue);
-    for (int64_t v = 0; v < g->n; v++)
+    for (lp_vid v = 0; v < g->n; v++)
         if ((g->role[v] & LP_ROLE_PERSON) && v != a) b->persons[b->np++] = v;
 }
 
