@@ -26,12 +26,12 @@ const char LP_CLI_DIFF_USAGE[] =
 
 static const char *account_label(char *buf, size_t cap, const lp_results_table *t, int64_t row)
 {
-    int64_t v = t->account_node[row];
+    lp_vid v = t->account_node[row];
     return lp_cli_label(buf, cap, t->node_name.data ? lp_rstrings_get(&t->node_name, v) : NULL,
                         lp_rstrings_get(&t->node_id, v));
 }
 
-static const char *node_label(char *buf, size_t cap, const lp_results_table *t, int64_t v)
+static const char *node_label(char *buf, size_t cap, const lp_results_table *t, lp_vid v)
 {
     return lp_cli_label(buf, cap, t->node_name.data ? lp_rstrings_get(&t->node_name, v) : NULL,
                         lp_rstrings_get(&t->node_id, v));

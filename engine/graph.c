@@ -447,13 +447,14 @@ static inline uint64_t edge_hash(lp_vid u, lp_vid v, double w)
     return mix64(key * 0x9E3779B97F4A7C15ull + bits); /* a bijection of bits, and of key */
 }
 
-lp_csr_defect lp_csr_check(const lp_csr *c, int64_t *where, int64_t *node)
+lp_csr_defect lp_csr_check(const lp_csr *c, int64_t *where, lp_vid *node)
 {
     int64_t n = c->n, arcs = 2 * c->m;
     const int64_t *off = c->offset;
     const lp_vid *adj = c->adj;
     const double *w = c->weight;
-    int64_t at = -1, v0 = -1;
+    int64_t at = -1;
+    lp_vid v0 = -1;
     lp_csr_defect d = LP_CSR_OK;
     if (off[0] != 0) {
         d = LP_CSR_OFFSET_FIRST;
@@ -503,9 +504,9 @@ lp_csr_defect lp_csr_check(const lp_csr *c, int64_t *where, int64_t *node)
     }
     if (bad < arcs) {
         /* The node of row bad: the last v with off[v] <= bad < off[v+1]. */
-        int64_t lo = 0, hi = n - 1;
+        lp_vid lo = 0, hi = (lp_vid)(n - 1);
         while (lo < hi) {
-            int64_t mid = lo + (hi - lo + 1) / 2;
+            lp_vid mid = lo + (hi - lo + 1) / 2;
             if (off[mid] <= bad)
                 lo = mid;
             else
@@ -584,7 +585,7 @@ lp_status lp_graph_drop_weak_ties(lp_graph *g, double min_tie, int64_t *out_drop
     lp_csr nc = {.n = n};
     nc.offset = lp_malloc(((size_t)n + 1) * sizeof *nc.offset);
     if (!nc.offset) return lp_error_nomem("weak ties");
-    /* Pass 1: arcs kept per node. */
+        /* Pass 1: arcs kept per node. */
 #pragma omp parallel for schedule(static) if (n >= LP_PARALLEL_MIN)
     for (lp_vid v = 0; v < n; v++) {
         int64_t keep = 0;
@@ -711,7 +712,7 @@ lp_status lp_graph_set_roles(lp_graph *g, const lp_roles *roles)
     return LP_OK;
 }
 
-const char *lp_graph_node_label(const lp_graph *g, int64_t v, char *buf, size_t cap)
+const char *lp_graph_node_label(const lp_graph *g, lp_vid v, char *buf, size_t cap)
 {
     char a[LP_TEXT_MSG_CAP], b[LP_TEXT_MSG_CAP];
     const char *id = lp_strtab_get(&g->nodes.id, v);

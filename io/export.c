@@ -66,7 +66,7 @@ static void cell_f64(lp_table_set *w, const double *col, int64_t i)
 
 static void account_row(lp_table_set *w, const lp_results_table *t, int64_t i)
 {
-    int64_t v = t->account_node[i];
+    lp_vid v = t->account_node[i];
     cell_node_str(w, &t->node_id, v);
     cell_node_str(w, &t->node_name, v);
     lp_table_f64(w, t->account_revenue[i]);
@@ -86,7 +86,7 @@ static void account_row(lp_table_set *w, const lp_results_table *t, int64_t i)
     lp_table_row_end(w);
 }
 
-static int is_person(const lp_results_table *t, int64_t i)
+static int is_person(const lp_results_table *t, lp_vid i)
 {
     return lp_results_is_person_or_default(t, i);
 }
@@ -190,10 +190,11 @@ static lp_status write_losses(lp_table_set *w, const lp_results_table *t, const 
     if (st) return st;
     for (int64_t j = 0; j < t->s; j++) {
         for (int kind = 0; kind < 2; kind++) {
-            const lp_rlist *l = kind == 0 ? &t->lost : &t->newly;
+            const lp_rlist_accounts *l = kind == 0 ? &t->lost : &t->newly;
             const char *change = kind == 0 ? "lost_path" : "fell_to_1";
             for (int64_t k = l->off[j]; k < l->off[j + 1]; k++) {
-                int64_t acc = l->val[k], v = t->account_node[acc];
+                int64_t acc = l->val[k];
+                lp_vid v = t->account_node[acc];
                 cell_node_str(w, &t->scenario_name, j);
                 lp_table_str(w, change, strlen(change));
                 cell_node_str(w, &t->node_id, v);

@@ -158,5 +158,13 @@ hid_t lp_h5r_column_open(lp_h5r *rd, hid_t file, const char *path, H5T_class_t c
 void lp_h5r_advise_huge(void *p, size_t bytes);
 int lp_h5r_read_rows(lp_h5r *rd, hid_t dset, const char *path, hid_t mtype, int64_t lo, int64_t hi,
                      void *dst, size_t stride, int strfix);
+/* The integer column `path` of node rows (int64 in the file) whole into
+ * malloc'ed *out as lp_vid: len rows (len < 0: any number; *got, if not
+ * NULL, receives it). Read in blocks of LP_H5_CHUNK values as int64, each
+ * checked to be a row of `table` ([0, bound), and at most LP_VID_MAX)
+ * before it is narrowed: "<path>[i] = v is not a row of <table>". On
+ * failure *out is NULL. */
+int lp_h5r_node_rows(lp_h5r *rd, lp_vid **out, hid_t file, const char *path, int64_t len,
+                     int64_t *got, int64_t bound, const char *table);
 
 #endif
