@@ -1749,6 +1749,53 @@ void lp_crm_report_free(lp_crm_report *rep)
     memset(rep, 0, sizeof *rep);
 }
 
+/* The activity weight of a row's day: 0.5^(age / half-life), age = as_of -
+ * day (0 for days after as_of); a weight that underflows to 0 is the
+ * smallest positive double (the weakest tie there is). */
+static double day_weight(double day, double as_of, double hl)
+{
+    double age = as_of - day;
+    if (age < 0) age = 0;
+    double w = pow(0.5, age / hl);
+    if (!(w > 0)) w = 4.9406564584124654e-324;
+    return w;
+}
+
+/* Replace the day each activity row carries by its weight. Days are whole
+ * numbers in a range of a few thousand, so the weights come from a table
+ * of the range (day_weight per distinct day: the same bits as per row)
+ * when the range is at most CRM_DAY_TABLE days. */
+#define CRM_DAY_TABLE (1 << 20)
+static lp_status weigh_activities(lp_edges *act, double as_of, double hl)
+{
+    int64_t na = act->m;
+    double *wt = act->weight, lo = 0, hi = 0;
+    if (na == 0) return LP_OK;
+    lo = hi = wt[0];
+#pragma omp parallel for schedule(static) reduction(min : lo) reduction(max : hi) if (na >= 65536)
+    for (int64_t k = 0; k < na; k++) {
+        if (wt[k] < lo) lo = wt[k];
+        if (wt[k] > hi) hi = wt[k];
+    }
+    double *tab = NULL;
+    int64_t base = (int64_t)lo, span = 0;
+    if (lo >= -1e15 && hi <= 1e15 && hi - lo < CRM_DAY_TABLE) {
+        span = (int64_t)hi - base + 1;
+        if (!(tab = lp_malloc((size_t)span * sizeof *tab)))
+            return lp_error_nomem("activity weights");
+        for (int64_t i = 0; i < span; i++)
+            tab[i] = day_weight((double)(base + i), as_of, hl);
+    }
+#pragma omp parallel for schedule(static) if (na >= 65536)
+    for (int64_t k = 0; k < na; k++) {
+        double d = wt[k];
+        int64_t i = tab ? (int64_t)d - base : -1;
+        wt[k] = i >= 0 && i < span && (double)(base + i) == d ? tab[i] : day_weight(d, as_of, hl);
+    }
+    free(tab);
+    return LP_OK;
+}
+
 lp_status lp_crm_import(lp_graph *out, lp_crm_report *out_rep, const lp_crm_mapping *m,
                         const char *dir, const lp_crm_options *opt)
 {
@@ -1803,21 +1850,7 @@ lp_status lp_crm_import(lp_graph *out, lp_crm_report *out_rep, const lp_crm_mapp
     c.rep.has_activity = c.has_day;
     c.rep.as_of_day = c.opt->has_as_of ? c.opt->as_of_day : c.has_day ? c.max_day : 0;
     c.rep.half_life_days = c.opt->half_life_days;
-    {
-        int64_t m0 = c.fixed.m, na = c.act.m;
-        if ((st = append_list(&c.fixed, &c.act))) goto done;
-        double *wt = c.fixed.weight + m0, as_of = (double)c.rep.as_of_day,
-               hl = c.opt->half_life_days;
-#pragma omp parallel for schedule(static) if (na >= 65536)
-        for (int64_t k = 0; k < na; k++) {
-            double age = as_of - wt[k];
-            if (age < 0) age = 0;
-            double w = pow(0.5, age / hl);
-            if (!(w > 0)) w = 4.9406564584124654e-324; /* underflow: the smallest tie there is */
-            wt[k] = w;
-        }
-    }
-    lp_edges_free(&c.act);
+    if ((st = weigh_activities(&c.act, (double)c.rep.as_of_day, c.opt->half_life_days))) goto done;
     lp_i_intern_free(&c.ids);
     lp_i_intern_free(&c.types);
     c.rep.load.nodes_file.path = c.rep.dir;
@@ -1826,7 +1859,13 @@ lp_status lp_crm_import(lp_graph *out, lp_crm_report *out_rep, const lp_crm_mapp
     c.rep.load.edges_file.path = c.rep.mapping;
     c.rep.load.edges_file.size = m->size;
     c.rep.load.edges_file.crc32 = m->crc;
-    st = lp_graph_build(out, &c.nodes, &c.fixed);
+    {
+        /* the fixed ties' rows, then the activities' (no copy to join them) */
+        lp_edges lists[2] = {c.fixed, c.act};
+        memset(&c.fixed, 0, sizeof c.fixed);
+        memset(&c.act, 0, sizeof c.act);
+        st = lp_graph_build_lists(out, &c.nodes, lists, 2);
+    }
 done:
     lp_nodes_free(&c.nodes);
     lp_edges_free(&c.fixed);
