@@ -6,7 +6,8 @@
  * walks the mapping's files in order with the CSV loader's block reader
  * (lp_i_blocks_read, lp_i_csv.h) and fills an lp_nodes table and two edge
  * lists (fixed weights, and activities carrying their day until the as-of
- * day is known), then hands them to lp_graph_build. Ids are interned in the
+ * day is known), then hands both to lp_graph_build_lists (no copy to
+ * join them; activity weights from a per-day table). Ids are interned in the
  * CSV loader's hash table (lp_i_csv.h).
  *
  * Per block, in parallel chunks: the records are parsed and every
