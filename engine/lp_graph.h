@@ -144,6 +144,13 @@ typedef struct lp_graph {
  * (lp_graph_adopt checks the last two as well.)
  * On failure *out is untouched. Free with lp_graph_free. */
 lp_status lp_graph_build(lp_graph *out, lp_nodes *nodes, lp_edges *edges);
+
+/* As lp_graph_build on the rows of lists[0], then those of lists[1], ... in
+ * that order (the same graph, bit for bit, as one list holding them all),
+ * without joining the lists first. 1 <= nlists <= LP_BUILD_MAX_LISTS; all
+ * nlists lists are consumed. */
+#define LP_BUILD_MAX_LISTS 8
+lp_status lp_graph_build_lists(lp_graph *out, lp_nodes *nodes, lp_edges *lists, int nlists);
 void lp_graph_free(lp_graph *g); /* accepts NULL */
 
 /* ---- a CSR that lives elsewhere (the mapped graph store) --------------- */
