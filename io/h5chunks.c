@@ -13,7 +13,6 @@
  * a type conversion, a chunk never written, a chunk that fails its checksum
  * or does not inflate to its size — returns 1 and the caller reads the
  * column with H5Dread as before, so damaged files give HDF5's own error. */
-#define _DEFAULT_SOURCE /* MADV_HUGEPAGE */
 #include "lp_alloc.h"
 #include "lp_i_h5.h"
 #include "lp_i_omp.h"
@@ -21,7 +20,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <zlib.h>
 
 /* HDF5's Fletcher-32: 16-bit big-endian words, an odd last byte as the
@@ -248,17 +246,4 @@ done:
     if (dcpl >= 0) H5Pclose(dcpl);
     if (rc == 1) H5Eclear2(H5E_DEFAULT);
     return rc;
-}
-
-void lp_h5r_advise_huge(void *p, size_t bytes)
-{
-#ifdef MADV_HUGEPAGE
-    const uintptr_t huge = (uintptr_t)2 << 20;
-    if (!p || bytes < 4 * huge) return;
-    uintptr_t a = ((uintptr_t)p + huge - 1) & ~(huge - 1), e = ((uintptr_t)p + bytes) & ~(huge - 1);
-    if (e > a) (void)madvise((void *)a, e - a, MADV_HUGEPAGE); /* a hint: failure changes nothing */
-#else
-    (void)p;
-    (void)bytes;
-#endif
 }

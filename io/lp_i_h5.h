@@ -151,11 +151,6 @@ hid_t lp_h5r_column_open(lp_h5r *rd, hid_t file, const char *path, H5T_class_t c
  * width + 1) and space padding dropped. 0 done; 1 not done (another layout
  * or filter, a conversion, or a chunk HDF5 should judge): read it with
  * H5Dread; -1 out of memory (rd set). */
-/* Ask for transparent huge pages on the whole 2 MiB extents of a large
- * array about to be filled (p from lp_malloc, bytes its size; small ones
- * are left alone). Fewer page faults: they cost more than the copying on
- * virtual machines. A hint only: nothing changes when the kernel says no. */
-void lp_h5r_advise_huge(void *p, size_t bytes);
 int lp_h5r_read_rows(lp_h5r *rd, hid_t dset, const char *path, hid_t mtype, int64_t lo, int64_t hi,
                      void *dst, size_t stride, int strfix);
 /* The integer column `path` of node rows (int64 in the file) whole into

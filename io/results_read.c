@@ -3,6 +3,7 @@
 #include "lp_results.h"
 #include "lp_alloc.h"
 #include "lp_i_h5.h"
+#include "lp_i_mem.h"
 #include "lp_graphstore.h"
 
 #include <errno.h>
@@ -370,11 +371,10 @@ static int rd_whole(lp_h5r *rd, void **out, hid_t file, const char *path, H5T_cl
         lp_h5r_fail(rd, "%s has %" PRId64 " rows, expected %" PRId64, path, got, len);
         goto done;
     }
-    if (!(*out = lp_malloc(((size_t)len + 1) * size))) {
+    if (!(*out = lp_i_alloc_big(((size_t)len + 1) * size, 0))) {
         lp_h5r_nomem(rd, path);
         goto done;
     }
-    lp_h5r_advise_huge(*out, ((size_t)len + 1) * size);
     int raw = lp_h5r_read_rows(rd, dset, path, mtype, 0, len, *out, size, 0);
     if (raw < 0) goto done;
     if (raw && len > 0 && H5Dread(dset, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, *out) < 0) {
@@ -771,11 +771,10 @@ static int rd_range_opt(lp_h5r *rd, void **out, hid_t file, const char *path, H5
         lp_h5r_fail(rd, "%s has %" PRId64 " rows, expected %" PRId64, path, got, len);
         goto done;
     }
-    if (!(*out = lp_calloc((size_t)len + 1, size))) {
+    if (!(*out = lp_i_alloc_big(((size_t)len + 1) * size, 1))) {
         lp_h5r_nomem(rd, path);
         goto done;
     }
-    lp_h5r_advise_huge(*out, ((size_t)len + 1) * size);
     hsize_t start[1] = {(hsize_t)lo}, count[1] = {(hsize_t)(hi - lo)};
     int raw =
         lp_h5r_read_rows(rd, dset, path, mtype, lo, hi, (char *)*out + (size_t)lo * size, size, 0);
@@ -940,11 +939,10 @@ static int rd_strings_fixed(lp_h5r *rd, lp_rstrings *s, hid_t file, const char *
         lp_h5r_fail(rd, "%s has an implausible string size", path);
         goto done;
     }
-    if (!(s->data = lp_malloc((size_t)n * (w + 1) + 1))) {
+    if (!(s->data = lp_i_alloc_big((size_t)n * (w + 1) + 1, 0))) {
         lp_h5r_nomem(rd, path);
         goto done;
     }
-    lp_h5r_advise_huge(s->data, (size_t)n * (w + 1) + 1);
     int raw = lp_h5r_read_rows(rd, dset, path, ftype, 0, n, s->data, w + 1, 1);
     if (raw < 0) goto done;
     if (raw && n > 0 && H5Dread(dset, ftype, H5S_ALL, H5S_ALL, H5P_DEFAULT, s->data) < 0) {
