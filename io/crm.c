@@ -1750,10 +1750,16 @@ static lp_status read_file(crm *c, int fi, const char *dir)
                             F->file);
     }
     fr->path = path;
-    crm_file x = {c, fi, F, fr, {NULL, 0, path, 0, 0}, !F->has_node};
-    lp_i_blocks_client cl = {&x,        F->file,    c->opt->progress, c->opt->progress_ctx,
-                             ',',       crm_header, crm_parse,        crm_reserve,
-                             crm_merge, NULL};
+    crm_file x = {.c = c, .fi = fi, .F = F, .fr = fr, .f = {.path = path}, .par = !F->has_node};
+    lp_i_blocks_client cl = {.ctx = &x,
+                             .role = F->file,
+                             .progress = c->opt->progress,
+                             .progress_ctx = c->opt->progress_ctx,
+                             .delim = ',',
+                             .header = crm_header,
+                             .parse = crm_parse,
+                             .reserve = crm_reserve,
+                             .merge = crm_merge};
     lp_i_file_info info;
     st = lp_i_blocks_read(c->blocks, path, &cl, &info);
     if (st) return st; /* the report is dropped: no counts to add */

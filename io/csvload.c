@@ -1899,15 +1899,25 @@ static lp_status load_file(loader *ld, const char *path, const char *role, colum
     ld->is_edges = is_edges;
     ld->cols = cols;
     ld->ncols = ncols;
-    lp_i_blocks_client cl = {ld,          role,        ld->opt->progress, ld->opt->progress_ctx,
-                             ld->delim,   read_header, parse_chunk,       reserve_chunks,
-                             merge_chunk, append_block};
+    lp_i_blocks_client cl = {.ctx = ld,
+                             .role = role,
+                             .progress = ld->opt->progress,
+                             .progress_ctx = ld->opt->progress_ctx,
+                             .delim = ld->delim,
+                             .header = read_header,
+                             .parse = parse_chunk,
+                             .reserve = reserve_chunks,
+                             .merge = merge_chunk,
+                             .block_done = append_block};
     return lp_i_blocks_read(ld->blocks, path, &cl, info);
 }
 
 static lp_status load_nodes(loader *ld, const char *path)
 {
-    column cols[NC_COUNT] = {{"id", 1, -1}, {"type", 1, -1}, {"revenue", 0, -1}, {"name", 0, -1}};
+    column cols[NC_COUNT] = {{.name = "id", .required = 1, .index = -1},
+                             {.name = "type", .required = 1, .index = -1},
+                             {.name = "revenue", .index = -1},
+                             {.name = "name", .index = -1}};
     lp_i_file_info info;
     lp_status st = load_file(ld, path, "nodes", cols, NC_COUNT, 0, &info);
     ld->nodes.has_revenue = cols[NC_REVENUE].index >= 0;
@@ -1923,8 +1933,10 @@ static lp_status load_nodes(loader *ld, const char *path)
 
 static lp_status load_edges(loader *ld, const char *path)
 {
-    column cols[EC_COUNT] = {
-        {"source", 1, -1}, {"target", 1, -1}, {"type", 0, -1}, {"weight", 0, -1}};
+    column cols[EC_COUNT] = {{.name = "source", .required = 1, .index = -1},
+                             {.name = "target", .required = 1, .index = -1},
+                             {.name = "type", .index = -1},
+                             {.name = "weight", .index = -1}};
     lp_i_file_info info;
     lp_status st = load_file(ld, path, "edges", cols, EC_COUNT, 1, &info);
     if (!st) {
