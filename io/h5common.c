@@ -386,14 +386,19 @@ hid_t lp_h5w_column_create(lp_h5w *w, hid_t file, const char *path, hid_t ftype,
     return lp_h5w_column_create_opt(w, file, path, ftype, len, &opt);
 }
 
+int64_t lp_h5w_chunk_len(const lp_h5w_colopt *opt, int64_t len)
+{
+    int64_t c = opt->chunk < 1 ? 1 : opt->chunk;
+    return len < 1 ? 1 : len < c ? len : c;
+}
+
 hid_t lp_h5w_column_create_opt(lp_h5w *w, hid_t file, const char *path, hid_t ftype, int64_t len,
                                const lp_h5w_colopt *opt)
 {
     hid_t space = -1, dcpl = -1, dset = -1;
-    int64_t c = opt->chunk < 1 ? 1 : opt->chunk;
     hsize_t dims[1] = {(hsize_t)len};
     hsize_t maxdims[1] = {len > 0 ? (hsize_t)len : H5S_UNLIMITED};
-    hsize_t chunk[1] = {(hsize_t)(len < 1 ? 1 : len < c ? len : c)};
+    hsize_t chunk[1] = {(hsize_t)lp_h5w_chunk_len(opt, len)};
     if ((space = H5Screate_simple(1, dims, maxdims)) < 0 ||
         (dcpl = H5Pcreate(H5P_DATASET_CREATE)) < 0 || H5Pset_chunk(dcpl, 1, chunk) < 0 ||
         (opt->shuffle && H5Pset_shuffle(dcpl) < 0) ||
@@ -410,12 +415,23 @@ hid_t lp_h5w_column_create_opt(lp_h5w *w, hid_t file, const char *path, hid_t ft
 int lp_h5w_column_num(lp_h5w *w, hid_t file, const char *path, hid_t ftype, hid_t mtype,
                       int64_t len, const void *buf)
 {
-    hid_t dset = lp_h5w_column_create(w, file, path, ftype, len, 1);
+    lp_h5w_colopt opt = LP_H5W_COLOPT_INIT;
+    hid_t dset = lp_h5w_column_create_opt(w, file, path, ftype, len, &opt);
     int rc = -1;
     if (dset < 0) return -1;
-    if (len > 0 && H5Dwrite(dset, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0) {
-        lp_h5w_fail_h5(w, "writing %s", path);
-        goto done;
+    if (len > 0) {
+        htri_t same = lp_i_h5w_hdf5_filters ? 0 : H5Tequal(ftype, mtype);
+        if (same < 0) {
+            lp_h5w_fail_h5(w, "writing %s", path);
+            goto done;
+        }
+        if (same) {
+            if (lp_h5w_column_chunks(w, dset, path, &opt, H5Tget_size(ftype), len, buf, NULL, NULL))
+                goto done;
+        } else if (H5Dwrite(dset, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0) {
+            lp_h5w_fail_h5(w, "writing %s", path);
+            goto done;
+        }
     }
     rc = w->io_err ? -1 : 0; /* io_err is the reason */
 done:
