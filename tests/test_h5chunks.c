@@ -17,7 +17,7 @@
  *  2. Fletcher-32 alone against a plain mod-65535 implementation (equal
  *     modulo 65535; the exact bytes are checked by 1 against HDF5).
  *  3. A whole results file (lp_results_write) of a generated graph with
- *     ~217,000 nodes (4 chunks per node column, 2 per account column):
+ *     ~93,000 nodes (2 chunks per node column, the last one partial):
  *     written at 1, 2 and 8 threads and with HDF5 running the filters
  *     (lp_i_h5w_hdf5_filters); every dataset's creation properties, values
  *     and raw chunks equal across the four files, and the file sizes equal.
@@ -166,7 +166,7 @@ static void test_columns(void)
         {"u8", H5T_STD_U8LE, 1, 0},    {"i32", H5T_STD_I32LE, 4, 0}, {"i64", H5T_STD_I64LE, 8, 0},
         {"f64", H5T_IEEE_F64LE, 8, 0}, {"str3", s3, 3, 1},           {"str8", s8, 8, 1},
     };
-    const int64_t lens[] = {1, 999, 1000, 1001, 4321, 70000, 65536 * 2 + 17};
+    const int64_t lens[] = {1, 999, 1000, 1001, 4321, 65536 * 2 + 17};
     const int levels[] = {0, 1, 4, 9};
     const int threads[] = {1, 2, 8};
     lp_h5w w;
@@ -178,6 +178,7 @@ static void test_columns(void)
             for (int variant = 0; variant < 6; variant++) {
                 const kind *kd = &kinds[k];
                 int64_t len = lens[l];
+                if (len > 10000 && variant != 0 && variant != 5) continue; /* time under ASan */
                 lp_h5w_colopt opt = LP_H5W_COLOPT_INIT;
                 opt.chunk = variant == 5 ? 65536 : 1000;
                 opt.shuffle = !kd->strings && variant != 1;
@@ -285,8 +286,8 @@ static int collect(hid_t obj, const char *name, const H5O_info_t *info, void *da
 
 static void test_results(void)
 {
-    lp_graph g = lp_test_enterprise(70000, 3);
-    CHECK(g.n > 3 * 65536, "graph too small: %lld nodes", (long long)g.n);
+    lp_graph g = lp_test_enterprise(30000, 3);
+    CHECK(g.n > 65536, "graph too small: %lld nodes", (long long)g.n);
     lp_analyze_options o = LP_ANALYZE_OPTIONS_INIT;
     o.betweenness = LP_BW_OFF;
     lp_analysis a;
@@ -295,8 +296,6 @@ static void test_results(void)
         fprintf(stderr, "analyze: %s\n", lp_error_message());
         abort();
     }
-    CHECK(a.keyperson.n_accounts > 65536, "%lld accounts: one chunk",
-          (long long)a.keyperson.n_accounts);
     lp_run_info info = {.command_line = "test_h5chunks", .threads = 2};
     const char *mode[4] = {"hdf5", "1", "2", "8"};
     char path[4][128];
