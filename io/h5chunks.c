@@ -29,10 +29,17 @@
  * data written through HDF5's own pipeline), and they do not depend on the
  * number of threads: each chunk is a function of its elements only.
  *
- * Memory: a batch of slots, each one chunk of raw bytes, one of shuffled
- * bytes and the compressed output (compressBound + 4): at most 4 per thread
- * and about LP_H5C_SCRATCH bytes in all (at least one per thread), one
- * allocation per dataset.
+ * Batches: the chunks of up to LP_H5C_BATCH_BYTES of raw data (at least one
+ * per thread; a whole column of up to 8M doubles) are filtered in one
+ * parallel loop, each kept in memory at its compressed size, then written.
+ * Few, long parallel regions on purpose: between regions the idle threads
+ * spin (libgomp's default wait policy), and on a machine whose cores are
+ * busy that spinning took the writer's own CPU (batches of 8 chunks cost
+ * 20-30% more CPU than one thread).
+ *
+ * Memory: per thread one chunk of raw bytes, one of shuffled bytes and the
+ * compressed output (compressBound + 4); the compressed chunks of one batch
+ * (at most about LP_H5C_BATCH_BYTES, much less for compressible columns).
  */
 #include "lp_alloc.h"
 #include "lp_i_h5.h"
@@ -49,7 +56,7 @@
 
 int lp_i_h5w_hdf5_filters = 0;
 
-#define LP_H5C_SCRATCH ((size_t)48 << 20)
+#define LP_H5C_BATCH_BYTES ((size_t)64 << 20)
 
 /* ---- the filters -------------------------------------------------------- */
 
@@ -106,17 +113,25 @@ static void shuffle(unsigned char *restrict dst, const unsigned char *restrict s
 
 /* ---- the writer --------------------------------------------------------- */
 
-typedef struct slot {
+/* One thread's buffers: a chunk of raw bytes, one of shuffled bytes and the
+ * compressed output (compressBound + 4). */
+typedef struct scratch {
     unsigned char *raw, *shuf, *out;
-    size_t out_len;
-    int zrc; /* zlib's status of the chunk */
-} slot;
+} scratch;
 
-/* Chunk `c` (elements [c * chunk, ...)) through the pipeline into s->out.
- * Thread-safe: touches only s and reads the source. */
-static void filter_chunk(slot *s, int64_t c, int64_t chunk, int64_t len, size_t es,
-                         const lp_h5w_colopt *opt, const unsigned char *data, lp_h5w_fill_fn fill,
-                         const void *ctx, size_t out_cap)
+/* A filtered chunk, waiting for its turn to be written. */
+typedef struct done_chunk {
+    unsigned char *bytes; /* lp_malloc'ed, exactly len bytes */
+    size_t len;
+    int zrc; /* Z_OK, zlib's failure, or Z_MEM_ERROR when bytes could not be allocated */
+} done_chunk;
+
+/* Chunk `c` (elements [c * chunk, ...)) through the pipeline into t->out;
+ * returns its length, or 0 with *zrc set when zlib failed. Thread-safe:
+ * touches only t and reads the source. */
+static size_t filter_chunk(const scratch *t, int *zrc, int64_t c, int64_t chunk, int64_t len,
+                           size_t es, const lp_h5w_colopt *opt, const unsigned char *data,
+                           lp_h5w_fill_fn fill, const void *ctx, size_t out_cap)
 {
     int64_t start = c * chunk, count = len - start < chunk ? len - start : chunk;
     size_t bytes = (size_t)chunk * es, have = (size_t)count * es;
@@ -125,35 +140,35 @@ static void filter_chunk(slot *s, int64_t c, int64_t chunk, int64_t len, size_t 
         cur = data + (size_t)start * es;
     } else {
         if (data)
-            memcpy(s->raw, data + (size_t)start * es, have);
+            memcpy(t->raw, data + (size_t)start * es, have);
         else
-            fill(ctx, start, count, s->raw);
-        memset(s->raw + have, 0, bytes - have); /* the edge chunk's fill value */
-        cur = s->raw;
+            fill(ctx, start, count, t->raw);
+        memset(t->raw + have, 0, bytes - have); /* the edge chunk's fill value */
+        cur = t->raw;
     }
     if (opt->shuffle && es > 1 && chunk > 1) {
-        shuffle(s->shuf, cur, (size_t)chunk, es);
-        cur = s->shuf;
+        shuffle(t->shuf, cur, (size_t)chunk, es);
+        cur = t->shuf;
     }
     size_t n = bytes;
-    s->zrc = Z_OK;
+    *zrc = Z_OK;
     if (opt->deflate > 0) {
         uLongf zlen = (uLongf)(out_cap - 4);
-        s->zrc = compress2(s->out, &zlen, cur, (uLong)bytes, opt->deflate);
-        if (s->zrc != Z_OK) return;
+        *zrc = compress2(t->out, &zlen, cur, (uLong)bytes, opt->deflate);
+        if (*zrc != Z_OK) return 0;
         n = (size_t)zlen;
     } else {
-        memcpy(s->out, cur, bytes);
+        memcpy(t->out, cur, bytes);
     }
     if (opt->fletcher32) {
-        uint32_t f = lp_h5c_fletcher32(s->out, n);
-        s->out[n] = (unsigned char)(f & 0xff);
-        s->out[n + 1] = (unsigned char)(f >> 8 & 0xff);
-        s->out[n + 2] = (unsigned char)(f >> 16 & 0xff);
-        s->out[n + 3] = (unsigned char)(f >> 24);
+        uint32_t f = lp_h5c_fletcher32(t->out, n);
+        t->out[n] = (unsigned char)(f & 0xff);
+        t->out[n + 1] = (unsigned char)(f >> 8 & 0xff);
+        t->out[n + 2] = (unsigned char)(f >> 16 & 0xff);
+        t->out[n + 3] = (unsigned char)(f >> 24);
         n += 4;
     }
-    s->out_len = n;
+    return n;
 }
 
 static int max_threads(void)
@@ -165,6 +180,15 @@ static int max_threads(void)
 #endif
 }
 
+static int thread_num(void)
+{
+#ifdef _OPENMP
+    return omp_get_thread_num();
+#else
+    return 0;
+#endif
+}
+
 static int write_chunks(lp_h5w *w, hid_t dset, const char *path, const lp_h5w_colopt *opt,
                         size_t es, int64_t len, const void *data, lp_h5w_fill_fn fill,
                         const void *ctx)
@@ -173,50 +197,69 @@ static int write_chunks(lp_h5w *w, hid_t dset, const char *path, const lp_h5w_co
     int64_t nchunks = (len + chunk - 1) / chunk;
     size_t bytes = (size_t)chunk * es;
     size_t out_cap = (opt->deflate > 0 ? (size_t)compressBound((uLong)bytes) : bytes) + 4;
-    size_t per_slot = 2 * bytes + out_cap;
+    size_t per_thread = 2 * bytes + out_cap;
     int nt = max_threads();
-    int64_t nslots = (int64_t)(LP_H5C_SCRATCH / per_slot);
-    if (nslots > 4 * (int64_t)nt) nslots = 4 * (int64_t)nt;
-    if (nslots < nt) nslots = nt;
-    if (nslots > nchunks) nslots = nchunks;
-    slot *slots = NULL;
-    unsigned char *mem = lp_malloc((size_t)nslots * (sizeof *slots + per_slot));
-    if (!mem) return lp_h5w_fail_nomem(w, "chunk buffers");
-    slots = (slot *)(void *)mem;
-    unsigned char *p = mem + (size_t)nslots * sizeof *slots;
-    for (int64_t i = 0; i < nslots; i++, p += per_slot) {
-        slots[i].raw = p;
-        slots[i].shuf = p + bytes;
-        slots[i].out = p + 2 * bytes;
-    }
+    if (nt > nchunks) nt = (int)nchunks;
+    int64_t batch = (int64_t)(LP_H5C_BATCH_BYTES / bytes);
+    if (batch < nt) batch = nt;
+    if (batch > nchunks) batch = nchunks;
+    unsigned char *mem = lp_malloc((size_t)nt * (sizeof(scratch) + per_thread));
+    done_chunk *done = lp_calloc((size_t)batch, sizeof *done);
     int rc = -1;
-    for (int64_t first = 0; first < nchunks; first += nslots) {
-        int64_t k = nchunks - first < nslots ? nchunks - first : nslots;
-        /* Filters only: no HDF5 and no allocation of ours in here. */
-#pragma omp parallel for schedule(dynamic, 1) if (k > 1)
-        for (int64_t i = 0; i < k; i++)
-            filter_chunk(&slots[i], first + i, chunk, len, es, opt, data, fill, ctx, out_cap);
+    if (!mem || !done) {
+        lp_h5w_fail_nomem(w, "chunk buffers");
+        goto out;
+    }
+    scratch *tmp = (scratch *)(void *)mem;
+    unsigned char *p = mem + (size_t)nt * sizeof *tmp;
+    for (int i = 0; i < nt; i++, p += per_thread) {
+        tmp[i].raw = p;
+        tmp[i].shuf = p + bytes;
+        tmp[i].out = p + 2 * bytes;
+    }
+    for (int64_t first = 0; first < nchunks; first += batch) {
+        int64_t k = nchunks - first < batch ? nchunks - first : batch;
+        /* Filters only: no HDF5 call in here (lp_malloc is thread-safe). */
+#pragma omp parallel for schedule(dynamic, 1) num_threads(nt) if (k > 1)
         for (int64_t i = 0; i < k; i++) {
-            if (slots[i].zrc != Z_OK) {
-                if (slots[i].zrc == Z_MEM_ERROR)
-                    lp_h5w_fail_nomem(w, "deflate");
-                else {
+            const scratch *t = &tmp[thread_num()];
+            size_t n = filter_chunk(t, &done[i].zrc, first + i, chunk, len, es, opt, data, fill,
+                                    ctx, out_cap);
+            if (done[i].zrc != Z_OK) continue;
+            if (!(done[i].bytes = lp_malloc(n))) {
+                done[i].zrc = Z_MEM_ERROR;
+                continue;
+            }
+            memcpy(done[i].bytes, t->out, n);
+            done[i].len = n;
+        }
+        for (int64_t i = 0; i < k; i++) {
+            if (done[i].zrc != Z_OK) {
+                if (done[i].zrc == Z_MEM_ERROR) {
+                    lp_h5w_fail_nomem(w, "compressed chunks");
+                } else {
                     w->status = LP_EINTERNAL; /* compress2 into compressBound bytes cannot fail */
                     snprintf(w->reason, sizeof w->reason, "compressing %s: zlib status %d", path,
-                             slots[i].zrc);
+                             done[i].zrc);
                 }
-                goto done;
+                goto out;
             }
             hsize_t off[1] = {(hsize_t)((first + i) * chunk)};
-            if (H5Dwrite_chunk(dset, H5P_DEFAULT, 0, off, slots[i].out_len, slots[i].out) < 0) {
+            if (H5Dwrite_chunk(dset, H5P_DEFAULT, 0, off, done[i].len, done[i].bytes) < 0) {
                 lp_h5w_fail_h5(w, "writing %s", path);
-                goto done;
+                goto out;
             }
+            free(done[i].bytes);
+            done[i].bytes = NULL;
         }
-        if (w->io_err) goto done; /* io_err is the reason */
+        if (w->io_err) goto out; /* io_err is the reason */
     }
     rc = 0;
-done:
+out:
+    if (done)
+        for (int64_t i = 0; i < batch; i++)
+            free(done[i].bytes);
+    free(done);
     free(mem);
     return rc;
 }
