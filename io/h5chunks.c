@@ -35,7 +35,7 @@
  * Few, long parallel regions on purpose: between regions the idle threads
  * spin (libgomp's default wait policy), and on a machine whose cores are
  * busy that spinning took the writer's own CPU (batches of 8 chunks cost
- * 20-30% more CPU than one thread).
+ * 15-30% more CPU than one thread).
  *
  * Memory: per thread one chunk of raw bytes, one of shuffled bytes and the
  * compressed output (compressBound + 4); the compressed chunks of one batch
