@@ -139,7 +139,7 @@ static inline igraph_error_t bench_split_bus_factor(int32_t *out, const igraph_t
                                                     const lp_graph *g, const lp_keyperson *kp,
                                                     int64_t i, int32_t cap, double big)
 {
-    int64_t a = kp->account_node[i];
+    lp_vid a = kp->account_node[i];
     double own = VECTOR(*capv)[a], val = 0;
     VECTOR(*capv)[a] = big;
     VECTOR(*capv)[s_arc0 + i] = cap;
@@ -203,7 +203,7 @@ static inline int64_t bench_peer_connected(const igraph_t *gr, const lp_keyperso
             igraph_integer_t rc = VECTOR(memb)[n - 1]; /* R was n, now n - 1 (x < n) */
             conn = 0;
             for (int64_t i = 0; i < kp->n_accounts; i++) {
-                int64_t a = kp->account_node[i];
+                lp_vid a = kp->account_node[i];
                 if (a == x) continue;
                 conn += VECTOR(memb)[a > x ? a - 1 : a] == rc;
             }

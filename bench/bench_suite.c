@@ -611,12 +611,12 @@ static int region_node(uint8_t role)
  * (non-person, non-anchor nodes) from a, weights to each person summed in
  * a dense array. stamp (n entries) marks visited nodes with `mark`; queue
  * and touched have n entries; w is all zero on entry and exit. */
-static double dominant_one(const lp_graph *g, int64_t a, int64_t *stamp, int64_t mark,
-                           lp_vid *queue, lp_vid *touched, double *w)
+static double dominant_one(const lp_graph *g, lp_vid a, int64_t *stamp, int64_t mark, lp_vid *queue,
+                           lp_vid *touched, double *w)
 {
     const lp_csr *c = &g->csr;
     int64_t head = 0, tail = 0, nt = 0;
-    queue[tail++] = (lp_vid)a;
+    queue[tail++] = a;
     stamp[a] = mark;
     while (head < tail) {
         lp_vid v = queue[head++];
@@ -749,7 +749,8 @@ static int phase_busfactor(suite *s, igraph_t *gr)
     int64_t kd = 0, dbad = 0;
     double t0 = bench_now();
     for (; kd < 2000 && na > 0 && (kd < 100 || bench_now() - t0 < s->budget); kd++) {
-        int64_t i = (int64_t)(bench_splitmix64(&seed) % (uint64_t)na), a = s->kp.account_node[i];
+        int64_t i = (int64_t)(bench_splitmix64(&seed) % (uint64_t)na);
+        lp_vid a = s->kp.account_node[i];
         if (!region_node(s->g.role[a])) continue;
         double x = dominant_one(&s->g, a, stamp, kd + 1, queue, touched, w), y = s->ds[i];
         int ok = (x != x && y != y) || fabs(x - y) <= 1e-12 * fmax(1.0, fabs(y));
@@ -1222,7 +1223,7 @@ static int plain_write_once(void *p)
                        kp->accounts_at_risk, n, 1) ||
           plain_column(gn, "revenue_at_risk", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE,
                        kp->revenue_at_risk, n, 1) ||
-          plain_column(ga, "node", H5T_STD_I64LE, H5T_NATIVE_INT64, kp->account_node, na, 1) ||
+          plain_column(ga, "node", H5T_STD_I64LE, H5T_NATIVE_INT32, kp->account_node, na, 1) ||
           plain_column(ga, "revenue", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, kp->account_revenue, na,
                        1) ||
           plain_column(ga, "connected", H5T_STD_U8LE, H5T_NATIVE_UINT8, kp->account_connected, na,
@@ -1231,7 +1232,7 @@ static int plain_write_once(void *p)
           plain_column(ga, "dominant_share", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, s->ds, na, 1) ||
           plain_column(ga, "key_persons_offsets", H5T_STD_I64LE, H5T_NATIVE_INT64,
                        kp->key_persons_offsets, na + 1, 1) ||
-          plain_column(ga, "key_persons", H5T_STD_I64LE, H5T_NATIVE_INT64, kp->key_persons,
+          plain_column(ga, "key_persons", H5T_STD_I64LE, H5T_NATIVE_INT32, kp->key_persons,
                        kp->key_persons_offsets[na], 1);
     if (ga >= 0) H5Gclose(ga);
     if (gn >= 0) H5Gclose(gn);
@@ -1275,7 +1276,7 @@ static int columns_equal(const suite *s, const char *path, const int64_t *degree
            column_equals(path, "/nodes/is_articulation", H5T_NATIVE_UINT8, 1, s->kp.is_articulation,
                          n) &&
            column_equals(path, "/accounts/bus_factor", H5T_NATIVE_INT32, 4, s->bf, na) &&
-           column_equals(path, "/accounts/key_persons", H5T_NATIVE_INT64, 8, s->kp.key_persons,
+           column_equals(path, "/accounts/key_persons", H5T_NATIVE_INT32, 4, s->kp.key_persons,
                          s->kp.key_persons_offsets[na]);
 }
 
@@ -1292,7 +1293,8 @@ static int phase_write(suite *s)
 {
     const lp_graph *g = &s->g;
     size_t n1 = (size_t)g->n + 1;
-    int64_t *degree = malloc(n1 * sizeof *degree), *top_p = NULL, *top_b = NULL, *top_bc = NULL;
+    int64_t *degree = malloc(n1 * sizeof *degree);
+    lp_vid *top_p = NULL, *top_b = NULL, *top_bc = NULL;
     int64_t n_top_p = 0, n_top_b = 0, n_top_bc = 0, hist[LP_BUS_FACTOR_CAP_DEFAULT + 1] = {0};
     double *strength = malloc(n1 * sizeof *strength);
     if (!degree || !strength) return 1;
@@ -1383,7 +1385,7 @@ static int phase_write(suite *s)
 
 /* DIR/meta.txt (key=value) and raw vectors: edges_src.i32, edges_dst.i32,
  * edges_w.f64 (the merged edge list, smaller endpoint first, CSR order),
- * role.u8, is_articulation.u8, account_node.i64, account_connected.u8,
+ * role.u8, is_articulation.u8, account_node.i32, account_connected.u8,
  * brokerage.f64, betweenness.f64 (exact, when it ran),
  * betweenness_sampled.f64, pagerank.f64. */
 static int dump_all(const suite *s)
@@ -1408,7 +1410,7 @@ static int dump_all(const suite *s)
               bench_dump(d, "edges_w.f64", w, (size_t)m * 8) ||
               bench_dump(d, "role.u8", g->role, n) ||
               bench_dump(d, "is_articulation.u8", s->kp.is_articulation, n) ||
-              bench_dump(d, "account_node.i64", s->kp.account_node, na * 8) ||
+              bench_dump(d, "account_node.i32", s->kp.account_node, na * 4) ||
               bench_dump(d, "account_connected.u8", s->kp.account_connected, na) ||
               bench_dump(d, "brokerage.f64", s->brk, n * 8) ||
               (s->bc && bench_dump(d, "betweenness.f64", s->bc, n * 8)) ||

@@ -358,7 +358,7 @@ def nx_phases(src, dst, w, deg_ours, nodes):
     verdict("keyperson", "nx", differ == 0, cut_vertices_differing=differ)
 
     # brokerage: subset betweenness from R on G + R
-    acc, conn = ours("account_node.i64", np.int64), ours("account_connected.u8", np.uint8)
+    acc, conn = ours("account_node.i32", np.int32), ours("account_connected.u8", np.uint8)
     targets = acc[conn == 1].tolist()
     R = N
     hr = h.copy()

@@ -26,12 +26,12 @@ const char LP_CLI_DIFF_USAGE[] =
 
 static const char *account_label(char *buf, size_t cap, const lp_results_table *t, int64_t row)
 {
-    int64_t v = t->account_node[row];
+    lp_vid v = t->account_node[row];
     return lp_cli_label(buf, cap, t->node_name.data ? lp_rstrings_get(&t->node_name, v) : NULL,
                         lp_rstrings_get(&t->node_id, v));
 }
 
-static const char *node_label(char *buf, size_t cap, const lp_results_table *t, int64_t v)
+static const char *node_label(char *buf, size_t cap, const lp_results_table *t, lp_vid v)
 {
     return lp_cli_label(buf, cap, t->node_name.data ? lp_rstrings_get(&t->node_name, v) : NULL,
                         lp_rstrings_get(&t->node_id, v));
@@ -185,7 +185,7 @@ int lp_cli_diff(int argc, char **argv)
         if (same_file(in[k], out))
             return lp_cli_usage_error("the output would overwrite the input '%s'", in[k]);
 
-    const unsigned parts = LP_RT_NODE_STRINGS | LP_RT_ACCOUNTS | LP_RT_NODE_RISK;
+    const unsigned parts = LP_RT_NODE_STRINGS | LP_RT_ACCOUNTS | LP_RT_NODE_RISK | LP_RT_NO_EXTRAS;
     lp_results_table o, n;
     lp_diff d;
     memset(&d, 0, sizeof d); /* written only on success */

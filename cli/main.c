@@ -367,6 +367,9 @@ static int parse_analyze(analyze_opts *o, int argc, char **argv)
                 "%s", "--top, --betweenness, --epsilon, --delta and --seed are analyze options");
         o->an.centrality = 0;
         o->an.betweenness = LP_BW_OFF;
+        /* without -o nothing shows second links (the scenario table and
+         * --add's rises need key persons and bus factor only): skip them */
+        if (!o->output) o->an.second_links = 0;
         if (!o->output) return 0;
     }
     if (!o->output) return lp_cli_usage_error("%s", "analyze needs -o RESULTS.h5");

@@ -118,17 +118,10 @@ static lp_status make_pictures(lp_report_picture **out, int *out_k, const lp_rep
     for (int j = 0; j < k && !st; j++) {
         int64_t acc = rows[j];
         int64_t nk = d->key_persons_offsets[acc + 1] - d->key_persons_offsets[acc];
-        lp_vid *key = malloc(((size_t)nk + 1) * sizeof *key);
-        if (!key) {
-            st = lp_error_nomem("pictures");
-            break;
-        }
-        for (int64_t i = 0; i < nk; i++)
-            key[i] = (lp_vid)d->key_persons[d->key_persons_offsets[acc] + i];
+        const lp_vid *key = d->key_persons + d->key_persons_offsets[acc];
         lp_subgraph s;
         int *kind = NULL;
-        st = lp_account_picture(&s, &kind, g, (lp_vid)d->account_node[acc], key, nk, 12, 16);
-        free(key);
+        st = lp_account_picture(&s, &kind, g, d->account_node[acc], key, nk, 12, 16);
         if (st) break;
         lp_report_picture *pic = &p[j];
         pic->account = acc;

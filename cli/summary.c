@@ -156,7 +156,7 @@ static lp_status extras_read(extras *x, const char *path, int64_t k)
     return LP_OK;
 }
 
-static const char *node_name(const lp_results_table *t, int64_t v)
+static const char *node_name(const lp_results_table *t, lp_vid v)
 {
     return t->node_name.data ? lp_rstrings_get(&t->node_name, v) : NULL;
 }
@@ -216,8 +216,8 @@ static void print_risk_text(const extras *x)
     }
     printf("\n");
     for (int64_t r = 0; r < x->n_risk; r++) {
-        int64_t i = x->risk[r], v = t->account_node[i];
-        int64_t kp = t->key_persons.val[t->key_persons.off[i]];
+        int64_t i = x->risk[r];
+        lp_vid v = t->account_node[i], kp = t->key_persons.val[t->key_persons.off[i]];
         char a[LP_CLI_TEXT_CAP], b[LP_CLI_TEXT_CAP], c[LP_CLI_TEXT_CAP];
         printf("%4lld  ", (long long)(r + 1));
         lp_cli_print_padded(
@@ -231,7 +231,7 @@ static void print_risk_text(const extras *x)
         if (t->second_link.off) {
             lp_cli_print_padded(stdout, b, 28);
             if (t->second_link.off[i + 1] > t->second_link.off[i]) {
-                int64_t p = t->second_link.val[t->second_link.off[i]];
+                lp_vid p = t->second_link.val[t->second_link.off[i]];
                 printf("  %s",
                        lp_cli_label(c, sizeof c, node_name(t, p), lp_rstrings_get(&t->node_id, p)));
             } else {
@@ -401,8 +401,8 @@ static void print_markdown(const char *path, const lp_summary *s, const extras *
         printf("\n## Top accounts hanging on one person\n\n| rank | account | revenue | key person "
                "| add a second link to |\n|---:|---|---:|---|---|\n");
         for (int64_t r = 0; r < x->n_risk; r++) {
-            int64_t i = x->risk[r], v = t->account_node[i];
-            int64_t kp = t->key_persons.val[t->key_persons.off[i]];
+            int64_t i = x->risk[r];
+            lp_vid v = t->account_node[i], kp = t->key_persons.val[t->key_persons.off[i]];
             printf("| %lld | ", (long long)(r + 1));
             md_label(node_name(t, v), lp_rstrings_get(&t->node_id, v));
             printf(" | ");
@@ -411,7 +411,7 @@ static void print_markdown(const char *path, const lp_summary *s, const extras *
             md_label(node_name(t, kp), lp_rstrings_get(&t->node_id, kp));
             printf(" | ");
             if (t->second_link.off && t->second_link.off[i + 1] > t->second_link.off[i]) {
-                int64_t p = t->second_link.val[t->second_link.off[i]];
+                lp_vid p = t->second_link.val[t->second_link.off[i]];
                 md_label(node_name(t, p), lp_rstrings_get(&t->node_id, p));
             }
             printf(" |\n");
@@ -540,8 +540,8 @@ static void print_json(const char *path, const lp_summary *s, const extras *x, i
     }
     printf("],\"top_accounts_at_risk\":[");
     for (int64_t r = 0; r < x->n_risk; r++) {
-        int64_t i = x->risk[r], v = t->account_node[i];
-        int64_t kp = t->key_persons.val[t->key_persons.off[i]];
+        int64_t i = x->risk[r];
+        lp_vid v = t->account_node[i], kp = t->key_persons.val[t->key_persons.off[i]];
         printf("%s{", r ? "," : "");
         json_node("account", lp_rstrings_get(&t->node_id, v), node_name(t, v), NULL);
         printf(",\"revenue\":");
@@ -553,7 +553,7 @@ static void print_json(const char *path, const lp_summary *s, const extras *x, i
         if (t->second_link.off) {
             printf(",");
             if (t->second_link.off[i + 1] > t->second_link.off[i]) {
-                int64_t p = t->second_link.val[t->second_link.off[i]];
+                lp_vid p = t->second_link.val[t->second_link.off[i]];
                 json_node("second_link", lp_rstrings_get(&t->node_id, p), node_name(t, p), NULL);
             } else {
                 printf("\"second_link\":null");

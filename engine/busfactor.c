@@ -273,7 +273,7 @@ static int32_t bus_factor_one(bf_ws *w, const bf_ctx *x, int32_t cap)
     return k;
 }
 
-static lp_status check_bus_factor_args(const lp_graph *g, const int64_t *account_node, int64_t na,
+static lp_status check_bus_factor_args(const lp_graph *g, const lp_vid *account_node, int64_t na,
                                        int32_t cap)
 {
     if (cap < 2) return lp_error_set(LP_EUSAGE, "bus factor cap must be at least 2 (got %d)", cap);
@@ -465,14 +465,14 @@ static lp_status rec_share(bf_rec *all, const bf_rec *rec, int nt, const lp_dist
 }
 
 lp_status lp_bus_factor_paths(int32_t *out, int64_t **out_offsets, lp_vid **out_persons,
-                              const lp_graph *g, const int64_t *account_node, int64_t na,
+                              const lp_graph *g, const lp_vid *account_node, int64_t na,
                               int32_t cap)
 {
     return lp_bus_factor_paths_dist(out, out_offsets, out_persons, g, account_node, na, cap, NULL);
 }
 
 lp_status lp_bus_factor_paths_dist(int32_t *out, int64_t **out_offsets, lp_vid **out_persons,
-                                   const lp_graph *g, const int64_t *account_node, int64_t na,
+                                   const lp_graph *g, const lp_vid *account_node, int64_t na,
                                    int32_t cap, const lp_dist *dist)
 {
     lp_status st = check_bus_factor_args(g, account_node, na, cap);
@@ -498,7 +498,7 @@ lp_status lp_bus_factor_paths_dist(int32_t *out, int64_t **out_offsets, lp_vid *
         bf_ctx x = {.c = &g->csr,
                     .role = g->role,
                     .open = s->open,
-                    .a = (lp_vid)account_node[i],
+                    .a = account_node[i],
                     .removed = NULL,
                     .removed_gen = 0,
                     .record = record};
@@ -534,7 +534,7 @@ done:
     return st;
 }
 
-lp_status lp_bus_factor(int32_t *out, const lp_graph *g, const int64_t *account_node, int64_t na,
+lp_status lp_bus_factor(int32_t *out, const lp_graph *g, const lp_vid *account_node, int64_t na,
                         int32_t cap)
 {
     return lp_bus_factor_paths(out, NULL, NULL, g, account_node, na, cap);

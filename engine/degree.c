@@ -35,12 +35,11 @@ static int ranked_cmp(const void *x, const void *y)
     return (a->row > b->row) - (a->row < b->row);
 }
 
-lp_status lp_i_top_rows(int64_t **out_rows, int64_t *out_count, lp_i_ranked *e, int64_t c,
-                        int64_t k)
+lp_status lp_i_top_rows(lp_vid **out_rows, int64_t *out_count, lp_i_ranked *e, int64_t c, int64_t k)
 {
     qsort(e, (size_t)c, sizeof *e, ranked_cmp);
     if (c > k) c = k;
-    int64_t *rows = lp_malloc(((size_t)c + 1) * sizeof *rows);
+    lp_vid *rows = lp_malloc(((size_t)c + 1) * sizeof *rows);
     if (!rows) return lp_error_nomem("ranking");
     for (int64_t i = 0; i < c; i++)
         rows[i] = e[i].row;
@@ -49,13 +48,13 @@ lp_status lp_i_top_rows(int64_t **out_rows, int64_t *out_count, lp_i_ranked *e, 
     return LP_OK;
 }
 
-lp_status lp_top_by_value(int64_t **out_rows, int64_t *out_count, const double *value, int64_t n,
+lp_status lp_top_by_value(lp_vid **out_rows, int64_t *out_count, const double *value, int64_t n,
                           int64_t k)
 {
     int64_t c = 0;
     lp_i_ranked *e = lp_malloc(((size_t)n + 1) * sizeof *e);
     if (!e) return lp_error_nomem("ranking");
-    for (int64_t v = 0; v < n; v++)
+    for (lp_vid v = 0; v < n; v++)
         if (value[v] > 0) e[c++] = (lp_i_ranked){.value = value[v], .tie = 0, .row = v};
     lp_status st = lp_i_top_rows(out_rows, out_count, e, c, k);
     free(e);

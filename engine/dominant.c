@@ -56,7 +56,7 @@ static double region_share(const lp_graph *g, const lp_vid *nodes, int64_t count
 }
 
 lp_status lp_dominant_share(double *out, int32_t *out_threads, const lp_graph *g,
-                            const int64_t *account_node, int64_t na)
+                            const lp_vid *account_node, int64_t na)
 {
     const lp_csr *c = &g->csr;
     const lp_vid n = c->n;
@@ -90,7 +90,7 @@ lp_status lp_dominant_share(double *out, int32_t *out_threads, const lp_graph *g
         goto done;
     }
     for (int64_t i = 0; i < na; i++) {
-        lp_vid a = (lp_vid)account_node[i];
+        lp_vid a = account_node[i];
         if (label[a] >= 0 || !is_region_node(g->role[a])) continue;
         rstart[nr] = filled;
         int64_t head = filled;
@@ -136,7 +136,7 @@ lp_status lp_dominant_share(double *out, int32_t *out_threads, const lp_graph *g
      * stamped BFS, serially: this is rare), and it does not count as a
      * person touching itself. */
     for (int64_t i = 0; i < na; i++) {
-        lp_vid a = (lp_vid)account_node[i];
+        lp_vid a = account_node[i];
         if (label[a] >= 0) {
             out[i] = rshare[label[a]];
             if (out_threads) out_threads[i] = rthreads[label[a]];

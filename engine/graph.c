@@ -1,12 +1,16 @@
 /* graph.c — the graph model: string tables, node/edge lists as read, and
  * lp_graph_build, which turns them into the simple undirected graph.
  *
- * Merging duplicates in O(n + m): edges are oriented (smaller endpoint
- * first) and put in lexicographic order by a two-pass LSD counting sort
- * (by larger endpoint, then stably by smaller endpoint); equal neighbours
- * are then adjacent and merged in one scan (weights summed). The CSR
- * snapshot is filled from the sorted list, which leaves every neighbour list
- * ascending without a further sort.
+ * Merging duplicates in O(n + m), in parallel: edges are oriented (smaller
+ * endpoint first) and partitioned stably into buckets of 64 or more
+ * consecutive smaller endpoints; each bucket, on its own thread, is sorted
+ * by smaller endpoint (counting sort) and each endpoint's rows merged by
+ * neighbour in a small hash table, in row order, then its distinct
+ * neighbours sorted. Each edge's weight is thus summed exactly as a stable
+ * sort by (u, v) followed by one scan would sum it (first row, then the
+ * later rows in input order), at any thread count. The CSR snapshot is
+ * filled from the sorted list, which leaves every neighbour list ascending
+ * without a further sort.
  *
  * lp_graph_adopt and lp_csr_check serve the graph store, whose CSR is
  * mapped from the file: checked in one pass, then used where it lies.
@@ -27,14 +31,26 @@
 
 /* ---- growable arrays -------------------------------------------------- */
 
+/* Doubling growth. From 4 MiB on, a new block on huge pages
+ * (lp_i_alloc_big) and a copy instead of realloc: a table filled row by row
+ * then takes one page fault per 2 MiB instead of one per 4 KiB (the copies
+ * add up to less than the final size). */
 static int lp_i_grow(void **p, int64_t *cap, int64_t need, size_t elem)
 {
     if (need <= *cap) return 0;
     int64_t nc = *cap ? *cap : 16;
     while (nc < need)
         nc *= 2;
-    void *q = lp_realloc(*p, (size_t)nc * elem);
-    if (!q) return -1;
+    void *q;
+    if ((size_t)nc * elem >= ((size_t)4 << 20)) {
+        q = lp_i_alloc_big((size_t)nc * elem, 0);
+        if (!q) return -1;
+        if (*p) memcpy(q, *p, (size_t)*cap * elem);
+        free(*p);
+    } else {
+        q = lp_realloc(*p, (size_t)nc * elem);
+        if (!q) return -1;
+    }
     *p = q;
     *cap = nc;
     return 0;
@@ -140,14 +156,16 @@ static int team_size(void)
 #endif
 }
 
-static lp_status check_edges(const lp_edges *e, int64_t n)
+/* Edge k of e is row base + k of the rows handed to the build. */
+static lp_status check_edges(const lp_edges *e, int64_t n, int64_t base)
 {
     for (int64_t k = 0; k < e->m; k++) {
         if (e->src[k] < 0 || e->src[k] >= n || e->dst[k] < 0 || e->dst[k] >= n)
             return lp_error_set(LP_EINTERNAL, "edge %lld names node row out of range",
-                                (long long)k);
+                                (long long)(base + k));
         if (!(e->weight[k] > 0) || e->weight[k] > 1.7976931348623157e308)
-            return lp_error_set(LP_EINTERNAL, "edge %lld has a non-positive weight", (long long)k);
+            return lp_error_set(LP_EINTERNAL, "edge %lld has a non-positive weight",
+                                (long long)(base + k));
     }
     return LP_OK;
 }
@@ -189,19 +207,6 @@ static lp_status check_sums(const lp_nodes *nodes, const lp_csr *c)
                                 id_text(a, sizeof a, nodes, v), LP_REVENUE_SUM_MAX);
     }
     return LP_OK;
-}
-
-/* Stable counting sort of idx[0..m) by key[idx[k]] in [0, n); result in out. */
-static void counting_sort(int64_t *out, const int64_t *idx, const lp_vid *key, int64_t m, int64_t n,
-                          int64_t *count /* [n+1] scratch */)
-{
-    memset(count, 0, (size_t)(n + 1) * sizeof *count);
-    for (int64_t k = 0; k < m; k++)
-        count[key[idx[k]] + 1]++;
-    for (int64_t v = 0; v < n; v++)
-        count[v + 1] += count[v];
-    for (int64_t k = 0; k < m; k++)
-        out[count[key[idx[k]]]++] = idx[k];
 }
 
 /* CSR of a canonical edge list (eu[k] < ev[k], (eu, ev) strictly
@@ -326,85 +331,353 @@ lp_status lp_graph_build_igraph(lp_graph *g)
     return st;
 }
 
-lp_status lp_graph_build(lp_graph *out, lp_nodes *nodes, lp_edges *edges)
+/* ---- merging duplicate rows -------------------------------------------- */
+
+/* An oriented edge row (u < v) on its way to the canonical list. */
+typedef struct {
+    lp_vid u, v;
+    double w;
+} merge_row;
+
+/* Ascending sort of distinct 64-bit keys (quicksort, insertion sort below
+ * 24 keys). The keys are distinct, so the result does not depend on the
+ * pivots. */
+static void sort_keys(uint64_t *a, int64_t n)
+{
+    while (n > 24) {
+        uint64_t x = a[0], y = a[n / 2], z = a[n - 1];
+        uint64_t p = x < y ? (y < z ? y : (x < z ? z : x)) : (x < z ? x : (y < z ? z : y));
+        int64_t i = 0, j = n - 1;
+        for (;;) {
+            while (a[i] < p)
+                i++;
+            while (a[j] > p)
+                j--;
+            if (i >= j) break;
+            uint64_t t = a[i];
+            a[i] = a[j];
+            a[j] = t;
+            i++;
+            j--;
+        }
+        /* [0, j] <= p <= [j + 1, n); recurse on the smaller side */
+        int64_t left = j + 1;
+        if (left < n - left) {
+            sort_keys(a, left);
+            a += left;
+            n -= left;
+        } else {
+            sort_keys(a + left, n - left);
+            n = left;
+        }
+    }
+    for (int64_t i = 1; i < n; i++) {
+        uint64_t t = a[i];
+        int64_t j = i;
+        while (j > 0 && a[j - 1] > t) {
+            a[j] = a[j - 1];
+            j--;
+        }
+        a[j] = t;
+    }
+}
+
+/* A thread's scratch for merge_bucket, grown as needed. */
+typedef struct {
+    merge_row *row; /* a bucket's rows, by smaller endpoint */
+    int64_t row_cap;
+    int64_t *count; /* per smaller endpoint of the bucket, + 1 */
+    int32_t *slot;  /* hash table: v -> index into key/sum, -1 empty */
+    int64_t slot_cap;
+    uint64_t *key; /* (v << 32) | index, the distinct neighbours */
+    double *sum;   /* their summed weights, indexed as first met */
+    int64_t key_cap;
+} merge_scratch;
+
+static void merge_scratch_free(merge_scratch *s)
+{
+    free(s->row);
+    free(s->count);
+    free(s->slot);
+    free(s->key);
+    free(s->sum);
+    memset(s, 0, sizeof *s);
+}
+
+static int grow_to(void **p, int64_t *cap, int64_t need, size_t elem)
+{
+    if (need <= *cap) return 0;
+    int64_t nc = need + need / 2 + 16;
+    free(*p);
+    *p = lp_malloc((size_t)nc * elem);
+    if (!*p) {
+        *cap = 0;
+        return -1;
+    }
+    *cap = nc;
+    return 0;
+}
+
+/* Merges the rows r[0..len) of one bucket (smaller endpoints in [lo, lo +
+ * width), rows in their input order) into its canonical edges, written back
+ * at r[0..) in (u, v) order; returns their count, or -1 when out of memory.
+ * Each edge's weight is its first row's weight plus the later rows' weights
+ * in input order — the order a stable sort by (u, v) gives — so the sums are
+ * the same at any thread count and bucket size. */
+static int64_t merge_bucket(merge_row *r, int64_t len, lp_vid lo, int64_t width, merge_scratch *s)
+{
+    if (len == 0) return 0;
+    if (grow_to((void **)&s->row, &s->row_cap, len, sizeof *s->row)) return -1;
+    if (!s->count) {
+        s->count = lp_malloc((size_t)(width + 1) * sizeof *s->count);
+        if (!s->count) return -1;
+    }
+    /* stable counting sort by u (a bucket holds few distinct u) */
+    int64_t *c = s->count;
+    memset(c, 0, (size_t)(width + 1) * sizeof *c);
+    for (int64_t k = 0; k < len; k++)
+        c[r[k].u - lo + 1]++;
+    for (int64_t i = 0; i < width; i++)
+        c[i + 1] += c[i];
+    for (int64_t k = 0; k < len; k++)
+        s->row[c[r[k].u - lo]++] = r[k];
+    /* c[i] is now the end of u = lo + i's run */
+    int64_t out = 0, a = 0;
+    for (int64_t i = 0; i < width; i++) {
+        int64_t b = c[i], run = b - a;
+        const merge_row *g = s->row + a;
+        a = b;
+        if (run == 0) continue;
+        if (run == 1) {
+            r[out++] = g[0];
+            continue;
+        }
+        if (run > INT32_MAX / 2) return -1; /* slots are 32-bit: not in memory here anyway */
+        int64_t tab = 4;
+        while (tab < 2 * run)
+            tab *= 2;
+        if (grow_to((void **)&s->slot, &s->slot_cap, tab, sizeof *s->slot)) return -1;
+        if (s->key_cap < run) {
+            free(s->sum);
+            s->sum = NULL;
+            if (grow_to((void **)&s->key, &s->key_cap, run, sizeof *s->key)) return -1;
+            s->sum = lp_malloc((size_t)s->key_cap * sizeof *s->sum);
+            if (!s->sum) {
+                free(s->key);
+                s->key = NULL;
+                s->key_cap = 0;
+                return -1;
+            }
+        }
+        int32_t *slot = s->slot;
+        memset(slot, 0xff, (size_t)tab * sizeof *slot);
+        uint64_t mask = (uint64_t)tab - 1;
+        int64_t d = 0; /* distinct neighbours */
+        for (int64_t k = 0; k < run; k++) {
+            uint64_t v = (uint64_t)(uint32_t)g[k].v;
+            uint64_t h = (v * 0x9E3779B97F4A7C15ULL) >> 32 & mask;
+            for (;;) {
+                int32_t j = slot[h];
+                if (j < 0) {
+                    slot[h] = (int32_t)d;
+                    s->key[d] = v << 32 | (uint64_t)d;
+                    s->sum[d] = g[k].w;
+                    d++;
+                    break;
+                }
+                if ((lp_vid)(s->key[j] >> 32) == g[k].v) {
+                    s->sum[j] += g[k].w;
+                    break;
+                }
+                h = (h + 1) & mask;
+            }
+        }
+        sort_keys(s->key, d);
+        for (int64_t j = 0; j < d; j++) {
+            r[out].u = g[0].u;
+            r[out].v = (lp_vid)(s->key[j] >> 32);
+            r[out].w = s->sum[s->key[j] & 0xffffffffu];
+            out++;
+        }
+    }
+    return out;
+}
+
+/* Merging duplicates in parallel, with the result of a serial stable sort by
+ * (u, v) and one summing scan: the oriented rows are partitioned stably into
+ * buckets of consecutive smaller endpoints (each thread scatters a
+ * contiguous range of rows, the ranges in order); each bucket is then merged
+ * on its own (merge_bucket), and the buckets' edges concatenated in bucket
+ * order. */
+lp_status lp_graph_build_lists(lp_graph *out, lp_nodes *nodes, lp_edges *lists, int nlists)
 {
     lp_status st = LP_OK;
     lp_graph g;
     memset(&g, 0, sizeof g);
     int64_t n = nodes->id.count;
-    int64_t *idx = NULL, *tmp = NULL, *count = NULL;
+    merge_row *pr = NULL;
+    int64_t *hist = NULL, *bstart = NULL, *bcount = NULL, *loops = NULL;
     lp_vid *eu = NULL, *ev = NULL;
     double *ew = NULL;
+    int64_t me = 0, first[LP_BUILD_MAX_LISTS + 1];
 
+    if (nlists < 1 || nlists > LP_BUILD_MAX_LISTS) {
+        st = lp_error_set(LP_EINTERNAL, "lp_graph_build_lists: %d lists", nlists);
+        goto done;
+    }
     if (n > LP_VID_MAX) {
         st = lp_error_set(LP_EINPUT, "%lld nodes: more than the %d supported", (long long)n,
                           LP_VID_MAX);
         goto done;
     }
-    if ((st = check_edges(edges, n))) goto done;
+    for (int i = 0; i < nlists; i++) {
+        first[i] = me;
+        if ((st = check_edges(&lists[i], n, me))) goto done;
+        me += lists[i].m;
+    }
+    first[nlists] = me;
 
-    /* Orient and drop self-loops. */
-    int64_t m0 = 0;
-    idx = lp_calloc((size_t)edges->m + 1,
-                    sizeof *idx); /* calloc: gcc -O2 cannot see all m0 entries get written */
-    tmp = lp_malloc((size_t)(edges->m + 1) * sizeof *tmp);
-    count = lp_malloc((size_t)(n + 1) * sizeof *count);
-    if (!idx || !tmp || !count) {
-        st = lp_error_nomem("edge sort");
+    /* buckets of 2^shift consecutive smaller endpoints, at most 2^16 */
+    int shift = 6;
+    while (shift < 31 && (n >> shift) >= 65536)
+        shift++;
+    int64_t nb = (n >> shift) + 1, width = (int64_t)1 << shift;
+    int tmax = lp_i_max_threads();
+    hist = lp_calloc((size_t)tmax * (size_t)nb, sizeof *hist);
+    bstart = lp_malloc((size_t)(nb + 1) * sizeof *bstart);
+    bcount = lp_malloc((size_t)nb * sizeof *bcount);
+    loops = lp_calloc((size_t)tmax, sizeof *loops);
+    /* huge pages where the kernel allows: fewer page faults when first written */
+    pr = lp_i_alloc_big((size_t)(me + 1) * sizeof *pr, 0);
+    if (!hist || !bstart || !bcount || !loops || !pr) {
+        st = lp_error_nomem("edge merge");
         goto done;
     }
-    for (int64_t k = 0; k < edges->m; k++) {
-        lp_vid s = edges->src[k], t = edges->dst[k];
-        if (s == t) {
-            g.dropped_self_loops++;
-            continue;
+    int64_t m0 = 0;
+#pragma omp parallel if (me >= LP_PARALLEL_MIN)
+    {
+        int nt = team_size(), t = lp_i_thread_id();
+        int64_t k0 = me * t / nt, k1 = me * (t + 1) / nt;
+        int64_t *h = hist + (int64_t)t * nb;
+        /* this thread's rows: [k0, k1) of the lists one after another */
+        for (int i = 0; i < nlists; i++) {
+            int64_t a = k0 > first[i] ? k0 - first[i] : 0;
+            int64_t b = (k1 < first[i + 1] ? k1 : first[i + 1]) - first[i];
+            lp_vid *src = lists[i].src, *dst = lists[i].dst;
+            for (int64_t k = a; k < b; k++) {
+                lp_vid s = src[k], d = dst[k];
+                if (s == d) {
+                    loops[t]++;
+                    continue;
+                }
+                if (s > d) {
+                    src[k] = d;
+                    dst[k] = s;
+                    s = d;
+                }
+                h[s >> shift]++;
+            }
         }
-        if (s > t) {
-            edges->src[k] = t;
-            edges->dst[k] = s;
+#pragma omp barrier
+#pragma omp single
+        {
+            int64_t at = 0;
+            for (int64_t b = 0; b < nb; b++) {
+                bstart[b] = at;
+                for (int i = 0; i < nt; i++) {
+                    int64_t c = hist[(int64_t)i * nb + b];
+                    hist[(int64_t)i * nb + b] = at;
+                    at += c;
+                }
+            }
+            bstart[nb] = at;
+            m0 = at;
         }
-        idx[m0++] = k;
+        /* (barrier) */
+        for (int i = 0; i < nlists; i++) {
+            int64_t a = k0 > first[i] ? k0 - first[i] : 0;
+            int64_t b = (k1 < first[i + 1] ? k1 : first[i + 1]) - first[i];
+            const lp_vid *src = lists[i].src, *dst = lists[i].dst;
+            const double *w = lists[i].weight;
+            for (int64_t k = a; k < b; k++) {
+                lp_vid s = src[k], d = dst[k];
+                if (s == d) continue;
+                merge_row *o = pr + h[s >> shift]++;
+                o->u = s;
+                o->v = d;
+                o->w = w[k];
+            }
+        }
     }
-    counting_sort(tmp, idx, edges->dst, m0, n, count);
-    counting_sort(idx, tmp, edges->src, m0, n, count);
-    free(tmp);
-    tmp = NULL;
-    free(count);
-    count = NULL;
+    for (int i = 0; i < tmax; i++)
+        g.dropped_self_loops += loops[i];
+    for (int i = 0; i < nlists; i++)
+        lp_edges_free(&lists[i]);
 
-    /* Merge equal neighbours (now adjacent); first occurrence keeps its place. */
-    eu = lp_malloc((size_t)(m0 + 1) * sizeof *eu);
-    ev = lp_malloc((size_t)(m0 + 1) * sizeof *ev);
-    ew = lp_malloc((size_t)(m0 + 1) * sizeof *ew);
-    if (!eu || !ev || !ew) {
+    int failed = 0;
+#pragma omp parallel if (m0 >= LP_PARALLEL_MIN)
+    {
+        merge_scratch s;
+        memset(&s, 0, sizeof s);
+#pragma omp for schedule(dynamic, 16)
+        for (int64_t b = 0; b < nb; b++) {
+            int64_t c = -1;
+            int f;
+#pragma omp atomic read
+            f = failed;
+            if (!f)
+                c = merge_bucket(pr + bstart[b], bstart[b + 1] - bstart[b], (lp_vid)(b << shift),
+                                 width, &s);
+            if (c < 0) {
+#pragma omp atomic write
+                failed = 1;
+            }
+            bcount[b] = c;
+        }
+        merge_scratch_free(&s);
+    }
+    if (failed) {
         st = lp_error_nomem("edge merge");
         goto done;
     }
     int64_t m = 0;
-    for (int64_t j = 0; j < m0; j++) {
-        int64_t k = idx[j];
-        if (m > 0 && eu[m - 1] == edges->src[k] && ev[m - 1] == edges->dst[k]) {
-            ew[m - 1] += edges->weight[k];
-            g.merged_duplicates++;
-            if (!isfinite(ew[m - 1])) {
-                char a[LP_TEXT_MSG_CAP], b[LP_TEXT_MSG_CAP];
-                st = lp_error_set(LP_EINPUT,
-                                  "edge \"%s\" - \"%s\": the weights of its duplicate rows add "
-                                  "up to more than %.4g (the largest number)",
-                                  id_text(a, sizeof a, nodes, eu[m - 1]),
-                                  id_text(b, sizeof b, nodes, ev[m - 1]), DBL_MAX);
-                goto done;
-            }
-            continue;
-        }
-        eu[m] = edges->src[k];
-        ev[m] = edges->dst[k];
-        ew[m] = edges->weight[k];
-        m++;
+    for (int64_t b = 0; b < nb; b++) {
+        int64_t c = bcount[b];
+        bcount[b] = m; /* now where the bucket's edges go */
+        m += c;
     }
-    free(idx);
-    idx = NULL;
-    lp_edges_free(edges);
+    g.merged_duplicates = m0 - m;
+    eu = lp_i_alloc_big((size_t)(m + 1) * sizeof *eu, 0);
+    ev = lp_i_alloc_big((size_t)(m + 1) * sizeof *ev, 0);
+    ew = lp_i_alloc_big((size_t)(m + 1) * sizeof *ew, 0);
+    if (!eu || !ev || !ew) {
+        st = lp_error_nomem("edge merge");
+        goto done;
+    }
+#pragma omp parallel for schedule(dynamic, 64) if (m >= LP_PARALLEL_MIN)
+    for (int64_t b = 0; b < nb; b++) {
+        int64_t to = bcount[b], c = (b + 1 < nb ? bcount[b + 1] : m) - to;
+        const merge_row *r = pr + bstart[b];
+        for (int64_t j = 0; j < c; j++) {
+            eu[to + j] = r[j].u;
+            ev[to + j] = r[j].v;
+            ew[to + j] = r[j].w;
+        }
+    }
+    free(pr);
+    pr = NULL;
+    /* A sum of finite positive weights that overflows stays infinite: the
+     * first such edge in (u, v) order is the one a merging scan meets first. */
+    for (int64_t j = 0; j < m; j++)
+        if (!isfinite(ew[j])) {
+            char a[LP_TEXT_MSG_CAP], b[LP_TEXT_MSG_CAP];
+            st = lp_error_set(LP_EINPUT,
+                              "edge \"%s\" - \"%s\": the weights of its duplicate rows add "
+                              "up to more than %.4g (the largest number)",
+                              id_text(a, sizeof a, nodes, eu[j]),
+                              id_text(b, sizeof b, nodes, ev[j]), DBL_MAX);
+            goto done;
+        }
 
     st = build_from_canonical(&g, nodes, m, eu, ev, ew);
     if (!st && (st = check_sums(&g.nodes, &g.csr))) {
@@ -414,16 +687,24 @@ lp_status lp_graph_build(lp_graph *out, lp_nodes *nodes, lp_edges *edges)
     }
 
 done:
-    free(idx);
-    free(tmp);
-    free(count);
+    free(pr);
+    free(hist);
+    free(bstart);
+    free(bcount);
+    free(loops);
     free(eu);
     free(ev);
     free(ew);
-    lp_edges_free(edges);
+    for (int i = 0; i < nlists; i++)
+        lp_edges_free(&lists[i]);
     if (st) return st;
     *out = g;
     return LP_OK;
+}
+
+lp_status lp_graph_build(lp_graph *out, lp_nodes *nodes, lp_edges *edges)
+{
+    return lp_graph_build_lists(out, nodes, edges, 1);
 }
 
 /* ---- a CSR that lives elsewhere ----------------------------------------- */
@@ -447,13 +728,14 @@ static inline uint64_t edge_hash(lp_vid u, lp_vid v, double w)
     return mix64(key * 0x9E3779B97F4A7C15ull + bits); /* a bijection of bits, and of key */
 }
 
-lp_csr_defect lp_csr_check(const lp_csr *c, int64_t *where, int64_t *node)
+lp_csr_defect lp_csr_check(const lp_csr *c, int64_t *where, lp_vid *node)
 {
     int64_t n = c->n, arcs = 2 * c->m;
     const int64_t *off = c->offset;
     const lp_vid *adj = c->adj;
     const double *w = c->weight;
-    int64_t at = -1, v0 = -1;
+    int64_t at = -1;
+    lp_vid v0 = -1;
     lp_csr_defect d = LP_CSR_OK;
     if (off[0] != 0) {
         d = LP_CSR_OFFSET_FIRST;
@@ -503,9 +785,9 @@ lp_csr_defect lp_csr_check(const lp_csr *c, int64_t *where, int64_t *node)
     }
     if (bad < arcs) {
         /* The node of row bad: the last v with off[v] <= bad < off[v+1]. */
-        int64_t lo = 0, hi = n - 1;
+        lp_vid lo = 0, hi = (lp_vid)(n - 1);
         while (lo < hi) {
-            int64_t mid = lo + (hi - lo + 1) / 2;
+            lp_vid mid = lo + (hi - lo + 1) / 2;
             if (off[mid] <= bad)
                 lo = mid;
             else
@@ -584,7 +866,7 @@ lp_status lp_graph_drop_weak_ties(lp_graph *g, double min_tie, int64_t *out_drop
     lp_csr nc = {.n = n};
     nc.offset = lp_malloc(((size_t)n + 1) * sizeof *nc.offset);
     if (!nc.offset) return lp_error_nomem("weak ties");
-    /* Pass 1: arcs kept per node. */
+        /* Pass 1: arcs kept per node. */
 #pragma omp parallel for schedule(static) if (n >= LP_PARALLEL_MIN)
     for (lp_vid v = 0; v < n; v++) {
         int64_t keep = 0;
@@ -711,7 +993,7 @@ lp_status lp_graph_set_roles(lp_graph *g, const lp_roles *roles)
     return LP_OK;
 }
 
-const char *lp_graph_node_label(const lp_graph *g, int64_t v, char *buf, size_t cap)
+const char *lp_graph_node_label(const lp_graph *g, lp_vid v, char *buf, size_t cap)
 {
     char a[LP_TEXT_MSG_CAP], b[LP_TEXT_MSG_CAP];
     const char *id = lp_strtab_get(&g->nodes.id, v);

@@ -137,7 +137,7 @@ lp_status lp_keyperson_run(lp_keyperson *out, const lp_graph *g)
         goto done;
     }
     int64_t a = 0;
-    for (int64_t v = 0; v < n; v++) {
+    for (lp_vid v = 0; v < R; v++) {
         if (!(g->role[v] & LP_ROLE_ACCOUNT)) continue;
         kp.account_node[a] = v;
         kp.account_revenue[a] = g->nodes.revenue[v];
@@ -200,13 +200,13 @@ done:
     return LP_OK;
 }
 
-lp_status lp_keyperson_top(int64_t **out_rows, int64_t *out_count, const lp_graph *g,
+lp_status lp_keyperson_top(lp_vid **out_rows, int64_t *out_count, const lp_graph *g,
                            const lp_keyperson *kp, int64_t k)
 {
     int64_t c = 0;
     lp_i_ranked *e = lp_malloc(((size_t)g->n + 1) * sizeof *e);
     if (!e) return lp_error_nomem("top persons");
-    for (int64_t v = 0; v < g->n; v++)
+    for (lp_vid v = 0; v < g->n; v++)
         if ((g->role[v] & LP_ROLE_PERSON) && kp->accounts_at_risk[v] > 0)
             e[c++] = (lp_i_ranked){
                 .value = kp->revenue_at_risk[v], .tie = kp->accounts_at_risk[v], .row = v};

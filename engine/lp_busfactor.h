@@ -17,7 +17,7 @@
  * Vertex-disjoint augmenting paths on the node-split graph (persons have
  * capacity 1, every other node is unlimited), searched locally from each
  * account and stopped after cap paths; OpenMP over accounts. */
-lp_status lp_bus_factor(int32_t *out, const lp_graph *g, const int64_t *account_node, int64_t na,
+lp_status lp_bus_factor(int32_t *out, const lp_graph *g, const lp_vid *account_node, int64_t na,
                         int32_t cap);
 
 /* lp_bus_factor, and also the persons carrying the paths it found: for
@@ -29,7 +29,7 @@ lp_status lp_bus_factor(int32_t *out, const lp_graph *g, const int64_t *account_
  * path without any person exists. Both arrays malloc'ed, owned by the
  * caller, written only on success. */
 lp_status lp_bus_factor_paths(int32_t *out, int64_t **out_offsets, lp_vid **out_persons,
-                              const lp_graph *g, const int64_t *account_node, int64_t na,
+                              const lp_graph *g, const lp_vid *account_node, int64_t na,
                               int32_t cap);
 
 /* lp_bus_factor_paths with the accounts shared among the ranks of dist
@@ -39,7 +39,7 @@ lp_status lp_bus_factor_paths(int32_t *out, int64_t **out_offsets, lp_vid **out_
  * out, offsets and persons as a single process. out_offsets NULL: no
  * persons. */
 lp_status lp_bus_factor_paths_dist(int32_t *out, int64_t **out_offsets, lp_vid **out_persons,
-                                   const lp_graph *g, const int64_t *account_node, int64_t na,
+                                   const lp_graph *g, const lp_vid *account_node, int64_t na,
                                    int32_t cap, const lp_dist *dist);
 #define LP_BUS_FACTOR_GRAIN 256
 
@@ -51,6 +51,6 @@ lp_status lp_bus_factor_paths_dist(int32_t *out, int64_t **out_offsets, lp_vid *
  * region (1 = single-threaded). out and out_threads (may be NULL) have na
  * entries. O(n + m). */
 lp_status lp_dominant_share(double *out, int32_t *out_threads, const lp_graph *g,
-                            const int64_t *account_node, int64_t na);
+                            const lp_vid *account_node, int64_t na);
 
 #endif

@@ -144,6 +144,13 @@ typedef struct lp_graph {
  * (lp_graph_adopt checks the last two as well.)
  * On failure *out is untouched. Free with lp_graph_free. */
 lp_status lp_graph_build(lp_graph *out, lp_nodes *nodes, lp_edges *edges);
+
+/* As lp_graph_build on the rows of lists[0], then those of lists[1], ... in
+ * that order (the same graph, bit for bit, as one list holding them all),
+ * without joining the lists first. 1 <= nlists <= LP_BUILD_MAX_LISTS; all
+ * nlists lists are consumed. */
+#define LP_BUILD_MAX_LISTS 8
+lp_status lp_graph_build_lists(lp_graph *out, lp_nodes *nodes, lp_edges *lists, int nlists);
 void lp_graph_free(lp_graph *g); /* accepts NULL */
 
 /* ---- a CSR that lives elsewhere (the mapped graph store) --------------- */
@@ -169,7 +176,7 @@ typedef enum lp_csr_defect {
  * bit-identical weights. Reports the offsets' first defect, else the
  * smallest arc row with one (range, self, order, weight in that order),
  * else asymmetry; *where (may be NULL) says where (see above), *node (may
- * be NULL) the node of an arc defect. O(n + m), OpenMP; the answer does not
+ * be NULL) the node of an arc defect (-1 for the others). O(n + m), OpenMP; the answer does not
  * depend on the threads.
  *
  * Symmetry is tested with a 64-bit multiset hash: the sum over arcs u->v,
@@ -178,7 +185,7 @@ typedef enum lp_csr_defect {
  * only if the two sums collide by chance (about 2^-64 for damage that is not
  * crafted against H); a CSR that passes never makes the analyses read out
  * of bounds either way. */
-lp_csr_defect lp_csr_check(const lp_csr *c, int64_t *where, int64_t *node);
+lp_csr_defect lp_csr_check(const lp_csr *c, int64_t *where, lp_vid *node);
 
 /* Make *out a graph over arrays the caller keeps (typically a mapped file):
  * g->nodes = *nodes and g->csr = *csr are shallow copies, owned by backing
@@ -240,6 +247,6 @@ const char *lp_graph_types_text(const lp_graph *g, char *buf, size_t cap);
 /* Node v for a message or a printed table: "Name (id)" when it has a name,
  * else its id, each escaped by lp_text_msg (control characters, invalid
  * UTF-8) and cut short. Returns buf. */
-const char *lp_graph_node_label(const lp_graph *g, int64_t v, char *buf, size_t cap);
+const char *lp_graph_node_label(const lp_graph *g, lp_vid v, char *buf, size_t cap);
 
 #endif

@@ -13,11 +13,11 @@ typedef struct lp_keyperson {
     double *revenue_at_risk;   /* [n] their total revenue */
 
     int64_t n_accounts;           /* nodes with the account role */
-    int64_t *account_node;        /* [n_accounts] node rows, input order */
+    lp_vid *account_node;         /* [n_accounts] node rows, input order */
     double *account_revenue;      /* [n_accounts] */
     uint8_t *account_connected;   /* [n_accounts] 1 if the account has a path to R */
     int64_t *key_persons_offsets; /* [n_accounts + 1] CSR into key_persons */
-    int64_t *key_persons;         /* key persons (node rows), nearest to the account first */
+    lp_vid *key_persons;          /* key persons (node rows), nearest to the account first */
     lp_vid *outer_key_person;     /* [n] the outermost person that alone cuts v off from R
                                      (the last of v's key-person chain); -1 when no person
                                      does, -2 when v has no path to R */
@@ -40,7 +40,7 @@ void lp_keyperson_free(lp_keyperson *kp); /* accepts NULL */
  * accounts_at_risk > 0, ordered by revenue_at_risk desc, then
  * accounts_at_risk desc, then row asc. *out_rows is malloc'ed (caller
  * frees), *out_count <= k. */
-lp_status lp_keyperson_top(int64_t **out_rows, int64_t *out_count, const lp_graph *g,
+lp_status lp_keyperson_top(lp_vid **out_rows, int64_t *out_count, const lp_graph *g,
                            const lp_keyperson *kp, int64_t k);
 
 #endif

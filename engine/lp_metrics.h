@@ -13,7 +13,7 @@ void lp_strength(double *out, const lp_csr *csr);
 
 /* The rows of up to k nodes with the largest value[v] > 0, by value desc
  * then row asc. *out_rows is malloc'ed (caller frees); *out_count <= k. */
-lp_status lp_top_by_value(int64_t **out_rows, int64_t *out_count, const double *value, int64_t n,
+lp_status lp_top_by_value(lp_vid **out_rows, int64_t *out_count, const double *value, int64_t n,
                           int64_t k);
 
 #endif

@@ -94,26 +94,28 @@ typedef struct lp_analysis {
     lp_keyperson keyperson;
 
     /* ---- per account [keyperson.n_accounts] ----------------------------- */
-    int32_t *bus_factor;    /* 0 .. bus_factor_cap, cap meaning "cap or more" */
-    int32_t bus_factor_cap; /* >= 2 */
-    double *dominant_share; /* NaN: no person touches the account */
-    int32_t *threads;       /* persons with a tie to the account's customer side */
-    int64_t *second_link_offsets, *second_link; /* CSR [n_accounts + 1] into rows of
-                                                   persons to tie to the account,
-                                                   best first; NULL when off */
-    int32_t second_links;                       /* at most this many per account */
+    int32_t *bus_factor;          /* 0 .. bus_factor_cap, cap meaning "cap or more" */
+    int32_t bus_factor_cap;       /* >= 2 */
+    double *dominant_share;       /* NaN: no person touches the account */
+    int32_t *threads;             /* persons with a tie to the account's customer side */
+    int64_t *second_link_offsets; /* CSR [n_accounts + 1] into second_link; NULL when off */
+    lp_vid *second_link;          /* node rows of persons to tie to the account, best first */
+    int32_t second_links;         /* at most this many per account */
 
     /* ---- departure scenarios (when options.scenarios) ------------------ */
     const lp_scenarios *scenario_set; /* borrowed from the options; NULL: none ran */
     lp_scenario_result scenarios;
 
     /* ---- summary --------------------------------------------------------- */
-    double min_tie;                      /* the option; 0: no tie was dropped for weakness */
-    int64_t weak_ties_dropped;           /* ties below min_tie removed before the analyses */
-    int64_t *bus_factor_histogram;       /* [bus_factor_cap + 1] accounts per value */
-    int64_t *top_persons, n_top_persons; /* rows by revenue_at_risk (lp_keyperson_top) */
-    int64_t *top_brokers, n_top_brokers; /* rows by brokerage */
-    int64_t *top_betweenness, n_top_betweenness; /* rows by betweenness; NULL when off */
+    double min_tie;                /* the option; 0: no tie was dropped for weakness */
+    int64_t weak_ties_dropped;     /* ties below min_tie removed before the analyses */
+    int64_t *bus_factor_histogram; /* [bus_factor_cap + 1] accounts per value */
+    lp_vid *top_persons;           /* node rows by revenue_at_risk (lp_keyperson_top) */
+    int64_t n_top_persons;
+    lp_vid *top_brokers; /* node rows by brokerage */
+    int64_t n_top_brokers;
+    lp_vid *top_betweenness; /* node rows by betweenness; NULL when off */
+    int64_t n_top_betweenness;
     lp_strtab warnings; /* what looks wrong with the model, one sentence each (e.g. one
                            person is key person of most accounts: a reporting line
                            modelled as a relationship) */

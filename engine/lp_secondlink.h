@@ -17,14 +17,14 @@
  * are a CSR, malloc'ed, owned by the caller, written only on success.
  * LP_EUSAGE when k < 1. OpenMP over accounts; the result does not depend
  * on the thread count. */
-lp_status lp_second_links(int64_t **out_offsets, int64_t **out_links, const lp_graph *g,
+lp_status lp_second_links(int64_t **out_offsets, lp_vid **out_links, const lp_graph *g,
                           const lp_keyperson *kp, const int32_t *bus_factor, int32_t k);
 
 /* The same with the accounts shared among the ranks of dist (NULL: alone;
  * collective): groups of LP_SECOND_LINKS_GRAIN accounts round-robin, the
  * counts and suggestions then summed over the ranks (each slot is written
  * by one rank, 0 elsewhere), so every rank gets the single-process CSR. */
-lp_status lp_second_links_dist(int64_t **out_offsets, int64_t **out_links, const lp_graph *g,
+lp_status lp_second_links_dist(int64_t **out_offsets, lp_vid **out_links, const lp_graph *g,
                                const lp_keyperson *kp, const int32_t *bus_factor, int32_t k,
                                const lp_dist *dist);
 #define LP_SECOND_LINKS_GRAIN 256

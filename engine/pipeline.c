@@ -65,8 +65,9 @@ static void phase_done(lp_analysis *a, const lp_analyze_options *opt, const char
 static lp_status warn_dominant_key_person(lp_analysis *a, const lp_graph *g)
 {
     const lp_keyperson *kp = &a->keyperson;
-    int64_t connected = kp->n_accounts - kp->orphan_accounts, best = -1;
-    for (int64_t v = 0; v < g->n; v++)
+    int64_t connected = kp->n_accounts - kp->orphan_accounts;
+    lp_vid best = -1;
+    for (lp_vid v = 0; v < g->n; v++)
         if (kp->accounts_at_risk[v] > 0 &&
             (best < 0 || kp->accounts_at_risk[v] > kp->accounts_at_risk[best]))
             best = v;
@@ -107,7 +108,7 @@ static lp_status run_busfactor(lp_analysis *a, const lp_graph *g, const lp_analy
 {
     double t0 = lp_clock_seconds();
     int64_t na = a->keyperson.n_accounts;
-    const int64_t *acc = a->keyperson.account_node;
+    const lp_vid *acc = a->keyperson.account_node;
     int32_t cap = opt->bus_factor_cap;
     a->bus_factor_cap = cap;
     a->bus_factor = lp_malloc(((size_t)na + 1) * sizeof *a->bus_factor);

@@ -204,7 +204,7 @@ static void run_one(sc_ws *w, lp_i_bf *bf, int t, int64_t j, lp_scenario_result 
     for (int64_t q = 0; q < nc; q++) {
         int64_t i = w->cand[q];
         if (bus_factor[i] < 1) continue;
-        int32_t after = lp_i_bf_one(bf, t, (lp_vid)kp->account_node[i], 2, w->removed, w->gen);
+        int32_t after = lp_i_bf_one(bf, t, kp->account_node[i], 2, w->removed, w->gen);
         if (after == 0) {
             row[lost++] = i;
             lost_rev += kp->account_revenue[i];

@@ -50,12 +50,12 @@ static int cand_cmp(const void *x, const void *y)
 
 /* Whether person p may be a second link of an account whose key persons
  * are kps[0..nk) (outermost last). */
-static int qualifies(const lp_graph *g, const lp_keyperson *kp, lp_vid p, const int64_t *kps,
+static int qualifies(const lp_graph *g, const lp_keyperson *kp, lp_vid p, const lp_vid *kps,
                      int64_t nk)
 {
     if (!(g->role[p] & LP_ROLE_PERSON)) return 0;
     lp_vid outer = kp->outer_key_person[p];
-    if (outer == -2 || outer == (lp_vid)kps[nk - 1]) return 0;
+    if (outer == -2 || outer == kps[nk - 1]) return 0;
     for (int64_t j = 0; j < nk; j++)
         if (kps[j] == p) return 0;
     return 1;
@@ -71,9 +71,9 @@ typedef struct work {
 
 /* Up to k suggestions for account node a (key persons kps[0..nk)) into
  * out; returns how many. */
-static int64_t suggest(const lp_graph *g, const lp_keyperson *kp, lp_vid a, const int64_t *kps,
+static int64_t suggest(const lp_graph *g, const lp_keyperson *kp, lp_vid a, const lp_vid *kps,
                        int64_t nk, int64_t k, const cand *by_risk, int64_t n_persons, work *w,
-                       int64_t *out)
+                       lp_vid *out)
 {
     const lp_csr *c = &g->csr;
     int64_t found = 0, head = 0, tail = 0;
@@ -115,13 +115,13 @@ static int64_t suggest(const lp_graph *g, const lp_keyperson *kp, lp_vid a, cons
     return found;
 }
 
-lp_status lp_second_links(int64_t **out_offsets, int64_t **out_links, const lp_graph *g,
+lp_status lp_second_links(int64_t **out_offsets, lp_vid **out_links, const lp_graph *g,
                           const lp_keyperson *kp, const int32_t *bus_factor, int32_t k)
 {
     return lp_second_links_dist(out_offsets, out_links, g, kp, bus_factor, k, NULL);
 }
 
-lp_status lp_second_links_dist(int64_t **out_offsets, int64_t **out_links, const lp_graph *g,
+lp_status lp_second_links_dist(int64_t **out_offsets, lp_vid **out_links, const lp_graph *g,
                                const lp_keyperson *kp, const int32_t *bus_factor, int32_t k,
                                const lp_dist *dist)
 {
@@ -132,10 +132,10 @@ lp_status lp_second_links_dist(int64_t **out_offsets, int64_t **out_links, const
     lp_status st = LP_OK;
     int64_t *offsets = lp_calloc((size_t)na + 1, sizeof *offsets);
     /* zeroed: with other ranks, the slots of their accounts are summed in */
-    int64_t *slots = lp_calloc((size_t)na * (size_t)k + 1, sizeof *slots);
+    lp_vid *slots = lp_calloc((size_t)na * (size_t)k + 1, sizeof *slots);
     cand *by_risk = lp_malloc(((size_t)n + 1) * sizeof *by_risk);
     work *ws = lp_calloc((size_t)nt, sizeof *ws);
-    int64_t *links = NULL;
+    lp_vid *links = NULL;
     if (!offsets || !slots || !by_risk || !ws) {
         st = lp_error_nomem("second links");
         goto done;
@@ -162,13 +162,13 @@ lp_status lp_second_links_dist(int64_t **out_offsets, int64_t **out_links, const
         if (bus_factor[i] != 1 || nk == 0 || !lp_dist_mine(dist, i / LP_SECOND_LINKS_GRAIN))
             continue;
         work *w = &ws[lp_i_thread_id()];
-        offsets[i + 1] = suggest(g, kp, (lp_vid)kp->account_node[i],
-                                 kp->key_persons + kp->key_persons_offsets[i], nk, k, by_risk,
-                                 n_persons, w, slots + i * (int64_t)k);
+        offsets[i + 1] =
+            suggest(g, kp, kp->account_node[i], kp->key_persons + kp->key_persons_offsets[i], nk, k,
+                    by_risk, n_persons, w, slots + i * (int64_t)k);
     }
     if (dist && dist->size > 1 &&
         ((st = lp_dist_sum_u64(dist, (uint64_t *)offsets + 1, na)) ||
-         (st = lp_dist_sum_u64(dist, (uint64_t *)slots, na * (int64_t)k))))
+         (st = lp_dist_sum_i32(dist, slots, na * (int64_t)k))))
         goto done;
     for (int64_t i = 0; i < na; i++)
         offsets[i + 1] += offsets[i];

@@ -6,7 +6,8 @@
  * walks the mapping's files in order with the CSV loader's block reader
  * (lp_i_blocks_read, lp_i_csv.h) and fills an lp_nodes table and two edge
  * lists (fixed weights, and activities carrying their day until the as-of
- * day is known), then hands them to lp_graph_build. Ids are interned in the
+ * day is known), then hands both to lp_graph_build_lists (no copy to
+ * join them; activity weights from a per-day table). Ids are interned in the
  * CSV loader's hash table (lp_i_csv.h).
  *
  * Per block, in parallel chunks: the records are parsed and every
@@ -23,6 +24,7 @@
 #include "lp_alloc.h"
 
 #include "lp_i_csv.h"
+#include "lp_i_mem.h"
 #include "lp_text.h"
 
 #include <cjson/cJSON.h>
@@ -766,12 +768,26 @@ static lp_status reserve_node_arrays(crm *c, int64_t more)
     int64_t cap = c->cap ? 2 * c->cap : 4096;
     while (cap < c->nodes.id.count + more)
         cap *= 2;
-    int32_t *o = lp_realloc(c->origin, (size_t)cap * sizeof *o);
-    if (o) c->origin = o;
-    uint8_t *l = o ? lp_realloc(c->left, (size_t)cap) : NULL;
-    if (l) c->left = l;
-    int64_t *ln = l ? lp_realloc(c->line, (size_t)cap * sizeof *ln) : NULL;
-    if (!ln) return lp_error_nomem("CRM node table");
+    /* huge pages, copied (as reserve_edges): fewer page faults filling them */
+    int32_t *o = lp_i_alloc_big((size_t)cap * sizeof *o, 0);
+    uint8_t *l = o ? lp_i_alloc_big((size_t)cap, 0) : NULL;
+    int64_t *ln = l ? lp_i_alloc_big((size_t)cap * sizeof *ln, 0) : NULL;
+    if (!ln) {
+        free(o);
+        free(l);
+        return lp_error_nomem("CRM node table");
+    }
+    int64_t used = c->nodes.id.count;
+    if (used) {
+        memcpy(o, c->origin, (size_t)used * sizeof *o);
+        memcpy(l, c->left, (size_t)used);
+        memcpy(ln, c->line, (size_t)used * sizeof *ln);
+    }
+    free(c->origin);
+    free(c->left);
+    free(c->line);
+    c->origin = o;
+    c->left = l;
     c->line = ln;
     c->cap = cap;
     return LP_OK;
@@ -861,22 +877,42 @@ static const char *fld(const rd *f, int col, size_t *len)
     return f->f[col].s;
 }
 
+/* Room in E for `need` rows (at least x2 when growing); -1 when out of
+ * memory (E intact). Large lists are allocated on huge pages
+ * (lp_i_alloc_big) and copied rather than realloc'ed: filling 24M rows
+ * then takes one page fault per 2 MiB instead of one per 4 KiB. */
+static int reserve_edges(lp_edges *E, int64_t need)
+{
+    if (need <= E->cap) return 0;
+    int64_t cap = E->cap ? 2 * E->cap : 4096;
+    if (cap < need) cap = need;
+    lp_vid *a = lp_i_alloc_big((size_t)cap * sizeof *a, 0);
+    lp_vid *b = a ? lp_i_alloc_big((size_t)cap * sizeof *b, 0) : NULL;
+    double *x = b ? lp_i_alloc_big((size_t)cap * sizeof *x, 0) : NULL;
+    if (!x) {
+        free(a);
+        free(b);
+        return -1;
+    }
+    if (E->m) {
+        memcpy(a, E->src, (size_t)E->m * sizeof *a);
+        memcpy(b, E->dst, (size_t)E->m * sizeof *b);
+        memcpy(x, E->weight, (size_t)E->m * sizeof *x);
+    }
+    free(E->src);
+    free(E->dst);
+    free(E->weight);
+    E->src = a;
+    E->dst = b;
+    E->weight = x;
+    E->cap = cap;
+    return 0;
+}
+
 /* Append (u, v, w) to E, growing it x2; -1 when out of memory (E intact). */
 static int push_edge(lp_edges *E, lp_vid u, lp_vid v, double w)
 {
-    if (E->m == E->cap) {
-        int64_t cap = E->cap ? 2 * E->cap : 4096;
-        lp_vid *a = lp_realloc(E->src, (size_t)cap * sizeof *a);
-        if (!a) return -1;
-        E->src = a;
-        lp_vid *b = lp_realloc(E->dst, (size_t)cap * sizeof *b);
-        if (!b) return -1;
-        E->dst = b;
-        double *x = lp_realloc(E->weight, (size_t)cap * sizeof *x);
-        if (!x) return -1;
-        E->weight = x;
-        E->cap = cap;
-    }
+    if (E->m == E->cap && reserve_edges(E, E->m + 1)) return -1;
     E->src[E->m] = u;
     E->dst[E->m] = v;
     E->weight[E->m] = w;
@@ -888,21 +924,7 @@ static int push_edge(lp_edges *E, lp_vid u, lp_vid v, double w)
 static lp_status append_list(lp_edges *E, const lp_edges *from)
 {
     if (!from->m) return LP_OK;
-    if (E->m + from->m > E->cap) {
-        int64_t cap = E->cap ? 2 * E->cap : 4096;
-        while (cap < E->m + from->m)
-            cap *= 2;
-        lp_vid *a = lp_realloc(E->src, (size_t)cap * sizeof *a);
-        if (!a) return lp_error_nomem("CRM edge list");
-        E->src = a;
-        lp_vid *b = lp_realloc(E->dst, (size_t)cap * sizeof *b);
-        if (!b) return lp_error_nomem("CRM edge list");
-        E->dst = b;
-        double *x = lp_realloc(E->weight, (size_t)cap * sizeof *x);
-        if (!x) return lp_error_nomem("CRM edge list");
-        E->weight = x;
-        E->cap = cap;
-    }
+    if (reserve_edges(E, E->m + from->m)) return lp_error_nomem("CRM edge list");
     memcpy(E->src + E->m, from->src, (size_t)from->m * sizeof *E->src);
     memcpy(E->dst + E->m, from->dst, (size_t)from->m * sizeof *E->dst);
     memcpy(E->weight + E->m, from->weight, (size_t)from->m * sizeof *E->weight);
@@ -1402,7 +1424,8 @@ static lp_status do_row(crm *c, int fi, file_spec *F, const rd *f, lp_crm_file_r
                     fr->nodes++;
                 }
             }
-            if ((st = lp_edges_push(&c->fixed, (lp_vid)self, (lp_vid)to, F->tie_weight))) return st;
+            if (push_edge(&c->fixed, (lp_vid)self, (lp_vid)to, F->tie_weight))
+                return lp_error_nomem("CRM edges");
             fr->edges++;
         }
     }
@@ -1680,13 +1703,27 @@ static lp_status crm_merge(void *ctx, int k, const lp_i_chunk *ch, int64_t base)
     return LP_OK;
 }
 
-/* Files with nodes, after their first block: room for about scale times
- * its rows at once (the id table and the per-node arrays), instead of
- * doubling (and rehashing every id) step by step. */
+/* After a file's first block: room for about scale times its rows at once
+ * (files with nodes: the id table and the per-node arrays; files of edges
+ * only: the edge lists), instead of doubling (rehashing every id, copying
+ * every edge) step by step. */
 static lp_status crm_reserve(void *ctx, int n, double scale)
 {
     crm_file *x = ctx;
-    if (!x->F->has_node) return LP_OK;
+    if (!x->F->has_node) {
+        /* files of edges only: room for about scale times the block's edges */
+        int64_t nf = 0, na = 0;
+        for (int k = 0; k < n; k++) {
+            nf += x->c->chunk[k].fixed.m;
+            na += x->c->chunk[k].act.m;
+        }
+        double ef = 1.02 * scale * (double)nf, ea = 1.02 * scale * (double)na;
+        if (!(ef >= 0 && ef < 2e9 && ea >= 0 && ea < 2e9)) return LP_OK;
+        if (reserve_edges(&x->c->fixed, x->c->fixed.m + (int64_t)ef) ||
+            reserve_edges(&x->c->act, x->c->act.m + (int64_t)ea))
+            return lp_error_nomem("CRM edge list");
+        return LP_OK;
+    }
     int64_t rows = 0;
     for (int k = 0; k < n; k++)
         rows += x->c->chunk[k].nrecs;
@@ -1749,6 +1786,53 @@ void lp_crm_report_free(lp_crm_report *rep)
     memset(rep, 0, sizeof *rep);
 }
 
+/* The activity weight of a row's day: 0.5^(age / half-life), age = as_of -
+ * day (0 for days after as_of); a weight that underflows to 0 is the
+ * smallest positive double (the weakest tie there is). */
+static double day_weight(double day, double as_of, double hl)
+{
+    double age = as_of - day;
+    if (age < 0) age = 0;
+    double w = pow(0.5, age / hl);
+    if (!(w > 0)) w = 4.9406564584124654e-324;
+    return w;
+}
+
+/* Replace the day each activity row carries by its weight. Days are whole
+ * numbers in a range of a few thousand, so the weights come from a table
+ * of the range (day_weight per distinct day: the same bits as per row)
+ * when the range is at most CRM_DAY_TABLE days. */
+#define CRM_DAY_TABLE (1 << 20)
+static lp_status weigh_activities(lp_edges *act, double as_of, double hl)
+{
+    int64_t na = act->m;
+    double *wt = act->weight, lo = 0, hi = 0;
+    if (na == 0) return LP_OK;
+    lo = hi = wt[0];
+#pragma omp parallel for schedule(static) reduction(min : lo) reduction(max : hi) if (na >= 65536)
+    for (int64_t k = 0; k < na; k++) {
+        if (wt[k] < lo) lo = wt[k];
+        if (wt[k] > hi) hi = wt[k];
+    }
+    double *tab = NULL;
+    int64_t base = (int64_t)lo, span = 0;
+    if (lo >= -1e15 && hi <= 1e15 && hi - lo < CRM_DAY_TABLE) {
+        span = (int64_t)hi - base + 1;
+        if (!(tab = lp_malloc((size_t)span * sizeof *tab)))
+            return lp_error_nomem("activity weights");
+        for (int64_t i = 0; i < span; i++)
+            tab[i] = day_weight((double)(base + i), as_of, hl);
+    }
+#pragma omp parallel for schedule(static) if (na >= 65536)
+    for (int64_t k = 0; k < na; k++) {
+        double d = wt[k];
+        int64_t i = tab ? (int64_t)d - base : -1;
+        wt[k] = i >= 0 && i < span && (double)(base + i) == d ? tab[i] : day_weight(d, as_of, hl);
+    }
+    free(tab);
+    return LP_OK;
+}
+
 lp_status lp_crm_import(lp_graph *out, lp_crm_report *out_rep, const lp_crm_mapping *m,
                         const char *dir, const lp_crm_options *opt)
 {
@@ -1803,21 +1887,7 @@ lp_status lp_crm_import(lp_graph *out, lp_crm_report *out_rep, const lp_crm_mapp
     c.rep.has_activity = c.has_day;
     c.rep.as_of_day = c.opt->has_as_of ? c.opt->as_of_day : c.has_day ? c.max_day : 0;
     c.rep.half_life_days = c.opt->half_life_days;
-    {
-        int64_t m0 = c.fixed.m, na = c.act.m;
-        if ((st = append_list(&c.fixed, &c.act))) goto done;
-        double *wt = c.fixed.weight + m0, as_of = (double)c.rep.as_of_day,
-               hl = c.opt->half_life_days;
-#pragma omp parallel for schedule(static) if (na >= 65536)
-        for (int64_t k = 0; k < na; k++) {
-            double age = as_of - wt[k];
-            if (age < 0) age = 0;
-            double w = pow(0.5, age / hl);
-            if (!(w > 0)) w = 4.9406564584124654e-324; /* underflow: the smallest tie there is */
-            wt[k] = w;
-        }
-    }
-    lp_edges_free(&c.act);
+    if ((st = weigh_activities(&c.act, (double)c.rep.as_of_day, c.opt->half_life_days))) goto done;
     lp_i_intern_free(&c.ids);
     lp_i_intern_free(&c.types);
     c.rep.load.nodes_file.path = c.rep.dir;
@@ -1826,7 +1896,13 @@ lp_status lp_crm_import(lp_graph *out, lp_crm_report *out_rep, const lp_crm_mapp
     c.rep.load.edges_file.path = c.rep.mapping;
     c.rep.load.edges_file.size = m->size;
     c.rep.load.edges_file.crc32 = m->crc;
-    st = lp_graph_build(out, &c.nodes, &c.fixed);
+    {
+        /* the fixed ties' rows, then the activities' (no copy to join them) */
+        lp_edges lists[2] = {c.fixed, c.act};
+        memset(&c.fixed, 0, sizeof c.fixed);
+        memset(&c.act, 0, sizeof c.act);
+        st = lp_graph_build_lists(out, &c.nodes, lists, 2);
+    }
 done:
     lp_nodes_free(&c.nodes);
     lp_edges_free(&c.fixed);

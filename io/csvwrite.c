@@ -2,6 +2,7 @@
  * replace by temporary file + fsync + rename (see lp_csvwrite.h). */
 #include "lp_csvwrite.h"
 #include "lp_alloc.h"
+#include "lp_i_numfmt.h"
 #include "lp_text.h"
 
 #include <errno.h>
@@ -20,7 +21,9 @@
 #define OUT_BUF (1 << 20)
 
 typedef struct out {
-    int fd;
+    int fd;    /* -1: a memory block (lp_table_block): flushes go to mem */
+    char *mem; /* memory block: what was flushed, mem_len bytes */
+    size_t mem_len, mem_cap;
     int err;          /* errno of the first failure, 0 if none */
     int crlf;         /* line ends CRLF instead of LF */
     const char *path; /* final path, for messages */
@@ -30,6 +33,24 @@ typedef struct out {
 
 static void out_flush(out *o)
 {
+    if (o->fd < 0) { /* a memory block */
+        if (!o->err && o->mem_len + o->len > o->mem_cap) {
+            size_t nc = o->mem_cap ? 2 * o->mem_cap : OUT_BUF;
+            while (nc < o->mem_len + o->len)
+                nc *= 2;
+            char *q = lp_realloc(o->mem, nc);
+            if (q) {
+                o->mem = q;
+                o->mem_cap = nc;
+            } else {
+                o->err = ENOMEM;
+            }
+        }
+        if (!o->err) memcpy(o->mem + o->mem_len, o->buf, o->len);
+        o->mem_len += o->err ? 0 : o->len;
+        o->len = 0;
+        return;
+    }
     size_t off = 0;
     while (off < o->len && !o->err) {
         ssize_t k = write(o->fd, o->buf + off, o->len - off);
@@ -92,55 +113,11 @@ static void out_field(out *o, const char *s, size_t n)
     out_char(o, '"');
 }
 
-/* Integral values below 1e15 as integers (exact: < 2^53); anything else in
- * the shortest of %.15g, %.16g, %.17g that reads back to the same double. */
+/* A finite number in the writers' form (lp_i_numfmt.h). */
 static void out_number(out *o, double x)
 {
-    char tmp[40];
-    int len;
-    if (x == floor(x) && fabs(x) < 1e15) {
-        long long v = (long long)x;
-        char *p = tmp + sizeof tmp;
-        unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
-        do {
-            *--p = (char)('0' + u % 10);
-            u /= 10;
-        } while (u);
-        if (v < 0) *--p = '-';
-        out_bytes(o, p, (size_t)(tmp + sizeof tmp - p));
-        return;
-    }
-    /* Money: at most two decimals. v / 100.0 is correctly rounded, so when
-     * it gives x back, strtod of the decimal v/100 gives x too; below 1e13
-     * the doubles are closer than 0.005, so no shorter decimal does. */
-    double c = x * 100.0;
-    if (fabs(x) < 1e13 && c == c) {
-        double v = nearbyint(c);
-        if (v / 100.0 == x) {
-            long long iv = (long long)v;
-            unsigned long long u = iv < 0 ? 0ULL - (unsigned long long)iv : (unsigned long long)iv;
-            char *p = tmp + sizeof tmp;
-            unsigned cents = (unsigned)(u % 100);
-            u /= 100;
-            if (cents) {
-                if (cents % 10) *--p = (char)('0' + cents % 10);
-                *--p = (char)('0' + cents / 10);
-                *--p = '.';
-            }
-            do {
-                *--p = (char)('0' + u % 10);
-                u /= 10;
-            } while (u);
-            if (iv < 0) *--p = '-';
-            out_bytes(o, p, (size_t)(tmp + sizeof tmp - p));
-            return;
-        }
-    }
-    for (int prec = 15;; prec++) {
-        len = snprintf(tmp, sizeof tmp, "%.*g", prec, x);
-        if (prec == 17 || strtod(tmp, NULL) == x) break;
-    }
-    out_bytes(o, tmp, (size_t)len);
+    char tmp[LP_I_FMT_NUMBER_MAX];
+    out_bytes(o, tmp, lp_i_fmt_number(tmp, x));
 }
 
 static inline size_t strtab_len(const lp_strtab *t, int64_t i)
@@ -594,6 +571,11 @@ struct lp_table_set {
     int n_files, cap_files;
     out *o; /* the open file, NULL between tables */
     int ncols, col;
+    /* JSON lines: each column's key as written, '"name":', at keys +
+     * key_off[k] .. key_off[k + 1] (a block borrows its table's) */
+    char *keys;
+    size_t *key_off;
+    int keys_owned;
     const char *const *cols;
     int in_list, list_items;
     char *scratch; /* a list cell or a repaired string */
@@ -666,9 +648,13 @@ static void cell_start(lp_table_set *s)
         if (s->col > 0) out_char(o, ',');
     } else {
         out_char(o, s->col > 0 ? ',' : '{');
-        const char *name = s->cols[s->col];
-        out_json_string(s, name, strlen(name));
-        out_char(o, ':');
+        if (s->keys && s->col < s->ncols) {
+            out_bytes(o, s->keys + s->key_off[s->col], s->key_off[s->col + 1] - s->key_off[s->col]);
+        } else {
+            const char *name = s->cols[s->col];
+            out_json_string(s, name, strlen(name));
+            out_char(o, ':');
+        }
     }
     s->col++;
 }
@@ -716,7 +702,7 @@ lp_status lp_table_begin(lp_table_set *s, const char *name, int ncols, const cha
     }
     if (!f->path) return lp_error_nomem("table writer");
     s->n_files++;
-    if (!(s->o = lp_malloc(sizeof *s->o))) return lp_error_nomem("table writer");
+    if (!(s->o = lp_calloc(1, sizeof *s->o))) return lp_error_nomem("table writer");
     s->o->fd = -1;
     s->o->err = 0;
     s->o->crlf = 0;
@@ -731,6 +717,28 @@ lp_status lp_table_begin(lp_table_set *s, const char *name, int ncols, const cha
     s->ncols = ncols;
     s->cols = cols;
     s->col = 0;
+    if (s->fmt == LP_TABLE_JSONL) { /* the keys, encoded once */
+        size_t cap = 0;
+        for (int k = 0; k < ncols; k++)
+            cap += LP_TEXT_JSON_MAX(strlen(cols[k])) + 1;
+        s->keys = lp_malloc(cap + 1);
+        s->key_off = lp_malloc(((size_t)ncols + 1) * sizeof *s->key_off);
+        if (!s->keys || !s->key_off) {
+            free(s->keys);
+            free(s->key_off);
+            s->keys = NULL;
+            s->key_off = NULL;
+            return lp_error_nomem("table writer");
+        }
+        s->keys_owned = 1;
+        size_t at = 0;
+        for (int k = 0; k < ncols; k++) {
+            s->key_off[k] = at;
+            at += lp_text_json(s->keys + at, cols[k], strlen(cols[k]));
+            s->keys[at++] = ':';
+        }
+        s->key_off[ncols] = at;
+    }
     if (s->fmt == LP_TABLE_CSV) {
         for (int k = 0; k < ncols; k++) {
             if (k) out_char(s->o, ',');
@@ -840,6 +848,13 @@ lp_status lp_table_end(lp_table_set *s)
     if (!s->o) return lp_error_set(LP_EINTERNAL, "table writer: no table open");
     out *o = s->o;
     s->o = NULL;
+    if (s->keys_owned) {
+        free(s->keys);
+        free(s->key_off);
+    }
+    s->keys = NULL;
+    s->key_off = NULL;
+    s->keys_owned = 0;
     lp_status st = s->oom ? lp_error_nomem("table cell") : LP_OK;
     if (st) {
         close(o->fd);
@@ -871,6 +886,10 @@ void lp_table_set_discard(lp_table_set *s)
         free(s->files[k].path);
     }
     free(s->files);
+    if (s->keys_owned) {
+        free(s->keys);
+        free(s->key_off);
+    }
     if (s->dir) remove_dirs(s->dir, s->created);
     free(s->dir);
     free(s->scratch);
@@ -900,4 +919,52 @@ lp_status lp_table_set_commit(lp_table_set *s)
     }
     lp_table_set_discard(s);
     return st;
+}
+
+/* ---- row blocks: rows formatted apart, appended in order ------------------------- */
+
+lp_status lp_table_block_open(lp_table_set **out_block, const lp_table_set *s)
+{
+    if (!s->o) return lp_error_set(LP_EINTERNAL, "table writer: no table open for a block");
+    lp_table_set *b = lp_calloc(1, sizeof *b);
+    if (!b || !(b->o = lp_calloc(1, sizeof *b->o))) {
+        free(b);
+        return lp_error_nomem("table block");
+    }
+    b->fmt = s->fmt;
+    b->ncols = s->ncols;
+    b->cols = s->cols;
+    b->keys = s->keys; /* borrowed: keys_owned 0 */
+    b->key_off = s->key_off;
+    b->o->fd = -1;
+    b->o->path = s->o->path;
+    *out_block = b;
+    return LP_OK;
+}
+
+lp_status lp_table_block_append(lp_table_set *s, lp_table_set *b)
+{
+    out *o = b->o;
+    lp_status st = LP_OK;
+    if (b->oom || o->err)
+        st = lp_error_nomem("table block");
+    else if (!s->o)
+        st = lp_error_set(LP_EINTERNAL, "table writer: no table open for a block");
+    if (!st) {
+        out_bytes(s->o, o->mem, o->mem_len);
+        out_bytes(s->o, o->buf, o->len);
+    }
+    o->len = o->mem_len = 0;
+    b->col = 0;
+    return st;
+}
+
+void lp_table_block_free(lp_table_set *b)
+{
+    if (!b) return;
+    free(b->o->mem);
+    free(b->o);
+    free(b->scratch);
+    free(b->json);
+    free(b);
 }

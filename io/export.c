@@ -2,6 +2,8 @@
  * Flattening only: every value is a column of the file or a row it points
  * to (ids and names in place of row numbers); nothing is computed. */
 #include "lp_export.h"
+#include "lp_alloc.h"
+#include "lp_i_omp.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -37,8 +39,7 @@ static void cell_node_str(lp_table_set *w, const lp_rstrings *col, int64_t row)
         lp_table_null(w);
         return;
     }
-    const char *s = lp_rstrings_get(col, row);
-    lp_table_str(w, s, strlen(s));
+    lp_table_str(w, lp_rstrings_get(col, row), lp_rstrings_len(col, row));
 }
 
 /* A list cell of the ids (or names) of the node rows in l's row r. */
@@ -50,8 +51,7 @@ static void cell_list(lp_table_set *w, const lp_rlist *l, int64_t r, const lp_rs
     }
     lp_table_list_begin(w);
     for (int64_t k = l->off[r]; k < l->off[r + 1]; k++) {
-        const char *s = lp_rstrings_get(col, l->val[k]);
-        lp_table_str(w, s, strlen(s));
+        lp_table_str(w, lp_rstrings_get(col, l->val[k]), lp_rstrings_len(col, l->val[k]));
     }
     lp_table_list_end(w);
 }
@@ -64,58 +64,105 @@ static void cell_f64(lp_table_set *w, const double *col, int64_t i)
         lp_table_null(w);
 }
 
+static void account_row(lp_table_set *w, const lp_results_table *t, int64_t i)
+{
+    lp_vid v = t->account_node[i];
+    cell_node_str(w, &t->node_id, v);
+    cell_node_str(w, &t->node_name, v);
+    lp_table_f64(w, t->account_revenue[i]);
+    lp_table_i64(w, t->account_connected[i] != 0);
+    if (t->bus_factor)
+        lp_table_i64(w, t->bus_factor[i]);
+    else
+        lp_table_null(w);
+    if (t->threads)
+        lp_table_i64(w, t->threads[i]);
+    else
+        lp_table_null(w);
+    cell_f64(w, t->dominant_share, i);
+    cell_list(w, &t->key_persons, i, &t->node_id);
+    cell_list(w, &t->key_persons, i, &t->node_name);
+    cell_list(w, &t->second_link, i, &t->node_id);
+    lp_table_row_end(w);
+}
+
+static int is_person(const lp_results_table *t, lp_vid i)
+{
+    return lp_results_is_person_or_default(t, i);
+}
+
+static void person_row(lp_table_set *w, const lp_results_table *t, int64_t i)
+{
+    if (!is_person(t, i)) return;
+    cell_node_str(w, &t->node_id, i);
+    cell_node_str(w, &t->node_name, i);
+    cell_node_str(w, &t->node_type, i);
+    if (t->accounts_at_risk)
+        lp_table_i64(w, t->accounts_at_risk[i]);
+    else
+        lp_table_null(w);
+    cell_f64(w, t->revenue_at_risk, i);
+    cell_f64(w, t->brokerage, i);
+    cell_f64(w, t->betweenness, i);
+    cell_f64(w, t->pagerank, i);
+    lp_table_row_end(w);
+}
+
+/* Rows [lo, hi) of a table, row(w, t, i) each: blocks of EXPORT_BLOCK rows
+ * formatted by the threads in parallel, each appended in row order as soon
+ * as the blocks before it are (an ordered section: the bytes do not depend
+ * on the thread count). */
+#define EXPORT_BLOCK 8192
+static lp_status write_rows(lp_table_set *w, const lp_results_table *t, int64_t lo, int64_t hi,
+                            void (*row)(lp_table_set *, const lp_results_table *, int64_t))
+{
+    int nt = lp_i_max_threads();
+    const int64_t nb = (hi - lo + EXPORT_BLOCK - 1) / EXPORT_BLOCK;
+    if (nt > nb) nt = (int)nb;
+    if (nt <= 1) {
+        for (int64_t i = lo; i < hi; i++)
+            row(w, t, i);
+        return LP_OK;
+    }
+    lp_table_set **blk = lp_calloc((size_t)nt, sizeof *blk);
+    if (!blk) return lp_error_nomem("export blocks");
+    lp_status st = LP_OK;
+    for (int k = 0; k < nt && !st; k++)
+        st = lp_table_block_open(&blk[k], w);
+    if (!st) {
+#pragma omp parallel for schedule(static, 1) ordered num_threads(nt)
+        for (int64_t b = 0; b < nb; b++) {
+            lp_table_set *bk = blk[lp_i_thread_id()];
+            int64_t from = lo + b * EXPORT_BLOCK, to = from + EXPORT_BLOCK;
+            if (to > hi) to = hi;
+            for (int64_t i = from; i < to; i++)
+                row(bk, t, i);
+#pragma omp ordered
+            {
+                lp_status s1 = lp_table_block_append(w, bk);
+                if (!st) st = s1;
+            }
+        }
+    }
+    for (int k = 0; k < nt; k++)
+        lp_table_block_free(blk[k]);
+    free(blk);
+    return st;
+}
+
 static lp_status write_accounts(lp_table_set *w, const lp_results_table *t, const char *name)
 {
     lp_status st = lp_table_begin(w, name, NCOLS(ACCOUNT_COLS), ACCOUNT_COLS);
-    if (st) return st;
-    for (int64_t i = 0; i < t->a; i++) {
-        int64_t v = t->account_node[i];
-        cell_node_str(w, &t->node_id, v);
-        cell_node_str(w, &t->node_name, v);
-        lp_table_f64(w, t->account_revenue[i]);
-        lp_table_i64(w, t->account_connected[i] != 0);
-        if (t->bus_factor)
-            lp_table_i64(w, t->bus_factor[i]);
-        else
-            lp_table_null(w);
-        if (t->threads)
-            lp_table_i64(w, t->threads[i]);
-        else
-            lp_table_null(w);
-        cell_f64(w, t->dominant_share, i);
-        cell_list(w, &t->key_persons, i, &t->node_id);
-        cell_list(w, &t->key_persons, i, &t->node_name);
-        cell_list(w, &t->second_link, i, &t->node_id);
-        lp_table_row_end(w);
-    }
-    return lp_table_end(w);
-}
-
-static int is_person(const lp_results_table *t, int64_t i)
-{
-    return lp_results_is_person_or_default(t, i);
+    if (!st) st = write_rows(w, t, 0, t->a, account_row);
+    return st ? st : lp_table_end(w);
 }
 
 static lp_status write_persons(lp_table_set *w, const lp_results_table *t, const char *name)
 {
     lp_status st = lp_table_begin(w, name, NCOLS(PERSON_COLS), PERSON_COLS);
-    if (st) return st;
-    for (int64_t i = t->num_lo; i < t->num_hi; i++) { /* the persons' rows (LP_RT_PERSON_ROWS) */
-        if (!is_person(t, i)) continue;
-        cell_node_str(w, &t->node_id, i);
-        cell_node_str(w, &t->node_name, i);
-        cell_node_str(w, &t->node_type, i);
-        if (t->accounts_at_risk)
-            lp_table_i64(w, t->accounts_at_risk[i]);
-        else
-            lp_table_null(w);
-        cell_f64(w, t->revenue_at_risk, i);
-        cell_f64(w, t->brokerage, i);
-        cell_f64(w, t->betweenness, i);
-        cell_f64(w, t->pagerank, i);
-        lp_table_row_end(w);
-    }
-    return lp_table_end(w);
+    /* the persons' rows (LP_RT_PERSON_ROWS) */
+    if (!st) st = write_rows(w, t, t->num_lo, t->num_hi, person_row);
+    return st ? st : lp_table_end(w);
 }
 
 static lp_status write_scenarios(lp_table_set *w, const lp_results_table *t, const char *name)
@@ -143,10 +190,11 @@ static lp_status write_losses(lp_table_set *w, const lp_results_table *t, const 
     if (st) return st;
     for (int64_t j = 0; j < t->s; j++) {
         for (int kind = 0; kind < 2; kind++) {
-            const lp_rlist *l = kind == 0 ? &t->lost : &t->newly;
+            const lp_rlist_accounts *l = kind == 0 ? &t->lost : &t->newly;
             const char *change = kind == 0 ? "lost_path" : "fell_to_1";
             for (int64_t k = l->off[j]; k < l->off[j + 1]; k++) {
-                int64_t acc = l->val[k], v = t->account_node[acc];
+                int64_t acc = l->val[k];
+                lp_vid v = t->account_node[acc];
                 cell_node_str(w, &t->scenario_name, j);
                 lp_table_str(w, change, strlen(change));
                 cell_node_str(w, &t->node_id, v);

@@ -217,7 +217,7 @@ lp_status lp_subgraph_write(const char *path, lp_export_format format, const lp_
         for (int64_t i = 0; i < s->n; i++)
             a.account_row[i] = -1;
         for (int64_t j = 0; j < r->a; j++) {
-            lp_vid v = (lp_vid)r->account_node[j];
+            lp_vid v = r->account_node[j];
             const lp_vid *hit = bsearch(&v, s->node, (size_t)s->n, sizeof *s->node, cmp_vid);
             if (hit) a.account_row[hit - s->node] = j;
         }

@@ -1148,7 +1148,8 @@ static int read_csr(gs_rd *r, lp_csr *c, int64_t n, int64_t m)
                 .offset = (int64_t *)po,
                 .adj = (lp_vid *)pt,
                 .weight = (double *)pw};
-    int64_t where = 0, node = 0;
+    int64_t where = 0;
+    lp_vid node = 0;
     const int64_t *off = po;
     switch (lp_csr_check(&v, &where, &node)) {
     case LP_CSR_OK:

@@ -1,273 +1,264 @@
-/* h5chunks.c — writing a chunked, filtered 1-D dataset with the filters run
- * in parallel (lp_i_h5.h: lp_h5w_column_chunks).
+/* h5chunks.c — reading a 1-D chunked column by its raw chunks
+ * (lp_h5r_read_rows in lp_i_h5.h): HDF5 hands over the stored bytes of
+ * each chunk (H5Dread_chunk, serial: HDF5 is not thread-safe here), then
+ * the chunks are checked and decoded in parallel (OpenMP) straight into the
+ * caller's array: Fletcher-32 verified, inflated, unshuffled, exactly as
+ * HDF5's own filters would, without HDF5's copy out of its chunk cache (and
+ * without zlib's Adler-32 of the inflated bytes when Fletcher-32 already
+ * checked the stored ones).
  *
- * HDF5 runs a dataset's filter pipeline serially inside H5Dwrite, and with
- * deflate that pipeline is most of the time a results file takes to write.
- * Here the writer runs the same pipeline itself, one chunk per OpenMP
- * iteration, and hands HDF5 the finished chunks in order with
- * H5Dwrite_chunk (HDF5 >= 1.10.2). No HDF5 call is made inside the parallel
- * region (HDF5 is not thread-safe; zlib is, one stream per call).
- *
- * The pipeline, in the order lp_h5w_column_create_opt puts it in the
- * dataset creation property list, each step as HDF5 1.10 defines it:
- *  1. shuffle (H5Z_FILTER_SHUFFLE), when the element is wider than one byte
- *     and the chunk holds more than one element: byte j of element i goes
- *     to position j * elements + i;
- *  2. deflate (H5Z_FILTER_DEFLATE): zlib's compress2 at the dataset's level
- *     into a buffer of compressBound bytes — the same call HDF5 makes, so
- *     the same zlib gives the same bytes;
- *  3. Fletcher-32 (H5Z_FILTER_FLETCHER32): the checksum of the bytes so far,
- *     appended as 4 bytes, least significant first.
- * A chunk is always whole (chunk length elements): the last chunk of a
- * dataset whose length is not a multiple of it is padded with the fill
- * value, zero bytes (the default fill value of every type written here),
- * as HDF5 pads an edge chunk before filtering it. The filter mask of every
- * chunk is 0 (every filter applied).
- *
- * So the file's chunks are byte for byte those H5Dwrite would have stored
- * (tests/test_h5chunks.c compares them with H5Dread_chunk against the same
- * data written through HDF5's own pipeline), and they do not depend on the
- * number of threads: each chunk is a function of its elements only.
- *
- * Batches: the chunks of up to LP_H5C_BATCH_BYTES of raw data (at least one
- * per thread; a whole column of up to 8M doubles) are filtered in one
- * parallel loop, each kept in memory at its compressed size, then written.
- * Few, long parallel regions on purpose: between regions the idle threads
- * spin (libgomp's default wait policy), and on a machine whose cores are
- * busy that spinning took the writer's own CPU (batches of 8 chunks cost
- * 15-30% more CPU than one thread).
- *
- * Memory: per thread one chunk of raw bytes, one of shuffled bytes and the
- * compressed output (compressBound + 4); the compressed chunks of one batch
- * (at most about LP_H5C_BATCH_BYTES, much less for compressible columns).
- */
+ * Only the pipelines linchpin writes are decoded here: a subsequence of
+ * shuffle, deflate, Fletcher-32 (in that order), with the file's element
+ * type equal to the memory type. Anything else — another filter or order,
+ * a type conversion, a chunk never written, a chunk that fails its checksum
+ * or does not inflate to its size — returns 1 and the caller reads the
+ * column with H5Dread as before, so damaged files give HDF5's own error. */
+#define _DEFAULT_SOURCE /* MADV_HUGEPAGE */
 #include "lp_alloc.h"
 #include "lp_i_h5.h"
+#include "lp_i_omp.h"
 
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
+#include <sys/mman.h>
 #include <zlib.h>
-#ifdef _OPENMP
-#include <omp.h>
-#endif
 
-int lp_i_h5w_hdf5_filters = 0;
-
-#define LP_H5C_BATCH_BYTES ((size_t)64 << 20)
-
-/* ---- the filters -------------------------------------------------------- */
-
-/* Fold a 32-bit running sum into 17 bits (mod 65535, ones' complement). */
-static inline uint32_t fold16(uint32_t s)
-{
-    return (s & 0xffff) + (s >> 16);
-}
-
-/* Fletcher-32 of p[0..len) as HDF5 computes it for its checksum filter: the
- * data as big-endian 16-bit words (an odd last byte is the high byte of a
- * word whose low byte is 0); both sums start at 0 and are folded after every
- * 360 words (the most that cannot overflow 32 bits), after the odd byte, and
- * once more at the end; the result is sum2 << 16 | sum1. */
-uint32_t lp_h5c_fletcher32(const unsigned char *p, size_t len)
+/* HDF5's Fletcher-32: 16-bit big-endian words, an odd last byte as the
+ * high half of a word, sums folded to 16 bits every 360 words and at the
+ * end; (sum2 << 16) | sum1. */
+static uint32_t fletcher32(const uint8_t *p, size_t n)
 {
     uint32_t s1 = 0, s2 = 0;
-    size_t words = len / 2;
-    while (words > 0) {
-        size_t k = words > 360 ? 360 : words;
-        words -= k;
-        for (; k > 0; k--, p += 2) {
-            s1 += (uint32_t)p[0] << 8 | (uint32_t)p[1];
+    size_t words = n / 2;
+    while (words) {
+        size_t t = words > 360 ? 360 : words;
+        words -= t;
+        for (size_t i = 0; i < t; i++, p += 2) {
+            s1 += ((uint32_t)p[0] << 8) | p[1];
             s2 += s1;
         }
-        s1 = fold16(s1);
-        s2 = fold16(s2);
+        s1 = (s1 & 0xffff) + (s1 >> 16);
+        s2 = (s2 & 0xffff) + (s2 >> 16);
     }
-    if (len % 2) {
+    if (n % 2) {
         s1 += (uint32_t)p[0] << 8;
         s2 += s1;
-        s1 = fold16(s1);
-        s2 = fold16(s2);
+        s1 = (s1 & 0xffff) + (s1 >> 16);
+        s2 = (s2 & 0xffff) + (s2 >> 16);
     }
-    s1 = fold16(s1);
-    s2 = fold16(s2);
-    return s2 << 16 | s1;
+    s1 = (s1 & 0xffff) + (s1 >> 16);
+    s2 = (s2 & 0xffff) + (s2 >> 16);
+    return (s2 << 16) | s1;
 }
 
-/* Byte j of element i of src to dst[j * n + i] (n elements of es bytes). */
-static void shuffle(unsigned char *restrict dst, const unsigned char *restrict src, size_t n,
-                    size_t es)
+/* The stored checksum (little-endian, after the data) matches, or its
+ * byte-swapped halves do (files of HDF5 1.6.0-1.6.2; HDF5 accepts both). */
+static int fletcher_ok(const uint8_t *p, size_t n)
 {
-    if (es == 8) { /* the common case: doubles and int64 */
-        for (size_t i = 0; i < n; i++)
-            for (size_t j = 0; j < 8; j++)
-                dst[j * n + i] = src[i * 8 + j];
-        return;
-    }
-    for (size_t i = 0; i < n; i++)
-        for (size_t j = 0; j < es; j++)
-            dst[j * n + i] = src[i * es + j];
+    uint32_t c = fletcher32(p, n);
+    uint32_t st = (uint32_t)p[n] | (uint32_t)p[n + 1] << 8 | (uint32_t)p[n + 2] << 16 |
+                  (uint32_t)p[n + 3] << 24;
+    uint32_t rev = ((c & 0x00ff00ffu) << 8) | ((c >> 8) & 0x00ff00ffu);
+    return st == c || st == rev;
 }
 
-/* ---- the writer --------------------------------------------------------- */
+enum { F_SHUFFLE = 1, F_DEFLATE = 2, F_FLETCHER = 4 };
 
-/* One thread's buffers: a chunk of raw bytes, one of shuffled bytes and the
- * compressed output (compressBound + 4). */
-typedef struct scratch {
-    unsigned char *raw, *shuf, *out;
-} scratch;
-
-/* A filtered chunk, waiting for its turn to be written. */
-typedef struct done_chunk {
-    unsigned char *bytes; /* lp_malloc'ed, exactly len bytes */
-    size_t len;
-    int zrc; /* Z_OK, zlib's failure, or Z_MEM_ERROR when bytes could not be allocated */
-} done_chunk;
-
-/* Chunk `c` (elements [c * chunk, ...)) through the pipeline into t->out;
- * returns its length, or 0 with *zrc set when zlib failed. Thread-safe:
- * touches only t and reads the source. */
-static size_t filter_chunk(const scratch *t, int *zrc, int64_t c, int64_t chunk, int64_t len,
-                           size_t es, const lp_h5w_colopt *opt, const unsigned char *data,
-                           lp_h5w_fill_fn fill, const void *ctx, size_t out_cap)
+/* Inflate the zlib stream p[0..n) into exactly cb bytes at out. When the
+ * stream's bytes passed Fletcher-32 (checked), its own Adler-32 of the
+ * inflated bytes is not computed again: a raw inflate after the 2-byte
+ * header (no preset dictionary), the trailer left unread. 0 or 1 (cannot). */
+static int inflate_chunk(uint8_t *out, size_t cb, const uint8_t *p, size_t n, int checked)
 {
-    int64_t start = c * chunk, count = len - start < chunk ? len - start : chunk;
-    size_t bytes = (size_t)chunk * es, have = (size_t)count * es;
-    const unsigned char *cur;
-    if (data && count == chunk) {
-        cur = data + (size_t)start * es;
-    } else {
-        if (data)
-            memcpy(t->raw, data + (size_t)start * es, have);
-        else
-            fill(ctx, start, count, t->raw);
-        memset(t->raw + have, 0, bytes - have); /* the edge chunk's fill value */
-        cur = t->raw;
+    if (!checked) {
+        uLongf got = (uLongf)cb;
+        return uncompress(out, &got, p, (uLong)n) == Z_OK && got == cb ? 0 : 1;
     }
-    if (opt->shuffle && es > 1 && chunk > 1) {
-        shuffle(t->shuf, cur, (size_t)chunk, es);
-        cur = t->shuf;
-    }
-    size_t n = bytes;
-    *zrc = Z_OK;
-    if (opt->deflate > 0) {
-        uLongf zlen = (uLongf)(out_cap - 4);
-        *zrc = compress2(t->out, &zlen, cur, (uLong)bytes, opt->deflate);
-        if (*zrc != Z_OK) return 0;
-        n = (size_t)zlen;
-    } else {
-        memcpy(t->out, cur, bytes);
-    }
-    if (opt->fletcher32) {
-        uint32_t f = lp_h5c_fletcher32(t->out, n);
-        t->out[n] = (unsigned char)(f & 0xff);
-        t->out[n + 1] = (unsigned char)(f >> 8 & 0xff);
-        t->out[n + 2] = (unsigned char)(f >> 16 & 0xff);
-        t->out[n + 3] = (unsigned char)(f >> 24);
-        n += 4;
-    }
-    return n;
+    if (n < 2 || (p[0] & 0x0f) != Z_DEFLATED || (p[0] >> 4) > 7 || (p[1] & 0x20) ||
+        ((unsigned)p[0] << 8 | p[1]) % 31 != 0)
+        return 1;
+    z_stream z;
+    memset(&z, 0, sizeof z);
+    if (inflateInit2(&z, -15) != Z_OK) return 1;
+    z.next_in = (Bytef *)(uintptr_t)(p + 2);
+    z.avail_in = (uInt)(n - 2);
+    z.next_out = out;
+    z.avail_out = (uInt)cb;
+    int r = inflate(&z, Z_FINISH);
+    int ok = r == Z_STREAM_END && z.total_out == cb;
+    inflateEnd(&z);
+    return ok ? 0 : 1;
 }
 
-static int max_threads(void)
-{
-#ifdef _OPENMP
-    return omp_get_max_threads();
-#else
-    return 1;
-#endif
-}
+typedef struct chunk_job {
+    const uint8_t *src;
+    size_t n;
+    unsigned mask; /* HDF5's filter mask: bit i set, filter i skipped */
+} chunk_job;
 
-static int thread_num(void)
+/* Decode chunk j (rows [j*c, j*c + c) of the column) and place its rows
+ * within [lo, hi) at dst (row lo) with the given stride; a, b are scratch
+ * buffers of cb bytes. 0 or 1 (cannot decode). */
+static int decode_chunk(const chunk_job *job, int64_t j, int64_t c, size_t es, size_t cb,
+                        const int *fidx, unsigned filters, int64_t lo, int64_t hi, char *dst,
+                        size_t stride, int strfix, int spacepad, uint8_t *a, uint8_t *b)
 {
-#ifdef _OPENMP
-    return omp_get_thread_num();
-#else
+    const uint8_t *p = job->src;
+    size_t n = job->n;
+    int checked = (filters & F_FLETCHER) && !(job->mask & (1u << fidx[2]));
+    if (checked) {
+        if (n < 4 || !fletcher_ok(p, n - 4)) return 1;
+        n -= 4;
+    }
+    int64_t r0 = j * c, r1 = r0 + c;
+    int whole = r0 >= lo && r1 <= hi && !strfix; /* rows land in dst as they are */
+    int shuf = (filters & F_SHUFFLE) && !(job->mask & (1u << fidx[0])) && es > 1;
+    if ((filters & F_DEFLATE) && !(job->mask & (1u << fidx[1]))) {
+        uint8_t *out = whole && !shuf ? (uint8_t *)dst + (size_t)(r0 - lo) * stride : a;
+        if (inflate_chunk(out, cb, p, n, checked)) return 1;
+        p = out;
+        n = cb;
+    }
+    if (n != cb) return 1;
+    if (shuf) { /* byte k of element i is at k * c + i */
+        uint8_t *out = whole ? (uint8_t *)dst + (size_t)(r0 - lo) * stride : (p == a ? b : a);
+        if (es == 8) {
+            const uint8_t *q[8];
+            for (int k = 0; k < 8; k++)
+                q[k] = p + (size_t)k * (size_t)c;
+            for (int64_t i = 0; i < c; i++) {
+                uint8_t *o = out + (size_t)i * 8;
+                o[0] = q[0][i], o[1] = q[1][i], o[2] = q[2][i], o[3] = q[3][i];
+                o[4] = q[4][i], o[5] = q[5][i], o[6] = q[6][i], o[7] = q[7][i];
+            }
+        } else {
+            for (int64_t i = 0; i < c; i++)
+                for (size_t k = 0; k < es; k++)
+                    out[(size_t)i * es + k] = p[k * (size_t)c + (size_t)i];
+        }
+        p = out;
+    }
+    if (whole) {
+        if (p != (const uint8_t *)dst + (size_t)(r0 - lo) * stride)
+            memcpy(dst + (size_t)(r0 - lo) * stride, p, cb);
+        return 0;
+    }
+    int64_t from = r0 > lo ? r0 : lo, to = r1 < hi ? r1 : hi;
+    for (int64_t i = from; i < to; i++) {
+        char *d = dst + (size_t)(i - lo) * stride;
+        memcpy(d, p + (size_t)(i - r0) * es, es);
+        if (strfix) { /* NUL after the string; space padding dropped */
+            d[es] = '\0';
+            for (size_t l = es; spacepad && l > 0 && (d[l - 1] == ' ' || d[l - 1] == '\0'); l--)
+                d[l - 1] = '\0';
+        }
+    }
     return 0;
-#endif
 }
 
-static int write_chunks(lp_h5w *w, hid_t dset, const char *path, const lp_h5w_colopt *opt,
-                        size_t es, int64_t len, const void *data, lp_h5w_fill_fn fill,
-                        const void *ctx)
+int lp_h5r_read_rows(lp_h5r *rd, hid_t dset, const char *path, hid_t mtype, int64_t lo, int64_t hi,
+                     void *dst, size_t stride, int strfix)
 {
-    int64_t chunk = lp_h5w_chunk_len(opt, len);
-    int64_t nchunks = (len + chunk - 1) / chunk;
-    size_t bytes = (size_t)chunk * es;
-    size_t out_cap = (opt->deflate > 0 ? (size_t)compressBound((uLong)bytes) : bytes) + 4;
-    size_t per_thread = 2 * bytes + out_cap;
-    int nt = max_threads();
-    if (nt > nchunks) nt = (int)nchunks;
-    int64_t batch = (int64_t)(LP_H5C_BATCH_BYTES / bytes);
-    if (batch < nt) batch = nt;
-    if (batch > nchunks) batch = nchunks;
-    unsigned char *mem = lp_malloc((size_t)nt * (sizeof(scratch) + per_thread));
-    done_chunk *done = lp_calloc((size_t)batch, sizeof *done);
-    int rc = -1;
-    if (!mem || !done) {
-        lp_h5w_fail_nomem(w, "chunk buffers");
-        goto out;
+    int rc = 1;
+    hid_t dcpl = -1, ftype = -1;
+    chunk_job *jobs = NULL;
+    uint8_t *comp = NULL, *scratch = NULL;
+    if (hi <= lo) return 0;
+    if ((dcpl = H5Dget_create_plist(dset)) < 0 || H5Pget_layout(dcpl) != H5D_CHUNKED) goto done;
+    hsize_t cdim[1];
+    if (H5Pget_chunk(dcpl, 1, cdim) != 1 || cdim[0] == 0 || cdim[0] > ((hsize_t)1 << 24)) goto done;
+    /* the pipeline: shuffle, deflate, fletcher32, each at most once, in order */
+    int nf = H5Pget_nfilters(dcpl), fidx[3] = {0, 0, 0}, last = -1;
+    unsigned filters = 0;
+    if (nf < 0 || nf > 3) goto done;
+    for (int i = 0; i < nf; i++) {
+        unsigned flags = 0, cd[8];
+        size_t ncd = 8;
+        char name[64];
+        H5Z_filter_t f =
+            H5Pget_filter2(dcpl, (unsigned)i, &flags, &ncd, cd, sizeof name, name, NULL);
+        int k = f == H5Z_FILTER_SHUFFLE      ? 0
+                : f == H5Z_FILTER_DEFLATE    ? 1
+                : f == H5Z_FILTER_FLETCHER32 ? 2
+                                             : -1;
+        if (k <= last) goto done;
+        last = k;
+        fidx[k] = i;
+        filters |= 1u << k;
     }
-    scratch *tmp = (scratch *)(void *)mem;
-    unsigned char *p = mem + (size_t)nt * sizeof *tmp;
-    for (int i = 0; i < nt; i++, p += per_thread) {
-        tmp[i].raw = p;
-        tmp[i].shuf = p + bytes;
-        tmp[i].out = p + 2 * bytes;
+    if ((ftype = H5Dget_type(dset)) < 0) goto done;
+    size_t es = H5Tget_size(ftype);
+    int spacepad = 0;
+    if (strfix) {
+        if (H5Tget_class(ftype) != H5T_STRING) goto done;
+        spacepad = H5Tget_strpad(ftype) == H5T_STR_SPACEPAD;
+        if (stride != es + 1) goto done;
+    } else if (H5Tequal(ftype, mtype) <= 0 || stride != es) {
+        goto done;
     }
-    for (int64_t first = 0; first < nchunks; first += batch) {
-        int64_t k = nchunks - first < batch ? nchunks - first : batch;
-        /* Filters only: no HDF5 call in here (lp_malloc is thread-safe). */
-#pragma omp parallel for schedule(dynamic, 1) num_threads(nt) if (k > 1)
-        for (int64_t i = 0; i < k; i++) {
-            const scratch *t = &tmp[thread_num()];
-            size_t n = filter_chunk(t, &done[i].zrc, first + i, chunk, len, es, opt, data, fill,
-                                    ctx, out_cap);
-            if (done[i].zrc != Z_OK) continue;
-            if (!(done[i].bytes = lp_malloc(n))) {
-                done[i].zrc = Z_MEM_ERROR;
-                continue;
-            }
-            memcpy(done[i].bytes, t->out, n);
-            done[i].len = n;
-        }
-        for (int64_t i = 0; i < k; i++) {
-            if (done[i].zrc != Z_OK) {
-                if (done[i].zrc == Z_MEM_ERROR) {
-                    lp_h5w_fail_nomem(w, "compressed chunks");
-                } else {
-                    w->status = LP_EINTERNAL; /* compress2 into compressBound bytes cannot fail */
-                    snprintf(w->reason, sizeof w->reason, "compressing %s: zlib status %d", path,
-                             done[i].zrc);
-                }
-                goto out;
-            }
-            hsize_t off[1] = {(hsize_t)((first + i) * chunk)};
-            if (H5Dwrite_chunk(dset, H5P_DEFAULT, 0, off, done[i].len, done[i].bytes) < 0) {
-                lp_h5w_fail_h5(w, "writing %s", path);
-                goto out;
-            }
-            free(done[i].bytes);
-            done[i].bytes = NULL;
-        }
-        if (w->io_err) goto out; /* io_err is the reason */
+    const int64_t c = (int64_t)cdim[0];
+    const size_t cb = (size_t)c * es;
+    const int64_t j0 = lo / c, j1 = (hi - 1) / c + 1, nch = j1 - j0;
+    if (!(jobs = lp_calloc((size_t)nch, sizeof *jobs))) {
+        rc = lp_h5r_nomem(rd, path);
+        goto done;
     }
-    rc = 0;
-out:
-    if (done)
-        for (int64_t i = 0; i < batch; i++)
-            free(done[i].bytes);
-    free(done);
-    free(mem);
+    size_t total = 0;
+    for (int64_t j = 0; j < nch; j++) {
+        hsize_t off[1] = {(hsize_t)((j0 + j) * c)}, nb = 0;
+        if (H5Dget_chunk_storage_size(dset, off, &nb) < 0 || nb == 0 || nb > cb + (cb >> 3) + 4096)
+            goto done; /* unwritten (fill value) or implausible: HDF5 decides */
+        jobs[j].n = (size_t)nb;
+        total += (size_t)nb;
+    }
+    if (!(comp = lp_malloc(total + 1))) {
+        rc = lp_h5r_nomem(rd, path);
+        goto done;
+    }
+    total = 0;
+    for (int64_t j = 0; j < nch; j++) {
+        hsize_t off[1] = {(hsize_t)((j0 + j) * c)};
+        uint32_t mask = 0;
+        if (H5Dread_chunk(dset, H5P_DEFAULT, off, &mask, comp + total) < 0) goto done;
+        jobs[j].src = comp + total;
+        jobs[j].mask = mask;
+        total += jobs[j].n;
+    }
+    int nt = lp_i_max_threads();
+    if (nt > nch) nt = (int)nch;
+    if (nt < 1) nt = 1;
+    if (!(scratch = lp_malloc((size_t)nt * 2 * cb))) {
+        rc = lp_h5r_nomem(rd, path);
+        goto done;
+    }
+    int any_bad = 0;
+#pragma omp parallel for schedule(dynamic, 1) num_threads(nt) reduction(| : any_bad)
+    for (int64_t j = 0; j < nch; j++) {
+        uint8_t *a = scratch + (size_t)lp_i_thread_id() * 2 * cb;
+        any_bad |= decode_chunk(&jobs[j], j0 + j, c, es, cb, fidx, filters, lo, hi, dst, stride,
+                                strfix, spacepad, a, a + cb);
+    }
+    rc = any_bad ? 1 : 0;
+done:
+    free(jobs);
+    free(comp);
+    free(scratch);
+    if (ftype >= 0) H5Tclose(ftype);
+    if (dcpl >= 0) H5Pclose(dcpl);
+    if (rc == 1) H5Eclear2(H5E_DEFAULT);
     return rc;
 }
 
-int lp_h5w_column_chunks(lp_h5w *w, hid_t dset, const char *path, const lp_h5w_colopt *opt,
-                         size_t esize, int64_t len, const void *data, lp_h5w_fill_fn fill,
-                         const void *ctx)
+void lp_h5r_advise_huge(void *p, size_t bytes)
 {
-    if (len <= 0) return w->io_err ? -1 : 0;
-    return write_chunks(w, dset, path, opt, esize, len, data, fill, ctx);
+#ifdef MADV_HUGEPAGE
+    const uintptr_t huge = (uintptr_t)2 << 20;
+    if (!p || bytes < 4 * huge) return;
+    uintptr_t a = ((uintptr_t)p + huge - 1) & ~(huge - 1), e = ((uintptr_t)p + bytes) & ~(huge - 1);
+    if (e > a) (void)madvise((void *)a, e - a, MADV_HUGEPAGE); /* a hint: failure changes nothing */
+#else
+    (void)p;
+    (void)bytes;
+#endif
 }

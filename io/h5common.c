@@ -412,6 +412,18 @@ hid_t lp_h5w_column_create_opt(lp_h5w *w, hid_t file, const char *path, hid_t ft
     return dset;
 }
 
+/* int32 elements (ctx) widened to little-endian int64 (node rows: lp_vid in
+ * memory, int64 in the file), as H5Dwrite's conversion would. */
+static void fill_i32_as_i64le(const void *ctx, int64_t start, int64_t count, unsigned char *dst)
+{
+    const int32_t *src = (const int32_t *)ctx + start;
+    for (int64_t k = 0; k < count; k++) {
+        uint64_t v = (uint64_t)(int64_t)src[k];
+        for (int b = 0; b < 8; b++)
+            dst[8 * k + b] = (unsigned char)(v >> (8 * b));
+    }
+}
+
 int lp_h5w_column_num(lp_h5w *w, hid_t file, const char *path, hid_t ftype, hid_t mtype,
                       int64_t len, const void *buf)
 {
@@ -421,11 +433,17 @@ int lp_h5w_column_num(lp_h5w *w, hid_t file, const char *path, hid_t ftype, hid_
     if (dset < 0) return -1;
     if (len > 0) {
         htri_t same = lp_i_h5w_hdf5_filters ? 0 : H5Tequal(ftype, mtype);
+        htri_t widen = lp_i_h5w_hdf5_filters || same ? 0
+                                                     : H5Tequal(mtype, H5T_NATIVE_INT32) > 0 &&
+                                                           H5Tequal(ftype, H5T_STD_I64LE) > 0;
         if (same < 0) {
             lp_h5w_fail_h5(w, "writing %s", path);
             goto done;
         }
-        if (same) {
+        if (widen) {
+            if (lp_h5w_column_chunks(w, dset, path, &opt, 8, len, NULL, fill_i32_as_i64le, buf))
+                goto done;
+        } else if (same) {
             if (lp_h5w_column_chunks(w, dset, path, &opt, H5Tget_size(ftype), len, buf, NULL, NULL))
                 goto done;
         } else if (H5Dwrite(dset, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0) {
@@ -1002,4 +1020,63 @@ fail:
     if (type >= 0) H5Tclose(type);
     if (dset >= 0) H5Dclose(dset);
     return -1;
+}
+
+int lp_h5r_node_rows(lp_h5r *rd, lp_vid **out, hid_t file, const char *path, int64_t len,
+                     int64_t *got, int64_t bound, const char *table)
+{
+    int64_t n = 0;
+    hid_t dset = lp_h5r_column_open(rd, file, path, H5T_INTEGER, &n), fspace = -1, mspace = -1;
+    int64_t *buf = NULL;
+    int rc = -1;
+    *out = NULL;
+    if (dset < 0) return -1;
+    if (len >= 0 && n != len) {
+        lp_h5r_fail(rd, "%s has %lld rows, expected %lld", path, (long long)n, (long long)len);
+        goto done;
+    }
+    if (bound > (int64_t)LP_VID_MAX + 1) bound = (int64_t)LP_VID_MAX + 1;
+    int64_t block = n < LP_H5_CHUNK ? n : LP_H5_CHUNK;
+    *out = lp_malloc(((size_t)n + 1) * sizeof **out);
+    buf = lp_malloc(((size_t)block + 1) * sizeof *buf);
+    if (!*out || !buf) {
+        lp_h5r_nomem(rd, path);
+        goto done;
+    }
+    hsize_t mdims[1] = {(hsize_t)(block > 0 ? block : 1)}, zero[1] = {0};
+    if (n > 0 &&
+        ((fspace = H5Dget_space(dset)) < 0 || (mspace = H5Screate_simple(1, mdims, NULL)) < 0)) {
+        lp_h5r_fail_h5(rd, "reading %s", path);
+        goto done;
+    }
+    for (int64_t start = 0; start < n; start += block) {
+        int64_t cnt = n - start < block ? n - start : block;
+        hsize_t off[1] = {(hsize_t)start}, count[1] = {(hsize_t)cnt};
+        if (H5Sselect_hyperslab(mspace, H5S_SELECT_SET, zero, NULL, count, NULL) < 0 ||
+            H5Sselect_hyperslab(fspace, H5S_SELECT_SET, off, NULL, count, NULL) < 0 ||
+            H5Dread(dset, H5T_NATIVE_INT64, mspace, fspace, H5P_DEFAULT, buf) < 0) {
+            lp_h5r_fail_h5(rd, "reading %s", path);
+            goto done;
+        }
+        for (int64_t k = 0; k < cnt; k++) {
+            if (buf[k] < 0 || buf[k] >= bound) {
+                lp_h5r_fail(rd, "%s[%lld] = %lld is not a row of %s", path, (long long)(start + k),
+                            (long long)buf[k], table);
+                goto done;
+            }
+            (*out)[start + k] = (lp_vid)buf[k];
+        }
+    }
+    if (got) *got = n;
+    rc = 0;
+done:
+    if (rc) {
+        free(*out);
+        *out = NULL;
+    }
+    free(buf);
+    if (mspace >= 0) H5Sclose(mspace);
+    if (fspace >= 0) H5Sclose(fspace);
+    H5Dclose(dset);
+    return rc;
 }

@@ -132,4 +132,14 @@ int64_t lp_table_bytes(const lp_table_set *s);
 lp_status lp_table_set_commit(lp_table_set *s);
 void lp_table_set_discard(lp_table_set *s); /* accepts NULL */
 
+/* Row blocks, for formatting rows in parallel: a block takes cells like the
+ * table open in s (same format and columns) but keeps them in memory;
+ * lp_table_block_append writes them at the end of s's table, in the order
+ * appended, and empties the block. A block is used by one thread at a time;
+ * s only by its owner. LP_EINTERNAL (out of memory) from append when the
+ * block could not hold its rows. */
+lp_status lp_table_block_open(lp_table_set **out, const lp_table_set *s);
+lp_status lp_table_block_append(lp_table_set *s, lp_table_set *block);
+void lp_table_block_free(lp_table_set *block); /* accepts NULL */
+
 #endif

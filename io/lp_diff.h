@@ -32,18 +32,18 @@ typedef struct lp_diff_account {
 
 /* A node whose revenue_at_risk differs (0 where the node is absent). */
 typedef struct lp_diff_person {
-    int64_t old_node, new_node; /* rows of /nodes; -1 when absent */
+    lp_vid old_node, new_node; /* rows of /nodes; -1 when absent */
     double old_revenue, new_revenue;
 } lp_diff_person;
 
 typedef struct lp_diff {
-    int64_t compared;                /* accounts in both files */
+    int64_t compared; /* accounts in both files */
     int64_t n_changes;
-    lp_diff_account *changes;        /* by kind (enum order), revenue desc, then id */
-    int64_t count[LP_DIFF_KINDS];    /* changes per kind */
-    double revenue[LP_DIFF_KINDS];   /* their revenue */
+    lp_diff_account *changes;      /* by kind (enum order), revenue desc, then id */
+    int64_t count[LP_DIFF_KINDS];  /* changes per kind */
+    double revenue[LP_DIFF_KINDS]; /* their revenue */
     int64_t n_persons;
-    lp_diff_person *persons;         /* by |new - old| desc, then id */
+    lp_diff_person *persons; /* by |new - old| desc, then id */
 } lp_diff;
 
 /* Compare two tables read with at least LP_RT_NODE_STRINGS | LP_RT_ACCOUNTS

@@ -130,7 +130,7 @@ typedef void (*lp_h5w_fill_fn)(const void *ctx, int64_t start, int64_t count, un
  * lp_h5w_column_create_opt(..., len, opt) with an element of esize bytes,
  * from data (len elements in the file's byte order) or, when data is NULL,
  * from fill(ctx, ...). The filters of opt run in parallel on whole chunks
- * (h5chunks.c), and the chunks go to the file in order with H5Dwrite_chunk:
+ * (h5chunkw.c), and the chunks go to the file in order with H5Dwrite_chunk:
  * the same bytes as H5Dwrite would store, at any number of threads. */
 int lp_h5w_column_chunks(lp_h5w *w, hid_t dset, const char *path, const lp_h5w_colopt *opt,
                          size_t esize, int64_t len, const void *data, lp_h5w_fill_fn fill,
@@ -142,7 +142,8 @@ uint32_t lp_h5c_fletcher32(const unsigned char *p, size_t len);
 extern int lp_i_h5w_hdf5_filters;
 
 /* Numeric column written from buf (mtype), shuffled and deflated: through
- * lp_h5w_column_chunks when mtype is ftype, else converted by H5Dwrite. */
+ * lp_h5w_column_chunks when mtype is ftype or int32 into int64 LE (widened
+ * there), else converted by H5Dwrite. */
 int lp_h5w_column_num(lp_h5w *w, hid_t file, const char *path, hid_t ftype, hid_t mtype,
                       int64_t len, const void *buf);
 /* Open a dataset written a moment ago (to attach attributes). */
@@ -167,5 +168,27 @@ int lp_h5r_attr_num(lp_h5r *rd, void *out, hid_t mtype, hid_t loc, const char *o
                     const char *name, int required);
 /* Open the 1-D dataset `path` of class cls; *len receives its length. */
 hid_t lp_h5r_column_open(lp_h5r *rd, hid_t file, const char *path, H5T_class_t cls, int64_t *len);
+/* Rows [lo, hi) of the 1-D chunked column dset into dst (row lo first, rows
+ * stride bytes apart) from its raw chunks, decoded in parallel (h5chunks.c):
+ * numbers when the file type equals mtype (stride = its size); with strfix,
+ * a fixed-length string column, each string followed by a NUL (stride =
+ * width + 1) and space padding dropped. 0 done; 1 not done (another layout
+ * or filter, a conversion, or a chunk HDF5 should judge): read it with
+ * H5Dread; -1 out of memory (rd set). */
+/* Ask for transparent huge pages on the whole 2 MiB extents of a large
+ * array about to be filled (p from lp_malloc, bytes its size; small ones
+ * are left alone). Fewer page faults: they cost more than the copying on
+ * virtual machines. A hint only: nothing changes when the kernel says no. */
+void lp_h5r_advise_huge(void *p, size_t bytes);
+int lp_h5r_read_rows(lp_h5r *rd, hid_t dset, const char *path, hid_t mtype, int64_t lo, int64_t hi,
+                     void *dst, size_t stride, int strfix);
+/* The integer column `path` of node rows (int64 in the file) whole into
+ * malloc'ed *out as lp_vid: len rows (len < 0: any number; *got, if not
+ * NULL, receives it). Read in blocks of LP_H5_CHUNK values as int64, each
+ * checked to be a row of `table` ([0, bound), and at most LP_VID_MAX)
+ * before it is narrowed: "<path>[i] = v is not a row of <table>". On
+ * failure *out is NULL. */
+int lp_h5r_node_rows(lp_h5r *rd, lp_vid **out, hid_t file, const char *path, int64_t len,
+                     int64_t *got, int64_t bound, const char *table);
 
 #endif

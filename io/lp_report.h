@@ -49,7 +49,7 @@ typedef struct lp_report_data {
     /* /summary attributes */
     int64_t nodes, edges;
     int64_t weak_ties_dropped; /* 0 when absent */
-    int has_keyperson; /* the key-person part is present (/accounts, at-risk columns) */
+    int has_keyperson;         /* the key-person part is present (/accounts, at-risk columns) */
     int64_t accounts, orphan_accounts, accounts_with_key_person;
     double revenue_total, revenue_with_key_person, revenue_orphan;
     char *warnings; /* JSON list ("[]" when absent) */
@@ -63,15 +63,17 @@ typedef struct lp_report_data {
     double *betweenness, *pagerank, *brokerage;
     /* /accounts (a rows) */
     int64_t a;
-    int64_t *account_node; /* [a] rows of /nodes, checked */
+    lp_vid *account_node; /* [a] rows of /nodes, checked */
     double *account_revenue;
     uint8_t *account_connected;
     int32_t *bus_factor; /* NULL when absent */
     int32_t bus_factor_cap;
-    double *dominant_share; /* NULL when absent */
-    int32_t *threads;       /* NULL when absent */
-    int64_t *key_persons_offsets, *key_persons;   /* [a+1], rows of /nodes, checked */
-    int64_t *second_link_offsets, *second_link;   /* NULL when absent */
+    double *dominant_share;       /* NULL when absent */
+    int32_t *threads;             /* NULL when absent */
+    int64_t *key_persons_offsets; /* [a+1] into key_persons */
+    lp_vid *key_persons;          /* rows of /nodes, checked */
+    int64_t *second_link_offsets; /* [a+1] into second_link; NULL when absent */
+    lp_vid *second_link;          /* rows of /nodes, checked */
     /* /scenarios (s rows; 0 when absent) */
     int64_t s;
     lp_report_strings scenario_name;
@@ -92,7 +94,7 @@ lp_status lp_report_read(lp_report_data *out, const char *path, unsigned parts);
 void lp_report_data_free(lp_report_data *d); /* accepts NULL */
 
 /* "Name (id)" of node row i when the file has names, else the id, in buf. */
-const char *lp_report_label(const lp_report_data *d, int64_t i, char *buf, size_t size);
+const char *lp_report_label(const lp_report_data *d, lp_vid i, char *buf, size_t size);
 
 /* The accounts by revenue at risk: accounts with bus factor 1 (or, without
  * the bus-factor column, with a key person), by revenue descending, ties by
@@ -116,7 +118,7 @@ lp_status lp_report_check_graph(const lp_report_data *d, const lp_graph *g,
 typedef struct lp_report_picture {
     int64_t account; /* row of /accounts */
     int n;
-    int64_t *node; /* [n] rows of /nodes */
+    lp_vid *node;  /* [n] rows of /nodes */
     double *x, *y; /* [n] */
     int *kind;     /* [n] */
     int m;

@@ -161,11 +161,33 @@ static inline const char *lp_rstrings_get(const lp_rstrings *s, int64_t i)
     return s->width ? s->data + i * s->width : s->data + s->off[i];
 }
 
-/* A list per row (CSR): row r holds val[off[r] .. off[r+1]); off NULL when
- * the list is absent from the file. */
+/* strlen(lp_rstrings_get(s, i)) without a library call: the offsets give it
+ * in the packed layout (one NUL per string, checked on read); fixed-width
+ * strings are short. */
+static inline size_t lp_rstrings_len(const lp_rstrings *s, int64_t i)
+{
+    if (!s->width) return (size_t)(s->off[i + 1] - s->off[i] - 1);
+    const char *p = s->data + i * s->width;
+    size_t l = 0;
+    while (p[l])
+        l++;
+    return l;
+}
+
+/* A list of node rows per row (CSR): row r holds val[off[r] .. off[r+1]),
+ * rows of /nodes; off NULL when the list is absent from the file. The file
+ * stores the values as int64; the reader checks each against the node
+ * count before narrowing it to lp_vid. */
 typedef struct lp_rlist {
-    int64_t *off, *val;
+    int64_t *off;
+    lp_vid *val;
 } lp_rlist;
+
+/* The same for lists of account rows (rows of /accounts, int64 as in the
+ * engine's lp_scenario_result). */
+typedef struct lp_rlist_accounts {
+    int64_t *off, *val;
+} lp_rlist_accounts;
 
 /* A result file's tables, every column checked (lengths, offsets, rows of
  * the table its rows_of attribute names, bus factor within the cap). Every
@@ -186,10 +208,10 @@ typedef struct lp_results_table {
     uint8_t *is_articulation;
     /* rows [num_lo, num_hi) of the numeric /nodes columns were read (all of
      * them unless LP_RT_PERSON_ROWS; the other rows are 0) */
-    int64_t num_lo, num_hi;
-    int has_accounts; /* /accounts present (the key-person analysis ran) */
-    int64_t a;        /* /accounts rows */
-    int64_t *account_node;
+    lp_vid num_lo, num_hi;
+    int has_accounts;     /* /accounts present (the key-person analysis ran) */
+    int64_t a;            /* /accounts rows */
+    lp_vid *account_node; /* rows of /nodes */
     double *account_revenue, *dominant_share;
     uint8_t *account_connected;
     int32_t *bus_factor, *threads;
@@ -205,8 +227,8 @@ typedef struct lp_results_table {
     lp_rstrings scenario_name;
     int64_t *lost_accounts, *newly_bus_factor_1;
     double *lost_revenue, *newly_at_risk_revenue;
-    lp_rlist lost, newly; /* rows of /accounts */
-    lp_rlist leave;       /* rows of /nodes */
+    lp_rlist_accounts lost, newly; /* rows of /accounts */
+    lp_rlist leave;                /* rows of /nodes */
 } lp_results_table;
 
 /* Which parts lp_results_read_table reads (a bit set; 0 means all). */
@@ -222,6 +244,10 @@ enum {
      * to the last person row (a hyperslab; persons are usually one run of
      * rows, and a whole column is mostly other rows), the rest left 0. */
     LP_RT_PERSON_ROWS = 128,
+    /* Leave out what only export and summary show: /accounts second links,
+     * dominant share and threads, /nodes/accounts_at_risk (their pointers
+     * NULL, as when absent). For diff. */
+    LP_RT_NO_EXTRAS = 256,
 };
 
 /* The person type of a file that does not record the run's --person list
@@ -238,8 +264,8 @@ lp_status lp_results_read_table(lp_results_table *out, const char *path, unsigne
 void lp_results_table_free(lp_results_table *t); /* accepts NULL */
 /* 1 if node row i has a type of the run's --person list (0 when the file
  * does not record the list: see lp_results_table.person_types). */
-int lp_results_is_person(const lp_results_table *t, int64_t i);
+int lp_results_is_person(const lp_results_table *t, lp_vid i);
 /* lp_results_is_person, or for a file without the list the default type. */
-int lp_results_is_person_or_default(const lp_results_table *t, int64_t i);
+int lp_results_is_person_or_default(const lp_results_table *t, lp_vid i);
 
 #endif

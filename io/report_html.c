@@ -192,10 +192,10 @@ static int bus_factor_section(FILE *f, const lp_report_data *d)
 
 /* Persons with accounts at risk, by revenue at risk descending, then
  * accounts at risk descending, then row: the best k into out. */
-static int64_t top_persons(const lp_report_data *d, int64_t k, int64_t *out)
+static int64_t top_persons(const lp_report_data *d, int64_t k, lp_vid *out)
 {
     int64_t got = 0;
-    for (int64_t i = 0; i < d->n; i++) {
+    for (lp_vid i = 0; i < d->n; i++) {
         if (d->accounts_at_risk[i] <= 0) continue;
         double r = d->revenue_at_risk[i];
         int64_t c = d->accounts_at_risk[i];
@@ -216,7 +216,7 @@ static int64_t top_persons(const lp_report_data *d, int64_t k, int64_t *out)
 static int persons_section(FILE *f, const lp_report_data *d)
 {
     if (!d->revenue_at_risk) return 0;
-    int64_t rows[TOP_PERSONS];
+    lp_vid rows[TOP_PERSONS];
     int64_t k = top_persons(d, TOP_PERSONS, rows);
     char labels[TOP_PERSONS][512], vtext[TOP_PERSONS][96];
     const char *lp[TOP_PERSONS], *vp[TOP_PERSONS];
@@ -293,7 +293,7 @@ static int share_section(FILE *f, const lp_report_data *d)
     return 0;
 }
 
-static void person_list(FILE *f, const lp_report_data *d, const int64_t *off, const int64_t *val,
+static void person_list(FILE *f, const lp_report_data *d, const int64_t *off, const lp_vid *val,
                         int64_t acc)
 {
     if (!off || off[acc + 1] == off[acc]) {

@@ -134,20 +134,10 @@ static int rd_strings(lp_h5r *rd, lp_report_strings *out, hid_t file, const char
     return 0;
 }
 
-/* Every value of idx[0..k) in [0, n). */
-static int check_rows(lp_h5r *rd, const char *path, const int64_t *idx, int64_t k, int64_t n)
-{
-    for (int64_t i = 0; i < k; i++)
-        if (idx[i] < 0 || idx[i] >= n)
-            return lp_h5r_fail(
-                rd, "%s: row %" PRId64 " points outside its table (%" PRId64 ", %" PRId64 " rows)",
-                path, i, idx[i], n);
-    return 0;
-}
-
 /* An offsets/values pair per account: offsets [a+1] from 0 to the values'
- * length, never decreasing, values rows of /nodes. Absent: 1 (if !required). */
-static int rd_list(lp_h5r *rd, int64_t **off, int64_t **val, hid_t file, const char *opath,
+ * length, never decreasing, values rows of /nodes (n rows; checked as they
+ * are read). Absent: 1 (if !required). */
+static int rd_list(lp_h5r *rd, int64_t **off, lp_vid **val, hid_t file, const char *opath,
                    const char *vpath, int64_t a, int64_t n, int required)
 {
     int ex = exists(rd, file, opath);
@@ -155,7 +145,7 @@ static int rd_list(lp_h5r *rd, int64_t **off, int64_t **val, hid_t file, const c
     if (!ex) return required ? lp_h5r_fail(rd, "missing %s", opath) : 1;
     int64_t len = 0;
     if (rd_col(rd, (void **)off, file, opath, H5T_INTEGER, H5T_NATIVE_INT64, a + 1, NULL) ||
-        rd_col(rd, (void **)val, file, vpath, H5T_INTEGER, H5T_NATIVE_INT64, -1, &len))
+        lp_h5r_node_rows(rd, val, file, vpath, -1, &len, n, "/nodes"))
         return -1;
     if ((*off)[0] != 0 || (*off)[a] != len)
         return lp_h5r_fail(rd, "%s must run from 0 to %" PRId64 " (the length of %s)", opath, len,
@@ -163,7 +153,7 @@ static int rd_list(lp_h5r *rd, int64_t **off, int64_t **val, hid_t file, const c
     for (int64_t i = 0; i < a; i++)
         if ((*off)[i + 1] < (*off)[i])
             return lp_h5r_fail(rd, "%s decreases at row %" PRId64, opath, i);
-    return check_rows(rd, vpath, *val, len, n);
+    return 0;
 }
 
 static int rd_root(lp_h5r *rd, lp_report_data *d, hid_t file)
@@ -248,6 +238,7 @@ static int rd_nodes(lp_h5r *rd, lp_report_data *d, hid_t file, unsigned parts)
     if (n != d->nodes)
         return lp_h5r_fail(rd, "/nodes/id has %" PRId64 " rows, /summary says %" PRId64 " nodes", n,
                            d->nodes);
+    if (n > LP_VID_MAX) return lp_h5r_fail(rd, "/summary: node count out of range");
     d->n = n;
     if (rd_strings(rd, &d->node_name, file, "/nodes/name", n, NULL, 0) < 0) return -1;
     struct {
@@ -279,9 +270,7 @@ static int rd_accounts(lp_h5r *rd, lp_report_data *d, hid_t file)
 {
     if (!d->has_keyperson) return 0;
     int64_t a = 0;
-    if (rd_col(rd, (void **)&d->account_node, file, "/accounts/node", H5T_INTEGER, H5T_NATIVE_INT64,
-               -1, &a) ||
-        check_rows(rd, "/accounts/node", d->account_node, a, d->n) ||
+    if (lp_h5r_node_rows(rd, &d->account_node, file, "/accounts/node", -1, &a, d->n, "/nodes") ||
         rd_col(rd, (void **)&d->account_revenue, file, "/accounts/revenue", H5T_FLOAT,
                H5T_NATIVE_DOUBLE, a, NULL) ||
         rd_col(rd, (void **)&d->account_connected, file, "/accounts/connected", H5T_INTEGER,
@@ -420,7 +409,7 @@ void lp_report_data_free(lp_report_data *d)
     memset(d, 0, sizeof *d);
 }
 
-const char *lp_report_label(const lp_report_data *d, int64_t i, char *buf, size_t size)
+const char *lp_report_label(const lp_report_data *d, lp_vid i, char *buf, size_t size)
 {
     const char *id = lp_report_str(&d->node_id, i);
     if (!d->node_name.bytes) return id;

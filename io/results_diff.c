@@ -44,14 +44,14 @@ static lp_status index_init(id_index *ix, int64_t count)
     return LP_OK;
 }
 
-/* Insert row i (id s); the row already holding s, or -1 when s is new. */
-static int64_t index_insert(id_index *ix, const lp_rstrings *ids, int64_t i)
+/* Insert node row i (id s); the row already holding s, or -1 when s is new. */
+static lp_vid index_insert(id_index *ix, const lp_rstrings *ids, lp_vid i)
 {
     const char *s = lp_rstrings_get(ids, i);
     uint64_t h = hash_str(s), tag = h >> 32, at = h & ix->mask;
     while (ix->slot[at]) {
         uint64_t e = ix->slot[at];
-        int64_t row = (int64_t)(e & 0xffffffffu) - 1;
+        lp_vid row = (lp_vid)((int64_t)(e & 0xffffffffu) - 1);
         if (e >> 32 == tag && strcmp(lp_rstrings_get(ids, row), s) == 0) return row;
         at = (at + 1) & ix->mask;
     }
@@ -60,12 +60,12 @@ static int64_t index_insert(id_index *ix, const lp_rstrings *ids, int64_t i)
 }
 
 /* Row of id s among the indexed ids, or -1. */
-static int64_t index_find(const id_index *ix, const lp_rstrings *ids, const char *s)
+static lp_vid index_find(const id_index *ix, const lp_rstrings *ids, const char *s)
 {
     uint64_t h = hash_str(s), tag = h >> 32, at = h & ix->mask;
     while (ix->slot[at]) {
         uint64_t e = ix->slot[at];
-        int64_t row = (int64_t)(e & 0xffffffffu) - 1;
+        lp_vid row = (lp_vid)((int64_t)(e & 0xffffffffu) - 1);
         if (e >> 32 == tag && strcmp(lp_rstrings_get(ids, row), s) == 0) return row;
         at = (at + 1) & ix->mask;
     }
@@ -85,14 +85,14 @@ static lp_status duplicate(const char *path, int64_t row)
  * wrongly). Otherwise a hash index of OLD's ids answers (built whole, it
  * also finds OLD's duplicates), and NEW's duplicates are two rows mapped to
  * one OLD row or two unmatched rows with one id (a second, small index). */
-static lp_status map_nodes(int64_t *map, const lp_results_table *o, const char *op,
+static lp_status map_nodes(lp_vid *map, const lp_results_table *o, const char *op,
                            const lp_results_table *n, const char *np)
 {
     int64_t same = 0;
-    for (int64_t v = 0; v < n->n && v < o->n; v++)
+    for (lp_vid v = 0; v < n->n && v < o->n; v++)
         same += strcmp(lp_rstrings_get(&o->node_id, v), lp_rstrings_get(&n->node_id, v)) == 0;
     if (o->n == n->n && same == n->n) {
-        for (int64_t v = 0; v < n->n; v++)
+        for (lp_vid v = 0; v < n->n; v++)
             map[v] = v;
         return LP_OK;
     }
@@ -100,17 +100,17 @@ static lp_status map_nodes(int64_t *map, const lp_results_table *o, const char *
     uint8_t *taken = lp_calloc((size_t)o->n + 1, 1);
     int64_t unmatched = 0;
     lp_status st = taken ? index_init(&ix, o->n) : lp_error_nomem("id index");
-    for (int64_t u = 0; !st && u < o->n; u++)
+    for (lp_vid u = 0; !st && u < o->n; u++)
         if (index_insert(&ix, &o->node_id, u) >= 0) st = duplicate(op, u);
-    for (int64_t v = 0; !st && v < n->n; v++) {
-        int64_t u = index_find(&ix, &o->node_id, lp_rstrings_get(&n->node_id, v));
+    for (lp_vid v = 0; !st && v < n->n; v++) {
+        lp_vid u = index_find(&ix, &o->node_id, lp_rstrings_get(&n->node_id, v));
         if (u >= 0 && taken[u]) st = duplicate(np, v);
         if (u >= 0) taken[u] = 1;
         unmatched += u < 0;
         map[v] = u;
     }
     if (!st && unmatched > 1 && !(st = index_init(&nx, unmatched)))
-        for (int64_t v = 0; !st && v < n->n; v++)
+        for (lp_vid v = 0; !st && v < n->n; v++)
             if (map[v] < 0 && index_insert(&nx, &n->node_id, v) >= 0) st = duplicate(np, v);
     free(nx.slot);
     free(ix.slot);
@@ -226,7 +226,7 @@ lp_status lp_diff_compute(lp_diff *out, const lp_results_table *o, const char *o
     memset(&d, 0, sizeof d);
     const char **sa = NULL, **sb = NULL;
     int64_t *old_acc = NULL; /* old node row -> old account row, or -1 */
-    int64_t *map = NULL;     /* new node row -> old node row, or -1 */
+    lp_vid *map = NULL;      /* new node row -> old node row, or -1 */
     uint8_t *old_seen = NULL, *matched = NULL;
     lp_status st = check_comparable(o, op, n, np);
     if (st) return st;
@@ -249,13 +249,13 @@ lp_status lp_diff_compute(lp_diff *out, const lp_results_table *o, const char *o
         goto done;
     }
     if ((st = map_nodes(map, o, op, n, np))) goto done;
-    for (int64_t v = 0; v < o->n; v++)
+    for (lp_vid v = 0; v < o->n; v++)
         old_acc[v] = -1;
     for (int64_t i = 0; i < o->a; i++)
         old_acc[o->account_node[i]] = i;
 
     for (int64_t j = 0; j < n->a; j++) {
-        int64_t v = map[n->account_node[j]];
+        lp_vid v = map[n->account_node[j]];
         int64_t i = v >= 0 ? old_acc[v] : -1;
         lp_diff_account c = {
             .kind = LP_DIFF_ADDED, .old_row = i, .new_row = j, .revenue = n->account_revenue[j]};
@@ -283,8 +283,8 @@ lp_status lp_diff_compute(lp_diff *out, const lp_results_table *o, const char *o
     }
 
     /* revenue at risk per node id: NEW's nodes, then OLD's nodes not in NEW */
-    for (int64_t v = 0; v < n->n; v++) {
-        int64_t u = map[v];
+    for (lp_vid v = 0; v < n->n; v++) {
+        lp_vid u = map[v];
         double ov = u >= 0 ? o->revenue_at_risk[u] : 0, nv = n->revenue_at_risk[v];
         if (u >= 0) matched[u] = 1;
         if (ov != nv) {
@@ -292,7 +292,7 @@ lp_status lp_diff_compute(lp_diff *out, const lp_results_table *o, const char *o
             d.persons[d.n_persons++] = p;
         }
     }
-    for (int64_t u = 0; u < o->n; u++)
+    for (lp_vid u = 0; u < o->n; u++)
         if (!matched[u] && o->revenue_at_risk[u] != 0) {
             lp_diff_person p = {.old_node = u,
                                 .new_node = -1,
@@ -360,7 +360,7 @@ lp_status lp_diff_write_csv(const char *path, const lp_diff *d, const lp_results
     for (int64_t k = 0; k < d->n_changes; k++) {
         const lp_diff_account *c = &d->changes[k];
         const lp_results_table *t = c->new_row >= 0 ? n : o;
-        int64_t v = t->account_node[c->new_row >= 0 ? c->new_row : c->old_row];
+        lp_vid v = t->account_node[c->new_row >= 0 ? c->new_row : c->old_row];
         const char *kind = lp_diff_kind_name(c->kind), *id = lp_rstrings_get(&t->node_id, v);
         lp_table_str(w, kind, strlen(kind));
         lp_table_str(w, id, strlen(id));

@@ -374,7 +374,10 @@ static int rd_whole(lp_h5r *rd, void **out, hid_t file, const char *path, H5T_cl
         lp_h5r_nomem(rd, path);
         goto done;
     }
-    if (len > 0 && H5Dread(dset, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, *out) < 0) {
+    lp_h5r_advise_huge(*out, ((size_t)len + 1) * size);
+    int raw = lp_h5r_read_rows(rd, dset, path, mtype, 0, len, *out, size, 0);
+    if (raw < 0) goto done;
+    if (raw && len > 0 && H5Dread(dset, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, *out) < 0) {
         lp_h5r_fail(rd, "cannot read %s", path);
         goto done;
     }
@@ -772,8 +775,12 @@ static int rd_range_opt(lp_h5r *rd, void **out, hid_t file, const char *path, H5
         lp_h5r_nomem(rd, path);
         goto done;
     }
+    lp_h5r_advise_huge(*out, ((size_t)len + 1) * size);
     hsize_t start[1] = {(hsize_t)lo}, count[1] = {(hsize_t)(hi - lo)};
-    if (hi > lo &&
+    int raw =
+        lp_h5r_read_rows(rd, dset, path, mtype, lo, hi, (char *)*out + (size_t)lo * size, size, 0);
+    if (raw < 0) goto done;
+    if (raw && hi > lo &&
         ((fspace = H5Dget_space(dset)) < 0 || (mspace = H5Screate_simple(1, count, NULL)) < 0 ||
          H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start, NULL, count, NULL) < 0 ||
          H5Dread(dset, mtype, mspace, fspace, H5P_DEFAULT, (char *)*out + (size_t)lo * size) < 0)) {
@@ -802,7 +809,8 @@ static int rd_check_rows_of(lp_h5r *rd, hid_t file, const char *path, const char
     return rc;
 }
 
-/* Every vals[0..len) a row of a table of `bound` rows. */
+/* Every vals[0..len) a row of a table of `bound` rows (account rows;
+ * node rows are checked as they are read: lp_h5r_node_rows). */
 static int rd_check_rows(lp_h5r *rd, const char *path, const int64_t *vals, int64_t len,
                          int64_t bound, const char *table)
 {
@@ -815,7 +823,7 @@ static int rd_check_rows(lp_h5r *rd, const char *path, const int64_t *vals, int6
 
 /* vals[0..len) (rows of a table of `bound` rows, checked) all different:
  * one account per node. */
-static int rd_check_distinct(lp_h5r *rd, const char *path, const int64_t *vals, int64_t len,
+static int rd_check_distinct(lp_h5r *rd, const char *path, const lp_vid *vals, int64_t len,
                              int64_t bound)
 {
     uint8_t *seen = lp_calloc((size_t)bound / 8 + 1, 1);
@@ -824,47 +832,78 @@ static int rd_check_distinct(lp_h5r *rd, const char *path, const int64_t *vals, 
     for (int64_t i = 0; i < len && !rc; i++) {
         uint64_t v = (uint64_t)vals[i];
         if (seen[v >> 3] & (1u << (v & 7)))
-            rc = lp_h5r_fail(rd, "%s[%" PRId64 "] = %" PRId64 " is listed twice", path, i, vals[i]);
+            rc = lp_h5r_fail(rd, "%s[%" PRId64 "] = %" PRId64 " is listed twice", path, i,
+                             (int64_t)vals[i]);
         seen[v >> 3] |= (uint8_t)(1u << (v & 7));
     }
     free(seen);
     return rc;
 }
 
-/* A list column: offsets [rows + 1] starting at 0, never decreasing, ending
- * at the length of the values, which are rows of `table` (bound rows) and
- * say so in rows_of. 1 when absent and !required. */
-static int rd_list(lp_h5r *rd, lp_rlist *l, hid_t file, const char *opath, const char *vpath,
-                   int64_t rows, int64_t bound, const char *table, int required)
+/* The offsets of a list column: [rows + 1] starting at 0, never
+ * decreasing, ending at the length of the values (*nval). 1 when absent
+ * and !required. */
+static int rd_list_offsets(lp_h5r *rd, int64_t **off, int64_t *nval, hid_t file, const char *opath,
+                           const char *vpath, int64_t rows, int required)
 {
-    int64_t nval = 0;
     htri_t ex = H5Lexists(file, opath, H5P_DEFAULT);
     if (ex < 0) return lp_h5r_fail_h5(rd, "looking up %s", opath);
     if (ex == 0) {
         if (required) return lp_h5r_fail(rd, "missing %s", opath);
         return 1;
     }
-    if (rd_whole(rd, (void **)&l->off, file, opath, H5T_INTEGER, H5T_NATIVE_INT64, sizeof(int64_t),
+    if (rd_whole(rd, (void **)off, file, opath, H5T_INTEGER, H5T_NATIVE_INT64, sizeof(int64_t),
                  rows + 1))
         return -1;
-    hid_t d = lp_h5r_column_open(rd, file, vpath, H5T_INTEGER, &nval);
+    hid_t d = lp_h5r_column_open(rd, file, vpath, H5T_INTEGER, nval);
     if (d < 0) return -1;
     H5Dclose(d);
-    if (l->off[0] != 0 || l->off[rows] != nval)
-        return lp_h5r_fail(rd, "%s must run from 0 to %" PRId64 " (the length of %s)", opath, nval,
+    if ((*off)[0] != 0 || (*off)[rows] != *nval)
+        return lp_h5r_fail(rd, "%s must run from 0 to %" PRId64 " (the length of %s)", opath, *nval,
                            vpath);
     for (int64_t r = 0; r < rows; r++)
-        if (l->off[r + 1] < l->off[r])
+        if ((*off)[r + 1] < (*off)[r])
             return lp_h5r_fail(rd, "%s decreases at row %" PRId64, opath, r);
-    if (rd_whole(rd, (void **)&l->val, file, vpath, H5T_INTEGER, H5T_NATIVE_INT64, sizeof(int64_t),
+    return 0;
+}
+
+/* A list column of node rows: offsets as rd_list_offsets, values rows of
+ * /nodes (n rows) that say so in rows_of. 1 when absent and !required. */
+static int rd_list(lp_h5r *rd, lp_rlist *l, hid_t file, const char *opath, const char *vpath,
+                   int64_t rows, int64_t n, int required)
+{
+    int64_t nval = 0;
+    int rc = rd_list_offsets(rd, &l->off, &nval, file, opath, vpath, rows, required);
+    if (rc) return rc;
+    if (rd_check_rows_of(rd, file, vpath, "/nodes") ||
+        lp_h5r_node_rows(rd, &l->val, file, vpath, nval, NULL, n, "/nodes"))
+        return -1;
+    return 0;
+}
+
+/* The same for a list of account rows (a rows of /accounts). */
+static int rd_list_accounts(lp_h5r *rd, lp_rlist_accounts *l, hid_t file, const char *opath,
+                            const char *vpath, int64_t rows, int64_t a)
+{
+    int64_t nval = 0;
+    if (rd_list_offsets(rd, &l->off, &nval, file, opath, vpath, rows, 1) ||
+        rd_whole(rd, (void **)&l->val, file, vpath, H5T_INTEGER, H5T_NATIVE_INT64, sizeof(int64_t),
                  nval) ||
-        rd_check_rows_of(rd, file, vpath, table) ||
-        rd_check_rows(rd, vpath, l->val, nval, bound, table))
+        rd_check_rows_of(rd, file, vpath, "/accounts") ||
+        rd_check_rows(rd, vpath, l->val, nval, a, "/accounts"))
         return -1;
     return 0;
 }
 
 static void rlist_free(lp_rlist *l)
+{
+    free(l->off);
+    free(l->val);
+    l->off = NULL;
+    l->val = NULL;
+}
+
+static void rlist_accounts_free(lp_rlist_accounts *l)
 {
     free(l->off);
     free(l->val);
@@ -905,11 +944,14 @@ static int rd_strings_fixed(lp_h5r *rd, lp_rstrings *s, hid_t file, const char *
         lp_h5r_nomem(rd, path);
         goto done;
     }
-    if (n > 0 && H5Dread(dset, ftype, H5S_ALL, H5S_ALL, H5P_DEFAULT, s->data) < 0) {
+    lp_h5r_advise_huge(s->data, (size_t)n * (w + 1) + 1);
+    int raw = lp_h5r_read_rows(rd, dset, path, ftype, 0, n, s->data, w + 1, 1);
+    if (raw < 0) goto done;
+    if (raw && n > 0 && H5Dread(dset, ftype, H5S_ALL, H5S_ALL, H5P_DEFAULT, s->data) < 0) {
         lp_h5r_fail_h5(rd, "reading %s", path);
         goto done;
     }
-    for (int64_t i = n - 1; i >= 0; i--) {
+    for (int64_t i = n - 1; raw && i >= 0; i--) {
         char *dst = s->data + (size_t)i * (w + 1);
         memmove(dst, s->data + (size_t)i * w, w);
         dst[w] = '\0';
@@ -1040,12 +1082,12 @@ static int rd_node_numbers(lp_h5r *rd, lp_results_table *t, hid_t file, unsigned
     const hid_t I = H5T_NATIVE_INT64, F = H5T_NATIVE_DOUBLE;
     int all = (parts & LP_RT_NODE_NUMBERS) != 0;
     int risk = all || (parts & LP_RT_NODE_RISK), cent = all || (parts & LP_RT_NODE_CENTRALITY);
-    int64_t lo = 0, hi = n;
+    lp_vid lo = 0, hi = (lp_vid)n; /* n <= LP_VID_MAX (lp_results_read_table) */
     if ((parts & LP_RT_PERSON_ROWS) && t->node_type.data) {
         while (lo < n && !lp_results_is_person_or_default(t, lo))
             lo++;
         hi = lo;
-        for (int64_t i = n; i > lo; i--)
+        for (lp_vid i = (lp_vid)n; i > lo; i--)
             if (lp_results_is_person_or_default(t, i - 1)) {
                 hi = i;
                 break;
@@ -1066,8 +1108,9 @@ static int rd_node_numbers(lp_h5r *rd, lp_results_table *t, hid_t file, unsigned
                  rd_range_opt(rd, (void **)&t->brokerage, file, "/nodes/brokerage", H5T_FLOAT, F, 8,
                               n, lo, hi) < 0))
         return -1;
-    if (risk && (rd_range_opt(rd, (void **)&t->accounts_at_risk, file, "/nodes/accounts_at_risk",
-                              H5T_INTEGER, I, 8, n, lo, hi) < 0 ||
+    if (risk && (((parts & LP_RT_NO_EXTRAS) == 0 &&
+                  rd_range_opt(rd, (void **)&t->accounts_at_risk, file, "/nodes/accounts_at_risk",
+                               H5T_INTEGER, I, 8, n, lo, hi) < 0) ||
                  rd_range_opt(rd, (void **)&t->revenue_at_risk, file, "/nodes/revenue_at_risk",
                               H5T_FLOAT, F, 8, n, lo, hi) < 0))
         return -1;
@@ -1081,26 +1124,24 @@ static int rd_node_numbers(lp_h5r *rd, lp_results_table *t, hid_t file, unsigned
 /* /accounts: node (rows of /nodes), revenue, connected, key persons
  * required; bus factor (values within its cap), dominant share, threads,
  * second links when present. */
-static int rd_accounts(lp_h5r *rd, lp_results_table *t, hid_t file)
+static int rd_accounts(lp_h5r *rd, lp_results_table *t, hid_t file, int extras)
 {
     const int64_t a = t->a, n = t->n;
-    if (rd_whole(rd, (void **)&t->account_node, file, "/accounts/node", H5T_INTEGER,
-                 H5T_NATIVE_INT64, 8, a) ||
-        rd_check_rows_of(rd, file, "/accounts/node", "/nodes") ||
-        rd_check_rows(rd, "/accounts/node", t->account_node, a, n, "/nodes") ||
+    if (rd_check_rows_of(rd, file, "/accounts/node", "/nodes") ||
+        lp_h5r_node_rows(rd, &t->account_node, file, "/accounts/node", a, NULL, n, "/nodes") ||
         rd_check_distinct(rd, "/accounts/node", t->account_node, a, n) ||
         rd_whole(rd, (void **)&t->account_revenue, file, "/accounts/revenue", H5T_FLOAT,
                  H5T_NATIVE_DOUBLE, 8, a) ||
         rd_whole(rd, (void **)&t->account_connected, file, "/accounts/connected", H5T_INTEGER,
                  H5T_NATIVE_UINT8, 1, a) ||
         rd_list(rd, &t->key_persons, file, "/accounts/key_persons_offsets", "/accounts/key_persons",
-                a, n, "/nodes", 1) < 0 ||
-        rd_list(rd, &t->second_link, file, "/accounts/second_link_offsets", "/accounts/second_link",
-                a, n, "/nodes", 0) < 0 ||
-        rd_whole_opt(rd, (void **)&t->dominant_share, file, "/accounts/dominant_share", H5T_FLOAT,
-                     H5T_NATIVE_DOUBLE, 8, a) < 0 ||
-        rd_whole_opt(rd, (void **)&t->threads, file, "/accounts/threads", H5T_INTEGER,
-                     H5T_NATIVE_INT32, 4, a) < 0)
+                a, n, 1) < 0 ||
+        (extras && (rd_list(rd, &t->second_link, file, "/accounts/second_link_offsets",
+                            "/accounts/second_link", a, n, 0) < 0 ||
+                    rd_whole_opt(rd, (void **)&t->dominant_share, file, "/accounts/dominant_share",
+                                 H5T_FLOAT, H5T_NATIVE_DOUBLE, 8, a) < 0 ||
+                    rd_whole_opt(rd, (void **)&t->threads, file, "/accounts/threads", H5T_INTEGER,
+                                 H5T_NATIVE_INT32, 4, a) < 0)))
         return -1;
     for (int64_t i = 0; i < a; i++)
         if (!(t->account_revenue[i] >= 0) || !isfinite(t->account_revenue[i]))
@@ -1153,12 +1194,11 @@ static int rd_scenario_table(lp_h5r *rd, lp_results_table *t, hid_t file)
                  H5T_INTEGER, I, 8, s) ||
         rd_whole(rd, (void **)&t->newly_at_risk_revenue, file, "/scenarios/newly_at_risk_revenue",
                  H5T_FLOAT, F, 8, s) ||
-        rd_list(rd, &t->leave, file, "/scenarios/leave_offsets", "/scenarios/leave", s, t->n,
-                "/nodes", 1) ||
-        rd_list(rd, &t->lost, file, "/scenarios/lost_offsets", "/scenarios/lost", s, t->a,
-                "/accounts", 1) ||
-        rd_list(rd, &t->newly, file, "/scenarios/newly_offsets", "/scenarios/newly", s, t->a,
-                "/accounts", 1))
+        rd_list(rd, &t->leave, file, "/scenarios/leave_offsets", "/scenarios/leave", s, t->n, 1) ||
+        rd_list_accounts(rd, &t->lost, file, "/scenarios/lost_offsets", "/scenarios/lost", s,
+                         t->a) ||
+        rd_list_accounts(rd, &t->newly, file, "/scenarios/newly_offsets", "/scenarios/newly", s,
+                         t->a))
         return -1;
     return 0;
 }
@@ -1170,7 +1210,7 @@ lp_status lp_results_read_table(lp_results_table *out, const char *path, unsigne
     lp_h5r rd = {.path = path, .status = LP_OK};
     hid_t file = -1, sum = -1;
     char *warnings = NULL;
-    if (parts == 0) parts = ~(unsigned)LP_RT_PERSON_ROWS; /* all, whole */
+    if (parts == 0) parts = ~(unsigned)(LP_RT_PERSON_ROWS | LP_RT_NO_EXTRAS); /* all, whole */
     if (parts & LP_RT_SCENARIOS) parts |= LP_RT_ACCOUNTS; /* scenario lists index /accounts */
 
     if ((file = open_results(&rd, path)) < 0) goto done;
@@ -1221,7 +1261,7 @@ lp_status lp_results_read_table(lp_results_table *out, const char *path, unsigne
             if (d < 0) goto done;
             H5Dclose(d);
             t.has_accounts = 1;
-            if (rd_accounts(&rd, &t, file)) goto done;
+            if (rd_accounts(&rd, &t, file, (parts & LP_RT_NO_EXTRAS) == 0)) goto done;
         }
     }
     if (parts & LP_RT_SCENARIOS) {
@@ -1285,19 +1325,19 @@ void lp_results_table_free(lp_results_table *t)
     free(t->newly_bus_factor_1);
     free(t->lost_revenue);
     free(t->newly_at_risk_revenue);
-    rlist_free(&t->lost);
-    rlist_free(&t->newly);
+    rlist_accounts_free(&t->lost);
+    rlist_accounts_free(&t->newly);
     rlist_free(&t->leave);
     memset(t, 0, sizeof *t);
 }
 
-int lp_results_is_person_or_default(const lp_results_table *t, int64_t i)
+int lp_results_is_person_or_default(const lp_results_table *t, lp_vid i)
 {
     if (t->n_person_types > 0) return lp_results_is_person(t, i);
     return strcmp(lp_rstrings_get(&t->node_type, i), LP_RESULTS_DEFAULT_PERSON) == 0;
 }
 
-int lp_results_is_person(const lp_results_table *t, int64_t i)
+int lp_results_is_person(const lp_results_table *t, lp_vid i)
 {
     const char *type = lp_rstrings_get(&t->node_type, i);
     for (int k = 0; k < t->n_person_types; k++)

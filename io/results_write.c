@@ -121,8 +121,11 @@ static void json_input_files(lp_i_json *j, const lp_input_file *in, int n)
 /* ---- the table of columns ---------------------------------------------- */
 
 /* Element types of the columns. HDF5's type ids are run-time values, so the
- * table names the type and h5_types() maps it. */
-typedef enum col_type { COL_U8, COL_I32, COL_I64, COL_F64 } col_type;
+ * table names the type and h5_types() maps it. COL_VID: node rows, lp_vid in
+ * memory and int64 in the file (HDF5 widens them as it writes), so the
+ * file's format does not depend on the engine's vertex type. */
+typedef enum col_type { COL_U8, COL_I32, COL_I64, COL_F64, COL_VID } col_type;
+_Static_assert(sizeof(lp_vid) == sizeof(int32_t), "COL_VID's memory type is NATIVE_INT32");
 
 /* How long a column is: one element per node, per account or per
  * scenario. */
@@ -144,13 +147,15 @@ typedef struct column {
 } column;
 
 /* A list per row (CSR): offsets [rows + 1] and the values they index,
- * which are rows of the table rows_of ("/nodes" or "/accounts"). */
+ * which are rows of the table rows_of: "/nodes" (values lp_vid, COL_VID)
+ * or "/accounts" (values int64, COL_I64). */
 typedef struct list_column {
     const char *offsets_path, *values_path;
     col_len len;
-    size_t offsets, values; /* offsetof the two int64 arrays */
+    size_t offsets, values; /* offsetof the int64 offsets and of the values */
     const char *rows_of;
-    int optional; /* absent when the offsets are NULL (else NULL means no rows) */
+    col_type values_type; /* COL_VID or COL_I64, as rows_of says */
+    int optional;         /* absent when the offsets are NULL (else NULL means no rows) */
 } list_column;
 
 static int attrs_pagerank(lp_h5w *w, hid_t dset, const lp_analysis *a);
@@ -176,17 +181,17 @@ static const column NODE_COLUMNS[] = {
 
 /* /accounts (when the key-person analysis ran). */
 static const column ACCOUNT_COLUMNS[] = {
-    {"/accounts/node", COL_I64, PER_ACCOUNT, KP(account_node), attrs_rows_of_nodes, 1},
+    {"/accounts/node", COL_VID, PER_ACCOUNT, KP(account_node), attrs_rows_of_nodes, 1},
     {"/accounts/revenue", COL_F64, PER_ACCOUNT, KP(account_revenue), NULL, 1},
     {"/accounts/connected", COL_U8, PER_ACCOUNT, KP(account_connected), NULL, 1},
 };
 static const list_column ACCOUNT_LISTS[] = {
     {"/accounts/key_persons_offsets", "/accounts/key_persons", PER_ACCOUNT, KP(key_persons_offsets),
-     KP(key_persons), "/nodes", 0},
+     KP(key_persons), "/nodes", COL_VID, 0},
 };
 static const list_column SECOND_LINKS[] = {
     {"/accounts/second_link_offsets", "/accounts/second_link", PER_ACCOUNT,
-     FIELD(second_link_offsets), FIELD(second_link), "/nodes", 1},
+     FIELD(second_link_offsets), FIELD(second_link), "/nodes", COL_VID, 1},
 };
 static const column ACCOUNT_COLUMNS_AFTER_LISTS[] = {
     {"/accounts/bus_factor", COL_I32, PER_ACCOUNT, FIELD(bus_factor), attrs_bus_factor, 0},
@@ -204,13 +209,13 @@ static const column SCENARIO_COLUMNS[] = {
 };
 static const list_column SCENARIO_LISTS[] = {
     {"/scenarios/lost_offsets", "/scenarios/lost", PER_SCENARIO, SC(lost_offsets), SC(lost),
-     "/accounts", 0},
+     "/accounts", COL_I64, 0},
     {"/scenarios/newly_offsets", "/scenarios/newly", PER_SCENARIO, SC(newly_offsets), SC(newly),
-     "/accounts", 0},
+     "/accounts", COL_I64, 0},
 };
 
-/* /summary/<name>: rows into /nodes, by rank (written when the list and
- * the column it ranks are both present). */
+/* /summary/<name>: rows into /nodes (lp_vid, int64 in the file), by rank
+ * (written when the list and the column it ranks are both present). */
 typedef struct ranking {
     const char *path;
     size_t rows, count, ranked; /* offsetof rows, count and the ranked column */
@@ -267,6 +272,9 @@ static void h5_types(col_type t, hid_t *ftype, hid_t *mtype)
     case COL_F64:
         *ftype = H5T_IEEE_F64LE, *mtype = H5T_NATIVE_DOUBLE;
         return;
+    case COL_VID:
+        *ftype = H5T_STD_I64LE, *mtype = H5T_NATIVE_INT32;
+        return;
     }
 }
 
@@ -283,7 +291,18 @@ static lp_status bad(const char *fmt, ...)
     return lp_error_set(LP_EINTERNAL, "lp_results_write: %s", msg);
 }
 
-static lp_status check_rows(const int64_t *rows, int64_t len, int64_t n, const char *what)
+/* rows[0..len) in [0, n): node rows (check_rows) or account rows
+ * (check_rows_i64). */
+static lp_status check_rows(const lp_vid *rows, int64_t len, int64_t n, const char *what)
+{
+    for (int64_t i = 0; i < len; i++)
+        if (rows[i] < 0 || rows[i] >= n)
+            return bad("%s[%" PRId64 "] = %" PRId64 " is not a row (%" PRId64 " rows)", what, i,
+                       (int64_t)rows[i], n);
+    return LP_OK;
+}
+
+static lp_status check_rows_i64(const int64_t *rows, int64_t len, int64_t n, const char *what)
 {
     for (int64_t i = 0; i < len; i++)
         if (rows[i] < 0 || rows[i] >= n)
@@ -292,15 +311,17 @@ static lp_status check_rows(const int64_t *rows, int64_t len, int64_t n, const c
     return LP_OK;
 }
 
-/* CSR offsets: start at 0, never decrease; values rows in [0, n). */
-static lp_status check_list(const int64_t *off, int64_t count, const int64_t *values, int64_t n,
-                            const char *what)
+/* CSR offsets: start at 0, never decrease; values (lp_vid for COL_VID,
+ * else int64) rows in [0, n). */
+static lp_status check_list(const int64_t *off, int64_t count, const void *values, col_type type,
+                            int64_t n, const char *what)
 {
     if (!off || off[0] != 0) return bad("%s: offsets missing or not starting at 0", what);
     for (int64_t j = 0; j < count; j++)
         if (off[j + 1] < off[j]) return bad("%s: offsets not monotone", what);
     if (off[count] > 0 && !values) return bad("%s: values missing", what);
-    return check_rows(values, off[count], n, what);
+    return type == COL_VID ? check_rows(values, off[count], n, what)
+                           : check_rows_i64(values, off[count], n, what);
 }
 
 static lp_status check_keyperson(const lp_analysis *a)
@@ -314,14 +335,15 @@ static lp_status check_keyperson(const lp_analysis *a)
     if (na > 0 && (!kp->account_node || !kp->account_revenue || !kp->account_connected))
         return bad("key-person account columns missing");
     lp_status st = check_rows(kp->account_node, na, a->n, "keyperson.account_node");
-    if (!st) st = check_list(kp->key_persons_offsets, na, kp->key_persons, a->n, "key_persons");
+    if (!st)
+        st = check_list(kp->key_persons_offsets, na, kp->key_persons, COL_VID, a->n, "key_persons");
     return st;
 }
 
 /* A ranking: rows with value > 0, by value desc then row asc. */
 static lp_status check_ranking(const lp_analysis *a, const ranking *rk, int has_kp)
 {
-    const int64_t *rows = field_ptr(a, rk->rows);
+    const lp_vid *rows = field_ptr(a, rk->rows);
     int64_t len = field_i64(a, rk->count);
     const double *value = field_ptr(a, rk->ranked);
     if (len < 0 || (len > 0 && !rows)) return bad("%s missing", rk->path);
@@ -333,8 +355,8 @@ static lp_status check_ranking(const lp_analysis *a, const ranking *rk, int has_
     for (int64_t i = 0; i < len; i++) {
         double v = value[rows[i]];
         if (!(v > 0))
-            return bad("%s[%" PRId64 "] = %" PRId64 " has value %g, not > 0", rk->path, i, rows[i],
-                       v);
+            return bad("%s[%" PRId64 "] = %" PRId64 " has value %g, not > 0", rk->path, i,
+                       (int64_t)rows[i], v);
         if (i > 0) {
             double u = value[rows[i - 1]];
             if (v > u || (v == u && rows[i] <= rows[i - 1]))
@@ -384,8 +406,8 @@ static lp_status check_scenarios(const lp_analysis *a, int has_kp)
     for (int64_t k = 0; k < lo[m]; k++)
         if (set->leave[k] < 0 || set->leave[k] >= a->n)
             return bad("scenario leave row out of range");
-    lp_status st = check_list(sr->lost_offsets, m, sr->lost, na, "scenario lost");
-    if (!st) st = check_list(sr->newly_offsets, m, sr->newly, na, "scenario newly");
+    lp_status st = check_list(sr->lost_offsets, m, sr->lost, COL_I64, na, "scenario lost");
+    if (!st) st = check_list(sr->newly_offsets, m, sr->newly, COL_I64, na, "scenario newly");
     return st;
 }
 
@@ -431,7 +453,7 @@ static lp_status check_results(const char *path, const lp_graph *g, const lp_ana
     if (!has_kp && (a->bus_factor || a->dominant_share || a->threads || a->second_link_offsets))
         return bad("account columns given without the key-person analysis");
     if (a->second_link_offsets && (st = check_list(a->second_link_offsets, a->keyperson.n_accounts,
-                                                   a->second_link, a->n, "second_link")))
+                                                   a->second_link, COL_VID, a->n, "second_link")))
         return st;
     if (a->bus_factor) {
         if (a->bus_factor_cap < 2) return bad("bus_factor_cap below 2");
@@ -612,6 +634,15 @@ done:
     return rc;
 }
 
+/* A column of node rows outside the table of columns (scenario leavers,
+ * rankings): lp_vid in memory, int64 in the file. */
+static int write_node_rows(lp_h5w *w, hid_t file, const char *path, int64_t len, const lp_vid *rows)
+{
+    hid_t ftype, mtype;
+    h5_types(COL_VID, &ftype, &mtype);
+    return lp_h5w_column_num(w, file, path, ftype, mtype, len, rows);
+}
+
 static int write_columns(lp_h5w *w, hid_t file, const lp_analysis *a, const column *c, size_t k)
 {
     for (size_t i = 0; i < k; i++)
@@ -640,13 +671,15 @@ static int write_lists(lp_h5w *w, hid_t file, const lp_analysis *a, const list_c
     static const int64_t zero = 0;
     for (size_t i = 0; i < k; i++) {
         int64_t rows = rows_of(a, l[i].len);
-        const int64_t *off = field_ptr(a, l[i].offsets), *val = field_ptr(a, l[i].values);
+        const int64_t *off = field_ptr(a, l[i].offsets);
+        const void *val = field_ptr(a, l[i].values);
         if (!off && l[i].optional) continue;
         if (!off) off = &zero; /* no rows: offsets [0] */
+        hid_t vftype, vmtype;
+        h5_types(l[i].values_type, &vftype, &vmtype);
         if (lp_h5w_column_num(w, file, l[i].offsets_path, H5T_STD_I64LE, H5T_NATIVE_INT64, rows + 1,
                               off) ||
-            lp_h5w_column_num(w, file, l[i].values_path, H5T_STD_I64LE, H5T_NATIVE_INT64, off[rows],
-                              val) ||
+            lp_h5w_column_num(w, file, l[i].values_path, vftype, vmtype, off[rows], val) ||
             attr_rows_of(w, file, l[i].values_path, l[i].rows_of))
             return -1;
     }
@@ -759,8 +792,7 @@ static int write_scenarios(lp_h5w *w, hid_t file, const lp_analysis *a)
         write_strings(w, file, "/scenarios/name", m, &set->name, NULL) ||
         lp_h5w_column_num(w, file, "/scenarios/leave_offsets", H5T_STD_I64LE, H5T_NATIVE_INT64,
                           m + 1, leave_off) ||
-        lp_h5w_column_num(w, file, "/scenarios/leave", H5T_STD_I64LE, H5T_NATIVE_INT32,
-                          leave_off[m], set->leave) ||
+        write_node_rows(w, file, "/scenarios/leave", leave_off[m], set->leave) ||
         attr_rows_of(w, file, "/scenarios/leave", "/nodes") ||
         write_columns(w, file, a, SCENARIO_COLUMNS, COUNT_OF(SCENARIO_COLUMNS)) ||
         write_lists(w, file, a, SCENARIO_LISTS, COUNT_OF(SCENARIO_LISTS)))
@@ -796,10 +828,10 @@ static int write_summary(lp_h5w *w, hid_t file, const lp_graph *g, const lp_anal
          lp_h5w_attr_f64(w, grp, "revenue_orphan", kp->revenue_orphan)))
         goto done;
     for (size_t k = 0; k < COUNT_OF(RANKINGS); k++) {
-        const int64_t *rows = field_ptr(a, RANKINGS[k].rows);
-        if (rows && (lp_h5w_column_num(w, file, RANKINGS[k].path, H5T_STD_I64LE, H5T_NATIVE_INT64,
-                                       field_i64(a, RANKINGS[k].count), rows) ||
-                     attr_rows_of(w, file, RANKINGS[k].path, "/nodes")))
+        const lp_vid *rows = field_ptr(a, RANKINGS[k].rows);
+        if (rows &&
+            (write_node_rows(w, file, RANKINGS[k].path, field_i64(a, RANKINGS[k].count), rows) ||
+             attr_rows_of(w, file, RANKINGS[k].path, "/nodes")))
             goto done;
     }
     lp_i_json wj = {.p = NULL, .len = 0, .cap = 0, .oom = 0};

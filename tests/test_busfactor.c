@@ -73,11 +73,11 @@ static lp_graph make_graph(int64_t n, const int *type, int64_t m, const lp_vid *
 }
 
 /* Account rows in input order. */
-static int64_t account_rows(const lp_graph *g, int64_t **rows)
+static int64_t account_rows(const lp_graph *g, lp_vid **rows)
 {
     int64_t na = 0;
     *rows = malloc(((size_t)g->n + 1) * sizeof **rows);
-    for (int64_t v = 0; v < g->n; v++)
+    for (lp_vid v = 0; v < g->n; v++)
         if (g->role[v] & LP_ROLE_ACCOUNT) (*rows)[na++] = v;
     return na;
 }
@@ -131,7 +131,7 @@ static void split_graph_free(split_graph *s)
 }
 
 /* min(maxflow(out(a) -> R), cap) */
-static int32_t oracle_maxflow(const split_graph *s, int64_t n, int64_t a, int32_t cap)
+static int32_t oracle_maxflow(const split_graph *s, int64_t n, lp_vid a, int32_t cap)
 {
     igraph_real_t value = 0;
     if (igraph_maxflow_value(&s->g, &value, n + a, 2 * n, &s->cap, NULL)) abort();
@@ -142,14 +142,14 @@ static int32_t oracle_maxflow(const split_graph *s, int64_t n, int64_t a, int32_
 
 /* Does a still reach an anchor when the persons flagged in `removed` are
  * gone? a itself is never removed. */
-static int still_connected(const lp_graph *g, int64_t a, const uint8_t *removed, uint8_t *seen,
+static int still_connected(const lp_graph *g, lp_vid a, const uint8_t *removed, uint8_t *seen,
                            lp_vid *queue)
 {
     const lp_csr *c = &g->csr;
     memset(seen, 0, (size_t)g->n);
     int64_t head = 0, tail = 0;
     seen[a] = 1;
-    queue[tail++] = (lp_vid)a;
+    queue[tail++] = a;
     while (head < tail) {
         lp_vid v = queue[head++];
         if (g->role[v] & LP_ROLE_ANCHOR) return 1;
@@ -166,9 +166,9 @@ static int still_connected(const lp_graph *g, int64_t a, const uint8_t *removed,
 
 typedef struct brute {
     const lp_graph *g;
-    int64_t a;
+    lp_vid a;
     int64_t np;
-    int64_t *persons; /* persons other than a */
+    lp_vid *persons; /* persons other than a */
     uint8_t *removed, *seen;
     lp_vid *queue;
 } brute;
@@ -196,7 +196,7 @@ static int brute_min_cut(brute *b, int limit)
     return limit + 1;
 }
 
-static void brute_init(brute *b, const lp_graph *g, int64_t a)
+static void brute_init(brute *b, const lp_graph *g, lp_vid a)
 {
     b->g = g;
     b->a = a;
@@ -205,7 +205,7 @@ static void brute_init(brute *b, const lp_graph *g, int64_t a)
     b->removed = calloc((size_t)g->n + 1, 1);
     b->seen = malloc((size_t)g->n + 1);
     b->queue = malloc(((size_t)g->n + 1) * sizeof *b->queue);
-    for (int64_t v = 0; v < g->n; v++)
+    for (lp_vid v = 0; v < g->n; v++)
         if ((g->role[v] & LP_ROLE_PERSON) && v != a) b->persons[b->np++] = v;
 }
 
@@ -223,7 +223,7 @@ typedef struct stats {
     int64_t accounts, by_value[6], brute_checked;
 } stats;
 
-static int32_t *run_bf(const lp_graph *g, const int64_t *rows, int64_t na, int32_t cap,
+static int32_t *run_bf(const lp_graph *g, const lp_vid *rows, int64_t na, int32_t cap,
                        const char *what)
 {
     int32_t *out = malloc(((size_t)na + 1) * sizeof *out);
@@ -234,7 +234,7 @@ static int32_t *run_bf(const lp_graph *g, const int64_t *rows, int64_t na, int32
 
 static void check_graph(const lp_graph *g, const char *what, stats *S)
 {
-    int64_t *rows;
+    lp_vid *rows;
     int64_t na = account_rows(g, &rows);
     static const int32_t caps[3] = {2, 3, 5};
     int32_t *bf[3];
@@ -428,7 +428,7 @@ static int32_t one_account(int64_t n, const int *type, int64_t m, const lp_vid *
 {
     lp_graph g = make_graph(n, type, m, src, dst, roles);
     int32_t out = -1;
-    int64_t rows[1] = {a};
+    lp_vid rows[1] = {(lp_vid)a};
     CHECK(lp_bus_factor(&out, &g, rows, 1, cap) == LP_OK, "hand-made: %s", lp_error_message());
     lp_graph_free(&g);
     return out;
@@ -510,7 +510,7 @@ static void error_paths(void)
     const lp_roles def = LP_ROLES_INIT;
     lp_graph g = make_graph(3, type, 2, s, d, &def);
     int32_t out[2] = {-7, -7};
-    int64_t rows[2] = {0, 0};
+    lp_vid rows[2] = {0, 0};
     CHECK(lp_bus_factor(out, &g, rows, 2, 1) == LP_EUSAGE, "cap 1 must be LP_EUSAGE");
     CHECK(lp_bus_factor(out, &g, rows, 2, 0) == LP_EUSAGE, "cap 0 must be LP_EUSAGE");
     rows[1] = 3;
@@ -531,7 +531,7 @@ static void error_paths(void)
 static void large_enterprise(void)
 {
     lp_graph g = lp_test_enterprise(25000, 11);
-    int64_t *rows;
+    lp_vid *rows;
     int64_t na = account_rows(&g, &rows);
     CHECK(na >= LP_PARALLEL_MIN, "large case has only %lld accounts", (long long)na);
 

@@ -243,6 +243,13 @@ def check_bad_inputs(tmp, old_h5, new_h5, nf, ef):
     for label, edit, msg in [
         ("kp_range", lambda f: f["/accounts/key_persons"].__setitem__(0, 10 ** 9), "not a row of /nodes"),
         ("node_range", lambda f: f["/accounts/node"].__setitem__(0, -1), "not a row of /nodes"),
+        # rows are int64 in the file and lp_vid (32 bits) in memory: a value
+        # that would wrap to a valid row when narrowed is refused, not narrowed
+        ("kp_wrap", lambda f: f["/accounts/key_persons"].__setitem__(0, f["/accounts/key_persons"][0] + 2 ** 32),
+         "not a row of /nodes"),
+        ("node_wrap", lambda f: f["/accounts/node"].__setitem__(0, f["/accounts/node"][0] + 2 ** 32),
+         "not a row of /nodes"),
+        # (second links: diff does not read them; test_export checks their wrap)
         ("offsets", lambda f: f["/accounts/key_persons_offsets"].__setitem__(1, 10 ** 6), "key_persons_offsets"),
         ("bf_cap", lambda f: f["/accounts/bus_factor"].__setitem__(0, 9), "outside 0..3"),
         ("rows_of", lambda f: f["/accounts/key_persons"].attrs.__setitem__("rows_of", "/accounts"), "rows_of"),

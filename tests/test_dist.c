@@ -144,7 +144,7 @@ static void compare(const lp_analysis *x, const lp_analysis *ref, const char *wh
           "%s P=%d rank %d: second-link offsets differ", what, p, r);
     if (ref->second_link_offsets && x->second_link_offsets)
         CHECK(same(x->second_link, ref->second_link,
-                   (size_t)ref->second_link_offsets[na] * sizeof(int64_t)),
+                   (size_t)ref->second_link_offsets[na] * sizeof *ref->second_link),
               "%s P=%d rank %d: second links differ", what, p, r);
     const lp_scenario_result *s = &x->scenarios, *t = &ref->scenarios;
     size_t m = (size_t)t->count;

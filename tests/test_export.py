@@ -313,12 +313,21 @@ def check_bad(tmp, h5, nf, ef):
     shutil.copy(h5, v1)
     with h5py.File(v1, "r+") as f:
         f.attrs["format_version"] = np.int32(1)
+    # a second link 2^32 below a valid row would wrap onto it when narrowed
+    wrap = os.path.join(tmp, "wrap.h5")
+    shutil.copy(h5, wrap)
+    with h5py.File(wrap, "r+") as f:
+        sl = f["/accounts/second_link"]
+        C.check(len(sl) > 0, "the damaged file has second links")
+        if len(sl):
+            sl[0] = sl[0] - 2 ** 32
     trunc = os.path.join(tmp, "t.h5")
     with open(h5, "rb") as f, open(trunc, "wb") as g:
         g.write(f.read()[: os.path.getsize(h5) // 2])
     for label, path, msg in [("store", store, "graph store"), ("version", v1, "format_version 1"),
                              ("missing", os.path.join(tmp, "none.h5"), "cannot open"),
-                             ("truncated", trunc, "t.h5"), ("csv", nf, "not a linchpin result")]:
+                             ("truncated", trunc, "t.h5"), ("csv", nf, "not a linchpin result"),
+                             ("link_wrap", wrap, "not a row of /nodes")]:
         out = os.path.join(tmp, f"bad_{label}")
         p = run(["export", path, "-o", out], env=damaged_input_env())
         C.check(p.returncode == 3, f"{label}: exit {p.returncode} ({p.stderr.strip()})")

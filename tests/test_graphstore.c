@@ -184,20 +184,21 @@ static void check_same_analysis(lp_graph *a, lp_graph *b, const char *what)
     SAME(same_bytes(x.strength, y.strength, n * sizeof *x.strength));
     SAME(same_bytes(x.keyperson.is_articulation, y.keyperson.is_articulation, n));
     SAME(same_bytes(x.keyperson.accounts_at_risk, y.keyperson.accounts_at_risk,
-                    n * sizeof(int64_t)));
+                    n * sizeof *x.keyperson.accounts_at_risk));
     SAME(same_bytes(x.keyperson.revenue_at_risk, y.keyperson.revenue_at_risk, n * sizeof(double)));
-    SAME(same_bytes(x.keyperson.account_node, y.keyperson.account_node, na * sizeof(int64_t)));
+    SAME(same_bytes(x.keyperson.account_node, y.keyperson.account_node,
+                    na * sizeof *x.keyperson.account_node));
     SAME(same_bytes(x.keyperson.key_persons_offsets, y.keyperson.key_persons_offsets,
-                    (na + 1) * sizeof(int64_t)));
+                    (na + 1) * sizeof *x.keyperson.key_persons_offsets));
     SAME(same_bytes(x.keyperson.key_persons, y.keyperson.key_persons,
-                    (size_t)x.keyperson.key_persons_offsets[na] * sizeof(int64_t)));
+                    (size_t)x.keyperson.key_persons_offsets[na] * sizeof *x.keyperson.key_persons));
     SAME(same_bytes(x.brokerage, y.brokerage, n * sizeof(double)));
     SAME(close_enough(x.betweenness, y.betweenness, n));
     SAME(same_bytes(x.pagerank, y.pagerank, n * sizeof(double)));
     SAME(same_bytes(x.bus_factor, y.bus_factor, na * sizeof(int32_t)));
     SAME(same_bytes(x.dominant_share, y.dominant_share, na * sizeof(double)));
     SAME(x.n_top_persons == y.n_top_persons);
-    SAME(same_bytes(x.top_persons, y.top_persons, (size_t)x.n_top_persons * 8));
+    SAME(same_bytes(x.top_persons, y.top_persons, (size_t)x.n_top_persons * sizeof *x.top_persons));
 #undef SAME
     int same = diff == NULL;
     CHECK(same, "%s: analysis of the store's graph differs from the original's: %s", what, diff);

@@ -175,7 +175,8 @@ static void check_brute_force(const lp_graph *g, const lp_keyperson *kp, const c
                 at_risk++;
                 rev += g->nodes.revenue[v];
                 int64_t i = acc_index[v], found = 0;
-                for (int64_t k = kp->key_persons_offsets[i]; k < kp->key_persons_offsets[i + 1]; k++)
+                for (int64_t k = kp->key_persons_offsets[i]; k < kp->key_persons_offsets[i + 1];
+                     k++)
                     found += kp->key_persons[k] == p;
                 CHECK(found == 1, "%s: account %lld should list key person %lld once (found %lld)",
                       what, (long long)v, (long long)p, (long long)found);
@@ -194,10 +195,11 @@ static void check_brute_force(const lp_graph *g, const lp_keyperson *kp, const c
         CHECK(hi - lo == count[i], "%s: account %lld lists %lld key persons, brute force %lld",
               what, (long long)kp->account_node[i], (long long)(hi - lo), (long long)count[i]);
         for (int64_t k = lo; k + 1 < hi; k++)
-            CHECK(!reaches(g, (lp_vid)kp->account_node[i], (lp_vid)kp->key_persons[k + 1], (lp_vid)kp->key_persons[k],
+            CHECK(!reaches(g, kp->account_node[i], kp->key_persons[k + 1], kp->key_persons[k],
                            seen2, queue),
                   "%s: account %lld: key person %lld is not nearer than %lld", what,
-                  (long long)kp->account_node[i], (long long)kp->key_persons[k], (long long)kp->key_persons[k + 1]);
+                  (long long)kp->account_node[i], (long long)kp->key_persons[k],
+                  (long long)kp->key_persons[k + 1]);
     }
     free(count);
     free(acc_index);
@@ -214,8 +216,10 @@ static int same_result(const lp_keyperson *a, const lp_keyperson *b)
            !memcmp(a->is_articulation, b->is_articulation, (size_t)n) &&
            !memcmp(a->accounts_at_risk, b->accounts_at_risk, (size_t)n * sizeof(int64_t)) &&
            !memcmp(a->revenue_at_risk, b->revenue_at_risk, (size_t)n * sizeof(double)) &&
-           !memcmp(a->key_persons_offsets, b->key_persons_offsets, (size_t)(na + 1) * sizeof(int64_t)) &&
-           !memcmp(a->key_persons, b->key_persons, (size_t)a->key_persons_offsets[na] * sizeof(int64_t)) &&
+           !memcmp(a->key_persons_offsets, b->key_persons_offsets,
+                   (size_t)(na + 1) * sizeof(int64_t)) &&
+           !memcmp(a->key_persons, b->key_persons,
+                   (size_t)a->key_persons_offsets[na] * sizeof(lp_vid)) &&
            !memcmp(a->account_connected, b->account_connected, (size_t)na);
 }
 
@@ -306,8 +310,9 @@ static void long_path(int64_t L)
     if (lp_keyperson_run(&kp, &g)) {
         CHECK(0, "long path: %s", lp_error_message());
     } else {
-        CHECK(kp.n_accounts == 1 && kp.key_persons_offsets[1] == L, "long path: %lld key persons, want %lld",
-              (long long)kp.key_persons_offsets[1], (long long)L);
+        CHECK(kp.n_accounts == 1 && kp.key_persons_offsets[1] == L,
+              "long path: %lld key persons, want %lld", (long long)kp.key_persons_offsets[1],
+              (long long)L);
         int ok = 1;
         for (int64_t k = 0; k < kp.key_persons_offsets[1] && ok; k++)
             ok = kp.key_persons[k] == L - k;

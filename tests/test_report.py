@@ -401,6 +401,17 @@ def main():
         C.check(p.returncode == 3 and not os.path.exists(bad), f"mismatched store: {p.returncode}")
         p = run(["report", os.path.join(work, "nodes.csv"), "-o", bad])
         C.check(p.returncode == 3 and not os.path.exists(bad), "not a result file: exit 3")
+        # 5. node rows that fit int64 (the file) but not lp_vid (memory): refused
+        # before they are narrowed (2^32 + v would wrap to the valid row v)
+        for ds in ("accounts/node", "accounts/key_persons", "accounts/second_link"):
+            wrap = os.path.join(work, "wrap.h5")
+            shutil.copy(res, wrap)
+            with h5py.File(wrap, "r+") as f:
+                f[ds][0] = f[ds][0] + 2 ** 32
+            p = run(["report", wrap, "-o", bad])
+            C.check(p.returncode == 3 and f"/{ds}[0] = " in p.stderr and "not a row of /nodes"
+                    in p.stderr and not os.path.exists(bad), f"{ds} beyond 32 bits: {p.returncode} "
+                    f"{p.stderr.strip()}")
         left = [x for x in os.listdir(work) if ".tmp-" in x]
         C.check(not left, f"temporary files left: {left}")
     finally:

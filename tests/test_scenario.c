@@ -131,7 +131,7 @@ static void check_scenario(const lp_graph *g, const pipeline *p, const lp_scenar
     for (int64_t k = sc->leave_offsets[j]; k < sc->leave_offsets[j + 1]; k++)
         o.gone[sc->leave[k]] = 1;
     for (int64_t i = 0; i < p->kp.n_accounts; i++) {
-        lp_vid a = (lp_vid)p->kp.account_node[i];
+        lp_vid a = p->kp.account_node[i];
         int before = reaches(g, a, none, o.seen, o.queue);
         int after = reaches(g, a, o.gone, o.seen, o.queue);
         int is_lost = before && !after;
@@ -185,7 +185,8 @@ static void check_single_vs_keyperson(const lp_graph *g, const pipeline *p, cons
         int64_t want = 0;
         for (int64_t i = 0; i < p->kp.n_accounts; i++) {
             int listed = 0;
-            for (int64_t q = p->kp.key_persons_offsets[i]; q < p->kp.key_persons_offsets[i + 1]; q++)
+            for (int64_t q = p->kp.key_persons_offsets[i]; q < p->kp.key_persons_offsets[i + 1];
+                 q++)
                 listed |= p->kp.key_persons[q] == x;
             int in_lost = 0;
             for (int64_t q = r->lost_offsets[j]; q < r->lost_offsets[j + 1]; q++)
@@ -358,7 +359,7 @@ static void large_enterprise(void)
             gone[sc.leave[k]] = 1;
         int64_t lost = 0, q = r[0].lost_offsets[j];
         for (int64_t i = 0; i < p.kp.n_accounts; i++) {
-            lp_vid a = (lp_vid)p.kp.account_node[i];
+            lp_vid a = p.kp.account_node[i];
             if (!p.kp.account_connected[i] || reaches(&g, a, gone, seen, queue)) continue;
             lost++;
             CHECK(q < r[0].lost_offsets[j + 1] && r[0].lost[q] == i,

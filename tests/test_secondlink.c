@@ -120,7 +120,7 @@ static int ranked_cmp(const void *x, const void *y)
 /* The brute-force list for account i: up to k rows into want; returns
  * the count. */
 static int64_t brute_force(const lp_graph *g, const lp_keyperson *kp, int64_t i, int64_t k,
-                           int64_t *want)
+                           lp_vid *want)
 {
     int64_t n = g->n;
     uint8_t *gone = calloc((size_t)n + 1, 1), *seen = malloc((size_t)n + 1);
@@ -130,7 +130,7 @@ static int64_t brute_force(const lp_graph *g, const lp_keyperson *kp, int64_t i,
     for (int64_t j = kp->key_persons_offsets[i]; j < kp->key_persons_offsets[i + 1]; j++)
         gone[kp->key_persons[j]] = 1;
     reach_from_anchors(g, gone, seen, q);
-    lp_vid a = (lp_vid)kp->account_node[i];
+    lp_vid a = kp->account_node[i];
     distances(g, a, dist, q);
     int64_t nc = 0;
     for (lp_vid p = 0; p < (lp_vid)n; p++)
@@ -158,9 +158,8 @@ static int32_t bus_factor_with_tie(int64_t n, const int *type, const edge_list *
     e2->dst[e2->m] = a;
     e2->m++;
     lp_graph g = make_graph(n, type, e2, roles);
-    int64_t node = a;
     int32_t bf = -1;
-    if (lp_bus_factor(&bf, &g, &node, 1, 5)) abort();
+    if (lp_bus_factor(&bf, &g, &a, 1, 5)) abort();
     lp_graph_free(&g);
     free(e2);
     return bf;
@@ -245,7 +244,8 @@ static void check_graph(int64_t n, const int *type, const edge_list *e, const lp
     int64_t na = kp.n_accounts;
     int32_t *bf = malloc(((size_t)na + 1) * sizeof *bf);
     if (lp_bus_factor(bf, &g, kp.account_node, na, 3)) abort();
-    int64_t *off = NULL, *links = NULL, want[8];
+    int64_t *off = NULL;
+    lp_vid *links = NULL, want[8];
     CHECK(lp_second_links(&off, &links, &g, &kp, bf, k) == LP_OK, "lp_second_links: %s",
           lp_error_message());
     for (int64_t i = 0; off && i < na; i++) {
@@ -264,8 +264,8 @@ static void check_graph(int64_t n, const int *type, const edge_list *e, const lp
               (long long)kp.account_node[i], (long long)got, (long long)nw,
               got ? (long long)links[off[i]] : -1LL, nw ? (long long)want[0] : -1LL);
         for (int64_t j = 0; tie_check && j < got; j++) {
-            int32_t after = bus_factor_with_tie(n, type, e, roles, (lp_vid)links[off[i] + j],
-                                                (lp_vid)kp.account_node[i]);
+            int32_t after =
+                bus_factor_with_tie(n, type, e, roles, links[off[i] + j], kp.account_node[i]);
             suggestions_checked++;
             CHECK(after >= 2, "account %lld: tie to %lld leaves bus factor %d",
                   (long long)kp.account_node[i], (long long)links[off[i] + j], after);
@@ -353,7 +353,8 @@ static void test_enterprise_threads(void)
     int64_t na = kp.n_accounts;
     int32_t *bf = malloc(((size_t)na + 1) * sizeof *bf);
     if (lp_bus_factor(bf, &g, kp.account_node, na, 3)) abort();
-    int64_t *off[3], *links[3];
+    int64_t *off[3];
+    lp_vid *links[3];
     static const int threads[3] = {1, 2, 8};
     for (int t = 0; t < 3; t++) {
         set_threads(threads[t]);
@@ -365,7 +366,8 @@ static void test_enterprise_threads(void)
                   !memcmp(links[0], links[t], (size_t)off[0][na] * sizeof *links[0]),
               "second links differ between 1 and %d threads", threads[t]);
     }
-    int64_t with = 0, sampled = 0, want[8];
+    int64_t with = 0, sampled = 0;
+    lp_vid want[8];
     for (int64_t i = 0; i < na; i++) {
         with += off[0][i + 1] > off[0][i];
         if (bf[i] != 1 || i % 37) continue;
@@ -379,7 +381,8 @@ static void test_enterprise_threads(void)
     printf("enterprise: %lld accounts, %lld with suggestions, %lld checked by brute force\n",
            (long long)na, (long long)with, (long long)sampled);
     CHECK(with > 0 && sampled > 10, "enterprise exercised too little");
-    int64_t *o = NULL, *l = NULL;
+    int64_t *o = NULL;
+    lp_vid *l = NULL;
     CHECK(lp_second_links(&o, &l, &g, &kp, bf, 0) == LP_EUSAGE && !o && !l, "k = 0 accepted");
     for (int t = 0; t < 3; t++) {
         free(off[t]);

@@ -247,7 +247,31 @@ def main():
         C.check(p.returncode == 4, f"-o a directory: exit {p.returncode}")
         C.check(digest(out) == before, "failed runs left the earlier output untouched")
         check_add(n, e, g, types, accounts, persons, rnd)
+        check_no_second_links(n, e, persons, d)
     C.done()
+
+
+def check_no_second_links(n, e, persons, d):
+    """whatif without -o prints nothing of second links and skips that phase;
+    its output equals that of the same whatif with -o, which runs it."""
+    out = os.path.join(d, "sl.h5")
+    for extra in (["--leave", persons[0]], ["--leave", persons[1], "--add",
+                                            f"{persons[2]}:{persons[3]}"]):
+        if "--add" in extra:  # a real account for --add
+            with h5py.File(os.path.join(d, "whatif.h5"), "r") as f:
+                ids = [x.decode() for x in f["nodes/id"][:]]
+                acc = ids[int(f["accounts/node"][0])]
+            extra = extra[:-1] + [f"{persons[2]}:{acc}"]
+        a = run(["whatif", n, e, *extra, "--progress", "always"])
+        b = run(["whatif", n, e, *extra, "--progress", "always", "-o", out])
+        C.check(a.returncode == 0 and b.returncode == 0,
+                f"whatif {extra}: exit {a.returncode} {b.returncode} {a.stderr} {b.stderr}")
+        C.check("secondlinks" not in a.stderr, f"whatif {extra} without -o ran second links")
+        C.check("secondlinks" in b.stderr, f"whatif {extra} -o did not run second links")
+        C.check(a.stdout == b.stdout and a.stdout.strip(),
+                f"whatif {extra}: output differs without second links:\n{a.stdout}\n{b.stdout}")
+        with h5py.File(out, "r") as f:
+            C.check("second_link" in f["accounts"], "whatif -o writes the second links")
 
 
 def check_add(n, e, g, types, accounts, persons, rnd):

@@ -39,7 +39,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         lp_status st = lp_graph_load_csv(&g, &rep, fn.path, fe.path, &opt);
         fuzz_check_status(st, "lp_graph_load_csv");
         if (st == LP_OK) {
-            int64_t where, node;
+            int64_t where;
+            lp_vid node;
             if (lp_csr_check(&g.csr, &where, &node) != 0) abort();
             lp_graph_free(&g);
         }

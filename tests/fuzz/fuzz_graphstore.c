@@ -13,7 +13,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     lp_status st = lp_graphstore_read(&g, &info, path);
     fuzz_check_status(st, "lp_graphstore_read");
     if (st == LP_OK) {
-        int64_t where, node;
+        int64_t where;
+        lp_vid node;
         if (lp_csr_check(&g.csr, &where, &node) != 0) abort();
         lp_graphstore_info_free(&info);
         lp_graph_free(&g);
