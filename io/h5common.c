@@ -386,14 +386,19 @@ hid_t lp_h5w_column_create(lp_h5w *w, hid_t file, const char *path, hid_t ftype,
     return lp_h5w_column_create_opt(w, file, path, ftype, len, &opt);
 }
 
+int64_t lp_h5w_chunk_len(const lp_h5w_colopt *opt, int64_t len)
+{
+    int64_t c = opt->chunk < 1 ? 1 : opt->chunk;
+    return len < 1 ? 1 : len < c ? len : c;
+}
+
 hid_t lp_h5w_column_create_opt(lp_h5w *w, hid_t file, const char *path, hid_t ftype, int64_t len,
                                const lp_h5w_colopt *opt)
 {
     hid_t space = -1, dcpl = -1, dset = -1;
-    int64_t c = opt->chunk < 1 ? 1 : opt->chunk;
     hsize_t dims[1] = {(hsize_t)len};
     hsize_t maxdims[1] = {len > 0 ? (hsize_t)len : H5S_UNLIMITED};
-    hsize_t chunk[1] = {(hsize_t)(len < 1 ? 1 : len < c ? len : c)};
+    hsize_t chunk[1] = {(hsize_t)lp_h5w_chunk_len(opt, len)};
     if ((space = H5Screate_simple(1, dims, maxdims)) < 0 ||
         (dcpl = H5Pcreate(H5P_DATASET_CREATE)) < 0 || H5Pset_chunk(dcpl, 1, chunk) < 0 ||
         (opt->shuffle && H5Pset_shuffle(dcpl) < 0) ||
@@ -407,15 +412,44 @@ hid_t lp_h5w_column_create_opt(lp_h5w *w, hid_t file, const char *path, hid_t ft
     return dset;
 }
 
+/* int32 elements (ctx) widened to little-endian int64 (node rows: lp_vid in
+ * memory, int64 in the file), as H5Dwrite's conversion would. */
+static void fill_i32_as_i64le(const void *ctx, int64_t start, int64_t count, unsigned char *dst)
+{
+    const int32_t *src = (const int32_t *)ctx + start;
+    for (int64_t k = 0; k < count; k++) {
+        uint64_t v = (uint64_t)(int64_t)src[k];
+        for (int b = 0; b < 8; b++)
+            dst[8 * k + b] = (unsigned char)(v >> (8 * b));
+    }
+}
+
 int lp_h5w_column_num(lp_h5w *w, hid_t file, const char *path, hid_t ftype, hid_t mtype,
                       int64_t len, const void *buf)
 {
-    hid_t dset = lp_h5w_column_create(w, file, path, ftype, len, 1);
+    lp_h5w_colopt opt = LP_H5W_COLOPT_INIT;
+    hid_t dset = lp_h5w_column_create_opt(w, file, path, ftype, len, &opt);
     int rc = -1;
     if (dset < 0) return -1;
-    if (len > 0 && H5Dwrite(dset, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0) {
-        lp_h5w_fail_h5(w, "writing %s", path);
-        goto done;
+    if (len > 0) {
+        htri_t same = lp_i_h5w_hdf5_filters ? 0 : H5Tequal(ftype, mtype);
+        htri_t widen = lp_i_h5w_hdf5_filters || same ? 0
+                                                     : H5Tequal(mtype, H5T_NATIVE_INT32) > 0 &&
+                                                           H5Tequal(ftype, H5T_STD_I64LE) > 0;
+        if (same < 0) {
+            lp_h5w_fail_h5(w, "writing %s", path);
+            goto done;
+        }
+        if (widen) {
+            if (lp_h5w_column_chunks(w, dset, path, &opt, 8, len, NULL, fill_i32_as_i64le, buf))
+                goto done;
+        } else if (same) {
+            if (lp_h5w_column_chunks(w, dset, path, &opt, H5Tget_size(ftype), len, buf, NULL, NULL))
+                goto done;
+        } else if (H5Dwrite(dset, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0) {
+            lp_h5w_fail_h5(w, "writing %s", path);
+            goto done;
+        }
     }
     rc = w->io_err ? -1 : 0; /* io_err is the reason */
 done:

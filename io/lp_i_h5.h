@@ -119,7 +119,31 @@ typedef struct lp_h5w_colopt {
  * it or -1. */
 hid_t lp_h5w_column_create_opt(lp_h5w *w, hid_t file, const char *path, hid_t ftype, int64_t len,
                                const lp_h5w_colopt *opt);
-/* Numeric column written from buf (mtype), shuffled and deflated. */
+/* Elements per chunk of a dataset of len elements created with opt. */
+int64_t lp_h5w_chunk_len(const lp_h5w_colopt *opt, int64_t len);
+
+/* Writes elements [start, start + count) of a column, in the file's byte
+ * order, to dst. Called from several OpenMP threads at once: it must only
+ * read shared data (no HDF5, no allocation). */
+typedef void (*lp_h5w_fill_fn)(const void *ctx, int64_t start, int64_t count, unsigned char *dst);
+/* Write all len elements of dset, created a moment ago by
+ * lp_h5w_column_create_opt(..., len, opt) with an element of esize bytes,
+ * from data (len elements in the file's byte order) or, when data is NULL,
+ * from fill(ctx, ...). The filters of opt run in parallel on whole chunks
+ * (h5chunkw.c), and the chunks go to the file in order with H5Dwrite_chunk:
+ * the same bytes as H5Dwrite would store, at any number of threads. */
+int lp_h5w_column_chunks(lp_h5w *w, hid_t dset, const char *path, const lp_h5w_colopt *opt,
+                         size_t esize, int64_t len, const void *data, lp_h5w_fill_fn fill,
+                         const void *ctx);
+/* HDF5's Fletcher-32 (its checksum filter) of p[0..len). */
+uint32_t lp_h5c_fletcher32(const unsigned char *p, size_t len);
+/* Test hook: 1 = write every column with H5Dwrite, HDF5 running the filters
+ * (the reference lp_h5w_column_chunks is checked against). */
+extern int lp_i_h5w_hdf5_filters;
+
+/* Numeric column written from buf (mtype), shuffled and deflated: through
+ * lp_h5w_column_chunks when mtype is ftype or int32 into int64 LE (widened
+ * there), else converted by H5Dwrite. */
 int lp_h5w_column_num(lp_h5w *w, hid_t file, const char *path, hid_t ftype, hid_t mtype,
                       int64_t len, const void *buf);
 /* Open a dataset written a moment ago (to attach attributes). */

@@ -482,8 +482,27 @@ static const char *str_at(const lp_strtab *tab, const int32_t *map, int64_t i)
     return lp_strtab_get(tab, map ? map[i] : i);
 }
 
-/* `path` as fixed-length UTF-8 strings of `width` bytes, NUL-padded,
- * written one block of rows at a time. */
+/* Fixed-length strings of width bytes: element i of a column in the file. */
+typedef struct fixed_src {
+    const lp_strtab *tab;
+    const int32_t *map;
+    size_t width;
+} fixed_src;
+
+static void fill_fixed(const void *ctx, int64_t start, int64_t count, unsigned char *dst)
+{
+    const fixed_src *src = ctx;
+    memset(dst, 0, (size_t)count * src->width);
+    for (int64_t k = 0; k < count; k++) {
+        const char *str = str_at(src->tab, src->map, start + k);
+        memcpy(dst + (size_t)k * src->width, str, strlen(str));
+    }
+}
+
+/* `path` as fixed-length UTF-8 strings of `width` bytes, NUL-padded:
+ * through lp_h5w_column_chunks (chunks of at most LP_STR_BLOCK_BYTES), or,
+ * with the test hook lp_i_h5w_hdf5_filters, H5Dwrite of one chunk of rows
+ * at a time. */
 static int write_strings_fixed(lp_h5w *w, hid_t file, const char *path, int64_t len,
                                const lp_strtab *tab, const int32_t *map, size_t width)
 {
@@ -505,6 +524,11 @@ static int write_strings_fixed(lp_h5w *w, hid_t file, const char *path, int64_t 
     if ((dset = lp_h5w_column_create_opt(w, file, path, type, len, &opt)) < 0) goto done;
     if (len == 0) {
         rc = 0;
+        goto done;
+    }
+    if (!lp_i_h5w_hdf5_filters) {
+        fixed_src src = {tab, map, width};
+        rc = lp_h5w_column_chunks(w, dset, path, &opt, width, len, NULL, fill_fixed, &src);
         goto done;
     }
     if (!(buf = lp_malloc((size_t)block * width))) {
