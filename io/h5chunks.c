@@ -22,39 +22,11 @@
 #include <string.h>
 #include <zlib.h>
 
-/* HDF5's Fletcher-32: 16-bit big-endian words, an odd last byte as the
- * high half of a word, sums folded to 16 bits every 360 words and at the
- * end; (sum2 << 16) | sum1. */
-static uint32_t fletcher32(const uint8_t *p, size_t n)
-{
-    uint32_t s1 = 0, s2 = 0;
-    size_t words = n / 2;
-    while (words) {
-        size_t t = words > 360 ? 360 : words;
-        words -= t;
-        for (size_t i = 0; i < t; i++, p += 2) {
-            s1 += ((uint32_t)p[0] << 8) | p[1];
-            s2 += s1;
-        }
-        s1 = (s1 & 0xffff) + (s1 >> 16);
-        s2 = (s2 & 0xffff) + (s2 >> 16);
-    }
-    if (n % 2) {
-        s1 += (uint32_t)p[0] << 8;
-        s2 += s1;
-        s1 = (s1 & 0xffff) + (s1 >> 16);
-        s2 = (s2 & 0xffff) + (s2 >> 16);
-    }
-    s1 = (s1 & 0xffff) + (s1 >> 16);
-    s2 = (s2 & 0xffff) + (s2 >> 16);
-    return (s2 << 16) | s1;
-}
-
 /* The stored checksum (little-endian, after the data) matches, or its
  * byte-swapped halves do (files of HDF5 1.6.0-1.6.2; HDF5 accepts both). */
 static int fletcher_ok(const uint8_t *p, size_t n)
 {
-    uint32_t c = fletcher32(p, n);
+    uint32_t c = lp_h5c_fletcher32(p, n); /* h5chunkw.c */
     uint32_t st = (uint32_t)p[n] | (uint32_t)p[n + 1] << 8 | (uint32_t)p[n + 2] << 16 |
                   (uint32_t)p[n + 3] << 24;
     uint32_t rev = ((c & 0x00ff00ffu) << 8) | ((c >> 8) & 0x00ff00ffu);
