@@ -3,6 +3,7 @@
 #include "lp_i_mem.h"
 #include "lp_alloc.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -17,6 +18,14 @@ void *lp_i_alloc_big(size_t bytes, int zero)
 #ifdef MADV_HUGEPAGE
     (void)madvise(p, bytes, MADV_HUGEPAGE); /* a hint: failure changes nothing */
 #endif
-    if (zero) memset(p, 0, bytes);
+    if (zero) { /* the first touch zeroes the huge pages: on every thread */
+        const size_t part = (size_t)8 << 20;
+        const int64_t parts = (int64_t)((bytes + part - 1) / part);
+#pragma omp parallel for schedule(static) if (parts > 1)
+        for (int64_t k = 0; k < parts; k++) {
+            size_t at = (size_t)k * part;
+            memset((char *)p + at, 0, bytes - at < part ? bytes - at : part);
+        }
+    }
     return p;
 }
