@@ -771,7 +771,9 @@ static int rd_range_opt(lp_h5r *rd, void **out, hid_t file, const char *path, H5
         lp_h5r_fail(rd, "%s has %" PRId64 " rows, expected %" PRId64, path, got, len);
         goto done;
     }
-    if (!(*out = lp_i_alloc_big(((size_t)len + 1) * size, 1))) {
+    /* calloc, not lp_i_alloc_big: a large calloc is fresh zero pages, and
+     * the pages outside [lo, hi) are never touched, so never zeroed */
+    if (!(*out = lp_calloc((size_t)len + 1, size))) {
         lp_h5r_nomem(rd, path);
         goto done;
     }
