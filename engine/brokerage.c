@@ -187,6 +187,7 @@ static int64_t compact(bk *b, int64_t at)
 static void settle_level(bk *b, int64_t lo, int64_t hi, int32_t d, int par)
 {
     const lp_csr *c = b->c;
+    (void)par; /* used by the pragmas only */
 #pragma omp parallel for schedule(static) if (par)
     for (int64_t i = lo; i < hi; i++)
         b->dist[b->order[i]] = d;
