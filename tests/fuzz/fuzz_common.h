@@ -13,6 +13,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <hdf5.h>
+
 #include "lp_error.h"
 
 typedef struct fuzz_file {
@@ -60,6 +62,11 @@ static inline const char *fuzz_named_file(const uint8_t *data, size_t size)
         const char *dir = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
         snprintf(fuzz_named_path, sizeof fuzz_named_path, "%s/lp-fuzz-%d.h5", dir, (int)getpid());
         atexit(fuzz_named_remove);
+        /* HDF5 frees its free lists past 1 MB, so every open callocs its
+         * ~0.5 MB metadata cache anew and ASan maps fresh pages for it:
+         * keeping the lists makes these harnesses 1.5x faster (246 -> 377
+         * inputs/s for fuzz_graphstore). Our own allocations are unchanged. */
+        H5set_free_list_limits(-1, -1, -1, -1, -1, -1);
     }
     FILE *f = fopen(fuzz_named_path, "wb");
     if (!f || fwrite(data, 1, size, f) != size || fclose(f) != 0) {
