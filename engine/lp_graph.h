@@ -88,6 +88,10 @@ typedef struct lp_edges {
     }
 
 lp_status lp_edges_push(lp_edges *edges, lp_vid src, lp_vid dst, double weight);
+/* Room for at least cap rows (exactly cap when it grows), the rows already
+ * there kept; big lists on huge pages. LP_OK, or LP_EINTERNAL (out of
+ * memory; the list intact). */
+lp_status lp_edges_reserve(lp_edges *edges, int64_t cap);
 void lp_edges_free(lp_edges *edges); /* accepts NULL */
 
 /* Read-only CSR snapshot. Neighbours of v are adj[offset[v] .. offset[v+1]),

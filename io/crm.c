@@ -768,7 +768,7 @@ static lp_status reserve_node_arrays(crm *c, int64_t more)
     int64_t cap = c->cap ? 2 * c->cap : 4096;
     while (cap < c->nodes.id.count + more)
         cap *= 2;
-    /* huge pages, copied (as reserve_edges): fewer page faults filling them */
+    /* huge pages, copied (as lp_edges_reserve): fewer page faults filling them */
     int32_t *o = lp_i_alloc_big((size_t)cap * sizeof *o, 0);
     uint8_t *l = o ? lp_i_alloc_big((size_t)cap, 0) : NULL;
     int64_t *ln = l ? lp_i_alloc_big((size_t)cap * sizeof *ln, 0) : NULL;
@@ -877,36 +877,12 @@ static const char *fld(const rd *f, int col, size_t *len)
     return f->f[col].s;
 }
 
-/* Room in E for `need` rows (at least x2 when growing); -1 when out of
- * memory (E intact). Large lists are allocated on huge pages
- * (lp_i_alloc_big) and copied rather than realloc'ed: filling 24M rows
- * then takes one page fault per 2 MiB instead of one per 4 KiB. */
-static int reserve_edges(lp_edges *E, int64_t need)
+/* Room in E for `need` rows, at least doubling it when it grows. */
+static lp_status reserve_edges(lp_edges *E, int64_t need)
 {
-    if (need <= E->cap) return 0;
+    if (need <= E->cap) return LP_OK;
     int64_t cap = E->cap ? 2 * E->cap : 4096;
-    if (cap < need) cap = need;
-    lp_vid *a = lp_i_alloc_big((size_t)cap * sizeof *a, 0);
-    lp_vid *b = a ? lp_i_alloc_big((size_t)cap * sizeof *b, 0) : NULL;
-    double *x = b ? lp_i_alloc_big((size_t)cap * sizeof *x, 0) : NULL;
-    if (!x) {
-        free(a);
-        free(b);
-        return -1;
-    }
-    if (E->m) {
-        memcpy(a, E->src, (size_t)E->m * sizeof *a);
-        memcpy(b, E->dst, (size_t)E->m * sizeof *b);
-        memcpy(x, E->weight, (size_t)E->m * sizeof *x);
-    }
-    free(E->src);
-    free(E->dst);
-    free(E->weight);
-    E->src = a;
-    E->dst = b;
-    E->weight = x;
-    E->cap = cap;
-    return 0;
+    return lp_edges_reserve(E, cap < need ? need : cap);
 }
 
 /* Append (u, v, w) to E, growing it x2; -1 when out of memory (E intact). */
@@ -924,7 +900,8 @@ static int push_edge(lp_edges *E, lp_vid u, lp_vid v, double w)
 static lp_status append_list(lp_edges *E, const lp_edges *from)
 {
     if (!from->m) return LP_OK;
-    if (reserve_edges(E, E->m + from->m)) return lp_error_nomem("CRM edge list");
+    lp_status st = reserve_edges(E, E->m + from->m);
+    if (st) return st;
     memcpy(E->src + E->m, from->src, (size_t)from->m * sizeof *E->src);
     memcpy(E->dst + E->m, from->dst, (size_t)from->m * sizeof *E->dst);
     memcpy(E->weight + E->m, from->weight, (size_t)from->m * sizeof *E->weight);
@@ -1719,10 +1696,8 @@ static lp_status crm_reserve(void *ctx, int n, double scale)
         }
         double ef = 1.02 * scale * (double)nf, ea = 1.02 * scale * (double)na;
         if (!(ef >= 0 && ef < 2e9 && ea >= 0 && ea < 2e9)) return LP_OK;
-        if (reserve_edges(&x->c->fixed, x->c->fixed.m + (int64_t)ef) ||
-            reserve_edges(&x->c->act, x->c->act.m + (int64_t)ea))
-            return lp_error_nomem("CRM edge list");
-        return LP_OK;
+        lp_status st = reserve_edges(&x->c->fixed, x->c->fixed.m + (int64_t)ef);
+        return st ? st : reserve_edges(&x->c->act, x->c->act.m + (int64_t)ea);
     }
     int64_t rows = 0;
     for (int k = 0; k < n; k++)

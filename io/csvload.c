@@ -1697,7 +1697,7 @@ static void warn_unknown(const loader *ld, FILE *out)
     fputc('\n', out);
 }
 
-/* The node table's counterpart of reserve_edges: room for rows ids of
+/* The node table's counterpart of lp_edges_reserve: room for rows ids of
  * bytes bytes in all (NULs included), their types, revenues and line
  * numbers, while it is still empty. */
 static lp_status reserve_nodes(loader *ld, int64_t rows, int64_t bytes)
@@ -1735,32 +1735,6 @@ static lp_status reserve_nodes(loader *ld, int64_t rows, int64_t bytes)
     return LP_OK;
 }
 
-/* Give the (still empty) edge list room for cap rows at once, in memory
- * offered as huge pages: growing it by doubling would copy it about once
- * more and fault in about twice its size in fresh 4 KiB pages, which this
- * VM clears slowly. 0, or LP_EINTERNAL (out of memory). */
-static lp_status reserve_edges(lp_edges *E, int64_t cap)
-{
-    if (E->m > 0 || cap <= E->cap) return LP_OK;
-    lp_vid *s = lp_i_alloc_big((size_t)cap * sizeof *s, 0);
-    lp_vid *d = lp_i_alloc_big((size_t)cap * sizeof *d, 0);
-    double *x = lp_i_alloc_big((size_t)cap * sizeof *x, 0);
-    if (!s || !d || !x) {
-        free(s);
-        free(d);
-        free(x);
-        return lp_error_nomem("edge list");
-    }
-    free(E->src);
-    free(E->dst);
-    free(E->weight);
-    E->src = s;
-    E->dst = d;
-    E->weight = x;
-    E->cap = cap;
-    return LP_OK;
-}
-
 /* Size the tables once, from the rows of the first block's chunks [0, n)
  * and scale (how many times that block the whole file is): nodes.csv the
  * id table and the node table, edges.csv the edge list. Growing them step
@@ -1780,7 +1754,9 @@ static lp_status reserve_tables(loader *ld, int n, int is_edges, double scale)
     }
     double est = 1.02 * scale * (double)rows;
     if (!(est > (double)rows && est < 4e9)) return LP_OK;
-    if (is_edges) return reserve_edges(&ld->edges, (int64_t)est);
+    /* room at once: growing by doubling would copy the list about once more
+     * and fault in about twice its size in fresh pages */
+    if (is_edges) return ld->edges.m ? LP_OK : lp_edges_reserve(&ld->edges, (int64_t)est);
     lp_status st = lp_i_intern_reserve(&ld->ids, (int64_t)est);
     return st ? st
               : reserve_nodes(ld, (int64_t)est, (int64_t)(1.02 * scale * (double)id_bytes) + 1);
