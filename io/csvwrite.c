@@ -289,6 +289,59 @@ static void discard(char *tmp)
     free(tmp);
 }
 
+/* At most this many files are committed together (commit_all). */
+#define COMMIT_MAX 16
+
+/* Rename tmp[k] onto path[k] for k = 0..n-1 as one step, as far as POSIX
+ * allows: a target that is a directory stops it before anything is
+ * replaced, and if a later rename still fails, the targets already
+ * replaced get their old files back (held as hard links meanwhile), so a
+ * new nodes.csv never stands beside an old edges.csv. Frees (and on
+ * failure removes) every tmp[k] and sets it to NULL; a NULL entry has
+ * nothing to commit. n <= COMMIT_MAX. */
+static lp_status commit_all(char **tmp, char *const *path, int n)
+{
+    char *old[COMMIT_MAX] = {NULL};
+    int replaced[COMMIT_MAX] = {0};
+    lp_status st =
+        n > COMMIT_MAX ? lp_error_set(LP_EINTERNAL, "csv writer: too many files") : LP_OK;
+    struct stat sb;
+    for (int k = 0; k < n && !st; k++)
+        if (tmp[k] && stat(path[k], &sb) == 0 && S_ISDIR(sb.st_mode))
+            st = lp_error_set(LP_EOUTPUT, "%s: is a directory", path[k]);
+    for (int k = 0; k < n && !st; k++) { /* best effort: no hard links, no backup */
+        if (!tmp[k] || lstat(path[k], &sb) != 0) continue;
+        size_t len = strlen(tmp[k]) + 5;
+        if ((old[k] = lp_malloc(len))) {
+            snprintf(old[k], len, "%s.old", tmp[k]);
+            if (link(path[k], old[k]) != 0) {
+                free(old[k]);
+                old[k] = NULL;
+            }
+        }
+    }
+    for (int k = 0; k < n && !st; k++) {
+        if (!tmp[k]) continue;
+        if (rename(tmp[k], path[k]) != 0)
+            st = lp_error_set(LP_EOUTPUT, "%s: cannot rename into place: %s", path[k],
+                              strerror(errno));
+        else
+            replaced[k] = 1;
+    }
+    for (int k = 0; k < n && k < COMMIT_MAX; k++) {
+        if (st && replaced[k]) /* undo: the old file back, or none; nothing more to try */
+            (void)(old[k] ? rename(old[k], path[k]) : unlink(path[k]));
+        if (old[k]) (void)unlink(old[k]); /* gone already when renamed back */
+        free(old[k]);
+        if (replaced[k])
+            free(tmp[k]);
+        else
+            discard(tmp[k]);
+        tmp[k] = NULL;
+    }
+    return st;
+}
+
 /* Make the directory that holds the renamed files durable (best effort). */
 static void sync_dir(const char *dir)
 {
@@ -395,11 +448,9 @@ lp_status lp_csv_write_graph(const char *dir, const lp_nodes *nodes, const lp_ed
     }
     if ((st = write_temp(&ntmp, np, nodes, NULL)) || (st = write_temp(&etmp, ep, nodes, edges)))
         goto done;
-    st = commit(ntmp, np);
-    ntmp = NULL;
-    if (st) goto done;
-    st = commit(etmp, ep);
-    etmp = NULL;
+    char *tmps[2] = {ntmp, etmp}, *paths[2] = {np, ep};
+    ntmp = etmp = NULL;
+    st = commit_all(tmps, paths, 2);
     if (st == LP_OK) sync_dir(dir);
 done:
     discard(ntmp);
@@ -526,10 +577,7 @@ lp_status lp_csv_graph_writer_commit(lp_csv_graph_writer *w)
     lp_status st = LP_OK;
     for (int k = 0; k < 2 && !st; k++)
         st = finish(w->o[k]);
-    for (int k = 0; k < 2 && !st; k++) {
-        st = commit(w->tmp[k], w->path[k]);
-        w->tmp[k] = NULL;
-    }
+    if (!st) st = commit_all(w->tmp, w->path, 2);
     if (st == LP_OK) {
         sync_dir(w->dir);
         w->created = 0; /* keep the directory */
@@ -900,9 +948,16 @@ void lp_table_set_discard(lp_table_set *s)
 lp_status lp_table_set_commit(lp_table_set *s)
 {
     lp_status st = s->o ? lp_error_set(LP_EINTERNAL, "table writer: a table is still open") : LP_OK;
-    for (int k = 0; k < s->n_files && !st; k++) {
-        st = commit(s->files[k].tmp, s->files[k].path);
-        s->files[k].tmp = NULL;
+    char *tmps[COMMIT_MAX], *paths[COMMIT_MAX];
+    if (!st && s->n_files > COMMIT_MAX)
+        st = lp_error_set(LP_EINTERNAL, "table writer: more than %d files", COMMIT_MAX);
+    if (!st) {
+        for (int k = 0; k < s->n_files; k++) {
+            tmps[k] = s->files[k].tmp;
+            paths[k] = s->files[k].path;
+            s->files[k].tmp = NULL;
+        }
+        st = commit_all(tmps, paths, s->n_files);
     }
     if (!st) {
         if (s->dir)

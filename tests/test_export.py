@@ -336,6 +336,22 @@ def check_bad(tmp, h5, nf, ef):
         C.check(not os.path.exists(out), f"{label}: DIR created")
         p = run(["summary", path, "--format", "json"], env=damaged_input_env())
         C.check(p.returncode == 3 and p.stdout == "", f"summary {label}: {p.returncode}")
+    # all or nothing: persons.csv cannot be replaced (a directory), so
+    # accounts.csv keeps the bytes of the last export and nothing is left over
+    out = os.path.join(tmp, "blocked")
+    C.check(run(["export", h5, "-o", out]).returncode == 0, "export")
+    with open(os.path.join(out, "accounts.csv"), "rb") as f:
+        before = f.read()
+    names = sorted(os.listdir(out))
+    os.remove(os.path.join(out, "persons.csv"))
+    os.mkdir(os.path.join(out, "persons.csv"))
+    os.truncate(os.path.join(out, "accounts.csv"), len(before) - 1)  # tell the files apart
+    p = run(["export", h5, "-o", out])
+    C.check(p.returncode == 4 and "persons.csv: is a directory" in p.stderr,
+            f"persons.csv a directory: exit {p.returncode}, {p.stderr!r}")
+    with open(os.path.join(out, "accounts.csv"), "rb") as f:
+        C.check(f.read() == before[:-1], "a failed export replaced accounts.csv")
+    C.check(sorted(os.listdir(out)) == names, f"litter after a failed export: {sorted(os.listdir(out))}")
 
 
 def main():

@@ -129,6 +129,22 @@ def main():
         C.check(p.returncode == 4 and "file/sub" in p.stderr,
                 f"unwritable output: exit {p.returncode}, {p.stderr!r}")
 
+        # all or nothing: when edges.csv cannot be replaced (a directory),
+        # nodes.csv keeps its old bytes and no temporary file is left
+        both = os.path.join(tmp, "both")
+        C.check(run(["generate", "--accounts", "10", "-o", both]).returncode == 0, "generate")
+        with open(os.path.join(both, "nodes.csv"), "rb") as f:
+            old_nodes = f.read()
+        os.remove(os.path.join(both, "edges.csv"))
+        os.mkdir(os.path.join(both, "edges.csv"))
+        p = run(["generate", "--accounts", "20", "-o", both])
+        C.check(p.returncode == 4 and "edges.csv: is a directory" in p.stderr,
+                f"edges.csv a directory: exit {p.returncode}, {p.stderr!r}")
+        with open(os.path.join(both, "nodes.csv"), "rb") as f:
+            C.check(f.read() == old_nodes, "a failed generate replaced nodes.csv")
+        C.check(sorted(os.listdir(both)) == ["edges.csv", "nodes.csv"],
+                f"litter after a failed generate: {sorted(os.listdir(both))}")
+
         # byte-identical reruns, whatever the thread count; another seed differs
         base = ["generate", "--accounts", "2000", "--names", "--awkward", "--seed", "5"]
         d1, d2, d3 = (os.path.join(tmp, x) for x in ("a", "b", "c"))
