@@ -72,7 +72,8 @@ typedef struct chunk_job {
  * buffers of cb bytes. 0 or 1 (cannot decode). */
 static int decode_chunk(const chunk_job *job, int64_t j, int64_t c, size_t es, size_t cb,
                         const int *fidx, unsigned filters, int64_t lo, int64_t hi, char *dst,
-                        size_t stride, int strfix, int spacepad, uint8_t *a, uint8_t *b)
+                        size_t stride, int strfix, int spacepad, lp_h5r_rows_fn fn, void *ctx,
+                        uint8_t *a, uint8_t *b)
 {
     const uint8_t *p = job->src;
     size_t n = job->n;
@@ -82,7 +83,7 @@ static int decode_chunk(const chunk_job *job, int64_t j, int64_t c, size_t es, s
         n -= 4;
     }
     int64_t r0 = j * c, r1 = r0 + c;
-    int whole = r0 >= lo && r1 <= hi && !strfix; /* rows land in dst as they are */
+    int whole = r0 >= lo && r1 <= hi && !strfix && !fn; /* rows land in dst as they are */
     int shuf = (filters & F_SHUFFLE) && !(job->mask & (1u << fidx[0])) && es > 1;
     if ((filters & F_DEFLATE) && !(job->mask & (1u << fidx[1]))) {
         uint8_t *out = whole && !shuf ? (uint8_t *)dst + (size_t)(r0 - lo) * stride : a;
@@ -115,6 +116,10 @@ static int decode_chunk(const chunk_job *job, int64_t j, int64_t c, size_t es, s
         return 0;
     }
     int64_t from = r0 > lo ? r0 : lo, to = r1 < hi ? r1 : hi;
+    if (fn) {
+        fn(ctx, from, to - from, p + (size_t)(from - r0) * es, es);
+        return 0;
+    }
     for (int64_t i = from; i < to; i++) {
         char *d = dst + (size_t)(i - lo) * stride;
         memcpy(d, p + (size_t)(i - r0) * es, es);
@@ -127,8 +132,10 @@ static int decode_chunk(const chunk_job *job, int64_t j, int64_t c, size_t es, s
     return 0;
 }
 
-int lp_h5r_read_rows(lp_h5r *rd, hid_t dset, const char *path, hid_t mtype, int64_t lo, int64_t hi,
-                     void *dst, size_t stride, int strfix)
+/* lp_h5r_read_rows (fn NULL) and lp_h5r_scan_rows (fn set; mtype 0 for a
+ * string column, else the numbers' type). */
+static int read_rows(lp_h5r *rd, hid_t dset, const char *path, hid_t mtype, int64_t lo, int64_t hi,
+                     void *dst, size_t stride, int strfix, lp_h5r_rows_fn fn, void *ctx)
 {
     int rc = 1;
     hid_t dcpl = -1, ftype = -1;
@@ -160,7 +167,9 @@ int lp_h5r_read_rows(lp_h5r *rd, hid_t dset, const char *path, hid_t mtype, int6
     if ((ftype = H5Dget_type(dset)) < 0) goto done;
     size_t es = H5Tget_size(ftype);
     int spacepad = 0;
-    if (strfix) {
+    if (fn) {
+        if (mtype ? H5Tequal(ftype, mtype) <= 0 : H5Tget_class(ftype) != H5T_STRING) goto done;
+    } else if (strfix) {
         if (H5Tget_class(ftype) != H5T_STRING) goto done;
         spacepad = H5Tget_strpad(ftype) == H5T_STR_SPACEPAD;
         if (stride != es + 1) goto done;
@@ -207,7 +216,7 @@ int lp_h5r_read_rows(lp_h5r *rd, hid_t dset, const char *path, hid_t mtype, int6
     for (int64_t j = 0; j < nch; j++) {
         uint8_t *a = scratch + (size_t)lp_i_thread_id() * 2 * cb;
         any_bad |= decode_chunk(&jobs[j], j0 + j, c, es, cb, fidx, filters, lo, hi, dst, stride,
-                                strfix, spacepad, a, a + cb);
+                                strfix, spacepad, fn, ctx, a, a + cb);
     }
     rc = any_bad ? 1 : 0;
 done:
@@ -218,4 +227,16 @@ done:
     if (dcpl >= 0) H5Pclose(dcpl);
     if (rc == 1) H5Eclear2(H5E_DEFAULT);
     return rc;
+}
+
+int lp_h5r_read_rows(lp_h5r *rd, hid_t dset, const char *path, hid_t mtype, int64_t lo, int64_t hi,
+                     void *dst, size_t stride, int strfix)
+{
+    return read_rows(rd, dset, path, mtype, lo, hi, dst, stride, strfix, NULL, NULL);
+}
+
+int lp_h5r_scan_rows(lp_h5r *rd, hid_t dset, const char *path, hid_t mtype, int64_t lo, int64_t hi,
+                     lp_h5r_rows_fn fn, void *ctx)
+{
+    return read_rows(rd, dset, path, mtype, lo, hi, NULL, 0, 0, fn, ctx);
 }
