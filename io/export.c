@@ -86,15 +86,15 @@ static void account_row(lp_table_set *w, const lp_results_table *t, int64_t i)
     lp_table_row_end(w);
 }
 
-/* The cache line holding node row v's string in s. */
-static inline void prefetch_str(const lp_rstrings *s, lp_vid v)
-{
-    if (!s->data) return;
-    if (s->width)
-        __builtin_prefetch(s->data + (size_t)v * (size_t)s->width);
-    else
-        __builtin_prefetch(s->off + v);
-}
+/* The cache line holding node row v's string in s (a macro: GCC drops a
+ * call to a function that only prefetches, taking it for pure). */
+#define PREFETCH_STR(s, v)                                                                         \
+    do {                                                                                           \
+        if ((s)->data && (s)->width)                                                               \
+            __builtin_prefetch((s)->data + (size_t)(v) * (size_t)(s)->width);                      \
+        else if ((s)->data)                                                                        \
+            __builtin_prefetch((s)->off + (v));                                                    \
+    } while (0)
 
 /* The list cells of account row i read the ids (and names) of nodes at
  * random rows, mostly cache misses: write_rows touches them a few rows
@@ -105,8 +105,8 @@ static void account_prefetch(const lp_results_table *t, int64_t i)
     for (int j = 0; j < 2; j++) {
         if (!l[j]->off) continue;
         for (int64_t k = l[j]->off[i]; k < l[j]->off[i + 1]; k++) {
-            prefetch_str(&t->node_id, l[j]->val[k]);
-            prefetch_str(&t->node_name, l[j]->val[k]);
+            PREFETCH_STR(&t->node_id, l[j]->val[k]);
+            PREFETCH_STR(&t->node_name, l[j]->val[k]);
         }
     }
 }

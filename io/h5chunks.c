@@ -122,7 +122,12 @@ static int decode_chunk(const chunk_job *job, int64_t j, int64_t c, size_t es, s
     }
     for (int64_t i = from; i < to; i++) {
         char *d = dst + (size_t)(i - lo) * stride;
-        memcpy(d, p + (size_t)(i - r0) * es, es);
+        const uint8_t *q = p + (size_t)(i - r0) * es;
+        size_t k = 0;
+        for (; k + 8 <= es; k += 8) /* short strings: no memcpy call per row */
+            memcpy(d + k, q + k, 8);
+        for (; k < es; k++)
+            d[k] = (char)q[k];
         if (strfix) { /* NUL after the string; space padding dropped */
             d[es] = '\0';
             for (size_t l = es; spacepad && l > 0 && (d[l - 1] == ' ' || d[l - 1] == '\0'); l--)
