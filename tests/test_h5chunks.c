@@ -8,6 +8,7 @@
  * fixed-length strings (NUL- and space-padded), read whole and in ranges
  * that start and end inside chunks, at 1, 2 and 8 threads: the bytes must
  * equal H5Dread's (strings: H5Dread's, NUL-ended, space padding dropped).
+ * Also a file with a user block (chunk addresses count from its end).
  * What it must leave to H5Dread (return 1): a type conversion, another
  * filter (N-bit), a chunk whose bytes were damaged after writing (H5Dread
  * fails there too), a chunk never written. */
@@ -249,6 +250,21 @@ int main(void)
         check_strings(d, name, 12);
         H5Dclose(d);
     }
+    /* a user block of 512 bytes before the superblock: chunk addresses
+     * count from its end (the raw chunks are still taken, not declined) */
+    char upath[] = "/tmp/lp_test_h5chunks_ub_XXXXXX";
+    int ufd = mkstemp(upath);
+    CHECK(ufd >= 0, "mkstemp");
+    close(ufd);
+    hid_t ucpl = H5Pcreate(H5P_FILE_CREATE);
+    H5Pset_userblock(ucpl, 512);
+    hid_t ufile = H5Fcreate(upath, H5F_ACC_TRUNC, ucpl, H5P_DEFAULT);
+    H5Pclose(ucpl);
+    hid_t ud = make(ufile, "ub_i64", H5T_NATIVE_INT64, SHUF | DEFL | FLET, i64, ROWS);
+    check_numbers(ud, "after a user block", H5T_NATIVE_INT64, 8);
+    H5Dclose(ud);
+    H5Fclose(ufile);
+    unlink(upath);
     /* declined: conversion, N-bit, unwritten chunks */
     hid_t d = make(file, "conv", H5T_NATIVE_INT32, SHUF | DEFL | FLET, i32, ROWS);
     check_declines(d, "int32 file column read as int64", H5T_NATIVE_INT64, 8);
