@@ -81,13 +81,29 @@ static u128 pow5(int s)
     return s <= 27 ? (u128)P5[s] : (u128)P5[27] * P5[s - 27];
 }
 
-/* Digits of v (v > 0) right-aligned ending at end; returns the start. */
+/* "00" .. "99". */
+static const char DIG2[201] =
+    "00010203040506070809101112131415161718192021222324252627282930313233343536"
+    "37383940414243444546474849505152535455565758596061626364656667686970717273"
+    "74757677787980818283848586878889909192939495969798"
+    "99";
+
+/* Digits of v (v > 0) right-aligned ending at end, two at a time; returns
+ * the start. */
 static char *put_u64(char *end, uint64_t v)
 {
-    do {
-        *--end = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
+    while (v >= 100) {
+        unsigned r = (unsigned)(v % 100);
+        v /= 100;
+        end -= 2;
+        memcpy(end, DIG2 + 2 * r, 2);
+    }
+    if (v >= 10) {
+        end -= 2;
+        memcpy(end, DIG2 + 2 * v, 2);
+    } else {
+        *--end = (char)('0' + v);
+    }
     return end;
 }
 
@@ -228,7 +244,9 @@ size_t lp_i_fmt_number(char *buf, double x)
      * the doubles are closer than 0.005, so no shorter decimal does. */
     double c = x * 100.0;
     if (fabs(x) < 1e13 && c == c) {
-        double v = nearbyint(c);
+        /* nearbyint(c) without the library call: |c| < 2^52, so adding and
+         * taking away 2^52 rounds to an integer, ties to even */
+        double v = c >= 0 ? (c + 0x1p52) - 0x1p52 : (c - 0x1p52) + 0x1p52;
         if (v / 100.0 == x) {
             long long iv = (long long)v;
             unsigned long long u = iv < 0 ? 0ULL - (unsigned long long)iv : (unsigned long long)iv;
