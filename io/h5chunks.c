@@ -1,11 +1,13 @@
 /* h5chunks.c — reading a 1-D chunked column by its raw chunks
- * (lp_h5r_read_rows in lp_i_h5.h): HDF5 hands over the stored bytes of
- * each chunk (H5Dread_chunk, serial: HDF5 is not thread-safe here), then
- * the chunks are checked and decoded in parallel (OpenMP) straight into the
- * caller's array: Fletcher-32 verified, inflated, unshuffled, exactly as
- * HDF5's own filters would, without HDF5's copy out of its chunk cache (and
- * without zlib's Adler-32 of the inflated bytes when Fletcher-32 already
- * checked the stored ones).
+ * (lp_h5r_read_rows and lp_h5r_scan_rows in lp_i_h5.h): HDF5 says where
+ * each chunk is stored (serial: HDF5 is not thread-safe here) and the
+ * chunks are read from the file mapped read-only — or, without Fletcher-32
+ * or HDF5's sec2 driver, copied out with H5Dread_chunk — then checked and
+ * decoded in parallel (OpenMP) straight into the caller's array, or handed
+ * to the caller's function chunk by chunk: Fletcher-32 verified, inflated,
+ * unshuffled, exactly as HDF5's own filters would, without HDF5's copy out
+ * of its chunk cache (and without zlib's Adler-32 of the inflated bytes
+ * when Fletcher-32 already checked the stored ones).
  *
  * Only the pipelines linchpin writes are decoded here: a subsequence of
  * shuffle, deflate, Fletcher-32 (in that order), with the file's element

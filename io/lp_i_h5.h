@@ -193,10 +193,11 @@ int lp_h5r_scan_rows(lp_h5r *rd, hid_t dset, const char *path, hid_t mtype, int6
                      lp_h5r_rows_fn fn, void *ctx);
 /* The integer column `path` of node rows (int64 in the file) whole into
  * malloc'ed *out as lp_vid: len rows (len < 0: any number; *got, if not
- * NULL, receives it). Read in blocks of LP_H5_CHUNK values as int64, each
- * checked to be a row of `table` ([0, bound), and at most LP_VID_MAX)
- * before it is narrowed: "<path>[i] = v is not a row of <table>". On
- * failure *out is NULL. */
+ * NULL, receives it). Decoded from its raw chunks in parallel
+ * (lp_h5r_scan_rows), else read with H5Dread in blocks of LP_H5_CHUNK
+ * values; every int64 checked to be a row of `table` ([0, bound), and at
+ * most LP_VID_MAX) before it is narrowed: "<path>[i] = v is not a row of
+ * <table>", i the first such row. On failure *out is NULL. */
 int lp_h5r_node_rows(lp_h5r *rd, lp_vid **out, hid_t file, const char *path, int64_t len,
                      int64_t *got, int64_t bound, const char *table);
 

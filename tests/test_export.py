@@ -322,6 +322,7 @@ def check_bad(tmp, h5, nf, ef):
         sl = f["/accounts/second_link"]
         C.check(len(sl) > 0, "the damaged file has second links")
         if len(sl):
+            sl[-1] = 2 ** 40  # a later bad row: the message names the first
             sl[0] = sl[0] - 2 ** 32
     trunc = os.path.join(tmp, "t.h5")
     with open(h5, "rb") as f, open(trunc, "wb") as g:
@@ -329,7 +330,7 @@ def check_bad(tmp, h5, nf, ef):
     for label, path, msg in [("store", store, "graph store"), ("version", v1, "format_version 1"),
                              ("missing", os.path.join(tmp, "none.h5"), "cannot open"),
                              ("truncated", trunc, "t.h5"), ("csv", nf, "not a linchpin result"),
-                             ("link_wrap", wrap, "not a row of /nodes")]:
+                             ("link_wrap", wrap, "/accounts/second_link[0] = ")]:
         out = os.path.join(tmp, f"bad_{label}")
         p = run(["export", path, "-o", out], env=damaged_input_env())
         C.check(p.returncode == 3, f"{label}: exit {p.returncode} ({p.stderr.strip()})")
