@@ -31,6 +31,21 @@ typedef struct out {
     char buf[OUT_BUF];
 } out;
 
+/* p[0..n) to o's file (after what its buffer holds: flushed first). */
+static void out_write(out *o, const char *p, size_t n)
+{
+    size_t off = 0;
+    while (off < n && !o->err) {
+        ssize_t k = write(o->fd, p + off, n - off);
+        if (k < 0) {
+            if (errno == EINTR) continue;
+            o->err = errno;
+        } else {
+            off += (size_t)k;
+        }
+    }
+}
+
 static void out_flush(out *o)
 {
     if (o->fd < 0) { /* a memory block */
@@ -51,16 +66,7 @@ static void out_flush(out *o)
         o->len = 0;
         return;
     }
-    size_t off = 0;
-    while (off < o->len && !o->err) {
-        ssize_t k = write(o->fd, o->buf + off, o->len - off);
-        if (k < 0) {
-            if (errno == EINTR) continue;
-            o->err = errno;
-        } else {
-            off += (size_t)k;
-        }
-    }
+    out_write(o, o->buf, o->len);
     o->len = 0;
 }
 
@@ -802,7 +808,10 @@ void lp_table_str(lp_table_set *s, const char *p, size_t n)
     if (!s->o) return;
     if (s->in_list) { /* CSV: items joined by ';'; JSON lines: NUL-ended, for list_end */
         if (s->fmt == LP_TABLE_CSV && s->list_items > 0) scratch_put(s, ";", 1);
-        scratch_put_repaired(s, p, n);
+        if (lp_text_utf8_valid(p, n)) /* the common case: one copy */
+            scratch_put(s, p, n);
+        else
+            scratch_put_repaired(s, p, n);
         if (s->fmt == LP_TABLE_JSONL) scratch_put(s, "", 1);
         s->list_items++;
         return;
@@ -1005,7 +1014,12 @@ lp_status lp_table_block_append(lp_table_set *s, lp_table_set *b)
         st = lp_error_nomem("table block");
     else if (!s->o)
         st = lp_error_set(LP_EINTERNAL, "table writer: no table open for a block");
-    if (!st) {
+    if (!st && s->o->fd >= 0 && o->mem_len + o->len >= OUT_BUF / 4) {
+        /* a big block goes to the file as it is, not through s's buffer */
+        out_flush(s->o);
+        out_write(s->o, o->mem, o->mem_len);
+        out_write(s->o, o->buf, o->len);
+    } else if (!st) {
         out_bytes(s->o, o->mem, o->mem_len);
         out_bytes(s->o, o->buf, o->len);
     }

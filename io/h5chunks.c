@@ -1,11 +1,13 @@
 /* h5chunks.c — reading a 1-D chunked column by its raw chunks
- * (lp_h5r_read_rows in lp_i_h5.h): HDF5 hands over the stored bytes of
- * each chunk (H5Dread_chunk, serial: HDF5 is not thread-safe here), then
- * the chunks are checked and decoded in parallel (OpenMP) straight into the
- * caller's array: Fletcher-32 verified, inflated, unshuffled, exactly as
- * HDF5's own filters would, without HDF5's copy out of its chunk cache (and
- * without zlib's Adler-32 of the inflated bytes when Fletcher-32 already
- * checked the stored ones).
+ * (lp_h5r_read_rows and lp_h5r_scan_rows in lp_i_h5.h): HDF5 says where
+ * each chunk is stored (serial: HDF5 is not thread-safe here) and the
+ * chunks are read from the file mapped read-only — or, without Fletcher-32
+ * or HDF5's sec2 driver, copied out with H5Dread_chunk — then checked and
+ * decoded in parallel (OpenMP) straight into the caller's array, or handed
+ * to the caller's function chunk by chunk: Fletcher-32 verified, inflated,
+ * unshuffled, exactly as HDF5's own filters would, without HDF5's copy out
+ * of its chunk cache (and without zlib's Adler-32 of the inflated bytes
+ * when Fletcher-32 already checked the stored ones).
  *
  * Only the pipelines linchpin writes are decoded here: a subsequence of
  * shuffle, deflate, Fletcher-32 (in that order), with the file's element
@@ -20,6 +22,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <zlib.h>
 
 /* The stored checksum (little-endian, after the data) matches, or its
@@ -72,7 +76,8 @@ typedef struct chunk_job {
  * buffers of cb bytes. 0 or 1 (cannot decode). */
 static int decode_chunk(const chunk_job *job, int64_t j, int64_t c, size_t es, size_t cb,
                         const int *fidx, unsigned filters, int64_t lo, int64_t hi, char *dst,
-                        size_t stride, int strfix, int spacepad, uint8_t *a, uint8_t *b)
+                        size_t stride, int strfix, int spacepad, lp_h5r_rows_fn fn, void *ctx,
+                        uint8_t *a, uint8_t *b)
 {
     const uint8_t *p = job->src;
     size_t n = job->n;
@@ -82,7 +87,7 @@ static int decode_chunk(const chunk_job *job, int64_t j, int64_t c, size_t es, s
         n -= 4;
     }
     int64_t r0 = j * c, r1 = r0 + c;
-    int whole = r0 >= lo && r1 <= hi && !strfix; /* rows land in dst as they are */
+    int whole = r0 >= lo && r1 <= hi && !strfix && !fn; /* rows land in dst as they are */
     int shuf = (filters & F_SHUFFLE) && !(job->mask & (1u << fidx[0])) && es > 1;
     if ((filters & F_DEFLATE) && !(job->mask & (1u << fidx[1]))) {
         uint8_t *out = whole && !shuf ? (uint8_t *)dst + (size_t)(r0 - lo) * stride : a;
@@ -115,9 +120,18 @@ static int decode_chunk(const chunk_job *job, int64_t j, int64_t c, size_t es, s
         return 0;
     }
     int64_t from = r0 > lo ? r0 : lo, to = r1 < hi ? r1 : hi;
+    if (fn) {
+        fn(ctx, from, to - from, p + (size_t)(from - r0) * es, es);
+        return 0;
+    }
     for (int64_t i = from; i < to; i++) {
         char *d = dst + (size_t)(i - lo) * stride;
-        memcpy(d, p + (size_t)(i - r0) * es, es);
+        const uint8_t *q = p + (size_t)(i - r0) * es;
+        size_t k = 0;
+        for (; k + 8 <= es; k += 8) /* short strings: no memcpy call per row */
+            memcpy(d + k, q + k, 8);
+        for (; k < es; k++)
+            d[k] = (char)q[k];
         if (strfix) { /* NUL after the string; space padding dropped */
             d[es] = '\0';
             for (size_t l = es; spacepad && l > 0 && (d[l - 1] == ' ' || d[l - 1] == '\0'); l--)
@@ -127,13 +141,68 @@ static int decode_chunk(const chunk_job *job, int64_t j, int64_t c, size_t es, s
     return 0;
 }
 
-int lp_h5r_read_rows(lp_h5r *rd, hid_t dset, const char *path, hid_t mtype, int64_t lo, int64_t hi,
-                     void *dst, size_t stride, int strfix)
+/* Point every job at its chunk's stored bytes in the file itself, mapped
+ * read-only (*map, *maplen: munmap them after decoding): no copy through
+ * H5Dread_chunk, and the pages are touched by the decoding threads. Only
+ * for a file HDF5 reads with its sec2 driver and chunks whose Fletcher-32
+ * is to be checked: HDF5's addresses count from the superblock's base, the
+ * end of the user block; should a file place it elsewhere, the checksums
+ * fail and the column goes to H5Dread. 0 done, 1 not (the caller reads the
+ * chunks). */
+static int map_chunks(hid_t dset, chunk_job *jobs, int64_t nch, int64_t j0, int64_t c,
+                      unsigned fletcher_bit, void **map, size_t *maplen)
+{
+    hid_t fid = H5Iget_file_id(dset), fapl = -1, fcpl = -1;
+    void *handle = NULL;
+    hsize_t base = 0; /* the user block before the superblock, if any */
+    int rc = 1;
+    struct stat sb;
+    if (fid < 0) return 1;
+    if ((fapl = H5Fget_access_plist(fid)) < 0 || H5Pget_driver(fapl) != H5FD_SEC2 ||
+        H5Fget_vfd_handle(fid, fapl, &handle) < 0 || !handle ||
+        (fcpl = H5Fget_create_plist(fid)) < 0 || H5Pget_userblock(fcpl, &base) < 0)
+        goto done;
+    int fd = *(const int *)handle;
+    if (fstat(fd, &sb) != 0 || sb.st_size <= 0 || (uint64_t)sb.st_size > SIZE_MAX) goto done;
+    const size_t len = (size_t)sb.st_size;
+    if (base >= len) goto done;
+    void *m = mmap(NULL, len, PROT_READ, MAP_SHARED, fd, 0);
+    if (m == MAP_FAILED) goto done;
+    for (int64_t j = 0; j < nch; j++) {
+        hsize_t off[1] = {(hsize_t)((j0 + j) * c)}, size = 0;
+        haddr_t addr = HADDR_UNDEF;
+        unsigned mask = 0;
+        if (H5Dget_chunk_info_by_coord(dset, off, &mask, &addr, &size) < 0 || addr == HADDR_UNDEF ||
+            size != jobs[j].n || (mask & fletcher_bit) || addr > len - base ||
+            size > len - base - addr) {
+            munmap(m, len);
+            goto done;
+        }
+        jobs[j].src = (const uint8_t *)m + base + addr;
+        jobs[j].mask = mask;
+    }
+    *map = m;
+    *maplen = len;
+    rc = 0;
+done:
+    if (fcpl >= 0) H5Pclose(fcpl);
+    if (fapl >= 0) H5Pclose(fapl);
+    H5Fclose(fid);
+    if (rc) H5Eclear2(H5E_DEFAULT);
+    return rc;
+}
+
+/* lp_h5r_read_rows (fn NULL) and lp_h5r_scan_rows (fn set; mtype 0 for a
+ * string column, else the numbers' type). */
+static int read_rows(lp_h5r *rd, hid_t dset, const char *path, hid_t mtype, int64_t lo, int64_t hi,
+                     void *dst, size_t stride, int strfix, lp_h5r_rows_fn fn, void *ctx)
 {
     int rc = 1;
     hid_t dcpl = -1, ftype = -1;
     chunk_job *jobs = NULL;
     uint8_t *comp = NULL, *scratch = NULL;
+    void *map = NULL;
+    size_t maplen = 0;
     if (hi <= lo) return 0;
     if ((dcpl = H5Dget_create_plist(dset)) < 0 || H5Pget_layout(dcpl) != H5D_CHUNKED) goto done;
     hsize_t cdim[1];
@@ -160,7 +229,9 @@ int lp_h5r_read_rows(lp_h5r *rd, hid_t dset, const char *path, hid_t mtype, int6
     if ((ftype = H5Dget_type(dset)) < 0) goto done;
     size_t es = H5Tget_size(ftype);
     int spacepad = 0;
-    if (strfix) {
+    if (fn) {
+        if (mtype ? H5Tequal(ftype, mtype) <= 0 : H5Tget_class(ftype) != H5T_STRING) goto done;
+    } else if (strfix) {
         if (H5Tget_class(ftype) != H5T_STRING) goto done;
         spacepad = H5Tget_strpad(ftype) == H5T_STR_SPACEPAD;
         if (stride != es + 1) goto done;
@@ -182,18 +253,20 @@ int lp_h5r_read_rows(lp_h5r *rd, hid_t dset, const char *path, hid_t mtype, int6
         jobs[j].n = (size_t)nb;
         total += (size_t)nb;
     }
-    if (!(comp = lp_malloc(total + 1))) {
+    if ((filters & F_FLETCHER) &&
+        !map_chunks(dset, jobs, nch, j0, c, 1u << fidx[2], &map, &maplen)) {
+        total = 0; /* the chunks are in the mapping */
+    } else if (!(comp = lp_malloc(total + 1))) {
         rc = lp_h5r_nomem(rd, path);
         goto done;
     }
-    total = 0;
-    for (int64_t j = 0; j < nch; j++) {
+    for (int64_t j = 0, at = 0; comp && j < nch; j++) {
         hsize_t off[1] = {(hsize_t)((j0 + j) * c)};
         uint32_t mask = 0;
-        if (H5Dread_chunk(dset, H5P_DEFAULT, off, &mask, comp + total) < 0) goto done;
-        jobs[j].src = comp + total;
+        if (H5Dread_chunk(dset, H5P_DEFAULT, off, &mask, comp + at) < 0) goto done;
+        jobs[j].src = comp + at;
         jobs[j].mask = mask;
-        total += jobs[j].n;
+        at += (int64_t)jobs[j].n;
     }
     int nt = lp_i_max_threads();
     if (nt > nch) nt = (int)nch;
@@ -207,15 +280,28 @@ int lp_h5r_read_rows(lp_h5r *rd, hid_t dset, const char *path, hid_t mtype, int6
     for (int64_t j = 0; j < nch; j++) {
         uint8_t *a = scratch + (size_t)lp_i_thread_id() * 2 * cb;
         any_bad |= decode_chunk(&jobs[j], j0 + j, c, es, cb, fidx, filters, lo, hi, dst, stride,
-                                strfix, spacepad, a, a + cb);
+                                strfix, spacepad, fn, ctx, a, a + cb);
     }
     rc = any_bad ? 1 : 0;
 done:
     free(jobs);
     free(comp);
     free(scratch);
+    if (map) munmap(map, maplen);
     if (ftype >= 0) H5Tclose(ftype);
     if (dcpl >= 0) H5Pclose(dcpl);
     if (rc == 1) H5Eclear2(H5E_DEFAULT);
     return rc;
+}
+
+int lp_h5r_read_rows(lp_h5r *rd, hid_t dset, const char *path, hid_t mtype, int64_t lo, int64_t hi,
+                     void *dst, size_t stride, int strfix)
+{
+    return read_rows(rd, dset, path, mtype, lo, hi, dst, stride, strfix, NULL, NULL);
+}
+
+int lp_h5r_scan_rows(lp_h5r *rd, hid_t dset, const char *path, hid_t mtype, int64_t lo, int64_t hi,
+                     lp_h5r_rows_fn fn, void *ctx)
+{
+    return read_rows(rd, dset, path, mtype, lo, hi, NULL, 0, 0, fn, ctx);
 }

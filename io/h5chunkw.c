@@ -78,10 +78,18 @@ uint32_t lp_h5c_fletcher32(const unsigned char *p, size_t len)
     while (words > 0) {
         size_t k = words > 360 ? 360 : words;
         words -= k;
-        for (; k > 0; k--, p += 2) {
-            s1 += (uint32_t)p[0] << 8 | (uint32_t)p[1];
-            s2 += s1;
+        /* The block in closed form, which vectorizes: word by word, s1 +=
+         * w_j and then s2 += s1, so at the end s1 gained sum w_j and s2
+         * gained k * s1 + sum (k - j) w_j (the same sums mod 2^32). */
+        uint32_t a = 0, b = 0;
+        for (size_t j = 0; j < k; j++) {
+            uint32_t w = (uint32_t)p[2 * j] << 8 | (uint32_t)p[2 * j + 1];
+            a += w;
+            b += (uint32_t)(k - j) * w;
         }
+        p += 2 * k;
+        s2 += (uint32_t)k * s1 + b;
+        s1 += a;
         s1 = fold16(s1);
         s2 = fold16(s2);
     }

@@ -1022,6 +1022,39 @@ fail:
     return -1;
 }
 
+/* lp_h5r_rows_fn of lp_h5r_node_rows: int64 values checked and narrowed;
+ * the first bad row of all is kept. */
+typedef struct node_rows_scan {
+    lp_vid *out;
+    int64_t bound;
+    int64_t bad, bad_val; /* first row out of range (INT64_MAX: none) and its value */
+} node_rows_scan;
+
+static void node_rows_fn(void *ctx, int64_t first, int64_t count, const unsigned char *rows,
+                         size_t size)
+{
+    node_rows_scan *ns = ctx;
+    (void)size; /* 8: the file type is native int64 */
+    lp_vid *o = ns->out + first;
+    const int64_t bound = ns->bound;
+    int64_t bad = -1;
+    for (int64_t k = 0; k < count; k++) {
+        int64_t v;
+        memcpy(&v, rows + (size_t)k * 8, 8);
+        if (v < 0 || v >= bound) {
+            bad = k;
+            break;
+        }
+        o[k] = (lp_vid)v;
+    }
+    if (bad < 0) return;
+#pragma omp critical(lp_node_rows_scan)
+    if (first + bad < ns->bad) {
+        ns->bad = first + bad;
+        memcpy(&ns->bad_val, rows + (size_t)bad * 8, 8);
+    }
+}
+
 int lp_h5r_node_rows(lp_h5r *rd, lp_vid **out, hid_t file, const char *path, int64_t len,
                      int64_t *got, int64_t bound, const char *table)
 {
@@ -1037,9 +1070,26 @@ int lp_h5r_node_rows(lp_h5r *rd, lp_vid **out, hid_t file, const char *path, int
     }
     if (bound > (int64_t)LP_VID_MAX + 1) bound = (int64_t)LP_VID_MAX + 1;
     int64_t block = n < LP_H5_CHUNK ? n : LP_H5_CHUNK;
-    *out = lp_malloc(((size_t)n + 1) * sizeof **out);
-    buf = lp_malloc(((size_t)block + 1) * sizeof *buf);
-    if (!*out || !buf) {
+    if (!(*out = lp_malloc(((size_t)n + 1) * sizeof **out))) {
+        lp_h5r_nomem(rd, path);
+        goto done;
+    }
+    /* the raw chunks, decoded and checked in parallel */
+    node_rows_scan ns = {.out = *out, .bound = bound, .bad = INT64_MAX, .bad_val = 0};
+    int raw = lp_h5r_scan_rows(rd, dset, path, H5T_NATIVE_INT64, 0, n, node_rows_fn, &ns);
+    if (raw < 0) goto done;
+    if (raw == 0 && ns.bad != INT64_MAX) {
+        lp_h5r_fail(rd, "%s[%lld] = %lld is not a row of %s", path, (long long)ns.bad,
+                    (long long)ns.bad_val, table);
+        goto done;
+    }
+    if (raw == 0) {
+        if (got) *got = n;
+        rc = 0;
+        goto done;
+    }
+    /* else HDF5 reads it, block by block */
+    if (!(buf = lp_malloc(((size_t)block + 1) * sizeof *buf))) {
         lp_h5r_nomem(rd, path);
         goto done;
     }

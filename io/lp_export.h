@@ -17,7 +17,7 @@
 
 /* What lp_export_write needs of lp_results_read_table. */
 #define LP_EXPORT_PARTS                                                                            \
-    (LP_RT_NODE_STRINGS | LP_RT_NODE_TYPE | LP_RT_NODE_RISK | LP_RT_NODE_CENTRALITY |              \
+    (LP_RT_NODE_STRINGS | LP_RT_PERSONS | LP_RT_NODE_RISK | LP_RT_NODE_CENTRALITY |                \
      LP_RT_ACCOUNTS | LP_RT_SCENARIOS | LP_RT_PERSON_ROWS)
 
 /* Write DIR/accounts.<ext>, DIR/persons.<ext> and, when t has scenarios,

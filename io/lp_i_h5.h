@@ -177,12 +177,27 @@ hid_t lp_h5r_column_open(lp_h5r *rd, hid_t file, const char *path, H5T_class_t c
  * H5Dread; -1 out of memory (rd set). */
 int lp_h5r_read_rows(lp_h5r *rd, hid_t dset, const char *path, hid_t mtype, int64_t lo, int64_t hi,
                      void *dst, size_t stride, int strfix);
+/* Rows first .. first + count - 1 of a column as stored, size bytes each,
+ * back to back (a fixed-length string: its bytes, padding included, no NUL
+ * added). Called from several OpenMP threads at once, each call for rows
+ * of its own: it may write only what belongs to those rows (no HDF5, no
+ * allocation). */
+typedef void (*lp_h5r_rows_fn)(void *ctx, int64_t first, int64_t count, const unsigned char *rows,
+                               size_t size);
+/* Rows [lo, hi) of the 1-D chunked column dset decoded as lp_h5r_read_rows
+ * does, chunk by chunk into scratch memory, each chunk's rows handed to fn
+ * instead of copied out: numbers when the file type equals mtype; mtype 0
+ * for a fixed-length string column. Results as lp_h5r_read_rows; on 1 fn
+ * may have seen some of the rows (the caller starts again with H5Dread). */
+int lp_h5r_scan_rows(lp_h5r *rd, hid_t dset, const char *path, hid_t mtype, int64_t lo, int64_t hi,
+                     lp_h5r_rows_fn fn, void *ctx);
 /* The integer column `path` of node rows (int64 in the file) whole into
  * malloc'ed *out as lp_vid: len rows (len < 0: any number; *got, if not
- * NULL, receives it). Read in blocks of LP_H5_CHUNK values as int64, each
- * checked to be a row of `table` ([0, bound), and at most LP_VID_MAX)
- * before it is narrowed: "<path>[i] = v is not a row of <table>". On
- * failure *out is NULL. */
+ * NULL, receives it). Decoded from its raw chunks in parallel
+ * (lp_h5r_scan_rows), else read with H5Dread in blocks of LP_H5_CHUNK
+ * values; every int64 checked to be a row of `table` ([0, bound), and at
+ * most LP_VID_MAX) before it is narrowed: "<path>[i] = v is not a row of
+ * <table>", i the first such row. On failure *out is NULL. */
 int lp_h5r_node_rows(lp_h5r *rd, lp_vid **out, hid_t file, const char *path, int64_t len,
                      int64_t *got, int64_t bound, const char *table);
 

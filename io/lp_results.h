@@ -203,6 +203,12 @@ typedef struct lp_results_table {
     int64_t n; /* /nodes */
     lp_rstrings node_id, node_type;
     lp_rstrings node_name; /* data NULL when the file has no names */
+    /* LP_RT_PERSONS: 0 when node row i is not a person
+     * (lp_results_is_person_or_default), else 1 + k for its type
+     * person_types[k] (1 for LP_RESULTS_DEFAULT_PERSON when the file does
+     * not record the list); read from /nodes/type without keeping its
+     * strings. NULL when not asked for. */
+    int32_t *person;
     int64_t *degree, *accounts_at_risk;
     double *strength, *pagerank, *betweenness, *brokerage, *revenue_at_risk;
     uint8_t *is_articulation;
@@ -240,14 +246,19 @@ enum {
     LP_RT_NODE_RISK = 16,       /* accounts_at_risk, revenue_at_risk */
     LP_RT_NODE_TYPE = 32,       /* /nodes/type */
     LP_RT_NODE_CENTRALITY = 64, /* brokerage, betweenness, pagerank */
-    /* With LP_RT_NODE_TYPE: the numeric /nodes columns only from the first
-     * to the last person row (a hyperslab; persons are usually one run of
-     * rows, and a whole column is mostly other rows), the rest left 0. */
+    /* With LP_RT_NODE_TYPE or LP_RT_PERSONS: the numeric /nodes columns
+     * only from the first to the last person row (a hyperslab; persons are
+     * usually one run of rows, and a whole column is mostly other rows), the
+     * rest left 0. */
     LP_RT_PERSON_ROWS = 128,
     /* Leave out what only export and summary show: /accounts second links,
      * dominant share and threads, /nodes/accounts_at_risk (their pointers
      * NULL, as when absent). For diff. */
     LP_RT_NO_EXTRAS = 256,
+    /* Which node rows are persons, and of which type: t->person. Cheaper
+     * than LP_RT_NODE_TYPE (the type strings are compared chunk by chunk
+     * and dropped). For export. */
+    LP_RT_PERSONS = 512,
 };
 
 /* The person type of a file that does not record the run's --person list

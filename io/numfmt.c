@@ -45,26 +45,65 @@ static const uint64_t P10[18] = {1ULL,
                                  10000000000000000ULL,
                                  100000000000000000ULL};
 
-/* 5^s for 0 <= s <= 32 (5^27 < 2^63; above that one more product). */
+/* 5^0 .. 5^27 (5^27 < 2^63). */
+static const uint64_t P5[28] = {1ULL,
+                                5ULL,
+                                25ULL,
+                                125ULL,
+                                625ULL,
+                                3125ULL,
+                                15625ULL,
+                                78125ULL,
+                                390625ULL,
+                                1953125ULL,
+                                9765625ULL,
+                                48828125ULL,
+                                244140625ULL,
+                                1220703125ULL,
+                                6103515625ULL,
+                                30517578125ULL,
+                                152587890625ULL,
+                                762939453125ULL,
+                                3814697265625ULL,
+                                19073486328125ULL,
+                                95367431640625ULL,
+                                476837158203125ULL,
+                                2384185791015625ULL,
+                                11920928955078125ULL,
+                                59604644775390625ULL,
+                                298023223876953125ULL,
+                                1490116119384765625ULL,
+                                7450580596923828125ULL};
+
+/* 5^s for 0 <= s <= 32 (above 27 one more product). */
 static u128 pow5(int s)
 {
-    uint64_t p = 1;
-    int k = s < 27 ? s : 27;
-    for (int i = 0; i < k; i++)
-        p *= 5;
-    u128 v = p;
-    for (int i = k; i < s; i++)
-        v *= 5;
-    return v;
+    return s <= 27 ? (u128)P5[s] : (u128)P5[27] * P5[s - 27];
 }
 
-/* Digits of v (v > 0) right-aligned ending at end; returns the start. */
+/* "00" .. "99". */
+static const char DIG2[201] =
+    "00010203040506070809101112131415161718192021222324252627282930313233343536"
+    "37383940414243444546474849505152535455565758596061626364656667686970717273"
+    "74757677787980818283848586878889909192939495969798"
+    "99";
+
+/* Digits of v (v > 0) right-aligned ending at end, two at a time; returns
+ * the start. */
 static char *put_u64(char *end, uint64_t v)
 {
-    do {
-        *--end = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
+    while (v >= 100) {
+        unsigned r = (unsigned)(v % 100);
+        v /= 100;
+        end -= 2;
+        memcpy(end, DIG2 + 2 * r, 2);
+    }
+    if (v >= 10) {
+        end -= 2;
+        memcpy(end, DIG2 + 2 * v, 2);
+    } else {
+        *--end = (char)('0' + v);
+    }
     return end;
 }
 
@@ -205,7 +244,9 @@ size_t lp_i_fmt_number(char *buf, double x)
      * the doubles are closer than 0.005, so no shorter decimal does. */
     double c = x * 100.0;
     if (fabs(x) < 1e13 && c == c) {
-        double v = nearbyint(c);
+        /* nearbyint(c) without the library call: |c| < 2^52, so adding and
+         * taking away 2^52 rounds to an integer, ties to even */
+        double v = c >= 0 ? (c + 0x1p52) - 0x1p52 : (c - 0x1p52) + 0x1p52;
         if (v / 100.0 == x) {
             long long iv = (long long)v;
             unsigned long long u = iv < 0 ? 0ULL - (unsigned long long)iv : (unsigned long long)iv;

@@ -1075,6 +1075,138 @@ static int rd_json_parts(lp_h5r *rd, lp_results_table *t, const char *warnings)
     return rc;
 }
 
+/* ---- LP_RT_PERSONS: the person rows from /nodes/type, its strings not kept */
+
+typedef struct person_scan {
+    const char *const *types; /* the person types (the default when the file has none) */
+    size_t *len;              /* their lengths */
+    int k;
+    int spacepad; /* the column's strings are space-padded */
+    int32_t *code;
+    int64_t lo, hi; /* first person row and one past the last seen so far */
+} person_scan;
+
+/* The length of the string a fixed-length cell p[0..w) holds as the reader
+ * makes it (rd_strings_fixed): with space padding, trailing blanks and NULs
+ * dropped; then up to the first NUL. */
+static size_t fixed_len(const unsigned char *p, size_t w, int spacepad)
+{
+    size_t l = w;
+    while (spacepad && l > 0 && (p[l - 1] == ' ' || p[l - 1] == '\0'))
+        l--;
+    const unsigned char *z = memchr(p, '\0', l);
+    return z ? (size_t)(z - p) : l;
+}
+
+/* 1 + the first person type equal to p[0..l), or 0. */
+static int32_t person_code(const person_scan *ps, const unsigned char *p, size_t l)
+{
+    for (int k = 0; k < ps->k; k++)
+        if (ps->len[k] == l && memcmp(p, ps->types[k], l) == 0) return k + 1;
+    return 0;
+}
+
+/* Note the rows [lo, hi) holding the first and the last person of a call. */
+static void person_range(person_scan *ps, int64_t lo, int64_t hi)
+{
+    if (lo >= hi) return;
+#pragma omp critical(lp_person_scan)
+    {
+        if (lo < ps->lo) ps->lo = lo;
+        if (hi > ps->hi) ps->hi = hi;
+    }
+}
+
+/* lp_h5r_rows_fn: codes of fixed-length type cells; only person rows are
+ * written (the array is calloc'ed: pages without persons are never touched). */
+static void person_rows(void *ctx, int64_t first, int64_t count, const unsigned char *rows,
+                        size_t size)
+{
+    person_scan *ps = ctx;
+    int64_t lo = INT64_MAX, hi = 0;
+    for (int64_t i = 0; i < count; i++) {
+        const unsigned char *p = rows + (size_t)i * size;
+        int32_t c = person_code(ps, p, fixed_len(p, size, ps->spacepad));
+        if (c) {
+            ps->code[first + i] = c;
+            if (lo == INT64_MAX) lo = first + i;
+            hi = first + i + 1;
+        }
+    }
+    person_range(ps, lo, hi);
+}
+
+/* t->person (lp_results.h) from /nodes/type: a fixed-length column is
+ * decoded chunk by chunk and compared in place (lp_h5r_scan_rows); the blob
+ * layout, or a column the chunk reader leaves to HDF5, is read whole
+ * (rd_strings: same checks and messages) and dropped after. t->num_lo and
+ * t->num_hi receive the first person row and one past the last (0, 0 when
+ * there is none). */
+static int rd_persons(lp_h5r *rd, lp_results_table *t, hid_t file)
+{
+    const char *path = "/nodes/type";
+    const int64_t n = t->n;
+    static const char *const dflt[1] = {LP_RESULTS_DEFAULT_PERSON};
+    person_scan ps = {.types = t->n_person_types > 0 ? (const char *const *)t->person_types : dflt,
+                      .k = t->n_person_types > 0 ? t->n_person_types : 1,
+                      .lo = INT64_MAX,
+                      .hi = 0};
+    lp_rstrings s;
+    memset(&s, 0, sizeof s);
+    hid_t dset = -1, ftype = -1;
+    int rc = -1, raw = 1;
+    ps.len = lp_malloc((size_t)ps.k * sizeof *ps.len);
+    /* calloc, not lp_i_alloc_big: the pages without persons stay untouched */
+    t->person = lp_calloc((size_t)n + 1, sizeof *t->person);
+    if (!ps.len || !t->person) {
+        lp_h5r_nomem(rd, path);
+        goto done;
+    }
+    ps.code = t->person;
+    for (int k = 0; k < ps.k; k++)
+        ps.len[k] = strlen(ps.types[k]);
+    htri_t fixed = H5Lexists(file, path, H5P_DEFAULT);
+    if (fixed < 0) {
+        lp_h5r_fail_h5(rd, "looking up %s", path);
+        goto done;
+    }
+    if (fixed > 0) {
+        int64_t len = 0;
+        if ((dset = lp_h5r_column_open(rd, file, path, H5T_STRING, &len)) < 0) goto done;
+        if ((ftype = H5Dget_type(dset)) < 0) {
+            lp_h5r_fail_h5(rd, "reading %s", path);
+            goto done;
+        }
+        size_t w = H5Tget_size(ftype);
+        ps.spacepad = H5Tget_strpad(ftype) == H5T_STR_SPACEPAD;
+        /* anything rd_strings_fixed would refuse goes there for its message */
+        if (len == n && w > 0 && w <= ((size_t)1 << 26) && (double)(w + 1) * (double)n <= 1e12 &&
+            (raw = lp_h5r_scan_rows(rd, dset, path, 0, 0, n, person_rows, &ps)) < 0)
+            goto done;
+    }
+    if (raw) { /* the strings whole, then their codes */
+        memset(t->person, 0, ((size_t)n + 1) * sizeof *t->person);
+        ps.lo = INT64_MAX;
+        ps.hi = 0;
+        if (rd_strings(rd, &s, file, path, n, 1)) goto done;
+        for (int64_t i = 0; i < n; i++) {
+            const char *p = lp_rstrings_get(&s, i);
+            int32_t c = person_code(&ps, (const unsigned char *)p, strlen(p));
+            t->person[i] = c;
+            if (c) person_range(&ps, i, i + 1);
+        }
+    }
+    t->num_lo = ps.hi > 0 ? (lp_vid)ps.lo : 0;
+    t->num_hi = (lp_vid)ps.hi;
+    rc = 0;
+done:
+    rstrings_free(&s);
+    if (ftype >= 0) H5Tclose(ftype);
+    if (dset >= 0) H5Dclose(dset);
+    free(ps.len);
+    return rc;
+}
+
 /* The numeric /nodes columns present that parts asks for, n rows each. */
 static int rd_node_numbers(lp_h5r *rd, lp_results_table *t, hid_t file, unsigned parts)
 {
@@ -1082,8 +1214,11 @@ static int rd_node_numbers(lp_h5r *rd, lp_results_table *t, hid_t file, unsigned
     const hid_t I = H5T_NATIVE_INT64, F = H5T_NATIVE_DOUBLE;
     int all = (parts & LP_RT_NODE_NUMBERS) != 0;
     int risk = all || (parts & LP_RT_NODE_RISK), cent = all || (parts & LP_RT_NODE_CENTRALITY);
-    lp_vid lo = 0, hi = (lp_vid)n; /* n <= LP_VID_MAX (lp_results_read_table) */
-    if ((parts & LP_RT_PERSON_ROWS) && t->node_type.data) {
+    lp_vid lo = 0, hi = (lp_vid)n;                  /* n <= LP_VID_MAX (lp_results_read_table) */
+    if ((parts & LP_RT_PERSON_ROWS) && t->person) { /* rd_persons found them */
+        lo = t->num_lo;
+        hi = t->num_hi;
+    } else if ((parts & LP_RT_PERSON_ROWS) && t->node_type.data) {
         while (lo < n && !lp_results_is_person_or_default(t, lo))
             lo++;
         hi = lo;
@@ -1249,6 +1384,7 @@ lp_status lp_results_read_table(lp_results_table *out, const char *path, unsigne
         goto done;
     if ((parts & LP_RT_NODE_TYPE) && rd_strings(&rd, &t.node_type, file, "/nodes/type", t.n, 1))
         goto done;
+    if ((parts & LP_RT_PERSONS) && rd_persons(&rd, &t, file)) goto done;
     if (rd_node_numbers(&rd, &t, file, parts)) goto done;
     if (parts & LP_RT_ACCOUNTS) {
         ex = H5Lexists(file, "/accounts", H5P_DEFAULT);
@@ -1303,6 +1439,7 @@ void lp_results_table_free(lp_results_table *t)
     free(t->warnings);
     rstrings_free(&t->node_id);
     rstrings_free(&t->node_type);
+    free(t->person);
     rstrings_free(&t->node_name);
     free(t->degree);
     free(t->accounts_at_risk);
@@ -1333,6 +1470,7 @@ void lp_results_table_free(lp_results_table *t)
 
 int lp_results_is_person_or_default(const lp_results_table *t, lp_vid i)
 {
+    if (t->person) return t->person[i] != 0;
     if (t->n_person_types > 0) return lp_results_is_person(t, i);
     return strcmp(lp_rstrings_get(&t->node_type, i), LP_RESULTS_DEFAULT_PERSON) == 0;
 }

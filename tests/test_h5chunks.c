@@ -1,5 +1,6 @@
-/* test_h5chunks.c — lp_h5r_read_rows (io/h5chunks.c), the raw-chunk column
- * reader of diff and export, against HDF5's own H5Dread of the same rows.
+/* test_h5chunks.c — lp_h5r_read_rows and lp_h5r_scan_rows (io/h5chunks.c),
+ * the raw-chunk column reader of diff and export, against HDF5's own H5Dread
+ * of the same rows (the scan: every row handed over once, its stored bytes).
  *
  * Columns of 12,345 rows in chunks of 1,000 (a partial last chunk) with the
  * pipelines linchpin writes (shuffle + deflate + Fletcher-32, deflate +
@@ -7,6 +8,7 @@
  * fixed-length strings (NUL- and space-padded), read whole and in ranges
  * that start and end inside chunks, at 1, 2 and 8 threads: the bytes must
  * equal H5Dread's (strings: H5Dread's, NUL-ended, space padding dropped).
+ * Also a file with a user block (chunk addresses count from its end).
  * What it must leave to H5Dread (return 1): a type conversion, another
  * filter (N-bit), a chunk whose bytes were damaged after writing (H5Dread
  * fails there too), a chunk never written. */
@@ -62,6 +64,55 @@ static int h5_rows(hid_t d, hid_t mtype, int64_t lo, int64_t hi, void *out)
     return e < 0 ? -1 : 0;
 }
 
+/* lp_h5r_scan_rows into a copy: every row of [lo, hi) handed over once, as
+ * stored (size bytes), at its place. */
+typedef struct scan_copy {
+    char *dst;        /* row lo at dst */
+    unsigned char *n; /* times each row was seen */
+    int64_t lo, hi;
+    size_t size;
+    int bad; /* a call outside [lo, hi) or with another size */
+} scan_copy;
+
+static void scan_fn(void *ctx, int64_t first, int64_t count, const unsigned char *rows, size_t size)
+{
+    scan_copy *c = ctx;
+    if (first < c->lo || count < 1 || first + count > c->hi || size != c->size) {
+        c->bad = 1; /* racy, but only ever set to 1 */
+        return;
+    }
+    memcpy(c->dst + (size_t)(first - c->lo) * size, rows, (size_t)count * size);
+    for (int64_t i = first; i < first + count; i++)
+        c->n[i - c->lo]++; /* rows of a call are its own: no race */
+}
+
+/* The scan of [lo, hi) at the current thread count gives want[0 .. (hi -
+ * lo) * es) (the rows as H5Dread reads them in the file type). */
+static void check_scan(hid_t d, const char *what, hid_t mtype, size_t es, int64_t lo, int64_t hi,
+                       const char *want, int t)
+{
+    scan_copy c = {.dst = lp_malloc((size_t)(hi - lo) * es + 1),
+                   .n = lp_calloc((size_t)(hi - lo) + 1, 1),
+                   .lo = lo,
+                   .hi = hi,
+                   .size = es};
+    memset(c.dst, 0x5a, (size_t)(hi - lo) * es);
+    lp_h5r rd = {.path = what, .status = LP_OK};
+    int rc = lp_h5r_scan_rows(&rd, d, what, mtype, lo, hi, scan_fn, &c);
+    CHECK(rc == 0 && !c.bad, "%s scan [%lld, %lld) at %d threads: returned %d (bad call %d)", what,
+          (long long)lo, (long long)hi, t, rc, c.bad);
+    int64_t i = 0;
+    while (i < hi - lo && c.n[i] == 1)
+        i++;
+    CHECK(rc != 0 || i == hi - lo, "%s scan [%lld, %lld) at %d threads: row %lld seen %d times",
+          what, (long long)lo, (long long)hi, t, (long long)(lo + i), i < hi - lo ? c.n[i] : 1);
+    CHECK(rc != 0 || memcmp(c.dst, want, (size_t)(hi - lo) * es) == 0,
+          "%s scan [%lld, %lld) at %d threads: bytes differ from H5Dread", what, (long long)lo,
+          (long long)hi, t);
+    free(c.dst);
+    free(c.n);
+}
+
 static const int64_t RANGES[][2] = {{0, ROWS},    {0, 1},        {999, 1001},
                                     {1500, 7321}, {12000, ROWS}, {ROWS - 1, ROWS}};
 
@@ -83,6 +134,7 @@ static void check_numbers(hid_t d, const char *what, hid_t mtype, size_t es)
             CHECK(rc != 0 || memcmp(got, want, (size_t)(hi - lo) * es) == 0,
                   "%s [%lld, %lld) at %d threads: bytes differ from H5Dread", what, (long long)lo,
                   (long long)hi, t);
+            check_scan(d, what, mtype, es, lo, hi, want, t);
         }
     }
     free(got);
@@ -101,6 +153,7 @@ static void check_strings(hid_t d, const char *what, size_t w)
             if (t == 4) continue;
             set_threads(t);
             lp_h5r rd = {.path = what, .status = LP_OK};
+            check_scan(d, what, 0, w, lo, hi, raw, t); /* the stored bytes, padding and all */
             int rc = lp_h5r_read_rows(&rd, d, what, ft, lo, hi, got, w + 1, 1);
             CHECK(rc == 0, "%s: returned %d", what, rc);
             for (int64_t i = 0; rc == 0 && i < hi - lo; i++) {
@@ -131,6 +184,10 @@ static void check_declines(hid_t d, const char *what, hid_t mtype, size_t es)
     lp_h5r rd = {.path = what, .status = LP_OK};
     int rc = lp_h5r_read_rows(&rd, d, what, mtype, 0, ROWS, buf, es, 0);
     CHECK(rc == 1 && rd.status == LP_OK, "%s: returned %d, expected 1 (H5Dread's turn)", what, rc);
+    scan_copy c = {.dst = buf, .n = lp_calloc(ROWS, 1), .lo = 0, .hi = ROWS, .size = es};
+    rc = lp_h5r_scan_rows(&rd, d, what, mtype, 0, ROWS, scan_fn, &c);
+    CHECK(rc == 1 && rd.status == LP_OK, "%s: scan returned %d, expected 1", what, rc);
+    free(c.n);
     free(buf);
 }
 
@@ -193,6 +250,21 @@ int main(void)
         check_strings(d, name, 12);
         H5Dclose(d);
     }
+    /* a user block of 512 bytes before the superblock: chunk addresses
+     * count from its end (the raw chunks are still taken, not declined) */
+    char upath[] = "/tmp/lp_test_h5chunks_ub_XXXXXX";
+    int ufd = mkstemp(upath);
+    CHECK(ufd >= 0, "mkstemp");
+    close(ufd);
+    hid_t ucpl = H5Pcreate(H5P_FILE_CREATE);
+    H5Pset_userblock(ucpl, 512);
+    hid_t ufile = H5Fcreate(upath, H5F_ACC_TRUNC, ucpl, H5P_DEFAULT);
+    H5Pclose(ucpl);
+    hid_t ud = make(ufile, "ub_i64", H5T_NATIVE_INT64, SHUF | DEFL | FLET, i64, ROWS);
+    check_numbers(ud, "after a user block", H5T_NATIVE_INT64, 8);
+    H5Dclose(ud);
+    H5Fclose(ufile);
+    unlink(upath);
     /* declined: conversion, N-bit, unwritten chunks */
     hid_t d = make(file, "conv", H5T_NATIVE_INT32, SHUF | DEFL | FLET, i32, ROWS);
     check_declines(d, "int32 file column read as int64", H5T_NATIVE_INT64, 8);

@@ -15,7 +15,8 @@
  *     bytes, so compressed chunks have odd and even lengths; at 1, 2 and 8
  *     threads.
  *  2. Fletcher-32 alone against a plain mod-65535 implementation (equal
- *     modulo 65535; the exact bytes are checked by 1 against HDF5).
+ *     modulo 65535) and against HDF5's word-by-word order (equal bit for
+ *     bit: the stored checksum); the exact bytes are also checked by 1.
  *  3. A whole results file (lp_results_write) of a generated graph with
  *     ~93,000 nodes (2 chunks per node column, the last one partial):
  *     written at 1, 2 and 8 threads and with HDF5 running the filters
@@ -247,6 +248,35 @@ static uint32_t fletcher_plain(const unsigned char *p, size_t len)
     return (uint32_t)(s2 << 16 | s1);
 }
 
+/* HDF5's own order (H5_checksum_fletcher32): word by word, both sums
+ * folded after every 360 words, after an odd last byte and at the end. The
+ * exact bits, 0 vs 65535 included, must match: they are stored. */
+static uint32_t fletcher_hdf5(const unsigned char *p, size_t len)
+{
+    uint32_t s1 = 0, s2 = 0;
+    size_t words = len / 2;
+    while (words > 0) {
+        size_t k = words > 360 ? 360 : words;
+        words -= k;
+        do {
+            s1 += (uint32_t)p[0] << 8 | p[1];
+            p += 2;
+            s2 += s1;
+        } while (--k);
+        s1 = (s1 & 0xffff) + (s1 >> 16);
+        s2 = (s2 & 0xffff) + (s2 >> 16);
+    }
+    if (len % 2) {
+        s1 += (uint32_t)p[0] << 8;
+        s2 += s1;
+        s1 = (s1 & 0xffff) + (s1 >> 16);
+        s2 = (s2 & 0xffff) + (s2 >> 16);
+    }
+    s1 = (s1 & 0xffff) + (s1 >> 16);
+    s2 = (s2 & 0xffff) + (s2 >> 16);
+    return s2 << 16 | s1;
+}
+
 static void test_fletcher(void)
 {
     enum { N = 5000 };
@@ -259,6 +289,9 @@ static void test_fletcher(void)
             uint32_t a = lp_h5c_fletcher32(p, len), b = fletcher_plain(p, len);
             CHECK((a & 0xffff) % 65535 == (b & 0xffff) && (a >> 16) % 65535 == (b >> 16),
                   "fletcher32 of %zu bytes (round %d): %08x, plain %08x", len, round, a, b);
+            uint32_t c = fletcher_hdf5(p, len);
+            CHECK(a == c, "fletcher32 of %zu bytes (round %d): %08x, HDF5's order %08x", len, round,
+                  a, c);
         }
     }
     free(p);
