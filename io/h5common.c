@@ -425,9 +425,10 @@ static void fill_i32_as_i64le(const void *ctx, int64_t start, int64_t count, uns
 }
 
 int lp_h5w_column_num(lp_h5w *w, hid_t file, const char *path, hid_t ftype, hid_t mtype,
-                      int64_t len, const void *buf)
+                      int64_t len, const void *buf, int rle)
 {
     lp_h5w_colopt opt = LP_H5W_COLOPT_INIT;
+    opt.rle = rle;
     hid_t dset = lp_h5w_column_create_opt(w, file, path, ftype, len, &opt);
     int rc = -1;
     if (dset < 0) return -1;
