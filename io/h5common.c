@@ -769,6 +769,15 @@ int lp_h5w_begin_opt(lp_h5w *w, const char *path, const lp_h5w_fileopt *opt)
     return 0;
 }
 
+void lp_h5w_start_writeback(lp_h5w *w)
+{
+#ifdef SYNC_FILE_RANGE_WRITE
+    if (w->fd >= 0 && !w->io_err) (void)sync_file_range(w->fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+#else
+    (void)w;
+#endif
+}
+
 lp_status lp_h5w_end(lp_h5w *w, const char *path, int ok)
 {
     int renamed = 0;

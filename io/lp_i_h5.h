@@ -79,6 +79,10 @@ typedef struct lp_h5w_fileopt {
 /* lp_h5w_begin with options (opt may be NULL: the defaults). */
 int lp_h5w_begin_opt(lp_h5w *w, const char *path, const lp_h5w_fileopt *opt);
 lp_status lp_h5w_end(lp_h5w *w, const char *path, int ok);
+/* Start writing what the file has so far to the disk, without waiting
+ * (Linux's sync_file_range; nothing elsewhere): the fsync of lp_h5w_end
+ * then has less left to wait for. Errors are left to that fsync. */
+void lp_h5w_start_writeback(lp_h5w *w);
 
 /* Record a failure; each returns -1. */
 int lp_h5w_fail_h5(lp_h5w *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -141,6 +145,9 @@ typedef void (*lp_h5w_fill_fn)(const void *ctx, int64_t start, int64_t count, un
 int lp_h5w_column_chunks(lp_h5w *w, hid_t dset, const char *path, const lp_h5w_colopt *opt,
                          size_t esize, int64_t len, const void *data, lp_h5w_fill_fn fill,
                          const void *ctx);
+/* Adler-32 of p[0..len) continuing from adler (1 to start), as zlib's
+ * adler32() (the zlib stream's checksum); faster with AVX2. */
+uint32_t lp_h5c_adler32(uint32_t adler, const unsigned char *p, size_t len);
 /* HDF5's Fletcher-32 (its checksum filter) of p[0..len). */
 uint32_t lp_h5c_fletcher32(const unsigned char *p, size_t len);
 /* Test hook: 1 = write every column with H5Dwrite, HDF5 running the filters

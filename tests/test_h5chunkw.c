@@ -19,7 +19,8 @@
  *     bytes, so compressed chunks have odd and even lengths; at 1, 2 and 8
  *     threads.
  *  2. Fletcher-32 alone against a plain mod-65535 implementation (equal
- *     modulo 65535; the exact bytes are checked by 1 against HDF5).
+ *     modulo 65535; the exact bytes are checked by 1 against HDF5), and
+ *     the writer's Adler-32 against zlib's.
  *  3. A whole results file (lp_results_write) of a generated graph with
  *     ~93,000 nodes (2 chunks per node column, the last one partial):
  *     written at 1, 2 and 8 threads and with HDF5 running the filters
@@ -320,6 +321,32 @@ static void test_fletcher(void)
     free(p);
 }
 
+/* Adler-32 against zlib's adler32: lengths 0 to 5000 and long buffers
+ * (several of the AVX2 path's 32 KB runs), every byte 0xff (the largest
+ * sums), 0 and random, from offsets 0 to 31 and continuing from a value
+ * other than 1. */
+static void test_adler(void)
+{
+    enum { N = 300000 };
+    unsigned char *p = malloc(N + 32);
+    if (!p) abort();
+    for (int round = 0; round < 3; round++) {
+        for (int i = 0; i < N + 32; i++)
+            p[i] = round == 0 ? 0xff : round == 1 ? 0 : (unsigned char)rnd();
+        for (size_t len = 0; len <= N; len += len < 5000 ? 1 : 7919 + len / 3) {
+            size_t at = (len + (size_t)round) % 32;
+            uint32_t start =
+                len % 3 == 0 ? 1 : (uint32_t)(rnd() % 65521) << 16 | (uint32_t)(rnd() % 65521);
+            uint32_t ours = lp_h5c_adler32(start, p + at, len);
+            uint32_t zlib = (uint32_t)adler32(start, p + at, (uInt)len);
+            CHECK(ours == zlib,
+                  "adler32 of %zu bytes at +%zu (round %d, from %08x): %08x, zlib %08x", len, at,
+                  round, start, ours, zlib);
+        }
+    }
+    free(p);
+}
+
 /* ---- 3. a whole results file --------------------------------------------- */
 
 static long file_size(const char *path)
@@ -424,6 +451,7 @@ int main(void)
     snprintf(dir, sizeof dir, "/tmp/lp_h5chunkw_XXXXXX");
     if (!mkdtemp(dir)) return 1;
     test_fletcher();
+    test_adler();
     test_columns();
     test_results();
     rmdir(dir);
