@@ -620,6 +620,8 @@ static int write_strings(lp_h5w *w, hid_t file, const char *path, int64_t len, c
 {
     size_t width = 1;
     int64_t total = 0; /* bytes with one NUL each */
+    /* a pass over millions of strings: on every thread (reads only) */
+#pragma omp parallel for schedule(static) reduction(max : width) reduction(+ : total) if (len > 100000)
     for (int64_t i = 0; i < len; i++) {
         size_t l = strlen(str_at(tab, map, i));
         if (l > width) width = l;
