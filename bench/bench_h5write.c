@@ -2,7 +2,7 @@
  * "written in <= 1.5 s").
  *
  *   bench_h5write RESULTS.h5 OUT.h5 [--runs R] [--threads T] [--level L]
- *                 [--hdf5-filters]
+ *                 [--rle writer|none|all] [--hdf5-filters]
  *
  * Reads every dataset of an existing results file (the columns of a real
  * analysis, in the file's byte order) into memory, then writes them R times
@@ -10,7 +10,11 @@
  * shuffle as in the source, deflate level L — default the writer's,
  * LP_H5_DEFLATE —, Fletcher-32): through lp_h5w_column_chunks (the filters
  * run by T OpenMP threads), or with --hdf5-filters through H5Dwrite, HDF5
- * running them serially (the writer before 2026-12-05). Prints, per run,
+ * running them serially (the writer before 2026-12-05). --rle: which
+ * columns are deflated with zlib's Z_RLE strategy: as lp_results_write
+ * chooses (writer, the default: every numeric column but offsets,
+ * /accounts/node and string bytes), none (zlib's default strategy, HDF5's
+ * own bytes) or all. Prints, per run,
  * the wall and CPU seconds of the writes (open to rename, fsync included),
  * the share of the machine other processes used meanwhile, then the median
  * and the file size; one key=value line each (bench_util.h).
@@ -28,8 +32,15 @@ typedef struct column {
     hid_t type; /* the file's type (a copy) */
     int64_t len, chunk;
     int shuffle;
+    int runs; /* lp_results_write deflates it with Z_RLE (its col_pack RUNS) */
     void *data;
 } column;
+
+static int ends_with(const char *s, const char *end)
+{
+    size_t a = strlen(s), b = strlen(end);
+    return a >= b && !strcmp(s + a - b, end);
+}
 
 typedef struct columns {
     column *c;
@@ -65,6 +76,8 @@ static herr_t visit(hid_t obj, const char *name, const H5O_info_t *info, void *d
             H5Z_FILTER_SHUFFLE)
             c->shuffle = 1;
     }
+    c->runs = H5Tget_class(c->type) != H5T_STRING && !ends_with(c->path, "_offsets") &&
+              !ends_with(c->path, "_bytes") && strcmp(c->path, "/accounts/node") != 0;
     size_t bytes = (size_t)c->len * H5Tget_size(c->type);
     c->data = malloc(bytes ? bytes : 1);
     if (!c->data || (c->len > 0 && H5Dread(d, c->type, H5S_ALL, H5S_ALL, H5P_DEFAULT, c->data) < 0))
@@ -91,7 +104,7 @@ static void make_groups(hid_t file, const char *path)
     }
 }
 
-static int write_all(const columns *cs, const char *out, int level)
+static int write_all(const columns *cs, const char *out, int level, int rle)
 {
     lp_h5w w;
     lp_h5w_fileopt fopt = LP_H5W_FILEOPT_INIT;
@@ -103,6 +116,7 @@ static int write_all(const columns *cs, const char *out, int level)
         opt.chunk = c->chunk;
         opt.shuffle = c->shuffle;
         opt.deflate = level;
+        opt.rle = rle == 2 || (rle == 1 && c->runs);
         make_groups(w.file, c->path);
         hid_t d = lp_h5w_column_create_opt(&w, w.file, c->path, c->type, c->len, &opt);
         if (d < 0) {
@@ -127,10 +141,10 @@ int main(int argc, char **argv)
 {
     if (argc < 3) {
         fprintf(stderr, "usage: bench_h5write RESULTS.h5 OUT.h5 [--runs R] [--threads T] "
-                        "[--level L] [--hdf5-filters]\n");
+                        "[--level L] [--rle writer|none|all] [--hdf5-filters]\n");
         return 2;
     }
-    int runs = 3, threads = 0, level = LP_H5_DEFLATE;
+    int runs = 3, threads = 0, level = LP_H5_DEFLATE, rle = 1;
     for (int i = 3; i < argc; i++) {
         if (!strcmp(argv[i], "--runs") && i + 1 < argc)
             runs = atoi(argv[++i]);
@@ -138,7 +152,10 @@ int main(int argc, char **argv)
             threads = atoi(argv[++i]);
         else if (!strcmp(argv[i], "--level") && i + 1 < argc)
             level = atoi(argv[++i]);
-        else if (!strcmp(argv[i], "--hdf5-filters"))
+        else if (!strcmp(argv[i], "--rle") && i + 1 < argc) {
+            const char *v = argv[++i];
+            rle = !strcmp(v, "none") ? 0 : !strcmp(v, "all") ? 2 : 1;
+        } else if (!strcmp(argv[i], "--hdf5-filters"))
             lp_i_h5w_hdf5_filters = 1;
         else {
             fprintf(stderr, "bench_h5write: unknown option %s\n", argv[i]);
@@ -162,7 +179,7 @@ int main(int argc, char **argv)
     double wall[99], cpu[99];
     for (int r = 0; r < runs; r++) {
         bench_cpu a = bench_cpu_now();
-        if (write_all(&cs, argv[2], level)) return 4;
+        if (write_all(&cs, argv[2], level, rle)) return 4;
         bench_cpu z = bench_cpu_now();
         wall[r] = z.wall - a.wall;
         cpu[r] = z.self - a.self;
@@ -174,9 +191,13 @@ int main(int argc, char **argv)
     struct stat sb;
     char extra[200];
     snprintf(extra, sizeof extra,
-             "filters=%s level=%d datasets=%d raw_mb=%.1f file_mb=%.1f cpu_median_s=%.3f",
-             lp_i_h5w_hdf5_filters ? "hdf5" : "ours", level, cs.n, raw / 1e6,
-             stat(argv[2], &sb) == 0 ? (double)sb.st_size / 1e6 : -1.0, bench_median(cpu, runs));
+             "filters=%s level=%d rle=%s datasets=%d raw_mb=%.1f file_mb=%.1f cpu_median_s=%.3f",
+             lp_i_h5w_hdf5_filters ? "hdf5" : "ours", level,
+             rle == 0   ? "none"
+             : rle == 2 ? "all"
+                        : "writer",
+             cs.n, raw / 1e6, stat(argv[2], &sb) == 0 ? (double)sb.st_size / 1e6 : -1.0,
+             bench_median(cpu, runs));
     bench_line(&b, "write", b.threads, runs, bench_median(wall, runs), extra);
     return 0;
 }

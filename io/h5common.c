@@ -425,9 +425,10 @@ static void fill_i32_as_i64le(const void *ctx, int64_t start, int64_t count, uns
 }
 
 int lp_h5w_column_num(lp_h5w *w, hid_t file, const char *path, hid_t ftype, hid_t mtype,
-                      int64_t len, const void *buf)
+                      int64_t len, const void *buf, int rle)
 {
     lp_h5w_colopt opt = LP_H5W_COLOPT_INIT;
+    opt.rle = rle;
     hid_t dset = lp_h5w_column_create_opt(w, file, path, ftype, len, &opt);
     int rc = -1;
     if (dset < 0) return -1;
@@ -766,6 +767,15 @@ int lp_h5w_begin_opt(lp_h5w *w, const char *path, const lp_h5w_fileopt *opt)
     if ((w->file = H5Fcreate(name, H5F_ACC_TRUNC, H5P_DEFAULT, w->fapl)) < 0)
         return lp_h5w_fail_h5(w, "creating %s", label);
     return 0;
+}
+
+void lp_h5w_start_writeback(lp_h5w *w)
+{
+#ifdef SYNC_FILE_RANGE_WRITE
+    if (w->fd >= 0 && !w->io_err) (void)sync_file_range(w->fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+#else
+    (void)w;
+#endif
 }
 
 lp_status lp_h5w_end(lp_h5w *w, const char *path, int ok)

@@ -32,7 +32,7 @@
 #include "lp_graph.h"
 
 #define LP_H5_CHUNK ((int64_t)65536) /* elements per chunk, at most */
-#define LP_H5_DEFLATE 4
+#define LP_H5_DEFLATE 1              /* deflate level of the results file's columns */
 
 /* Switch HDF5's automatic error printing off for the process. */
 void lp_h5_silence(void);
@@ -79,6 +79,10 @@ typedef struct lp_h5w_fileopt {
 /* lp_h5w_begin with options (opt may be NULL: the defaults). */
 int lp_h5w_begin_opt(lp_h5w *w, const char *path, const lp_h5w_fileopt *opt);
 lp_status lp_h5w_end(lp_h5w *w, const char *path, int ok);
+/* Start writing what the file has so far to the disk, without waiting
+ * (Linux's sync_file_range; nothing elsewhere): the fsync of lp_h5w_end
+ * then has less left to wait for. Errors are left to that fsync. */
+void lp_h5w_start_writeback(lp_h5w *w);
 
 /* Record a failure; each returns -1. */
 int lp_h5w_fail_h5(lp_h5w *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -107,12 +111,17 @@ hid_t lp_h5w_column_create(lp_h5w *w, hid_t file, const char *path, hid_t ftype,
 typedef struct lp_h5w_colopt {
     int64_t chunk;  /* elements per chunk, at most (>= 1) */
     int shuffle;    /* byte shuffle before deflate */
-    int deflate;    /* deflate level 1..9 (0: no deflate) */
+    int deflate;    /* deflate level 1..9 (0: no deflate), recorded in the dataset */
     int fletcher32; /* Fletcher-32 checksum of every chunk, after the other filters */
+    /* 1: lp_h5w_column_chunks deflates with zlib's Z_RLE strategy (runs
+     * only, no match search; still the deflate filter, read by any HDF5)
+     * instead of the default strategy HDF5 itself would use. Not a dataset
+     * property: H5Dwrite ignores it. */
+    int rle;
 } lp_h5w_colopt;
 #define LP_H5W_COLOPT_INIT                                                                         \
     {                                                                                              \
-        LP_H5_CHUNK, 1, LP_H5_DEFLATE, 1                                                           \
+        LP_H5_CHUNK, 1, LP_H5_DEFLATE, 1, 0                                                        \
     }
 /* 1-D chunked dataset of len elements with the filters of opt, in the order
  * shuffle, deflate, fletcher32 (a length of 0 gets maxdims unlimited); returns
@@ -131,21 +140,28 @@ typedef void (*lp_h5w_fill_fn)(const void *ctx, int64_t start, int64_t count, un
  * from data (len elements in the file's byte order) or, when data is NULL,
  * from fill(ctx, ...). The filters of opt run in parallel on whole chunks
  * (h5chunkw.c), and the chunks go to the file in order with H5Dwrite_chunk:
- * the same bytes as H5Dwrite would store, at any number of threads. */
+ * the same bytes at any number of threads, and (without opt->rle) the bytes
+ * H5Dwrite would store. */
 int lp_h5w_column_chunks(lp_h5w *w, hid_t dset, const char *path, const lp_h5w_colopt *opt,
                          size_t esize, int64_t len, const void *data, lp_h5w_fill_fn fill,
                          const void *ctx);
+/* Adler-32 of p[0..len) continuing from adler (1 to start), as zlib's
+ * adler32() (the zlib stream's checksum); faster with AVX2. */
+uint32_t lp_h5c_adler32(uint32_t adler, const unsigned char *p, size_t len);
 /* HDF5's Fletcher-32 (its checksum filter) of p[0..len). */
 uint32_t lp_h5c_fletcher32(const unsigned char *p, size_t len);
 /* Test hook: 1 = write every column with H5Dwrite, HDF5 running the filters
  * (the reference lp_h5w_column_chunks is checked against). */
 extern int lp_i_h5w_hdf5_filters;
 
-/* Numeric column written from buf (mtype), shuffled and deflated: through
- * lp_h5w_column_chunks when mtype is ftype or int32 into int64 LE (widened
- * there), else converted by H5Dwrite. */
+/* Numeric column written from buf (mtype), shuffled and deflated (rle:
+ * opt.rle of lp_h5w_colopt, for values whose shuffled bytes are runs and
+ * noise rather than repeats: measures, counts, flags, unsorted rows; 0 for
+ * ascending sequences such as offsets): through lp_h5w_column_chunks when
+ * mtype is ftype or int32 into int64 LE (widened there), else converted by
+ * H5Dwrite. */
 int lp_h5w_column_num(lp_h5w *w, hid_t file, const char *path, hid_t ftype, hid_t mtype,
-                      int64_t len, const void *buf);
+                      int64_t len, const void *buf, int rle);
 /* Open a dataset written a moment ago (to attach attributes). */
 hid_t lp_h5w_column_reopen(lp_h5w *w, hid_t file, const char *path);
 int lp_h5w_group(lp_h5w *w, hid_t *out, hid_t loc, const char *name, hid_t gcpl);

@@ -40,8 +40,10 @@
  *    ran. /summary/timings tracks attribute creation order: the phases in
  *    the order they ran, then "write" last.
  *  - Every dataset is 1-D, chunked (numeric: min(len, 65536) elements),
- *    deflate level 4, Fletcher-32, plus shuffle for numeric columns; an empty
- *    dataset has maxdims H5S_UNLIMITED.
+ *    deflate (level 1 recorded; zlib's Z_RLE strategy for numeric columns
+ *    but offsets and /accounts/node: standard streams, docs/results-format.md),
+ *    Fletcher-32, plus shuffle for numeric columns; an empty dataset has
+ *    maxdims H5S_UNLIMITED.
  *  - The file gets mode 0666 & ~umask. An existing path that is neither a
  *    regular file nor a directory is refused before writing; a directory is
  *    refused by rename() at the end; a symbolic link at path is replaced by

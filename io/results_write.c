@@ -127,6 +127,17 @@ static void json_input_files(lp_i_json *j, const lp_input_file *in, int n)
 typedef enum col_type { COL_U8, COL_I32, COL_I64, COL_F64, COL_VID } col_type;
 _Static_assert(sizeof(lp_vid) == sizeof(int32_t), "COL_VID's memory type is NATIVE_INT32");
 
+/* How a column's chunks are deflated (the filters are the same: shuffle,
+ * deflate level LP_H5_DEFLATE, Fletcher-32; see h5chunkw.c). RUNS: zlib's
+ * Z_RLE strategy, for values whose shuffled bytes are runs (high bytes)
+ * and noise (low bytes) — measures, counts, flags, unsorted rows: 2-4
+ * times less CPU than a match search, and as small or smaller. MATCHES:
+ * the default strategy, for ascending sequences (offsets, sorted rows) and
+ * text, whose repeats lie at longer distances (Z_RLE would make them 1.5 to
+ * 7 times larger). Measured on the L graph (bench/README.md, "Results
+ * write: deflate by column"). */
+typedef enum col_pack { RUNS = 1, MATCHES = 0 } col_pack;
+
 /* How long a column is: one element per node, per account or per
  * scenario. */
 typedef enum col_len { PER_NODE, PER_ACCOUNT, PER_SCENARIO } col_len;
@@ -144,6 +155,7 @@ typedef struct column {
     size_t field;
     int (*attrs)(lp_h5w *w, hid_t dset, const lp_analysis *a);
     int part;
+    col_pack pack;
 } column;
 
 /* A list per row (CSR): offsets [rows + 1] and the values they index,
@@ -169,21 +181,21 @@ static int attrs_bus_factor(lp_h5w *w, hid_t dset, const lp_analysis *a);
 
 /* /nodes, after /nodes/id and /nodes/type (and /nodes/name), in this order. */
 static const column NODE_COLUMNS[] = {
-    {"/nodes/degree", COL_I64, PER_NODE, FIELD(degree), NULL, 0},
-    {"/nodes/strength", COL_F64, PER_NODE, FIELD(strength), NULL, 0},
-    {"/nodes/pagerank", COL_F64, PER_NODE, FIELD(pagerank), attrs_pagerank, 0},
-    {"/nodes/betweenness", COL_F64, PER_NODE, FIELD(betweenness), attrs_betweenness, 0},
-    {"/nodes/brokerage", COL_F64, PER_NODE, FIELD(brokerage), NULL, 0},
-    {"/nodes/is_articulation", COL_U8, PER_NODE, KP(is_articulation), NULL, 1},
-    {"/nodes/accounts_at_risk", COL_I64, PER_NODE, KP(accounts_at_risk), NULL, 1},
-    {"/nodes/revenue_at_risk", COL_F64, PER_NODE, KP(revenue_at_risk), NULL, 1},
+    {"/nodes/degree", COL_I64, PER_NODE, FIELD(degree), NULL, 0, RUNS},
+    {"/nodes/strength", COL_F64, PER_NODE, FIELD(strength), NULL, 0, RUNS},
+    {"/nodes/pagerank", COL_F64, PER_NODE, FIELD(pagerank), attrs_pagerank, 0, RUNS},
+    {"/nodes/betweenness", COL_F64, PER_NODE, FIELD(betweenness), attrs_betweenness, 0, RUNS},
+    {"/nodes/brokerage", COL_F64, PER_NODE, FIELD(brokerage), NULL, 0, RUNS},
+    {"/nodes/is_articulation", COL_U8, PER_NODE, KP(is_articulation), NULL, 1, RUNS},
+    {"/nodes/accounts_at_risk", COL_I64, PER_NODE, KP(accounts_at_risk), NULL, 1, RUNS},
+    {"/nodes/revenue_at_risk", COL_F64, PER_NODE, KP(revenue_at_risk), NULL, 1, RUNS},
 };
 
 /* /accounts (when the key-person analysis ran). */
 static const column ACCOUNT_COLUMNS[] = {
-    {"/accounts/node", COL_VID, PER_ACCOUNT, KP(account_node), attrs_rows_of_nodes, 1},
-    {"/accounts/revenue", COL_F64, PER_ACCOUNT, KP(account_revenue), NULL, 1},
-    {"/accounts/connected", COL_U8, PER_ACCOUNT, KP(account_connected), NULL, 1},
+    {"/accounts/node", COL_VID, PER_ACCOUNT, KP(account_node), attrs_rows_of_nodes, 1, MATCHES},
+    {"/accounts/revenue", COL_F64, PER_ACCOUNT, KP(account_revenue), NULL, 1, RUNS},
+    {"/accounts/connected", COL_U8, PER_ACCOUNT, KP(account_connected), NULL, 1, RUNS},
 };
 static const list_column ACCOUNT_LISTS[] = {
     {"/accounts/key_persons_offsets", "/accounts/key_persons", PER_ACCOUNT, KP(key_persons_offsets),
@@ -194,18 +206,19 @@ static const list_column SECOND_LINKS[] = {
      FIELD(second_link_offsets), FIELD(second_link), "/nodes", COL_VID, 1},
 };
 static const column ACCOUNT_COLUMNS_AFTER_LISTS[] = {
-    {"/accounts/bus_factor", COL_I32, PER_ACCOUNT, FIELD(bus_factor), attrs_bus_factor, 0},
-    {"/accounts/dominant_share", COL_F64, PER_ACCOUNT, FIELD(dominant_share), NULL, 0},
-    {"/accounts/threads", COL_I32, PER_ACCOUNT, FIELD(threads), NULL, 0},
+    {"/accounts/bus_factor", COL_I32, PER_ACCOUNT, FIELD(bus_factor), attrs_bus_factor, 0, RUNS},
+    {"/accounts/dominant_share", COL_F64, PER_ACCOUNT, FIELD(dominant_share), NULL, 0, RUNS},
+    {"/accounts/threads", COL_I32, PER_ACCOUNT, FIELD(threads), NULL, 0, RUNS},
 };
 
 /* /scenarios (when scenarios ran), after name, leave_offsets and leave,
  * which come from the borrowed scenario set. */
 static const column SCENARIO_COLUMNS[] = {
-    {"/scenarios/lost_accounts", COL_I64, PER_SCENARIO, SC(lost_accounts), NULL, 0},
-    {"/scenarios/lost_revenue", COL_F64, PER_SCENARIO, SC(lost_revenue), NULL, 0},
-    {"/scenarios/newly_bus_factor_1", COL_I64, PER_SCENARIO, SC(newly_bus_factor_1), NULL, 0},
-    {"/scenarios/newly_at_risk_revenue", COL_F64, PER_SCENARIO, SC(newly_at_risk_revenue), NULL, 0},
+    {"/scenarios/lost_accounts", COL_I64, PER_SCENARIO, SC(lost_accounts), NULL, 0, RUNS},
+    {"/scenarios/lost_revenue", COL_F64, PER_SCENARIO, SC(lost_revenue), NULL, 0, RUNS},
+    {"/scenarios/newly_bus_factor_1", COL_I64, PER_SCENARIO, SC(newly_bus_factor_1), NULL, 0, RUNS},
+    {"/scenarios/newly_at_risk_revenue", COL_F64, PER_SCENARIO, SC(newly_at_risk_revenue), NULL, 0,
+     RUNS},
 };
 static const list_column SCENARIO_LISTS[] = {
     {"/scenarios/lost_offsets", "/scenarios/lost", PER_SCENARIO, SC(lost_offsets), SC(lost),
@@ -587,9 +600,10 @@ static int write_strings_blob(lp_h5w *w, hid_t file, const char *path, int64_t l
         memcpy(bytes + off[i], str, l);
         off[i + 1] = off[i] + (int64_t)l;
     }
-    rc = lp_h5w_column_num(w, file, bytes_path, H5T_STD_U8LE, H5T_NATIVE_UINT8, total, bytes) ||
+    rc = lp_h5w_column_num(w, file, bytes_path, H5T_STD_U8LE, H5T_NATIVE_UINT8, total, bytes,
+                           MATCHES) ||
                  lp_h5w_column_num(w, file, offsets_path, H5T_STD_I64LE, H5T_NATIVE_INT64, len + 1,
-                                   off)
+                                   off, MATCHES)
              ? -1
              : 0;
 done:
@@ -606,6 +620,8 @@ static int write_strings(lp_h5w *w, hid_t file, const char *path, int64_t len, c
 {
     size_t width = 1;
     int64_t total = 0; /* bytes with one NUL each */
+    /* a pass over millions of strings: on every thread (reads only) */
+#pragma omp parallel for schedule(static) reduction(max : width) reduction(+ : total) if (len > 100000)
     for (int64_t i = 0; i < len; i++) {
         size_t l = strlen(str_at(tab, map, i));
         if (l > width) width = l;
@@ -625,7 +641,8 @@ static int write_column(lp_h5w *w, hid_t file, const lp_analysis *a, const colum
     hid_t ftype, mtype, dset = -1;
     h5_types(c->type, &ftype, &mtype);
     int rc = -1;
-    if (lp_h5w_column_num(w, file, c->path, ftype, mtype, rows_of(a, c->len), data)) goto done;
+    if (lp_h5w_column_num(w, file, c->path, ftype, mtype, rows_of(a, c->len), data, c->pack))
+        goto done;
     if (c->attrs && ((dset = lp_h5w_column_reopen(w, file, c->path)) < 0 || c->attrs(w, dset, a)))
         goto done;
     rc = 0;
@@ -640,7 +657,7 @@ static int write_node_rows(lp_h5w *w, hid_t file, const char *path, int64_t len,
 {
     hid_t ftype, mtype;
     h5_types(COL_VID, &ftype, &mtype);
-    return lp_h5w_column_num(w, file, path, ftype, mtype, len, rows);
+    return lp_h5w_column_num(w, file, path, ftype, mtype, len, rows, RUNS);
 }
 
 static int write_columns(lp_h5w *w, hid_t file, const lp_analysis *a, const column *c, size_t k)
@@ -678,8 +695,8 @@ static int write_lists(lp_h5w *w, hid_t file, const lp_analysis *a, const list_c
         hid_t vftype, vmtype;
         h5_types(l[i].values_type, &vftype, &vmtype);
         if (lp_h5w_column_num(w, file, l[i].offsets_path, H5T_STD_I64LE, H5T_NATIVE_INT64, rows + 1,
-                              off) ||
-            lp_h5w_column_num(w, file, l[i].values_path, vftype, vmtype, off[rows], val) ||
+                              off, MATCHES) ||
+            lp_h5w_column_num(w, file, l[i].values_path, vftype, vmtype, off[rows], val, RUNS) ||
             attr_rows_of(w, file, l[i].values_path, l[i].rows_of))
             return -1;
     }
@@ -791,7 +808,7 @@ static int write_scenarios(lp_h5w *w, hid_t file, const lp_analysis *a)
     if (lp_h5w_group(w, &grp, file, "/scenarios", H5P_DEFAULT) ||
         write_strings(w, file, "/scenarios/name", m, &set->name, NULL) ||
         lp_h5w_column_num(w, file, "/scenarios/leave_offsets", H5T_STD_I64LE, H5T_NATIVE_INT64,
-                          m + 1, leave_off) ||
+                          m + 1, leave_off, MATCHES) ||
         write_node_rows(w, file, "/scenarios/leave", leave_off[m], set->leave) ||
         attr_rows_of(w, file, "/scenarios/leave", "/nodes") ||
         write_columns(w, file, a, SCENARIO_COLUMNS, COUNT_OF(SCENARIO_COLUMNS)) ||
@@ -847,7 +864,7 @@ static int write_summary(lp_h5w *w, hid_t file, const lp_graph *g, const lp_anal
     if (bad_json) goto done;
     if (a->bus_factor &&
         lp_h5w_column_num(w, file, "/summary/bus_factor_histogram", H5T_STD_I64LE, H5T_NATIVE_INT64,
-                          a->bus_factor_cap + 1, a->bus_factor_histogram))
+                          a->bus_factor_cap + 1, a->bus_factor_histogram, RUNS))
         goto done;
 
     if ((gcpl = H5Pcreate(H5P_GROUP_CREATE)) < 0 ||

@@ -365,7 +365,7 @@ static int64_t raw_len(hid_t file, const char *path)
     return nd == 1 ? (int64_t)dims[0] : -2;
 }
 
-/* 1 if the dataset is chunked with deflate level 4 and the Fletcher-32
+/* 1 if the dataset is chunked with deflate level 1 and the Fletcher-32
  * checksum (format 2: every dataset), and shuffle exactly when asked. */
 static int raw_compressed(hid_t file, const char *path, int want_shuffle)
 {
@@ -381,7 +381,7 @@ static int raw_compressed(hid_t file, const char *path, int want_shuffle)
         unsigned flags, cd[8];
         size_t ncd = 8;
         H5Z_filter_t f = H5Pget_filter2(p, (unsigned)i, &flags, &ncd, cd, 0, NULL, NULL);
-        if (f == H5Z_FILTER_DEFLATE) deflate = ncd >= 1 && cd[0] == 4;
+        if (f == H5Z_FILTER_DEFLATE) deflate = ncd >= 1 && cd[0] == 1;
         if (f == H5Z_FILTER_SHUFFLE) shuffle = 1;
         if (f == H5Z_FILTER_FLETCHER32) fletcher = 1;
     }
