@@ -57,9 +57,13 @@
  * walked back choosing predecessors proportionally to their path counts.
  * Every sample has its own random stream derived from (seed, sample index)
  * and the counts are integers, so the output is identical for a seed
- * whatever the thread count. The counts are one array shared by all threads
- * (atomic increments; a path has a handful of interior vertices), so the
- * memory is 8 bytes a node plus 36 per node and thread for the searches.
+ * whatever the thread count. The counts are kept in out itself (integers,
+ * exact in a double; atomic additions, a path has a handful of interior
+ * vertices) and scaled at the end. Each thread's searches keep their
+ * distances and path counts in a small hash table sized to what a sample
+ * touches (bibfs_ws), so the memory beyond out is O(threads x the largest
+ * sample) plus 8 bytes a node for the diameter bound's one search, freed
+ * before the samples.
  */
 #include "lp_centrality.h"
 #include "lp_alloc.h"
@@ -650,118 +654,249 @@ static int64_t vertex_diameter_bound(const lp_csr *c, int32_t *dist, lp_vid *que
     return best;
 }
 
+/* The state of one thread's searches. A sample touches few vertices (on
+ * the L graph, 5.98M nodes: 6,900 on average, 54,000 at most), so their
+ * distances and path counts live in a small open-addressing table keyed by
+ * vertex (linear probing, at most half full, grown by doubling and never
+ * shrunk) instead of arrays over all n vertices: the table stays in the
+ * cache where the arrays missed on nearly every arc, one slot holds both
+ * sides (one miss where there were three), and it costs O(what a sample
+ * touches) of memory, not 24 bytes per node and thread. A slot belongs to
+ * the current sample only when its gen is the table's: a new sample just
+ * increments gen, with nothing to reset. */
+typedef struct bslot {
+    lp_vid v;        /* the vertex, when gen is current */
+    uint32_t gen;    /* the sample that wrote the slot */
+    int32_t dist[2]; /* from each end; -1 not reached from that side */
+    double sigma[2]; /* shortest-path counts from each end, 0 where not reached */
+} bslot;             /* 32 bytes: two to a cache line */
+
 typedef struct bibfs_ws {
-    int32_t *dist[2]; /* -1 unvisited */
-    double *sigma[2];
-    lp_vid *visited[2]; /* to reset; also the levels, in order */
-    int64_t n_visited[2];
-    lp_vid *meet;
-    int64_t *count; /* interior-vertex counts, shared by all threads (atomic) */
+    bslot *slot;        /* [cap] */
+    int64_t cap, used;  /* cap a power of 2; used: slots of this sample */
+    int shift;          /* 64 - log2(cap), for bslot_home */
+    uint32_t gen;       /* current sample's generation, >= 1 (0: never written) */
+    lp_vid *visited[2]; /* per side, in order of discovery (hence by level) */
+    int64_t vcap[2], n_visited[2];
+    lp_vid *meet; /* vertices reached from both sides */
+    int64_t mcap;
+    int failed; /* an allocation failed: the run returns LP_EINTERNAL */
 } bibfs_ws;
 
-/* Sample one uniform shortest path between u and v (u != v); add 1 to
- * count[] of its interior vertices. */
-static void sample_path(bibfs_ws *w, const lp_csr *c, lp_vid u, lp_vid v, uint64_t *rng)
+#define BSLOT_FIRST_CAP 64 /* grows to what the samples need in a few doublings */
+
+static inline uint64_t bslot_home(const bibfs_ws *w, lp_vid v)
 {
+    return ((uint64_t)(uint32_t)v * 0x9e3779b97f4a7c15ULL) >> w->shift;
+}
+
+/* v's slot in this sample, or NULL when no side has reached v. */
+static inline bslot *bslot_find(const bibfs_ws *w, lp_vid v)
+{
+    const uint64_t mask = (uint64_t)w->cap - 1;
+    for (uint64_t i = bslot_home(w, v);; i = (i + 1) & mask) {
+        bslot *s = &w->slot[i];
+        if (s->gen != w->gen) return NULL;
+        if (s->v == v) return s;
+    }
+}
+
+/* v's slot, made unreached on both sides if new. Room must be reserved. */
+static inline bslot *bslot_get(bibfs_ws *w, lp_vid v)
+{
+    const uint64_t mask = (uint64_t)w->cap - 1;
+    for (uint64_t i = bslot_home(w, v);; i = (i + 1) & mask) {
+        bslot *s = &w->slot[i];
+        if (s->gen != w->gen) {
+            *s = (bslot){.v = v, .gen = w->gen, .dist = {-1, -1}, .sigma = {0.0, 0.0}};
+            w->used++;
+            return s;
+        }
+        if (s->v == v) return s;
+    }
+}
+
+/* Room for `more` new slots at most half full; 0, or -1 out of memory
+ * (then the table is unchanged). */
+static int bslot_reserve(bibfs_ws *w, int64_t more)
+{
+    int64_t cap = w->cap;
+    while (2 * (w->used + more) > cap)
+        cap *= 2;
+    if (cap == w->cap) return 0;
+    bslot *old = w->slot;
+    int64_t old_cap = w->cap;
+    uint32_t old_gen = w->gen;
+    bslot *t = lp_calloc((size_t)cap, sizeof *t);
+    if (!t) return -1;
+    w->slot = t;
+    w->cap = cap;
+    w->shift = 64;
+    for (int64_t c = cap; c > 1; c /= 2)
+        w->shift--;
+    w->gen = 1;
+    w->used = 0;
+    for (int64_t i = 0; i < old_cap; i++)
+        if (old[i].gen == old_gen)
+            *bslot_get(w, old[i].v) = (bslot){.v = old[i].v,
+                                              .gen = 1,
+                                              .dist = {old[i].dist[0], old[i].dist[1]},
+                                              .sigma = {old[i].sigma[0], old[i].sigma[1]}};
+    free(old);
+    return 0;
+}
+
+/* Room for `more` entries after the first `used` of a list; 0 or -1. */
+static int list_reserve(lp_vid **list, int64_t *cap, int64_t used, int64_t more)
+{
+    int64_t c = *cap;
+    while (used + more > c)
+        c *= 2;
+    if (c == *cap) return 0;
+    lp_vid *t = lp_realloc(*list, (size_t)c * sizeof *t);
+    if (!t) return -1;
+    *list = t;
+    *cap = c;
+    return 0;
+}
+
+/* Start a sample: every slot becomes free (gen 0 is never current). */
+static void bibfs_next(bibfs_ws *w)
+{
+    if (++w->gen == 0) {
+        memset(w->slot, 0, (size_t)w->cap * sizeof *w->slot);
+        w->gen = 1;
+    }
+    w->used = 0;
+    w->n_visited[0] = w->n_visited[1] = 0;
+}
+
+/* Sample one uniform shortest path between u and v (u != v); add 1 to
+ * count[] of its interior vertices (atomically: the array is shared; the
+ * counts are integers, exact in a double, so the order of the additions
+ * does not matter). On an allocation failure sets w->failed and counts
+ * nothing. */
+static void sample_path(bibfs_ws *w, const lp_csr *c, lp_vid u, lp_vid v, uint64_t *rng,
+                        double *count)
+{
+    const int64_t *off = c->offset;
+    const lp_vid *adj = c->adj;
     lp_vid end[2] = {u, v};
     int64_t lo[2], hi[2]; /* current frontier = visited[side][lo .. hi) */
     int32_t depth[2] = {0, 0};
+    bibfs_next(w);
+    if (bslot_reserve(w, 2)) goto fail;
     for (int sd = 0; sd < 2; sd++) {
-        w->dist[sd][end[sd]] = 0;
-        w->sigma[sd][end[sd]] = 1.0;
+        bslot *s = bslot_get(w, end[sd]);
+        s->dist[sd] = 0;
+        s->sigma[sd] = 1.0;
         w->visited[sd][0] = end[sd];
         w->n_visited[sd] = 1;
         lo[sd] = 0;
         hi[sd] = 1;
     }
     int64_t n_meet = 0;
+    /* the degree sums of the two frontiers; only the side just expanded
+     * changes, so only its sum is recomputed */
+    int64_t cost[2] = {0, 0};
+    int stale[2] = {1, 1};
     while (n_meet == 0 && lo[0] < hi[0] && lo[1] < hi[1]) {
         /* expand the side whose frontier has the smaller degree sum */
-        int64_t cost[2] = {0, 0};
-        for (int sd = 0; sd < 2; sd++)
+        for (int sd = 0; sd < 2; sd++) {
+            if (!stale[sd]) continue;
+            cost[sd] = 0;
             for (int64_t i = lo[sd]; i < hi[sd]; i++) {
                 lp_vid x = w->visited[sd][i];
-                cost[sd] += c->offset[x + 1] - c->offset[x];
+                cost[sd] += off[x + 1] - off[x];
             }
+            stale[sd] = 0;
+        }
         int sd = cost[0] <= cost[1] ? 0 : 1, ot = 1 - sd;
         int32_t dn = depth[sd] + 1;
         int64_t nv = w->n_visited[sd];
         for (int64_t i = lo[sd]; i < hi[sd]; i++) {
             lp_vid x = w->visited[sd][i];
-            for (int64_t k = c->offset[x]; k < c->offset[x + 1]; k++) {
-                lp_vid y = c->adj[k];
-                if (w->dist[sd][y] < 0) {
-                    w->dist[sd][y] = dn;
+            int64_t deg = off[x + 1] - off[x];
+            if (bslot_reserve(w, deg) || list_reserve(&w->visited[sd], &w->vcap[sd], nv, deg) ||
+                list_reserve(&w->meet, &w->mcap, n_meet, deg))
+                goto fail;
+            /* x's count is final: it is one level up from all it feeds */
+            double sx = bslot_find(w, x)->sigma[sd];
+            for (int64_t k = off[x]; k < off[x + 1]; k++) {
+                lp_vid y = adj[k];
+                bslot *s = bslot_get(w, y);
+                if (s->dist[sd] < 0) {
+                    s->dist[sd] = dn;
                     w->visited[sd][nv++] = y;
-                    if (w->dist[ot][y] >= 0) w->meet[n_meet++] = y;
+                    if (s->dist[ot] >= 0) w->meet[n_meet++] = y;
                 }
-                if (w->dist[sd][y] == dn) w->sigma[sd][y] += w->sigma[sd][x];
+                if (s->dist[sd] == dn) s->sigma[sd] += sx;
             }
         }
         lo[sd] = hi[sd];
         hi[sd] = w->n_visited[sd] = nv;
         depth[sd] = dn;
+        stale[sd] = 1;
     }
-    if (n_meet > 0) {
-        /* Choose the meeting vertex y with probability sigma_u(y) sigma_v(y) / sigma_uv. */
-        double total = 0.0;
-        for (int64_t i = 0; i < n_meet; i++)
-            total += w->sigma[0][w->meet[i]] * w->sigma[1][w->meet[i]];
-        double r = uniform01(rng) * total, acc = 0.0;
-        lp_vid y = w->meet[n_meet - 1];
-        for (int64_t i = 0; i < n_meet; i++) {
-            acc += w->sigma[0][w->meet[i]] * w->sigma[1][w->meet[i]];
-            if (r < acc) {
-                y = w->meet[i];
-                break;
-            }
-        }
-        if (y != u && y != v) {
-#pragma omp atomic
-            w->count[y]++;
-        }
-        /* Walk back to each end, predecessors drawn by path count. */
-        for (int sd = 0; sd < 2; sd++) {
-            lp_vid z = y;
-            while (w->dist[sd][z] > 1) {
-                int32_t dp = w->dist[sd][z] - 1;
-                double t = uniform01(rng) * w->sigma[sd][z], a = 0.0;
-                lp_vid pick = -1;
-                for (int64_t k = c->offset[z]; k < c->offset[z + 1]; k++) {
-                    lp_vid p = c->adj[k];
-                    if (w->dist[sd][p] != dp) continue;
-                    pick = p;
-                    a += w->sigma[sd][p];
-                    if (t < a) break;
-                }
-                z = pick;
-#pragma omp atomic
-                w->count[z]++;
-            }
+    if (n_meet == 0) return;
+    /* Choose the meeting vertex y with probability sigma_u(y) sigma_v(y) / sigma_uv. */
+    double total = 0.0;
+    for (int64_t i = 0; i < n_meet; i++) {
+        const bslot *s = bslot_find(w, w->meet[i]);
+        total += s->sigma[0] * s->sigma[1];
+    }
+    double r = uniform01(rng) * total, acc = 0.0;
+    lp_vid y = w->meet[n_meet - 1];
+    for (int64_t i = 0; i < n_meet; i++) {
+        const bslot *s = bslot_find(w, w->meet[i]);
+        acc += s->sigma[0] * s->sigma[1];
+        if (r < acc) {
+            y = w->meet[i];
+            break;
         }
     }
+    if (y != u && y != v) {
+#pragma omp atomic
+        count[y] += 1.0;
+    }
+    /* Walk back to each end, predecessors drawn by path count. */
     for (int sd = 0; sd < 2; sd++) {
-        for (int64_t i = 0; i < w->n_visited[sd]; i++) {
-            lp_vid x = w->visited[sd][i];
-            w->dist[sd][x] = -1;
-            w->sigma[sd][x] = 0.0;
+        lp_vid z = y;
+        const bslot *sz = bslot_find(w, z);
+        while (sz->dist[sd] > 1) {
+            int32_t dp = sz->dist[sd] - 1;
+            double t = uniform01(rng) * sz->sigma[sd], a = 0.0;
+            lp_vid pick = -1;
+            const bslot *sp = NULL;
+            for (int64_t k = off[z]; k < off[z + 1]; k++) {
+                lp_vid p = adj[k];
+                const bslot *s = bslot_find(w, p);
+                if (!s || s->dist[sd] != dp) continue;
+                pick = p;
+                sp = s;
+                a += s->sigma[sd];
+                if (t < a) break;
+            }
+            z = pick;
+            sz = sp;
+#pragma omp atomic
+            count[z] += 1.0;
         }
-        w->n_visited[sd] = 0;
     }
+    return;
+fail:
+    w->failed = 1;
 }
 
-/* Free the searches' arrays of nt workspaces (not count, which is shared);
- * ws may be NULL. */
+/* Free nt workspaces' arrays; ws may be NULL. */
 static void bibfs_ws_free(bibfs_ws *ws, int nt)
 {
     if (!ws) return;
     for (int t = 0; t < nt; t++) {
+        free(ws[t].slot);
+        ws[t].slot = NULL;
         for (int sd = 0; sd < 2; sd++) {
-            free(ws[t].dist[sd]);
-            free(ws[t].sigma[sd]);
             free(ws[t].visited[sd]);
-            ws[t].dist[sd] = NULL;
-            ws[t].sigma[sd] = NULL;
             ws[t].visited[sd] = NULL;
         }
         free(ws[t].meet);
@@ -810,44 +945,49 @@ lp_status lp_betweenness_sampled_dist(double *out, lp_sampling_report *out_repor
     lp_status st = lp_sampling_check(opt);
     if (st) return st;
     int nt = lp_i_max_threads();
-    bibfs_ws *ws = lp_calloc((size_t)nt, sizeof *ws);
-    int64_t *count = lp_calloc(n1, sizeof *count); /* one array: 8 bytes a node, not per thread */
-    if (!ws || !count) {
-        st = lp_error_nomem("sampled betweenness");
-        goto done;
+    bibfs_ws *ws = NULL;
+    uint64_t *wide = NULL;
+    /* The diameter bound's search needs n-sized arrays; they are freed
+     * before the samples' tables are made. */
+    int32_t *vd_dist = lp_malloc(n1 * sizeof *vd_dist);
+    lp_vid *vd_queue = lp_malloc(n1 * sizeof *vd_queue);
+    if (!vd_dist || !vd_queue) {
+        free(vd_dist);
+        free(vd_queue);
+        return lp_error_nomem("sampled betweenness");
     }
+    int64_t vd = vertex_diameter_bound(csr, vd_dist, vd_queue);
+    free(vd_dist);
+    free(vd_queue);
+    int64_t r = 0;
+    if (n >= 3 && vd >= 3) {
+        double need = sample_count(opt, vd);
+        if (!(need <= (double)LP_SAMPLING_MAX_SAMPLES)) return too_many_samples(opt, need, "");
+        r = (int64_t)need;
+    }
+
+    ws = lp_calloc((size_t)nt, sizeof *ws);
+    if (!ws) return lp_error_nomem("sampled betweenness");
     for (int t = 0; t < nt; t++) {
+        ws[t].cap = BSLOT_FIRST_CAP;
+        ws[t].shift = 64;
+        for (int64_t c = BSLOT_FIRST_CAP; c > 1; c /= 2)
+            ws[t].shift--;
+        ws[t].slot = lp_calloc(BSLOT_FIRST_CAP, sizeof *ws[t].slot);
         for (int sd = 0; sd < 2; sd++) {
-            ws[t].dist[sd] = lp_malloc(n1 * sizeof *ws[t].dist[sd]);
-            ws[t].sigma[sd] = lp_calloc(n1, sizeof *ws[t].sigma[sd]);
-            ws[t].visited[sd] = lp_malloc(n1 * sizeof *ws[t].visited[sd]);
-            if (!ws[t].dist[sd] || !ws[t].sigma[sd] || !ws[t].visited[sd]) {
-                st = lp_error_nomem("sampled betweenness workspace");
-                goto done;
-            }
-            for (lp_vid v = 0; v < n; v++)
-                ws[t].dist[sd][v] = -1;
+            ws[t].vcap[sd] = BSLOT_FIRST_CAP;
+            ws[t].visited[sd] = lp_malloc(BSLOT_FIRST_CAP * sizeof *ws[t].visited[sd]);
         }
-        ws[t].meet = lp_malloc(n1 * sizeof *ws[t].meet);
-        ws[t].count = count;
-        if (!ws[t].meet) {
+        ws[t].mcap = BSLOT_FIRST_CAP;
+        ws[t].meet = lp_malloc(BSLOT_FIRST_CAP * sizeof *ws[t].meet);
+        if (!ws[t].slot || !ws[t].visited[0] || !ws[t].visited[1] || !ws[t].meet) {
             st = lp_error_nomem("sampled betweenness workspace");
             goto done;
         }
     }
-    /* The diameter bound borrows thread 0's first side (dist, then reset). */
-    int64_t vd = vertex_diameter_bound(csr, ws[0].dist[0], ws[0].visited[0]);
-    for (lp_vid v = 0; v < n; v++)
-        ws[0].dist[0][v] = -1;
-    int64_t r = 0;
-    if (n >= 3 && vd >= 3) {
-        double need = sample_count(opt, vd);
-        if (!(need <= (double)LP_SAMPLING_MAX_SAMPLES)) {
-            st = too_many_samples(opt, need, "");
-            goto done;
-        }
-        r = (int64_t)need;
-    }
+    /* out holds the path counts (integers, exact in a double) until they are
+     * scaled: no separate count array */
+    memset(out, 0, (size_t)n * sizeof *out);
 
     /* Sample i is this rank's when its group of LP_BW_SAMPLE_GRAIN is: the
      * samples drawn are the same whatever the rank count, only who draws
@@ -860,23 +1000,39 @@ lp_status lp_betweenness_sampled_dist(double *out, lp_sampling_report *out_repor
     lp_i_tick_begin(&tick, "betweenness", mine);
 #pragma omp parallel for schedule(dynamic, 64)
     for (int64_t i = 0; i < r; i++) {
-        if (!lp_dist_mine(dist, i / LP_BW_SAMPLE_GRAIN)) continue;
+        bibfs_ws *w = &ws[lp_i_thread_id()];
+        if (w->failed || !lp_dist_mine(dist, i / LP_BW_SAMPLE_GRAIN)) continue;
         /* the stream of sample i depends only on (seed, i) */
         uint64_t rng = opt->seed * 0xd1342543de82ef95ULL + (uint64_t)i * 0x9e3779b97f4a7c15ULL;
         lp_text_splitmix64(&rng);
         lp_vid u = (lp_vid)(lp_text_splitmix64(&rng) % (uint64_t)n);
         lp_vid v = (lp_vid)(lp_text_splitmix64(&rng) % (uint64_t)(n - 1));
         if (v >= u) v++;
-        sample_path(&ws[lp_i_thread_id()], csr, u, v, &rng);
+        sample_path(w, csr, u, v, &rng, out);
         lp_i_tick(&tick, 1);
     }
     lp_i_tick_end(&tick);
+    for (int t = 0; t < nt; t++)
+        if (ws[t].failed) {
+            st = lp_error_nomem("sampled betweenness workspace");
+            goto done;
+        }
+    bibfs_ws_free(ws, nt);
 
-    bibfs_ws_free(ws, nt); /* before out[] is written: its pages are fresh */
-    if ((st = lp_dist_sum_u64(dist, (uint64_t *)count, n))) goto done;
+    if (dist && dist->size > 1) { /* add the counts of all ranks, as integers */
+        if (!(wide = lp_malloc(n1 * sizeof *wide))) {
+            st = lp_error_nomem("sampled betweenness reduction");
+            goto done;
+        }
+        for (lp_vid x = 0; x < n; x++)
+            wide[x] = (uint64_t)out[x];
+        if ((st = lp_dist_sum_u64(dist, wide, n))) goto done;
+        for (lp_vid x = 0; x < n; x++)
+            out[x] = (double)wide[x];
+    }
     double scale = r > 0 ? (double)n * (double)(n - 1) / 2.0 / (double)r : 0.0;
-    for (lp_vid v = 0; v < n; v++)
-        out[v] = (double)count[v] * scale;
+    for (lp_vid x = 0; x < n; x++)
+        out[x] *= scale;
     if (out_report) {
         out_report->samples = r;
         out_report->vertex_diameter = vd;
@@ -885,6 +1041,6 @@ lp_status lp_betweenness_sampled_dist(double *out, lp_sampling_report *out_repor
 done:
     bibfs_ws_free(ws, nt);
     free(ws);
-    free(count);
+    free(wide);
     return st;
 }

@@ -9,7 +9,9 @@
  *    for one seed at 1, 2 and 8 threads;
  *  - exact betweenness, brokerage and PageRank bitwise identical at 1, 2 and 8 threads.
  * Graphs: random sparse and dense, trees, forests with isolated vertices,
- * cycles with pendant trees, and generated enterprise graphs.
+ * cycles with pendant trees, generated enterprise graphs, and hubs of
+ * 1,200 leaves beside a separate path (sampled searches that outgrow their
+ * first table in one step; pairs without a path).
  */
 #include <math.h>
 #include <stdio.h>
@@ -84,6 +86,44 @@ static lp_graph random_graph(int shape, int64_t n)
     lp_graph g;
     if (lp_graph_build(&g, &nodes, &edges) || lp_graph_build_igraph(&g))
         abort(); /* igraph: oracle */
+    lp_roles roles = LP_ROLES_INIT;
+    lp_graph_set_roles(&g, &roles);
+    return g;
+}
+
+/* Four hubs of 1,200 leaves each, joined in a path, a third of the leaves
+ * also tied to a leaf of the next hub (many shortest paths of equal
+ * length), and apart from them a path of 30 vertices (pairs with no path;
+ * long walks back). A sampled search here reaches a hub's 1,200 neighbours
+ * in one step: far more than the sampler's first table holds. */
+static lp_graph hub_graph(void)
+{
+    lp_nodes nodes = LP_NODES_INIT;
+    lp_edges edges = LP_EDGES_INIT;
+    for (int t = 0; t < 4; t++)
+        lp_strtab_push(&nodes.type_name, TYPES[t], strlen(TYPES[t]));
+    const int hubs = 4, leaves = 1200, tail = 30;
+    const lp_vid n = hubs * (leaves + 1) + tail;
+    char id[32];
+    for (lp_vid v = 0; v < n; v++) {
+        int len = snprintf(id, sizeof id, "v%d", (int)v);
+        lp_nodes_push(&nodes, id, (size_t)len, v == 0 ? 0 : 2, 1.0);
+    }
+    /* hub h is vertex h (leaves + 1), its leaves the next `leaves` vertices */
+    for (int h = 0; h < hubs; h++) {
+        lp_vid hub = (lp_vid)(h * (leaves + 1));
+        if (h + 1 < hubs) lp_edges_push(&edges, hub, hub + leaves + 1, 1.0);
+        for (lp_vid l = 1; l <= leaves; l++) {
+            lp_edges_push(&edges, hub, hub + l, 1.0);
+            if (h + 1 < hubs && rnd_below(3) == 0)
+                lp_edges_push(&edges, hub + l, hub + leaves + 1 + 1 + (lp_vid)rnd_below(leaves),
+                              1.0);
+        }
+    }
+    for (lp_vid v = n - tail; v + 1 < n; v++)
+        lp_edges_push(&edges, v, v + 1, 1.0);
+    lp_graph g;
+    if (lp_graph_build(&g, &nodes, &edges) || lp_graph_build_igraph(&g)) abort();
     lp_roles roles = LP_ROLES_INIT;
     lp_graph_set_roles(&g, &roles);
     return g;
@@ -346,6 +386,13 @@ int main(void)
         check_brokerage(&g, what);
         check_pagerank(&g, what);
         if (s == 1) check_sampled(&g, what);
+        lp_graph_free(&g);
+    }
+    {
+        rng_state = 4242;
+        lp_graph g = hub_graph();
+        check_betweenness(&g, "hubs");
+        check_sampled(&g, "hubs");
         lp_graph_free(&g);
     }
     /* Above LP_PARALLEL_MIN nodes, so the parallel loops really run. */
