@@ -1,10 +1,9 @@
 /* keyperson.c — key persons of every account in one low-link pass.
  *
  * Algorithm: Hopcroft–Tarjan articulation points (Hopcroft & Tarjan,
- * "Efficient algorithms for graph manipulation", CACM 16(6), 1973) by the
- * iterative depth-first search of lowlink.c — no recursion, DFS depth
- * reaches millions — on G + R, where the virtual root R (vertex n) is joined
- * to every anchor.
+ * "Efficient algorithms for graph manipulation", CACM 16(6), 1973) by an
+ * iterative depth-first search — no recursion, DFS depth reaches millions —
+ * on G + R, where the virtual root R (vertex n) is joined to every anchor.
  * The search starts at R, then at every vertex still unvisited (components
  * without an anchor), so is_articulation covers the whole graph.
  *
@@ -18,13 +17,35 @@
  *     top lies above p). So next_pcut(v) — the nearest person separator of
  *     v — is p or next_pcut(p), computed in preorder, and key_persons(a) is
  *     the chain a -> next_pcut(a) -> ..., nearest first.
- * Cost: O(n + m) for the search and the sums, plus the size of the output
- * for the key-person lists. No per-account search.
  *
- * Parallelism: the search is serial; the per-account extraction (two passes:
- * chain lengths, then fill after a prefix sum) runs under OpenMP on plain
- * arrays. No igraph call anywhere here. All sums run in a fixed serial order,
- * so results do not depend on the thread count.
+ * Pendant trees first. The search is serial and costs a random access per
+ * arc, so it runs on the 2-core of G + R only (R never removed; 3.1M of the
+ * 5.98M vertices of the L graph). Peeling (repeatedly removing vertices
+ * with at most one neighbour left) runs in rounds, each in parallel with
+ * atomic degree counts; the rounds do not depend on the order within a
+ * round. A peeled vertex hangs in a tree from one core vertex (or R), or
+ * its whole component is a tree (no parent: no path to R). In the search of
+ * the whole graph such a tree is entered only through its parent and every
+ * other neighbour becomes a child, in adjacency order, so everything about
+ * it follows from the tree: bottom up by rounds (children first) its
+ * accounts and revenue and what it puts at risk, top down its separators
+ * (its parent if a person, else the parent's nearest); it is a cut vertex
+ * exactly when it has two neighbours in G + R, and a core vertex with a
+ * tree hanging from it is one too. The core is searched as a CSR of its
+ * own with the search's state on its stack and its results indexed by
+ * preorder position; peeled children whose trees carry revenue keep a
+ * marker in their parent's list, so that every revenue sum folds its terms
+ * in exactly the order of the search of the whole graph (bitwise the same
+ * results; terms equal to zero are left out: adding them changes no sum).
+ * Cost: O(n + m) for the peeling, the search and the sums, plus the size of
+ * the output for the key-person lists. No per-account search.
+ *
+ * Parallelism: peeling, the tree passes, the core's CSR and the write back
+ * are parallel; the search and the sums over the core's tree are serial; the
+ * per-account extraction (two passes: chain lengths, then fill after a
+ * prefix sum) runs under OpenMP on plain arrays. No igraph call anywhere
+ * here. Every floating sum runs in a fixed serial order, so results do not
+ * depend on the thread count.
  */
 #include "lp_keyperson.h"
 #include "lp_alloc.h"
@@ -309,8 +330,12 @@ typedef struct frame {
  * (disc = i): parent position, place in the parent's list, whether the
  * parent separates the subtree, whether the vertex is a cut vertex of the
  * core. */
+enum { S_NEW = 0, S_ACTIVE = 1, S_DONE = 2, S_STATE = 3, S_ANCHOR = 4 };
+
 typedef struct search {
-    int32_t *disc;   /* [nc + 1] by core number, -1 unvisited */
+    uint8_t *vs;     /* [nc + 1] by core number: S_NEW, S_ACTIVE (on the stack) or S_DONE,
+                        plus S_ANCHOR */
+    int32_t *disc;   /* [nc + 1] by core number, once visited */
     frame *stack;    /* [nc + 1] */
     lp_vid *order;   /* [nc + 1] preorder -> core number */
     int32_t *ppre;   /* parent's position, -1 for a root */
@@ -326,12 +351,13 @@ static void search_from(search *s, const work *k, lp_vid r)
     const lp_vid R = k->nc;
     const int64_t *cse = k->cse;
     const lp_vid *adj = k->cadj;
-    const uint8_t *cflag = k->cflag;
+    uint8_t *vs = s->vs;
     int32_t *disc = s->disc;
     frame *st = s->stack;
     int64_t top = 0;
     int32_t d = s->clock++;
     disc[r] = d;
+    vs[r] |= S_ACTIVE;
     s->order[d] = r;
     s->ppre[d] = -1;
     s->pospre[d] = 0;
@@ -341,17 +367,20 @@ static void search_from(search *s, const work *k, lp_vid r)
     while (top > 0) {
         frame *f = &st[top - 1];
         int64_t j = f->it, end = f->end;
-        int32_t low = f->low, pdisc = top > 1 ? st[top - 2].disc : -1;
-        lp_vid w = -1;
+        int32_t low = f->low;
+        lp_vid w = -1, pv = top > 1 ? st[top - 2].v : -1;
+        /* A finished neighbour is a descendant (no lower disc); only an
+         * active one other than the parent is an ancestor whose disc counts:
+         * the per-vertex state byte answers most arcs without disc. */
         for (; j < end; j++) {
             lp_vid x = adj[j];
             if (x < 0) continue; /* a marker */
-            int32_t dx = disc[x];
-            if (dx < 0) {
+            int sx = vs[x] & S_STATE;
+            if (sx == S_NEW) {
                 w = x;
                 break;
             }
-            if (dx != pdisc && dx < low) low = dx; /* back edge (not to the parent) */
+            if (sx == S_ACTIVE && x != pv && disc[x] < low) low = disc[x]; /* back edge */
         }
         f->low = low;
         if (w >= 0) {
@@ -359,18 +388,21 @@ static void search_from(search *s, const work *k, lp_vid r)
             f->children++;
             d = s->clock++;
             disc[w] = d;
+            uint8_t sw = vs[w];
+            vs[w] = sw | S_ACTIVE;
             s->order[d] = w;
             s->ppre[d] = f->disc;
             s->pospre[d] = (int32_t)(j - cse[2 * f->v]);
             s->artpre[d] = 0;
             /* An anchor met from inside the graph still has its edge to R
              * (disc 0): a back edge. */
-            int32_t lw = (cflag[w] & F_ANCHOR) && f->v != R ? 0 : d;
+            int32_t lw = (sw & S_ANCHOR) && f->v != R ? 0 : d;
             st[top++] =
                 (frame){.it = cse[2 * w], .end = cse[2 * w + 1], .v = w, .disc = d, .low = lw};
             continue;
         }
         /* f->v is finished */
+        vs[f->v] += S_DONE - S_ACTIVE;
         top--;
         if (top > 0) {
             frame *p = &st[top - 1];
@@ -386,6 +418,7 @@ static void search_from(search *s, const work *k, lp_vid r)
 
 static void search_free(search *s)
 {
+    free(s->vs);
     free(s->disc);
     free(s->stack);
     free(s->order);
@@ -440,7 +473,8 @@ static lp_status core_part(work *k, lp_keyperson *kp)
 {
     const lp_vid nc = k->nc, R = nc, n = k->n;
     size_t s1 = (size_t)nc + 1;
-    search s = {.disc = lp_i_alloc_big(s1 * sizeof(int32_t), 0),
+    search s = {.vs = lp_i_alloc_big(s1, 0),
+                .disc = lp_i_alloc_big(s1 * sizeof(int32_t), 0),
                 .stack = lp_i_alloc_big(s1 * sizeof(frame), 0),
                 .order = lp_i_alloc_big(s1 * sizeof(lp_vid), 0),
                 .ppre = lp_i_alloc_big(s1 * sizeof(int32_t), 0),
@@ -449,18 +483,19 @@ static lp_status core_part(work *k, lp_keyperson *kp)
                 .artpre = lp_i_alloc_big(s1, 0)};
     post q = {0};
     lp_status st = LP_OK;
-    if (!s.disc || !s.stack || !s.order || !s.ppre || !s.pospre || !s.cutpre || !s.artpre) {
+    if (!s.vs || !s.disc || !s.stack || !s.order || !s.ppre || !s.pospre || !s.cutpre ||
+        !s.artpre) {
         st = lp_error_nomem("key-person analysis");
         goto done;
     }
 #pragma omp parallel for schedule(static) if (nc >= LP_PARALLEL_MIN)
     for (lp_vid x = 0; x <= nc; x++)
-        s.disc[x] = -1;
+        s.vs[x] = (k->cflag[x] & F_ANCHOR) ? S_ANCHOR : S_NEW;
     /* R first, then every other component from its smallest row. */
     search_from(&s, k, R);
     s.n_first = s.clock;
     for (lp_vid x = 0; x < nc; x++)
-        if (s.disc[x] < 0) search_from(&s, k, x);
+        if ((s.vs[x] & S_STATE) == S_NEW) search_from(&s, k, x);
     free(s.stack);
     s.stack = NULL;
 
