@@ -72,7 +72,8 @@ void lp_keyperson_free(lp_keyperson *kp)
 
 /* Peeling: the vertices of G + R outside its 2-core, R never removed. */
 enum { F_ANCHOR = 1, F_PERSON = 2, F_ACCOUNT = 4, F_PENDANT = 8, F_MARKER = 16 };
-#define CORE INT32_MAX /* rnd[] of a vertex of the core */
+#define CORE INT32_MAX                /* rnd[] of a vertex of the core */
+#define DROP(p) (free(p), (p) = NULL) /* free what a later phase does not need */
 
 typedef struct work {
     const lp_graph *g;
@@ -89,14 +90,22 @@ typedef struct work {
     lp_vid *npc;   /* [n + 1] nearest person separator (node row), -1 if none */
     /* the core, renumbered 0..nc-1 in row order, R = nc */
     lp_vid nc;
-    lp_vid *cid;   /* [n] core number, -1 when peeled (the space of deg) */
+    lp_vid *cid;   /* [n] core number, -1 when peeled (the space of rnd) */
     lp_vid *corig; /* [nc + 1] node row, n for R */
-    int64_t *cse;  /* [2 (nc + 1)] start and end of each list in cadj */
-    lp_vid *cadj;  /* [2m + anchors] core neighbours, each list where the vertex's own
-                      list is in the CSR (R's after them); -(w + 1) marks a peeled
-                      child w whose tree has revenue */
+    int64_t *coff; /* [nc + 2] */
+    lp_vid *cadj;  /* core neighbours; -(w + 1) marks a peeled child w whose tree has
+                      revenue */
     uint8_t *cflag;
     int32_t *cpacc; /* accounts in the trees hanging from the vertex */
+    /* Markers taken out of cadj after the search (cadj is dropped): those of
+     * core vertex x are mk[mbase[x] .. mtop[x]) (mtop moves down as they
+     * are folded), in list order. */
+    int32_t *mbase; /* [nc + 2] */
+    int32_t *mtop;  /* [nc + 1] */
+    struct marker {
+        int32_t pos; /* place in x's list */
+        lp_vid w;    /* the peeled child */
+    } * mk;
 } work;
 
 /* Neighbour w of v in round r: is it still in the graph (peeled in a later
@@ -193,7 +202,7 @@ static void up_one(work *k, lp_keyperson *kp, lp_vid v)
             if (person) risk += k->prev[w];
         }
     }
-    if (person) {
+    if (person && acc) {
         kp->accounts_at_risk[v] = acc;
         kp->revenue_at_risk[v] = risk;
     }
@@ -228,8 +237,10 @@ static void down_one(work *k, lp_keyperson *kp, lp_vid v)
     } else { /* no path to R */
         k->npc[v] = -1;
         kp->outer_key_person[v] = -2;
-        kp->accounts_at_risk[v] = 0;
-        kp->revenue_at_risk[v] = 0.0;
+        if (kp->accounts_at_risk[v]) {
+            kp->accounts_at_risk[v] = 0;
+            kp->revenue_at_risk[v] = 0.0;
+        }
     }
 }
 
@@ -250,30 +261,28 @@ static void over_rounds(work *k, lp_keyperson *kp, int up)
     }
 }
 
-/* The core as a CSR of its own, in one pass: each core vertex's list is
- * written where its list is in the graph's CSR, neighbours renumbered,
- * peeled children left out except those whose tree has revenue (a marker
- * keeps their place in the adjacency order: the revenue sums fold children
- * in that order). */
+/* The core as a CSR of its own (a count pass, then a fill pass):
+ * neighbours renumbered, peeled children left out except those whose tree
+ * has revenue (a marker keeps their place in the adjacency order: the
+ * revenue sums fold children in that order). */
 static lp_status build_core(work *k)
 {
     const lp_graph *g = k->g;
     const lp_csr *c = &g->csr;
     const lp_vid n = k->n;
-    const int64_t arcs = c->offset[n];
-    k->cid = k->deg; /* the degrees are spent */
-    k->deg = NULL;
+    k->cid = k->rnd; /* the rounds are spent: core numbers in their place */
+    k->rnd = NULL;
     lp_vid nc = 0;
     for (lp_vid v = 0; v < n; v++)
-        k->cid[v] = k->rnd[v] == CORE ? nc++ : -1;
+        k->cid[v] = k->cid[v] == CORE ? nc++ : -1;
     k->nc = nc;
     size_t s = (size_t)nc + 1;
     k->corig = lp_i_alloc_big(s * sizeof *k->corig, 0);
-    k->cse = lp_i_alloc_big(2 * s * sizeof *k->cse, 0);
+    k->coff = lp_i_alloc_big((s + 1) * sizeof *k->coff, 0);
     k->cflag = lp_i_alloc_big(s, 0);
     k->cpacc = lp_i_alloc_big(s * sizeof *k->cpacc, 0);
-    k->cadj = lp_i_alloc_big(((size_t)arcs + (size_t)g->n_anchor + 1) * sizeof *k->cadj, 0);
-    if (!k->corig || !k->cse || !k->cflag || !k->cpacc || !k->cadj)
+    k->mbase = lp_i_alloc_big((s + 1) * sizeof *k->mbase, 0);
+    if (!k->corig || !k->coff || !k->cflag || !k->cpacc || !k->mbase)
         return lp_error_nomem("key-person analysis");
 #pragma omp parallel for schedule(static) if (n >= LP_PARALLEL_MIN)
     for (lp_vid v = 0; v < n; v++)
@@ -285,33 +294,60 @@ static lp_status build_core(work *k)
         if (role & LP_ROLE_ANCHOR) f |= F_ANCHOR;
         if (role & LP_ROLE_PERSON) f |= F_PERSON;
         if (role & LP_ROLE_ACCOUNT) f |= F_ACCOUNT;
-        int64_t at = c->offset[v], acc = 0;
-        k->cse[2 * x] = at;
+        int64_t len = 0, acc = 0, nm = 0;
         for (int64_t j = c->offset[v]; j < c->offset[v + 1]; j++) {
-            lp_vid w = c->adj[j], y = k->cid[w];
-            if (y >= 0) {
-                k->cadj[at++] = y;
+            lp_vid w = c->adj[j];
+            if (k->cid[w] >= 0) {
+                len++;
             } else {
                 f |= F_PENDANT;
                 acc += k->pacc[w];
                 if (k->prev[w] != 0.0) { /* adding 0 would change no sum */
                     f |= F_MARKER;
-                    k->cadj[at++] = -w - 1;
+                    len++;
+                    nm++;
                 }
             }
         }
-        k->cse[2 * x + 1] = at;
+        k->coff[x + 1] = len;
         k->cflag[x] = f;
         k->cpacc[x] = (int32_t)acc;
+        k->mbase[x] = (int32_t)nm;
     }
-    /* R: the anchors of the core, in row order (as the search takes them). */
-    int64_t at = arcs;
-    k->cse[2 * (size_t)nc] = at;
-    for (lp_vid x = 0; x < nc; x++)
-        if (k->cflag[x] & F_ANCHOR) k->cadj[at++] = x;
-    k->cse[2 * (size_t)nc + 1] = at;
+    DROP(k->pacc);
+    int64_t n_anchor = 0;
+    int32_t sum = 0; /* markers <= peeled vertices < n */
+    k->coff[0] = 0;
+    for (lp_vid x = 0; x < nc; x++) {
+        k->coff[x + 1] += k->coff[x];
+        int32_t cnt = k->mbase[x];
+        k->mbase[x] = sum;
+        sum += cnt;
+        n_anchor += k->cflag[x] & F_ANCHOR;
+    }
+    k->mbase[nc] = k->mbase[nc + 1] = sum;
+    k->coff[nc + 1] = k->coff[nc] + n_anchor;
     k->cflag[nc] = 0;
     k->cpacc[nc] = 0;
+    k->cadj = lp_i_alloc_big(((size_t)k->coff[nc + 1] + 1) * sizeof *k->cadj, 0);
+    if (!k->cadj) return lp_error_nomem("key-person analysis");
+#pragma omp parallel for schedule(dynamic, 4096) if (nc >= LP_PARALLEL_MIN)
+    for (lp_vid x = 0; x < nc; x++) {
+        lp_vid v = k->corig[x];
+        int64_t at = k->coff[x];
+        for (int64_t j = c->offset[v]; j < c->offset[v + 1]; j++) {
+            lp_vid w = c->adj[j], y = k->cid[w];
+            if (y >= 0)
+                k->cadj[at++] = y;
+            else if (k->prev[w] != 0.0)
+                k->cadj[at++] = -w - 1;
+        }
+    }
+    DROP(k->cid);
+    /* R: the anchors of the core, in row order (as the search takes them). */
+    int64_t at = k->coff[nc];
+    for (lp_vid x = 0; x < nc; x++)
+        if (k->cflag[x] & F_ANCHOR) k->cadj[at++] = x;
     return LP_OK;
 }
 
@@ -349,7 +385,7 @@ typedef struct search {
 static void search_from(search *s, const work *k, lp_vid r)
 {
     const lp_vid R = k->nc;
-    const int64_t *cse = k->cse;
+    const int64_t *off = k->coff;
     const lp_vid *adj = k->cadj;
     uint8_t *vs = s->vs;
     int32_t *disc = s->disc;
@@ -363,7 +399,7 @@ static void search_from(search *s, const work *k, lp_vid r)
     s->pospre[d] = 0;
     s->cutpre[d] = 0;
     s->artpre[d] = 0;
-    st[top++] = (frame){.it = cse[2 * r], .end = cse[2 * r + 1], .v = r, .disc = d, .low = d};
+    st[top++] = (frame){.it = off[r], .end = off[r + 1], .v = r, .disc = d, .low = d};
     while (top > 0) {
         frame *f = &st[top - 1];
         int64_t j = f->it, end = f->end;
@@ -392,13 +428,12 @@ static void search_from(search *s, const work *k, lp_vid r)
             vs[w] = sw | S_ACTIVE;
             s->order[d] = w;
             s->ppre[d] = f->disc;
-            s->pospre[d] = (int32_t)(j - cse[2 * f->v]);
+            s->pospre[d] = (int32_t)(j - off[f->v]);
             s->artpre[d] = 0;
             /* An anchor met from inside the graph still has its edge to R
              * (disc 0): a back edge. */
             int32_t lw = (sw & S_ANCHOR) && f->v != R ? 0 : d;
-            st[top++] =
-                (frame){.it = cse[2 * w], .end = cse[2 * w + 1], .v = w, .disc = d, .low = lw};
+            st[top++] = (frame){.it = off[w], .end = off[w + 1], .v = w, .disc = d, .low = lw};
             continue;
         }
         /* f->v is finished */
@@ -439,22 +474,43 @@ typedef struct post {
     double *rar;      /* revenue_at_risk */
 } post;
 
-/* The markers of core vertex x (position i) at list positions [lo, end),
- * last first: peeled children whose trees carry revenue, folded into i's
- * sums. The end of x's list in cse moves down to lo: what is below is not
- * folded yet. */
-static void flush_markers(work *k, post *q, int32_t i, lp_vid x, int64_t lo)
+/* The markers of core vertex x (position i) not folded yet whose place in
+ * x's list is lo or more, last first: peeled children whose trees carry
+ * revenue, folded into i's sums. */
+static void flush_markers(work *k, post *q, int32_t i, lp_vid x, int32_t lo)
 {
     const int person = !!(q->f[i] & F_PERSON);
-    int64_t *end = &k->cse[2 * (size_t)x + 1];
-    for (int64_t j = *end - 1; j >= lo; j--) {
-        lp_vid e = k->cadj[j];
-        if (e >= 0) continue;
-        double r = k->prev[-(e + 1)];
+    int32_t b = k->mbase[x], t = k->mtop[x];
+    while (t > b && k->mk[t - 1].pos >= lo) {
+        t--;
+        double r = k->prev[k->mk[t].w];
         q->rev_sub[i] += r;
         if (person) q->rar[i] += r;
     }
-    *end = lo;
+    k->mtop[x] = t;
+}
+
+/* Take the markers out of the core's lists (then dropped). */
+static lp_status take_markers(work *k)
+{
+    const lp_vid nc = k->nc;
+    k->mk = lp_i_alloc_big(((size_t)k->mbase[nc] + 1) * sizeof *k->mk, 0);
+    k->mtop = lp_i_alloc_big(((size_t)nc + 1) * sizeof *k->mtop, 0);
+    if (!k->mk || !k->mtop) return lp_error_nomem("key-person analysis");
+#pragma omp parallel for schedule(dynamic, 4096) if (nc >= LP_PARALLEL_MIN)
+    for (lp_vid x = 0; x <= nc; x++) {
+        int32_t t = k->mbase[x];
+        if (k->cflag[x] & F_MARKER) {
+            int64_t lo = k->coff[x], hi = k->coff[x + 1];
+            for (int64_t j = lo; j < hi; j++)
+                if (k->cadj[j] < 0)
+                    k->mk[t++] = (struct marker){.pos = (int32_t)(j - lo), .w = -(k->cadj[j] + 1)};
+        }
+        k->mtop[x] = t;
+    }
+    DROP(k->coff);
+    DROP(k->cadj);
+    return LP_OK;
 }
 
 static void post_free(post *q)
@@ -496,8 +552,9 @@ static lp_status core_part(work *k, lp_keyperson *kp)
     s.n_first = s.clock;
     for (lp_vid x = 0; x < nc; x++)
         if ((s.vs[x] & S_STATE) == S_NEW) search_from(&s, k, x);
-    free(s.stack);
-    s.stack = NULL;
+    DROP(s.stack);
+    DROP(s.vs);
+    if ((st = take_markers(k))) goto done;
 
     const int32_t nf = (int32_t)s.n_first;
     const size_t sf = (size_t)nf + 1;
@@ -525,6 +582,7 @@ static lp_status core_part(work *k, lp_keyperson *kp)
         q.rev_sub[i] = 0.0;
         q.rar[i] = 0.0;
     }
+    DROP(k->cpacc);
 
     /* At-risk sums over R's tree, children before parents (reverse
      * preorder, so each vertex folds its children last first, as the
@@ -535,7 +593,7 @@ static lp_status core_part(work *k, lp_keyperson *kp)
         int32_t p = s.ppre[i];
         if (f & F_MARKER) {
             lp_vid x = s.order[i];
-            flush_markers(k, &q, i, x, k->cse[2 * (size_t)x]);
+            flush_markers(k, &q, i, x, 0);
         }
         if (f & F_ACCOUNT) {
             q.acc_sub[i] += 1;
@@ -544,7 +602,7 @@ static lp_status core_part(work *k, lp_keyperson *kp)
         uint8_t fp = q.f[p]; /* R (position 0) has no flags */
         if (fp & F_MARKER) {
             lp_vid y = s.order[p];
-            flush_markers(k, &q, p, y, k->cse[2 * (size_t)y] + s.pospre[i] + 1);
+            flush_markers(k, &q, p, y, s.pospre[i] + 1);
         }
         if (s.cutpre[i] && (fp & F_PERSON)) {
             q.aar[p] += q.acc_sub[i];
@@ -553,6 +611,10 @@ static lp_status core_part(work *k, lp_keyperson *kp)
         q.acc_sub[p] += q.acc_sub[i];
         q.rev_sub[p] += q.rev_sub[i];
     }
+
+    DROP(k->mk);
+    DROP(k->mbase);
+    DROP(k->mtop);
 
     /* Nearest person separator in preorder, then the outermost one (its
      * own is known: it comes earlier). Positions, -1 for none; in the
@@ -567,6 +629,13 @@ static lp_status core_part(work *k, lp_keyperson *kp)
         outer[i] = x < 0 ? -1 : outer[x] < 0 ? x : outer[x];
     }
 
+    DROP(q.f);
+    DROP(q.rev);
+    DROP(q.acc_sub);
+    DROP(q.rev_sub);
+    DROP(s.ppre);
+    DROP(s.cutpre);
+
     /* Back to node rows. A core vertex with a peeled tree hanging from it
      * separates that tree from the rest of the core. */
     const int32_t nall = s.clock;
@@ -577,8 +646,10 @@ static lp_status core_part(work *k, lp_keyperson *kp)
         lp_vid v = k->corig[x];
         kp->is_articulation[v] = s.artpre[i] || (k->cflag[x] & F_PENDANT);
         if (i < nf) {
-            kp->accounts_at_risk[v] = q.aar[i];
-            kp->revenue_at_risk[v] = q.rar[i];
+            if (q.aar[i]) { /* untouched pages of the calloc stay unmapped */
+                kp->accounts_at_risk[v] = q.aar[i];
+                kp->revenue_at_risk[v] = q.rar[i];
+            }
             k->npc[v] = npc[i] < 0 ? -1 : k->corig[s.order[npc[i]]];
             kp->outer_key_person[v] = outer[i] < 0 ? -1 : k->corig[s.order[outer[i]]];
         } else {
@@ -606,10 +677,13 @@ static void work_free(work *k)
     free(k->npc);
     free(k->cid);
     free(k->corig);
-    free(k->cse);
+    free(k->coff);
     free(k->cadj);
     free(k->cflag);
     free(k->cpacc);
+    free(k->mbase);
+    free(k->mtop);
+    free(k->mk);
 }
 
 lp_status lp_keyperson_run(lp_keyperson *out, const lp_graph *g)
@@ -622,10 +696,13 @@ lp_status lp_keyperson_run(lp_keyperson *out, const lp_graph *g)
     work k = {.g = g, .n = (lp_vid)n};
     lp_status st = LP_OK;
     kp.n = n;
-    kp.is_articulation = lp_i_alloc_big(n1, 1);
-    kp.accounts_at_risk = lp_i_alloc_big(n1 * sizeof *kp.accounts_at_risk, 1);
-    kp.revenue_at_risk = lp_i_alloc_big(n1 * sizeof *kp.revenue_at_risk, 1);
-    kp.outer_key_person = lp_i_alloc_big(n1 * sizeof *kp.outer_key_person, 0);
+    /* The outputs as the previous kernel had them: a plain calloc, whose
+     * pages stay unmapped until written (at-risk figures are written only
+     * where non-zero). */
+    kp.is_articulation = lp_calloc(n1, 1);
+    kp.accounts_at_risk = lp_calloc(n1, sizeof *kp.accounts_at_risk);
+    kp.revenue_at_risk = lp_calloc(n1, sizeof *kp.revenue_at_risk);
+    kp.outer_key_person = lp_malloc(n1 * sizeof *kp.outer_key_person);
     k.deg = lp_i_alloc_big(n1 * sizeof *k.deg, 0);
     k.rnd = lp_i_alloc_big(n1 * sizeof *k.rnd, 0);
     k.pord = lp_i_alloc_big(n1 * sizeof *k.pord, 0);
@@ -641,6 +718,7 @@ lp_status lp_keyperson_run(lp_keyperson *out, const lp_graph *g)
     }
 
     if ((st = peel(&k))) goto done;
+    DROP(k.deg);
     over_rounds(&k, &kp, 1);
     if ((st = build_core(&k))) goto done;
     if ((st = core_part(&k, &kp))) goto done;
