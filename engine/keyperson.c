@@ -86,7 +86,7 @@ typedef struct work {
     int64_t n_rounds, n_peeled;
     lp_vid *ppar;  /* peeled: the neighbour it hangs from (n = R; -1: its tree has no core) */
     double *prev;  /* peeled: revenue of its tree, summed in the search's order */
-    int64_t *pacc; /* peeled: accounts of its tree */
+    int32_t *pacc; /* peeled: accounts of its tree (< n) */
     lp_vid *npc;   /* [n + 1] nearest person separator (node row), -1 if none */
     /* the core, renumbered 0..nc-1 in row order, R = nc */
     lp_vid nc;
