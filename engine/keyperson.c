@@ -1,10 +1,9 @@
 /* keyperson.c — key persons of every account in one low-link pass.
  *
  * Algorithm: Hopcroft–Tarjan articulation points (Hopcroft & Tarjan,
- * "Efficient algorithms for graph manipulation", CACM 16(6), 1973) by the
- * iterative depth-first search of lowlink.c — no recursion, DFS depth
- * reaches millions — on G + R, where the virtual root R (vertex n) is joined
- * to every anchor.
+ * "Efficient algorithms for graph manipulation", CACM 16(6), 1973) by an
+ * iterative depth-first search — no recursion, DFS depth reaches millions —
+ * on G + R, where the virtual root R (vertex n) is joined to every anchor.
  * The search starts at R, then at every vertex still unvisited (components
  * without an anchor), so is_articulation covers the whole graph.
  *
@@ -18,17 +17,39 @@
  *     top lies above p). So next_pcut(v) — the nearest person separator of
  *     v — is p or next_pcut(p), computed in preorder, and key_persons(a) is
  *     the chain a -> next_pcut(a) -> ..., nearest first.
- * Cost: O(n + m) for the search and the sums, plus the size of the output
- * for the key-person lists. No per-account search.
  *
- * Parallelism: the search is serial; the per-account extraction (two passes:
- * chain lengths, then fill after a prefix sum) runs under OpenMP on plain
- * arrays. No igraph call anywhere here. All sums run in a fixed serial order,
- * so results do not depend on the thread count.
+ * Pendant trees first. The search is serial and costs a random access per
+ * arc, so it runs on the 2-core of G + R only (R never removed; 3.1M of the
+ * 5.98M vertices of the L graph). Peeling (repeatedly removing vertices
+ * with at most one neighbour left) runs in rounds, each in parallel with
+ * atomic degree counts; the rounds do not depend on the order within a
+ * round. A peeled vertex hangs in a tree from one core vertex (or R), or
+ * its whole component is a tree (no parent: no path to R). In the search of
+ * the whole graph such a tree is entered only through its parent and every
+ * other neighbour becomes a child, in adjacency order, so everything about
+ * it follows from the tree: bottom up by rounds (children first) its
+ * accounts and revenue and what it puts at risk, top down its separators
+ * (its parent if a person, else the parent's nearest); it is a cut vertex
+ * exactly when it has two neighbours in G + R, and a core vertex with a
+ * tree hanging from it is one too. The core is searched as a CSR of its
+ * own with the search's state on its stack and its results indexed by
+ * preorder position; peeled children whose trees carry revenue keep a
+ * marker in their parent's list, so that every revenue sum folds its terms
+ * in exactly the order of the search of the whole graph (bitwise the same
+ * results; terms equal to zero are left out: adding them changes no sum).
+ * Cost: O(n + m) for the peeling, the search and the sums, plus the size of
+ * the output for the key-person lists. No per-account search.
+ *
+ * Parallelism: peeling, the tree passes, the core's CSR and the write back
+ * are parallel; the search and the sums over the core's tree are serial; the
+ * per-account extraction (two passes: chain lengths, then fill after a
+ * prefix sum) runs under OpenMP on plain arrays. No igraph call anywhere
+ * here. Every floating sum runs in a fixed serial order, so results do not
+ * depend on the thread count.
  */
 #include "lp_keyperson.h"
 #include "lp_alloc.h"
-#include "lp_i_lowlink.h"
+#include "lp_i_mem.h"
 #include "lp_i_rank.h"
 
 #include <stdlib.h>
@@ -49,82 +70,662 @@ void lp_keyperson_free(lp_keyperson *kp)
     memset(kp, 0, sizeof *kp);
 }
 
+/* Peeling: the vertices of G + R outside its 2-core, R never removed. */
+enum { F_ANCHOR = 1, F_PERSON = 2, F_ACCOUNT = 4, F_PENDANT = 8, F_MARKER = 16 };
+#define CORE INT32_MAX                /* rnd[] of a vertex of the core */
+#define DROP(p) (free(p), (p) = NULL) /* free what a later phase does not need */
+
+typedef struct work {
+    const lp_graph *g;
+    lp_vid n;
+    /* peeling, [n] in node rows */
+    int32_t *deg;    /* degree in G + R still left, while peeling */
+    int32_t *rnd;    /* round in which the vertex was peeled, CORE if never */
+    lp_vid *pord;    /* peeled vertices, round after round */
+    int64_t *rstart; /* [n_rounds + 1] where each round starts in pord */
+    int64_t n_rounds, n_peeled;
+    lp_vid *ppar;  /* peeled: the neighbour it hangs from (n = R; -1: its tree has no core) */
+    double *prev;  /* peeled: revenue of its tree, summed in the search's order */
+    int32_t *pacc; /* peeled: accounts of its tree (< n) */
+    lp_vid *npc;   /* [n + 1] nearest person separator (node row), -1 if none */
+    /* the core, renumbered 0..nc-1 in row order, R = nc */
+    lp_vid nc;
+    lp_vid *cid;   /* [n] core number, -1 when peeled (the space of rnd) */
+    lp_vid *corig; /* [nc + 1] node row, n for R */
+    int64_t *coff; /* [nc + 2] */
+    lp_vid *cadj;  /* core neighbours; -(w + 1) marks a peeled child w whose tree has
+                      revenue */
+    uint8_t *cflag;
+    int32_t *cpacc; /* accounts in the trees hanging from the vertex */
+    /* Markers taken out of cadj after the search (cadj is dropped): those of
+     * core vertex x are mk[mbase[x] .. mtop[x]) (mtop moves down as they
+     * are folded), in list order. */
+    int32_t *mbase; /* [nc + 2] */
+    int32_t *mtop;  /* [nc + 1] */
+    struct marker {
+        int32_t pos; /* place in x's list */
+        lp_vid w;    /* the peeled child */
+    } * mk;
+} work;
+
+/* Neighbour w of v in round r: is it still in the graph (peeled in a later
+ * round or never)? rnd is written by other threads in this round, only from
+ * CORE to r + 1: either value says yes. */
+static void peel_one(work *k, lp_vid v, int32_t r, int64_t *next_end)
+{
+    const lp_csr *c = &k->g->csr;
+    for (int64_t j = c->offset[v]; j < c->offset[v + 1]; j++) {
+        lp_vid w = c->adj[j];
+        int32_t rw;
+#pragma omp atomic read
+        rw = k->rnd[w];
+        if (rw <= r) continue;
+        int32_t old;
+#pragma omp atomic capture
+        old = k->deg[w]--;
+        if (old == 2) { /* w is down to one neighbour: next round */
+#pragma omp atomic write
+            k->rnd[w] = r + 1;
+            int64_t at;
+#pragma omp atomic capture
+            at = (*next_end)++;
+            k->pord[at] = w;
+        }
+    }
+}
+
+static lp_status peel(work *k)
+{
+    const lp_graph *g = k->g;
+    const lp_csr *c = &g->csr;
+    const lp_vid n = k->n;
+#pragma omp parallel for schedule(static) if (n >= LP_PARALLEL_MIN)
+    for (lp_vid v = 0; v < n; v++) {
+        k->deg[v] = (int32_t)(c->offset[v + 1] - c->offset[v]) + !!(g->role[v] & LP_ROLE_ANCHOR);
+        k->rnd[v] = k->deg[v] <= 1 ? 0 : CORE;
+    }
+    int64_t end = 0, cap = 64;
+    for (lp_vid v = 0; v < n; v++)
+        if (k->rnd[v] == 0) k->pord[end++] = v;
+    k->rstart = lp_malloc((size_t)cap * sizeof *k->rstart);
+    if (!k->rstart) return lp_error_nomem("key-person analysis");
+    k->rstart[0] = 0;
+    int64_t lo = 0, r = 0;
+    while (lo < end) {
+        if (r + 2 > cap) {
+            int64_t *p = lp_realloc(k->rstart, (size_t)(cap * 2) * sizeof *p);
+            if (!p) return lp_error_nomem("key-person analysis");
+            k->rstart = p;
+            cap *= 2;
+        }
+        k->rstart[r + 1] = end;
+        int64_t hi = end;
+        if (hi - lo >= LP_PARALLEL_MIN) {
+#pragma omp parallel for schedule(dynamic, 1024)
+            for (int64_t i = lo; i < hi; i++)
+                peel_one(k, k->pord[i], (int32_t)r, &end);
+        } else {
+            for (int64_t i = lo; i < hi; i++)
+                peel_one(k, k->pord[i], (int32_t)r, &end);
+        }
+        lo = hi;
+        r++;
+    }
+    k->n_rounds = r;
+    k->n_peeled = end;
+    return LP_OK;
+}
+
+/* Bottom up (its children were peeled in earlier rounds): the vertex's
+ * parent, the accounts and revenue of its tree, and what it puts at risk
+ * as a person. The depth-first search of the whole graph enters a peeled
+ * tree only through its parent and then takes every other neighbour as a
+ * child, in adjacency order; the sums below fold the children in reverse
+ * adjacency order, as the search's reverse preorder would. */
+static void up_one(work *k, lp_keyperson *kp, lp_vid v)
+{
+    const lp_graph *g = k->g;
+    const lp_csr *c = &g->csr;
+    const int32_t r = k->rnd[v];
+    const int person = !!(g->role[v] & LP_ROLE_PERSON);
+    lp_vid par = (g->role[v] & LP_ROLE_ANCHOR) ? k->n : -1;
+    int64_t acc = 0;
+    double rev = 0.0, risk = 0.0;
+    for (int64_t j = c->offset[v + 1] - 1; j >= c->offset[v]; j--) {
+        lp_vid w = c->adj[j];
+        int32_t rw = k->rnd[w];
+        if (rw > r) {
+            par = w;
+        } else if (rw < r) {
+            acc += k->pacc[w];
+            rev += k->prev[w];
+            if (person) risk += k->prev[w];
+        }
+    }
+    if (person && acc) {
+        kp->accounts_at_risk[v] = acc;
+        kp->revenue_at_risk[v] = risk;
+    }
+    if (g->role[v] & LP_ROLE_ACCOUNT) {
+        acc += 1;
+        rev += g->nodes.revenue[v];
+    }
+    k->ppar[v] = par;
+    k->pacc[v] = (int32_t)acc;
+    k->prev[v] = rev;
+}
+
+/* Top down (its parent is in the core or was peeled later): reachability
+ * of R, the nearest and outermost person separators; a peeled vertex is a
+ * cut vertex exactly when it has two neighbours in G + R. */
+static void down_one(work *k, lp_keyperson *kp, lp_vid v)
+{
+    const lp_graph *g = k->g;
+    const lp_csr *c = &g->csr;
+    lp_vid p = k->ppar[v];
+    kp->is_articulation[v] =
+        (c->offset[v + 1] - c->offset[v]) + !!(g->role[v] & LP_ROLE_ANCHOR) >= 2;
+    if (p == k->n) {
+        k->npc[v] = -1;
+        kp->outer_key_person[v] = -1;
+    } else if (p >= 0 && kp->outer_key_person[p] != -2) {
+        lp_vid x = (g->role[p] & LP_ROLE_PERSON) ? p : k->npc[p];
+        k->npc[v] = x;
+        kp->outer_key_person[v] = x < 0                         ? -1
+                                  : kp->outer_key_person[x] < 0 ? x
+                                                                : kp->outer_key_person[x];
+    } else { /* no path to R */
+        k->npc[v] = -1;
+        kp->outer_key_person[v] = -2;
+        if (kp->accounts_at_risk[v]) {
+            kp->accounts_at_risk[v] = 0;
+            kp->revenue_at_risk[v] = 0.0;
+        }
+    }
+}
+
+/* Rounds [r0, r1) in the given direction, each in parallel when large. */
+static void over_rounds(work *k, lp_keyperson *kp, int up)
+{
+    for (int64_t q = 0; q < k->n_rounds; q++) {
+        int64_t r = up ? q : k->n_rounds - 1 - q;
+        int64_t lo = k->rstart[r], hi = k->rstart[r + 1];
+        if (hi - lo >= LP_PARALLEL_MIN) {
+#pragma omp parallel for schedule(dynamic, 1024)
+            for (int64_t i = lo; i < hi; i++)
+                (up ? up_one : down_one)(k, kp, k->pord[i]);
+        } else {
+            for (int64_t i = lo; i < hi; i++)
+                (up ? up_one : down_one)(k, kp, k->pord[i]);
+        }
+    }
+}
+
+/* The core as a CSR of its own (a count pass, then a fill pass):
+ * neighbours renumbered, peeled children left out except those whose tree
+ * has revenue (a marker keeps their place in the adjacency order: the
+ * revenue sums fold children in that order). */
+static lp_status build_core(work *k)
+{
+    const lp_graph *g = k->g;
+    const lp_csr *c = &g->csr;
+    const lp_vid n = k->n;
+    k->cid = k->rnd; /* the rounds are spent: core numbers in their place */
+    k->rnd = NULL;
+    lp_vid nc = 0;
+    for (lp_vid v = 0; v < n; v++)
+        k->cid[v] = k->cid[v] == CORE ? nc++ : -1;
+    k->nc = nc;
+    size_t s = (size_t)nc + 1;
+    k->corig = lp_i_alloc_big(s * sizeof *k->corig, 0);
+    k->coff = lp_i_alloc_big((s + 1) * sizeof *k->coff, 0);
+    k->cflag = lp_i_alloc_big(s, 0);
+    k->cpacc = lp_i_alloc_big(s * sizeof *k->cpacc, 0);
+    k->mbase = lp_i_alloc_big((s + 1) * sizeof *k->mbase, 0);
+    if (!k->corig || !k->coff || !k->cflag || !k->cpacc || !k->mbase)
+        return lp_error_nomem("key-person analysis");
+#pragma omp parallel for schedule(static) if (n >= LP_PARALLEL_MIN)
+    for (lp_vid v = 0; v < n; v++)
+        if (k->cid[v] >= 0) k->corig[k->cid[v]] = v;
+#pragma omp parallel for schedule(dynamic, 4096) if (nc >= LP_PARALLEL_MIN)
+    for (lp_vid x = 0; x < nc; x++) {
+        lp_vid v = k->corig[x];
+        uint8_t role = g->role[v], f = 0;
+        if (role & LP_ROLE_ANCHOR) f |= F_ANCHOR;
+        if (role & LP_ROLE_PERSON) f |= F_PERSON;
+        if (role & LP_ROLE_ACCOUNT) f |= F_ACCOUNT;
+        int64_t len = 0, acc = 0, nm = 0;
+        for (int64_t j = c->offset[v]; j < c->offset[v + 1]; j++) {
+            lp_vid w = c->adj[j];
+            if (k->cid[w] >= 0) {
+                len++;
+            } else {
+                f |= F_PENDANT;
+                acc += k->pacc[w];
+                if (k->prev[w] != 0.0) { /* adding 0 would change no sum */
+                    f |= F_MARKER;
+                    len++;
+                    nm++;
+                }
+            }
+        }
+        k->coff[x + 1] = len;
+        k->cflag[x] = f;
+        k->cpacc[x] = (int32_t)acc;
+        k->mbase[x] = (int32_t)nm;
+    }
+    DROP(k->pacc);
+    int64_t n_anchor = 0;
+    int32_t sum = 0; /* markers <= peeled vertices < n */
+    k->coff[0] = 0;
+    for (lp_vid x = 0; x < nc; x++) {
+        k->coff[x + 1] += k->coff[x];
+        int32_t cnt = k->mbase[x];
+        k->mbase[x] = sum;
+        sum += cnt;
+        n_anchor += k->cflag[x] & F_ANCHOR;
+    }
+    k->mbase[nc] = k->mbase[nc + 1] = sum;
+    k->coff[nc + 1] = k->coff[nc] + n_anchor;
+    k->cflag[nc] = 0;
+    k->cpacc[nc] = 0;
+    k->cadj = lp_i_alloc_big(((size_t)k->coff[nc + 1] + 1) * sizeof *k->cadj, 0);
+    if (!k->cadj) return lp_error_nomem("key-person analysis");
+#pragma omp parallel for schedule(dynamic, 4096) if (nc >= LP_PARALLEL_MIN)
+    for (lp_vid x = 0; x < nc; x++) {
+        lp_vid v = k->corig[x];
+        int64_t at = k->coff[x];
+        for (int64_t j = c->offset[v]; j < c->offset[v + 1]; j++) {
+            lp_vid w = c->adj[j], y = k->cid[w];
+            if (y >= 0)
+                k->cadj[at++] = y;
+            else if (k->prev[w] != 0.0)
+                k->cadj[at++] = -w - 1;
+        }
+    }
+    DROP(k->cid);
+    /* R: the anchors of the core, in row order (as the search takes them). */
+    int64_t at = k->coff[nc];
+    for (lp_vid x = 0; x < nc; x++)
+        if (k->cflag[x] & F_ANCHOR) k->cadj[at++] = x;
+    return LP_OK;
+}
+
+/* One vertex on the search's stack: everything the search reads or writes
+ * about the vertices it is inside of lives here, not in per-vertex arrays,
+ * so that a step costs the visited test of the neighbour and, on a tree
+ * edge, the new vertex's list. */
+typedef struct frame {
+    int64_t it, end; /* next and end position in cadj */
+    lp_vid v;
+    int32_t disc, low;
+    int32_t children; /* tree children so far */
+} frame;
+
+/* The search of the core, its results indexed by preorder position i
+ * (disc = i): parent position, place in the parent's list, whether the
+ * parent separates the subtree, whether the vertex is a cut vertex of the
+ * core. */
+enum { S_NEW = 0, S_ACTIVE = 1, S_DONE = 2, S_STATE = 3, S_ANCHOR = 4 };
+
+typedef struct search {
+    uint8_t *vs;     /* [nc + 1] by core number: S_NEW, S_ACTIVE (on the stack) or S_DONE,
+                        plus S_ANCHOR */
+    int32_t *disc;   /* [nc + 1] by core number, once visited */
+    frame *stack;    /* [nc + 1] */
+    lp_vid *order;   /* [nc + 1] preorder -> core number */
+    int32_t *ppre;   /* parent's position, -1 for a root */
+    int32_t *pospre; /* position in the parent's list (relative) */
+    uint8_t *cutpre; /* the parent separates this subtree from the rest */
+    uint8_t *artpre; /* cut vertex of the core (R included, not reported) */
+    int32_t clock;
+    int64_t n_first; /* R's tree: positions [0, n_first) */
+} search;
+
+static void search_from(search *s, const work *k, lp_vid r)
+{
+    const lp_vid R = k->nc;
+    const int64_t *off = k->coff;
+    const lp_vid *adj = k->cadj;
+    uint8_t *vs = s->vs;
+    int32_t *disc = s->disc;
+    frame *st = s->stack;
+    int64_t top = 0;
+    int32_t d = s->clock++;
+    disc[r] = d;
+    vs[r] |= S_ACTIVE;
+    s->order[d] = r;
+    s->ppre[d] = -1;
+    s->pospre[d] = 0;
+    s->cutpre[d] = 0;
+    s->artpre[d] = 0;
+    st[top++] = (frame){.it = off[r], .end = off[r + 1], .v = r, .disc = d, .low = d};
+    while (top > 0) {
+        frame *f = &st[top - 1];
+        int64_t j = f->it, end = f->end;
+        int32_t low = f->low;
+        lp_vid w = -1, pv = top > 1 ? st[top - 2].v : -1;
+        /* A finished neighbour is a descendant (no lower disc); only an
+         * active one other than the parent is an ancestor whose disc counts:
+         * the per-vertex state byte answers most arcs without disc. */
+        for (; j < end; j++) {
+            lp_vid x = adj[j];
+            if (x < 0) continue; /* a marker */
+            int sx = vs[x] & S_STATE;
+            if (sx == S_NEW) {
+                w = x;
+                break;
+            }
+            if (sx == S_ACTIVE && x != pv && disc[x] < low) low = disc[x]; /* back edge */
+        }
+        f->low = low;
+        if (w >= 0) {
+            f->it = j + 1;
+            f->children++;
+            d = s->clock++;
+            disc[w] = d;
+            uint8_t sw = vs[w];
+            vs[w] = sw | S_ACTIVE;
+            s->order[d] = w;
+            s->ppre[d] = f->disc;
+            s->pospre[d] = (int32_t)(j - off[f->v]);
+            s->artpre[d] = 0;
+            /* An anchor met from inside the graph still has its edge to R
+             * (disc 0): a back edge. */
+            int32_t lw = (sw & S_ANCHOR) && f->v != R ? 0 : d;
+            st[top++] = (frame){.it = off[w], .end = off[w + 1], .v = w, .disc = d, .low = lw};
+            continue;
+        }
+        /* f->v is finished */
+        vs[f->v] += S_DONE - S_ACTIVE;
+        top--;
+        if (top > 0) {
+            frame *p = &st[top - 1];
+            if (low < p->low) p->low = low;
+            int cut = low >= p->disc;
+            s->cutpre[f->disc] = (uint8_t)cut;
+            if (top > 1 && cut) s->artpre[p->disc] = 1;
+        } else if (f->children >= 2) {
+            s->artpre[f->disc] = 1; /* a root with two subtrees */
+        }
+    }
+}
+
+static void search_free(search *s)
+{
+    free(s->vs);
+    free(s->disc);
+    free(s->stack);
+    free(s->order);
+    free(s->ppre);
+    free(s->pospre);
+    free(s->cutpre);
+    free(s->artpre);
+}
+
+/* Per preorder position i of R's tree, gathered from the core numbers
+ * once (in parallel) so that the sums below read them in order. */
+typedef struct post {
+    uint8_t *f;
+    double *rev;      /* own revenue (accounts) */
+    int32_t *acc_sub; /* accounts in the subtree */
+    double *rev_sub;  /* their revenue */
+    int32_t *aar;     /* accounts_at_risk */
+    double *rar;      /* revenue_at_risk */
+} post;
+
+/* The markers of core vertex x (position i) not folded yet whose place in
+ * x's list is lo or more, last first: peeled children whose trees carry
+ * revenue, folded into i's sums. */
+static void flush_markers(work *k, post *q, int32_t i, lp_vid x, int32_t lo)
+{
+    const int person = !!(q->f[i] & F_PERSON);
+    int32_t b = k->mbase[x], t = k->mtop[x];
+    while (t > b && k->mk[t - 1].pos >= lo) {
+        t--;
+        double r = k->prev[k->mk[t].w];
+        q->rev_sub[i] += r;
+        if (person) q->rar[i] += r;
+    }
+    k->mtop[x] = t;
+}
+
+/* Take the markers out of the core's lists (then dropped). */
+static lp_status take_markers(work *k)
+{
+    const lp_vid nc = k->nc;
+    k->mk = lp_i_alloc_big(((size_t)k->mbase[nc] + 1) * sizeof *k->mk, 0);
+    k->mtop = lp_i_alloc_big(((size_t)nc + 1) * sizeof *k->mtop, 0);
+    if (!k->mk || !k->mtop) return lp_error_nomem("key-person analysis");
+#pragma omp parallel for schedule(dynamic, 4096) if (nc >= LP_PARALLEL_MIN)
+    for (lp_vid x = 0; x <= nc; x++) {
+        int32_t t = k->mbase[x];
+        if (k->cflag[x] & F_MARKER) {
+            int64_t lo = k->coff[x], hi = k->coff[x + 1];
+            for (int64_t j = lo; j < hi; j++)
+                if (k->cadj[j] < 0)
+                    k->mk[t++] = (struct marker){.pos = (int32_t)(j - lo), .w = -(k->cadj[j] + 1)};
+        }
+        k->mtop[x] = t;
+    }
+    DROP(k->coff);
+    DROP(k->cadj);
+    return LP_OK;
+}
+
+static void post_free(post *q)
+{
+    free(q->f);
+    free(q->rev);
+    free(q->acc_sub);
+    free(q->rev_sub);
+    free(q->aar);
+    free(q->rar);
+}
+
+/* The core's part: search, cut vertices, at-risk sums and person
+ * separators over R's tree, written back to node rows. */
+static lp_status core_part(work *k, lp_keyperson *kp)
+{
+    const lp_vid nc = k->nc, R = nc, n = k->n;
+    size_t s1 = (size_t)nc + 1;
+    search s = {.vs = lp_i_alloc_big(s1, 0),
+                .disc = lp_i_alloc_big(s1 * sizeof(int32_t), 0),
+                .stack = lp_i_alloc_big(s1 * sizeof(frame), 0),
+                .order = lp_i_alloc_big(s1 * sizeof(lp_vid), 0),
+                .ppre = lp_i_alloc_big(s1 * sizeof(int32_t), 0),
+                .pospre = lp_i_alloc_big(s1 * sizeof(int32_t), 0),
+                .cutpre = lp_i_alloc_big(s1, 0),
+                .artpre = lp_i_alloc_big(s1, 0)};
+    post q = {0};
+    lp_status st = LP_OK;
+    if (!s.vs || !s.disc || !s.stack || !s.order || !s.ppre || !s.pospre || !s.cutpre ||
+        !s.artpre) {
+        st = lp_error_nomem("key-person analysis");
+        goto done;
+    }
+#pragma omp parallel for schedule(static) if (nc >= LP_PARALLEL_MIN)
+    for (lp_vid x = 0; x <= nc; x++)
+        s.vs[x] = (k->cflag[x] & F_ANCHOR) ? S_ANCHOR : S_NEW;
+    /* R first, then every other component from its smallest row. */
+    search_from(&s, k, R);
+    s.n_first = s.clock;
+    for (lp_vid x = 0; x < nc; x++)
+        if ((s.vs[x] & S_STATE) == S_NEW) search_from(&s, k, x);
+    DROP(s.stack);
+    DROP(s.vs);
+    if ((st = take_markers(k))) goto done;
+
+    const int32_t nf = (int32_t)s.n_first;
+    const size_t sf = (size_t)nf + 1;
+    q.f = lp_i_alloc_big(sf, 0);
+    q.rev = lp_i_alloc_big(sf * sizeof *q.rev, 0);
+    q.acc_sub = lp_i_alloc_big(sf * sizeof *q.acc_sub, 0);
+    q.rev_sub = lp_i_alloc_big(sf * sizeof *q.rev_sub, 0);
+    q.aar = lp_i_alloc_big(sf * sizeof *q.aar, 0);
+    q.rar = lp_i_alloc_big(sf * sizeof *q.rar, 0);
+    if (!q.f || !q.rev || !q.acc_sub || !q.rev_sub || !q.aar || !q.rar) {
+        st = lp_error_nomem("key-person analysis");
+        goto done;
+    }
+    /* The accounts of a vertex's peeled trees count from the start (integer
+     * sums: their order does not matter). */
+    const double *revenue = k->g->nodes.revenue;
+#pragma omp parallel for schedule(static) if (nf >= LP_PARALLEL_MIN)
+    for (int32_t i = 0; i < nf; i++) {
+        lp_vid x = s.order[i];
+        uint8_t f = k->cflag[x];
+        q.f[i] = f;
+        q.rev[i] = (f & F_ACCOUNT) ? revenue[k->corig[x]] : 0.0;
+        q.acc_sub[i] = k->cpacc[x];
+        q.aar[i] = (f & F_PERSON) ? k->cpacc[x] : 0;
+        q.rev_sub[i] = 0.0;
+        q.rar[i] = 0.0;
+    }
+    DROP(k->cpacc);
+
+    /* At-risk sums over R's tree, children before parents (reverse
+     * preorder, so each vertex folds its children last first, as the
+     * search of the whole graph would): a tree child pushes into its
+     * parent after the parent's markers that follow it in the list. */
+    for (int32_t i = nf - 1; i > 0; i--) {
+        uint8_t f = q.f[i];
+        int32_t p = s.ppre[i];
+        if (f & F_MARKER) {
+            lp_vid x = s.order[i];
+            flush_markers(k, &q, i, x, 0);
+        }
+        if (f & F_ACCOUNT) {
+            q.acc_sub[i] += 1;
+            q.rev_sub[i] += q.rev[i];
+        }
+        uint8_t fp = q.f[p]; /* R (position 0) has no flags */
+        if (fp & F_MARKER) {
+            lp_vid y = s.order[p];
+            flush_markers(k, &q, p, y, s.pospre[i] + 1);
+        }
+        if (s.cutpre[i] && (fp & F_PERSON)) {
+            q.aar[p] += q.acc_sub[i];
+            q.rar[p] += q.rev_sub[i];
+        }
+        q.acc_sub[p] += q.acc_sub[i];
+        q.rev_sub[p] += q.rev_sub[i];
+    }
+
+    DROP(k->mk);
+    DROP(k->mbase);
+    DROP(k->mtop);
+
+    /* Nearest person separator in preorder, then the outermost one (its
+     * own is known: it comes earlier). Positions, -1 for none; in the
+     * space of pospre and disc, spent. */
+    int32_t *npc = s.pospre, *outer = s.disc;
+    npc[0] = -1;
+    outer[0] = -1;
+    for (int32_t i = 1; i < nf; i++) {
+        int32_t p = s.ppre[i];
+        int32_t x = (s.cutpre[i] && (q.f[p] & F_PERSON)) ? p : npc[p];
+        npc[i] = x;
+        outer[i] = x < 0 ? -1 : outer[x] < 0 ? x : outer[x];
+    }
+
+    DROP(q.f);
+    DROP(q.rev);
+    DROP(q.acc_sub);
+    DROP(q.rev_sub);
+    DROP(s.ppre);
+    DROP(s.cutpre);
+
+    /* Back to node rows. A core vertex with a peeled tree hanging from it
+     * separates that tree from the rest of the core. */
+    const int32_t nall = s.clock;
+#pragma omp parallel for schedule(static) if (nall >= LP_PARALLEL_MIN)
+    for (int32_t i = 0; i < nall; i++) {
+        lp_vid x = s.order[i];
+        if (x == R) continue;
+        lp_vid v = k->corig[x];
+        kp->is_articulation[v] = s.artpre[i] || (k->cflag[x] & F_PENDANT);
+        if (i < nf) {
+            if (q.aar[i]) { /* untouched pages of the calloc stay unmapped */
+                kp->accounts_at_risk[v] = q.aar[i];
+                kp->revenue_at_risk[v] = q.rar[i];
+            }
+            k->npc[v] = npc[i] < 0 ? -1 : k->corig[s.order[npc[i]]];
+            kp->outer_key_person[v] = outer[i] < 0 ? -1 : k->corig[s.order[outer[i]]];
+        } else {
+            k->npc[v] = -1;
+            kp->outer_key_person[v] = -2;
+        }
+    }
+    k->npc[n] = -1;
+
+done:
+    search_free(&s);
+    post_free(&q);
+    return st;
+}
+
+static void work_free(work *k)
+{
+    free(k->deg);
+    free(k->rnd);
+    free(k->pord);
+    free(k->rstart);
+    free(k->ppar);
+    free(k->prev);
+    free(k->pacc);
+    free(k->npc);
+    free(k->cid);
+    free(k->corig);
+    free(k->coff);
+    free(k->cadj);
+    free(k->cflag);
+    free(k->cpacc);
+    free(k->mbase);
+    free(k->mtop);
+    free(k->mk);
+}
+
 lp_status lp_keyperson_run(lp_keyperson *out, const lp_graph *g)
 {
     const int64_t n = g->n;
-    const lp_vid R = (lp_vid)n;
+    if (n + 1 > LP_VID_MAX) return lp_error_set(LP_EINPUT, "graph too large for 32-bit ids");
     lp_keyperson kp;
     memset(&kp, 0, sizeof kp);
-    lp_i_lowlink l;
-    lp_status st = lp_i_lowlink_run(&l, &g->csr, g->role);
-    if (st) return st;
-
     size_t n1 = (size_t)n + 1;
+    work k = {.g = g, .n = (lp_vid)n};
+    lp_status st = LP_OK;
     kp.n = n;
+    /* The outputs as the previous kernel had them: a plain calloc, whose
+     * pages stay unmapped until written (at-risk figures are written only
+     * where non-zero). */
     kp.is_articulation = lp_calloc(n1, 1);
     kp.accounts_at_risk = lp_calloc(n1, sizeof *kp.accounts_at_risk);
     kp.revenue_at_risk = lp_calloc(n1, sizeof *kp.revenue_at_risk);
     kp.outer_key_person = lp_malloc(n1 * sizeof *kp.outer_key_person);
-    uint8_t *cut_below = lp_calloc(n1, 1);
-    int32_t *root_children = lp_calloc(n1, sizeof *root_children);
-    int64_t *acc_sub = lp_calloc(n1, sizeof *acc_sub);
-    double *rev_sub = lp_calloc(n1, sizeof *rev_sub);
-    lp_vid *next_pcut = lp_malloc(n1 * sizeof *next_pcut);
+    k.deg = lp_i_alloc_big(n1 * sizeof *k.deg, 0);
+    k.rnd = lp_i_alloc_big(n1 * sizeof *k.rnd, 0);
+    k.pord = lp_i_alloc_big(n1 * sizeof *k.pord, 0);
+    k.ppar = lp_i_alloc_big(n1 * sizeof *k.ppar, 0);
+    k.prev = lp_i_alloc_big(n1 * sizeof *k.prev, 0);
+    k.pacc = lp_i_alloc_big(n1 * sizeof *k.pacc, 0);
+    k.npc = lp_i_alloc_big(n1 * sizeof *k.npc, 0);
     if (!kp.is_articulation || !kp.accounts_at_risk || !kp.revenue_at_risk ||
-        !kp.outer_key_person || !cut_below || !root_children || !acc_sub || !rev_sub ||
-        !next_pcut) {
+        !kp.outer_key_person || !k.deg || !k.rnd || !k.pord || !k.ppar || !k.prev || !k.pacc ||
+        !k.npc) {
         st = lp_error_nomem("key-person analysis");
         goto done;
     }
 
-    /* Cut vertices: a non-root p with a child v, low[v] >= disc[p]; a root
-     * with two or more children. R is a root and is not reported. */
-    for (int64_t i = 0; i < l.nv; i++) {
-        lp_vid v = l.order[i], p = l.parent[v];
-        if (p < 0) continue;
-        cut_below[v] = l.low[v] >= l.disc[p];
-        if (l.parent[p] < 0)
-            root_children[p]++;
-        else if (cut_below[v])
-            kp.is_articulation[p] = 1;
-    }
-    for (int64_t v = 0; v < n; v++)
-        if (l.parent[v] < 0 && root_children[v] >= 2) kp.is_articulation[v] = 1;
+    if ((st = peel(&k))) goto done;
+    DROP(k.deg);
+    over_rounds(&k, &kp, 1);
+    if ((st = build_core(&k))) goto done;
+    if ((st = core_part(&k, &kp))) goto done;
+    over_rounds(&k, &kp, 0);
+    const lp_vid *next_pcut = k.npc;
 
-    /* At-risk sums over R's tree, children before parents (reverse preorder). */
-    for (int64_t i = l.n_first - 1; i > 0; i--) {
-        lp_vid v = l.order[i], p = l.parent[v];
-        if (g->role[v] & LP_ROLE_ACCOUNT) {
-            acc_sub[v] += 1;
-            rev_sub[v] += g->nodes.revenue[v];
-        }
-        if (cut_below[v] && p != R && (g->role[p] & LP_ROLE_PERSON)) {
-            kp.accounts_at_risk[p] += acc_sub[v];
-            kp.revenue_at_risk[p] += rev_sub[v];
-        }
-        acc_sub[p] += acc_sub[v];
-        rev_sub[p] += rev_sub[v];
-    }
-
-    /* Nearest person separator of every vertex of R's tree, in preorder. */
-    next_pcut[R] = -1;
-    for (int64_t i = 1; i < l.n_first; i++) {
-        lp_vid v = l.order[i], p = l.parent[v];
-        next_pcut[v] = (cut_below[v] && p != R && (g->role[p] & LP_ROLE_PERSON)) ? p : next_pcut[p];
-    }
-    /* The outermost of them (the end of the chain): next_pcut[v] comes
-     * earlier in preorder, so its own is known. -2 outside R's tree. */
-    for (int64_t v = 0; v < n; v++)
-        kp.outer_key_person[v] = -2;
-    for (int64_t i = 1; i < l.n_first; i++) {
-        lp_vid v = l.order[i], c = next_pcut[v];
-        kp.outer_key_person[v] = c < 0                        ? -1
-                                 : kp.outer_key_person[c] < 0 ? c
-                                                              : kp.outer_key_person[c];
-    }
-
-    /* Accounts, input order. A vertex is in R's tree iff its discovery time
-     * (= its place in the preorder) is below n_first. */
+    /* Accounts, input order. */
     kp.n_accounts = g->n_account;
     int64_t na = kp.n_accounts;
     kp.account_node = lp_malloc(((size_t)na + 1) * sizeof *kp.account_node);
@@ -137,11 +738,11 @@ lp_status lp_keyperson_run(lp_keyperson *out, const lp_graph *g)
         goto done;
     }
     int64_t a = 0;
-    for (lp_vid v = 0; v < R; v++) {
+    for (lp_vid v = 0; v < n; v++) {
         if (!(g->role[v] & LP_ROLE_ACCOUNT)) continue;
         kp.account_node[a] = v;
         kp.account_revenue[a] = g->nodes.revenue[v];
-        kp.account_connected[a] = l.disc[v] < l.n_first;
+        kp.account_connected[a] = kp.outer_key_person[v] != -2;
         a++;
     }
 
@@ -165,10 +766,10 @@ lp_status lp_keyperson_run(lp_keyperson *out, const lp_graph *g)
     /* Pass 2: fill, nearest first. */
 #pragma omp parallel for schedule(dynamic, 1024) if (na >= LP_PARALLEL_MIN)
     for (int64_t i = 0; i < na; i++) {
-        int64_t k = kp.key_persons_offsets[i];
+        int64_t at = kp.key_persons_offsets[i];
         if (kp.account_connected[i])
             for (lp_vid x = next_pcut[kp.account_node[i]]; x >= 0; x = next_pcut[x])
-                kp.key_persons[k++] = x;
+                kp.key_persons[at++] = x;
     }
 
     for (int64_t v = 0; v < n; v++)
@@ -186,12 +787,7 @@ lp_status lp_keyperson_run(lp_keyperson *out, const lp_graph *g)
     }
 
 done:
-    lp_i_lowlink_free(&l);
-    free(cut_below);
-    free(root_children);
-    free(acc_sub);
-    free(rev_sub);
-    free(next_pcut);
+    work_free(&k);
     if (st) {
         lp_keyperson_free(&kp);
         return st;

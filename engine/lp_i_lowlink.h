@@ -1,6 +1,8 @@
 /* lp_i_lowlink.h — internal: the iterative depth-first search with
- * discovery times and low-links (Hopcroft & Tarjan 1973) that the
- * key-person analysis and exact betweenness both build on. */
+ * discovery times and low-links (Hopcroft & Tarjan 1973) of a whole graph:
+ * exact betweenness builds on it, and tests/test_keyperson.c takes it (with
+ * R) as the reference of the key-person kernel, which searches only the
+ * 2-core (keyperson.c). */
 #ifndef LP_I_LOWLINK_H
 #define LP_I_LOWLINK_H
 

@@ -6,6 +6,12 @@
  *  - "nearest first": removing key person i cuts the account off from key
  *    person i+1;
  *  - the same output at 1, 2 and 8 threads;
+ *  - bitwise the same output as one low-link search of the whole graph
+ *    (reference_keyperson below, the kernel before it peeled pendant
+ *    trees): revenue sums in the same order;
+ *  - graphs made for the peeling: many pendant trees, deep ones, chains of
+ *    cut vertices, accounts inside pendant trees, R inside a pendant tree
+ *    (one anchor of degree 1), forests without a core;
  *  - a path of 2 million vertices (the search must not recurse).
  * Graphs: random sparse, tree-like, cycles, with and without anchors,
  * overlapping roles, on many seeds.
@@ -18,6 +24,7 @@
 #include "lp_generate.h"
 #include "lp_graph.h"
 #include "lp_test.h"
+#include "lp_i_lowlink.h"
 #include "lp_keyperson.h"
 
 static const char *TYPES[] = {"company", "employee", "account", "contact", "partner"};
@@ -34,7 +41,8 @@ static lp_graph make_graph(int64_t n, const int *type, int64_t m, const lp_vid *
     char id[32];
     for (int64_t v = 0; v < n; v++) {
         int len = snprintf(id, sizeof id, "v%lld", (long long)v);
-        double rev = type[v] == 2 ? (double)(1 + rnd_below(1000)) / 4.0 : 0.0;
+        /* sevenths: sums of them round, so their order shows */
+        double rev = type[v] == 2 ? (double)(1 + rnd_below(1000)) / 7.0 : 0.0;
         if (lp_nodes_push(&nodes, id, (size_t)len, type[v], rev)) abort();
     }
     for (int64_t k = 0; k < m; k++)
@@ -209,6 +217,119 @@ static void check_brute_force(const lp_graph *g, const lp_keyperson *kp, const c
     free(queue);
 }
 
+/* The reference: one Hopcroft-Tarjan search of all of G + R (lowlink.c),
+ * then the sums in reverse preorder and the separator chains in preorder.
+ * Fills is_articulation, accounts_at_risk, revenue_at_risk and
+ * outer_key_person ([n] each, caller frees) and the key-person lists of
+ * every account (klen/koff/klist over accounts in row order). */
+typedef struct ref_kp {
+    uint8_t *art;
+    int64_t *aar;
+    double *rar;
+    lp_vid *outer;
+    int64_t *koff; /* [accounts + 1] */
+    lp_vid *klist;
+} ref_kp;
+
+static void reference_keyperson(ref_kp *r, const lp_graph *g)
+{
+    int64_t n = g->n;
+    lp_vid R = (lp_vid)n;
+    lp_i_lowlink l;
+    if (lp_i_lowlink_run(&l, &g->csr, g->role)) abort();
+    size_t n1 = (size_t)n + 1;
+    r->art = calloc(n1, 1);
+    r->aar = calloc(n1, sizeof *r->aar);
+    r->rar = calloc(n1, sizeof *r->rar);
+    r->outer = malloc(n1 * sizeof *r->outer);
+    uint8_t *cut = calloc(n1, 1);
+    int32_t *rc = calloc(n1, sizeof *rc);
+    int64_t *acc = calloc(n1, sizeof *acc);
+    double *rev = calloc(n1, sizeof *rev);
+    lp_vid *npc = malloc(n1 * sizeof *npc);
+    for (int64_t i = 0; i < l.nv; i++) {
+        lp_vid v = l.order[i], p = l.parent[v];
+        if (p < 0) continue;
+        cut[v] = l.low[v] >= l.disc[p];
+        if (l.parent[p] < 0)
+            rc[p]++;
+        else if (cut[v])
+            r->art[p] = 1;
+    }
+    for (int64_t v = 0; v < n; v++)
+        if (l.parent[v] < 0 && rc[v] >= 2) r->art[v] = 1;
+    for (int64_t i = l.n_first - 1; i > 0; i--) {
+        lp_vid v = l.order[i], p = l.parent[v];
+        if (g->role[v] & LP_ROLE_ACCOUNT) {
+            acc[v] += 1;
+            rev[v] += g->nodes.revenue[v];
+        }
+        if (cut[v] && p != R && (g->role[p] & LP_ROLE_PERSON)) {
+            r->aar[p] += acc[v];
+            r->rar[p] += rev[v];
+        }
+        acc[p] += acc[v];
+        rev[p] += rev[v];
+    }
+    npc[R] = -1;
+    for (int64_t v = 0; v < n; v++)
+        r->outer[v] = -2;
+    for (int64_t i = 1; i < l.n_first; i++) {
+        lp_vid v = l.order[i], p = l.parent[v];
+        npc[v] = (cut[v] && p != R && (g->role[p] & LP_ROLE_PERSON)) ? p : npc[p];
+        lp_vid c = npc[v];
+        r->outer[v] = c < 0 ? -1 : r->outer[c] < 0 ? c : r->outer[c];
+    }
+    int64_t na = 0, total = 0;
+    for (int64_t v = 0; v < n; v++)
+        if (g->role[v] & LP_ROLE_ACCOUNT) {
+            na++;
+            if (l.disc[v] < l.n_first)
+                for (lp_vid x = npc[v]; x >= 0; x = npc[x])
+                    total++;
+        }
+    r->koff = malloc(((size_t)na + 1) * sizeof *r->koff);
+    r->klist = malloc(((size_t)total + 1) * sizeof *r->klist);
+    int64_t a = 0, k = 0;
+    r->koff[0] = 0;
+    for (int64_t v = 0; v < n; v++)
+        if (g->role[v] & LP_ROLE_ACCOUNT) {
+            if (l.disc[v] < l.n_first)
+                for (lp_vid x = npc[v]; x >= 0; x = npc[x])
+                    r->klist[k++] = x;
+            r->koff[++a] = k;
+        }
+    lp_i_lowlink_free(&l);
+    free(cut);
+    free(rc);
+    free(acc);
+    free(rev);
+    free(npc);
+}
+
+static void check_reference(const lp_graph *g, const lp_keyperson *kp, const char *what)
+{
+    ref_kp r;
+    reference_keyperson(&r, g);
+    int64_t n = g->n, na = kp->n_accounts;
+    CHECK(!memcmp(r.art, kp->is_articulation, (size_t)n), "%s: is_articulation != reference", what);
+    CHECK(!memcmp(r.aar, kp->accounts_at_risk, (size_t)n * sizeof *r.aar),
+          "%s: accounts_at_risk != reference", what);
+    CHECK(!memcmp(r.rar, kp->revenue_at_risk, (size_t)n * sizeof *r.rar),
+          "%s: revenue_at_risk not bitwise the reference's", what);
+    CHECK(!memcmp(r.outer, kp->outer_key_person, (size_t)n * sizeof *r.outer),
+          "%s: outer_key_person != reference", what);
+    CHECK(!memcmp(r.koff, kp->key_persons_offsets, (size_t)(na + 1) * sizeof *r.koff) &&
+              !memcmp(r.klist, kp->key_persons, (size_t)r.koff[na] * sizeof *r.klist),
+          "%s: key-person lists != reference", what);
+    free(r.art);
+    free(r.aar);
+    free(r.rar);
+    free(r.outer);
+    free(r.koff);
+    free(r.klist);
+}
+
 static int same_result(const lp_keyperson *a, const lp_keyperson *b)
 {
     int64_t n = a->n, na = a->n_accounts;
@@ -220,7 +341,8 @@ static int same_result(const lp_keyperson *a, const lp_keyperson *b)
                    (size_t)(na + 1) * sizeof(int64_t)) &&
            !memcmp(a->key_persons, b->key_persons,
                    (size_t)a->key_persons_offsets[na] * sizeof(lp_vid)) &&
-           !memcmp(a->account_connected, b->account_connected, (size_t)na);
+           !memcmp(a->account_connected, b->account_connected, (size_t)na) &&
+           !memcmp(a->outer_key_person, b->outer_key_person, (size_t)n * sizeof(lp_vid));
 }
 
 static void run_case(const lp_graph *g, const char *what)
@@ -238,6 +360,7 @@ static void run_case(const lp_graph *g, const char *what)
           "%s: results differ between 1, 2 and 8 threads", what);
     check_articulation_igraph(g, &kp[0], what);
     check_brute_force(g, &kp[0], what);
+    check_reference(g, &kp[0], what);
     for (int i = 0; i < 3; i++)
         lp_keyperson_free(&kp[i]);
 }
@@ -321,6 +444,7 @@ static void long_path(int64_t L)
         /* the company separates R from everyone else; the account is a leaf */
         CHECK(kp.is_articulation[0] && kp.is_articulation[1] && !kp.is_articulation[n - 1],
               "long path: articulation flags");
+        check_reference(&g, &kp, "long path");
         lp_keyperson_free(&kp);
     }
     lp_graph_free(&g);
@@ -348,14 +472,136 @@ static void large_enterprise(void)
     CHECK(same_result(&kp[0], &kp[1]) && same_result(&kp[0], &kp[2]),
           "large enterprise: results differ between 1, 2 and 8 threads");
     check_articulation_igraph(&g, &kp[0], "large enterprise");
+    check_reference(&g, &kp[0], "large enterprise");
     for (int i = 0; i < 3; i++)
         lp_keyperson_free(&kp[i]);
     lp_graph_free(&g);
 }
 
+/* Graphs made for the peeling of pendant trees: a random core (a cycle with
+ * chords, possibly empty) and trees hanging from it or standing alone,
+ * chains among them, anchors, persons and accounts anywhere, a few extra
+ * edges. Brute force, igraph and the reference on each. */
+static void pendant_cases(int n_cases)
+{
+    int64_t total_kp = 0, peeled_anchor = 0;
+    for (int c = 0; c < n_cases; c++) {
+        rng_state = 5000 + (uint64_t)c;
+        int64_t n = 2 + rnd_below(c < 150 ? 14 : 60);
+        int64_t k = rnd_below(n / 3 + 1); /* core cycle */
+        if (k < 3) k = 0;
+        int *type = malloc((size_t)n * sizeof *type);
+        lp_vid *src = malloc(((size_t)3 * n + 8) * sizeof *src),
+               *dst = malloc(((size_t)3 * n + 8) * sizeof *dst);
+        int64_t m = 0;
+        for (int64_t v = 0; v < n; v++) {
+            int64_t r = rnd_below(100);
+            type[v] = r < 6 ? 0 : r < 40 ? 1 : r < 70 ? 2 : r < 90 ? 3 : 4;
+        }
+        for (int64_t v = 0; v < k; v++) {
+            src[m] = (lp_vid)v;
+            dst[m++] = (lp_vid)((v + 1) % k);
+        }
+        for (int64_t j = rnd_below(k / 2 + 1); j > 0; j--) {
+            src[m] = (lp_vid)rnd_below(k);
+            dst[m++] = (lp_vid)rnd_below(k);
+        }
+        int chain = c % 5 == 0;
+        for (int64_t v = k; v < n; v++) {
+            if (v == 0 || rnd_below(100) < 8) continue; /* a new tree of its own */
+            src[m] = (lp_vid)v;
+            dst[m++] = (lp_vid)(chain && rnd_below(4) ? v - 1 : rnd_below(v));
+        }
+        for (int64_t j = c % 3 == 1 ? rnd_below(3) : 0; j > 0; j--) {
+            src[m] = (lp_vid)rnd_below(n);
+            dst[m++] = (lp_vid)rnd_below(n);
+        }
+        if (c % 7 == 3) { /* R inside a pendant tree: one anchor of degree 1 */
+            for (int64_t v = 0; v < n; v++)
+                if (type[v] == 0) type[v] = 1;
+            type[n - 1] = 0;
+        }
+        lp_graph g = make_graph(n, type, m, src, dst, c % 4 == 0);
+        for (int64_t v = 0; v < n; v++)
+            peeled_anchor +=
+                (g.role[v] & LP_ROLE_ANCHOR) && g.csr.offset[v + 1] - g.csr.offset[v] <= 1;
+        char what[80];
+        snprintf(what, sizeof what, "pendant case %d (n=%lld core cycle %lld)", c, (long long)n,
+                 (long long)k);
+        run_case(&g, what);
+        lp_keyperson kp;
+        if (!lp_keyperson_run(&kp, &g)) {
+            total_kp += kp.accounts_with_key_person;
+            lp_keyperson_free(&kp);
+        }
+        lp_graph_free(&g);
+        free(type);
+        free(src);
+        free(dst);
+    }
+    CHECK(total_kp > 200, "pendant cases produced only %lld accounts with key persons",
+          (long long)total_kp);
+    CHECK(peeled_anchor > 20, "pendant cases produced only %lld anchors of degree <= 1",
+          (long long)peeled_anchor);
+}
+
+/* Above LP_PARALLEL_MIN per peeling round: a cycle of W employees, from each
+ * a chain employee - account - contact - account (three rounds of W
+ * leaves), and every 7th chain's end tied back to the next chain's start
+ * (more core). igraph, the reference and 1/2/8 threads. */
+static void wide_pendant(void)
+{
+    const int64_t W = 30000, n = 5 * W + 1;
+    int *type = malloc((size_t)n * sizeof *type);
+    lp_vid *src = malloc((size_t)2 * n * sizeof *src), *dst = malloc((size_t)2 * n * sizeof *dst);
+    int64_t m = 0;
+    type[n - 1] = 0; /* the company, tied to cycle vertex 0 */
+    src[m] = (lp_vid)(n - 1);
+    dst[m++] = 0;
+    for (int64_t i = 0; i < W; i++) {
+        lp_vid b = (lp_vid)(W + 4 * i);
+        type[i] = 1;
+        type[b] = 1;
+        type[b + 1] = 2;
+        type[b + 2] = 3;
+        type[b + 3] = 2;
+        src[m] = (lp_vid)i;
+        dst[m++] = (lp_vid)((i + 1) % W);
+        for (int j = 0; j < 4; j++) {
+            src[m] = j ? b + j - 1 : (lp_vid)i;
+            dst[m++] = b + j;
+        }
+        if (i % 7 == 0 && i + 1 < W) {
+            src[m] = b + 3;
+            dst[m++] = (lp_vid)(W + 4 * (i + 1));
+        }
+    }
+    lp_graph g = make_graph(n, type, m, src, dst, 0);
+    lp_keyperson kp[3];
+    const int threads[3] = {1, 2, 8};
+    for (int i = 0; i < 3; i++) {
+        set_threads(threads[i]);
+        if (lp_keyperson_run(&kp[i], &g)) abort();
+    }
+    CHECK(kp[0].accounts_with_key_person > W, "wide pendant: %lld accounts with key persons",
+          (long long)kp[0].accounts_with_key_person);
+    CHECK(same_result(&kp[0], &kp[1]) && same_result(&kp[0], &kp[2]),
+          "wide pendant: results differ between 1, 2 and 8 threads");
+    check_articulation_igraph(&g, &kp[0], "wide pendant");
+    check_reference(&g, &kp[0], "wide pendant");
+    for (int i = 0; i < 3; i++)
+        lp_keyperson_free(&kp[i]);
+    lp_graph_free(&g);
+    free(type);
+    free(src);
+    free(dst);
+}
+
 int main(void)
 {
     random_cases(600);
+    pendant_cases(500);
+    wide_pendant();
     long_path(2000000);
     large_enterprise();
     if (failures) {
