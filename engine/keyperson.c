@@ -74,36 +74,39 @@ void lp_keyperson_free(lp_keyperson *kp)
 enum { F_ANCHOR = 1, F_PERSON = 2, F_ACCOUNT = 4, F_PENDANT = 8, F_MARKER = 16 };
 #define CORE INT32_MAX                /* rnd[] of a vertex of the core */
 #define DROP(p) (free(p), (p) = NULL) /* free what a later phase does not need */
+#define BLOCK ((int64_t)1 << 16)      /* rows per block of the parallel scans */
 
 typedef struct work {
     const lp_graph *g;
     lp_vid n;
-    /* peeling, [n] in node rows */
-    int32_t *deg;    /* degree in G + R still left, while peeling */
+    /* peeling, [n + 1] in node rows */
+    int32_t *deg;    /* degree in G + R still left: after peeling, a core vertex's core
+                        neighbours (+ 1 for an anchor) */
     int32_t *rnd;    /* round in which the vertex was peeled, CORE if never */
     lp_vid *pord;    /* peeled vertices, round after round */
     int64_t *rstart; /* [n_rounds + 1] where each round starts in pord */
     int64_t n_rounds, n_peeled;
-    lp_vid *ppar;  /* peeled: the neighbour it hangs from (n = R; -1: its tree has no core) */
+    /* peeled: the neighbour it hangs from (n = R; -1: its tree has no core);
+     * core vertex: its markers (peeled children whose tree has revenue).
+     * Later, of every vertex, the nearest person separator (npc). */
+    lp_vid *ppar;
+    lp_vid *npc;   /* = ppar once the core is built: node row, -1 if none */
     double *prev;  /* peeled: revenue of its tree, summed in the search's order */
-    int32_t *pacc; /* peeled: accounts of its tree (< n) */
-    lp_vid *npc;   /* [n + 1] nearest person separator (node row), -1 if none */
+    int32_t *pacc; /* peeled: accounts of its tree; core: those of its trees (< n) */
     /* the core, renumbered 0..nc-1 in row order, R = nc */
     lp_vid nc;
     lp_vid *cid;   /* [n] core number, -1 when peeled (the space of rnd) */
     lp_vid *corig; /* [nc + 1] node row, n for R */
     int64_t *coff; /* [nc + 2] */
-    lp_vid *cadj;  /* core neighbours; -(w + 1) marks a peeled child w whose tree has
-                      revenue */
+    lp_vid *cadj;  /* core neighbours, adjacency order; R's list: the anchors */
     uint8_t *cflag;
     int32_t *cpacc; /* accounts in the trees hanging from the vertex */
-    /* Markers taken out of cadj after the search (cadj is dropped): those of
-     * core vertex x are mk[mbase[x] .. mtop[x]) (mtop moves down as they
-     * are folded), in list order. */
+    /* Markers (peeled children of a core vertex whose trees carry revenue),
+     * by core vertex x: mk[mbase[x] .. mbase[x + 1]), a sentinel (pos -1)
+     * then the markers in list order (nothing when it has none). */
     int32_t *mbase; /* [nc + 2] */
-    int32_t *mtop;  /* [nc + 1] */
     struct marker {
-        int32_t pos; /* place in x's list */
+        int32_t pos; /* core neighbours before it in x's list */
         lp_vid w;    /* the peeled child */
     } * mk;
 } work;
@@ -143,6 +146,8 @@ static lp_status peel(work *k)
     for (lp_vid v = 0; v < n; v++) {
         k->deg[v] = (int32_t)(c->offset[v + 1] - c->offset[v]) + !!(g->role[v] & LP_ROLE_ANCHOR);
         k->rnd[v] = k->deg[v] <= 1 ? 0 : CORE;
+        k->ppar[v] = 0; /* the counts of a core vertex (up_one) */
+        k->pacc[v] = 0;
     }
     int64_t end = 0, cap = 64;
     for (lp_vid v = 0; v < n; v++)
@@ -181,7 +186,9 @@ static lp_status peel(work *k)
  * as a person. The depth-first search of the whole graph enters a peeled
  * tree only through its parent and then takes every other neighbour as a
  * child, in adjacency order; the sums below fold the children in reverse
- * adjacency order, as the search's reverse preorder would. */
+ * adjacency order, as the search's reverse preorder would. A core parent
+ * counts the tree's accounts and, when it has revenue, one marker
+ * (integer sums: atomic adds in any order). */
 static void up_one(work *k, lp_keyperson *kp, lp_vid v)
 {
     const lp_graph *g = k->g;
@@ -213,11 +220,23 @@ static void up_one(work *k, lp_keyperson *kp, lp_vid v)
     k->ppar[v] = par;
     k->pacc[v] = (int32_t)acc;
     k->prev[v] = rev;
+    if (par >= 0 && par < k->n && k->rnd[par] == CORE) {
+        if (acc) {
+#pragma omp atomic
+            k->pacc[par] += (int32_t)acc;
+        }
+        if (rev != 0.0) { /* adding 0 would change no sum: no marker */
+#pragma omp atomic
+            k->ppar[par]++;
+        }
+    }
 }
 
 /* Top down (its parent is in the core or was peeled later): reachability
  * of R, the nearest and outermost person separators; a peeled vertex is a
- * cut vertex exactly when it has two neighbours in G + R. */
+ * cut vertex exactly when it has two neighbours in G + R. npc shares ppar's
+ * space: the vertex's own parent is read before its npc is written, and a
+ * parent's npc is final (core, or peeled in a later round: done before). */
 static void down_one(work *k, lp_keyperson *kp, lp_vid v)
 {
     const lp_graph *g = k->g;
@@ -261,20 +280,67 @@ static void over_rounds(work *k, lp_keyperson *kp, int up)
     }
 }
 
-/* The core as a CSR of its own (a count pass, then a fill pass):
- * neighbours renumbered, peeled children left out except those whose tree
- * has revenue (a marker keeps their place in the adjacency order: the
- * revenue sums fold children in that order). */
+/* In place, a[0 .. len) counts -> a[i] = the counts before i, a[len] = all
+ * (the count at a[len] is ignored). Blocks of BLOCK in parallel; integer
+ * sums, so the result does not depend on the threads. bsum: [len / BLOCK +
+ * 2] scratch. */
+static void prefix_sum(int64_t *a, int64_t len, int64_t *bsum)
+{
+    const int64_t nb = len / BLOCK + 1;
+#pragma omp parallel for schedule(static) if (len >= LP_PARALLEL_MIN)
+    for (int64_t b = 0; b < nb; b++) {
+        int64_t s = 0, hi = (b + 1) * BLOCK < len ? (b + 1) * BLOCK : len;
+        for (int64_t i = b * BLOCK; i < hi; i++)
+            s += a[i];
+        bsum[b] = s;
+    }
+    int64_t s = 0;
+    for (int64_t b = 0; b < nb; b++) {
+        int64_t t = bsum[b];
+        bsum[b] = s;
+        s += t;
+    }
+#pragma omp parallel for schedule(static) if (len >= LP_PARALLEL_MIN)
+    for (int64_t b = 0; b < nb; b++) {
+        int64_t s2 = bsum[b], hi = (b + 1) * BLOCK < len ? (b + 1) * BLOCK : len;
+        for (int64_t i = b * BLOCK; i < hi; i++) {
+            int64_t t = a[i];
+            a[i] = s2;
+            s2 += t;
+        }
+    }
+    a[len] = s;
+}
+
+/* The core as a CSR of its own, numbered in row order: the list lengths
+ * are what peeling left in deg, the markers were counted by up_one, so one
+ * pass over the core's adjacency fills both (in parallel). Peeled children
+ * are left out of the lists; those whose tree has revenue go to the
+ * markers with their place among the core neighbours (the revenue sums fold
+ * children in adjacency order). */
 static lp_status build_core(work *k)
 {
     const lp_graph *g = k->g;
     const lp_csr *c = &g->csr;
     const lp_vid n = k->n;
+    const int64_t nb = (int64_t)n / BLOCK + 1;
+    int64_t *bsum = lp_malloc(((size_t)nb + 2) * sizeof *bsum);
+    if (!bsum) return lp_error_nomem("key-person analysis");
     k->cid = k->rnd; /* the rounds are spent: core numbers in their place */
     k->rnd = NULL;
+#pragma omp parallel for schedule(static) if (n >= LP_PARALLEL_MIN)
+    for (int64_t b = 0; b < nb; b++) {
+        int64_t cnt = 0, hi = (b + 1) * BLOCK < n ? (b + 1) * BLOCK : n;
+        for (int64_t v = b * BLOCK; v < hi; v++)
+            cnt += k->cid[v] == CORE;
+        bsum[b] = cnt;
+    }
     lp_vid nc = 0;
-    for (lp_vid v = 0; v < n; v++)
-        k->cid[v] = k->cid[v] == CORE ? nc++ : -1;
+    for (int64_t b = 0; b < nb; b++) {
+        int64_t t = bsum[b];
+        bsum[b] = nc;
+        nc += (lp_vid)t;
+    }
     k->nc = nc;
     size_t s = (size_t)nc + 1;
     k->corig = lp_i_alloc_big(s * sizeof *k->corig, 0);
@@ -282,69 +348,85 @@ static lp_status build_core(work *k)
     k->cflag = lp_i_alloc_big(s, 0);
     k->cpacc = lp_i_alloc_big(s * sizeof *k->cpacc, 0);
     k->mbase = lp_i_alloc_big((s + 1) * sizeof *k->mbase, 0);
-    if (!k->corig || !k->coff || !k->cflag || !k->cpacc || !k->mbase)
+    int64_t *mcnt = lp_i_alloc_big((s + 1) * sizeof *mcnt, 0);
+    if (!k->corig || !k->coff || !k->cflag || !k->cpacc || !k->mbase || !mcnt) {
+        free(bsum);
+        free(mcnt);
         return lp_error_nomem("key-person analysis");
+    }
 #pragma omp parallel for schedule(static) if (n >= LP_PARALLEL_MIN)
-    for (lp_vid v = 0; v < n; v++)
-        if (k->cid[v] >= 0) k->corig[k->cid[v]] = v;
-#pragma omp parallel for schedule(dynamic, 4096) if (nc >= LP_PARALLEL_MIN)
-    for (lp_vid x = 0; x < nc; x++) {
-        lp_vid v = k->corig[x];
-        uint8_t role = g->role[v], f = 0;
-        if (role & LP_ROLE_ANCHOR) f |= F_ANCHOR;
-        if (role & LP_ROLE_PERSON) f |= F_PERSON;
-        if (role & LP_ROLE_ACCOUNT) f |= F_ACCOUNT;
-        int64_t len = 0, acc = 0, nm = 0;
-        for (int64_t j = c->offset[v]; j < c->offset[v + 1]; j++) {
-            lp_vid w = c->adj[j];
-            if (k->cid[w] >= 0) {
-                len++;
-            } else {
-                f |= F_PENDANT;
-                acc += k->pacc[w];
-                if (k->prev[w] != 0.0) { /* adding 0 would change no sum */
-                    f |= F_MARKER;
-                    len++;
-                    nm++;
-                }
+    for (int64_t b = 0; b < nb; b++) {
+        lp_vid x = (lp_vid)bsum[b];
+        int64_t hi = (b + 1) * BLOCK < n ? (b + 1) * BLOCK : n;
+        for (lp_vid v = (lp_vid)(b * BLOCK); v < hi; v++) {
+            if (k->cid[v] != CORE) {
+                k->cid[v] = -1;
+                continue;
             }
+            k->cid[v] = x;
+            uint8_t role = g->role[v], f = 0;
+            int anchor = !!(role & LP_ROLE_ANCHOR);
+            if (anchor) f |= F_ANCHOR;
+            if (role & LP_ROLE_PERSON) f |= F_PERSON;
+            if (role & LP_ROLE_ACCOUNT) f |= F_ACCOUNT;
+            int64_t len = k->deg[v] - anchor; /* the core neighbours */
+            if (len < c->offset[v + 1] - c->offset[v]) f |= F_PENDANT;
+            int32_t nm = k->ppar[v];
+            if (nm) f |= F_MARKER;
+            k->corig[x] = v;
+            k->coff[x] = len;
+            k->cflag[x] = f;
+            k->cpacc[x] = k->pacc[v];
+            mcnt[x] = nm ? nm + 1 : 0; /* + its sentinel */
+            x++;
         }
-        k->coff[x + 1] = len;
-        k->cflag[x] = f;
-        k->cpacc[x] = (int32_t)acc;
-        k->mbase[x] = (int32_t)nm;
     }
+    free(bsum);
+    DROP(k->deg);
     DROP(k->pacc);
+    /* R's list: the anchors of the core, in row order (as the search takes
+     * them); no markers, no flags. */
     int64_t n_anchor = 0;
-    int32_t sum = 0; /* markers <= peeled vertices < n */
-    k->coff[0] = 0;
-    for (lp_vid x = 0; x < nc; x++) {
-        k->coff[x + 1] += k->coff[x];
-        int32_t cnt = k->mbase[x];
-        k->mbase[x] = sum;
-        sum += cnt;
+    for (lp_vid x = 0; x < nc; x++)
         n_anchor += k->cflag[x] & F_ANCHOR;
-    }
-    k->mbase[nc] = k->mbase[nc + 1] = sum;
-    k->coff[nc + 1] = k->coff[nc] + n_anchor;
+    k->coff[nc] = n_anchor;
     k->cflag[nc] = 0;
     k->cpacc[nc] = 0;
-    k->cadj = lp_i_alloc_big(((size_t)k->coff[nc + 1] + 1) * sizeof *k->cadj, 0);
-    if (!k->cadj) return lp_error_nomem("key-person analysis");
+    k->corig[nc] = n;
+    mcnt[nc] = 0;
+    int64_t *sc = lp_malloc(((size_t)s / BLOCK + 3) * sizeof *sc);
+    if (!sc) {
+        free(mcnt);
+        return lp_error_nomem("key-person analysis");
+    }
+    prefix_sum(k->coff, (int64_t)s, sc); /* coff: [nc + 2] */
+    prefix_sum(mcnt, (int64_t)s, sc);
+    free(sc);
+    const int64_t n_mk = mcnt[s];
+#pragma omp parallel for schedule(static) if (s >= LP_PARALLEL_MIN)
+    for (lp_vid x = 0; x <= nc; x++)
+        k->mbase[x] = (int32_t)mcnt[x];
+    k->mbase[s] = (int32_t)n_mk;
+    free(mcnt);
+    k->cadj = lp_i_alloc_big(((size_t)k->coff[s] + 1) * sizeof *k->cadj, 0);
+    k->mk = lp_i_alloc_big(((size_t)n_mk + 1) * sizeof *k->mk, 0);
+    if (!k->cadj || !k->mk) return lp_error_nomem("key-person analysis");
 #pragma omp parallel for schedule(dynamic, 4096) if (nc >= LP_PARALLEL_MIN)
     for (lp_vid x = 0; x < nc; x++) {
         lp_vid v = k->corig[x];
-        int64_t at = k->coff[x];
+        int64_t at = k->coff[x], a0 = at;
+        int32_t mt = k->mbase[x];
+        int marked = k->cflag[x] & F_MARKER;
+        if (marked) k->mk[mt++] = (struct marker){.pos = -1, .w = -1};
         for (int64_t j = c->offset[v]; j < c->offset[v + 1]; j++) {
             lp_vid w = c->adj[j], y = k->cid[w];
             if (y >= 0)
                 k->cadj[at++] = y;
-            else if (k->prev[w] != 0.0)
-                k->cadj[at++] = -w - 1;
+            else if (marked && k->prev[w] != 0.0)
+                k->mk[mt++] = (struct marker){.pos = (int32_t)(at - a0), .w = w};
         }
     }
     DROP(k->cid);
-    /* R: the anchors of the core, in row order (as the search takes them). */
     int64_t at = k->coff[nc];
     for (lp_vid x = 0; x < nc; x++)
         if (k->cflag[x] & F_ANCHOR) k->cadj[at++] = x;
@@ -365,15 +447,27 @@ typedef struct frame {
 /* The search of the core, its results indexed by preorder position i
  * (disc = i): parent position, place in the parent's list, whether the
  * parent separates the subtree, whether the vertex is a cut vertex of the
- * core. */
-enum { S_NEW = 0, S_ACTIVE = 1, S_DONE = 2, S_STATE = 3, S_ANCHOR = 4 };
+ * core. The state of a vertex takes two bits (new, new anchor, on the
+ * stack, finished): 0.8 MB for the 3.1M vertices of the L graph's core,
+ * which stays in the level-2 cache while the search tests every arc. */
+enum { S_NEW = 0, S_NEW_ANCHOR = 1, S_ACTIVE = 2, S_DONE = 3 };
+
+static inline unsigned state_of(const uint64_t *vs, lp_vid x)
+{
+    return (unsigned)(vs[x >> 5] >> ((x & 31) * 2)) & 3u;
+}
+
+static inline void state_set(uint64_t *vs, lp_vid x, unsigned st)
+{
+    unsigned sh = (unsigned)(x & 31) * 2;
+    vs[x >> 5] = (vs[x >> 5] & ~((uint64_t)3 << sh)) | ((uint64_t)st << sh);
+}
 
 typedef struct search {
-    uint8_t *vs;     /* [nc + 1] by core number: S_NEW, S_ACTIVE (on the stack) or S_DONE,
-                        plus S_ANCHOR */
+    uint64_t *vs;    /* [(nc + 1) / 32 + 1] state, two bits per core number */
     int32_t *disc;   /* [nc + 1] by core number, once visited */
     frame *stack;    /* [nc + 1] */
-    lp_vid *order;   /* [nc + 1] preorder -> core number */
+    lp_vid *order;   /* [nc + 1] preorder -> core number (later: -> node row) */
     int32_t *ppre;   /* parent's position, -1 for a root */
     int32_t *pospre; /* position in the parent's list (relative) */
     uint8_t *cutpre; /* the parent separates this subtree from the rest */
@@ -387,13 +481,13 @@ static void search_from(search *s, const work *k, lp_vid r)
     const lp_vid R = k->nc;
     const int64_t *off = k->coff;
     const lp_vid *adj = k->cadj;
-    uint8_t *vs = s->vs;
+    uint64_t *vs = s->vs;
     int32_t *disc = s->disc;
     frame *st = s->stack;
     int64_t top = 0;
     int32_t d = s->clock++;
     disc[r] = d;
-    vs[r] |= S_ACTIVE;
+    state_set(vs, r, S_ACTIVE);
     s->order[d] = r;
     s->ppre[d] = -1;
     s->pospre[d] = 0;
@@ -405,15 +499,16 @@ static void search_from(search *s, const work *k, lp_vid r)
         int64_t j = f->it, end = f->end;
         int32_t low = f->low;
         lp_vid w = -1, pv = top > 1 ? st[top - 2].v : -1;
+        unsigned sw = 0;
         /* A finished neighbour is a descendant (no lower disc); only an
          * active one other than the parent is an ancestor whose disc counts:
-         * the per-vertex state byte answers most arcs without disc. */
+         * the state answers most arcs without disc. */
         for (; j < end; j++) {
             lp_vid x = adj[j];
-            if (x < 0) continue; /* a marker */
-            int sx = vs[x] & S_STATE;
-            if (sx == S_NEW) {
+            unsigned sx = state_of(vs, x);
+            if (sx < S_ACTIVE) {
                 w = x;
+                sw = sx;
                 break;
             }
             if (sx == S_ACTIVE && x != pv && disc[x] < low) low = disc[x]; /* back edge */
@@ -424,20 +519,19 @@ static void search_from(search *s, const work *k, lp_vid r)
             f->children++;
             d = s->clock++;
             disc[w] = d;
-            uint8_t sw = vs[w];
-            vs[w] = sw | S_ACTIVE;
+            state_set(vs, w, S_ACTIVE);
             s->order[d] = w;
             s->ppre[d] = f->disc;
             s->pospre[d] = (int32_t)(j - off[f->v]);
             s->artpre[d] = 0;
             /* An anchor met from inside the graph still has its edge to R
              * (disc 0): a back edge. */
-            int32_t lw = (sw & S_ANCHOR) && f->v != R ? 0 : d;
+            int32_t lw = sw == S_NEW_ANCHOR && f->v != R ? 0 : d;
             st[top++] = (frame){.it = off[w], .end = off[w + 1], .v = w, .disc = d, .low = lw};
             continue;
         }
         /* f->v is finished */
-        vs[f->v] += S_DONE - S_ACTIVE;
+        state_set(vs, f->v, S_DONE);
         top--;
         if (top > 0) {
             frame *p = &st[top - 1];
@@ -466,57 +560,34 @@ static void search_free(search *s)
 /* Per preorder position i of R's tree, gathered from the core numbers
  * once (in parallel) so that the sums below read them in order. */
 typedef struct post {
-    uint8_t *f;
-    double *rev;      /* own revenue (accounts) */
+    uint8_t *f;       /* [all positions] flags */
+    int32_t *mtop;    /* markers not folded yet: mk[.. mtop[i]) down to a sentinel */
     int32_t *acc_sub; /* accounts in the subtree */
     double *rev_sub;  /* their revenue */
     int32_t *aar;     /* accounts_at_risk */
     double *rar;      /* revenue_at_risk */
 } post;
 
-/* The markers of core vertex x (position i) not folded yet whose place in
- * x's list is lo or more, last first: peeled children whose trees carry
- * revenue, folded into i's sums. */
-static void flush_markers(work *k, post *q, int32_t i, lp_vid x, int32_t lo)
+/* The markers of position i not folded yet whose place in its list is lo
+ * or more, last first: peeled children whose trees carry revenue, folded
+ * into i's sums. */
+static void flush_markers(const work *k, post *q, int32_t i, int32_t lo)
 {
     const int person = !!(q->f[i] & F_PERSON);
-    int32_t b = k->mbase[x], t = k->mtop[x];
-    while (t > b && k->mk[t - 1].pos >= lo) {
+    int32_t t = q->mtop[i];
+    while (k->mk[t - 1].pos >= lo) { /* the sentinel's pos is -1 */
         t--;
         double r = k->prev[k->mk[t].w];
         q->rev_sub[i] += r;
         if (person) q->rar[i] += r;
     }
-    k->mtop[x] = t;
-}
-
-/* Take the markers out of the core's lists (then dropped). */
-static lp_status take_markers(work *k)
-{
-    const lp_vid nc = k->nc;
-    k->mk = lp_i_alloc_big(((size_t)k->mbase[nc] + 1) * sizeof *k->mk, 0);
-    k->mtop = lp_i_alloc_big(((size_t)nc + 1) * sizeof *k->mtop, 0);
-    if (!k->mk || !k->mtop) return lp_error_nomem("key-person analysis");
-#pragma omp parallel for schedule(dynamic, 4096) if (nc >= LP_PARALLEL_MIN)
-    for (lp_vid x = 0; x <= nc; x++) {
-        int32_t t = k->mbase[x];
-        if (k->cflag[x] & F_MARKER) {
-            int64_t lo = k->coff[x], hi = k->coff[x + 1];
-            for (int64_t j = lo; j < hi; j++)
-                if (k->cadj[j] < 0)
-                    k->mk[t++] = (struct marker){.pos = (int32_t)(j - lo), .w = -(k->cadj[j] + 1)};
-        }
-        k->mtop[x] = t;
-    }
-    DROP(k->coff);
-    DROP(k->cadj);
-    return LP_OK;
+    q->mtop[i] = t;
 }
 
 static void post_free(post *q)
 {
     free(q->f);
-    free(q->rev);
+    free(q->mtop);
     free(q->acc_sub);
     free(q->rev_sub);
     free(q->aar);
@@ -529,7 +600,7 @@ static lp_status core_part(work *k, lp_keyperson *kp)
 {
     const lp_vid nc = k->nc, R = nc, n = k->n;
     size_t s1 = (size_t)nc + 1;
-    search s = {.vs = lp_i_alloc_big(s1, 0),
+    search s = {.vs = lp_i_alloc_big((s1 / 32 + 1) * sizeof(uint64_t), 0),
                 .disc = lp_i_alloc_big(s1 * sizeof(int32_t), 0),
                 .stack = lp_i_alloc_big(s1 * sizeof(frame), 0),
                 .order = lp_i_alloc_big(s1 * sizeof(lp_vid), 0),
@@ -544,66 +615,77 @@ static lp_status core_part(work *k, lp_keyperson *kp)
         st = lp_error_nomem("key-person analysis");
         goto done;
     }
-#pragma omp parallel for schedule(static) if (nc >= LP_PARALLEL_MIN)
-    for (lp_vid x = 0; x <= nc; x++)
-        s.vs[x] = (k->cflag[x] & F_ANCHOR) ? S_ANCHOR : S_NEW;
+    const int64_t nw = (int64_t)(s1 / 32 + 1);
+#pragma omp parallel for schedule(static) if (nw * 32 >= LP_PARALLEL_MIN)
+    for (int64_t b = 0; b < nw; b++) {
+        uint64_t word = 0;
+        for (int64_t x = b * 32; x < b * 32 + 32 && x < nc; x++)
+            if (k->cflag[x] & F_ANCHOR) word |= (uint64_t)S_NEW_ANCHOR << ((x & 31) * 2);
+        s.vs[b] = word;
+    }
     /* R first, then every other component from its smallest row. */
     search_from(&s, k, R);
     s.n_first = s.clock;
     for (lp_vid x = 0; x < nc; x++)
-        if ((s.vs[x] & S_STATE) == S_NEW) search_from(&s, k, x);
+        if (state_of(s.vs, x) < S_ACTIVE) search_from(&s, k, x);
     DROP(s.stack);
     DROP(s.vs);
-    if ((st = take_markers(k))) goto done;
+    DROP(k->coff);
+    DROP(k->cadj);
 
-    const int32_t nf = (int32_t)s.n_first;
+    const int32_t nf = (int32_t)s.n_first, nall = s.clock;
     const size_t sf = (size_t)nf + 1;
-    q.f = lp_i_alloc_big(sf, 0);
-    q.rev = lp_i_alloc_big(sf * sizeof *q.rev, 0);
+    q.f = lp_i_alloc_big((size_t)nall + 1, 0);
+    q.mtop = lp_i_alloc_big(sf * sizeof *q.mtop, 0);
     q.acc_sub = lp_i_alloc_big(sf * sizeof *q.acc_sub, 0);
-    q.rev_sub = lp_i_alloc_big(sf * sizeof *q.rev_sub, 0);
     q.aar = lp_i_alloc_big(sf * sizeof *q.aar, 0);
-    q.rar = lp_i_alloc_big(sf * sizeof *q.rar, 0);
-    if (!q.f || !q.rev || !q.acc_sub || !q.rev_sub || !q.aar || !q.rar) {
+    if (!q.f || !q.mtop || !q.acc_sub || !q.aar) {
         st = lp_error_nomem("key-person analysis");
         goto done;
     }
     /* The accounts of a vertex's peeled trees count from the start (integer
-     * sums: their order does not matter). */
-    const double *revenue = k->g->nodes.revenue;
-#pragma omp parallel for schedule(static) if (nf >= LP_PARALLEL_MIN)
-    for (int32_t i = 0; i < nf; i++) {
+     * sums: their order does not matter). From here on order[] holds node
+     * rows (R: n). */
+#pragma omp parallel for schedule(static) if (nall >= LP_PARALLEL_MIN)
+    for (int32_t i = 0; i < nall; i++) {
         lp_vid x = s.order[i];
         uint8_t f = k->cflag[x];
         q.f[i] = f;
-        q.rev[i] = (f & F_ACCOUNT) ? revenue[k->corig[x]] : 0.0;
-        q.acc_sub[i] = k->cpacc[x];
-        q.aar[i] = (f & F_PERSON) ? k->cpacc[x] : 0;
-        q.rev_sub[i] = 0.0;
-        q.rar[i] = 0.0;
+        s.order[i] = k->corig[x];
+        if (i < nf) {
+            q.mtop[i] = k->mbase[x + 1];
+            q.acc_sub[i] = k->cpacc[x];
+            q.aar[i] = (f & F_PERSON) ? k->cpacc[x] : 0;
+        }
     }
     DROP(k->cpacc);
+    DROP(k->cflag);
+    DROP(k->corig);
+    DROP(k->mbase);
+    const lp_vid *row = s.order;
+    q.rev_sub = lp_i_alloc_big(sf * sizeof *q.rev_sub, 1);
+    q.rar = lp_i_alloc_big(sf * sizeof *q.rar, 1);
+    if (!q.rev_sub || !q.rar) {
+        st = lp_error_nomem("key-person analysis");
+        goto done;
+    }
 
     /* At-risk sums over R's tree, children before parents (reverse
      * preorder, so each vertex folds its children last first, as the
      * search of the whole graph would): a tree child pushes into its
      * parent after the parent's markers that follow it in the list. */
+    const double *revenue = k->g->nodes.revenue;
     for (int32_t i = nf - 1; i > 0; i--) {
         uint8_t f = q.f[i];
         int32_t p = s.ppre[i];
-        if (f & F_MARKER) {
-            lp_vid x = s.order[i];
-            flush_markers(k, &q, i, x, 0);
-        }
+        if (i > 16 && (q.f[i - 16] & F_ACCOUNT)) __builtin_prefetch(&revenue[row[i - 16]]);
+        if (f & F_MARKER) flush_markers(k, &q, i, 0);
         if (f & F_ACCOUNT) {
             q.acc_sub[i] += 1;
-            q.rev_sub[i] += q.rev[i];
+            q.rev_sub[i] += revenue[row[i]];
         }
         uint8_t fp = q.f[p]; /* R (position 0) has no flags */
-        if (fp & F_MARKER) {
-            lp_vid y = s.order[p];
-            flush_markers(k, &q, p, y, s.pospre[i] + 1);
-        }
+        if (fp & F_MARKER) flush_markers(k, &q, p, s.pospre[i] + 1);
         if (s.cutpre[i] && (fp & F_PERSON)) {
             q.aar[p] += q.acc_sub[i];
             q.rar[p] += q.rev_sub[i];
@@ -613,8 +695,9 @@ static lp_status core_part(work *k, lp_keyperson *kp)
     }
 
     DROP(k->mk);
-    DROP(k->mbase);
-    DROP(k->mtop);
+    DROP(q.mtop);
+    DROP(q.acc_sub);
+    DROP(q.rev_sub);
 
     /* Nearest person separator in preorder, then the outermost one (its
      * own is known: it comes earlier). Positions, -1 for none; in the
@@ -628,30 +711,22 @@ static lp_status core_part(work *k, lp_keyperson *kp)
         npc[i] = x;
         outer[i] = x < 0 ? -1 : outer[x] < 0 ? x : outer[x];
     }
-
-    DROP(q.f);
-    DROP(q.rev);
-    DROP(q.acc_sub);
-    DROP(q.rev_sub);
     DROP(s.ppre);
     DROP(s.cutpre);
 
     /* Back to node rows. A core vertex with a peeled tree hanging from it
      * separates that tree from the rest of the core. */
-    const int32_t nall = s.clock;
 #pragma omp parallel for schedule(static) if (nall >= LP_PARALLEL_MIN)
-    for (int32_t i = 0; i < nall; i++) {
-        lp_vid x = s.order[i];
-        if (x == R) continue;
-        lp_vid v = k->corig[x];
-        kp->is_articulation[v] = s.artpre[i] || (k->cflag[x] & F_PENDANT);
+    for (int32_t i = 1; i < nall; i++) {
+        lp_vid v = row[i];
+        kp->is_articulation[v] = s.artpre[i] || (q.f[i] & F_PENDANT);
         if (i < nf) {
             if (q.aar[i]) { /* untouched pages of the calloc stay unmapped */
                 kp->accounts_at_risk[v] = q.aar[i];
                 kp->revenue_at_risk[v] = q.rar[i];
             }
-            k->npc[v] = npc[i] < 0 ? -1 : k->corig[s.order[npc[i]]];
-            kp->outer_key_person[v] = outer[i] < 0 ? -1 : k->corig[s.order[outer[i]]];
+            k->npc[v] = npc[i] < 0 ? -1 : row[npc[i]];
+            kp->outer_key_person[v] = outer[i] < 0 ? -1 : row[outer[i]];
         } else {
             k->npc[v] = -1;
             kp->outer_key_person[v] = -2;
@@ -671,10 +746,9 @@ static void work_free(work *k)
     free(k->rnd);
     free(k->pord);
     free(k->rstart);
-    free(k->ppar);
+    free(k->ppar); /* npc: the same array */
     free(k->prev);
     free(k->pacc);
-    free(k->npc);
     free(k->cid);
     free(k->corig);
     free(k->coff);
@@ -682,7 +756,6 @@ static void work_free(work *k)
     free(k->cflag);
     free(k->cpacc);
     free(k->mbase);
-    free(k->mtop);
     free(k->mk);
 }
 
@@ -709,42 +782,67 @@ lp_status lp_keyperson_run(lp_keyperson *out, const lp_graph *g)
     k.ppar = lp_i_alloc_big(n1 * sizeof *k.ppar, 0);
     k.prev = lp_i_alloc_big(n1 * sizeof *k.prev, 0);
     k.pacc = lp_i_alloc_big(n1 * sizeof *k.pacc, 0);
-    k.npc = lp_i_alloc_big(n1 * sizeof *k.npc, 0);
     if (!kp.is_articulation || !kp.accounts_at_risk || !kp.revenue_at_risk ||
-        !kp.outer_key_person || !k.deg || !k.rnd || !k.pord || !k.ppar || !k.prev || !k.pacc ||
-        !k.npc) {
+        !kp.outer_key_person || !k.deg || !k.rnd || !k.pord || !k.ppar || !k.prev || !k.pacc) {
         st = lp_error_nomem("key-person analysis");
         goto done;
     }
 
     if ((st = peel(&k))) goto done;
-    DROP(k.deg);
     over_rounds(&k, &kp, 1);
     if ((st = build_core(&k))) goto done;
+    k.npc = k.ppar; /* the markers are counted: nearest person separators from here */
     if ((st = core_part(&k, &kp))) goto done;
+    DROP(k.prev);
     over_rounds(&k, &kp, 0);
+    DROP(k.pord);
     const lp_vid *next_pcut = k.npc;
 
-    /* Accounts, input order. */
+    /* Accounts, input order: blocks of rows counted, then filled, in
+     * parallel. */
     kp.n_accounts = g->n_account;
     int64_t na = kp.n_accounts;
     kp.account_node = lp_malloc(((size_t)na + 1) * sizeof *kp.account_node);
     kp.account_revenue = lp_malloc(((size_t)na + 1) * sizeof *kp.account_revenue);
     kp.account_connected = lp_malloc((size_t)na + 1);
     kp.key_persons_offsets = lp_malloc(((size_t)na + 1) * sizeof *kp.key_persons_offsets);
+    const int64_t nb = n / BLOCK + 1;
+    int64_t *bsum = lp_malloc(((size_t)nb + 1) * sizeof *bsum);
     if (!kp.account_node || !kp.account_revenue || !kp.account_connected ||
-        !kp.key_persons_offsets) {
+        !kp.key_persons_offsets || !bsum) {
+        free(bsum);
         st = lp_error_nomem("account table");
         goto done;
     }
-    int64_t a = 0;
-    for (lp_vid v = 0; v < n; v++) {
-        if (!(g->role[v] & LP_ROLE_ACCOUNT)) continue;
-        kp.account_node[a] = v;
-        kp.account_revenue[a] = g->nodes.revenue[v];
-        kp.account_connected[a] = kp.outer_key_person[v] != -2;
-        a++;
+    int64_t n_art = 0;
+#pragma omp parallel for schedule(static) reduction(+ : n_art) if (n >= LP_PARALLEL_MIN)
+    for (int64_t b = 0; b < nb; b++) {
+        int64_t cnt = 0, hi = (b + 1) * BLOCK < n ? (b + 1) * BLOCK : n;
+        for (int64_t v = b * BLOCK; v < hi; v++) {
+            cnt += !!(g->role[v] & LP_ROLE_ACCOUNT);
+            n_art += kp.is_articulation[v];
+        }
+        bsum[b] = cnt;
     }
+    kp.n_articulation = n_art;
+    int64_t a = 0;
+    for (int64_t b = 0; b < nb; b++) {
+        int64_t t = bsum[b];
+        bsum[b] = a;
+        a += t;
+    }
+#pragma omp parallel for schedule(static) if (n >= LP_PARALLEL_MIN)
+    for (int64_t b = 0; b < nb; b++) {
+        int64_t i = bsum[b], hi = (b + 1) * BLOCK < n ? (b + 1) * BLOCK : n;
+        for (lp_vid v = (lp_vid)(b * BLOCK); v < hi; v++) {
+            if (!(g->role[v] & LP_ROLE_ACCOUNT)) continue;
+            kp.account_node[i] = v;
+            kp.account_revenue[i] = g->nodes.revenue[v];
+            kp.account_connected[i] = kp.outer_key_person[v] != -2;
+            i++;
+        }
+    }
+    free(bsum);
 
     /* Pass 1: chain lengths. */
     kp.key_persons_offsets[0] = 0;
@@ -772,8 +870,6 @@ lp_status lp_keyperson_run(lp_keyperson *out, const lp_graph *g)
                 kp.key_persons[at++] = x;
     }
 
-    for (int64_t v = 0; v < n; v++)
-        kp.n_articulation += kp.is_articulation[v];
     for (int64_t i = 0; i < na; i++) {
         double r = kp.account_revenue[i];
         kp.revenue_total += r;
