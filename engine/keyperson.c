@@ -75,6 +75,7 @@ enum { F_ANCHOR = 1, F_PERSON = 2, F_ACCOUNT = 4, F_PENDANT = 8, F_MARKER = 16 }
 #define CORE INT32_MAX                /* rnd[] of a vertex of the core */
 #define DROP(p) (free(p), (p) = NULL) /* free what a later phase does not need */
 #define BLOCK ((int64_t)1 << 16)      /* rows per block of the parallel scans */
+#define SLOT 4                        /* words per core vertex: see work.cslot */
 
 typedef struct work {
     const lp_graph *g;
@@ -97,8 +98,14 @@ typedef struct work {
     lp_vid nc;
     lp_vid *cid;   /* [n] core number, -1 when peeled (the space of rnd) */
     lp_vid *corig; /* [nc + 1] node row, n for R */
-    int64_t *coff; /* [nc + 2] */
-    lp_vid *cadj;  /* core neighbours, adjacency order; R's list: the anchors */
+    /* The core's lists (core numbers, adjacency order; R's: the anchors).
+     * Each vertex has a slot of SLOT words, its length first: up to SLOT - 1
+     * neighbours sit in the slot itself, a longer list in cadj from the
+     * 64-bit offset in the slot's second half. 76% of the L graph's core
+     * has at most 3 core neighbours: a step of the search to such a vertex
+     * costs one cache miss instead of two (an offset, then the list). */
+    int32_t *cslot; /* [(nc + 1) * SLOT] */
+    lp_vid *cadj;   /* the lists longer than SLOT - 1 */
     uint8_t *cflag;
     int32_t *cpacc; /* accounts in the trees hanging from the vertex */
     /* Markers (peeled children of a core vertex whose trees carry revenue),
@@ -107,7 +114,7 @@ typedef struct work {
     int32_t *mbase; /* [nc + 2] */
     struct marker {
         int32_t pos; /* core neighbours before it in x's list */
-        lp_vid w;    /* the peeled child */
+        double rev;  /* the revenue of the peeled child's tree */
     } * mk;
 } work;
 
@@ -280,6 +287,17 @@ static void over_rounds(work *k, lp_keyperson *kp, int up)
     }
 }
 
+/* The list of core vertex x and its length. */
+static inline lp_vid *core_list(const work *k, lp_vid x, int32_t *len)
+{
+    int32_t *sl = k->cslot + (int64_t)x * SLOT;
+    *len = sl[0];
+    if (sl[0] < SLOT) return sl + 1;
+    int64_t at;
+    memcpy(&at, sl + 2, sizeof at);
+    return k->cadj + at;
+}
+
 /* In place, a[0 .. len) counts -> a[i] = the counts before i, a[len] = all
  * (the count at a[len] is ignored). Blocks of BLOCK in parallel; integer
  * sums, so the result does not depend on the threads. bsum: [len / BLOCK +
@@ -344,14 +362,16 @@ static lp_status build_core(work *k)
     k->nc = nc;
     size_t s = (size_t)nc + 1;
     k->corig = lp_i_alloc_big(s * sizeof *k->corig, 0);
-    k->coff = lp_i_alloc_big((s + 1) * sizeof *k->coff, 0);
+    k->cslot = lp_i_alloc_big(s * SLOT * sizeof *k->cslot, 0);
+    int64_t *coff = lp_i_alloc_big((s + 1) * sizeof *coff, 0); /* list lengths, then offsets */
     k->cflag = lp_i_alloc_big(s, 0);
     k->cpacc = lp_i_alloc_big(s * sizeof *k->cpacc, 0);
     k->mbase = lp_i_alloc_big((s + 1) * sizeof *k->mbase, 0);
     int64_t *mcnt = lp_i_alloc_big((s + 1) * sizeof *mcnt, 0);
-    if (!k->corig || !k->coff || !k->cflag || !k->cpacc || !k->mbase || !mcnt) {
+    if (!k->corig || !k->cslot || !coff || !k->cflag || !k->cpacc || !k->mbase || !mcnt) {
         free(bsum);
         free(mcnt);
+        free(coff);
         return lp_error_nomem("key-person analysis");
     }
 #pragma omp parallel for schedule(static) if (n >= LP_PARALLEL_MIN)
@@ -374,7 +394,7 @@ static lp_status build_core(work *k)
             int32_t nm = k->ppar[v];
             if (nm) f |= F_MARKER;
             k->corig[x] = v;
-            k->coff[x] = len;
+            coff[x] = len;
             k->cflag[x] = f;
             k->cpacc[x] = k->pacc[v];
             mcnt[x] = nm ? nm + 1 : 0; /* + its sentinel */
@@ -389,7 +409,7 @@ static lp_status build_core(work *k)
     int64_t n_anchor = 0;
     for (lp_vid x = 0; x < nc; x++)
         n_anchor += k->cflag[x] & F_ANCHOR;
-    k->coff[nc] = n_anchor;
+    coff[nc] = n_anchor;
     k->cflag[nc] = 0;
     k->cpacc[nc] = 0;
     k->corig[nc] = n;
@@ -397,39 +417,53 @@ static lp_status build_core(work *k)
     int64_t *sc = lp_malloc(((size_t)s / BLOCK + 3) * sizeof *sc);
     if (!sc) {
         free(mcnt);
+        free(coff);
         return lp_error_nomem("key-person analysis");
     }
-    prefix_sum(k->coff, (int64_t)s, sc); /* coff: [nc + 2] */
+    /* The slots take the lengths; the long lists' lengths stay in coff. */
+#pragma omp parallel for schedule(static) if (s >= LP_PARALLEL_MIN)
+    for (lp_vid x = 0; x <= nc; x++) {
+        k->cslot[(int64_t)x * SLOT] = (int32_t)coff[x];
+        if (coff[x] < SLOT) coff[x] = 0;
+    }
+    prefix_sum(coff, (int64_t)s, sc);
     prefix_sum(mcnt, (int64_t)s, sc);
     free(sc);
     const int64_t n_mk = mcnt[s];
 #pragma omp parallel for schedule(static) if (s >= LP_PARALLEL_MIN)
-    for (lp_vid x = 0; x <= nc; x++)
+    for (lp_vid x = 0; x <= nc; x++) {
         k->mbase[x] = (int32_t)mcnt[x];
+        if (k->cslot[(int64_t)x * SLOT] >= SLOT)
+            memcpy(&k->cslot[(int64_t)x * SLOT + 2], &coff[x], sizeof(int64_t));
+    }
     k->mbase[s] = (int32_t)n_mk;
     free(mcnt);
-    k->cadj = lp_i_alloc_big(((size_t)k->coff[s] + 1) * sizeof *k->cadj, 0);
+    k->cadj = lp_i_alloc_big(((size_t)coff[s] + 1) * sizeof *k->cadj, 0);
+    free(coff);
     k->mk = lp_i_alloc_big(((size_t)n_mk + 1) * sizeof *k->mk, 0);
     if (!k->cadj || !k->mk) return lp_error_nomem("key-person analysis");
 #pragma omp parallel for schedule(dynamic, 4096) if (nc >= LP_PARALLEL_MIN)
     for (lp_vid x = 0; x < nc; x++) {
         lp_vid v = k->corig[x];
-        int64_t at = k->coff[x], a0 = at;
+        int32_t len;
+        lp_vid *list = core_list(k, x, &len), *at = list;
         int32_t mt = k->mbase[x];
         int marked = k->cflag[x] & F_MARKER;
-        if (marked) k->mk[mt++] = (struct marker){.pos = -1, .w = -1};
+        if (marked) k->mk[mt++] = (struct marker){.pos = -1, .rev = 0.0};
         for (int64_t j = c->offset[v]; j < c->offset[v + 1]; j++) {
             lp_vid w = c->adj[j], y = k->cid[w];
             if (y >= 0)
-                k->cadj[at++] = y;
+                *at++ = y;
             else if (marked && k->prev[w] != 0.0)
-                k->mk[mt++] = (struct marker){.pos = (int32_t)(at - a0), .w = w};
+                k->mk[mt++] = (struct marker){.pos = (int32_t)(at - list), .rev = k->prev[w]};
         }
     }
     DROP(k->cid);
-    int64_t at = k->coff[nc];
+    DROP(k->prev); /* the markers hold what the sums need of it */
+    int32_t len;
+    lp_vid *at = core_list(k, nc, &len);
     for (lp_vid x = 0; x < nc; x++)
-        if (k->cflag[x] & F_ANCHOR) k->cadj[at++] = x;
+        if (k->cflag[x] & F_ANCHOR) *at++ = x;
     return LP_OK;
 }
 
@@ -438,7 +472,7 @@ static lp_status build_core(work *k)
  * so that a step costs the visited test of the neighbour and, on a tree
  * edge, the new vertex's list. */
 typedef struct frame {
-    int64_t it, end; /* next and end position in cadj */
+    const lp_vid *it, *end, *list; /* next, end and start of the list */
     lp_vid v;
     int32_t disc, low;
     int32_t children; /* tree children so far */
@@ -451,6 +485,7 @@ typedef struct frame {
  * stack, finished): 0.8 MB for the 3.1M vertices of the L graph's core,
  * which stays in the level-2 cache while the search tests every arc. */
 enum { S_NEW = 0, S_NEW_ANCHOR = 1, S_ACTIVE = 2, S_DONE = 3 };
+enum { C_CUT = 1, C_ART = 2 };
 
 static inline unsigned state_of(const uint64_t *vs, lp_vid x)
 {
@@ -470,8 +505,8 @@ typedef struct search {
     lp_vid *order;   /* [nc + 1] preorder -> core number (later: -> node row) */
     int32_t *ppre;   /* parent's position, -1 for a root */
     int32_t *pospre; /* position in the parent's list (relative) */
-    uint8_t *cutpre; /* the parent separates this subtree from the rest */
-    uint8_t *artpre; /* cut vertex of the core (R included, not reported) */
+    uint8_t *ca;     /* C_CUT: the parent separates this subtree from the rest;
+                        C_ART: cut vertex of the core (R included, not reported) */
     int32_t clock;
     int64_t n_first; /* R's tree: positions [0, n_first) */
 } search;
@@ -479,8 +514,6 @@ typedef struct search {
 static void search_from(search *s, const work *k, lp_vid r)
 {
     const lp_vid R = k->nc;
-    const int64_t *off = k->coff;
-    const lp_vid *adj = k->cadj;
     uint64_t *vs = s->vs;
     int32_t *disc = s->disc;
     frame *st = s->stack;
@@ -491,12 +524,13 @@ static void search_from(search *s, const work *k, lp_vid r)
     s->order[d] = r;
     s->ppre[d] = -1;
     s->pospre[d] = 0;
-    s->cutpre[d] = 0;
-    s->artpre[d] = 0;
-    st[top++] = (frame){.it = off[r], .end = off[r + 1], .v = r, .disc = d, .low = d};
+    s->ca[d] = 0;
+    int32_t len;
+    const lp_vid *list = core_list(k, r, &len);
+    st[top++] = (frame){.it = list, .end = list + len, .list = list, .v = r, .disc = d, .low = d};
     while (top > 0) {
         frame *f = &st[top - 1];
-        int64_t j = f->it, end = f->end;
+        const lp_vid *j = f->it, *end = f->end;
         int32_t low = f->low;
         lp_vid w = -1, pv = top > 1 ? st[top - 2].v : -1;
         unsigned sw = 0;
@@ -504,7 +538,7 @@ static void search_from(search *s, const work *k, lp_vid r)
          * active one other than the parent is an ancestor whose disc counts:
          * the state answers most arcs without disc. */
         for (; j < end; j++) {
-            lp_vid x = adj[j];
+            lp_vid x = *j;
             unsigned sx = state_of(vs, x);
             if (sx < S_ACTIVE) {
                 w = x;
@@ -522,12 +556,14 @@ static void search_from(search *s, const work *k, lp_vid r)
             state_set(vs, w, S_ACTIVE);
             s->order[d] = w;
             s->ppre[d] = f->disc;
-            s->pospre[d] = (int32_t)(j - off[f->v]);
-            s->artpre[d] = 0;
+            s->pospre[d] = (int32_t)(j - f->list);
+            s->ca[d] = 0;
             /* An anchor met from inside the graph still has its edge to R
              * (disc 0): a back edge. */
             int32_t lw = sw == S_NEW_ANCHOR && f->v != R ? 0 : d;
-            st[top++] = (frame){.it = off[w], .end = off[w + 1], .v = w, .disc = d, .low = lw};
+            list = core_list(k, w, &len);
+            st[top++] =
+                (frame){.it = list, .end = list + len, .list = list, .v = w, .disc = d, .low = lw};
             continue;
         }
         /* f->v is finished */
@@ -537,10 +573,12 @@ static void search_from(search *s, const work *k, lp_vid r)
             frame *p = &st[top - 1];
             if (low < p->low) p->low = low;
             int cut = low >= p->disc;
-            s->cutpre[f->disc] = (uint8_t)cut;
-            if (top > 1 && cut) s->artpre[p->disc] = 1;
+            if (cut) {
+                s->ca[f->disc] |= C_CUT;
+                if (top > 1) s->ca[p->disc] |= C_ART;
+            }
         } else if (f->children >= 2) {
-            s->artpre[f->disc] = 1; /* a root with two subtrees */
+            s->ca[f->disc] |= C_ART; /* a root with two subtrees */
         }
     }
 }
@@ -553,8 +591,7 @@ static void search_free(search *s)
     free(s->order);
     free(s->ppre);
     free(s->pospre);
-    free(s->cutpre);
-    free(s->artpre);
+    free(s->ca);
 }
 
 /* Per preorder position i of R's tree, gathered from the core numbers
@@ -577,7 +614,7 @@ static void flush_markers(const work *k, post *q, int32_t i, int32_t lo)
     int32_t t = q->mtop[i];
     while (k->mk[t - 1].pos >= lo) { /* the sentinel's pos is -1 */
         t--;
-        double r = k->prev[k->mk[t].w];
+        double r = k->mk[t].rev;
         q->rev_sub[i] += r;
         if (person) q->rar[i] += r;
     }
@@ -606,12 +643,10 @@ static lp_status core_part(work *k, lp_keyperson *kp)
                 .order = lp_i_alloc_big(s1 * sizeof(lp_vid), 0),
                 .ppre = lp_i_alloc_big(s1 * sizeof(int32_t), 0),
                 .pospre = lp_i_alloc_big(s1 * sizeof(int32_t), 0),
-                .cutpre = lp_i_alloc_big(s1, 0),
-                .artpre = lp_i_alloc_big(s1, 0)};
+                .ca = lp_i_alloc_big(s1, 0)};
     post q = {0};
     lp_status st = LP_OK;
-    if (!s.vs || !s.disc || !s.stack || !s.order || !s.ppre || !s.pospre || !s.cutpre ||
-        !s.artpre) {
+    if (!s.vs || !s.disc || !s.stack || !s.order || !s.ppre || !s.pospre || !s.ca) {
         st = lp_error_nomem("key-person analysis");
         goto done;
     }
@@ -630,7 +665,7 @@ static lp_status core_part(work *k, lp_keyperson *kp)
         if (state_of(s.vs, x) < S_ACTIVE) search_from(&s, k, x);
     DROP(s.stack);
     DROP(s.vs);
-    DROP(k->coff);
+    DROP(k->cslot);
     DROP(k->cadj);
 
     const int32_t nf = (int32_t)s.n_first, nall = s.clock;
@@ -686,7 +721,7 @@ static lp_status core_part(work *k, lp_keyperson *kp)
         }
         uint8_t fp = q.f[p]; /* R (position 0) has no flags */
         if (fp & F_MARKER) flush_markers(k, &q, p, s.pospre[i] + 1);
-        if (s.cutpre[i] && (fp & F_PERSON)) {
+        if ((s.ca[i] & C_CUT) && (fp & F_PERSON)) {
             q.aar[p] += q.acc_sub[i];
             q.rar[p] += q.rev_sub[i];
         }
@@ -707,19 +742,18 @@ static lp_status core_part(work *k, lp_keyperson *kp)
     outer[0] = -1;
     for (int32_t i = 1; i < nf; i++) {
         int32_t p = s.ppre[i];
-        int32_t x = (s.cutpre[i] && (q.f[p] & F_PERSON)) ? p : npc[p];
+        int32_t x = ((s.ca[i] & C_CUT) && (q.f[p] & F_PERSON)) ? p : npc[p];
         npc[i] = x;
         outer[i] = x < 0 ? -1 : outer[x] < 0 ? x : outer[x];
     }
     DROP(s.ppre);
-    DROP(s.cutpre);
 
     /* Back to node rows. A core vertex with a peeled tree hanging from it
      * separates that tree from the rest of the core. */
 #pragma omp parallel for schedule(static) if (nall >= LP_PARALLEL_MIN)
     for (int32_t i = 1; i < nall; i++) {
         lp_vid v = row[i];
-        kp->is_articulation[v] = s.artpre[i] || (q.f[i] & F_PENDANT);
+        kp->is_articulation[v] = (s.ca[i] & C_ART) || (q.f[i] & F_PENDANT);
         if (i < nf) {
             if (q.aar[i]) { /* untouched pages of the calloc stay unmapped */
                 kp->accounts_at_risk[v] = q.aar[i];
@@ -751,7 +785,7 @@ static void work_free(work *k)
     free(k->pacc);
     free(k->cid);
     free(k->corig);
-    free(k->coff);
+    free(k->cslot);
     free(k->cadj);
     free(k->cflag);
     free(k->cpacc);
@@ -793,7 +827,6 @@ lp_status lp_keyperson_run(lp_keyperson *out, const lp_graph *g)
     if ((st = build_core(&k))) goto done;
     k.npc = k.ppar; /* the markers are counted: nearest person separators from here */
     if ((st = core_part(&k, &kp))) goto done;
-    DROP(k.prev);
     over_rounds(&k, &kp, 0);
     DROP(k.pord);
     const lp_vid *next_pcut = k.npc;
