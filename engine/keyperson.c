@@ -299,10 +299,10 @@ static inline lp_vid *core_list(const work *k, lp_vid x, int32_t *len)
 }
 
 /* In place, a[0 .. len) counts -> a[i] = the counts before i, a[len] = all
- * (the count at a[len] is ignored). Blocks of BLOCK in parallel; integer
- * sums, so the result does not depend on the threads. bsum: [len / BLOCK +
- * 2] scratch. */
-static void prefix_sum(int64_t *a, int64_t len, int64_t *bsum)
+ * (which must fit in 31 bits; the count at a[len] is ignored). Blocks of
+ * BLOCK in parallel; integer sums, so the result does not depend on the
+ * threads. bsum: [len / BLOCK + 1] scratch. */
+static void prefix_sum(int32_t *a, int64_t len, int64_t *bsum)
 {
     const int64_t nb = len / BLOCK + 1;
 #pragma omp parallel for schedule(static) if (len >= LP_PARALLEL_MIN)
@@ -320,14 +320,48 @@ static void prefix_sum(int64_t *a, int64_t len, int64_t *bsum)
     }
 #pragma omp parallel for schedule(static) if (len >= LP_PARALLEL_MIN)
     for (int64_t b = 0; b < nb; b++) {
-        int64_t s2 = bsum[b], hi = (b + 1) * BLOCK < len ? (b + 1) * BLOCK : len;
+        int32_t s2 = (int32_t)bsum[b];
+        int64_t hi = (b + 1) * BLOCK < len ? (b + 1) * BLOCK : len;
         for (int64_t i = b * BLOCK; i < hi; i++) {
-            int64_t t = a[i];
+            int32_t t = a[i];
             a[i] = s2;
             s2 += t;
         }
     }
-    a[len] = s;
+    a[len] = (int32_t)s;
+}
+
+/* The same over the slots of x in [0, len): the lists longer than SLOT - 1
+ * get their offsets in cadj; returns their total length. */
+static int64_t slot_offsets(work *k, int64_t len, int64_t *bsum)
+{
+    const int64_t nb = len / BLOCK + 1;
+#pragma omp parallel for schedule(static) if (len >= LP_PARALLEL_MIN)
+    for (int64_t b = 0; b < nb; b++) {
+        int64_t s = 0, hi = (b + 1) * BLOCK < len ? (b + 1) * BLOCK : len;
+        for (int64_t x = b * BLOCK; x < hi; x++) {
+            int32_t l = k->cslot[x * SLOT];
+            if (l >= SLOT) s += l;
+        }
+        bsum[b] = s;
+    }
+    int64_t s = 0;
+    for (int64_t b = 0; b < nb; b++) {
+        int64_t t = bsum[b];
+        bsum[b] = s;
+        s += t;
+    }
+#pragma omp parallel for schedule(static) if (len >= LP_PARALLEL_MIN)
+    for (int64_t b = 0; b < nb; b++) {
+        int64_t s2 = bsum[b], hi = (b + 1) * BLOCK < len ? (b + 1) * BLOCK : len;
+        for (int64_t x = b * BLOCK; x < hi; x++) {
+            int32_t l = k->cslot[x * SLOT];
+            if (l < SLOT) continue;
+            memcpy(&k->cslot[x * SLOT + 2], &s2, sizeof s2);
+            s2 += l;
+        }
+    }
+    return s;
 }
 
 /* The core as a CSR of its own, numbered in row order: the list lengths
@@ -363,15 +397,11 @@ static lp_status build_core(work *k)
     size_t s = (size_t)nc + 1;
     k->corig = lp_i_alloc_big(s * sizeof *k->corig, 0);
     k->cslot = lp_i_alloc_big(s * SLOT * sizeof *k->cslot, 0);
-    int64_t *coff = lp_i_alloc_big((s + 1) * sizeof *coff, 0); /* list lengths, then offsets */
     k->cflag = lp_i_alloc_big(s, 0);
     k->cpacc = lp_i_alloc_big(s * sizeof *k->cpacc, 0);
     k->mbase = lp_i_alloc_big((s + 1) * sizeof *k->mbase, 0);
-    int64_t *mcnt = lp_i_alloc_big((s + 1) * sizeof *mcnt, 0);
-    if (!k->corig || !k->cslot || !coff || !k->cflag || !k->cpacc || !k->mbase || !mcnt) {
+    if (!k->corig || !k->cslot || !k->cflag || !k->cpacc || !k->mbase) {
         free(bsum);
-        free(mcnt);
-        free(coff);
         return lp_error_nomem("key-person analysis");
     }
 #pragma omp parallel for schedule(static) if (n >= LP_PARALLEL_MIN)
@@ -394,10 +424,10 @@ static lp_status build_core(work *k)
             int32_t nm = k->ppar[v];
             if (nm) f |= F_MARKER;
             k->corig[x] = v;
-            coff[x] = len;
+            k->cslot[(int64_t)x * SLOT] = (int32_t)len;
             k->cflag[x] = f;
             k->cpacc[x] = k->pacc[v];
-            mcnt[x] = nm ? nm + 1 : 0; /* + its sentinel */
+            k->mbase[x] = nm ? nm + 1 : 0; /* + its sentinel */
             x++;
         }
     }
@@ -409,37 +439,18 @@ static lp_status build_core(work *k)
     int64_t n_anchor = 0;
     for (lp_vid x = 0; x < nc; x++)
         n_anchor += k->cflag[x] & F_ANCHOR;
-    coff[nc] = n_anchor;
+    k->cslot[(int64_t)nc * SLOT] = (int32_t)n_anchor;
     k->cflag[nc] = 0;
     k->cpacc[nc] = 0;
     k->corig[nc] = n;
-    mcnt[nc] = 0;
+    k->mbase[nc] = 0;
     int64_t *sc = lp_malloc(((size_t)s / BLOCK + 3) * sizeof *sc);
-    if (!sc) {
-        free(mcnt);
-        free(coff);
-        return lp_error_nomem("key-person analysis");
-    }
-    /* The slots take the lengths; the long lists' lengths stay in coff. */
-#pragma omp parallel for schedule(static) if (s >= LP_PARALLEL_MIN)
-    for (lp_vid x = 0; x <= nc; x++) {
-        k->cslot[(int64_t)x * SLOT] = (int32_t)coff[x];
-        if (coff[x] < SLOT) coff[x] = 0;
-    }
-    prefix_sum(coff, (int64_t)s, sc);
-    prefix_sum(mcnt, (int64_t)s, sc);
+    if (!sc) return lp_error_nomem("key-person analysis");
+    const int64_t n_long = slot_offsets(k, (int64_t)s, sc);
+    prefix_sum(k->mbase, (int64_t)s, sc); /* markers + sentinels <= n */
     free(sc);
-    const int64_t n_mk = mcnt[s];
-#pragma omp parallel for schedule(static) if (s >= LP_PARALLEL_MIN)
-    for (lp_vid x = 0; x <= nc; x++) {
-        k->mbase[x] = (int32_t)mcnt[x];
-        if (k->cslot[(int64_t)x * SLOT] >= SLOT)
-            memcpy(&k->cslot[(int64_t)x * SLOT + 2], &coff[x], sizeof(int64_t));
-    }
-    k->mbase[s] = (int32_t)n_mk;
-    free(mcnt);
-    k->cadj = lp_i_alloc_big(((size_t)coff[s] + 1) * sizeof *k->cadj, 0);
-    free(coff);
+    const int64_t n_mk = k->mbase[s];
+    k->cadj = lp_i_alloc_big(((size_t)n_long + 1) * sizeof *k->cadj, 0);
     k->mk = lp_i_alloc_big(((size_t)n_mk + 1) * sizeof *k->mk, 0);
     if (!k->cadj || !k->mk) return lp_error_nomem("key-person analysis");
 #pragma omp parallel for schedule(dynamic, 4096) if (nc >= LP_PARALLEL_MIN)
@@ -561,6 +572,15 @@ static void search_from(search *s, const work *k, lp_vid r)
             /* An anchor met from inside the graph still has its edge to R
              * (disc 0): a back edge. */
             int32_t lw = sw == S_NEW_ANCHOR && f->v != R ? 0 : d;
+            /* The next new vertices in this list are likely the next tree
+             * edges from here once w's subtree is done: their slots are
+             * loaded meanwhile (a quarter less time for the search on L). */
+            int np = 0;
+            for (const lp_vid *q = j + 1, *qe = end - j > 17 ? j + 17 : end; q < qe; q++)
+                if (state_of(vs, *q) < S_ACTIVE) {
+                    __builtin_prefetch(k->cslot + (int64_t)*q * SLOT);
+                    if (++np == 2) break;
+                }
             list = core_list(k, w, &len);
             st[top++] =
                 (frame){.it = list, .end = list + len, .list = list, .v = w, .disc = d, .low = lw};
