@@ -12,6 +12,8 @@
  *  - graphs made for the peeling: many pendant trees, deep ones, chains of
  *    cut vertices, accounts inside pendant trees, R inside a pendant tree
  *    (one anchor of degree 1), forests without a core;
+ *  - graphs made for the core's layout: short and long core lists, R's
+ *    list short and long, pendant children anywhere in a list;
  *  - a path of 2 million vertices (the search must not recurse).
  * Graphs: random sparse, tree-like, cycles, with and without anchors,
  * overlapping roles, on many seeds.
@@ -597,10 +599,119 @@ static void wide_pendant(void)
     free(dst);
 }
 
+/* Graphs made for the core's layout (keyperson.c keeps a list of up to 3
+ * core neighbours in the vertex's slot, a longer one elsewhere, R's list
+ * too): a cycle with hubs tied to 1..14 of its vertices, triangles that
+ * hang from a hub (subtrees it separates), 0..7 anchors in the core (R's
+ * list short or long), pendant accounts and contacts hung from anywhere,
+ * revenues of many magnitudes, every row shuffled so that the pendant
+ * children (markers of revenue) fall anywhere among a list's core
+ * neighbours. Brute force, igraph, the reference (bitwise) and 1/2/8
+ * threads on each. */
+static void hub_cases(int n_cases)
+{
+    int64_t long_lists = 0, short_lists = 0, long_r = 0, short_r = 0, total_kp = 0;
+    for (int c = 0; c < n_cases; c++) {
+        rng_state = 9000 + (uint64_t)c;
+        int64_t k = 3 + rnd_below(c < 100 ? 10 : 40); /* cycle */
+        int64_t h = 1 + rnd_below(k / 2 + 2);         /* hubs */
+        int64_t t = rnd_below(2 * h + 1);             /* triangles hub - a - b */
+        int64_t p = rnd_below(3 * k + 1);             /* pendant vertices */
+        int64_t core = k + h + 2 * t, n = core + p, m = 0;
+        int *type = malloc((size_t)n * sizeof *type);
+        lp_vid *perm = malloc((size_t)n * sizeof *perm);
+        size_t cap = (size_t)k + 15 * (size_t)h + 3 * (size_t)t + (size_t)p + 1;
+        lp_vid *src = malloc(cap * sizeof *src), *dst = malloc(cap * sizeof *dst);
+        for (int64_t v = 0; v < n; v++)
+            perm[v] = (lp_vid)v;
+        for (int64_t v = n - 1; v > 0; v--) { /* rows shuffled */
+            int64_t u = rnd_below(v + 1);
+            lp_vid tmp = perm[v];
+            perm[v] = perm[u];
+            perm[u] = tmp;
+        }
+        int64_t anchors = c % 8;
+        for (int64_t v = 0; v < n; v++) {
+            int64_t r = rnd_below(100);
+            type[perm[v]] = v < core ? (r < 60 ? 1 : r < 85 ? 2 : 4) : (r < 60 ? 2 : 3);
+        }
+        for (int64_t a = 0; a < anchors; a++)
+            type[perm[rnd_below(k + h)]] = 0;
+        for (int64_t v = 0; v < k; v++) {
+            src[m] = perm[v];
+            dst[m++] = perm[(v + 1) % k];
+        }
+        for (int64_t j = 0; j < h; j++) {
+            int64_t d = 1 + rnd_below(14);
+            for (int64_t i = 0; i < d; i++) {
+                src[m] = perm[k + j];
+                dst[m++] = perm[rnd_below(k)];
+            }
+        }
+        for (int64_t j = 0; j < t; j++) { /* cut off by its hub: a subtree the hub separates */
+            lp_vid hub = perm[k + rnd_below(h)], a = perm[k + h + 2 * j],
+                   b = perm[k + h + 2 * j + 1];
+            src[m] = hub;
+            dst[m++] = a;
+            src[m] = a;
+            dst[m++] = b;
+            src[m] = b;
+            dst[m++] = hub;
+        }
+        for (int64_t j = 0; j < p; j++) { /* hung from the core or from an earlier one */
+            src[m] = perm[core + j];
+            dst[m++] = perm[j % 3 ? k + rnd_below(h) : rnd_below(core + j)];
+        }
+        lp_graph g = make_graph(n, type, m, src, dst, c % 3 == 0);
+        /* Revenues of many magnitudes: a sum folded in another order shows
+         * in its bits far more often than with sevenths alone. */
+        for (int64_t v = 0; v < n; v++)
+            if (g.nodes.revenue[v] != 0.0)
+                g.nodes.revenue[v] = ldexp(g.nodes.revenue[v], (int)rnd_below(61) - 30);
+        uint8_t *in_core = calloc((size_t)n, 1);
+        for (int64_t v = 0; v < core; v++)
+            in_core[perm[v]] = 1;
+        int64_t na = 0;
+        for (int64_t v = 0; v < core; v++) {
+            lp_vid x = perm[v];
+            na += (g.role[x] & LP_ROLE_ANCHOR) != 0;
+            int64_t deg = 0; /* neighbours among the cycle, hubs, triangles */
+            for (int64_t j = g.csr.offset[x]; j < g.csr.offset[x + 1]; j++)
+                deg += in_core[g.csr.adj[j]];
+            if (deg >= 4) long_lists++;
+            if (deg == 2 || deg == 3) short_lists++;
+        }
+        free(in_core);
+        long_r += na > 3;
+        short_r += na >= 1 && na <= 3;
+        char what[80];
+        snprintf(what, sizeof what, "hub case %d (n=%lld cycle %lld hubs %lld)", c, (long long)n,
+                 (long long)k, (long long)h);
+        run_case(&g, what);
+        lp_keyperson kp;
+        if (!lp_keyperson_run(&kp, &g)) {
+            total_kp += kp.accounts_with_key_person;
+            lp_keyperson_free(&kp);
+        }
+        lp_graph_free(&g);
+        free(type);
+        free(perm);
+        free(src);
+        free(dst);
+    }
+    CHECK(long_lists > 1000 && short_lists > 1000, "hub cases: %lld long and %lld short core lists",
+          (long long)long_lists, (long long)short_lists);
+    CHECK(long_r > 20 && short_r > 20, "hub cases: R's list long %lld times, short %lld times",
+          (long long)long_r, (long long)short_r);
+    CHECK(total_kp > 200, "hub cases produced only %lld accounts with key persons",
+          (long long)total_kp);
+}
+
 int main(void)
 {
     random_cases(600);
     pendant_cases(500);
+    hub_cases(300);
     wide_pendant();
     long_path(2000000);
     large_enterprise();
