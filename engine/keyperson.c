@@ -31,17 +31,25 @@
  * accounts and revenue and what it puts at risk, top down its separators
  * (its parent if a person, else the parent's nearest); it is a cut vertex
  * exactly when it has two neighbours in G + R, and a core vertex with a
- * tree hanging from it is one too. The core is searched as a CSR of its
- * own with the search's state on its stack and its results indexed by
- * preorder position; peeled children whose trees carry revenue keep a
- * marker in their parent's list, so that every revenue sum folds its terms
- * in exactly the order of the search of the whole graph (bitwise the same
- * results; terms equal to zero are left out: adding them changes no sum).
+ * tree hanging from it is one too. The core is searched on a copy of its
+ * own (work.cslot: a list of up to 3 core neighbours sits in the vertex's
+ * 16-byte slot beside its length, so a step of the search to most vertices
+ * costs one cache miss), with the search's state on its stack, two bits per
+ * vertex (level-2 cache), the slots of a list's next new vertices
+ * prefetched, and its results indexed by preorder position. The lengths of
+ * the lists are what peeling left of the degrees and the markers are
+ * counted while the trees are summed, so the copy takes one parallel pass.
+ * Peeled children whose trees carry revenue keep a marker (their place
+ * among the parent's core neighbours and the tree's revenue), so that every
+ * revenue sum folds its terms in exactly the order of the search of the
+ * whole graph (bitwise the same results; terms equal to zero are left out:
+ * adding them changes no sum).
  * Cost: O(n + m) for the peeling, the search and the sums, plus the size of
  * the output for the key-person lists. No per-account search.
  *
- * Parallelism: peeling, the tree passes, the core's CSR and the write back
- * are parallel; the search and the sums over the core's tree are serial; the
+ * Parallelism: peeling, the tree passes, the core's copy (numbering and
+ * prefix sums in fixed blocks), the gathers and the write back are
+ * parallel; the search and the sums over the core's tree are serial; the
  * per-account extraction (two passes: chain lengths, then fill after a
  * prefix sum) runs under OpenMP on plain arrays. No igraph call anywhere
  * here. Every floating sum runs in a fixed serial order, so results do not
