@@ -40,7 +40,10 @@ static double max_rel_diff(const double *a, const double *b, int64_t n)
 
 static const char *TYPES[] = {"company", "employee", "account", "contact"};
 
-static int weight_mode; /* 0: small integers, 1: fractional, 2: above FLT_MAX */
+/* 0: small integers, 1: fractional, 2: above FLT_MAX, 3: quarters (exact
+ * floats, not integers), 4: all 1, 5: integers above 2^16 (PageRank reads
+ * them in different forms: uint16, double, double, float, none, float) */
+static int weight_mode;
 
 static lp_graph random_graph(int shape, int64_t n)
 {
@@ -84,6 +87,9 @@ static lp_graph random_graph(int shape, int64_t n)
          * then reads the double weights, not its float copy) */
         if (weight_mode == 1) w += 0.1;
         if (weight_mode == 2) w *= 1e300;
+        if (weight_mode == 3) w += 0.25 * (double)rnd_below(4);
+        if (weight_mode == 4) w = 1.0;
+        if (weight_mode == 5) w *= 70000.0;
         lp_edges_push(&edges, a, b, w);
     }
     if (shape == 3 && n > 3) lp_edges_push(&edges, 0, (lp_vid)(n - 1), 1.0);
@@ -444,6 +450,17 @@ int main(void)
         char what[80];
         snprintf(what, sizeof what, "random %d, %s weights (shape %d, n %lld)", c,
                  weight_mode == 1 ? "fractional" : "huge", c % 4, (long long)g.n);
+        check_pagerank(&g, what);
+        lp_graph_free(&g);
+    }
+    static const char *const more[3] = {"quarter", "unit", "integral above 2^16"};
+    for (int c = 0; c < 36; c++) {
+        rng_state = 900 + (uint64_t)c;
+        weight_mode = 3 + c % 3;
+        lp_graph g = random_graph(c % 4, 2 + rnd_below(120));
+        char what[96];
+        snprintf(what, sizeof what, "random %d, %s weights (shape %d, n %lld)", c, more[c % 3],
+                 c % 4, (long long)g.n);
         check_pagerank(&g, what);
         lp_graph_free(&g);
     }
