@@ -691,6 +691,7 @@ typedef struct bibfs_ws {
     int failed; /* an allocation failed: the run returns LP_EINTERNAL */
 } bibfs_ws;
 
+#define ADJ_AHEAD 4        /* frontier vertices ahead whose arcs are prefetched */
 #define BSLOT_FIRST_CAP 64 /* grows to what the samples need in a few doublings */
 
 static inline uint64_t bslot_home(const bibfs_ws *w, lp_vid v)
@@ -824,6 +825,10 @@ static void sample_path(bibfs_ws *w, const lp_csr *c, lp_vid u, lp_vid v, uint64
         int64_t nv = w->n_visited[sd];
         for (int64_t i = lo[sd]; i < hi[sd]; i++) {
             lp_vid x = w->visited[sd][i];
+            /* the adjacency of a frontier vertex a few ahead: its first
+             * arc is a miss (its offset is cached: the cost loop read it) */
+            if (i + ADJ_AHEAD < hi[sd])
+                __builtin_prefetch(&adj[off[w->visited[sd][i + ADJ_AHEAD]]]);
             int64_t deg = off[x + 1] - off[x];
             if (bslot_reserve(w, deg) || list_reserve(&w->visited[sd], &w->vcap[sd], nv, deg) ||
                 list_reserve(&w->meet, &w->mcap, n_meet, deg))
