@@ -62,12 +62,13 @@
  * vertices) and scaled at the end. Each thread's searches keep their
  * distances and path counts in a small hash table sized to what a sample
  * touches (bibfs_ws), so the memory beyond out is O(threads x the largest
- * sample) plus 8 bytes a node for the diameter bound's one search, freed
- * before the samples.
+ * sample) plus 4.4 bytes a node for the diameter bound's search (the visit
+ * order and three bitmaps), freed before the samples.
  */
 #include "lp_centrality.h"
 #include "lp_alloc.h"
 #include "lp_dist.h"
+#include "lp_i_bfs.h"
 #include "lp_i_lowlink.h"
 
 #include <math.h>
@@ -622,36 +623,43 @@ static double uniform01(uint64_t *state)
     return (double)(lp_text_splitmix64(state) >> 11) * 0x1.0p-53;
 }
 
-/* Upper bound on the vertex diameter (vertices on a longest shortest path). */
-static int64_t vertex_diameter_bound(const lp_csr *c, int32_t *dist, lp_vid *queue)
+/* Upper bound on the vertex diameter (vertices on a longest shortest path):
+ * per component, one search from its lowest vertex x (the direction-
+ * optimizing search of lp_i_bfs.h: the giant component's big levels are
+ * expanded in parallel, bottom-up when that is cheaper); e1 is the depth of
+ * the deepest level below x's and e2 the same when that level has two
+ * vertices or more, else the depth above it. */
+typedef struct vd_levels {
+    int64_t last_size; /* vertices in the deepest level so far */
+    int32_t depth;     /* its depth (x's level is 1) */
+} vd_levels;
+
+static void vd_level(void *ctx, const lp_i_bfs *b, int64_t lo, int64_t hi, int32_t d, int par)
 {
-    int64_t best = 1;
-    for (lp_vid v = 0; v < c->n; v++)
-        dist[v] = -1;
-    for (lp_vid s = 0; s < c->n; s++) {
-        if (dist[s] >= 0) continue;
-        int64_t head = 0, tail = 0;
-        queue[tail++] = s;
-        dist[s] = 0;
-        int32_t e1 = 0, e2 = 0; /* two largest distances (with multiplicity) */
-        while (head < tail) {
-            lp_vid v = queue[head++];
-            for (int64_t k = c->offset[v]; k < c->offset[v + 1]; k++) {
-                lp_vid w = c->adj[k];
-                if (dist[w] >= 0) continue;
-                dist[w] = dist[v] + 1;
-                queue[tail++] = w;
-                if (dist[w] >= e1) {
-                    e2 = e1;
-                    e1 = dist[w];
-                } else if (dist[w] > e2) {
-                    e2 = dist[w];
-                }
-            }
-        }
-        if ((int64_t)e1 + e2 + 1 > best) best = (int64_t)e1 + e2 + 1;
+    vd_levels *l = ctx;
+    (void)b;
+    (void)par;
+    l->last_size = hi - lo;
+    l->depth = d;
+}
+
+lp_status lp_i_vertex_diameter_bound(int64_t *out, const lp_csr *c, const lp_i_bfs_tuning *t)
+{
+    lp_i_bfs b;
+    lp_status st = lp_i_bfs_init(&b, c, t);
+    if (st) return st;
+    int64_t best = 1, at = 0;
+    for (lp_vid x = 0; !st && x < c->n; x++) {
+        if (lp_i_bfs_seen(&b, x)) continue;
+        vd_levels l = {0, 0};
+        st = lp_i_bfs_search(&b, at, &x, 1, vd_level, &l);
+        at = b.level[b.n_level];
+        int64_t e1 = l.depth - 1, e2 = l.last_size >= 2 ? e1 : (e1 > 0 ? e1 - 1 : 0);
+        if (e1 + e2 + 1 > best) best = e1 + e2 + 1;
     }
-    return best;
+    lp_i_bfs_free(&b);
+    if (!st) *out = best;
+    return st;
 }
 
 /* The state of one thread's searches. A sample touches few vertices (on
@@ -683,6 +691,7 @@ typedef struct bibfs_ws {
     int failed; /* an allocation failed: the run returns LP_EINTERNAL */
 } bibfs_ws;
 
+#define ADJ_AHEAD 4        /* frontier vertices ahead whose arcs are prefetched */
 #define BSLOT_FIRST_CAP 64 /* grows to what the samples need in a few doublings */
 
 static inline uint64_t bslot_home(const bibfs_ws *w, lp_vid v)
@@ -816,6 +825,10 @@ static void sample_path(bibfs_ws *w, const lp_csr *c, lp_vid u, lp_vid v, uint64
         int64_t nv = w->n_visited[sd];
         for (int64_t i = lo[sd]; i < hi[sd]; i++) {
             lp_vid x = w->visited[sd][i];
+            /* the adjacency of a frontier vertex a few ahead: its first
+             * arc is a miss (its offset is cached: the cost loop read it) */
+            if (i + ADJ_AHEAD < hi[sd])
+                __builtin_prefetch(&adj[off[w->visited[sd][i + ADJ_AHEAD]]]);
             int64_t deg = off[x + 1] - off[x];
             if (bslot_reserve(w, deg) || list_reserve(&w->visited[sd], &w->vcap[sd], nv, deg) ||
                 list_reserve(&w->meet, &w->mcap, n_meet, deg))
@@ -949,16 +962,9 @@ lp_status lp_betweenness_sampled_dist(double *out, lp_sampling_report *out_repor
     uint64_t *wide = NULL;
     /* The diameter bound's search needs n-sized arrays; they are freed
      * before the samples' tables are made. */
-    int32_t *vd_dist = lp_malloc(n1 * sizeof *vd_dist);
-    lp_vid *vd_queue = lp_malloc(n1 * sizeof *vd_queue);
-    if (!vd_dist || !vd_queue) {
-        free(vd_dist);
-        free(vd_queue);
-        return lp_error_nomem("sampled betweenness");
-    }
-    int64_t vd = vertex_diameter_bound(csr, vd_dist, vd_queue);
-    free(vd_dist);
-    free(vd_queue);
+    const lp_i_bfs_tuning tuning = LP_I_BFS_TUNING_DEFAULT;
+    int64_t vd = 1;
+    if ((st = lp_i_vertex_diameter_bound(&vd, csr, &tuning))) return st;
     int64_t r = 0;
     if (n >= 3 && vd >= 3) {
         double need = sample_count(opt, vd);

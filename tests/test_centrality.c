@@ -7,7 +7,11 @@
  *  - sampled betweenness: over 20 seeds the maximum normalised error is
  *    <= epsilon in at least a (1 - delta) share of runs; identical output
  *    for one seed at 1, 2 and 8 threads;
- *  - exact betweenness, brokerage and PageRank bitwise identical at 1, 2 and 8 threads.
+ *  - exact betweenness, brokerage and PageRank bitwise identical at 1, 2 and 8 threads;
+ *  - the vertex-diameter bound of sampled betweenness == the same bound from
+ *    igraph_distances (one source per component, its lowest vertex), for
+ *    every way of expanding a level at 1, 2 and 8 threads, and at least
+ *    igraph_diameter + 1 on the small graphs.
  * Graphs: random sparse and dense, trees, forests with isolated vertices,
  * cycles with pendant trees, generated enterprise graphs, and hubs of
  * 1,200 leaves beside a separate path (sampled searches that outgrow their
@@ -36,7 +40,10 @@ static double max_rel_diff(const double *a, const double *b, int64_t n)
 
 static const char *TYPES[] = {"company", "employee", "account", "contact"};
 
-static int weight_mode; /* 0: small integers, 1: fractional, 2: above FLT_MAX */
+/* 0: small integers, 1: fractional, 2: above FLT_MAX, 3: quarters (exact
+ * floats, not integers), 4: all 1, 5: integers above 2^16 (PageRank reads
+ * them in different forms: uint16, double, double, float, none, float) */
+static int weight_mode;
 
 static lp_graph random_graph(int shape, int64_t n)
 {
@@ -80,6 +87,9 @@ static lp_graph random_graph(int shape, int64_t n)
          * then reads the double weights, not its float copy) */
         if (weight_mode == 1) w += 0.1;
         if (weight_mode == 2) w *= 1e300;
+        if (weight_mode == 3) w += 0.25 * (double)rnd_below(4);
+        if (weight_mode == 4) w = 1.0;
+        if (weight_mode == 5) w *= 70000.0;
         lp_edges_push(&edges, a, b, w);
     }
     if (shape == 3 && n > 3) lp_edges_push(&edges, 0, (lp_vid)(n - 1), 1.0);
@@ -302,6 +312,72 @@ static void check_pagerank(const lp_graph *g, const char *what)
         free(ours[i]);
 }
 
+/* The bound from igraph: per component (igraph_connected_components), the
+ * distances from its lowest vertex x; e1 >= e2 the two largest over the
+ * other vertices of the component, 0 where there are fewer than two. */
+static int64_t vd_bound_reference(const lp_graph *g)
+{
+    int64_t n = g->n, best = 1;
+    igraph_vector_int_t memb;
+    igraph_vector_int_init(&memb, 0);
+    igraph_integer_t nc = 0;
+    igraph_connected_components(&g->ig, &memb, NULL, &nc, IGRAPH_WEAK);
+    char *done = calloc((size_t)nc + 1, 1);
+    igraph_matrix_t dist;
+    igraph_matrix_init(&dist, 0, 0);
+    for (int64_t x = 0; x < n; x++) {
+        igraph_integer_t cx = VECTOR(memb)[x];
+        if (done[cx]) continue;
+        done[cx] = 1;
+        igraph_distances(&g->ig, &dist, igraph_vss_1(x), igraph_vss_all(), IGRAPH_ALL);
+        double e1 = 0, e2 = 0;
+        for (int64_t v = 0; v < n; v++) {
+            if (v == x || VECTOR(memb)[v] != cx) continue;
+            double d = MATRIX(dist, 0, v);
+            if (d > e1) {
+                e2 = e1;
+                e1 = d;
+            } else if (d > e2) {
+                e2 = d;
+            }
+        }
+        if ((int64_t)(e1 + e2) + 1 > best) best = (int64_t)(e1 + e2) + 1;
+    }
+    igraph_matrix_destroy(&dist);
+    igraph_vector_int_destroy(&memb);
+    free(done);
+    return best;
+}
+
+static void check_vd_bound(const lp_graph *g, const char *what)
+{
+    int64_t ref = vd_bound_reference(g);
+    if (g->n <= 200) {
+        igraph_real_t diam = 0;
+        igraph_diameter(&g->ig, &diam, NULL, NULL, NULL, NULL, IGRAPH_UNDIRECTED, 1);
+        CHECK(g->n == 0 || (double)ref >= diam + 1, "%s: reference bound %lld below diameter %g",
+              what, (long long)ref, diam);
+    }
+    const lp_i_bfs_tuning tunings[4] = {
+        LP_I_BFS_TUNING_DEFAULT,
+        {.parallel_min = 0, .mode = 0},
+        {.parallel_min = 0, .mode = 1},
+        {.parallel_min = 0, .mode = 2},
+    };
+    const int threads[3] = {1, 2, 8};
+    for (int ti = 0; ti < 4; ti++)
+        for (int i = 0; i < 3; i++) {
+            set_threads(threads[i]);
+            int64_t vd = -1;
+            CHECK(lp_i_vertex_diameter_bound(&vd, &g->csr, &tunings[ti]) == LP_OK,
+                  "%s: bound failed", what);
+            CHECK(vd == ref,
+                  "%s: vertex-diameter bound %lld, igraph's %lld (%d threads, tuning %d)", what,
+                  (long long)vd, (long long)ref, threads[i], ti);
+        }
+    set_threads(1);
+}
+
 static void check_sampled(const lp_graph *g, const char *what)
 {
     int64_t n = g->n;
@@ -364,6 +440,7 @@ int main(void)
         check_betweenness(&g, what);
         check_brokerage(&g, what);
         check_pagerank(&g, what);
+        check_vd_bound(&g, what);
         lp_graph_free(&g);
     }
     for (int c = 0; c < 24; c++) {
@@ -376,6 +453,17 @@ int main(void)
         check_pagerank(&g, what);
         lp_graph_free(&g);
     }
+    static const char *const more[3] = {"quarter", "unit", "integral above 2^16"};
+    for (int c = 0; c < 36; c++) {
+        rng_state = 900 + (uint64_t)c;
+        weight_mode = 3 + c % 3;
+        lp_graph g = random_graph(c % 4, 2 + rnd_below(120));
+        char what[96];
+        snprintf(what, sizeof what, "random %d, %s weights (shape %d, n %lld)", c, more[c % 3],
+                 c % 4, (long long)g.n);
+        check_pagerank(&g, what);
+        lp_graph_free(&g);
+    }
     weight_mode = 0;
     for (int s = 1; s <= 3; s++) {
         lp_graph g = lp_test_enterprise(400 * s, (uint64_t)s);
@@ -385,6 +473,7 @@ int main(void)
         check_betweenness(&g, what);
         check_brokerage(&g, what);
         check_pagerank(&g, what);
+        check_vd_bound(&g, what);
         if (s == 1) check_sampled(&g, what);
         lp_graph_free(&g);
     }
@@ -393,6 +482,7 @@ int main(void)
         lp_graph g = hub_graph();
         check_betweenness(&g, "hubs");
         check_sampled(&g, "hubs");
+        check_vd_bound(&g, "hubs");
         lp_graph_free(&g);
     }
     /* Above LP_PARALLEL_MIN nodes, so the parallel loops really run. */
@@ -401,6 +491,7 @@ int main(void)
         CHECK(g.n >= LP_PARALLEL_MIN, "large case too small: %lld nodes", (long long)g.n);
         check_pagerank(&g, "large enterprise");
         check_brokerage(&g, "large enterprise");
+        check_vd_bound(&g, "large enterprise");
         lp_graph_free(&g);
     }
     if (failures) {
