@@ -1028,19 +1028,6 @@ static int push_edge(lp_edges *E, lp_vid u, lp_vid v, double w)
     return 0;
 }
 
-/* Append all of from to E in order (one growth). */
-static lp_status append_list(lp_edges *E, const lp_edges *from)
-{
-    if (!from->m) return LP_OK;
-    lp_status st = reserve_edges(E, E->m + from->m);
-    if (st) return st;
-    memcpy(E->src + E->m, from->src, (size_t)from->m * sizeof *E->src);
-    memcpy(E->dst + E->m, from->dst, (size_t)from->m * sizeof *E->dst);
-    memcpy(E->weight + E->m, from->weight, (size_t)from->m * sizeof *E->weight);
-    E->m += from->m;
-    return LP_OK;
-}
-
 /* A sink's counts into the file's report (and the latest day into c). */
 static void sink_flush(crm *c, sink *s, lp_crm_file_report *fr, int nslots)
 {
@@ -1595,6 +1582,7 @@ typedef struct crm_chunk {
     /* files of edges only: the chunk's rows done in parallel */
     lp_edges fixed, act;
     sink s;
+    int64_t at_fixed, at_act; /* where the merge placed them in the import's lists */
     int64_t rows;
     crm_err err[CRM_MAX_WARNINGS]; /* the first bad rows, in order */
     int64_t nerr;
@@ -1841,8 +1829,44 @@ static lp_status crm_merge(void *ctx, int k, const lp_i_chunk *ch, int64_t base)
     /* never printed: the chunk's first ones (printed or counted) come before */
     c->rep.load.skipped_rows += w->nerr - stored;
     fr->bad_rows += w->nerr - stored;
-    if ((st = append_list(&c->fixed, &w->fixed)) || (st = append_list(&c->act, &w->act))) return st;
+    /* room and place for the chunk's edges, copied by crm_block_done */
+    if ((st = reserve_edges(&c->fixed, c->fixed.m + w->fixed.m)) ||
+        (st = reserve_edges(&c->act, c->act.m + w->act.m)))
+        return st;
+    w->at_fixed = c->fixed.m;
+    w->at_act = c->act.m;
+    c->fixed.m += w->fixed.m;
+    c->act.m += w->act.m;
     sink_flush(c, &w->s, fr, x->F->nslots);
+    return LP_OK;
+}
+
+/* The rows of from into E at rows [at, at + from->m). */
+static void copy_list(lp_edges *E, int64_t at, const lp_edges *from)
+{
+    if (!from->m) return;
+    memcpy(E->src + at, from->src, (size_t)from->m * sizeof *E->src);
+    memcpy(E->dst + at, from->dst, (size_t)from->m * sizeof *E->dst);
+    memcpy(E->weight + at, from->weight, (size_t)from->m * sizeof *E->weight);
+}
+
+/* After the merges of a block of a file of edges only: the chunks' edges
+ * into the places their merges reserved, in parallel (the copy and the
+ * first touch of the lists' new pages were a serial part of the merge). */
+static lp_status crm_block_done(void *ctx, int n)
+{
+    crm_file *x = ctx;
+    crm *c = x->c;
+    if (!x->par) return LP_OK;
+    int64_t rows = 0;
+    for (int k = 0; k < n; k++)
+        rows += c->chunk[k].fixed.m + c->chunk[k].act.m;
+#pragma omp parallel for schedule(dynamic, 1) if (n > 1 && rows >= 65536)
+    for (int k = 0; k < n; k++) {
+        const crm_chunk *w = &c->chunk[k];
+        copy_list(&c->fixed, w->at_fixed, &w->fixed);
+        copy_list(&c->act, w->at_act, &w->act);
+    }
     return LP_OK;
 }
 
@@ -2001,7 +2025,8 @@ static lp_status read_file(crm *c, int fi, const char *dir)
                              .header = crm_header,
                              .parse = crm_parse,
                              .reserve = crm_reserve,
-                             .merge = crm_merge};
+                             .merge = crm_merge,
+                             .block_done = crm_block_done};
     lp_i_file_info info;
     st = lp_i_blocks_read(c->blocks, path, &cl, &info);
     if (st) return st; /* the report is dropped: no counts to add */
