@@ -822,35 +822,6 @@ static void sid_place(sid_table *t, const sid_ent *e, uint64_t h)
     t->slot[i] = *e;
 }
 
-/* Rehash into ncap slots (huge pages: the probes are random). */
-static lp_status sid_resize(sid_table *t, uint64_t ncap)
-{
-    if (ncap >= ((uint64_t)1 << 32)) return lp_error_nomem("id table (too many ids)");
-    sid_ent *ns = lp_i_alloc_big((size_t)ncap * sizeof *ns, 1);
-    if (!ns) return lp_error_nomem("id table");
-    sid_table old = *t;
-    t->slot = ns;
-    t->cap = ncap;
-    for (uint64_t i = 0; i < old.cap; i++)
-        if (old.slot[i].w[2]) {
-            sid_key k = {{old.slot[i].w[0], old.slot[i].w[1], old.slot[i].w[2]}};
-            sid_place(t, &old.slot[i], sid_hash(&k));
-        }
-    free(old.slot);
-    return LP_OK;
-}
-
-/* Room for `more` further ids at load factor <= 0.7 (at least x2 when a
- * filled table grows). */
-static lp_status sid_reserve(sid_table *t, int64_t more)
-{
-    uint64_t keys = (uint64_t)(t->count + more), need = keys + keys * 3 / 7 + 1;
-    if (keys * 10 <= t->cap * 7) return LP_OK;
-    if (need < 64) need = 64;
-    if (t->count && need < 2 * t->cap) need = 2 * t->cap;
-    return sid_resize(t, need);
-}
-
 /* Where a row's edges and counts go: the import's own lists (files with
  * nodes, read row by row in file order) or one chunk's (files of edges
  * only, whose chunks are parsed in parallel and merged in file order).
@@ -1907,8 +1878,20 @@ static lp_status sid_sync(crm *c)
 {
     int64_t from = c->sid_rows, to = c->nodes.id.count;
     if (from == to) return LP_OK;
-    lp_status st = sid_reserve(&c->sid, to - from);
-    if (st) return st;
+    lp_status st = LP_OK;
+    if ((uint64_t)to * 10 > c->sid.cap * 7) {
+        /* too full (load factor 0.7): a new table, every row placed again
+         * in parallel below (huge pages: the probes are random) */
+        uint64_t need = (uint64_t)to + (uint64_t)to * 3 / 7 + 64;
+        if (need >= ((uint64_t)1 << 32)) return lp_error_nomem("id table (too many ids)");
+        sid_ent *ns = lp_i_alloc_big((size_t)need * sizeof *ns, 1);
+        if (!ns) return lp_error_nomem("id table");
+        free(c->sid.slot);
+        c->sid.slot = ns;
+        c->sid.cap = need;
+        c->sid.count = 0;
+        from = 0;
+    }
     const lp_strtab *ids = &c->nodes.id;
     sid_table *t = &c->sid;
     int tmax = lp_i_max_threads();
