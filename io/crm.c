@@ -8,16 +8,19 @@
  * lists (fixed weights, and activities carrying their day until the as-of
  * day is known), then hands both to lp_graph_build_lists (no copy to
  * join them; activity weights from a per-day table). Ids are interned in the
- * CSV loader's hash table (lp_i_csv.h).
+ * CSV loader's hash table (lp_i_csv.h); after each file with nodes, those of
+ * up to SID_MAX bytes are also put into the short-id table, which the later
+ * files' reference lookups read (one cache line per lookup; "short ids").
  *
  * Per block, in parallel chunks: the records are parsed and every
- * reference column looked up (batched, with prefetches) in the id table,
- * which holds the earlier files' records only and is not written while
- * chunks are parsed; a file of edges only also checks its rows and makes
- * its edges in the chunk (per-chunk lists and counts). Then serially, in
- * file order: a file with nodes checks and inserts each row (duplicates are
- * found here), the chunks of an edge file are appended, and bad rows are
- * reported in order. So the result is that of one row after another in
+ * reference column looked up (batched, the misses overlapped) in the id
+ * tables, which hold the earlier files' records only and are not written
+ * while chunks are parsed; a file of edges only also checks its rows and
+ * makes its edges in the chunk (per-chunk lists and counts). Then serially,
+ * in file order: a file with nodes checks and inserts each row (duplicates
+ * are found here), the chunks of an edge file are given their place in the
+ * import's lists (copied there in parallel after the block), and bad rows
+ * are reported in order. So the result is that of one row after another in
  * file order, at any thread count and block cut.
  */
 #include "lp_crm.h"
