@@ -8,16 +8,19 @@
  * lists (fixed weights, and activities carrying their day until the as-of
  * day is known), then hands both to lp_graph_build_lists (no copy to
  * join them; activity weights from a per-day table). Ids are interned in the
- * CSV loader's hash table (lp_i_csv.h).
+ * CSV loader's hash table (lp_i_csv.h); after each file with nodes, those of
+ * up to SID_MAX bytes are also put into the short-id table, which the later
+ * files' reference lookups read (one cache line per lookup; "short ids").
  *
  * Per block, in parallel chunks: the records are parsed and every
- * reference column looked up (batched, with prefetches) in the id table,
- * which holds the earlier files' records only and is not written while
- * chunks are parsed; a file of edges only also checks its rows and makes
- * its edges in the chunk (per-chunk lists and counts). Then serially, in
- * file order: a file with nodes checks and inserts each row (duplicates are
- * found here), the chunks of an edge file are appended, and bad rows are
- * reported in order. So the result is that of one row after another in
+ * reference column looked up (batched, the misses overlapped) in the id
+ * tables, which hold the earlier files' records only and are not written
+ * while chunks are parsed; a file of edges only also checks its rows and
+ * makes its edges in the chunk (per-chunk lists and counts). Then serially,
+ * in file order: a file with nodes checks and inserts each row (duplicates
+ * are found here), the chunks of an edge file are given their place in the
+ * import's lists (copied there in parallel after the block), and bad rows
+ * are reported in order. So the result is that of one row after another in
  * file order, at any thread count and block cut.
  */
 #include "lp_crm.h"
@@ -25,6 +28,7 @@
 
 #include "lp_i_csv.h"
 #include "lp_i_mem.h"
+#include "lp_i_omp.h"
 #include "lp_text.h"
 
 #include <cjson/cJSON.h>
@@ -721,6 +725,106 @@ void lp_crm_format_day(int64_t z, char *buf)
 
 /* ==== the import ========================================================= */
 
+/* ---- short ids -----------------------------------------------------------
+ *
+ * Ids of up to SID_MAX bytes (Salesforce's are 15 or 18, HubSpot's numbers
+ * shorter) are kept in their own table, whose slot holds the id itself, its
+ * row, its file and whether it is a person who has left: a lookup reads one
+ * 32-byte slot (usually one cache line) instead of a slot, a string offset,
+ * the string and two per-node arrays, five cache misses in a table of
+ * millions. Longer ids stay in the interning table of lp_i_csv.h; an id
+ * goes to exactly one of the two, chosen by its length, so a lookup asks
+ * the one its key's length names. Only the lookups change: rows, and so
+ * the graph, are the same.
+ *
+ * The key: the id's bytes in 24 bytes, zero-padded, the length in the last
+ * byte (so ids of different lengths differ in it), read as three 64-bit
+ * words. Equal keys <=> equal ids. */
+#define SID_MAX 23
+
+typedef struct sid_key {
+    uint64_t w[3];
+} sid_key;
+
+typedef struct sid_ent {
+    uint64_t w[3];  /* the key; w[2] == 0: an empty slot (no id has length 0) */
+    uint32_t row;   /* the row, bit 31: a person who has left */
+    int32_t origin; /* as crm.origin[row] */
+} sid_ent;
+
+typedef struct sid_table {
+    sid_ent *slot; /* [cap] */
+    uint64_t cap;  /* < 2^32 */
+    int64_t count;
+} sid_table;
+
+/* The key of s[0..len), 1 <= len <= SID_MAX. */
+static inline sid_key sid_make(const char *s, size_t len)
+{
+    sid_key k = {{0, 0, 0}};
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    /* whole words, and the last bytes by an overlapping load shifted down
+     * past the bytes already taken (little-endian: byte i at bits 8i) */
+    if (len >= 16) {
+        k.w[0] = lp_text_load64(s);
+        k.w[1] = lp_text_load64(s + 8);
+        if (len > 16) k.w[2] = lp_text_load64(s + len - 8) >> (8 * (24 - len));
+    } else if (len >= 8) {
+        k.w[0] = lp_text_load64(s);
+        if (len > 8) k.w[1] = lp_text_load64(s + len - 8) >> (8 * (16 - len));
+    } else if (len >= 4) {
+        uint64_t hi = len > 4 ? lp_text_load32(s + len - 4) >> (8 * (8 - len)) : 0;
+        k.w[0] = lp_text_load32(s) | hi << 32;
+    } else {
+        for (size_t i = 0; i < len; i++)
+            k.w[0] |= (uint64_t)(unsigned char)s[i] << (8 * i);
+    }
+    k.w[2] |= (uint64_t)len << 56;
+#else
+    unsigned char b[24] = {0};
+    memcpy(b, s, len);
+    b[23] = (unsigned char)len;
+    memcpy(k.w, b, sizeof b);
+#endif
+    return k;
+}
+
+static inline uint64_t sid_hash(const sid_key *k)
+{
+    const uint64_t c1 = UINT64_C(0x9E3779B97F4A7C15), c2 = UINT64_C(0xBF58476D1CE4E5B9);
+    return lp_text_fold_mul(lp_text_fold_mul(k->w[0] ^ c1, k->w[1] ^ c2) ^ k->w[2], c1);
+}
+
+static inline uint64_t sid_home(const sid_table *t, uint64_t h)
+{
+    return ((h >> 32) * t->cap) >> 32;
+}
+
+/* The slot holding k (hash h), or NULL. */
+static inline const sid_ent *sid_find(const sid_table *t, const sid_key *k, uint64_t h)
+{
+    if (!t->slot) return NULL;
+    for (uint64_t i = sid_home(t, h);; i = i + 1 == t->cap ? 0 : i + 1) {
+        const sid_ent *e = &t->slot[i];
+        if (!e->w[2]) return NULL;
+        if (e->w[0] == k->w[0] && e->w[1] == k->w[1] && e->w[2] == k->w[2]) return e;
+    }
+}
+
+static void sid_free(sid_table *t)
+{
+    free(t->slot);
+    memset(t, 0, sizeof *t);
+}
+
+static void sid_place(sid_table *t, const sid_ent *e, uint64_t h)
+{
+    uint64_t i = sid_home(t, h);
+    while (t->slot[i].w[2])
+        i = i + 1 == t->cap ? 0 : i + 1;
+    t->slot[i] = *e;
+}
+
 /* Where a row's edges and counts go: the import's own lists (files with
  * nodes, read row by row in file order) or one chunk's (files of edges
  * only, whose chunks are parsed in parallel and merged in file order).
@@ -741,6 +845,8 @@ typedef struct crm {
     lp_nodes nodes;
     lp_edges fixed, act; /* act: weight holds the day until the end */
     lp_i_intern ids, types;
+    sid_table sid; /* the ids of up to SID_MAX bytes of nodes [0, sid_rows), for lookups */
+    int64_t sid_rows;
     int32_t *origin; /* [nodes] file index; -1 the anchor, -2 a group node */
     uint8_t *left;   /* [nodes] a person who has left */
     int64_t *line;   /* [nodes] line of the defining row */
@@ -896,19 +1002,6 @@ static int push_edge(lp_edges *E, lp_vid u, lp_vid v, double w)
     return 0;
 }
 
-/* Append all of from to E in order (one growth). */
-static lp_status append_list(lp_edges *E, const lp_edges *from)
-{
-    if (!from->m) return LP_OK;
-    lp_status st = reserve_edges(E, E->m + from->m);
-    if (st) return st;
-    memcpy(E->src + E->m, from->src, (size_t)from->m * sizeof *E->src);
-    memcpy(E->dst + E->m, from->dst, (size_t)from->m * sizeof *E->dst);
-    memcpy(E->weight + E->m, from->weight, (size_t)from->m * sizeof *E->weight);
-    E->m += from->m;
-    return LP_OK;
-}
-
 /* A sink's counts into the file's report (and the latest day into c). */
 static void sink_flush(crm *c, sink *s, lp_crm_file_report *fr, int nslots)
 {
@@ -1005,7 +1098,9 @@ typedef struct bref {
     const char *s; /* in the block */
     size_t len;
     uint64_t h;
-    int64_t cand; /* -2 empty, -3 prefixed (looked up alone), else a candidate row or -1 */
+    int64_t cand; /* -2 empty, -3 prefixed (looked up alone), -4 a short id (key k), else a
+                     candidate row or -1 */
+    sid_key k;
 } bref;
 
 /* Resolve the reference values b[0..n), b[j] a value of F's slot j % ns:
@@ -1026,12 +1121,26 @@ static int resolve_batch(const crm *c, const file_spec *F, bref *b, int n, int n
             b[j].cand = -2;
         } else if (*T->id_prefix) {
             b[j].cand = -3;
+        } else if (b[j].len <= SID_MAX && c->sid.slot) {
+            b[j].k = sid_make(b[j].s, b[j].len);
+            b[j].h = sid_hash(&b[j].k);
+            b[j].cand = -4;
         } else {
             b[j].h = lp_i_csv_hash(b[j].s, b[j].len);
             b[j].cand = -1;
-            if (t->slot) LP_I_PREFETCH(&t->slot[lp_i_intern_home(t, b[j].h)]);
         }
     }
+    /* the short ids' slots by demand loads in a tight loop, which overlap
+     * one another: a prefetch that misses the TLB may be dropped (measured
+     * on a VM), and the probes below, whose branches mispredict, would then
+     * take their cache misses one at a time */
+    uint64_t touch = 0;
+    for (int j = 0; j < n; j++)
+        if (b[j].cand == -4)
+            touch += c->sid.slot[sid_home(&c->sid, b[j].h)].w[2];
+        else if (b[j].cand == -1 && t->slot)
+            touch += t->slot[lp_i_intern_home(t, b[j].h)];
+    LP_I_KEEP(touch);
     for (int j = 0; j < n; j++)
         if (b[j].cand == -1 && (b[j].cand = lp_i_intern_candidate(t, b[j].h)) >= 0)
             LP_I_PREFETCH(&keys->offset[b[j].cand]);
@@ -1047,6 +1156,16 @@ static int resolve_batch(const crm *c, const file_spec *F, bref *b, int n, int n
         why[j] = 0;
         res[j] = -1;
         if (cand == -2) continue;
+        if (cand == -4) {
+            const sid_ent *e = sid_find(&c->sid, &b[j].k, b[j].h);
+            if (!e || e->origin != sl->file)
+                why[j] = 1;
+            else if (e->row >> 31)
+                why[j] = 2;
+            else
+                res[j] = (int64_t)e->row;
+            continue;
+        }
         if (cand == -3) {
             const char *pre = c->m->files[sl->file].id_prefix;
             size_t pl = strlen(pre), len = b[j].len;
@@ -1421,6 +1540,7 @@ typedef struct crm_err {
 } crm_err;
 
 #define CRM_BATCH 32 /* rows whose reference lookups overlap */
+#define CRM_TOUCH 32 /* node rows whose duplicate checks' cache misses overlap */
 
 typedef struct crm_chunk {
     lp_i_record rec; /* scratch */
@@ -1436,6 +1556,7 @@ typedef struct crm_chunk {
     /* files of edges only: the chunk's rows done in parallel */
     lp_edges fixed, act;
     sink s;
+    int64_t at_fixed, at_act; /* where the merge placed them in the import's lists */
     int64_t rows;
     crm_err err[CRM_MAX_WARNINGS]; /* the first bad rows, in order */
     int64_t nerr;
@@ -1650,8 +1771,15 @@ static lp_status crm_merge(void *ctx, int k, const lp_i_chunk *ch, int64_t base)
     lp_status st;
     if (!x->par) {
         for (int64_t i = 0; i < w->nrecs; i++) {
-            if (i + 16 < w->nrecs && c->ids.slot) /* the duplicate check's slot */
-                LP_I_PREFETCH(&c->ids.slot[lp_i_intern_home(&c->ids, w->rh[i + 16])]);
+            if (i % CRM_TOUCH == 0 && c->ids.slot) {
+                /* the duplicate checks' slots, CRM_TOUCH rows ahead, by demand
+                 * loads that overlap (see resolve_batch) */
+                uint64_t touch = 0;
+                int64_t e = i + 2 * CRM_TOUCH < w->nrecs ? i + 2 * CRM_TOUCH : w->nrecs;
+                for (int64_t q = i ? i + CRM_TOUCH : 0; q < e; q++)
+                    touch += c->ids.slot[lp_i_intern_home(&c->ids, w->rh[q])];
+                LP_I_KEEP(touch);
+            }
             const crec *r = &w->recs[i];
             x->f.f = w->fields + r->first;
             x->f.nf = r->n;
@@ -1675,8 +1803,44 @@ static lp_status crm_merge(void *ctx, int k, const lp_i_chunk *ch, int64_t base)
     /* never printed: the chunk's first ones (printed or counted) come before */
     c->rep.load.skipped_rows += w->nerr - stored;
     fr->bad_rows += w->nerr - stored;
-    if ((st = append_list(&c->fixed, &w->fixed)) || (st = append_list(&c->act, &w->act))) return st;
+    /* room and place for the chunk's edges, copied by crm_block_done */
+    if ((st = reserve_edges(&c->fixed, c->fixed.m + w->fixed.m)) ||
+        (st = reserve_edges(&c->act, c->act.m + w->act.m)))
+        return st;
+    w->at_fixed = c->fixed.m;
+    w->at_act = c->act.m;
+    c->fixed.m += w->fixed.m;
+    c->act.m += w->act.m;
     sink_flush(c, &w->s, fr, x->F->nslots);
+    return LP_OK;
+}
+
+/* The rows of from into E at rows [at, at + from->m). */
+static void copy_list(lp_edges *E, int64_t at, const lp_edges *from)
+{
+    if (!from->m) return;
+    memcpy(E->src + at, from->src, (size_t)from->m * sizeof *E->src);
+    memcpy(E->dst + at, from->dst, (size_t)from->m * sizeof *E->dst);
+    memcpy(E->weight + at, from->weight, (size_t)from->m * sizeof *E->weight);
+}
+
+/* After the merges of a block of a file of edges only: the chunks' edges
+ * into the places their merges reserved, in parallel (the copy and the
+ * first touch of the lists' new pages were a serial part of the merge). */
+static lp_status crm_block_done(void *ctx, int n)
+{
+    crm_file *x = ctx;
+    crm *c = x->c;
+    if (!x->par) return LP_OK;
+    int64_t rows = 0;
+    for (int k = 0; k < n; k++)
+        rows += c->chunk[k].fixed.m + c->chunk[k].act.m;
+#pragma omp parallel for schedule(dynamic, 1) if (n > 1 && rows >= 65536)
+    for (int k = 0; k < n; k++) {
+        const crm_chunk *w = &c->chunk[k];
+        copy_list(&c->fixed, w->at_fixed, &w->fixed);
+        copy_list(&c->act, w->at_act, &w->act);
+    }
     return LP_OK;
 }
 
@@ -1708,6 +1872,119 @@ static lp_status crm_reserve(void *ctx, int n, double scale)
     return st ? st : reserve_node_arrays(x->c, (int64_t)est);
 }
 
+/* Add the nodes added since the last call (a file with nodes was read) to
+ * the short-id table, which the later files' lookups read. In parallel:
+ * each thread places the ids whose probe starts in its share of the slots
+ * and stays in it (the rest, few, are placed after, in row order); the ids
+ * are distinct, so where each lands does not change what a lookup finds. */
+static lp_status sid_sync(crm *c)
+{
+    int64_t from = c->sid_rows, to = c->nodes.id.count;
+    if (from == to) return LP_OK;
+    lp_status st = LP_OK;
+    if ((uint64_t)to * 10 > c->sid.cap * 7) {
+        /* too full (load factor 0.7): a new table, every row placed again
+         * in parallel below (huge pages: the probes are random) */
+        uint64_t need = (uint64_t)to + (uint64_t)to * 3 / 7 + 64;
+        if (need >= ((uint64_t)1 << 32)) return lp_error_nomem("id table (too many ids)");
+        sid_ent *ns = lp_i_alloc_big((size_t)need * sizeof *ns, 1);
+        if (!ns) return lp_error_nomem("id table");
+        free(c->sid.slot);
+        c->sid.slot = ns;
+        c->sid.cap = need;
+        c->sid.count = 0;
+        from = 0;
+    }
+    const lp_strtab *ids = &c->nodes.id;
+    sid_table *t = &c->sid;
+    int tmax = lp_i_max_threads();
+    int64_t *nover = lp_calloc((size_t)tmax, sizeof *nover);
+    int64_t **over = lp_calloc((size_t)tmax, sizeof *over);
+    int64_t *placed = lp_calloc((size_t)tmax, sizeof *placed);
+    int failed = 0;
+    if (!nover || !over || !placed) {
+        st = lp_error_nomem("id table");
+        goto done;
+    }
+#pragma omp parallel if (to - from >= 65536)
+    {
+        int th = lp_i_thread_id(), nt = 1;
+#ifdef _OPENMP
+        nt = omp_get_num_threads();
+#endif
+        uint64_t lo = t->cap * (uint64_t)th / (uint64_t)nt,
+                 hi = t->cap * (uint64_t)(th + 1) / (uint64_t)nt;
+        int64_t cap = 0;
+        for (int64_t r0 = from; r0 < to; r0 += CRM_TOUCH) {
+            int64_t r1 = r0 + CRM_TOUCH < to ? r0 + CRM_TOUCH : to;
+            sid_ent e[CRM_TOUCH];
+            uint64_t home[CRM_TOUCH], touch = 0;
+            for (int64_t r = r0; r < r1; r++) {
+                size_t len = lp_i_strtab_len(ids, r);
+                home[r - r0] = UINT64_MAX;
+                if (!len || len > SID_MAX) continue;
+                sid_key k = sid_make(lp_strtab_get(ids, r), len);
+                uint64_t hm = sid_home(t, sid_hash(&k));
+                if (hm < lo || hm >= hi) continue;
+                e[r - r0] = (sid_ent){{k.w[0], k.w[1], k.w[2]},
+                                      (uint32_t)r | (uint32_t) !!c->left[r] << 31,
+                                      c->origin[r]};
+                home[r - r0] = hm;
+                touch += t->slot[hm].w[2]; /* overlapping misses (see resolve_batch) */
+            }
+            LP_I_KEEP(touch);
+            for (int64_t r = r0; r < r1; r++) {
+                uint64_t i = home[r - r0];
+                if (i == UINT64_MAX) continue;
+                while (i < hi && t->slot[i].w[2])
+                    i++;
+                if (i < hi) {
+                    t->slot[i] = e[r - r0];
+                    placed[th]++;
+                    continue;
+                }
+                if (nover[th] == cap) { /* past its share: placed after */
+                    int64_t nc = cap ? 2 * cap : 256;
+                    int64_t *o = lp_realloc(over[th], (size_t)nc * sizeof *o);
+                    if (!o) {
+#pragma omp atomic write
+                        failed = 1;
+                        break;
+                    }
+                    over[th] = o;
+                    cap = nc;
+                }
+                over[th][nover[th]++] = r;
+            }
+        }
+    }
+    if (failed) {
+        st = lp_error_nomem("id table");
+        goto done;
+    }
+    for (int th = 0; th < tmax; th++) {
+        t->count += placed[th];
+        for (int64_t q = 0; q < nover[th]; q++) {
+            int64_t r = over[th][q];
+            size_t len = lp_i_strtab_len(ids, r);
+            sid_key k = sid_make(lp_strtab_get(ids, r), len);
+            sid_ent e = {{k.w[0], k.w[1], k.w[2]},
+                         (uint32_t)r | (uint32_t) !!c->left[r] << 31,
+                         c->origin[r]};
+            sid_place(t, &e, sid_hash(&k));
+            t->count++;
+        }
+    }
+    c->sid_rows = to;
+done:
+    for (int th = 0; over && th < tmax; th++)
+        free(over[th]);
+    free(over);
+    free(nover);
+    free(placed);
+    return st;
+}
+
 static lp_status read_file(crm *c, int fi, const char *dir)
 {
     file_spec *F = (file_spec *)&c->m->files[fi];
@@ -1734,11 +2011,13 @@ static lp_status read_file(crm *c, int fi, const char *dir)
                              .header = crm_header,
                              .parse = crm_parse,
                              .reserve = crm_reserve,
-                             .merge = crm_merge};
+                             .merge = crm_merge,
+                             .block_done = crm_block_done};
     lp_i_file_info info;
     st = lp_i_blocks_read(c->blocks, path, &cl, &info);
     if (st) return st; /* the report is dropped: no counts to add */
     sink_flush(c, &c->ser, fr, F->nslots);
+    if (F->has_node && (st = sid_sync(c))) return st;
     fr->bytes = info.bytes;
     c->rep.csv_bytes += fr->bytes;
     c->crc = crc32_combine(c->crc, info.crc32, (z_off_t)fr->bytes);
@@ -1870,6 +2149,7 @@ lp_status lp_crm_import(lp_graph *out, lp_crm_report *out_rep, const lp_crm_mapp
     c.rep.half_life_days = c.opt->half_life_days;
     if ((st = weigh_activities(&c.act, (double)c.rep.as_of_day, c.opt->half_life_days))) goto done;
     lp_i_intern_free(&c.ids);
+    sid_free(&c.sid);
     lp_i_intern_free(&c.types);
     c.rep.load.nodes_file.path = c.rep.dir;
     c.rep.load.nodes_file.size = c.rep.csv_bytes;
@@ -1889,6 +2169,7 @@ done:
     lp_edges_free(&c.fixed);
     lp_edges_free(&c.act);
     lp_i_intern_free(&c.ids);
+    sid_free(&c.sid);
     lp_i_intern_free(&c.types);
     free(c.origin);
     free(c.left);

@@ -144,6 +144,14 @@ static inline int64_t lp_i_intern_candidate(const lp_i_intern *t, uint64_t h)
 #define LP_I_PREFETCH(p) ((void)(p))
 #endif
 
+/* Keep a value computed only for its loads (touching memory ahead of use
+ * with demand loads, where a prefetch could be dropped). */
+#if defined(__GNUC__)
+#define LP_I_KEEP(x) __asm__ volatile("" : : "r"(x))
+#else
+#define LP_I_KEEP(x) ((void)(x))
+#endif
+
 /* ---- numbers ------------------------------------------------------------ */
 
 enum { LP_I_NUM_OK, LP_I_NUM_MALFORMED, LP_I_NUM_RANGE, LP_I_NUM_NOMEM };
