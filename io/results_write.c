@@ -990,7 +990,12 @@ lp_status lp_results_write(const char *path, const lp_graph *g, const lp_analysi
 void lp_results_stream_free(lp_results_stream *s)
 {
     if (!s) return;
-    if (s->open) (void)lp_h5w_end(&s->w, s->path, 0); /* unlinks the temporary */
+    if (s->open) { /* unlinks the temporary, keeping the message of what failed */
+        char msg[1024];
+        snprintf(msg, sizeof msg, "%s", lp_error_message());
+        (void)lp_h5w_end(&s->w, s->path, 0);
+        lp_error_set(LP_EINTERNAL, "%s", msg);
+    }
     free(s->path);
     free(s);
 }
