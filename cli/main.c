@@ -589,6 +589,15 @@ static lp_status write_results(const analyze_opts *o, const lp_graph *g, const l
     return st;
 }
 
+/* After each phase: drop the pages of a mapped graph store, so that the
+ * next phase holds only what it reads of it (lp_graphstore_release_pages;
+ * the ids, for one, only come back for the write); then the progress line. */
+static void analyze_phase_done(void *ctx, const char *phase, double seconds, const char *detail)
+{
+    lp_graphstore_release_pages(ctx);
+    lp_cli_progress_phase(NULL, phase, seconds, detail);
+}
+
 static int cmd_analyze(int argc, char **argv, int whatif)
 {
     analyze_opts o;
@@ -616,7 +625,8 @@ static int cmd_analyze(int argc, char **argv, int whatif)
     memset(&g, 0, sizeof g);
     memset(&info, 0, sizeof info);
     memset(&an, 0, sizeof an);
-    o.an.progress = lp_cli_progress_phase;
+    o.an.progress = analyze_phase_done;
+    o.an.progress_ctx = &g;
     o.an.dist = lp_cli_mpi_dist(o.checkpoint);
     const int rank0 = lp_cli_mpi_rank() == 0; /* alone, or the rank that writes and prints */
     lp_cli_progress_start(rank0 && o.progress);
@@ -650,8 +660,10 @@ static int cmd_analyze(int argc, char **argv, int whatif)
     if (!st && !agreed) st = lp_analysis_add_time(&an, "load", t_load);
     for (int64_t i = 0; rank0 && !st && !agreed && i < an.warnings.count; i++)
         fprintf(stderr, "linchpin: warning: %s\n", lp_strtab_get(&an.warnings, i));
-    if (rank0 && !st && !agreed && (!whatif || o.output))
+    if (rank0 && !st && !agreed && (!whatif || o.output)) {
+        lp_graphstore_release_pages(&g); /* the write reads ids and types only */
         st = write_results(&o, &g, &an, &rep, &info, threads, argc, argv, rs);
+    }
     lp_results_stream_free(rs);             /* after a failure: removes the temporary */
     if (lp_cli_mpi_size() > 1 && !agreed) { /* rank 0's write, for every rank's exit status */
         agreed = lp_cli_mpi_agree(st);

@@ -24,6 +24,7 @@
  * closed in reverse order. The HDF5 error stack is read right after the call
  * that failed.
  */
+#define _DEFAULT_SOURCE /* madvise, MADV_DONTNEED */
 #include "lp_graphstore.h"
 #include "lp_alloc.h"
 #include "lp_i_h5.h"
@@ -643,6 +644,18 @@ static void gs_backing_release(void *ctx)
     free(b);
 }
 
+/* The mapping is PROT_READ and private: no page of it was ever written, so
+ * dropping one loses nothing (it is read back from the file's page cache). */
+static void gs_backing_drop_pages(gs_backing *b)
+{
+    if (b && b->map) (void)madvise(b->map, b->map_len, MADV_DONTNEED); /* a hint's failure: none */
+}
+
+void lp_graphstore_release_pages(const lp_graph *g)
+{
+    if (g && g->backing.release == gs_backing_release) gs_backing_drop_pages(g->backing.ctx);
+}
+
 typedef struct gs_rd {
     lp_h5r h; /* path and status */
     hid_t file;
@@ -1197,11 +1210,10 @@ done:
 static void gs_map(gs_backing *b, int fd, int64_t size)
 {
     if (size <= 0 || (uint64_t)size > SIZE_MAX) return;
-#ifdef MAP_POPULATE
-    int flags = MAP_PRIVATE | MAP_POPULATE; /* the pages are all used: fault them in at once */
-#else
+    /* No MAP_POPULATE: the checks read the file part by part and drop each
+     * part's pages after it (lp_graphstore_read), so faulting the whole file
+     * in at once would only raise the peak. */
     int flags = MAP_PRIVATE;
-#endif
     void *p = mmap(NULL, (size_t)size, PROT_READ, flags, fd, 0);
     if (p == MAP_FAILED) return;
     b->map = p;
@@ -1276,19 +1288,28 @@ lp_status lp_graphstore_read(lp_graph *out, lp_graphstore_info *out_info, const 
     if (userblock == 0) gs_map(r.b, fd, r.file_size);
     if (read_root(&r, &k, &info) || read_source(&r, &info)) goto done;
     int has_name = gs_exists(&r, "/nodes/name_bytes");
+    /* Each part's pages are dropped once it is checked (gs_backing_drop_pages),
+     * so that the checks never hold the whole file and their own scratch
+     * (the duplicate-id tables) at once. */
     if (has_name < 0 || read_roles(&r, &info) || read_min_tie(&r, &info) ||
         read_strings(&r, &nodes.type_name, "/types/name_bytes", "/types/name_offsets", -1, 0, 1,
                      "type name") ||
-        read_strings(&r, &nodes.id, "/nodes/id_bytes", "/nodes/id_offsets", k.n, 1, 1, "id") ||
-        (has_name && read_strings(&r, &nodes.name, "/nodes/name_bytes", "/nodes/name_offsets", k.n,
-                                  0, 0, "name")) ||
-        read_node_columns(&r, &nodes, k.n, (int)k.has_revenue) || read_csr(&r, &csr, k.n, k.m))
+        read_strings(&r, &nodes.id, "/nodes/id_bytes", "/nodes/id_offsets", k.n, 1, 1, "id"))
         goto done;
+    gs_backing_drop_pages(r.b);
+    if ((has_name && read_strings(&r, &nodes.name, "/nodes/name_bytes", "/nodes/name_offsets", k.n,
+                                  0, 0, "name")))
+        goto done;
+    gs_backing_drop_pages(r.b);
+    if (read_node_columns(&r, &nodes, k.n, (int)k.has_revenue)) goto done;
+    gs_backing_drop_pages(r.b);
+    if (read_csr(&r, &csr, k.n, k.m)) goto done;
     nodes.has_name = has_name;
     lp_graph g;
     lp_graph_backing backing = {.release = gs_backing_release, .ctx = r.b};
     if ((r.h.status = lp_graph_adopt(&g, &nodes, &csr, backing))) goto done;
-    r.b = NULL; /* the graph's now */
+    gs_backing_drop_pages(r.b); /* validated: from now on only what is read is resident */
+    r.b = NULL;                 /* the graph's now */
     g.merged_duplicates = k.merged;
     g.dropped_self_loops = k.loops;
     H5Pclose(fcpl);

@@ -247,6 +247,16 @@ typedef struct lp_graphstore_info {
  * error printing is switched off for the process. */
 lp_status lp_graphstore_read(lp_graph *out, lp_graphstore_info *out_info, const char *path);
 
+/* Drop the pages of g's mapped store from the process's memory (madvise
+ * MADV_DONTNEED on the read-only private mapping): the data stays in the
+ * page cache, and whatever is read afterwards is mapped back on first
+ * touch, unchanged. So the resident size holds only the parts of the store
+ * that the running phase reads (the CSR without weights for betweenness,
+ * ids and types only for the write...), not every page ever touched.
+ * lp_graphstore_read does it once after its validation; `linchpin analyze`
+ * again between phases. Nothing for a graph not read from a mapped store. */
+void lp_graphstore_release_pages(const lp_graph *g);
+
 void lp_graphstore_info_free(lp_graphstore_info *info); /* accepts NULL */
 
 #endif
