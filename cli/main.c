@@ -589,12 +589,13 @@ static lp_status write_results(const analyze_opts *o, const lp_graph *g, const l
     return st;
 }
 
-/* After each phase: drop the pages of a mapped graph store, so that the
- * next phase holds only what it reads of it (lp_graphstore_release_pages;
- * the ids, for one, only come back for the write); then the progress line. */
+/* After each phase: drop the pages of a mapped graph store but its CSR, so
+ * that the next phase holds only what it reads of it
+ * (lp_graphstore_release_pages: types and revenues after key persons, the
+ * ids until the write); then the progress line. */
 static void analyze_phase_done(void *ctx, const char *phase, double seconds, const char *detail)
 {
-    lp_graphstore_release_pages(ctx);
+    lp_graphstore_release_pages(ctx, LP_GS_KEEP_CSR | LP_GS_KEEP_WEIGHTS);
     lp_cli_progress_phase(NULL, phase, seconds, detail);
 }
 
@@ -661,7 +662,7 @@ static int cmd_analyze(int argc, char **argv, int whatif)
     for (int64_t i = 0; rank0 && !st && !agreed && i < an.warnings.count; i++)
         fprintf(stderr, "linchpin: warning: %s\n", lp_strtab_get(&an.warnings, i));
     if (rank0 && !st && !agreed && (!whatif || o.output)) {
-        lp_graphstore_release_pages(&g); /* the write reads ids and types only */
+        lp_graphstore_release_pages(&g, 0); /* the write reads ids and types only */
         st = write_results(&o, &g, &an, &rep, &info, threads, argc, argv, rs);
     }
     lp_results_stream_free(rs);             /* after a failure: removes the temporary */

@@ -645,15 +645,53 @@ static void gs_backing_release(void *ctx)
 }
 
 /* The mapping is PROT_READ and private: no page of it was ever written, so
- * dropping one loses nothing (it is read back from the file's page cache). */
-static void gs_backing_drop_pages(gs_backing *b)
+ * dropping one loses nothing (it is read back from the file's page cache).
+ * Drops every page of the mapping except those holding the arrays of g
+ * that keep (LP_GS_KEEP_*) names, the pages around them included. */
+static void gs_backing_drop_pages(gs_backing *b, const lp_graph *g, unsigned keep)
 {
-    if (b && b->map) (void)madvise(b->map, b->map_len, MADV_DONTNEED); /* a hint's failure: none */
+    if (!b || !b->map) return;
+    enum { MAX_KEEP = 5 };
+    const char *lo[MAX_KEEP], *hi[MAX_KEEP];
+    int k = 0;
+    const uint64_t n = (uint64_t)g->n, arcs = 2 * (uint64_t)g->m;
+#define GS_KEEP(flag, ptr, bytes)                                                                  \
+    do {                                                                                           \
+        if ((keep & (flag)) && (ptr)) {                                                            \
+            lo[k] = (const char *)(ptr);                                                           \
+            hi[k] = lo[k] + (bytes);                                                               \
+            k++;                                                                                   \
+        }                                                                                          \
+    } while (0)
+    GS_KEEP(LP_GS_KEEP_CSR, g->csr.offset, (n + 1) * sizeof *g->csr.offset);
+    GS_KEEP(LP_GS_KEEP_CSR, g->csr.adj, arcs * sizeof *g->csr.adj);
+    GS_KEEP(LP_GS_KEEP_WEIGHTS, g->csr.weight, arcs * sizeof *g->csr.weight);
+    GS_KEEP(LP_GS_KEEP_NODES, g->nodes.type, n * sizeof *g->nodes.type);
+    GS_KEEP(LP_GS_KEEP_NODES, g->nodes.revenue, n * sizeof *g->nodes.revenue);
+#undef GS_KEEP
+    const uintptr_t page = 4096, base = (uintptr_t)b->map, end = base + b->map_len;
+    uintptr_t at = base; /* drop [at, next kept start) for kept ranges in address order */
+    for (;;) {
+        int next = -1;
+        for (int i = 0; i < k; i++) { /* the kept range starting first at or after `at` */
+            uintptr_t l = (uintptr_t)lo[i] & ~(page - 1),
+                      h = ((uintptr_t)hi[i] + page - 1) & ~(page - 1);
+            if (h <= at || l >= end || h <= base) continue; /* passed, or not in the mapping */
+            if (next < 0 || l < (((uintptr_t)lo[next]) & ~(page - 1))) next = i;
+        }
+        uintptr_t stop = next < 0 ? end : ((uintptr_t)lo[next] & ~(page - 1));
+        if (stop > at) (void)madvise((void *)at, stop - at, MADV_DONTNEED); /* a hint */
+        if (next < 0) break;
+        uintptr_t h = ((uintptr_t)hi[next] + page - 1) & ~(page - 1);
+        at = h > at ? h : at;
+        if (at >= end) break;
+    }
 }
 
-void lp_graphstore_release_pages(const lp_graph *g)
+void lp_graphstore_release_pages(const lp_graph *g, unsigned keep)
 {
-    if (g && g->backing.release == gs_backing_release) gs_backing_drop_pages(g->backing.ctx);
+    if (g && g->backing.release == gs_backing_release)
+        gs_backing_drop_pages(g->backing.ctx, g, keep);
 }
 
 typedef struct gs_rd {
@@ -1210,10 +1248,11 @@ done:
 static void gs_map(gs_backing *b, int fd, int64_t size)
 {
     if (size <= 0 || (uint64_t)size > SIZE_MAX) return;
-    /* No MAP_POPULATE: the checks read the file part by part and drop each
-     * part's pages after it (lp_graphstore_read), so faulting the whole file
-     * in at once would only raise the peak. */
+#ifdef MAP_POPULATE
+    int flags = MAP_PRIVATE | MAP_POPULATE; /* the checks read every page: fault them in at once */
+#else
     int flags = MAP_PRIVATE;
+#endif
     void *p = mmap(NULL, (size_t)size, PROT_READ, flags, fd, 0);
     if (p == MAP_FAILED) return;
     b->map = p;
@@ -1288,28 +1327,22 @@ lp_status lp_graphstore_read(lp_graph *out, lp_graphstore_info *out_info, const 
     if (userblock == 0) gs_map(r.b, fd, r.file_size);
     if (read_root(&r, &k, &info) || read_source(&r, &info)) goto done;
     int has_name = gs_exists(&r, "/nodes/name_bytes");
-    /* Each part's pages are dropped once it is checked (gs_backing_drop_pages),
-     * so that the checks never hold the whole file and their own scratch
-     * (the duplicate-id tables) at once. */
     if (has_name < 0 || read_roles(&r, &info) || read_min_tie(&r, &info) ||
         read_strings(&r, &nodes.type_name, "/types/name_bytes", "/types/name_offsets", -1, 0, 1,
                      "type name") ||
-        read_strings(&r, &nodes.id, "/nodes/id_bytes", "/nodes/id_offsets", k.n, 1, 1, "id"))
+        read_strings(&r, &nodes.id, "/nodes/id_bytes", "/nodes/id_offsets", k.n, 1, 1, "id") ||
+        (has_name && read_strings(&r, &nodes.name, "/nodes/name_bytes", "/nodes/name_offsets", k.n,
+                                  0, 0, "name")) ||
+        read_node_columns(&r, &nodes, k.n, (int)k.has_revenue) || read_csr(&r, &csr, k.n, k.m))
         goto done;
-    gs_backing_drop_pages(r.b);
-    if ((has_name && read_strings(&r, &nodes.name, "/nodes/name_bytes", "/nodes/name_offsets", k.n,
-                                  0, 0, "name")))
-        goto done;
-    gs_backing_drop_pages(r.b);
-    if (read_node_columns(&r, &nodes, k.n, (int)k.has_revenue)) goto done;
-    gs_backing_drop_pages(r.b);
-    if (read_csr(&r, &csr, k.n, k.m)) goto done;
     nodes.has_name = has_name;
     lp_graph g;
     lp_graph_backing backing = {.release = gs_backing_release, .ctx = r.b};
     if ((r.h.status = lp_graph_adopt(&g, &nodes, &csr, backing))) goto done;
-    gs_backing_drop_pages(r.b); /* validated: from now on only what is read is resident */
-    r.b = NULL;                 /* the graph's now */
+    /* checked: keep what roles and key persons read next, not the ids (the
+     * write's), names or weights (the bus factor's and PageRank's) */
+    gs_backing_drop_pages(r.b, &g, LP_GS_KEEP_CSR | LP_GS_KEEP_NODES);
+    r.b = NULL; /* the graph's now */
     g.merged_duplicates = k.merged;
     g.dropped_self_loops = k.loops;
     H5Pclose(fcpl);
