@@ -1,7 +1,11 @@
 /* pipeline.c — `linchpin analyze` as one engine call (see lp_pipeline.h).
  * Runs the kernels one after another, one function per phase; each kernel
  * is parallel inside. Every phase fills its part of the lp_analysis and
- * records its time and a one-line detail for the progress callback. */
+ * records its time and a one-line detail for the progress callback. With
+ * a sink, each part is handed over as soon as it is final (part_done) and
+ * its arrays freed: the accounts after second links and scenarios (their
+ * last reader), brokerage, betweenness and PageRank each after its phase
+ * and its top list, then degree and strength one at a time. */
 #include "lp_pipeline.h"
 #include "lp_alloc.h"
 

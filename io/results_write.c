@@ -15,6 +15,16 @@
  * its attributes. A NULL field is an absent dataset. Adding a column of
  * lp_analysis is one row.
  *
+ * Streaming (lp_results_stream, the sink of lp_analyze): the same writer,
+ * run in pieces. Each column row names the lp_analysis_part it belongs to;
+ * begin creates the temporary file and /nodes, each part is checked
+ * (check_part, as the whole write checks it) and its rows written (the
+ * ACCOUNTS part: /accounts and /scenarios whole), and finish writes the
+ * rest with the parts done skipped: root attributes, /nodes/id, type and
+ * name, whatever was not streamed, /summary. Same datasets, attributes,
+ * types, chunks and filters as the whole write; only the creation order
+ * differs. The file is renamed onto the target only by finish.
+ *
  * Attributes beyond the table:
  *  - /nodes/pagerank@iterations (int64);
  *  - /nodes/betweenness@method ("exact" or "sampled"), samples (int64),
@@ -815,13 +825,14 @@ done:
     return rc;
 }
 
-/* /nodes (created unless a stream did) and its columns not in done. */
+/* /nodes (created unless a stream did: have_group) and its columns not in
+ * done. */
 static int write_nodes(lp_h5w *w, hid_t file, const lp_graph *g, const lp_analysis *a,
-                       unsigned done)
+                       unsigned done, int have_group)
 {
     hid_t grp = -1;
     int rc = -1;
-    if ((!done && lp_h5w_group(w, &grp, file, "/nodes", H5P_DEFAULT)) ||
+    if ((!have_group && lp_h5w_group(w, &grp, file, "/nodes", H5P_DEFAULT)) ||
         write_strings(w, file, "/nodes/id", g->n, &g->nodes.id, NULL) ||
         write_strings(w, file, "/nodes/type", g->n, &g->nodes.type_name, g->nodes.type) ||
         (g->nodes.has_name && write_strings(w, file, "/nodes/name", g->n, &g->nodes.name, NULL)) ||
@@ -947,6 +958,7 @@ struct lp_results_stream {
     int has_kp;    /* the ACCOUNTS part had the key-person analysis */
     int has_bf;    /* and the bus factor */
     int open;      /* w is a file being written (not ended yet) */
+    int streaming; /* begin made the file and /nodes */
     double seconds;
 };
 
@@ -963,8 +975,9 @@ static lp_status write_rest(lp_results_stream *s, const lp_analysis *a, const lp
     int with_accounts = !(done & PART(LP_PART_ACCOUNTS)) && a->keyperson.is_articulation;
     int with_scenarios = !(done & PART(LP_PART_ACCOUNTS)) && a->scenario_set;
     /* Stop at the first part after an I/O failure: the rest would be dropped. */
-    int ok = !(write_root(w, file, info) || w->io_err || write_nodes(w, file, s->g, a, done) ||
-               w->io_err || (with_accounts && write_accounts(w, file, a)) || w->io_err ||
+    int ok = !(write_root(w, file, info) || w->io_err ||
+               write_nodes(w, file, s->g, a, done, s->streaming) || w->io_err ||
+               (with_accounts && write_accounts(w, file, a)) || w->io_err ||
                (with_scenarios && write_scenarios(w, file, a)) || w->io_err ||
                write_summary(w, file, s->g, a, info, t0, has_kp, has_bf));
     s->open = 0;
@@ -1018,6 +1031,7 @@ lp_status lp_results_stream_begin(lp_results_stream **out, const char *path, con
     s->open = 1;
     hid_t grp = -1;
     if (ok) ok = !lp_h5w_group(&s->w, &grp, s->w.file, "/nodes", H5P_DEFAULT);
+    s->streaming = 1;
     if (grp >= 0) H5Gclose(grp);
     if (!ok) {
         s->open = 0;

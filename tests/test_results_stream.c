@@ -9,7 +9,8 @@
  *    the one without a sink keeps them (lp_analyze usable without a sink);
  *  - a sink that fails stops lp_analyze with its status, and dropping the
  *    stream then leaves no file at the target and no temporary beside it;
- *  - at 1, 2 and 8 threads the streamed file is the same.
+ *  - at 1, 2 and 8 threads the streamed file is the same, and so is the
+ *    file of a stream that was given no part (finish writes it all).
  * A generated enterprise graph of 30,000 accounts (~90,000 nodes: more than
  * one chunk per node column), sampled betweenness, two departure
  * scenarios, second links. */
@@ -315,6 +316,23 @@ int main(void)
         unlink(stream);
     }
     set_threads(2);
+
+    /* a stream given no part (an analysis run without the sink): finish
+     * writes it all, the same file */
+    {
+        lp_results_stream *rs0 = NULL;
+        st = lp_results_stream_begin(&rs0, stream, &graph);
+        o = options();
+        if (!st) st = lp_analyze(&a, &graph, &o);
+        if (!st) {
+            st = lp_results_stream_finish(rs0, &a, &info);
+            lp_analysis_free(&a);
+        }
+        lp_results_stream_free(rs0);
+        CHECK(st == LP_OK, "stream without parts: %s", lp_error_message());
+        if (!st) same_files(whole, stream);
+        unlink(stream);
+    }
 
     /* a sink failing half-way: its status, no file, no temporary */
     lp_results_stream *rs = NULL;
