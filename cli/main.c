@@ -553,10 +553,12 @@ static lp_status prepare_roles(lp_graph *g, lp_scenarios *set, analyze_opts *o)
     return st;
 }
 
-/* Write the result file with this run's provenance. */
+/* Write the result file with this run's provenance: finish the stream rs
+ * (the parts the analysis handed to it are written already), or, without
+ * one, the whole file. */
 static lp_status write_results(const analyze_opts *o, const lp_graph *g, const lp_analysis *an,
                                const lp_load_report *rep, const lp_graphstore_info *info,
-                               int threads, int argc, char **argv)
+                               int threads, int argc, char **argv, lp_results_stream *rs)
 {
     char *cmd = command_line(argc, argv), *params = parameters_json(o, an, threads);
     lp_status st = LP_OK;
@@ -574,12 +576,27 @@ static lp_status write_results(const analyze_opts *o, const lp_graph *g, const l
             .skipped_rows = rep->skipped_rows,
         };
         double t0 = lp_clock_seconds();
-        st = lp_results_write(o->output, g, an, &run);
-        if (!st) lp_cli_progress_phase(NULL, "write", lp_clock_seconds() - t0, o->output);
+        if (rs) {
+            st = lp_results_stream_finish(rs, an, &run);
+            if (!st) lp_cli_progress_phase(NULL, "write", lp_results_stream_seconds(rs), o->output);
+        } else {
+            st = lp_results_write(o->output, g, an, &run);
+            if (!st) lp_cli_progress_phase(NULL, "write", lp_clock_seconds() - t0, o->output);
+        }
     }
     free(cmd);
     free(params);
     return st;
+}
+
+/* After each phase: drop the pages of a mapped graph store but its CSR, so
+ * that the next phase holds only what it reads of it
+ * (lp_graphstore_release_pages: types and revenues after key persons, the
+ * ids until the write); then the progress line. */
+static void analyze_phase_done(void *ctx, const char *phase, double seconds, const char *detail)
+{
+    lp_graphstore_release_pages(ctx, LP_GS_KEEP_CSR | LP_GS_KEEP_WEIGHTS);
+    lp_cli_progress_phase(NULL, phase, seconds, detail);
 }
 
 static int cmd_analyze(int argc, char **argv, int whatif)
@@ -609,7 +626,8 @@ static int cmd_analyze(int argc, char **argv, int whatif)
     memset(&g, 0, sizeof g);
     memset(&info, 0, sizeof info);
     memset(&an, 0, sizeof an);
-    o.an.progress = lp_cli_progress_phase;
+    o.an.progress = analyze_phase_done;
+    o.an.progress_ctx = &g;
     o.an.dist = lp_cli_mpi_dist(o.checkpoint);
     const int rank0 = lp_cli_mpi_rank() == 0; /* alone, or the rank that writes and prints */
     lp_cli_progress_start(rank0 && o.progress);
@@ -628,13 +646,26 @@ static int cmd_analyze(int argc, char **argv, int whatif)
     /* every rank has its graph (or none fails), else the others would wait */
     int agreed = lp_cli_mpi_size() > 1 ? lp_cli_mpi_agree(st) : 0;
     if (agreed) st = LP_OK; /* printed by the failing rank */
+    /* analyze writes each part of the results as it is final, and frees it
+     * (peak memory); whatif keeps them for its report */
+    lp_results_stream *rs = NULL;
+    if (rank0 && !st && !agreed && !whatif && (st = lp_results_stream_begin(&rs, o.output, &g)) &&
+        lp_cli_mpi_size() > 1)
+        lp_cli_mpi_abort(st);
+    if (rs) {
+        o.an.sink = lp_results_stream_part;
+        o.an.sink_ctx = rs;
+    }
     if (!st && !agreed && (st = lp_analyze(&an, &g, &o.an)) && lp_cli_mpi_size() > 1)
         lp_cli_mpi_abort(st);
     if (!st && !agreed) st = lp_analysis_add_time(&an, "load", t_load);
     for (int64_t i = 0; rank0 && !st && !agreed && i < an.warnings.count; i++)
         fprintf(stderr, "linchpin: warning: %s\n", lp_strtab_get(&an.warnings, i));
-    if (rank0 && !st && !agreed && (!whatif || o.output))
-        st = write_results(&o, &g, &an, &rep, &info, threads, argc, argv);
+    if (rank0 && !st && !agreed && (!whatif || o.output)) {
+        lp_graphstore_release_pages(&g, 0); /* the write reads ids and types only */
+        st = write_results(&o, &g, &an, &rep, &info, threads, argc, argv, rs);
+    }
+    lp_results_stream_free(rs);             /* after a failure: removes the temporary */
     if (lp_cli_mpi_size() > 1 && !agreed) { /* rank 0's write, for every rank's exit status */
         agreed = lp_cli_mpi_agree(st);
         st = LP_OK;

@@ -44,14 +44,19 @@
  *
  * Cost: O(cap * (n + m)) per account in the worst case; in enterprise graphs
  * the searches reach an anchor within a few hops, and a failing search only
- * explores a's side of its minimum cut. Workspaces are per thread, allocated
- * once; per-account and per-search state is stamped (generation counters)
- * so nothing of size n is cleared per account.
+ * explores a's side of its minimum cut. Workspaces are per thread: the
+ * search's states and the account's flow live in open-addressing tables
+ * sized to what the searches touch (see bf_ws), stamped with generation
+ * counters so nothing is cleared per search or account. Memory: the n
+ * bytes of open[] plus a few hundred KiB per thread on the L graph, where
+ * arrays over all n nodes took 44 bytes per node and thread (~260 MiB of
+ * the peak at 2 threads, bench/README.md).
  *
  * Parallelism: OpenMP over accounts, dynamic schedule. Each account's answer
  * is computed by a deterministic sequential search on its own workspace, so
- * results do not depend on the thread count. No igraph call, no allocation
- * inside the parallel loop.
+ * results do not depend on the thread count. No igraph call inside the
+ * parallel loop; the only allocations there are a table's doubling (an
+ * out-of-memory sets the workspace's failed flag, checked after the loop).
  */
 #include "lp_busfactor.h"
 #include "lp_alloc.h"
@@ -65,59 +70,208 @@
 
 /* A state of the split graph is 2v + copy: copy 0 is v_in for a split
  * person and the node itself otherwise; copy 1 is v_out. n <= INT32_MAX, so
- * every state fits in a uint32_t and UINT32_MAX is free for "none". */
+ * every state is at most 2^32 - 3 and UINT32_MAX and UINT32_MAX - 1 are
+ * free for "none" and "out of memory". */
 #define NO_STATE UINT32_MAX
+#define BF_FAIL (UINT32_MAX - 1u)  /* a table could not grow: the search stops */
 #define SUCC_ROOT (-1)             /* succ(v) when v's path goes from v_out to R */
 enum { BF_OPEN = 1, BF_EXIT = 2 }; /* flags of open[] (mark_open) */
 
+/* A thread's workspace. A search touches few states of the split graph (on
+ * the L graph a few hundred, rarely more than tens of thousands, of 12M)
+ * and an account's flow few persons, so both live in small open-addressing
+ * tables (linear probing, at most half full, grown by doubling, never
+ * shrunk) instead of arrays over all n nodes: memory is O(what a search
+ * touches) per thread, not 44 bytes per node, and the tables stay in the
+ * cache. A slot belongs to the current search (account) only when its gen
+ * (acct) is the table's: a new search increments gen, with nothing to
+ * reset. The results are those of n-sized arrays: only where the state is
+ * kept changes, not the order in which the search visits anything. */
+typedef struct bf_sslot {
+    uint32_t state;  /* when gen is current */
+    uint32_t gen;    /* the search that reached the state */
+    uint32_t parent; /* state it was reached from */
+} bf_sslot;
+
+typedef struct bf_fslot {
+    lp_vid v;       /* a person, when acct is current */
+    uint32_t acct;  /* the account whose flow wrote the slot */
+    lp_vid pred;    /* node feeding v_in (valid when used) */
+    lp_vid succ;    /* node fed by v_out, or SUCC_ROOT */
+    uint8_t used;   /* v carries a path of this account */
+    uint8_t listed; /* v is in touched (only when recording) */
+} bf_fslot;
+
+#define BF_FIRST_CAP 64 /* tables and lists grow to what the searches need */
+
 typedef struct bf_ws {
-    uint32_t *seen;   /* [2n] search generation that reached the state */
-    uint32_t *parent; /* [2n] state it was reached from (valid when seen) */
-    uint32_t *queue;  /* [2n] */
-    uint32_t *flow;   /* [n] == acct: person carries a path of this account */
-    lp_vid *pred;     /* [n] node feeding v_in (valid when flow == acct) */
-    lp_vid *succ;     /* [n] node fed by v_out, or SUCC_ROOT */
-    uint32_t *listed; /* [n] == acct: v is in touched (only when recording) */
-    lp_vid *touched;  /* [n] persons that carried a path of this account at some point */
-    int64_t n_touched;
-    uint32_t gen;  /* current search; never 0 */
-    uint32_t acct; /* current account; never 0 */
-    size_t n;
+    bf_sslot *ss; /* [ss_cap] states reached by the current search */
+    int64_t ss_cap, ss_used;
+    int ss_shift;
+    uint32_t gen; /* current search; never 0 */
+    bf_fslot *fs; /* [fs_cap] persons of the current account's flow */
+    int64_t fs_cap, fs_used;
+    int fs_shift;
+    uint32_t acct;   /* current account; never 0 */
+    uint32_t *queue; /* [qcap] */
+    int64_t qcap;
+    lp_vid *touched; /* [tcap] persons that carried a path of this account at some point */
+    int64_t tcap, n_touched;
+    int failed; /* a table or list could not grow: the run returns out of memory */
 } bf_ws;
 
 static void ws_free(bf_ws *w)
 {
     if (!w) return;
-    free(w->seen);
-    free(w->parent);
+    free(w->ss);
+    free(w->fs);
     free(w->queue);
-    free(w->flow);
-    free(w->pred);
-    free(w->succ);
-    free(w->listed);
     free(w->touched);
     memset(w, 0, sizeof *w);
 }
 
-static lp_status ws_init(bf_ws *w, size_t n)
+static int shift_of(int64_t cap)
+{
+    int s = 64;
+    for (int64_t c = cap; c > 1; c /= 2)
+        s--;
+    return s;
+}
+
+static lp_status ws_init(bf_ws *w)
 {
     memset(w, 0, sizeof *w);
-    size_t s = 2 * n + 2;
-    w->n = n;
-    w->seen = lp_i_alloc_big(s * sizeof *w->seen, 1);
-    w->parent = lp_i_alloc_big(s * sizeof *w->parent, 0);
-    w->queue = lp_i_alloc_big(s * sizeof *w->queue, 0);
-    w->flow = lp_i_alloc_big((n + 1) * sizeof *w->flow, 1);
-    w->pred = lp_i_alloc_big((n + 1) * sizeof *w->pred, 0);
-    w->succ = lp_i_alloc_big((n + 1) * sizeof *w->succ, 0);
-    w->listed = lp_i_alloc_big((n + 1) * sizeof *w->listed, 1);
-    w->touched = lp_i_alloc_big((n + 1) * sizeof *w->touched, 0);
-    if (!w->seen || !w->parent || !w->queue || !w->flow || !w->pred || !w->succ || !w->listed ||
-        !w->touched) {
+    w->ss = lp_calloc(BF_FIRST_CAP, sizeof *w->ss);
+    w->fs = lp_calloc(BF_FIRST_CAP, sizeof *w->fs);
+    w->queue = lp_malloc(BF_FIRST_CAP * sizeof *w->queue);
+    w->touched = lp_malloc(BF_FIRST_CAP * sizeof *w->touched);
+    if (!w->ss || !w->fs || !w->queue || !w->touched) {
         ws_free(w);
         return lp_error_nomem("bus factor workspace");
     }
+    w->ss_cap = w->fs_cap = w->qcap = w->tcap = BF_FIRST_CAP;
+    w->ss_shift = w->fs_shift = shift_of(BF_FIRST_CAP);
     return LP_OK;
+}
+
+static inline uint64_t bf_home(uint32_t key, int shift)
+{
+    return ((uint64_t)key * 0x9e3779b97f4a7c15ULL) >> shift;
+}
+
+/* The slot of state s in this search, or NULL when not reached. */
+static inline bf_sslot *ss_find(const bf_ws *w, uint32_t s)
+{
+    const uint64_t mask = (uint64_t)w->ss_cap - 1;
+    for (uint64_t i = bf_home(s, w->ss_shift);; i = (i + 1) & mask) {
+        bf_sslot *p = &w->ss[i];
+        if (p->gen != w->gen) return NULL;
+        if (p->state == s) return p;
+    }
+}
+
+/* Mark state s (not reached yet) reached from parent. Room must be reserved. */
+static inline void ss_put(bf_ws *w, uint32_t s, uint32_t parent)
+{
+    const uint64_t mask = (uint64_t)w->ss_cap - 1;
+    uint64_t i = bf_home(s, w->ss_shift);
+    while (w->ss[i].gen == w->gen)
+        i = (i + 1) & mask;
+    w->ss[i] = (bf_sslot){.state = s, .gen = w->gen, .parent = parent};
+    w->ss_used++;
+}
+
+/* Room for two more states at most half full; 0, or -1 out of memory (then
+ * the table is unchanged). */
+static int ss_reserve(bf_ws *w)
+{
+    if (2 * (w->ss_used + 2) <= w->ss_cap) return 0;
+    int64_t old_cap = w->ss_cap;
+    bf_sslot *old = w->ss, *t = lp_calloc((size_t)old_cap * 2, sizeof *t);
+    if (!t) return -1;
+    uint32_t old_gen = w->gen;
+    w->ss = t;
+    w->ss_cap = old_cap * 2;
+    w->ss_shift = shift_of(w->ss_cap);
+    w->gen = 1;
+    w->ss_used = 0;
+    for (int64_t i = 0; i < old_cap; i++)
+        if (old[i].gen == old_gen) ss_put(w, old[i].state, old[i].parent);
+    free(old);
+    return 0;
+}
+
+/* Start a search: every state becomes unreached (gen 0 is never current). */
+static void ss_next(bf_ws *w)
+{
+    if (++w->gen == 0) {
+        memset(w->ss, 0, (size_t)w->ss_cap * sizeof *w->ss);
+        w->gen = 1;
+    }
+    w->ss_used = 0;
+}
+
+/* Person v's slot in this account's flow, or NULL when v never carried one. */
+static inline bf_fslot *fs_find(const bf_ws *w, lp_vid v)
+{
+    const uint64_t mask = (uint64_t)w->fs_cap - 1;
+    for (uint64_t i = bf_home((uint32_t)v, w->fs_shift);; i = (i + 1) & mask) {
+        bf_fslot *p = &w->fs[i];
+        if (p->acct != w->acct) return NULL;
+        if (p->v == v) return p;
+    }
+}
+
+/* v's slot, made unused if new. Room must be reserved. */
+static inline bf_fslot *fs_get(bf_ws *w, lp_vid v)
+{
+    const uint64_t mask = (uint64_t)w->fs_cap - 1;
+    for (uint64_t i = bf_home((uint32_t)v, w->fs_shift);; i = (i + 1) & mask) {
+        bf_fslot *p = &w->fs[i];
+        if (p->acct != w->acct) {
+            *p = (bf_fslot){.v = v, .acct = w->acct, .pred = 0, .succ = 0, .used = 0, .listed = 0};
+            w->fs_used++;
+            return p;
+        }
+        if (p->v == v) return p;
+    }
+}
+
+/* Room for two more persons at most half full; 0 or -1 (table unchanged). */
+static int fs_reserve(bf_ws *w)
+{
+    if (2 * (w->fs_used + 2) <= w->fs_cap) return 0;
+    int64_t old_cap = w->fs_cap;
+    bf_fslot *old = w->fs, *t = lp_calloc((size_t)old_cap * 2, sizeof *t);
+    if (!t) return -1;
+    uint32_t old_acct = w->acct;
+    w->fs = t;
+    w->fs_cap = old_cap * 2;
+    w->fs_shift = shift_of(w->fs_cap);
+    w->acct = 1;
+    w->fs_used = 0;
+    for (int64_t i = 0; i < old_cap; i++)
+        if (old[i].acct == old_acct) {
+            bf_fslot s = old[i];
+            s.acct = 1;
+            *fs_get(w, s.v) = s;
+        }
+    free(old);
+    return 0;
+}
+
+/* Room for `more` entries after the first `used` of a list; 0 or -1. */
+static int list_reserve(void **list, int64_t *cap, size_t esize, int64_t used, int64_t more)
+{
+    int64_t c = *cap;
+    while (used + more > c)
+        c *= 2;
+    if (c == *cap) return 0;
+    void *t = lp_realloc(*list, (size_t)c * esize);
+    if (!t) return -1;
+    *list = t;
+    *cap = c;
+    return 0;
 }
 
 /* Context of one account's search: the graph, the source, open[v] (v is
@@ -141,9 +295,11 @@ static inline int is_split(const bf_ctx *x, lp_vid v)
     return (x->role[v] & LP_ROLE_PERSON) && v != x->a;
 }
 
-static inline int is_used(const bf_ws *w, lp_vid v)
+/* v's flow slot when v carries a path of this account, else NULL. */
+static inline const bf_fslot *used_slot(const bf_ws *w, lp_vid v)
 {
-    return w->flow[v] == w->acct;
+    const bf_fslot *f = fs_find(w, v);
+    return f && f->used ? f : NULL;
 }
 
 static inline uint32_t out_state(const bf_ctx *x, lp_vid v)
@@ -152,7 +308,8 @@ static inline uint32_t out_state(const bf_ctx *x, lp_vid v)
 }
 
 /* Reach state t from s. Returns the state from which R is reached when
- * this step reaches it, else NO_STATE (t queued if new). R is reached from
+ * this step reaches it, else NO_STATE (t queued if new); BF_FAIL when a
+ * table could not grow. R is reached from
  * v_out of an anchor, and from an unsplit node marked OPEN (the rest of the
  * way runs through unsplit nodes only, whose arcs are always in the
  * residual graph and carry no tracked flow, so it needs neither a search
@@ -162,20 +319,20 @@ static inline uint32_t out_state(const bf_ctx *x, lp_vid v)
  * it a breadth-first search would first expand everything else at v_in's
  * depth (a partner's hundreds of accounts, say) before taking those two
  * steps. Any state returned ends the search. */
-static inline uint32_t visit(bf_ws *w, const bf_ctx *x, uint32_t t, uint32_t s, uint32_t *tail)
+static inline uint32_t visit(bf_ws *w, const bf_ctx *x, uint32_t t, uint32_t s, int64_t *tail)
 {
-    if (w->seen[t] == w->gen) return NO_STATE;
+    if (ss_find(w, t)) return NO_STATE;
     lp_vid y = (lp_vid)(t >> 1);
     if (x->removed && x->removed[y] == x->removed_gen && y != x->a) return NO_STATE; /* gone */
-    w->seen[t] = w->gen;
-    w->parent[t] = s;
+    if (ss_reserve(w) || list_reserve((void **)&w->queue, &w->qcap, sizeof *w->queue, *tail, 1))
+        return BF_FAIL;
+    ss_put(w, t, s);
     if (t & 1u) {
         if (x->role[y] & LP_ROLE_ANCHOR) return t;
     } else if (x->open[y] & BF_OPEN) {
         return t;
-    } else if ((x->open[y] & BF_EXIT) && is_split(x, y) && !is_used(w, y)) {
-        w->seen[t | 1u] = w->gen;
-        w->parent[t | 1u] = t;
+    } else if ((x->open[y] & BF_EXIT) && is_split(x, y) && !used_slot(w, y)) {
+        ss_put(w, t | 1u, t);
         return t | 1u;
     }
     w->queue[(*tail)++] = t;
@@ -183,34 +340,35 @@ static inline uint32_t visit(bf_ws *w, const bf_ctx *x, uint32_t t, uint32_t s, 
 }
 
 /* Breadth-first search in the residual graph from the source; returns the
- * first state found from which R is reached (see visit), or NO_STATE. */
+ * first state found from which R is reached (see visit), NO_STATE, or
+ * BF_FAIL. */
 static uint32_t bfs_residual(bf_ws *w, const bf_ctx *x)
 {
-    if (++w->gen == 0) { /* wrapped: forget all old generations */
-        memset(w->seen, 0, (2 * w->n + 2) * sizeof *w->seen);
-        w->gen = 1;
-    }
+    ss_next(w);
     const lp_csr *c = x->c;
-    uint32_t head = 0, tail = 0, s0 = 2 * (uint32_t)x->a;
-    w->seen[s0] = w->gen;
+    int64_t head = 0, tail = 0;
+    uint32_t s0 = 2 * (uint32_t)x->a;
+    ss_put(w, s0, NO_STATE); /* the table has BF_FIRST_CAP >= 2 slots free */
     w->queue[tail++] = s0;
     while (head < tail) {
         uint32_t s = w->queue[head++];
         lp_vid v = (lp_vid)(s >> 1);
         int split = is_split(x, v);
+        const bf_fslot *fv = split ? used_slot(w, v) : NULL;
         uint32_t r;
         if (split && !(s & 1u)) { /* v_in: forward through v, or back along v's path */
-            uint32_t t = is_used(w, v) ? out_state(x, w->pred[v]) : (s | 1u);
+            uint32_t t = fv ? out_state(x, fv->pred) : (s | 1u);
             if ((r = visit(w, x, t, s, &tail)) != NO_STATE) return r;
             continue;
         }
-        if (split && is_used(w, v) && (r = visit(w, x, s & ~1u, s, &tail)) != NO_STATE) return r;
+        if (fv && (r = visit(w, x, s & ~1u, s, &tail)) != NO_STATE) return r;
         for (int64_t k = c->offset[v]; k < c->offset[v + 1]; k++) {
             lp_vid y = c->adj[k];
             uint32_t t = 2 * (uint32_t)y;
             if ((r = visit(w, x, t, s, &tail)) != NO_STATE) return r;
             /* reverse of the flow arc y_out -> x (only an unsplit x has one) */
-            if (!split && is_split(x, y) && is_used(w, y) && w->succ[y] == v &&
+            const bf_fslot *fy;
+            if (!split && is_split(x, y) && (fy = used_slot(w, y)) && fy->succ == v &&
                 (r = visit(w, x, t | 1u, s, &tail)) != NO_STATE)
                 return r;
         }
@@ -219,25 +377,32 @@ static uint32_t bfs_residual(bf_ws *w, const bf_ctx *x)
 }
 
 /* Push one unit along the path ending at state t (from which R is reached).
- * Returns 0 if the path passes no person (unlimited capacity), 1 otherwise. */
+ * Returns 0 if the path passes no person (unlimited capacity), 1 otherwise,
+ * -1 when a table could not grow. */
 static int augment(bf_ws *w, const bf_ctx *x, uint32_t t)
 {
     uint32_t s0 = 2 * (uint32_t)x->a;
     lp_vid last = (lp_vid)(t >> 1);
     int finite = 0;
     if (is_split(x, last)) {
-        w->succ[last] = SUCC_ROOT;
+        if (fs_reserve(w)) return -1;
+        fs_get(w, last)->succ = SUCC_ROOT;
         finite = 1;
     }
     while (t != s0) {
-        uint32_t s = w->parent[t];
+        uint32_t s = ss_find(w, t)->parent;
         lp_vid u = (lp_vid)(s >> 1), v = (lp_vid)(t >> 1);
         int su = is_split(x, u), sv = is_split(x, v);
         finite |= su | sv;
+        if (fs_reserve(w)) return -1;
         if (u == v) { /* internal arc of a person: forward uses it, reverse frees it */
-            w->flow[v] = (t & 1u) ? w->acct : 0;
-            if (x->record && (t & 1u) && w->listed[v] != w->acct) {
-                w->listed[v] = w->acct;
+            bf_fslot *f = fs_get(w, v);
+            f->used = (t & 1u) != 0;
+            if (x->record && (t & 1u) && !f->listed) {
+                if (list_reserve((void **)&w->touched, &w->tcap, sizeof *w->touched, w->n_touched,
+                                 1))
+                    return -1;
+                f->listed = 1;
                 w->touched[w->n_touched++] = v;
             }
         } else if (su && !(s & 1u)) /* u_in -> out(pred(u)): cancelled, pred(u) rewritten */
@@ -245,29 +410,36 @@ static int augment(bf_ws *w, const bf_ctx *x, uint32_t t)
         else if (sv && (t & 1u)) /* u -> v_out, cancels v_out -> u: succ(v) rewritten */
             ;
         else { /* forward edge arc out(u) -> in(v) */
-            if (su) w->succ[u] = v;
-            if (sv) w->pred[v] = u;
+            if (su) fs_get(w, u)->succ = v;
+            if (sv) fs_get(w, v)->pred = u;
         }
         t = s;
     }
     return finite;
 }
 
+/* The bus factor of x->a; 0 with w->failed set when a table could not grow. */
 static int32_t bus_factor_one(bf_ws *w, const bf_ctx *x, int32_t cap)
 {
     w->n_touched = 0;
     /* a is joined to R itself, or reaches it through non-persons only */
     if ((x->role[x->a] & LP_ROLE_ANCHOR) || (x->open[x->a] & BF_OPEN)) return cap;
     if (++w->acct == 0) {
-        memset(w->flow, 0, (w->n + 1) * sizeof *w->flow);
-        memset(w->listed, 0, (w->n + 1) * sizeof *w->listed);
+        memset(w->fs, 0, (size_t)w->fs_cap * sizeof *w->fs);
         w->acct = 1;
     }
+    w->fs_used = 0;
     int32_t k = 0;
     while (k < cap) {
         uint32_t t = bfs_residual(w, x);
         if (t == NO_STATE) break;
-        if (!augment(w, x, t)) return cap;
+        int f = t == BF_FAIL ? -1 : augment(w, x, t);
+        if (f < 0) {
+            w->failed = 1;
+            w->n_touched = 0;
+            return 0;
+        }
+        if (!f) return cap;
         k++;
     }
     return k;
@@ -351,13 +523,19 @@ lp_status lp_i_bf_init(lp_i_bf **out, const lp_graph *g, int nthreads)
         return lp_error_nomem("bus factor workspaces");
     }
     for (; s->nt < nthreads; s->nt++) {
-        lp_status st = ws_init(&s->ws[s->nt], (size_t)g->n);
+        lp_status st = ws_init(&s->ws[s->nt]);
         if (st) {
             lp_i_bf_free(s);
             return st;
         }
     }
-    mark_open(s->open, (lp_vid *)s->ws[0].queue, g); /* queue: 2n uint32 >= n lp_vid */
+    lp_vid *queue = lp_malloc(((size_t)g->n + 1) * sizeof *queue);
+    if (!queue) {
+        lp_i_bf_free(s);
+        return lp_error_nomem("bus factor workspaces");
+    }
+    mark_open(s->open, queue, g);
+    free(queue);
     *out = s;
     return LP_OK;
 }
@@ -373,6 +551,13 @@ int32_t lp_i_bf_one(lp_i_bf *s, int t, lp_vid a, int32_t cap, const uint32_t *re
                 .removed_gen = removed_gen,
                 .record = 0};
     return bus_factor_one(&s->ws[t], &x, cap);
+}
+
+int lp_i_bf_failed(const lp_i_bf *s)
+{
+    for (int t = 0; t < s->nt; t++)
+        if (s->ws[t].failed) return 1;
+    return 0;
 }
 
 /* ---- every account -------------------------------------------------------- */
@@ -404,7 +589,7 @@ static void rec_put(bf_rec *r, int64_t i, const bf_ws *w, int64_t k)
     r->buf[r->len++] = (lp_vid)(i & INT32_MAX);
     r->buf[r->len++] = (lp_vid)k;
     for (int64_t j = 0; j < w->n_touched; j++)
-        if (w->flow[w->touched[j]] == w->acct) r->buf[r->len++] = w->touched[j];
+        if (used_slot(w, w->touched[j])) r->buf[r->len++] = w->touched[j];
 }
 
 static int cmp_vid(const void *a, const void *b)
@@ -506,7 +691,7 @@ lp_status lp_bus_factor_paths_dist(int32_t *out, int64_t **out_offsets, lp_vid *
         if (record) {
             int64_t k = 0;
             for (int64_t j = 0; j < w->n_touched; j++)
-                k += w->flow[w->touched[j]] == w->acct;
+                k += used_slot(w, w->touched[j]) != NULL;
             if (k > 0) rec_put(&rec[t], i, w, k);
         }
         lp_i_tick(&tick, 1);
@@ -514,7 +699,7 @@ lp_status lp_bus_factor_paths_dist(int32_t *out, int64_t **out_offsets, lp_vid *
     lp_i_tick_end(&tick);
 
     for (int t = 0; t < nt; t++)
-        if (rec[t].failed) st = lp_error_nomem("bus factor paths");
+        if (rec[t].failed || (s && s->ws[t].failed)) st = lp_error_nomem("bus factor paths");
     if (!st) st = lp_dist_sum_i32(dist, out, na);
     if (!st && record) {
         if (dist && dist->size > 1) {

@@ -8,7 +8,8 @@
 
 typedef struct lp_i_bf lp_i_bf;
 
-/* Workspaces for nthreads threads (O(n) each) and the O(n + m) pre-pass.
+/* Workspaces for nthreads threads (small tables that grow to what the
+ * searches touch) and the O(n + m) pre-pass (n bytes kept).
  * g's roles must be set; g must outlive the object. */
 lp_status lp_i_bf_init(lp_i_bf **out, const lp_graph *g, int nthreads);
 void lp_i_bf_free(lp_i_bf *s); /* accepts NULL */
@@ -19,5 +20,9 @@ void lp_i_bf_free(lp_i_bf *s); /* accepts NULL */
  * only, so threads may call it concurrently with distinct t. */
 int32_t lp_i_bf_one(lp_i_bf *s, int t, lp_vid a, int32_t cap, const uint32_t *removed,
                     uint32_t removed_gen);
+
+/* 1 if a call of lp_i_bf_one ran out of memory (its answer was 0 and is
+ * wrong): the caller returns lp_error_nomem. Check after the parallel loop. */
+int lp_i_bf_failed(const lp_i_bf *s);
 
 #endif

@@ -31,6 +31,35 @@ typedef enum lp_bw_mode { LP_BW_AUTO, LP_BW_EXACT, LP_BW_SAMPLED, LP_BW_OFF } lp
 /* Called after each phase (serial code, never inside a parallel region). */
 typedef void (*lp_progress_fn)(void *ctx, const char *phase, double seconds, const char *detail);
 
+/* Parts of an lp_analysis that become final one after another while
+ * lp_analyze runs, in this order (DEGREE and STRENGTH always; BROKERAGE,
+ * BETWEENNESS and PAGERANK when centrality runs, BETWEENNESS unless off):
+ *   ACCOUNTS: the key-person columns (per node and per account), bus
+ *     factor, dominant share, threads, second links, scenario results, and
+ *     top_persons;
+ *   BROKERAGE: brokerage and top_brokers;  BETWEENNESS: betweenness (with
+ *     its mode, sampling and sampling_done) and top_betweenness;
+ *   PAGERANK: pagerank and pagerank_iterations;  DEGREE; STRENGTH. */
+typedef struct lp_analysis lp_analysis;
+typedef enum lp_analysis_part {
+    LP_PART_ACCOUNTS = 0,
+    LP_PART_BROKERAGE,
+    LP_PART_BETWEENNESS,
+    LP_PART_PAGERANK,
+    LP_PART_DEGREE,
+    LP_PART_STRENGTH,
+    LP_N_PARTS
+} lp_analysis_part;
+
+/* Takes a part as soon as it is final (serial code; io's lp_results_stream
+ * writes it to the result file). After it returns LP_OK, lp_analyze frees
+ * the part's per-node and per-account arrays and sets them to NULL (the
+ * counts, histogram, top lists and attributes stay), and records the part
+ * in lp_analysis.sunk: no phase after it holds those arrays, which lowers
+ * the peak memory by all the results computed so far. An error stops
+ * lp_analyze, which returns it. */
+typedef lp_status (*lp_analysis_sink_fn)(void *ctx, const lp_analysis *a, lp_analysis_part part);
+
 typedef struct lp_analyze_options {
     lp_roles roles;
     double min_tie;                /* > 0: ties weaker than this are removed from the
@@ -47,8 +76,10 @@ typedef struct lp_analyze_options {
     int64_t top;             /* length of the top lists */
     lp_progress_fn progress; /* NULL: silent */
     void *progress_ctx;
-    const lp_dist *dist; /* NULL: one process; else the ranks share betweenness sources
-                            and bus-factor accounts (lp_dist.h), results identical */
+    const lp_dist *dist;      /* NULL: one process; else the ranks share betweenness sources
+                                 and bus-factor accounts (lp_dist.h), results identical */
+    lp_analysis_sink_fn sink; /* NULL: every array stays in the lp_analysis */
+    void *sink_ctx;
 } lp_analyze_options;
 #define LP_ANALYZE_OPTIONS_INIT                                                                    \
     {                                                                                              \
@@ -73,7 +104,7 @@ typedef struct lp_timing {
 /* Everything one analysis found, ordered as the result file: per node, per
  * account, departure scenarios, summary, timings. An array that is NULL was
  * not computed and is absent from the file (never filled with zeros). */
-typedef struct lp_analysis {
+struct lp_analysis {
     int64_t n; /* nodes of the graph analysed */
 
     /* ---- per node [n] -------------------------------------------------- */
@@ -123,7 +154,11 @@ typedef struct lp_analysis {
     /* ---- timings, in the order the phases ran ---------------------------- */
     lp_timing timings[LP_MAX_PHASES];
     int n_timings;
-} lp_analysis;
+
+    /* Parts handed to options.sink, bit 1 << lp_analysis_part: computed,
+     * written by the sink, their arrays freed and NULL here. */
+    unsigned sunk;
+};
 
 /* Set g's roles from opt->roles and run every analysis. LP_EINPUT if no
  * node has an anchor type (the message names the anchor list); LP_EUSAGE

@@ -1,7 +1,11 @@
 /* pipeline.c — `linchpin analyze` as one engine call (see lp_pipeline.h).
  * Runs the kernels one after another, one function per phase; each kernel
  * is parallel inside. Every phase fills its part of the lp_analysis and
- * records its time and a one-line detail for the progress callback. */
+ * records its time and a one-line detail for the progress callback. With
+ * a sink, each part is handed over as soon as it is final (part_done) and
+ * its arrays freed: the accounts after second links and scenarios (their
+ * last reader), brokerage, betweenness and PageRank each after its phase
+ * and its top list, then degree and strength one at a time. */
 #include "lp_pipeline.h"
 #include "lp_alloc.h"
 
@@ -57,6 +61,76 @@ static void phase_done(lp_analysis *a, const lp_analyze_options *opt, const char
     double seconds = lp_clock_seconds() - t0;
     lp_analysis_add_time(a, phase, seconds); /* cannot fail: fewer phases than slots */
     if (opt->progress) opt->progress(opt->progress_ctx, phase, seconds, detail);
+}
+
+/* Free the arrays of a part handed to the sink (see lp_analysis_sink_fn). */
+static void drop_part(lp_analysis *a, lp_analysis_part part)
+{
+    switch (part) {
+    case LP_PART_ACCOUNTS: {
+        lp_keyperson *kp = &a->keyperson; /* the counts stay */
+        free(kp->is_articulation);
+        free(kp->accounts_at_risk);
+        free(kp->revenue_at_risk);
+        free(kp->account_node);
+        free(kp->account_revenue);
+        free(kp->account_connected);
+        free(kp->key_persons_offsets);
+        free(kp->key_persons);
+        free(kp->outer_key_person);
+        kp->is_articulation = NULL;
+        kp->accounts_at_risk = kp->key_persons_offsets = NULL;
+        kp->revenue_at_risk = kp->account_revenue = NULL;
+        kp->account_node = kp->key_persons = kp->outer_key_person = NULL;
+        kp->account_connected = NULL;
+        free(a->bus_factor);
+        free(a->dominant_share);
+        free(a->threads);
+        free(a->second_link_offsets);
+        free(a->second_link);
+        a->bus_factor = a->threads = NULL;
+        a->dominant_share = NULL;
+        a->second_link_offsets = NULL;
+        a->second_link = NULL;
+        int64_t count = a->scenarios.count; /* the scenario results are columns too */
+        lp_scenario_result_free(&a->scenarios);
+        a->scenarios.count = count;
+        break;
+    }
+    case LP_PART_BROKERAGE:
+        free(a->brokerage);
+        a->brokerage = NULL;
+        break;
+    case LP_PART_BETWEENNESS:
+        free(a->betweenness);
+        a->betweenness = NULL;
+        break;
+    case LP_PART_PAGERANK:
+        free(a->pagerank);
+        a->pagerank = NULL;
+        break;
+    case LP_PART_DEGREE:
+        free(a->degree);
+        a->degree = NULL;
+        break;
+    case LP_PART_STRENGTH:
+        free(a->strength);
+        a->strength = NULL;
+        break;
+    case LP_N_PARTS:
+        break;
+    }
+}
+
+/* A part is final: hand it to the sink, if any, and drop its arrays. */
+static lp_status part_done(lp_analysis *a, const lp_analyze_options *opt, lp_analysis_part part)
+{
+    if (!opt->sink) return LP_OK;
+    lp_status st = opt->sink(opt->sink_ctx, a, part);
+    if (st) return st;
+    drop_part(a, part);
+    a->sunk |= 1u << part;
+    return LP_OK;
 }
 
 /* The org-chart trap: when one person alone connects most accounts to the
@@ -157,7 +231,8 @@ static lp_status run_scenarios(lp_analysis *a, const lp_graph *g, const lp_analy
     return LP_OK;
 }
 
-/* Brokerage, betweenness (unless off) and PageRank. */
+/* Brokerage, betweenness (unless off) and PageRank, each with its top list,
+ * each handed to the sink as it is final. */
 static lp_status run_centrality(lp_analysis *a, const lp_graph *g, const lp_analyze_options *opt)
 {
     size_t n1 = (size_t)g->n + 1;
@@ -166,6 +241,9 @@ static lp_status run_centrality(lp_analysis *a, const lp_graph *g, const lp_anal
     lp_status st = lp_brokerage(a->brokerage, g);
     if (st) return st;
     phase_done(a, opt, "brokerage", t0, "");
+    if ((st = lp_top_by_value(&a->top_brokers, &a->n_top_brokers, a->brokerage, g->n, opt->top)) ||
+        (st = part_done(a, opt, LP_PART_BROKERAGE)))
+        return st;
 
     if (a->betweenness_mode != LP_BW_OFF) {
         if (!(a->betweenness = lp_malloc(n1 * sizeof *a->betweenness)))
@@ -183,6 +261,10 @@ static lp_status run_centrality(lp_analysis *a, const lp_graph *g, const lp_anal
         }
         if (st) return st;
         phase_done(a, opt, "betweenness", t0, detail);
+        if ((st = lp_top_by_value(&a->top_betweenness, &a->n_top_betweenness, a->betweenness, g->n,
+                                  opt->top)) ||
+            (st = part_done(a, opt, LP_PART_BETWEENNESS)))
+            return st;
     }
 
     if (!(a->pagerank = lp_malloc(n1 * sizeof *a->pagerank))) return lp_error_nomem("pagerank");
@@ -192,31 +274,28 @@ static lp_status run_centrality(lp_analysis *a, const lp_graph *g, const lp_anal
     char detail[64];
     snprintf(detail, sizeof detail, "%d iterations", a->pagerank_iterations);
     phase_done(a, opt, "pagerank", t0, detail);
-    return LP_OK;
+    return part_done(a, opt, LP_PART_PAGERANK);
 }
 
-/* Degree and strength (timed as part of "load"), then the top lists.
- * Computed last: they are only output, and not holding degree and strength
- * during betweenness and PageRank lowers the peak by 16 bytes a node. */
-static lp_status run_columns_and_tops(lp_analysis *a, const lp_graph *g,
-                                      const lp_analyze_options *opt)
+/* Degree and strength (timed as part of "load"), each handed to the sink
+ * as it is computed. Computed last: they are only output, and not holding
+ * degree and strength during betweenness and PageRank lowers the peak by
+ * 16 bytes a node. */
+static lp_status run_degree_strength(lp_analysis *a, const lp_graph *g,
+                                     const lp_analyze_options *opt)
 {
     size_t n1 = (size_t)g->n + 1;
     double t0 = lp_clock_seconds();
-    if (!(a->degree = lp_malloc(n1 * sizeof *a->degree)) ||
-        !(a->strength = lp_malloc(n1 * sizeof *a->strength)))
-        return lp_error_nomem("node columns");
+    if (!(a->degree = lp_malloc(n1 * sizeof *a->degree))) return lp_error_nomem("node columns");
     lp_degree(a->degree, &g->csr);
+    double t1 = lp_clock_seconds();
+    lp_status st = part_done(a, opt, LP_PART_DEGREE);
+    if (st) return st;
+    double t2 = lp_clock_seconds();
+    if (!(a->strength = lp_malloc(n1 * sizeof *a->strength))) return lp_error_nomem("node columns");
     lp_strength(a->strength, &g->csr);
-    lp_analysis_add_time(a, "load", lp_clock_seconds() - t0);
-
-    lp_status st = lp_keyperson_top(&a->top_persons, &a->n_top_persons, g, &a->keyperson, opt->top);
-    if (!st && a->brokerage)
-        st = lp_top_by_value(&a->top_brokers, &a->n_top_brokers, a->brokerage, g->n, opt->top);
-    if (!st && a->betweenness)
-        st = lp_top_by_value(&a->top_betweenness, &a->n_top_betweenness, a->betweenness, g->n,
-                             opt->top);
-    return st;
+    lp_analysis_add_time(a, "load", (t1 - t0) + (lp_clock_seconds() - t2));
+    return part_done(a, opt, LP_PART_STRENGTH);
 }
 
 lp_status lp_analyze(lp_analysis *out, lp_graph *g, const lp_analyze_options *opt)
@@ -255,8 +334,10 @@ lp_status lp_analyze(lp_analysis *out, lp_graph *g, const lp_analyze_options *op
     if (!st && opt->scenarios) st = run_scenarios(&a, g, opt, path_offsets, path_persons);
     free(path_offsets);
     free(path_persons);
+    if (!st) st = lp_keyperson_top(&a.top_persons, &a.n_top_persons, g, &a.keyperson, opt->top);
+    if (!st) st = part_done(&a, opt, LP_PART_ACCOUNTS);
     if (!st && opt->centrality) st = run_centrality(&a, g, opt);
-    if (!st) st = run_columns_and_tops(&a, g, opt);
+    if (!st) st = run_degree_strength(&a, g, opt);
     if (st) {
         lp_analysis_free(&a);
         return st;

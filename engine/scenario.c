@@ -348,6 +348,7 @@ lp_status lp_scenarios_run_dist(lp_scenario_result *out, const lp_graph *g, cons
 
     for (int t = 0; t < nt; t++)
         if (ws[t].failed) st = lp_error_nomem("scenario results");
+    if (!st && lp_i_bf_failed(bf)) st = lp_error_nomem("scenario searches");
     if (!st && dist && dist->size > 1) {
         sc_ws all;
         memset(&all, 0, sizeof all);

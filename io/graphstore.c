@@ -24,6 +24,7 @@
  * closed in reverse order. The HDF5 error stack is read right after the call
  * that failed.
  */
+#define _DEFAULT_SOURCE /* madvise, MADV_DONTNEED */
 #include "lp_graphstore.h"
 #include "lp_alloc.h"
 #include "lp_i_h5.h"
@@ -643,6 +644,56 @@ static void gs_backing_release(void *ctx)
     free(b);
 }
 
+/* The mapping is PROT_READ and private: no page of it was ever written, so
+ * dropping one loses nothing (it is read back from the file's page cache).
+ * Drops every page of the mapping except those holding the arrays of g
+ * that keep (LP_GS_KEEP_*) names, the pages around them included. */
+static void gs_backing_drop_pages(gs_backing *b, const lp_graph *g, unsigned keep)
+{
+    if (!b || !b->map) return;
+    enum { MAX_KEEP = 5 };
+    const char *lo[MAX_KEEP], *hi[MAX_KEEP];
+    int k = 0;
+    const uint64_t n = (uint64_t)g->n, arcs = 2 * (uint64_t)g->m;
+#define GS_KEEP(flag, ptr, bytes)                                                                  \
+    do {                                                                                           \
+        if ((keep & (flag)) && (ptr)) {                                                            \
+            lo[k] = (const char *)(ptr);                                                           \
+            hi[k] = lo[k] + (bytes);                                                               \
+            k++;                                                                                   \
+        }                                                                                          \
+    } while (0)
+    GS_KEEP(LP_GS_KEEP_CSR, g->csr.offset, (n + 1) * sizeof *g->csr.offset);
+    GS_KEEP(LP_GS_KEEP_CSR, g->csr.adj, arcs * sizeof *g->csr.adj);
+    GS_KEEP(LP_GS_KEEP_WEIGHTS, g->csr.weight, arcs * sizeof *g->csr.weight);
+    GS_KEEP(LP_GS_KEEP_NODES, g->nodes.type, n * sizeof *g->nodes.type);
+    GS_KEEP(LP_GS_KEEP_NODES, g->nodes.revenue, n * sizeof *g->nodes.revenue);
+#undef GS_KEEP
+    const uintptr_t page = 4096, base = (uintptr_t)b->map, end = base + b->map_len;
+    uintptr_t at = base; /* drop [at, next kept start) for kept ranges in address order */
+    for (;;) {
+        int next = -1;
+        for (int i = 0; i < k; i++) { /* the kept range starting first at or after `at` */
+            uintptr_t l = (uintptr_t)lo[i] & ~(page - 1),
+                      h = ((uintptr_t)hi[i] + page - 1) & ~(page - 1);
+            if (h <= at || l >= end || h <= base) continue; /* passed, or not in the mapping */
+            if (next < 0 || l < (((uintptr_t)lo[next]) & ~(page - 1))) next = i;
+        }
+        uintptr_t stop = next < 0 ? end : ((uintptr_t)lo[next] & ~(page - 1));
+        if (stop > at) (void)madvise((void *)at, stop - at, MADV_DONTNEED); /* a hint */
+        if (next < 0) break;
+        uintptr_t h = ((uintptr_t)hi[next] + page - 1) & ~(page - 1);
+        at = h > at ? h : at;
+        if (at >= end) break;
+    }
+}
+
+void lp_graphstore_release_pages(const lp_graph *g, unsigned keep)
+{
+    if (g && g->backing.release == gs_backing_release)
+        gs_backing_drop_pages(g->backing.ctx, g, keep);
+}
+
 typedef struct gs_rd {
     lp_h5r h; /* path and status */
     hid_t file;
@@ -1198,7 +1249,7 @@ static void gs_map(gs_backing *b, int fd, int64_t size)
 {
     if (size <= 0 || (uint64_t)size > SIZE_MAX) return;
 #ifdef MAP_POPULATE
-    int flags = MAP_PRIVATE | MAP_POPULATE; /* the pages are all used: fault them in at once */
+    int flags = MAP_PRIVATE | MAP_POPULATE; /* the checks read every page: fault them in at once */
 #else
     int flags = MAP_PRIVATE;
 #endif
@@ -1288,6 +1339,9 @@ lp_status lp_graphstore_read(lp_graph *out, lp_graphstore_info *out_info, const 
     lp_graph g;
     lp_graph_backing backing = {.release = gs_backing_release, .ctx = r.b};
     if ((r.h.status = lp_graph_adopt(&g, &nodes, &csr, backing))) goto done;
+    /* checked: keep what roles and key persons read next, not the ids (the
+     * write's), names or weights (the bus factor's and PageRank's) */
+    gs_backing_drop_pages(r.b, &g, LP_GS_KEEP_CSR | LP_GS_KEEP_NODES);
     r.b = NULL; /* the graph's now */
     g.merged_duplicates = k.merged;
     g.dropped_self_loops = k.loops;

@@ -88,6 +88,35 @@ typedef struct lp_run_info {
 lp_status lp_results_write(const char *path, const lp_graph *g, const lp_analysis *a,
                            const lp_run_info *info);
 
+/* The same file written while the analysis runs, so that no result column
+ * has to stay in memory until the end (peak memory, bench/README.md):
+ *
+ *     lp_results_stream *rs;
+ *     if (lp_results_stream_begin(&rs, path, &g) == LP_OK) {
+ *         opt.sink = lp_results_stream_part;   (an lp_analysis_sink_fn)
+ *         opt.sink_ctx = rs;
+ *         st = lp_analyze(&a, &g, &opt);
+ *         if (!st) st = lp_results_stream_finish(rs, &a, &info);
+ *         lp_results_stream_free(rs);
+ *     }
+ *
+ * begin creates the temporary file (nothing appears at path yet); each
+ * part is checked as lp_results_write checks it and written at once;
+ * finish writes the rest (root attributes, node ids, types and names, the
+ * parts not streamed, /summary; "write" in /summary/timings is the time of
+ * every part written plus finish) and renames the file onto path. Any
+ * failure, or lp_results_stream_free before a finish, removes the
+ * temporary: the target is replaced whole or not at all. The file holds the
+ * same datasets and attributes as lp_results_write's for the same analysis
+ * (only their order of creation differs). g must outlive the stream. */
+typedef struct lp_results_stream lp_results_stream;
+lp_status lp_results_stream_begin(lp_results_stream **out, const char *path, const lp_graph *g);
+lp_status lp_results_stream_part(void *ctx, const lp_analysis *a, lp_analysis_part part);
+lp_status lp_results_stream_finish(lp_results_stream *s, const lp_analysis *a,
+                                   const lp_run_info *info);
+double lp_results_stream_seconds(const lp_results_stream *s); /* writing so far */
+void lp_results_stream_free(lp_results_stream *s);            /* accepts NULL */
+
 /* ---- reading back (for `linchpin summary`) ----------------------------- */
 
 typedef struct lp_summary_person {

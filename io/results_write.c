@@ -15,6 +15,16 @@
  * its attributes. A NULL field is an absent dataset. Adding a column of
  * lp_analysis is one row.
  *
+ * Streaming (lp_results_stream, the sink of lp_analyze): the same writer,
+ * run in pieces. Each column row names the lp_analysis_part it belongs to;
+ * begin creates the temporary file and /nodes, each part is checked
+ * (check_part, as the whole write checks it) and its rows written (the
+ * ACCOUNTS part: /accounts and /scenarios whole), and finish writes the
+ * rest with the parts done skipped: root attributes, /nodes/id, type and
+ * name, whatever was not streamed, /summary. Same datasets, attributes,
+ * types, chunks and filters as the whole write; only the creation order
+ * differs. The file is renamed onto the target only by finish.
+ *
  * Attributes beyond the table:
  *  - /nodes/pagerank@iterations (int64);
  *  - /nodes/betweenness@method ("exact" or "sampled"), samples (int64),
@@ -156,6 +166,7 @@ typedef struct column {
     int (*attrs)(lp_h5w *w, hid_t dset, const lp_analysis *a);
     int part;
     col_pack pack;
+    int of; /* the lp_analysis_part it belongs to (a streamed write writes it then) */
 } column;
 
 /* A list per row (CSR): offsets [rows + 1] and the values they index,
@@ -181,21 +192,29 @@ static int attrs_bus_factor(lp_h5w *w, hid_t dset, const lp_analysis *a);
 
 /* /nodes, after /nodes/id and /nodes/type (and /nodes/name), in this order. */
 static const column NODE_COLUMNS[] = {
-    {"/nodes/degree", COL_I64, PER_NODE, FIELD(degree), NULL, 0, RUNS},
-    {"/nodes/strength", COL_F64, PER_NODE, FIELD(strength), NULL, 0, RUNS},
-    {"/nodes/pagerank", COL_F64, PER_NODE, FIELD(pagerank), attrs_pagerank, 0, RUNS},
-    {"/nodes/betweenness", COL_F64, PER_NODE, FIELD(betweenness), attrs_betweenness, 0, RUNS},
-    {"/nodes/brokerage", COL_F64, PER_NODE, FIELD(brokerage), NULL, 0, RUNS},
-    {"/nodes/is_articulation", COL_U8, PER_NODE, KP(is_articulation), NULL, 1, RUNS},
-    {"/nodes/accounts_at_risk", COL_I64, PER_NODE, KP(accounts_at_risk), NULL, 1, RUNS},
-    {"/nodes/revenue_at_risk", COL_F64, PER_NODE, KP(revenue_at_risk), NULL, 1, RUNS},
+    {"/nodes/degree", COL_I64, PER_NODE, FIELD(degree), NULL, 0, RUNS, LP_PART_DEGREE},
+    {"/nodes/strength", COL_F64, PER_NODE, FIELD(strength), NULL, 0, RUNS, LP_PART_STRENGTH},
+    {"/nodes/pagerank", COL_F64, PER_NODE, FIELD(pagerank), attrs_pagerank, 0, RUNS,
+     LP_PART_PAGERANK},
+    {"/nodes/betweenness", COL_F64, PER_NODE, FIELD(betweenness), attrs_betweenness, 0, RUNS,
+     LP_PART_BETWEENNESS},
+    {"/nodes/brokerage", COL_F64, PER_NODE, FIELD(brokerage), NULL, 0, RUNS, LP_PART_BROKERAGE},
+    {"/nodes/is_articulation", COL_U8, PER_NODE, KP(is_articulation), NULL, 1, RUNS,
+     LP_PART_ACCOUNTS},
+    {"/nodes/accounts_at_risk", COL_I64, PER_NODE, KP(accounts_at_risk), NULL, 1, RUNS,
+     LP_PART_ACCOUNTS},
+    {"/nodes/revenue_at_risk", COL_F64, PER_NODE, KP(revenue_at_risk), NULL, 1, RUNS,
+     LP_PART_ACCOUNTS},
 };
 
 /* /accounts (when the key-person analysis ran). */
 static const column ACCOUNT_COLUMNS[] = {
-    {"/accounts/node", COL_VID, PER_ACCOUNT, KP(account_node), attrs_rows_of_nodes, 1, MATCHES},
-    {"/accounts/revenue", COL_F64, PER_ACCOUNT, KP(account_revenue), NULL, 1, RUNS},
-    {"/accounts/connected", COL_U8, PER_ACCOUNT, KP(account_connected), NULL, 1, RUNS},
+    {"/accounts/node", COL_VID, PER_ACCOUNT, KP(account_node), attrs_rows_of_nodes, 1, MATCHES,
+     LP_PART_ACCOUNTS},
+    {"/accounts/revenue", COL_F64, PER_ACCOUNT, KP(account_revenue), NULL, 1, RUNS,
+     LP_PART_ACCOUNTS},
+    {"/accounts/connected", COL_U8, PER_ACCOUNT, KP(account_connected), NULL, 1, RUNS,
+     LP_PART_ACCOUNTS},
 };
 static const list_column ACCOUNT_LISTS[] = {
     {"/accounts/key_persons_offsets", "/accounts/key_persons", PER_ACCOUNT, KP(key_persons_offsets),
@@ -206,19 +225,24 @@ static const list_column SECOND_LINKS[] = {
      FIELD(second_link_offsets), FIELD(second_link), "/nodes", COL_VID, 1},
 };
 static const column ACCOUNT_COLUMNS_AFTER_LISTS[] = {
-    {"/accounts/bus_factor", COL_I32, PER_ACCOUNT, FIELD(bus_factor), attrs_bus_factor, 0, RUNS},
-    {"/accounts/dominant_share", COL_F64, PER_ACCOUNT, FIELD(dominant_share), NULL, 0, RUNS},
-    {"/accounts/threads", COL_I32, PER_ACCOUNT, FIELD(threads), NULL, 0, RUNS},
+    {"/accounts/bus_factor", COL_I32, PER_ACCOUNT, FIELD(bus_factor), attrs_bus_factor, 0, RUNS,
+     LP_PART_ACCOUNTS},
+    {"/accounts/dominant_share", COL_F64, PER_ACCOUNT, FIELD(dominant_share), NULL, 0, RUNS,
+     LP_PART_ACCOUNTS},
+    {"/accounts/threads", COL_I32, PER_ACCOUNT, FIELD(threads), NULL, 0, RUNS, LP_PART_ACCOUNTS},
 };
 
 /* /scenarios (when scenarios ran), after name, leave_offsets and leave,
  * which come from the borrowed scenario set. */
 static const column SCENARIO_COLUMNS[] = {
-    {"/scenarios/lost_accounts", COL_I64, PER_SCENARIO, SC(lost_accounts), NULL, 0, RUNS},
-    {"/scenarios/lost_revenue", COL_F64, PER_SCENARIO, SC(lost_revenue), NULL, 0, RUNS},
-    {"/scenarios/newly_bus_factor_1", COL_I64, PER_SCENARIO, SC(newly_bus_factor_1), NULL, 0, RUNS},
+    {"/scenarios/lost_accounts", COL_I64, PER_SCENARIO, SC(lost_accounts), NULL, 0, RUNS,
+     LP_PART_ACCOUNTS},
+    {"/scenarios/lost_revenue", COL_F64, PER_SCENARIO, SC(lost_revenue), NULL, 0, RUNS,
+     LP_PART_ACCOUNTS},
+    {"/scenarios/newly_bus_factor_1", COL_I64, PER_SCENARIO, SC(newly_bus_factor_1), NULL, 0, RUNS,
+     LP_PART_ACCOUNTS},
     {"/scenarios/newly_at_risk_revenue", COL_F64, PER_SCENARIO, SC(newly_at_risk_revenue), NULL, 0,
-     RUNS},
+     RUNS, LP_PART_ACCOUNTS},
 };
 static const list_column SCENARIO_LISTS[] = {
     {"/scenarios/lost_offsets", "/scenarios/lost", PER_SCENARIO, SC(lost_offsets), SC(lost),
@@ -232,12 +256,15 @@ static const list_column SCENARIO_LISTS[] = {
 typedef struct ranking {
     const char *path;
     size_t rows, count, ranked; /* offsetof rows, count and the ranked column */
+    int of;                     /* the part of the ranked column */
 } ranking;
 static const ranking RANKINGS[] = {
-    {"/summary/top_persons", FIELD(top_persons), FIELD(n_top_persons), KP(revenue_at_risk)},
-    {"/summary/top_brokers", FIELD(top_brokers), FIELD(n_top_brokers), FIELD(brokerage)},
+    {"/summary/top_persons", FIELD(top_persons), FIELD(n_top_persons), KP(revenue_at_risk),
+     LP_PART_ACCOUNTS},
+    {"/summary/top_brokers", FIELD(top_brokers), FIELD(n_top_brokers), FIELD(brokerage),
+     LP_PART_BROKERAGE},
     {"/summary/top_betweenness", FIELD(top_betweenness), FIELD(n_top_betweenness),
-     FIELD(betweenness)},
+     FIELD(betweenness), LP_PART_BETWEENNESS},
 };
 
 #define COUNT_OF(t) (sizeof(t) / sizeof(t)[0])
@@ -448,37 +475,65 @@ static lp_status check_info(const lp_run_info *info)
     return LP_OK;
 }
 
-static lp_status check_results(const char *path, const lp_graph *g, const lp_analysis *a,
-                               const lp_run_info *info)
+#define PART(p) (1u << (p))
+
+/* The graph's tables the writer reads (before anything is created). */
+static lp_status check_graph(const lp_graph *g)
 {
-    if (!path || !g || !a || !info) return bad("path, graph, analysis and run info are required");
     int64_t n = g->n;
-    if (a->n != n) return bad("the analysis has %" PRId64 " nodes, the graph %" PRId64, a->n, n);
     if (g->nodes.id.count != n) return bad("node id table does not match g->n");
     if (g->nodes.has_name && g->nodes.name.count != n)
         return bad("node name table does not match g->n");
     for (int64_t i = 0; i < n; i++)
         if (g->nodes.type[i] < 0 || g->nodes.type[i] >= g->nodes.type_name.count)
             return bad("node type index out of range");
+    return LP_OK;
+}
+
+/* The columns of one part of a (and the rankings of its columns). */
+static lp_status check_part(const lp_analysis *a, int part)
+{
     int has_kp = a->keyperson.is_articulation != NULL;
-    lp_status st;
-    if (has_kp && (st = check_keyperson(a))) return st;
-    if (!has_kp && (a->bus_factor || a->dominant_share || a->threads || a->second_link_offsets))
-        return bad("account columns given without the key-person analysis");
-    if (a->second_link_offsets && (st = check_list(a->second_link_offsets, a->keyperson.n_accounts,
-                                                   a->second_link, COL_VID, a->n, "second_link")))
-        return st;
-    if (a->bus_factor) {
-        if (a->bus_factor_cap < 2) return bad("bus_factor_cap below 2");
-        for (int64_t i = 0; i < a->keyperson.n_accounts; i++)
-            if (a->bus_factor[i] < 0 || a->bus_factor[i] > a->bus_factor_cap)
-                return bad("bus_factor outside [0, cap]");
-        if (!a->bus_factor_histogram) return bad("bus_factor_histogram missing");
-    }
+    lp_status st = LP_OK;
     for (size_t k = 0; k < COUNT_OF(RANKINGS); k++)
-        if ((st = check_ranking(a, &RANKINGS[k], has_kp))) return st;
-    if ((st = check_centrality(a)) || (st = check_scenarios(a, has_kp)) || (st = check_timings(a)))
-        return st;
+        if (RANKINGS[k].of == part && (st = check_ranking(a, &RANKINGS[k], has_kp))) return st;
+    switch (part) {
+    case LP_PART_ACCOUNTS:
+        if (has_kp && (st = check_keyperson(a))) return st;
+        if (!has_kp && (a->bus_factor || a->dominant_share || a->threads || a->second_link_offsets))
+            return bad("account columns given without the key-person analysis");
+        if (a->second_link_offsets &&
+            (st = check_list(a->second_link_offsets, a->keyperson.n_accounts, a->second_link,
+                             COL_VID, a->n, "second_link")))
+            return st;
+        if (a->bus_factor) {
+            if (a->bus_factor_cap < 2) return bad("bus_factor_cap below 2");
+            for (int64_t i = 0; i < a->keyperson.n_accounts; i++)
+                if (a->bus_factor[i] < 0 || a->bus_factor[i] > a->bus_factor_cap)
+                    return bad("bus_factor outside [0, cap]");
+            if (!a->bus_factor_histogram) return bad("bus_factor_histogram missing");
+        }
+        return check_scenarios(a, has_kp);
+    case LP_PART_BETWEENNESS:
+    case LP_PART_PAGERANK:
+        return check_centrality(a);
+    }
+    return LP_OK;
+}
+
+/* Everything lp_results_write needs, except the parts in done (checked and
+ * written already by a stream). */
+static lp_status check_results(const char *path, const lp_graph *g, const lp_analysis *a,
+                               const lp_run_info *info, unsigned done)
+{
+    if (!path || !g || !a || !info) return bad("path, graph, analysis and run info are required");
+    if (a->n != g->n)
+        return bad("the analysis has %" PRId64 " nodes, the graph %" PRId64, a->n, g->n);
+    lp_status st;
+    if (!done && (st = check_graph(g))) return st;
+    for (int p = 0; p < LP_N_PARTS; p++)
+        if (!(done & PART(p)) && (st = check_part(a, p))) return st;
+    if ((st = check_timings(a))) return st;
     return check_info(info);
 }
 
@@ -634,8 +689,10 @@ static int write_strings(lp_h5w *w, hid_t file, const char *path, int64_t len, c
 
 /* ---- the parts of the file -------------------------------------------- */
 
-static int write_column(lp_h5w *w, hid_t file, const lp_analysis *a, const column *c)
+/* Column c, unless its part is in done (written already). */
+static int write_column(lp_h5w *w, hid_t file, const lp_analysis *a, const column *c, unsigned done)
 {
+    if (done & PART(c->of)) return 0;
     const void *data = field_ptr(a, c->field);
     if (!data && (!c->part || !a->keyperson.is_articulation)) return 0;
     hid_t ftype, mtype, dset = -1;
@@ -660,12 +717,16 @@ static int write_node_rows(lp_h5w *w, hid_t file, const char *path, int64_t len,
     return lp_h5w_column_num(w, file, path, ftype, mtype, len, rows, RUNS);
 }
 
-static int write_columns(lp_h5w *w, hid_t file, const lp_analysis *a, const column *c, size_t k)
+/* The columns c[0..k) of the parts in want that are not in done. */
+static int write_columns(lp_h5w *w, hid_t file, const lp_analysis *a, const column *c, size_t k,
+                         unsigned want, unsigned done)
 {
     for (size_t i = 0; i < k; i++)
-        if (write_column(w, file, a, &c[i]) || w->io_err) return -1;
+        if ((want & PART(c[i].of)) && (write_column(w, file, a, &c[i], done) || w->io_err))
+            return -1;
     return 0;
 }
+#define ALL_PARTS (PART(LP_N_PARTS) - 1u)
 
 /* Attribute rows_of = the table an index column points into. */
 static int attr_rows_of(lp_h5w *w, hid_t file, const char *path, const char *table)
@@ -764,15 +825,18 @@ done:
     return rc;
 }
 
-static int write_nodes(lp_h5w *w, hid_t file, const lp_graph *g, const lp_analysis *a)
+/* /nodes (created unless a stream did: have_group) and its columns not in
+ * done. */
+static int write_nodes(lp_h5w *w, hid_t file, const lp_graph *g, const lp_analysis *a,
+                       unsigned done, int have_group)
 {
     hid_t grp = -1;
     int rc = -1;
-    if (lp_h5w_group(w, &grp, file, "/nodes", H5P_DEFAULT) ||
+    if ((!have_group && lp_h5w_group(w, &grp, file, "/nodes", H5P_DEFAULT)) ||
         write_strings(w, file, "/nodes/id", g->n, &g->nodes.id, NULL) ||
         write_strings(w, file, "/nodes/type", g->n, &g->nodes.type_name, g->nodes.type) ||
         (g->nodes.has_name && write_strings(w, file, "/nodes/name", g->n, &g->nodes.name, NULL)) ||
-        write_columns(w, file, a, NODE_COLUMNS, COUNT_OF(NODE_COLUMNS)))
+        write_columns(w, file, a, NODE_COLUMNS, COUNT_OF(NODE_COLUMNS), ALL_PARTS, done))
         goto done;
     rc = 0;
 done:
@@ -785,10 +849,10 @@ static int write_accounts(lp_h5w *w, hid_t file, const lp_analysis *a)
     hid_t grp = -1;
     int rc = -1;
     if (lp_h5w_group(w, &grp, file, "/accounts", H5P_DEFAULT) ||
-        write_columns(w, file, a, ACCOUNT_COLUMNS, COUNT_OF(ACCOUNT_COLUMNS)) ||
+        write_columns(w, file, a, ACCOUNT_COLUMNS, COUNT_OF(ACCOUNT_COLUMNS), ALL_PARTS, 0) ||
         write_lists(w, file, a, ACCOUNT_LISTS, COUNT_OF(ACCOUNT_LISTS)) ||
         write_columns(w, file, a, ACCOUNT_COLUMNS_AFTER_LISTS,
-                      COUNT_OF(ACCOUNT_COLUMNS_AFTER_LISTS)) ||
+                      COUNT_OF(ACCOUNT_COLUMNS_AFTER_LISTS), ALL_PARTS, 0) ||
         write_lists(w, file, a, SECOND_LINKS, COUNT_OF(SECOND_LINKS)))
         goto done;
     rc = 0;
@@ -811,7 +875,7 @@ static int write_scenarios(lp_h5w *w, hid_t file, const lp_analysis *a)
                           m + 1, leave_off, MATCHES) ||
         write_node_rows(w, file, "/scenarios/leave", leave_off[m], set->leave) ||
         attr_rows_of(w, file, "/scenarios/leave", "/nodes") ||
-        write_columns(w, file, a, SCENARIO_COLUMNS, COUNT_OF(SCENARIO_COLUMNS)) ||
+        write_columns(w, file, a, SCENARIO_COLUMNS, COUNT_OF(SCENARIO_COLUMNS), ALL_PARTS, 0) ||
         write_lists(w, file, a, SCENARIO_LISTS, COUNT_OF(SCENARIO_LISTS)))
         goto done;
     rc = 0;
@@ -822,10 +886,9 @@ done:
 
 /* /summary and /summary/timings; "write" is the last thing written. */
 static int write_summary(lp_h5w *w, hid_t file, const lp_graph *g, const lp_analysis *a,
-                         const lp_run_info *info, double t0)
+                         const lp_run_info *info, double t0, int has_kp, int has_bf)
 {
     const lp_keyperson *kp = &a->keyperson;
-    int has_kp = kp->is_articulation != NULL;
     hid_t grp = -1, gcpl = -1, tim = -1;
     int rc = -1;
     if (lp_h5w_group(w, &grp, file, "/summary", H5P_DEFAULT)) goto done;
@@ -862,7 +925,7 @@ static int write_summary(lp_h5w *w, hid_t file, const lp_graph *g, const lp_anal
         wj.oom ? lp_h5w_fail_nomem(w, "warnings") : lp_h5w_attr_str_fixed(w, grp, "warnings", wj.p);
     free(wj.p);
     if (bad_json) goto done;
-    if (a->bus_factor &&
+    if (has_bf &&
         lp_h5w_column_num(w, file, "/summary/bus_factor_histogram", H5T_STD_I64LE, H5T_NATIVE_INT64,
                           a->bus_factor_cap + 1, a->bus_factor_histogram, RUNS))
         goto done;
@@ -885,24 +948,147 @@ done:
     return rc;
 }
 
-/* ---- lp_results_write ------------------------------------------------- */
+/* ---- lp_results_write and the stream ------------------------------------ */
+
+struct lp_results_stream {
+    lp_h5w w;
+    char *path;
+    const lp_graph *g;
+    unsigned done; /* parts written */
+    int has_kp;    /* the ACCOUNTS part had the key-person analysis */
+    int has_bf;    /* and the bus factor */
+    int open;      /* w is a file being written (not ended yet) */
+    int streaming; /* begin made the file and /nodes */
+    double seconds;
+};
+
+/* Write everything of a not in s->done, close and rename (lp_h5w_end). */
+static lp_status write_rest(lp_results_stream *s, const lp_analysis *a, const lp_run_info *info,
+                            double t0)
+{
+    lp_h5w *w = &s->w;
+    hid_t file = w->file;
+    unsigned done = s->done;
+    int streamed = (done & PART(LP_PART_ACCOUNTS)) != 0;
+    int has_kp = streamed ? s->has_kp : a->keyperson.is_articulation != NULL;
+    int has_bf = streamed ? s->has_bf : a->bus_factor != NULL;
+    int with_accounts = !(done & PART(LP_PART_ACCOUNTS)) && a->keyperson.is_articulation;
+    int with_scenarios = !(done & PART(LP_PART_ACCOUNTS)) && a->scenario_set;
+    /* Stop at the first part after an I/O failure: the rest would be dropped. */
+    int ok = !(write_root(w, file, info) || w->io_err ||
+               write_nodes(w, file, s->g, a, done, s->streaming) || w->io_err ||
+               (with_accounts && write_accounts(w, file, a)) || w->io_err ||
+               (with_scenarios && write_scenarios(w, file, a)) || w->io_err ||
+               write_summary(w, file, s->g, a, info, t0, has_kp, has_bf));
+    s->open = 0;
+    return lp_h5w_end(w, s->path, ok);
+}
 
 lp_status lp_results_write(const char *path, const lp_graph *g, const lp_analysis *a,
                            const lp_run_info *info)
 {
     double t0 = lp_clock_seconds();
-    lp_status st = check_results(path, g, a, info);
+    lp_status st = check_results(path, g, a, info, 0);
     if (st) return st;
-
-    lp_h5w w;
+    lp_results_stream s;
+    memset(&s, 0, sizeof s);
+    s.path = (char *)path;
+    s.g = g;
     lp_h5w_fileopt fopt = LP_H5W_FILEOPT_INIT;
     fopt.checksummed_metadata = 1;
-    int ok = !lp_h5w_begin_opt(&w, path, &fopt);
-    hid_t file = w.file;
-    /* Stop at the first part after an I/O failure: the rest would be dropped. */
-    ok = ok && !(write_root(&w, file, info) || w.io_err || write_nodes(&w, file, g, a) ||
-                 w.io_err || (a->keyperson.is_articulation && write_accounts(&w, file, a)) ||
-                 w.io_err || (a->scenario_set && write_scenarios(&w, file, a)) || w.io_err ||
-                 write_summary(&w, file, g, a, info, t0));
-    return lp_h5w_end(&w, path, ok);
+    if (lp_h5w_begin_opt(&s.w, path, &fopt)) return lp_h5w_end(&s.w, path, 0);
+    return write_rest(&s, a, info, t0);
+}
+
+void lp_results_stream_free(lp_results_stream *s)
+{
+    if (!s) return;
+    if (s->open) { /* unlinks the temporary, keeping the message of what failed */
+        char msg[1024];
+        snprintf(msg, sizeof msg, "%s", lp_error_message());
+        (void)lp_h5w_end(&s->w, s->path, 0);
+        lp_error_set(LP_EINTERNAL, "%s", msg);
+    }
+    free(s->path);
+    free(s);
+}
+
+lp_status lp_results_stream_begin(lp_results_stream **out, const char *path, const lp_graph *g)
+{
+    double t0 = lp_clock_seconds();
+    if (!path || !g) return bad("path and graph are required");
+    lp_status st = check_graph(g);
+    if (st) return st;
+    lp_results_stream *s = lp_calloc(1, sizeof *s);
+    if (!s || !(s->path = lp_strdup(path))) {
+        free(s);
+        return lp_error_nomem("result file");
+    }
+    s->g = g;
+    lp_h5w_fileopt fopt = LP_H5W_FILEOPT_INIT;
+    fopt.checksummed_metadata = 1;
+    int ok = !lp_h5w_begin_opt(&s->w, path, &fopt);
+    s->open = 1;
+    hid_t grp = -1;
+    if (ok) ok = !lp_h5w_group(&s->w, &grp, s->w.file, "/nodes", H5P_DEFAULT);
+    s->streaming = 1;
+    if (grp >= 0) H5Gclose(grp);
+    if (!ok) {
+        s->open = 0;
+        st = lp_h5w_end(&s->w, path, 0);
+        lp_results_stream_free(s);
+        return st;
+    }
+    s->seconds = lp_clock_seconds() - t0;
+    *out = s;
+    return LP_OK;
+}
+
+lp_status lp_results_stream_part(void *ctx, const lp_analysis *a, lp_analysis_part part)
+{
+    lp_results_stream *s = ctx;
+    double t0 = lp_clock_seconds();
+    if (!s->open) return bad("the stream is closed");
+    if (part < 0 || part >= LP_N_PARTS || (s->done & PART(part)))
+        return bad("part %d given twice or unknown", (int)part);
+    if (a->n != s->g->n)
+        return bad("the analysis has %" PRId64 " nodes, the graph %" PRId64, a->n, s->g->n);
+    lp_status st = check_part(a, part);
+    if (st) return st;
+    lp_h5w *w = &s->w;
+    hid_t file = w->file;
+    int fail = write_columns(w, file, a, NODE_COLUMNS, COUNT_OF(NODE_COLUMNS), PART(part), 0);
+    if (!fail && part == LP_PART_ACCOUNTS) {
+        s->has_kp = a->keyperson.is_articulation != NULL;
+        s->has_bf = a->bus_factor != NULL;
+        fail = (s->has_kp && write_accounts(w, file, a)) || w->io_err ||
+               (a->scenario_set && write_scenarios(w, file, a));
+    }
+    s->seconds += lp_clock_seconds() - t0;
+    if (fail || w->io_err) { /* the reason is in w: end the file now to get it */
+        s->open = 0;
+        st = lp_h5w_end(w, s->path, 0);
+        return st ? st : bad("writing part %d failed", (int)part);
+    }
+    s->done |= PART(part);
+    return LP_OK;
+}
+
+double lp_results_stream_seconds(const lp_results_stream *s)
+{
+    return s->seconds;
+}
+
+lp_status lp_results_stream_finish(lp_results_stream *s, const lp_analysis *a,
+                                   const lp_run_info *info)
+{
+    double t0 = lp_clock_seconds();
+    if (!s->open) return bad("the stream is closed");
+    unsigned sunk = a ? a->sunk : 0;
+    if ((sunk & ~s->done) != 0) return bad("a part was handed to another sink");
+    lp_status st = check_results(s->path, s->g, a, info, s->done);
+    if (st) return st;
+    lp_status r = write_rest(s, a, info, t0 - s->seconds);
+    s->seconds += lp_clock_seconds() - t0;
+    return r;
 }
