@@ -1835,6 +1835,7 @@ static lp_status crm_block_done(void *ctx, int n)
     int64_t rows = 0;
     for (int k = 0; k < n; k++)
         rows += c->chunk[k].fixed.m + c->chunk[k].act.m;
+    (void)rows; /* read only by the pragma: unused without OpenMP */
 #pragma omp parallel for schedule(dynamic, 1) if (n > 1 && rows >= 65536)
     for (int k = 0; k < n; k++) {
         const crm_chunk *w = &c->chunk[k];

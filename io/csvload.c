@@ -235,7 +235,7 @@ next_record_d(cursor *c, record *r, syntax *e, const unsigned char delim, const 
                      * quoted field holds most bytes of an export whose
                      * every field is quoted) */
                     if (end - q >= 16) {
-                        __m128i v = _mm_loadu_si128((const __m128i *)q);
+                        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)q);
                         __m128i hit =
                             _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
                                          _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\n')),
