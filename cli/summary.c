@@ -114,19 +114,84 @@ typedef struct extras {
     double single_rev, paper_rev;
     int64_t n_risk;
     int64_t *risk; /* account rows with key persons, revenue desc then row asc */
+    /* ids and names of the nodes those rows print (account, key person,
+     * second link), read alone rather than the whole /nodes columns */
+    lp_vid *lab_row; /* [lab.k], ascending */
+    lp_node_labels lab;
 } extras;
 
 static void extras_free(extras *x)
 {
     lp_results_table_free(&x->t);
     free(x->risk);
+    free(x->lab_row);
+    lp_node_labels_free(&x->lab);
+}
+
+static int cmp_vid(const void *a, const void *b)
+{
+    lp_vid x = *(const lp_vid *)a, y = *(const lp_vid *)b;
+    return (x > y) - (x < y);
+}
+
+/* The first key person and second link of account row i (-1: none). */
+static lp_vid first_key_person(const lp_results_table *t, int64_t i)
+{
+    return t->key_persons.val[t->key_persons.off[i]];
+}
+static lp_vid first_second_link(const lp_results_table *t, int64_t i)
+{
+    if (!t->second_link.off || t->second_link.off[i + 1] == t->second_link.off[i]) return -1;
+    return t->second_link.val[t->second_link.off[i]];
+}
+
+/* Read the ids and names of the nodes the top accounts print. */
+static lp_status labels_read(extras *x, const char *path)
+{
+    const lp_results_table *t = &x->t;
+    int64_t k = 0;
+    if (!(x->lab_row = malloc(((size_t)x->n_risk * 3 + 1) * sizeof *x->lab_row)))
+        return lp_error_nomem("summary");
+    for (int64_t r = 0; r < x->n_risk; r++) {
+        int64_t i = x->risk[r];
+        lp_vid p = first_second_link(t, i);
+        x->lab_row[k++] = t->account_node[i];
+        x->lab_row[k++] = first_key_person(t, i);
+        if (p >= 0) x->lab_row[k++] = p;
+    }
+    if (k > 1) qsort(x->lab_row, (size_t)k, sizeof *x->lab_row, cmp_vid);
+    int64_t u = 0;
+    for (int64_t j = 0; j < k; j++)
+        if (u == 0 || x->lab_row[u - 1] != x->lab_row[j]) x->lab_row[u++] = x->lab_row[j];
+    return lp_results_read_node_labels(&x->lab, path, x->lab_row, u);
+}
+
+static int64_t label_index(const extras *x, lp_vid v)
+{
+    int64_t lo = 0, hi = x->lab.k;
+    while (hi - lo > 1) {
+        int64_t mid = lo + (hi - lo) / 2;
+        if (x->lab_row[mid] <= v)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return lo; /* every row printed was read */
+}
+static const char *node_id(const extras *x, lp_vid v)
+{
+    return x->lab.ids[label_index(x, v)];
+}
+static const char *node_name(const extras *x, lp_vid v)
+{
+    return x->lab.names ? x->lab.names[label_index(x, v)] : NULL;
 }
 
 /* Counts over /accounts and the top k accounts hanging on one person. */
 static lp_status extras_read(extras *x, const char *path, int64_t k)
 {
     memset(x, 0, sizeof *x);
-    lp_status st = lp_results_read_table(&x->t, path, LP_RT_ACCOUNTS | LP_RT_NODE_STRINGS);
+    lp_status st = lp_results_read_table(&x->t, path, LP_RT_ACCOUNTS);
     if (st) return st;
     const lp_results_table *t = &x->t;
     if (!t->has_accounts) return LP_OK;
@@ -153,12 +218,7 @@ static lp_status extras_read(extras *x, const char *path, int64_t k)
         }
         x->risk[p] = i;
     }
-    return LP_OK;
-}
-
-static const char *node_name(const lp_results_table *t, lp_vid v)
-{
-    return t->node_name.data ? lp_rstrings_get(&t->node_name, v) : NULL;
+    return labels_read(x, path);
 }
 
 /* ---- text ---------------------------------------------------------------- */
@@ -220,20 +280,17 @@ static void print_risk_text(const extras *x)
         lp_vid v = t->account_node[i], kp = t->key_persons.val[t->key_persons.off[i]];
         char a[LP_CLI_TEXT_CAP], b[LP_CLI_TEXT_CAP], c[LP_CLI_TEXT_CAP];
         printf("%4lld  ", (long long)(r + 1));
-        lp_cli_print_padded(
-            stdout, lp_cli_label(a, sizeof a, node_name(t, v), lp_rstrings_get(&t->node_id, v)),
-            30);
+        lp_cli_print_padded(stdout, lp_cli_label(a, sizeof a, node_name(x, v), node_id(x, v)), 30);
         printf("  ");
         lp_cli_print_money(stdout, t->account_revenue[i], 16);
         printf("  ");
-        lp_cli_label(b, sizeof b, node_name(t, kp), lp_rstrings_get(&t->node_id, kp));
+        lp_cli_label(b, sizeof b, node_name(x, kp), node_id(x, kp));
         if (!t->second_link.off) fputs(b, stdout);
         if (t->second_link.off) {
             lp_cli_print_padded(stdout, b, 28);
             if (t->second_link.off[i + 1] > t->second_link.off[i]) {
                 lp_vid p = t->second_link.val[t->second_link.off[i]];
-                printf("  %s",
-                       lp_cli_label(c, sizeof c, node_name(t, p), lp_rstrings_get(&t->node_id, p)));
+                printf("  %s", lp_cli_label(c, sizeof c, node_name(x, p), node_id(x, p)));
             } else {
                 printf("  (no candidate)");
             }
@@ -404,15 +461,15 @@ static void print_markdown(const char *path, const lp_summary *s, const extras *
             int64_t i = x->risk[r];
             lp_vid v = t->account_node[i], kp = t->key_persons.val[t->key_persons.off[i]];
             printf("| %lld | ", (long long)(r + 1));
-            md_label(node_name(t, v), lp_rstrings_get(&t->node_id, v));
+            md_label(node_name(x, v), node_id(x, v));
             printf(" | ");
             lp_cli_print_money(stdout, t->account_revenue[i], 0);
             printf(" | ");
-            md_label(node_name(t, kp), lp_rstrings_get(&t->node_id, kp));
+            md_label(node_name(x, kp), node_id(x, kp));
             printf(" | ");
             if (t->second_link.off && t->second_link.off[i + 1] > t->second_link.off[i]) {
                 lp_vid p = t->second_link.val[t->second_link.off[i]];
-                md_label(node_name(t, p), lp_rstrings_get(&t->node_id, p));
+                md_label(node_name(x, p), node_id(x, p));
             }
             printf(" |\n");
         }
@@ -543,18 +600,18 @@ static void print_json(const char *path, const lp_summary *s, const extras *x, i
         int64_t i = x->risk[r];
         lp_vid v = t->account_node[i], kp = t->key_persons.val[t->key_persons.off[i]];
         printf("%s{", r ? "," : "");
-        json_node("account", lp_rstrings_get(&t->node_id, v), node_name(t, v), NULL);
+        json_node("account", node_id(x, v), node_name(x, v), NULL);
         printf(",\"revenue\":");
         json_num(t->account_revenue[i]);
         printf(",");
-        json_node("key_person", lp_rstrings_get(&t->node_id, kp), node_name(t, kp), NULL);
+        json_node("key_person", node_id(x, kp), node_name(x, kp), NULL);
         printf(",\"key_persons\":%lld",
                (long long)(t->key_persons.off[i + 1] - t->key_persons.off[i]));
         if (t->second_link.off) {
             printf(",");
             if (t->second_link.off[i + 1] > t->second_link.off[i]) {
                 lp_vid p = t->second_link.val[t->second_link.off[i]];
-                json_node("second_link", lp_rstrings_get(&t->node_id, p), node_name(t, p), NULL);
+                json_node("second_link", node_id(x, p), node_name(x, p), NULL);
             } else {
                 printf("\"second_link\":null");
             }

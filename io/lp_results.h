@@ -174,6 +174,20 @@ typedef struct lp_summary {
 lp_status lp_results_read_summary(lp_summary *out, const char *path);
 void lp_summary_free(lp_summary *s); /* accepts NULL */
 
+/* The /nodes/id and, when the file has names, /nodes/name of k node rows,
+ * read without the whole columns (for printing a few nodes): ids[i] and
+ * names[i] belong to rows[i] (names is NULL when the file has no names).
+ * Opens the file as lp_results_read_summary does (same messages); a row
+ * outside /nodes is LP_EINPUT. *out is written only on success; free with
+ * lp_node_labels_free. */
+typedef struct lp_node_labels {
+    int64_t k;
+    char **ids, **names;
+} lp_node_labels;
+lp_status lp_results_read_node_labels(lp_node_labels *out, const char *path, const lp_vid *rows,
+                                      int64_t k);
+void lp_node_labels_free(lp_node_labels *l); /* accepts NULL; leaves *l zeroed */
+
 /* ---- reading whole tables (diff, export, report) ------------------------ */
 
 /* A string column read whole, in one of two layouts: fixed width (width >

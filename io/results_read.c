@@ -701,6 +701,68 @@ done:
     return LP_OK;
 }
 
+lp_status lp_results_read_node_labels(lp_node_labels *out, const char *path, const lp_vid *rows,
+                                      int64_t k)
+{
+    lp_node_labels l;
+    memset(&l, 0, sizeof l);
+    lp_h5r rd = {.path = path, .status = LP_OK};
+    hid_t file = -1, sum = -1;
+    hsize_t *coord = NULL;
+    int64_t n = 0;
+    if ((file = open_results(&rd, path)) < 0) goto done;
+    if ((sum = H5Gopen2(file, "/summary", H5P_DEFAULT)) < 0) {
+        lp_h5r_fail(&rd, "cannot read /summary");
+        goto done;
+    }
+    if (lp_h5r_attr_num(&rd, &n, H5T_NATIVE_INT64, sum, "/summary", "nodes", 1)) goto done;
+    l.k = k;
+    l.ids = lp_calloc((size_t)k + 1, sizeof *l.ids);
+    l.names = lp_calloc((size_t)k + 1, sizeof *l.names);
+    coord = lp_malloc(((size_t)k + 1) * sizeof *coord);
+    if (!l.ids || !l.names || !coord) {
+        lp_h5r_nomem(&rd, "node labels");
+        goto done;
+    }
+    for (int64_t i = 0; i < k; i++) {
+        if (rows[i] < 0 || rows[i] >= n) {
+            lp_h5r_fail(&rd, "node row %" PRId64 " is not a row of /nodes", (int64_t)rows[i]);
+            goto done;
+        }
+        coord[i] = (hsize_t)rows[i];
+    }
+    int named = 0;
+    if (k > 0 && (rd_points_str(&rd, file, "/nodes/id", n, coord, k, l.ids, 1) ||
+                  (named = rd_points_str(&rd, file, "/nodes/name", n, coord, k, l.names, 0)) < 0))
+        goto done;
+    if (k == 0 || named == 1) { /* the file has no names */
+        free(l.names);
+        l.names = NULL;
+    }
+done:
+    free(coord);
+    if (sum >= 0) H5Gclose(sum);
+    if (file >= 0) H5Fclose(file);
+    if (rd.status != LP_OK) {
+        lp_node_labels_free(&l);
+        return rd.status;
+    }
+    *out = l;
+    return LP_OK;
+}
+
+void lp_node_labels_free(lp_node_labels *l)
+{
+    if (!l) return;
+    for (int64_t i = 0; i < l->k; i++) {
+        if (l->ids) free(l->ids[i]);
+        if (l->names) free(l->names[i]);
+    }
+    free(l->ids);
+    free(l->names);
+    memset(l, 0, sizeof *l);
+}
+
 void lp_summary_free(lp_summary *s)
 {
     if (!s) return;

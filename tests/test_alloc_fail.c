@@ -454,6 +454,15 @@ static lp_status run_summary(void)
     return st;
 }
 
+static lp_status run_labels(void)
+{
+    lp_node_labels l;
+    const lp_vid rows[3] = {2, 0, 1};
+    lp_status st = lp_results_read_node_labels(&l, results_h5, rows, 3);
+    if (!st) lp_node_labels_free(&l);
+    return st;
+}
+
 static lp_status run_table(void)
 {
     lp_results_table t;
@@ -676,6 +685,7 @@ static stage stages[] = {
     {.name = "results_write", .run = run_results_write, .out = out_results},
     {.name = "results_write_named", .run = run_results_write_named, .out = out_results},
     {.name = "summary", .run = run_summary},
+    {.name = "node labels", .run = run_labels},
     {.name = "table", .run = run_table},
     {.name = "crm", .run = run_crm},
     {.name = "igraph", .run = run_igraph},

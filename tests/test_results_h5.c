@@ -527,6 +527,20 @@ static void test_roundtrip(const lp_graph *g, const lp_keyperson *kp)
     CHECK(s.linchpin_version && strcmp(s.linchpin_version, LP_VERSION) == 0);
     CHECK(s.created && strlen(s.created) == 20 && s.created[4] == '-' && s.created[10] == 'T' &&
           s.created[19] == 'Z');
+    /* A few rows' ids alone (fixed-length layout, no names), in the order asked. */
+    const lp_vid rows[4] = {6, 0, 3, 0};
+    lp_node_labels lab;
+    CHECK_STATUS(lp_results_read_node_labels(&lab, out, rows, 4), LP_OK, NULL);
+    CHECK(lab.k == 4 && lab.names == NULL);
+    for (int j = 0; j < 4 && lab.k == 4; j++)
+        CHECK(lab.ids[j] && strcmp(lab.ids[j], lp_strtab_get(&g->nodes.id, rows[j])) == 0);
+    lp_node_labels_free(&lab);
+    CHECK_STATUS(lp_results_read_node_labels(&lab, out, rows, 0), LP_OK, NULL);
+    CHECK(lab.k == 0 && lab.names == NULL);
+    lp_node_labels_free(&lab);
+    const lp_vid negative[1] = {-1};
+    CHECK_STATUS(lp_results_read_node_labels(&lab, out, negative, 1), LP_EINPUT,
+                 "is not a row of /nodes");
     CHECK(s.n_top == 1);
     if (s.n_top == 1) {
         CHECK(strcmp(s.top[0].id, "alice") == 0 && strcmp(s.top[0].type, "employee") == 0);
@@ -1520,6 +1534,25 @@ static void test_long_id(void)
     }
     CHECK(s.n_top == LONG_TOP && s.top[2].id && strlen(s.top[2].id) == LONG_ID_LEN);
     lp_summary_free(&s);
+
+    /* A few rows' ids and names alone (the blob layout), in the order asked. */
+    const lp_vid rows[3] = {LONG_N - 1, LONG_AT, 0};
+    lp_node_labels lab;
+    CHECK_STATUS(lp_results_read_node_labels(&lab, out, rows, 3), LP_OK, NULL);
+    CHECK(lab.k == 3 && lab.names != NULL);
+    for (int j = 0; j < 3 && lab.k == 3 && lab.names; j++) {
+        char *id = xcalloc(LONG_ID_LEN + 64, 1);
+        long_id_of(id, LONG_ID_LEN + 64, rows[j], longid);
+        CHECK(lab.ids[j] && strcmp(lab.ids[j], id) == 0);
+        free(id);
+        snprintf(want, sizeof want, "Name %lld \xc3\xa9", (long long)rows[j]);
+        CHECK(lab.names[j] && strcmp(lab.names[j], want) == 0);
+    }
+    lp_node_labels_free(&lab);
+    CHECK(lab.k == 0 && lab.ids == NULL && lab.names == NULL);
+    const lp_vid outside[2] = {1, LONG_N};
+    CHECK_STATUS(lp_results_read_node_labels(&lab, out, outside, 2), LP_EINPUT,
+                 "is not a row of /nodes");
 
     /* The layout, through the raw API. */
     int64_t total = 0; /* the ids' bytes, one NUL each */
