@@ -874,10 +874,11 @@ static lp_status reserve_node_arrays(crm *c, int64_t more)
     int64_t cap = c->cap ? 2 * c->cap : 4096;
     while (cap < c->nodes.id.count + more)
         cap *= 2;
-    /* huge pages, copied (as lp_edges_reserve): fewer page faults filling them */
-    int32_t *o = lp_i_alloc_big((size_t)cap * sizeof *o, 0);
-    uint8_t *l = o ? lp_i_alloc_big((size_t)cap, 0) : NULL;
-    int64_t *ln = l ? lp_i_alloc_big((size_t)cap * sizeof *ln, 0) : NULL;
+    /* huge pages, first touched on every thread (lp_i_alloc_big's zeroing),
+     * copied: the rows' stores in the serial merge then fault no page */
+    int32_t *o = lp_i_alloc_big((size_t)cap * sizeof *o, 1);
+    uint8_t *l = o ? lp_i_alloc_big((size_t)cap, 1) : NULL;
+    int64_t *ln = l ? lp_i_alloc_big((size_t)cap * sizeof *ln, 1) : NULL;
     if (!ln) {
         free(o);
         free(l);
@@ -897,6 +898,47 @@ static lp_status reserve_node_arrays(crm *c, int64_t more)
     c->line = ln;
     c->cap = cap;
     return LP_OK;
+}
+
+/* *p (used of *cap elements of esize bytes) to want elements when it has
+ * fewer, in a new block first touched on every thread (lp_i_alloc_big's
+ * zeroing), the used part copied: the serial merge's pushes then neither
+ * fault pages nor copy the table as it doubles. 0, or -1 (out of memory,
+ * *p intact). */
+static int prefault_grow(void **p, int64_t *cap, int64_t used, int64_t want, size_t esize)
+{
+    if (want <= *cap) return 0;
+    void *q = lp_i_alloc_big((size_t)want * esize, 1);
+    if (!q) return -1;
+    if (used) memcpy(q, *p, (size_t)used * esize);
+    free(*p);
+    *p = q;
+    *cap = want;
+    return 0;
+}
+
+/* Room for `more` strings of `bytes` bytes (NULs included) beyond t's. */
+static int prefault_strtab(lp_strtab *t, int64_t more, int64_t bytes)
+{
+    return prefault_grow((void **)&t->offset, &t->offset_cap, t->count, t->count + more,
+                         sizeof *t->offset) ||
+           prefault_grow((void **)&t->data, &t->data_cap, t->size, t->size + bytes, 1);
+}
+
+/* Room in the node table (ids, names, types, revenues and the per-node
+ * arrays) for `more` nodes of id_bytes and name_bytes in all. */
+static lp_status reserve_nodes(crm *c, int64_t more, int64_t id_bytes, int64_t name_bytes)
+{
+    lp_nodes *N = &c->nodes;
+    int64_t n = N->id.count, c1 = N->cap, c2 = N->cap;
+    if (prefault_strtab(&N->id, more, id_bytes) || prefault_strtab(&N->name, more, name_bytes) ||
+        prefault_grow((void **)&N->type, &c1, n, n + more, sizeof *N->type) ||
+        prefault_grow((void **)&N->revenue, &c2, n, n + more, sizeof *N->revenue)) {
+        N->cap = c1 < c2 ? c1 : c2;
+        return lp_error_nomem("CRM node table");
+    }
+    N->cap = c1 < c2 ? c1 : c2;
+    return reserve_node_arrays(c, more);
 }
 
 static lp_status grow_node_arrays(crm *c)
@@ -1867,13 +1909,29 @@ static lp_status crm_reserve(void *ctx, int n, double scale)
         lp_status st = reserve_edges(&x->c->fixed, x->c->fixed.m + (int64_t)ef);
         return st ? st : reserve_edges(&x->c->act, x->c->act.m + (int64_t)ea);
     }
-    int64_t rows = 0;
-    for (int k = 0; k < n; k++)
-        rows += x->c->chunk[k].nrecs;
-    double est = 1.02 * scale * (double)rows;
+    /* the rows, and the bytes of their ids and joined names (NULs included) */
+    const file_spec *F = x->F;
+    int64_t rows = 0, id_bytes = 0, name_bytes = 0, pl = (int64_t)strlen(F->id_prefix);
+    for (int k = 0; k < n; k++) {
+        const crm_chunk *w = &x->c->chunk[k];
+        rows += w->nrecs;
+        for (int64_t i = 0; i < w->nrecs; i++) {
+            const crec *r = &w->recs[i];
+            if (r->n != x->f.width) continue;
+            const lp_i_field *fl = w->fields + r->first;
+            id_bytes += pl + (int64_t)fl[F->c_id].len + 1;
+            int64_t nb = 0;
+            for (int q = 0; q < F->nname; q++)
+                if (fl[F->c_name[q]].len) nb += (nb ? 1 : 0) + (int64_t)fl[F->c_name[q]].len;
+            name_bytes += nb + 1;
+        }
+    }
+    double est = 1.02 * scale * (double)rows, f = est / (rows ? (double)rows : 1);
     if (!(est > (double)rows && est < 2e9)) return LP_OK;
     lp_status st = lp_i_intern_reserve(&x->c->ids, (int64_t)est);
-    return st ? st : reserve_node_arrays(x->c, (int64_t)est);
+    return st ? st
+              : reserve_nodes(x->c, (int64_t)est, (int64_t)(f * (double)id_bytes),
+                              (int64_t)(f * (double)name_bytes));
 }
 
 /* Add the nodes added since the last call (a file with nodes was read) to
