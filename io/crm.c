@@ -1934,6 +1934,10 @@ static lp_status crm_reserve(void *ctx, int n, double scale)
                               (int64_t)(f * (double)name_bytes));
 }
 
+/* sid_sync's rows per round of overlapped misses: a thread keeps about
+ * SID_TOUCH / threads of them (those of its share of the slots) */
+#define SID_TOUCH 128
+
 /* Add the nodes added since the last call (a file with nodes was read) to
  * the short-id table, which the later files' lookups read. In parallel:
  * each thread places the ids whose probe starts in its share of the slots
@@ -1977,10 +1981,10 @@ static lp_status sid_sync(crm *c)
         uint64_t lo = t->cap * (uint64_t)th / (uint64_t)nt,
                  hi = t->cap * (uint64_t)(th + 1) / (uint64_t)nt;
         int64_t cap = 0;
-        for (int64_t r0 = from; r0 < to; r0 += CRM_TOUCH) {
-            int64_t r1 = r0 + CRM_TOUCH < to ? r0 + CRM_TOUCH : to;
-            sid_ent e[CRM_TOUCH];
-            uint64_t home[CRM_TOUCH], touch = 0;
+        for (int64_t r0 = from; r0 < to; r0 += SID_TOUCH) {
+            int64_t r1 = r0 + SID_TOUCH < to ? r0 + SID_TOUCH : to;
+            sid_ent e[SID_TOUCH];
+            uint64_t home[SID_TOUCH], touch = 0;
             for (int64_t r = r0; r < r1; r++) {
                 size_t len = lp_i_strtab_len(ids, r);
                 home[r - r0] = UINT64_MAX;
