@@ -866,19 +866,24 @@ typedef struct crm {
     sink ser; /* files with nodes: edges straight into fixed and act */
 } crm;
 
-/* Room in the per-node arrays for `more` nodes beyond the current count
- * (at least x2 when growing). */
-static lp_status reserve_node_arrays(crm *c, int64_t more)
+/* Room in the per-node arrays for `more` nodes beyond the current count:
+ * exactly that many when `exact` (a file's estimate, crm_reserve: the
+ * arrays are then first touched on every thread, lp_i_alloc_big's zeroing,
+ * so that the serial merge's stores fault no page), else at least x2
+ * (a row at a time: untouched, as a doubled tail may never be used). */
+static lp_status reserve_node_arrays(crm *c, int64_t more, int exact)
 {
     if (c->nodes.id.count + more <= c->cap) return LP_OK;
-    int64_t cap = c->cap ? 2 * c->cap : 4096;
-    while (cap < c->nodes.id.count + more)
-        cap *= 2;
-    /* huge pages, first touched on every thread (lp_i_alloc_big's zeroing),
-     * copied: the rows' stores in the serial merge then fault no page */
-    int32_t *o = lp_i_alloc_big((size_t)cap * sizeof *o, 1);
-    uint8_t *l = o ? lp_i_alloc_big((size_t)cap, 1) : NULL;
-    int64_t *ln = l ? lp_i_alloc_big((size_t)cap * sizeof *ln, 1) : NULL;
+    int64_t cap = c->nodes.id.count + more;
+    if (!exact) {
+        cap = c->cap ? 2 * c->cap : 4096;
+        while (cap < c->nodes.id.count + more)
+            cap *= 2;
+    }
+    /* huge pages, copied (as lp_edges_reserve) */
+    int32_t *o = lp_i_alloc_big((size_t)cap * sizeof *o, exact);
+    uint8_t *l = o ? lp_i_alloc_big((size_t)cap, exact) : NULL;
+    int64_t *ln = l ? lp_i_alloc_big((size_t)cap * sizeof *ln, exact) : NULL;
     if (!ln) {
         free(o);
         free(l);
@@ -938,12 +943,12 @@ static lp_status reserve_nodes(crm *c, int64_t more, int64_t id_bytes, int64_t n
         return lp_error_nomem("CRM node table");
     }
     N->cap = c1 < c2 ? c1 : c2;
-    return reserve_node_arrays(c, more);
+    return reserve_node_arrays(c, more, 1);
 }
 
 static lp_status grow_node_arrays(crm *c)
 {
-    return reserve_node_arrays(c, 1);
+    return reserve_node_arrays(c, 1, 0);
 }
 
 static lp_status ensure(char **buf, size_t *cap, size_t want)
