@@ -21,7 +21,10 @@
  * are found here), the chunks of an edge file are given their place in the
  * import's lists (copied there in parallel after the block), and bad rows
  * are reported in order. So the result is that of one row after another in
- * file order, at any thread count and block cut.
+ * file order, at any thread count and block cut. After a file's first
+ * block its tables are sized for the whole file (crm_reserve): a file with
+ * nodes gets its id, name and per-node tables first touched on every
+ * thread, so that the serial merge neither copies them nor faults pages.
  */
 #include "lp_crm.h"
 #include "lp_alloc.h"
