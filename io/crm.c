@@ -1187,9 +1187,9 @@ static int resolve_batch(const crm *c, const file_spec *F, bref *b, int n, int n
     uint64_t touch = 0;
     for (int j = 0; j < n; j++)
         if (b[j].cand == -4) {
-            /* the probe's next cache line too (slots are 32 bytes): at load
-             * 0.7 a probe often runs past its first line, more so for an id
-             * that is not there (a reference to another file's record) */
+            /* the probe's next cache line too (slots are 32 bytes): a probe
+             * may run past its first line, more often for an id that is not
+             * there (a reference to another file's record) */
             uint64_t hm = sid_home(&c->sid, b[j].h), nx = hm + 2 < c->sid.cap ? hm + 2 : 0;
             touch += c->sid.slot[hm].w[2] + c->sid.slot[nx].w[2];
         } else if (b[j].cand == -1 && t->slot)
@@ -1956,10 +1956,10 @@ static lp_status sid_sync(crm *c)
     int64_t from = c->sid_rows, to = c->nodes.id.count;
     if (from == to) return LP_OK;
     lp_status st = LP_OK;
-    if ((uint64_t)to * 10 > c->sid.cap * 7) {
-        /* too full (load factor 0.7): a new table, every row placed again
+    if ((uint64_t)to * 2 > c->sid.cap) {
+        /* too full (load factor 0.5): a new table, every row placed again
          * in parallel below (huge pages: the probes are random) */
-        uint64_t need = (uint64_t)to + (uint64_t)to * 3 / 7 + 64;
+        uint64_t need = 2 * (uint64_t)to + 64;
         if (need >= ((uint64_t)1 << 32)) return lp_error_nomem("id table (too many ids)");
         sid_ent *ns = lp_i_alloc_big((size_t)need * sizeof *ns, 1);
         if (!ns) return lp_error_nomem("id table");
