@@ -21,7 +21,10 @@
  * are found here), the chunks of an edge file are given their place in the
  * import's lists (copied there in parallel after the block), and bad rows
  * are reported in order. So the result is that of one row after another in
- * file order, at any thread count and block cut.
+ * file order, at any thread count and block cut. After a file's first
+ * block its tables are sized for the whole file (crm_reserve): a file with
+ * nodes gets its id, name and per-node tables first touched on every
+ * thread, so that the serial merge neither copies them nor faults pages.
  */
 #include "lp_crm.h"
 #include "lp_alloc.h"
@@ -866,18 +869,24 @@ typedef struct crm {
     sink ser; /* files with nodes: edges straight into fixed and act */
 } crm;
 
-/* Room in the per-node arrays for `more` nodes beyond the current count
- * (at least x2 when growing). */
-static lp_status reserve_node_arrays(crm *c, int64_t more)
+/* Room in the per-node arrays for `more` nodes beyond the current count:
+ * exactly that many when `exact` (a file's estimate, crm_reserve: the
+ * arrays are then first touched on every thread, lp_i_alloc_big's zeroing,
+ * so that the serial merge's stores fault no page), else at least x2
+ * (a row at a time: untouched, as a doubled tail may never be used). */
+static lp_status reserve_node_arrays(crm *c, int64_t more, int exact)
 {
     if (c->nodes.id.count + more <= c->cap) return LP_OK;
-    int64_t cap = c->cap ? 2 * c->cap : 4096;
-    while (cap < c->nodes.id.count + more)
-        cap *= 2;
-    /* huge pages, copied (as lp_edges_reserve): fewer page faults filling them */
-    int32_t *o = lp_i_alloc_big((size_t)cap * sizeof *o, 0);
-    uint8_t *l = o ? lp_i_alloc_big((size_t)cap, 0) : NULL;
-    int64_t *ln = l ? lp_i_alloc_big((size_t)cap * sizeof *ln, 0) : NULL;
+    int64_t cap = c->nodes.id.count + more;
+    if (!exact) {
+        cap = c->cap ? 2 * c->cap : 4096;
+        while (cap < c->nodes.id.count + more)
+            cap *= 2;
+    }
+    /* huge pages, copied (as lp_edges_reserve) */
+    int32_t *o = lp_i_alloc_big((size_t)cap * sizeof *o, exact);
+    uint8_t *l = o ? lp_i_alloc_big((size_t)cap, exact) : NULL;
+    int64_t *ln = l ? lp_i_alloc_big((size_t)cap * sizeof *ln, exact) : NULL;
     if (!ln) {
         free(o);
         free(l);
@@ -899,9 +908,50 @@ static lp_status reserve_node_arrays(crm *c, int64_t more)
     return LP_OK;
 }
 
+/* *p (used of *cap elements of esize bytes) to want elements when it has
+ * fewer, in a new block first touched on every thread (lp_i_alloc_big's
+ * zeroing), the used part copied: the serial merge's pushes then neither
+ * fault pages nor copy the table as it doubles. 0, or -1 (out of memory,
+ * *p intact). */
+static int prefault_grow(void **p, int64_t *cap, int64_t used, int64_t want, size_t esize)
+{
+    if (want <= *cap) return 0;
+    void *q = lp_i_alloc_big((size_t)want * esize, 1);
+    if (!q) return -1;
+    if (used) memcpy(q, *p, (size_t)used * esize);
+    free(*p);
+    *p = q;
+    *cap = want;
+    return 0;
+}
+
+/* Room for `more` strings of `bytes` bytes (NULs included) beyond t's. */
+static int prefault_strtab(lp_strtab *t, int64_t more, int64_t bytes)
+{
+    return prefault_grow((void **)&t->offset, &t->offset_cap, t->count, t->count + more,
+                         sizeof *t->offset) ||
+           prefault_grow((void **)&t->data, &t->data_cap, t->size, t->size + bytes, 1);
+}
+
+/* Room in the node table (ids, names, types, revenues and the per-node
+ * arrays) for `more` nodes of id_bytes and name_bytes in all. */
+static lp_status reserve_nodes(crm *c, int64_t more, int64_t id_bytes, int64_t name_bytes)
+{
+    lp_nodes *N = &c->nodes;
+    int64_t n = N->id.count, c1 = N->cap, c2 = N->cap;
+    if (prefault_strtab(&N->id, more, id_bytes) || prefault_strtab(&N->name, more, name_bytes) ||
+        prefault_grow((void **)&N->type, &c1, n, n + more, sizeof *N->type) ||
+        prefault_grow((void **)&N->revenue, &c2, n, n + more, sizeof *N->revenue)) {
+        N->cap = c1 < c2 ? c1 : c2;
+        return lp_error_nomem("CRM node table");
+    }
+    N->cap = c1 < c2 ? c1 : c2;
+    return reserve_node_arrays(c, more, 1);
+}
+
 static lp_status grow_node_arrays(crm *c)
 {
-    return reserve_node_arrays(c, 1);
+    return reserve_node_arrays(c, 1, 0);
 }
 
 static lp_status ensure(char **buf, size_t *cap, size_t want)
@@ -1136,9 +1186,13 @@ static int resolve_batch(const crm *c, const file_spec *F, bref *b, int n, int n
      * take their cache misses one at a time */
     uint64_t touch = 0;
     for (int j = 0; j < n; j++)
-        if (b[j].cand == -4)
-            touch += c->sid.slot[sid_home(&c->sid, b[j].h)].w[2];
-        else if (b[j].cand == -1 && t->slot)
+        if (b[j].cand == -4) {
+            /* the probe's next cache line too (slots are 32 bytes): a probe
+             * may run past its first line, more often for an id that is not
+             * there (a reference to another file's record) */
+            uint64_t hm = sid_home(&c->sid, b[j].h), nx = hm + 2 < c->sid.cap ? hm + 2 : 0;
+            touch += c->sid.slot[hm].w[2] + c->sid.slot[nx].w[2];
+        } else if (b[j].cand == -1 && t->slot)
             touch += t->slot[lp_i_intern_home(t, b[j].h)];
     LP_I_KEEP(touch);
     for (int j = 0; j < n; j++)
@@ -1864,14 +1918,34 @@ static lp_status crm_reserve(void *ctx, int n, double scale)
         lp_status st = reserve_edges(&x->c->fixed, x->c->fixed.m + (int64_t)ef);
         return st ? st : reserve_edges(&x->c->act, x->c->act.m + (int64_t)ea);
     }
-    int64_t rows = 0;
-    for (int k = 0; k < n; k++)
-        rows += x->c->chunk[k].nrecs;
-    double est = 1.02 * scale * (double)rows;
+    /* the rows, and the bytes of their ids and joined names (NULs included) */
+    const file_spec *F = x->F;
+    int64_t rows = 0, id_bytes = 0, name_bytes = 0, pl = (int64_t)strlen(F->id_prefix);
+    for (int k = 0; k < n; k++) {
+        const crm_chunk *w = &x->c->chunk[k];
+        rows += w->nrecs;
+        for (int64_t i = 0; i < w->nrecs; i++) {
+            const crec *r = &w->recs[i];
+            if (r->n != x->f.width) continue;
+            const lp_i_field *fl = w->fields + r->first;
+            id_bytes += pl + (int64_t)fl[F->c_id].len + 1;
+            int64_t nb = 0;
+            for (int q = 0; q < F->nname; q++)
+                if (fl[F->c_name[q]].len) nb += (nb ? 1 : 0) + (int64_t)fl[F->c_name[q]].len;
+            name_bytes += nb + 1;
+        }
+    }
+    double est = 1.02 * scale * (double)rows, f = est / (rows ? (double)rows : 1);
     if (!(est > (double)rows && est < 2e9)) return LP_OK;
     lp_status st = lp_i_intern_reserve(&x->c->ids, (int64_t)est);
-    return st ? st : reserve_node_arrays(x->c, (int64_t)est);
+    return st ? st
+              : reserve_nodes(x->c, (int64_t)est, (int64_t)(f * (double)id_bytes),
+                              (int64_t)(f * (double)name_bytes));
 }
+
+/* sid_sync's rows per round of overlapped misses: a thread keeps about
+ * SID_TOUCH / threads of them (those of its share of the slots) */
+#define SID_TOUCH 128
 
 /* Add the nodes added since the last call (a file with nodes was read) to
  * the short-id table, which the later files' lookups read. In parallel:
@@ -1883,10 +1957,10 @@ static lp_status sid_sync(crm *c)
     int64_t from = c->sid_rows, to = c->nodes.id.count;
     if (from == to) return LP_OK;
     lp_status st = LP_OK;
-    if ((uint64_t)to * 10 > c->sid.cap * 7) {
-        /* too full (load factor 0.7): a new table, every row placed again
+    if ((uint64_t)to * 2 > c->sid.cap) {
+        /* too full (load factor 0.5): a new table, every row placed again
          * in parallel below (huge pages: the probes are random) */
-        uint64_t need = (uint64_t)to + (uint64_t)to * 3 / 7 + 64;
+        uint64_t need = 2 * (uint64_t)to + 64;
         if (need >= ((uint64_t)1 << 32)) return lp_error_nomem("id table (too many ids)");
         sid_ent *ns = lp_i_alloc_big((size_t)need * sizeof *ns, 1);
         if (!ns) return lp_error_nomem("id table");
@@ -1916,10 +1990,10 @@ static lp_status sid_sync(crm *c)
         uint64_t lo = t->cap * (uint64_t)th / (uint64_t)nt,
                  hi = t->cap * (uint64_t)(th + 1) / (uint64_t)nt;
         int64_t cap = 0;
-        for (int64_t r0 = from; r0 < to; r0 += CRM_TOUCH) {
-            int64_t r1 = r0 + CRM_TOUCH < to ? r0 + CRM_TOUCH : to;
-            sid_ent e[CRM_TOUCH];
-            uint64_t home[CRM_TOUCH], touch = 0;
+        for (int64_t r0 = from; r0 < to; r0 += SID_TOUCH) {
+            int64_t r1 = r0 + SID_TOUCH < to ? r0 + SID_TOUCH : to;
+            sid_ent e[SID_TOUCH];
+            uint64_t home[SID_TOUCH], touch = 0;
             for (int64_t r = r0; r < r1; r++) {
                 size_t len = lp_i_strtab_len(ids, r);
                 home[r - r0] = UINT64_MAX;

@@ -1018,13 +1018,27 @@ static lp_status read_error(const src *f, const read_err *e)
     return lp_error_set(LP_EINPUT, "%s: cannot read: %s", f->path, e->msg);
 }
 
-/* Number of '"' bytes in p[0..n): 8 bytes a step, a byte is a quote when
- * it xor '"' is zero (exact zero-byte test, no carries between bytes). */
+/* Number of '"' bytes in p[0..n): 16 bytes a step (SSE2: each lane counts
+ * its quotes, up to 255 steps, then the lanes are summed), the rest 8
+ * bytes a step, a byte being a quote when it xor '"' is zero (exact
+ * zero-byte test, no carries between bytes). */
 static int64_t count_quotes(const unsigned char *p, size_t n)
 {
     const uint64_t lo7 = UINT64_C(0x7F7F7F7F7F7F7F7F), ones = UINT64_C(0x0101010101010101);
     int64_t count = 0;
     size_t i = 0;
+#if defined(__SSE2__)
+    const __m128i quote = _mm_set1_epi8('"'), zero = _mm_setzero_si128();
+    while (n - i >= 16) {
+        size_t steps = (n - i) / 16 < 255 ? (n - i) / 16 : 255;
+        __m128i lanes = zero; /* -1 per quote: subtracted */
+        for (size_t k = 0; k < steps; k++, i += 16)
+            lanes = _mm_sub_epi8(lanes,
+                                 _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(p + i)), quote));
+        __m128i sum = _mm_sad_epu8(lanes, zero); /* two 64-bit sums of 8 lanes */
+        count += _mm_cvtsi128_si32(sum) + _mm_cvtsi128_si32(_mm_unpackhi_epi64(sum, sum));
+    }
+#endif
     for (; i + 8 <= n; i += 8) {
         uint64_t x;
         memcpy(&x, p + i, 8);

@@ -242,6 +242,63 @@ int main(void)
     against("planted, failing", "salesforce", tmp, 0, &fail);
     run_free(&fail);
 
+    /* a file with nodes whose rows grow long after its first blocks: its
+     * tables, sized from the first block (crm_reserve), grow past that
+     * size; with duplicate ids among the long rows (of a long row, and of
+     * a sample row) and a long id (not a short one) referenced by nothing */
+    {
+        snprintf(from, sizeof from, "%s/salesforce/Contact.csv", sample);
+        snprintf(to, sizeof to, "%s/Contact.csv", tmp);
+        int64_t first = count_lines(from) + 1; /* the first appended row's line */
+        size_t cap = 1 << 20, len = 0;
+        char *extra = malloc(cap);
+        if (!extra) return 1;
+        char name[201];
+        memset(name, 'n', 200);
+        name[200] = '\0';
+        for (int i = 0; i < 600; i++) {
+            char id[64];
+            if (i == 300)
+                snprintf(id, sizeof id, "003LONG%04d-%s", 17, "long-enough-to-be-interned");
+            else if (i == 450)
+                snprintf(id, sizeof id, "003000000000000001");
+            else
+                snprintf(id, sizeof id, "003LONG%04d-%s", i, "long-enough-to-be-interned");
+            len += (size_t)snprintf(extra + len, cap - len,
+                                    "\"%s\",\"%s %d\",\"001000000000000000\",\"\",\"\"\n", id,
+                                    name + (i % 150), i);
+        }
+        copy_file(from, to, extra);
+        free(extra);
+        set_threads(1);
+        run gref = import("salesforce", tmp, 1);
+        CHECK(gref.st == LP_OK, "grown, skipping: %s", gref.msg);
+        if (!gref.st)
+            CHECK(gref.rep.load.skipped_rows == 5, "grown: %lld skipped, want 5 (3 + 2)",
+                  (long long)gref.rep.load.skipped_rows);
+        snprintf(want, sizeof want,
+                 "Contact.csv:%lld: field 'Id': duplicate node id \"003LONG0017-long-enough-to-be-"
+                 "interned\" (first defined in Contact.csv line %lld)",
+                 (long long)(first + 300), (long long)(first + 17));
+        CHECK(strstr(gref.warn, want) != NULL, "grown: no warning with '%s' in\n%s", want,
+              gref.warn);
+        snprintf(want, sizeof want,
+                 "Contact.csv:%lld: field 'Id': duplicate node id \"003000000000000001\" (first "
+                 "defined in Contact.csv line 3)",
+                 (long long)(first + 450));
+        CHECK(strstr(gref.warn, want) != NULL, "grown: no warning with '%s' in\n%s", want,
+              gref.warn);
+        against("grown, skipping", "salesforce", tmp, 1, &gref);
+        run_free(&gref);
+        run gfail = import("salesforce", tmp, 0); /* Task's planted rows come later */
+        snprintf(want, sizeof want, "Contact.csv:%lld: field 'Id': duplicate node id",
+                 (long long)(first + 300));
+        CHECK(gfail.st == LP_EINPUT && strstr(gfail.msg, want) != NULL,
+              "grown, failing: %d '%s', want '%s'", gfail.st, gfail.msg, want);
+        against("grown, failing", "salesforce", tmp, 0, &gfail);
+        run_free(&gfail);
+    }
+
     for (size_t k = 0; k < sizeof files / sizeof *files; k++) {
         snprintf(to, sizeof to, "%s/%s.csv", tmp, files[k]);
         unlink(to);
