@@ -1033,8 +1033,9 @@ static int64_t count_quotes(const unsigned char *p, size_t n)
         size_t steps = (n - i) / 16 < 255 ? (n - i) / 16 : 255;
         __m128i lanes = zero; /* -1 per quote: subtracted */
         for (size_t k = 0; k < steps; k++, i += 16)
-            lanes = _mm_sub_epi8(lanes,
-                                 _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(p + i)), quote));
+            lanes = _mm_sub_epi8(
+                lanes,
+                _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)(p + i)), quote));
         __m128i sum = _mm_sad_epu8(lanes, zero); /* two 64-bit sums of 8 lanes */
         count += _mm_cvtsi128_si32(sum) + _mm_cvtsi128_si32(_mm_unpackhi_epi64(sum, sum));
     }
