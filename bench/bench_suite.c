@@ -493,10 +493,14 @@ static int same_kp(const lp_keyperson *a, const lp_keyperson *b)
 {
     int64_t n = a->n, na = a->n_accounts;
     return b->n == n && b->n_accounts == na && !memcmp(a->is_articulation, b->is_articulation, n) &&
-           !memcmp(a->accounts_at_risk, b->accounts_at_risk, (size_t)n * 8) &&
-           !memcmp(a->revenue_at_risk, b->revenue_at_risk, (size_t)n * 8) &&
-           !memcmp(a->key_persons_offsets, b->key_persons_offsets, ((size_t)na + 1) * 8) &&
-           !memcmp(a->key_persons, b->key_persons, (size_t)a->key_persons_offsets[na] * 8);
+           !memcmp(a->accounts_at_risk, b->accounts_at_risk,
+                   (size_t)n * sizeof *a->accounts_at_risk) &&
+           !memcmp(a->revenue_at_risk, b->revenue_at_risk,
+                   (size_t)n * sizeof *a->revenue_at_risk) &&
+           !memcmp(a->key_persons_offsets, b->key_persons_offsets,
+                   ((size_t)na + 1) * sizeof *a->key_persons_offsets) &&
+           !memcmp(a->key_persons, b->key_persons,
+                   (size_t)a->key_persons_offsets[na] * sizeof *a->key_persons);
 }
 
 typedef struct ig_ctx {
@@ -792,12 +796,15 @@ static int sc_once(void *p)
 static int same_scenarios(const lp_scenario_result *a, const lp_scenario_result *b)
 {
     int64_t m = a->count;
-    return b->count == m && !memcmp(a->lost_accounts, b->lost_accounts, (size_t)m * 8) &&
-           !memcmp(a->newly_bus_factor_1, b->newly_bus_factor_1, (size_t)m * 8) &&
-           !memcmp(a->lost_offsets, b->lost_offsets, ((size_t)m + 1) * 8) &&
-           !memcmp(a->newly_offsets, b->newly_offsets, ((size_t)m + 1) * 8) &&
-           !memcmp(a->lost, b->lost, (size_t)a->lost_offsets[m] * 8) &&
-           !memcmp(a->newly, b->newly, (size_t)a->newly_offsets[m] * 8);
+    return b->count == m &&
+           !memcmp(a->lost_accounts, b->lost_accounts, (size_t)m * sizeof *a->lost_accounts) &&
+           !memcmp(a->newly_bus_factor_1, b->newly_bus_factor_1,
+                   (size_t)m * sizeof *a->newly_bus_factor_1) &&
+           !memcmp(a->lost_offsets, b->lost_offsets, ((size_t)m + 1) * sizeof *a->lost_offsets) &&
+           !memcmp(a->newly_offsets, b->newly_offsets,
+                   ((size_t)m + 1) * sizeof *a->newly_offsets) &&
+           !memcmp(a->lost, b->lost, (size_t)a->lost_offsets[m] * sizeof *a->lost) &&
+           !memcmp(a->newly, b->newly, (size_t)a->newly_offsets[m] * sizeof *a->newly);
 }
 
 static int phase_scenarios(suite *s, const igraph_t *gr)

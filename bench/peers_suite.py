@@ -419,7 +419,12 @@ def main():
         print(f"peers_suite: {ARGS.nodes} has {len(nodes[0])} rows, the dump {N}", file=sys.stderr)
         return 1
     if ARGS.only != "nx":
-        gt_phases(src, dst, w, deg, nodes)
+        try:
+            import graph_tool  # noqa: F401 (not a Debian package: may be absent)
+        except ImportError:
+            print("peers_suite: graph-tool is not installed: no graph-tool rows", file=sys.stderr)
+        else:
+            gt_phases(src, dst, w, deg, nodes)
     if ARGS.only != "gt":
         nx_phases(src, dst, w, deg, nodes)
     ref = os.path.join(ARGS.work, "peers-pagerank-ref.npy")
