@@ -420,7 +420,7 @@ def main():
         return 1
     if ARGS.only != "nx":
         try:
-            import graph_tool  # noqa: F401 (not a Debian package: may be absent)
+            import graph_tool  # noqa: F401 (python3-graph-tool: LINCHPIN_BENCH=1 setup only)
         except ImportError:
             print("peers_suite: graph-tool is not installed: no graph-tool rows", file=sys.stderr)
         else:
