@@ -63,7 +63,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-void lp_keyperson_free(lp_keyperson *kp)
+void lp_keyperson_free_arrays(lp_keyperson *kp)
 {
     if (!kp) return;
     free(kp->is_articulation);
@@ -75,6 +75,16 @@ void lp_keyperson_free(lp_keyperson *kp)
     free(kp->key_persons_offsets);
     free(kp->key_persons);
     free(kp->outer_key_person);
+    kp->is_articulation = kp->account_connected = NULL;
+    kp->accounts_at_risk = kp->key_persons_offsets = NULL;
+    kp->revenue_at_risk = kp->account_revenue = NULL;
+    kp->account_node = kp->key_persons = kp->outer_key_person = NULL;
+}
+
+void lp_keyperson_free(lp_keyperson *kp)
+{
+    if (!kp) return;
+    lp_keyperson_free_arrays(kp);
     memset(kp, 0, sizeof *kp);
 }
 

@@ -35,6 +35,9 @@ typedef struct lp_keyperson {
  * igraph inside a parallel region. */
 lp_status lp_keyperson_run(lp_keyperson *out, const lp_graph *g);
 void lp_keyperson_free(lp_keyperson *kp); /* accepts NULL */
+/* Free the arrays and set them NULL; the counts and totals stay (for a
+ * caller that has written the arrays out). Accepts NULL. */
+void lp_keyperson_free_arrays(lp_keyperson *kp);
 
 /* The rows of up to k person nodes with the largest revenue_at_risk and
  * accounts_at_risk > 0, ordered by revenue_at_risk desc, then

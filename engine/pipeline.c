@@ -68,21 +68,7 @@ static void drop_part(lp_analysis *a, lp_analysis_part part)
 {
     switch (part) {
     case LP_PART_ACCOUNTS: {
-        lp_keyperson *kp = &a->keyperson; /* the counts stay */
-        free(kp->is_articulation);
-        free(kp->accounts_at_risk);
-        free(kp->revenue_at_risk);
-        free(kp->account_node);
-        free(kp->account_revenue);
-        free(kp->account_connected);
-        free(kp->key_persons_offsets);
-        free(kp->key_persons);
-        free(kp->outer_key_person);
-        kp->is_articulation = NULL;
-        kp->accounts_at_risk = kp->key_persons_offsets = NULL;
-        kp->revenue_at_risk = kp->account_revenue = NULL;
-        kp->account_node = kp->key_persons = kp->outer_key_person = NULL;
-        kp->account_connected = NULL;
+        lp_keyperson_free_arrays(&a->keyperson); /* the counts stay */
         free(a->bus_factor);
         free(a->dominant_share);
         free(a->threads);
