@@ -316,6 +316,18 @@ static inline lp_vid *core_list(const work *k, lp_vid x, int32_t *len)
     return k->cadj + at;
 }
 
+/* bsum[0 .. nb) block totals -> the totals before each block; returns all. */
+static int64_t scan_blocks(int64_t *bsum, int64_t nb)
+{
+    int64_t s = 0;
+    for (int64_t b = 0; b < nb; b++) {
+        int64_t t = bsum[b];
+        bsum[b] = s;
+        s += t;
+    }
+    return s;
+}
+
 /* In place, a[0 .. len) counts -> a[i] = the counts before i, a[len] = all
  * (which must fit in 31 bits; the count at a[len] is ignored). Blocks of
  * BLOCK in parallel; integer sums, so the result does not depend on the
@@ -330,12 +342,7 @@ static void prefix_sum(int32_t *a, int64_t len, int64_t *bsum)
             s += a[i];
         bsum[b] = s;
     }
-    int64_t s = 0;
-    for (int64_t b = 0; b < nb; b++) {
-        int64_t t = bsum[b];
-        bsum[b] = s;
-        s += t;
-    }
+    int64_t s = scan_blocks(bsum, nb);
 #pragma omp parallel for schedule(static) if (len >= LP_PARALLEL_MIN)
     for (int64_t b = 0; b < nb; b++) {
         int32_t s2 = (int32_t)bsum[b];
@@ -363,12 +370,7 @@ static int64_t slot_offsets(work *k, int64_t len, int64_t *bsum)
         }
         bsum[b] = s;
     }
-    int64_t s = 0;
-    for (int64_t b = 0; b < nb; b++) {
-        int64_t t = bsum[b];
-        bsum[b] = s;
-        s += t;
-    }
+    int64_t s = scan_blocks(bsum, nb);
 #pragma omp parallel for schedule(static) if (len >= LP_PARALLEL_MIN)
     for (int64_t b = 0; b < nb; b++) {
         int64_t s2 = bsum[b], hi = (b + 1) * BLOCK < len ? (b + 1) * BLOCK : len;
