@@ -1148,7 +1148,7 @@ static void count_pieces(lp_i_blocks *bk, src *f, block *k, size_t from, int K)
         bk->quotes[c] = count_quotes(b + lo, hi - lo);
         size_t flo = fresh + nfresh * (size_t)c / (size_t)K;
         size_t fhi = fresh + nfresh * (size_t)(c + 1) / (size_t)K;
-        bk->piece_crc[c] = crc32_z(crc32(0L, Z_NULL, 0), b + flo, fhi - flo);
+        bk->piece_crc[c] = lp_i_crc32(0, b + flo, fhi - flo);
         bk->piece_len[c] = fhi - flo;
     }
     for (int c = 0; c < K; c++)

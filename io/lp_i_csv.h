@@ -71,6 +71,10 @@ static inline uint64_t lp_i_csv_hash(const char *s, size_t len)
     return lp_text_hash(s, len);
 }
 
+/* CRC-32 of p[0..len) continuing from crc (0 for a new stream), as zlib's
+ * crc32() computes it; several times faster with PCLMULQDQ (crc32.c). */
+uint32_t lp_i_crc32(uint32_t crc, const unsigned char *p, size_t len);
+
 /* ---- interning table ---------------------------------------------------- */
 
 /* Open addressing, linear probing, load factor <= 0.7, any capacity (so a

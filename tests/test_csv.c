@@ -2378,6 +2378,44 @@ static void test_parallel_truncated_gzip(void)
  * the rest) against strtod itself: bit-identical on random decimals of
  * every length, point position and sign, and on values at the fast path's
  * edges (2^53, 19 and 20 digits, 22 and 23 decimals). */
+/* lp_i_crc32 against zlib's crc32 of the same bytes: every length to 1100
+ * (short ones go to zlib, the rest through the 64-byte folds, the 16-byte
+ * folds and a tail of every length), odd starts, continued from earlier
+ * values, and a buffer of several MB, once of random bytes and once of
+ * bytes all 0xFF (every bit of every lane set). */
+static void test_crc32(void)
+{
+    size_t big = ((size_t)5 << 20) + 37;
+    unsigned char *p = malloc(big + 16);
+    CHECK(p != NULL);
+    if (!p) return;
+    for (size_t i = 0; i < big + 16; i++)
+        p[i] = (unsigned char)gen_below(256);
+    int bad = 0;
+    for (int round = 0; round < 2; round++) {
+        if (round) memset(p, 0xFF, big + 16);
+        for (size_t len = 0; len <= 1100; len++) {
+            size_t at = (size_t)gen_below(16);
+            uint32_t start =
+                len % 3 ? (uint32_t)gen_below(1 << 30) * 4u + (uint32_t)gen_below(4) : 0;
+            uint32_t want = (uint32_t)crc32(start, p + at, (uInt)len);
+            uint32_t got = lp_i_crc32(start, p + at, len);
+            if (got != want && bad++ < 5)
+                fprintf(stderr, "crc32 of %zu bytes at +%zu from %08x: %08x, zlib %08x\n", len, at,
+                        start, got, want);
+        }
+        uint32_t want = (uint32_t)crc32(0, p + 3, (uInt)big), got = lp_i_crc32(0, p + 3, big);
+        if (got != want && bad++ < 5)
+            fprintf(stderr, "crc32 of %zu bytes: %08x, zlib %08x\n", big, got, want);
+        /* in two pieces, the second continuing from the first */
+        got = lp_i_crc32(lp_i_crc32(0, p + 3, 1000003), p + 3 + 1000003, big - 1000003);
+        if (got != want && bad++ < 5)
+            fprintf(stderr, "crc32 in two pieces: %08x, zlib %08x\n", got, want);
+    }
+    CHECK(bad == 0);
+    free(p);
+}
+
 static void test_number_parser(void)
 {
     static const char *edge[] = {"9007199254740992",
@@ -2431,6 +2469,7 @@ int main(void)
     test_reader_chunk_boundaries();
     test_reader_gzip();
     test_number_parser();
+    test_crc32();
     /* the loader tests above under every split and thread count (the last
      * split is the default) */
     static const int threads[] = {1, 2, 8};
