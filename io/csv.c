@@ -110,7 +110,7 @@ struct lp_csv_reader {
     int in_started;        /* the first chunk was read (BOM handled) */
     int prev_chunk_cr;     /* the previous chunk ended with CR */
     int64_t bytes_before;  /* bytes of the chunks before this one */
-    uLong crc_before;      /* their CRC-32 */
+    uint32_t crc_before;   /* their CRC-32 */
 
     int64_t line;      /* physical line of in[in_pos], 1-based */
     int64_t rec_line;  /* line the current record started on */
@@ -146,7 +146,7 @@ lp_status lp_csv_open(lp_csv_reader **out, const char *path)
     r->fstart[0] = 0;
     r->line = 1;
     r->rec_line = 1;
-    r->crc_before = crc32(0L, Z_NULL, 0);
+    r->crc_before = 0;
     errno = 0;
     r->gz = gzopen(path, "rb");
     if (!r->gz) {
@@ -177,7 +177,7 @@ void lp_csv_close(lp_csv_reader *r)
  * of input; a read error or a truncated gzip stream is LP_EINPUT. */
 static lp_status refill(lp_csv_reader *r)
 {
-    r->crc_before = crc32(r->crc_before, r->in, (uInt)r->in_len);
+    r->crc_before = lp_i_crc32(r->crc_before, r->in, r->in_len);
     r->bytes_before += (int64_t)r->in_len;
     r->prev_chunk_cr = r->in_len > 0 && r->in[r->in_len - 1] == '\r';
     r->in_pos = r->in_len = 0;
@@ -431,7 +431,7 @@ int64_t lp_csv_bytes(const lp_csv_reader *r)
 
 uint32_t lp_csv_crc32(const lp_csv_reader *r)
 {
-    return (uint32_t)crc32(r->crc_before, r->in, (uInt)r->in_pos);
+    return lp_i_crc32(r->crc_before, r->in, r->in_pos);
 }
 
 lp_status lp_csv_name_fields(lp_csv_reader *r)
