@@ -898,12 +898,7 @@ lp_status lp_keyperson_run(lp_keyperson *out, const lp_graph *g)
         bsum[b] = cnt;
     }
     kp.n_articulation = n_art;
-    int64_t a = 0;
-    for (int64_t b = 0; b < nb; b++) {
-        int64_t t = bsum[b];
-        bsum[b] = a;
-        a += t;
-    }
+    (void)scan_blocks(bsum, nb);
 #pragma omp parallel for schedule(static) if (n >= LP_PARALLEL_MIN)
     for (int64_t b = 0; b < nb; b++) {
         int64_t i = bsum[b], hi = (b + 1) * BLOCK < n ? (b + 1) * BLOCK : n;
