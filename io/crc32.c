@@ -85,11 +85,8 @@ crc32_clmul(uint32_t crc, const unsigned char *p, size_t len)
 uint32_t lp_i_crc32(uint32_t crc, const unsigned char *p, size_t len)
 {
 #ifdef LP_CRC_CLMUL
-    static int clmul = -1; /* every thread finds the same answer */
-    int has = __atomic_load_n(&clmul, __ATOMIC_RELAXED);
-    if (has < 0)
-        __atomic_store_n(&clmul, has = __builtin_cpu_supports("pclmul") ? 1 : 0, __ATOMIC_RELAXED);
-    if (has && len >= 64) return crc32_clmul(crc, p, len);
+    /* libgcc's (compiler-rt's) constructor filled in the CPU's features */
+    if (len >= 64 && __builtin_cpu_supports("pclmul")) return crc32_clmul(crc, p, len);
 #endif
     return (uint32_t)crc32_z(crc, p, len);
 }

@@ -196,11 +196,8 @@ __attribute__((target("avx2"))) static uint32_t adler32_avx2(uint32_t adler, con
 uint32_t lp_h5c_adler32(uint32_t adler, const unsigned char *p, size_t len)
 {
 #ifdef LP_ADLER_AVX2
-    static int avx2 = -1; /* every thread finds the same answer */
-    int has = __atomic_load_n(&avx2, __ATOMIC_RELAXED);
-    if (has < 0)
-        __atomic_store_n(&avx2, has = __builtin_cpu_supports("avx2") ? 1 : 0, __ATOMIC_RELAXED);
-    if (has) return adler32_avx2(adler, p, len);
+    /* libgcc's (compiler-rt's) constructor filled in the CPU's features */
+    if (__builtin_cpu_supports("avx2")) return adler32_avx2(adler, p, len);
 #endif
     while (len > 0) { /* zlib's, in pieces its uInt can count */
         uInt k = len > (1u << 30) ? 1u << 30 : (uInt)len;
