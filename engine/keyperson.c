@@ -963,13 +963,29 @@ done:
 lp_status lp_keyperson_top(lp_vid **out_rows, int64_t *out_count, const lp_graph *g,
                            const lp_keyperson *kp, int64_t k)
 {
+    /* The persons at risk are those on the accounts' key-person lists: each
+     * once (a bitmap over the rows), far fewer than the rows, whose sparse
+     * at-risk column a scan would fault in page by page. lp_i_top_rows
+     * breaks every tie by row, so the order found does not matter. */
+    const int64_t listed = kp->key_persons_offsets ? kp->key_persons_offsets[kp->n_accounts] : 0;
+    uint64_t *seen = lp_calloc((size_t)g->n / 64 + 1, sizeof *seen);
+    lp_i_ranked *e = lp_malloc(((size_t)listed + 1) * sizeof *e);
+    if (!seen || !e) {
+        free(seen);
+        free(e);
+        return lp_error_nomem("top persons");
+    }
     int64_t c = 0;
-    lp_i_ranked *e = lp_malloc(((size_t)g->n + 1) * sizeof *e);
-    if (!e) return lp_error_nomem("top persons");
-    for (lp_vid v = 0; v < g->n; v++)
-        if ((g->role[v] & LP_ROLE_PERSON) && kp->accounts_at_risk[v] > 0)
-            e[c++] = (lp_i_ranked){
-                .value = kp->revenue_at_risk[v], .tie = kp->accounts_at_risk[v], .row = v};
+    for (int64_t j = 0; j < listed; j++) {
+        lp_vid v = kp->key_persons[j];
+        uint64_t bit = (uint64_t)1 << (v & 63);
+        if ((seen[v >> 6] & bit) || !(g->role[v] & LP_ROLE_PERSON) || kp->accounts_at_risk[v] <= 0)
+            continue;
+        seen[v >> 6] |= bit;
+        e[c++] = (lp_i_ranked){
+            .value = kp->revenue_at_risk[v], .tie = kp->accounts_at_risk[v], .row = v};
+    }
+    free(seen);
     lp_status st = lp_i_top_rows(out_rows, out_count, e, c, k);
     free(e);
     return st;

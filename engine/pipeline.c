@@ -126,11 +126,17 @@ static lp_status warn_dominant_key_person(lp_analysis *a, const lp_graph *g)
 {
     const lp_keyperson *kp = &a->keyperson;
     int64_t connected = kp->n_accounts - kp->orphan_accounts;
+    /* the person at risk for the most accounts, the lowest row of a tie:
+     * those at risk are exactly the persons on the accounts' key-person
+     * lists, far fewer than the rows (a scan of all n rows of the sparse
+     * at-risk column faulted in its untouched pages) */
+    const int64_t *risk = kp->accounts_at_risk;
+    const int64_t listed = kp->key_persons_offsets[kp->n_accounts];
     lp_vid best = -1;
-    for (lp_vid v = 0; v < g->n; v++)
-        if (kp->accounts_at_risk[v] > 0 &&
-            (best < 0 || kp->accounts_at_risk[v] > kp->accounts_at_risk[best]))
-            best = v;
+    for (int64_t j = 0; j < listed; j++) {
+        lp_vid v = kp->key_persons[j];
+        if (best < 0 || risk[v] > risk[best] || (risk[v] == risk[best] && v < best)) best = v;
+    }
     if (best < 0 || connected < LP_DOMINANT_KEY_PERSON_MIN_ACCOUNTS ||
         kp->accounts_at_risk[best] < LP_DOMINANT_KEY_PERSON_MIN_ACCOUNTS ||
         2 * kp->accounts_at_risk[best] <= connected)
