@@ -161,6 +161,8 @@ void lp_edges_free(lp_edges *edges)
     free(edges->src);
     free(edges->dst);
     free(edges->weight);
+    free(edges->wix);
+    free(edges->wtab);
     memset(edges, 0, sizeof *edges);
 }
 
@@ -180,11 +182,20 @@ static int team_size(void)
 /* Edge k of e is row base + k of the rows handed to the build. */
 static lp_status check_edges(const lp_edges *e, int64_t n, int64_t base)
 {
+    if (!e->weight && e->m) { /* weight classes: the table, then each row's class */
+        if (!e->wix || !e->wtab)
+            return lp_error_set(LP_EINTERNAL, "edge list without weights or classes");
+        for (int64_t i = 0; i < e->wtab_n; i++)
+            if (!(e->wtab[i] > 0) || e->wtab[i] > 1.7976931348623157e308)
+                return lp_error_set(LP_EINTERNAL, "weight class %lld is not positive finite",
+                                    (long long)i);
+    }
     for (int64_t k = 0; k < e->m; k++) {
         if (e->src[k] < 0 || e->src[k] >= n || e->dst[k] < 0 || e->dst[k] >= n)
             return lp_error_set(LP_EINTERNAL, "edge %lld names node row out of range",
                                 (long long)(base + k));
-        if (!(e->weight[k] > 0) || e->weight[k] > 1.7976931348623157e308)
+        if (e->weight ? !(e->weight[k] > 0) || e->weight[k] > 1.7976931348623157e308
+                      : e->wix[k] < e->wix_lo || (int64_t)e->wix[k] - e->wix_lo >= e->wtab_n)
             return lp_error_set(LP_EINTERNAL, "edge %lld has a non-positive weight",
                                 (long long)(base + k));
     }
@@ -620,6 +631,20 @@ lp_status lp_graph_build_lists(lp_graph *out, lp_nodes *nodes, lp_edges *lists, 
             int64_t b = (k1 < first[i + 1] ? k1 : first[i + 1]) - first[i];
             const lp_vid *src = lists[i].src, *dst = lists[i].dst;
             const double *w = lists[i].weight;
+            if (!w) { /* weight classes */
+                const int32_t *wx = lists[i].wix;
+                const int64_t lo = lists[i].wix_lo;
+                const double *tab = lists[i].wtab;
+                for (int64_t k = a; k < b; k++) {
+                    lp_vid s = src[k], d = dst[k];
+                    if (s == d) continue;
+                    merge_row *o = pr + h[s >> shift]++;
+                    o->u = s;
+                    o->v = d;
+                    o->w = tab[(int64_t)wx[k] - lo];
+                }
+                continue;
+            }
             for (int64_t k = a; k < b; k++) {
                 lp_vid s = src[k], d = dst[k];
                 if (s == d) continue;
