@@ -2293,9 +2293,16 @@ lp_status lp_crm_import(lp_graph *out, lp_crm_report *out_rep, const lp_crm_mapp
     c.rep.half_life_days = c.opt->half_life_days;
     if ((st = weigh_activities(&c.act, &act, (double)c.rep.as_of_day, c.opt->half_life_days)))
         goto done;
+    /* what the build does not read, freed before it allocates its own */
     lp_i_intern_free(&c.ids);
     sid_free(&c.sid);
     lp_i_intern_free(&c.types);
+    free(c.origin);
+    free(c.left);
+    free(c.line);
+    c.origin = NULL;
+    c.left = NULL;
+    c.line = NULL;
     c.rep.load.nodes_file.path = c.rep.dir;
     c.rep.load.nodes_file.size = c.rep.csv_bytes;
     c.rep.load.nodes_file.crc32 = (uint32_t)c.crc;
