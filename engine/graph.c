@@ -179,27 +179,29 @@ static int team_size(void)
 #endif
 }
 
-/* Edge k of e is row base + k of the rows handed to the build. */
-static lp_status check_edges(const lp_edges *e, int64_t n, int64_t base)
+/* A list's weight classes (its rows are checked in the build's first
+ * pass, in parallel: row_defect). */
+static lp_status check_classes(const lp_edges *e)
 {
-    if (!e->weight && e->m) { /* weight classes: the table, then each row's class */
-        if (!e->wix || !e->wtab)
-            return lp_error_set(LP_EINTERNAL, "edge list without weights or classes");
-        for (int64_t i = 0; i < e->wtab_n; i++)
-            if (!(e->wtab[i] > 0) || e->wtab[i] > 1.7976931348623157e308)
-                return lp_error_set(LP_EINTERNAL, "weight class %lld is not positive finite",
-                                    (long long)i);
-    }
-    for (int64_t k = 0; k < e->m; k++) {
-        if (e->src[k] < 0 || e->src[k] >= n || e->dst[k] < 0 || e->dst[k] >= n)
-            return lp_error_set(LP_EINTERNAL, "edge %lld names node row out of range",
-                                (long long)(base + k));
-        if (e->weight ? !(e->weight[k] > 0) || e->weight[k] > 1.7976931348623157e308
-                      : e->wix[k] < e->wix_lo || (int64_t)e->wix[k] - e->wix_lo >= e->wtab_n)
-            return lp_error_set(LP_EINTERNAL, "edge %lld has a non-positive weight",
-                                (long long)(base + k));
-    }
+    if (e->weight || !e->m) return LP_OK;
+    if (!e->wix || !e->wtab)
+        return lp_error_set(LP_EINTERNAL, "edge list without weights or classes");
+    for (int64_t i = 0; i < e->wtab_n; i++)
+        if (!(e->wtab[i] > 0) || e->wtab[i] > 1.7976931348623157e308)
+            return lp_error_set(LP_EINTERNAL, "weight class %lld is not positive finite",
+                                (long long)i);
     return LP_OK;
+}
+
+/* What is wrong with row k of e: 0 nothing, 1 a node row out of range, 2
+ * its weight (not positive finite) or weight class (outside the table). */
+static inline int row_defect(const lp_edges *e, int64_t k, int64_t n)
+{
+    if (e->src[k] < 0 || e->src[k] >= n || e->dst[k] < 0 || e->dst[k] >= n) return 1;
+    if (e->weight ? !(e->weight[k] > 0) || e->weight[k] > 1.7976931348623157e308
+                  : e->wix[k] < e->wix_lo || (int64_t)e->wix[k] - e->wix_lo >= e->wtab_n)
+        return 2;
+    return 0;
 }
 
 /* ---- sums that must stay finite ---------------------------------------- */
@@ -566,7 +568,7 @@ lp_status lp_graph_build_lists(lp_graph *out, lp_nodes *nodes, lp_edges *lists, 
     memset(&g, 0, sizeof g);
     int64_t n = nodes->id.count;
     merge_row *pr = NULL;
-    int64_t *hist = NULL, *bstart = NULL, *bcount = NULL, *loops = NULL;
+    int64_t *hist = NULL, *bstart = NULL, *bcount = NULL, *loops = NULL, *bad = NULL;
     int64_t me = 0, first[LP_BUILD_MAX_LISTS + 1];
 
     if (nlists < 1 || nlists > LP_BUILD_MAX_LISTS) {
@@ -580,7 +582,7 @@ lp_status lp_graph_build_lists(lp_graph *out, lp_nodes *nodes, lp_edges *lists, 
     }
     for (int i = 0; i < nlists; i++) {
         first[i] = me;
-        if ((st = check_edges(&lists[i], n, me))) goto done;
+        if ((st = check_classes(&lists[i]))) goto done;
         me += lists[i].m;
     }
     first[nlists] = me;
@@ -595,24 +597,32 @@ lp_status lp_graph_build_lists(lp_graph *out, lp_nodes *nodes, lp_edges *lists, 
     bstart = lp_malloc((size_t)(nb + 1) * sizeof *bstart);
     bcount = lp_malloc((size_t)nb * sizeof *bcount);
     loops = lp_calloc((size_t)tmax, sizeof *loops);
+    bad = lp_malloc((size_t)tmax * sizeof *bad);
     /* huge pages where the kernel allows: fewer page faults when first written */
     pr = lp_i_alloc_big((size_t)(me + 1) * sizeof *pr, 0);
-    if (!hist || !bstart || !bcount || !loops || !pr) {
+    if (!hist || !bstart || !bcount || !loops || !bad || !pr) {
         st = lp_error_nomem("edge merge");
         goto done;
     }
-    int64_t m0 = 0;
+    int64_t m0 = 0, first_bad = -1;
+    for (int i = 0; i < tmax; i++)
+        bad[i] = -1;
 #pragma omp parallel if (me >= LP_PARALLEL_MIN)
     {
         int nt = team_size(), t = lp_i_thread_id();
         int64_t k0 = me * t / nt, k1 = me * (t + 1) / nt;
         int64_t *h = hist + (int64_t)t * nb;
-        /* this thread's rows: [k0, k1) of the lists one after another */
-        for (int i = 0; i < nlists; i++) {
+        /* this thread's rows: [k0, k1) of the lists one after another,
+         * checked (the first bad one of each thread kept) and counted */
+        for (int i = 0; i < nlists && bad[t] < 0; i++) {
             int64_t a = k0 > first[i] ? k0 - first[i] : 0;
             int64_t b = (k1 < first[i + 1] ? k1 : first[i + 1]) - first[i];
             lp_vid *src = lists[i].src, *dst = lists[i].dst;
             for (int64_t k = a; k < b; k++) {
+                if (row_defect(&lists[i], k, n)) {
+                    bad[t] = first[i] + k;
+                    break;
+                }
                 lp_vid s = src[k], d = dst[k];
                 if (s == d) {
                     loops[t]++;
@@ -629,6 +639,8 @@ lp_status lp_graph_build_lists(lp_graph *out, lp_nodes *nodes, lp_edges *lists, 
 #pragma omp barrier
 #pragma omp single
         {
+            for (int i = 0; i < nt && first_bad < 0; i++)
+                first_bad = bad[i]; /* threads hold ascending ranges */
             int64_t at = 0;
             for (int64_t b = 0; b < nb; b++) {
                 bstart[b] = at;
@@ -642,7 +654,7 @@ lp_status lp_graph_build_lists(lp_graph *out, lp_nodes *nodes, lp_edges *lists, 
             m0 = at;
         }
         /* (barrier) */
-        for (int i = 0; i < nlists; i++) {
+        for (int i = 0; i < nlists && first_bad < 0; i++) {
             int64_t a = k0 > first[i] ? k0 - first[i] : 0;
             int64_t b = (k1 < first[i + 1] ? k1 : first[i + 1]) - first[i];
             const lp_vid *src = lists[i].src, *dst = lists[i].dst;
@@ -670,6 +682,17 @@ lp_status lp_graph_build_lists(lp_graph *out, lp_nodes *nodes, lp_edges *lists, 
                 o->w = w[k];
             }
         }
+    }
+    if (first_bad >= 0) {
+        int i = 0;
+        while (first_bad >= first[i + 1])
+            i++;
+        st = lp_error_set(LP_EINTERNAL,
+                          row_defect(&lists[i], first_bad - first[i], n) == 1
+                              ? "edge %lld names node row out of range"
+                              : "edge %lld has a non-positive weight",
+                          (long long)first_bad);
+        goto done;
     }
     for (int i = 0; i < tmax; i++)
         g.dropped_self_loops += loops[i];
@@ -738,6 +761,7 @@ done:
     free(bstart);
     free(bcount);
     free(loops);
+    free(bad);
     for (int i = 0; i < nlists; i++)
         lp_edges_free(&lists[i]);
     if (st) return st;

@@ -313,10 +313,50 @@ static void class_range_case(void)
     }
 }
 
+/* Bad rows (a caller's defect, found in the build's parallel first pass):
+ * the message names the first in row order at any thread count, two bad
+ * rows far apart in the second of two lists. */
+static void bad_row_case(void)
+{
+    static const int threads[] = {1, 2, 8};
+    for (int kind = 0; kind < 2; kind++)
+        for (int t = 0; t < 3; t++) {
+            set_threads(threads[t]);
+            lp_nodes nodes = make_nodes(1000);
+            lp_edges a = LP_EDGES_INIT, b = LP_EDGES_INIT;
+            for (int64_t k = 0; k < 100000; k++)
+                if (lp_edges_push(&a, (lp_vid)(k % 1000), (lp_vid)(k * 7 % 1000), 1.0) ||
+                    lp_edges_push(&b, (lp_vid)(k * 3 % 1000), (lp_vid)(k % 999), 2.0))
+                    abort();
+            /* list b's rows 60000 and 90000 (rows 160000 and 190000) */
+            if (kind == 0) {
+                b.dst[60000] = 1000;
+                b.weight[90000] = 0;
+            } else {
+                b.weight[60000] = -1;
+                b.src[90000] = -1;
+            }
+            lp_edges lists[2] = {a, b};
+            lp_graph g;
+            lp_status st = lp_graph_build_lists(&g, &nodes, lists, 2);
+            const char *want = kind == 0 ? "edge 160000 names node row out of range"
+                                         : "edge 160000 has a non-positive weight";
+            CHECK(st == LP_EINTERNAL && strcmp(lp_error_message(), want) == 0,
+                  "bad row %d (%d threads): status %d, message '%s'", kind, threads[t], (int)st,
+                  lp_error_message());
+            CHECK(lists[0].src == NULL && lists[1].src == NULL, "bad row: lists not consumed");
+            if (!st)
+                lp_graph_free(&g);
+            else
+                lp_nodes_free(&nodes);
+        }
+}
+
 int main(void)
 {
     rng_state = 12;
     class_range_case();
+    bad_row_case();
     order_case();
     overflow_case();
     run_case("empty", 5, 0, 0, 0);
