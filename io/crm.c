@@ -1967,6 +1967,21 @@ static lp_status crm_block_done(void *ctx, int n)
     return LP_OK;
 }
 
+/* Touch the bytes [from, to) of p once a page, on every thread: the pages
+ * of a list about to be filled are faulted in (the kernel zeroes them) in
+ * parallel, not one by one on the thread that merges the blocks (which
+ * copies too few rows per block to copy in parallel). Writes zeros where
+ * nothing was written yet. */
+static void touch_pages(void *p, size_t from, size_t to)
+{
+    const size_t page = 4096;
+    char *b = p;
+    int64_t np = to > from ? (int64_t)((to - from + page - 1) / page) : 0;
+#pragma omp parallel for schedule(static) if (np >= 1024)
+    for (int64_t i = 0; i < np; i++)
+        b[from + (size_t)i * page] = 0;
+}
+
 /* After a file's first block: room for about scale times its rows at once
  * (files with nodes: the id table and the per-node arrays; files of edges
  * only: the edge lists), instead of doubling (rehashing every id, copying
@@ -1983,10 +1998,21 @@ static lp_status crm_reserve(void *ctx, int n, double scale)
         }
         double ef = 1.02 * scale * (double)nf, ea = 1.02 * scale * (double)na;
         if (!(ef >= 0 && ef < 2e9 && ea >= 0 && ea < 2e9)) return LP_OK;
-        lp_status st = reserve_edges(&x->c->fixed, x->c->fixed.m + (int64_t)ef);
-        if (!st && act_grow(&x->c->act, x->c->act.m + (int64_t)ea))
-            st = lp_error_nomem("edge list");
-        return st;
+        crm *c = x->c;
+        lp_status st = reserve_edges(&c->fixed, c->fixed.m + (int64_t)ef);
+        if (!st && act_grow(&c->act, c->act.m + (int64_t)ea)) st = lp_error_nomem("edge list");
+        if (st) return st;
+        /* the rows to come, up to the estimate: their pages now, in parallel */
+        int64_t f1 = c->fixed.m + (int64_t)ef, a1 = c->act.m + (int64_t)ea;
+        if (f1 > c->fixed.cap) f1 = c->fixed.cap;
+        if (a1 > c->act.cap) a1 = c->act.cap;
+        touch_pages(c->fixed.src, (size_t)c->fixed.m * 4, (size_t)f1 * 4);
+        touch_pages(c->fixed.dst, (size_t)c->fixed.m * 4, (size_t)f1 * 4);
+        touch_pages(c->fixed.weight, (size_t)c->fixed.m * 8, (size_t)f1 * 8);
+        touch_pages(c->act.src, (size_t)c->act.m * 4, (size_t)a1 * 4);
+        touch_pages(c->act.dst, (size_t)c->act.m * 4, (size_t)a1 * 4);
+        touch_pages(c->act.day, (size_t)c->act.m * 4, (size_t)a1 * 4);
+        return LP_OK;
     }
     /* the rows, and the bytes of their ids and joined names (NULs included) */
     const file_spec *F = x->F;
