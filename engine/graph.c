@@ -9,8 +9,8 @@
  * neighbours sorted. Each edge's weight is thus summed exactly as a stable
  * sort by (u, v) followed by one scan would sum it (first row, then the
  * later rows in input order), at any thread count. The CSR snapshot is
- * filled from the sorted list, which leaves every neighbour list ascending
- * without a further sort.
+ * filled from the merged buckets in order (not copied into one list),
+ * which leaves every neighbour list ascending without a further sort.
  *
  * lp_graph_adopt and lp_csr_check serve the graph store, whose CSR is
  * mapped from the file: checked in one pass, then used where it lies.

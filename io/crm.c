@@ -5,9 +5,10 @@
  * give ids, names, revenue, ties and activities), and the reader, which
  * walks the mapping's files in order with the CSV loader's block reader
  * (lp_i_blocks_read, lp_i_csv.h) and fills an lp_nodes table and two edge
- * lists (fixed weights, and activities carrying their day until the as-of
- * day is known), then hands both to lp_graph_build_lists (no copy to
- * join them; activity weights from a per-day table). Ids are interned in the
+ * lists (fixed weights, and activities: 12-byte rows carrying their day,
+ * as the as-of day is known only at the end), then hands both to
+ * lp_graph_build_lists (no copy to join them; each activity row's weight
+ * read in the build from a per-day table: lp_edges' weight classes). Ids are interned in the
  * CSV loader's hash table (lp_i_csv.h); after each file with nodes, those of
  * up to SID_MAX bytes are also put into the short-id table, which the later
  * files' reference lookups read (one cache line per lookup; "short ids").
