@@ -1943,6 +1943,15 @@ static void copy_list(lp_edges *E, int64_t at, const lp_edges *from)
     memcpy(E->weight + at, from->weight, (size_t)from->m * sizeof *E->weight);
 }
 
+/* The activity rows of from into A at rows [at, at + from->m). */
+static void copy_acts(act_list *A, int64_t at, const act_list *from)
+{
+    if (!from->m) return;
+    memcpy(A->src + at, from->src, (size_t)from->m * sizeof *A->src);
+    memcpy(A->dst + at, from->dst, (size_t)from->m * sizeof *A->dst);
+    memcpy(A->day + at, from->day, (size_t)from->m * sizeof *A->day);
+}
+
 /* After the merges of a block of a file of edges only: the chunks' edges
  * into the places their merges reserved, in parallel (the copy and the
  * first touch of the lists' new pages were a serial part of the merge). */
@@ -1959,11 +1968,7 @@ static lp_status crm_block_done(void *ctx, int n)
     for (int k = 0; k < n; k++) {
         const crm_chunk *w = &c->chunk[k];
         copy_list(&c->fixed, w->at_fixed, &w->fixed);
-        if (w->act.m) {
-            memcpy(c->act.src + w->at_act, w->act.src, (size_t)w->act.m * sizeof *w->act.src);
-            memcpy(c->act.dst + w->at_act, w->act.dst, (size_t)w->act.m * sizeof *w->act.dst);
-            memcpy(c->act.day + w->at_act, w->act.day, (size_t)w->act.m * sizeof *w->act.day);
-        }
+        copy_acts(&c->act, w->at_act, &w->act);
     }
     return LP_OK;
 }
