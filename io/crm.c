@@ -884,6 +884,15 @@ static int act_grow(act_list *a, int64_t need)
     return act_reserve(a, cap < need ? need : cap);
 }
 
+/* The activity rows of from into A at rows [at, at + from->m). */
+static void copy_acts(act_list *A, int64_t at, const act_list *from)
+{
+    if (!from->m) return;
+    memcpy(A->src + at, from->src, (size_t)from->m * sizeof *A->src);
+    memcpy(A->dst + at, from->dst, (size_t)from->m * sizeof *A->dst);
+    memcpy(A->day + at, from->day, (size_t)from->m * sizeof *A->day);
+}
+
 /* Where a row's edges and counts go: the import's own lists (files with
  * nodes, read row by row in file order) or one chunk's (files of edges
  * only, whose chunks are parsed in parallel and merged in file order).
@@ -1941,15 +1950,6 @@ static void copy_list(lp_edges *E, int64_t at, const lp_edges *from)
     memcpy(E->src + at, from->src, (size_t)from->m * sizeof *E->src);
     memcpy(E->dst + at, from->dst, (size_t)from->m * sizeof *E->dst);
     memcpy(E->weight + at, from->weight, (size_t)from->m * sizeof *E->weight);
-}
-
-/* The activity rows of from into A at rows [at, at + from->m). */
-static void copy_acts(act_list *A, int64_t at, const act_list *from)
-{
-    if (!from->m) return;
-    memcpy(A->src + at, from->src, (size_t)from->m * sizeof *A->src);
-    memcpy(A->dst + at, from->dst, (size_t)from->m * sizeof *A->dst);
-    memcpy(A->day + at, from->day, (size_t)from->m * sizeof *A->day);
 }
 
 /* After the merges of a block of a file of edges only: the chunks' edges
