@@ -893,6 +893,21 @@ static void copy_acts(act_list *A, int64_t at, const act_list *from)
     memcpy(A->day + at, from->day, (size_t)from->m * sizeof *A->day);
 }
 
+/* Touch the bytes [from, to) of p once a page, on every thread: the pages
+ * of a list about to be filled are faulted in (the kernel zeroes them) in
+ * parallel, not one by one on the thread that merges the blocks (which
+ * copies too few rows per block to copy in parallel). Writes zeros where
+ * nothing was written yet. */
+static void touch_pages(void *p, size_t from, size_t to)
+{
+    const size_t page = 4096;
+    char *b = p;
+    int64_t np = to > from ? (int64_t)((to - from + page - 1) / page) : 0;
+#pragma omp parallel for schedule(static) if (np >= 1024)
+    for (int64_t i = 0; i < np; i++)
+        b[from + (size_t)i * page] = 0;
+}
+
 /* Where a row's edges and counts go: the import's own lists (files with
  * nodes, read row by row in file order) or one chunk's (files of edges
  * only, whose chunks are parsed in parallel and merged in file order).
@@ -1971,21 +1986,6 @@ static lp_status crm_block_done(void *ctx, int n)
         copy_acts(&c->act, w->at_act, &w->act);
     }
     return LP_OK;
-}
-
-/* Touch the bytes [from, to) of p once a page, on every thread: the pages
- * of a list about to be filled are faulted in (the kernel zeroes them) in
- * parallel, not one by one on the thread that merges the blocks (which
- * copies too few rows per block to copy in parallel). Writes zeros where
- * nothing was written yet. */
-static void touch_pages(void *p, size_t from, size_t to)
-{
-    const size_t page = 4096;
-    char *b = p;
-    int64_t np = to > from ? (int64_t)((to - from + page - 1) / page) : 0;
-#pragma omp parallel for schedule(static) if (np >= 1024)
-    for (int64_t i = 0; i < np; i++)
-        b[from + (size_t)i * page] = 0;
 }
 
 /* After a file's first block: room for about scale times its rows at once
