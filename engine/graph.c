@@ -9,8 +9,8 @@
  * neighbours sorted. Each edge's weight is thus summed exactly as a stable
  * sort by (u, v) followed by one scan would sum it (first row, then the
  * later rows in input order), at any thread count. The CSR snapshot is
- * filled from the sorted list, which leaves every neighbour list ascending
- * without a further sort.
+ * filled from the merged buckets in order (not copied into one list),
+ * which leaves every neighbour list ascending without a further sort.
  *
  * lp_graph_adopt and lp_csr_check serve the graph store, whose CSR is
  * mapped from the file: checked in one pass, then used where it lies.
@@ -161,6 +161,8 @@ void lp_edges_free(lp_edges *edges)
     free(edges->src);
     free(edges->dst);
     free(edges->weight);
+    free(edges->wix);
+    free(edges->wtab);
     memset(edges, 0, sizeof *edges);
 }
 
@@ -177,18 +179,29 @@ static int team_size(void)
 #endif
 }
 
-/* Edge k of e is row base + k of the rows handed to the build. */
-static lp_status check_edges(const lp_edges *e, int64_t n, int64_t base)
+/* A list's weight classes (its rows are checked in the build's first
+ * pass, in parallel: row_defect). */
+static lp_status check_classes(const lp_edges *e)
 {
-    for (int64_t k = 0; k < e->m; k++) {
-        if (e->src[k] < 0 || e->src[k] >= n || e->dst[k] < 0 || e->dst[k] >= n)
-            return lp_error_set(LP_EINTERNAL, "edge %lld names node row out of range",
-                                (long long)(base + k));
-        if (!(e->weight[k] > 0) || e->weight[k] > 1.7976931348623157e308)
-            return lp_error_set(LP_EINTERNAL, "edge %lld has a non-positive weight",
-                                (long long)(base + k));
-    }
+    if (e->weight || !e->m) return LP_OK;
+    if (!e->wix || !e->wtab)
+        return lp_error_set(LP_EINTERNAL, "edge list without weights or classes");
+    for (int64_t i = 0; i < e->wtab_n; i++)
+        if (!(e->wtab[i] > 0) || e->wtab[i] > 1.7976931348623157e308)
+            return lp_error_set(LP_EINTERNAL, "weight class %lld is not positive finite",
+                                (long long)i);
     return LP_OK;
+}
+
+/* What is wrong with row k of e: 0 nothing, 1 a node row out of range, 2
+ * its weight (not positive finite) or weight class (outside the table). */
+static inline int row_defect(const lp_edges *e, int64_t k, int64_t n)
+{
+    if (e->src[k] < 0 || e->src[k] >= n || e->dst[k] < 0 || e->dst[k] >= n) return 1;
+    if (e->weight ? !(e->weight[k] > 0) || e->weight[k] > 1.7976931348623157e308
+                  : e->wix[k] < e->wix_lo || (int64_t)e->wix[k] - e->wix_lo >= e->wtab_n)
+        return 2;
+    return 0;
 }
 
 /* ---- sums that must stay finite ---------------------------------------- */
@@ -230,22 +243,30 @@ static lp_status check_sums(const lp_nodes *nodes, const lp_csr *c)
     return LP_OK;
 }
 
-/* CSR of a canonical edge list (eu[k] < ev[k], (eu, ev) strictly
- * increasing). The list of v is its lower neighbours (edges (u, v), met in
- * ascending u because the list is ordered by its smaller endpoint) followed
- * by its upper neighbours (edges (v, w): one contiguous run of the list,
- * ascending w). So the upper parts are block copies, and only the lower
- * parts (a transposition) are scattered, in list order, which leaves every
- * list ascending without a sort.
+/* An oriented edge row (u < v) in the merge; canonical edges after it. */
+typedef struct {
+    lp_vid u, v;
+    double w;
+} merge_row;
+
+/* CSR of the canonical edges (u < v, (u, v) strictly increasing), held by
+ * the merge's buckets: bucket b's edges are r[at[b] + j], j < cnt[b], and
+ * the buckets follow one another in order (no copy into one list). The
+ * list of v is its lower neighbours (edges (u, v), met in ascending u
+ * because the edges are ordered by their smaller endpoint) followed by its
+ * upper neighbours (edges (v, w): one run of its bucket, ascending w). So
+ * the upper parts are runs copied, and only the lower parts (a
+ * transposition) are scattered, in edge order, which leaves every list
+ * ascending without a sort.
  *
  * Parallel without atomics and with the serial result at any thread count:
- * runs of the list (upper parts) are split among threads; for the lower
- * parts each thread owns a contiguous range of vertices and scans the whole
- * of ev, placing only the arcs into its own range (T sequential reads of ev
- * against m random writes shared among the threads). Temporary memory: one
- * int64 per vertex. */
-static lp_status build_csr(lp_csr *csr, int64_t n, int64_t m, const lp_vid *eu, const lp_vid *ev,
-                           const double *ew)
+ * buckets (upper parts) are split among threads; for the lower parts each
+ * thread owns a contiguous range of vertices and scans all the edges,
+ * placing only the arcs into its own range (T sequential reads against m
+ * random writes shared among the threads). Temporary memory: one int64
+ * per vertex. */
+static lp_status build_csr(lp_csr *csr, int64_t n, int64_t m, const merge_row *r, const int64_t *at,
+                           const int64_t *cnt, int64_t nb)
 {
     csr->n = (lp_vid)n;
     csr->m = m;
@@ -266,17 +287,23 @@ static lp_status build_csr(lp_csr *csr, int64_t n, int64_t m, const lp_vid *eu, 
         int nt = team_size(), t = lp_i_thread_id();
         lp_vid lo = (lp_vid)(n * t / nt), hi = (lp_vid)(n * (t + 1) / nt);
         /* pos[v] = lower degree of v (own range); off[u + 1] = upper degree
-         * of u (the run of u, counted by the thread holding its start). */
+         * of u (its run, in the bucket of u). */
         memset(pos + lo, 0, (size_t)(hi - lo) * sizeof *pos);
-        for (int64_t k = 0; k < m; k++)
-            if (ev[k] >= lo && ev[k] < hi) pos[ev[k]]++;
-#pragma omp for schedule(static)
-        for (int64_t k = 0; k < m; k++) {
-            if (k > 0 && eu[k] == eu[k - 1]) continue;
-            int64_t e = k + 1;
-            while (e < m && eu[e] == eu[k])
-                e++;
-            off[eu[k] + 1] = e - k;
+        for (int64_t b = 0; b < nb; b++) {
+            const merge_row *g = r + at[b];
+            for (int64_t j = 0, c = cnt[b]; j < c; j++)
+                if (g[j].v >= lo && g[j].v < hi) pos[g[j].v]++;
+        }
+#pragma omp for schedule(dynamic, 64)
+        for (int64_t b = 0; b < nb; b++) {
+            const merge_row *g = r + at[b];
+            for (int64_t j = 0, c = cnt[b]; j < c;) {
+                int64_t e = j + 1;
+                while (e < c && g[e].u == g[j].u)
+                    e++;
+                off[g[j].u + 1] = e - j;
+                j = e;
+            }
         }
         /* (barrier) */
 #pragma omp single
@@ -288,23 +315,31 @@ static lp_status build_csr(lp_csr *csr, int64_t n, int64_t m, const lp_vid *eu, 
             }
         }
         /* (barrier) Upper parts: the run of u ends its list. */
-#pragma omp for schedule(static) nowait
-        for (int64_t k = 0; k < m; k++) {
-            if (k > 0 && eu[k] == eu[k - 1]) continue;
-            int64_t e = k + 1;
-            while (e < m && eu[e] == eu[k])
-                e++;
-            int64_t base = off[eu[k] + 1] - (e - k);
-            memcpy(adj + base, ev + k, (size_t)(e - k) * sizeof *adj);
-            memcpy(wt + base, ew + k, (size_t)(e - k) * sizeof *wt);
+#pragma omp for schedule(dynamic, 64) nowait
+        for (int64_t b = 0; b < nb; b++) {
+            const merge_row *g = r + at[b];
+            for (int64_t j = 0, c = cnt[b]; j < c;) {
+                int64_t e = j + 1;
+                while (e < c && g[e].u == g[j].u)
+                    e++;
+                int64_t base = off[g[j].u + 1] - (e - j);
+                for (int64_t q = j; q < e; q++) {
+                    adj[base + q - j] = g[q].v;
+                    wt[base + q - j] = g[q].w;
+                }
+                j = e;
+            }
         }
-        /* Lower parts, in list order, disjoint from the upper parts. */
-        for (int64_t k = 0; k < m; k++) {
-            lp_vid v = ev[k];
-            if (v >= lo && v < hi) {
-                int64_t a = pos[v]++;
-                adj[a] = eu[k];
-                wt[a] = ew[k];
+        /* Lower parts, in edge order, disjoint from the upper parts. */
+        for (int64_t b = 0; b < nb; b++) {
+            const merge_row *g = r + at[b];
+            for (int64_t j = 0, c = cnt[b]; j < c; j++) {
+                lp_vid v = g[j].v;
+                if (v >= lo && v < hi) {
+                    int64_t a = pos[v]++;
+                    adj[a] = g[j].u;
+                    wt[a] = g[j].w;
+                }
             }
         }
     }
@@ -320,15 +355,15 @@ static void csr_free(lp_csr *csr)
     memset(csr, 0, sizeof *csr);
 }
 
-/* The rest of lp_graph_build once the edge list is canonical (merged,
- * sorted): the CSR, the role array, the counts, and the node table moved
- * in. Does not take eu/ev/ew. On failure g holds nothing (and *nodes is
- * left with the caller). */
-static lp_status build_from_canonical(lp_graph *g, lp_nodes *nodes, int64_t m, const lp_vid *eu,
-                                      const lp_vid *ev, const double *ew)
+/* The rest of lp_graph_build once the edges are canonical (merged,
+ * sorted; by bucket as build_csr reads them): the CSR, the role array, the
+ * counts, and the node table moved in. On failure g holds nothing (and
+ * *nodes is left with the caller). */
+static lp_status build_from_canonical(lp_graph *g, lp_nodes *nodes, int64_t m, const merge_row *r,
+                                      const int64_t *at, const int64_t *cnt, int64_t nb)
 {
     int64_t n = nodes->id.count;
-    lp_status st = build_csr(&g->csr, n, m, eu, ev, ew);
+    lp_status st = build_csr(&g->csr, n, m, r, at, cnt, nb);
     if (!st) {
         g->role = lp_i_alloc_big((size_t)n + 1, 1);
         if (!g->role) st = lp_error_nomem("roles");
@@ -355,10 +390,6 @@ lp_status lp_graph_build_igraph(lp_graph *g)
 /* ---- merging duplicate rows -------------------------------------------- */
 
 /* An oriented edge row (u < v) on its way to the canonical list. */
-typedef struct {
-    lp_vid u, v;
-    double w;
-} merge_row;
 
 /* Ascending sort of distinct 64-bit keys (quicksort, insertion sort below
  * 24 keys). The keys are distinct, so the result does not depend on the
@@ -537,9 +568,7 @@ lp_status lp_graph_build_lists(lp_graph *out, lp_nodes *nodes, lp_edges *lists, 
     memset(&g, 0, sizeof g);
     int64_t n = nodes->id.count;
     merge_row *pr = NULL;
-    int64_t *hist = NULL, *bstart = NULL, *bcount = NULL, *loops = NULL;
-    lp_vid *eu = NULL, *ev = NULL;
-    double *ew = NULL;
+    int64_t *hist = NULL, *bstart = NULL, *bcount = NULL, *loops = NULL, *bad = NULL;
     int64_t me = 0, first[LP_BUILD_MAX_LISTS + 1];
 
     if (nlists < 1 || nlists > LP_BUILD_MAX_LISTS) {
@@ -553,7 +582,7 @@ lp_status lp_graph_build_lists(lp_graph *out, lp_nodes *nodes, lp_edges *lists, 
     }
     for (int i = 0; i < nlists; i++) {
         first[i] = me;
-        if ((st = check_edges(&lists[i], n, me))) goto done;
+        if ((st = check_classes(&lists[i]))) goto done;
         me += lists[i].m;
     }
     first[nlists] = me;
@@ -568,24 +597,32 @@ lp_status lp_graph_build_lists(lp_graph *out, lp_nodes *nodes, lp_edges *lists, 
     bstart = lp_malloc((size_t)(nb + 1) * sizeof *bstart);
     bcount = lp_malloc((size_t)nb * sizeof *bcount);
     loops = lp_calloc((size_t)tmax, sizeof *loops);
+    bad = lp_malloc((size_t)tmax * sizeof *bad);
     /* huge pages where the kernel allows: fewer page faults when first written */
     pr = lp_i_alloc_big((size_t)(me + 1) * sizeof *pr, 0);
-    if (!hist || !bstart || !bcount || !loops || !pr) {
+    if (!hist || !bstart || !bcount || !loops || !bad || !pr) {
         st = lp_error_nomem("edge merge");
         goto done;
     }
-    int64_t m0 = 0;
+    int64_t m0 = 0, first_bad = -1;
+    for (int i = 0; i < tmax; i++)
+        bad[i] = -1;
 #pragma omp parallel if (me >= LP_PARALLEL_MIN)
     {
         int nt = team_size(), t = lp_i_thread_id();
         int64_t k0 = me * t / nt, k1 = me * (t + 1) / nt;
         int64_t *h = hist + (int64_t)t * nb;
-        /* this thread's rows: [k0, k1) of the lists one after another */
-        for (int i = 0; i < nlists; i++) {
+        /* this thread's rows: [k0, k1) of the lists one after another,
+         * checked (the first bad one of each thread kept) and counted */
+        for (int i = 0; i < nlists && bad[t] < 0; i++) {
             int64_t a = k0 > first[i] ? k0 - first[i] : 0;
             int64_t b = (k1 < first[i + 1] ? k1 : first[i + 1]) - first[i];
             lp_vid *src = lists[i].src, *dst = lists[i].dst;
             for (int64_t k = a; k < b; k++) {
+                if (row_defect(&lists[i], k, n)) {
+                    bad[t] = first[i] + k;
+                    break;
+                }
                 lp_vid s = src[k], d = dst[k];
                 if (s == d) {
                     loops[t]++;
@@ -602,6 +639,8 @@ lp_status lp_graph_build_lists(lp_graph *out, lp_nodes *nodes, lp_edges *lists, 
 #pragma omp barrier
 #pragma omp single
         {
+            for (int i = 0; i < nt && first_bad < 0; i++)
+                first_bad = bad[i]; /* threads hold ascending ranges */
             int64_t at = 0;
             for (int64_t b = 0; b < nb; b++) {
                 bstart[b] = at;
@@ -615,11 +654,25 @@ lp_status lp_graph_build_lists(lp_graph *out, lp_nodes *nodes, lp_edges *lists, 
             m0 = at;
         }
         /* (barrier) */
-        for (int i = 0; i < nlists; i++) {
+        for (int i = 0; i < nlists && first_bad < 0; i++) {
             int64_t a = k0 > first[i] ? k0 - first[i] : 0;
             int64_t b = (k1 < first[i + 1] ? k1 : first[i + 1]) - first[i];
             const lp_vid *src = lists[i].src, *dst = lists[i].dst;
             const double *w = lists[i].weight;
+            if (!w) { /* weight classes */
+                const int32_t *wx = lists[i].wix;
+                const int64_t lo = lists[i].wix_lo;
+                const double *tab = lists[i].wtab;
+                for (int64_t k = a; k < b; k++) {
+                    lp_vid s = src[k], d = dst[k];
+                    if (s == d) continue;
+                    merge_row *o = pr + h[s >> shift]++;
+                    o->u = s;
+                    o->v = d;
+                    o->w = tab[(int64_t)wx[k] - lo];
+                }
+                continue;
+            }
             for (int64_t k = a; k < b; k++) {
                 lp_vid s = src[k], d = dst[k];
                 if (s == d) continue;
@@ -629,6 +682,17 @@ lp_status lp_graph_build_lists(lp_graph *out, lp_nodes *nodes, lp_edges *lists, 
                 o->w = w[k];
             }
         }
+    }
+    if (first_bad >= 0) {
+        int i = 0;
+        while (first_bad >= first[i + 1])
+            i++;
+        st = lp_error_set(LP_EINTERNAL,
+                          row_defect(&lists[i], first_bad - first[i], n) == 1
+                              ? "edge %lld names node row out of range"
+                              : "edge %lld has a non-positive weight",
+                          (long long)first_bad);
+        goto done;
     }
     for (int i = 0; i < tmax; i++)
         g.dropped_self_loops += loops[i];
@@ -661,46 +725,30 @@ lp_status lp_graph_build_lists(lp_graph *out, lp_nodes *nodes, lp_edges *lists, 
         st = lp_error_nomem("edge merge");
         goto done;
     }
+    /* the buckets' edges stay where they are (bucket b's at pr[bstart[b]],
+     * bcount[b] of them): build_csr reads them by bucket */
     int64_t m = 0;
-    for (int64_t b = 0; b < nb; b++) {
-        int64_t c = bcount[b];
-        bcount[b] = m; /* now where the bucket's edges go */
-        m += c;
-    }
+    for (int64_t b = 0; b < nb; b++)
+        m += bcount[b];
     g.merged_duplicates = m0 - m;
-    eu = lp_i_alloc_big((size_t)(m + 1) * sizeof *eu, 0);
-    ev = lp_i_alloc_big((size_t)(m + 1) * sizeof *ev, 0);
-    ew = lp_i_alloc_big((size_t)(m + 1) * sizeof *ew, 0);
-    if (!eu || !ev || !ew) {
-        st = lp_error_nomem("edge merge");
-        goto done;
-    }
-#pragma omp parallel for schedule(dynamic, 64) if (m >= LP_PARALLEL_MIN)
-    for (int64_t b = 0; b < nb; b++) {
-        int64_t to = bcount[b], c = (b + 1 < nb ? bcount[b + 1] : m) - to;
-        const merge_row *r = pr + bstart[b];
-        for (int64_t j = 0; j < c; j++) {
-            eu[to + j] = r[j].u;
-            ev[to + j] = r[j].v;
-            ew[to + j] = r[j].w;
-        }
-    }
-    free(pr);
-    pr = NULL;
     /* A sum of finite positive weights that overflows stays infinite: the
      * first such edge in (u, v) order is the one a merging scan meets first. */
-    for (int64_t j = 0; j < m; j++)
-        if (!isfinite(ew[j])) {
-            char a[LP_TEXT_MSG_CAP], b[LP_TEXT_MSG_CAP];
+    for (int64_t b = 0; b < nb; b++)
+        for (int64_t j = 0; j < bcount[b]; j++) {
+            const merge_row *e = pr + bstart[b] + j;
+            if (isfinite(e->w)) continue;
+            char a[LP_TEXT_MSG_CAP], t[LP_TEXT_MSG_CAP];
             st = lp_error_set(LP_EINPUT,
                               "edge \"%s\" - \"%s\": the weights of its duplicate rows add "
                               "up to more than %.4g (the largest number)",
-                              id_text(a, sizeof a, nodes, eu[j]),
-                              id_text(b, sizeof b, nodes, ev[j]), DBL_MAX);
+                              id_text(a, sizeof a, nodes, e->u), id_text(t, sizeof t, nodes, e->v),
+                              DBL_MAX);
             goto done;
         }
 
-    st = build_from_canonical(&g, nodes, m, eu, ev, ew);
+    st = build_from_canonical(&g, nodes, m, pr, bstart, bcount, nb);
+    free(pr);
+    pr = NULL;
     if (!st && (st = check_sums(&g.nodes, &g.csr))) {
         *nodes = g.nodes; /* back to the caller, as on every failure */
         memset(&g.nodes, 0, sizeof g.nodes);
@@ -713,9 +761,7 @@ done:
     free(bstart);
     free(bcount);
     free(loops);
-    free(eu);
-    free(ev);
-    free(ew);
+    free(bad);
     for (int i = 0; i < nlists; i++)
         lp_edges_free(&lists[i]);
     if (st) return st;

@@ -76,15 +76,24 @@ lp_status lp_nodes_push(lp_nodes *nodes, const char *id, size_t id_len, int32_t 
                         double revenue);
 void lp_nodes_free(lp_nodes *nodes); /* accepts NULL */
 
-/* Edge rows as read, before merging. */
+/* Edge rows as read, before merging. Rows whose weights are few distinct
+ * values (the CRM import's activities: one per day) may give them as a
+ * class per row instead: weight NULL, row k's weight wtab[wix[k] - wix_lo]
+ * (4 bytes a row instead of 8). Only lp_graph_build_lists reads that form
+ * (push and reserve are for weight lists); lp_edges_free frees wix and wtab. */
 typedef struct lp_edges {
     int64_t m, cap;
     lp_vid *src, *dst; /* [m] node rows */
-    double *weight;    /* [m] positive finite */
+    double *weight;    /* [m] positive finite; or NULL and: */
+    int32_t *wix;      /* [m] weight classes in [wix_lo, wix_lo + wtab_n) */
+    double *wtab;      /* [wtab_n] their weights, positive finite */
+    int64_t wtab_n;
+    int32_t wix_lo;
 } lp_edges;
 #define LP_EDGES_INIT                                                                              \
     {                                                                                              \
-        .m = 0, .cap = 0, .src = NULL, .dst = NULL, .weight = NULL                                 \
+        .m = 0, .cap = 0, .src = NULL, .dst = NULL, .weight = NULL, .wix = NULL, .wtab = NULL,     \
+        .wtab_n = 0, .wix_lo = 0                                                                   \
     }
 
 lp_status lp_edges_push(lp_edges *edges, lp_vid src, lp_vid dst, double weight);

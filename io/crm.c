@@ -5,9 +5,10 @@
  * give ids, names, revenue, ties and activities), and the reader, which
  * walks the mapping's files in order with the CSV loader's block reader
  * (lp_i_blocks_read, lp_i_csv.h) and fills an lp_nodes table and two edge
- * lists (fixed weights, and activities carrying their day until the as-of
- * day is known), then hands both to lp_graph_build_lists (no copy to
- * join them; activity weights from a per-day table). Ids are interned in the
+ * lists (fixed weights, and activities: 12-byte rows carrying their day,
+ * as the as-of day is known only at the end), then hands both to
+ * lp_graph_build_lists (no copy to join them; each activity row's weight
+ * read in the build from a per-day table: lp_edges' weight classes). Ids are interned in the
  * CSV loader's hash table (lp_i_csv.h); after each file with nodes, those of
  * up to SID_MAX bytes are also put into the short-id table, which the later
  * files' reference lookups read (one cache line per lookup; "short ids").
@@ -828,12 +829,92 @@ static void sid_place(sid_table *t, const sid_ent *e, uint64_t h)
     t->slot[i] = *e;
 }
 
+/* Activity rows: 12 bytes each, the day a row carries standing in for its
+ * weight until the as-of day is known; the build then reads the weights
+ * from a table of days (lp_edges' weight classes), so no row ever holds a
+ * weight of its own. */
+typedef struct act_list {
+    int64_t m, cap;
+    lp_vid *src, *dst;
+    int32_t *day; /* days since 1970-01-01 (years 0000-9999 fit) */
+} act_list;
+
+static void act_free(act_list *a)
+{
+    free(a->src);
+    free(a->dst);
+    free(a->day);
+    memset(a, 0, sizeof *a);
+}
+
+/* Room for cap rows (exactly), the rows kept; big lists on huge pages,
+ * copied rather than realloc'ed (as lp_edges_reserve). 0, or -1 (out of
+ * memory, a intact). */
+static int act_reserve(act_list *a, int64_t cap)
+{
+    if (cap <= a->cap) return 0;
+    lp_vid *s = lp_i_alloc_big((size_t)cap * sizeof *s, 0);
+    lp_vid *d = s ? lp_i_alloc_big((size_t)cap * sizeof *d, 0) : NULL;
+    int32_t *y = d ? lp_i_alloc_big((size_t)cap * sizeof *y, 0) : NULL;
+    if (!y) {
+        free(s);
+        free(d);
+        return -1;
+    }
+    if (a->m) {
+        memcpy(s, a->src, (size_t)a->m * sizeof *s);
+        memcpy(d, a->dst, (size_t)a->m * sizeof *d);
+        memcpy(y, a->day, (size_t)a->m * sizeof *y);
+    }
+    free(a->src);
+    free(a->dst);
+    free(a->day);
+    a->src = s;
+    a->dst = d;
+    a->day = y;
+    a->cap = cap;
+    return 0;
+}
+
+/* Room for `need` rows, at least doubling when it grows. */
+static int act_grow(act_list *a, int64_t need)
+{
+    if (need <= a->cap) return 0;
+    int64_t cap = a->cap ? 2 * a->cap : 4096;
+    return act_reserve(a, cap < need ? need : cap);
+}
+
+/* The activity rows of from into A at rows [at, at + from->m). */
+static void copy_acts(act_list *A, int64_t at, const act_list *from)
+{
+    if (!from->m) return;
+    memcpy(A->src + at, from->src, (size_t)from->m * sizeof *A->src);
+    memcpy(A->dst + at, from->dst, (size_t)from->m * sizeof *A->dst);
+    memcpy(A->day + at, from->day, (size_t)from->m * sizeof *A->day);
+}
+
+/* Touch the bytes [from, to) of p once a page, on every thread: the pages
+ * of a list about to be filled are faulted in (the kernel zeroes them) in
+ * parallel, not one by one on the thread that merges the blocks (which
+ * copies too few rows per block to copy in parallel). Writes zeros where
+ * nothing was written yet. */
+static void touch_pages(void *p, size_t from, size_t to)
+{
+    const size_t page = 4096;
+    char *b = p;
+    int64_t np = to > from ? (int64_t)((to - from + page - 1) / page) : 0;
+#pragma omp parallel for schedule(static) if (np >= 1024)
+    for (int64_t i = 0; i < np; i++)
+        b[from + (size_t)i * page] = 0;
+}
+
 /* Where a row's edges and counts go: the import's own lists (files with
  * nodes, read row by row in file order) or one chunk's (files of edges
  * only, whose chunks are parsed in parallel and merged in file order).
  * Nothing here sets the error message: -1 means out of memory. */
 typedef struct sink {
-    lp_edges *fixed, *act; /* act: weight holds the day until the end */
+    lp_edges *fixed;
+    act_list *act;
     int64_t unknown[CRM_MAX_SLOTS];
     int64_t skipped_left, skipped_unknown, edges;
     int64_t max_day;
@@ -846,7 +927,8 @@ typedef struct crm {
     const lp_crm_mapping *m;
     const lp_crm_options *opt;
     lp_nodes nodes;
-    lp_edges fixed, act; /* act: weight holds the day until the end */
+    lp_edges fixed;
+    act_list act;
     lp_i_intern ids, types;
     sid_table sid; /* the ids of up to SID_MAX bytes of nodes [0, sid_rows), for lookups */
     int64_t sid_rows;
@@ -1459,9 +1541,16 @@ static int emit_edges(const file_spec *F, int64_t self, const int64_t *day, cons
                 s->skipped_unknown++;
             continue;
         }
-        int rc = es->nrec ? push_edge(s->act, (lp_vid)u, (lp_vid)v, (double)day[e])
-                          : push_edge(s->fixed, (lp_vid)u, (lp_vid)v, es->weight);
-        if (rc) return -1;
+        if (es->nrec) {
+            act_list *a = s->act;
+            if (a->m == a->cap && act_grow(a, a->m + 1)) return -1;
+            a->src[a->m] = (lp_vid)u;
+            a->dst[a->m] = (lp_vid)v;
+            a->day[a->m] = (int32_t)day[e];
+            a->m++;
+        } else if (push_edge(s->fixed, (lp_vid)u, (lp_vid)v, es->weight)) {
+            return -1;
+        }
         s->edges++;
     }
     return 0;
@@ -1608,7 +1697,8 @@ typedef struct crm_chunk {
     int8_t *rwhy;
     uint64_t *rh; /* [nrecs] hash of the node id (id_prefix + id) */
     /* files of edges only: the chunk's rows done in parallel */
-    lp_edges fixed, act;
+    lp_edges fixed;
+    act_list act;
     sink s;
     int64_t at_fixed, at_act; /* where the merge placed them in the import's lists */
     int64_t rows;
@@ -1631,7 +1721,7 @@ static void chunk_free(crm_chunk *w)
     free(w->rwhy);
     free(w->rh);
     lp_edges_free(&w->fixed);
-    lp_edges_free(&w->act);
+    act_free(&w->act);
     free(w->s.key);
 }
 
@@ -1858,9 +1948,8 @@ static lp_status crm_merge(void *ctx, int k, const lp_i_chunk *ch, int64_t base)
     c->rep.load.skipped_rows += w->nerr - stored;
     fr->bad_rows += w->nerr - stored;
     /* room and place for the chunk's edges, copied by crm_block_done */
-    if ((st = reserve_edges(&c->fixed, c->fixed.m + w->fixed.m)) ||
-        (st = reserve_edges(&c->act, c->act.m + w->act.m)))
-        return st;
+    if ((st = reserve_edges(&c->fixed, c->fixed.m + w->fixed.m))) return st;
+    if (act_grow(&c->act, c->act.m + w->act.m)) return lp_error_nomem("edge list");
     w->at_fixed = c->fixed.m;
     w->at_act = c->act.m;
     c->fixed.m += w->fixed.m;
@@ -1894,7 +1983,7 @@ static lp_status crm_block_done(void *ctx, int n)
     for (int k = 0; k < n; k++) {
         const crm_chunk *w = &c->chunk[k];
         copy_list(&c->fixed, w->at_fixed, &w->fixed);
-        copy_list(&c->act, w->at_act, &w->act);
+        copy_acts(&c->act, w->at_act, &w->act);
     }
     return LP_OK;
 }
@@ -1915,8 +2004,21 @@ static lp_status crm_reserve(void *ctx, int n, double scale)
         }
         double ef = 1.02 * scale * (double)nf, ea = 1.02 * scale * (double)na;
         if (!(ef >= 0 && ef < 2e9 && ea >= 0 && ea < 2e9)) return LP_OK;
-        lp_status st = reserve_edges(&x->c->fixed, x->c->fixed.m + (int64_t)ef);
-        return st ? st : reserve_edges(&x->c->act, x->c->act.m + (int64_t)ea);
+        crm *c = x->c;
+        lp_status st = reserve_edges(&c->fixed, c->fixed.m + (int64_t)ef);
+        if (!st && act_grow(&c->act, c->act.m + (int64_t)ea)) st = lp_error_nomem("edge list");
+        if (st) return st;
+        /* the rows to come, up to the estimate: their pages now, in parallel */
+        int64_t f1 = c->fixed.m + (int64_t)ef, a1 = c->act.m + (int64_t)ea;
+        if (f1 > c->fixed.cap) f1 = c->fixed.cap;
+        if (a1 > c->act.cap) a1 = c->act.cap;
+        touch_pages(c->fixed.src, (size_t)c->fixed.m * 4, (size_t)f1 * 4);
+        touch_pages(c->fixed.dst, (size_t)c->fixed.m * 4, (size_t)f1 * 4);
+        touch_pages(c->fixed.weight, (size_t)c->fixed.m * 8, (size_t)f1 * 8);
+        touch_pages(c->act.src, (size_t)c->act.m * 4, (size_t)a1 * 4);
+        touch_pages(c->act.dst, (size_t)c->act.m * 4, (size_t)a1 * 4);
+        touch_pages(c->act.day, (size_t)c->act.m * 4, (size_t)a1 * 4);
+        return LP_OK;
     }
     /* the rows, and the bytes of their ids and joined names (NULs included) */
     const file_spec *F = x->F;
@@ -2133,38 +2235,38 @@ static double day_weight(double day, double as_of, double hl)
     return w;
 }
 
-/* Replace the day each activity row carries by its weight. Days are whole
- * numbers in a range of a few thousand, so the weights come from a table
- * of the range (day_weight per distinct day: the same bits as per row)
- * when the range is at most CRM_DAY_TABLE days. */
-#define CRM_DAY_TABLE (1 << 20)
-static lp_status weigh_activities(lp_edges *act, double as_of, double hl)
+/* The activity rows as a list of the build's with weight classes: each
+ * row's class is its day, the table holds day_weight of every day from the
+ * earliest to the latest (the same bits as day_weight per row). Days are
+ * those of years 0000-9999, so the table has at most 3.7 million entries
+ * (a few thousand for real exports). a's arrays move into *out. */
+static lp_status weigh_activities(act_list *a, lp_edges *out, double as_of, double hl)
 {
-    int64_t na = act->m;
-    double *wt = act->weight, lo = 0, hi = 0;
-    if (na == 0) return LP_OK;
-    lo = hi = wt[0];
+    int64_t na = a->m;
+    const int32_t *day = a->day;
+    int32_t lo = 0, hi = 0;
+    if (na) lo = hi = day[0];
 #pragma omp parallel for schedule(static) reduction(min : lo) reduction(max : hi) if (na >= 65536)
     for (int64_t k = 0; k < na; k++) {
-        if (wt[k] < lo) lo = wt[k];
-        if (wt[k] > hi) hi = wt[k];
+        if (day[k] < lo) lo = day[k];
+        if (day[k] > hi) hi = day[k];
     }
-    double *tab = NULL;
-    int64_t base = (int64_t)lo, span = 0;
-    if (lo >= -1e15 && hi <= 1e15 && hi - lo < CRM_DAY_TABLE) {
-        span = (int64_t)hi - base + 1;
-        if (!(tab = lp_malloc((size_t)span * sizeof *tab)))
-            return lp_error_nomem("activity weights");
-        for (int64_t i = 0; i < span; i++)
-            tab[i] = day_weight((double)(base + i), as_of, hl);
-    }
-#pragma omp parallel for schedule(static) if (na >= 65536)
-    for (int64_t k = 0; k < na; k++) {
-        double d = wt[k];
-        int64_t i = tab ? (int64_t)d - base : -1;
-        wt[k] = i >= 0 && i < span && (double)(base + i) == d ? tab[i] : day_weight(d, as_of, hl);
-    }
-    free(tab);
+    int64_t span = na ? (int64_t)hi - lo + 1 : 0;
+    double *tab = lp_malloc((size_t)(span ? span : 1) * sizeof *tab);
+    if (!tab) return lp_error_nomem("activity weights");
+#pragma omp parallel for schedule(static) if (span >= 65536)
+    for (int64_t i = 0; i < span; i++)
+        tab[i] = day_weight((double)(lo + i), as_of, hl);
+    lp_edges e = LP_EDGES_INIT;
+    e.m = e.cap = na;
+    e.src = a->src;
+    e.dst = a->dst;
+    e.wix = a->day;
+    e.wix_lo = lo;
+    e.wtab = tab;
+    e.wtab_n = span;
+    memset(a, 0, sizeof *a);
+    *out = e;
     return LP_OK;
 }
 
@@ -2175,10 +2277,9 @@ lp_status lp_crm_import(lp_graph *out, lp_crm_report *out_rep, const lp_crm_mapp
     crm c;
     memset(&c, 0, sizeof c);
     lp_nodes ninit = LP_NODES_INIT;
-    lp_edges einit = LP_EDGES_INIT;
+    lp_edges einit = LP_EDGES_INIT, act = LP_EDGES_INIT;
     c.nodes = ninit;
     c.fixed = einit;
-    c.act = einit;
     c.m = m;
     c.opt = opt ? opt : &defaults;
     c.crc = crc32(0L, Z_NULL, 0);
@@ -2222,10 +2323,18 @@ lp_status lp_crm_import(lp_graph *out, lp_crm_report *out_rep, const lp_crm_mapp
     c.rep.has_activity = c.has_day;
     c.rep.as_of_day = c.opt->has_as_of ? c.opt->as_of_day : c.has_day ? c.max_day : 0;
     c.rep.half_life_days = c.opt->half_life_days;
-    if ((st = weigh_activities(&c.act, (double)c.rep.as_of_day, c.opt->half_life_days))) goto done;
+    if ((st = weigh_activities(&c.act, &act, (double)c.rep.as_of_day, c.opt->half_life_days)))
+        goto done;
+    /* what the build does not read, freed before it allocates its own */
     lp_i_intern_free(&c.ids);
     sid_free(&c.sid);
     lp_i_intern_free(&c.types);
+    free(c.origin);
+    free(c.left);
+    free(c.line);
+    c.origin = NULL;
+    c.left = NULL;
+    c.line = NULL;
     c.rep.load.nodes_file.path = c.rep.dir;
     c.rep.load.nodes_file.size = c.rep.csv_bytes;
     c.rep.load.nodes_file.crc32 = (uint32_t)c.crc;
@@ -2234,15 +2343,14 @@ lp_status lp_crm_import(lp_graph *out, lp_crm_report *out_rep, const lp_crm_mapp
     c.rep.load.edges_file.crc32 = m->crc;
     {
         /* the fixed ties' rows, then the activities' (no copy to join them) */
-        lp_edges lists[2] = {c.fixed, c.act};
+        lp_edges lists[2] = {c.fixed, act};
         memset(&c.fixed, 0, sizeof c.fixed);
-        memset(&c.act, 0, sizeof c.act);
         st = lp_graph_build_lists(out, &c.nodes, lists, 2);
     }
 done:
     lp_nodes_free(&c.nodes);
     lp_edges_free(&c.fixed);
-    lp_edges_free(&c.act);
+    act_free(&c.act);
     lp_i_intern_free(&c.ids);
     sid_free(&c.sid);
     lp_i_intern_free(&c.types);

@@ -7,7 +7,10 @@
  * merged and self-loop counts too. Cases: many duplicates with weights
  * whose sum depends on the order (1e16 + 1 + 1), hubs holding most rows
  * (one bucket far bigger than the others), node counts around the bucket
- * width, and a node count large enough for wider buckets. */
+ * width, and a node count large enough for wider buckets. Lists whose
+ * rows give weight classes (wix, wtab) instead of weights must give the
+ * same CSR bit for bit (every other list so, classes in reverse row order
+ * from a negative wix_lo); a class outside the table is refused. */
 #include "lp_test.h"
 
 #include <math.h>
@@ -118,9 +121,35 @@ static lp_nodes make_nodes(int64_t n)
     return nodes;
 }
 
-/* Build rows (split into nparts lists at the given cuts) and compare. */
+/* Rows [a, b) as a list with weight classes: row k's class is
+ * lo + (b - 1 - k), the table holds w[k] at that place. */
+static lp_edges class_list(const lp_vid *src, const lp_vid *dst, const double *w, int64_t a,
+                           int64_t b, int32_t lo)
+{
+    lp_edges e = LP_EDGES_INIT;
+    int64_t n = b - a;
+    e.m = e.cap = n;
+    e.src = malloc((size_t)(n ? n : 1) * sizeof *e.src);
+    e.dst = malloc((size_t)(n ? n : 1) * sizeof *e.dst);
+    e.wix = malloc((size_t)(n ? n : 1) * sizeof *e.wix);
+    e.wtab = malloc((size_t)(n ? n : 1) * sizeof *e.wtab);
+    if (!e.src || !e.dst || !e.wix || !e.wtab) abort();
+    e.wix_lo = lo;
+    e.wtab_n = n;
+    for (int64_t k = a; k < b; k++) {
+        e.src[k - a] = src[k];
+        e.dst[k - a] = dst[k];
+        e.wix[k - a] = (int32_t)(lo + (b - 1 - k));
+        e.wtab[b - 1 - k] = w[k];
+    }
+    return e;
+}
+
+/* Build rows (split into nparts lists at the given cuts; with classes,
+ * the odd-numbered lists give weight classes) and compare. */
 static void check_case(const char *what, int64_t n, const lp_vid *src, const lp_vid *dst,
-                       const double *w, int64_t m, const ref_csr *r, int nparts, int threads)
+                       const double *w, int64_t m, const ref_csr *r, int nparts, int threads,
+                       int classes)
 {
     set_threads(threads);
     lp_nodes nodes = make_nodes(n);
@@ -128,30 +157,34 @@ static void check_case(const char *what, int64_t n, const lp_vid *src, const lp_
     for (int p = 0; p < nparts; p++) {
         lp_edges e = LP_EDGES_INIT;
         int64_t a = m * p / nparts, b = m * (p + 1) / nparts;
+        if (classes && (p % 2 == 1 || nparts == 1)) {
+            lists[p] = class_list(src, dst, w, a, b, -1000 - p);
+            continue;
+        }
         for (int64_t k = a; k < b; k++)
             if (lp_edges_push(&e, src[k], dst[k], w[k])) abort();
         lists[p] = e;
     }
     lp_graph g;
-    lp_status st = nparts == 1 ? lp_graph_build(&g, &nodes, &lists[0])
-                               : lp_graph_build_lists(&g, &nodes, lists, nparts);
+    lp_status st = nparts == 1 && !classes ? lp_graph_build(&g, &nodes, &lists[0])
+                                           : lp_graph_build_lists(&g, &nodes, lists, nparts);
     CHECK(st == LP_OK, "%s: build failed: %s", what, lp_error_message());
     if (st) {
         lp_nodes_free(&nodes);
         return;
     }
-    CHECK(g.n == n && g.m == r->m, "%s (%d parts, %d threads): m %lld, want %lld", what, nparts,
-          threads, (long long)g.m, (long long)r->m);
+    CHECK(g.n == n && g.m == r->m, "%s (%d parts, %d threads, classes %d): m %lld, want %lld", what,
+          nparts, threads, classes, (long long)g.m, (long long)r->m);
     CHECK(g.merged_duplicates == r->merged && g.dropped_self_loops == r->loops,
-          "%s (%d parts, %d threads): merged %lld loops %lld, want %lld %lld", what, nparts,
-          threads, (long long)g.merged_duplicates, (long long)g.dropped_self_loops,
+          "%s (%d parts, %d threads, classes %d): merged %lld loops %lld, want %lld %lld", what,
+          nparts, threads, classes, (long long)g.merged_duplicates, (long long)g.dropped_self_loops,
           (long long)r->merged, (long long)r->loops);
     if (g.m == r->m) {
         int same = memcmp(g.csr.offset, r->offset, (size_t)(n + 1) * sizeof *r->offset) == 0 &&
                    memcmp(g.csr.adj, r->adj, (size_t)(2 * r->m) * sizeof *r->adj) == 0 &&
                    memcmp(g.csr.weight, r->weight, (size_t)(2 * r->m) * sizeof *r->weight) == 0;
-        CHECK(same, "%s (%d parts, %d threads): CSR differs from the reference", what, nparts,
-              threads);
+        CHECK(same, "%s (%d parts, %d threads, classes %d): CSR differs from the reference", what,
+              nparts, threads, classes);
     }
     lp_graph_free(&g);
 }
@@ -188,7 +221,8 @@ static void run_case(const char *what, int64_t n, int64_t m, int hubs, int dup_p
     static const int threads[] = {1, 2, 8};
     for (int t = 0; t < 3; t++)
         for (int parts = 1; parts <= 3; parts++)
-            check_case(what, n, src, dst, w, m, &r, parts, threads[t]);
+            for (int classes = 0; classes < 2; classes++)
+                check_case(what, n, src, dst, w, m, &r, parts, threads[t], classes);
     ref_free(&r);
     free(src);
     free(dst);
@@ -253,9 +287,76 @@ static void overflow_case(void)
     }
 }
 
+/* A row whose class is outside the table: refused (a defect of the
+ * caller), the lists consumed, the nodes left with the caller. */
+static void class_range_case(void)
+{
+    static const lp_vid src[3] = {0, 1, 2}, dst[3] = {1, 2, 0};
+    static const double w[3] = {1, 2, 3};
+    for (int bad = 0; bad < 3; bad++) {
+        lp_nodes nodes = make_nodes(3);
+        lp_edges e = class_list(src, dst, w, 0, 3, 5);
+        if (bad == 1) e.wix[1] = 4; /* below wix_lo */
+        if (bad == 2) e.wix[2] = 8; /* past the table */
+        lp_graph g;
+        lp_status st = lp_graph_build_lists(&g, &nodes, &e, 1);
+        CHECK(bad ? st == LP_EINTERNAL : st == LP_OK, "class range %d: status %d (%s)", bad,
+              (int)st, lp_error_message());
+        CHECK(e.m == 0 && e.wix == NULL && e.wtab == NULL, "class range %d: not consumed", bad);
+        if (!st) {
+            CHECK(g.m == 3 && g.csr.weight[0] == 1 && g.csr.weight[1] == 3,
+                  "class range: weights %g %g", g.csr.weight[0], g.csr.weight[1]);
+            lp_graph_free(&g);
+        } else {
+            lp_nodes_free(&nodes);
+        }
+    }
+}
+
+/* Bad rows (a caller's defect, found in the build's parallel first pass):
+ * the message names the first in row order at any thread count, two bad
+ * rows far apart in the second of two lists. */
+static void bad_row_case(void)
+{
+    static const int threads[] = {1, 2, 8};
+    for (int kind = 0; kind < 2; kind++)
+        for (int t = 0; t < 3; t++) {
+            set_threads(threads[t]);
+            lp_nodes nodes = make_nodes(1000);
+            lp_edges a = LP_EDGES_INIT, b = LP_EDGES_INIT;
+            for (int64_t k = 0; k < 100000; k++)
+                if (lp_edges_push(&a, (lp_vid)(k % 1000), (lp_vid)(k * 7 % 1000), 1.0) ||
+                    lp_edges_push(&b, (lp_vid)(k * 3 % 1000), (lp_vid)(k % 999), 2.0))
+                    abort();
+            /* list b's rows 60000 and 90000 (rows 160000 and 190000) */
+            if (kind == 0) {
+                b.dst[60000] = 1000;
+                b.weight[90000] = 0;
+            } else {
+                b.weight[60000] = -1;
+                b.src[90000] = -1;
+            }
+            lp_edges lists[2] = {a, b};
+            lp_graph g;
+            lp_status st = lp_graph_build_lists(&g, &nodes, lists, 2);
+            const char *want = kind == 0 ? "edge 160000 names node row out of range"
+                                         : "edge 160000 has a non-positive weight";
+            CHECK(st == LP_EINTERNAL && strcmp(lp_error_message(), want) == 0,
+                  "bad row %d (%d threads): status %d, message '%s'", kind, threads[t], (int)st,
+                  lp_error_message());
+            CHECK(lists[0].src == NULL && lists[1].src == NULL, "bad row: lists not consumed");
+            if (!st)
+                lp_graph_free(&g);
+            else
+                lp_nodes_free(&nodes);
+        }
+}
+
 int main(void)
 {
     rng_state = 12;
+    class_range_case();
+    bad_row_case();
     order_case();
     overflow_case();
     run_case("empty", 5, 0, 0, 0);
