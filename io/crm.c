@@ -1636,9 +1636,10 @@ static lp_status do_row(crm *c, int fi, file_spec *F, const rd *f, lp_crm_file_r
     int64_t self = -1;
     if (F->has_node) {
         self = c->nodes.id.count;
-        /* make_key's buffer is reused below: add the node first */
+        /* make_key's buffer is reused below: add the node first (the name
+         * buffer is NULL while no row had a name: memcpy wants a pointer) */
         if ((st = add_node(c, c->key, klen, h, active ? F->type : F->inactive_type, revenue,
-                           c->name, name_len, fi, !active, f->line)))
+                           c->name ? c->name : "", name_len, fi, !active, f->line)))
             return st;
         fr->nodes++;
         if (F->has_tie && active) {
@@ -1988,6 +1989,8 @@ static lp_status crm_block_done(void *ctx, int n)
     return LP_OK;
 }
 
+static lp_status sid_sync(crm *c, int64_t more);
+
 /* After a file's first block: room for about scale times its rows at once
  * (files with nodes: the id table and the per-node arrays; files of edges
  * only: the edge lists), instead of doubling (rehashing every id, copying
@@ -2040,29 +2043,34 @@ static lp_status crm_reserve(void *ctx, int n, double scale)
     double est = 1.02 * scale * (double)rows, f = est / (rows ? (double)rows : 1);
     if (!(est > (double)rows && est < 2e9)) return LP_OK;
     lp_status st = lp_i_intern_reserve(&x->c->ids, (int64_t)est);
-    return st ? st
-              : reserve_nodes(x->c, (int64_t)est, (int64_t)(f * (double)id_bytes),
-                              (int64_t)(f * (double)name_bytes));
+    if (!st)
+        st = reserve_nodes(x->c, (int64_t)est, (int64_t)(f * (double)id_bytes),
+                           (int64_t)(f * (double)name_bytes));
+    /* the short-id table too, now that it holds the earlier files' ids
+     * only: at the end of the file only its own are placed, instead of
+     * every id again in a table grown then */
+    return st ? st : sid_sync(x->c, (int64_t)est);
 }
 
 /* sid_sync's rows per round of overlapped misses: a thread keeps about
  * SID_TOUCH / threads of them (those of its share of the slots) */
 #define SID_TOUCH 128
 
-/* Add the nodes added since the last call (a file with nodes was read) to
- * the short-id table, which the later files' lookups read. In parallel:
+/* Add the nodes added since the last call (a file with nodes was read, or
+ * is about to be) to the short-id table, which the later files' lookups
+ * read, in a table with room for `more` further ids. In parallel:
  * each thread places the ids whose probe starts in its share of the slots
  * and stays in it (the rest, few, are placed after, in row order); the ids
  * are distinct, so where each lands does not change what a lookup finds. */
-static lp_status sid_sync(crm *c)
+static lp_status sid_sync(crm *c, int64_t more)
 {
     int64_t from = c->sid_rows, to = c->nodes.id.count;
-    if (from == to) return LP_OK;
+    if (from == to && (uint64_t)(to + more) * 2 <= c->sid.cap) return LP_OK;
     lp_status st = LP_OK;
-    if ((uint64_t)to * 2 > c->sid.cap) {
+    if ((uint64_t)(to + more) * 2 > c->sid.cap) {
         /* too full (load factor 0.5): a new table, every row placed again
          * in parallel below (huge pages: the probes are random) */
-        uint64_t need = 2 * (uint64_t)to + 64;
+        uint64_t need = 2 * (uint64_t)(to + more) + 64;
         if (need >= ((uint64_t)1 << 32)) return lp_error_nomem("id table (too many ids)");
         sid_ent *ns = lp_i_alloc_big((size_t)need * sizeof *ns, 1);
         if (!ns) return lp_error_nomem("id table");
@@ -2194,7 +2202,7 @@ static lp_status read_file(crm *c, int fi, const char *dir)
     st = lp_i_blocks_read(c->blocks, path, &cl, &info);
     if (st) return st; /* the report is dropped: no counts to add */
     sink_flush(c, &c->ser, fr, F->nslots);
-    if (F->has_node && (st = sid_sync(c))) return st;
+    if (F->has_node && (st = sid_sync(c, 0))) return st;
     fr->bytes = info.bytes;
     c->rep.csv_bytes += fr->bytes;
     c->crc = crc32_combine(c->crc, info.crc32, (z_off_t)fr->bytes);
