@@ -677,13 +677,16 @@ static lp_status core_part(work *k, lp_keyperson *kp)
 {
     const lp_vid nc = k->nc, R = nc, n = k->n;
     size_t s1 = (size_t)nc + 1;
+    /* the arrays the serial search fills are zeroed first, on every
+     * thread: their first-touch page faults are taken in parallel, not one
+     * by one by the search (the stack is touched only as deep as it goes) */
     search s = {.vs = lp_i_alloc_big((s1 / 32 + 1) * sizeof(uint64_t), 0),
-                .disc = lp_i_alloc_big(s1 * sizeof(int32_t), 0),
+                .disc = lp_i_alloc_big(s1 * sizeof(int32_t), 1),
                 .stack = lp_i_alloc_big(s1 * sizeof(frame), 0),
-                .order = lp_i_alloc_big(s1 * sizeof(lp_vid), 0),
-                .ppre = lp_i_alloc_big(s1 * sizeof(int32_t), 0),
-                .pospre = lp_i_alloc_big(s1 * sizeof(int32_t), 0),
-                .ca = lp_i_alloc_big(s1, 0)};
+                .order = lp_i_alloc_big(s1 * sizeof(lp_vid), 1),
+                .ppre = lp_i_alloc_big(s1 * sizeof(int32_t), 1),
+                .pospre = lp_i_alloc_big(s1 * sizeof(int32_t), 1),
+                .ca = lp_i_alloc_big(s1, 1)};
     post q = {0};
     lp_status st = LP_OK;
     if (!s.vs || !s.disc || !s.stack || !s.order || !s.ppre || !s.pospre || !s.ca) {
