@@ -117,27 +117,9 @@ void lp_nodes_free(lp_nodes *nodes)
 lp_status lp_edges_reserve(lp_edges *edges, int64_t cap)
 {
     if (cap <= edges->cap) return LP_OK;
-    /* copied rather than realloc'ed: filling a fresh huge-page list takes
-     * one page fault per 2 MiB instead of one per 4 KiB */
-    lp_vid *s = lp_i_alloc_big((size_t)cap * sizeof *s, 0);
-    lp_vid *d = s ? lp_i_alloc_big((size_t)cap * sizeof *d, 0) : NULL;
-    double *w = d ? lp_i_alloc_big((size_t)cap * sizeof *w, 0) : NULL;
-    if (!w) {
-        free(s);
-        free(d);
-        return lp_error_nomem("edge list");
-    }
-    if (edges->m) {
-        memcpy(s, edges->src, (size_t)edges->m * sizeof *s);
-        memcpy(d, edges->dst, (size_t)edges->m * sizeof *d);
-        memcpy(w, edges->weight, (size_t)edges->m * sizeof *w);
-    }
-    free(edges->src);
-    free(edges->dst);
-    free(edges->weight);
-    edges->src = s;
-    edges->dst = d;
-    edges->weight = w;
+    void **const arr[] = {(void **)&edges->src, (void **)&edges->dst, (void **)&edges->weight};
+    const size_t size[] = {sizeof *edges->src, sizeof *edges->dst, sizeof *edges->weight};
+    if (lp_i_move_arrays(arr, size, 3, edges->m, cap, 0)) return lp_error_nomem("edge list");
     edges->cap = cap;
     return LP_OK;
 }

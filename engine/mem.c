@@ -29,3 +29,22 @@ void *lp_i_alloc_big(size_t bytes, int zero)
     }
     return p;
 }
+
+int lp_i_move_arrays(void **const arr[], const size_t size[], int k, int64_t used, int64_t cap,
+                     int zero)
+{
+    void *q[8] = {NULL};
+    if (k > 8) return -1;
+    for (int i = 0; i < k; i++)
+        if (!(q[i] = lp_i_alloc_big((size_t)cap * size[i], zero))) {
+            for (int j = 0; j < i; j++)
+                free(q[j]);
+            return -1;
+        }
+    for (int i = 0; i < k; i++) {
+        if (used > 0) memcpy(q[i], *arr[i], (size_t)used * size[i]);
+        free(*arr[i]);
+        *arr[i] = q[i];
+    }
+    return 0;
+}

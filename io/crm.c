@@ -853,25 +853,9 @@ static void act_free(act_list *a)
 static int act_reserve(act_list *a, int64_t cap)
 {
     if (cap <= a->cap) return 0;
-    lp_vid *s = lp_i_alloc_big((size_t)cap * sizeof *s, 0);
-    lp_vid *d = s ? lp_i_alloc_big((size_t)cap * sizeof *d, 0) : NULL;
-    int32_t *y = d ? lp_i_alloc_big((size_t)cap * sizeof *y, 0) : NULL;
-    if (!y) {
-        free(s);
-        free(d);
-        return -1;
-    }
-    if (a->m) {
-        memcpy(s, a->src, (size_t)a->m * sizeof *s);
-        memcpy(d, a->dst, (size_t)a->m * sizeof *d);
-        memcpy(y, a->day, (size_t)a->m * sizeof *y);
-    }
-    free(a->src);
-    free(a->dst);
-    free(a->day);
-    a->src = s;
-    a->dst = d;
-    a->day = y;
+    void **const arr[] = {(void **)&a->src, (void **)&a->dst, (void **)&a->day};
+    const size_t size[] = {sizeof *a->src, sizeof *a->dst, sizeof *a->day};
+    if (lp_i_move_arrays(arr, size, 3, a->m, cap, 0)) return -1;
     a->cap = cap;
     return 0;
 }
@@ -966,26 +950,10 @@ static lp_status reserve_node_arrays(crm *c, int64_t more, int exact)
             cap *= 2;
     }
     /* huge pages, copied (as lp_edges_reserve) */
-    int32_t *o = lp_i_alloc_big((size_t)cap * sizeof *o, exact);
-    uint8_t *l = o ? lp_i_alloc_big((size_t)cap, exact) : NULL;
-    int64_t *ln = l ? lp_i_alloc_big((size_t)cap * sizeof *ln, exact) : NULL;
-    if (!ln) {
-        free(o);
-        free(l);
+    void **const arr[] = {(void **)&c->origin, (void **)&c->left, (void **)&c->line};
+    const size_t size[] = {sizeof *c->origin, sizeof *c->left, sizeof *c->line};
+    if (lp_i_move_arrays(arr, size, 3, c->nodes.id.count, cap, exact))
         return lp_error_nomem("CRM node table");
-    }
-    int64_t used = c->nodes.id.count;
-    if (used) {
-        memcpy(o, c->origin, (size_t)used * sizeof *o);
-        memcpy(l, c->left, (size_t)used);
-        memcpy(ln, c->line, (size_t)used * sizeof *ln);
-    }
-    free(c->origin);
-    free(c->left);
-    free(c->line);
-    c->origin = o;
-    c->left = l;
-    c->line = ln;
     c->cap = cap;
     return LP_OK;
 }
