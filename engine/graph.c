@@ -231,6 +231,16 @@ typedef struct {
     double w;
 } merge_row;
 
+/* The end of the run of rows from g[j] with g[j]'s u (a bucket's rows are
+ * ordered by u), c rows in all. */
+static inline int64_t run_end(const merge_row *g, int64_t j, int64_t c)
+{
+    int64_t e = j + 1;
+    while (e < c && g[e].u == g[j].u)
+        e++;
+    return e;
+}
+
 /* CSR of the canonical edges (u < v, (u, v) strictly increasing), held by
  * the merge's buckets: bucket b's edges are r[at[b] + j], j < cnt[b], and
  * the buckets follow one another in order (no copy into one list). The
@@ -279,12 +289,9 @@ static lp_status build_csr(lp_csr *csr, int64_t n, int64_t m, const merge_row *r
 #pragma omp for schedule(dynamic, 64)
         for (int64_t b = 0; b < nb; b++) {
             const merge_row *g = r + at[b];
-            for (int64_t j = 0, c = cnt[b]; j < c;) {
-                int64_t e = j + 1;
-                while (e < c && g[e].u == g[j].u)
-                    e++;
+            for (int64_t j = 0, c = cnt[b], e; j < c; j = e) {
+                e = run_end(g, j, c);
                 off[g[j].u + 1] = e - j;
-                j = e;
             }
         }
         /* (barrier) */
@@ -300,16 +307,13 @@ static lp_status build_csr(lp_csr *csr, int64_t n, int64_t m, const merge_row *r
 #pragma omp for schedule(dynamic, 64) nowait
         for (int64_t b = 0; b < nb; b++) {
             const merge_row *g = r + at[b];
-            for (int64_t j = 0, c = cnt[b]; j < c;) {
-                int64_t e = j + 1;
-                while (e < c && g[e].u == g[j].u)
-                    e++;
+            for (int64_t j = 0, c = cnt[b], e; j < c; j = e) {
+                e = run_end(g, j, c);
                 int64_t base = off[g[j].u + 1] - (e - j);
                 for (int64_t q = j; q < e; q++) {
                     adj[base + q - j] = g[q].v;
                     wt[base + q - j] = g[q].w;
                 }
-                j = e;
             }
         }
         /* Lower parts, in edge order, disjoint from the upper parts. */
