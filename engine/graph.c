@@ -375,8 +375,6 @@ lp_status lp_graph_build_igraph(lp_graph *g)
 
 /* ---- merging duplicate rows -------------------------------------------- */
 
-/* An oriented edge row (u < v) on its way to the canonical list. */
-
 /* Ascending sort of distinct 64-bit keys (quicksort, insertion sort below
  * 24 keys). The keys are distinct, so the result does not depend on the
  * pivots. */
@@ -644,28 +642,16 @@ lp_status lp_graph_build_lists(lp_graph *out, lp_nodes *nodes, lp_edges *lists, 
             int64_t a = k0 > first[i] ? k0 - first[i] : 0;
             int64_t b = (k1 < first[i + 1] ? k1 : first[i + 1]) - first[i];
             const lp_vid *src = lists[i].src, *dst = lists[i].dst;
-            const double *w = lists[i].weight;
-            if (!w) { /* weight classes */
-                const int32_t *wx = lists[i].wix;
-                const int64_t lo = lists[i].wix_lo;
-                const double *tab = lists[i].wtab;
-                for (int64_t k = a; k < b; k++) {
-                    lp_vid s = src[k], d = dst[k];
-                    if (s == d) continue;
-                    merge_row *o = pr + h[s >> shift]++;
-                    o->u = s;
-                    o->v = d;
-                    o->w = tab[(int64_t)wx[k] - lo];
-                }
-                continue;
-            }
+            const double *w = lists[i].weight, *tab = lists[i].wtab; /* weights or classes */
+            const int32_t *wx = lists[i].wix;
+            const int64_t lo = lists[i].wix_lo;
             for (int64_t k = a; k < b; k++) {
                 lp_vid s = src[k], d = dst[k];
                 if (s == d) continue;
                 merge_row *o = pr + h[s >> shift]++;
                 o->u = s;
                 o->v = d;
-                o->w = w[k];
+                o->w = w ? w[k] : tab[(int64_t)wx[k] - lo];
             }
         }
     }

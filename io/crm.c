@@ -966,11 +966,8 @@ static lp_status reserve_node_arrays(crm *c, int64_t more, int exact)
 static int prefault_grow(void **p, int64_t *cap, int64_t used, int64_t want, size_t esize)
 {
     if (want <= *cap) return 0;
-    void *q = lp_i_alloc_big((size_t)want * esize, 1);
-    if (!q) return -1;
-    if (used) memcpy(q, *p, (size_t)used * esize);
-    free(*p);
-    *p = q;
+    void **const arr[] = {p};
+    if (lp_i_move_arrays(arr, &esize, 1, used, want, 1)) return -1;
     *cap = want;
     return 0;
 }
@@ -1983,12 +1980,13 @@ static lp_status crm_reserve(void *ctx, int n, double scale)
         int64_t f1 = c->fixed.m + (int64_t)ef, a1 = c->act.m + (int64_t)ea;
         if (f1 > c->fixed.cap) f1 = c->fixed.cap;
         if (a1 > c->act.cap) a1 = c->act.cap;
-        touch_pages(c->fixed.src, (size_t)c->fixed.m * 4, (size_t)f1 * 4);
-        touch_pages(c->fixed.dst, (size_t)c->fixed.m * 4, (size_t)f1 * 4);
-        touch_pages(c->fixed.weight, (size_t)c->fixed.m * 8, (size_t)f1 * 8);
-        touch_pages(c->act.src, (size_t)c->act.m * 4, (size_t)a1 * 4);
-        touch_pages(c->act.dst, (size_t)c->act.m * 4, (size_t)a1 * 4);
-        touch_pages(c->act.day, (size_t)c->act.m * 4, (size_t)a1 * 4);
+        const size_t sv = sizeof(lp_vid), sw = sizeof *c->fixed.weight, sd = sizeof *c->act.day;
+        touch_pages(c->fixed.src, (size_t)c->fixed.m * sv, (size_t)f1 * sv);
+        touch_pages(c->fixed.dst, (size_t)c->fixed.m * sv, (size_t)f1 * sv);
+        touch_pages(c->fixed.weight, (size_t)c->fixed.m * sw, (size_t)f1 * sw);
+        touch_pages(c->act.src, (size_t)c->act.m * sv, (size_t)a1 * sv);
+        touch_pages(c->act.dst, (size_t)c->act.m * sv, (size_t)a1 * sv);
+        touch_pages(c->act.day, (size_t)c->act.m * sd, (size_t)a1 * sd);
         return LP_OK;
     }
     /* the rows, and the bytes of their ids and joined names (NULs included) */
