@@ -2,26 +2,44 @@
  * the same resulting graph.
  *
  *   bench_crm EXPORT_DIR WORK_DIR [--crm salesforce|hubspot] [--threads T] [--runs R]
- *             [--crm-only] [--files]
+ *             [--memory cold|warm] [--pause S] [--crm-only] [--files]
  *
- * 1. crm:  lp_crm_import of EXPORT_DIR (median of R runs): seconds, CSV
- *          bytes read, MB/s (10^6 bytes) of CSV;
- * 2. writes the graph it made as WORK_DIR/nodes.csv and WORK_DIR/edges.csv
- *    (one row per node; one row per merged edge with its weight), untimed;
- * 3. csv:  lp_graph_load_csv of those two files (median of R runs): seconds,
- *          bytes, MB/s;
- * then the ratio crm / csv seconds (the target: within 2x) and a check that
- * both routes give the same graph (ids, types, revenue, CSR; weights equal
- * to the last bit, since "%.17g" round-trips). One key=value line each.
- * --crm-only: step 1 only (for profiling the import alone). --files: the
- * seconds from the start of the import at which each file was read (on
- * stderr; the rest up to the total is the activity weights and the build).
- * Generate the export with scripts/make_crm_sample.py (bench/README.md).
+ * 1. untimed: lp_crm_import of EXPORT_DIR, the graph it made written as
+ *    WORK_DIR/nodes.csv and WORK_DIR/edges.csv (one row per node; one row
+ *    per merged edge with its weight), read back by lp_graph_load_csv and
+ *    compared (ids, types, revenue, CSR; weights equal to the last bit,
+ *    since "%.17g" round-trips): agree=1 when the routes give one graph;
+ * 2. R rounds of: crm, lp_crm_import of EXPORT_DIR; csv, lp_graph_load_csv
+ *    of the two files. Seconds (medians), CSV bytes read, MB/s (10^6 bytes)
+ *    of CSV, then the ratio crm / csv of the medians (the target: within
+ *    2x). One key=value line each.
+ *
+ * Every import runs in a fresh child process, as a user's import does, and
+ * the two routes alternate, so that both meet the same machine. On this
+ * VM the first touch of memory the host has taken back (virtio-balloon
+ * free page reporting, about 2 s after a process frees it) costs about
+ * 1-1.7 s per GB, against 0.05-0.1 s per GB for memory the guest still
+ * holds: a run that follows another reuses the memory that one freed.
+ * --memory says how every run starts: cold (default), after a pause of S
+ * seconds (default 10) in which the memory of the run before goes back;
+ * warm, after the child touched and freed 3 GB (more than either route's
+ * peak), as on a machine without a balloon. --crm-only: step 2's crm runs
+ * only (for profiling the import). --files: the seconds from the start of
+ * the import at which each file was read (on stderr; the rest up to the
+ * total is the activity weights and the build). Generate the export with
+ * scripts/make_crm_sample.py (bench/README.md).
+ *
+ * No OpenMP region runs in the parent: libgomp's threads do not survive a
+ * fork.
  */
+#define _DEFAULT_SOURCE /* MAP_ANONYMOUS, MADV_HUGEPAGE, usleep */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "bench_util.h"
 #include "lp_crm.h"
@@ -74,10 +92,124 @@ static void file_done(void *ctx, const char *role, int64_t done, int64_t total)
                 bench_now() - fc->t0);
 }
 
+typedef struct setup {
+    const lp_crm_mapping *m;
+    const char *dir, *work;
+    char nodes[4096], edges[4096];
+    int files, warm;
+} setup;
+
+/* What a child reports. */
+typedef struct run_out {
+    int ok, agree;
+    double seconds, cpu, others, peak_rss_mb;
+    long long n, m, edge_rows, bytes;
+} run_out;
+
+enum { RUN_PREPARE, RUN_CRM, RUN_CSV };
+
+/* Touch and free 3 GB (huge pages, as the imports' big blocks): the memory
+ * the run then takes is memory the guest holds. */
+static void warm_memory(void)
+{
+    size_t n = (size_t)3 << 30;
+    void *p = mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED) return;
+#ifdef MADV_HUGEPAGE
+    (void)madvise(p, n, MADV_HUGEPAGE);
+#endif
+    memset(p, 1, n);
+    munmap(p, n);
+}
+
+/* The child's work: one timed import of the route, or the preparation. */
+static run_out child_run(const setup *S, int what)
+{
+    run_out r = {0};
+    lp_graph g, h;
+    lp_crm_report rep;
+    lp_crm_options opt = LP_CRM_OPTIONS_INIT;
+    file_clock fc;
+    if (what == RUN_PREPARE) {
+        if (lp_crm_import(&g, &rep, S->m, S->dir, &opt)) return r;
+        lp_crm_report_free(&rep);
+        if (write_graph_csv(S->work, &g) || lp_graph_load_csv(&h, NULL, S->nodes, S->edges, NULL)) {
+            lp_graph_free(&g);
+            return r;
+        }
+        r.agree = same_graph(&g, &h);
+        r.bytes = file_size(S->nodes) + file_size(S->edges);
+        lp_graph_free(&h);
+        lp_graph_free(&g);
+        r.ok = 1;
+        return r;
+    }
+    /* the peak is the import's: the high-water mark reset after warming */
+    int hwm = 0;
+    if (S->warm) {
+        warm_memory();
+        hwm = !bench_hwm_reset();
+    }
+    if (what == RUN_CRM && S->files) {
+        opt.progress = file_done;
+        opt.progress_ctx = &fc;
+    }
+    long nproc = sysconf(_SC_NPROCESSORS_ONLN);
+    bench_cpu c0 = bench_cpu_now();
+    fc.t0 = c0.wall;
+    lp_status st = what == RUN_CRM ? lp_crm_import(&g, &rep, S->m, S->dir, &opt)
+                                   : lp_graph_load_csv(&g, NULL, S->nodes, S->edges, NULL);
+    bench_cpu c1 = bench_cpu_now();
+    if (st) return r;
+    r.seconds = c1.wall - c0.wall;
+    r.cpu = c1.self - c0.self;
+    r.others = bench_others(&c0, &c1, nproc);
+    r.peak_rss_mb = hwm ? bench_status_mb("VmHWM:") : bench_peak_rss_mb();
+    r.n = g.n;
+    r.m = g.m;
+    r.edge_rows = g.m + g.merged_duplicates + g.dropped_self_loops;
+    if (what == RUN_CRM) {
+        r.bytes = rep.csv_bytes;
+        lp_crm_report_free(&rep);
+    } else {
+        r.bytes = file_size(S->nodes) + file_size(S->edges);
+    }
+    lp_graph_free(&g);
+    r.ok = 1;
+    return r;
+}
+
+/* child_run in a fresh child process. 0, or -1 (the child's error is on
+ * stderr). */
+static int run_forked(const setup *S, int what, run_out *out)
+{
+    int fd[2];
+    if (pipe(fd)) return -1;
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid < 0) return -1;
+    if (pid == 0) {
+        close(fd[0]);
+        run_out r = child_run(S, what);
+        if (!r.ok) fprintf(stderr, "bench_crm: %s\n", lp_error_message());
+        ssize_t w = write(fd[1], &r, sizeof r);
+        _exit(w == (ssize_t)sizeof r && r.ok ? 0 : 1);
+    }
+    close(fd[1]);
+    ssize_t got = read(fd[0], out, sizeof *out);
+    close(fd[0]);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    return got == (ssize_t)sizeof *out && out->ok && WIFEXITED(status) && !WEXITSTATUS(status) ? 0
+                                                                                               : -1;
+}
+
 int main(int argc, char **argv)
 {
-    const char *crm = "salesforce", *dir = NULL, *work = NULL;
-    int threads = 2, runs = 1, crm_only = 0, files = 0;
+    const char *crm = "salesforce", *memory = "cold";
+    int threads = 2, runs = 1, crm_only = 0;
+    double pause = 10;
+    setup S = {0};
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--crm") && i + 1 < argc)
             crm = argv[++i];
@@ -85,98 +217,68 @@ int main(int argc, char **argv)
             threads = atoi(argv[++i]);
         else if (!strcmp(argv[i], "--runs") && i + 1 < argc)
             runs = atoi(argv[++i]);
+        else if (!strcmp(argv[i], "--memory") && i + 1 < argc)
+            memory = argv[++i];
+        else if (!strcmp(argv[i], "--pause") && i + 1 < argc)
+            pause = atof(argv[++i]);
         else if (!strcmp(argv[i], "--crm-only"))
             crm_only = 1;
         else if (!strcmp(argv[i], "--files"))
-            files = 1;
-        else if (!dir)
-            dir = argv[i];
-        else if (!work)
-            work = argv[i];
+            S.files = 1;
+        else if (!S.dir)
+            S.dir = argv[i];
+        else if (!S.work)
+            S.work = argv[i];
     }
-    if (!dir || !work || threads < 1 || runs < 1) {
+    if (!S.dir || !S.work || threads < 1 || runs < 1 || !(pause >= 0) ||
+        (strcmp(memory, "cold") && strcmp(memory, "warm"))) {
         fprintf(stderr, "usage: bench_crm EXPORT_DIR WORK_DIR [--crm NAME] [--threads T] "
-                        "[--runs R] [--crm-only] [--files]\n");
+                        "[--runs R] [--memory cold|warm] [--pause S] [--crm-only] [--files]\n");
         return 2;
     }
+    S.warm = !strcmp(memory, "warm");
 #ifdef _OPENMP
-    omp_set_num_threads(threads);
+    omp_set_num_threads(threads); /* sets the count only: no thread starts here */
 #endif
     lp_crm_mapping *m;
     if (lp_crm_mapping_builtin(&m, crm)) {
         fprintf(stderr, "bench_crm: %s\n", lp_error_message());
         return 1;
     }
-    lp_graph g, h;
-    lp_crm_report rep;
-    double t[16];
+    S.m = m;
+    snprintf(S.nodes, sizeof S.nodes, "%s/nodes.csv", S.work);
+    snprintf(S.edges, sizeof S.edges, "%s/edges.csv", S.work);
+    run_out prep = {0}, rc[16], rv[16];
     if (runs > 16) runs = 16;
-    long nproc = sysconf(_SC_NPROCESSORS_ONLN);
-    bench_cpu c0 = bench_cpu_now();
-    file_clock fc;
-    lp_crm_options opt = LP_CRM_OPTIONS_INIT;
-    if (files) {
-        opt.progress = file_done;
-        opt.progress_ctx = &fc;
-    }
-    for (int r = 0; r < runs; r++) {
-        double t0 = bench_now();
-        fc.t0 = t0;
-        if (lp_crm_import(&g, &rep, m, dir, &opt)) {
-            fprintf(stderr, "bench_crm: %s\n", lp_error_message());
-            return 1;
+    if (!crm_only && run_forked(&S, RUN_PREPARE, &prep)) return 1;
+    for (int r = 0; r < runs; r++)
+        for (int what = RUN_CRM; what <= (crm_only ? RUN_CRM : RUN_CSV); what++) {
+            if (!S.warm && pause > 0) usleep((useconds_t)(pause * 1e6));
+            if (run_forked(&S, what, what == RUN_CRM ? &rc[r] : &rv[r])) return 1;
         }
-        t[r] = bench_now() - t0;
-        if (r + 1 < runs) {
-            lp_crm_report_free(&rep);
-            lp_graph_free(&g);
+    double t[16], cpu[16], oth[16], rss[16];
+    const char *name[] = {"crm", "csv"};
+    double sec[2] = {0, 0};
+    for (int k = 0; k < (crm_only ? 1 : 2); k++) {
+        const run_out *x = k ? rv : rc;
+        for (int r = 0; r < runs; r++) {
+            t[r] = x[r].seconds;
+            cpu[r] = x[r].cpu;
+            oth[r] = x[r].others;
+            rss[r] = x[r].peak_rss_mb;
         }
+        printf("phase=%s threads=%d memory=%s nodes=%lld edges=%lld edge_rows=%lld "
+               "csv_bytes=%lld seconds=%.3f",
+               name[k], threads, memory, x[0].n, x[0].m, x[0].edge_rows, x[0].bytes,
+               (sec[k] = bench_median(t, runs)));
+        printf(" MBps=%.1f cpu_seconds=%.1f others=%.2f peak_rss_mb=%.0f runs=",
+               (double)x[0].bytes / 1e6 / sec[k], bench_median(cpu, runs), bench_median(oth, runs),
+               bench_median(rss, runs));
+        for (int r = 0; r < runs; r++)
+            printf("%s%.3f", r ? "," : "", x[r].seconds);
+        printf("\n");
     }
-    bench_cpu c1 = bench_cpu_now();
-    double crm_s = bench_median(t, runs);
-    int64_t crm_bytes = rep.csv_bytes;
-    printf("phase=crm threads=%d nodes=%lld edges=%lld edge_rows=%lld csv_bytes=%lld seconds=%.3f "
-           "MBps=%.1f cpu_seconds=%.1f others=%.2f peak_rss_mb=%.0f\n",
-           threads, (long long)g.n, (long long)g.m,
-           (long long)(g.m + g.merged_duplicates + g.dropped_self_loops), (long long)crm_bytes,
-           crm_s, (double)crm_bytes / 1e6 / crm_s, (c1.self - c0.self) / runs,
-           bench_others(&c0, &c1, nproc), bench_peak_rss_mb());
-    fflush(stdout);
-    if (crm_only) {
-        lp_graph_free(&g);
-        lp_crm_report_free(&rep);
-        lp_crm_mapping_free(m);
-        return 0;
-    }
-    if (write_graph_csv(work, &g)) {
-        fprintf(stderr, "bench_crm: %s\n", lp_error_message());
-        return 1;
-    }
-    char np[4096], ep[4096];
-    snprintf(np, sizeof np, "%s/nodes.csv", work);
-    snprintf(ep, sizeof ep, "%s/edges.csv", work);
-    int64_t csv_bytes = file_size(np) + file_size(ep);
-    c0 = bench_cpu_now();
-    for (int r = 0; r < runs; r++) {
-        double t0 = bench_now();
-        if (lp_graph_load_csv(&h, NULL, np, ep, NULL)) {
-            fprintf(stderr, "bench_crm: %s\n", lp_error_message());
-            return 1;
-        }
-        t[r] = bench_now() - t0;
-        if (r + 1 < runs) lp_graph_free(&h);
-    }
-    c1 = bench_cpu_now();
-    double csv_s = bench_median(t, runs);
-    printf("phase=csv threads=%d nodes=%lld edges=%lld csv_bytes=%lld seconds=%.3f MBps=%.1f "
-           "cpu_seconds=%.1f others=%.2f\n",
-           threads, (long long)h.n, (long long)h.m, (long long)csv_bytes, csv_s,
-           (double)csv_bytes / 1e6 / csv_s, (c1.self - c0.self) / runs,
-           bench_others(&c0, &c1, nproc));
-    printf("ratio_crm_over_csv=%.2f agree=%d\n", crm_s / csv_s, same_graph(&g, &h));
-    lp_graph_free(&h);
-    lp_graph_free(&g);
-    lp_crm_report_free(&rep);
+    if (!crm_only) printf("ratio_crm_over_csv=%.2f agree=%d\n", sec[0] / sec[1], prep.agree);
     lp_crm_mapping_free(m);
     return 0;
 }
