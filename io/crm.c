@@ -8,15 +8,16 @@
  * lists (fixed weights, and activities: 12-byte rows carrying their day,
  * as the as-of day is known only at the end), then hands both to
  * lp_graph_build_lists (no copy to join them; each activity row's weight
- * read in the build from a per-day table: lp_edges' weight classes). Ids are interned in the
- * CSV loader's hash table (lp_i_csv.h); after each file with nodes, those of
- * up to SID_MAX bytes are also put into the short-id table, which the later
- * files' reference lookups read (one cache line per lookup; "short ids").
+ * read in the build from a per-day table: lp_edges' weight classes). A
+ * node's key goes, as the node is added, into one of two tables chosen by
+ * its length: keys of up to SID_MAX bytes into the short-id table (one
+ * cache line per lookup; "short ids"), longer ones into the CSV loader's
+ * interning table (lp_i_csv.h).
  *
  * Per block, in parallel chunks: the records are parsed and every
  * reference column looked up (batched, the misses overlapped) in the id
- * tables, which hold the earlier files' records only and are not written
- * while chunks are parsed; a file of edges only also checks its rows and
+ * tables, which are not written while chunks are parsed (a reference
+ * names a record of an earlier file); a file of edges only also checks its rows and
  * makes its edges in the chunk (per-chunk lists and counts). Then serially,
  * in file order: a file with nodes checks and inserts each row (duplicates
  * are found here), the chunks of an edge file are given their place in the
@@ -731,15 +732,16 @@ void lp_crm_format_day(int64_t z, char *buf)
 
 /* ---- short ids -----------------------------------------------------------
  *
- * Ids of up to SID_MAX bytes (Salesforce's are 15 or 18, HubSpot's numbers
- * shorter) are kept in their own table, whose slot holds the id itself, its
- * row, its file and whether it is a person who has left: a lookup reads one
- * 32-byte slot (usually one cache line) instead of a slot, a string offset,
- * the string and two per-node arrays, five cache misses in a table of
- * millions. Longer ids stay in the interning table of lp_i_csv.h; an id
- * goes to exactly one of the two, chosen by its length, so a lookup asks
- * the one its key's length names. Only the lookups change: rows, and so
- * the graph, are the same.
+ * Node keys of up to SID_MAX bytes (Salesforce's ids are 15 or 18, HubSpot's
+ * numbers shorter) are kept in their own table, whose slot holds the key
+ * itself, its row, its file and whether it is a person who has left: a
+ * lookup reads one 32-byte slot (usually one cache line) instead of a slot,
+ * a string offset, the string and two per-node arrays, five cache misses in
+ * a table of millions. Longer keys go to the interning table of lp_i_csv.h
+ * (crm.ids); a key is in exactly one of the two, chosen by its length
+ * (id_hash, id_find), and is placed there when its node is added, so that
+ * the merge's duplicate check and every later file's lookups ask the same
+ * table. Rows, and so the graph, do not depend on where a key is kept.
  *
  * The key: the id's bytes in 24 bytes, zero-padded, the length in the last
  * byte (so ids of different lengths differ in it), read as three 64-bit
@@ -914,8 +916,7 @@ typedef struct crm {
     lp_edges fixed;
     act_list act;
     lp_i_intern ids, types;
-    sid_table sid; /* the ids of up to SID_MAX bytes of nodes [0, sid_rows), for lookups */
-    int64_t sid_rows;
+    sid_table sid;   /* the node keys of up to SID_MAX bytes (longer ones: ids) */
     int32_t *origin; /* [nodes] file index; -1 the anchor, -2 a group node */
     uint8_t *left;   /* [nodes] a person who has left */
     int64_t *line;   /* [nodes] line of the defining row */
@@ -1042,7 +1043,32 @@ static lp_status type_index(crm *c, const char *type, int32_t *out)
     return LP_OK;
 }
 
-/* Append node key[0..klen) (known absent, hash h). */
+static lp_status sid_reserve(crm *c, int64_t more);
+
+static int is_short(size_t len)
+{
+    return len >= 1 && len <= SID_MAX;
+}
+
+/* The hash key[0..len) is kept under: sid_hash for a short key, else
+ * lp_i_csv_hash (crm.ids). */
+static uint64_t id_hash(const char *key, size_t len)
+{
+    if (!is_short(len)) return lp_i_csv_hash(key, len);
+    sid_key k = sid_make(key, len);
+    return sid_hash(&k);
+}
+
+/* The row of node key[0..len) (hash h, id_hash's), or -1. */
+static int64_t id_find(const crm *c, const char *key, size_t len, uint64_t h)
+{
+    if (!is_short(len)) return lp_i_intern_find(&c->ids, &c->nodes.id, key, len, h);
+    sid_key k = sid_make(key, len);
+    const sid_ent *e = sid_find(&c->sid, &k, h);
+    return e ? (int64_t)(e->row & 0x7fffffffu) : -1;
+}
+
+/* Append node key[0..klen) (known absent, hash h, id_hash's). */
 static lp_status add_node(crm *c, const char *key, size_t klen, uint64_t h, const char *type,
                           double revenue, const char *name, size_t name_len, int32_t origin,
                           int left, int64_t line)
@@ -1050,14 +1076,25 @@ static lp_status add_node(crm *c, const char *key, size_t klen, uint64_t h, cons
     int32_t t;
     lp_status st = type_index(c, type, &t);
     if (!st) st = grow_node_arrays(c);
+    /* room in the short keys' table first (a table grown places the rows
+     * before this one): at least doubled */
+    if (!st && is_short(klen) && (uint64_t)(c->sid.count + 1) * 2 > c->sid.cap)
+        st = sid_reserve(c, c->sid.count + 64);
     if (st) return st;
     int64_t row = c->nodes.id.count;
     if (row >= LP_VID_MAX)
         return lp_error_set(LP_EINPUT, "too many nodes (more than %d)", LP_VID_MAX);
     if ((st = lp_nodes_push(&c->nodes, key, klen, t, revenue)) ||
-        (st = lp_strtab_push(&c->nodes.name, name, name_len)) ||
-        (st = lp_i_intern_add(&c->ids, h, row)))
+        (st = lp_strtab_push(&c->nodes.name, name, name_len)))
         return st;
+    if (is_short(klen)) {
+        sid_key k = sid_make(key, klen);
+        sid_ent e = {{k.w[0], k.w[1], k.w[2]}, (uint32_t)row | (uint32_t) !!left << 31, origin};
+        sid_place(&c->sid, &e, h);
+        c->sid.count++;
+    } else if ((st = lp_i_intern_add(&c->ids, h, row))) {
+        return st;
+    }
     c->origin[row] = origin;
     c->left[row] = (uint8_t)left;
     c->line[row] = line;
@@ -1279,7 +1316,7 @@ static int resolve_batch(const crm *c, const file_spec *F, bref *b, int n, int n
             }
             memcpy(s->key, pre, pl);
             memcpy(s->key + pl, b[j].s, len);
-            row = lp_i_intern_find(t, keys, s->key, pl + len, lp_i_csv_hash(s->key, pl + len));
+            row = id_find(c, s->key, pl + len, id_hash(s->key, pl + len));
         } else if (cand >= 0) {
             if (lp_i_strtab_len(keys, cand) == b[j].len &&
                 memcmp(lp_strtab_get(keys, cand), b[j].s, b[j].len) == 0)
@@ -1582,7 +1619,7 @@ static lp_status do_row(crm *c, int fi, file_spec *F, const rd *f, lp_crm_file_r
         }
         if ((st = make_key(c, F->id_prefix, id, id_len, &klen))) return st;
         h = idh; /* the hash of the key, computed in the parallel parse */
-        int64_t prev = lp_i_intern_find(&c->ids, &c->nodes.id, c->key, klen, h);
+        int64_t prev = id_find(c, c->key, klen, h);
         if (prev >= 0) {
             char text[256], where[400];
             if (c->origin[prev] >= 0)
@@ -1611,8 +1648,8 @@ static lp_status do_row(crm *c, int fi, file_spec *F, const rd *f, lp_crm_file_r
             int64_t to = 0; /* the anchor */
             if (g && glen) {
                 if ((st = make_key(c, F->group_prefix, g, glen, &klen))) return st;
-                uint64_t gh = lp_i_csv_hash(c->key, klen);
-                to = lp_i_intern_find(&c->ids, &c->nodes.id, c->key, klen, gh);
+                uint64_t gh = id_hash(c->key, klen);
+                to = id_find(c, c->key, klen, gh);
                 if (to >= 0 && c->origin[to] != -2) {
                     char text[256];
                     return lp_error_set(LP_EINPUT,
@@ -1767,7 +1804,7 @@ static int node_hash(crm_chunk *w, const file_spec *F, const rd *f, uint64_t *ou
     size_t len, pl = strlen(F->id_prefix);
     const char *id = fld(f, F->c_id, &len);
     if (!pl) {
-        *out = lp_i_csv_hash(id, len);
+        *out = id_hash(id, len);
         return 0;
     }
     if (pl + len + 1 > w->s.key_cap) {
@@ -1779,7 +1816,7 @@ static int node_hash(crm_chunk *w, const file_spec *F, const rd *f, uint64_t *ou
     }
     memcpy(w->s.key, F->id_prefix, pl);
     memcpy(w->s.key + pl, id, len);
-    *out = lp_i_csv_hash(w->s.key, pl + len);
+    *out = id_hash(w->s.key, pl + len);
     return 0;
 }
 
@@ -1880,14 +1917,22 @@ static lp_status crm_merge(void *ctx, int k, const lp_i_chunk *ch, int64_t base)
     lp_crm_file_report *fr = x->fr;
     lp_status st;
     if (!x->par) {
+        size_t pl = strlen(x->F->id_prefix);
         for (int64_t i = 0; i < w->nrecs; i++) {
-            if (i % CRM_TOUCH == 0 && c->ids.slot) {
+            if (i % CRM_TOUCH == 0) {
                 /* the duplicate checks' slots, CRM_TOUCH rows ahead, by demand
                  * loads that overlap (see resolve_batch) */
                 uint64_t touch = 0;
                 int64_t e = i + 2 * CRM_TOUCH < w->nrecs ? i + 2 * CRM_TOUCH : w->nrecs;
-                for (int64_t q = i ? i + CRM_TOUCH : 0; q < e; q++)
-                    touch += c->ids.slot[lp_i_intern_home(&c->ids, w->rh[q])];
+                for (int64_t q = i ? i + CRM_TOUCH : 0; q < e; q++) {
+                    const crec *rq = &w->recs[q];
+                    if (rq->n != x->f.width) continue;
+                    if (is_short(pl + w->fields[rq->first + x->F->c_id].len)) {
+                        if (c->sid.slot) touch += c->sid.slot[sid_home(&c->sid, w->rh[q])].w[2];
+                    } else if (c->ids.slot) {
+                        touch += c->ids.slot[lp_i_intern_home(&c->ids, w->rh[q])];
+                    }
+                }
                 LP_I_KEEP(touch);
             }
             const crec *r = &w->recs[i];
@@ -1954,8 +1999,6 @@ static lp_status crm_block_done(void *ctx, int n)
     return LP_OK;
 }
 
-static lp_status sid_sync(crm *c, int64_t more);
-
 /* After a file's first block: room for about scale times its rows at once
  * (files with nodes: the id table and the per-node arrays; files of edges
  * only: the edge lists), instead of doubling (rehashing every id, copying
@@ -1991,7 +2034,8 @@ static lp_status crm_reserve(void *ctx, int n, double scale)
     }
     /* the rows, and the bytes of their ids and joined names (NULs included) */
     const file_spec *F = x->F;
-    int64_t rows = 0, id_bytes = 0, name_bytes = 0, pl = (int64_t)strlen(F->id_prefix);
+    int64_t rows = 0, nshort = 0, id_bytes = 0, name_bytes = 0;
+    int64_t pl = (int64_t)strlen(F->id_prefix);
     for (int k = 0; k < n; k++) {
         const crm_chunk *w = &x->c->chunk[k];
         rows += w->nrecs;
@@ -2000,6 +2044,7 @@ static lp_status crm_reserve(void *ctx, int n, double scale)
             if (r->n != x->f.width) continue;
             const lp_i_field *fl = w->fields + r->first;
             id_bytes += pl + (int64_t)fl[F->c_id].len + 1;
+            nshort += is_short((size_t)pl + fl[F->c_id].len);
             int64_t nb = 0;
             for (int q = 0; q < F->nname; q++)
                 if (fl[F->c_name[q]].len) nb += (nb ? 1 : 0) + (int64_t)fl[F->c_name[q]].len;
@@ -2008,72 +2053,63 @@ static lp_status crm_reserve(void *ctx, int n, double scale)
     }
     double est = 1.02 * scale * (double)rows, f = est / (rows ? (double)rows : 1);
     if (!(est > (double)rows && est < 2e9)) return LP_OK;
-    lp_status st = lp_i_intern_reserve(&x->c->ids, (int64_t)est);
+    /* the keys' tables, each for its share of the rows */
+    lp_status st = LP_OK;
+    if (rows > nshort) st = lp_i_intern_reserve(&x->c->ids, (int64_t)(f * (double)(rows - nshort)));
+    if (!st && nshort) st = sid_reserve(x->c, (int64_t)(f * (double)nshort));
     if (!st)
         st = reserve_nodes(x->c, (int64_t)est, (int64_t)(f * (double)id_bytes),
                            (int64_t)(f * (double)name_bytes));
-    /* the short-id table too, now that it holds the earlier files' ids
-     * only: at the end of the file only its own are placed, instead of
-     * every id again in a table grown then */
-    return st ? st : sid_sync(x->c, (int64_t)est);
+    return st;
 }
 
-/* sid_sync's rows per round of overlapped misses: a thread keeps about
+/* sid_reserve's rows per round of overlapped misses: a thread keeps about
  * SID_TOUCH / threads of them (those of its share of the slots) */
 #define SID_TOUCH 128
 
-/* Add the nodes added since the last call (a file with nodes was read, or
- * is about to be) to the short-id table, which the later files' lookups
- * read, in a table with room for `more` further ids. In parallel:
- * each thread places the ids whose probe starts in its share of the slots
- * and stays in it (the rest, few, are placed after, in row order); the ids
- * are distinct, so where each lands does not change what a lookup finds. */
-static lp_status sid_sync(crm *c, int64_t more)
+/* Room in the short keys' table for `more` further keys at load factor
+ * 0.5. A table that grows is a new one, with every short key of the rows
+ * so far placed again, in parallel: each thread places the keys whose
+ * probe starts in its share of the slots and stays in it (the rest, few,
+ * are placed after, in row order); the keys are distinct, so where each
+ * lands does not change what a lookup finds. The old table stays when
+ * this fails. */
+static lp_status sid_reserve(crm *c, int64_t more)
 {
-    int64_t from = c->sid_rows, to = c->nodes.id.count;
-    if (from == to && (uint64_t)(to + more) * 2 <= c->sid.cap) return LP_OK;
-    lp_status st = LP_OK;
-    if ((uint64_t)(to + more) * 2 > c->sid.cap) {
-        /* too full (load factor 0.5): a new table, every row placed again
-         * in parallel below (huge pages: the probes are random) */
-        uint64_t need = 2 * (uint64_t)(to + more) + 64;
-        if (need >= ((uint64_t)1 << 32)) return lp_error_nomem("id table (too many ids)");
-        sid_ent *ns = lp_i_alloc_big((size_t)need * sizeof *ns, 1);
-        if (!ns) return lp_error_nomem("id table");
-        free(c->sid.slot);
-        c->sid.slot = ns;
-        c->sid.cap = need;
-        c->sid.count = 0;
-        from = 0;
-    }
+    if ((uint64_t)(c->sid.count + more) * 2 <= c->sid.cap) return LP_OK;
+    /* huge pages: the probes are random */
+    uint64_t need = 2 * (uint64_t)(c->sid.count + more) + 64;
+    if (need >= ((uint64_t)1 << 32)) return lp_error_nomem("id table (too many ids)");
     const lp_strtab *ids = &c->nodes.id;
-    sid_table *t = &c->sid;
+    int64_t to = ids->count;
     int tmax = lp_i_max_threads();
+    lp_status st = LP_OK;
+    sid_table nt = {lp_i_alloc_big((size_t)need * sizeof(sid_ent), 1), need, 0}, *t = &nt;
     int64_t *nover = lp_calloc((size_t)tmax, sizeof *nover);
     int64_t **over = lp_calloc((size_t)tmax, sizeof *over);
     int64_t *placed = lp_calloc((size_t)tmax, sizeof *placed);
     int failed = 0;
-    if (!nover || !over || !placed) {
+    if (!nt.slot || !nover || !over || !placed) {
         st = lp_error_nomem("id table");
         goto done;
     }
-#pragma omp parallel if (to - from >= 65536)
+#pragma omp parallel if (to >= 65536)
     {
-        int th = lp_i_thread_id(), nt = 1;
+        int th = lp_i_thread_id(), nt_ = 1;
 #ifdef _OPENMP
-        nt = omp_get_num_threads();
+        nt_ = omp_get_num_threads();
 #endif
-        uint64_t lo = t->cap * (uint64_t)th / (uint64_t)nt,
-                 hi = t->cap * (uint64_t)(th + 1) / (uint64_t)nt;
+        uint64_t lo = t->cap * (uint64_t)th / (uint64_t)nt_,
+                 hi = t->cap * (uint64_t)(th + 1) / (uint64_t)nt_;
         int64_t cap = 0;
-        for (int64_t r0 = from; r0 < to; r0 += SID_TOUCH) {
+        for (int64_t r0 = 0; r0 < to; r0 += SID_TOUCH) {
             int64_t r1 = r0 + SID_TOUCH < to ? r0 + SID_TOUCH : to;
             sid_ent e[SID_TOUCH];
             uint64_t home[SID_TOUCH], touch = 0;
             for (int64_t r = r0; r < r1; r++) {
                 size_t len = lp_i_strtab_len(ids, r);
                 home[r - r0] = UINT64_MAX;
-                if (!len || len > SID_MAX) continue;
+                if (!is_short(len)) continue;
                 sid_key k = sid_make(lp_strtab_get(ids, r), len);
                 uint64_t hm = sid_home(t, sid_hash(&k));
                 if (hm < lo || hm >= hi) continue;
@@ -2126,8 +2162,11 @@ static lp_status sid_sync(crm *c, int64_t more)
             t->count++;
         }
     }
-    c->sid_rows = to;
+    sid_free(&c->sid);
+    c->sid = nt;
+    nt.slot = NULL;
 done:
+    free(nt.slot);
     for (int th = 0; over && th < tmax; th++)
         free(over[th]);
     free(over);
@@ -2168,7 +2207,6 @@ static lp_status read_file(crm *c, int fi, const char *dir)
     st = lp_i_blocks_read(c->blocks, path, &cl, &info);
     if (st) return st; /* the report is dropped: no counts to add */
     sink_flush(c, &c->ser, fr, F->nslots);
-    if (F->has_node && (st = sid_sync(c, 0))) return st;
     fr->bytes = info.bytes;
     c->rep.csv_bytes += fr->bytes;
     c->crc = crc32_combine(c->crc, info.crc32, (z_off_t)fr->bytes);
@@ -2283,8 +2321,8 @@ lp_status lp_crm_import(lp_graph *out, lp_crm_report *out_rep, const lp_crm_mapp
         if (m->files[i].revenue) c.nodes.has_revenue = 1;
     {
         size_t klen = strlen(m->anchor_id);
-        if ((st = add_node(&c, m->anchor_id, klen, lp_i_csv_hash(m->anchor_id, klen),
-                           m->anchor_type, 0, m->anchor_name, strlen(m->anchor_name), -1, 0, 0)))
+        if ((st = add_node(&c, m->anchor_id, klen, id_hash(m->anchor_id, klen), m->anchor_type, 0,
+                           m->anchor_name, strlen(m->anchor_name), -1, 0, 0)))
             goto done;
     }
     for (int i = 0; i < m->nfiles && !st; i++)
