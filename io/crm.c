@@ -1928,7 +1928,12 @@ static lp_status crm_merge(void *ctx, int k, const lp_i_chunk *ch, int64_t base)
                     const crec *rq = &w->recs[q];
                     if (rq->n != x->f.width) continue;
                     if (is_short(pl + w->fields[rq->first + x->F->c_id].len)) {
-                        if (c->sid.slot) touch += c->sid.slot[sid_home(&c->sid, w->rh[q])].w[2];
+                        /* and the next line: the probe for a new key runs to
+                         * an empty slot, often past its home line */
+                        uint64_t hm = sid_home(&c->sid, w->rh[q]);
+                        if (c->sid.slot)
+                            touch += c->sid.slot[hm].w[2] +
+                                     c->sid.slot[hm + 2 < c->sid.cap ? hm + 2 : 0].w[2];
                     } else if (c->ids.slot) {
                         touch += c->ids.slot[lp_i_intern_home(&c->ids, w->rh[q])];
                     }
@@ -1999,10 +2004,32 @@ static lp_status crm_block_done(void *ctx, int n)
     return LP_OK;
 }
 
+/* Room in the import's edge lists for about ef more fixed rows and ea more
+ * activity rows, their pages faulted now on every thread (the merge that
+ * fills them is serial). */
+static lp_status reserve_rows(crm *c, double ef, double ea)
+{
+    if (!(ef >= 0 && ef < 2e9 && ea >= 0 && ea < 2e9)) return LP_OK;
+    lp_status st = reserve_edges(&c->fixed, c->fixed.m + (int64_t)ef);
+    if (!st && act_grow(&c->act, c->act.m + (int64_t)ea)) st = lp_error_nomem("edge list");
+    if (st) return st;
+    int64_t f1 = c->fixed.m + (int64_t)ef, a1 = c->act.m + (int64_t)ea;
+    if (f1 > c->fixed.cap) f1 = c->fixed.cap;
+    if (a1 > c->act.cap) a1 = c->act.cap;
+    const size_t sv = sizeof(lp_vid), sw = sizeof *c->fixed.weight, sd = sizeof *c->act.day;
+    touch_pages(c->fixed.src, (size_t)c->fixed.m * sv, (size_t)f1 * sv);
+    touch_pages(c->fixed.dst, (size_t)c->fixed.m * sv, (size_t)f1 * sv);
+    touch_pages(c->fixed.weight, (size_t)c->fixed.m * sw, (size_t)f1 * sw);
+    touch_pages(c->act.src, (size_t)c->act.m * sv, (size_t)a1 * sv);
+    touch_pages(c->act.dst, (size_t)c->act.m * sv, (size_t)a1 * sv);
+    touch_pages(c->act.day, (size_t)c->act.m * sd, (size_t)a1 * sd);
+    return LP_OK;
+}
+
 /* After a file's first block: room for about scale times its rows at once
- * (files with nodes: the id table and the per-node arrays; files of edges
- * only: the edge lists), instead of doubling (rehashing every id, copying
- * every edge) step by step. */
+ * (files with nodes: the id tables, the per-node arrays and the edges of
+ * their rows; files of edges only: the edge lists), instead of doubling
+ * (rehashing every id, copying every edge) step by step. */
 static lp_status crm_reserve(void *ctx, int n, double scale)
 {
     crm_file *x = ctx;
@@ -2013,24 +2040,7 @@ static lp_status crm_reserve(void *ctx, int n, double scale)
             nf += x->c->chunk[k].fixed.m;
             na += x->c->chunk[k].act.m;
         }
-        double ef = 1.02 * scale * (double)nf, ea = 1.02 * scale * (double)na;
-        if (!(ef >= 0 && ef < 2e9 && ea >= 0 && ea < 2e9)) return LP_OK;
-        crm *c = x->c;
-        lp_status st = reserve_edges(&c->fixed, c->fixed.m + (int64_t)ef);
-        if (!st && act_grow(&c->act, c->act.m + (int64_t)ea)) st = lp_error_nomem("edge list");
-        if (st) return st;
-        /* the rows to come, up to the estimate: their pages now, in parallel */
-        int64_t f1 = c->fixed.m + (int64_t)ef, a1 = c->act.m + (int64_t)ea;
-        if (f1 > c->fixed.cap) f1 = c->fixed.cap;
-        if (a1 > c->act.cap) a1 = c->act.cap;
-        const size_t sv = sizeof(lp_vid), sw = sizeof *c->fixed.weight, sd = sizeof *c->act.day;
-        touch_pages(c->fixed.src, (size_t)c->fixed.m * sv, (size_t)f1 * sv);
-        touch_pages(c->fixed.dst, (size_t)c->fixed.m * sv, (size_t)f1 * sv);
-        touch_pages(c->fixed.weight, (size_t)c->fixed.m * sw, (size_t)f1 * sw);
-        touch_pages(c->act.src, (size_t)c->act.m * sv, (size_t)a1 * sv);
-        touch_pages(c->act.dst, (size_t)c->act.m * sv, (size_t)a1 * sv);
-        touch_pages(c->act.day, (size_t)c->act.m * sd, (size_t)a1 * sd);
-        return LP_OK;
+        return reserve_rows(x->c, 1.02 * scale * (double)nf, 1.02 * scale * (double)na);
     }
     /* the rows, and the bytes of their ids and joined names (NULs included) */
     const file_spec *F = x->F;
@@ -2060,7 +2070,12 @@ static lp_status crm_reserve(void *ctx, int n, double scale)
     if (!st)
         st = reserve_nodes(x->c, (int64_t)est, (int64_t)(f * (double)id_bytes),
                            (int64_t)(f * (double)name_bytes));
-    return st;
+    /* and the edges the merge will make: at most a tie and one edge of
+     * each kind per row (the usual count: most references resolve) */
+    int nf = F->has_tie, na = 0;
+    for (int e = 0; e < F->nedges; e++)
+        *(F->edges[e].nrec ? &na : &nf) += 1;
+    return st ? st : reserve_rows(x->c, est * nf, est * na);
 }
 
 /* sid_reserve's rows per round of overlapped misses: a thread keeps about
