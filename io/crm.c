@@ -1920,20 +1920,24 @@ static lp_status crm_merge(void *ctx, int k, const lp_i_chunk *ch, int64_t base)
         size_t pl = strlen(x->F->id_prefix);
         for (int64_t i = 0; i < w->nrecs; i++) {
             if (i % CRM_TOUCH == 0) {
-                /* the duplicate checks' slots, CRM_TOUCH rows ahead, by demand
-                 * loads that overlap (see resolve_batch) */
+                /* the duplicate checks' slots, CRM_TOUCH rows ahead: short
+                 * keys' by prefetches, which the serial merge does not wait
+                 * for (measured: 45% fewer samples in the merge than demand
+                 * loads, the checks no slower); long keys' by demand loads
+                 * that overlap (see resolve_batch) */
                 uint64_t touch = 0;
                 int64_t e = i + 2 * CRM_TOUCH < w->nrecs ? i + 2 * CRM_TOUCH : w->nrecs;
                 for (int64_t q = i ? i + CRM_TOUCH : 0; q < e; q++) {
                     const crec *rq = &w->recs[q];
                     if (rq->n != x->f.width) continue;
                     if (is_short(pl + w->fields[rq->first + x->F->c_id].len)) {
-                        /* and the next line: the probe for a new key runs to
-                         * an empty slot, often past its home line */
+                        /* and the next line: the probe for a new key runs
+                         * to an empty slot, often past its home line */
                         uint64_t hm = sid_home(&c->sid, w->rh[q]);
-                        if (c->sid.slot)
-                            touch += c->sid.slot[hm].w[2] +
-                                     c->sid.slot[hm + 2 < c->sid.cap ? hm + 2 : 0].w[2];
+                        if (c->sid.slot) {
+                            LP_I_PREFETCH(&c->sid.slot[hm]);
+                            LP_I_PREFETCH(&c->sid.slot[hm + 2 < c->sid.cap ? hm + 2 : 0]);
+                        }
                     } else if (c->ids.slot) {
                         touch += c->ids.slot[lp_i_intern_home(&c->ids, w->rh[q])];
                     }
