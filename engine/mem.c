@@ -43,12 +43,14 @@ int lp_i_move_arrays(void **const arr[], const size_t size[], int k, int64_t use
         }
     for (int i = 0; i < k; i++) {
         /* copied on every thread: the copy takes the new block's first-touch
-         * faults, which cost more than the copy on a VM (1-3 s per GB) */
+         * faults, which cost more than the copy on a VM (1-3 s per GB for
+         * a page the host took back, a tenth of that for one it still
+         * backs: parts to whichever thread is free) */
         const size_t bytes = used > 0 ? (size_t)used * size[i] : 0, part = (size_t)8 << 20;
         const int64_t parts = (int64_t)((bytes + part - 1) / part);
         char *to = q[i];
         const char *from = *arr[i];
-#pragma omp parallel for schedule(static) if (parts > 1)
+#pragma omp parallel for schedule(dynamic, 1) if (parts > 1)
         for (int64_t j = 0; j < parts; j++) {
             size_t at = (size_t)j * part;
             memcpy(to + at, from + at, bytes - at < part ? bytes - at : part);
