@@ -1737,6 +1737,9 @@ typedef struct crm_file {
     lp_crm_file_report *fr;
     rd f;
     int par; /* edges only: rows are done in the parallel parse */
+    /* files with nodes: this file's bytes and the later node files' (plain
+     * CSV only, else 0): the node tables are sized for all of them */
+    double bytes, later_bytes;
 } crm_file;
 
 static lp_status crm_header(void *ctx, const lp_i_record *r, int64_t line, const lp_strtab *tab)
@@ -2068,13 +2071,20 @@ static lp_status crm_reserve(void *ctx, int n, double scale)
     }
     double est = 1.02 * scale * (double)rows, f = est / (rows ? (double)rows : 1);
     if (!(est > (double)rows && est < 2e9)) return LP_OK;
+    /* the node tables for the later node files too, at this file's rows
+     * per byte: sized once instead of again (every short key placed anew,
+     * every array copied) at each file */
+    double all = x->bytes > 0 ? 1 + x->later_bytes / x->bytes : 1;
+    if (!(est * all < 2e9)) all = 1;
     /* the keys' tables, each for its share of the rows */
     lp_status st = LP_OK;
-    if (rows > nshort) st = lp_i_intern_reserve(&x->c->ids, (int64_t)(f * (double)(rows - nshort)));
-    if (!st && nshort) st = sid_reserve(x->c, (int64_t)(f * (double)nshort));
+    double fa = f * all;
+    if (rows > nshort)
+        st = lp_i_intern_reserve(&x->c->ids, (int64_t)(fa * (double)(rows - nshort)));
+    if (!st && nshort) st = sid_reserve(x->c, (int64_t)(fa * (double)nshort));
     if (!st)
-        st = reserve_nodes(x->c, (int64_t)est, (int64_t)(f * (double)id_bytes),
-                           (int64_t)(f * (double)name_bytes));
+        st = reserve_nodes(x->c, (int64_t)(est * all), (int64_t)(fa * (double)id_bytes),
+                           (int64_t)(fa * (double)name_bytes));
     /* and the edges the merge will make: at most a tie and one edge of
      * each kind per row (the usual count: most references resolve) */
     int nf = F->has_tie, na = 0;
@@ -2207,6 +2217,31 @@ done:
     return st;
 }
 
+/* The size of node file fi and the sum of the later node files' sizes, in
+ * bytes, for crm_reserve; both 0 when one is compressed (its size says
+ * little of its rows). */
+static lp_status node_bytes(crm *c, int fi, const char *dir, double *bytes, double *later)
+{
+    *bytes = *later = 0;
+    double sum[2] = {0, 0};
+    for (int i = fi; i < c->m->nfiles; i++) {
+        if (!c->m->files[i].has_node) continue;
+        char *path;
+        lp_status st = find_file(dir, c->m->files[i].file, &path);
+        if (st) return st;
+        if (!path) continue;
+        struct stat sb;
+        size_t len = strlen(path);
+        int plain = len > 4 && !strcmp(path + len - 4, ".csv") && stat(path, &sb) == 0;
+        free(path);
+        if (!plain) return LP_OK;
+        sum[i > fi] += (double)sb.st_size;
+    }
+    *bytes = sum[0];
+    *later = sum[1];
+    return LP_OK;
+}
+
 static lp_status read_file(crm *c, int fi, const char *dir)
 {
     file_spec *F = (file_spec *)&c->m->files[fi];
@@ -2225,6 +2260,7 @@ static lp_status read_file(crm *c, int fi, const char *dir)
     }
     fr->path = path;
     crm_file x = {.c = c, .fi = fi, .F = F, .fr = fr, .f = {.path = path}, .par = !F->has_node};
+    if (F->has_node && (st = node_bytes(c, fi, dir, &x.bytes, &x.later_bytes))) return st;
     lp_i_blocks_client cl = {.ctx = &x,
                              .role = F->file,
                              .progress = c->opt->progress,
