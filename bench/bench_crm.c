@@ -12,7 +12,8 @@
  * 2. R rounds of: crm, lp_crm_import of EXPORT_DIR; csv, lp_graph_load_csv
  *    of the two files. Seconds (medians), CSV bytes read, MB/s (10^6 bytes)
  *    of CSV, then the ratio crm / csv of the medians (the target: within
- *    2x). One key=value line each.
+ *    2x) and each round's ratio with their median. One key=value line
+ *    each.
  *
  * Every import runs in a fresh child process, as a user's import does, and
  * the two routes alternate, so that both meet the same machine. On this
@@ -278,7 +279,15 @@ int main(int argc, char **argv)
             printf("%s%.3f", r ? "," : "", x[r].seconds);
         printf("\n");
     }
-    if (!crm_only) printf("ratio_crm_over_csv=%.2f agree=%d\n", sec[0] / sec[1], prep.agree);
+    if (!crm_only) {
+        /* and per round: the two runs of a round met the most similar machine */
+        for (int r = 0; r < runs; r++)
+            t[r] = rc[r].seconds / rv[r].seconds;
+        printf("ratio_crm_over_csv=%.2f agree=%d round_ratios=", sec[0] / sec[1], prep.agree);
+        for (int r = 0; r < runs; r++)
+            printf("%s%.2f", r ? "," : "", t[r]);
+        printf(" median_round_ratio=%.2f\n", bench_median(t, runs));
+    }
     lp_crm_mapping_free(m);
     return 0;
 }
