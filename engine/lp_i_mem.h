@@ -16,7 +16,8 @@ void *lp_i_alloc_big(size_t bytes, int zero);
  * (zeroed when zero) holding its first `used` elements, and the old block
  * is freed. A copy rather than realloc: filling a fresh huge-page block
  * takes one page fault per 2 MiB instead of one per 4 KiB, and the copy
- * (which takes those faults) runs on every thread. Serial callers only.
+ * (which takes those faults) runs on every thread (on the calling thread
+ * alone inside a parallel region, where nested regions are off).
  * All or nothing: 0, or -1 when out of memory with every array unchanged.
  * k <= 8. */
 int lp_i_move_arrays(void **const arr[], const size_t size[], int k, int64_t used, int64_t cap,

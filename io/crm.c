@@ -1737,9 +1737,9 @@ typedef struct crm_file {
     lp_crm_file_report *fr;
     rd f;
     int par; /* edges only: rows are done in the parallel parse */
-    /* files with nodes: this file's bytes and the later node files' (plain
-     * CSV only, else 0): the node tables are sized for all of them */
-    double bytes, later_bytes;
+    /* files with nodes: the later node files' rows and bytes (later_rows),
+     * for which the node tables are sized too */
+    double later_rows, later_bytes;
 } crm_file;
 
 static lp_status crm_header(void *ctx, const lp_i_record *r, int64_t line, const lp_strtab *tab)
@@ -2071,20 +2071,25 @@ static lp_status crm_reserve(void *ctx, int n, double scale)
     }
     double est = 1.02 * scale * (double)rows, f = est / (rows ? (double)rows : 1);
     if (!(est > (double)rows && est < 2e9)) return LP_OK;
-    /* the node tables for the later node files too, at this file's rows
-     * per byte: sized once instead of again (every short key placed anew,
-     * every array copied) at each file */
-    double all = x->bytes > 0 ? 1 + x->later_bytes / x->bytes : 1;
-    if (!(est * all < 2e9)) all = 1;
+    /* the node tables for the later node files' rows too: sized once
+     * instead of again (every short key placed anew, every array copied)
+     * at each file. Their keys are taken to be short or long as this
+     * file's, their ids and names no longer than this file's nor than
+     * their own rows, so that what is reserved stays in proportion to the
+     * later files' sizes */
+    double lr = 1.02 * x->later_rows;
+    if (!(est + lr < 2e9)) lr = 0;
+    double all = (est + lr) / est, lbpr = lr > 0 ? x->later_bytes / lr : 0;
+    double idb = f * (double)id_bytes, nmb = f * (double)name_bytes;
+    idb += lr * fmin((double)id_bytes / (double)rows, lbpr);
+    nmb += lr * fmin((double)name_bytes / (double)rows, lbpr);
     /* the keys' tables, each for its share of the rows */
     lp_status st = LP_OK;
     double fa = f * all;
     if (rows > nshort)
         st = lp_i_intern_reserve(&x->c->ids, (int64_t)(fa * (double)(rows - nshort)));
     if (!st && nshort) st = sid_reserve(x->c, (int64_t)(fa * (double)nshort));
-    if (!st)
-        st = reserve_nodes(x->c, (int64_t)(est * all), (int64_t)(fa * (double)id_bytes),
-                           (int64_t)(fa * (double)name_bytes));
+    if (!st) st = reserve_nodes(x->c, (int64_t)(est + lr), (int64_t)idb, (int64_t)nmb);
     /* and the edges the merge will make: at most a tie and one edge of
      * each kind per row (the usual count: most references resolve) */
     int nf = F->has_tie, na = 0;
@@ -2217,28 +2222,46 @@ done:
     return st;
 }
 
-/* The size of node file fi and the sum of the later node files' sizes, in
- * bytes, for crm_reserve; both 0 when one is compressed (its size says
- * little of its rows). */
-static lp_status node_bytes(crm *c, int fi, const char *dir, double *bytes, double *later)
+/* The rows of the node files after fi and their bytes, estimated from
+ * each one's size and the rows in its first 64 KiB (plain CSV only: a
+ * compressed file, or one whose sample holds fewer than two rows, counts
+ * 0), for crm_reserve. */
+static lp_status later_rows(crm *c, int fi, const char *dir, double *rows, double *bytes)
 {
-    *bytes = *later = 0;
-    double sum[2] = {0, 0};
-    for (int i = fi; i < c->m->nfiles; i++) {
+    *rows = *bytes = 0;
+    enum { SAMPLE = 65536 };
+    char *buf = NULL;
+    for (int i = fi + 1; i < c->m->nfiles; i++) {
         if (!c->m->files[i].has_node) continue;
         char *path;
         lp_status st = find_file(dir, c->m->files[i].file, &path);
-        if (st) return st;
-        if (!path) continue;
-        struct stat sb;
-        size_t len = strlen(path);
-        int plain = len > 4 && !strcmp(path + len - 4, ".csv") && stat(path, &sb) == 0;
+        if (st) {
+            free(buf);
+            return st;
+        }
+        size_t len = path ? strlen(path) : 0;
+        FILE *fp = len > 4 && !strcmp(path + len - 4, ".csv") ? fopen(path, "rb") : NULL;
         free(path);
-        if (!plain) return LP_OK;
-        sum[i > fi] += (double)sb.st_size;
+        if (!fp) continue;
+        if (!buf && !(buf = lp_malloc(SAMPLE))) {
+            fclose(fp);
+            return lp_error_nomem("CRM file sample");
+        }
+        struct stat sb;
+        size_t got = fread(buf, 1, SAMPLE, fp);
+        int ok = fstat(fileno(fp), &sb) == 0;
+        fclose(fp);
+        /* the header line, then rows of (got - head) / lines bytes each */
+        const char *nl = memchr(buf, '\n', got);
+        size_t head = nl ? (size_t)(nl - buf) + 1 : got, lines = 0;
+        for (const char *q = buf + head; (q = memchr(q, '\n', got - (size_t)(q - buf))) != NULL;
+             q++)
+            lines++;
+        if (!ok || lines < 2 || (double)sb.st_size <= (double)head) continue;
+        *rows += ((double)sb.st_size - (double)head) * (double)lines / (double)(got - head);
+        *bytes += (double)sb.st_size;
     }
-    *bytes = sum[0];
-    *later = sum[1];
+    free(buf);
     return LP_OK;
 }
 
@@ -2260,7 +2283,7 @@ static lp_status read_file(crm *c, int fi, const char *dir)
     }
     fr->path = path;
     crm_file x = {.c = c, .fi = fi, .F = F, .fr = fr, .f = {.path = path}, .par = !F->has_node};
-    if (F->has_node && (st = node_bytes(c, fi, dir, &x.bytes, &x.later_bytes))) return st;
+    if (F->has_node && (st = later_rows(c, fi, dir, &x.later_rows, &x.later_bytes))) return st;
     lp_i_blocks_client cl = {.ctx = &x,
                              .role = F->file,
                              .progress = c->opt->progress,
