@@ -23,4 +23,12 @@ void *lp_i_alloc_big(size_t bytes, int zero);
 int lp_i_move_arrays(void **const arr[], const size_t size[], int k, int64_t used, int64_t cap,
                      int zero);
 
+/* to[0..bytes) = from[0..bytes), or zeros when from is NULL, in 2 MiB
+ * parts handed to whichever thread is free: the first-touch faults of a
+ * fresh block are taken in parallel, and on a VM their cost varies ten
+ * times between pages the host still backs and pages it took back, so a
+ * static split would leave threads waiting. (lp_i_alloc_big keeps a static
+ * split: the engine's later loops read its blocks in that split.) */
+void lp_i_fill_parallel(void *to, const void *from, size_t bytes);
+
 #endif

@@ -42,21 +42,24 @@ int lp_i_move_arrays(void **const arr[], const size_t size[], int k, int64_t use
             return -1;
         }
     for (int i = 0; i < k; i++) {
-        /* copied on every thread: the copy takes the new block's first-touch
-         * faults, which cost more than the copy on a VM (1-3 s per GB for
-         * a page the host took back, a tenth of that for one it still
-         * backs: parts to whichever thread is free) */
-        const size_t bytes = used > 0 ? (size_t)used * size[i] : 0, part = (size_t)8 << 20;
-        const int64_t parts = (int64_t)((bytes + part - 1) / part);
-        char *to = q[i];
-        const char *from = *arr[i];
-#pragma omp parallel for schedule(dynamic, 1) if (parts > 1)
-        for (int64_t j = 0; j < parts; j++) {
-            size_t at = (size_t)j * part;
-            memcpy(to + at, from + at, bytes - at < part ? bytes - at : part);
-        }
+        /* the copy takes the new block's first-touch faults: on every thread */
+        lp_i_fill_parallel(q[i], *arr[i], used > 0 ? (size_t)used * size[i] : 0);
         free(*arr[i]);
         *arr[i] = q[i];
     }
     return 0;
+}
+
+void lp_i_fill_parallel(void *to, const void *from, size_t bytes)
+{
+    const size_t part = (size_t)2 << 20;
+    const int64_t parts = (int64_t)((bytes + part - 1) / part);
+#pragma omp parallel for schedule(dynamic, 1) if (parts > 1)
+    for (int64_t j = 0; j < parts; j++) {
+        size_t at = (size_t)j * part, len = bytes - at < part ? bytes - at : part;
+        if (from)
+            memcpy((char *)to + at, (const char *)from + at, len);
+        else
+            memset((char *)to + at, 0, len);
+    }
 }

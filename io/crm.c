@@ -817,6 +817,13 @@ static inline const sid_ent *sid_find(const sid_table *t, const sid_key *k, uint
     }
 }
 
+/* The slot of key k, node row (< 2^31) of file origin; left: a person who
+ * has left (bit 31 of row). */
+static inline sid_ent sid_entry(const sid_key *k, int64_t row, int left, int32_t origin)
+{
+    return (sid_ent){{k->w[0], k->w[1], k->w[2]}, (uint32_t)row | (uint32_t) !!left << 31, origin};
+}
+
 static void sid_free(sid_table *t)
 {
     free(t->slot);
@@ -1090,7 +1097,7 @@ static lp_status add_node(crm *c, const char *key, size_t klen, uint64_t h, cons
         return st;
     if (is_short(klen)) {
         sid_key k = sid_make(key, klen);
-        sid_ent e = {{k.w[0], k.w[1], k.w[2]}, (uint32_t)row | (uint32_t) !!left << 31, origin};
+        sid_ent e = sid_entry(&k, row, left, origin);
         sid_place(&c->sid, &e, h);
         c->sid.count++;
     } else if ((st = lp_i_intern_add(&c->ids, h, row))) {
@@ -1737,9 +1744,6 @@ typedef struct crm_file {
     lp_crm_file_report *fr;
     rd f;
     int par; /* edges only: rows are done in the parallel parse */
-    /* files with nodes: the later node files' rows and bytes (later_rows),
-     * for which the node tables are sized too */
-    double later_rows, later_bytes;
 } crm_file;
 
 static lp_status crm_header(void *ctx, const lp_i_record *r, int64_t line, const lp_strtab *tab)
@@ -2034,6 +2038,50 @@ static lp_status reserve_rows(crm *c, double ef, double ea)
     return LP_OK;
 }
 
+/* The rows of the node files after fi and their bytes, estimated from
+ * each one's size and the rows in its first 64 KiB (plain CSV only: a
+ * compressed file, or one whose sample holds fewer than two rows, counts
+ * 0), for crm_reserve: read only when a file is big enough to be sized
+ * ahead. */
+static lp_status later_rows(crm *c, int fi, const char *dir, double *rows, double *bytes)
+{
+    *rows = *bytes = 0;
+    enum { SAMPLE = 65536 };
+    char *buf = NULL;
+    for (int i = fi + 1; i < c->m->nfiles; i++) {
+        if (!c->m->files[i].has_node) continue;
+        char *path;
+        lp_status st = find_file(dir, c->m->files[i].file, &path);
+        if (st) {
+            free(buf);
+            return st;
+        }
+        size_t len = path ? strlen(path) : 0;
+        FILE *fp = len > 4 && !strcmp(path + len - 4, ".csv") ? fopen(path, "rb") : NULL;
+        free(path);
+        if (!fp) continue;
+        if (!buf && !(buf = lp_malloc(SAMPLE))) {
+            fclose(fp);
+            return lp_error_nomem("CRM file sample");
+        }
+        struct stat sb;
+        size_t got = fread(buf, 1, SAMPLE, fp);
+        int ok = fstat(fileno(fp), &sb) == 0;
+        fclose(fp);
+        /* the header line, then rows of (got - head) / lines bytes each */
+        const char *nl = memchr(buf, '\n', got);
+        size_t head = nl ? (size_t)(nl - buf) + 1 : got, lines = 0;
+        for (const char *q = buf + head; (q = memchr(q, '\n', got - (size_t)(q - buf))) != NULL;
+             q++)
+            lines++;
+        if (!ok || lines < 2 || (double)sb.st_size <= (double)head) continue;
+        *rows += ((double)sb.st_size - (double)head) * (double)lines / (double)(got - head);
+        *bytes += (double)sb.st_size;
+    }
+    free(buf);
+    return LP_OK;
+}
+
 /* After a file's first block: room for about scale times its rows at once
  * (files with nodes: the id tables, the per-node arrays and the edges of
  * their rows; files of edges only: the edge lists), instead of doubling
@@ -2077,14 +2125,16 @@ static lp_status crm_reserve(void *ctx, int n, double scale)
      * file's, their ids and names no longer than this file's nor than
      * their own rows, so that what is reserved stays in proportion to the
      * later files' sizes */
-    double lr = 1.02 * x->later_rows;
+    double lrows, lbytes;
+    lp_status st = later_rows(x->c, x->fi, x->c->rep.dir, &lrows, &lbytes);
+    if (st) return st;
+    double lr = 1.02 * lrows;
     if (!(est + lr < 2e9)) lr = 0;
-    double all = (est + lr) / est, lbpr = lr > 0 ? x->later_bytes / lr : 0;
+    double all = (est + lr) / est, lbpr = lr > 0 ? lbytes / lr : 0;
     double idb = f * (double)id_bytes, nmb = f * (double)name_bytes;
     idb += lr * fmin((double)id_bytes / (double)rows, lbpr);
     nmb += lr * fmin((double)name_bytes / (double)rows, lbpr);
     /* the keys' tables, each for its share of the rows */
-    lp_status st = LP_OK;
     double fa = f * all;
     if (rows > nshort)
         st = lp_i_intern_reserve(&x->c->ids, (int64_t)(fa * (double)(rows - nshort)));
@@ -2128,18 +2178,7 @@ static lp_status sid_reserve(crm *c, int64_t more)
         st = lp_error_nomem("id table");
         goto done;
     }
-    {
-        /* zeroed on every thread, 2 MiB to whichever is free (a page the
-         * host still backs is zeroed in a tenth of the time) */
-        const size_t bytes = (size_t)need * sizeof(sid_ent), part = (size_t)2 << 20;
-        const int64_t parts = (int64_t)((bytes + part - 1) / part);
-        char *z = (char *)nt.slot;
-#pragma omp parallel for schedule(dynamic, 1) if (parts > 1)
-        for (int64_t q = 0; q < parts; q++) {
-            size_t at = (size_t)q * part;
-            memset(z + at, 0, bytes - at < part ? bytes - at : part);
-        }
-    }
+    lp_i_fill_parallel(nt.slot, NULL, (size_t)need * sizeof(sid_ent));
 #pragma omp parallel if (to >= 65536)
     {
         int th = lp_i_thread_id(), nt_ = 1;
@@ -2160,9 +2199,7 @@ static lp_status sid_reserve(crm *c, int64_t more)
                 sid_key k = sid_make(lp_strtab_get(ids, r), len);
                 uint64_t hm = sid_home(t, sid_hash(&k));
                 if (hm < lo || hm >= hi) continue;
-                e[r - r0] = (sid_ent){{k.w[0], k.w[1], k.w[2]},
-                                      (uint32_t)r | (uint32_t) !!c->left[r] << 31,
-                                      c->origin[r]};
+                e[r - r0] = sid_entry(&k, r, c->left[r], c->origin[r]);
                 home[r - r0] = hm;
                 touch += t->slot[hm].w[2]; /* overlapping misses (see resolve_batch) */
             }
@@ -2202,9 +2239,7 @@ static lp_status sid_reserve(crm *c, int64_t more)
             int64_t r = over[th][q];
             size_t len = lp_i_strtab_len(ids, r);
             sid_key k = sid_make(lp_strtab_get(ids, r), len);
-            sid_ent e = {{k.w[0], k.w[1], k.w[2]},
-                         (uint32_t)r | (uint32_t) !!c->left[r] << 31,
-                         c->origin[r]};
+            sid_ent e = sid_entry(&k, r, c->left[r], c->origin[r]);
             sid_place(t, &e, sid_hash(&k));
             t->count++;
         }
@@ -2220,49 +2255,6 @@ done:
     free(nover);
     free(placed);
     return st;
-}
-
-/* The rows of the node files after fi and their bytes, estimated from
- * each one's size and the rows in its first 64 KiB (plain CSV only: a
- * compressed file, or one whose sample holds fewer than two rows, counts
- * 0), for crm_reserve. */
-static lp_status later_rows(crm *c, int fi, const char *dir, double *rows, double *bytes)
-{
-    *rows = *bytes = 0;
-    enum { SAMPLE = 65536 };
-    char *buf = NULL;
-    for (int i = fi + 1; i < c->m->nfiles; i++) {
-        if (!c->m->files[i].has_node) continue;
-        char *path;
-        lp_status st = find_file(dir, c->m->files[i].file, &path);
-        if (st) {
-            free(buf);
-            return st;
-        }
-        size_t len = path ? strlen(path) : 0;
-        FILE *fp = len > 4 && !strcmp(path + len - 4, ".csv") ? fopen(path, "rb") : NULL;
-        free(path);
-        if (!fp) continue;
-        if (!buf && !(buf = lp_malloc(SAMPLE))) {
-            fclose(fp);
-            return lp_error_nomem("CRM file sample");
-        }
-        struct stat sb;
-        size_t got = fread(buf, 1, SAMPLE, fp);
-        int ok = fstat(fileno(fp), &sb) == 0;
-        fclose(fp);
-        /* the header line, then rows of (got - head) / lines bytes each */
-        const char *nl = memchr(buf, '\n', got);
-        size_t head = nl ? (size_t)(nl - buf) + 1 : got, lines = 0;
-        for (const char *q = buf + head; (q = memchr(q, '\n', got - (size_t)(q - buf))) != NULL;
-             q++)
-            lines++;
-        if (!ok || lines < 2 || (double)sb.st_size <= (double)head) continue;
-        *rows += ((double)sb.st_size - (double)head) * (double)lines / (double)(got - head);
-        *bytes += (double)sb.st_size;
-    }
-    free(buf);
-    return LP_OK;
 }
 
 static lp_status read_file(crm *c, int fi, const char *dir)
@@ -2283,7 +2275,6 @@ static lp_status read_file(crm *c, int fi, const char *dir)
     }
     fr->path = path;
     crm_file x = {.c = c, .fi = fi, .F = F, .fr = fr, .f = {.path = path}, .par = !F->has_node};
-    if (F->has_node && (st = later_rows(c, fi, dir, &x.later_rows, &x.later_bytes))) return st;
     lp_i_blocks_client cl = {.ctx = &x,
                              .role = F->file,
                              .progress = c->opt->progress,
