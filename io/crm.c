@@ -806,14 +806,24 @@ static inline uint64_t sid_home(const sid_table *t, uint64_t h)
     return ((h >> 32) * t->cap) >> 32;
 }
 
+/* A slot's w[2] (0: empty). Read atomically: while a file with nodes is
+ * read, its merge places keys as the next block's parse looks references
+ * up (overlap, crm_prepare); sid_place stores w[2] last, so a slot seen
+ * filled is seen whole. */
+static inline uint64_t sid_w2(const sid_ent *e)
+{
+    return __atomic_load_n(&e->w[2], __ATOMIC_ACQUIRE);
+}
+
 /* The slot holding k (hash h), or NULL. */
 static inline const sid_ent *sid_find(const sid_table *t, const sid_key *k, uint64_t h)
 {
     if (!t->slot) return NULL;
     for (uint64_t i = sid_home(t, h);; i = i + 1 == t->cap ? 0 : i + 1) {
         const sid_ent *e = &t->slot[i];
-        if (!e->w[2]) return NULL;
-        if (e->w[0] == k->w[0] && e->w[1] == k->w[1] && e->w[2] == k->w[2]) return e;
+        uint64_t w2 = sid_w2(e);
+        if (!w2) return NULL;
+        if (w2 == k->w[2] && e->w[0] == k->w[0] && e->w[1] == k->w[1]) return e;
     }
 }
 
@@ -835,7 +845,12 @@ static void sid_place(sid_table *t, const sid_ent *e, uint64_t h)
     uint64_t i = sid_home(t, h);
     while (t->slot[i].w[2])
         i = i + 1 == t->cap ? 0 : i + 1;
-    t->slot[i] = *e;
+    sid_ent *d = &t->slot[i];
+    d->w[0] = e->w[0];
+    d->w[1] = e->w[1];
+    d->row = e->row;
+    d->origin = e->origin;
+    __atomic_store_n(&d->w[2], e->w[2], __ATOMIC_RELEASE); /* last: see sid_w2 */
 }
 
 /* Activity rows: 12 bytes each, the day a row carries standing in for its
@@ -924,10 +939,11 @@ typedef struct crm {
     lp_edges fixed;
     act_list act;
     lp_i_intern ids, types;
-    sid_table sid;   /* the node keys of up to SID_MAX bytes (longer ones: ids) */
-    int32_t *origin; /* [nodes] file index; -1 the anchor, -2 a group node */
-    uint8_t *left;   /* [nodes] a person who has left */
-    int64_t *line;   /* [nodes] line of the defining row */
+    sid_table sid;        /* the node keys of up to SID_MAX bytes (longer ones: ids) */
+    int64_t rows0, size0; /* the node keys of the files before the current one (ref_find) */
+    int32_t *origin;      /* [nodes] file index; -1 the anchor, -2 a group node */
+    uint8_t *left;        /* [nodes] a person who has left */
+    int64_t *line;        /* [nodes] line of the defining row */
     int64_t cap;
     char *key; /* scratch: prefix + id */
     size_t key_cap;
@@ -939,7 +955,7 @@ typedef struct crm {
     lp_crm_report rep;
     uLong crc;
     lp_i_blocks *blocks;     /* the block reader's workspaces */
-    struct crm_chunk *chunk; /* [lp_i_blocks_chunks] */
+    struct crm_chunk *chunk; /* [2 x lp_i_blocks_chunks] */
     int nchunk;
     sink ser; /* files with nodes: edges straight into fixed and act */
 } crm;
@@ -1074,6 +1090,43 @@ static int64_t id_find(const crm *c, const char *key, size_t len, uint64_t h)
     sid_key k = sid_make(key, len);
     const sid_ent *e = sid_find(&c->sid, &k, h);
     return e ? (int64_t)(e->row & 0x7fffffffu) : -1;
+}
+
+/* A reference names a record of an earlier file: the parse looks only at
+ * the keys of the files before the current one (crm.rows0 rows, crm.size0
+ * bytes of keys, set serially as a file starts). While a file with nodes
+ * is read, its merge adds rows as the next block's parse looks references
+ * up (overlap): those rows are skipped (a reference to one is not a record
+ * of the reference's file whether seen or not), so the parse reads nothing
+ * the merge writes but table slots, read atomically. */
+static size_t ref_key_len(const crm *c, int64_t row)
+{
+    const int64_t *off = c->nodes.id.offset;
+    int64_t end = row + 1 < c->rows0 ? off[row + 1] : c->size0;
+    return (size_t)(end - off[row] - 1);
+}
+
+/* id_find for the parse: the row of key[0..len) (hash h) among the earlier
+ * files' rows, or -1. */
+static int64_t ref_find(const crm *c, const char *key, size_t len, uint64_t h)
+{
+    if (is_short(len)) {
+        sid_key k = sid_make(key, len);
+        const sid_ent *e = sid_find(&c->sid, &k, h);
+        int64_t row = e ? (int64_t)(e->row & 0x7fffffffu) : -1;
+        return row < c->rows0 ? row : -1;
+    }
+    const lp_i_intern *t = &c->ids;
+    if (!t->slot) return -1;
+    uint32_t tag = (uint32_t)(h >> 32);
+    for (uint64_t i = lp_i_intern_home(t, h);; i = i + 1 == t->cap ? 0 : i + 1) {
+        uint64_t e = lp_i_intern_slot(t, i);
+        if (!e) return -1;
+        int64_t row = (int64_t)(uint32_t)e - 1;
+        if ((uint32_t)(e >> 32) == tag && row < c->rows0 && ref_key_len(c, row) == len &&
+            memcmp(lp_strtab_get(&c->nodes.id, row), key, len) == 0)
+            return row;
+    }
 }
 
 /* Append node key[0..klen) (known absent, hash h, id_hash's). */
@@ -1250,7 +1303,8 @@ typedef struct bref {
  * slot's file) or 2 (a person who has left). The lookups go in stages with
  * prefetches between them (slot, the candidate's string offset, its bytes
  * and its origin), so that the cache misses of the whole batch overlap, as
- * in csvload.c's flush_batch. Reads c's tables only (safe in parallel). 0,
+ * in csvload.c's flush_batch. Reads c's tables only (safe in parallel, and
+ * with the merge of a file with nodes: ref_find). 0,
  * or -1 when out of memory (a prefixed key). */
 static int resolve_batch(const crm *c, const file_spec *F, bref *b, int n, int ns, sink *s,
                          int64_t *res, int8_t *why)
@@ -1283,15 +1337,18 @@ static int resolve_batch(const crm *c, const file_spec *F, bref *b, int n, int n
              * may run past its first line, more often for an id that is not
              * there (a reference to another file's record) */
             uint64_t hm = sid_home(&c->sid, b[j].h), nx = hm + 2 < c->sid.cap ? hm + 2 : 0;
-            touch += c->sid.slot[hm].w[2] + c->sid.slot[nx].w[2];
+            touch += __atomic_load_n(&c->sid.slot[hm].w[2], __ATOMIC_RELAXED) +
+                     __atomic_load_n(&c->sid.slot[nx].w[2], __ATOMIC_RELAXED);
         } else if (b[j].cand == -1 && t->slot)
-            touch += t->slot[lp_i_intern_home(t, b[j].h)];
+            touch += lp_i_intern_slot(t, lp_i_intern_home(t, b[j].h));
     LP_I_KEEP(touch);
+    /* a candidate of the current file's rows (ref_find) is looked up again
+     * below, ref_find skipping it */
     for (int j = 0; j < n; j++)
         if (b[j].cand == -1 && (b[j].cand = lp_i_intern_candidate(t, b[j].h)) >= 0)
             LP_I_PREFETCH(&keys->offset[b[j].cand]);
     for (int j = 0; j < n; j++)
-        if (b[j].cand >= 0) {
+        if (b[j].cand >= 0 && b[j].cand < c->rows0) {
             LP_I_PREFETCH(keys->data + keys->offset[b[j].cand]);
             LP_I_PREFETCH(&c->origin[b[j].cand]);
             LP_I_PREFETCH(&c->left[b[j].cand]);
@@ -1324,13 +1381,13 @@ static int resolve_batch(const crm *c, const file_spec *F, bref *b, int n, int n
             }
             memcpy(s->key, pre, pl);
             memcpy(s->key + pl, b[j].s, len);
-            row = id_find(c, s->key, pl + len, id_hash(s->key, pl + len));
+            row = ref_find(c, s->key, pl + len, id_hash(s->key, pl + len));
         } else if (cand >= 0) {
-            if (lp_i_strtab_len(keys, cand) == b[j].len &&
+            if (cand < c->rows0 && ref_key_len(c, cand) == b[j].len &&
                 memcmp(lp_strtab_get(keys, cand), b[j].s, b[j].len) == 0)
                 row = cand;
             else /* another key with the same tag came first: probe on */
-                row = lp_i_intern_find(t, keys, b[j].s, b[j].len, b[j].h);
+                row = ref_find(c, b[j].s, b[j].len, b[j].h);
         }
         if (row < 0 || c->origin[row] != sl->file)
             why[j] = 1;
@@ -1925,6 +1982,7 @@ static lp_status crm_merge(void *ctx, int k, const lp_i_chunk *ch, int64_t base)
     lp_crm_file_report *fr = x->fr;
     lp_status st;
     if (!x->par) {
+        rd f = x->f; /* the parse copies x->f too (overlap): not written here */
         size_t pl = strlen(x->F->id_prefix);
         for (int64_t i = 0; i < w->nrecs; i++) {
             if (i % CRM_TOUCH == 0) {
@@ -1953,13 +2011,13 @@ static lp_status crm_merge(void *ctx, int k, const lp_i_chunk *ch, int64_t base)
                 LP_I_KEEP(touch);
             }
             const crec *r = &w->recs[i];
-            x->f.f = w->fields + r->first;
-            x->f.nf = r->n;
-            x->f.line = base + r->line;
+            f.f = w->fields + r->first;
+            f.nf = r->n;
+            f.line = base + r->line;
             fr->rows++;
             int ns = x->F->nslots;
             if ((st = bad_row(c, fr,
-                              do_row(c, x->fi, x->F, &x->f, fr, w->rh[i], w->rres + i * ns,
+                              do_row(c, x->fi, x->F, &f, fr, w->rh[i], w->rres + i * ns,
                                      w->rwhy + i * ns, &c->ser))))
                 return st;
         }
@@ -1998,17 +2056,17 @@ static void copy_list(lp_edges *E, int64_t at, const lp_edges *from)
 /* After the merges of a block of a file of edges only: the chunks' edges
  * into the places their merges reserved, in parallel (the copy and the
  * first touch of the lists' new pages were a serial part of the merge). */
-static lp_status crm_block_done(void *ctx, int n)
+static lp_status crm_block_done(void *ctx, int k0, int n)
 {
     crm_file *x = ctx;
     crm *c = x->c;
     if (!x->par) return LP_OK;
     int64_t rows = 0;
-    for (int k = 0; k < n; k++)
+    for (int k = k0; k < k0 + n; k++)
         rows += c->chunk[k].fixed.m + c->chunk[k].act.m;
     (void)rows; /* read only by the pragma: unused without OpenMP */
 #pragma omp parallel for schedule(dynamic, 1) if (n > 1 && rows >= 65536)
-    for (int k = 0; k < n; k++) {
+    for (int k = k0; k < k0 + n; k++) {
         const crm_chunk *w = &c->chunk[k];
         copy_list(&c->fixed, w->at_fixed, &w->fixed);
         copy_acts(&c->act, w->at_act, &w->act);
@@ -2148,6 +2206,52 @@ static lp_status crm_reserve(void *ctx, int n, double scale)
     return st ? st : reserve_rows(x->c, est * nf, est * na);
 }
 
+/* Room for `need` elements in *p (prefault_grow's arguments), at least
+ * doubled when it grows. 0, or -1 (out of memory). */
+static int room(void **p, int64_t *cap, int64_t used, int64_t need, size_t esize)
+{
+    if (need <= *cap) return 0;
+    return prefault_grow(p, cap, used, need > 2 * *cap ? need : 2 * *cap, esize);
+}
+
+/* Before the merge of a block of a file with nodes (its chunks [k0, k0 +
+ * n)) runs while the next block is parsed (overlap): room for every node
+ * the block can add (a row's own, and its group's), so that the merge
+ * moves nothing the parse reads (ref_find: the key tables, the keys, the
+ * origins and departures). Normally a no-op: crm_reserve sized them for
+ * the whole file after its first block. */
+static lp_status crm_prepare(void *ctx, int k0, int n)
+{
+    crm_file *x = ctx;
+    crm *c = x->c;
+    const file_spec *F = x->F;
+    int64_t nshort = 0, nlong = 0, bytes = 0;
+    size_t pl = strlen(F->id_prefix), gpl = F->group_prefix ? strlen(F->group_prefix) : 0;
+    int group = F->has_tie && F->c_group >= 0;
+    for (int k = k0; k < k0 + n; k++) {
+        const crm_chunk *w = &c->chunk[k];
+        for (int64_t i = 0; i < w->nrecs; i++) {
+            const crec *r = &w->recs[i];
+            if (r->n != x->f.width) continue; /* a bad row adds nothing */
+            const lp_i_field *fl = w->fields + r->first;
+            for (int g = 0; g <= group; g++) {
+                size_t len = g ? gpl + fl[F->c_group].len : pl + fl[F->c_id].len;
+                *(is_short(len) ? &nshort : &nlong) += 1;
+                bytes += (int64_t)len + 1;
+            }
+        }
+    }
+    lp_strtab *ids = &c->nodes.id;
+    int64_t more = nshort + nlong;
+    lp_status st = nshort ? sid_reserve(c, nshort) : LP_OK;
+    if (!st && nlong) st = lp_i_intern_reserve(&c->ids, nlong);
+    if (!st && (room((void **)&ids->offset, &ids->offset_cap, ids->count, ids->count + more,
+                     sizeof *ids->offset) ||
+                room((void **)&ids->data, &ids->data_cap, ids->size, ids->size + bytes, 1)))
+        st = lp_error_nomem("CRM node table");
+    return st ? st : reserve_node_arrays(c, more, 0);
+}
+
 /* sid_reserve's rows per round of overlapped misses: a thread keeps about
  * SID_TOUCH / threads of them (those of its share of the slots) */
 #define SID_TOUCH 128
@@ -2274,6 +2378,8 @@ static lp_status read_file(crm *c, int fi, const char *dir)
                             F->file);
     }
     fr->path = path;
+    c->rows0 = c->nodes.id.count; /* what the references can name (ref_find) */
+    c->size0 = c->nodes.id.size;
     crm_file x = {.c = c, .fi = fi, .F = F, .fr = fr, .f = {.path = path}, .par = !F->has_node};
     lp_i_blocks_client cl = {.ctx = &x,
                              .role = F->file,
@@ -2284,7 +2390,10 @@ static lp_status read_file(crm *c, int fi, const char *dir)
                              .parse = crm_parse,
                              .reserve = crm_reserve,
                              .merge = crm_merge,
-                             .block_done = crm_block_done};
+                             .block_done = crm_block_done,
+                             /* a file with nodes: each block merged as the next is parsed */
+                             .overlap = F->has_node,
+                             .prepare = crm_prepare};
     lp_i_file_info info;
     st = lp_i_blocks_read(c->blocks, path, &cl, &info);
     if (st) return st; /* the report is dropped: no counts to add */
@@ -2387,7 +2496,7 @@ lp_status lp_crm_import(lp_graph *out, lp_crm_report *out_rep, const lp_crm_mapp
         goto done;
     }
     if ((st = lp_i_blocks_new(&c.blocks))) goto done;
-    c.nchunk = lp_i_blocks_chunks(c.blocks);
+    c.nchunk = 2 * lp_i_blocks_chunks(c.blocks); /* overlap: a block's, and the one before's */
     if (!(c.chunk = lp_calloc((size_t)c.nchunk, sizeof *c.chunk))) {
         st = lp_error_nomem("CRM reader");
         goto done;

@@ -851,8 +851,9 @@ typedef struct read_err {
     char msg[128];
 } read_err;
 
-/* One of the two block buffers: while the chunks of one are parsed, one
- * thread reads the next into the other. */
+/* A block buffer: while the chunks of one are parsed, one thread reads the
+ * next into another (and, with overlap, merges the one before from the
+ * third). */
 typedef struct block {
     unsigned char *b; /* [len] bytes, capacity cap */
     size_t cap, len;
@@ -867,7 +868,8 @@ typedef struct src {
     const lp_i_blocks_client *cl;
     gzFile gz;
     int64_t size; /* as stored; -1 unknown */
-    block blk[2];
+    block blk[3]; /* two, or three with overlap */
+    int nbuf;
     int cur;          /* blk[cur] is being processed */
     int started;      /* the first block was read (BOM looked for) */
     size_t from;      /* where the data of the block starts: 3 after a BOM, else 0 */
@@ -887,7 +889,7 @@ struct lp_i_blocks {
     uLong *piece_crc;
     size_t *piece_len;
     size_t *start;     /* [K + 1] chunk starts, then the cut */
-    lp_i_chunk *chunk; /* [K] */
+    lp_i_chunk *chunk; /* [2K]: a block's, and with overlap the one before's */
     record hdr;
 };
 
@@ -901,7 +903,7 @@ lp_status lp_i_blocks_new(lp_i_blocks **out)
     b->piece_crc = lp_calloc(k, sizeof *b->piece_crc);
     b->piece_len = lp_calloc(k, sizeof *b->piece_len);
     b->start = lp_calloc(k + 1, sizeof *b->start);
-    b->chunk = lp_calloc(k, sizeof *b->chunk);
+    b->chunk = lp_calloc(2 * k, sizeof *b->chunk);
     if (!b->quotes || !b->piece_crc || !b->piece_len || !b->start || !b->chunk) {
         lp_i_blocks_free(b);
         return lp_error_nomem("CSV loader");
@@ -952,7 +954,8 @@ static lp_status src_open(src *f, const char *path, const lp_i_blocks_client *cl
     /* A small file gets a small block: all of it, or (gzip) a guess */
     int64_t bs = lp_i_csv_block_size < 64 ? 64 : lp_i_csv_block_size;
     if (f->size >= 0 && f->size < bs / 8) bs = 8 * f->size + 64;
-    f->blk[0].cap = (size_t)bs; /* blk[1] is allocated when a second block is read */
+    f->blk[0].cap = (size_t)bs; /* the others are allocated when more blocks are read */
+    f->nbuf = cl->overlap && lp_i_max_threads() > 1 ? 3 : 2;
     f->blk[0].b = lp_malloc(f->blk[0].cap);
     if (!f->blk[0].b) return lp_error_nomem("CSV block");
     /* zlib's buffers: large ones pay for inflating, plain text is read
@@ -975,8 +978,8 @@ static lp_status src_open(src *f, const char *path, const lp_i_blocks_client *cl
 static void src_close(src *f)
 {
     if (f->gz) gzclose_r(f->gz);
-    free(f->blk[0].b);
-    free(f->blk[1].b);
+    for (int i = 0; i < 3; i++)
+        free(f->blk[i].b);
     lp_strtab_free(&f->names);
     memset(f, 0, sizeof *f);
 }
@@ -1249,11 +1252,39 @@ static int chunk_starts(lp_i_blocks *bk, const unsigned char *b, size_t from, si
     return n;
 }
 
-/* Phase C, parallel: the client parses chunks [0, n) while one thread moves
- * the unprocessed tail b[cut..) to the other block and reads on into it
- * (more: there is more input). */
-static lp_status parse_chunks(lp_i_blocks *bk, src *f, block *k, block *next, size_t cut, int n,
-                              int more)
+/* A parsed block not yet merged: chunks [k0, k0 + n) (n < 0: none), the
+ * first one's first byte on line base. With overlap a block's merge waits
+ * for the next block's parse, and runs with it. */
+typedef struct parsed {
+    int k0, n;
+    int64_t base;
+} parsed;
+
+/* Phase D, serial: the client merges the chunks of p in file order; a
+ * chunk's syntax error (or lack of memory) after its rows. */
+static lp_status merge_chunks(lp_i_blocks *bk, const src *f, const parsed *p)
+{
+    const lp_i_blocks_client *cl = f->cl;
+    int64_t base = p->base;
+    for (int c = p->k0; c < p->k0 + p->n; c++) {
+        const lp_i_chunk *ch = &bk->chunk[c];
+        lp_status st = cl->merge(cl->ctx, c, ch, base);
+        if (st) return st;
+        if (ch->stop == LP_I_STOP_NOMEM) return lp_error_nomem("CSV rows");
+        if (ch->stop == LP_I_STOP_SYNTAX)
+            return syntax_error(f->path, &f->names, &ch->syn, base + ch->syn.line);
+        assert(ch->stop == LP_I_STOP_NONE); /* LP_I_STOP_ROW failed in the merge */
+        base += ch->lines;
+    }
+    return cl->block_done ? cl->block_done(cl->ctx, p->k0, p->n) : LP_OK;
+}
+
+/* Phase C, parallel: the client parses chunks [k0, k0 + n) while one
+ * thread moves the unprocessed tail b[cut..) to the next block and reads on
+ * into it (more: there is more input), then merges the block before, pend
+ * (overlap; none: pend->n < 0). Returns that merge's status. */
+static lp_status parse_chunks(lp_i_blocks *bk, src *f, block *k, block *next, size_t cut, int k0,
+                              int n, int more, const parsed *pend)
 {
     unsigned char *b = k->b;
     size_t len = k->len;
@@ -1269,7 +1300,7 @@ static lp_status parse_chunks(lp_i_blocks *bk, src *f, block *k, block *next, si
         memset(&next->err, 0, sizeof next->err);
     }
     for (int c = 0; c < n; c++) {
-        lp_i_chunk *ch = &bk->chunk[c];
+        lp_i_chunk *ch = &bk->chunk[k0 + c];
         ch->begin = b + bk->start[c];
         ch->end = b + bk->start[c + 1];
         ch->prev_cr = bk->start[c] > 0 ? b[bk->start[c] - 1] == '\r' : f->prev_cr;
@@ -1279,48 +1310,49 @@ static lp_status parse_chunks(lp_i_blocks *bk, src *f, block *k, block *next, si
         ch->stop = LP_I_STOP_NONE;
     }
     const lp_i_blocks_client *cl = f->cl;
-#pragma omp parallel if (n > 1 || more)
+    lp_status mst = LP_OK;
+    int merge = pend->n >= 0;
+#pragma omp parallel if (n > 1 || more || merge)
     {
 #pragma omp single nowait
-        if (more) {
-            memcpy(next->b, b + cut, len - cut); /* the parsers never touch b[cut..) */
-            next->len = len - cut;
-            block_fill(next, f->gz);
+        {
+            if (more) {
+                memcpy(next->b, b + cut, len - cut); /* the parsers never touch b[cut..) */
+                next->len = len - cut;
+                block_fill(next, f->gz);
+            }
+            if (merge) mst = merge_chunks(bk, f, pend);
         }
 #pragma omp for schedule(dynamic, 1) nowait
         for (int c = 0; c < n; c++)
-            cl->parse(cl->ctx, c, &bk->chunk[c]);
+            cl->parse(cl->ctx, k0 + c, &bk->chunk[k0 + c]);
     }
-    return LP_OK;
+    return mst;
 }
 
-/* Phase D, serial: the client merges the chunks in file order; a chunk's
- * syntax error (or lack of memory) after its rows. base: the line of the
- * first chunk's first byte; returns the line after the last. */
-static lp_status merge_chunks(lp_i_blocks *bk, src *f, int n, int64_t *base)
+/* Error st (message set) was found in the block after a parsed one not yet merged: the
+ * parsed block's rows come first, and its error is the one reported. */
+static lp_status after_pending(lp_i_blocks *bk, const src *f, parsed *pend, lp_status st)
 {
-    const lp_i_blocks_client *cl = f->cl;
-    for (int c = 0; c < n; c++) {
-        const lp_i_chunk *ch = &bk->chunk[c];
-        lp_status st = cl->merge(cl->ctx, c, ch, *base);
-        if (st) return st;
-        if (ch->stop == LP_I_STOP_NOMEM) return lp_error_nomem("CSV rows");
-        if (ch->stop == LP_I_STOP_SYNTAX)
-            return syntax_error(f->path, &f->names, &ch->syn, *base + ch->syn.line);
-        assert(ch->stop == LP_I_STOP_NONE); /* LP_I_STOP_ROW failed in the merge */
-        *base += ch->lines;
-    }
-    return cl->block_done ? cl->block_done(cl->ctx, n) : LP_OK;
+    if (pend->n < 0) return st;
+    char msg[1024];
+    snprintf(msg, sizeof msg, "%s", lp_error_message()); /* a skipped row's warning may set it */
+    lp_status mst = merge_chunks(bk, f, pend);
+    pend->n = -1;
+    return mst ? mst : lp_error_set(st, "%s", msg);
 }
 
-/* The blocks of an open file, phase A to D each. */
+/* The blocks of an open file, phase A to D each (with overlap: block j's D
+ * runs in block j + 1's C). */
 static lp_status read_blocks(lp_i_blocks *bk, src *f)
 {
     lp_status st;
+    parsed pend = {0, -1, 0};
+    int set = 0; /* with overlap: this block's chunks are [set * K, set * K + K) */
     progress(f, 0);
     block_fill(&f->blk[f->cur], f->gz);
     for (;;) {
-        block *k = &f->blk[f->cur], *next = &f->blk[1 - f->cur];
+        block *k = &f->blk[f->cur], *next = &f->blk[(f->cur + 1) % f->nbuf];
         unsigned char *b = k->b;
         size_t len = k->len;
         if (!f->started) {
@@ -1339,14 +1371,20 @@ static lp_status read_blocks(lp_i_blocks *bk, src *f)
         size_t cut;
         int grown;
         st = find_cut(bk, f, k, from, K, &cut, &grown); /* B */
-        if (st) return st;
+        if (st) return after_pending(bk, f, &pend, st);
         if (grown) continue; /* again */
         size_t data = from;
         int64_t base = f->line; /* line of b[data] */
-        if (f->width < 0 && (st = read_header_record(bk, f, k, cut, &data, &base))) return st;
+        if (f->width < 0 && (st = read_header_record(bk, f, k, cut, &data, &base)))
+            return after_pending(bk, f, &pend, st);
         int n = chunk_starts(bk, b, from, len, data, cut, K);
         int more = !k->eof && !k->err.failed;
-        if ((st = parse_chunks(bk, f, k, next, cut, n, more))) return st; /* C */
+        int overlap = f->nbuf == 3, k0 = overlap ? set * bk->nwork : 0;
+        if (pend.n >= 0 && f->cl->prepare && (st = f->cl->prepare(f->cl->ctx, pend.k0, pend.n)))
+            return st;
+        st = parse_chunks(bk, f, k, next, cut, k0, n, more, &pend); /* C (and D before) */
+        pend.n = -1;
+        if (st) return st;
 
         if (f->done == 0 && more && cut > 0 && f->size > 0 && f->cl->reserve) {
             /* The whole file is about scale times the first block (both
@@ -1357,8 +1395,15 @@ static lp_status read_blocks(lp_i_blocks *bk, src *f)
                 (double)(cut + next->len) * (double)f->size / (double)stored / (double)cut;
             if (stored > 0 && (st = f->cl->reserve(f->cl->ctx, n, scale))) return st;
         }
-        if ((st = merge_chunks(bk, f, n, &base))) return st; /* D */
-
+        parsed p = {k0, n, base};
+        if (overlap && more) { /* D in the next block's C */
+            pend = p;
+            set ^= 1;
+        } else if ((st = merge_chunks(bk, f, &p))) { /* D */
+            return st;
+        }
+        for (int c = 0; c < n; c++) /* (a chunk cut short stops the merge first) */
+            base += bk->chunk[k0 + c].lines;
         f->line = base;
         f->from = 0;
         f->done += (int64_t)cut;
@@ -1368,7 +1413,7 @@ static lp_status read_blocks(lp_i_blocks *bk, src *f)
             assert(cut == len);
             break;
         }
-        f->cur = 1 - f->cur;
+        f->cur = (f->cur + 1) % f->nbuf;
         progress(f, 0);
     }
     progress(f, 1);
@@ -1897,9 +1942,10 @@ static lp_status merge_chunk(void *ctx, int k, const lp_i_chunk *ch, int64_t bas
     return edge_errors(ld, w, base);
 }
 
-static lp_status append_block(void *ctx, int n)
+static lp_status append_block(void *ctx, int k0, int n)
 {
     loader *ld = ctx;
+    (void)k0; /* 0: no overlap */
     return ld->is_edges ? append_edges(ld, n) : LP_OK;
 }
 

@@ -98,6 +98,13 @@ static inline uint64_t lp_i_intern_home(const lp_i_intern *t, uint64_t h)
     return ((h >> 32) * t->cap) >> 32;
 }
 
+/* Slot i, read atomically: a client may look keys up while another thread
+ * adds some (crm.c's overlap; the slot is stored atomically too). */
+static inline uint64_t lp_i_intern_slot(const lp_i_intern *t, uint64_t i)
+{
+    return __atomic_load_n(&t->slot[i], __ATOMIC_RELAXED);
+}
+
 void lp_i_intern_free(lp_i_intern *t); /* leaves t empty */
 /* Add row (key hash h, known absent). Grows (x2) at load factor 0.7.
  * LP_EINTERNAL when out of memory. */
@@ -120,7 +127,7 @@ static inline int64_t lp_i_intern_find(const lp_i_intern *t, const lp_strtab *ke
     if (!t->slot) return -1;
     uint32_t tag = (uint32_t)(h >> 32);
     for (uint64_t i = lp_i_intern_home(t, h);; i = i + 1 == t->cap ? 0 : i + 1) {
-        uint64_t e = t->slot[i];
+        uint64_t e = lp_i_intern_slot(t, i);
         if (!e) return -1;
         if ((uint32_t)(e >> 32) != tag) continue;
         int64_t row = (int64_t)(uint32_t)e - 1;
@@ -136,7 +143,7 @@ static inline int64_t lp_i_intern_candidate(const lp_i_intern *t, uint64_t h)
     if (!t->slot) return -1;
     uint32_t tag = (uint32_t)(h >> 32);
     for (uint64_t i = lp_i_intern_home(t, h);; i = i + 1 == t->cap ? 0 : i + 1) {
-        uint64_t e = t->slot[i];
+        uint64_t e = lp_i_intern_slot(t, i);
         if (!e) return -1;
         if ((uint32_t)(e >> 32) == tag) return (int64_t)(uint32_t)e - 1;
     }
@@ -286,8 +293,19 @@ typedef struct lp_i_blocks_client {
      * first byte. Its syntax error or out of memory is reported after this
      * (the rows before it come first). */
     lp_status (*merge)(void *ctx, int k, const lp_i_chunk *ch, int64_t base);
-    /* After the merges of a block's n chunks. NULL: none. */
-    lp_status (*block_done)(void *ctx, int n);
+    /* After the merges of a block's n chunks [k0, k0 + n). NULL: none. */
+    lp_status (*block_done)(void *ctx, int k0, int n);
+    /* Merge each block while the next one is parsed (the block and its
+     * chunk states stay as they were until its merge is done): the chunks
+     * of a block are then [0, K) and [K, 2K) in turn (K =
+     * lp_i_blocks_chunks), so the client keeps 2K chunk states. Before each
+     * such merge, serially: prepare(ctx, k0, n) for the block's chunks [k0,
+     * k0 + n), which must leave the merge nothing to move or grow that the
+     * parse reads; the parse must not read what the merge writes (or only
+     * with atomics, and so that its results do not depend on what it saw).
+     * A file of one block, or one thread, merges as without. */
+    int overlap;
+    lp_status (*prepare)(void *ctx, int k0, int n);
 } lp_i_blocks_client;
 
 /* What was read of a file. */
@@ -302,7 +320,8 @@ typedef struct lp_i_file_info {
 typedef struct lp_i_blocks lp_i_blocks;
 lp_status lp_i_blocks_new(lp_i_blocks **out);
 void lp_i_blocks_free(lp_i_blocks *b); /* accepts NULL */
-/* Chunks per block at most (the client's per-chunk state is this long). */
+/* Chunks per block at most, K (the client's per-chunk state is this long;
+ * 2K with overlap). */
 int lp_i_blocks_chunks(const lp_i_blocks *b);
 /* Read path with cl. LP_EINPUT for a file that cannot be opened or read, is
  * no CSV text, is empty, or has a syntax error; the callbacks' errors as

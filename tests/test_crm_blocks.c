@@ -12,11 +12,15 @@
  * done in the merge): skipped with --skip-bad-rows (same count, same
  * warnings with the same line numbers) and, without it, the same first
  * error. The line numbers themselves are checked against the planted rows.
+ * Bad rows, a syntax error and a record over the cap in the middle of
+ * Contact.csv, and references there to its own records: a file with nodes
+ * has each block merged while the next is parsed, so the first error must
+ * still be the first in the file.
  *
  * Out of memory: the k-th allocation made to fail (lp_alloc_fail_after) for
  * k spread over a whole import cut into small blocks and chunks: every
  * failure is LP_EINTERNAL "out of memory (...)" and nothing leaks (the
- * ASan build's LeakSanitizer checks at exit).
+ * ASan build's LeakSanitizer checks at exit); at 1 thread, then at 2.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -157,6 +161,23 @@ static void copy_file(const char *from, const char *to, const char *append)
     fclose(out);
 }
 
+/* from to to, with insert after line `after` (1-based). */
+static void copy_inserting(const char *from, const char *to, int64_t after, const char *insert)
+{
+    FILE *in = fopen(from, "rb"), *out = fopen(to, "wb");
+    if (!in || !out) {
+        perror(from);
+        exit(1);
+    }
+    int64_t line = 1;
+    for (int ch; (ch = fgetc(in)) != EOF;) {
+        fputc(ch, out);
+        if (ch == '\n' && line++ == after) fputs(insert, out);
+    }
+    fclose(in);
+    fclose(out);
+}
+
 static int64_t count_lines(const char *path)
 {
     FILE *f = fopen(path, "rb");
@@ -242,6 +263,110 @@ int main(void)
     against("planted, failing", "salesforce", tmp, 0, &fail);
     run_free(&fail);
 
+    /* bad rows and references to the file's own records in the middle of a
+     * file with nodes: each of its blocks is merged while the next is
+     * parsed (lp_i_blocks_client.overlap), so a row's references are looked
+     * up as the rows just before it are added (those of the row before
+     * may be seen or not: either way they are no record of the
+     * reference's file); the failing row stops the merge with the next
+     * block parsed */
+    {
+        snprintf(from, sizeof from, "%s/salesforce/Contact.csv", sample);
+        snprintf(to, sizeof to, "%s/Contact.csv", tmp);
+        const int64_t after = 451; /* contact 449's line; ids are 003 + 15 digits */
+        copy_inserting(
+            from, to, after,
+            "\"003MID0001\",\"Self Ref\",\"003000000000000448\",\"\",\"\"\n"
+            "\"003MID0002\",\"Owner Ref\",\"001000000000000000\",\"003000000000000449\",\"\"\n"
+            "\"003000000000000010\",\"Dup Mid\",\"001000000000000000\",\"\",\"\"\n"
+            "\"003MID0003\",\"Short\",\"001000000000000000\"\n"
+            "\"003MID0004\",\"Ok After\",\"003MID0001\",\"\",\"\"\n");
+        set_threads(1);
+        run mref = import("salesforce", tmp, 1);
+        CHECK(mref.st == LP_OK, "middle, skipping: %s", mref.msg);
+        if (!mref.st) {
+            /* Task's 3 planted rows and these 2 (Contact.csv is the sample's here) */
+            CHECK(mref.rep.load.skipped_rows == 5, "middle: %lld skipped, want 5 (3 + 2)",
+                  (long long)mref.rep.load.skipped_rows);
+            /* Contact's slots: AccountId, OwnerId (the mapping's order) */
+            const lp_crm_file_report *fr = &mref.rep.files[2];
+            CHECK(fr->ncols == 2 && fr->unknown[0] == 2 && fr->unknown[1] == 1,
+                  "middle: unknown references %lld, %lld; want 2, 1",
+                  (long long)(fr->ncols > 0 ? fr->unknown[0] : -1),
+                  (long long)(fr->ncols > 1 ? fr->unknown[1] : -1));
+        }
+        snprintf(want, sizeof want,
+                 "Contact.csv:%lld: field 'Id': duplicate node id \"003000000000000010\" (first "
+                 "defined in Contact.csv line 12)",
+                 (long long)after + 3);
+        CHECK(strstr(mref.warn, want) != NULL, "middle: no warning with '%s' in\n%s", want,
+              mref.warn);
+        snprintf(want, sizeof want, "Contact.csv:%lld: expected 5 fields, found 3",
+                 (long long)after + 4);
+        CHECK(strstr(mref.warn, want) != NULL, "middle: no warning with '%s' in\n%s", want,
+              mref.warn);
+        against("middle, skipping", "salesforce", tmp, 1, &mref);
+        run_free(&mref);
+        run mfail = import("salesforce", tmp, 0);
+        snprintf(want, sizeof want, "Contact.csv:%lld: field 'Id': duplicate node id",
+                 (long long)after + 3);
+        CHECK(mfail.st == LP_EINPUT && strstr(mfail.msg, want) != NULL,
+              "middle, failing: %d '%s', want '%s'", mfail.st, mfail.msg, want);
+        against("middle, failing", "salesforce", tmp, 0, &mfail);
+        run_free(&mfail);
+
+        /* a syntax error there: after the rows before it, skipped or not */
+        copy_inserting(from, to, after,
+                       "\"003000000000000010\",\"Dup Mid\",\"001000000000000000\",\"\",\"\"\n"
+                       "\"003MID0001\",\"Bad \"quote\",\"001000000000000000\",\"\",\"\"\n");
+        for (int skip = 0; skip <= 1; skip++) {
+            set_threads(1);
+            run sref = import("salesforce", tmp, skip);
+            snprintf(want, sizeof want,
+                     skip ? "Contact.csv:%lld: field 'Name': unexpected character after closing "
+                            "quote"
+                          : "Contact.csv:%lld: field 'Id': duplicate node id",
+                     (long long)after + 2 - !skip);
+            CHECK(sref.st == LP_EINPUT && strstr(sref.msg, want) != NULL,
+                  "middle syntax, skip %d: %d '%s', want '%s'", skip, sref.st, sref.msg, want);
+            against(skip ? "middle syntax, skipping" : "middle syntax, failing", "salesforce", tmp,
+                    skip, &sref);
+            run_free(&sref);
+        }
+
+        /* a record over the cap there (caps lowered): found as its block is
+         * cut, with the block before not merged yet, yet after its rows */
+        extern int64_t lp_i_csv_max_field, lp_i_csv_max_record;
+        int64_t keep_field = lp_i_csv_max_field, keep_record = lp_i_csv_max_record;
+        lp_i_csv_max_field = lp_i_csv_max_record = 1000;
+        char *big = malloc(4096);
+        if (!big) return 1;
+        int len = snprintf(big, 4096,
+                           "\"003000000000000010\",\"Dup Mid\",\"001000000000000000\",\"\","
+                           "\"\"\n\"003MID0001\",\"");
+        memset(big + len, 'x', 1500);
+        snprintf(big + len + 1500, 4096 - (size_t)len - 1500,
+                 "\",\"001000000000000000\",\"\",\"\"\n");
+        copy_inserting(from, to, after, big);
+        free(big);
+        for (int skip = 0; skip <= 1; skip++) {
+            set_threads(1);
+            run cref = import("salesforce", tmp, skip);
+            snprintf(want, sizeof want,
+                     skip ? "Contact.csv:%lld: record longer than"
+                          : "Contact.csv:%lld: field 'Id': duplicate node id",
+                     (long long)after + 2 - !skip);
+            CHECK(cref.st == LP_EINPUT && strstr(cref.msg, want) != NULL,
+                  "middle, over the cap, skip %d: %d '%s', want '%s'", skip, cref.st, cref.msg,
+                  want);
+            against(skip ? "middle, over the cap, skipping" : "middle, over the cap, failing",
+                    "salesforce", tmp, skip, &cref);
+            run_free(&cref);
+        }
+        lp_i_csv_max_field = keep_field;
+        lp_i_csv_max_record = keep_record;
+    }
+
     /* a file with nodes whose rows grow long after its first blocks: its
      * tables, sized from the first block (crm_reserve), grow past that
      * size; with duplicate ids among the long rows (of a long row, and of
@@ -304,7 +429,7 @@ int main(void)
         unlink(to);
     }
     rmdir(tmp);
-    /* allocation failures, at 1 thread (a reproducible count) */
+    /* allocation failures, at 1 thread (a reproducible count), then at 2 */
     {
         char dir[1200];
         snprintf(dir, sizeof dir, "%s/hubspot", sample);
@@ -329,6 +454,23 @@ int main(void)
             run_free(&r);
         }
         CHECK(failed > 40, "only %d of the failing allocations made the import fail", failed);
+        /* and at 2 threads, where a block's merge runs with the next block's
+         * parse (the allocations' order, and so which one fails, varies) */
+        set_threads(2);
+        failed = 0;
+        for (long k = 0; k < total; k += k < 40 ? 1 : step) {
+            lp_alloc_fail_after(k);
+            run r = import("hubspot", dir, 0);
+            lp_alloc_fail_after(-1);
+            if (r.st != LP_OK) failed++;
+            CHECK(r.st == LP_OK || (r.st == LP_EINTERNAL && !strncmp(r.msg, "out of memory", 13)),
+                  "2 threads, allocation %ld of about %ld failing: status %d '%s'", k, total, r.st,
+                  r.msg);
+            run_free(&r);
+        }
+        CHECK(failed > 40, "2 threads: only %d of the failing allocations made the import fail",
+              failed);
+        set_threads(1);
         lp_i_csv_block_size = block;
         lp_i_csv_min_chunk = chunk;
     }
