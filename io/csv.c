@@ -466,7 +466,8 @@ static void intern_place(lp_i_intern *t, uint64_t e)
     uint64_t i = lp_i_intern_home(t, e);
     while (t->slot[i])
         i = i + 1 == t->cap ? 0 : i + 1;
-    __atomic_store_n(&t->slot[i], e, __ATOMIC_RELAXED); /* see lp_i_intern_slot */
+    /* atomically: crm.c looks keys up while its merge adds some (ref_find) */
+    __atomic_store_n(&t->slot[i], e, __ATOMIC_RELAXED);
 }
 
 /* Rehash into a table of ncap slots (large tables on huge pages: random

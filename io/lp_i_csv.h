@@ -98,13 +98,6 @@ static inline uint64_t lp_i_intern_home(const lp_i_intern *t, uint64_t h)
     return ((h >> 32) * t->cap) >> 32;
 }
 
-/* Slot i, read atomically: a client may look keys up while another thread
- * adds some (crm.c's overlap; the slot is stored atomically too). */
-static inline uint64_t lp_i_intern_slot(const lp_i_intern *t, uint64_t i)
-{
-    return __atomic_load_n(&t->slot[i], __ATOMIC_RELAXED);
-}
-
 void lp_i_intern_free(lp_i_intern *t); /* leaves t empty */
 /* Add row (key hash h, known absent). Grows (x2) at load factor 0.7.
  * LP_EINTERNAL when out of memory. */
@@ -127,7 +120,7 @@ static inline int64_t lp_i_intern_find(const lp_i_intern *t, const lp_strtab *ke
     if (!t->slot) return -1;
     uint32_t tag = (uint32_t)(h >> 32);
     for (uint64_t i = lp_i_intern_home(t, h);; i = i + 1 == t->cap ? 0 : i + 1) {
-        uint64_t e = lp_i_intern_slot(t, i);
+        uint64_t e = t->slot[i];
         if (!e) return -1;
         if ((uint32_t)(e >> 32) != tag) continue;
         int64_t row = (int64_t)(uint32_t)e - 1;
@@ -143,7 +136,7 @@ static inline int64_t lp_i_intern_candidate(const lp_i_intern *t, uint64_t h)
     if (!t->slot) return -1;
     uint32_t tag = (uint32_t)(h >> 32);
     for (uint64_t i = lp_i_intern_home(t, h);; i = i + 1 == t->cap ? 0 : i + 1) {
-        uint64_t e = lp_i_intern_slot(t, i);
+        uint64_t e = t->slot[i];
         if (!e) return -1;
         if ((uint32_t)(e >> 32) == tag) return (int64_t)(uint32_t)e - 1;
     }
