@@ -6,7 +6,9 @@
  * numeric values are the exit statuses (docs/linchpin.1, EXIT STATUS).
  *
  * The message buffer is process-global: set errors only from serial code
- * (never inside an OpenMP region — collect a status per thread instead).
+ * (never from several threads of an OpenMP region — collect a status per
+ * thread instead; one thread may, while the others leave it alone, as the
+ * block reader's merge does: lp_i_csv.h).
  */
 #ifndef LP_ERROR_H
 #define LP_ERROR_H

@@ -15,15 +15,19 @@
  * interning table (lp_i_csv.h).
  *
  * Per block, in parallel chunks: the records are parsed and every
- * reference column looked up (batched, the misses overlapped) in the id
- * tables, which are not written while chunks are parsed (a reference
- * names a record of an earlier file); a file of edges only also checks its rows and
- * makes its edges in the chunk (per-chunk lists and counts). Then serially,
- * in file order: a file with nodes checks and inserts each row (duplicates
- * are found here), the chunks of an edge file are given their place in the
- * import's lists (copied there in parallel after the block), and bad rows
- * are reported in order. So the result is that of one row after another in
- * file order, at any thread count and block cut. After a file's first
+ * reference column looked up (batched, the misses overlapped) among the
+ * keys of the earlier files (a reference names a record of an earlier
+ * file: ref_find); a file of edges only also checks its rows and makes its
+ * edges in the chunk (per-chunk lists and counts). Then serially, in file
+ * order: a file with nodes inserts each row (duplicates are found here; its
+ * texts were checked in the chunk), block j while block j + 1 is parsed
+ * (lp_i_blocks_client.overlap: the merge adds keys to the tables the parse
+ * reads, which sees only the earlier files' and reads the slots
+ * atomically; crm_prepare gives the merge its room first), the chunks of
+ * an edge file are given their place in the import's lists (copied there
+ * in parallel after the block), and bad rows are reported in order. So the
+ * result is that of one row after another in file order, at any thread
+ * count and block cut. After a file's first
  * block its tables are sized for the whole file (crm_reserve): a file with
  * nodes gets its id, name and per-node tables first touched on every
  * thread, so that the serial merge neither copies them nor faults pages.
@@ -954,6 +958,8 @@ typedef struct crm {
     int64_t cap;
     char *key; /* scratch: prefix + id */
     size_t key_cap;
+    char *gkey; /* scratch: group prefix + group */
+    size_t gkey_cap;
     char *name; /* scratch: joined name */
     size_t name_cap;
     int64_t max_day;
@@ -1046,17 +1052,24 @@ static lp_status ensure(char **buf, size_t *cap, size_t want)
     return LP_OK;
 }
 
+/* prefix + s[0..len) into *buf (capacity *cap); its length. */
+static lp_status make_key_in(char **buf, size_t *cap, const char *prefix, const char *s, size_t len,
+                             size_t *klen)
+{
+    size_t pl = strlen(prefix);
+    lp_status st = ensure(buf, cap, pl + len + 1);
+    if (st) return st;
+    memcpy(*buf, prefix, pl);
+    memcpy(*buf + pl, s, len);
+    (*buf)[pl + len] = '\0';
+    *klen = pl + len;
+    return LP_OK;
+}
+
 /* prefix + s[0..len) into c->key; its length. */
 static lp_status make_key(crm *c, const char *prefix, const char *s, size_t len, size_t *klen)
 {
-    size_t pl = strlen(prefix);
-    lp_status st = ensure(&c->key, &c->key_cap, pl + len + 1);
-    if (st) return st;
-    memcpy(c->key, prefix, pl);
-    memcpy(c->key + pl, s, len);
-    c->key[pl + len] = '\0';
-    *klen = pl + len;
-    return LP_OK;
+    return make_key_in(&c->key, &c->key_cap, prefix, s, len, klen);
 }
 
 static lp_status type_index(crm *c, const char *type, int32_t *out)
@@ -1448,12 +1461,17 @@ static inline __attribute__((always_inline)) int resolve_rows(const crm *c, cons
 }
 
 /* resolve_rows for a file of edges only (no merge runs with its parse) and
- * for a file with nodes (its merge may: conc). */
-static int resolve_batch(const crm *c, const file_spec *F, bref *b, int n, int ns, sink *s,
-                         int64_t *res, int8_t *why, int conc)
+ * for a file with nodes (its merge may), each a function of its own. */
+static __attribute__((noinline)) int resolve_edges(const crm *c, const file_spec *F, bref *b, int n,
+                                                   int ns, sink *s, int64_t *res, int8_t *why)
 {
-    if (conc) return resolve_rows(c, F, b, n, ns, s, res, why, 1);
     return resolve_rows(c, F, b, n, ns, s, res, why, 0);
+}
+
+static __attribute__((noinline)) int resolve_nodes(const crm *c, const file_spec *F, bref *b, int n,
+                                                   int ns, sink *s, int64_t *res, int8_t *why)
+{
+    return resolve_rows(c, F, b, n, ns, s, res, why, 1);
 }
 
 /* Column index of name in the header (names[], width), or -1. */
@@ -1762,37 +1780,43 @@ static lp_status do_row(crm *c, int fi, file_spec *F, const rd *f, lp_crm_file_r
     }
     int64_t day[64];
     if (row_days(F, f, day, msg, sizeof msg)) return row_msg_error(f, msg);
+    /* the row's group, looked up before anything is added: a group whose
+     * id is a record's (this row's own too) makes the row bad, and a bad
+     * row adds nothing */
+    int tie = F->has_node && F->has_tie && active;
+    int64_t to = 0; /* the anchor */
+    size_t gklen = 0;
+    uint64_t gh = 0;
+    if (tie && g && glen) {
+        if ((st = make_key_in(&c->gkey, &c->gkey_cap, F->group_prefix, g, glen, &gklen))) return st;
+        gh = id_hash(c->gkey, gklen);
+        to = id_find(c, c->gkey, gklen, gh);
+        if ((to >= 0 && c->origin[to] != -2) || (gklen == klen && !memcmp(c->gkey, key, klen))) {
+            char text[256];
+            return lp_error_set(LP_EINPUT,
+                                "%s:%" PRId64 ": field '%s': group node id \"%s\" is "
+                                "already the id of a record",
+                                f->path, f->line, F->group,
+                                lp_i_csv_msg_text(text, sizeof text, c->gkey, gklen));
+        }
+    }
     /* the row is good */
     int64_t self = -1;
     if (F->has_node) {
         self = c->nodes.id.count;
-        /* make_key's buffer is reused below: add the node first (the name
-         * buffer is NULL while no row had a name: memcpy wants a pointer) */
+        /* (the name buffer is NULL while no row had a name: memcpy wants a
+         * pointer) */
         if ((st = add_node(c, key, klen, h, active ? F->type : F->inactive_type, revenue,
                            c->name ? c->name : "", name_len, fi, !active, f->line)))
             return st;
         fr->nodes++;
-        if (F->has_tie && active) {
-            int64_t to = 0; /* the anchor */
-            if (g && glen) {
-                if ((st = make_key(c, F->group_prefix, g, glen, &klen))) return st;
-                uint64_t gh = id_hash(c->key, klen);
-                to = id_find(c, c->key, klen, gh);
-                if (to >= 0 && c->origin[to] != -2) {
-                    char text[256];
-                    return lp_error_set(LP_EINPUT,
-                                        "%s:%" PRId64 ": field '%s': group node id \"%s\" is "
-                                        "already the id of a record",
-                                        f->path, f->line, F->group,
-                                        lp_i_csv_msg_text(text, sizeof text, c->key, klen));
-                }
-                if (to < 0) {
-                    to = c->nodes.id.count;
-                    if ((st = add_node(c, c->key, klen, gh, F->group_type, 0, g, glen, -2, 0,
-                                       f->line)))
-                        return st;
-                    fr->nodes++;
-                }
+        if (tie) {
+            if (g && glen && to < 0) {
+                to = c->nodes.id.count;
+                if ((st = add_node(c, c->gkey, gklen, gh, F->group_type, 0, g, glen, -2, 0,
+                                   f->line)))
+                    return st;
+                fr->nodes++;
             }
             if (push_edge(&c->fixed, (lp_vid)self, (lp_vid)to, F->tie_weight))
                 return lp_error_nomem("CRM edges");
@@ -1995,9 +2019,9 @@ static int flush_rows(const crm_file *x, crm_chunk *w)
     if (!nb) return 0;
     if (!x->par) {
         int64_t at = (w->nrecs - nb) * ns;
-        return resolve_batch(x->c, x->F, w->b, nb * ns, ns, &w->s, w->rres + at, w->rwhy + at, 1);
+        return resolve_nodes(x->c, x->F, w->b, nb * ns, ns, &w->s, w->rres + at, w->rwhy + at);
     }
-    if (resolve_batch(x->c, x->F, w->b, nb * ns, ns, &w->s, w->bres, w->bwhy, 0)) return -1;
+    if (resolve_edges(x->c, x->F, w->b, nb * ns, ns, &w->s, w->bres, w->bwhy)) return -1;
     for (int i = 0; i < nb; i++)
         if (emit_edges(x->F, -1, w->bday[i], w->bres + i * ns, w->bwhy + i * ns, &w->s)) return -1;
     return 0;
@@ -2006,7 +2030,9 @@ static int flush_rows(const crm_file *x, crm_chunk *w)
 /* Chunk k, in parallel. Files with nodes keep their records (for the
  * merge) with their references resolved; files of edges only check,
  * resolve and make their rows' edges here. References name records of
- * earlier files only, whose id table is complete and only read here. */
+ * earlier files only, whose keys (ref_find) are complete and not written
+ * while this runs (a file with nodes: its own keys are, by the merge of
+ * the block before, and not looked at). */
 static void crm_parse(void *ctx, int k, lp_i_chunk *ch)
 {
     crm_file *x = ctx;
@@ -2314,7 +2340,7 @@ static lp_status crm_prepare(void *ctx, int k0, int n)
     crm_file *x = ctx;
     crm *c = x->c;
     const file_spec *F = x->F;
-    int64_t nshort = 0, nlong = 0, bytes = 0;
+    int64_t rows = 0, nshort = 0, nlong = 0, bytes = 0;
     size_t pl = strlen(F->id_prefix), gpl = F->group_prefix ? strlen(F->group_prefix) : 0;
     int group = F->has_tie && F->c_group >= 0;
     for (int k = k0; k < k0 + n; k++) {
@@ -2322,6 +2348,7 @@ static lp_status crm_prepare(void *ctx, int k0, int n)
         for (int64_t i = 0; i < w->nrecs; i++) {
             const crec *r = &w->recs[i];
             if (r->n != x->f.width) continue; /* a bad row adds nothing */
+            rows++;
             const lp_i_field *fl = w->fields + r->first;
             for (int g = 0; g <= group; g++) {
                 size_t len = g ? gpl + fl[F->c_group].len : pl + fl[F->c_id].len;
@@ -2332,13 +2359,26 @@ static lp_status crm_prepare(void *ctx, int k0, int n)
     }
     lp_strtab *ids = &c->nodes.id;
     int64_t more = nshort + nlong;
-    lp_status st = nshort ? sid_reserve(c, nshort) : LP_OK;
+    lp_status st = LP_OK;
+    /* the short keys' table at least doubled when it grows (as add_node
+     * grows it): rebuilt for each block's few keys it would be rehashed
+     * block after block */
+    if (nshort && (uint64_t)(c->sid.count + nshort) * 2 > c->sid.cap)
+        st = sid_reserve(c, nshort > c->sid.count + 64 ? nshort : c->sid.count + 64);
     if (!st && nlong) st = lp_i_intern_reserve(&c->ids, nlong);
     if (!st && (room((void **)&ids->offset, &ids->offset_cap, ids->count, ids->count + more,
                      sizeof *ids->offset) ||
                 room((void **)&ids->data, &ids->data_cap, ids->size, ids->size + bytes, 1)))
         st = lp_error_nomem("CRM node table");
-    return st ? st : reserve_node_arrays(c, more, 0);
+    if (!st) st = reserve_node_arrays(c, more, 0);
+    /* and the edge lists, which the parse does not read: grown here, they
+     * are copied on every thread (in the merge, on its one) */
+    int nf = F->has_tie, na = 0;
+    for (int e = 0; e < F->nedges; e++)
+        *(F->edges[e].nrec ? &na : &nf) += 1;
+    if (!st) st = reserve_edges(&c->fixed, c->fixed.m + rows * nf);
+    if (!st && act_grow(&c->act, c->act.m + rows * na)) st = lp_error_nomem("edge list");
+    return st;
 }
 
 /* sid_reserve's rows per round of overlapped misses: a thread keeps about
@@ -2650,6 +2690,7 @@ done:
     free(c.left);
     free(c.line);
     free(c.key);
+    free(c.gkey);
     free(c.name);
     free(c.ser.key);
     for (int k = 0; c.chunk && k < c.nchunk; k++)

@@ -1289,12 +1289,6 @@ static lp_status parse_chunks(lp_i_blocks *bk, src *f, block *k, block *next, si
     unsigned char *b = k->b;
     size_t len = k->len;
     if (more) {
-        if (next->cap < k->cap) {
-            unsigned char *nb = lp_realloc(next->b, k->cap);
-            if (!nb) return lp_error_nomem("CSV block");
-            next->b = nb;
-            next->cap = k->cap;
-        }
         next->len = 0;
         next->eof = 0;
         memset(&next->err, 0, sizeof next->err);
@@ -1380,8 +1374,14 @@ static lp_status read_blocks(lp_i_blocks *bk, src *f)
         int n = chunk_starts(bk, b, from, len, data, cut, K);
         int more = !k->eof && !k->err.failed;
         int overlap = f->nbuf == 3, k0 = overlap ? set * bk->nwork : 0;
+        if (more && next->cap < k->cap) { /* room for the tail and what follows */
+            unsigned char *nb = lp_realloc(next->b, k->cap);
+            if (!nb) return after_pending(bk, f, &pend, lp_error_nomem("CSV block"));
+            next->b = nb;
+            next->cap = k->cap;
+        }
         if (pend.n >= 0 && f->cl->prepare && (st = f->cl->prepare(f->cl->ctx, pend.k0, pend.n)))
-            return st;
+            return after_pending(bk, f, &pend, st);
         st = parse_chunks(bk, f, k, next, cut, k0, n, more, &pend); /* C (and D before) */
         pend.n = -1;
         if (st) return st;

@@ -284,7 +284,9 @@ typedef struct lp_i_blocks_client {
     lp_status (*reserve)(void *ctx, int n, double scale);
     /* In file order: chunk k's results; base = the absolute line of its
      * first byte. Its syntax error or out of memory is reported after this
-     * (the rows before it come first). */
+     * (the rows before it come first). With overlap it runs inside the
+     * parallel region of the next block's parse, on one thread (any), and
+     * may set the error message (the parse never does). */
     lp_status (*merge)(void *ctx, int k, const lp_i_chunk *ch, int64_t base);
     /* After the merges of a block's n chunks [k0, k0 + n). NULL: none. */
     lp_status (*block_done)(void *ctx, int k0, int n);

@@ -424,6 +424,61 @@ int main(void)
         run_free(&gfail);
     }
 
+    /* a department whose group node id is already a record's id (another
+     * user's, or the row's own): a bad row, which adds no node */
+    {
+        snprintf(from, sizeof from, "%s/salesforce/Contact.csv", sample);
+        snprintf(to, sizeof to, "%s/Contact.csv", tmp);
+        copy_file(from, to, NULL);
+        snprintf(from, sizeof from, "%s/salesforce/User.csv", sample);
+        snprintf(to, sizeof to, "%s/User.csv", tmp);
+        int64_t first = count_lines(from) + 1;
+        copy_file(from, to,
+                  "\"department:Zeta\",\"Zed Dept\",\"zed@example.com\",\"\",\"\",\"true\",\"X\"\n"
+                  "\"005ZETA0001\",\"Zeta Two\",\"z2@example.com\",\"Zeta\",\"\",\"true\",\"Y\"\n"
+                  "\"department:Self\",\"Self Group\",\"s@example.com\",\"Self\",\"\",\"true\","
+                  "\"Y\"\n");
+        set_threads(1);
+        run uref = import("salesforce", tmp, 1);
+        CHECK(uref.st == LP_OK, "group clash, skipping: %s", uref.msg);
+        if (!uref.st) {
+            CHECK(uref.rep.load.skipped_rows == 5, "group clash: %lld skipped, want 5 (3 + 2)",
+                  (long long)uref.rep.load.skipped_rows);
+            int zed = 0, two = 0, self = 0;
+            for (int64_t i = 0; i < uref.g.n; i++) {
+                const char *id = lp_strtab_get(&uref.g.nodes.id, i);
+                zed += !strcmp(id, "department:Zeta");
+                two += !strcmp(id, "005ZETA0001");
+                self += !strcmp(id, "department:Self");
+            }
+            CHECK(zed == 1 && two == 0 && self == 0,
+                  "group clash: nodes department:Zeta %d (want 1), 005ZETA0001 %d, "
+                  "department:Self %d (want 0: bad rows add nothing)",
+                  zed, two, self);
+        }
+        snprintf(want, sizeof want,
+                 "User.csv:%lld: field 'Department': group node id \"department:Zeta\" is already "
+                 "the id of a record",
+                 (long long)first + 1);
+        CHECK(strstr(uref.warn, want) != NULL, "group clash: no warning with '%s' in\n%s", want,
+              uref.warn);
+        snprintf(want, sizeof want,
+                 "User.csv:%lld: field 'Department': group node id \"department:Self\" is already "
+                 "the id of a record",
+                 (long long)first + 2);
+        CHECK(strstr(uref.warn, want) != NULL, "group clash: no warning with '%s' in\n%s", want,
+              uref.warn);
+        against("group clash, skipping", "salesforce", tmp, 1, &uref);
+        run_free(&uref);
+        run ufail = import("salesforce", tmp, 0);
+        snprintf(want, sizeof want, "User.csv:%lld: field 'Department': group node id",
+                 (long long)first + 1);
+        CHECK(ufail.st == LP_EINPUT && strstr(ufail.msg, want) != NULL,
+              "group clash, failing: %d '%s', want '%s'", ufail.st, ufail.msg, want);
+        against("group clash, failing", "salesforce", tmp, 0, &ufail);
+        run_free(&ufail);
+    }
+
     for (size_t k = 0; k < sizeof files / sizeof *files; k++) {
         snprintf(to, sizeof to, "%s/%s.csv", tmp, files[k]);
         unlink(to);
