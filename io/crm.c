@@ -1143,11 +1143,12 @@ static size_t ref_key_len(const crm *c, int64_t row)
     return (size_t)(end - off[row] - 1);
 }
 
-/* The first row of the earlier files whose interning slot's tag matches h
- * (a candidate, not yet compared), or -1: lp_i_intern_candidate for the
- * parse. */
-static inline __attribute__((always_inline)) int64_t ref_candidate(const crm *c, uint64_t h,
-                                                                   const int conc)
+/* The first row of the earlier files in the interning table whose slot's
+ * tag matches h and, given a key (not NULL), whose key is key[0..len); or
+ * -1. Without a key: a candidate, not yet compared (as
+ * lp_i_intern_candidate); with one: lp_i_intern_find, for the parse. */
+static inline __attribute__((always_inline)) int64_t
+ref_intern(const crm *c, uint64_t h, const char *key, size_t len, const int conc)
 {
     const lp_i_intern *t = &c->ids;
     if (!t->slot) return -1;
@@ -1156,7 +1157,10 @@ static inline __attribute__((always_inline)) int64_t ref_candidate(const crm *c,
         uint64_t e = word(&t->slot[i], conc);
         if (!e) return -1;
         int64_t row = (int64_t)(uint32_t)e - 1;
-        if ((uint32_t)(e >> 32) == tag && row < c->rows0) return row;
+        if ((uint32_t)(e >> 32) == tag && row < c->rows0 &&
+            (!key || (ref_key_len(c, row) == len &&
+                      memcmp(lp_strtab_get(&c->nodes.id, row), key, len) == 0)))
+            return row;
     }
 }
 
@@ -1170,17 +1174,7 @@ static int64_t ref_find(const crm *c, const char *key, size_t len, uint64_t h, c
         int64_t row = e ? (int64_t)(e->row & 0x7fffffffu) : -1;
         return row < c->rows0 ? row : -1;
     }
-    const lp_i_intern *t = &c->ids;
-    if (!t->slot) return -1;
-    uint32_t tag = (uint32_t)(h >> 32);
-    for (uint64_t i = lp_i_intern_home(t, h);; i = i + 1 == t->cap ? 0 : i + 1) {
-        uint64_t e = word(&t->slot[i], conc);
-        if (!e) return -1;
-        int64_t row = (int64_t)(uint32_t)e - 1;
-        if ((uint32_t)(e >> 32) == tag && row < c->rows0 && ref_key_len(c, row) == len &&
-            memcmp(lp_strtab_get(&c->nodes.id, row), key, len) == 0)
-            return row;
-    }
+    return ref_intern(c, h, key, len, conc);
 }
 
 /* Append node key[0..klen) (known absent, hash h, id_hash's). */
@@ -1406,7 +1400,7 @@ static inline __attribute__((always_inline)) int resolve_rows(const crm *c, cons
             touch += word(&t->slot[lp_i_intern_home(t, b[j].h)], conc);
     LP_I_KEEP(touch);
     for (int j = 0; j < n; j++)
-        if (b[j].cand == -1 && (b[j].cand = ref_candidate(c, b[j].h, conc)) >= 0)
+        if (b[j].cand == -1 && (b[j].cand = ref_intern(c, b[j].h, NULL, 0, conc)) >= 0)
             LP_I_PREFETCH(&keys->offset[b[j].cand]);
     for (int j = 0; j < n; j++)
         if (b[j].cand >= 0) {
