@@ -816,7 +816,7 @@ static inline uint64_t sid_home(const sid_table *t, uint64_t h)
  * crm_prepare); sid_place stores w[2] last, so a slot seen filled is seen
  * whole. Files of edges only are parsed with no merge running: plain
  * loads, which the batched lookups overlap better (measured: 14% fewer
- * samples in resolve_batch). */
+ * samples in resolve_rows). */
 static inline __attribute__((always_inline)) uint64_t word(const uint64_t *p, const int conc)
 {
     return conc ? __atomic_load_n(p, __ATOMIC_ACQUIRE) : *p;
@@ -1053,8 +1053,8 @@ static lp_status ensure(char **buf, size_t *cap, size_t want)
 }
 
 /* prefix + s[0..len) into *buf (capacity *cap); its length. */
-static lp_status make_key_in(char **buf, size_t *cap, const char *prefix, const char *s, size_t len,
-                             size_t *klen)
+static lp_status make_key(char **buf, size_t *cap, const char *prefix, const char *s, size_t len,
+                          size_t *klen)
 {
     size_t pl = strlen(prefix);
     lp_status st = ensure(buf, cap, pl + len + 1);
@@ -1064,12 +1064,6 @@ static lp_status make_key_in(char **buf, size_t *cap, const char *prefix, const 
     (*buf)[pl + len] = '\0';
     *klen = pl + len;
     return LP_OK;
-}
-
-/* prefix + s[0..len) into c->key; its length. */
-static lp_status make_key(crm *c, const char *prefix, const char *s, size_t len, size_t *klen)
-{
-    return make_key_in(&c->key, &c->key_cap, prefix, s, len, klen);
 }
 
 static lp_status type_index(crm *c, const char *type, int32_t *out)
@@ -1105,6 +1099,16 @@ static lp_status type_of(crm *c, const char *type, int32_t *out)
 }
 
 static lp_status sid_reserve(crm *c, int64_t more);
+
+/* Room in the short keys' table for `more` further keys as they come (a
+ * row, a block's rows): when it grows, at least doubled, so that it is
+ * not rebuilt again and again. (sid_reserve alone: exactly, for an
+ * estimate of a whole file.) */
+static lp_status sid_room(crm *c, int64_t more)
+{
+    if ((uint64_t)(c->sid.count + more) * 2 <= c->sid.cap) return LP_OK;
+    return sid_reserve(c, more > c->sid.count + 64 ? more : c->sid.count + 64);
+}
 
 static int is_short(size_t len)
 {
@@ -1186,9 +1190,8 @@ static lp_status add_node(crm *c, const char *key, size_t klen, uint64_t h, cons
     lp_status st = type_of(c, type, &t);
     if (!st) st = grow_node_arrays(c);
     /* room in the short keys' table first (a table grown places the rows
-     * before this one): at least doubled */
-    if (!st && is_short(klen) && (uint64_t)(c->sid.count + 1) * 2 > c->sid.cap)
-        st = sid_reserve(c, c->sid.count + 64);
+     * before this one) */
+    if (!st && is_short(klen)) st = sid_room(c, 1);
     if (st) return st;
     int64_t row = c->nodes.id.count;
     if (row >= LP_VID_MAX)
@@ -1298,7 +1301,6 @@ static lp_status row_err(const rd *f, const char *col, const char *what, const c
                         what, lp_i_csv_msg_text(text, sizeof text, v, len));
 }
 
-/* Text kept in the graph: valid UTF-8 without NUL. */
 /* No NUL byte, valid UTF-8 (pure: the parse checks a row's texts ahead of
  * its merge). */
 static int text_ok(const char *s, size_t len)
@@ -1306,6 +1308,7 @@ static int text_ok(const char *s, size_t len)
     return !memchr(s, '\0', len) && lp_i_csv_utf8_valid(s, len);
 }
 
+/* Text kept in the graph: valid UTF-8 without NUL. */
 static lp_status check_text(const rd *f, const char *col, const char *what, const char *s,
                             size_t len)
 {
@@ -1647,7 +1650,7 @@ static int row_days(const file_spec *F, const rd *f, int64_t *day, char *msg, si
 }
 
 /* The edges of a good row (days from row_days; res and why: its reference
- * columns resolved by resolve_batch, one each whichever edge uses it, so
+ * columns resolved by resolve_rows, one each whichever edge uses it, so
  * that each one's unknown values are counted in every good row; self: the
  * row's own node, or -1): each edge made or counted as not made. 0, or -1
  * when out of memory. */
@@ -1755,7 +1758,7 @@ static lp_status do_row(crm *c, int fi, file_spec *F, const rd *f, lp_crm_file_r
         key = id;
         klen = id_len;
         if (*F->id_prefix) {
-            if ((st = make_key(c, F->id_prefix, id, id_len, &klen))) return st;
+            if ((st = make_key(&c->key, &c->key_cap, F->id_prefix, id, id_len, &klen))) return st;
             key = c->key;
         }
         h = idh; /* the hash of the key, computed in the parallel parse */
@@ -1782,7 +1785,7 @@ static lp_status do_row(crm *c, int fi, file_spec *F, const rd *f, lp_crm_file_r
     size_t gklen = 0;
     uint64_t gh = 0;
     if (tie && g && glen) {
-        if ((st = make_key_in(&c->gkey, &c->gkey_cap, F->group_prefix, g, glen, &gklen))) return st;
+        if ((st = make_key(&c->gkey, &c->gkey_cap, F->group_prefix, g, glen, &gklen))) return st;
         gh = id_hash(c->gkey, gklen);
         to = id_find(c, c->gkey, gklen, gh);
         if ((to >= 0 && c->origin[to] != -2) || (gklen == klen && !memcmp(c->gkey, key, klen))) {
@@ -2099,7 +2102,7 @@ static lp_status crm_merge(void *ctx, int k, const lp_i_chunk *ch, int64_t base)
                  * keys' by prefetches, which the serial merge does not wait
                  * for (measured: 45% fewer samples in the merge than demand
                  * loads, the checks no slower); long keys' by demand loads
-                 * that overlap (see resolve_batch) */
+                 * that overlap (see resolve_rows) */
                 uint64_t touch = 0;
                 int64_t e = i + 2 * CRM_TOUCH < w->nrecs ? i + 2 * CRM_TOUCH : w->nrecs;
                 for (int64_t q = i ? i + CRM_TOUCH : 0; q < e; q++) {
@@ -2205,6 +2208,16 @@ static lp_status reserve_rows(crm *c, double ef, double ea)
     return LP_OK;
 }
 
+/* The most edges a row of F makes: *nf of fixed weight (its tie to the
+ * anchor, and each edge without recency), *na activities. */
+static void edges_per_row(const file_spec *F, int *nf, int *na)
+{
+    *nf = F->has_tie;
+    *na = 0;
+    for (int e = 0; e < F->nedges; e++)
+        *(F->edges[e].nrec ? na : nf) += 1;
+}
+
 /* The rows of the node files after fi and their bytes, estimated from
  * each one's size and the rows in its first 64 KiB (plain CSV only: a
  * compressed file, or one whose sample holds fewer than two rows, counts
@@ -2307,11 +2320,10 @@ static lp_status crm_reserve(void *ctx, int n, double scale)
         st = lp_i_intern_reserve(&x->c->ids, (int64_t)(fa * (double)(rows - nshort)));
     if (!st && nshort) st = sid_reserve(x->c, (int64_t)(fa * (double)nshort));
     if (!st) st = reserve_nodes(x->c, (int64_t)(est + lr), (int64_t)idb, (int64_t)nmb);
-    /* and the edges the merge will make: at most a tie and one edge of
-     * each kind per row (the usual count: most references resolve) */
-    int nf = F->has_tie, na = 0;
-    for (int e = 0; e < F->nedges; e++)
-        *(F->edges[e].nrec ? &na : &nf) += 1;
+    /* and the edges the merge will make (the usual count: most references
+     * resolve) */
+    int nf, na;
+    edges_per_row(F, &nf, &na);
     return st ? st : reserve_rows(x->c, est * nf, est * na);
 }
 
@@ -2353,12 +2365,7 @@ static lp_status crm_prepare(void *ctx, int k0, int n)
     }
     lp_strtab *ids = &c->nodes.id;
     int64_t more = nshort + nlong;
-    lp_status st = LP_OK;
-    /* the short keys' table at least doubled when it grows (as add_node
-     * grows it): rebuilt for each block's few keys it would be rehashed
-     * block after block */
-    if (nshort && (uint64_t)(c->sid.count + nshort) * 2 > c->sid.cap)
-        st = sid_reserve(c, nshort > c->sid.count + 64 ? nshort : c->sid.count + 64);
+    lp_status st = sid_room(c, nshort);
     if (!st && nlong) st = lp_i_intern_reserve(&c->ids, nlong);
     if (!st && (room((void **)&ids->offset, &ids->offset_cap, ids->count, ids->count + more,
                      sizeof *ids->offset) ||
@@ -2367,9 +2374,8 @@ static lp_status crm_prepare(void *ctx, int k0, int n)
     if (!st) st = reserve_node_arrays(c, more, 0);
     /* and the edge lists, which the parse does not read: grown here, they
      * are copied on every thread (in the merge, on its one) */
-    int nf = F->has_tie, na = 0;
-    for (int e = 0; e < F->nedges; e++)
-        *(F->edges[e].nrec ? &na : &nf) += 1;
+    int nf, na;
+    edges_per_row(F, &nf, &na);
     if (!st) st = reserve_edges(&c->fixed, c->fixed.m + rows * nf);
     if (!st && act_grow(&c->act, c->act.m + rows * na)) st = lp_error_nomem("edge list");
     return st;
@@ -2428,7 +2434,7 @@ static lp_status sid_reserve(crm *c, int64_t more)
                 if (hm < lo || hm >= hi) continue;
                 e[r - r0] = sid_entry(&k, r, c->left[r], c->origin[r]);
                 home[r - r0] = hm;
-                touch += t->slot[hm].w[2]; /* overlapping misses (see resolve_batch) */
+                touch += t->slot[hm].w[2]; /* overlapping misses (see resolve_rows) */
             }
             LP_I_KEEP(touch);
             for (int64_t r = r0; r < r1; r++) {
