@@ -627,14 +627,19 @@ static int make_temp(lp_h5w *w, char **out, int *out_fd, const char *path)
     if (!t) return lp_h5w_fail_nomem(w, "temporary file name");
     memcpy(t, path, dirlen);
     snprintf(t + dirlen, need - dirlen, ".%s.tmp-XXXXXX", base);
+    /* created and armed with the signals held back: a signal between the
+     * two would end the process and leave the file behind */
+    sigset_t held;
+    block_signals(&held);
     int fd = mkstemp(t);
+    int e0 = errno;
+    if (fd >= 0) arm(t);
+    sigprocmask(SIG_SETMASK, &held, NULL);
     if (fd < 0) {
-        int e = errno;
         free(t);
-        return lp_h5w_fail_errno(w, NULL, e);
+        return lp_h5w_fail_errno(w, NULL, e0);
     }
     flock(fd, LOCK_EX); /* at once: stale clean-up leaves locked files alone */
-    arm(t);
     mode_t mask = umask(0);
     umask(mask);
     if (fchmod(fd, 0666 & ~mask) != 0) {
