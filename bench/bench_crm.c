@@ -2,17 +2,22 @@
  * the same resulting graph.
  *
  *   bench_crm EXPORT_DIR WORK_DIR [--crm salesforce|hubspot] [--threads T] [--runs R]
- *             [--memory cold|warm] [--pause S] [--crm-only] [--files]
+ *             [--memory cold|warm] [--pause S] [--crm-only] [--files] [--load-only]
  *
  * 1. untimed: lp_crm_import of EXPORT_DIR, the graph it made written as
- *    WORK_DIR/nodes.csv and WORK_DIR/edges.csv (one row per node; one row
- *    per merged edge with its weight), read back by lp_graph_load_csv and
- *    compared (ids, types, revenue, CSR; weights equal to the last bit,
- *    since "%.17g" round-trips): agree=1 when the routes give one graph;
+ *    WORK_DIR/nodes.csv and WORK_DIR/edges.csv (one row per node, with its
+ *    name; one row per merged edge with its weight), read back by
+ *    lp_graph_load_csv and compared (ids, types, revenue, names, CSR;
+ *    weights equal to the last bit, since "%.17g" round-trips): agree=1
+ *    when the routes give one graph;
  * 2. R rounds of: crm, lp_crm_import of EXPORT_DIR; csv, lp_graph_load_csv
- *    of the two files. Seconds (medians), CSV bytes read, MB/s (10^6 bytes)
- *    of CSV, then the ratio crm / csv of the medians (the target: within
- *    2x) and each round's ratio with their median. One key=value line
+ *    of the two files; each then writes the graph store WORK_DIR/graph.h5
+ *    as `linchpin import` does (lp_graphstore_write_meta, the CRM route
+ *    with its roles; --load-only: not). Seconds of the load (medians), CSV
+ *    bytes read, MB/s (10^6 bytes) of CSV, the seconds of the whole import
+ *    (load and write, import_seconds), then the ratio crm / csv of the
+ *    medians (the target: within 2x) and each round's ratio with their
+ *    median, for the load and for the whole import. One key=value line
  *    each.
  *
  * Every import runs in a fresh child process, as a user's import does, and
@@ -45,6 +50,7 @@
 #include "bench_util.h"
 #include "lp_crm.h"
 #include "lp_csvwrite.h"
+#include "lp_graphstore.h"
 
 static int64_t file_size(const char *path)
 {
@@ -54,12 +60,14 @@ static int64_t file_size(const char *path)
 
 static int same_graph(const lp_graph *a, const lp_graph *b)
 {
-    if (a->n != b->n || a->m != b->m) return 0;
+    if (a->n != b->n || a->m != b->m || a->nodes.has_name != b->nodes.has_name) return 0;
     for (int64_t i = 0; i < a->n; i++)
         if (strcmp(lp_strtab_get(&a->nodes.id, i), lp_strtab_get(&b->nodes.id, i)) ||
             strcmp(lp_strtab_get(&a->nodes.type_name, a->nodes.type[i]),
                    lp_strtab_get(&b->nodes.type_name, b->nodes.type[i])) ||
-            a->nodes.revenue[i] != b->nodes.revenue[i])
+            a->nodes.revenue[i] != b->nodes.revenue[i] ||
+            (a->nodes.has_name &&
+             strcmp(lp_strtab_get(&a->nodes.name, i), lp_strtab_get(&b->nodes.name, i))))
             return 0;
     size_t arcs = (size_t)(2 * a->m);
     return !memcmp(a->csr.offset, b->csr.offset, (size_t)(a->n + 1) * sizeof *a->csr.offset) &&
@@ -97,13 +105,14 @@ typedef struct setup {
     const lp_crm_mapping *m;
     const char *dir, *work;
     char nodes[4096], edges[4096];
-    int files, warm;
+    int files, warm, write;
+    char store[4096];
 } setup;
 
 /* What a child reports. */
 typedef struct run_out {
     int ok, agree;
-    double seconds, cpu, others, peak_rss_mb;
+    double seconds, cpu, others, peak_rss_mb, write_seconds;
     long long n, m, edge_rows, bytes;
 } run_out;
 
@@ -158,14 +167,28 @@ static run_out child_run(const setup *S, int what)
     long nproc = sysconf(_SC_NPROCESSORS_ONLN);
     bench_cpu c0 = bench_cpu_now();
     fc.t0 = c0.wall;
+    lp_load_report lrep;
     lp_status st = what == RUN_CRM ? lp_crm_import(&g, &rep, S->m, S->dir, &opt)
-                                   : lp_graph_load_csv(&g, NULL, S->nodes, S->edges, NULL);
+                                   : lp_graph_load_csv(&g, &lrep, S->nodes, S->edges, NULL);
     bench_cpu c1 = bench_cpu_now();
     if (st) return r;
+    /* the load's peak (the store write's own buffers come after) */
+    r.peak_rss_mb = hwm ? bench_status_mb("VmHWM:") : bench_peak_rss_mb();
+    if (S->write) {
+        lp_graphstore_meta meta = LP_GRAPHSTORE_META_INIT;
+        if (what == RUN_CRM) meta.roles = lp_crm_mapping_roles(S->m);
+        double t = bench_now();
+        st = lp_graphstore_write_meta(S->store, &g, what == RUN_CRM ? &rep.load : &lrep, &meta);
+        r.write_seconds = bench_now() - t;
+        if (st) {
+            if (what == RUN_CRM) lp_crm_report_free(&rep);
+            lp_graph_free(&g);
+            return r;
+        }
+    }
     r.seconds = c1.wall - c0.wall;
     r.cpu = c1.self - c0.self;
     r.others = bench_others(&c0, &c1, nproc);
-    r.peak_rss_mb = hwm ? bench_status_mb("VmHWM:") : bench_peak_rss_mb();
     r.n = g.n;
     r.m = g.m;
     r.edge_rows = g.m + g.merged_duplicates + g.dropped_self_loops;
@@ -208,7 +231,7 @@ static int run_forked(const setup *S, int what, run_out *out)
 int main(int argc, char **argv)
 {
     const char *crm = "salesforce", *memory = "cold";
-    int threads = 2, runs = 1, crm_only = 0;
+    int threads = 2, runs = 1, crm_only = 0, load_only = 0;
     double pause = 10;
     setup S = {0};
     for (int i = 1; i < argc; i++) {
@@ -226,6 +249,8 @@ int main(int argc, char **argv)
             crm_only = 1;
         else if (!strcmp(argv[i], "--files"))
             S.files = 1;
+        else if (!strcmp(argv[i], "--load-only"))
+            load_only = 1;
         else if (!S.dir)
             S.dir = argv[i];
         else if (!S.work)
@@ -234,10 +259,12 @@ int main(int argc, char **argv)
     if (!S.dir || !S.work || threads < 1 || runs < 1 || !(pause >= 0) ||
         (strcmp(memory, "cold") && strcmp(memory, "warm"))) {
         fprintf(stderr, "usage: bench_crm EXPORT_DIR WORK_DIR [--crm NAME] [--threads T] "
-                        "[--runs R] [--memory cold|warm] [--pause S] [--crm-only] [--files]\n");
+                        "[--runs R] [--memory cold|warm] [--pause S] [--crm-only] [--files] "
+                        "[--load-only]\n");
         return 2;
     }
     S.warm = !strcmp(memory, "warm");
+    S.write = !load_only;
 #ifdef _OPENMP
     omp_set_num_threads(threads); /* sets the count only: no thread starts here */
 #endif
@@ -249,6 +276,7 @@ int main(int argc, char **argv)
     S.m = m;
     snprintf(S.nodes, sizeof S.nodes, "%s/nodes.csv", S.work);
     snprintf(S.edges, sizeof S.edges, "%s/edges.csv", S.work);
+    snprintf(S.store, sizeof S.store, "%s/graph.h5", S.work);
     run_out prep = {0}, rc[16], rv[16];
     if (runs > 16) runs = 16;
     if (!crm_only && run_forked(&S, RUN_PREPARE, &prep)) return 1;
@@ -257,9 +285,9 @@ int main(int argc, char **argv)
             if (!S.warm && pause > 0) usleep((useconds_t)(pause * 1e6));
             if (run_forked(&S, what, what == RUN_CRM ? &rc[r] : &rv[r])) return 1;
         }
-    double t[16], cpu[16], oth[16], rss[16];
+    double t[16], cpu[16], oth[16], rss[16], imp[16];
     const char *name[] = {"crm", "csv"};
-    double sec[2] = {0, 0};
+    double sec[2] = {0, 0}, isec[2] = {0, 0};
     for (int k = 0; k < (crm_only ? 1 : 2); k++) {
         const run_out *x = k ? rv : rc;
         for (int r = 0; r < runs; r++) {
@@ -267,6 +295,7 @@ int main(int argc, char **argv)
             cpu[r] = x[r].cpu;
             oth[r] = x[r].others;
             rss[r] = x[r].peak_rss_mb;
+            imp[r] = x[r].seconds + x[r].write_seconds;
         }
         printf("phase=%s threads=%d memory=%s nodes=%lld edges=%lld edge_rows=%lld "
                "csv_bytes=%lld seconds=%.3f",
@@ -277,6 +306,7 @@ int main(int argc, char **argv)
                bench_median(rss, runs));
         for (int r = 0; r < runs; r++)
             printf("%s%.3f", r ? "," : "", x[r].seconds);
+        if (S.write) printf(" import_seconds=%.3f", (isec[k] = bench_median(imp, runs)));
         printf("\n");
     }
     if (!crm_only) {
@@ -287,6 +317,15 @@ int main(int argc, char **argv)
         for (int r = 0; r < runs; r++)
             printf("%s%.2f", r ? "," : "", t[r]);
         printf(" median_round_ratio=%.2f\n", bench_median(t, runs));
+        if (S.write) { /* the whole import, the store written */
+            for (int r = 0; r < runs; r++)
+                t[r] =
+                    (rc[r].seconds + rc[r].write_seconds) / (rv[r].seconds + rv[r].write_seconds);
+            printf("import_ratio_crm_over_csv=%.2f round_ratios=", isec[0] / isec[1]);
+            for (int r = 0; r < runs; r++)
+                printf("%s%.2f", r ? "," : "", t[r]);
+            printf(" median_round_ratio=%.2f\n", bench_median(t, runs));
+        }
     }
     lp_crm_mapping_free(m);
     return 0;

@@ -211,10 +211,9 @@ static lp_status finish(out *o)
 
 static void write_nodes_body(out *o, const lp_nodes *nodes)
 {
-    if (nodes->has_revenue)
-        out_bytes(o, "id,type,revenue", 15);
-    else
-        out_bytes(o, "id,type", 7);
+    out_bytes(o, "id,type", 7);
+    if (nodes->has_revenue) out_bytes(o, ",revenue", 8);
+    if (nodes->has_name) out_bytes(o, ",name", 5);
     out_eol(o);
     for (int64_t i = 0; i < nodes->id.count && !o->err; i++) {
         out_field(o, lp_strtab_get(&nodes->id, i), strtab_len(&nodes->id, i));
@@ -224,6 +223,10 @@ static void write_nodes_body(out *o, const lp_nodes *nodes)
         if (nodes->has_revenue) {
             out_char(o, ',');
             out_number(o, nodes->revenue[i]);
+        }
+        if (nodes->has_name) {
+            out_char(o, ',');
+            out_field(o, lp_strtab_get(&nodes->name, i), strtab_len(&nodes->name, i));
         }
         out_eol(o);
     }

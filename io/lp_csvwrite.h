@@ -2,7 +2,8 @@
  * from memory, or the rows of a generator streamed to disk.
  *
  * Output is what io/lp_csv.h reads back unchanged:
- *   nodes.csv  header "id,type,revenue" ("id,type" when nodes->has_revenue
+ *   nodes.csv  header "id,type,revenue,name" (without revenue when
+ *              nodes->has_revenue is 0, without name when nodes->has_name
  *              is 0), one row per node in table order;
  *   edges.csv  header "source,target,weight", one row per edge row in list
  *              order (duplicates and self-loops are written as given).
