@@ -1834,7 +1834,7 @@ typedef struct crm_err {
     char msg[640];
 } crm_err;
 
-#define CRM_BATCH 32 /* rows whose reference lookups overlap */
+#define CRM_BATCH 128 /* rows whose reference lookups overlap (32: 5% more CPU, 256: no better) */
 #define CRM_TOUCH 32 /* node rows whose duplicate checks' cache misses overlap */
 
 typedef struct crm_chunk {
