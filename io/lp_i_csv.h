@@ -256,6 +256,10 @@ typedef struct lp_i_chunk {
     int64_t lines;   /* line ends passed so far (all of them at the end) */
     int stop;        /* LP_I_STOP_*: set by lp_i_chunk_next or the client */
     lp_i_syntax syn; /* with LP_I_STOP_SYNTAX */
+    /* chunks lie side by side, each parsed by its own thread: a cache
+     * line's worth of distance keeps one chunk's cursor, written at every
+     * record, off the next one's line */
+    char apart[64];
 } lp_i_chunk;
 
 /* The chunk's next record into r (fields pointing into the block): 1, or 0
