@@ -667,36 +667,38 @@ const char *lp_crm_mapping_name(const lp_crm_mapping *m)
 
 /* ==== dates ============================================================== */
 
-/* Days since 1970-01-01 of a proleptic Gregorian date (the civil-from-days
- * inverse, by eras of 400 years). */
-static int64_t days_from_civil(int64_t y, int64_t mo, int64_t d)
-{
-    y -= mo <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-/* "YYYY-MM-DD" at s[0..10), a valid date; 0 or -1. */
+/* "YYYY-MM-DD" at s[0..10), a valid date of the proleptic Gregorian
+ * calendar: its days since 1970-01-01 into *out; 0 or -1. Counted from
+ * March (so that a leap day ends its year): with Y the year, one less in
+ * January and February, and Y >= 0 by 400 years (146097 days) added, the
+ * days before Y's March 1 are 365 Y + Y/4 - Y/100 + Y/400, all unsigned
+ * divisions by constants; one branch for the day's range, taken past 28
+ * only. An activity log calls this for every row. */
 static int parse_ymd(const char *s, size_t len, int64_t *out)
 {
     if (len < 10 || s[4] != '-' || s[7] != '-') return -1;
-    int v[8];
     static const int at[8] = {0, 1, 2, 3, 5, 6, 8, 9};
+    unsigned v[8], bad = 0;
     for (int i = 0; i < 8; i++) {
-        unsigned d = (unsigned)(unsigned char)s[at[i]] - '0';
-        if (d > 9) return -1;
-        v[i] = (int)d;
+        v[i] = (unsigned)(unsigned char)s[at[i]] - '0';
+        bad |= v[i] > 9;
     }
-    int64_t y = v[0] * 1000 + v[1] * 100 + v[2] * 10 + v[3], mo = v[4] * 10 + v[5],
-            d = v[6] * 10 + v[7];
-    static const int mdays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (mo < 1 || mo > 12 || d < 1) return -1;
-    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    if (d > mdays[mo - 1] + (mo == 2 && leap)) return -1;
-    *out = days_from_civil(y, mo, d);
+    if (bad) return -1;
+    unsigned y = v[0] * 1000 + v[1] * 100 + v[2] * 10 + v[3], mo = v[4] * 10 + v[5],
+             d = v[6] * 10 + v[7];
+    if (mo - 1 > 11 || d == 0) return -1;
+    if (d > 28) {
+        static const unsigned char mdays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+        int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+        if (d > mdays[mo - 1] + (unsigned)(mo == 2 && leap)) return -1;
+    }
+    /* days from March 1 to the first of the month, March = 0 */
+    static const unsigned short from_march[12] = {306, 337, 0,   31,  61,  92,
+                                                  122, 153, 184, 214, 245, 275};
+    unsigned Y = y + 400 - (mo <= 2);
+    int64_t days = (int64_t)(365 * Y + Y / 4 - Y / 100 + Y / 400 + from_march[mo - 1] + d - 1);
+    /* 1970-03-01 minus 1970-01-01 is 59 days; 1970 + 400 = 2370's March 1 */
+    *out = days - (int64_t)(365 * 2370 + 2370 / 4 - 2370 / 100 + 2370 / 400) + 59;
     return 0;
 }
 
@@ -1835,7 +1837,7 @@ typedef struct crm_err {
 } crm_err;
 
 #define CRM_BATCH 128 /* rows whose reference lookups overlap (32: 5% more CPU, 256: no better) */
-#define CRM_TOUCH 32 /* node rows whose duplicate checks' cache misses overlap */
+#define CRM_TOUCH 32  /* node rows whose duplicate checks' cache misses overlap */
 
 typedef struct crm_chunk {
     lp_i_record rec; /* scratch */
