@@ -321,10 +321,10 @@ int main(int argc, char **argv)
             for (int r = 0; r < runs; r++)
                 t[r] =
                     (rc[r].seconds + rc[r].write_seconds) / (rv[r].seconds + rv[r].write_seconds);
-            printf("import_ratio_crm_over_csv=%.2f round_ratios=", isec[0] / isec[1]);
+            printf("import_ratio_crm_over_csv=%.2f import_round_ratios=", isec[0] / isec[1]);
             for (int r = 0; r < runs; r++)
                 printf("%s%.2f", r ? "," : "", t[r]);
-            printf(" median_round_ratio=%.2f\n", bench_median(t, runs));
+            printf(" import_median_round_ratio=%.2f\n", bench_median(t, runs));
         }
     }
     lp_crm_mapping_free(m);

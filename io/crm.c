@@ -1836,8 +1836,14 @@ typedef struct crm_err {
     char msg[640];
 } crm_err;
 
-#define CRM_BATCH 128 /* rows whose reference lookups overlap (32: 5% more CPU, 256: no better) */
-#define CRM_TOUCH 32  /* node rows whose duplicate checks' cache misses overlap */
+/* A batch: the rows whose reference lookups overlap, at most CRM_BATCH
+ * (32: 5% more CPU, 256: no better) and as many as fit CRM_BATCH_REFS
+ * references and CRM_BATCH_DAYS days (a file with many reference columns
+ * or activity edges has fewer rows to a batch: crm_file.batch). */
+#define CRM_BATCH 128
+#define CRM_BATCH_REFS 1024
+#define CRM_BATCH_DAYS 1024
+#define CRM_TOUCH 32 /* node rows whose duplicate checks' cache misses overlap */
 
 typedef struct crm_chunk {
     lp_i_record rec; /* scratch */
@@ -1859,11 +1865,12 @@ typedef struct crm_chunk {
     int64_t rows;
     crm_err err[CRM_MAX_WARNINGS]; /* the first bad rows, in order */
     int64_t nerr;
-    /* the rows being resolved: references [nb * nslots], days, results */
-    bref b[CRM_BATCH * CRM_MAX_SLOTS];
-    int64_t bres[CRM_BATCH * CRM_MAX_SLOTS];
-    int8_t bwhy[CRM_BATCH * CRM_MAX_SLOTS];
-    int64_t bday[CRM_BATCH][64];
+    /* the rows being resolved: references [nb * nslots], results, days
+     * [nb * crm_file.ndays] */
+    bref b[CRM_BATCH_REFS];
+    int64_t bres[CRM_BATCH_REFS];
+    int8_t bwhy[CRM_BATCH_REFS];
+    int64_t bday[CRM_BATCH_DAYS];
     int nb;
     /* the chunks lie side by side and are parsed by different threads: a
      * cache line's worth of distance keeps nb off the line of the next
@@ -1893,7 +1900,8 @@ typedef struct crm_file {
     file_spec *F;
     lp_crm_file_report *fr;
     rd f;
-    int par; /* edges only: rows are done in the parallel parse */
+    int par;          /* edges only: rows are done in the parallel parse */
+    int batch, ndays; /* rows to a batch; days a row (row_days) */
 } crm_file;
 
 static lp_status crm_header(void *ctx, const lp_i_record *r, int64_t line, const lp_strtab *tab)
@@ -2027,7 +2035,8 @@ static int flush_rows(const crm_file *x, crm_chunk *w)
     }
     if (resolve_edges(x->c, x->F, w->b, nb * ns, ns, &w->s, w->bres, w->bwhy)) return -1;
     for (int i = 0; i < nb; i++)
-        if (emit_edges(x->F, -1, w->bday[i], w->bres + i * ns, w->bwhy + i * ns, &w->s)) return -1;
+        if (emit_edges(x->F, -1, w->bday + i * x->ndays, w->bres + i * ns, w->bwhy + i * ns, &w->s))
+            return -1;
     return 0;
 }
 
@@ -2062,7 +2071,7 @@ static void crm_parse(void *ctx, int k, lp_i_chunk *ch)
             }
             w->rclean[w->nrecs - 1] = (uint8_t)row_clean(F, &f);
             queue_refs(w, F, &f);
-            if (w->nb == CRM_BATCH && flush_rows(x, w)) {
+            if (w->nb == x->batch && flush_rows(x, w)) {
                 ch->stop = LP_I_STOP_NOMEM;
                 return;
             }
@@ -2071,7 +2080,7 @@ static void crm_parse(void *ctx, int k, lp_i_chunk *ch)
         w->rows++;
         char *msg = w->nerr < CRM_MAX_WARNINGS ? w->err[w->nerr].msg : scratch;
         if (row_width(&f, msg, sizeof scratch) ||
-            row_days(F, &f, w->bday[w->nb], msg, sizeof scratch)) {
+            row_days(F, &f, w->bday + w->nb * x->ndays, msg, sizeof scratch)) {
             if (w->nerr < CRM_MAX_WARNINGS) w->err[w->nerr].line = w->rec.line;
             w->nerr++;
             if (!x->c->opt->skip_bad_rows) {
@@ -2081,7 +2090,7 @@ static void crm_parse(void *ctx, int k, lp_i_chunk *ch)
             continue;
         }
         queue_refs(w, F, &f);
-        if (w->nb == CRM_BATCH && flush_rows(x, w)) {
+        if (w->nb == x->batch && flush_rows(x, w)) {
             ch->stop = LP_I_STOP_NOMEM;
             return;
         }
@@ -2517,6 +2526,10 @@ static lp_status read_file(crm *c, int fi, const char *dir)
     c->rows0 = c->nodes.id.count; /* what the references can name (ref_find) */
     c->size0 = c->nodes.id.size;
     crm_file x = {.c = c, .fi = fi, .F = F, .fr = fr, .f = {.path = path}, .par = !F->has_node};
+    x.ndays = F->nedges < 64 ? F->nedges : 64;
+    x.batch = CRM_BATCH;
+    if (F->nslots && x.batch > CRM_BATCH_REFS / F->nslots) x.batch = CRM_BATCH_REFS / F->nslots;
+    if (x.ndays && x.batch > CRM_BATCH_DAYS / x.ndays) x.batch = CRM_BATCH_DAYS / x.ndays;
     lp_i_blocks_client cl = {.ctx = &x,
                              .role = F->file,
                              .progress = c->opt->progress,

@@ -137,6 +137,9 @@ static inline size_t strtab_len(const lp_strtab *t, int64_t i)
 static lp_status check_nodes(const lp_nodes *nodes)
 {
     int64_t n = nodes->id.count;
+    if (nodes->has_name && nodes->name.count != n)
+        return lp_error_set(LP_EINTERNAL, "csv writer: %lld names for %lld nodes",
+                            (long long)nodes->name.count, (long long)n);
     for (int64_t i = 0; i < n; i++) {
         if (nodes->type[i] < 0 || nodes->type[i] >= nodes->type_name.count)
             return lp_error_set(LP_EINTERNAL,

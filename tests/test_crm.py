@@ -634,9 +634,60 @@ def test_id_lengths(d):
     C.check(unknown.get(("Task", "WhoId"), 0) > 50, f"id lengths: unknown {unknown}")
 
 
+def test_wide_file(d):
+    """A file of the most reference columns (32) and 40 activity edges a row:
+    the parse batches fewer rows then (as many as fit 1,024 references and
+    1,024 days), and every batch boundary must give the same edges. The
+    expected graph is counted here: all rows have one date, so each row
+    adds 1 to each of its 40 user-account pairs."""
+    out = os.path.join(d, "wide")
+    os.makedirs(out)
+    users, accounts, nrows = 10, 10, 300
+    with open(os.path.join(out, "User.csv"), "w", encoding="utf-8") as f:
+        f.write("Id,Name,IsActive,Department\n")
+        for i in range(users):
+            f.write(f"u{i},User {i},true,\n")
+    with open(os.path.join(out, "Account.csv"), "w", encoding="utf-8") as f:
+        f.write("Id,Name\n")
+        for i in range(accounts):
+            f.write(f"a{i},Account {i}\n")
+    ucols, acols = [f"U{i}" for i in range(16)], [f"A{i}" for i in range(16)]
+    pairs = [(e % 16, (e * 7) % 16) for e in range(40)]
+    with open(os.path.join(out, "Wide.csv"), "w", encoding="utf-8") as f:
+        f.write(",".join(ucols + acols + ["Date"]) + "\n")
+        for k in range(nrows):
+            us = [f"u{(k + i) % users}" for i in range(16)]
+            acs = [f"a{(3 * k + j) % accounts}" for j in range(16)]
+            f.write(",".join(us + acs + ["2026-01-01"]) + "\n")
+    with open(os.path.join(SRC, "io", "mappings", "salesforce.json"), encoding="utf-8") as f:
+        m = json.load(f)
+    m["files"] = [x for x in m["files"] if x["file"] in ("User", "Account")]
+    m["files"][1].pop("edges", None)
+    m["files"][1]["node"].pop("revenue", None)
+    m["files"].append({"file": "Wide", "edges": [
+        {"from": {"column": ucols[a], "nodes": "User"}, "to": {"column": acols[b], "nodes": "Account"},
+         "recency": ["Date"]} for a, b in pairs]})
+    mpath = os.path.join(d, "wide.json")
+    with open(mpath, "w", encoding="utf-8") as f:
+        json.dump(m, f)
+    store = os.path.join(d, "wide.h5")
+    p = import_crm(["--mapping", mpath, out, "-o", store])
+    if not C.check(p.returncode == 0, f"wide file: import failed: {p.stderr}"):
+        return
+    nodes = [("company", "company", "", 0.0)]
+    nodes += [(f"u{i}", "employee", f"User {i}", 0.0) for i in range(users)]
+    nodes += [(f"a{i}", "account", f"Account {i}", 0.0) for i in range(accounts)]
+    edges = [(f"u{i}", "company", 1.0) for i in range(users)]
+    for k in range(nrows):
+        for a, b in pairs:
+            edges.append((f"u{(k + a) % users}", f"a{(3 * k + b) % accounts}", 1.0))
+    compare_graph("wide file", read_store(store), nodes, edges)
+
+
 def main():
     with tempfile.TemporaryDirectory() as d:
-        for t in (test_planted, test_bad_rows, test_bad_mappings, test_samples, test_id_lengths):
+        for t in (test_planted, test_bad_rows, test_bad_mappings, test_samples, test_id_lengths,
+                  test_wide_file):
             t0 = time.time()
             t(d)
             print(f"{t.__name__}: {time.time() - t0:.1f} s")

@@ -645,12 +645,25 @@ static void test_write_roundtrip(void)
         }
         lp_graph_free(&h);
     }
-    /* no names: no name column */
-    lp_strtab_free(&g.nodes.name);
-    g.nodes.has_name = 0;
+    /* the name with blanks at its ends quoted (the loader keeps unquoted
+     * blanks too, so the read-back alone would not tell) */
+    FILE *fp = fopen(np, "rb");
+    char raw[512] = {0};
+    CHECK(fp && fread(raw, 1, sizeof raw - 1, fp) > 0);
+    if (fp) fclose(fp);
+    CHECK(strstr(raw, "\n"
+                      "a2,account,2000,\" padded \"\n") != NULL);
+    /* names without revenue; then neither */
     g.nodes.has_revenue = 0;
     CHECK(lp_csv_write_graph(out, &g.nodes, &e) == LP_OK);
     sbuf got = {0};
+    CHECK(dump_file(np, &got) == LP_OK);
+    CHECK(got.s && !strncmp(got.s, "1:<id><type><name>;2:<c1><company><Acme Corp>;", 46));
+    free(got.s);
+    lp_strtab_free(&g.nodes.name);
+    g.nodes.has_name = 0;
+    CHECK(lp_csv_write_graph(out, &g.nodes, &e) == LP_OK);
+    got = (sbuf){0};
     CHECK(dump_file(np, &got) == LP_OK);
     CHECK(got.s && !strncmp(got.s, "1:<id><type>;2:<c1><company>;", 29));
     free(got.s);
