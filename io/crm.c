@@ -74,6 +74,7 @@ typedef struct slot {
     int col; /* in the header */
 } slot;
 #define CRM_MAX_SLOTS 32
+#define CRM_MAX_EDGES 64 /* a file's edges (the mapping is refused beyond) */
 
 typedef struct edge_spec {
     ref from;
@@ -430,7 +431,7 @@ static int parse_file(mp *p, lp_crm_mapping *m, int fi, const cJSON *e)
         keycat(k2, sizeof k2, key, "edges");
         if (!cJSON_IsArray(edges)) return mfail(p, k2, "expected a list");
         int k = cJSON_GetArraySize(edges);
-        if (k > 64) return mfail(p, k2, "more than 64 edges in one file");
+        if (k > CRM_MAX_EDGES) return mfail(p, k2, "more than %d edges in one file", CRM_MAX_EDGES);
         if (k && !(f->edges = lp_calloc((size_t)k, sizeof *f->edges))) {
             p->st = lp_error_nomem("mapping");
             return -1;
@@ -1629,7 +1630,7 @@ static int row_width(const rd *f, char *msg, size_t cap)
  * columns) into day[]: 0, or 1 with msg set (a bad row). */
 static int row_days(const file_spec *F, const rd *f, int64_t *day, char *msg, size_t cap)
 {
-    for (int e = 0; e < F->nedges && e < 64; e++) {
+    for (int e = 0; e < F->nedges && e < CRM_MAX_EDGES; e++) {
         const edge_spec *es = &F->edges[e];
         if (!es->nrec) continue;
         size_t len = 0;
@@ -1659,14 +1660,14 @@ static int row_days(const file_spec *F, const rd *f, int64_t *day, char *msg, si
 static int emit_edges(const file_spec *F, int64_t self, const int64_t *day, const int64_t *res,
                       const int8_t *why, sink *s)
 {
-    for (int e = 0; e < F->nedges && e < 64; e++)
+    for (int e = 0; e < F->nedges && e < CRM_MAX_EDGES; e++)
         if (F->edges[e].nrec) {
             if (!s->has_day || day[e] > s->max_day) s->max_day = day[e];
             s->has_day = 1;
         }
     for (int k = 0; k < F->nslots; k++)
         s->unknown[k] += why[k] == 1;
-    for (int e = 0; e < F->nedges && e < 64; e++) {
+    for (int e = 0; e < F->nedges && e < CRM_MAX_EDGES; e++) {
         const edge_spec *es = &F->edges[e];
         int64_t u = es->from.self ? self : res[es->from.slot], v = -1;
         int left = !es->from.self && why[es->from.slot] == 2;
@@ -1777,7 +1778,7 @@ static lp_status do_row(crm *c, int fi, file_spec *F, const rd *f, lp_crm_file_r
                 f->line, F->id, lp_i_csv_msg_text(text, sizeof text, key, klen), where);
         }
     }
-    int64_t day[64];
+    int64_t day[CRM_MAX_EDGES];
     if (row_days(F, f, day, msg, sizeof msg)) return row_msg_error(f, msg);
     /* the row's group, looked up before anything is added: a group whose
      * id is a record's (this row's own too) makes the row bad, and a bad
@@ -2526,7 +2527,7 @@ static lp_status read_file(crm *c, int fi, const char *dir)
     c->rows0 = c->nodes.id.count; /* what the references can name (ref_find) */
     c->size0 = c->nodes.id.size;
     crm_file x = {.c = c, .fi = fi, .F = F, .fr = fr, .f = {.path = path}, .par = !F->has_node};
-    x.ndays = F->nedges < 64 ? F->nedges : 64;
+    x.ndays = F->nedges; /* <= CRM_MAX_EDGES, as the mapping was read */
     x.batch = CRM_BATCH;
     if (F->nslots && x.batch > CRM_BATCH_REFS / F->nslots) x.batch = CRM_BATCH_REFS / F->nslots;
     if (x.ndays && x.batch > CRM_BATCH_DAYS / x.ndays) x.batch = CRM_BATCH_DAYS / x.ndays;
