@@ -173,6 +173,25 @@ static void failing(const char *what, const char *dir, const char *want)
     run_free(&r);
 }
 
+/* The import of dir with bad rows skipped, at 1 thread: it must succeed
+ * with `skipped` rows skipped (to be checked further, then against()). */
+static run skipping(const char *what, const char *dir, int64_t skipped)
+{
+    set_threads(1);
+    run r = import("salesforce", dir, 1);
+    CHECK(r.st == LP_OK, "%s, skipping: %s", what, r.msg);
+    if (!r.st)
+        CHECK(r.rep.load.skipped_rows == skipped, "%s: %lld skipped, want %lld", what,
+              (long long)r.rep.load.skipped_rows, (long long)skipped);
+    return r;
+}
+
+/* r warned of want. */
+static void warned(const char *what, const run *r, const char *want)
+{
+    CHECK(strstr(r->warn, want) != NULL, "%s: no warning with '%s' in\n%s", what, want, r->warn);
+}
+
 /* from to to, with insert after line `after` (1-based). */
 static void copy_inserting(const char *from, const char *to, int64_t after, const char *insert)
 {
@@ -245,25 +264,20 @@ int main(void)
         }
         copy_file(from, to, extra);
     }
-    set_threads(1);
-    run ref = import("salesforce", tmp, 1);
-    CHECK(ref.st == LP_OK, "planted, skipping: %s", ref.msg);
-    if (!ref.st)
-        CHECK(ref.rep.load.skipped_rows == 4, "planted: %lld skipped, want 4",
-              (long long)ref.rep.load.skipped_rows);
+    run ref = skipping("planted", tmp, 4);
     /* the warnings name the planted rows' lines (header = line 1) */
     char want[512];
     snprintf(want, sizeof want, "Contact.csv:%lld: expected", (long long)contact_lines + 1);
-    CHECK(strstr(ref.warn, want) != NULL, "planted: no warning with '%s' in\n%s", want, ref.warn);
+    warned("planted", &ref, want);
     snprintf(want, sizeof want, "Task.csv:%lld: field 'ActivityDate': malformed date",
              (long long)task_lines + 1);
-    CHECK(strstr(ref.warn, want) != NULL, "planted: no warning with '%s' in\n%s", want, ref.warn);
+    warned("planted", &ref, want);
     snprintf(want, sizeof want, "Task.csv:%lld: expected 7 fields, found 2",
              (long long)task_lines + 2);
-    CHECK(strstr(ref.warn, want) != NULL, "planted: no warning with '%s' in\n%s", want, ref.warn);
+    warned("planted", &ref, want);
     snprintf(want, sizeof want, "Task.csv:%lld: field 'ActivityDate': missing date",
              (long long)task_lines + 3);
-    CHECK(strstr(ref.warn, want) != NULL, "planted: no warning with '%s' in\n%s", want, ref.warn);
+    warned("planted", &ref, want);
     against("planted, skipping", "salesforce", tmp, 1, &ref);
     run_free(&ref);
 
@@ -293,13 +307,9 @@ int main(void)
             "\"003000000000000010\",\"Dup Mid\",\"001000000000000000\",\"\",\"\"\n"
             "\"003MID0003\",\"Short\",\"001000000000000000\"\n"
             "\"003MID0004\",\"Ok After\",\"003MID0001\",\"\",\"\"\n");
-        set_threads(1);
-        run mref = import("salesforce", tmp, 1);
-        CHECK(mref.st == LP_OK, "middle, skipping: %s", mref.msg);
+        /* Task's 3 planted rows and these 2 (Contact.csv is the sample's here) */
+        run mref = skipping("middle", tmp, 5);
         if (!mref.st) {
-            /* Task's 3 planted rows and these 2 (Contact.csv is the sample's here) */
-            CHECK(mref.rep.load.skipped_rows == 5, "middle: %lld skipped, want 5 (3 + 2)",
-                  (long long)mref.rep.load.skipped_rows);
             /* Contact's slots: AccountId, OwnerId (the mapping's order) */
             const lp_crm_file_report *fr = &mref.rep.files[2];
             CHECK(fr->ncols == 2 && fr->unknown[0] == 2 && fr->unknown[1] == 1,
@@ -311,12 +321,10 @@ int main(void)
                  "Contact.csv:%lld: field 'Id': duplicate node id \"003000000000000010\" (first "
                  "defined in Contact.csv line 12)",
                  (long long)after + 3);
-        CHECK(strstr(mref.warn, want) != NULL, "middle: no warning with '%s' in\n%s", want,
-              mref.warn);
+        warned("middle", &mref, want);
         snprintf(want, sizeof want, "Contact.csv:%lld: expected 5 fields, found 3",
                  (long long)after + 4);
-        CHECK(strstr(mref.warn, want) != NULL, "middle: no warning with '%s' in\n%s", want,
-              mref.warn);
+        warned("middle", &mref, want);
         against("middle, skipping", "salesforce", tmp, 1, &mref);
         run_free(&mref);
         snprintf(want, sizeof want, "Contact.csv:%lld: field 'Id': duplicate node id",
@@ -403,24 +411,17 @@ int main(void)
         }
         copy_file(from, to, extra);
         free(extra);
-        set_threads(1);
-        run gref = import("salesforce", tmp, 1);
-        CHECK(gref.st == LP_OK, "grown, skipping: %s", gref.msg);
-        if (!gref.st)
-            CHECK(gref.rep.load.skipped_rows == 5, "grown: %lld skipped, want 5 (3 + 2)",
-                  (long long)gref.rep.load.skipped_rows);
+        run gref = skipping("grown", tmp, 5); /* Task's 3 and these 2 */
         snprintf(want, sizeof want,
                  "Contact.csv:%lld: field 'Id': duplicate node id \"003LONG0017-long-enough-to-be-"
                  "interned\" (first defined in Contact.csv line %lld)",
                  (long long)(first + 300), (long long)(first + 17));
-        CHECK(strstr(gref.warn, want) != NULL, "grown: no warning with '%s' in\n%s", want,
-              gref.warn);
+        warned("grown", &gref, want);
         snprintf(want, sizeof want,
                  "Contact.csv:%lld: field 'Id': duplicate node id \"003000000000000001\" (first "
                  "defined in Contact.csv line 3)",
                  (long long)(first + 450));
-        CHECK(strstr(gref.warn, want) != NULL, "grown: no warning with '%s' in\n%s", want,
-              gref.warn);
+        warned("grown", &gref, want);
         against("grown, skipping", "salesforce", tmp, 1, &gref);
         run_free(&gref);
         snprintf(want, sizeof want, "Contact.csv:%lld: field 'Id': duplicate node id",
@@ -442,12 +443,8 @@ int main(void)
                   "\"005ZETA0001\",\"Zeta Two\",\"z2@example.com\",\"Zeta\",\"\",\"true\",\"Y\"\n"
                   "\"department:Self\",\"Self Group\",\"s@example.com\",\"Self\",\"\",\"true\","
                   "\"Y\"\n");
-        set_threads(1);
-        run uref = import("salesforce", tmp, 1);
-        CHECK(uref.st == LP_OK, "group clash, skipping: %s", uref.msg);
+        run uref = skipping("group clash", tmp, 5); /* Task's 3 and these 2 */
         if (!uref.st) {
-            CHECK(uref.rep.load.skipped_rows == 5, "group clash: %lld skipped, want 5 (3 + 2)",
-                  (long long)uref.rep.load.skipped_rows);
             int zed = 0, two = 0, self = 0;
             for (int64_t i = 0; i < uref.g.n; i++) {
                 const char *id = lp_strtab_get(&uref.g.nodes.id, i);
@@ -464,14 +461,12 @@ int main(void)
                  "User.csv:%lld: field 'Department': group node id \"department:Zeta\" is already "
                  "the id of a record",
                  (long long)first + 1);
-        CHECK(strstr(uref.warn, want) != NULL, "group clash: no warning with '%s' in\n%s", want,
-              uref.warn);
+        warned("group clash", &uref, want);
         snprintf(want, sizeof want,
                  "User.csv:%lld: field 'Department': group node id \"department:Self\" is already "
                  "the id of a record",
                  (long long)first + 2);
-        CHECK(strstr(uref.warn, want) != NULL, "group clash: no warning with '%s' in\n%s", want,
-              uref.warn);
+        warned("group clash", &uref, want);
         against("group clash, skipping", "salesforce", tmp, 1, &uref);
         run_free(&uref);
         snprintf(want, sizeof want, "User.csv:%lld: field 'Department': group node id",
